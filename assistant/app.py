@@ -1,0 +1,33 @@
+"""Builds what every entry point needs: content (flows + knowledge) and the store."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from assistant.actions import DEFAULT_ACTIONS
+from assistant.conversation import Content
+from assistant.flow.loader import load_flows
+from assistant.knowledge.base import KnowledgeBase
+from assistant.store.db import make_engine, resolve_url
+from assistant.store.demo import seed_demo
+from assistant.store.sessions import SessionStore
+
+
+def load_content(flows: Path | None = None, knowledge: Path | None = None,
+                 today: Callable[[], dt.date] = dt.date.today) -> Content:
+    return Content(flows=load_flows(flows), knowledge=KnowledgeBase.load(knowledge, today=today),
+                   actions=dict(DEFAULT_ACTIONS))
+
+
+def open_store(url: str | None = None, demo: bool | None = None) -> SessionStore:
+    """The store at ``url`` (or $ASSISTANT_DB, or the default SQLite file).
+
+    The default database is filled with demo data on first run; others only when asked.
+    """
+    resolved, is_default = resolve_url(url)
+    engine = make_engine(resolved)
+    if demo or (demo is None and is_default):
+        seed_demo(engine)
+    return SessionStore(engine)

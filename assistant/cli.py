@@ -1,0 +1,119 @@
+"""The command line: `jobcenter-assistant` (see DESIGN.md for the contract)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from assistant.text import LANGS
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", help="database URL (default: $ASSISTANT_DB or a SQLite file "
+                                     "in the user's data directory)")
+    parser = argparse.ArgumentParser(prog="jobcenter-assistant", parents=[common],
+                                     description="Jobcenter Assistant")
+    parser.add_argument("--lang", choices=LANGS, help=argparse.SUPPRESS)
+    sub = parser.add_subparsers(dest="command")
+
+    kiosk = sub.add_parser("kiosk", parents=[common], help="the kiosk TUI (default)")
+    kiosk.add_argument("--lang", choices=LANGS)
+    kiosk.add_argument("--demo", action="store_true", help="fill an empty database with demo data")
+
+    sub.add_parser("staff", parents=[common], help="the staff TUI")
+
+    chat = sub.add_parser("chat", parents=[common], help="a conversation on stdin/stdout")
+    chat.add_argument("--lang", choices=LANGS)
+    chat.add_argument("--channel", choices=("text", "sms"), default="text")
+    chat.add_argument("--session", help="resume (or create) the session with this name")
+
+    ask = sub.add_parser("ask", parents=[common], help="one knowledge search")
+    ask.add_argument("question")
+    ask.add_argument("--lang", choices=LANGS, default="da")
+    ask.add_argument("--json", action="store_true")
+    ask.add_argument("--top", type=int, default=3)
+    ask.add_argument("--audience", choices=("citizen", "staff"), default="citizen")
+
+    serve = sub.add_parser("serve", parents=[common], help="web page, JSON API, SMS webhook")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+
+    kb = sub.add_parser("kb", help="knowledge-base tools")
+    kb_sub = kb.add_subparsers(dest="kb_command", required=True)
+    kb_sub.add_parser("lint", help="check knowledge/, flows/ and i18n/")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    command = args.command or "kiosk"
+    if command == "kb":
+        from assistant.knowledge.lint import lint_all
+
+        problems = lint_all()
+        for problem in problems:
+            print(problem)
+        print(f"kb lint: {len(problems)} problem(s)", file=sys.stderr)
+        return 1 if problems else 0
+    if command == "ask":
+        return _ask(args)
+    if command == "chat":
+        from assistant.app import load_content, open_store
+        from assistant.channels.text import run_chat
+
+        return run_chat(load_content(), open_store(args.db), lang=args.lang,
+                        channel=args.channel, session_key=args.session)
+    if command == "kiosk":
+        from assistant.app import load_content, open_store
+        from assistant.channels.tui.kiosk import KioskApp
+
+        store = open_store(args.db, demo=True if getattr(args, "demo", False) else None)
+        KioskApp(load_content(), store, lang=getattr(args, "lang", None)).run()
+        return 0
+    print(f"jobcenter-assistant {command}: not available in this version yet.", file=sys.stderr)
+    return 2
+
+
+def _ask(args: argparse.Namespace) -> int:
+    from assistant.channels.render import render_text
+    from assistant.knowledge.base import KnowledgeBase
+    from assistant.outputs import Card
+
+    kb = KnowledgeBase.load()
+    top = max(1, min(args.top, 20))
+    result = kb.search(args.question, audience=args.audience, top=top)
+    lang = args.lang
+    if args.json:
+        payload = {
+            "query": args.question,
+            "lang": lang,
+            "outcome": result.outcome,
+            "results": [
+                {
+                    "id": h.entry.id,
+                    "title": h.entry.title[lang],
+                    "lang": lang,
+                    "score": h.score,
+                    "text": h.entry.body[lang],
+                    "sources": [
+                        {k: v for k, v in (("ref", s.ref), ("url", s.url), ("note", s.note)) if v}
+                        for s in h.entry.sources
+                    ],
+                    "review_by": h.entry.review_by.isoformat(),
+                }
+                for h in result.hits
+            ],
+        }
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        return 0
+    if result.outcome == "none":
+        print(render_text(kb.answer(args.question, lang), lang))
+        return 0
+    for hit in result.hits:
+        card = Card(hit.entry.id, hit.entry.title, hit.entry.body)
+        print(render_text([card], lang))
+        print(f"({hit.entry.id}, {hit.score:.0f})\n")
+    return 0

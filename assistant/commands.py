@@ -1,0 +1,59 @@
+"""Global commands, recognised at every step in Danish, English and Ukrainian."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+HELP, BACK, RESTART, MENU, LANGUAGE, STAFF = "help", "back", "restart", "menu", "language", "staff"
+
+_WORDS: dict[str, tuple[str, ...]] = {
+    HELP: ("hjælp", "hjaelp", "help", "?", "допомога", "довідка", "допомогти"),
+    BACK: ("tilbage", "back", "назад", "повернутися"),
+    RESTART: (
+        "start forfra", "forfra", "begynd forfra", "start over", "restart", "start again",
+        "почати знову", "почати спочатку", "спочатку", "заново",
+    ),
+    MENU: ("menu", "hovedmenu", "main menu", "меню", "головне меню"),
+    LANGUAGE: (
+        "sprog", "skift sprog", "language", "change language", "мова", "змінити мову",
+    ),
+    STAFF: (
+        "personale", "medarbejder", "tal med en medarbejder", "tal med personale",
+        "staff", "talk to staff", "talk to a person", "human",
+        "працівник", "персонал", "поговорити з працівником",
+    ),
+}
+
+_LANGUAGE_WORDS: dict[str, tuple[str, ...]] = {
+    "da": ("dansk", "danish", "данська", "датська"),
+    "en": ("english", "engelsk", "англійська"),
+    "uk": ("українська", "ukrainian", "ukrainsk", "украинский"),
+}
+
+
+def normalise_command(text: str) -> str:
+    """Case- and punctuation-insensitive form used to compare commands."""
+    text = unicodedata.normalize("NFC", text).casefold().strip()
+    if text == "?":
+        return text
+    text = re.sub(r"[\s.!,;:¡¿\"'«»]+", " ", text).strip()
+    return text
+
+
+_INDEX = {normalise_command(w): cmd for cmd, words in _WORDS.items() for w in words}
+_LANG_INDEX = {normalise_command(w): lang for lang, words in _LANGUAGE_WORDS.items() for w in words}
+
+
+def match_command(text: str) -> str | None:
+    """The global command ``text`` names, or None."""
+    return _INDEX.get(normalise_command(text))
+
+
+def match_language(text: str) -> str | None:
+    """The language ``text`` names ("dansk", "English", "українська"), or None."""
+    return _LANG_INDEX.get(normalise_command(text))
+
+
+def command_words(command: str) -> tuple[str, ...]:
+    return _WORDS[command]

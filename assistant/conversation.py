@@ -1,0 +1,320 @@
+"""One conversation: global commands, the active flow, knowledge search, persistence.
+
+Every channel (text, SMS, web, TUI) drives a :class:`Conversation` and renders its outputs;
+the same inputs give the same outputs on every channel.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from assistant import commands
+from assistant.flow import engine
+from assistant.flow.engine import FlowState
+from assistant.flow.model import Flow
+from assistant.i18n import tr
+from assistant.outputs import Act, Card, Choice, Choices, Output, Say, ShowEntry, to_json
+from assistant.privacy import clean_input, has_cpr
+from assistant.store.sessions import SessionStore
+from assistant.text import DEFAULT_LANG, LANG_NAMES, LANGS, same
+
+ASK = "ask"
+STAFF_FLOW = "staff"
+
+
+class KnowledgeLike(Protocol):
+    def card(self, entry_id: str) -> Card | None: ...
+
+    def answer(self, question: str, lang: str) -> list[Output]: ...
+
+
+class ActionHandler(Protocol):
+    def __call__(self, act: Act, convo: Conversation) -> list[Output]: ...
+
+
+@dataclass
+class State:
+    """A session's whole state; persisted as JSON after every turn."""
+
+    lang: str = DEFAULT_LANG
+    flow: dict[str, Any] | None = None
+    awaiting: str | None = None
+    """"language" while the language choice is open, "menu" while the menu is shown,
+    "suggest" while "did you mean" suggestions are shown."""
+    suggestions: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"lang": self.lang, "flow": self.flow, "awaiting": self.awaiting,
+                "suggestions": self.suggestions}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> State:
+        return cls(lang=data.get("lang", DEFAULT_LANG), flow=data.get("flow"),
+                   awaiting=data.get("awaiting"), suggestions=list(data.get("suggestions", [])))
+
+
+@dataclass
+class Content:
+    """What conversations are made of: the flows and the knowledge base."""
+
+    flows: dict[str, Flow]
+    knowledge: KnowledgeLike
+    actions: dict[str, ActionHandler] = field(default_factory=dict)
+
+    def menu_flows(self) -> list[Flow]:
+        return [f for f in self.flows.values() if f.menu]
+
+
+class Conversation:
+    """One user's conversation. ``store`` may be None (nothing persisted: tests, `ask`)."""
+
+    def __init__(self, content: Content, state: State | None = None,
+                 store: SessionStore | None = None, session_id: str | None = None,
+                 today: Callable[[], dt.date] = dt.date.today) -> None:
+        self.content = content
+        self.state = state or State()
+        self.store = store
+        self.session_id = session_id
+        self.today = today
+
+    # -- opening ----------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, content: Content, store: SessionStore, key: str, channel: str,
+             lang: str | None = None, **kw: Any) -> tuple[Conversation, list[Output]]:
+        """Resume the session ``key`` where it stopped, or start a new one."""
+        row = store.load(key)
+        if row is not None:
+            convo = cls(content, State.from_dict(json.loads(row.state)), store, row.id, **kw)
+            if lang in LANGS:
+                convo.state.lang = lang
+            return convo, [Say(tr("Welcome back. We continue where you stopped."), "notice"),
+                           *convo.current()]
+        state = State(lang=lang if lang in LANGS else DEFAULT_LANG)
+        convo = cls(content, state, store, None, **kw)
+        outputs = convo.welcome()
+        created = store.create(key, channel, state.lang, convo.state.to_dict())
+        convo.session_id = created.id
+        return convo, outputs
+
+    @property
+    def lang(self) -> str:
+        return self.state.lang
+
+    def welcome(self) -> list[Output]:
+        return [Say(tr("Welcome to the jobcenter assistant. I can help you book a meeting, "
+                       "find your options and answer questions."), "notice"), *self.menu()]
+
+    # -- one turn ---------------------------------------------------------------------------
+
+    def handle(self, raw: str) -> list[Output]:
+        """Answer one input; the turn is persisted before the outputs are returned."""
+        text = clean_input(raw)
+        outputs = self._route(text)
+        outputs = self._resolve(outputs)
+        if has_cpr(text):
+            outputs.insert(0, Say(tr("Please do not write your CPR number here. "
+                                     "We have removed it."), "notice"))
+        if self.store is not None and self.session_id is not None:
+            self.store.record_turn(self.session_id, text, [to_json(o) for o in outputs],
+                                   self.state.to_dict(), self.lang)
+        return outputs
+
+    def current(self) -> list[Output]:
+        """Show again what the user is being asked now (after a language change or resume)."""
+        if self.state.awaiting == "language":
+            return self._language_choices()
+        if self.state.awaiting == "suggest":
+            self.state.awaiting, self.state.suggestions = None, []
+        flow, fstate = self._flow()
+        if flow and fstate:
+            return [Say(flow.title, "notice"), *engine.prompt(flow, fstate)]
+        return self.menu()
+
+    def menu(self) -> list[Output]:
+        self.state.awaiting = "menu"
+        flows = self.content.menu_flows()
+        options = [Choice(str(i), f.title, f.id) for i, f in enumerate(flows, 1)]
+        options.append(Choice(str(len(options) + 1), tr("Ask a question"), ASK))
+        options.append(Choice(str(len(options) + 1), tr("Talk to staff"), STAFF_FLOW))
+        return [Say(tr("What would you like to do? Choose a number, or write your question."),
+                    "prompt"), Choices(tuple(options))]
+
+    # -- routing ----------------------------------------------------------------------------
+
+    def _route(self, text: str) -> list[Output]:
+        if not text:
+            return [Say(tr("Please write something, or choose a number."), "error"),
+                    *self.current()]
+        if self.state.awaiting == "language":
+            chosen = self._language_from(text)
+            if chosen:
+                return self._switch_language(chosen)
+        lang = commands.match_language(text)
+        if lang and not self._answers_current_step(text):
+            return self._switch_language(lang)
+        command = commands.match_command(text)
+        if command:
+            return self._command(command)
+        flow, fstate = self._flow()
+        if flow and fstate:
+            return self._flow_turn(flow, engine.answer(flow, fstate, text, self.today()))
+        if self.state.awaiting == "menu":
+            picked = self._menu_pick(text)
+            if picked:
+                return self._start(picked)
+        if self.state.awaiting == "suggest" and text.strip().isdigit():
+            number = int(text.strip())
+            if 1 <= number <= len(self.state.suggestions):
+                card = self.content.knowledge.card(self.state.suggestions[number - 1])
+                self.state.awaiting, self.state.suggestions = None, []
+                if card:
+                    return [card]
+        return self._ask_knowledge(text)
+
+    def _ask_knowledge(self, text: str) -> list[Output]:
+        outputs = self.content.knowledge.answer(text, self.lang)
+        self.state.awaiting, self.state.suggestions = None, []
+        last = outputs[-1] if outputs else None
+        if isinstance(last, Choices):
+            self.state.awaiting = "suggest"
+            self.state.suggestions = [c.value.removeprefix("entry:") for c in last.options]
+        elif not isinstance(last, Card):
+            outputs.extend(self.menu())
+        return outputs
+
+    def _answers_current_step(self, text: str) -> bool:
+        """A language name that is also an option of the current step is an answer."""
+        flow, fstate = self._flow()
+        if not (flow and fstate and fstate.step):
+            return False
+        step = flow.step(fstate.step)
+        folded = commands.normalise_command(text)
+        return any(commands.normalise_command(o.label[lang]) == folded
+                   for o in step.options for lang in LANGS)
+
+    def _command(self, command: str) -> list[Output]:
+        flow, fstate = self._flow()
+        if command == commands.HELP:
+            extra = engine.help_for(flow, fstate) if flow and fstate else []
+            return [*extra, Say(tr(
+                "You can write these words at any time: \"back\" (previous question), "
+                "\"start over\", \"menu\", \"language\", \"staff\" (talk to a person), "
+                "\"help\"."), "info"), *self.current()]
+        if command == commands.LANGUAGE:
+            self.state.awaiting = "language"
+            return self._language_choices()
+        if command == commands.MENU:
+            self._leave_flow("left")
+            return self.menu()
+        if command == commands.STAFF:
+            self._leave_flow("left")
+            return self._start(STAFF_FLOW)
+        if command == commands.RESTART:
+            if flow and fstate:
+                self._count(flow.id, "restarted", fstate.step or "")
+                return self._start(flow.id)
+            return self.menu()
+        # back
+        if flow and fstate:
+            return self._flow_turn(flow, engine.back(flow, fstate))
+        return self.menu()
+
+    def _language_choices(self) -> list[Output]:
+        options = tuple(Choice(str(i), same(LANG_NAMES[lang]), lang)
+                        for i, lang in enumerate(LANGS, 1))
+        return [Say(tr("Choose your language."), "prompt"), Choices(options)]
+
+    def _language_from(self, text: str) -> str | None:
+        stripped = text.strip()
+        if stripped in ("1", "2", "3"):
+            return LANGS[int(stripped) - 1]
+        return commands.match_language(stripped) or (stripped if stripped in LANGS else None)
+
+    def _switch_language(self, lang: str) -> list[Output]:
+        self.state.lang = lang
+        if self.state.awaiting == "language":
+            self.state.awaiting = None
+        return [Say(tr("Language: {name}", name=LANG_NAMES[lang]), "notice"), *self.current()]
+
+    def _menu_pick(self, text: str) -> str | None:
+        menu = self.menu()[-1]
+        assert isinstance(menu, Choices)
+        folded = commands.normalise_command(text)
+        for choice in menu.options:
+            if folded == choice.key or any(
+                commands.normalise_command(choice.label[lang]) == folded for lang in LANGS
+            ):
+                return choice.value
+        return None
+
+    def _start(self, flow_id: str) -> list[Output]:
+        if flow_id == ASK:
+            self.state.flow, self.state.awaiting = None, None
+            return [Say(tr("Write your question in a few words."), "prompt")]
+        flow = self.content.flows.get(flow_id)
+        if flow is None:
+            return [Say(tr("That is not available here. Please ask a member of staff."),
+                        "error"), *self.menu()]
+        turn = engine.begin(flow)
+        self._count(flow.id, "started")
+        self.state.awaiting = None
+        return self._flow_turn(flow, turn)
+
+    def _flow_turn(self, flow: Flow, turn: engine.Turn) -> list[Output]:
+        self.state.flow = turn.state.to_dict()
+        outputs = list(turn.outputs)
+        if not turn.valid:
+            self._count(flow.id, "invalid", turn.state.step or "")
+        if turn.state.done:
+            self._count(flow.id, "completed")
+            self.state.flow = None
+            outputs.extend(self._after_flow())
+        return outputs
+
+    def _after_flow(self) -> list[Output]:
+        return [Say(tr("Write \"menu\" to see everything I can help with."), "info")]
+
+    def _leave_flow(self, event: str) -> None:
+        flow, fstate = self._flow()
+        if flow and fstate:
+            self._count(flow.id, event, fstate.step or "")
+        self.state.flow = None
+
+    def _flow(self) -> tuple[Flow | None, FlowState | None]:
+        if not self.state.flow:
+            return None, None
+        fstate = FlowState.from_dict(self.state.flow)
+        flow = self.content.flows.get(fstate.flow_id)
+        if flow is None or (fstate.step is not None and fstate.step not in flow.steps):
+            self.state.flow = None  # the flow changed under a saved session: start clean
+            return None, None
+        return flow, fstate
+
+    def _resolve(self, outputs: list[Output]) -> list[Output]:
+        """Turn engine requests (show an entry, run an action) into things to show."""
+        resolved: list[Output] = []
+        for out in outputs:
+            if isinstance(out, ShowEntry):
+                card = self.content.knowledge.card(out.entry_id)
+                resolved.append(card if card else Say(tr(
+                    "I do not have that information right now. A member of staff can help."),
+                    "notice"))
+            elif isinstance(out, Act):
+                handler = self.content.actions.get(out.action)
+                if handler is None:
+                    resolved.append(Say(tr("This cannot be done here yet. Please ask a member "
+                                           "of staff."), "notice"))
+                else:
+                    resolved.extend(handler(out, self))
+            else:
+                resolved.append(out)
+        return resolved
+
+    def _count(self, flow_id: str, event: str, step_id: str = "") -> None:
+        if self.store is not None:
+            self.store.count(flow_id, event, step_id)

@@ -1,0 +1,1 @@
+"""Guided flows: YAML definitions, load-time validation and a pure state machine."""

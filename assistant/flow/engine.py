@@ -1,0 +1,287 @@
+"""The flow engine: definition + state + input -> new state + outputs. Pure: no I/O, no clock.
+
+Only steps that ask something (choice, multi, input, summary) stop the engine; message and
+knowledge steps are shown and passed, an action step ends the flow with an :class:`Act`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from assistant.flow.conditions import evaluate
+from assistant.flow.model import ASKING_KINDS, Flow, Step
+from assistant.i18n import tr
+from assistant.outputs import Act, Choice, Choices, Output, Say, ShowEntry
+from assistant.text import LANGS, Text, join, pick
+from assistant.validators import Invalid, display_value, parse_yes_no, validate
+
+MAX_TRIES = 3
+CONFIRM = "confirm"
+
+
+@dataclass
+class FlowState:
+    """Where a user is in one flow. JSON-serialisable via :meth:`to_dict`."""
+
+    flow_id: str
+    step: str | None = None
+    answers: dict[str, Any] = field(default_factory=dict)
+    history: list[str] = field(default_factory=list)
+    tries: int = 0
+    changed: list[str] = field(default_factory=list)
+    returning: bool = False
+    done: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FlowState:
+        return cls(**data)
+
+
+@dataclass
+class Turn:
+    state: FlowState
+    outputs: list[Output]
+    valid: bool = True
+
+
+def begin(flow: Flow) -> Turn:
+    state = FlowState(flow_id=flow.id)
+    outputs: list[Output] = [Say(flow.title, "notice")]
+    _advance(flow, state, flow.start, outputs)
+    return Turn(state, outputs)
+
+
+def prompt(flow: Flow, state: FlowState) -> list[Output]:
+    """The current step's question and options (after a language change, resume or help)."""
+    if state.step is None:
+        return []
+    return _ask(flow, flow.step(state.step), state)
+
+
+def answer(flow: Flow, state: FlowState, raw: str, today: dt.date) -> Turn:
+    """Apply the user's input to the current step."""
+    if state.step is None or state.done:
+        return Turn(state, [])
+    step = flow.step(state.step)
+    if step.kind == "summary":
+        return _summary_answer(flow, state, step, raw)
+    value, error = _parse(step, raw, today)
+    if error is not None:
+        state.tries += 1
+        outputs: list[Output] = [Say(error, "error")]
+        if state.tries >= MAX_TRIES:
+            outputs.append(Say(tr("This seems hard to answer here. A member of staff can help: "
+                                  "write \"staff\"."), "notice"))
+        outputs.extend(_ask(flow, step, state))
+        return Turn(state, outputs, valid=False)
+    state.tries = 0
+    state.answers[step.id] = value
+    if state.returning and step.id not in state.changed:
+        state.changed.append(step.id)
+    state.history.append(step.id)
+    outputs = []
+    _advance(flow, state, _next(step, state.answers), outputs)
+    return Turn(state, outputs)
+
+
+def back(flow: Flow, state: FlowState) -> Turn:
+    """Return to the previous question; answers after it are cleared."""
+    if not state.history:
+        return Turn(state, [Say(tr("This is the first question."), "notice"),
+                            *prompt(flow, state)])
+    target = state.history.pop()
+    keep = set(state.history) | {target}
+    state.answers = {k: v for k, v in state.answers.items() if k in keep}
+    state.step, state.tries, state.returning, state.changed = target, 0, False, []
+    return Turn(state, _ask(flow, flow.step(target), state))
+
+
+def help_for(flow: Flow, state: FlowState) -> list[Output]:
+    if state.step is None:
+        return []
+    step = flow.step(state.step)
+    return [Say(step.help, "info")] if step.help else []
+
+
+def summary_lines(flow: Flow, state: FlowState) -> Text:
+    lines: dict[str, list[str]] = {lang: [] for lang in LANGS}
+    for sid in state.history:
+        step = flow.step(sid)
+        if step.kind not in ASKING_KINDS or sid not in state.answers:
+            continue
+        label = step.label or step.text
+        shown = _display(step, state.answers[sid])
+        for lang in LANGS:
+            lines[lang].append(f"- {pick(label, lang)}: {pick(shown, lang)}")
+    return {lang: "\n".join(lines[lang]) for lang in LANGS}
+
+
+# -- internals -------------------------------------------------------------------------------
+
+
+def _next(step: Step, answers: dict[str, Any]) -> str | None:
+    for branch in step.next:
+        if branch.when is None or evaluate(branch.when, answers):
+            return branch.goto
+    return None
+
+
+def _advance(flow: Flow, state: FlowState, step_id: str | None, outputs: list[Output]) -> None:
+    for _ in range(len(flow.steps) + 1):
+        if step_id is None:
+            state.step, state.done = None, True
+            return
+        step = flow.step(step_id)
+        if step.kind == "message":
+            outputs.append(Say(step.text))
+            step_id = _next(step, state.answers)
+        elif step.kind == "knowledge":
+            if step.text:
+                outputs.append(Say(step.text))
+            outputs.append(ShowEntry(step.entry or ""))
+            step_id = _next(step, state.answers)
+        elif step.kind == "action":
+            if step.text:
+                outputs.append(Say(step.text))
+            outputs.append(Act(step.action or "", flow.id, dict(state.answers)))
+            state.step, state.done = None, True
+            return
+        elif state.returning and step.kind != "summary" and _still_good(step, state):
+            state.history.append(step.id)
+            step_id = _next(step, state.answers)
+        else:
+            if step.kind == "summary":
+                keep = set(state.history)
+                state.answers = {k: v for k, v in state.answers.items() if k in keep}
+                state.returning, state.changed = False, []
+            state.step, state.tries = step.id, 0
+            outputs.extend(_ask(flow, step, state))
+            return
+    raise RuntimeError(f"flow {flow.id} loops without asking anything")
+
+
+def _still_good(step: Step, state: FlowState) -> bool:
+    """During a change from the summary: may this earlier answer be kept without asking?"""
+    if step.id not in state.answers or set(step.depends_on) & set(state.changed):
+        return False
+    value = state.answers[step.id]
+    values = {o.value for o in step.options}
+    if step.kind == "choice":
+        return value in values
+    if step.kind == "multi":
+        return set(value) <= values
+    return True
+
+
+def _choices(step: Step) -> Choices:
+    return Choices(
+        tuple(Choice(str(i), o.label, o.value) for i, o in enumerate(step.options, 1)),
+        multi=step.kind == "multi",
+    )
+
+
+def _ask(flow: Flow, step: Step, state: FlowState) -> list[Output]:
+    outputs: list[Output] = [Say(step.text, "prompt")]
+    if step.kind in ("choice", "multi"):
+        if step.kind == "multi":
+            outputs.append(Say(tr("You can choose more than one: write the numbers with commas, "
+                                  "for example 1,3."), "info"))
+        outputs.append(_choices(step))
+    elif step.kind == "input" and step.validate == "yes_no":
+        outputs.append(Choices((Choice("1", tr("Yes"), "yes"), Choice("2", tr("No"), "no"))))
+    elif step.kind == "summary":
+        outputs.append(Say(summary_lines(flow, state)))
+        options = [Choice("1", tr("Yes, this is right"), CONFIRM)]
+        for sid in state.history:
+            s = flow.step(sid)
+            if s.kind in ASKING_KINDS:
+                label = s.label or s.text
+                options.append(Choice(str(len(options) + 1), tr("Change: {what}", what=label),
+                                      f"change:{sid}"))
+        outputs.append(Choices(tuple(options)))
+    return outputs
+
+
+def _fold(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split()).strip(" .")
+
+
+def _pick_option(step: Step, raw: str) -> str | None:
+    text = _fold(raw)
+    for i, opt in enumerate(step.options, 1):
+        if text in (str(i), opt.value) or any(_fold(opt.label[lang]) == text for lang in LANGS):
+            return opt.value
+    return None
+
+
+def _parse(step: Step, raw: str, today: dt.date) -> tuple[Any, Text | None]:
+    if step.kind == "choice":
+        value = _pick_option(step, raw)
+        if value is None:
+            return None, tr("Please choose one of the numbers shown.")
+        return value, None
+    if step.kind == "multi":
+        parts = [p for p in raw.replace(";", ",").replace(" ", ",").split(",") if p.strip()]
+        picked: list[str] = []
+        for part in parts:
+            value = _pick_option(step, part)
+            if value is None:
+                return None, tr("Please choose one or more of the numbers shown, like 1,3.")
+            if value not in picked:
+                picked.append(value)
+        if not picked:
+            return None, tr("Please choose one or more of the numbers shown, like 1,3.")
+        return picked, None
+    kind = step.validate or "text"
+    if kind == "yes_no" and raw.strip() in ("1", "2"):
+        return raw.strip() == "1", None
+    if kind == "yes_no" and parse_yes_no(raw) is None:
+        return None, tr("Please answer yes or no.")
+    result = validate(kind, raw, step.spec, today)
+    if isinstance(result, Invalid):
+        return None, result.error
+    return result.value, None
+
+
+def _display(step: Step, value: Any) -> Text:
+    if step.kind == "choice":
+        for opt in step.options:
+            if opt.value == value:
+                return opt.label
+    if step.kind == "multi":
+        labels = [o.label for o in step.options if o.value in value]
+        return join(*labels, sep=", ")
+    return display_value(step.validate or "text", value)
+
+
+def _summary_answer(flow: Flow, state: FlowState, step: Step, raw: str) -> Turn:
+    choices = _ask(flow, step, state)[-1]
+    assert isinstance(choices, Choices)
+    text = _fold(raw)
+    picked = next(
+        (c.value for c in choices.options
+         if text == c.key or any(_fold(c.label[lang]) == text for lang in LANGS)),
+        None,
+    )
+    if picked is None and parse_yes_no(raw) is True:
+        picked = CONFIRM
+    if picked is None:
+        state.tries += 1
+        return Turn(state, [Say(tr("Please choose one of the numbers shown."), "error"),
+                            *_ask(flow, step, state)], valid=False)
+    state.tries = 0
+    if picked == CONFIRM:
+        outputs: list[Output] = []
+        state.history.append(step.id)
+        _advance(flow, state, _next(step, state.answers), outputs)
+        return Turn(state, outputs)
+    target = picked.removeprefix("change:")
+    state.history = state.history[: state.history.index(target)]
+    state.step, state.returning, state.changed = target, True, []
+    return Turn(state, _ask(flow, flow.step(target), state))

@@ -1,0 +1,251 @@
+"""Load and validate ``flows/*.yaml``. Every error names the file, the line and the step."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from assistant.flow.conditions import COMPARATORS, references
+from assistant.flow.model import ACTIONS, ASKING_KINDS, STEP_KINDS, Branch, Flow, Option, Step
+from assistant.paths import data_dir
+from assistant.text import LANGS
+from assistant.validators import SPEC_KEYS
+from assistant.yamlsource import ContentError, Node, load_yaml
+
+ID = re.compile(r"[a-z][a-z0-9_]{0,39}")
+FLOW_KEYS = {"id", "title", "description", "start", "steps", "menu", "order", "meeting_type"}
+STEP_KEYS = {
+    "id", "kind", "text", "label", "help", "options", "validate", "entry", "action", "next",
+    "depends_on",
+}
+
+
+class _Ctx:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def fail(self, node: Any, message: str, key: str | None = None) -> ContentError:
+        line = None
+        if isinstance(node, Node):
+            line = node.line_of(key) if key else node.line
+        return ContentError(self.path, line, message)
+
+
+def _text(ctx: _Ctx, node: Node, key: str, where: str, required: bool = True) -> dict[str, str]:
+    value = node.get(key)
+    if value is None and not required:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ctx.fail(node, f"{where}: '{key}' must map da/en/uk to text", key)
+    for lang in LANGS:
+        text = value.get(lang)
+        if not isinstance(text, str) or not text.strip():
+            raise ctx.fail(node, f"{where}: '{key}' is missing the {lang} translation", key)
+    extra = set(value) - set(LANGS)
+    if extra:
+        raise ctx.fail(node, f"{where}: '{key}' has unknown languages {sorted(extra)}", key)
+    return {lang: value[lang].strip() for lang in LANGS}
+
+
+def _condition(ctx: _Ctx, node: Any, where: str) -> None:
+    if not isinstance(node, Mapping) or not node:
+        raise ctx.fail(node, f"{where}: a condition must be a mapping")
+    if "all" in node or "any" in node:
+        items = node.get("all", node.get("any"))
+        if not isinstance(items, list) or not items:
+            raise ctx.fail(node, f"{where}: 'all'/'any' need a list of conditions")
+        for item in items:
+            _condition(ctx, item, where)
+        return
+    if "not" in node:
+        _condition(ctx, node["not"], where)
+        return
+    if "answer" not in node:
+        raise ctx.fail(node, f"{where}: a condition needs 'answer' (or all/any/not)")
+    ops = [op for op in COMPARATORS if op in node]
+    unknown = set(node) - {"answer", *COMPARATORS}
+    if len(ops) != 1 or unknown:
+        raise ctx.fail(node, f"{where}: a condition needs exactly one of {', '.join(COMPARATORS)}")
+
+
+def _branches(ctx: _Ctx, node: Node, where: str) -> tuple[Branch, ...]:
+    raw = node.get("next")
+    if raw is None:
+        return ()
+    if isinstance(raw, str):
+        return (Branch(goto=raw),)
+    if not isinstance(raw, list) or not raw:
+        raise ctx.fail(node, f"{where}: 'next' must be a step id or a list of branches", "next")
+    out: list[Branch] = []
+    for item in raw:
+        if not isinstance(item, Node) or "goto" not in item:
+            raise ctx.fail(node, f"{where}: every branch needs 'goto'", "next")
+        when = item.get("when")
+        if when is not None:
+            _condition(ctx, when, where)
+        out.append(Branch(goto=str(item["goto"]), when=when))
+    if out[-1].when is not None:
+        raise ctx.fail(node, f"{where}: the last branch must have no 'when' (the default)", "next")
+    return tuple(out)
+
+
+def _step(ctx: _Ctx, node: Any, index: int) -> Step:
+    if not isinstance(node, Node):
+        raise ctx.fail(node, f"step {index + 1} must be a mapping")
+    sid = node.get("id")
+    if not isinstance(sid, str) or not ID.fullmatch(sid):
+        raise ctx.fail(node, f"step {index + 1}: 'id' must match {ID.pattern}", "id")
+    where = f"step '{sid}'"
+    unknown = set(node) - STEP_KEYS
+    if unknown:
+        raise ctx.fail(node, f"{where}: unknown keys {sorted(unknown)}", sorted(unknown)[0])
+    kind = node.get("kind")
+    if kind not in STEP_KINDS:
+        raise ctx.fail(node, f"{where}: 'kind' must be one of {', '.join(STEP_KINDS)}", "kind")
+    text = _text(ctx, node, "text", where, required=kind not in ("knowledge", "action"))
+    options: list[Option] = []
+    if kind in ("choice", "multi"):
+        raw = node.get("options")
+        if not isinstance(raw, list) or len(raw) < 2:
+            raise ctx.fail(node, f"{where}: a {kind} step needs at least two options", "options")
+        for opt in raw:
+            if not isinstance(opt, Node) or not ID.fullmatch(str(opt.get("value", ""))):
+                raise ctx.fail(node, f"{where}: every option needs a 'value' id", "options")
+            options.append(Option(str(opt["value"]), _text(ctx, opt, "label", where)))
+        values = [o.value for o in options]
+        if len(set(values)) != len(values):
+            raise ctx.fail(node, f"{where}: option values must be unique", "options")
+    elif "options" in node:
+        raise ctx.fail(node, f"{where}: only choice and multi steps have options", "options")
+    validate, spec = None, {}
+    if kind == "input":
+        raw = node.get("validate", "text")
+        if isinstance(raw, str):
+            validate = raw
+        elif isinstance(raw, Node) and "type" in raw:
+            validate = str(raw["type"])
+            spec = {k: v for k, v in raw.items() if k != "type"}
+        else:
+            raise ctx.fail(node, f"{where}: 'validate' must be a type or {{type: ...}}", "validate")
+        if validate not in SPEC_KEYS:
+            raise ctx.fail(node, f"{where}: unknown validator '{validate}'", "validate")
+        extra = set(spec) - SPEC_KEYS[validate]
+        if extra:
+            raise ctx.fail(node, f"{where}: '{validate}' takes no {sorted(extra)}", "validate")
+    elif "validate" in node:
+        raise ctx.fail(node, f"{where}: only input steps have 'validate'", "validate")
+    entry = node.get("entry")
+    if kind == "knowledge" and not isinstance(entry, str):
+        raise ctx.fail(node, f"{where}: a knowledge step needs 'entry'", "entry")
+    action = node.get("action")
+    if kind == "action" and action not in ACTIONS:
+        raise ctx.fail(node, f"{where}: 'action' must be one of {', '.join(ACTIONS)}", "action")
+    branches = _branches(ctx, node, where)
+    if kind == "action" and branches:
+        raise ctx.fail(node, f"{where}: an action step ends the flow and has no 'next'", "next")
+    if kind in (*ASKING_KINDS, "summary") and not branches:
+        raise ctx.fail(node, f"{where}: a {kind} step needs 'next'", "kind")
+    depends = node.get("depends_on", [])
+    if not isinstance(depends, list):
+        raise ctx.fail(node, f"{where}: 'depends_on' must be a list of step ids", "depends_on")
+    return Step(
+        id=sid,
+        kind=kind,
+        text=text,
+        line=node.line,
+        label=_text(ctx, node, "label", where, required=False) or None,
+        help=_text(ctx, node, "help", where, required=False) or None,
+        options=tuple(options),
+        validate=validate,
+        spec=spec,
+        entry=entry,
+        action=action,
+        next=branches,
+        depends_on=tuple(str(d) for d in depends),
+    )
+
+
+def _check_references(ctx: _Ctx, flow: Flow, nodes: dict[str, Node]) -> None:
+    for step in flow.steps.values():
+        node = nodes[step.id]
+        for branch in step.next:
+            if branch.goto not in flow.steps:
+                raise ctx.fail(node, f"step '{step.id}': 'next' names unknown step '{branch.goto}'",
+                               "next")
+            for ref in references(branch.when or {}):
+                if ref not in flow.steps or flow.steps[ref].kind not in ASKING_KINDS:
+                    raise ctx.fail(
+                        node, f"step '{step.id}': condition reads unknown answer '{ref}'", "next"
+                    )
+        for dep in step.depends_on:
+            if dep not in flow.steps:
+                raise ctx.fail(node, f"step '{step.id}': depends_on names unknown step '{dep}'",
+                               "depends_on")
+    seen: set[str] = set()
+    todo = [flow.start]
+    while todo:
+        sid = todo.pop()
+        if sid in seen:
+            continue
+        seen.add(sid)
+        todo.extend(b.goto for b in flow.steps[sid].next)
+    for sid in flow.steps:
+        if sid not in seen:
+            raise ctx.fail(nodes[sid], f"step '{sid}' can never be reached from '{flow.start}'")
+
+
+def parse_flow(text: str, path: Path) -> Flow:
+    ctx = _Ctx(path)
+    data = load_yaml(text, path)
+    if not isinstance(data, Node):
+        raise ContentError(path, 1, "a flow file must be a mapping")
+    unknown = set(data) - FLOW_KEYS
+    if unknown:
+        raise ctx.fail(data, f"unknown keys {sorted(unknown)}", sorted(unknown)[0])
+    fid = data.get("id")
+    if not isinstance(fid, str) or not ID.fullmatch(fid):
+        raise ctx.fail(data, f"'id' must match {ID.pattern}", "id")
+    if fid != path.stem:
+        raise ctx.fail(data, f"flow id '{fid}' must equal the file name '{path.stem}'", "id")
+    raw_steps = data.get("steps")
+    if not isinstance(raw_steps, list) or not raw_steps:
+        raise ctx.fail(data, "'steps' must be a non-empty list", "steps")
+    steps: dict[str, Step] = {}
+    nodes: dict[str, Node] = {}
+    for i, raw in enumerate(raw_steps):
+        step = _step(ctx, raw, i)
+        if step.id in steps:
+            raise ctx.fail(raw, f"step id '{step.id}' is used twice", "id")
+        steps[step.id] = step
+        nodes[step.id] = raw
+    start = data.get("start", raw_steps[0]["id"])
+    if start not in steps:
+        raise ctx.fail(data, f"'start' names unknown step '{start}'", "start")
+    flow = Flow(
+        id=fid,
+        title=_text(ctx, data, "title", "flow"),
+        description=_text(ctx, data, "description", "flow"),
+        start=start,
+        steps=steps,
+        path=str(path),
+        menu=bool(data.get("menu", True)),
+        order=int(data.get("order", 100)),
+        meeting_type=data.get("meeting_type"),
+    )
+    _check_references(ctx, flow, nodes)
+    return flow
+
+
+def load_flows(folder: Path | None = None) -> dict[str, Flow]:
+    """Every flow in ``folder`` (default: the installed ``flows/``), by id, in menu order."""
+    folder = folder or data_dir("flows")
+    flows = [parse_flow(p.read_text(encoding="utf-8"), p) for p in sorted(folder.glob("*.yaml"))]
+    flows.sort(key=lambda f: (f.order, f.id))
+    return {f.id: f for f in flows}
+
+
+def entry_references(flows: Iterable[Flow]) -> list[tuple[Flow, Step]]:
+    """Knowledge steps, for cross-checking against the knowledge base."""
+    return [(f, s) for f in flows for s in f.steps.values() if s.entry]

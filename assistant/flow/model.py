@@ -1,0 +1,63 @@
+"""Typed flow definitions, built by :mod:`assistant.flow.loader`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant.text import Text
+
+STEP_KINDS = ("message", "choice", "multi", "input", "knowledge", "summary", "action")
+ASKING_KINDS = ("choice", "multi", "input")
+"""Steps whose answer is stored and shown in the summary."""
+ACTIONS = ("book", "callback", "handoff")
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: Text
+
+
+@dataclass(frozen=True)
+class Branch:
+    goto: str
+    when: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    kind: str
+    text: Text
+    line: int
+    label: Text | None = None
+    help: Text | None = None
+    options: tuple[Option, ...] = ()
+    validate: str | None = None
+    spec: Mapping[str, Any] = field(default_factory=dict)
+    entry: str | None = None
+    action: str | None = None
+    next: tuple[Branch, ...] = ()
+    depends_on: tuple[str, ...] = ()
+
+    @property
+    def asks(self) -> bool:
+        return self.kind in ASKING_KINDS or self.kind == "summary"
+
+
+@dataclass(frozen=True)
+class Flow:
+    id: str
+    title: Text
+    description: Text
+    start: str
+    steps: Mapping[str, Step]
+    path: str
+    menu: bool = True
+    order: int = 100
+    meeting_type: str | None = None
+
+    def step(self, step_id: str) -> Step:
+        return self.steps[step_id]

@@ -1,0 +1,114 @@
+"""Gettext catalogs (Babel), CLDR plurals and locale-aware dates for da, en and uk.
+
+Catalogs live in ``i18n/<lang>/LC_MESSAGES/assistant.po``; ``pybabel compile`` writes the
+``.mo`` beside each one. Message ids are English. ``tr``/``trn`` return a :data:`Text`
+holding every language, so channels can show one language or two side by side.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from functools import cache
+from io import BytesIO
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date, format_time
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+from assistant.paths import data_dir
+from assistant.text import LANGS, Text, pick
+
+DOMAIN = "assistant"
+TZ = ZoneInfo("Europe/Copenhagen")
+BABEL_LOCALES: dict[str, str] = {"da": "da_DK", "en": "en_GB", "uk": "uk_UA"}
+
+
+@cache
+def translations(lang: str) -> NullTranslations:
+    """The compiled catalog for ``lang``; compiled in memory from the .po if no .mo exists."""
+    folder = data_dir("i18n") / lang / "LC_MESSAGES"
+    mo = folder / f"{DOMAIN}.mo"
+    if mo.is_file():
+        with mo.open("rb") as fp:
+            return Translations(fp=fp, domain=DOMAIN)
+    po = folder / f"{DOMAIN}.po"
+    if po.is_file():
+        with po.open("rb") as fp:
+            catalog = read_po(fp, locale=lang)
+        buf = BytesIO()
+        write_mo(buf, catalog)
+        buf.seek(0)
+        return Translations(fp=buf, domain=DOMAIN)
+    return NullTranslations()
+
+
+def _fmt(template: str, lang: str, kwargs: Mapping[str, object]) -> str:
+    if not kwargs:
+        return template
+    values = {k: pick(v, lang) if isinstance(v, Mapping) else v for k, v in kwargs.items()}
+    return template.format(**values)
+
+
+def tr(msgid: str, **kwargs: object) -> dict[str, str]:
+    """Translate ``msgid`` into every language; ``{name}`` fields are filled per language.
+
+    A keyword value may itself be a :data:`Text`, in which case each language gets its own.
+    """
+    return {lang: _fmt(translations(lang).gettext(msgid), lang, kwargs) for lang in LANGS}
+
+
+def trn(singular: str, plural: str, n: int, **kwargs: object) -> dict[str, str]:
+    """Plural-aware :func:`tr`; ``{n}`` is available in the template. ``n`` must be whole."""
+    if not isinstance(n, int):
+        raise TypeError("plural counts must be whole numbers")
+    fields = {"n": n, **kwargs}
+    return {
+        lang: _fmt(translations(lang).ngettext(singular, plural, n), lang, fields)
+        for lang in LANGS
+    }
+
+
+def plural_category(n: int, lang: str) -> str:
+    """The CLDR plural category of ``n`` in ``lang`` (uk: one, few, many, other)."""
+    return Locale.parse(BABEL_LOCALES[lang]).plural_form(n)
+
+
+def local(when: dt.datetime) -> dt.datetime:
+    """``when`` in Copenhagen time (naive values are taken to be UTC)."""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return when.astimezone(TZ)
+
+
+def format_day(day: dt.date, lang: str) -> str:
+    """A full date: "tirsdag den 24. november 2026", "Tuesday, 24 November 2026"."""
+    return format_date(day, "full", locale=BABEL_LOCALES[lang])
+
+
+def format_clock(when: dt.datetime | dt.time, lang: str) -> str:
+    """A short time in the locale's style: Danish "10.30", English and Ukrainian "10:30"."""
+    if isinstance(when, dt.datetime):
+        when = local(when).timetz().replace(tzinfo=None)
+    return format_time(when, "short", locale=BABEL_LOCALES[lang])
+
+
+def format_when(when: dt.datetime) -> dict[str, str]:
+    """A meeting time in every language: "tirsdag den 24. november 2026 kl. 10.30"."""
+    moment = local(when)
+    return {
+        lang: _fmt(
+            translations(lang).gettext("{date} at {time}"),
+            lang,
+            {"date": format_day(moment.date(), lang), "time": format_clock(moment, lang)},
+        )
+        for lang in LANGS
+    }
+
+
+def language_of(text: Text) -> list[str]:
+    """The languages a :data:`Text` has non-empty text for."""
+    return [lang for lang in LANGS if text.get(lang)]

@@ -1,0 +1,1 @@
+"""The curated knowledge base: load, validate, index, search, governance."""

@@ -1,0 +1,140 @@
+"""Multilingual fuzzy search over the knowledge base (rapidfuzz).
+
+Two signals per entry, both on folded text (:mod:`assistant.knowledge.normalize`):
+- *key*: the question against each title and search term (WRatio: handles word order, partial
+  matches and typos);
+- *coverage*: the share of the question's content words (weighted by rarity) that appear,
+  allowing typos, in the entry's title, terms or body.
+The better of the two decides. Thresholds were chosen on ``tests/data/questions``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from assistant.knowledge.model import Entry
+from assistant.knowledge.normalize import fold
+
+ANSWER_AT = 82.0
+"""A top score at least this high, clear of the runner-up, is an answer."""
+MARGIN = 4.0
+SUGGEST_AT = 62.0
+"""Below this nothing is suggested: the user is told we do not know."""
+WORD_SIM = 82.0
+BODY_WEIGHT = 0.75
+
+STOPWORDS: frozenset[str] = frozenset(fold(w) for w in """
+hvad er hvordan hvor hvem hvornår hvorfor kan jeg mig min mit mine du dig din det den de en et
+at og i på til om for med af har have skal vil gerne vide mere noget der som man få ved være
+bliver hvis eller fra ikke nu så sig jer vi os deres hvilke hvilken mon må gør gøre betyder
+what is a an the how do does i me my can to for of in on about get whats tell and or are be it
+with who when where want need please you your know more which why am will should there this
+що таке як де хто коли чи я мені мій моя моє можу можна про для в у на з і та це є треба
+потрібно хочу мене мої які який яка бути а але чому скільки ви вам ваш мати
+""".split())
+
+
+@dataclass(frozen=True)
+class Hit:
+    entry: Entry
+    score: float
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    outcome: str
+    """"answer" (one confident hit), "suggest" (up to 3 candidates) or "none"."""
+    hits: tuple[Hit, ...]
+
+
+def content_words(query: str) -> list[str]:
+    return [w for w in fold(query).split() if w not in STOPWORDS and len(w) > 1]
+
+
+class Index:
+    """Built once per process from the entries; searching does not touch the disk."""
+
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        self.entries: list[Entry] = list(entries)
+        self.by_id = {e.id: i for i, e in enumerate(self.entries)}
+        self.keys: list[str] = []
+        self.key_owner: list[int] = []
+        postings: dict[str, dict[int, float]] = defaultdict(dict)
+        for i, entry in enumerate(self.entries):
+            keys = {fold(t) for t in entry.title.values()}
+            keys |= {fold(t) for terms in entry.terms.values() for t in terms}
+            for key in sorted(k for k in keys if k):
+                self.keys.append(key)
+                self.key_owner.append(i)
+                for word in key.split():
+                    postings[word][i] = 1.0
+            for body in entry.body.values():
+                for word in set(fold(body).split()):
+                    postings[word].setdefault(i, BODY_WEIGHT)
+        self.vocab: list[str] = list(postings)
+        self.postings: list[dict[int, float]] = [postings[w] for w in self.vocab]
+        n = max(len(self.entries), 1)
+        self.idf: list[float] = [math.log(1 + n / len(p)) for p in self.postings]
+        self.max_idf = math.log(1 + n)
+
+    def scores(self, query: str) -> dict[int, float]:
+        words = content_words(query)
+        if not words:
+            return {}
+        text = " ".join(words)
+        best: dict[int, float] = {}
+        for _key, score, k in process.extract(text, self.keys, scorer=fuzz.WRatio,
+                                               score_cutoff=SUGGEST_AT, limit=40):
+            owner = self.key_owner[k]
+            best[owner] = max(best.get(owner, 0.0), score)
+        total = 0.0
+        gained: dict[int, float] = defaultdict(float)
+        for word in words:
+            matches = process.extract(word, self.vocab, scorer=fuzz.ratio,
+                                      score_cutoff=WORD_SIM, limit=8)
+            if not matches:
+                total += self.max_idf
+                continue
+            weight = max(self.idf[m[2]] for m in matches)
+            total += weight
+            per_entry: dict[int, float] = {}
+            for _w, sim, v in matches:
+                for owner, field_weight in self.postings[v].items():
+                    value = sim / 100.0 * field_weight
+                    if value > per_entry.get(owner, 0.0):
+                        per_entry[owner] = value
+            for owner, value in per_entry.items():
+                gained[owner] += weight * value
+        for owner, got in gained.items():
+            coverage = 100.0 * got / total
+            best[owner] = max(best.get(owner, 0.0), coverage)
+        return best
+
+    def search(self, query: str, *, audience: str = "citizen", today: dt.date | None = None,
+               top: int = 3) -> SearchResult:
+        today = today or dt.date.today()
+        ranked = sorted(
+            ((score, i) for i, score in self.scores(query).items()
+             if self._visible(self.entries[i], audience, today)),
+            key=lambda pair: (-pair[0], self.entries[pair[1]].id),
+        )
+        hits = tuple(Hit(self.entries[i], round(score, 1)) for score, i in ranked[:max(top, 1)])
+        if not hits or hits[0].score < SUGGEST_AT:
+            return SearchResult(query, "none", ())
+        runner_up = hits[1].score if len(hits) > 1 else 0.0
+        if hits[0].score >= ANSWER_AT and hits[0].score - runner_up >= MARGIN:
+            return SearchResult(query, "answer", hits[:top])
+        return SearchResult(query, "suggest", tuple(h for h in hits if h.score >= SUGGEST_AT))
+
+    @staticmethod
+    def _visible(entry: Entry, audience: str, today: dt.date) -> bool:
+        if audience == "staff":
+            return True
+        return entry.for_citizens() and not entry.stale(today)

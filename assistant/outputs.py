@@ -1,0 +1,87 @@
+"""What the core asks a channel to show. Channels render these and hold no logic of their own."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from assistant.text import Text
+
+Tone = Literal["info", "prompt", "error", "notice"]
+
+
+@dataclass(frozen=True)
+class Say:
+    """A paragraph of text. ``tone`` lets a channel style prompts and errors (never by colour
+    alone: errors are also worded as errors)."""
+
+    text: Text
+    tone: Tone = "info"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option: ``key`` is what the user types or taps ("1", "2", ...)."""
+
+    key: str
+    label: Text
+    value: str
+
+
+@dataclass(frozen=True)
+class Choices:
+    options: tuple[Choice, ...]
+    multi: bool = False
+
+
+@dataclass(frozen=True)
+class Card:
+    """A knowledge entry shown to the user."""
+
+    entry_id: str
+    title: Text
+    body: Text
+
+
+@dataclass(frozen=True)
+class ShowEntry:
+    """Engine request: show knowledge entry ``entry_id`` (the conversation turns it into a Card)."""
+
+    entry_id: str
+
+
+@dataclass(frozen=True)
+class Act:
+    """Engine request: run a terminal action (book, callback, handoff) with the flow's answers."""
+
+    action: str
+    flow_id: str
+    answers: Mapping[str, Any] = field(default_factory=dict)
+
+
+Output = Say | Choices | Card | ShowEntry | Act
+
+
+def to_json(output: Output) -> dict[str, Any]:
+    """A JSON-safe form of an output, for persisted turns and the web API."""
+    if isinstance(output, Say):
+        return {"type": "say", "tone": output.tone, "text": dict(output.text)}
+    if isinstance(output, Choices):
+        return {
+            "type": "choices",
+            "multi": output.multi,
+            "options": [
+                {"key": c.key, "value": c.value, "label": dict(c.label)} for c in output.options
+            ],
+        }
+    if isinstance(output, Card):
+        return {
+            "type": "card",
+            "entry_id": output.entry_id,
+            "title": dict(output.title),
+            "body": dict(output.body),
+        }
+    if isinstance(output, ShowEntry):
+        return {"type": "show_entry", "entry_id": output.entry_id}
+    return {"type": "act", "action": output.action, "flow_id": output.flow_id}

@@ -1,0 +1,39 @@
+"""Personal-data guards: CPR numbers never reach the database or a log, input is bounded."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+MAX_INPUT_CHARS = 500
+CPR_MASK = "[CPR fjernet]"
+
+# DDMMYY-XXXX with an optional dash or space, not inside a longer run of digits.
+_CPR = re.compile(r"(?<!\d)(\d{2})(\d{2})(\d{2})[ \-]?(\d{4})(?!\d)")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _real_date(day: str, month: str, year: str) -> bool:
+    try:
+        dt.date(2000 + int(year), int(month), int(day))
+    except ValueError:
+        # 29 February in a year the 2000-based guess says is not a leap year
+        return (day, month) == ("29", "02")
+    return True
+
+
+def has_cpr(text: str) -> bool:
+    return any(_real_date(m[1], m[2], m[3]) for m in _CPR.finditer(text))
+
+
+def redact_cpr(text: str) -> str:
+    """Replace every CPR-like number (a real date followed by four digits) with a mask."""
+    return _CPR.sub(lambda m: CPR_MASK if _real_date(m[1], m[2], m[3]) else m[0], text)
+
+
+def clean_input(text: str) -> str:
+    """NFC, no control or bidi-override characters, one line, at most MAX_INPUT_CHARS."""
+    text = unicodedata.normalize("NFC", text)
+    text = _CONTROL.sub(" ", text.replace("\r", " ").replace("\n", " ").replace("\t", " "))
+    return " ".join(text.split())[:MAX_INPUT_CHARS]

@@ -1,0 +1,1 @@
+"""Persistence: SQLModel tables and one engine factory (SQLite by default, or PostgreSQL)."""

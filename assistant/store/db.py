@@ -1,0 +1,65 @@
+"""One engine factory for every process: SQLite (WAL, foreign keys) or any SQLAlchemy URL."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_data_dir
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import SQLModel, create_engine
+
+from assistant.store import models  # noqa: F401  (registers the tables)
+
+ENV_DB = "ASSISTANT_DB"
+
+
+def default_db_path() -> Path:
+    return Path(user_data_dir("jobcenter-assistant", appauthor=False)) / "assistant.sqlite3"
+
+
+def resolve_url(url: str | None) -> tuple[str, bool]:
+    """The database URL to use, and whether it is the default (demo) database."""
+    if url:
+        return url, False
+    if os.environ.get(ENV_DB):
+        return os.environ[ENV_DB], False
+    path = default_db_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}", True
+
+
+def make_engine(url: str) -> Engine:
+    """An engine with the right settings for its backend; tables are created if missing."""
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    kwargs: dict[str, Any] = {}
+    sqlite = url.startswith("sqlite")
+    if sqlite:
+        kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+    else:
+        kwargs["pool_pre_ping"] = True
+    engine = create_engine(url, **kwargs)
+    if sqlite:
+        _sqlite_pragmas(engine)
+    SQLModel.metadata.create_all(engine)
+    return engine
+
+
+def _sqlite_pragmas(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        # Take the write lock at the start, so two writers queue instead of failing mid-way.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,0 +1,116 @@
+"""The tables. Datetimes are UTC-aware; nothing here holds a CPR number."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import Column, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+class Session(SQLModel, table=True):
+    """One conversation. ``key`` is what a channel resumes it by (a kiosk session id, a chat
+    ``--session`` name, a hashed phone number)."""
+
+    __tablename__ = "sessions"
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    key: str = Field(index=True, unique=True, max_length=128)
+    channel: str = Field(max_length=16)
+    lang: str = Field(max_length=5)
+    state: str = Field(sa_column=Column(Text, nullable=False))
+    turns: int = 0
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    updated_at: dt.datetime = Field(default_factory=utcnow, index=True)
+
+
+class Turn(SQLModel, table=True):
+    """One input and the reply to it. Input is stored with CPR-like numbers redacted."""
+
+    __tablename__ = "turns"
+    __table_args__ = (UniqueConstraint("session_id", "seq", name="uq_turn_seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: str = Field(foreign_key="sessions.id", index=True, max_length=32)
+    seq: int
+    lang: str = Field(max_length=5)
+    input: str = Field(sa_column=Column(Text, nullable=False))
+    reply: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class CallbackRequest(SQLModel, table=True):
+    """A citizen asked staff to call back (``kind='callback'``) or to come to the kiosk
+    (``kind='desk'``)."""
+
+    __tablename__ = "callback_requests"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)
+    topic: str = Field(max_length=40)
+    lang: str = Field(max_length=5)
+    name: str | None = Field(default=None, max_length=200)
+    phone: str | None = Field(default=None, max_length=20)
+    note: str | None = Field(default=None, max_length=500)
+    session_id: str | None = Field(default=None, max_length=32)
+    status: str = Field(default="open", max_length=16)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Staff(SQLModel, table=True):
+    __tablename__ = "staff"
+
+    id: int | None = Field(default=None, primary_key=True)
+    initials: str = Field(unique=True, max_length=8)
+    name: str = Field(max_length=200)
+    languages: str = Field(default="da", max_length=40)
+    """Comma-separated language codes the person speaks."""
+    competences: str = Field(default="", max_length=400)
+    """Comma-separated meeting-type codes the person handles."""
+    pin_hash: str | None = Field(default=None, max_length=200)
+    active: bool = True
+
+
+class OpeningHours(SQLModel, table=True):
+    __tablename__ = "opening_hours"
+    __table_args__ = (UniqueConstraint("weekday", name="uq_opening_weekday"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    weekday: int
+    """0 = Monday ... 6 = Sunday."""
+    opens: str = Field(max_length=5)
+    closes: str = Field(max_length=5)
+
+
+class MeetingType(SQLModel, table=True):
+    __tablename__ = "meeting_types"
+
+    code: str = Field(primary_key=True, max_length=40)
+    minutes: int
+    channels: str = Field(default="in_person", max_length=60)
+    """Comma-separated: in_person, phone, video."""
+
+
+class FlowStat(SQLModel, table=True):
+    """Privacy-safe counts: how many started, completed or left a flow at which step, per day."""
+
+    __tablename__ = "flow_stats"
+    __table_args__ = (
+        UniqueConstraint("day", "flow_id", "event", "step_id", name="uq_flow_stat"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    day: dt.date
+    flow_id: str = Field(max_length=40)
+    event: str = Field(max_length=16)
+    step_id: str = Field(default="", max_length=40)
+    count: int = 0

@@ -1,0 +1,174 @@
+"""Validators for text-input steps. Each returns the clean value or a localised error."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import phonenumbers
+
+from assistant.i18n import format_day, tr
+from assistant.text import LANGS, Text
+
+MAX_INPUT = 500
+"""No input is longer than this; longer input is refused before any validator runs."""
+
+
+@dataclass(frozen=True)
+class Valid:
+    value: Any
+
+
+@dataclass(frozen=True)
+class Invalid:
+    error: Text
+
+
+Result = Valid | Invalid
+Validator = Callable[[str, Mapping[str, Any], dt.date], Result]
+
+YES = ("ja", "j", "jo", "yes", "y", "yeah", "так", "т", "да")
+NO = ("nej", "n", "no", "nope", "ні", "нi", "н", "нет")
+
+
+def _text(raw: str, spec: Mapping[str, Any], today: dt.date) -> Result:
+    max_length = int(spec.get("max_length", 200))
+    value = " ".join(raw.split())
+    if not value:
+        return Invalid(tr("Please write an answer."))
+    if len(value) > max_length:
+        return Invalid(tr("Please keep it under {n} characters.", n=max_length))
+    return Valid(value)
+
+
+def _integer(raw: str, spec: Mapping[str, Any], today: dt.date) -> Result:
+    lo, hi = spec.get("min"), spec.get("max")
+    text = raw.strip()
+    if not re.fullmatch(r"[+-]?\d{1,9}", text):
+        return Invalid(tr("Please write a whole number, for example 30."))
+    value = int(text)
+    if (lo is not None and value < lo) or (hi is not None and value > hi):
+        return Invalid(tr("Please write a number from {lo} to {hi}.", lo=lo, hi=hi))
+    return Valid(value)
+
+
+_RELATIVE_DAYS = {
+    "i dag": 0, "idag": 0, "today": 0, "сьогодні": 0,
+    "i morgen": 1, "imorgen": 1, "tomorrow": 1, "завтра": 1,
+}
+
+
+def _date(raw: str, spec: Mapping[str, Any], today: dt.date) -> Result:
+    text = raw.strip().casefold()
+    day: dt.date | None = None
+    if text in _RELATIVE_DAYS:
+        day = today + dt.timedelta(days=_RELATIVE_DAYS[text])
+    elif m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text):
+        day = _safe_date(int(m[1]), int(m[2]), int(m[3]))
+    elif m := re.fullmatch(r"(\d{1,2})[./-](\d{1,2})(?:[./-](\d{2}|\d{4}))?", text):
+        year = int(m[3]) if m[3] else today.year
+        if year < 100:
+            year += 2000
+        day = _safe_date(year, int(m[2]), int(m[1]))
+    if day is None:
+        return Invalid(tr("Please write a date like 24.11.2026."))
+    if spec.get("not_past") and day < today:
+        return Invalid(tr("That date has passed. Please choose today or a later date."))
+    return Valid(day.isoformat())
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _time(raw: str, spec: Mapping[str, Any], today: dt.date) -> Result:
+    text = raw.strip().casefold().removeprefix("kl").strip(" .")
+    m = re.fullmatch(r"(\d{1,2})(?:[.:](\d{2}))?", text)
+    if not m or int(m[1]) > 23 or (m[2] and int(m[2]) > 59):
+        return Invalid(tr("Please write a time like 10.30."))
+    return Valid(f"{int(m[1]):02d}:{int(m[2] or 0):02d}")
+
+
+def _phone(raw: str, spec: Mapping[str, Any], today: dt.date) -> Result:
+    text = raw.strip()
+    if len(text) > 30:
+        return Invalid(tr("Please write a Danish phone number with 8 digits."))
+    try:
+        number = phonenumbers.parse(text, "DK")
+    except phonenumbers.NumberParseException:
+        return Invalid(tr("Please write a Danish phone number with 8 digits."))
+    if number.country_code != 45 or not phonenumbers.is_valid_number(number):
+        return Invalid(tr("Please write a Danish phone number with 8 digits."))
+    return Valid(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+
+
+_EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}")
+
+
+def _email(raw: str, spec: Mapping[str, Any], today: dt.date) -> Result:
+    text = raw.strip()
+    if len(text) > 254 or not _EMAIL.fullmatch(text):
+        return Invalid(tr("Please write an e-mail address like name@example.dk."))
+    return Valid(text)
+
+
+def parse_yes_no(raw: str) -> bool | None:
+    text = unicodedata.normalize("NFC", raw).strip().casefold().strip(".!")
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    return None
+
+
+def _yes_no(raw: str, spec: Mapping[str, Any], today: dt.date) -> Result:
+    answer = parse_yes_no(raw)
+    if answer is None:
+        return Invalid(tr("Please answer yes or no."))
+    return Valid(answer)
+
+
+VALIDATORS: dict[str, Validator] = {
+    "text": _text,
+    "integer": _integer,
+    "date": _date,
+    "time": _time,
+    "phone": _phone,
+    "email": _email,
+    "yes_no": _yes_no,
+}
+
+SPEC_KEYS: dict[str, set[str]] = {
+    "text": {"max_length"},
+    "integer": {"min", "max"},
+    "date": {"not_past"},
+    "time": set(),
+    "phone": set(),
+    "email": set(),
+    "yes_no": set(),
+}
+
+
+def validate(kind: str, raw: str, spec: Mapping[str, Any], today: dt.date) -> Result:
+    if len(raw) > MAX_INPUT:
+        return Invalid(tr("That is too long. Please keep it under {n} characters.", n=MAX_INPUT))
+    return VALIDATORS[kind](raw, spec, today)
+
+
+def display_value(kind: str, value: Any) -> Text:
+    """How an answer is shown back to the user (summary, receipt), per language."""
+    if kind == "date" and isinstance(value, str):
+        day = dt.date.fromisoformat(value)
+        return {lang: format_day(day, lang) for lang in LANGS}
+    if kind == "time" and isinstance(value, str):
+        return {"da": value.replace(":", "."), "en": value, "uk": value}
+    if kind == "yes_no":
+        return tr("Yes") if value else tr("No")
+    return dict.fromkeys(LANGS, str(value))
