@@ -171,4 +171,8 @@ def display_value(kind: str, value: Any) -> Text:
         return {"da": value.replace(":", "."), "en": value, "uk": value}
     if kind == "yes_no":
         return tr("Yes") if value else tr("No")
+    if kind == "phone" and isinstance(value, str):
+        number = phonenumbers.parse(value, "DK")
+        shown = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+        return dict.fromkeys(LANGS, shown)
     return dict.fromkeys(LANGS, str(value))

@@ -1,0 +1,1 @@
+"""Textual channel: kiosk (citizens), later staff and interpreter modes."""

@@ -1,0 +1,183 @@
+"""The flow engine and loader: pure behaviour and load-time errors with file and line."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from assistant.flow import engine
+from assistant.flow.loader import load_flows, parse_flow
+from assistant.outputs import Act, Choices, Say
+from assistant.text import pick
+from assistant.yamlsource import ContentError
+
+TODAY = dt.date(2026, 11, 24)
+
+
+def texts(outputs, lang="en") -> str:
+    parts = []
+    for o in outputs:
+        if isinstance(o, Say):
+            parts.append(pick(o.text, lang))
+        elif isinstance(o, Choices):
+            parts.extend(f"{c.key}. {pick(c.label, lang)}" for c in o.options)
+    return "\n".join(parts)
+
+
+@pytest.fixture(scope="module")
+def flows():
+    return load_flows()
+
+
+def walk(flow, inputs):
+    turn = engine.begin(flow)
+    state = turn.state
+    for raw in inputs:
+        turn = engine.answer(flow, state, raw, TODAY)
+        state = turn.state
+    return turn
+
+
+def test_every_shipped_flow_loads_and_has_all_languages(flows) -> None:
+    assert {"book", "voksenlaerling", "staff"} <= set(flows)
+    for flow in flows.values():
+        for step in flow.steps.values():
+            if step.text:
+                assert set(step.text) == {"da", "en", "uk"}
+
+
+def test_summary_change_reasks_dependent_steps_and_keeps_the_rest(flows) -> None:
+    book = flows["book"]
+    turn = walk(book, ["1", "2", "3", "Olga Petrenko", "22334455"])
+    assert turn.state.step == "summary"
+    # change the meeting type: the channel depends on it and is asked again
+    turn = engine.answer(book, turn.state, "2", TODAY)
+    assert turn.state.step == "meeting_type"
+    turn = engine.answer(book, turn.state, "7", TODAY)
+    assert turn.state.step == "channel", "channel depends_on meeting_type"
+    turn = engine.answer(book, turn.state, "1", TODAY)
+    assert turn.state.step == "summary", "language, name and phone were kept"
+    assert turn.state.answers == {"meeting_type": "special_law_intake", "channel": "in_person",
+                                  "language": "uk", "name": "Olga Petrenko",
+                                  "phone": "+4522334455"}
+    turn = engine.answer(book, turn.state, "1", TODAY)
+    assert turn.state.done
+    act = [o for o in turn.outputs if isinstance(o, Act)][0]
+    assert act.action == "book" and act.answers["meeting_type"] == "special_law_intake"
+
+
+def test_back_clears_answers_after_the_step_it_returns_to(flows) -> None:
+    flow = flows["voksenlaerling"]
+    turn = walk(flow, ["40", "2", "3"])
+    assert turn.state.step == "months"
+    assert set(turn.state.answers) == {"age", "situation", "education"}
+    turn = engine.back(flow, turn.state)
+    assert turn.state.step == "education"
+    turn = engine.back(flow, turn.state)
+    assert turn.state.step == "situation"
+    assert set(turn.state.answers) == {"age", "situation"}
+    turn = engine.back(flow, engine.back(flow, turn.state).state)
+    assert "first question" in texts(turn.outputs)
+
+
+def test_branch_on_age(flows) -> None:
+    flow = flows["voksenlaerling"]
+    young = walk(flow, ["24"])
+    assert young.state.step == "offer"
+    assert "25 or older" in texts(young.outputs)
+    old = walk(flow, ["25"])
+    assert old.state.step == "situation"
+
+
+def test_state_round_trips_through_json(flows) -> None:
+    import json
+
+    flow = flows["book"]
+    turn = walk(flow, ["1", "1"])
+    again = engine.FlowState.from_dict(json.loads(json.dumps(turn.state.to_dict())))
+    assert again == turn.state
+
+
+def test_multi_choice_and_validators() -> None:
+    flow = parse_flow("""
+id: demo
+title: {da: Demo, en: Demo, uk: Демо}
+description: {da: d, en: d, uk: d}
+steps:
+  - id: topics
+    kind: multi
+    text: {da: "Hvad?", en: "What?", uk: "Що?"}
+    options:
+      - {value: maths, label: {da: Matematik, en: Maths, uk: Математика}}
+      - {value: danish, label: {da: Dansk, en: Danish, uk: Данська}}
+      - {value: it, label: {da: IT, en: IT, uk: ІТ}}
+    next:
+      - when: {answer: topics, contains: maths}
+        goto: when
+      - goto: mail
+  - id: when
+    kind: input
+    validate: {type: date, not_past: true}
+    text: {da: "Hvornår?", en: "When?", uk: "Коли?"}
+    next: mail
+  - id: mail
+    kind: input
+    validate: email
+    text: {da: "Mail?", en: "Mail?", uk: "Пошта?"}
+    next: done
+  - id: done
+    kind: message
+    text: {da: Tak, en: Thanks, uk: Дякуємо}
+""", Path("demo.yaml"))
+    turn = walk(flow, ["4"])
+    assert not turn.valid
+    turn = walk(flow, ["1, 3"])
+    assert turn.state.answers["topics"] == ["maths", "it"] and turn.state.step == "when"
+    assert not engine.answer(flow, turn.state, "23.11.2026", TODAY).valid
+    turn = engine.answer(flow, turn.state, "1.12.2026", TODAY)
+    assert turn.state.answers["when"] == "2026-12-01"
+    assert not engine.answer(flow, turn.state, "not an address", TODAY).valid
+    turn = engine.answer(flow, turn.state, "olga@example.dk", TODAY)
+    assert turn.state.done and "Thanks" in texts(turn.outputs)
+
+
+BROKEN = {
+    "unknown_step": ("next: nowhere", "names unknown step 'nowhere'"),
+    "missing_translation": ("uk: Що?", "missing the uk translation"),
+    "bad_validator": ("validate: {type: colour}", "unknown validator 'colour'"),
+}
+BASE = """id: broken
+title: {da: B, en: B, uk: Б}
+description: {da: d, en: d, uk: d}
+steps:
+  - id: first
+    kind: input
+    validate: {type: text}
+    text:
+      da: Hvad?
+      en: What?
+      uk: Що?
+    next: second
+  - id: second
+    kind: message
+    text: {da: Tak, en: Thanks, uk: Дякуємо}
+"""
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN))
+def test_load_errors_name_file_line_and_step(case: str, tmp_path: Path) -> None:
+    replacement, message = BROKEN[case]
+    original = {"unknown_step": "next: second", "missing_translation": "uk: Що?",
+                "bad_validator": "validate: {type: text}"}[case]
+    text = BASE.replace(original, replacement if case != "missing_translation" else "")
+    path = tmp_path / "broken.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ContentError) as info:
+        load_flows(tmp_path)
+    error = str(info.value)
+    assert error.startswith(f"{path}:"), error
+    assert "step 'first'" in error and message in error
+    line = int(error.split(":")[1])
+    assert 5 <= line <= 12, f"line {line} should point into step 'first'"

@@ -1,0 +1,131 @@
+"""Storage on SQLite and PostgreSQL: turns persisted, sessions resumed, no CPR stored."""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import subprocess
+import sys
+import uuid
+
+from sqlmodel import Session as DB
+from sqlmodel import select as sql_select
+
+from assistant.conversation import Conversation
+from assistant.store.db import make_engine
+from assistant.store.demo import seed_demo
+from assistant.store.models import CallbackRequest, OpeningHours, Staff, Turn
+from assistant.store.sessions import SessionStore
+from assistant.text import pick
+
+from .conftest import TODAY
+
+
+def test_wal_and_foreign_keys_on_sqlite(tmp_path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_demo_data_is_seeded_once(db_url: str) -> None:
+    engine = make_engine(db_url)
+    assert seed_demo(engine) is True
+    assert seed_demo(engine) is False
+    with DB(engine) as db:
+        assert len(db.exec(sql_select(Staff)).all()) == 4
+        assert len(db.exec(sql_select(OpeningHours)).all()) == 5
+
+
+def test_every_turn_is_persisted_and_the_session_resumes(db_url: str, content) -> None:
+    store = SessionStore(make_engine(db_url))
+    key = f"test:{uuid.uuid4().hex}"
+    convo, _ = Conversation.open(content, store, key, "text", "en", today=lambda: TODAY)
+    convo.handle("staff")
+    convo.handle("2")
+    convo.handle("Anna Jensen")
+    # a new process: the same key resumes at the phone question with the name kept
+    again, opening = Conversation.open(content, SessionStore(make_engine(db_url)), key, "text",
+                                       today=lambda: TODAY)
+    shown = " ".join(pick(o.text, "en") for o in opening if hasattr(o, "text"))
+    assert "Welcome back" in shown and "Which phone number should we call?" in shown
+    assert again.state.flow["answers"] == {"how": "callback", "name": "Anna Jensen"}
+    again.handle("22334455")
+    again.handle("1")
+    again.handle("1")
+    turns = store.turns(again.session_id)
+    assert [t.seq for t in turns] == [1, 2, 3, 4, 5, 6]
+    with DB(store.engine) as db:
+        request = db.exec(sql_select(CallbackRequest)).one()
+    assert (request.kind, request.name, request.phone, request.topic) == (
+        "callback", "Anna Jensen", "+4522334455", "meeting")
+
+
+def test_cpr_numbers_are_never_stored(db_url: str, content) -> None:
+    store = SessionStore(make_engine(db_url))
+    convo, _ = Conversation.open(content, store, "test:cpr", "text", "da", today=lambda: TODAY)
+    out = convo.handle("mit cpr er 010190-1234 hjælp")
+    assert "CPR" in pick(out[0].text, "da")
+    convo.handle("staff")
+    convo.handle("2")
+    convo.handle("Ole 0101901234")
+    with DB(store.engine) as db:
+        stored = " ".join(t.input + t.reply for t in db.exec(sql_select(Turn)))
+    assert "010190" not in stored and "0101901234" not in stored
+    assert "[CPR fjernet]" in stored
+
+
+class BlockReader:
+    """Reads reply blocks (ended by an empty line) from a child's stdout without blocking
+    forever: select() on the raw descriptor, with a generous timeout."""
+
+    def __init__(self, proc: subprocess.Popen[bytes]) -> None:
+        assert proc.stdout is not None
+        self.fd = proc.stdout.fileno()
+        self.buffer = b""
+
+    def block(self, timeout: float = 60.0) -> str:
+        while b"\n\n" not in self.buffer:
+            ready, _, _ = select.select([self.fd], [], [], timeout)
+            assert ready, f"no reply within {timeout}s; got {self.buffer!r}"
+            chunk = os.read(self.fd, 65536)
+            assert chunk, f"process ended early; got {self.buffer!r}"
+            self.buffer += chunk
+        block, self.buffer = self.buffer.split(b"\n\n", 1)
+        return block.decode("utf-8")
+
+
+def _chat(db_url: str, session: str) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONIOENCODING": "utf-8"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "assistant", "chat", "--db", db_url, "--session", session,
+         "--lang", "en"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env,
+    )
+
+
+def test_session_resumes_after_sigkill_mid_flow(db_url: str) -> None:
+    session = f"kill-{uuid.uuid4().hex[:8]}"
+    proc = _chat(db_url, session)
+    assert proc.stdin is not None
+    reader = BlockReader(proc)
+    try:
+        proc.stdin.write(b"2\n")
+        proc.stdin.flush()
+        assert "How old are you?" in reader.block()
+        proc.stdin.write(b"30\n")
+        proc.stdin.flush()
+        assert "What fits you best right now?" in reader.block()
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+
+    proc = _chat(db_url, session)
+    raw, _ = proc.communicate(b"2\n3\n", timeout=120)
+    assert proc.returncode == 0
+    out = raw.decode("utf-8")
+    blocks = out.split("\n\n")
+    assert "What education do you have?" in blocks[0], out
+    assert "Have you been unemployed for at least 6 months?" in blocks[1], out
