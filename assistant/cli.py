@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from assistant.text import LANGS
 
@@ -43,7 +44,9 @@ def _parser() -> argparse.ArgumentParser:
 
     kb = sub.add_parser("kb", help="knowledge-base tools")
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)
-    kb_sub.add_parser("lint", help="check knowledge/, flows/ and i18n/")
+    lint = kb_sub.add_parser("lint", help="check knowledge/, flows/ and i18n/")
+    lint.add_argument("--knowledge", type=Path, help="knowledge folder (default: the shipped one)")
+    lint.add_argument("--flows", type=Path, help="flows folder (default: the shipped one)")
     return parser
 
 
@@ -53,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "kb":
         from assistant.knowledge.lint import lint_all
 
-        problems = lint_all()
+        problems = lint_all(args.knowledge, args.flows)
         for problem in problems:
             print(problem)
         print(f"kb lint: {len(problems)} problem(s)", file=sys.stderr)

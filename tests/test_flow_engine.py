@@ -64,7 +64,7 @@ def test_summary_change_reasks_dependent_steps_and_keeps_the_rest(flows) -> None
                                   "phone": "+4522334455"}
     turn = engine.answer(book, turn.state, "1", TODAY)
     assert turn.state.done
-    act = [o for o in turn.outputs if isinstance(o, Act)][0]
+    act = next(o for o in turn.outputs if isinstance(o, Act))
     assert act.action == "book" and act.answers["meeting_type"] == "special_law_intake"
 
 

@@ -35,7 +35,8 @@ def test_transcript(path: Path, content: Content, store: SessionStore) -> None:
     assert len(blocks) == len(script["turns"]), "one reply block per input line"
     for number, (turn, block) in enumerate(zip(script["turns"], blocks, strict=True), 1):
         for fragment in turn.get("expect", []):
-            assert fragment in block, f"turn {number} ({turn['say']!r}): {fragment!r} not in\n{block}"
+            where = f"turn {number} ({turn['say']!r})"
+            assert fragment in block, f"{where}: {fragment!r} missing:\n{block}"
         for fragment in turn.get("reject", []):
             assert fragment not in block, f"turn {number}: {fragment!r} unexpectedly in\n{block}"
 

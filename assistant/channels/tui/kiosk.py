@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Input, Static
 
 from assistant.conversation import Content, Conversation
+from assistant.i18n import tr
 from assistant.outputs import Card, Choices, Output, Say
 from assistant.store.sessions import SessionStore
 from assistant.text import LANG_NAMES, LANGS, pick
@@ -35,8 +36,7 @@ Screen { align: center middle; }
 #entry { margin: 0; }
 """
 
-COMMAND_BUTTONS = (("back", "Back"), ("menu", "Menu"), ("language", "Language"),
-                   ("staff", "Talk to staff"), ("help", "Help"))
+COMMAND_BUTTONS = ("back", "menu", "language", "staff", "help")
 
 
 class LanguageScreen(Screen[str]):
@@ -63,17 +63,17 @@ class ConversationScreen(Screen[None]):
         yield Vertical(id="choices")
         yield Input(id="entry", max_length=500)
         with Horizontal(id="commands"):
-            for command, _label in COMMAND_BUTTONS:
+            for command in COMMAND_BUTTONS:
                 yield Button(command, id=f"cmd-{command}", compact=True)
 
-    def on_mount(self) -> None:
-        self.show(self.opening)
+    async def on_mount(self) -> None:
+        await self.show(self.opening)
 
-    def show(self, outputs: list[Output]) -> None:
+    async def show(self, outputs: list[Output]) -> None:
         lang = self.convo.lang
         transcript = self.query_one("#transcript", VerticalScroll)
         choices = self.query_one("#choices", Vertical)
-        choices.remove_children()
+        await choices.remove_children()
         for out in outputs:
             if isinstance(out, Say):
                 text = pick(out.text, lang)
@@ -88,43 +88,36 @@ class ConversationScreen(Screen[None]):
                 for choice in out.options:
                     choices.mount(Button(RichText(f"{choice.key}. {pick(choice.label, lang)}"),
                                          id=f"choice-{choice.key}", compact=True))
-        for command, label in COMMAND_BUTTONS:
-            self.query_one(f"#cmd-{command}", Button).label = _command_label(command, label, lang)
+        for command in COMMAND_BUTTONS:
+            self.query_one(f"#cmd-{command}", Button).label = _command_label(command, lang)
         transcript.scroll_end(animate=False)
         self.query_one("#entry", Input).focus()
 
-    def send(self, text: str) -> None:
+    async def send(self, text: str) -> None:
         transcript = self.query_one("#transcript", VerticalScroll)
-        transcript.mount(Static(RichText("> " + text), classes="say user"))
-        self.show(self.convo.handle(text))
+        await transcript.mount(Static(RichText("> " + text), classes="say user"))
+        await self.show(self.convo.handle(text))
 
     @on(Input.Submitted, "#entry")
-    def submitted(self, event: Input.Submitted) -> None:
+    async def submitted(self, event: Input.Submitted) -> None:
         text = event.value
         event.input.value = ""
         if text.strip():
-            self.send(text)
+            await self.send(text)
 
     @on(Button.Pressed)
-    def pressed(self, event: Button.Pressed) -> None:
+    async def pressed(self, event: Button.Pressed) -> None:
         bid = event.button.id or ""
         if bid.startswith("choice-"):
-            self.send(bid.removeprefix("choice-"))
+            await self.send(bid.removeprefix("choice-"))
         elif bid.startswith("cmd-"):
-            self.send(bid.removeprefix("cmd-"))
+            await self.send(bid.removeprefix("cmd-"))
 
 
-_COMMAND_LABELS = {
-    "back": {"da": "Tilbage", "en": "Back", "uk": "Назад"},
-    "menu": {"da": "Menu", "en": "Menu", "uk": "Меню"},
-    "language": {"da": "Sprog", "en": "Language", "uk": "Мова"},
-    "staff": {"da": "Medarbejder", "en": "Staff", "uk": "Працівник"},
-    "help": {"da": "Hjælp", "en": "Help", "uk": "Допомога"},
-}
-
-
-def _command_label(command: str, fallback: str, lang: str) -> str:
-    return _COMMAND_LABELS.get(command, {}).get(lang, fallback)
+def _command_label(command: str, lang: str) -> str:
+    labels = {"back": tr("Back"), "menu": tr("Menu"), "language": tr("Language"),
+              "staff": tr("Talk to staff"), "help": tr("Help")}
+    return labels[command][lang]
 
 
 class KioskApp(App[None]):

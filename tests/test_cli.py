@@ -1,0 +1,56 @@
+"""The command-line contract, run as other tools run it: real processes, stdin/stdout."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+def run(args: list[str], stdin: str = "", tmp_path=None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    if tmp_path is not None:
+        env["ASSISTANT_DB"] = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    return subprocess.run([sys.executable, "-m", "assistant", *args], input=stdin,
+                          capture_output=True, text=True, timeout=120, env=env)
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("uk", ["Записатися на зустріч", "Навчання дорослих (voksenlærling)", "Поговорити з працівником"]),
+    ("da", ["Book et møde", "Voksenlærling", "Tal med en medarbejder"]),
+    ("en", ["Book a meeting", "Adult apprenticeship", "Talk to staff"]),
+])
+def test_chat_menu_lists_the_flows_in_each_language(lang: str, expected: list[str],
+                                                     tmp_path) -> None:
+    result = run(["chat", "--lang", lang], "menu\n", tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.endswith("\n\n") and result.stdout.count("\n\n") == 1
+    for text in expected:
+        assert text in result.stdout
+
+
+def test_chat_exits_0_at_end_of_input_with_one_block_per_line(tmp_path) -> None:
+    result = run(["chat", "--lang", "en", "--channel", "sms"], "menu\n1\nback\n\n", tmp_path)
+    assert result.returncode == 0, result.stderr
+    blocks = result.stdout.split("\n\n")[:-1]
+    assert len(blocks) == 4
+    assert "1 Book a meeting" in blocks[0]
+    assert "Please write something" in blocks[3]
+
+
+def test_ask_json_contract_and_out_of_scope(tmp_path) -> None:
+    result = run(["ask", "order me a pizza", "--lang", "en", "--json"])
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert set(payload) == {"query", "lang", "outcome", "results"}
+    assert payload["outcome"] == "none" and payload["results"] == []
+    assert payload["query"] == "order me a pizza" and payload["lang"] == "en"
+
+
+def test_a_missing_feature_says_so_and_exits_nonzero() -> None:
+    result = run(["serve"])
+    assert result.returncode == 2
+    assert "not available" in result.stderr

@@ -1,0 +1,55 @@
+"""Catalogs, CLDR plurals and locale-aware dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from assistant.i18n import format_when, plural_category, tr, trn
+from assistant.knowledge.lint import lint_i18n
+
+ROOT = Path(__file__).resolve().parents[1]
+ANSWERS = ("I am not sure what you mean. I found {n} possible answer:",
+           "I am not sure what you mean. I found {n} possible answers:")
+
+
+@pytest.mark.parametrize(("n", "category", "word"), [
+    (1, "one", "можливу відповідь"),
+    (2, "few", "можливі відповіді"),
+    (5, "many", "можливих відповідей"),
+    (11, "many", "можливих відповідей"),
+    (21, "one", "можливу відповідь"),
+    (22, "few", "можливі відповіді"),
+    (25, "many", "можливих відповідей"),
+])
+def test_ukrainian_plurals(n: int, category: str, word: str) -> None:
+    assert plural_category(n, "uk") == category
+    assert f"{n} {word}" in trn(*ANSWERS, n)["uk"]
+
+
+def test_danish_and_english_plurals() -> None:
+    assert "1 muligt svar" in trn(*ANSWERS, 1)["da"]
+    assert "2 mulige svar" in trn(*ANSWERS, 2)["da"]
+    assert "1 possible answer:" in trn(*ANSWERS, 1)["en"]
+    assert "21 possible answers" in trn(*ANSWERS, 21)["en"]
+    with pytest.raises(TypeError):
+        trn(*ANSWERS, 1.5)  # type: ignore[arg-type]
+
+
+def test_dates_in_each_locale_s_own_format() -> None:
+    when = dt.datetime(2026, 11, 24, 9, 30, tzinfo=dt.UTC)  # 10.30 in Copenhagen
+    text = format_when(when)
+    assert text["da"] == "tirsdag den 24. november 2026 kl. 10.30"
+    assert text["en"] == "Tuesday, 24 November 2026 at 10:30"
+    assert text["uk"] == "вівторок, 24 листопада 2026\u202fр. о 10:30"  # CLDR: narrow NBSP
+
+
+def test_every_message_is_translated_and_compiled_catalogs_are_fresh() -> None:
+    assert lint_i18n(ROOT / "i18n", ROOT / "assistant") == []
+
+
+def test_translation_fills_fields_per_language() -> None:
+    text = tr("Language: {name}", name={"da": "Dansk", "en": "Danish", "uk": "Данська"})
+    assert text == {"da": "Sprog: Dansk", "en": "Language: Danish", "uk": "Мова: Данська"}
