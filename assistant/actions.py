@@ -8,7 +8,7 @@ from assistant.i18n import tr
 from assistant.outputs import Act, Output, Say
 
 if TYPE_CHECKING:
-    from assistant.conversation import Conversation
+    from assistant.conversation import ActionHandler, Conversation
 
 
 def callback(act: Act, convo: Conversation) -> list[Output]:
@@ -31,16 +31,7 @@ def handoff(act: Act, convo: Conversation) -> list[Output]:
                 "notice")]
 
 
-def book_unavailable(act: Act, convo: Conversation) -> list[Output]:
-    """Until online booking is set up: the request becomes a callback, and the user is told."""
-    if convo.store is not None:
-        convo.store.add_callback(
-            kind="callback", topic=str(act.answers.get("meeting_type", act.flow_id))[:40],
-            lang=convo.lang, name=act.answers.get("name"), phone=act.answers.get("phone"),
-            session_id=convo.session_id,
-        )
-    return [Say(tr("Online booking is not open here yet. We have sent your request to staff, "
-                   "and they will call you to find a time."), "notice")]
+def default_actions() -> dict[str, ActionHandler]:
+    from assistant.booking.conversation import ACTIONS
 
-
-DEFAULT_ACTIONS = {"callback": callback, "handoff": handoff, "book": book_unavailable}
+    return {"callback": callback, "handoff": handoff, **ACTIONS}

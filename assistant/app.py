@@ -6,7 +6,8 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from assistant.actions import DEFAULT_ACTIONS
+from assistant.actions import default_actions
+from assistant.booking.conversation import offer_slots
 from assistant.conversation import Content
 from assistant.flow.loader import load_flows
 from assistant.knowledge.base import KnowledgeBase
@@ -18,7 +19,7 @@ from assistant.store.sessions import SessionStore
 def load_content(flows: Path | None = None, knowledge: Path | None = None,
                  today: Callable[[], dt.date] = dt.date.today) -> Content:
     return Content(flows=load_flows(flows), knowledge=KnowledgeBase.load(knowledge, today=today),
-                   actions=dict(DEFAULT_ACTIONS))
+                   actions=default_actions(), offer_slots=offer_slots)
 
 
 def open_store(url: str | None = None, demo: bool | None = None) -> SessionStore:

@@ -15,6 +15,8 @@ def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", help="database URL (default: $ASSISTANT_DB or a SQLite file "
                                      "in the user's data directory)")
+    common.add_argument("--demo", action="store_true",
+                        help="fill an empty database with demo staff, hours and meeting types")
     parser = argparse.ArgumentParser(prog="jobcenter-assistant", parents=[common],
                                      description="Jobcenter Assistant")
     parser.add_argument("--lang", choices=LANGS, help=argparse.SUPPRESS)
@@ -22,7 +24,6 @@ def _parser() -> argparse.ArgumentParser:
 
     kiosk = sub.add_parser("kiosk", parents=[common], help="the kiosk TUI (default)")
     kiosk.add_argument("--lang", choices=LANGS)
-    kiosk.add_argument("--demo", action="store_true", help="fill an empty database with demo data")
 
     sub.add_parser("staff", parents=[common], help="the staff TUI")
 
@@ -67,13 +68,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         from assistant.app import load_content, open_store
         from assistant.channels.text import run_chat
 
-        return run_chat(load_content(), open_store(args.db), lang=args.lang,
+        return run_chat(load_content(), open_store(args.db, demo=args.demo or None), lang=args.lang,
                         channel=args.channel, session_key=args.session)
     if command == "kiosk":
         from assistant.app import load_content, open_store
         from assistant.channels.tui.kiosk import KioskApp
 
-        store = open_store(args.db, demo=True if getattr(args, "demo", False) else None)
+        store = open_store(args.db, demo=args.demo or None)
         KioskApp(load_content(), store, lang=getattr(args, "lang", None)).run()
         return 0
     print(f"jobcenter-assistant {command}: not available in this version yet.", file=sys.stderr)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -16,11 +17,24 @@ from assistant import commands
 from assistant.flow import engine
 from assistant.flow.engine import FlowState
 from assistant.flow.model import Flow
-from assistant.i18n import tr
-from assistant.outputs import Act, Card, Choice, Choices, Output, Say, ShowEntry, to_json
+from assistant.i18n import local, tr
+from assistant.outputs import (
+    Act,
+    Card,
+    Choice,
+    Choices,
+    Output,
+    Say,
+    ShowEntry,
+    SlotRequest,
+    to_json,
+)
 from assistant.privacy import clean_input, has_cpr
+from assistant.store.models import utcnow
 from assistant.store.sessions import SessionStore
 from assistant.text import DEFAULT_LANG, LANG_NAMES, LANGS, same
+
+log = logging.getLogger(__name__)
 
 ASK = "ask"
 STAFF_FLOW = "staff"
@@ -64,6 +78,7 @@ class Content:
     flows: dict[str, Flow]
     knowledge: KnowledgeLike
     actions: dict[str, ActionHandler] = field(default_factory=dict)
+    offer_slots: Callable[[SlotRequest, Conversation], list[Output]] | None = None
 
     def menu_flows(self) -> list[Flow]:
         return [f for f in self.flows.values() if f.menu]
@@ -74,12 +89,16 @@ class Conversation:
 
     def __init__(self, content: Content, state: State | None = None,
                  store: SessionStore | None = None, session_id: str | None = None,
-                 today: Callable[[], dt.date] = dt.date.today) -> None:
+                 now: Callable[[], dt.datetime] = utcnow) -> None:
         self.content = content
         self.state = state or State()
         self.store = store
         self.session_id = session_id
-        self.today = today
+        self.now = now
+        self._finished = False
+
+    def today(self) -> dt.date:
+        return local(self.now()).date()
 
     # -- opening ----------------------------------------------------------------------------
 
@@ -114,8 +133,18 @@ class Conversation:
     def handle(self, raw: str) -> list[Output]:
         """Answer one input; the turn is persisted before the outputs are returned."""
         text = clean_input(raw)
-        outputs = self._route(text)
-        outputs = self._resolve(outputs)
+        self._finished = False
+        saved = self.state.to_dict()
+        try:
+            outputs = self._resolve(self._route(text))
+        except Exception:
+            # Never leave a user stuck: keep the state from before this input, say so.
+            log.exception("turn failed in session %s", self.session_id)
+            self.state = State.from_dict(saved)
+            outputs = [Say(tr("Sorry, something went wrong. Please try again, or write "
+                              "\"staff\"."), "error"), *self.current()]
+        if self._finished and self.state.flow is None:
+            outputs.extend(self._after_flow())
         if has_cpr(text):
             outputs.insert(0, Say(tr("Please do not write your CPR number here. "
                                      "We have removed it."), "notice"))
@@ -273,7 +302,7 @@ class Conversation:
         if turn.state.done:
             self._count(flow.id, "completed")
             self.state.flow = None
-            outputs.extend(self._after_flow())
+            self._finished = True
         return outputs
 
     def _after_flow(self) -> list[Output]:
@@ -304,13 +333,19 @@ class Conversation:
                 resolved.append(card if card else Say(tr(
                     "I do not have that information right now. A member of staff can help."),
                     "notice"))
+            elif isinstance(out, SlotRequest):
+                if self.content.offer_slots is None:
+                    resolved.append(Say(tr("This cannot be done here yet. Please ask a member "
+                                           "of staff."), "notice"))
+                else:
+                    resolved.extend(self._resolve(self.content.offer_slots(out, self)))
             elif isinstance(out, Act):
                 handler = self.content.actions.get(out.action)
                 if handler is None:
                     resolved.append(Say(tr("This cannot be done here yet. Please ask a member "
                                            "of staff."), "notice"))
                 else:
-                    resolved.extend(handler(out, self))
+                    resolved.extend(self._resolve(handler(out, self)))
             else:
                 resolved.append(out)
         return resolved

@@ -52,6 +52,16 @@ class ShowEntry:
 
 
 @dataclass(frozen=True)
+class SlotRequest:
+    """Engine request: offer free meeting times (the conversation asks the booking service)."""
+
+    flow_id: str
+    step_id: str
+    answers: Mapping[str, Any] = field(default_factory=dict)
+    after: str | None = None
+
+
+@dataclass(frozen=True)
 class Act:
     """Engine request: run a terminal action (book, callback, handoff) with the flow's answers."""
 
@@ -60,7 +70,7 @@ class Act:
     answers: Mapping[str, Any] = field(default_factory=dict)
 
 
-Output = Say | Choices | Card | ShowEntry | Act
+Output = Say | Choices | Card | ShowEntry | SlotRequest | Act
 
 
 def to_json(output: Output) -> dict[str, Any]:
@@ -84,4 +94,6 @@ def to_json(output: Output) -> dict[str, Any]:
         }
     if isinstance(output, ShowEntry):
         return {"type": "show_entry", "entry_id": output.entry_id}
+    if isinstance(output, SlotRequest):
+        return {"type": "slot_request", "step_id": output.step_id}
     return {"type": "act", "action": output.action, "flow_id": output.flow_id}

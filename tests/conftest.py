@@ -13,10 +13,12 @@ from sqlalchemy import create_engine, text
 from assistant.app import load_content
 from assistant.conversation import Content, Conversation
 from assistant.store.db import make_engine
+from assistant.store.demo import seed_demo
 from assistant.store.sessions import SessionStore
 
 PG_BASE = os.environ.get("ASSISTANT_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 TODAY = dt.date(2026, 11, 24)
+NOW = dt.datetime(2026, 11, 24, 8, 0, tzinfo=dt.UTC)
 
 
 def _pg_available() -> str | None:
@@ -63,7 +65,10 @@ def db_url(request: pytest.FixtureRequest, tmp_path) -> str:
 
 @pytest.fixture
 def store(tmp_path) -> SessionStore:
-    return SessionStore(make_engine(f"sqlite:///{tmp_path / 'store.sqlite3'}"))
+    """A SQLite store with the demo staff, hours and meeting types."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'store.sqlite3'}")
+    seed_demo(engine)
+    return SessionStore(engine)
 
 
 @pytest.fixture(scope="session")
@@ -74,7 +79,7 @@ def content() -> Content:
 @pytest.fixture
 def convo(content: Content, store: SessionStore) -> Conversation:
     c, _ = Conversation.open(content, store, f"test:{uuid.uuid4().hex}", "text", "en",
-                             today=lambda: TODAY)
+                             now=lambda: NOW)
     return c
 
 

@@ -48,24 +48,45 @@ def test_every_shipped_flow_loads_and_has_all_languages(flows) -> None:
                 assert set(step.text) == {"da", "en", "uk"}
 
 
+SLOT = "2026-11-25T09:00:00+00:00|1|"
+
+
 def test_summary_change_reasks_dependent_steps_and_keeps_the_rest(flows) -> None:
     book = flows["book"]
-    turn = walk(book, ["1", "2", "3", "Olga Petrenko", "22334455"])
+    turn = walk(book, ["2", "2", "3"])
+    assert turn.state.step == "slot"
+    assert any(type(o).__name__ == "SlotRequest" for o in turn.outputs)
+    turn.state.offers = {"1": SLOT, "2": "more", "more": "2026-11-25T09:00:00+00:00"}
+    for raw in ["1", "Olga Petrenko", "22334455"]:
+        turn = engine.answer(book, turn.state, raw, TODAY)
     assert turn.state.step == "summary"
-    # change the meeting type: the channel depends on it and is asked again
+    assert "- Time: Wednesday, 25 November 2026 at 10:00" in texts(turn.outputs)
+    # change the meeting type to one held only in person: the channel question drops out,
+    # the language is kept, and the time (which depends on the meeting type) is asked again
     turn = engine.answer(book, turn.state, "2", TODAY)
     assert turn.state.step == "meeting_type"
     turn = engine.answer(book, turn.state, "7", TODAY)
-    assert turn.state.step == "channel", "channel depends_on meeting_type"
+    assert turn.state.step == "slot", "slot depends_on meeting_type"
+    turn.state.offers = {"1": SLOT}
     turn = engine.answer(book, turn.state, "1", TODAY)
-    assert turn.state.step == "summary", "language, name and phone were kept"
-    assert turn.state.answers == {"meeting_type": "special_law_intake", "channel": "in_person",
-                                  "language": "uk", "name": "Olga Petrenko",
+    assert turn.state.step == "summary", "name and phone were kept"
+    assert turn.state.answers == {"meeting_type": "special_law_intake", "language": "uk",
+                                  "slot": SLOT, "name": "Olga Petrenko",
                                   "phone": "+4522334455"}
     turn = engine.answer(book, turn.state, "1", TODAY)
     assert turn.state.done
     act = next(o for o in turn.outputs if isinstance(o, Act))
     assert act.action == "book" and act.answers["meeting_type"] == "special_law_intake"
+
+
+def test_slot_step_pages_and_refuses_unoffered_keys(flows) -> None:
+    book = flows["book"]
+    turn = walk(book, ["1", "1"])
+    assert turn.state.step == "slot"
+    turn.state.offers = {"1": SLOT, "2": "more", "more": "2026-11-25T09:00:00+00:00"}
+    assert not engine.answer(book, turn.state, "3", TODAY).valid
+    turn = engine.answer(book, turn.state, "2", TODAY)
+    assert turn.state.after == "2026-11-25T09:00:00+00:00" and turn.state.step == "slot"
 
 
 def test_back_clears_answers_after_the_step_it_returns_to(flows) -> None:

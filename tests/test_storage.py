@@ -19,7 +19,7 @@ from assistant.store.models import CallbackRequest, OpeningHours, Staff, Turn
 from assistant.store.sessions import SessionStore
 from assistant.text import pick
 
-from .conftest import TODAY
+from .conftest import NOW
 
 
 def test_wal_and_foreign_keys_on_sqlite(tmp_path) -> None:
@@ -41,13 +41,13 @@ def test_demo_data_is_seeded_once(db_url: str) -> None:
 def test_every_turn_is_persisted_and_the_session_resumes(db_url: str, content) -> None:
     store = SessionStore(make_engine(db_url))
     key = f"test:{uuid.uuid4().hex}"
-    convo, _ = Conversation.open(content, store, key, "text", "en", today=lambda: TODAY)
+    convo, _ = Conversation.open(content, store, key, "text", "en", now=lambda: NOW)
     convo.handle("staff")
     convo.handle("2")
     convo.handle("Anna Jensen")
     # a new process: the same key resumes at the phone question with the name kept
     again, opening = Conversation.open(content, SessionStore(make_engine(db_url)), key, "text",
-                                       today=lambda: TODAY)
+                                       now=lambda: NOW)
     shown = " ".join(pick(o.text, "en") for o in opening if hasattr(o, "text"))
     assert "Welcome back" in shown and "Which phone number should we call?" in shown
     assert again.state.flow["answers"] == {"how": "callback", "name": "Anna Jensen"}
@@ -64,7 +64,7 @@ def test_every_turn_is_persisted_and_the_session_resumes(db_url: str, content) -
 
 def test_cpr_numbers_are_never_stored(db_url: str, content) -> None:
     store = SessionStore(make_engine(db_url))
-    convo, _ = Conversation.open(content, store, "test:cpr", "text", "da", today=lambda: TODAY)
+    convo, _ = Conversation.open(content, store, "test:cpr", "text", "da", now=lambda: NOW)
     out = convo.handle("mit cpr er 010190-1234 hjælp")
     assert "CPR" in pick(out[0].text, "da")
     convo.handle("staff")
@@ -111,7 +111,7 @@ def test_session_resumes_after_sigkill_mid_flow(db_url: str) -> None:
     assert proc.stdin is not None
     reader = BlockReader(proc)
     try:
-        proc.stdin.write(b"2\n")
+        proc.stdin.write(b"4\n")
         proc.stdin.flush()
         assert "How old are you?" in reader.block()
         proc.stdin.write(b"30\n")

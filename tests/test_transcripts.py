@@ -13,6 +13,8 @@ from assistant.channels.text import run_chat
 from assistant.conversation import Content
 from assistant.store.sessions import SessionStore
 
+from .conftest import NOW
+
 FOLDER = Path(__file__).parent / "transcripts"
 FILES = sorted(FOLDER.glob("*.yaml"))
 
@@ -21,7 +23,7 @@ def run_transcript(content: Content, store: SessionStore, script: dict) -> list[
     lines = "".join(turn["say"] + "\n" for turn in script["turns"])
     out = io.StringIO()
     code = run_chat(content, store, lang=script.get("lang"), channel=script.get("channel", "text"),
-                    session_key=None, stdin=io.StringIO(lines), stdout=out)
+                    session_key=None, stdin=io.StringIO(lines), stdout=out, now=lambda: NOW)
     assert code == 0
     blocks = out.getvalue().split("\n\n")
     assert blocks[-1] == ""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 import uuid
+from collections.abc import Callable
 from typing import TextIO
 
 from assistant.channels.render import render_sms, render_text
@@ -13,10 +15,12 @@ from assistant.store.sessions import SessionStore
 
 def run_chat(content: Content, store: SessionStore, *, lang: str | None, channel: str,
              session_key: str | None, stdin: TextIO = sys.stdin,
-             stdout: TextIO = sys.stdout) -> int:
+             stdout: TextIO = sys.stdout,
+             now: Callable[[], dt.datetime] | None = None) -> int:
     render = render_sms if channel == "sms" else render_text
     key = session_key or f"chat:{uuid.uuid4().hex}"
-    convo, opening = Conversation.open(content, store, key, channel, lang)
+    convo, opening = Conversation.open(content, store, key, channel, lang,
+                                       **({"now": now} if now else {}))
     if stdin.isatty():
         stdout.write(render(opening, convo.lang) + "\n\n")
         stdout.flush()

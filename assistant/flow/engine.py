@@ -13,13 +13,16 @@ from typing import Any
 
 from assistant.flow.conditions import evaluate
 from assistant.flow.model import ASKING_KINDS, Flow, Step
-from assistant.i18n import tr
-from assistant.outputs import Act, Choice, Choices, Output, Say, ShowEntry
+from assistant.i18n import format_when, tr
+from assistant.outputs import Act, Choice, Choices, Output, Say, ShowEntry, SlotRequest
 from assistant.text import LANGS, Text, join, pick
 from assistant.validators import Invalid, display_value, parse_yes_no, validate
 
 MAX_TRIES = 3
 CONFIRM = "confirm"
+MORE_KEY = "more"
+MORE = frozenset({"more", "flere", "mere", "ще", "далі", "більше"})
+"""Words that ask a slot step for later times (besides the offered "more" number)."""
 
 
 @dataclass
@@ -34,6 +37,10 @@ class FlowState:
     changed: list[str] = field(default_factory=list)
     returning: bool = False
     done: bool = False
+    offers: dict[str, str] = field(default_factory=dict)
+    """For a slot step: what each offered key stands for (filled by the conversation)."""
+    after: str | None = None
+    """For a slot step: show free times after this moment ("more times")."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -71,7 +78,12 @@ def answer(flow: Flow, state: FlowState, raw: str, today: dt.date) -> Turn:
     step = flow.step(state.step)
     if step.kind == "summary":
         return _summary_answer(flow, state, step, raw)
-    value, error = _parse(step, raw, today)
+    key = _fold(raw)
+    wants_more = key in MORE or state.offers.get(key) == MORE_KEY
+    if step.kind == "slot" and wants_more and state.offers.get(MORE_KEY):
+        state.after, state.tries = state.offers[MORE_KEY], 0
+        return Turn(state, _ask(flow, step, state))
+    value, error = _parse(step, raw, today, state.offers)
     if error is not None:
         state.tries += 1
         outputs: list[Output] = [Say(error, "error")]
@@ -80,7 +92,7 @@ def answer(flow: Flow, state: FlowState, raw: str, today: dt.date) -> Turn:
                                   "write \"staff\"."), "notice"))
         outputs.extend(_ask(flow, step, state))
         return Turn(state, outputs, valid=False)
-    state.tries = 0
+    state.tries, state.offers, state.after = 0, {}, None
     state.answers[step.id] = value
     if state.returning and step.id not in state.changed:
         state.changed.append(step.id)
@@ -193,6 +205,8 @@ def _ask(flow: Flow, step: Step, state: FlowState) -> list[Output]:
             outputs.append(Say(tr("You can choose more than one: write the numbers with commas, "
                                   "for example 1,3."), "info"))
         outputs.append(_choices(step))
+    elif step.kind == "slot":
+        outputs.append(SlotRequest(flow.id, step.id, dict(state.answers), state.after))
     elif step.kind == "input" and step.validate == "yes_no":
         outputs.append(Choices((Choice("1", tr("Yes"), "yes"), Choice("2", tr("No"), "no"))))
     elif step.kind == "summary":
@@ -220,7 +234,13 @@ def _pick_option(step: Step, raw: str) -> str | None:
     return None
 
 
-def _parse(step: Step, raw: str, today: dt.date) -> tuple[Any, Text | None]:
+def _parse(step: Step, raw: str, today: dt.date,
+           offers: dict[str, str]) -> tuple[Any, Text | None]:
+    if step.kind == "slot":
+        key = _fold(raw)
+        if key in offers and key != MORE_KEY and offers[key] != MORE_KEY:
+            return offers[key], None
+        return None, tr("Please choose one of the numbers shown.")
     if step.kind == "choice":
         value = _pick_option(step, raw)
         if value is None:
@@ -250,6 +270,10 @@ def _parse(step: Step, raw: str, today: dt.date) -> tuple[Any, Text | None]:
 
 
 def _display(step: Step, value: Any) -> Text:
+    if step.kind == "slot":
+        if "|" not in str(value):
+            return tr("Staff call me to find a time")
+        return format_when(dt.datetime.fromisoformat(str(value).split("|")[0]))
     if step.kind == "choice":
         for opt in step.options:
             if opt.value == value:

@@ -8,10 +8,10 @@ from typing import Any
 
 from assistant.text import Text
 
-STEP_KINDS = ("message", "choice", "multi", "input", "knowledge", "summary", "action")
-ASKING_KINDS = ("choice", "multi", "input")
+STEP_KINDS = ("message", "choice", "multi", "input", "slot", "knowledge", "summary", "action")
+ASKING_KINDS = ("choice", "multi", "input", "slot")
 """Steps whose answer is stored and shown in the summary."""
-ACTIONS = ("book", "callback", "handoff")
+ACTIONS = ("book", "callback", "handoff", "cancel", "reschedule", "checkin")
 
 
 @dataclass(frozen=True)

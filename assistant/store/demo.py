@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session as DB
 from sqlmodel import select
 
-from assistant.store.models import MeetingType, OpeningHours, Staff
+from assistant.store.models import Interpreter, MeetingType, OpeningHours, Staff
 
 MEETING_TYPES: dict[str, tuple[int, str]] = {
     "first_meeting": (45, "in_person"),
@@ -28,6 +28,8 @@ DEMO_STAFF = [
     ("DA3", "Demo medarbejder D", "da,en", "adult_apprenticeship,upskilling,repatriation"),
 ]
 
+DEMO_INTERPRETERS = [("Demo tolk (ukrainsk)", "uk")]
+
 DEMO_HOURS = {0: ("09:00", "15:00"), 1: ("09:00", "15:00"), 2: ("09:00", "15:00"),
               3: ("09:00", "17:00"), 4: ("09:00", "13:00")}
 
@@ -43,5 +45,7 @@ def seed_demo(engine: Engine) -> bool:
             db.add(Staff(initials=initials, name=name, languages=langs, competences=comps))
         for weekday, (opens, closes) in DEMO_HOURS.items():
             db.add(OpeningHours(weekday=weekday, opens=opens, closes=closes))
+        for name, language in DEMO_INTERPRETERS:
+            db.add(Interpreter(name=name, language=language))
         db.commit()
     return True

@@ -114,3 +114,82 @@ class FlowStat(SQLModel, table=True):
     event: str = Field(max_length=16)
     step_id: str = Field(default="", max_length=40)
     count: int = 0
+
+
+class Interpreter(SQLModel, table=True):
+    """An interpreter the jobcenter can book as a resource for a meeting."""
+
+    __tablename__ = "interpreters"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    language: str = Field(max_length=5, index=True)
+    active: bool = True
+
+
+class ClosedDay(SQLModel, table=True):
+    """A local closing day (besides Danish public holidays)."""
+
+    __tablename__ = "closed_days"
+
+    day: dt.date = Field(primary_key=True)
+    reason: str = Field(default="", max_length=200)
+
+
+class Booking(SQLModel, table=True):
+    __tablename__ = "bookings"
+    __table_args__ = (
+        UniqueConstraint("code", name="uq_booking_code"),
+        UniqueConstraint("active_key", name="uq_booking_active"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=8)
+    meeting_type: str = Field(max_length=40)
+    channel: str = Field(max_length=16)
+    meeting_lang: str = Field(max_length=5)
+    """The language the meeting is held in."""
+    lang: str = Field(max_length=5)
+    """The citizen's language, for receipts."""
+    staff_id: int = Field(foreign_key="staff.id")
+    interpreter_id: int | None = Field(default=None, foreign_key="interpreters.id")
+    start: dt.datetime = Field(index=True)
+    end: dt.datetime
+    name: str = Field(max_length=200)
+    phone: str = Field(max_length=20, index=True)
+    status: str = Field(default="active", max_length=16)
+    active_key: str | None = Field(default=None, max_length=80)
+    """phone|meeting_type while active, NULL otherwise: one active booking per citizen and
+    meeting type, enforced by the database."""
+    sequence: int = 0
+    checked_in_at: dt.datetime | None = None
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class BookingCell(SQLModel, table=True):
+    """One 15-minute cell of a person's time held by a booking. The unique constraint is what
+    makes a double booking impossible, across processes and servers."""
+
+    __tablename__ = "booking_cells"
+    __table_args__ = (UniqueConstraint("resource", "cell", name="uq_cell"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    resource: str = Field(max_length=40)
+    """"staff:<id>" or "interpreter:<id>"."""
+    cell: dt.datetime
+    booking_id: int = Field(foreign_key="bookings.id", index=True)
+
+
+class Outbox(SQLModel, table=True):
+    """SMS waiting to be sent by the SMS adapter (receipts, reminders, notices)."""
+
+    __tablename__ = "outbox"
+
+    id: int | None = Field(default=None, primary_key=True)
+    phone: str = Field(max_length=20)
+    lang: str = Field(max_length=5)
+    kind: str = Field(max_length=16)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    due_at: dt.datetime = Field(default_factory=utcnow, index=True)
+    sent_at: dt.datetime | None = None
+    booking_id: int | None = Field(default=None, foreign_key="bookings.id")

@@ -1,0 +1,41 @@
+"""Calendar files for bookings (RFC 5545 via the icalendar package)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from icalendar import Calendar, Event
+
+from assistant.booking.conversation import channel_name, meeting_name
+from assistant.store.models import Booking
+from assistant.text import pick
+
+
+def booking_uid(booking: Booking) -> str:
+    """Stable for the life of a booking, so a change or cancel replaces the same event."""
+    return f"booking-{booking.id}-{booking.code}@jobcenter-assistant"
+
+
+def to_ics(booking: Booking, method: str = "REQUEST") -> bytes:
+    if method not in ("REQUEST", "CANCEL"):
+        raise ValueError(method)
+    cal = Calendar()
+    cal.add("prodid", "-//Jobcenter Assistant//EN")
+    cal.add("version", "2.0")
+    cal.add("method", method)
+    event = Event()
+    event.add("uid", booking_uid(booking))
+    event.add("dtstamp", dt.datetime.now(dt.UTC))
+    event.add("dtstart", _utc(booking.start))
+    event.add("dtend", _utc(booking.end))
+    event.add("sequence", booking.sequence)
+    event.add("summary", f"{pick(meeting_name(booking.meeting_type), booking.lang)} "
+                         f"({booking.code})")
+    event.add("description", pick(channel_name(booking.channel), booking.lang))
+    event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
+    cal.add_component(event)
+    return cal.to_ical()
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)

@@ -1,0 +1,281 @@
+"""Free times and bookings. The database, not Python, guarantees that no person's time is
+booked twice: every booking holds 15-minute cells under a unique constraint, inserted in the
+same transaction as the booking itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import holidays
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session as DB
+from sqlmodel import select
+
+from assistant.booking.codes import new_code, normalise_code
+from assistant.i18n import TZ
+from assistant.store.models import (
+    Booking,
+    BookingCell,
+    ClosedDay,
+    Interpreter,
+    MeetingType,
+    OpeningHours,
+    Staff,
+    utcnow,
+)
+
+CELL = dt.timedelta(minutes=15)
+
+
+class BookingError(Exception):
+    """Base of the booking errors a user is told about."""
+
+
+class SlotTaken(BookingError):
+    """Someone else booked that time first."""
+
+
+class AlreadyBooked(BookingError):
+    """The citizen already has an active booking of this meeting type."""
+
+    def __init__(self, booking: Booking) -> None:
+        super().__init__(booking.code)
+        self.booking = booking
+
+
+class NotFound(BookingError):
+    """No active booking with that code and phone number."""
+
+
+@dataclass(frozen=True)
+class FreeTime:
+    start: dt.datetime
+    staff_id: int
+    interpreter_id: int | None = None
+
+    def key(self) -> str:
+        return f"{self.start.isoformat()}|{self.staff_id}|{self.interpreter_id or ''}"
+
+    @classmethod
+    def from_key(cls, key: str) -> FreeTime:
+        start, staff, interpreter = key.split("|")
+        return cls(dt.datetime.fromisoformat(start), int(staff),
+                   int(interpreter) if interpreter else None)
+
+
+def _cells(start: dt.datetime, minutes: int) -> list[dt.datetime]:
+    count = -(-minutes // 15)
+    return [start + CELL * i for i in range(count)]
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+class BookingService:
+    def __init__(self, engine: Engine, now: Callable[[], dt.datetime] = utcnow,
+                 min_notice: dt.timedelta = dt.timedelta(hours=2), horizon_days: int = 30,
+                 ) -> None:
+        self.engine = engine
+        self.now = now
+        self.min_notice = min_notice
+        self.horizon_days = horizon_days
+
+    # -- free times -------------------------------------------------------------------------
+
+    def meeting_minutes(self, meeting_type: str) -> int:
+        with DB(self.engine) as db:
+            row = db.get(MeetingType, meeting_type)
+            if row is None:
+                raise BookingError(f"unknown meeting type {meeting_type}")
+            return row.minutes
+
+    def free_times(self, meeting_type: str, language: str | None = None, limit: int = 5,
+                   after: dt.datetime | None = None) -> list[FreeTime]:
+        """The next free times, earliest first; staff who speak ``language`` come first,
+        otherwise an interpreter for it must be free too."""
+        out: list[FreeTime] = []
+        for free in self._iter_free(meeting_type, language, after):
+            out.append(free)
+            if len(out) >= limit:
+                break
+        return out
+
+    def _iter_free(self, meeting_type: str, language: str | None,
+                   after: dt.datetime | None) -> Iterator[FreeTime]:
+        now = self.now()
+        earliest = max(now + self.min_notice, after + CELL if after else now)
+        first_day = earliest.astimezone(TZ).date()
+        last_day = first_day + dt.timedelta(days=self.horizon_days)
+        with DB(self.engine) as db:
+            mtype = db.get(MeetingType, meeting_type)
+            if mtype is None:
+                raise BookingError(f"unknown meeting type {meeting_type}")
+            staff = [s for s in db.exec(select(Staff).where(Staff.active).order_by(Staff.id))
+                     if meeting_type in s.competences.split(",")]
+            hours = {h.weekday: h for h in db.exec(select(OpeningHours))}
+            closed = {c.day for c in db.exec(select(ClosedDay))}
+            interpreters = list(db.exec(select(Interpreter).where(
+                Interpreter.active, Interpreter.language == (language or "")).order_by(
+                Interpreter.id)))
+            lo = dt.datetime.combine(first_day, dt.time(), TZ).astimezone(dt.UTC)
+            hi = dt.datetime.combine(last_day, dt.time(), TZ).astimezone(dt.UTC)
+            taken = {(c.resource, _aware(c.cell)) for c in db.exec(
+                select(BookingCell).where(BookingCell.cell >= lo, BookingCell.cell < hi))}
+        speakers = [s for s in staff if language and language in s.languages.split(",")]
+        others = [s for s in staff if s not in speakers]
+        needs_interpreter = bool(language) and language != "da"
+        public = holidays.Denmark(years=range(first_day.year, last_day.year + 1))
+        step = dt.timedelta(minutes=mtype.minutes)
+        day = first_day
+        while day < last_day:
+            opening = hours.get(day.weekday())
+            if opening and day not in closed and day not in public:
+                start = dt.datetime.combine(day, dt.time.fromisoformat(opening.opens), TZ)
+                close = dt.datetime.combine(day, dt.time.fromisoformat(opening.closes), TZ)
+                while start + step <= close:
+                    utc = start.astimezone(dt.UTC)
+                    if utc >= earliest:
+                        free = self._free_at(utc, mtype.minutes, speakers, others,
+                                             interpreters if needs_interpreter else None, taken)
+                        if free:
+                            yield free
+                    start += step
+            day += dt.timedelta(days=1)
+
+    @staticmethod
+    def _free_at(start: dt.datetime, minutes: int, speakers: list[Staff], others: list[Staff],
+                 interpreters: list[Interpreter] | None,
+                 taken: set[tuple[str, dt.datetime]]) -> FreeTime | None:
+        cells = _cells(start, minutes)
+
+        def free(resource: str) -> bool:
+            return all((resource, c) not in taken for c in cells)
+
+        for person in speakers:
+            if free(f"staff:{person.id}"):
+                return FreeTime(start, person.id or 0)
+        if interpreters is None:
+            for person in others:
+                if free(f"staff:{person.id}"):
+                    return FreeTime(start, person.id or 0)
+            return None
+        interpreter = next((i for i in interpreters if free(f"interpreter:{i.id}")), None)
+        if interpreter is None:
+            return None
+        for person in others:
+            if free(f"staff:{person.id}"):
+                return FreeTime(start, person.id or 0, interpreter.id)
+        return None
+
+    # -- booking ----------------------------------------------------------------------------
+
+    def book(self, *, meeting_type: str, channel: str, meeting_lang: str, lang: str,
+             free: FreeTime, name: str, phone: str) -> Booking:
+        """Hold the time; raises :class:`SlotTaken` or :class:`AlreadyBooked`."""
+        minutes = self.meeting_minutes(meeting_type)
+        start = _aware(free.start)
+        for _attempt in range(5):
+            booking = Booking(
+                code=new_code(), meeting_type=meeting_type, channel=channel,
+                meeting_lang=meeting_lang, lang=lang, staff_id=free.staff_id,
+                interpreter_id=free.interpreter_id, start=start,
+                end=start + dt.timedelta(minutes=minutes), name=name, phone=phone,
+                active_key=f"{phone}|{meeting_type}",
+            )
+            with DB(self.engine) as db:
+                try:
+                    db.add(booking)
+                    db.flush()
+                    self._hold(db, booking, minutes)
+                    db.commit()
+                    db.refresh(booking)
+                    return booking
+                except IntegrityError as exc:
+                    db.rollback()
+                    message = str(exc.orig).lower()
+                    if "code" in message:
+                        continue
+                    if "active" in message:
+                        existing = self._active(phone, meeting_type)
+                        if existing is not None:
+                            raise AlreadyBooked(existing) from None
+                    raise SlotTaken() from None
+        raise BookingError("could not make a unique booking code")
+
+    @staticmethod
+    def _hold(db: DB, booking: Booking, minutes: int) -> None:
+        resources = [f"staff:{booking.staff_id}"]
+        if booking.interpreter_id:
+            resources.append(f"interpreter:{booking.interpreter_id}")
+        for resource in resources:
+            for cell in _cells(_aware(booking.start), minutes):
+                db.add(BookingCell(resource=resource, cell=cell, booking_id=booking.id or 0))
+        db.flush()
+
+    def _active(self, phone: str, meeting_type: str) -> Booking | None:
+        with DB(self.engine) as db:
+            return db.exec(select(Booking).where(
+                Booking.active_key == f"{phone}|{meeting_type}")).first()
+
+    def find(self, code: str, phone: str) -> Booking:
+        with DB(self.engine) as db:
+            row = db.exec(select(Booking).where(
+                Booking.code == normalise_code(code), Booking.phone == phone,
+                Booking.status == "active")).first()
+        if row is None:
+            raise NotFound()
+        return row
+
+    def cancel(self, code: str, phone: str) -> Booking:
+        booking = self.find(code, phone)
+        with DB(self.engine) as db:
+            row = db.get(Booking, booking.id)
+            assert row is not None
+            for cell in db.exec(select(BookingCell).where(BookingCell.booking_id == row.id)):
+                db.delete(cell)
+            row.status, row.active_key, row.sequence = "cancelled", None, row.sequence + 1
+            db.add(row)
+            db.commit()
+            db.refresh(row)
+            return row
+
+    def reschedule(self, code: str, phone: str, free: FreeTime) -> Booking:
+        """Move a booking: the new time is held before the old one is let go."""
+        old = self.find(code, phone)
+        minutes = self.meeting_minutes(old.meeting_type)
+        start = _aware(free.start)
+        with DB(self.engine) as db:
+            row = db.get(Booking, old.id)
+            assert row is not None
+            try:
+                for cell in db.exec(select(BookingCell).where(BookingCell.booking_id == row.id)):
+                    db.delete(cell)
+                db.flush()
+                row.start, row.end = start, start + dt.timedelta(minutes=minutes)
+                row.staff_id, row.interpreter_id = free.staff_id, free.interpreter_id
+                row.sequence += 1
+                db.add(row)
+                self._hold(db, row, minutes)
+                db.commit()
+            except IntegrityError:
+                db.rollback()
+                raise SlotTaken() from None
+            db.refresh(row)
+            return row
+
+    def check_in(self, code: str) -> Booking:
+        with DB(self.engine) as db:
+            row = db.exec(select(Booking).where(Booking.code == normalise_code(code),
+                                                Booking.status == "active")).first()
+            if row is None:
+                raise NotFound()
+            if row.checked_in_at is None:
+                row.checked_in_at = self.now()
+                db.add(row)
+                db.commit()
+                db.refresh(row)
+            return row

@@ -1,0 +1,251 @@
+"""Booking: free times, the database's guarantee against double booking (threads and
+processes, SQLite and PostgreSQL), codes, change, cancel, check-in and calendar files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import re
+import subprocess
+import sys
+import threading
+
+import pytest
+from icalendar import Calendar
+from sqlmodel import Session as DB
+from sqlmodel import select
+
+from assistant.booking.codes import ALPHABET, new_code
+from assistant.booking.ics import booking_uid, to_ics
+from assistant.booking.service import (
+    AlreadyBooked,
+    BookingService,
+    FreeTime,
+    NotFound,
+    SlotTaken,
+)
+from assistant.conversation import Conversation
+from assistant.outputs import Choices, Say
+from assistant.store.db import make_engine
+from assistant.store.demo import seed_demo
+from assistant.store.models import CallbackRequest, ClosedDay, Interpreter, Outbox
+from assistant.text import pick
+
+NOW = dt.datetime(2026, 12, 23, 7, 0, tzinfo=dt.UTC)  # Wednesday 08.00 in Copenhagen
+
+
+def service_for(url: str) -> BookingService:
+    engine = make_engine(url)
+    seed_demo(engine)
+    return BookingService(engine, now=lambda: NOW)
+
+
+def book(service: BookingService, free: FreeTime, phone: str = "+4522334455", **kw):
+    fields = {"meeting_type": "job_meeting", "channel": "in_person", "meeting_lang": "da",
+              "lang": "da", "name": "Test Person"}
+    fields.update(kw)
+    return service.book(free=free, phone=phone, **fields)
+
+
+def test_free_times_respect_hours_notice_holidays_and_closed_days(tmp_path) -> None:
+    service = service_for(f"sqlite:///{tmp_path / 'b.sqlite3'}")
+    with DB(service.engine) as db:
+        db.add(ClosedDay(day=dt.date(2026, 12, 28), reason="Staff training"))
+        db.commit()
+    times = service.free_times("job_meeting", "da", limit=200)
+    local = [t.start.astimezone(dt.timezone(dt.timedelta(hours=1))) for t in times]
+    assert local[0] == dt.datetime(2026, 12, 23, 10, 0, tzinfo=local[0].tzinfo), "2 h notice"
+    days = {t.date() for t in local}
+    assert dt.date(2026, 12, 24) in days  # an ordinary Thursday
+    assert dt.date(2026, 12, 25) not in days and dt.date(2026, 12, 26) not in days  # holidays
+    assert dt.date(2026, 12, 27) not in days  # Sunday
+    assert dt.date(2026, 12, 28) not in days  # local closing day
+    assert local == sorted(local)
+    assert all(9 <= t.hour and (t + dt.timedelta(minutes=30)).hour <= 17 for t in local)
+
+
+def test_interpreter_is_held_when_no_staff_speaks_the_language(tmp_path) -> None:
+    service = service_for(f"sqlite:///{tmp_path / 'b.sqlite3'}")
+    free = service.free_times("adult_apprenticeship", "uk", limit=1)[0]
+    assert free.interpreter_id is not None
+    first = book(service, free, meeting_type="adult_apprenticeship", meeting_lang="uk")
+    # the interpreter is now busy at that time, and nobody else can take the same slot
+    with pytest.raises(SlotTaken):
+        book(service, free, phone="+4522334466", meeting_type="adult_apprenticeship",
+             meeting_lang="uk")
+    assert first.interpreter_id == free.interpreter_id
+    speaker = service.free_times("special_law_intake", "uk", limit=1)[0]
+    assert speaker.interpreter_id is None, "a Ukrainian-speaking colleague needs no interpreter"
+
+
+def test_one_active_booking_per_citizen_and_type_and_cancel_frees_it(tmp_path) -> None:
+    service = service_for(f"sqlite:///{tmp_path / 'b.sqlite3'}")
+    first, second = service.free_times("job_meeting", "da", limit=2)
+    booking = book(service, first)
+    assert len(booking.code) == 6 and set(booking.code) <= set(ALPHABET)
+    with pytest.raises(AlreadyBooked) as info:
+        book(service, second)
+    assert info.value.booking.code == booking.code
+    with pytest.raises(NotFound):
+        service.cancel(booking.code, "+4599999999")
+    service.cancel(booking.code.lower(), "+4522334455")
+    again = book(service, first)
+    assert again.code != booking.code
+
+
+def test_reschedule_and_check_in(tmp_path) -> None:
+    service = service_for(f"sqlite:///{tmp_path / 'b.sqlite3'}")
+    first, second = service.free_times("job_meeting", "da", limit=2)
+    booking = book(service, first)
+    moved = service.reschedule(booking.code, "+4522334455", second)
+    assert moved.start == second.start and moved.sequence == 1
+    assert service.free_times("job_meeting", "da", limit=1)[0].start == first.start
+    assert service.check_in(f" {booking.code.lower()} ").checked_in_at is not None
+    with pytest.raises(NotFound):
+        service.check_in("ZZZZZZ")
+
+
+def test_codes_avoid_ambiguous_characters() -> None:
+    codes = {new_code() for _ in range(500)}
+    assert len(codes) == 500
+    assert not set("".join(codes)) & set("0O1IL")
+
+
+def test_ics_round_trips_start_end_and_uid(tmp_path) -> None:
+    service = service_for(f"sqlite:///{tmp_path / 'b.sqlite3'}")
+    booking = book(service, service.free_times("job_meeting", "da", limit=1)[0])
+    event = Calendar.from_ical(to_ics(booking)).walk("VEVENT")[0]
+    assert event.decoded("dtstart") == booking.start
+    assert event.decoded("dtend") == booking.end
+    assert str(event["uid"]) == booking_uid(booking)
+    cancelled = service.cancel(booking.code, booking.phone)
+    cal = Calendar.from_ical(to_ics(cancelled, "CANCEL"))
+    assert str(cal["method"]) == "CANCEL"
+    event = cal.walk("VEVENT")[0]
+    assert str(event["uid"]) == booking_uid(booking) and int(event["sequence"]) == 1
+
+
+BOOKERS = 20
+
+
+def test_twenty_threads_one_slot_exactly_one_wins(db_url: str) -> None:
+    service = service_for(db_url)
+    free = service.free_times("job_meeting", "da", limit=1)[0]
+    barrier = threading.Barrier(BOOKERS)
+    results: list[str] = []
+
+    def attempt(i: int) -> None:
+        barrier.wait()
+        try:
+            book(service, free, phone=f"+452233{i:04d}")
+            results.append("ok")
+        except SlotTaken:
+            results.append("taken")
+
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(BOOKERS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert sorted(results) == ["ok"] + ["taken"] * (BOOKERS - 1)
+
+
+def _process_booker(url: str, key: str, i: int, barrier, results) -> None:
+    engine = make_engine(url)
+    service = BookingService(engine, now=lambda: NOW)
+    barrier.wait()
+    try:
+        book(service, FreeTime.from_key(key), phone=f"+452244{i:04d}")
+        results.put("ok")
+    except SlotTaken:
+        results.put("taken")
+
+
+def test_twenty_processes_one_slot_exactly_one_wins(db_url: str) -> None:
+    service = service_for(db_url)
+    free = service.free_times("job_meeting", "da", limit=1)[0]
+    ctx = multiprocessing.get_context("spawn")
+    barrier = ctx.Barrier(BOOKERS)
+    results = ctx.Queue()
+    procs = [ctx.Process(target=_process_booker, args=(db_url, free.key(), i, barrier, results))
+             for i in range(BOOKERS)]
+    for p in procs:
+        p.start()
+    outcomes = [results.get(timeout=180) for _ in procs]
+    for p in procs:
+        p.join(timeout=60)
+    assert sorted(outcomes) == ["ok"] + ["taken"] * (BOOKERS - 1)
+
+
+def _at_summary(content, store, key: str, phone: str) -> Conversation:
+    convo, _ = Conversation.open(content, store, key, "text", "en", now=lambda: NOW)
+    for raw in ["1", "2", "1", "1", "1", "Test Person", phone]:
+        convo.handle(raw)
+    return convo
+
+
+def test_the_loser_is_told_the_time_was_taken_and_offered_the_next(content, store) -> None:
+    first = _at_summary(content, store, "a", "22334455")
+    second = _at_summary(content, store, "b", "22334466")
+    assert "Your meeting is booked." in pick(first.handle("1")[0].text, "en")
+    out = second.handle("1")
+    assert "that time was just taken" in pick(out[0].text, "en")
+    choices = next(o for o in out if isinstance(o, Choices))
+    assert len(choices.options) == 6
+    assert second.state.flow is not None and second.state.flow["step"] == "slot"
+    for raw in ["1", "Test Person", "22334466", "1"]:
+        out = second.handle(raw)
+    assert "Your meeting is booked." in pick(out[0].text, "en")
+
+
+def test_no_free_time_in_the_language_becomes_a_callback(content, store) -> None:
+    with DB(store.engine) as db:
+        for interpreter in db.exec(select(Interpreter)):
+            interpreter.active = False
+            db.add(interpreter)
+        db.commit()
+    convo, _ = Conversation.open(content, store, "cb", "text", "uk", now=lambda: NOW)
+    convo.handle("1")
+    convo.handle("5")  # adult apprenticeship guidance: no Ukrainian-speaking staff
+    convo.handle("1")  # in person
+    out = convo.handle("3")  # Ukrainian
+    assert "немає вільного часу" in " ".join(pick(o.text, "uk") for o in out
+                                             if isinstance(o, Say))
+    for raw in ["1", "Olga Petrenko", "22334455"]:
+        out = convo.handle(raw)
+    assert "Працівник зателефонує мені" in " ".join(
+        pick(o.text, "uk") for o in out if isinstance(o, Say))
+    out = convo.handle("1")
+    assert "зустріч не заброньовано" in pick(out[0].text, "uk")
+    with DB(store.engine) as db:
+        request = db.exec(select(CallbackRequest)).one()
+    assert (request.topic, request.phone) == ("adult_apprenticeship", "+4522334455")
+
+
+def test_receipt_in_two_languages_and_sms_queued(content, store) -> None:
+    convo, _ = Conversation.open(content, store, "r", "text", "uk", now=lambda: NOW)
+    # three pages of later times reach the next day, so a reminder 24 hours ahead is due
+    for raw in ["1", "2", "1", "3", "6", "6", "6", "1", "Olga Petrenko", "22334455"]:
+        convo.handle(raw)
+    out = convo.handle("1")
+    texts = [pick(o.text, "uk") for o in out if isinstance(o, Say)]
+    assert texts[0].startswith("Вашу зустріч заброньовано.")
+    assert texts[1].startswith("Dit møde er booket.")
+    with DB(store.engine) as db:
+        kinds = sorted(o.kind for o in db.exec(select(Outbox)))
+    assert kinds == ["receipt", "reminder"]
+
+
+def test_booking_through_chat_then_check_in(tmp_path) -> None:
+    db = f"sqlite:///{tmp_path / 'chat.sqlite3'}"
+    booking = subprocess.run(
+        [sys.executable, "-m", "assistant", "chat", "--db", db, "--demo", "--lang", "en"],
+        input="1\n2\n1\n1\n1\nTest Person\n22334455\n1\n", capture_output=True, text=True,
+        timeout=120)
+    assert booking.returncode == 0, booking.stderr
+    code = re.search(r"Code: ([A-Z2-9]{6})", booking.stdout)
+    assert code, booking.stdout
+    checkin = subprocess.run(
+        [sys.executable, "-m", "assistant", "chat", "--db", db, "--lang", "en"],
+        input=f"2\n{code[1]}\n", capture_output=True, text=True, timeout=120)
+    assert "You are checked in for your meeting" in checkin.stdout, checkin.stdout
