@@ -21,7 +21,7 @@ async def test_language_first_then_menu_then_a_flow(content, store) -> None:
         labels = [str(b.label) for b in app.screen.query(Button)]
         assert "1. Записатися на зустріч" in labels
         assert "Назад" in labels and "Поговорити з працівником" in labels
-        await pilot.click("#choice-4")
+        await pilot.click("#choice-5")
         await pilot.pause()
         assert "Скільки вам років?" in screen_text(app)
         app.screen.query_one(Input).value = "abc"
@@ -33,7 +33,7 @@ async def test_language_first_then_menu_then_a_flow(content, store) -> None:
 async def test_user_text_is_never_parsed_as_markup(content, store) -> None:
     app = KioskApp(content, store, lang="en")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.click("#choice-6")  # talk to staff
+        await pilot.click("#choice-9")  # talk to staff
         await pilot.pause()
         await pilot.click("#choice-2")  # call me back
         await pilot.pause()

@@ -111,7 +111,7 @@ def test_session_resumes_after_sigkill_mid_flow(db_url: str) -> None:
     assert proc.stdin is not None
     reader = BlockReader(proc)
     try:
-        proc.stdin.write(b"4\n")
+        proc.stdin.write(b"5\n")
         proc.stdin.flush()
         assert "How old are you?" in reader.block()
         proc.stdin.write(b"30\n")
