@@ -1,0 +1,50 @@
+"""Hostile input: random Unicode and random command sequences never break a conversation."""
+
+from __future__ import annotations
+
+import uuid
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from assistant.conversation import Conversation
+from assistant.outputs import Say
+from assistant.privacy import clean_input, redact_cpr
+
+from .conftest import NOW
+
+COMMANDS = ["back", "tilbage", "назад", "menu", "меню", "help", "hjælp", "start over", "forfra",
+            "language", "sprog", "мова", "staff", "1", "2", "3", "9", "ja", "ні", "dansk",
+            "english", "українська"]
+TEXT = st.text(alphabet=st.characters(codec="utf-8"), max_size=60) | st.sampled_from([
+    "\u202eevil", "👩‍👩‍👧" * 50, "\x1b[31mred\x1b[0m", "[bold]x[/bold]", "a" * 10_000,
+    "010190-1234", "\x00\x07", "   ",
+])
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(inputs=st.lists(st.sampled_from(COMMANDS) | TEXT, min_size=1, max_size=12),
+       lang=st.sampled_from(["da", "en", "uk"]))
+def test_every_input_gets_a_reply_and_never_an_exception(content, store, inputs, lang) -> None:
+    convo, _ = Conversation.open(content, store, f"fuzz:{uuid.uuid4().hex}", "text", lang,
+                                 now=lambda: NOW)
+    for raw in inputs:
+        outputs = convo.handle(raw)
+        assert outputs, f"no reply to {raw!r}"
+        says = [o for o in outputs if isinstance(o, Say)]
+        assert all(convo.lang in o.text for o in says)
+    for turn in store.turns(convo.session_id):
+        assert len(turn.input) <= 500
+        assert "010190-1234" not in turn.input
+
+
+def test_clean_input_strips_controls_and_bounds_length() -> None:
+    assert clean_input("\x1b[31mred\x1b[0m\n\u202eok") == "[31mred [0m ok"
+    assert len(clean_input("x" * 10_000)) == 500
+
+
+def test_cpr_redaction_only_touches_real_dates() -> None:
+    assert redact_cpr("cpr 010190-1234 og 0101901234 og 010190 1234") == \
+        "cpr [CPR fjernet] og [CPR fjernet] og [CPR fjernet]"
+    assert redact_cpr("telefon 22334455, sag 999999-1234") == "telefon 22334455, sag 999999-1234"
