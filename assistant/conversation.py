@@ -192,7 +192,7 @@ class Conversation:
         flow, fstate = self._flow()
         if flow and fstate:
             return self._flow_turn(flow, engine.answer(flow, fstate, text, self.today()))
-        if self.state.awaiting == "menu":
+        if self.state.awaiting == "menu" or (self.state.awaiting is None and text.isdigit()):
             picked = self._menu_pick(text)
             if picked:
                 return self._start(picked)
@@ -338,7 +338,12 @@ class Conversation:
                     resolved.append(Say(tr("This cannot be done here yet. Please ask a member "
                                            "of staff."), "notice"))
                 else:
-                    resolved.extend(self._resolve(self.content.offer_slots(out, self)))
+                    offered = self._resolve(self.content.offer_slots(out, self))
+                    first = offered[0] if offered else None
+                    if isinstance(first, Say) and first.tone == "error" and resolved and \
+                            isinstance(resolved[-1], Say) and resolved[-1].tone == "prompt":
+                        resolved.pop()  # the time question no longer applies
+                    resolved.extend(offered)
             elif isinstance(out, Act):
                 handler = self.content.actions.get(out.action)
                 if handler is None:

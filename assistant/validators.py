@@ -119,6 +119,14 @@ def _email(raw: str, spec: Mapping[str, Any], today: dt.date) -> Result:
     return Valid(text)
 
 
+def _code(raw: str, spec: Mapping[str, Any], today: dt.date) -> Result:
+    from assistant.booking.codes import looks_like_code, normalise_code
+
+    if not looks_like_code(raw):
+        return Invalid(tr("A booking code has 6 letters and digits, like K7M2QX."))
+    return Valid(normalise_code(raw))
+
+
 def parse_yes_no(raw: str) -> bool | None:
     text = unicodedata.normalize("NFC", raw).strip().casefold().strip(".!")
     if text in YES:
@@ -143,6 +151,7 @@ VALIDATORS: dict[str, Validator] = {
     "phone": _phone,
     "email": _email,
     "yes_no": _yes_no,
+    "code": _code,
 }
 
 SPEC_KEYS: dict[str, set[str]] = {
@@ -153,6 +162,7 @@ SPEC_KEYS: dict[str, set[str]] = {
     "phone": set(),
     "email": set(),
     "yes_no": set(),
+    "code": set(),
 }
 
 
