@@ -77,6 +77,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         store = open_store(args.db, demo=args.demo or None)
         KioskApp(load_content(), store, lang=getattr(args, "lang", None)).run()
         return 0
+    if command == "serve":
+        import uvicorn
+
+        from assistant.app import load_content, open_store
+        from assistant.channels.web import make_app
+
+        app = make_app(load_content(), open_store(args.db, demo=args.demo or None))
+        uvicorn.run(app, host=args.host, port=args.port, log_level="warning",
+                    proxy_headers=True)
+        return 0
     print(f"jobcenter-assistant {command}: not available in this version yet.", file=sys.stderr)
     return 2
 

@@ -57,3 +57,18 @@ def match_language(text: str) -> str | None:
 
 def command_words(command: str) -> tuple[str, ...]:
     return _WORDS[command]
+
+
+_ENGLISH_ONLY = {normalise_command(w) for w in (
+    "help", "back", "start over", "restart", "start again", "main menu", "language",
+    "change language", "staff", "talk to staff", "talk to a person", "human")}
+
+
+def language_of(text: str) -> str | None:
+    """A language the first message of a conversation shows: Cyrillic letters mean Ukrainian,
+    an English-only command word means English. None when it does not tell."""
+    if any("\u0400" <= c <= "\u04ff" for c in text):
+        return "uk"
+    if normalise_command(text) in _ENGLISH_ONLY:
+        return "en"
+    return None

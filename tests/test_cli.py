@@ -52,6 +52,6 @@ def test_ask_json_contract_and_out_of_scope(tmp_path) -> None:
 
 
 def test_a_missing_feature_says_so_and_exits_nonzero() -> None:
-    result = run(["serve"])
+    result = run(["staff"])
     assert result.returncode == 2
     assert "not available" in result.stderr

@@ -44,7 +44,12 @@ def make_engine(url: str) -> Engine:
     engine = create_engine(url, **kwargs)
     if sqlite:
         _sqlite_pragmas(engine)
-    SQLModel.metadata.create_all(engine)
+        SQLModel.metadata.create_all(engine)
+    else:
+        # Several processes may start at once: one creates the tables, the others wait.
+        with engine.begin() as conn:
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(727274)")
+            SQLModel.metadata.create_all(conn)
     return engine
 
 

@@ -193,3 +193,27 @@ class Outbox(SQLModel, table=True):
     due_at: dt.datetime = Field(default_factory=utcnow, index=True)
     sent_at: dt.datetime | None = None
     booking_id: int | None = Field(default=None, foreign_key="bookings.id")
+
+
+class SmsMessage(SQLModel, table=True):
+    """Inbound SMS seen by the webhook, by the gateway's message id: a retried webhook returns
+    the stored reply instead of running the turn again."""
+
+    __tablename__ = "sms_messages"
+    __table_args__ = (UniqueConstraint("sid", name="uq_sms_sid"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    sid: str = Field(max_length=64)
+    reply: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class SmsContact(SQLModel, table=True):
+    """Per phone number (hashed): opted out with STOP, and the rest of a long reply."""
+
+    __tablename__ = "sms_contacts"
+
+    phone_hash: str = Field(primary_key=True, max_length=64)
+    stopped: bool = False
+    pending: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    updated_at: dt.datetime = Field(default_factory=utcnow)

@@ -1,0 +1,168 @@
+"""The SMS channel: one session per phone number, numbered text replies, segment-aware.
+
+Framework-free: :func:`sms_turn` takes a message and returns the reply text; the web server
+wraps it in a Twilio-compatible webhook (signature check, TwiML).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import math
+from collections.abc import Mapping
+from xml.sax.saxutils import escape
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session as DB
+from sqlmodel import select
+
+from assistant.channels.render import render_sms
+from assistant.commands import language_of
+from assistant.conversation import Content, Conversation
+from assistant.i18n import tr
+from assistant.store.models import SmsContact, SmsMessage, utcnow
+from assistant.store.sessions import SessionStore
+
+GSM7 = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+GSM7_EXT = set("^{}\\[~]|€")
+MAX_SEGMENTS = 3
+STOP_WORDS = {"stop", "stopp", "стоп"}
+START_WORDS = {"start", "старт"}
+MORE_WORDS = {"more", "mere", "ще"}
+
+
+def is_gsm7(text: str) -> bool:
+    return all(c in GSM7 or c in GSM7_EXT for c in text)
+
+
+def segments(text: str) -> int:
+    """How many SMS segments ``text`` needs: GSM-7 160/153, otherwise UCS-2 70/67."""
+    if not text:
+        return 1
+    if is_gsm7(text):
+        units = sum(2 if c in GSM7_EXT else 1 for c in text)
+        return 1 if units <= 160 else math.ceil(units / 153)
+    units = sum(2 if ord(c) > 0xFFFF else 1 for c in text)
+    return 1 if units <= 70 else math.ceil(units / 67)
+
+
+def split_reply(text: str, more_hint: str, max_segments: int = MAX_SEGMENTS) -> tuple[str, str]:
+    """The part that fits in ``max_segments`` (with the hint to reply MORE), and the rest."""
+    if segments(text) <= max_segments:
+        return text, ""
+    lines = text.split("\n")
+    head: list[str] = []
+    for i, line in enumerate(lines):
+        candidate = "\n".join([*head, line, more_hint])
+        if segments(candidate) > max_segments:
+            if not head:  # one very long line: cut it by words
+                words, cut = line.split(" "), []
+                for word in words:
+                    if segments(" ".join([*cut, word]) + "\n" + more_hint) > max_segments:
+                        break
+                    cut.append(word)
+                rest = " ".join(words[len(cut):])
+                return " ".join(cut) + "\n" + more_hint, "\n".join([rest, *lines[i + 1:]])
+            return "\n".join([*head, more_hint]), "\n".join(lines[i:])
+        head.append(line)
+    return text, ""
+
+
+def phone_key(phone: str) -> str:
+    return hashlib.sha256(("jobcenter-assistant:" + phone).encode()).hexdigest()
+
+
+def twilio_signature(token: str, url: str, params: Mapping[str, str]) -> str:
+    """Twilio's X-Twilio-Signature: HMAC-SHA1 over the URL and the sorted form fields."""
+    data = url + "".join(f"{k}{params[k]}" for k in sorted(params))
+    digest = hmac.new(token.encode(), data.encode("utf-8"), hashlib.sha1).digest()
+    return base64.b64encode(digest).decode()
+
+
+def valid_signature(token: str, url: str, params: Mapping[str, str], signature: str) -> bool:
+    if not token or not signature:
+        return False
+    candidates = {url}
+    if url.startswith("https://") and ":443/" in url:
+        candidates.add(url.replace(":443/", "/", 1))
+    return any(hmac.compare_digest(twilio_signature(token, u, params), signature)
+               for u in candidates)
+
+
+def twiml(text: str) -> str:
+    if not text:
+        return '<?xml version="1.0" encoding="UTF-8"?><Response />'
+    return ('<?xml version="1.0" encoding="UTF-8"?><Response><Message>'
+            f"{escape(text)}</Message></Response>")
+
+
+def sms_turn(content: Content, store: SessionStore, *, phone: str, body: str, sid: str,
+             lang: str = "da", now=utcnow) -> str:
+    """Run one SMS turn, at most once per ``sid``; returns the reply text ("" for none)."""
+    key = phone_key(phone)
+    with DB(store.engine) as db:
+        try:
+            db.add(SmsMessage(sid=sid[:64]))
+            db.commit()
+        except IntegrityError:
+            db.rollback()
+            seen = db.exec(select(SmsMessage).where(SmsMessage.sid == sid[:64])).first()
+            return seen.reply or "" if seen else ""
+    reply = _reply(content, store, key, body, lang, now)
+    with DB(store.engine) as db:
+        row = db.exec(select(SmsMessage).where(SmsMessage.sid == sid[:64])).one()
+        row.reply = reply
+        db.add(row)
+        db.commit()
+    return reply
+
+
+def _contact(db: DB, key: str) -> SmsContact:
+    return db.get(SmsContact, key) or SmsContact(phone_hash=key)
+
+
+def _reply(content: Content, store: SessionStore, key: str, body: str, lang: str, now) -> str:
+    word = body.strip().casefold()
+    with DB(store.engine) as db:
+        contact = _contact(db, key)
+        if word in STOP_WORDS:
+            contact.stopped, contact.pending = True, None
+            db.add(contact)
+            db.commit()
+            return ""
+        if word in START_WORDS and contact.stopped:
+            contact.stopped = False
+            db.add(contact)
+            db.commit()
+            body = "menu"
+        elif contact.stopped:
+            return ""
+        if word in MORE_WORDS and contact.pending:
+            text = contact.pending
+            contact.pending = None
+            db.add(contact)
+            db.commit()
+            return _fit(store, key, text, lang)
+    session = f"sms:{key}"
+    first_lang = None
+    if store.load(session) is None:
+        first_lang = language_of(body) or lang
+    convo, _ = Conversation.open(content, store, session, "sms", first_lang, now=now)
+    outputs = convo.handle(body)
+    return _fit(store, key, render_sms(outputs, convo.lang), convo.lang)
+
+
+def _fit(store: SessionStore, key: str, text: str, lang: str) -> str:
+    hint = tr('Reply MORE for the rest.')[lang]
+    head, rest = split_reply(text, hint)
+    with DB(store.engine) as db:
+        contact = _contact(db, key)
+        contact.pending = rest or None
+        contact.updated_at = utcnow()
+        db.add(contact)
+        db.commit()
+    return head

@@ -1,0 +1,272 @@
+"""`jobcenter-assistant serve`: the chat web page, its JSON API and the SMS webhook.
+
+A channel: it renders the core's outputs and collects input. All state lives in the database,
+so any number of processes can serve the same sessions.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import threading
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from assistant.channels.sms import sms_turn, twiml, valid_signature
+from assistant.conversation import Content, Conversation
+from assistant.i18n import tr
+from assistant.outputs import Card, Choices, Output, Say
+from assistant.store.sessions import SessionStore
+from assistant.text import LANG_NAMES, LANGS, pick
+
+STATIC = Path(__file__).parent / "web_static"
+MAX_BODY = 8 * 1024
+ENV_TOKEN = "ASSISTANT_TWILIO_AUTH_TOKEN"
+ENV_PUBLIC_URL = "ASSISTANT_PUBLIC_URL"
+
+
+class RateLimiter:
+    """A sliding window per key (IP address or phone number), per process."""
+
+    def __init__(self, limit: int, window: float = 60.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.limit, self.window, self.clock = limit, window, clock
+        self.hits: dict[str, deque[float]] = defaultdict(deque)
+        self.lock = threading.Lock()
+
+    def allow(self, key: str) -> bool:
+        now = self.clock()
+        with self.lock:
+            hits = self.hits[key]
+            while hits and hits[0] <= now - self.window:
+                hits.popleft()
+            if len(hits) >= self.limit:
+                return False
+            hits.append(now)
+            if len(self.hits) > 100_000:
+                self.hits.clear()
+            return True
+
+
+def error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+
+
+def render_json(outputs: list[Output], lang: str) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    for out in outputs:
+        if isinstance(out, Say):
+            items.append({"type": "say", "tone": out.tone, "text": pick(out.text, lang)})
+        elif isinstance(out, Choices):
+            items.append({"type": "choices", "multi": out.multi, "options": [
+                {"key": c.key, "label": pick(c.label, lang)} for c in out.options]})
+        elif isinstance(out, Card):
+            items.append({"type": "card", "id": out.entry_id, "title": pick(out.title, lang),
+                          "body": pick(out.body, lang)})
+    return items
+
+
+def ui_strings(lang: str) -> dict[str, str]:
+    """The page's own labels, keyed by their English message id."""
+    strings = {"Send": tr("Send"), "Write here": tr("Write here"), "Back": tr("Back"),
+               "Menu": tr("Menu"), "Talk to staff": tr("Talk to staff"), "Help": tr("Help"),
+               "Language": tr("Language")}
+    return {key: text[lang] for key, text in strings.items()}
+
+
+def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
+             phone_limit: int = 20) -> Starlette:
+    per_ip = RateLimiter(ip_limit)
+    per_phone = RateLimiter(phone_limit)
+
+    async def body_json(request: Request) -> dict[str, Any] | JSONResponse:
+        raw = await request.body()
+        if len(raw) > MAX_BODY:
+            return error(413, "too_large", f"request bodies are limited to {MAX_BODY} bytes")
+        try:
+            data = json.loads(raw or b"{}")
+        except (ValueError, UnicodeDecodeError):
+            return error(400, "bad_json", "the body must be a JSON object")
+        if not isinstance(data, dict):
+            return error(400, "bad_json", "the body must be a JSON object")
+        return data
+
+    def limited(request: Request) -> JSONResponse | None:
+        ip = request.client.host if request.client else "unknown"
+        if not per_ip.allow(ip):
+            return error(429, "rate_limited", "too many requests; wait a minute")
+        return None
+
+    def reply(convo: Conversation, token: str, outputs: list[Output]) -> JSONResponse:
+        return JSONResponse({"session": token, "lang": convo.lang,
+                             "reply": render_json(outputs, convo.lang),
+                             "ui": ui_strings(convo.lang)})
+
+    async def create_session(request: Request) -> Response:
+        if (blocked := limited(request)) is not None:
+            return blocked
+        data = await body_json(request)
+        if isinstance(data, JSONResponse):
+            return data
+        lang = data.get("lang", "da")
+        if lang not in LANGS:
+            return error(400, "bad_lang", f"lang must be one of {', '.join(LANGS)}")
+        token = secrets.token_urlsafe(24)
+        convo, opening = Conversation.open(content, store, f"web:{token}", "web", lang)
+        return reply(convo, token, opening)
+
+    def _token(request: Request) -> str | None:
+        token = request.path_params["token"]
+        if not (10 <= len(token) <= 64) or store.load(f"web:{token}") is None:
+            return None
+        return token
+
+    async def read_session(request: Request) -> Response:
+        if (blocked := limited(request)) is not None:
+            return blocked
+        token = _token(request)
+        if token is None:
+            return error(404, "no_session", "no such session")
+        convo, outputs = Conversation.open(content, store, f"web:{token}", "web")
+        return reply(convo, token, outputs[1:])
+
+    async def send_message(request: Request) -> Response:
+        if (blocked := limited(request)) is not None:
+            return blocked
+        token = _token(request)
+        if token is None:
+            return error(404, "no_session", "no such session")
+        data = await body_json(request)
+        if isinstance(data, JSONResponse):
+            return data
+        text = data.get("text")
+        if not isinstance(text, str):
+            return error(400, "bad_text", "'text' must be a string")
+        if len(text) > 2000:
+            return error(413, "too_long", "'text' is limited to 2000 characters")
+        convo, _ = Conversation.open(content, store, f"web:{token}", "web")
+        return reply(convo, token, convo.handle(text))
+
+    async def ui(request: Request) -> Response:
+        lang = request.path_params["lang"]
+        if lang not in LANGS:
+            return error(404, "bad_lang", "unknown language")
+        return JSONResponse({"lang": lang, "strings": ui_strings(lang),
+                             "languages": LANG_NAMES})
+
+    async def sms_webhook(request: Request) -> Response:
+        raw = await request.body()
+        if len(raw) > MAX_BODY:
+            return error(413, "too_large", "request too large")
+        form = await request.form()
+        params = {k: str(v) for k, v in form.items()}
+        token = os.environ.get(ENV_TOKEN, "")
+        public = os.environ.get(ENV_PUBLIC_URL)
+        url = (public.rstrip("/") + request.url.path) if public else str(request.url)
+        if not valid_signature(token, url, params, request.headers.get("X-Twilio-Signature", "")):
+            return Response("forbidden", status_code=403, media_type="text/plain")
+        phone, body, sid = params.get("From", ""), params.get("Body", ""), params.get(
+            "MessageSid", "")
+        if not phone or not sid:
+            return Response(twiml(""), media_type="application/xml")
+        if not per_phone.allow(phone):
+            return Response(twiml(""), media_type="application/xml", status_code=429)
+        text = sms_turn(content, store, phone=phone, body=body[:1600], sid=sid)
+        return Response(twiml(text), media_type="application/xml")
+
+    async def index(request: Request) -> Response:
+        return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
+
+    async def static(request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in ("app.js", "app.css"):
+            return error(404, "not_found", "not found")
+        kind = "text/javascript" if name.endswith(".js") else "text/css"
+        return FileResponse(STATIC / name, media_type=f"{kind}; charset=utf-8")
+
+    async def openapi(request: Request) -> Response:
+        return JSONResponse(OPENAPI)
+
+    async def health(request: Request) -> Response:
+        return JSONResponse({"ok": True})
+
+    return Starlette(routes=[
+        Route("/", index),
+        Route("/static/{name}", static),
+        Route("/healthz", health),
+        Route("/openapi.json", openapi),
+        Route("/api/ui/{lang}", ui),
+        Route("/api/sessions", create_session, methods=["POST"]),
+        Route("/api/sessions/{token}", read_session),
+        Route("/api/sessions/{token}/messages", send_message, methods=["POST"]),
+        Route("/sms/twilio", sms_webhook, methods=["POST"]),
+    ])
+
+
+_REPLY = {
+    "type": "object",
+    "properties": {
+        "session": {"type": "string"},
+        "lang": {"type": "string", "enum": list(LANGS)},
+        "reply": {"type": "array", "items": {"type": "object", "properties": {
+            "type": {"type": "string", "enum": ["say", "choices", "card"]},
+            "tone": {"type": "string"}, "text": {"type": "string"},
+            "title": {"type": "string"}, "body": {"type": "string"},
+            "options": {"type": "array", "items": {"type": "object", "properties": {
+                "key": {"type": "string"}, "label": {"type": "string"}}}},
+        }}},
+        "ui": {"type": "object", "additionalProperties": {"type": "string"}},
+    },
+    "required": ["session", "lang", "reply"],
+}
+_ERROR = {"type": "object", "properties": {"error": {"type": "object", "properties": {
+    "code": {"type": "string"}, "message": {"type": "string"}}}}}
+_JSON_ERR = {"content": {"application/json": {"schema": _ERROR}}}
+OPENAPI: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {"title": "Jobcenter Assistant API", "version": "1"},
+    "paths": {
+        "/api/sessions": {"post": {
+            "summary": "Start a conversation",
+            "requestBody": {"content": {"application/json": {"schema": {
+                "type": "object", "properties": {"lang": {"type": "string",
+                                                          "enum": list(LANGS)}}}}}},
+            "responses": {"200": {"description": "the welcome and the menu",
+                                  "content": {"application/json": {"schema": _REPLY}}},
+                          "400": {"description": "bad input", **_JSON_ERR},
+                          "429": {"description": "rate limited", **_JSON_ERR}}}},
+        "/api/sessions/{token}": {"get": {
+            "summary": "Show what the conversation is asking now (resume)",
+            "parameters": [{"name": "token", "in": "path", "required": True,
+                            "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "the current question",
+                                  "content": {"application/json": {"schema": _REPLY}}},
+                          "404": {"description": "no such session", **_JSON_ERR}}}},
+        "/api/sessions/{token}/messages": {"post": {
+            "summary": "Send one message and get the reply",
+            "parameters": [{"name": "token", "in": "path", "required": True,
+                            "schema": {"type": "string"}}],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["text"],
+                "properties": {"text": {"type": "string", "maxLength": 2000}}}}}},
+            "responses": {"200": {"description": "the reply",
+                                  "content": {"application/json": {"schema": _REPLY}}},
+                          "400": {"description": "bad input", **_JSON_ERR},
+                          "404": {"description": "no such session", **_JSON_ERR},
+                          "413": {"description": "too large", **_JSON_ERR},
+                          "429": {"description": "rate limited", **_JSON_ERR}}}},
+        "/sms/twilio": {"post": {
+            "summary": "Twilio-compatible SMS webhook (form fields From, To, Body, MessageSid)",
+            "responses": {"200": {"description": "TwiML reply"},
+                          "403": {"description": "bad or missing X-Twilio-Signature"}}}},
+    },
+}

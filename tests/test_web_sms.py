@@ -1,0 +1,195 @@
+"""The web API and the SMS webhook: same conversations, stateless processes, hostile input."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from sqlmodel import Session as DB
+from sqlmodel import select
+from starlette.testclient import TestClient
+from twilio.request_validator import RequestValidator
+
+from assistant.channels.sms import segments, split_reply
+from assistant.channels.web import make_app
+from assistant.store.models import Booking, Turn
+
+TOKEN = "test-auth-token"
+BASE = "https://kiosk.example.dk"
+
+
+@pytest.fixture
+def client(content, store, monkeypatch: pytest.MonkeyPatch) -> TestClient:
+    monkeypatch.setenv("ASSISTANT_TWILIO_AUTH_TOKEN", TOKEN)
+    monkeypatch.delenv("ASSISTANT_PUBLIC_URL", raising=False)
+    return TestClient(make_app(content, store), base_url=BASE)
+
+
+def texts(data: dict) -> str:
+    out = []
+    for item in data["reply"]:
+        if item["type"] == "say":
+            out.append(item["text"])
+        elif item["type"] == "choices":
+            out.extend(f"{o['key']}. {o['label']}" for o in item["options"])
+        elif item["type"] == "card":
+            out.append(item["title"])
+    return "\n".join(out)
+
+
+def test_a_ukrainian_booking_through_the_json_api(client: TestClient) -> None:
+    data = client.post("/api/sessions", json={"lang": "uk"}).json()
+    assert data["lang"] == "uk" and "1. Записатися на зустріч" in texts(data)
+    assert data["ui"]["Send"] == "Надіслати"
+    token = data["session"]
+    for text in ["1", "7", "3", "1", "Ольга Петренко", "22334455"]:
+        data = client.post(f"/api/sessions/{token}/messages", json={"text": text}).json()
+    assert "Усе правильно?" in texts(data)
+    data = client.post(f"/api/sessions/{token}/messages", json={"text": "1"}).json()
+    assert "Вашу зустріч заброньовано." in texts(data)
+    resumed = client.get(f"/api/sessions/{token}").json()
+    assert resumed["lang"] == "uk" and resumed["session"] == token
+
+
+def test_openapi_document_describes_the_api(client: TestClient) -> None:
+    doc = client.get("/openapi.json").json()
+    assert doc["openapi"].startswith("3.")
+    assert {"/api/sessions", "/api/sessions/{token}/messages", "/sms/twilio"} <= set(doc["paths"])
+
+
+def test_clear_json_errors(client: TestClient) -> None:
+    assert client.post("/api/sessions", json={"lang": "fr"}).json()["error"]["code"] == "bad_lang"
+    response = client.post("/api/sessions", content=b"not json")
+    assert response.status_code == 400 and response.json()["error"]["code"] == "bad_json"
+    response = client.post("/api/sessions/nosuchsessiontoken/messages", json={"text": "hi"})
+    assert response.status_code == 404
+    token = client.post("/api/sessions", json={}).json()["session"]
+    response = client.post(f"/api/sessions/{token}/messages", content=b"x" * 9000)
+    assert response.status_code == 413
+    response = client.post(f"/api/sessions/{token}/messages", json={"text": 5})
+    assert response.json()["error"]["code"] == "bad_text"
+
+
+def test_rate_limit_per_ip(content, store) -> None:
+    client = TestClient(make_app(content, store, ip_limit=3), base_url=BASE)
+    codes = [client.post("/api/sessions", json={}).status_code for _ in range(5)]
+    assert codes == [200, 200, 200, 429, 429]
+
+
+def test_the_page_is_served_without_external_resources(client: TestClient) -> None:
+    html = client.get("/").text
+    assert "<script src=\"/static/app.js\">" in html and "http" not in html.split("<body>")[1]
+    js = client.get("/static/app.js").text
+    assert "innerHTML" not in js and "textContent" in js
+    assert client.get("/static/../web.py").status_code == 404
+
+
+def sms(client: TestClient, body: str, sid: str, phone: str = "+4522334455",
+        signature: str | None = None):
+    params = {"From": phone, "To": "+4570000000", "Body": body, "MessageSid": sid}
+    if signature is None:
+        signature = RequestValidator(TOKEN).compute_signature(f"{BASE}/sms/twilio", params)
+    return client.post("/sms/twilio", data=params, headers={"X-Twilio-Signature": signature})
+
+
+def test_sms_signature_is_required(client: TestClient) -> None:
+    assert sms(client, "menu", "SM1", signature="bad").status_code == 403
+    response = client.post("/sms/twilio", data={"From": "+4522334455", "Body": "menu",
+                                                "MessageSid": "SM2"})
+    assert response.status_code == 403
+    ok = sms(client, "menu", "SM3")
+    assert ok.status_code == 200 and ok.headers["content-type"].startswith("application/xml")
+    assert "<Response><Message>" in ok.text and "1 Book et møde" in ok.text
+
+
+def test_sms_retries_never_run_a_turn_twice_or_book_twice(client: TestClient, store) -> None:
+    for i, body in enumerate(["1", "2", "1", "1", "1", "Anna Jensen", "22334455"]):
+        assert sms(client, body, f"SMa{i}").status_code == 200
+    first = sms(client, "1", "SMbook")
+    again = sms(client, "1", "SMbook")
+    assert "Kode: " in first.text and again.text == first.text
+    with DB(store.engine) as db:
+        assert len(db.exec(select(Booking)).all()) == 1
+        assert len(db.exec(select(Turn)).all()) == 8
+
+
+def test_sms_keywords_stop_start_and_help(client: TestClient) -> None:
+    assert "Response />" in sms(client, "STOP", "SMs1").text
+    assert "Response />" in sms(client, "menu", "SMs2").text
+    assert "1 Book et møde" in sms(client, "START", "SMs3").text
+    assert "\"tilbage\"" in sms(client, "HJÆLP", "SMs4").text
+    assert "\"back\"" in sms(client, "HELP", "SMs5", phone="+4522334466").text
+    assert '"назад"' in sms(client, "ДОПОМОГА", "SMs6", phone="+4522334477").text
+
+
+def test_segments_gsm7_and_ucs2() -> None:
+    assert segments("a" * 160) == 1 and segments("a" * 161) == 2 and segments("a" * 306) == 2
+    assert segments("€" * 80) == 1 and segments("€" * 81) == 2
+    assert segments("ж" * 70) == 1 and segments("ж" * 71) == 2 and segments("ж" * 134) == 2
+    assert segments("Æble på Ørsted") == 1
+
+
+def test_long_replies_are_split_with_reply_more(client: TestClient) -> None:
+    head, rest = split_reply("\n".join(["Рядок тексту номер " + str(i) for i in range(40)]),
+                             "Надішліть ЩЕ")
+    assert segments(head) <= 3 and head.endswith("Надішліть ЩЕ") and rest.startswith("Рядок")
+    reply = sms(client, "привіт, що таке воксенлерлінг і дагпенге", "SMl1",
+                phone="+4522334488").text
+    assert "Response" in reply
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _serve(url: str, port: int) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "assistant", "serve", "--db", url, "--demo", "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ})
+
+
+def _wait_ready(port: int, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).read()
+            return
+        except OSError:
+            with socket.socket() as s:
+                s.settimeout(0.2)
+                s.connect_ex(("127.0.0.1", port))
+    raise AssertionError("server did not start")
+
+
+def test_two_serve_processes_on_one_postgresql_behave_as_one(pg_url: str) -> None:
+    import json
+
+    ports = [_free_port(), _free_port()]
+    procs = [_serve(pg_url, p) for p in ports]
+    try:
+        for port, proc in zip(ports, procs, strict=True):
+            _wait_ready(port, proc)
+
+        def post(port: int, path: str, body: dict) -> dict:
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}{path}", data=json.dumps(body).encode(),
+                headers={"Content-Type": "application/json"})
+            return json.loads(urllib.request.urlopen(request, timeout=30).read())
+
+        token = post(ports[0], "/api/sessions", {"lang": "en"})["session"]
+        inputs = ["5", "30", "2", "3"]
+        for i, text in enumerate(inputs):
+            data = post(ports[i % 2], f"/api/sessions/{token}/messages", {"text": text})
+        assert "Have you been unemployed for at least 6 months?" in texts(data)
+    finally:
+        for proc in procs:
+            proc.terminate()
+            proc.wait(timeout=30)
