@@ -24,8 +24,20 @@ def _parser() -> argparse.ArgumentParser:
 
     kiosk = sub.add_parser("kiosk", parents=[common], help="the kiosk TUI (default)")
     kiosk.add_argument("--lang", choices=LANGS)
+    kiosk.add_argument("--idle", type=float, default=90.0,
+                       help="seconds without input before the screen is wiped (default 90)")
+    kiosk.add_argument("--high-contrast", action="store_true")
+    kiosk.add_argument("--interpreter", action="store_true",
+                       help="show the citizen's language and Danish side by side")
 
-    sub.add_parser("staff", parents=[common], help="the staff TUI")
+    staff = sub.add_parser("staff", parents=[common], help="the staff TUI")
+    staff_sub = staff.add_subparsers(dest="staff_command")
+    add = staff_sub.add_parser("add", parents=[common],
+                               help="add a member of staff or set a PIN (PIN read from stdin)")
+    add.add_argument("--initials", required=True)
+    add.add_argument("--name", default="")
+    add.add_argument("--languages", default="da")
+    add.add_argument("--competences", default="")
 
     chat = sub.add_parser("chat", parents=[common], help="a conversation on stdin/stdout")
     chat.add_argument("--lang", choices=LANGS)
@@ -75,8 +87,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         from assistant.channels.tui.kiosk import KioskApp
 
         store = open_store(args.db, demo=args.demo or None)
-        KioskApp(load_content(), store, lang=getattr(args, "lang", None)).run()
+        KioskApp(load_content(), store, lang=getattr(args, "lang", None),
+                 idle_seconds=getattr(args, "idle", 90.0),
+                 high_contrast=getattr(args, "high_contrast", False),
+                 bilingual=getattr(args, "interpreter", False)).run()
         return 0
+    if command == "staff":
+        return _staff(args)
     if command == "serve":
         import uvicorn
 
@@ -89,6 +106,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     print(f"jobcenter-assistant {command}: not available in this version yet.", file=sys.stderr)
     return 2
+
+
+def _staff(args: argparse.Namespace) -> int:
+    from assistant.app import load_content, open_store
+
+    store = open_store(args.db, demo=args.demo or None)
+    if args.staff_command == "add":
+        import getpass
+
+        from assistant.staff import add_staff, valid_pin
+
+        pin = getpass.getpass("PIN: ") if sys.stdin.isatty() else sys.stdin.readline().strip()
+        if not valid_pin(pin):
+            print("A PIN is 4 to 12 digits.", file=sys.stderr)
+            return 2
+        row = add_staff(store.engine, args.initials, args.name, pin, args.languages,
+                        args.competences)
+        print(f"PIN set for {row.initials}.")
+        return 0
+    from assistant.channels.tui.staff import StaffApp
+
+    StaffApp(load_content(), store).run()
+    return 0
 
 
 def _ask(args: argparse.Namespace) -> int:

@@ -51,7 +51,13 @@ def test_ask_json_contract_and_out_of_scope(tmp_path) -> None:
     assert payload["query"] == "order me a pizza" and payload["lang"] == "en"
 
 
-def test_a_missing_feature_says_so_and_exits_nonzero() -> None:
-    result = run(["staff"])
-    assert result.returncode == 2
-    assert "not available" in result.stderr
+def test_staff_add_reads_the_pin_from_stdin_and_stores_only_a_hash(tmp_path) -> None:
+    bad = run(["staff", "add", "--initials", "ab", "--name", "Anne B"], "12\n", tmp_path)
+    assert bad.returncode == 2 and "4 to 12 digits" in bad.stderr
+    good = run(["staff", "add", "--initials", "ab", "--name", "Anne B"], "4821\n", tmp_path)
+    assert good.returncode == 0, good.stderr
+    import sqlite3
+
+    con = sqlite3.connect(tmp_path / "cli.sqlite3")
+    (stored,) = con.execute("select pin_hash from staff where initials='AB'").fetchone()
+    assert stored.startswith("scrypt$") and "4821" not in stored

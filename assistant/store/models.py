@@ -217,3 +217,25 @@ class SmsContact(SQLModel, table=True):
     stopped: bool = False
     pending: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class AuditEntry(SQLModel, table=True):
+    """What a member of staff did. Append-only: the code never updates or deletes a row."""
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(default_factory=utcnow, index=True)
+    staff: str = Field(max_length=8)
+    action: str = Field(max_length=40)
+    detail: str = Field(default="", max_length=500)
+
+
+class LoginAttempt(SQLModel, table=True):
+    """Failed PIN attempts, for back-off."""
+
+    __tablename__ = "login_attempts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    initials: str = Field(max_length=8, index=True)
+    at: dt.datetime = Field(default_factory=utcnow)

@@ -1,25 +1,31 @@
 """The kiosk: pick a language, then the same conversation as every other channel.
 
 All text is shown through ``rich.text.Text`` objects, never parsed as markup, so nothing a
-user types can style or break the screen.
+user types can style or break the screen. After a period without input a warning counts
+down, then everything of the previous user is wiped and the language screen returns.
+Quitting takes a staff PIN.
 """
 
 from __future__ import annotations
 
+import time
 import uuid
+from collections.abc import Callable
 
 from rich.text import Text as RichText
-from textual import on
+from textual import events, on
 from textual.app import App, ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Static
 
+from assistant.channels.tui.pin import PinScreen
 from assistant.conversation import Content, Conversation
-from assistant.i18n import tr
+from assistant.i18n import tr, trn
 from assistant.outputs import Card, Choices, Output, Say
 from assistant.store.sessions import SessionStore
-from assistant.text import LANG_NAMES, LANGS, pick
+from assistant.text import LANG_NAMES, LANGS, Text, pick
 
 CSS = """
 Screen { align: center middle; }
@@ -29,14 +35,24 @@ Screen { align: center middle; }
 #transcript .say { margin: 0 0 1 0; }
 #transcript .error { text-style: bold; }
 #transcript .card { border: tall $success; padding: 0 1; margin: 0 0 1 0; }
+#transcript .pair { height: auto; }
+#transcript .pair > Static { width: 1fr; padding: 0 1 0 0; }
 #choices { height: auto; max-height: 50%; }
 #choices Button { width: 100%; margin: 0 0 1 0; }
 #commands { height: 1; margin: 1 0 0 0; }
 #commands Button { width: 1fr; min-width: 8; }
 #entry { margin: 0; }
+.high-contrast Screen { background: black; }
+.high-contrast #transcript { border: heavy white; }
 """
 
 COMMAND_BUTTONS = ("back", "menu", "language", "staff", "help")
+
+
+def _command_label(command: str, lang: str) -> str:
+    labels = {"back": tr("Back"), "menu": tr("Menu"), "language": tr("Language"),
+              "staff": tr("Talk to staff"), "help": tr("Help")}
+    return labels[command][lang]
 
 
 class LanguageScreen(Screen[str]):
@@ -52,11 +68,49 @@ class LanguageScreen(Screen[str]):
             self.dismiss(event.button.id.removeprefix("lang-"))
 
 
+class IdleWarning(ModalScreen[None]):
+    """Shown before the wipe; any key or tap closes it and keeps the session."""
+
+    DEFAULT_CSS = """
+    IdleWarning { align: center middle; }
+    IdleWarning > Static { width: 60; height: auto; border: thick $warning; padding: 1 2;
+                           background: $surface; text-style: bold; }
+    """
+
+    def __init__(self, lang: str, seconds: int) -> None:
+        super().__init__()
+        self.lang = lang
+        self.seconds = seconds
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._text(), id="idle-text")
+
+    def _text(self) -> RichText:
+        return RichText(trn("Are you still there? The screen is cleared in {n} second. "
+                            "Touch the screen or press a key to continue.",
+                            "Are you still there? The screen is cleared in {n} seconds. "
+                            "Touch the screen or press a key to continue.",
+                            self.seconds)[self.lang])
+
+    def update(self, seconds: int) -> None:
+        self.seconds = seconds
+        for widget in self.query("#idle-text").results(Static):
+            widget.update(self._text())
+
+    def on_key(self, event: events.Key) -> None:
+        self.dismiss(None)
+
+    def on_click(self, event: events.Click) -> None:
+        self.dismiss(None)
+
+
 class ConversationScreen(Screen[None]):
-    def __init__(self, convo: Conversation, opening: list[Output]) -> None:
+    def __init__(self, convo: Conversation, opening: list[Output],
+                 bilingual: bool = False) -> None:
         super().__init__()
         self.convo = convo
         self.opening = opening
+        self.bilingual = bilingual
 
     def compose(self) -> ComposeResult:
         yield VerticalScroll(id="transcript")
@@ -65,31 +119,47 @@ class ConversationScreen(Screen[None]):
         with Horizontal(id="commands"):
             for command in COMMAND_BUTTONS:
                 yield Button(command, id=f"cmd-{command}", compact=True)
+            yield Button("Tolk", id="interpreter", compact=True)
 
     async def on_mount(self) -> None:
         await self.show(self.opening)
 
-    async def show(self, outputs: list[Output]) -> None:
+    def _langs(self) -> list[str]:
         lang = self.convo.lang
+        return [lang, "da"] if self.bilingual and lang != "da" else [lang]
+
+    def _block(self, text: Text, classes: str, prefix: str = "") -> Static | Horizontal:
+        langs = self._langs()
+        if len(langs) == 1:
+            return Static(RichText(prefix + pick(text, langs[0])), classes=classes)
+        return Horizontal(*(Static(RichText(prefix + pick(text, lang)), classes=classes)
+                            for lang in langs), classes="pair")
+
+    async def show(self, outputs: list[Output]) -> None:
         transcript = self.query_one("#transcript", VerticalScroll)
         choices = self.query_one("#choices", Vertical)
         await choices.remove_children()
+        langs = self._langs()
         for out in outputs:
             if isinstance(out, Say):
-                text = pick(out.text, lang)
-                if out.tone == "error":
-                    text = "⚠ " + text
-                transcript.mount(Static(RichText(text), classes=f"say {out.tone}"))
+                prefix = "⚠ " if out.tone == "error" else ""
+                await transcript.mount(self._block(out.text, f"say {out.tone}", prefix))
             elif isinstance(out, Card):
-                body = RichText(pick(out.title, lang) + "\n", style="bold")
-                body.append(pick(out.body, lang))
-                transcript.mount(Static(body, classes="card"))
+                cards = []
+                for lang in langs:
+                    body = RichText(pick(out.title, lang) + "\n", style="bold")
+                    body.append(pick(out.body, lang))
+                    cards.append(Static(body, classes="card"))
+                await transcript.mount(cards[0] if len(cards) == 1 else
+                                       Horizontal(*cards, classes="pair"))
             elif isinstance(out, Choices):
                 for choice in out.options:
-                    choices.mount(Button(RichText(f"{choice.key}. {pick(choice.label, lang)}"),
-                                         id=f"choice-{choice.key}", compact=True))
+                    label = " / ".join(pick(choice.label, lang) for lang in langs)
+                    await choices.mount(Button(RichText(f"{choice.key}. {label}"),
+                                               id=f"choice-{choice.key}", compact=True))
         for command in COMMAND_BUTTONS:
-            self.query_one(f"#cmd-{command}", Button).label = _command_label(command, lang)
+            self.query_one(f"#cmd-{command}", Button).label = " / ".join(
+                _command_label(command, lang) for lang in langs)
         transcript.scroll_end(animate=False)
         self.query_one("#entry", Input).focus()
 
@@ -112,26 +182,43 @@ class ConversationScreen(Screen[None]):
             await self.send(bid.removeprefix("choice-"))
         elif bid.startswith("cmd-"):
             await self.send(bid.removeprefix("cmd-"))
-
-
-def _command_label(command: str, lang: str) -> str:
-    labels = {"back": tr("Back"), "menu": tr("Menu"), "language": tr("Language"),
-              "staff": tr("Talk to staff"), "help": tr("Help")}
-    return labels[command][lang]
+        elif bid == "interpreter":
+            self.bilingual = not self.bilingual
+            await self.show(self.convo.current())
 
 
 class KioskApp(App[None]):
     CSS = CSS
     TITLE = "Jobcenter"
     ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [Binding("ctrl+q", "staff_exit", "Staff", show=False, priority=True),
+                Binding("ctrl+c", "staff_exit", "Staff", show=False, priority=True)]
 
-    def __init__(self, content: Content, store: SessionStore, lang: str | None = None) -> None:
-        super().__init__()
+    def __init__(self, content: Content, store: SessionStore, lang: str | None = None, *,
+                 idle_seconds: float = 90, warn_seconds: int = 15,
+                 clock: Callable[[], float] = time.monotonic, high_contrast: bool = False,
+                 bilingual: bool = False) -> None:
+        self.clock = clock
+        self.last_activity = clock()
+        self.warning: IdleWarning | None = None
         self.content = content
         self.store = store
         self.start_lang = lang
+        self.idle_seconds = idle_seconds
+        self.warn_seconds = warn_seconds
+        self.high_contrast = high_contrast
+        self.bilingual = bilingual
+        self.wipes = 0
+        super().__init__()
 
     def on_mount(self) -> None:
+        if self.high_contrast:
+            self.theme = "textual-dark"
+            self.add_class("high-contrast")
+        self.set_interval(1.0, self.check_idle)
+        self.show_start()
+
+    def show_start(self) -> None:
         if self.start_lang:
             self.begin(self.start_lang)
         else:
@@ -140,4 +227,61 @@ class KioskApp(App[None]):
     def begin(self, lang: str | None) -> None:
         convo, opening = Conversation.open(self.content, self.store,
                                            f"kiosk:{uuid.uuid4().hex}", "kiosk", lang)
-        self.push_screen(ConversationScreen(convo, opening))
+        self.push_screen(ConversationScreen(convo, opening, bilingual=self.bilingual))
+
+    # -- idle wipe --------------------------------------------------------------------------
+
+    def on_event(self, event: events.Event):  # type: ignore[override]
+        if isinstance(event, events.Key | events.MouseDown):
+            self.last_activity = self.clock()
+            if self.warning is not None and not self.warning.is_attached:
+                self.warning = None
+        return super().on_event(event)
+
+    def check_idle(self) -> None:
+        """Called every second (and by tests with a fake clock)."""
+        stack = self.screen_stack
+        if not stack or isinstance(stack[-1], LanguageScreen):
+            self.last_activity = self.clock()  # nothing of anyone's on screen
+            return
+        idle = self.clock() - self.last_activity
+        if idle < self.idle_seconds:
+            if self.warning is not None:
+                self.warning = None
+            return
+        left = int(self.idle_seconds + self.warn_seconds - idle)
+        if left <= 0:
+            self.wipe()
+            return
+        lang = self._lang()
+        if self.warning is None or not self.warning.is_attached:
+            self.warning = IdleWarning(lang, left)
+            self.push_screen(self.warning)
+        else:
+            self.warning.update(left)
+
+    def _lang(self) -> str:
+        for screen in self.screen_stack:
+            if isinstance(screen, ConversationScreen):
+                return screen.convo.lang
+        return "da"
+
+    def wipe(self) -> None:
+        """Remove every trace of the last user from the screen, then start again."""
+        self.last_activity = self.clock()  # first: popping screens may run check_idle again
+        self.warning = None
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.copy_to_clipboard("")
+        self.wipes += 1
+        self.last_activity = self.clock()
+        self.show_start()
+
+    # -- the PIN gate -----------------------------------------------------------------------
+
+    def action_staff_exit(self) -> None:
+        def done(initials: str | None) -> None:
+            if initials:
+                self.exit()
+
+        self.push_screen(PinScreen(self.store.engine), done)

@@ -1,0 +1,136 @@
+"""What staff see: today's bookings, callbacks, flow statistics, content needing review, and
+closing a whole day. Core code: the staff TUI only renders these."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session as DB
+from sqlmodel import select
+
+from assistant.booking.conversation import meeting_name
+from assistant.i18n import TZ, format_day, format_when, tr
+from assistant.knowledge.model import Entry
+from assistant.staff import audit
+from assistant.store.models import (
+    Booking,
+    BookingCell,
+    CallbackRequest,
+    ClosedDay,
+    FlowStat,
+    Outbox,
+    Staff,
+    utcnow,
+)
+from assistant.text import LANGS, pick
+
+
+def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    start = dt.datetime.combine(day, dt.time(), TZ).astimezone(dt.UTC)
+    return start, start + dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class BookingRow:
+    time: str
+    code: str
+    meeting: str
+    channel: str
+    language: str
+    staff: str
+    interpreter: bool
+    checked_in: bool
+
+
+def bookings_on(engine: Engine, day: dt.date) -> list[BookingRow]:
+    lo, hi = _day_bounds(day)
+    with DB(engine) as db:
+        staff = {s.id: s.initials for s in db.exec(select(Staff))}
+        rows = db.exec(select(Booking).where(Booking.status == "active", Booking.start >= lo,
+                                             Booking.start < hi).order_by(Booking.start))
+        return [BookingRow(time=pick(format_when(b.start), "da").split(" kl. ")[-1],
+                           code=b.code, meeting=pick(meeting_name(b.meeting_type), "da"),
+                           channel=b.channel, language=b.meeting_lang,
+                           staff=staff.get(b.staff_id, "?"), interpreter=bool(b.interpreter_id),
+                           checked_in=b.checked_in_at is not None) for b in rows]
+
+
+def open_callbacks(engine: Engine) -> list[CallbackRequest]:
+    with DB(engine) as db:
+        return list(db.exec(select(CallbackRequest).where(CallbackRequest.status == "open")
+                            .order_by(CallbackRequest.created_at)))
+
+
+def close_callback(engine: Engine, request_id: int, staff: str) -> None:
+    with DB(engine) as db:
+        row = db.get(CallbackRequest, request_id)
+        if row is not None:
+            row.status = "done"
+            db.add(row)
+            db.commit()
+    audit(engine, staff, "callback_done", f"callback {request_id}")
+
+
+@dataclass(frozen=True)
+class FlowFigures:
+    flow_id: str
+    started: int
+    completed: int
+    left_at: dict[str, int]
+    """Step -> how many left the flow there (menu, staff, start over)."""
+
+
+def flow_statistics(engine: Engine, since: dt.date) -> list[FlowFigures]:
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    left: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    with DB(engine) as db:
+        for row in db.exec(select(FlowStat).where(FlowStat.day >= since)):
+            counts[row.flow_id][row.event] += row.count
+            if row.event in ("left", "restarted"):
+                left[row.flow_id][row.step_id] += row.count
+    return [FlowFigures(fid, c.get("started", 0), c.get("completed", 0), dict(left[fid]))
+            for fid, c in sorted(counts.items())]
+
+
+def needs_review(entries: Iterable[Entry], today: dt.date) -> list[tuple[Entry, list[str]]]:
+    """Entries past review_by or with translations no native speaker has reviewed."""
+    out = []
+    for entry in entries:
+        reasons = []
+        if entry.stale(today):
+            reasons.append("needs review")
+        if entry.unreviewed_languages():
+            reasons.append("translation not reviewed: " + ", ".join(entry.unreviewed_languages()))
+        if reasons:
+            out.append((entry, reasons))
+    return out
+
+
+def close_day(engine: Engine, day: dt.date, staff: str, reason: str,
+              now: Callable[[], dt.datetime] = utcnow) -> int:
+    """Close the office on ``day``: no new bookings, every booking cancelled, SMS queued."""
+    lo, hi = _day_bounds(day)
+    cancelled = 0
+    with DB(engine) as db:
+        if db.get(ClosedDay, day) is None:
+            db.add(ClosedDay(day=day, reason=reason[:200]))
+        for booking in db.exec(select(Booking).where(Booking.status == "active",
+                                                     Booking.start >= lo, Booking.start < hi)):
+            for cell in db.exec(select(BookingCell).where(BookingCell.booking_id == booking.id)):
+                db.delete(cell)
+            booking.status, booking.active_key = "cancelled", None
+            booking.sequence += 1
+            db.add(booking)
+            text = tr("The jobcenter is closed {when}. Your meeting (code {code}) is cancelled. "
+                      "Please book a new time.",
+                      when={lang: format_day(day, lang) for lang in LANGS}, code=booking.code)
+            db.add(Outbox(phone=booking.phone, lang=booking.lang, kind="notice",
+                          body=pick(text, booking.lang), due_at=now(), booking_id=booking.id))
+            cancelled += 1
+        db.commit()
+    audit(engine, staff, "close_day", f"{day.isoformat()}: {cancelled} cancelled")
+    return cancelled

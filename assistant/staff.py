@@ -1,0 +1,106 @@
+"""Staff accounts: PINs hashed with scrypt, back-off after failed attempts, the audit log."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session as DB
+from sqlmodel import select
+
+from assistant.store.models import AuditEntry, LoginAttempt, Staff, utcnow
+
+SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+FREE_TRIES = 3
+MAX_WAIT = dt.timedelta(minutes=15)
+
+
+def hash_pin(pin: str) -> str:
+    salt = secrets.token_bytes(16)
+    key = hashlib.scrypt(pin.encode(), salt=salt, dklen=32, **SCRYPT)
+    return "scrypt$" + base64.b64encode(salt).decode() + "$" + base64.b64encode(key).decode()
+
+
+def check_pin(pin: str, stored: str | None) -> bool:
+    if not stored or not stored.startswith("scrypt$"):
+        return False
+    _, salt, key = stored.split("$")
+    got = hashlib.scrypt(pin.encode(), salt=base64.b64decode(salt), dklen=32, **SCRYPT)
+    return hmac.compare_digest(got, base64.b64decode(key))
+
+
+def valid_pin(pin: str) -> bool:
+    return pin.isdigit() and 4 <= len(pin) <= 12
+
+
+def add_staff(engine: Engine, initials: str, name: str, pin: str, languages: str = "da",
+              competences: str = "") -> Staff:
+    if not valid_pin(pin):
+        raise ValueError("a PIN is 4 to 12 digits")
+    initials = initials.strip().upper()
+    with DB(engine) as db:
+        row = db.exec(select(Staff).where(Staff.initials == initials)).first()
+        if row is None:
+            row = Staff(initials=initials, name=name, languages=languages,
+                        competences=competences)
+        row.pin_hash = hash_pin(pin)
+        if name:
+            row.name = name
+        db.add(row)
+        db.commit()
+        db.refresh(row)
+    audit(engine, initials, "pin_set", "")
+    return row
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    staff: Staff | None
+    wait: dt.timedelta = dt.timedelta(0)
+    """How long to wait before the next try is allowed (zero: now)."""
+
+
+def login(engine: Engine, initials: str, pin: str,
+          now: Callable[[], dt.datetime] = utcnow) -> LoginResult:
+    """Check a PIN. After FREE_TRIES failures the wait doubles each time, up to MAX_WAIT."""
+    initials = initials.strip().upper()[:8]
+    moment = now()
+    with DB(engine, expire_on_commit=False) as db:
+        failures = list(db.exec(select(LoginAttempt).where(LoginAttempt.initials == initials)
+                                .order_by(LoginAttempt.at)))
+        wait = _wait(len(failures))
+        if failures and wait:
+            last = failures[-1].at if failures[-1].at.tzinfo else \
+                failures[-1].at.replace(tzinfo=dt.UTC)
+            remaining = last + wait - moment
+            if remaining > dt.timedelta(0):
+                return LoginResult(None, remaining)
+        staff = db.exec(select(Staff).where(Staff.initials == initials, Staff.active)).first()
+        if staff is not None and check_pin(pin, staff.pin_hash):
+            for row in failures:
+                db.delete(row)
+            db.commit()
+            audit(engine, initials, "login", "")
+            return LoginResult(staff)
+        db.add(LoginAttempt(initials=initials, at=moment))
+        db.commit()
+    audit(engine, initials, "login_failed", "")
+    return LoginResult(None, _wait(len(failures) + 1))
+
+
+def _wait(failures: int) -> dt.timedelta:
+    if failures < FREE_TRIES:
+        return dt.timedelta(0)
+    return min(dt.timedelta(seconds=30 * 2 ** (failures - FREE_TRIES)), MAX_WAIT)
+
+
+def audit(engine: Engine, staff: str, action: str, detail: str = "") -> None:
+    with DB(engine) as db:
+        db.add(AuditEntry(staff=staff[:8], action=action[:40], detail=detail[:500]))
+        db.commit()

@@ -1,0 +1,200 @@
+"""Kiosk idle wipe (fake clock), the PIN gate, interpreter mode, and the staff TUI."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.text import Text as RichText
+from textual.widgets import Button, DataTable, Input, Static
+
+from assistant.channels.tui.kiosk import ConversationScreen, IdleWarning, KioskApp, LanguageScreen
+from assistant.channels.tui.pin import PinScreen
+from assistant.channels.tui.staff import StaffApp
+from assistant.staff import add_staff
+from assistant.store.models import CallbackRequest
+
+from .conftest import NOW
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def all_text(app) -> str:
+    parts = []
+    for widget in app.screen.query(Static):
+        rendered = widget.render()
+        parts.append(rendered.plain if isinstance(rendered, RichText) else str(rendered))
+    for table in app.screen.query(DataTable):
+        for row in range(table.row_count):
+            parts.append(" ".join(str(c) for c in table.get_row_at(row)))
+    return "\n".join(parts)
+
+
+async def test_idle_warning_then_wipe_leaves_nothing_behind(content, store) -> None:
+    clock = FakeClock()
+    app = KioskApp(content, store, idle_seconds=90, warn_seconds=15, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.click("#lang-en")
+        await pilot.pause()
+        await pilot.click("#choice-9")  # talk to staff
+        await pilot.pause()
+        await pilot.click("#choice-2")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "Secret Name"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Secret Name" in all_text(app)
+        clock.now += 89
+        app.check_idle()
+        await pilot.pause()
+        assert not isinstance(app.screen, IdleWarning)
+        clock.now += 2
+        app.check_idle()
+        await pilot.pause()
+        assert isinstance(app.screen, IdleWarning)
+        assert "14 seconds" in all_text(app)
+        clock.now += 14
+        app.check_idle()
+        await pilot.pause()
+        assert isinstance(app.screen, LanguageScreen)
+        assert app.wipes == 1
+        assert "Secret Name" not in all_text(app)
+        assert not [s for s in app.screen_stack if isinstance(s, ConversationScreen)]
+
+
+async def test_a_key_during_the_warning_keeps_the_session(content, store) -> None:
+    clock = FakeClock()
+    app = KioskApp(content, store, lang="uk", idle_seconds=90, warn_seconds=15, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        clock.now += 95
+        app.check_idle()
+        await pilot.pause()
+        assert isinstance(app.screen, IdleWarning)
+        assert "через 10 секунд" in all_text(app)
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, ConversationScreen)
+        clock.now += 30
+        app.check_idle()
+        assert app.wipes == 0
+
+
+async def test_quitting_the_kiosk_takes_a_staff_pin(content, store) -> None:
+    add_staff(store.engine, "AB", "Anne B", "4821")
+    app = KioskApp(content, store, lang="da")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, PinScreen)
+        app.screen.query_one("#initials", Input).value = "ab"
+        app.screen.query_one("#pin", Input).value = "0000"
+        await pilot.click("#pin-ok")
+        await pilot.pause()
+        assert isinstance(app.screen, PinScreen) and "Forkert PIN" in all_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConversationScreen), "a citizen cannot get out"
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        app.screen.query_one("#initials", Input).value = "AB"
+        app.screen.query_one("#pin", Input).value = "4821"
+        await pilot.click("#pin-ok")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_interpreter_mode_shows_both_languages(content, store) -> None:
+    app = KioskApp(content, store, lang="uk", bilingual=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        labels = [str(b.label) for b in app.screen.query(Button)]
+        assert "1. Записатися на зустріч / Book et møde" in labels
+        text = all_text(app)
+        assert "Що ви хочете зробити?" in text and "Hvad vil du gerne?" in text
+        await pilot.click("#interpreter")
+        await pilot.pause()
+        labels = [str(b.label) for b in app.screen.query(Button)]
+        assert "1. Записатися на зустріч" in labels
+
+
+async def test_staff_login_and_screens(content, store) -> None:
+    add_staff(store.engine, "AB", "Anne B", "4821")
+    store.add_callback(kind="callback", topic="meeting", lang="uk", name="[red]Olga[/red]",
+                       phone="+4522334455")
+    app = StaffApp(content, store, now=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert isinstance(app.screen, PinScreen)
+        app.screen.query_one("#initials", Input).value = "AB"
+        app.screen.query_one("#pin", Input).value = "4821"
+        await pilot.click("#pin-ok")
+        await pilot.pause()
+        assert app.staff == "AB"
+        table = app.query_one("#callbacks", DataTable)
+        assert table.row_count == 1
+        assert "[red]Olga[/red]" in str(table.get_row_at(0)[4])
+        table.move_cursor(row=0)
+        app.query_one("#callback-done", Button).press()
+        await pilot.pause()
+        assert table.row_count == 0
+        app.query_one("#tabs").active = "tab-kb"
+        await pilot.pause()
+        query = app.query_one("#kb-query", Input)
+        query.value = "voksenlærling"
+        await query.action_submit()
+        await pilot.pause()
+        assert "[translation not reviewed: da, en, uk]" in all_text(app)
+        audit = app.query_one("#audit", DataTable)
+        app.load_audit()
+        actions = {str(audit.get_row_at(i)[2]) for i in range(audit.row_count)}
+        assert {"login", "callback_done"} <= actions
+
+
+async def test_closing_a_day_cancels_and_queues_sms(content, store) -> None:
+    from sqlmodel import Session as DB
+    from sqlmodel import select
+
+    from assistant.booking.service import BookingService
+    from assistant.store.models import Booking, Outbox
+
+    add_staff(store.engine, "AB", "Anne B", "4821")
+    service = BookingService(store.engine, now=lambda: NOW)
+    free = service.free_times("job_meeting", "da", limit=1)[0]
+    service.book(meeting_type="job_meeting", channel="phone", meeting_lang="da", lang="da",
+                 free=free, name="X", phone="+4522334455")
+    app = StaffApp(content, store, now=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.screen.query_one("#initials", Input).value = "AB"
+        app.screen.query_one("#pin", Input).value = "4821"
+        await pilot.click("#pin-ok")
+        await pilot.pause()
+        assert app.query_one("#today", DataTable).row_count == 1
+        app.query_one("#close-date", Input).value = free.start.date().isoformat()
+        app.query_one("#close-reason", Input).value = "Strømsvigt"
+        app.query_one("#close-day", Button).press()
+        await pilot.pause()
+        assert app.query_one("#today", DataTable).row_count == 0
+    with DB(store.engine) as db:
+        assert db.exec(select(Booking)).one().status == "cancelled"
+        notice = db.exec(select(Outbox).where(Outbox.kind == "notice")).one()
+        assert "Jobcentret er lukket tirsdag den 24. november 2026" in notice.body
+    assert service.free_times("job_meeting", "da", limit=1)[0].start.date() > free.start.date()
+    assert CallbackRequest  # imported for the staff screen's data
+
+
+def test_staff_pin_back_off(store) -> None:
+    from assistant.staff import login
+
+    add_staff(store.engine, "AB", "Anne B", "4821")
+    t = [NOW]
+    for _ in range(3):
+        assert login(store.engine, "AB", "0000", now=lambda: t[0]).staff is None
+    blocked = login(store.engine, "AB", "4821", now=lambda: t[0])
+    assert blocked.staff is None and blocked.wait > dt.timedelta(0)
+    t[0] = NOW + dt.timedelta(minutes=1)
+    assert login(store.engine, "AB", "4821", now=lambda: t[0]).staff is not None
