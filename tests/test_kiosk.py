@@ -20,7 +20,7 @@ async def test_language_first_then_menu_then_a_flow(content, store) -> None:
         assert isinstance(app.screen, ConversationScreen)
         labels = [str(b.label) for b in app.screen.query(Button)]
         assert "1. Записатися на зустріч" in labels
-        assert "Назад" in labels and "Поговорити з працівником" in labels
+        assert "Назад" in labels and "Працівник" in labels
         await pilot.click("#choice-5")
         await pilot.pause()
         assert "Скільки вам років?" in screen_text(app)

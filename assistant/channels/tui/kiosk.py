@@ -37,8 +37,9 @@ Screen { align: center middle; }
 #transcript .card { border: tall $success; padding: 0 1; margin: 0 0 1 0; }
 #transcript .pair { height: auto; }
 #transcript .pair > Static { width: 1fr; padding: 0 1 0 0; }
-#choices { height: auto; max-height: 50%; }
-#choices Button { width: 100%; margin: 0 0 1 0; }
+#choices { height: auto; max-height: 60%; }
+#choices Button { width: 100%; margin: 0; }
+#choices Button:even { background: $boost; }
 #commands { height: 1; margin: 1 0 0 0; }
 #commands Button { width: 1fr; min-width: 8; }
 #entry { margin: 0; }
@@ -51,7 +52,7 @@ COMMAND_BUTTONS = ("back", "menu", "language", "staff", "help")
 
 def _command_label(command: str, lang: str) -> str:
     labels = {"back": tr("Back"), "menu": tr("Menu"), "language": tr("Language"),
-              "staff": tr("Talk to staff"), "help": tr("Help")}
+              "staff": tr("Staff"), "help": tr("Help"), "interpreter": tr("Interpreter")}
     return labels[command][lang]
 
 
@@ -114,7 +115,7 @@ class ConversationScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield VerticalScroll(id="transcript")
-        yield Vertical(id="choices")
+        yield VerticalScroll(id="choices")
         yield Input(id="entry", max_length=500)
         with Horizontal(id="commands"):
             for command in COMMAND_BUTTONS:
@@ -137,7 +138,7 @@ class ConversationScreen(Screen[None]):
 
     async def show(self, outputs: list[Output]) -> None:
         transcript = self.query_one("#transcript", VerticalScroll)
-        choices = self.query_one("#choices", Vertical)
+        choices = self.query_one("#choices", VerticalScroll)
         await choices.remove_children()
         langs = self._langs()
         for out in outputs:
@@ -160,6 +161,8 @@ class ConversationScreen(Screen[None]):
         for command in COMMAND_BUTTONS:
             self.query_one(f"#cmd-{command}", Button).label = " / ".join(
                 _command_label(command, lang) for lang in langs)
+        self.query_one("#interpreter", Button).label = _command_label("interpreter",
+                                                                      self.convo.lang)
         transcript.scroll_end(animate=False)
         self.query_one("#entry", Input).focus()
 
