@@ -55,6 +55,19 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
 
+    privacy = sub.add_parser("privacy", help="retention and citizens' data requests")
+    privacy_sub = privacy.add_subparsers(dest="privacy_command", required=True)
+    for name, text in (("export", "everything held about a phone number, as JSON"),
+                       ("delete", "erase what is held about a phone number")):
+        req = privacy_sub.add_parser(name, parents=[common], help=text)
+        req.add_argument("--phone", required=True)
+        req.add_argument("--staff", default="cli", help="initials for the audit log")
+    purge = privacy_sub.add_parser("purge", parents=[common],
+                                   help="delete old conversations, anonymise old bookings")
+    purge.add_argument("--days", type=int, default=30, help="keep conversations this long")
+    purge.add_argument("--anonymise-after", type=int, default=30,
+                       help="anonymise bookings this many days after the meeting")
+
     kb = sub.add_parser("kb", help="knowledge-base tools")
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)
     lint = kb_sub.add_parser("lint", help="check knowledge/, flows/ and i18n/")
@@ -94,6 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if command == "staff":
         return _staff(args)
+    if command == "privacy":
+        return _privacy(args)
     if command == "serve":
         import uvicorn
 
@@ -106,6 +121,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     print(f"jobcenter-assistant {command}: not available in this version yet.", file=sys.stderr)
     return 2
+
+
+def _privacy(args: argparse.Namespace) -> int:
+    from assistant import retention
+    from assistant.app import open_store
+    from assistant.validators import validate
+
+    store = open_store(args.db)
+    if args.privacy_command == "purge":
+        counts = retention.purge(store.engine, keep_days=args.days,
+                                 anonymise_after_days=args.anonymise_after)
+        print(json.dumps(counts))
+        return 0
+    import datetime as dt
+
+    from assistant.validators import Valid
+
+    checked = validate("phone", args.phone, {}, dt.date.today())
+    if not isinstance(checked, Valid):
+        print("Not a valid Danish phone number.", file=sys.stderr)
+        return 2
+    phone = checked.value
+    if args.privacy_command == "export":
+        print(json.dumps(retention.export(store.engine, phone, args.staff), ensure_ascii=False,
+                         indent=2))
+    else:
+        print(json.dumps(retention.erase(store.engine, phone, args.staff)))
+    return 0
 
 
 def _staff(args: argparse.Namespace) -> int:

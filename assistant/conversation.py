@@ -29,7 +29,7 @@ from assistant.outputs import (
     SlotRequest,
     to_json,
 )
-from assistant.privacy import clean_input, has_cpr
+from assistant.privacy import clean_input, has_cpr, redact_cpr
 from assistant.store.models import utcnow
 from assistant.store.sessions import SessionStore
 from assistant.text import DEFAULT_LANG, LANG_NAMES, LANGS, same
@@ -132,7 +132,8 @@ class Conversation:
 
     def handle(self, raw: str) -> list[Output]:
         """Answer one input; the turn is persisted before the outputs are returned."""
-        text = clean_input(raw)
+        cleaned = clean_input(raw)
+        text = redact_cpr(cleaned)  # before anything can store, log or echo it
         self._finished = False
         saved = self.state.to_dict()
         try:
@@ -145,7 +146,7 @@ class Conversation:
                               "\"staff\"."), "error"), *self.current()]
         if self._finished and self.state.flow is None:
             outputs.extend(self._after_flow())
-        if has_cpr(text):
+        if has_cpr(cleaned):
             outputs.insert(0, Say(tr("Please do not write your CPR number here. "
                                      "We have removed it."), "notice"))
         if self.store is not None and self.session_id is not None:

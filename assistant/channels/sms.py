@@ -18,6 +18,7 @@ from sqlmodel import Session as DB
 from sqlmodel import select
 
 from assistant.channels.render import render_sms
+from assistant.channels_keys import phone_hash
 from assistant.commands import language_of
 from assistant.conversation import Content, Conversation
 from assistant.i18n import tr
@@ -72,10 +73,6 @@ def split_reply(text: str, more_hint: str, max_segments: int = MAX_SEGMENTS) -> 
     return text, ""
 
 
-def phone_key(phone: str) -> str:
-    return hashlib.sha256(("jobcenter-assistant:" + phone).encode()).hexdigest()
-
-
 def twilio_signature(token: str, url: str, params: Mapping[str, str]) -> str:
     """Twilio's X-Twilio-Signature: HMAC-SHA1 over the URL and the sorted form fields."""
     data = url + "".join(f"{k}{params[k]}" for k in sorted(params))
@@ -103,7 +100,7 @@ def twiml(text: str) -> str:
 def sms_turn(content: Content, store: SessionStore, *, phone: str, body: str, sid: str,
              lang: str = "da", now=utcnow) -> str:
     """Run one SMS turn, at most once per ``sid``; returns the reply text ("" for none)."""
-    key = phone_key(phone)
+    key = phone_hash(phone)
     with DB(store.engine) as db:
         try:
             db.add(SmsMessage(sid=sid[:64]))

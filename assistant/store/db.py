@@ -45,12 +45,32 @@ def make_engine(url: str) -> Engine:
     if sqlite:
         _sqlite_pragmas(engine)
         SQLModel.metadata.create_all(engine)
+        with engine.begin() as conn:
+            for statement in _SQLITE_APPEND_ONLY:
+                conn.exec_driver_sql(statement)
     else:
         # Several processes may start at once: one creates the tables, the others wait.
         with engine.begin() as conn:
             conn.exec_driver_sql("SELECT pg_advisory_xact_lock(727274)")
             SQLModel.metadata.create_all(conn)
+            for statement in _PG_APPEND_ONLY:
+                conn.exec_driver_sql(statement)
     return engine
+
+
+# The audit log is append-only in the database itself, not only by convention in the code.
+_SQLITE_APPEND_ONLY = [
+    f"CREATE TRIGGER IF NOT EXISTS audit_log_no_{op.lower()} BEFORE {op} ON audit_log "
+    "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
+    for op in ("UPDATE", "DELETE")
+]
+_PG_APPEND_ONLY = [
+    "CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger AS $$ "
+    "BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$ LANGUAGE plpgsql",
+    "DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log",
+    "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
+    "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()",
+]
 
 
 def _sqlite_pragmas(engine: Engine) -> None:

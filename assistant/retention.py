@@ -1,0 +1,112 @@
+"""Retention and data-subject requests: purge old conversations, anonymise old bookings,
+export and erase what we hold about a phone number. Every request is audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session as DB
+from sqlmodel import col, delete, select
+
+from assistant.channels_keys import sms_session_key
+from assistant.staff import audit
+from assistant.store.models import (
+    Booking,
+    BookingCell,
+    CallbackRequest,
+    Outbox,
+    Session,
+    SmsContact,
+    Turn,
+    utcnow,
+)
+
+ANONYMOUS = "(anonymised)"
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def purge(engine: Engine, *, keep_days: int = 30, anonymise_after_days: int = 30,
+          now: Callable[[], dt.datetime] = utcnow) -> dict[str, int]:
+    """Delete sessions and turns older than ``keep_days``; anonymise bookings and callbacks
+    ``anonymise_after_days`` after the meeting or request; drop sent SMS."""
+    moment = now()
+    cutoff = moment - dt.timedelta(days=keep_days)
+    anon_cutoff = moment - dt.timedelta(days=anonymise_after_days)
+    counts = {"sessions": 0, "turns": 0, "bookings": 0, "callbacks": 0, "sms": 0}
+    with DB(engine) as db:
+        old = [s.id for s in db.exec(select(Session).where(Session.updated_at < cutoff))]
+        if old:
+            counts["turns"] = db.exec(delete(Turn).where(col(Turn.session_id).in_(old))).rowcount
+            counts["sessions"] = db.exec(delete(Session).where(col(Session.id).in_(old))).rowcount
+        for booking in db.exec(select(Booking).where(Booking.end < anon_cutoff,
+                                                     Booking.name != ANONYMOUS)):
+            booking.name, booking.phone, booking.active_key = ANONYMOUS, "", None
+            db.add(booking)
+            counts["bookings"] += 1
+        for request in db.exec(select(CallbackRequest).where(
+                CallbackRequest.created_at < anon_cutoff, CallbackRequest.phone.is_not(None))):  # type: ignore[union-attr]
+            request.name, request.phone = None, None
+            db.add(request)
+            counts["callbacks"] += 1
+        counts["sms"] = db.exec(delete(Outbox).where(Outbox.sent_at.is_not(None),  # type: ignore[union-attr]
+                                                     Outbox.sent_at < cutoff)).rowcount
+        db.commit()
+    audit(engine, "system", "purge", ", ".join(f"{k}={v}" for k, v in counts.items()))
+    return counts
+
+
+def export(engine: Engine, phone: str, staff: str) -> dict[str, Any]:
+    """Everything held about ``phone`` (an access request), as plain data."""
+    with DB(engine) as db:
+        bookings = [{"code": b.code, "meeting_type": b.meeting_type, "start": b.start.isoformat(),
+                     "status": b.status, "name": b.name, "channel": b.channel}
+                    for b in db.exec(select(Booking).where(Booking.phone == phone))]
+        callbacks = [{"created": c.created_at.isoformat(), "topic": c.topic, "name": c.name,
+                      "status": c.status}
+                     for c in db.exec(select(CallbackRequest).where(
+                         CallbackRequest.phone == phone))]
+        messages = [{"kind": o.kind, "due": o.due_at.isoformat(), "text": o.body}
+                    for o in db.exec(select(Outbox).where(Outbox.phone == phone))]
+        session = db.exec(select(Session).where(Session.key == sms_session_key(phone))).first()
+        turns = [] if session is None else [
+            {"at": t.created_at.isoformat(), "input": t.input}
+            for t in db.exec(select(Turn).where(Turn.session_id == session.id)
+                             .order_by(Turn.seq))]
+    audit(engine, staff, "privacy_export", f"phone ending {phone[-2:]}")
+    return {"phone": phone, "bookings": bookings, "callbacks": callbacks, "sms": messages,
+            "sms_conversation": turns}
+
+
+def erase(engine: Engine, phone: str, staff: str) -> dict[str, int]:
+    """Erase what we hold about ``phone``: future bookings are cancelled and freed, past ones
+    anonymised; callbacks, queued SMS and the SMS conversation are deleted."""
+    counts = {"bookings": 0, "callbacks": 0, "sms": 0, "turns": 0}
+    with DB(engine) as db:
+        for booking in db.exec(select(Booking).where(Booking.phone == phone)):
+            db.exec(delete(BookingCell).where(BookingCell.booking_id == booking.id))
+            if booking.status == "active":
+                booking.status = "cancelled"
+            booking.name, booking.phone, booking.active_key = ANONYMOUS, "", None
+            db.add(booking)
+            counts["bookings"] += 1
+        counts["callbacks"] = db.exec(delete(CallbackRequest).where(
+            CallbackRequest.phone == phone)).rowcount
+        counts["sms"] = db.exec(delete(Outbox).where(Outbox.phone == phone)).rowcount
+        key = sms_session_key(phone)
+        session = db.exec(select(Session).where(Session.key == key)).first()
+        if session is not None:
+            counts["turns"] = db.exec(delete(Turn).where(Turn.session_id == session.id)).rowcount
+            db.delete(session)
+        contact = db.get(SmsContact, key.removeprefix("sms:"))
+        if contact is not None:
+            db.delete(contact)
+        db.commit()
+    audit(engine, staff, "privacy_delete",
+          f"phone ending {phone[-2:]}: " + ", ".join(f"{k}={v}" for k, v in counts.items()))
+    return counts

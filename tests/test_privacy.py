@@ -1,0 +1,123 @@
+"""Retention, access and erasure requests, the append-only audit log, CPR-free storage."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import subprocess
+import sys
+import uuid
+
+import pytest
+from sqlalchemy.exc import DatabaseError
+from sqlmodel import Session as DB
+from sqlmodel import select
+
+from assistant.booking.service import BookingService
+from assistant.conversation import Conversation
+from assistant.retention import ANONYMOUS, erase, export, purge
+from assistant.staff import audit
+from assistant.store.db import make_engine
+from assistant.store.demo import seed_demo
+from assistant.store.models import AuditEntry, Booking, Session, Turn
+from assistant.store.sessions import SessionStore
+
+NOW = dt.datetime(2026, 11, 24, 8, 0, tzinfo=dt.UTC)
+CPR_LIKE = re.compile(r"(?<!\d)(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{2}[ -]?\d{4}(?!\d)")
+
+
+def test_audit_log_is_append_only_in_the_database(db_url: str) -> None:
+    engine = make_engine(db_url)
+    audit(engine, "AB", "login")
+    with DB(engine) as db:
+        row = db.exec(select(AuditEntry)).one()
+        row.action = "nothing happened"
+        db.add(row)
+        with pytest.raises(DatabaseError):
+            db.commit()
+        db.rollback()
+        with pytest.raises(DatabaseError):
+            db.delete(db.exec(select(AuditEntry)).one())
+            db.commit()
+
+
+def test_purge_and_anonymise(db_url: str, content) -> None:
+    engine = make_engine(db_url)
+    seed_demo(engine)
+    store = SessionStore(engine)
+    convo, _ = Conversation.open(content, store, "old", "text", "da", now=lambda: NOW)
+    convo.handle("menu")
+    service = BookingService(engine, now=lambda: NOW)
+    booking = service.book(meeting_type="job_meeting", channel="phone", meeting_lang="da",
+                           lang="da", free=service.free_times("job_meeting")[0], name="Anna",
+                           phone="+4522334455")
+    later = NOW + dt.timedelta(days=45)
+    counts = purge(engine, keep_days=30, anonymise_after_days=30, now=lambda: later)
+    assert counts["sessions"] == 1 and counts["turns"] == 1 and counts["bookings"] == 1
+    with DB(engine) as db:
+        assert db.exec(select(Session)).all() == []
+        row = db.get(Booking, booking.id)
+        assert row.name == ANONYMOUS and row.phone == ""
+
+
+def test_export_and_erase_by_phone(db_url: str, content) -> None:
+    engine = make_engine(db_url)
+    seed_demo(engine)
+    store = SessionStore(engine)
+    convo, _ = Conversation.open(content, store, "x", "text", "en", now=lambda: NOW)
+    for raw in ["1", "2", "1", "1", "1", "Anna Jensen", "22334455", "1"]:
+        convo.handle(raw)
+    data = export(engine, "+4522334455", "AB")
+    assert data["bookings"][0]["name"] == "Anna Jensen"
+    assert {m["kind"] for m in data["sms"]} == {"receipt"}
+    counts = erase(engine, "+4522334455", "AB")
+    assert counts["bookings"] == 1 and counts["sms"] >= 1
+    again = export(engine, "+4522334455", "AB")
+    assert again["bookings"] == [] and again["sms"] == []
+    with DB(engine) as db:
+        actions = [a.action for a in db.exec(select(AuditEntry))]
+    assert actions.count("privacy_export") == 2 and "privacy_delete" in actions
+
+
+def test_privacy_commands(tmp_path) -> None:
+    env = {**os.environ, "ASSISTANT_DB": f"sqlite:///{tmp_path / 'p.sqlite3'}"}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "assistant", "privacy", *args],
+                              capture_output=True, text=True, env=env, timeout=120)
+
+    assert run("export", "--phone", "12").returncode == 2
+    out = run("export", "--phone", "22 33 44 55", "--staff", "AB")
+    assert out.returncode == 0 and json.loads(out.stdout)["phone"] == "+4522334455"
+    assert json.loads(run("delete", "--phone", "22334455").stdout)["bookings"] == 0
+    assert "sessions" in json.loads(run("purge", "--days", "30").stdout)
+
+
+def test_fuzzed_conversations_leave_no_cpr_number_anywhere(db_url: str, content,
+                                                           caplog) -> None:
+    import random
+
+    rng = random.Random(4)
+    store = SessionStore(make_engine(db_url))
+    seed_demo(store.engine)
+    cprs = ["010190-1234", "3112851234", "150275 4321", "290200-1111"]
+    for n in range(10):
+        convo, _ = Conversation.open(content, store, f"cpr:{uuid.uuid4().hex}", "sms",
+                                     rng.choice(["da", "en", "uk"]), now=lambda: NOW)
+        inputs = ["9", "2", f"Navn {rng.choice(cprs)}", rng.choice(cprs), "22334455",
+                  f"min cpr {rng.choice(cprs)}", "menu", rng.choice(cprs), "1", "2"]
+        # half of the sessions stop mid-flow, with the name still in the saved state
+        for raw in inputs[: 4 if n % 2 else len(inputs)]:
+            convo.handle(raw)
+    from assistant.store.models import CallbackRequest, Outbox
+
+    with DB(store.engine) as db:
+        rows = [row for model in (Turn, Session, Booking, CallbackRequest, Outbox)
+                for row in db.exec(select(model))]
+    assert len(rows) > 30
+    dump = " ".join(str(value) for row in rows for value in row.model_dump().values())
+    assert "[CPR fjernet]" in dump
+    assert not CPR_LIKE.search(dump), CPR_LIKE.search(dump)
+    assert not CPR_LIKE.search(caplog.text)
