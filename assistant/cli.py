@@ -96,11 +96,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_chat(load_content(), open_store(args.db, demo=args.demo or None), lang=args.lang,
                         channel=args.channel, session_key=args.session)
     if command == "kiosk":
-        from assistant.app import load_content, open_store
         from assistant.channels.tui.kiosk import KioskApp
 
-        store = open_store(args.db, demo=args.demo or None)
-        KioskApp(load_content(), store, lang=getattr(args, "lang", None),
+        def content():  # loaded while the first screen is already up
+            from assistant.app import load_content
+
+            return load_content()
+
+        def store():
+            from assistant.app import open_store
+
+            return open_store(args.db, demo=args.demo or None)
+
+        KioskApp(content, store, lang=getattr(args, "lang", None),
                  idle_seconds=getattr(args, "idle", 90.0),
                  high_contrast=getattr(args, "high_contrast", False),
                  bilingual=getattr(args, "interpreter", False)).run()

@@ -8,9 +8,11 @@ Quitting takes a staff PIN.
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from rich.text import Text as RichText
 from textual import events, on
@@ -21,11 +23,28 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Static
 
 from assistant.channels.tui.pin import PinScreen
-from assistant.conversation import Content, Conversation
-from assistant.i18n import tr, trn
 from assistant.outputs import Card, Choices, Output, Say
-from assistant.store.sessions import SessionStore
 from assistant.text import LANG_NAMES, LANGS, Text, pick
+
+if TYPE_CHECKING:
+    from assistant.conversation import Content, Conversation
+    from assistant.store.sessions import SessionStore
+
+# The language screen needs none of the heavy parts (database, content, catalogs): they are
+# imported and loaded in a thread while the citizen picks a language, so the first screen
+# takes input as soon as Textual has drawn it.
+
+
+def tr(msgid: str, **kwargs: object) -> dict[str, str]:
+    from assistant.i18n import tr as translate
+
+    return translate(msgid, **kwargs)
+
+
+def trn(singular: str, plural: str, n: int, **kwargs: object) -> dict[str, str]:
+    from assistant.i18n import trn as translate
+
+    return translate(singular, plural, n, **kwargs)
 
 CSS = """
 Screen { align: center middle; }
@@ -197,15 +216,17 @@ class KioskApp(App[None]):
     BINDINGS = [Binding("ctrl+q", "staff_exit", "Staff", show=False, priority=True),
                 Binding("ctrl+c", "staff_exit", "Staff", show=False, priority=True)]
 
-    def __init__(self, content: Content, store: SessionStore, lang: str | None = None, *,
+    def __init__(self, content: Content | Callable[[], Content],
+                 store: SessionStore | Callable[[], SessionStore], lang: str | None = None, *,
                  idle_seconds: float = 90, warn_seconds: int = 15,
                  clock: Callable[[], float] = time.monotonic, high_contrast: bool = False,
                  bilingual: bool = False) -> None:
         self.clock = clock
         self.last_activity = clock()
         self.warning: IdleWarning | None = None
-        self.content = content
-        self.store = store
+        self._content = content
+        self._store = store
+        self._loaded = threading.Event()
         self.start_lang = lang
         self.idle_seconds = idle_seconds
         self.warn_seconds = warn_seconds
@@ -219,7 +240,30 @@ class KioskApp(App[None]):
             self.theme = "textual-dark"
             self.add_class("high-contrast")
         self.set_interval(1.0, self.check_idle)
+        if callable(self._content) or callable(self._store):
+            self.run_worker(self._load, thread=True, exclusive=True, group="load")
+        else:
+            self._loaded.set()
         self.show_start()
+
+    def _load(self) -> None:
+        if callable(self._content):
+            self._content = self._content()
+        if callable(self._store):
+            self._store = self._store()
+        self._loaded.set()
+
+    @property
+    def content(self) -> Content:
+        self._loaded.wait()
+        assert not callable(self._content)
+        return self._content
+
+    @property
+    def store(self) -> SessionStore:
+        self._loaded.wait()
+        assert not callable(self._store)
+        return self._store
 
     def show_start(self) -> None:
         if self.start_lang:
@@ -228,6 +272,8 @@ class KioskApp(App[None]):
             self.push_screen(LanguageScreen(), self.begin)
 
     def begin(self, lang: str | None) -> None:
+        from assistant.conversation import Conversation
+
         convo, opening = Conversation.open(self.content, self.store,
                                            f"kiosk:{uuid.uuid4().hex}", "kiosk", lang)
         self.push_screen(ConversationScreen(convo, opening, bilingual=self.bilingual))

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from rich.text import Text as RichText
-from sqlalchemy.engine import Engine
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from assistant.staff import login
-from assistant.store.models import utcnow
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
 
 
 class PinScreen(ModalScreen[str | None]):
@@ -27,7 +31,7 @@ class PinScreen(ModalScreen[str | None]):
     """
     BINDINGS = [("escape", "cancel", "Cancel")]
 
-    def __init__(self, engine: Engine, now: Callable[[], dt.datetime] = utcnow) -> None:
+    def __init__(self, engine: Engine, now: Callable[[], dt.datetime] = _utcnow) -> None:
         super().__init__()
         self.engine = engine
         self.now = now
@@ -47,6 +51,8 @@ class PinScreen(ModalScreen[str | None]):
     @on(Input.Submitted, "#pin")
     @on(Button.Pressed, "#pin-ok")
     def submit(self) -> None:
+        from assistant.staff import login
+
         initials = self.query_one("#initials", Input).value
         pin_input = self.query_one("#pin", Input)
         result = login(self.engine, initials, pin_input.value, now=self.now)
