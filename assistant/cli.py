@@ -68,6 +68,10 @@ def _parser() -> argparse.ArgumentParser:
     purge.add_argument("--anonymise-after", type=int, default=30,
                        help="anonymise bookings this many days after the meeting")
 
+    outbox = sub.add_parser("outbox", help="queued SMS: receipts, reminders, notices")
+    outbox_sub = outbox.add_subparsers(dest="outbox_command", required=True)
+    outbox_sub.add_parser("send", parents=[common], help="send the messages that are due")
+
     kb = sub.add_parser("kb", help="knowledge-base tools")
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)
     lint = kb_sub.add_parser("lint", help="check knowledge/, flows/ and i18n/")
@@ -117,6 +121,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _staff(args)
     if command == "privacy":
         return _privacy(args)
+    if command == "outbox":
+        from assistant.app import open_store
+        from assistant.channels.outbox import gateway_from_environment, send_due
+
+        print(f"sent {send_due(open_store(args.db).engine, gateway_from_environment())}")
+        return 0
     if command == "serve":
         import uvicorn
 

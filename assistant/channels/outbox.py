@@ -1,0 +1,87 @@
+"""Sends queued SMS (receipts, reminders, notices) through a pluggable gateway.
+
+The default gateway only logs, with the number masked; Twilio's REST API is used when
+ASSISTANT_TWILIO_ACCOUNT_SID, ASSISTANT_TWILIO_AUTH_TOKEN and ASSISTANT_SMS_FROM are set.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from collections.abc import Callable
+from typing import Protocol
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session as DB
+from sqlmodel import select
+
+from assistant.store.models import Outbox, utcnow
+
+log = logging.getLogger(__name__)
+
+
+class Gateway(Protocol):
+    def send(self, phone: str, body: str) -> None: ...
+
+
+def masked(phone: str) -> str:
+    return phone[:3] + "*" * max(len(phone) - 5, 0) + phone[-2:]
+
+
+class LoggingGateway:
+    """Sends nothing: logs that a message would go out (masked number, length only)."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, str]] = []
+
+    def send(self, phone: str, body: str) -> None:
+        self.sent.append((phone, body))
+        log.info("SMS to %s, %d characters", masked(phone), len(body))
+
+
+class TwilioGateway:
+    def __init__(self, account_sid: str, auth_token: str, sender: str) -> None:
+        from twilio.rest import Client  # optional dependency: pip install ".[sms]"
+
+        self.client = Client(account_sid, auth_token)
+        self.sender = sender
+
+    def send(self, phone: str, body: str) -> None:
+        self.client.messages.create(to=phone, from_=self.sender, body=body)
+
+
+def gateway_from_environment() -> Gateway:
+    sid = os.environ.get("ASSISTANT_TWILIO_ACCOUNT_SID")
+    token = os.environ.get("ASSISTANT_TWILIO_AUTH_TOKEN")
+    sender = os.environ.get("ASSISTANT_SMS_FROM")
+    if sid and token and sender:
+        return TwilioGateway(sid, token, sender)
+    return LoggingGateway()
+
+
+def send_due(engine: Engine, gateway: Gateway,
+             now: Callable[[], dt.datetime] = utcnow, limit: int = 100) -> int:
+    """Send up to ``limit`` messages that are due; each is marked sent in its own transaction,
+    so a crash never sends a message twice unless the gateway call itself was interrupted."""
+    sent = 0
+    with DB(engine) as db:
+        due = list(db.exec(select(Outbox).where(Outbox.sent_at.is_(None),  # type: ignore[union-attr]
+                                                Outbox.due_at <= now())
+                           .order_by(Outbox.due_at).limit(limit)))
+    for message in due:
+        if not message.phone:
+            continue
+        try:
+            gateway.send(message.phone, message.body)
+        except Exception:
+            log.exception("sending SMS %s failed; it stays queued", message.id)
+            continue
+        with DB(engine) as db:
+            row = db.get(Outbox, message.id)
+            if row is not None:
+                row.sent_at = now()
+                db.add(row)
+                db.commit()
+        sent += 1
+    return sent
