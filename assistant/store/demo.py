@@ -5,6 +5,7 @@ These are not any jobcenter's real hours or people; a municipality replaces them
 
 from __future__ import annotations
 
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session as DB
 from sqlmodel import select
@@ -37,6 +38,9 @@ DEMO_HOURS = {0: ("09:00", "15:00"), 1: ("09:00", "15:00"), 2: ("09:00", "15:00"
 def seed_demo(engine: Engine) -> bool:
     """Fill an empty database with demo data. Returns False if it already had staff."""
     with DB(engine) as db:
+        if engine.dialect.name == "postgresql":
+            # several processes may start on an empty database at once: one seeds it
+            db.exec(text("SELECT pg_advisory_xact_lock(727275)"))
         if db.exec(select(Staff)).first() is not None:
             return False
         for code, (minutes, channels) in MEETING_TYPES.items():
