@@ -152,20 +152,26 @@ def pct(values: list[float], p: float) -> float:
 
 
 def synthetic(entries: list[Entry], size: int, seed: int = 7) -> list[Entry]:
-    """A corpus of ``size`` entries: the real ones, then variants with shuffled vocabulary."""
+    """A corpus of ``size`` entries: the real ones, then generated ones. Like a real large
+    knowledge base, its vocabulary grows with it: a mix of the real words and invented words
+    (two per entry on average), so most words are rare and a few are common."""
     rng = random.Random(seed)
-    words = sorted({w for e in entries for b in e.body.values() for w in b.split()})
+    real = sorted({w for e in entries for b in e.body.values() for w in b.split()})
+    letters = "abdefghijklmnoprstuvyæøå"
+    invented = ["".join(rng.choice(letters) for _ in range(rng.randint(4, 12)))
+                for _ in range(2 * size)]
     out = list(entries)
     while len(out) < size:
         base = entries[len(out) % len(entries)]
         n = len(out)
 
         def noise(k: int) -> str:
-            return " ".join(rng.choice(words) for _ in range(k))
+            return " ".join(rng.choice(invented) if rng.random() < 0.4 else rng.choice(real)
+                            for _ in range(k))
 
         out.append(replace(
             base, id=f"{base.id}_{n}",
-            title={lang: f"{noise(3)} {n}" for lang in base.title},
+            title={lang: noise(3) for lang in base.title},
             terms={lang: (noise(2), noise(2), noise(1)) for lang in base.terms},
             body={lang: noise(60) for lang in base.body},
         ))
