@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 HELP, BACK, RESTART, MENU, LANGUAGE, STAFF = "help", "back", "restart", "menu", "language", "staff"
+SAVE = "save"
 
 _WORDS: dict[str, tuple[str, ...]] = {
     HELP: ("hjælp", "hjaelp", "help", "?", "допомога", "довідка", "допомогти"),
@@ -24,6 +25,10 @@ _WORDS: dict[str, tuple[str, ...]] = {
         "працівник", "персонал", "поговорити з працівником",
     ),
 }
+
+_WORDS[SAVE] = ("gem", "gem til senere", "save", "save for later", "зберегти", "зберегти на потім")
+
+_RESUME_WORDS = ("fortsæt", "fortsaet", "resume", "continue", "продовжити")
 
 _LANGUAGE_WORDS: dict[str, tuple[str, ...]] = {
     "da": ("dansk", "danish", "данська", "датська"),
@@ -53,6 +58,14 @@ def match_command(text: str) -> str | None:
 def match_language(text: str) -> str | None:
     """The language ``text`` names ("dansk", "English", "українська"), or None."""
     return _LANG_INDEX.get(normalise_command(text))
+
+
+def match_resume(text: str) -> str | None:
+    """The code in "resume K7M2QX" / "fortsæt K7M2QX" / "продовжити K7M2QX", or None."""
+    parts = normalise_command(text).split()
+    if len(parts) == 2 and parts[0] in _RESUME_WORDS:
+        return parts[1].upper()
+    return None
 
 
 def command_words(command: str) -> tuple[str, ...]:

@@ -187,6 +187,9 @@ class Conversation:
         lang = commands.match_language(text)
         if lang and not self._answers_current_step(text):
             return self._switch_language(lang)
+        code = commands.match_resume(text)
+        if code:
+            return self._resume(code)
         command = commands.match_command(text)
         if command:
             return self._command(command)
@@ -235,6 +238,8 @@ class Conversation:
                 "You can write these words at any time: \"back\" (previous question), "
                 "\"start over\", \"menu\", \"language\", \"staff\" (talk to a person), "
                 "\"help\"."), "info"), *self.current()]
+        if command == commands.SAVE:
+            return self._save()
         if command == commands.LANGUAGE:
             self.state.awaiting = "language"
             return self._language_choices()
@@ -253,6 +258,26 @@ class Conversation:
         if flow and fstate:
             return self._flow_turn(flow, engine.back(flow, fstate))
         return self.menu()
+
+    def _save(self) -> list[Output]:
+        flow, fstate = self._flow()
+        if self.store is None or not (flow and fstate):
+            return [Say(tr("There is nothing to save here yet. Saving works inside a guided "
+                           "flow."), "notice"), *self.current()]
+        code = self.store.save_progress(self.state.to_dict(), self.now())
+        self._count(flow.id, "saved", fstate.step or "")
+        return [Say(tr("Your answers are saved. Your code is {code}. To continue on any kiosk, "
+                       "by SMS or on the web page, write: resume {code}. The code works once "
+                       "and for 7 days.", code=code), "notice"), *self.current()]
+
+    def _resume(self, code: str) -> list[Output]:
+        saved = self.store.take_progress(code, self.now()) if self.store else None
+        if saved is None:
+            return [Say(tr("That code is not valid. It may have been used already, or it is "
+                           "older than 7 days."), "error"), *self.current()]
+        self.state = State.from_dict(saved)
+        return [Say(tr("Welcome back. We continue where you stopped."), "notice"),
+                *self.current()]
 
     def _language_choices(self) -> list[Output]:
         options = tuple(Choice(str(i), same(LANG_NAMES[lang]), lang)

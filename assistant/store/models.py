@@ -239,3 +239,16 @@ class LoginAttempt(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     initials: str = Field(max_length=8, index=True)
     at: dt.datetime = Field(default_factory=utcnow)
+
+
+class ResumeCode(SQLModel, table=True):
+    """Progress a user chose to save: resumable once, on any channel, with the code."""
+
+    __tablename__ = "resume_codes"
+    __table_args__ = (UniqueConstraint("code", name="uq_resume_code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=8)
+    state: str = Field(sa_column=Column(Text, nullable=False))
+    expires_at: dt.datetime
+    used: bool = False

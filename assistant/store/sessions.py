@@ -11,7 +11,16 @@ from sqlmodel import Session as DB
 from sqlmodel import select
 
 from assistant.privacy import redact_cpr
-from assistant.store.models import CallbackRequest, FlowStat, Session, Turn, utcnow
+from assistant.store.models import (
+    CallbackRequest,
+    FlowStat,
+    ResumeCode,
+    Session,
+    Turn,
+    utcnow,
+)
+
+RESUME_DAYS = 7
 
 
 class SessionStore:
@@ -78,3 +87,40 @@ class SessionStore:
             row.count += 1
             db.add(row)
             db.commit()
+
+    def save_progress(self, state: dict[str, Any], now: dt.datetime) -> str:
+        """Store a copy of ``state`` under a new one-time code; returns the code."""
+        from sqlalchemy.exc import IntegrityError
+
+        from assistant.booking.codes import new_code
+
+        for _attempt in range(5):
+            code = new_code()
+            with DB(self.engine) as db:
+                db.add(ResumeCode(code=code, state=json.dumps(state, ensure_ascii=False),
+                                  expires_at=now + dt.timedelta(days=RESUME_DAYS)))
+                try:
+                    db.commit()
+                    return code
+                except IntegrityError:
+                    db.rollback()
+        raise RuntimeError("could not make a unique resume code")
+
+    def take_progress(self, code: str, now: dt.datetime) -> dict[str, Any] | None:
+        """The saved state for ``code``, once: the code is spent in the same transaction."""
+        from sqlalchemy import update
+
+        with DB(self.engine) as db:
+            row = db.exec(select(ResumeCode).where(ResumeCode.code == code)).first()
+            if row is None:
+                return None
+            expires = row.expires_at if row.expires_at.tzinfo else \
+                row.expires_at.replace(tzinfo=dt.UTC)
+            if row.used or expires < now:
+                return None
+            spent = db.exec(update(ResumeCode).where(  # type: ignore[call-overload]
+                ResumeCode.id == row.id, ResumeCode.used.is_(False)).values(used=True))
+            db.commit()
+            if spent.rowcount != 1:
+                return None  # someone else used it a moment ago
+            return dict(json.loads(row.state))

@@ -66,12 +66,13 @@ Screen { align: center middle; }
 .high-contrast #transcript { border: heavy white; }
 """
 
-COMMAND_BUTTONS = ("back", "menu", "language", "staff", "help")
+COMMAND_BUTTONS = ("back", "menu", "language", "staff", "help", "save")
 
 
 def _command_label(command: str, lang: str) -> str:
     labels = {"back": tr("Back"), "menu": tr("Menu"), "language": tr("Language"),
-              "staff": tr("Staff"), "help": tr("Help"), "interpreter": tr("Interpreter")}
+              "staff": tr("Staff"), "help": tr("Help"), "interpreter": tr("Interpreter"),
+              "save": tr("Save")}
     return labels[command][lang]
 
 

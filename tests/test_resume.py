@@ -1,0 +1,57 @@
+"""Progress saved on one channel resumes on another, once, with a one-time code."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from textual.widgets import Input
+
+from assistant.channels.tui.kiosk import KioskApp
+from assistant.conversation import Conversation
+from assistant.outputs import Say
+from assistant.text import pick
+
+from .conftest import NOW
+from .test_tui import all_text
+
+
+def says(outputs, lang: str) -> str:
+    return "\n".join(pick(o.text, lang) for o in outputs if isinstance(o, Say))
+
+
+def test_save_at_the_kiosk_resume_by_sms_once(content, store) -> None:
+    kiosk, _ = Conversation.open(content, store, "kiosk:1", "kiosk", "uk", now=lambda: NOW)
+    assert "нічого зберігати" in says(kiosk.handle("зберегти"), "uk")
+    kiosk.handle("5")
+    kiosk.handle("40")
+    saved = says(kiosk.handle("зберегти"), "uk")
+    code = re.search(r"продовжити ([A-Z2-9]{6})", saved)[1]
+    sms, _ = Conversation.open(content, store, "sms:abc", "sms", "da", now=lambda: NOW)
+    out = sms.handle(f"fortsæt {code.lower()}")
+    assert sms.lang == "uk" and "Що зараз найкраще описує вашу ситуацію?" in says(out, "uk")
+    assert sms.state.flow["answers"] == {"age": 40}
+    web, _ = Conversation.open(content, store, "web:x", "web", "en", now=lambda: NOW)
+    assert "That code is not valid" in says(web.handle(f"resume {code}"), "en")
+
+
+def test_codes_expire_after_seven_days(content, store) -> None:
+    convo, _ = Conversation.open(content, store, "k2", "kiosk", "en", now=lambda: NOW)
+    convo.handle("5")
+    code = re.search(r"resume ([A-Z2-9]{6})", says(convo.handle("save"), "en"))[1]
+    later = NOW + dt.timedelta(days=8)
+    other, _ = Conversation.open(content, store, "k3", "kiosk", "en", now=lambda: later)
+    assert "not valid" in says(other.handle(f"resume {code}"), "en")
+
+
+async def test_the_kiosk_save_button_shows_a_code(content, store) -> None:
+    app = KioskApp(content, store, lang="da")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.click("#choice-5")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "40"
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.click("#cmd-save")
+        await pilot.pause()
+        assert re.search(r"fortsæt [A-Z2-9]{6}", all_text(app))
