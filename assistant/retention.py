@@ -18,6 +18,7 @@ from assistant.store.models import (
     BookingCell,
     CallbackRequest,
     Outbox,
+    ResumeCode,
     Session,
     SmsContact,
     Turn,
@@ -38,7 +39,8 @@ def purge(engine: Engine, *, keep_days: int = 30, anonymise_after_days: int = 30
     moment = now()
     cutoff = moment - dt.timedelta(days=keep_days)
     anon_cutoff = moment - dt.timedelta(days=anonymise_after_days)
-    counts = {"sessions": 0, "turns": 0, "bookings": 0, "callbacks": 0, "sms": 0}
+    counts = {"sessions": 0, "turns": 0, "bookings": 0, "callbacks": 0, "sms": 0,
+              "resume_codes": 0}
     with DB(engine) as db:
         old = [s.id for s in db.exec(select(Session).where(Session.updated_at < cutoff))]
         if old:
@@ -56,6 +58,8 @@ def purge(engine: Engine, *, keep_days: int = 30, anonymise_after_days: int = 30
             counts["callbacks"] += 1
         counts["sms"] = db.exec(delete(Outbox).where(Outbox.sent_at.is_not(None),  # type: ignore[union-attr]
                                                      Outbox.sent_at < cutoff)).rowcount
+        counts["resume_codes"] = db.exec(delete(ResumeCode).where(
+            (ResumeCode.used == True) | (ResumeCode.expires_at < moment))).rowcount  # noqa: E712
         db.commit()
     audit(engine, "system", "purge", ", ".join(f"{k}={v}" for k, v in counts.items()))
     return counts
