@@ -88,3 +88,10 @@ def _isolated_data_dir(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test touches the real user data directory or an inherited database URL."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.delenv("ASSISTANT_DB", raising=False)
+
+
+@pytest.fixture
+def sms_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The SMS webhook's auth token for tests that sign their own requests."""
+    monkeypatch.setenv("ASSISTANT_TWILIO_AUTH_TOKEN", "fuzz-token")
+    monkeypatch.delenv("ASSISTANT_PUBLIC_URL", raising=False)

@@ -48,3 +48,37 @@ def test_cpr_redaction_only_touches_real_dates() -> None:
     assert redact_cpr("cpr 010190-1234 og 0101901234 og 010190 1234") == \
         "cpr [CPR fjernet] og [CPR fjernet] og [CPR fjernet]"
     assert redact_cpr("telefon 22334455, sag 999999-1234") == "telefon 22334455, sag 999999-1234"
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(inputs=st.lists(st.sampled_from(COMMANDS) | TEXT, min_size=1, max_size=6),
+       lang=st.sampled_from(["da", "en", "uk"]))
+def test_web_and_sms_channels_survive_hostile_input(content, db_url, inputs, lang,
+                                                    sms_token) -> None:
+    from starlette.testclient import TestClient
+    from twilio.request_validator import RequestValidator
+
+    from assistant.channels.web import make_app
+    from assistant.store.db import make_engine
+    from assistant.store.sessions import SessionStore
+
+    store = _stores.setdefault(db_url, SessionStore(make_engine(db_url)))
+    client = TestClient(make_app(content, store, ip_limit=10**6, phone_limit=10**6),
+                        base_url="https://kiosk.example.dk")
+    token = client.post("/api/sessions", json={"lang": lang}).json()["session"]
+    phone = f"+452233{uuid.uuid4().int % 10_000:04d}"
+    for raw in inputs:
+        response = client.post(f"/api/sessions/{token}/messages", json={"text": raw[:2000]})
+        assert response.status_code == 200, response.text
+        reply = response.json()
+        assert reply["reply"] and reply["lang"] in ("da", "en", "uk")
+        form = {"From": phone, "To": "+4570000000", "Body": raw[:1600],
+                "MessageSid": f"SM{uuid.uuid4().hex}"}
+        signature = RequestValidator("fuzz-token").compute_signature(
+            "https://kiosk.example.dk/sms/twilio", form)
+        sms = client.post("/sms/twilio", data=form, headers={"X-Twilio-Signature": signature})
+        assert sms.status_code == 200 and sms.text.startswith("<?xml")
+
+
+_stores: dict = {}
