@@ -106,13 +106,12 @@ class Conversation:
     def open(cls, content: Content, store: SessionStore, key: str, channel: str,
              lang: str | None = None, **kw: Any) -> tuple[Conversation, list[Output]]:
         """Resume the session ``key`` where it stopped, or start a new one."""
-        row = store.load(key)
-        if row is not None:
-            convo = cls(content, State.from_dict(json.loads(row.state)), store, row.id, **kw)
+        convo = cls.load(content, store, key, **kw)
+        if convo is not None:
             if lang in LANGS:
                 convo.state.lang = lang
             return convo, [Say(tr("Welcome back. We continue where you stopped."), "notice"),
-                           *convo.current()]
+                           *convo.prompt()]
         state = State(lang=lang if lang in LANGS else DEFAULT_LANG)
         convo = cls(content, state, store, None, **kw)
         outputs = convo.welcome()
@@ -120,9 +119,22 @@ class Conversation:
         convo.session_id = created.id
         return convo, outputs
 
+    @classmethod
+    def load(cls, content: Content, store: SessionStore, key: str,
+             **kw: Any) -> Conversation | None:
+        """The saved session ``key``, or None if there is none."""
+        row = store.load(key)
+        if row is None:
+            return None
+        return cls(content, State.from_dict(json.loads(row.state)), store, row.id, **kw)
+
     @property
     def lang(self) -> str:
         return self.state.lang
+
+    def prompt(self) -> list[Output]:
+        """What the user is being asked now, ready to show (free times offered afresh)."""
+        return self._resolve(self.current())
 
     def welcome(self) -> list[Output]:
         return [Say(tr("Welcome to the jobcenter assistant. I can help you book a meeting, "

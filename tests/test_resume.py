@@ -55,3 +55,15 @@ async def test_the_kiosk_save_button_shows_a_code(content, store) -> None:
         await pilot.click("#cmd-save")
         await pilot.pause()
         assert re.search(r"fortsæt [A-Z2-9]{6}", all_text(app))
+
+
+def test_resuming_at_a_time_question_offers_the_free_times_again(content, store) -> None:
+    from assistant.outputs import Choices
+
+    convo, _ = Conversation.open(content, store, "slot-resume", "web", "en", now=lambda: NOW)
+    for raw in ["1", "2", "1", "1"]:
+        convo.handle(raw)
+    again, opening = Conversation.open(content, store, "slot-resume", "web", now=lambda: NOW)
+    choices = [o for o in opening if isinstance(o, Choices)]
+    assert choices and "2026" in pick(choices[0].options[0].label, "en")
+    assert "Your meeting is booked." not in says(again.handle("1"), "en")

@@ -145,10 +145,10 @@ def _reply(content: Content, store: SessionStore, key: str, body: str, lang: str
             db.commit()
             return _fit(store, key, text, lang)
     session = f"sms:{key}"
-    first_lang = None
-    if store.load(session) is None:
-        first_lang = language_of(body) or lang
-    convo, _ = Conversation.open(content, store, session, "sms", first_lang, now=now)
+    convo = Conversation.load(content, store, session, now=now)
+    if convo is None:
+        convo, _ = Conversation.open(content, store, session, "sms",
+                                     language_of(body) or lang, now=now)
     outputs = convo.handle(body)
     return _fit(store, key, render_sms(outputs, convo.lang), convo.lang)
 
@@ -157,9 +157,11 @@ def _fit(store: SessionStore, key: str, text: str, lang: str) -> str:
     hint = tr('Reply MORE for the rest.')[lang]
     head, rest = split_reply(text, hint)
     with DB(store.engine) as db:
-        contact = _contact(db, key)
-        contact.pending = rest or None
-        contact.updated_at = utcnow()
-        db.add(contact)
-        db.commit()
+        contact = db.get(SmsContact, key)
+        if rest or (contact is not None and contact.pending):
+            contact = contact or SmsContact(phone_hash=key)
+            contact.pending = rest or None
+            contact.updated_at = utcnow()
+            db.add(contact)
+            db.commit()
     return head

@@ -124,27 +124,29 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
         convo, opening = Conversation.open(content, store, f"web:{token}", "web", lang)
         return reply(convo, token, opening)
 
-    def _token(request: Request) -> str | None:
+    def _session(request: Request) -> tuple[str, Conversation] | None:
         token = request.path_params["token"]
-        if not (10 <= len(token) <= 64) or store.load(f"web:{token}") is None:
+        if not 10 <= len(token) <= 64:
             return None
-        return token
+        convo = Conversation.load(content, store, f"web:{token}")
+        return None if convo is None else (token, convo)
 
     async def read_session(request: Request) -> Response:
         if (blocked := limited(request)) is not None:
             return blocked
-        token = _token(request)
-        if token is None:
+        found = _session(request)
+        if found is None:
             return error(404, "no_session", "no such session")
-        convo, outputs = Conversation.open(content, store, f"web:{token}", "web")
-        return reply(convo, token, outputs[1:])
+        token, convo = found
+        return reply(convo, token, convo.prompt())
 
     async def send_message(request: Request) -> Response:
         if (blocked := limited(request)) is not None:
             return blocked
-        token = _token(request)
-        if token is None:
+        found = _session(request)
+        if found is None:
             return error(404, "no_session", "no such session")
+        token, convo = found
         data = await body_json(request)
         if isinstance(data, JSONResponse):
             return data
@@ -153,7 +155,6 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
             return error(400, "bad_text", "'text' must be a string")
         if len(text) > 2000:
             return error(413, "too_long", "'text' is limited to 2000 characters")
-        convo, _ = Conversation.open(content, store, f"web:{token}", "web")
         return reply(convo, token, convo.handle(text))
 
     async def ui(request: Request) -> Response:

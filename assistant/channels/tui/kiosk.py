@@ -207,7 +207,7 @@ class ConversationScreen(Screen[None]):
             await self.send(bid.removeprefix("cmd-"))
         elif bid == "interpreter":
             self.bilingual = not self.bilingual
-            await self.show(self.convo.current())
+            await self.show(self.convo.prompt())
 
 
 class KioskApp(App[None]):
