@@ -31,6 +31,7 @@ from assistant.knowledge.search import (  # noqa: E402
     BODY_WEIGHT,
     MARGIN,
     SUGGEST_AT,
+    TIE_WEIGHT,
     WORD_SIM,
     Index,
     content_words,
@@ -67,14 +68,14 @@ class DifflibIndex:
         if not words:
             return []
         text = " ".join(words)
-        best: dict[int, float] = {}
+        keyed: dict[int, float] = {}
         matcher = difflib.SequenceMatcher(autojunk=False)
         matcher.set_seq2(text)
         for key, owner in self.keys:
             matcher.set_seq1(key)
             score = 100 * matcher.ratio()
-            if score > best.get(owner, 0):
-                best[owner] = score
+            if score > keyed.get(owner, 0):
+                keyed[owner] = score
         total = 0.0
         gained: dict[int, float] = defaultdict(float)
         for word in words:
@@ -91,8 +92,10 @@ class DifflibIndex:
                     per_entry[owner] = max(per_entry.get(owner, 0.0), sim * fw)
             for owner, value in per_entry.items():
                 gained[owner] += weight * value
-        for owner, got in gained.items():
-            best[owner] = max(best.get(owner, 0.0), 100 * got / total)
+        best: dict[int, float] = {}
+        for owner in set(keyed) | set(gained):
+            key, cov = keyed.get(owner, 0.0), 100 * gained.get(owner, 0.0) / total
+            best[owner] = max(key, cov) * (1 - TIE_WEIGHT) + min(key, cov) * TIE_WEIGHT
         return sorted(((s, i) for i, s in best.items()), key=lambda p: -p[0])
 
 

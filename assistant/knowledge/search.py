@@ -27,6 +27,7 @@ MARGIN = 4.0
 SUGGEST_AT = 62.0
 """Below this nothing is suggested: the user is told we do not know."""
 WORD_SIM = 82.0
+TIE_WEIGHT = 0.15
 BODY_WEIGHT = 0.75
 
 STOPWORDS: frozenset[str] = frozenset(fold(w) for w in """
@@ -133,14 +134,16 @@ class Index:
                         per_entry[owner] = value
             for owner, value in per_entry.items():
                 gained[owner] += weight * value
-        best = {owner: 100.0 * got / total for owner, got in gained.items()}
+        coverage = {owner: 100.0 * got / total for owner, got in gained.items()}
         text = " ".join(words)
-        candidates = sorted(best, key=lambda owner: -best[owner])[: self.CANDIDATES]
+        candidates = sorted(coverage, key=lambda owner: -coverage[owner])[: self.CANDIDATES]
+        best = dict(coverage)
         for owner in candidates:
-            hit = process.extractOne(text, self.entry_keys[owner], scorer=fuzz.WRatio,
-                                     score_cutoff=SUGGEST_AT)
-            if hit is not None and hit[1] > best[owner]:
-                best[owner] = hit[1]
+            hit = process.extractOne(text, self.entry_keys[owner], scorer=fuzz.WRatio)
+            key = hit[1] if hit is not None else 0.0
+            # the stronger signal decides; the weaker one breaks near-ties
+            high, low = max(key, coverage[owner]), min(key, coverage[owner])
+            best[owner] = high * (1 - TIE_WEIGHT) + low * TIE_WEIGHT
         return best
 
     def search(self, query: str, *, audience: str = "citizen", today: dt.date | None = None,
