@@ -132,6 +132,12 @@ class Conversation:
     def lang(self) -> str:
         return self.state.lang
 
+    def abandon(self) -> None:
+        """The user walked away (kiosk wiped): count where they left, keep nothing on screen."""
+        self._leave_flow("left")
+        if self.store is not None and self.session_id is not None:
+            self.store.record_turn(self.session_id, "", [], self.state.to_dict(), self.lang)
+
     def prompt(self) -> list[Output]:
         """What the user is being asked now, ready to show (free times offered afresh)."""
         return self._resolve(self.current())

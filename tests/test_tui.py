@@ -65,6 +65,10 @@ async def test_idle_warning_then_wipe_leaves_nothing_behind(content, store) -> N
         assert app.wipes == 1
         assert "Secret Name" not in all_text(app)
         assert not [s for s in app.screen_stack if isinstance(s, ConversationScreen)]
+    from assistant.reports import flow_statistics
+
+    staff_flow = next(f for f in flow_statistics(store.engine, NOW.date()) if f.flow_id == "staff")
+    assert staff_flow.started == 1 and staff_flow.left_at == {"phone": 1}
 
 
 async def test_a_key_during_the_warning_keeps_the_session(content, store) -> None:

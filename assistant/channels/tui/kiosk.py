@@ -320,6 +320,9 @@ class KioskApp(App[None]):
         """Remove every trace of the last user from the screen, then start again."""
         self.last_activity = self.clock()  # first: popping screens may run check_idle again
         self.warning = None
+        for screen in self.screen_stack:
+            if isinstance(screen, ConversationScreen):
+                screen.convo.abandon()
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.copy_to_clipboard("")
