@@ -193,3 +193,20 @@ def test_two_serve_processes_on_one_postgresql_behave_as_one(pg_url: str) -> Non
         for proc in procs:
             proc.terminate()
             proc.wait(timeout=30)
+
+
+def test_calendar_file_for_the_citizens_own_booking(client: TestClient) -> None:
+    import re
+
+    from icalendar import Calendar
+
+    token = client.post("/api/sessions", json={"lang": "en"}).json()["session"]
+    for text in ["1", "2", "1", "1", "1", "Anna Jensen", "22334455", "1"]:
+        data = client.post(f"/api/sessions/{token}/messages", json={"text": text}).json()
+    code = re.search(r"Code: ([A-Z2-9]{6})", texts(data))[1]
+    wrong = client.post("/api/calendar", json={"code": code, "phone": "22334466"})
+    assert wrong.status_code == 404
+    response = client.post("/api/calendar", json={"code": code, "phone": "+45 22 33 44 55"})
+    assert response.headers["content-type"].startswith("text/calendar")
+    event = Calendar.from_ical(response.content).walk("VEVENT")[0]
+    assert code in str(event["summary"])

@@ -6,6 +6,7 @@ so any number of processes can serve the same sessions.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import secrets
@@ -157,6 +158,29 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
             return error(413, "too_long", "'text' is limited to 2000 characters")
         return reply(convo, token, convo.handle(text))
 
+    async def calendar(request: Request) -> Response:
+        """The booking as an .ics file; the phone number proves it is the citizen's own."""
+        if (blocked := limited(request)) is not None:
+            return blocked
+        data = await body_json(request)
+        if isinstance(data, JSONResponse):
+            return data
+        from assistant.booking.ics import to_ics
+        from assistant.booking.service import BookingService, NotFound
+        from assistant.validators import Valid, validate
+
+        phone = validate("phone", str(data.get("phone", "")), {}, dt.date.today())
+        code = str(data.get("code", ""))[:12]
+        if not isinstance(phone, Valid):
+            return error(400, "bad_phone", "'phone' must be a Danish phone number")
+        try:
+            booking = BookingService(store.engine).find(code, phone.value)
+        except NotFound:
+            return error(404, "no_booking", "no active booking with that code and phone")
+        disposition = f'attachment; filename="{booking.code}.ics"'
+        return Response(to_ics(booking), media_type="text/calendar; charset=utf-8",
+                        headers={"Content-Disposition": disposition})
+
     async def ui(request: Request) -> Response:
         lang = request.path_params["lang"]
         if lang not in LANGS:
@@ -210,6 +234,7 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
         Route("/api/sessions/{token}", read_session),
         Route("/api/sessions/{token}/messages", send_message, methods=["POST"]),
         Route("/sms/twilio", sms_webhook, methods=["POST"]),
+        Route("/api/calendar", calendar, methods=["POST"]),
     ])
 
 
@@ -265,6 +290,14 @@ OPENAPI: dict[str, Any] = {
                           "404": {"description": "no such session", **_JSON_ERR},
                           "413": {"description": "too large", **_JSON_ERR},
                           "429": {"description": "rate limited", **_JSON_ERR}}}},
+        "/api/calendar": {"post": {
+            "summary": "A booking as an iCalendar file (REQUEST), for the citizen's calendar",
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["code", "phone"],
+                "properties": {"code": {"type": "string"}, "phone": {"type": "string"}}}}}},
+            "responses": {"200": {"description": "text/calendar"},
+                          "400": {"description": "bad input", **_JSON_ERR},
+                          "404": {"description": "no such booking", **_JSON_ERR}}}},
         "/sms/twilio": {"post": {
             "summary": "Twilio-compatible SMS webhook (form fields From, To, Body, MessageSid)",
             "responses": {"200": {"description": "TwiML reply"},
