@@ -96,6 +96,7 @@ class Conversation:
         self.session_id = session_id
         self.now = now
         self._finished = False
+        self._counts: list[tuple[str, str, str]] = []
 
     def today(self) -> dt.date:
         return local(self.now()).date()
@@ -135,8 +136,7 @@ class Conversation:
     def abandon(self) -> None:
         """The user walked away (kiosk wiped): count where they left, keep nothing on screen."""
         self._leave_flow("left")
-        if self.store is not None and self.session_id is not None:
-            self.store.record_turn(self.session_id, "", [], self.state.to_dict(), self.lang)
+        self._save_turn("", [])
 
     def prompt(self) -> list[Output]:
         """What the user is being asked now, ready to show (free times offered afresh)."""
@@ -167,10 +167,15 @@ class Conversation:
         if has_cpr(cleaned):
             outputs.insert(0, Say(tr("Please do not write your CPR number here. "
                                      "We have removed it."), "notice"))
+        self._save_turn(text, outputs)
+        return outputs
+
+    def _save_turn(self, text: str, outputs: list[Output]) -> None:
+        counts, self._counts = self._counts, []
         if self.store is not None and self.session_id is not None:
             self.store.record_turn(self.session_id, text, [to_json(o) for o in outputs],
-                                   self.state.to_dict(), self.lang)
-        return outputs
+                                   self.state.to_dict(), self.lang, counts=counts,
+                                   day=self.now().date())
 
     def current(self) -> list[Output]:
         """Show again what the user is being asked now (after a language change or resume)."""
@@ -400,5 +405,5 @@ class Conversation:
         return resolved
 
     def _count(self, flow_id: str, event: str, step_id: str = "") -> None:
-        if self.store is not None:
-            self.store.count(flow_id, event, step_id)
+        """Statistics are saved with the turn, in the same transaction."""
+        self._counts.append((flow_id, event, step_id))

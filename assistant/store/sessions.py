@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -41,9 +42,10 @@ class SessionStore:
 
     def record_turn(
         self, session_id: str, text: str, reply: list[dict[str, Any]], state: dict[str, Any],
-        lang: str,
+        lang: str, counts: Sequence[tuple[str, str, str]] = (), day: dt.date | None = None,
     ) -> int:
-        """Save the turn and the new state in one transaction; returns the turn number."""
+        """Save the turn, the new state and its statistics in one transaction; returns the
+        turn number."""
         with DB(self.engine) as db:
             row = db.get(Session, session_id)
             if row is None:
@@ -55,6 +57,8 @@ class SessionStore:
             db.add(row)
             db.add(Turn(session_id=session_id, seq=row.turns, lang=lang,
                         input=redact_cpr(text), reply=json.dumps(reply, ensure_ascii=False)))
+            for flow_id, event, step_id in counts:
+                self._bump(db, day or utcnow().date(), flow_id, event, step_id)
             db.commit()
             return row.turns
 
@@ -74,19 +78,24 @@ class SessionStore:
             db.refresh(row)
         return row
 
-    def count(self, flow_id: str, event: str, step_id: str = "",
-              day: dt.date | None = None) -> None:
-        """Add one to a privacy-safe daily counter."""
-        day = day or utcnow().date()
-        with DB(self.engine) as db:
-            row = db.exec(select(FlowStat).where(
-                FlowStat.day == day, FlowStat.flow_id == flow_id, FlowStat.event == event,
-                FlowStat.step_id == step_id)).first()
-            if row is None:
-                row = FlowStat(day=day, flow_id=flow_id, event=event, step_id=step_id)
-            row.count += 1
-            db.add(row)
-            db.commit()
+    @staticmethod
+    def _bump(db: DB, day: dt.date, flow_id: str, event: str, step_id: str) -> None:
+        """Add one to a privacy-safe daily counter, inside the caller's transaction. Atomic in
+        SQL, and a race to create the row never costs the turn it belongs to."""
+        from sqlalchemy import update
+        from sqlalchemy.exc import IntegrityError
+
+        where = (FlowStat.day == day, FlowStat.flow_id == flow_id, FlowStat.event == event,
+                 FlowStat.step_id == step_id)
+        bump = update(FlowStat).where(*where).values(count=FlowStat.count + 1)
+        if db.exec(bump).rowcount:  # type: ignore[call-overload]
+            return
+        try:
+            with db.begin_nested():
+                db.add(FlowStat(day=day, flow_id=flow_id, event=event, step_id=step_id,
+                                count=1))
+        except IntegrityError:
+            db.exec(bump)  # type: ignore[call-overload]
 
     def save_progress(self, state: dict[str, Any], now: dt.datetime) -> str:
         """Store a copy of ``state`` under a new one-time code; returns the code."""
