@@ -82,3 +82,29 @@ def test_web_and_sms_channels_survive_hostile_input(content, db_url, inputs, lan
 
 
 _stores: dict = {}
+
+
+@settings(max_examples=8, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(inputs=st.lists(st.sampled_from(COMMANDS) | TEXT, min_size=1, max_size=5),
+       lang=st.sampled_from(["da", "en", "uk"]))
+def test_the_kiosk_survives_hostile_input(content, store, inputs, lang) -> None:
+    import asyncio
+
+    from textual.widgets import Input
+
+    from assistant.channels.tui.kiosk import ConversationScreen, KioskApp
+
+    async def drive() -> None:
+        app = KioskApp(content, store, lang=lang)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            for raw in inputs:
+                screen = app.screen
+                assert isinstance(screen, ConversationScreen)
+                screen.query_one(Input).value = raw[:500]
+                await pilot.press("enter")
+                await pilot.pause()
+            assert isinstance(app.screen, ConversationScreen)
+
+    asyncio.run(drive())
