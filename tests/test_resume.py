@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from textual.widgets import Input
-
 from assistant.channels.tui.kiosk import KioskApp
 from assistant.conversation import Conversation
 from assistant.outputs import Say
 from assistant.text import pick
 
 from .conftest import NOW
+from .pilot import submit, tap
 from .test_tui import all_text
 
 
@@ -47,13 +46,9 @@ def test_codes_expire_after_seven_days(content, store) -> None:
 async def test_the_kiosk_save_button_shows_a_code(content, store) -> None:
     app = KioskApp(content, store, lang="da")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.click("#choice-5")
-        await pilot.pause()
-        app.screen.query_one(Input).value = "40"
-        await pilot.press("enter")
-        await pilot.pause()
-        await pilot.click("#cmd-save")
-        await pilot.pause()
+        await tap(pilot, "#choice-5")
+        await submit(pilot, "40")
+        await tap(pilot, "#cmd-save")
         assert re.search(r"fortsæt [A-Z2-9]{6}", all_text(app))
 
 

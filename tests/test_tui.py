@@ -14,6 +14,7 @@ from assistant.staff import add_staff
 from assistant.store.models import CallbackRequest
 
 from .conftest import NOW
+from .pilot import submit, tap
 
 
 class FakeClock:
@@ -39,15 +40,10 @@ async def test_idle_warning_then_wipe_leaves_nothing_behind(content, store) -> N
     clock = FakeClock()
     app = KioskApp(content, store, idle_seconds=90, warn_seconds=15, clock=clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.click("#lang-en")
-        await pilot.pause()
-        await pilot.click("#choice-9")  # talk to staff
-        await pilot.pause()
-        await pilot.click("#choice-2")
-        await pilot.pause()
-        app.screen.query_one(Input).value = "Secret Name"
-        await pilot.press("enter")
-        await pilot.pause()
+        await tap(pilot, "#lang-en")
+        await tap(pilot, "#choice-9")  # talk to staff
+        await tap(pilot, "#choice-2")
+        await submit(pilot, "Secret Name")
         assert "Secret Name" in all_text(app)
         clock.now += 89
         app.check_idle()
@@ -98,8 +94,7 @@ async def test_quitting_the_kiosk_takes_a_staff_pin(content, store) -> None:
         assert isinstance(app.screen, PinScreen)
         app.screen.query_one("#initials", Input).value = "ab"
         app.screen.query_one("#pin", Input).value = "0000"
-        await pilot.click("#pin-ok")
-        await pilot.pause()
+        await tap(pilot, "#pin-ok")
         assert isinstance(app.screen, PinScreen) and "Forkert PIN" in all_text(app)
         await pilot.press("escape")
         await pilot.pause()
@@ -108,8 +103,7 @@ async def test_quitting_the_kiosk_takes_a_staff_pin(content, store) -> None:
         await pilot.pause()
         app.screen.query_one("#initials", Input).value = "AB"
         app.screen.query_one("#pin", Input).value = "4821"
-        await pilot.click("#pin-ok")
-        await pilot.pause()
+        await tap(pilot, "#pin-ok")
     assert app.return_code == 0
 
 
@@ -121,8 +115,7 @@ async def test_interpreter_mode_shows_both_languages(content, store) -> None:
         assert "1. Записатися на зустріч / Book et møde" in labels
         text = all_text(app)
         assert "Що ви хочете зробити?" in text and "Hvad vil du gerne?" in text
-        await pilot.click("#interpreter")
-        await pilot.pause()
+        await tap(pilot, "#interpreter")
         labels = [str(b.label) for b in app.screen.query(Button)]
         assert "1. Записатися на зустріч" in labels
 
@@ -136,8 +129,7 @@ async def test_staff_login_and_screens(content, store) -> None:
         assert isinstance(app.screen, PinScreen)
         app.screen.query_one("#initials", Input).value = "AB"
         app.screen.query_one("#pin", Input).value = "4821"
-        await pilot.click("#pin-ok")
-        await pilot.pause()
+        await tap(pilot, "#pin-ok")
         assert app.staff == "AB"
         table = app.query_one("#callbacks", DataTable)
         assert table.row_count == 1
@@ -175,8 +167,7 @@ async def test_closing_a_day_cancels_and_queues_sms(content, store) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         app.screen.query_one("#initials", Input).value = "AB"
         app.screen.query_one("#pin", Input).value = "4821"
-        await pilot.click("#pin-ok")
-        await pilot.pause()
+        await tap(pilot, "#pin-ok")
         assert app.query_one("#today", DataTable).row_count == 1
         app.query_one("#close-date", Input).value = free.start.date().isoformat()
         app.query_one("#close-reason", Input).value = "Strømsvigt"

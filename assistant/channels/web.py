@@ -125,28 +125,28 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
         convo, opening = Conversation.open(content, store, f"web:{token}", "web", lang)
         return reply(convo, token, opening)
 
-    def _session(request: Request) -> tuple[str, Conversation] | None:
-        token = request.path_params["token"]
-        if not 10 <= len(token) <= 64:
-            return None
-        convo = Conversation.load(content, store, f"web:{token}")
-        return None if convo is None else (token, convo)
-
-    async def read_session(request: Request) -> Response:
+    def _session(request: Request) -> tuple[str, Conversation] | JSONResponse:
+        """The request's conversation, or the error response to send instead."""
         if (blocked := limited(request)) is not None:
             return blocked
-        found = _session(request)
-        if found is None:
+        token = request.path_params["token"]
+        convo = Conversation.load(content, store, f"web:{token}") \
+            if 10 <= len(token) <= 64 else None
+        if convo is None:
             return error(404, "no_session", "no such session")
+        return token, convo
+
+    async def read_session(request: Request) -> Response:
+        found = _session(request)
+        if isinstance(found, JSONResponse):
+            return found
         token, convo = found
         return reply(convo, token, convo.prompt())
 
     async def send_message(request: Request) -> Response:
-        if (blocked := limited(request)) is not None:
-            return blocked
         found = _session(request)
-        if found is None:
-            return error(404, "no_session", "no such session")
+        if isinstance(found, JSONResponse):
+            return found
         token, convo = found
         data = await body_json(request)
         if isinstance(data, JSONResponse):
