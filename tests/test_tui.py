@@ -182,9 +182,12 @@ async def test_closing_a_day_cancels_and_queues_sms(content, store) -> None:
     assert CallbackRequest  # imported for the staff screen's data
 
 
-def test_staff_pin_back_off(store) -> None:
+def test_staff_pin_back_off(db_url) -> None:
     from assistant.staff import login
+    from assistant.store.db import make_engine
+    from assistant.store.sessions import SessionStore
 
+    store = SessionStore(make_engine(db_url))
     add_staff(store.engine, "AB", "Anne B", "4821")
     t = [NOW]
     for _ in range(3):
