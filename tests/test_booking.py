@@ -105,6 +105,16 @@ def test_reschedule_and_check_in(tmp_path) -> None:
         service.check_in("ZZZZZZ")
 
 
+def test_a_meeting_type_only_allows_its_own_channels(tmp_path) -> None:
+    from assistant.booking.service import BookingError
+
+    service = service_for(f"sqlite:///{tmp_path / 'b.sqlite3'}")
+    free = service.free_times("first_meeting", "da", limit=1)[0]
+    with pytest.raises(BookingError, match="cannot be held by video"):
+        book(service, free, meeting_type="first_meeting", channel="video")
+    assert book(service, free, meeting_type="first_meeting", channel="in_person").code
+
+
 def test_codes_avoid_ambiguous_characters() -> None:
     codes = {new_code() for _ in range(500)}
     assert len(codes) == 500

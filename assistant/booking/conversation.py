@@ -168,6 +168,8 @@ def book(act: Act, convo: Conversation) -> list[Output]:
         return [Say(tr("You already have a booking of this kind: {when}, code {code}. To change "
                        "or cancel it, choose \"Change or cancel a booking\" in the menu.",
                        when=format_when(exc.booking.start), code=exc.booking.code), "notice")]
+    except BookingError:
+        return [Say(tr("That is not available here. Please ask a member of staff."), "error")]
     text = receipt(booking)
     outputs: list[Output] = [Say(text, "notice")]
     if convo.lang != "da":

@@ -176,7 +176,13 @@ class BookingService:
     def book(self, *, meeting_type: str, channel: str, meeting_lang: str, lang: str,
              free: FreeTime, name: str, phone: str) -> Booking:
         """Hold the time; raises :class:`SlotTaken` or :class:`AlreadyBooked`."""
-        minutes = self.meeting_minutes(meeting_type)
+        with DB(self.engine) as db:
+            mtype = db.get(MeetingType, meeting_type)
+        if mtype is None:
+            raise BookingError(f"unknown meeting type {meeting_type}")
+        if channel not in mtype.channels.split(","):
+            raise BookingError(f"{meeting_type} meetings cannot be held by {channel}")
+        minutes = mtype.minutes
         start = _aware(free.start)
         for _attempt in range(5):
             booking = Booking(
