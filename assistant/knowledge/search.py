@@ -91,6 +91,12 @@ class Index:
         n = max(len(self.entries), 1)
         self.idf: list[float] = [math.log(1 + n / len(p)) for p in self.postings]
         self.max_idf = math.log(1 + n)
+        self.phrases: dict[str, set[int]] = defaultdict(set)
+        for i, keys in enumerate(self.entry_keys):
+            for key in keys:
+                words = key.split()
+                if len(words) > 1 and any(w in STOPWORDS for w in words):
+                    self.phrases[key].add(i)
         by_length: dict[int, list[int]] = defaultdict(list)
         for v, word in enumerate(self.vocab):
             by_length[len(word)].append(v)
@@ -144,6 +150,13 @@ class Index:
             # the stronger signal decides; the weaker one breaks near-ties
             high, low = max(key, coverage[owner]), min(key, coverage[owner])
             best[owner] = high * (1 - TIE_WEIGHT) + low * TIE_WEIGHT
+        # a term that the stopword filter would cut down ("min plan", "et trin op") counts
+        # in full when the question writes it out
+        full = fold(query).split()
+        for n in range(2, min(5, len(full)) + 1):
+            for start in range(len(full) - n + 1):
+                for owner in self.phrases.get(" ".join(full[start:start + n]), ()):
+                    best[owner] = max(best.get(owner, 0.0), 100.0)
         return best
 
     def search(self, query: str, *, audience: str = "citizen", today: dt.date | None = None,
