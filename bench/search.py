@@ -100,12 +100,13 @@ class DifflibIndex:
 
 
 def outcome(ranked: list[tuple[float, str]]) -> tuple[str, list[str]]:
+    """The outcome and the top 3 entries above the suggestion threshold (as `ask` lists)."""
     if not ranked or ranked[0][0] < SUGGEST_AT:
         return "none", []
     ids = [i for s, i in ranked[:3] if s >= SUGGEST_AT]
     runner = ranked[1][0] if len(ranked) > 1 else 0.0
     if ranked[0][0] >= ANSWER_AT and ranked[0][0] - runner >= MARGIN:
-        return "answer", ids[:1]
+        return "answer", ids
     return "suggest", ids
 
 
