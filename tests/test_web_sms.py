@@ -210,3 +210,12 @@ def test_calendar_file_for_the_citizens_own_booking(client: TestClient) -> None:
     assert response.headers["content-type"].startswith("text/calendar")
     event = Calendar.from_ical(response.content).walk("VEVENT")[0]
     assert code in str(event["summary"])
+
+
+def test_reply_more_sends_the_rest_once(client: TestClient) -> None:
+    first = sms(client, "ДОПОМОГА", "SMm1", phone="+4522334499").text
+    assert "Надішліть ЩЕ, щоб отримати решту." in first
+    rest = sms(client, "ЩЕ", "SMm2", phone="+4522334499").text
+    assert "Записатися на зустріч" in rest and "допомога" not in rest.split("<Message>")[1][:20]
+    again = sms(client, "ЩЕ", "SMm3", phone="+4522334499").text
+    assert again != rest, "the rest is sent once; a second MORE is an ordinary message"

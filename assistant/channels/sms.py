@@ -13,6 +13,7 @@ import math
 from collections.abc import Mapping
 from xml.sax.saxutils import escape
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session as DB
 from sqlmodel import select
@@ -99,69 +100,63 @@ def twiml(text: str) -> str:
 
 def sms_turn(content: Content, store: SessionStore, *, phone: str, body: str, sid: str,
              lang: str = "da", now=utcnow) -> str:
-    """Run one SMS turn, at most once per ``sid``; returns the reply text ("" for none)."""
-    key = phone_hash(phone)
+    """Run one SMS turn, at most once per ``sid``; returns the reply text ("" for none).
+
+    Two short transactions around the turn: the first claims the message id and reads the
+    number's STOP/MORE state; the last stores the reply (for retries) and that state."""
+    key, sid = phone_hash(phone), sid[:64]
     with DB(store.engine) as db:
         try:
-            db.add(SmsMessage(sid=sid[:64]))
-            db.commit()
+            db.add(SmsMessage(sid=sid))
+            db.flush()
         except IntegrityError:
             db.rollback()
-            seen = db.exec(select(SmsMessage).where(SmsMessage.sid == sid[:64])).first()
+            seen = db.exec(select(SmsMessage).where(SmsMessage.sid == sid)).first()
             return seen.reply or "" if seen else ""
-    reply = _reply(content, store, key, body, lang, now)
+        contact = db.get(SmsContact, key)
+        stopped, pending = (contact.stopped, contact.pending) if contact else (False, None)
+        db.commit()
+    reply, changes = _reply(content, store, key, body, lang, now, stopped, pending)
     with DB(store.engine) as db:
-        row = db.exec(select(SmsMessage).where(SmsMessage.sid == sid[:64])).one()
-        row.reply = reply
-        db.add(row)
+        db.exec(update(SmsMessage).where(SmsMessage.sid == sid)  # type: ignore[call-overload]
+                .values(reply=reply))
+        if changes:
+            contact = db.get(SmsContact, key) or SmsContact(phone_hash=key)
+            for field, value in changes.items():
+                setattr(contact, field, value)
+            contact.updated_at = utcnow()
+            db.add(contact)
         db.commit()
     return reply
 
 
-def _contact(db: DB, key: str) -> SmsContact:
-    return db.get(SmsContact, key) or SmsContact(phone_hash=key)
-
-
-def _reply(content: Content, store: SessionStore, key: str, body: str, lang: str, now) -> str:
+def _reply(content: Content, store: SessionStore, key: str, body: str, lang: str, now,
+           stopped: bool, pending: str | None) -> tuple[str, dict[str, object]]:
+    """The reply, and the changes to the number's STOP/MORE state."""
     word = body.strip().casefold()
-    with DB(store.engine) as db:
-        contact = _contact(db, key)
-        if word in STOP_WORDS:
-            contact.stopped, contact.pending = True, None
-            db.add(contact)
-            db.commit()
-            return ""
-        if word in START_WORDS and contact.stopped:
-            contact.stopped = False
-            db.add(contact)
-            db.commit()
-            body = "menu"
-        elif contact.stopped:
-            return ""
-        if word in MORE_WORDS and contact.pending:
-            text = contact.pending
-            contact.pending = None
-            db.add(contact)
-            db.commit()
-            return _fit(store, key, text, lang)
+    changes: dict[str, object] = {}
+    if word in STOP_WORDS:
+        return "", {"stopped": True, "pending": None}
+    if word in START_WORDS and stopped:
+        changes["stopped"] = False
+        body = "menu"
+    elif stopped:
+        return "", {}
+    if word in MORE_WORDS and pending:
+        head, rest = _fit(pending, lang)
+        return head, {"pending": rest or None}
     session = f"sms:{key}"
     convo = Conversation.load(content, store, session, now=now)
     if convo is None:
         convo, _ = Conversation.open(content, store, session, "sms",
                                      language_of(body) or lang, now=now)
     outputs = convo.handle(body)
-    return _fit(store, key, render_sms(outputs, convo.lang), convo.lang)
+    head, rest = _fit(render_sms(outputs, convo.lang), convo.lang)
+    if rest or pending:
+        changes["pending"] = rest or None
+    return head, changes
 
 
-def _fit(store: SessionStore, key: str, text: str, lang: str) -> str:
-    hint = tr('Reply MORE for the rest.')[lang]
-    head, rest = split_reply(text, hint)
-    with DB(store.engine) as db:
-        contact = db.get(SmsContact, key)
-        if rest or (contact is not None and contact.pending):
-            contact = contact or SmsContact(phone_hash=key)
-            contact.pending = rest or None
-            contact.updated_at = utcnow()
-            db.add(contact)
-            db.commit()
-    return head
+def _fit(text: str, lang: str) -> tuple[str, str]:
+    """What fits in the reply, and the rest for "reply MORE"."""
+    return split_reply(text, tr("Reply MORE for the rest.")[lang])
