@@ -13,12 +13,12 @@ from sqlmodel import Session as DB
 from sqlmodel import select
 
 from assistant.booking.conversation import meeting_name
-from assistant.i18n import TZ, format_day, format_when, tr
+from assistant.booking.service import release
+from assistant.i18n import TZ, format_clock, format_day, tr
 from assistant.knowledge.model import Entry
 from assistant.staff import audit
 from assistant.store.models import (
     Booking,
-    BookingCell,
     CallbackRequest,
     ClosedDay,
     FlowStat,
@@ -52,7 +52,7 @@ def bookings_on(engine: Engine, day: dt.date) -> list[BookingRow]:
         staff = {s.id: s.initials for s in db.exec(select(Staff))}
         rows = db.exec(select(Booking).where(Booking.status == "active", Booking.start >= lo,
                                              Booking.start < hi).order_by(Booking.start))
-        return [BookingRow(time=pick(format_when(b.start), "da").split(" kl. ")[-1],
+        return [BookingRow(time=format_clock(b.start, "da"),
                            code=b.code, meeting=pick(meeting_name(b.meeting_type), "da"),
                            channel=b.channel, language=b.meeting_lang,
                            staff=staff.get(b.staff_id, "?"), interpreter=bool(b.interpreter_id),
@@ -120,11 +120,7 @@ def close_day(engine: Engine, day: dt.date, staff: str, reason: str,
             db.add(ClosedDay(day=day, reason=reason[:200]))
         for booking in db.exec(select(Booking).where(Booking.status == "active",
                                                      Booking.start >= lo, Booking.start < hi)):
-            for cell in db.exec(select(BookingCell).where(BookingCell.booking_id == booking.id)):
-                db.delete(cell)
-            booking.status, booking.active_key = "cancelled", None
-            booking.sequence += 1
-            db.add(booking)
+            release(db, booking)
             text = tr("The jobcenter is closed {when}. Your meeting (code {code}) is cancelled. "
                       "Please book a new time.",
                       when={lang: format_day(day, lang) for lang in LANGS}, code=booking.code)

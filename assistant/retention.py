@@ -11,11 +11,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session as DB
 from sqlmodel import col, delete, select
 
+from assistant.booking.service import release
 from assistant.channels_keys import sms_session_key
 from assistant.staff import audit
 from assistant.store.models import (
     Booking,
-    BookingCell,
     CallbackRequest,
     Outbox,
     ResumeCode,
@@ -26,10 +26,6 @@ from assistant.store.models import (
 )
 
 ANONYMOUS = "(anonymised)"
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def purge(engine: Engine, *, keep_days: int = 30, anonymise_after_days: int = 30,
@@ -93,9 +89,8 @@ def erase(engine: Engine, phone: str, staff: str) -> dict[str, int]:
     counts = {"bookings": 0, "callbacks": 0, "sms": 0, "turns": 0}
     with DB(engine) as db:
         for booking in db.exec(select(Booking).where(Booking.phone == phone)):
-            db.exec(delete(BookingCell).where(BookingCell.booking_id == booking.id))
             if booking.status == "active":
-                booking.status = "cancelled"
+                release(db, booking)
             booking.name, booking.phone, booking.active_key = ANONYMOUS, "", None
             db.add(booking)
             counts["bookings"] += 1

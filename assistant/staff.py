@@ -76,9 +76,7 @@ def login(engine: Engine, initials: str, pin: str,
                                 .order_by(LoginAttempt.at)))
         wait = _wait(len(failures))
         if failures and wait:
-            last = failures[-1].at if failures[-1].at.tzinfo else \
-                failures[-1].at.replace(tzinfo=dt.UTC)
-            remaining = last + wait - moment
+            remaining = failures[-1].at + wait - moment
             if remaining > dt.timedelta(0):
                 return LoginResult(None, remaining)
         staff = db.exec(select(Staff).where(Staff.initials == initials, Staff.active)).first()

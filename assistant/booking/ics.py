@@ -26,8 +26,8 @@ def to_ics(booking: Booking, method: str = "REQUEST") -> bytes:
     event = Event()
     event.add("uid", booking_uid(booking))
     event.add("dtstamp", dt.datetime.now(dt.UTC))
-    event.add("dtstart", _utc(booking.start))
-    event.add("dtend", _utc(booking.end))
+    event.add("dtstart", booking.start.astimezone(dt.UTC))
+    event.add("dtend", booking.end.astimezone(dt.UTC))
     event.add("sequence", booking.sequence)
     event.add("summary", f"{pick(meeting_name(booking.meeting_type), booking.lang)} "
                          f"({booking.code})")
@@ -35,7 +35,3 @@ def to_ics(booking: Booking, method: str = "REQUEST") -> bytes:
     event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
     cal.add_component(event)
     return cal.to_ical()
-
-
-def _utc(value: dt.datetime) -> dt.datetime:
-    return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)

@@ -12,7 +12,7 @@ import holidays
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session as DB
-from sqlmodel import select
+from sqlmodel import delete, select
 
 from assistant.booking.codes import new_code, normalise_code
 from assistant.i18n import TZ
@@ -71,8 +71,18 @@ def _cells(start: dt.datetime, minutes: int) -> list[dt.datetime]:
     return [start + CELL * i for i in range(count)]
 
 
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+def drop_holds(db: DB, booking_id: int | None) -> None:
+    """Let go of every cell a booking holds (inside the caller's transaction)."""
+    db.exec(delete(BookingCell).where(BookingCell.booking_id == booking_id))
+
+
+def release(db: DB, booking: Booking) -> None:
+    """Cancel ``booking`` inside the caller's transaction: its time is free again, the citizen
+    may book this meeting type again, and calendar files see a new sequence number."""
+    drop_holds(db, booking.id)
+    booking.status, booking.active_key = "cancelled", None
+    booking.sequence += 1
+    db.add(booking)
 
 
 class BookingService:
@@ -123,7 +133,7 @@ class BookingService:
                 Interpreter.id)))
             lo = dt.datetime.combine(first_day, dt.time(), TZ).astimezone(dt.UTC)
             hi = dt.datetime.combine(last_day, dt.time(), TZ).astimezone(dt.UTC)
-            taken = {(c.resource, _aware(c.cell)) for c in db.exec(
+            taken = {(c.resource, c.cell) for c in db.exec(
                 select(BookingCell).where(BookingCell.cell >= lo, BookingCell.cell < hi))}
         speakers = [s for s in staff if language and language in s.languages.split(",")]
         others = [s for s in staff if s not in speakers]
@@ -183,7 +193,7 @@ class BookingService:
         if channel not in mtype.channels.split(","):
             raise BookingError(f"{meeting_type} meetings cannot be held by {channel}")
         minutes = mtype.minutes
-        start = _aware(free.start)
+        start = free.start
         for _attempt in range(5):
             booking = Booking(
                 code=new_code(), meeting_type=meeting_type, channel=channel,
@@ -218,7 +228,7 @@ class BookingService:
         if booking.interpreter_id:
             resources.append(f"interpreter:{booking.interpreter_id}")
         for resource in resources:
-            for cell in _cells(_aware(booking.start), minutes):
+            for cell in _cells(booking.start, minutes):
                 db.add(BookingCell(resource=resource, cell=cell, booking_id=booking.id or 0))
         db.flush()
 
@@ -241,10 +251,7 @@ class BookingService:
         with DB(self.engine) as db:
             row = db.get(Booking, booking.id)
             assert row is not None
-            for cell in db.exec(select(BookingCell).where(BookingCell.booking_id == row.id)):
-                db.delete(cell)
-            row.status, row.active_key, row.sequence = "cancelled", None, row.sequence + 1
-            db.add(row)
+            release(db, row)
             db.commit()
             db.refresh(row)
             return row
@@ -253,13 +260,12 @@ class BookingService:
         """Move a booking: the new time is held before the old one is let go."""
         old = self.find(code, phone)
         minutes = self.meeting_minutes(old.meeting_type)
-        start = _aware(free.start)
+        start = free.start
         with DB(self.engine) as db:
             row = db.get(Booking, old.id)
             assert row is not None
             try:
-                for cell in db.exec(select(BookingCell).where(BookingCell.booking_id == row.id)):
-                    db.delete(cell)
+                drop_holds(db, row.id)
                 db.flush()
                 row.start, row.end = start, start + dt.timedelta(minutes=minutes)
                 row.staff_id, row.interpreter_id = free.staff_id, free.interpreter_id

@@ -123,9 +123,7 @@ class SessionStore:
             row = db.exec(select(ResumeCode).where(ResumeCode.code == code)).first()
             if row is None:
                 return None
-            expires = row.expires_at if row.expires_at.tzinfo else \
-                row.expires_at.replace(tzinfo=dt.UTC)
-            if row.used or expires < now:
+            if row.used or row.expires_at < now:
                 return None
             spent = db.exec(update(ResumeCode).where(  # type: ignore[call-overload]
                 ResumeCode.id == row.id, ResumeCode.used.is_(False)).values(used=True))
