@@ -12,9 +12,10 @@ from typing import Any
 import phonenumbers
 
 from assistant.i18n import format_day, tr
+from assistant.privacy import MAX_INPUT_CHARS
 from assistant.text import LANGS, Text
 
-MAX_INPUT = 500
+MAX_INPUT = MAX_INPUT_CHARS
 """No input is longer than this; longer input is refused before any validator runs."""
 
 

@@ -107,15 +107,19 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
             return error(429, "rate_limited", "too many requests; wait a minute")
         return None
 
+    async def limited_json(request: Request) -> dict[str, Any] | JSONResponse:
+        """The rate-limited request's JSON body, or the error response to send instead."""
+        if (blocked := limited(request)) is not None:
+            return blocked
+        return await body_json(request)
+
     def reply(convo: Conversation, token: str, outputs: list[Output]) -> JSONResponse:
         return JSONResponse({"session": token, "lang": convo.lang,
                              "reply": render_json(outputs, convo.lang),
                              "ui": ui_strings(convo.lang)})
 
     async def create_session(request: Request) -> Response:
-        if (blocked := limited(request)) is not None:
-            return blocked
-        data = await body_json(request)
+        data = await limited_json(request)
         if isinstance(data, JSONResponse):
             return data
         lang = data.get("lang", "da")
@@ -160,9 +164,7 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
 
     async def calendar(request: Request) -> Response:
         """The booking as an .ics file; the phone number proves it is the citizen's own."""
-        if (blocked := limited(request)) is not None:
-            return blocked
-        data = await body_json(request)
+        data = await limited_json(request)
         if isinstance(data, JSONResponse):
             return data
         from assistant.booking.ics import to_ics

@@ -136,12 +136,12 @@ class StaffApp(App[None]):
         box = self.query_one("#review", VerticalScroll)
         box.remove_children()
         today = local(self.now()).date()
-        for entry, reasons in needs_review(kb.entries.values(), today):
+        flagged = needs_review(kb.entries.values(), today)
+        for entry, reasons in flagged:
             if any(r == "needs review" for r in reasons):
                 box.mount(Static(T(f"[needs review] {entry.id}: {entry.title['da']} "
                                    f"(review_by {entry.review_by})"), classes="badge"))
-        count = sum(1 for _e, r in needs_review(kb.entries.values(), today) if len(r) == 1
-                    and r[0].startswith("translation"))
+        count = sum(1 for _e, r in flagged if len(r) == 1 and r[0].startswith("translation"))
         box.mount(Static(T(f"{count} emner har oversættelser, som ingen modersmålstaler har "
                            "læst (translation not reviewed).")))
 
