@@ -7,7 +7,6 @@ the same inputs give the same outputs on every channel.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -116,18 +115,17 @@ class Conversation:
         state = State(lang=lang if lang in LANGS else DEFAULT_LANG)
         convo = cls(content, state, store, None, **kw)
         outputs = convo.welcome()
-        created = store.create(key, channel, state.lang, convo.state.to_dict())
-        convo.session_id = created.id
+        convo.session_id = store.create(key, channel, state.lang, convo.state.to_dict())
         return convo, outputs
 
     @classmethod
     def load(cls, content: Content, store: SessionStore, key: str,
              **kw: Any) -> Conversation | None:
         """The saved session ``key``, or None if there is none."""
-        row = store.load(key)
-        if row is None:
+        saved = store.load(key)
+        if saved is None:
             return None
-        return cls(content, State.from_dict(json.loads(row.state)), store, row.id, **kw)
+        return cls(content, State.from_dict(saved.state), store, saved.id, **kw)
 
     @property
     def lang(self) -> str:

@@ -2,14 +2,16 @@
 clients, on SQLite and PostgreSQL, beside a bare echo endpoint on the same framework in the
 same run. Targets (2 cores): >= 300 turns/s on SQLite, >= 40% of echo, p99 <= 100 ms at 16.
 
-The server is one uvicorn process; the clients share the same 2 cores, so every figure is a
-floor. Run: .venv/bin/python bench/turns.py [--seconds S]. Last line: RESULT key=value ...
+The server is one uvicorn process. The clients run in this process on a lean keep-alive
+HTTP/1.1 client (bench/loadgen.py) and share the same 2 cores, so every figure is a floor.
+Run: .venv/bin/python bench/turns.py [--seconds S]. Last line: RESULT key=value ...
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import socket
 import subprocess
@@ -17,7 +19,9 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 from sqlalchemy import create_engine, text
@@ -26,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from assistant.channels.sms import twilio_signature  # noqa: E402
+from bench.loadgen import Client, Connection, load  # noqa: E402
 
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 TOKEN = "bench-token"
@@ -55,41 +60,36 @@ def start_server(db: str, port: int) -> subprocess.Popen[bytes]:
     raise RuntimeError("server did not start")
 
 
-async def run_clients(kind: str, base: str, clients: int, seconds: float) -> tuple[float, float]:
-    latencies: list[float] = []
-    stop = time.perf_counter() + seconds
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+def client_for(kind: str, base: str) -> Client:
+    """What one benchmark client sends: echo requests, API turns, or signed SMS turns."""
 
-        async def one(n: int) -> None:
-            token = None
-            if kind == "api":
-                token = (await client.post("/api/sessions", json={"lang": "en"})).json()["session"]
-            phone = f"+4530{n:06d}"
-            i = 0
-            while time.perf_counter() < stop:
-                body = SCRIPT[i % len(SCRIPT)]
-                i += 1
-                t0 = time.perf_counter()
-                if kind == "echo":
-                    r = await client.post("/echo", json={"text": body})
-                elif kind == "api":
-                    r = await client.post(f"/api/sessions/{token}/messages", json={"text": body})
-                else:
-                    form = {"From": phone, "To": "+4570000000", "Body": body,
-                            "MessageSid": f"SM{uuid.uuid4().hex}"}
-                    sig = twilio_signature(TOKEN, f"{base}/sms/twilio", form)
-                    r = await client.post("/sms/twilio", data=form,
-                                          headers={"X-Twilio-Signature": sig})
-                r.raise_for_status()
-                latencies.append(time.perf_counter() - t0)
+    async def setup(conn: Connection, n: int) -> Callable[[int], Awaitable[None]]:
+        path, token = "/echo", ""
+        if kind == "api":
+            status, body = await conn.request("POST", "/api/sessions", b'{"lang": "en"}')
+            if status != 200:
+                raise RuntimeError(f"creating a session failed: {status}")
+            token = json.loads(body)["session"]
+            path = f"/api/sessions/{token}/messages"
+        phone = f"+4530{n:06d}"
 
-        start = time.perf_counter()
-        await asyncio.gather(*(one(n) for n in range(clients)))
-        elapsed = time.perf_counter() - start
-    latencies.sort()
-    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000
-    return len(latencies) / elapsed, p99
+        async def send(i: int) -> None:
+            text = SCRIPT[i % len(SCRIPT)]
+            if kind == "sms":
+                form = {"From": phone, "To": "+4570000000", "Body": text,
+                        "MessageSid": f"SM{uuid.uuid4().hex}"}
+                sig = twilio_signature(TOKEN, f"{base}/sms/twilio", form)
+                status, _ = await conn.request(
+                    "POST", "/sms/twilio", urlencode(form).encode(),
+                    "application/x-www-form-urlencoded", {"X-Twilio-Signature": sig})
+            else:
+                status, _ = await conn.request("POST", path, json.dumps({"text": text}).encode())
+            if status != 200:
+                raise RuntimeError(f"{kind} request failed: {status}")
+
+        return send
+
+    return setup
 
 
 def main() -> int:
@@ -118,7 +118,9 @@ def main() -> int:
         try:
             for clients in (1, 16, 64):
                 for kind in ("echo", "api", "sms"):
-                    rate, p99 = asyncio.run(run_clients(kind, base, clients, args.seconds))
+                    run = asyncio.run(load("127.0.0.1", port, clients, args.seconds,
+                                           client_for(kind, base)))
+                    rate, p99 = run.per_s, run.percentile(0.99)
                     result[f"{backend}_{kind}_{clients}c_per_s"] = round(rate, 1)
                     result[f"{backend}_{kind}_{clients}c_p99_ms"] = round(p99, 1)
                     print(f"{backend:6} {kind:4} {clients:2} clients: {rate:7.1f}/s, "

@@ -129,3 +129,26 @@ def test_session_resumes_after_sigkill_mid_flow(db_url: str) -> None:
     blocks = out.split("\n\n")
     assert "What education do you have?" in blocks[0], out
     assert "Have you been unemployed for at least 6 months?" in blocks[1], out
+
+
+def test_flow_statistics_count_exactly_when_turns_race(db_url: str, content) -> None:
+    """Eight processes' worth of turns create and bump the same daily counters at once; an
+    event counted twice in one turn counts twice. No count is lost, no turn fails."""
+    import datetime as dt
+    from concurrent.futures import ThreadPoolExecutor
+
+    from assistant.reports import flow_statistics
+
+    store = SessionStore(make_engine(db_url))
+    ids = [store.create(f"race:{uuid.uuid4().hex}", "text", "en", {}) for _ in range(8)]
+    counts = [("book", "started", ""), ("book", "left", "when"), ("book", "left", "when")]
+
+    def turns(session_id: str) -> None:
+        for _ in range(5):
+            store.record_turn(session_id, "x", [], {}, "en", counts=counts, day=NOW.date())
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(turns, ids))
+    [book] = flow_statistics(store.engine, NOW.date() - dt.timedelta(days=1))
+    assert (book.flow_id, book.started, book.left_at) == ("book", 40, {"when": 80})
+    assert [t.seq for t in store.turns(ids[0])] == [1, 2, 3, 4, 5]

@@ -13,17 +13,12 @@ import math
 from collections.abc import Mapping
 from xml.sax.saxutils import escape
 
-from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session as DB
-from sqlmodel import select
-
 from assistant.channels.render import render_sms
 from assistant.channels_keys import phone_hash
 from assistant.commands import language_of
 from assistant.conversation import Content, Conversation
 from assistant.i18n import tr
-from assistant.store.models import SmsContact, SmsMessage, utcnow
+from assistant.store.models import utcnow
 from assistant.store.sessions import SessionStore
 
 GSM7 = set(
@@ -100,33 +95,14 @@ def twiml(text: str) -> str:
 
 def sms_turn(content: Content, store: SessionStore, *, phone: str, body: str, sid: str,
              lang: str = "da", now=utcnow) -> str:
-    """Run one SMS turn, at most once per ``sid``; returns the reply text ("" for none).
-
-    Two short transactions around the turn: the first claims the message id and reads the
-    number's STOP/MORE state; the last stores the reply (for retries) and that state."""
+    """Run one SMS turn, at most once per ``sid``; returns the reply text ("" for none)."""
     key, sid = phone_hash(phone), sid[:64]
-    with DB(store.engine) as db:
-        try:
-            db.add(SmsMessage(sid=sid))
-            db.flush()
-        except IntegrityError:
-            db.rollback()
-            seen = db.exec(select(SmsMessage).where(SmsMessage.sid == sid)).first()
-            return seen.reply or "" if seen else ""
-        contact = db.get(SmsContact, key)
-        stopped, pending = (contact.stopped, contact.pending) if contact else (False, None)
-        db.commit()
-    reply, changes = _reply(content, store, key, body, lang, now, stopped, pending)
-    with DB(store.engine) as db:
-        db.exec(update(SmsMessage).where(SmsMessage.sid == sid)  # type: ignore[call-overload]
-                .values(reply=reply))
-        if changes:
-            contact = db.get(SmsContact, key) or SmsContact(phone_hash=key)
-            for field, value in changes.items():
-                setattr(contact, field, value)
-            contact.updated_at = utcnow()
-            db.add(contact)
-        db.commit()
+    first, seen, contact = store.sms.claim(sid, key)
+    if not first:
+        return seen
+    reply, changes = _reply(content, store, key, body, lang, now, contact.stopped,
+                            contact.pending)
+    store.sms.finish(sid, reply, key, changes)
     return reply
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from platformdirs import user_data_dir
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import SQLModel, create_engine
 
 from assistant.store import models  # noqa: F401  (registers the tables)
@@ -58,6 +60,17 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+@contextmanager
+def reading(engine: Engine) -> Iterator[Connection]:
+    """A connection for reads that need no transaction: no BEGIN, no ROLLBACK (a round trip
+    each on PostgreSQL) and, on SQLite, no write lock. Each statement sees committed data."""
+    with engine.connect() as conn:
+        yield conn.execution_options(isolation_level=AUTOCOMMIT)
+
+
+AUTOCOMMIT = "AUTOCOMMIT"
+
+
 # The audit log is append-only in the database itself, not only by convention in the code.
 _SQLITE_APPEND_ONLY = [
     f"CREATE TRIGGER IF NOT EXISTS audit_log_no_{op.lower()} BEFORE {op} ON audit_log "
@@ -85,6 +98,8 @@ def _sqlite_pragmas(engine: Engine) -> None:
         cur.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn: Any) -> None:
+    def _on_begin(conn: Connection) -> None:
         # Take the write lock at the start, so two writers queue instead of failing mid-way.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Reads through reading() run each statement on its own and take no lock.
+        if conn.get_execution_options().get("isolation_level") != AUTOCOMMIT:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")

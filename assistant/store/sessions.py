@@ -4,41 +4,75 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.engine import Engine
+from sqlalchemy import bindparam, insert, update
+from sqlalchemy import select as core_select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session as DB
 from sqlmodel import select
 
 from assistant.privacy import redact_cpr
+from assistant.store.db import reading
 from assistant.store.models import (
     CallbackRequest,
     FlowStat,
     ResumeCode,
     Session,
     Turn,
+    new_id,
     utcnow,
 )
+from assistant.store.sms_state import SmsState
 
 RESUME_DAYS = 7
+
+# A turn is the hot path of every channel: it is read and written with plain SQL statements
+# (SQLAlchemy Core), one read and one transaction, not through the ORM's unit of work.
+SESSIONS, TURNS, STATS = Session.__table__, Turn.__table__, FlowStat.__table__
+_LOAD = core_select(SESSIONS.c.id, SESSIONS.c.state).where(SESSIONS.c.key == bindparam("key"))
+_CREATE = insert(SESSIONS)
+_SAVE = (update(SESSIONS).where(SESSIONS.c.id == bindparam("session"))
+         .values(turns=SESSIONS.c.turns + 1).returning(SESSIONS.c.turns))
+_TURN = insert(TURNS)
+
+
+@dataclass(frozen=True)
+class Saved:
+    """A stored session: its id and its state."""
+
+    id: str
+    state: dict[str, Any]
 
 
 class SessionStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.sms = SmsState(engine)
+        dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+        counter = dialect.insert(STATS)
+        # One statement adds to a privacy-safe daily counter, creating it if need be: atomic in
+        # SQL, so two processes counting at once never lose a count or fail the turn.
+        self._count = counter.on_conflict_do_update(
+            index_elements=["day", "flow_id", "event", "step_id"],
+            set_={"count": STATS.c.count + counter.excluded.count})
 
-    def load(self, key: str) -> Session | None:
-        with DB(self.engine) as db:
-            return db.exec(select(Session).where(Session.key == key)).first()
+    def load(self, key: str) -> Saved | None:
+        with reading(self.engine) as conn:
+            row = conn.execute(_LOAD, {"key": key}).first()
+        return Saved(row.id, json.loads(row.state)) if row else None
 
-    def create(self, key: str, channel: str, lang: str, state: dict[str, Any]) -> Session:
-        row = Session(key=key, channel=channel, lang=lang, state=json.dumps(state))
-        with DB(self.engine) as db:
-            db.add(row)
-            db.commit()
-            db.refresh(row)
-        return row
+    def create(self, key: str, channel: str, lang: str, state: dict[str, Any]) -> str:
+        """Store a new session; returns its id."""
+        session_id = new_id()
+        with self.engine.begin() as conn:
+            conn.execute(_CREATE, {"id": session_id, "key": key, "channel": channel, "lang": lang,
+                                   "state": json.dumps(state, ensure_ascii=False)})
+        return session_id
 
     def record_turn(
         self, session_id: str, text: str, reply: list[dict[str, Any]], state: dict[str, Any],
@@ -46,21 +80,26 @@ class SessionStore:
     ) -> int:
         """Save the turn, the new state and its statistics in one transaction; returns the
         turn number."""
-        with DB(self.engine) as db:
-            row = db.get(Session, session_id)
-            if row is None:
+        with self.engine.begin() as conn:
+            seq = conn.execute(_SAVE, {
+                "session": session_id, "state": json.dumps(state, ensure_ascii=False),
+                "lang": lang, "updated_at": utcnow()}).scalar()
+            if seq is None:
                 raise LookupError(session_id)
-            row.turns += 1
-            row.state = json.dumps(state, ensure_ascii=False)
-            row.lang = lang
-            row.updated_at = utcnow()
-            db.add(row)
-            db.add(Turn(session_id=session_id, seq=row.turns, lang=lang,
-                        input=redact_cpr(text), reply=json.dumps(reply, ensure_ascii=False)))
-            for flow_id, event, step_id in counts:
-                self._bump(db, day or utcnow().date(), flow_id, event, step_id)
-            db.commit()
-            return row.turns
+            conn.execute(_TURN, {"session_id": session_id, "seq": seq, "lang": lang,
+                                 "input": redact_cpr(text),
+                                 "reply": json.dumps(reply, ensure_ascii=False)})
+            self.count(conn, day or utcnow().date(), counts)
+            return int(seq)
+
+    def count(self, conn: Connection, day: dt.date,
+              counts: Sequence[tuple[str, str, str]]) -> None:
+        """Add ``counts`` (flow, event, step) to the daily statistics, in ``conn``'s
+        transaction."""
+        if counts:
+            conn.execute(self._count, [
+                {"day": day, "flow_id": flow_id, "event": event, "step_id": step_id, "count": n}
+                for (flow_id, event, step_id), n in Counter(counts).items()])
 
     def turns(self, session_id: str) -> list[Turn]:
         with DB(self.engine) as db:
@@ -77,25 +116,6 @@ class SessionStore:
             db.commit()
             db.refresh(row)
         return row
-
-    @staticmethod
-    def _bump(db: DB, day: dt.date, flow_id: str, event: str, step_id: str) -> None:
-        """Add one to a privacy-safe daily counter, inside the caller's transaction. Atomic in
-        SQL, and a race to create the row never costs the turn it belongs to."""
-        from sqlalchemy import update
-        from sqlalchemy.exc import IntegrityError
-
-        where = (FlowStat.day == day, FlowStat.flow_id == flow_id, FlowStat.event == event,
-                 FlowStat.step_id == step_id)
-        bump = update(FlowStat).where(*where).values(count=FlowStat.count + 1)
-        if db.exec(bump).rowcount:  # type: ignore[call-overload]
-            return
-        try:
-            with db.begin_nested():
-                db.add(FlowStat(day=day, flow_id=flow_id, event=event, step_id=step_id,
-                                count=1))
-        except IntegrityError:
-            db.exec(bump)  # type: ignore[call-overload]
 
     def save_progress(self, state: dict[str, Any], now: dt.datetime) -> str:
         """Store a copy of ``state`` under a new one-time code; returns the code."""
