@@ -50,6 +50,19 @@ def test_every_message_is_translated_and_compiled_catalogs_are_fresh() -> None:
     assert lint_i18n(ROOT / "i18n", ROOT / "assistant") == []
 
 
+def test_a_compiled_catalog_that_lags_its_po_file_is_stale(tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copytree(ROOT / "i18n", tmp_path / "i18n")
+    po = tmp_path / "i18n" / "da" / "LC_MESSAGES" / "assistant.po"
+    text = po.read_text(encoding="utf-8")
+    assert 'msgstr "Send"' in text
+    po.write_text(text.replace('msgstr "Send"', 'msgstr "Afsend"'), encoding="utf-8")
+    problems = lint_i18n(tmp_path / "i18n", ROOT / "assistant")
+    assert [(Path(p.path).parts[-3], p.message) for p in problems] == [
+        ("da", "compiled catalog is missing or stale (run pybabel compile)")]
+
+
 def test_translation_fills_fields_per_language() -> None:
     text = tr("Language: {name}", name={"da": "Dansk", "en": "Danish", "uk": "Данська"})
     assert text == {"da": "Sprog: Dansk", "en": "Language: Danish", "uk": "Мова: Данська"}

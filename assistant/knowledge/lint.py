@@ -7,7 +7,7 @@ from io import BytesIO
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
-from babel.messages.mofile import write_mo
+from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 
 from assistant.flow.loader import parse_flow
@@ -109,10 +109,21 @@ def lint_i18n(folder: Path, package: Path) -> list[Problem]:
         mo_path = po_path.with_suffix(".mo")
         buf = BytesIO()
         write_mo(buf, catalog)
-        if not mo_path.is_file() or mo_path.read_bytes() != buf.getvalue():
+        buf.seek(0)
+        if not mo_path.is_file() or _compiled(mo_path.read_bytes()) != _compiled(buf.read()):
             problems.append(Problem(str(mo_path), None, "compiled catalog is missing or stale "
                                     "(run pybabel compile)"))
     return problems
+
+
+def _compiled(mo: bytes) -> set[tuple[object, object]]:
+    """The messages a compiled catalog holds. Compared as messages, not bytes: Babel releases
+    lay out the same catalog differently (2.18 and 2.19 do)."""
+    return {(_hashable(m.id), _hashable(m.string)) for m in read_mo(BytesIO(mo))}
+
+
+def _hashable(value: object) -> object:
+    return tuple(value) if isinstance(value, list | tuple) else value
 
 
 def _translated(value: object) -> bool:
