@@ -30,7 +30,7 @@ from assistant.outputs import (
 )
 from assistant.privacy import clean_input, has_cpr, redact_cpr
 from assistant.store.models import utcnow
-from assistant.store.sessions import SessionStore
+from assistant.store.sessions import Saved, SessionStore
 from assistant.text import DEFAULT_LANG, LANG_NAMES, LANGS, same
 
 log = logging.getLogger(__name__)
@@ -123,8 +123,12 @@ class Conversation:
              **kw: Any) -> Conversation | None:
         """The saved session ``key``, or None if there is none."""
         saved = store.load(key)
-        if saved is None:
-            return None
+        return cls.resume(content, store, saved, **kw) if saved else None
+
+    @classmethod
+    def resume(cls, content: Content, store: SessionStore, saved: Saved,
+               **kw: Any) -> Conversation:
+        """The conversation ``saved``, as read from the store."""
         return cls(content, State.from_dict(saved.state), store, saved.id, **kw)
 
     @property

@@ -58,7 +58,17 @@ def tr(msgid: str, **kwargs: object) -> dict[str, str]:
 
     A keyword value may itself be a :data:`Text`, in which case each language gets its own.
     """
-    return {lang: _fmt(translations(lang).gettext(msgid), lang, kwargs) for lang in LANGS}
+    templates = _templates(msgid)
+    if not kwargs:
+        return dict(zip(LANGS, templates, strict=True))
+    return {lang: _fmt(template, lang, kwargs)
+            for lang, template in zip(LANGS, templates, strict=True)}
+
+
+@cache
+def _templates(msgid: str) -> tuple[str, ...]:
+    """``msgid`` in every language, looked up once (catalogs do not change while running)."""
+    return tuple(translations(lang).gettext(msgid) for lang in LANGS)
 
 
 def trn(singular: str, plural: str, n: int, **kwargs: object) -> dict[str, str]:

@@ -43,6 +43,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) the process has used so far, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def start_server(db: str, port: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "ASSISTANT_DB": db, "ASSISTANT_TWILIO_AUTH_TOKEN": TOKEN,
            "ASSISTANT_PUBLIC_URL": f"http://127.0.0.1:{port}", "PYTHONPATH": str(ROOT)}
@@ -96,9 +102,11 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--pg", default=PG)
+    parser.add_argument("--backends", default="sqlite,pg", help="comma-separated: sqlite,pg")
+    parser.add_argument("--clients", default="1,16,64", help="comma-separated client counts")
     args = parser.parse_args()
     result: dict[str, float] = {}
-    for backend in ("sqlite", "pg"):
+    for backend in args.backends.split(","):
         drop = None
         if backend == "sqlite":
             db = f"sqlite:///{tempfile.mkdtemp()}/turns.sqlite3"
@@ -116,15 +124,18 @@ def main() -> int:
         server = start_server(db, port)
         base = f"http://127.0.0.1:{port}"
         try:
-            for clients in (1, 16, 64):
+            for clients in map(int, args.clients.split(",")):
                 for kind in ("echo", "api", "sms"):
+                    cpu = cpu_seconds(server.pid)
                     run = asyncio.run(load("127.0.0.1", port, clients, args.seconds,
                                            client_for(kind, base)))
+                    cpu_ms = (cpu_seconds(server.pid) - cpu) / max(run.requests, 1) * 1000
                     rate, p99 = run.per_s, run.percentile(0.99)
+                    result[f"{backend}_{kind}_{clients}c_cpu_ms"] = round(cpu_ms, 3)
                     result[f"{backend}_{kind}_{clients}c_per_s"] = round(rate, 1)
                     result[f"{backend}_{kind}_{clients}c_p99_ms"] = round(p99, 1)
                     print(f"{backend:6} {kind:4} {clients:2} clients: {rate:7.1f}/s, "
-                          f"p99 {p99:6.1f} ms")
+                          f"p99 {p99:6.1f} ms, server CPU {cpu_ms:.2f} ms per request")
                 echo = result[f"{backend}_echo_{clients}c_per_s"]
                 for kind in ("api", "sms"):
                     share = result[f"{backend}_{kind}_{clients}c_per_s"] / echo

@@ -15,7 +15,7 @@ from sqlmodel import select as sql_select
 from assistant.conversation import Conversation
 from assistant.store.db import make_engine
 from assistant.store.demo import seed_demo
-from assistant.store.models import CallbackRequest, OpeningHours, Staff, Turn
+from assistant.store.models import CallbackRequest, OpeningHours, Session, Staff, Turn
 from assistant.store.sessions import SessionStore
 from assistant.text import pick
 
@@ -152,3 +152,27 @@ def test_flow_statistics_count_exactly_when_turns_race(db_url: str, content) -> 
     [book] = flow_statistics(store.engine, NOW.date() - dt.timedelta(days=1))
     assert (book.flow_id, book.started, book.left_at) == ("book", 40, {"when": 80})
     assert [t.seq for t in store.turns(ids[0])] == [1, 2, 3, 4, 5]
+
+
+def test_a_write_that_fails_leaves_nothing_and_the_pool_stays_transactional(db_url: str) -> None:
+    """The hot path's statements commit together or not at all (on PostgreSQL: one pipeline,
+    one transaction), and a connection goes back to the pool as the ORM expects it."""
+    import pytest
+    from sqlalchemy.exc import DBAPIError
+
+    store = SessionStore(make_engine(db_url))
+    session_id = store.create(f"atomic:{uuid.uuid4().hex}", "text", "en", {})
+    with pytest.raises(Exception) as failed:
+        store.driver.run([
+            ("UPDATE sessions SET turns = 99 WHERE id = :session", {"session": session_id}),
+            ("INSERT INTO no_such_table (x) VALUES (:x)", {"x": 1}),
+        ], write=True)
+    assert not isinstance(failed.value, AssertionError | DBAPIError)  # the driver's own error
+    for _ in range(3):  # whichever pooled connection the ORM gets
+        with DB(store.engine) as db:
+            assert db.get(Session, session_id).turns == 0
+            db.add(Staff(initials="ZZ", name="Rolled Back"))
+            db.flush()
+            db.rollback()
+    with DB(store.engine) as db:
+        assert db.exec(sql_select(Staff).where(Staff.initials == "ZZ")).first() is None

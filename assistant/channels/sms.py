@@ -20,6 +20,7 @@ from assistant.conversation import Content, Conversation
 from assistant.i18n import tr
 from assistant.store.models import utcnow
 from assistant.store.sessions import SessionStore
+from assistant.store.sms_state import Claim
 
 GSM7 = set(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
@@ -97,18 +98,18 @@ def sms_turn(content: Content, store: SessionStore, *, phone: str, body: str, si
              lang: str = "da", now=utcnow) -> str:
     """Run one SMS turn, at most once per ``sid``; returns the reply text ("" for none)."""
     key, sid = phone_hash(phone), sid[:64]
-    first, seen, contact = store.sms.claim(sid, key)
-    if not first:
-        return seen
-    reply, changes = _reply(content, store, key, body, lang, now, contact.stopped,
-                            contact.pending)
+    claim = store.sms.claim(sid, key, f"sms:{key}")
+    if not claim.first:
+        return claim.reply
+    reply, changes = _reply(content, store, key, body, lang, now, claim)
     store.sms.finish(sid, reply, key, changes)
     return reply
 
 
 def _reply(content: Content, store: SessionStore, key: str, body: str, lang: str, now,
-           stopped: bool, pending: str | None) -> tuple[str, dict[str, object]]:
+           claim: Claim) -> tuple[str, dict[str, object]]:
     """The reply, and the changes to the number's STOP/MORE state."""
+    stopped, pending = claim.contact.stopped, claim.contact.pending
     word = body.strip().casefold()
     changes: dict[str, object] = {}
     if word in STOP_WORDS:
@@ -121,10 +122,10 @@ def _reply(content: Content, store: SessionStore, key: str, body: str, lang: str
     if word in MORE_WORDS and pending:
         head, rest = _fit(pending, lang)
         return head, {"pending": rest or None}
-    session = f"sms:{key}"
-    convo = Conversation.load(content, store, session, now=now)
-    if convo is None:
-        convo, _ = Conversation.open(content, store, session, "sms",
+    if claim.session is not None:
+        convo = Conversation.resume(content, store, claim.session, now=now)
+    else:
+        convo, _ = Conversation.open(content, store, f"sms:{key}", "sms",
                                      language_of(body) or lang, now=now)
     outputs = convo.handle(body)
     head, rest = _fit(render_sms(outputs, convo.lang), convo.lang)

@@ -6,6 +6,7 @@ so any number of processes can serve the same sessions.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import os
@@ -13,9 +14,12 @@ import secrets
 import threading
 import time
 from collections import defaultdict, deque
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -26,6 +30,7 @@ from assistant.channels.sms import sms_turn, twiml, valid_signature
 from assistant.conversation import Content, Conversation
 from assistant.i18n import tr
 from assistant.outputs import Card, Choices, Output, Say
+from assistant.store.db import turn_concurrency
 from assistant.store.sessions import SessionStore
 from assistant.text import LANG_NAMES, LANGS, pick
 
@@ -33,6 +38,7 @@ STATIC = Path(__file__).parent / "web_static"
 MAX_BODY = 8 * 1024
 ENV_TOKEN = "ASSISTANT_TWILIO_AUTH_TOKEN"
 ENV_PUBLIC_URL = "ASSISTANT_PUBLIC_URL"
+T = TypeVar("T")
 
 
 class RateLimiter:
@@ -76,8 +82,9 @@ def render_json(outputs: list[Output], lang: str) -> list[dict[str, Any]]:
     return items
 
 
+@cache
 def ui_strings(lang: str) -> dict[str, str]:
-    """The page's own labels, keyed by their English message id."""
+    """The page's own labels, keyed by their English message id (the same in every reply)."""
     strings = {"Send": tr("Send"), "Write here": tr("Write here"), "Back": tr("Back"),
                "Menu": tr("Menu"), "Talk to staff": tr("Talk to staff"), "Help": tr("Help"),
                "Language": tr("Language")}
@@ -118,6 +125,15 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
                              "reply": render_json(outputs, convo.lang),
                              "ui": ui_strings(convo.lang)})
 
+    # Workers take queued turns straight from the pool's queue, without a trip through the
+    # event loop between two turns.
+    workers = ThreadPoolExecutor(turn_concurrency(store.engine), thread_name_prefix="turn")
+
+    async def off_loop(work: Callable[[], T]) -> T:
+        """Run the core's blocking work (database, booking) in a worker thread, so the event
+        loop keeps serving other requests while a turn waits for the database."""
+        return await asyncio.get_running_loop().run_in_executor(workers, work)
+
     async def create_session(request: Request) -> Response:
         data = await limited_json(request)
         if isinstance(data, JSONResponse):
@@ -126,32 +142,39 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
         if lang not in LANGS:
             return error(400, "bad_lang", f"lang must be one of {', '.join(LANGS)}")
         token = secrets.token_urlsafe(24)
-        convo, opening = Conversation.open(content, store, f"web:{token}", "web", lang)
-        return reply(convo, token, opening)
 
-    def _session(request: Request) -> tuple[str, Conversation] | JSONResponse:
-        """The request's conversation, or the error response to send instead."""
+        def start() -> Response:
+            convo, opening = Conversation.open(content, store, f"web:{token}", "web", lang)
+            return reply(convo, token, opening)
+
+        return await off_loop(start)
+
+    def session_token(request: Request) -> str | JSONResponse:
+        """The request's session token, or the error response to send instead."""
         if (blocked := limited(request)) is not None:
             return blocked
         token = request.path_params["token"]
-        convo = Conversation.load(content, store, f"web:{token}") \
-            if 10 <= len(token) <= 64 else None
+        if not 10 <= len(token) <= 64:
+            return error(404, "no_session", "no such session")
+        return token
+
+    def in_session(token: str, work: Callable[[Conversation], list[Output]]) -> Response:
+        """Load the session, do ``work`` with it and reply (in a worker thread)."""
+        convo = Conversation.load(content, store, f"web:{token}")
         if convo is None:
             return error(404, "no_session", "no such session")
-        return token, convo
+        return reply(convo, token, work(convo))
 
     async def read_session(request: Request) -> Response:
-        found = _session(request)
-        if isinstance(found, JSONResponse):
-            return found
-        token, convo = found
-        return reply(convo, token, convo.prompt())
+        token = session_token(request)
+        if isinstance(token, JSONResponse):
+            return token
+        return await off_loop(lambda: in_session(token, Conversation.prompt))
 
     async def send_message(request: Request) -> Response:
-        found = _session(request)
-        if isinstance(found, JSONResponse):
-            return found
-        token, convo = found
+        token = session_token(request)
+        if isinstance(token, JSONResponse):
+            return token
         data = await body_json(request)
         if isinstance(data, JSONResponse):
             return data
@@ -160,7 +183,7 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
             return error(400, "bad_text", "'text' must be a string")
         if len(text) > 2000:
             return error(413, "too_long", "'text' is limited to 2000 characters")
-        return reply(convo, token, convo.handle(text))
+        return await off_loop(lambda: in_session(token, lambda convo: convo.handle(text)))
 
     async def calendar(request: Request) -> Response:
         """The booking as an .ics file; the phone number proves it is the citizen's own."""
@@ -176,7 +199,7 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
         if not isinstance(phone, Valid):
             return error(400, "bad_phone", "'phone' must be a Danish phone number")
         try:
-            booking = BookingService(store.engine).find(code, phone.value)
+            booking = await off_loop(lambda: BookingService(store.engine).find(code, phone.value))
         except NotFound:
             return error(404, "no_booking", "no active booking with that code and phone")
         disposition = f'attachment; filename="{booking.code}.ics"'
@@ -207,7 +230,8 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
             return Response(twiml(""), media_type="application/xml")
         if not per_phone.allow(phone):
             return Response(twiml(""), media_type="application/xml", status_code=429)
-        text = sms_turn(content, store, phone=phone, body=body[:1600], sid=sid)
+        text = await off_loop(lambda: sms_turn(content, store, phone=phone, body=body[:1600],
+                                               sid=sid))
         return Response(twiml(text), media_type="application/xml")
 
     async def index(request: Request) -> Response:
@@ -226,7 +250,12 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
     async def health(request: Request) -> Response:
         return JSONResponse({"ok": True})
 
-    return Starlette(routes=[
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        workers.shutdown(wait=True)
+
+    return Starlette(lifespan=lifespan, routes=[
         Route("/", index),
         Route("/static/{name}", static),
         Route("/healthz", health),

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from platformdirs import user_data_dir
 from sqlalchemy import event
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel, create_engine
 
 from assistant.store import models  # noqa: F401  (registers the tables)
 
 ENV_DB = "ASSISTANT_DB"
+SERVER_TURNS = 16
+"""Turns one process runs at once on a database server (their round trips overlap)."""
 
 
 def default_db_path() -> Path:
@@ -42,7 +42,7 @@ def make_engine(url: str) -> Engine:
     if sqlite:
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
     else:
-        kwargs["pool_pre_ping"] = True
+        kwargs.update(pool_pre_ping=True, pool_size=SERVER_TURNS, max_overflow=SERVER_TURNS)
     engine = create_engine(url, **kwargs)
     if sqlite:
         _sqlite_pragmas(engine)
@@ -60,15 +60,10 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-@contextmanager
-def reading(engine: Engine) -> Iterator[Connection]:
-    """A connection for reads that need no transaction: no BEGIN, no ROLLBACK (a round trip
-    each on PostgreSQL) and, on SQLite, no write lock. Each statement sees committed data."""
-    with engine.connect() as conn:
-        yield conn.execution_options(isolation_level=AUTOCOMMIT)
-
-
-AUTOCOMMIT = "AUTOCOMMIT"
+def turn_concurrency(engine: Engine) -> int:
+    """How many turns one process should run at once. SQLite has one writer: a second thread
+    would only wait for its lock, in sleeps; a database server overlaps their round trips."""
+    return 1 if engine.dialect.name == "sqlite" else SERVER_TURNS
 
 
 # The audit log is append-only in the database itself, not only by convention in the code.
@@ -98,8 +93,6 @@ def _sqlite_pragmas(engine: Engine) -> None:
         cur.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn: Connection) -> None:
+    def _on_begin(conn: Any) -> None:
         # Take the write lock at the start, so two writers queue instead of failing mid-way.
-        # Reads through reading() run each statement on its own and take no lock.
-        if conn.get_execution_options().get("isolation_level") != AUTOCOMMIT:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN IMMEDIATE")

@@ -9,36 +9,34 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, insert, update
-from sqlalchemy import select as core_select
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 from sqlmodel import Session as DB
 from sqlmodel import select
 
 from assistant.privacy import redact_cpr
-from assistant.store.db import reading
+from assistant.store.driver import Driver, Result, Statement
 from assistant.store.models import (
     CallbackRequest,
     FlowStat,
     ResumeCode,
     Session,
     Turn,
-    new_id,
     utcnow,
 )
 from assistant.store.sms_state import SmsState
 
 RESUME_DAYS = 7
 
-# A turn is the hot path of every channel: it is read and written with plain SQL statements
-# (SQLAlchemy Core), one read and one transaction, not through the ORM's unit of work.
-SESSIONS, TURNS, STATS = Session.__table__, Turn.__table__, FlowStat.__table__
-_LOAD = core_select(SESSIONS.c.id, SESSIONS.c.state).where(SESSIONS.c.key == bindparam("key"))
-_CREATE = insert(SESSIONS)
-_SAVE = (update(SESSIONS).where(SESSIONS.c.id == bindparam("session"))
-         .values(turns=SESSIONS.c.turns + 1).returning(SESSIONS.c.turns))
-_TURN = insert(TURNS)
+# A turn is the hot path of every channel: one read and one write (see driver.py).
+_LOAD = 'SELECT id, state FROM sessions WHERE "key" = :key'
+_SAVE = ("UPDATE sessions SET turns = turns + 1, state = :state, lang = :lang, updated_at = :now "
+         "WHERE id = :session")
+_TURN = ("INSERT INTO turns (session_id, seq, lang, input, reply, created_at) "
+         "SELECT id, turns, :lang, :input, :reply, :now FROM sessions WHERE id = :session")
+_COUNT = ('INSERT INTO flow_stats (day, flow_id, event, step_id, "count") '
+          "VALUES (:day, :flow_id, :event, :step_id, :n) "
+          'ON CONFLICT (day, flow_id, event, step_id) DO UPDATE SET "count" = '
+          'flow_stats."count" + excluded."count"')
 
 
 @dataclass(frozen=True)
@@ -52,54 +50,50 @@ class Saved:
 class SessionStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self.sms = SmsState(engine)
-        dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
-        counter = dialect.insert(STATS)
-        # One statement adds to a privacy-safe daily counter, creating it if need be: atomic in
-        # SQL, so two processes counting at once never lose a count or fail the turn.
-        self._count = counter.on_conflict_do_update(
-            index_elements=["day", "flow_id", "event", "step_id"],
-            set_={"count": STATS.c.count + counter.excluded.count})
+        self.driver = Driver(engine)
+        self.sms = SmsState(self)
+        self._time = self.driver.encoder(Session.__table__.c.updated_at)
+        self._day = self.driver.encoder(FlowStat.__table__.c.day)
 
     def load(self, key: str) -> Saved | None:
-        with reading(self.engine) as conn:
-            row = conn.execute(_LOAD, {"key": key}).first()
-        return Saved(row.id, json.loads(row.state)) if row else None
+        return self.load_with(key, [])[0]
+
+    def load_with(self, key: str,
+                  statements: Sequence[Statement]) -> tuple[Saved | None, list[Result]]:
+        """The session ``key`` and the results of ``statements``, read together (on
+        PostgreSQL in one round trip)."""
+        found, *results = self.driver.run([(_LOAD, {"key": key}), *statements])
+        saved = Saved(found.rows[0][0], json.loads(found.rows[0][1])) if found.rows else None
+        return saved, results
 
     def create(self, key: str, channel: str, lang: str, state: dict[str, Any]) -> str:
         """Store a new session; returns its id."""
-        session_id = new_id()
-        with self.engine.begin() as conn:
-            conn.execute(_CREATE, {"id": session_id, "key": key, "channel": channel, "lang": lang,
-                                   "state": json.dumps(state, ensure_ascii=False)})
-        return session_id
+        row = Session(key=key, channel=channel, lang=lang,
+                      state=json.dumps(state, ensure_ascii=False))
+        with DB(self.engine) as db:
+            db.add(row)
+            db.commit()
+            return row.id
 
     def record_turn(
         self, session_id: str, text: str, reply: list[dict[str, Any]], state: dict[str, Any],
         lang: str, counts: Sequence[tuple[str, str, str]] = (), day: dt.date | None = None,
-    ) -> int:
-        """Save the turn, the new state and its statistics in one transaction; returns the
-        turn number."""
-        with self.engine.begin() as conn:
-            seq = conn.execute(_SAVE, {
-                "session": session_id, "state": json.dumps(state, ensure_ascii=False),
-                "lang": lang, "updated_at": utcnow()}).scalar()
-            if seq is None:
-                raise LookupError(session_id)
-            conn.execute(_TURN, {"session_id": session_id, "seq": seq, "lang": lang,
-                                 "input": redact_cpr(text),
-                                 "reply": json.dumps(reply, ensure_ascii=False)})
-            self.count(conn, day or utcnow().date(), counts)
-            return int(seq)
-
-    def count(self, conn: Connection, day: dt.date,
-              counts: Sequence[tuple[str, str, str]]) -> None:
-        """Add ``counts`` (flow, event, step) to the daily statistics, in ``conn``'s
-        transaction."""
-        if counts:
-            conn.execute(self._count, [
-                {"day": day, "flow_id": flow_id, "event": event, "step_id": step_id, "count": n}
-                for (flow_id, event, step_id), n in Counter(counts).items()])
+    ) -> None:
+        """Save the turn, the new state and its statistics in one transaction. The turn is
+        numbered by the database, in the same transaction as the session it belongs to.
+        Each counter is one upsert: atomic in SQL, so two processes counting at once never
+        lose a count or fail the turn."""
+        now, when = self._time(utcnow()), self._day(day or utcnow().date())
+        saved, *_ = self.driver.run([
+            (_SAVE, {"session": session_id, "lang": lang, "now": now,
+                     "state": json.dumps(state, ensure_ascii=False)}),
+            (_TURN, {"session": session_id, "lang": lang, "now": now, "input": redact_cpr(text),
+                     "reply": json.dumps(reply, ensure_ascii=False)}),
+            (_COUNT, [{"day": when, "flow_id": flow_id, "event": event, "step_id": step_id,
+                       "n": n} for (flow_id, event, step_id), n in Counter(counts).items()]),
+        ], write=True)
+        if saved.rowcount != 1:
+            raise LookupError(session_id)
 
     def turns(self, session_id: str) -> list[Turn]:
         with DB(self.engine) as db:
