@@ -176,3 +176,31 @@ def test_a_write_that_fails_leaves_nothing_and_the_pool_stays_transactional(db_u
             db.rollback()
     with DB(store.engine) as db:
         assert db.exec(sql_select(Staff).where(Staff.initials == "ZZ")).first() is None
+
+
+def test_turns_go_on_when_the_server_drops_every_connection(pg_url: str, content) -> None:
+    """A restart or failover kills the pooled connections. Those used a moment ago are not
+    pinged before reuse; the next turn's read finds one dead, the pool is renewed and the
+    read runs again, so the citizen notices nothing."""
+    from sqlalchemy import create_engine, text
+
+    from .conftest import PG_BASE
+
+    store = SessionStore(make_engine(pg_url))
+    key = f"test:{uuid.uuid4().hex}"
+    convo, _ = Conversation.open(content, store, key, "text", "en", now=lambda: NOW)
+    convo.handle("staff")
+    raws = [store.engine.raw_connection() for _ in range(3)]
+    pids = [raw.driver_connection.execute("SELECT pg_backend_pid()").fetchone()[0]
+            for raw in raws]
+    for raw in raws:
+        raw.close()
+    admin = create_engine(PG_BASE)
+    with admin.begin() as conn:
+        for pid in pids:
+            conn.execute(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": pid})
+    admin.dispose()
+    again = Conversation.load(content, store, key, now=lambda: NOW)
+    assert again is not None and again.state.flow is not None
+    again.handle("2")
+    assert [t.seq for t in store.turns(again.session_id)] == [1, 2]

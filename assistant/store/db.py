@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import Any
 
 from platformdirs import user_data_dir
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlmodel import SQLModel, create_engine
 
 from assistant.store import models  # noqa: F401  (registers the tables)
@@ -16,6 +18,8 @@ from assistant.store import models  # noqa: F401  (registers the tables)
 ENV_DB = "ASSISTANT_DB"
 SERVER_TURNS = 16
 """Turns one process runs at once on a database server (their round trips overlap)."""
+ALIVE_BYPASS_SECONDS = 1.0
+"""A pooled connection used this recently is not pinged before it is handed out again."""
 
 
 def default_db_path() -> Path:
@@ -42,10 +46,13 @@ def make_engine(url: str) -> Engine:
     if sqlite:
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
     else:
-        kwargs.update(pool_pre_ping=True, pool_size=SERVER_TURNS, max_overflow=SERVER_TURNS)
+        kwargs.update(pool_size=SERVER_TURNS, max_overflow=SERVER_TURNS)
     engine = create_engine(url, **kwargs)
     if sqlite:
         _sqlite_pragmas(engine)
+    else:
+        _ping_when_idle(engine)
+    if sqlite:
         SQLModel.metadata.create_all(engine)
         with engine.begin() as conn:
             for statement in _SQLITE_APPEND_ONLY:
@@ -79,6 +86,31 @@ _PG_APPEND_ONLY = [
     "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
     "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()",
 ]
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Check that a pooled connection is alive before it is handed out, unless it was in use
+    less than ALIVE_BYPASS_SECONDS ago (as HikariCP does): a ping is a round trip, and a busy
+    server would otherwise pay one for every checkout. A dead connection is replaced; one that
+    died within the window fails its first statement, which is then retried on a fresh
+    connection where that is safe (see driver.py) or reported like any database error."""
+
+    @event.listens_for(engine, "connect")
+    def _fresh(dbapi_conn: Any, record: Any) -> None:
+        record.info["used_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkin")
+    def _returned(dbapi_conn: Any, record: Any) -> None:
+        record.info["used_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checkout(dbapi_conn: Any, record: Any, proxy: Any) -> None:
+        if time.monotonic() - record.info.get("used_at", 0.0) < ALIVE_BYPASS_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except Exception as exc:
+            raise DisconnectionError("the pooled connection is gone") from exc
 
 
 def _sqlite_pragmas(engine: Engine) -> None:

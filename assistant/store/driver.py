@@ -7,7 +7,7 @@ on PostgreSQL one pipeline, sent in one round trip and run as one transaction (t
 before a Sync message commit together, or not at all). The SQL is the same on both databases
 (``ON CONFLICT``, ``RETURNING``); values are encoded by the columns' own SQLAlchemy types, so
 the rows are exactly what the ORM writes and reads. Connections come from the engine's pool
-(pre-ping, limits and all) and go back to it as they came.
+(its limits and its check for dead connections, see db.py) and go back to it as they came.
 """
 
 from __future__ import annotations
@@ -57,13 +57,25 @@ class Driver:
         """Run ``statements`` in order and return their results. With ``write`` they form one
         transaction, which on SQLite takes the write lock first. On PostgreSQL several
         statements always go as one pipeline: one round trip, one transaction."""
-        raw = self.engine.raw_connection()
-        try:
-            if self.postgres:
-                return self._postgres(raw.driver_connection, statements)
-            return self._sqlite(raw.driver_connection, statements, write)
-        finally:
-            raw.close()
+        reads_only = all(sql.lstrip().upper().startswith("SELECT") for sql, _ in statements)
+        for attempt in (1, 2):
+            raw = self.engine.raw_connection()
+            try:
+                if self.postgres:
+                    return self._postgres(raw.driver_connection, statements)
+                return self._sqlite(raw.driver_connection, statements, write)
+            except Exception as exc:
+                if not (self.postgres and raw.driver_connection.broken):
+                    raise
+                # The server dropped the connection (a restart, a failover): drop it and the
+                # pool's others, which went the same way. Reads are safe to run again.
+                raw.invalidate(exc)
+                self.engine.dispose(close=False)
+                if attempt == 2 or not reads_only:
+                    raise
+            finally:
+                raw.close()
+        raise AssertionError("unreachable")
 
     def _sqlite(self, connection: Any, statements: Sequence[Statement],
                 write: bool) -> list[Result]:
