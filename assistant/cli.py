@@ -130,10 +130,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "serve":
         import uvicorn
 
-        from assistant.app import load_content, open_store
+        from assistant.app import load_content, open_store, settle
         from assistant.channels.web import make_app
 
         app = make_app(load_content(), open_store(args.db, demo=args.demo or None))
+        settle()
         uvicorn.run(app, host=args.host, port=args.port, log_level="warning",
                     proxy_headers=True)
         return 0

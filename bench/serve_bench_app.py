@@ -7,7 +7,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from assistant.app import load_content, open_store
+from assistant.app import load_content, open_store, settle
 from assistant.channels.web import make_app
 
 
@@ -17,3 +17,4 @@ async def echo(request: Request) -> JSONResponse:
 
 app = make_app(load_content(), open_store(demo=True), ip_limit=10**9, phone_limit=10**9)
 app.router.routes.append(Route("/echo", echo, methods=["POST"]))
+settle()
