@@ -50,14 +50,12 @@ def make_engine(url: str) -> Engine:
     engine = create_engine(url, **kwargs)
     if sqlite:
         _sqlite_pragmas(engine)
-    else:
-        _ping_when_idle(engine)
-    if sqlite:
         SQLModel.metadata.create_all(engine)
         with engine.begin() as conn:
             for statement in _SQLITE_APPEND_ONLY:
                 conn.exec_driver_sql(statement)
     else:
+        _ping_when_idle(engine)
         # Several processes may start at once: one creates the tables, the others wait.
         with engine.begin() as conn:
             conn.exec_driver_sql("SELECT pg_advisory_xact_lock(727274)")
