@@ -61,8 +61,10 @@ class State:
     suggestions: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"lang": self.lang, "flow": self.flow, "awaiting": self.awaiting,
-                "suggestions": self.suggestions}
+        """A copy, apart from later changes to this state (a failed turn goes back to it)."""
+        flow = FlowState.from_dict(self.flow).to_dict() if self.flow else None
+        return {"lang": self.lang, "flow": flow, "awaiting": self.awaiting,
+                "suggestions": list(self.suggestions)}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> State:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 
 from hypothesis import HealthCheck, given, settings
@@ -108,3 +109,24 @@ def test_the_kiosk_survives_hostile_input(content, store, inputs, lang) -> None:
             assert isinstance(app.screen, ConversationScreen)
 
     asyncio.run(drive())
+
+
+def test_a_turn_that_fails_leaves_the_conversation_as_it_was(content, store) -> None:
+    """An action that fails (a database outage, a bug) must not leave half of the failed turn
+    in the state: the user is asked the same question again and can answer it differently."""
+    from dataclasses import replace
+
+    def broken(act, convo):
+        raise RuntimeError("the staff system is down")
+
+    broken_content = replace(content, actions={**content.actions, "handoff": broken})
+    convo, _ = Conversation.open(broken_content, store, f"fail:{uuid.uuid4().hex}", "text",
+                                 "en", now=lambda: NOW)
+    convo.handle("staff")
+    before = json.loads(json.dumps(convo.state.to_dict()))
+    outputs = convo.handle("1")  # "a member of staff should come to me" -> handoff fails
+    assert any(isinstance(o, Say) and o.tone == "error" for o in outputs)
+    assert convo.state.to_dict() == before
+    convo.handle("2")  # call me back instead
+    assert convo.state.flow["step"] == "name"
+    assert "desk" not in convo.state.flow["history"]

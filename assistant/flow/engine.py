@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.flow.conditions import evaluate
@@ -43,11 +43,20 @@ class FlowState:
     """For a slot step: show free times after this moment ("more times")."""
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """A copy: the engine changes a state's lists and dicts in place, never the values
+        in them, so a copy of each container keeps the dict apart from later changes."""
+        return {"flow_id": self.flow_id, "step": self.step, "answers": dict(self.answers),
+                "history": list(self.history), "tries": self.tries,
+                "changed": list(self.changed), "returning": self.returning,
+                "done": self.done, "offers": dict(self.offers), "after": self.after}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> FlowState:
-        return cls(**data)
+        """The state ``data`` (as :meth:`to_dict` made it), with containers of its own."""
+        state = cls(**data)
+        state.answers, state.history = dict(state.answers), list(state.history)
+        state.changed, state.offers = list(state.changed), dict(state.offers)
+        return state
 
 
 @dataclass
