@@ -125,13 +125,17 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
                              "reply": render_json(outputs, convo.lang),
                              "ui": ui_strings(convo.lang)})
 
-    # Workers take queued turns straight from the pool's queue, without a trip through the
-    # event loop between two turns.
-    workers = ThreadPoolExecutor(turn_concurrency(store.engine), thread_name_prefix="turn")
+    # Worker threads, where the database is a round trip away; they take queued turns
+    # straight from the pool's queue, without a trip through the event loop between two turns.
+    threads = turn_concurrency(store.engine)
+    workers = ThreadPoolExecutor(threads, thread_name_prefix="turn") if threads else None
 
-    async def off_loop(work: Callable[[], T]) -> T:
-        """Run the core's blocking work (database, booking) in a worker thread, so the event
-        loop keeps serving other requests while a turn waits for the database."""
+    async def run_core(work: Callable[[], T]) -> T:
+        """Run the core's blocking work (database, booking): in a worker thread, so the event
+        loop serves other requests while a turn waits for the database server; or, on SQLite,
+        here, one turn after another (see turn_concurrency)."""
+        if workers is None:
+            return work()
         return await asyncio.get_running_loop().run_in_executor(workers, work)
 
     async def create_session(request: Request) -> Response:
@@ -147,7 +151,7 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
             convo, opening = Conversation.open(content, store, f"web:{token}", "web", lang)
             return reply(convo, token, opening)
 
-        return await off_loop(start)
+        return await run_core(start)
 
     def session_token(request: Request) -> str | JSONResponse:
         """The request's session token, or the error response to send instead."""
@@ -169,7 +173,7 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
         token = session_token(request)
         if isinstance(token, JSONResponse):
             return token
-        return await off_loop(lambda: in_session(token, Conversation.prompt))
+        return await run_core(lambda: in_session(token, Conversation.prompt))
 
     async def send_message(request: Request) -> Response:
         token = session_token(request)
@@ -183,7 +187,7 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
             return error(400, "bad_text", "'text' must be a string")
         if len(text) > 2000:
             return error(413, "too_long", "'text' is limited to 2000 characters")
-        return await off_loop(lambda: in_session(token, lambda convo: convo.handle(text)))
+        return await run_core(lambda: in_session(token, lambda convo: convo.handle(text)))
 
     async def calendar(request: Request) -> Response:
         """The booking as an .ics file; the phone number proves it is the citizen's own."""
@@ -199,7 +203,7 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
         if not isinstance(phone, Valid):
             return error(400, "bad_phone", "'phone' must be a Danish phone number")
         try:
-            booking = await off_loop(lambda: BookingService(store.engine).find(code, phone.value))
+            booking = await run_core(lambda: BookingService(store.engine).find(code, phone.value))
         except NotFound:
             return error(404, "no_booking", "no active booking with that code and phone")
         disposition = f'attachment; filename="{booking.code}.ics"'
@@ -230,7 +234,7 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
             return Response(twiml(""), media_type="application/xml")
         if not per_phone.allow(phone):
             return Response(twiml(""), media_type="application/xml", status_code=429)
-        text = await off_loop(lambda: sms_turn(content, store, phone=phone, body=body[:1600],
+        text = await run_core(lambda: sms_turn(content, store, phone=phone, body=body[:1600],
                                                sid=sid))
         return Response(twiml(text), media_type="application/xml")
 
@@ -253,7 +257,8 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
-        workers.shutdown(wait=True)
+        if workers is not None:
+            workers.shutdown(wait=True)
 
     return Starlette(lifespan=lifespan, routes=[
         Route("/", index),
