@@ -204,3 +204,29 @@ def test_turns_go_on_when_the_server_drops_every_connection(pg_url: str, content
     assert again is not None and again.state.flow is not None
     again.handle("2")
     assert [t.seq for t in store.turns(again.session_id)] == [1, 2]
+
+
+def test_a_database_from_an_earlier_version_opens_and_keeps_its_turns(db_url: str,
+                                                                      content) -> None:
+    """Earlier versions indexed turns.session_id and sessions.updated_at; opening such a
+    database drops those indexes (every turn paid for them) and the conversation goes on."""
+    from sqlalchemy import inspect
+
+    engine = make_engine(db_url)
+    store = SessionStore(engine)
+    convo, _ = Conversation.open(content, store, "old:1", "text", "en", now=lambda: NOW)
+    convo.handle("1")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE INDEX ix_turns_session_id ON turns (session_id)")
+        conn.exec_driver_sql("CREATE INDEX ix_sessions_updated_at ON sessions (updated_at)")
+    engine.dispose()
+
+    engine = make_engine(db_url)
+    names = {ix["name"] for table in ("turns", "sessions")
+             for ix in inspect(engine).get_indexes(table)}
+    assert not names & {"ix_turns_session_id", "ix_sessions_updated_at"}
+    store = SessionStore(engine)
+    convo = Conversation.load(content, store, "old:1", now=lambda: NOW)
+    assert convo is not None
+    convo.handle("back")
+    assert [t.seq for t in store.turns(convo.session_id)] == [1, 2]

@@ -52,7 +52,7 @@ def make_engine(url: str) -> Engine:
         _sqlite_pragmas(engine)
         SQLModel.metadata.create_all(engine)
         with engine.begin() as conn:
-            for statement in _SQLITE_APPEND_ONLY:
+            for statement in [*_RETIRED, *_SQLITE_APPEND_ONLY]:
                 conn.exec_driver_sql(statement)
     else:
         _ping_when_idle(engine)
@@ -60,7 +60,7 @@ def make_engine(url: str) -> Engine:
         with engine.begin() as conn:
             conn.exec_driver_sql("SELECT pg_advisory_xact_lock(727274)")
             SQLModel.metadata.create_all(conn)
-            for statement in _PG_APPEND_ONLY:
+            for statement in [*_RETIRED, *_PG_APPEND_ONLY]:
                 conn.exec_driver_sql(statement)
     return engine
 
@@ -74,6 +74,9 @@ def turn_concurrency(engine: Engine) -> int:
     return 0 if engine.dialect.name == "sqlite" else SERVER_TURNS
 
 
+# Indexes that earlier versions made and that every turn paid to update (see models.py).
+_RETIRED = [f"DROP INDEX IF EXISTS {name}"
+            for name in ("ix_turns_session_id", "ix_sessions_updated_at")]
 # The audit log is append-only in the database itself, not only by convention in the code.
 _SQLITE_APPEND_ONLY = [
     f"CREATE TRIGGER IF NOT EXISTS audit_log_no_{op.lower()} BEFORE {op} ON audit_log "

@@ -30,7 +30,9 @@ class Session(SQLModel, table=True):
     state: str = Field(sa_column=Column(Text, nullable=False))
     turns: int = 0
     created_at: dt.datetime = Field(default_factory=utcnow)
-    updated_at: dt.datetime = Field(default_factory=utcnow, index=True)
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+    """Not indexed: every turn sets it, and only the daily retention purge looks it up (a
+    scan). On PostgreSQL an unindexed column also keeps the update a HOT one."""
 
 
 class Turn(SQLModel, table=True):
@@ -40,7 +42,8 @@ class Turn(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("session_id", "seq", name="uq_turn_seq"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    session_id: str = Field(foreign_key="sessions.id", index=True, max_length=32)
+    session_id: str = Field(foreign_key="sessions.id", max_length=32)
+    """Found through uq_turn_seq, whose first column it is: no index of its own to update."""
     seq: int
     lang: str = Field(max_length=5)
     input: str = Field(sa_column=Column(Text, nullable=False))
