@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -29,6 +29,7 @@ from assistant.outputs import (
     to_json,
 )
 from assistant.privacy import clean_input, has_cpr, redact_cpr
+from assistant.store.driver import Statement
 from assistant.store.models import utcnow
 from assistant.store.sessions import Saved, SessionStore
 from assistant.text import DEFAULT_LANG, LANG_NAMES, LANGS, same
@@ -152,8 +153,12 @@ class Conversation:
 
     # -- one turn ---------------------------------------------------------------------------
 
-    def handle(self, raw: str) -> list[Output]:
-        """Answer one input; the turn is persisted before the outputs are returned."""
+    def handle(self, raw: str,
+               also: Callable[[list[Output]], Sequence[Statement]] | None = None,
+               ) -> list[Output]:
+        """Answer one input; the turn is persisted before the outputs are returned. ``also``
+        gives a channel's own statements for the outputs (what an SMS gateway's retry should
+        get), to be written in the same transaction as the turn."""
         cleaned = clean_input(raw)
         text = redact_cpr(cleaned)  # before anything can store, log or echo it
         self._finished = False
@@ -171,15 +176,16 @@ class Conversation:
         if has_cpr(cleaned):
             outputs.insert(0, Say(tr("Please do not write your CPR number here. "
                                      "We have removed it."), "notice"))
-        self._save_turn(text, outputs)
+        self._save_turn(text, outputs, also(outputs) if also else ())
         return outputs
 
-    def _save_turn(self, text: str, outputs: list[Output]) -> None:
+    def _save_turn(self, text: str, outputs: list[Output],
+                   also: Sequence[Statement] = ()) -> None:
         counts, self._counts = self._counts, []
         if self.store is not None and self.session_id is not None:
             self.store.record_turn(self.session_id, text, [to_json(o) for o in outputs],
                                    self.state.to_dict(), self.lang, counts=counts,
-                                   day=self.now().date())
+                                   day=self.now().date(), also=also)
 
     def current(self) -> list[Output]:
         """Show again what the user is being asked now (after a language change or resume)."""

@@ -118,6 +118,25 @@ def test_sms_retries_never_run_a_turn_twice_or_book_twice(client: TestClient, st
         assert len(db.exec(select(Turn)).all()) == 8
 
 
+def test_an_sms_turn_and_the_reply_kept_for_retries_are_written_together(
+        content, store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Were the reply stored after the turn, a crash between the two would leave a turn
+    whose retry gets no answer. One transaction: both or neither."""
+    from assistant.channels.sms import sms_turn
+
+    first = sms_turn(content, store, phone="+4522334455", body="menu", sid="SMt1")
+    assert "1 Book et møde" in first
+    monkeypatch.setattr(store.sms, "finishing",
+                        lambda *a: [("UPDATE no_such_table SET x = 1", {})])
+    with pytest.raises(Exception, match="no_such_table"):
+        sms_turn(content, store, phone="+4522334455", body="1", sid="SMt2")
+    with DB(store.engine) as db:
+        assert len(db.exec(select(Turn)).all()) == 1  # the failed turn left nothing
+    monkeypatch.undo()
+    assert sms_turn(content, store, phone="+4522334455", body="1", sid="SMt3").startswith(
+        "Book et møde")
+
+
 def test_sms_keywords_stop_start_and_help(client: TestClient) -> None:
     assert "Response />" in sms(client, "STOP", "SMs1").text
     assert "Response />" in sms(client, "menu", "SMs2").text

@@ -18,6 +18,8 @@ from assistant.channels_keys import phone_hash
 from assistant.commands import language_of
 from assistant.conversation import Content, Conversation
 from assistant.i18n import tr
+from assistant.outputs import Output
+from assistant.store.driver import Statement
 from assistant.store.models import utcnow
 from assistant.store.sessions import SessionStore
 from assistant.store.sms_state import Claim
@@ -101,14 +103,16 @@ def sms_turn(content: Content, store: SessionStore, *, phone: str, body: str, si
     claim = store.sms.claim(sid, key, f"sms:{key}")
     if not claim.first:
         return claim.reply
-    reply, changes = _reply(content, store, key, body, lang, now, claim)
-    store.sms.finish(sid, reply, key, changes)
+    reply, changes = _reply(content, store, key, body, lang, now, claim, sid)
+    if changes is not None:
+        store.sms.finish(sid, reply, key, changes)
     return reply
 
 
 def _reply(content: Content, store: SessionStore, key: str, body: str, lang: str, now,
-           claim: Claim) -> tuple[str, dict[str, object]]:
-    """The reply, and the changes to the number's STOP/MORE state."""
+           claim: Claim, sid: str) -> tuple[str, dict[str, object] | None]:
+    """The reply, and the changes to the number's STOP/MORE state; no changes (None) when
+    the conversation's turn has stored the reply and the changes with itself."""
     stopped, pending = claim.contact.stopped, claim.contact.pending
     word = body.strip().casefold()
     changes: dict[str, object] = {}
@@ -127,11 +131,17 @@ def _reply(content: Content, store: SessionStore, key: str, body: str, lang: str
     else:
         convo, _ = Conversation.open(content, store, f"sms:{key}", "sms",
                                      language_of(body) or lang, now=now)
-    outputs = convo.handle(body)
-    head, rest = _fit(render_sms(outputs, convo.lang), convo.lang)
-    if rest or pending:
-        changes["pending"] = rest or None
-    return head, changes
+    replies: list[str] = []
+
+    def finishing(outputs: list[Output]) -> list[Statement]:
+        head, rest = _fit(render_sms(outputs, convo.lang), convo.lang)
+        if rest or pending:
+            changes["pending"] = rest or None
+        replies.append(head)
+        return store.sms.finishing(sid, head, key, changes)
+
+    convo.handle(body, also=finishing)  # the turn and the reply to retries commit together
+    return replies[0], None
 
 
 def _fit(text: str, lang: str) -> tuple[str, str]:

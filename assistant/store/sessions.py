@@ -78,8 +78,10 @@ class SessionStore:
     def record_turn(
         self, session_id: str, text: str, reply: list[dict[str, Any]], state: dict[str, Any],
         lang: str, counts: Sequence[tuple[str, str, str]] = (), day: dt.date | None = None,
+        also: Sequence[Statement] = (),
     ) -> None:
-        """Save the turn, the new state and its statistics in one transaction. The turn is
+        """Save the turn, the new state, its statistics and the statements ``also`` in one
+        transaction. The turn is
         numbered by the database, in the same transaction as the session it belongs to.
         Each counter is one upsert: atomic in SQL, so two processes counting at once never
         lose a count or fail the turn."""
@@ -91,6 +93,7 @@ class SessionStore:
                      "reply": json.dumps(reply, ensure_ascii=False)}),
             (_COUNT, [{"day": when, "flow_id": flow_id, "event": event, "step_id": step_id,
                        "n": n} for (flow_id, event, step_id), n in Counter(counts).items()]),
+            *also,
         ], write=True)
         if saved.rowcount != 1:
             raise LookupError(session_id)

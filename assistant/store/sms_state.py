@@ -59,8 +59,13 @@ class SmsState:
         return Claim(True, "", Contact(bool(row[0]), row[1]) if row else Contact(), saved)
 
     def finish(self, sid: str, reply: str, key: str, changes: dict[str, Any]) -> None:
-        """Store the reply (for retries) and the changes to the number's state (only the
-        fields that changed, so a STOP that arrived meanwhile stands)."""
+        """Store the reply (for retries) and the changes to the number's state."""
+        self.driver.run(self.finishing(sid, reply, key, changes), write=True)
+
+    def finishing(self, sid: str, reply: str, key: str,
+                  changes: dict[str, Any]) -> list[Statement]:
+        """The statements that store the reply (for retries) and the changes to the number's
+        state (only the fields that changed, so a STOP that arrived meanwhile stands)."""
         unknown = set(changes) - set(_FIELDS)
         if unknown:
             raise ValueError(f"not SMS contact fields: {sorted(unknown)}")
@@ -71,4 +76,4 @@ class SmsState:
                 _CHANGE + ", ".join(f"{f} = excluded.{f}" for f in [*fields, "updated_at"]),
                 {"key": key, "stopped": bool(changes.get("stopped", False)),
                  "pending": changes.get("pending"), "now": self._time(utcnow())}))
-        self.driver.run(statements, write=True)
+        return statements
