@@ -137,6 +137,38 @@ def test_an_sms_turn_and_the_reply_kept_for_retries_are_written_together(
         "Book et møde")
 
 
+def test_serve_on_sqlite_checkpoints_in_a_thread_of_its_own(content, store) -> None:
+    """While serving, the connections that serve turns leave checkpoints to a thread of
+    their own; at shutdown a last checkpoint leaves the database file holding everything."""
+    import threading
+
+    from assistant.store.checkpoints import BACKSTOP_PAGES
+
+    def autocheckpoint() -> int:
+        raw = store.engine.raw_connection()
+        try:
+            return raw.driver_connection.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+        finally:
+            raw.close()
+
+    with TestClient(make_app(content, store), base_url=BASE) as client:
+        token = client.post("/api/sessions", json={"lang": "en"}).json()["session"]
+        for text in ["1", "2", "back", "menu"] * 5:
+            assert client.post(f"/api/sessions/{token}/messages",
+                               json={"text": text}).status_code == 200
+        assert autocheckpoint() == BACKSTOP_PAGES
+        assert "wal-checkpoints" in {t.name for t in threading.enumerate()}
+    assert "wal-checkpoints" not in {t.name for t in threading.enumerate()}
+    assert autocheckpoint() == 1000  # SQLite's default again, for whoever uses the store next
+    raw = store.engine.raw_connection()
+    try:
+        busy, log, copied = raw.driver_connection.execute(
+            "PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    finally:
+        raw.close()
+    assert busy == 0 and log == copied
+
+
 def test_sms_keywords_stop_start_and_help(client: TestClient) -> None:
     assert "Response />" in sms(client, "STOP", "SMs1").text
     assert "Response />" in sms(client, "menu", "SMs2").text

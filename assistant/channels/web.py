@@ -30,6 +30,7 @@ from assistant.channels.sms import sms_turn, twiml, valid_signature
 from assistant.conversation import Content, Conversation
 from assistant.i18n import tr
 from assistant.outputs import Card, Choices, Output, Say
+from assistant.store.checkpoints import BackgroundCheckpoints
 from assistant.store.db import turn_concurrency
 from assistant.store.sessions import SessionStore
 from assistant.text import LANG_NAMES, LANGS, pick
@@ -254,11 +255,18 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
     async def health(request: Request) -> Response:
         return JSONResponse({"ok": True})
 
+    sqlite = store.engine.dialect.name == "sqlite"
+    checkpoints = BackgroundCheckpoints(store.engine) if sqlite else None
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if checkpoints is not None:
+            checkpoints.start()
         yield
         if workers is not None:
             workers.shutdown(wait=True)
+        if checkpoints is not None:
+            checkpoints.stop()
 
     return Starlette(lifespan=lifespan, routes=[
         Route("/", index),
