@@ -64,8 +64,9 @@ def test_openapi_document_describes_the_api(client: TestClient) -> None:
 
 def test_clear_json_errors(client: TestClient) -> None:
     assert client.post("/api/sessions", json={"lang": "fr"}).json()["error"]["code"] == "bad_lang"
-    response = client.post("/api/sessions", content=b"not json")
-    assert response.status_code == 400 and response.json()["error"]["code"] == "bad_json"
+    for hostile in (b"not json", b"[" * 8000, b'{"lang": "\xff"}', b"NaN"):
+        response = client.post("/api/sessions", content=hostile)
+        assert response.status_code == 400 and response.json()["error"]["code"] == "bad_json"
     response = client.post("/api/sessions/nosuchsessiontoken/messages", json={"text": "hi"})
     assert response.status_code == 404
     token = client.post("/api/sessions", json={}).json()["session"]

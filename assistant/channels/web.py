@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import json
 import os
 import secrets
 import threading
@@ -26,6 +25,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from assistant import jsoncodec
 from assistant.channels.sms import sms_turn, twiml, valid_signature
 from assistant.conversation import Content, Conversation
 from assistant.i18n import tr
@@ -40,6 +40,13 @@ MAX_BODY = 8 * 1024
 ENV_TOKEN = "ASSISTANT_TWILIO_AUTH_TOKEN"
 ENV_PUBLIC_URL = "ASSISTANT_PUBLIC_URL"
 T = TypeVar("T")
+
+
+class JSON(JSONResponse):
+    """A JSON response, encoded as the hot path encodes (see jsoncodec)."""
+
+    def render(self, content: Any) -> bytes:
+        return jsoncodec.dump_bytes(content)
 
 
 class RateLimiter:
@@ -66,7 +73,7 @@ class RateLimiter:
 
 
 def error(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+    return JSON({"error": {"code": code, "message": message}}, status_code=status)
 
 
 def render_json(outputs: list[Output], lang: str) -> list[dict[str, Any]]:
@@ -102,8 +109,8 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
         if len(raw) > MAX_BODY:
             return error(413, "too_large", f"request bodies are limited to {MAX_BODY} bytes")
         try:
-            data = json.loads(raw or b"{}")
-        except (ValueError, UnicodeDecodeError):
+            data = jsoncodec.loads(raw or b"{}")
+        except ValueError:  # not JSON, not UTF-8, or nested too deep
             return error(400, "bad_json", "the body must be a JSON object")
         if not isinstance(data, dict):
             return error(400, "bad_json", "the body must be a JSON object")
@@ -122,7 +129,7 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
         return await body_json(request)
 
     def reply(convo: Conversation, token: str, outputs: list[Output]) -> JSONResponse:
-        return JSONResponse({"session": token, "lang": convo.lang,
+        return JSON({"session": token, "lang": convo.lang,
                              "reply": render_json(outputs, convo.lang),
                              "ui": ui_strings(convo.lang)})
 
@@ -215,7 +222,7 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
         lang = request.path_params["lang"]
         if lang not in LANGS:
             return error(404, "bad_lang", "unknown language")
-        return JSONResponse({"lang": lang, "strings": ui_strings(lang),
+        return JSON({"lang": lang, "strings": ui_strings(lang),
                              "languages": LANG_NAMES})
 
     async def sms_webhook(request: Request) -> Response:
@@ -250,10 +257,10 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
         return FileResponse(STATIC / name, media_type=f"{kind}; charset=utf-8")
 
     async def openapi(request: Request) -> Response:
-        return JSONResponse(OPENAPI)
+        return JSON(OPENAPI)
 
     async def health(request: Request) -> Response:
-        return JSONResponse({"ok": True})
+        return JSON({"ok": True})
 
     sqlite = store.engine.dialect.name == "sqlite"
     checkpoints = BackgroundCheckpoints(store.engine) if sqlite else None

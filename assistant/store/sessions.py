@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session as DB
 from sqlmodel import select
 
+from assistant import jsoncodec
 from assistant.privacy import redact_cpr
 from assistant.store.driver import Driver, Result, Statement
 from assistant.store.models import (
@@ -63,13 +63,13 @@ class SessionStore:
         """The session ``key`` and the results of ``statements``, read together (on
         PostgreSQL in one round trip)."""
         found, *results = self.driver.run([(_LOAD, {"key": key}), *statements])
-        saved = Saved(found.rows[0][0], json.loads(found.rows[0][1])) if found.rows else None
+        saved = Saved(found.rows[0][0], jsoncodec.loads(found.rows[0][1])) if found.rows else None
         return saved, results
 
     def create(self, key: str, channel: str, lang: str, state: dict[str, Any]) -> str:
         """Store a new session; returns its id."""
         row = Session(key=key, channel=channel, lang=lang,
-                      state=json.dumps(state, ensure_ascii=False))
+                      state=jsoncodec.dumps(state))
         with DB(self.engine) as db:
             db.add(row)
             db.commit()
@@ -88,9 +88,9 @@ class SessionStore:
         now, when = self._time(utcnow()), self._day(day or utcnow().date())
         saved, *_ = self.driver.run([
             (_SAVE, {"session": session_id, "lang": lang, "now": now,
-                     "state": json.dumps(state, ensure_ascii=False)}),
+                     "state": jsoncodec.dumps(state)}),
             (_TURN, {"session": session_id, "lang": lang, "now": now, "input": redact_cpr(text),
-                     "reply": json.dumps(reply, ensure_ascii=False)}),
+                     "reply": jsoncodec.dumps(reply)}),
             (_COUNT, [{"day": when, "flow_id": flow_id, "event": event, "step_id": step_id,
                        "n": n} for (flow_id, event, step_id), n in Counter(counts).items()]),
             *also,
@@ -123,7 +123,7 @@ class SessionStore:
         for _attempt in range(5):
             code = new_code()
             with DB(self.engine) as db:
-                db.add(ResumeCode(code=code, state=json.dumps(state, ensure_ascii=False),
+                db.add(ResumeCode(code=code, state=jsoncodec.dumps(state),
                                   expires_at=now + dt.timedelta(days=RESUME_DAYS)))
                 try:
                     db.commit()
@@ -147,4 +147,4 @@ class SessionStore:
             db.commit()
             if spent.rowcount != 1:
                 return None  # someone else used it a moment ago
-            return dict(json.loads(row.state))
+            return dict(jsoncodec.loads(row.state))
