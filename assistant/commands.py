@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
 HELP, BACK, RESTART, MENU, LANGUAGE, STAFF = "help", "back", "restart", "menu", "language", "staff"
 SAVE = "save"
@@ -44,6 +45,13 @@ def normalise_command(text: str) -> str:
         return text
     text = re.sub(r"[\s.!,;:¡¿\"'«»]+", " ", text).strip()
     return text
+
+
+@cache
+def normalise_label(label: str) -> str:
+    """:func:`normalise_command` of a menu's or a step's label, kept: each turn compares the
+    input with every label in three languages, and the labels are the content's own."""
+    return normalise_command(label)
 
 
 _INDEX = {normalise_command(w): cmd for cmd, words in _WORDS.items() for w in words}

@@ -260,7 +260,7 @@ class Conversation:
             return False
         step = flow.step(fstate.step)
         folded = commands.normalise_command(text)
-        return any(commands.normalise_command(o.label[lang]) == folded
+        return any(commands.normalise_label(o.label[lang]) == folded
                    for o in step.options for lang in LANGS)
 
     def _command(self, command: str) -> list[Output]:
@@ -335,7 +335,7 @@ class Conversation:
         folded = commands.normalise_command(text)
         for choice in menu.options:
             if folded == choice.key or any(
-                commands.normalise_command(choice.label[lang]) == folded for lang in LANGS
+                commands.normalise_label(choice.label[lang]) == folded for lang in LANGS
             ):
                 return choice.value
         return None

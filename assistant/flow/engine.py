@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from assistant.flow.conditions import evaluate
@@ -235,10 +236,15 @@ def _fold(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).casefold().split()).strip(" .")
 
 
+_fold_label = cache(_fold)
+"""Kept: each answer is compared with every option's label in three languages."""
+
+
 def _pick_option(step: Step, raw: str) -> str | None:
     text = _fold(raw)
     for i, opt in enumerate(step.options, 1):
-        if text in (str(i), opt.value) or any(_fold(opt.label[lang]) == text for lang in LANGS):
+        if text in (str(i), opt.value) or any(_fold_label(opt.label[lang]) == text
+                                              for lang in LANGS):
             return opt.value
     return None
 
