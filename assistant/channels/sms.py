@@ -35,18 +35,21 @@ START_WORDS = {"start", "старт"}
 MORE_WORDS = {"more", "mere", "ще"}
 
 
+_GSM7_ALL = frozenset(GSM7 | GSM7_EXT)
+
+
 def is_gsm7(text: str) -> bool:
-    return all(c in GSM7 or c in GSM7_EXT for c in text)
+    return _GSM7_ALL.issuperset(text)
 
 
 def segments(text: str) -> int:
     """How many SMS segments ``text`` needs: GSM-7 160/153, otherwise UCS-2 70/67."""
     if not text:
         return 1
-    if is_gsm7(text):
-        units = sum(2 if c in GSM7_EXT else 1 for c in text)
+    if is_gsm7(text):  # an extension character takes two septets
+        units = len(text) + sum(text.count(c) for c in GSM7_EXT)
         return 1 if units <= 160 else math.ceil(units / 153)
-    units = sum(2 if ord(c) > 0xFFFF else 1 for c in text)
+    units = len(text.encode("utf-16-le")) // 2  # a character beyond the BMP takes two
     return 1 if units <= 70 else math.ceil(units / 67)
 
 
