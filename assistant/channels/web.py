@@ -19,6 +19,7 @@ from contextlib import asynccontextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -229,8 +230,8 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
         raw = await request.body()
         if len(raw) > MAX_BODY:
             return error(413, "too_large", "request too large")
-        form = await request.form()
-        params = {k: str(v) for k, v in form.items()}
+        # Twilio posts application/x-www-form-urlencoded; anything else fails the signature.
+        params = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
         token = os.environ.get(ENV_TOKEN, "")
         public = os.environ.get(ENV_PUBLIC_URL)
         url = (public.rstrip("/") + request.url.path) if public else str(request.url)
