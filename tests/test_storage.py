@@ -179,9 +179,10 @@ def test_a_write_that_fails_leaves_nothing_and_the_pool_stays_transactional(db_u
 
 
 def test_turns_go_on_when_the_server_drops_every_connection(pg_url: str, content) -> None:
-    """A restart or failover kills the pooled connections. Those used a moment ago are not
-    pinged before reuse; the next turn's read finds one dead, the pool is renewed and the
-    read runs again, so the citizen notices nothing."""
+    """A restart or failover kills every connection: the pool's and the one the turns' own
+    statements use. Those used a moment ago are not pinged before reuse; the next turn's
+    read finds its connection dead, the connections are renewed and the read runs again, so
+    the citizen notices nothing."""
     from sqlalchemy import create_engine, text
 
     from .conftest import PG_BASE
@@ -195,6 +196,8 @@ def test_turns_go_on_when_the_server_drops_every_connection(pg_url: str, content
             for raw in raws]
     for raw in raws:
         raw.close()
+    [own] = store.driver.run([("SELECT pg_backend_pid()", {})])
+    pids.append(own.rows[0][0])
     admin = create_engine(PG_BASE)
     with admin.begin() as conn:
         for pid in pids:
@@ -204,6 +207,29 @@ def test_turns_go_on_when_the_server_drops_every_connection(pg_url: str, content
     assert again is not None and again.state.flow is not None
     again.handle("2")
     assert [t.seq for t in store.turns(again.session_id)] == [1, 2]
+
+
+def test_an_idle_connection_the_server_dropped_is_replaced_before_a_write(
+        pg_url: str, content, monkeypatch) -> None:
+    """A connection idle for a while is pinged before use: a dead one is replaced before a
+    turn writes on it, where a failed write could not safely be run again."""
+    from sqlalchemy import create_engine, text
+
+    from assistant.store import driver
+
+    from .conftest import PG_BASE
+
+    store = SessionStore(make_engine(pg_url))
+    key = f"test:{uuid.uuid4().hex}"
+    convo, _ = Conversation.open(content, store, key, "text", "en", now=lambda: NOW)
+    [own] = store.driver.run([("SELECT pg_backend_pid()", {})])
+    admin = create_engine(PG_BASE)
+    with admin.begin() as conn:
+        conn.execute(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": own.rows[0][0]})
+    admin.dispose()
+    monkeypatch.setattr(driver, "ALIVE_BYPASS_SECONDS", 0.0)  # as if idle long enough
+    convo.handle("staff")  # the write goes to a fresh connection
+    assert [t.seq for t in store.turns(convo.session_id)] == [1]
 
 
 def test_a_database_from_an_earlier_version_opens_and_keeps_its_turns(db_url: str,

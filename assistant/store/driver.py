@@ -8,23 +8,27 @@ before a Sync message commit together, or not at all). The SQL is the same on bo
 (``ON CONFLICT``, ``RETURNING``); values are encoded by the columns' own SQLAlchemy types, so
 the rows are exactly what the ORM writes and reads.
 
-On PostgreSQL connections come from the engine's pool (its limits and its check for dead
-connections, see db.py) and go back to it as they came. On SQLite each thread keeps one
-connection of its own, opened by the engine (with its pragmas) and taken out of the pool: a
-pool's checkout and return cost a turn as much as its read (2 x 9 us). The driver leaves no
-transaction open on it, and disposing of the engine makes every thread open a fresh one.
+Each thread keeps one connection of its own for these statements, opened by the engine (with
+its settings) and taken out of the pool: a pool's checkout and return cost more than a turn's
+read on SQLite (2 x 9 us), and on PostgreSQL (with the switch into autocommit and back) 73 us
+a statement. Disposing of the engine makes every thread open a fresh one. On PostgreSQL a
+connection idle for ALIVE_BYPASS_SECONDS is pinged before use, as the pool does (db.py), and
+one that the server dropped is replaced, the statements run again where that is safe.
 """
 
 from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Column, event
 from sqlalchemy.engine import Engine
+
+from assistant.store.db import ALIVE_BYPASS_SECONDS
 
 _PARAM = re.compile(r"(?<!:):([a-z_]+)")
 
@@ -44,23 +48,41 @@ class Driver:
         self.engine = engine
         self.postgres = engine.dialect.name == "postgresql"
         self._sql: dict[str, str] = {}
-        self._own = threading.local()  # SQLite: this thread's connection, and its generation
+        self._own = threading.local()  # this thread's connection, its generation, last use
         self._generation = 0
-        if not self.postgres:
-            event.listen(engine, "engine_disposed", self._forget_connections)
+        event.listen(engine, "engine_disposed", self._forget_connections)
 
     def _forget_connections(self, engine: Engine) -> None:
         self._generation += 1
 
-    def _sqlite_connection(self) -> Any:
+    def _connection(self) -> Any:
+        """This thread's own connection (see the module's docstring)."""
         own = self._own
-        if getattr(own, "generation", None) != self._generation:
-            if getattr(own, "connection", None) is not None:
-                own.connection.close()
-            raw = self.engine.raw_connection()
-            own.connection, own.generation = raw.driver_connection, self._generation
-            raw.detach()
+        if getattr(own, "generation", None) == self._generation:
+            if not self.postgres or time.monotonic() - own.used < ALIVE_BYPASS_SECONDS:
+                return own.connection
+            try:
+                self.engine.dialect.do_ping(own.connection)
+                return own.connection
+            except Exception:
+                pass  # gone: open another
+        self._drop_connection()
+        raw = self.engine.raw_connection()
+        own.connection, own.generation = raw.driver_connection, self._generation
+        own.used = time.monotonic()
+        raw.detach()
+        if self.postgres:
+            own.connection.autocommit = True  # no BEGIN or COMMIT of psycopg's: a round trip
         return own.connection
+
+    def _drop_connection(self) -> None:
+        connection = getattr(self._own, "connection", None)
+        self._own.connection = self._own.generation = None
+        if connection is not None:
+            try:
+                connection.close()
+            except Exception:
+                pass  # already broken; nothing to release
 
     def encoder(self, column: Column[Any]) -> Callable[[Any], Any]:
         """How ``column``'s type turns a Python value into what the driver is given."""
@@ -81,23 +103,24 @@ class Driver:
         transaction, which on SQLite takes the write lock first. On PostgreSQL several
         statements always go as one pipeline: one round trip, one transaction."""
         if not self.postgres:
-            return self._sqlite(self._sqlite_connection(), statements, write)
+            return self._sqlite(self._connection(), statements, write)
         reads_only = all(sql.lstrip().upper().startswith("SELECT") for sql, _ in statements)
         for attempt in (1, 2):
-            raw = self.engine.raw_connection()
+            connection = self._connection()
             try:
-                return self._postgres(raw.driver_connection, statements)
-            except Exception as exc:
-                if not raw.driver_connection.broken:
+                results = self._postgres(connection, statements)
+                self._own.used = time.monotonic()
+                return results
+            except Exception:
+                if not connection.broken:
                     raise
-                # The server dropped the connection (a restart, a failover): drop it and the
-                # pool's others, which went the same way. Reads are safe to run again.
-                raw.invalidate(exc)
+                # The server dropped the connection (a restart, a failover): drop it, and
+                # have every thread and the pool renew theirs, which went the same way.
+                # Reads are safe to run again.
+                self._drop_connection()
                 self.engine.dispose(close=False)
                 if attempt == 2 or not reads_only:
                     raise
-            finally:
-                raw.close()
         raise AssertionError("unreachable")
 
     def _sqlite(self, connection: Any, statements: Sequence[Statement],
@@ -116,21 +139,17 @@ class Driver:
         return results
 
     def _postgres(self, connection: Any, statements: Sequence[Statement]) -> list[Result]:
-        connection.autocommit = True  # no BEGIN or COMMIT of psycopg's: a round trip each
-        try:
-            if len(statements) == 1:
-                sql, params = statements[0]
-                return [_result(connection.cursor(), self.sql(sql), params)]
-            cursors = []
-            with connection.pipeline():
-                for sql, params in statements:
-                    cursor = connection.cursor()
-                    _send(cursor, self.sql(sql), params)
-                    cursors.append(cursor)
-            # Leaving the pipeline sent one Sync: every statement has run, in one transaction.
-            return [_fetch(cursor) for cursor in cursors]
-        finally:
-            connection.autocommit = False  # as SQLAlchemy expects the pooled connection
+        if len(statements) == 1:
+            sql, params = statements[0]
+            return [_result(connection.cursor(), self.sql(sql), params)]
+        cursors = []
+        with connection.pipeline():
+            for sql, params in statements:
+                cursor = connection.cursor()
+                _send(cursor, self.sql(sql), params)
+                cursors.append(cursor)
+        # Leaving the pipeline sent one Sync: every statement has run, in one transaction.
+        return [_fetch(cursor) for cursor in cursors]
 
 
 def _send(cursor: Any, sql: str, params: Params | list[Params]) -> None:
