@@ -22,6 +22,7 @@ type_line() { tmux send-keys -t "$S" -l -- "$1"; tmux send-keys -t "$S" Enter; }
 
 tmux new-session -d -s "$S" -x 100 -y 45 \
     "$PY -m assistant kiosk --db '$DB' --demo; sleep 5"
+tmux set-option -t "$S" remain-on-exit on  # a kiosk that dies leaves its last screen to report
 wait_for "Українська"
 tmux send-keys -t "$S" Tab Tab Enter       # the third language button
 wait_for "Записатися на зустріч"
