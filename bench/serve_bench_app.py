@@ -16,5 +16,5 @@ async def echo(request: Request) -> JSONResponse:
 
 
 app = make_app(load_content(), open_store(demo=True), ip_limit=10**9, phone_limit=10**9)
-app.router.routes.append(Route("/echo", echo, methods=["POST"]))
+app.router.routes.insert(0, Route("/echo", echo, methods=["POST"]))  # matched first: bare
 settle()

@@ -276,16 +276,17 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
         if checkpoints is not None:
             checkpoints.stop()
 
+    # Starlette tries the routes in order: the two every turn takes come first.
     return Starlette(lifespan=lifespan, routes=[
+        Route("/api/sessions/{token}/messages", send_message, methods=["POST"]),
+        Route("/sms/twilio", sms_webhook, methods=["POST"]),
+        Route("/api/sessions", create_session, methods=["POST"]),
+        Route("/api/sessions/{token}", read_session),
         Route("/", index),
         Route("/static/{name}", static),
         Route("/healthz", health),
         Route("/openapi.json", openapi),
         Route("/api/ui/{lang}", ui),
-        Route("/api/sessions", create_session, methods=["POST"]),
-        Route("/api/sessions/{token}", read_session),
-        Route("/api/sessions/{token}/messages", send_message, methods=["POST"]),
-        Route("/sms/twilio", sms_webhook, methods=["POST"]),
         Route("/api/calendar", calendar, methods=["POST"]),
     ])
 
