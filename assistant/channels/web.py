@@ -131,8 +131,7 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
 
     def reply(convo: Conversation, token: str, outputs: list[Output]) -> JSONResponse:
         return JSON({"session": token, "lang": convo.lang,
-                             "reply": render_json(outputs, convo.lang),
-                             "ui": ui_strings(convo.lang)})
+                     "reply": render_json(outputs, convo.lang), "ui": ui_strings(convo.lang)})
 
     # Worker threads, where the database is a round trip away; they take queued turns
     # straight from the pool's queue, without a trip through the event loop between two turns.
@@ -223,8 +222,7 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
         lang = request.path_params["lang"]
         if lang not in LANGS:
             return error(404, "bad_lang", "unknown language")
-        return JSON({"lang": lang, "strings": ui_strings(lang),
-                             "languages": LANG_NAMES})
+        return JSON({"lang": lang, "strings": ui_strings(lang), "languages": LANG_NAMES})
 
     async def sms_webhook(request: Request) -> Response:
         raw = await request.body()
@@ -244,7 +242,7 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
         if not per_phone.allow(phone):
             return Response(twiml(""), media_type="application/xml", status_code=429)
         text = await run_core(lambda: sms_turn(content, store, phone=phone, body=body[:1600],
-                                               sid=sid))
+                                                sid=sid))
         return Response(twiml(text), media_type="application/xml")
 
     async def index(request: Request) -> Response:
