@@ -171,7 +171,7 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
         return token
 
     def in_session(token: str, work: Callable[[Conversation], list[Output]]) -> Response:
-        """Load the session, do ``work`` with it and reply (in a worker thread)."""
+        """Load the session, do ``work`` with it and reply (run by run_core)."""
         convo = Conversation.load(content, store, f"web:{token}")
         if convo is None:
             return error(404, "no_session", "no such session")
