@@ -41,13 +41,12 @@ def settle() -> None:
     the first offer of free times took 102 ms, after this 10 ms). Then the garbage collector
     stops walking what is kept for the process's life: the flows, knowledge and index, and
     those tables (a full collection over them paused turns for up to 60 ms)."""
-    import holidays
-
+    from assistant.booking.service import public_holidays
     from assistant.i18n import format_when
     from assistant.store.models import utcnow
 
     now = utcnow()
-    holidays.Denmark(years=range(now.year, now.year + 2))
+    public_holidays(now.year, now.year + 1)
     format_when(now)
     gc.collect()
     gc.freeze()

@@ -13,9 +13,6 @@ from typing import Any
 
 import orjson
 
-DecodeError = orjson.JSONDecodeError
-"""A ValueError: the text is not JSON (or is nested too deep)."""
-
 
 def dumps(value: Any) -> str:
     return orjson.dumps(value).decode()
@@ -26,4 +23,5 @@ def dump_bytes(value: Any) -> bytes:
 
 
 def loads(text: str | bytes) -> Any:
+    """Raises a ValueError where ``text`` is not JSON, or is nested too deep."""
     return orjson.loads(text)

@@ -66,6 +66,11 @@ class FreeTime:
                    int(interpreter) if interpreter else None)
 
 
+def public_holidays(first_year: int, last_year: int) -> holidays.HolidayBase:
+    """Denmark's public holidays in these years: no meetings are offered on them."""
+    return holidays.Denmark(years=range(first_year, last_year + 1))
+
+
 def _cells(start: dt.datetime, minutes: int) -> list[dt.datetime]:
     count = -(-minutes // 15)
     return [start + CELL * i for i in range(count)]
@@ -138,7 +143,7 @@ class BookingService:
         speakers = [s for s in staff if language and language in s.languages.split(",")]
         others = [s for s in staff if s not in speakers]
         needs_interpreter = bool(language) and language != "da"
-        public = holidays.Denmark(years=range(first_day.year, last_day.year + 1))
+        public = public_holidays(first_day.year, last_day.year)
         step = dt.timedelta(minutes=mtype.minutes)
         day = first_day
         while day < last_day:

@@ -104,7 +104,6 @@ class Driver:
         statements always go as one pipeline: one round trip, one transaction."""
         if not self.postgres:
             return self._sqlite(self._connection(), statements, write)
-        reads_only = all(sql.lstrip().upper().startswith("SELECT") for sql, _ in statements)
         for attempt in (1, 2):
             connection = self._connection()
             try:
@@ -119,7 +118,7 @@ class Driver:
                 # Reads are safe to run again.
                 self._drop_connection()
                 self.engine.dispose(close=False)
-                if attempt == 2 or not reads_only:
+                if attempt == 2 or not _reads_only(statements):
                     raise
         raise AssertionError("unreachable")
 
@@ -150,6 +149,10 @@ class Driver:
                 cursors.append(cursor)
         # Leaving the pipeline sent one Sync: every statement has run, in one transaction.
         return [_fetch(cursor) for cursor in cursors]
+
+
+def _reads_only(statements: Sequence[Statement]) -> bool:
+    return all(sql.lstrip().upper().startswith("SELECT") for sql, _ in statements)
 
 
 def _send(cursor: Any, sql: str, params: Params | list[Params]) -> None:

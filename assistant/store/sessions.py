@@ -81,10 +81,9 @@ class SessionStore:
         also: Sequence[Statement] = (),
     ) -> None:
         """Save the turn, the new state, its statistics and the statements ``also`` in one
-        transaction. The turn is
-        numbered by the database, in the same transaction as the session it belongs to.
-        Each counter is one upsert: atomic in SQL, so two processes counting at once never
-        lose a count or fail the turn."""
+        transaction. The turn is numbered by the database, in the same transaction as the
+        session it belongs to. Each counter is one upsert: atomic in SQL, so two processes
+        counting at once never lose a count or fail the turn."""
         now, when = self._time(utcnow()), self._day(day or utcnow().date())
         saved, *_ = self.driver.run([
             (_SAVE, {"session": session_id, "lang": lang, "now": now,
