@@ -40,6 +40,11 @@ ASK = "ask"
 STAFF_FLOW = "staff"
 
 
+class Withdrawn(Exception):
+    """Raised by a channel's ``before_effects``: this turn must not go on, and leaves nothing
+    behind (an SMS gateway's retry of a message that another delivery has claimed)."""
+
+
 class KnowledgeLike(Protocol):
     def card(self, entry_id: str) -> Card | None: ...
 
@@ -99,6 +104,9 @@ class Conversation:
         self.now = now
         self._finished = False
         self._counts: list[tuple[str, str, str]] = []
+        self.before_effects: Callable[[], None] | None = None
+        """Called before the turn writes anything outside its own transaction (a booking, a
+        callback request, a resume code). It may raise :class:`Withdrawn`."""
 
     def today(self) -> dt.date:
         return local(self.now()).date()
@@ -165,6 +173,9 @@ class Conversation:
         saved = self.state.to_dict()
         try:
             outputs = self._resolve(self._route(text))
+        except Withdrawn:
+            self.state = State.from_dict(saved)
+            raise
         except Exception:
             # Never leave a user stuck: keep the state from before this input, say so.
             log.exception("turn failed in session %s", self.session_id)
@@ -178,6 +189,11 @@ class Conversation:
                                      "We have removed it."), "notice"))
         self._save_turn(text, outputs, also(outputs) if also else ())
         return outputs
+
+    def _effect(self) -> None:
+        """The turn is about to write outside its own transaction."""
+        if self.before_effects is not None:
+            self.before_effects()
 
     def _save_turn(self, text: str, outputs: list[Output],
                    also: Sequence[Statement] = ()) -> None:
@@ -297,6 +313,7 @@ class Conversation:
         if self.store is None or not (flow and fstate):
             return [Say(tr("There is nothing to save here yet. Saving works inside a guided "
                            "flow."), "notice"), *self.current()]
+        self._effect()
         code = self.store.save_progress(self.state.to_dict(), self.now())
         self._count(flow.id, "saved", fstate.step or "")
         return [Say(tr("Your answers are saved. Your code is {code}. To continue on any kiosk, "
@@ -304,7 +321,10 @@ class Conversation:
                        "and for 7 days.", code=code), "notice"), *self.current()]
 
     def _resume(self, code: str) -> list[Output]:
-        saved = self.store.take_progress(code, self.now()) if self.store else None
+        saved = None
+        if self.store is not None:
+            self._effect()
+            saved = self.store.take_progress(code, self.now())
         if saved is None:
             return [Say(tr("That code is not valid. It may have been used already, or it is "
                            "older than 7 days."), "error"), *self.current()]
@@ -409,6 +429,7 @@ class Conversation:
                     resolved.append(Say(tr("This cannot be done here yet. Please ask a member "
                                            "of staff."), "notice"))
                 else:
+                    self._effect()
                     resolved.extend(self._resolve(handler(out, self)))
             else:
                 resolved.append(out)

@@ -17,7 +17,11 @@ from twilio.request_validator import RequestValidator
 
 from assistant.channels.sms import segments, split_reply
 from assistant.channels.web import make_app
-from assistant.store.models import Booking, Turn
+from assistant.channels_keys import phone_hash
+from assistant.store.db import make_engine
+from assistant.store.demo import seed_demo
+from assistant.store.models import Booking, SmsMessage, Turn
+from assistant.store.sessions import SessionStore
 
 TOKEN = "test-auth-token"
 BASE = "https://kiosk.example.dk"
@@ -138,6 +142,65 @@ def test_an_sms_turn_and_the_reply_kept_for_retries_are_written_together(
         "Book et møde")
 
 
+BOOKING_SMS = ["1", "2", "1", "1", "1", "Anna Jensen", "22334455"]  # up to "book it?"
+
+
+def test_a_retry_that_raced_the_first_delivery_leaves_no_second_turn(content, db_url) -> None:
+    """A turn that changes only its conversation claims its message in its own transaction.
+    A retry that read the store before the first delivery committed runs the turn too, but
+    its commit fails on the message id and leaves nothing; it answers what the first did."""
+    from assistant.channels.sms import sms_turn
+
+    engine = make_engine(db_url)
+    seed_demo(engine)
+    store = SessionStore(engine)
+    phone = "+4522334455"
+    sms_turn(content, store, phone=phone, body="menu", sid="SMr0")
+    key = phone_hash(phone)
+    early = store.sms.look("SMr1", key, f"sms:{key}")  # what the retry read, before...
+    first = sms_turn(content, store, phone=phone, body="1", sid="SMr1")  # ...this committed
+    store.sms.look = lambda *args: early  # type: ignore[method-assign]
+    assert sms_turn(content, store, phone=phone, body="1", sid="SMr1") == first
+    with DB(engine) as db:
+        assert len(db.exec(select(Turn)).all()) == 2
+    assert first.startswith("Book et møde")
+    engine.dispose()
+
+
+def test_an_sms_turn_claims_its_message_before_it_books(
+        content, db_url, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A retry after a crash must never book again: the claim is committed before the
+    booking, and a retry that raced to the booking stops there."""
+    from assistant.channels.sms import sms_turn
+
+    engine = make_engine(db_url)
+    seed_demo(engine)
+    store = SessionStore(engine)
+    phone = "+4522334455"
+    for i, body in enumerate(BOOKING_SMS):
+        sms_turn(content, store, phone=phone, body=body, sid=f"SMc{i}")
+    book, claimed_when_booking = content.actions["book"], []
+
+    def watched_book(act, convo):
+        with DB(engine) as db:  # another connection: sees only what is committed
+            claimed_when_booking.append(db.exec(
+                select(SmsMessage).where(SmsMessage.sid == "SMbook")).first() is not None)
+        return book(act, convo)
+
+    monkeypatch.setitem(content.actions, "book", watched_book)
+    key = phone_hash(phone)
+    early = store.sms.look("SMbook", key, f"sms:{key}")
+    first = sms_turn(content, store, phone=phone, body="1", sid="SMbook")
+    assert "Kode: " in first and claimed_when_booking == [True]
+    store.sms.look = lambda *args: early  # type: ignore[method-assign]
+    assert sms_turn(content, store, phone=phone, body="1", sid="SMbook") == first
+    assert claimed_when_booking == [True]  # the racing retry never reached the booking
+    with DB(engine) as db:
+        assert len(db.exec(select(Booking)).all()) == 1
+        assert len(db.exec(select(Turn)).all()) == len(BOOKING_SMS) + 1
+    engine.dispose()
+
+
 def test_serve_on_sqlite_checkpoints_in_a_thread_of_its_own(content, store) -> None:
     """While serving, the connections that serve turns leave checkpoints to a thread of
     their own; at shutdown a last checkpoint leaves the database file holding everything."""
@@ -184,6 +247,17 @@ def test_segments_gsm7_and_ucs2() -> None:
     assert segments("€" * 80) == 1 and segments("€" * 81) == 2
     assert segments("ж" * 70) == 1 and segments("ж" * 71) == 2 and segments("ж" * 134) == 2
     assert segments("Æble på Ørsted") == 1
+
+
+def test_sms_replies_use_plain_quotes_and_dashes_to_stay_gsm7() -> None:
+    from assistant.channels.render import render_sms
+    from assistant.channels.sms import is_gsm7
+    from assistant.outputs import Say
+
+    fancy = Say({"da": "Skriv „menu“ – eller ‘hjælp’… nu", "en": "Plain text"})
+    assert render_sms([fancy], "da") == "Skriv \"menu\" - eller 'hjælp'... nu"
+    assert is_gsm7(render_sms([fancy], "da")) and not is_gsm7(fancy.text["da"])
+    assert render_sms([fancy], "en") == "Plain text"
 
 
 def test_long_replies_are_split_with_reply_more(client: TestClient) -> None:

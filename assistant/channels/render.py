@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from assistant.outputs import Card, Choices, Output, Say
@@ -11,6 +12,7 @@ _GSM_FRIENDLY = str.maketrans({
     "“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'", "–": "-", "—": "-", "…": "...",
     "\u00a0": " ", "«": '"', "»": '"',
 })
+_NOT_GSM_FRIENDLY = re.compile("[" + "".join(map(chr, _GSM_FRIENDLY)) + "]")
 
 
 def _lines(text: str) -> list[str]:
@@ -46,4 +48,6 @@ def render_sms(outputs: Iterable[Output], lang: str) -> str:
         elif isinstance(out, Card):
             lines.append(pick(out.title, lang).upper() if lang != "uk" else pick(out.title, lang))
             lines.extend(_lines(pick(out.body, lang)))
-    return "\n".join(lines).translate(_GSM_FRIENDLY)
+    text = "\n".join(lines)
+    # translate() looks every character up in a dict; the search runs in C and mostly fails.
+    return text.translate(_GSM_FRIENDLY) if _NOT_GSM_FRIENDLY.search(text) else text

@@ -7,7 +7,6 @@ wraps it in a Twilio-compatible webhook (signature check, TwiML).
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 import math
 from collections.abc import Mapping
@@ -16,13 +15,13 @@ from xml.sax.saxutils import escape
 from assistant.channels.render import render_sms
 from assistant.channels_keys import phone_hash
 from assistant.commands import language_of
-from assistant.conversation import Content, Conversation
+from assistant.conversation import Content, Conversation, Withdrawn
 from assistant.i18n import tr
 from assistant.outputs import Output
 from assistant.store.driver import Statement
 from assistant.store.models import utcnow
 from assistant.store.sessions import SessionStore
-from assistant.store.sms_state import Claim
+from assistant.store.sms_state import Claim, Look
 
 GSM7 = set(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
@@ -78,18 +77,19 @@ def split_reply(text: str, more_hint: str, max_segments: int = MAX_SEGMENTS) -> 
 def twilio_signature(token: str, url: str, params: Mapping[str, str]) -> str:
     """Twilio's X-Twilio-Signature: HMAC-SHA1 over the URL and the sorted form fields."""
     data = url + "".join(f"{k}{params[k]}" for k in sorted(params))
-    digest = hmac.new(token.encode(), data.encode("utf-8"), hashlib.sha1).digest()
+    digest = hmac.digest(token.encode(), data.encode("utf-8"), "sha1")
     return base64.b64encode(digest).decode()
 
 
 def valid_signature(token: str, url: str, params: Mapping[str, str], signature: str) -> bool:
     if not token or not signature:
         return False
-    candidates = {url}
-    if url.startswith("https://") and ":443/" in url:
-        candidates.add(url.replace(":443/", "/", 1))
-    return any(hmac.compare_digest(twilio_signature(token, u, params), signature)
-               for u in candidates)
+    if hmac.compare_digest(twilio_signature(token, url, params), signature):
+        return True
+    if url.startswith("https://") and ":443/" in url:  # Twilio may sign without the port
+        return hmac.compare_digest(
+            twilio_signature(token, url.replace(":443/", "/", 1), params), signature)
+    return False
 
 
 def twiml(text: str) -> str:
@@ -103,20 +103,28 @@ def sms_turn(content: Content, store: SessionStore, *, phone: str, body: str, si
              lang: str = "da", now=utcnow) -> str:
     """Run one SMS turn, at most once per ``sid``; returns the reply text ("" for none)."""
     key, sid = phone_hash(phone), sid[:64]
-    claim = store.sms.claim(sid, key, f"sms:{key}")
-    if not claim.first:
-        return claim.reply
-    reply, changes = _reply(content, store, key, body, lang, now, claim, sid)
-    if changes is not None:
-        store.sms.finish(sid, reply, key, changes)
+    look = store.sms.look(sid, key, f"sms:{key}")
+    if look.seen is not None:
+        return look.seen
+    claim = Claim(store.sms, sid)
+    try:
+        reply, changes = _reply(content, store, key, body, lang, now, look, claim)
+        if changes is not None:
+            store.sms.finish(claim, reply, key, changes)
+    except (Withdrawn, store.driver.integrity_error):
+        # Another delivery of this message claimed it first: send what it sent.
+        seen = None if claim.made else store.sms.seen(sid)
+        if seen is None:
+            raise
+        return seen
     return reply
 
 
 def _reply(content: Content, store: SessionStore, key: str, body: str, lang: str, now,
-           claim: Claim, sid: str) -> tuple[str, dict[str, object] | None]:
+           look: Look, claim: Claim) -> tuple[str, dict[str, object] | None]:
     """The reply, and the changes to the number's STOP/MORE state; no changes (None) when
     the conversation's turn has stored the reply and the changes with itself."""
-    stopped, pending = claim.contact.stopped, claim.contact.pending
+    stopped, pending = look.contact.stopped, look.contact.pending
     word = body.strip().casefold()
     changes: dict[str, object] = {}
     if word in STOP_WORDS:
@@ -129,11 +137,18 @@ def _reply(content: Content, store: SessionStore, key: str, body: str, lang: str
     if word in MORE_WORDS and pending:
         head, rest = _fit(pending, lang)
         return head, {"pending": rest or None}
-    if claim.session is not None:
-        convo = Conversation.resume(content, store, claim.session, now=now)
+
+    def before_effects() -> None:
+        if not claim.make():
+            raise Withdrawn(claim.sid)
+
+    if look.session is not None:
+        convo = Conversation.resume(content, store, look.session, now=now)
     else:
+        before_effects()  # opening a conversation stores it
         convo, _ = Conversation.open(content, store, f"sms:{key}", "sms",
                                      language_of(body) or lang, now=now)
+    convo.before_effects = before_effects
     replies: list[str] = []
 
     def finishing(outputs: list[Output]) -> list[Statement]:
@@ -141,7 +156,7 @@ def _reply(content: Content, store: SessionStore, key: str, body: str, lang: str
         if rest or pending:
             changes["pending"] = rest or None
         replies.append(head)
-        return store.sms.finishing(sid, head, key, changes)
+        return store.sms.finishing(claim, head, key, changes)
 
     convo.handle(body, also=finishing)  # the turn and the reply to retries commit together
     return replies[0], None

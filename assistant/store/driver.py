@@ -22,8 +22,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Column, event
 from sqlalchemy.engine import Engine
@@ -37,8 +36,7 @@ Statement = tuple[str, Params | list[Params]]
 """SQL with ``:name`` parameters, and its parameters (a list: run once for each)."""
 
 
-@dataclass(frozen=True)
-class Result:
+class Result(NamedTuple):
     rows: list[tuple[Any, ...]]
     rowcount: int
 
@@ -47,6 +45,8 @@ class Driver:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.postgres = engine.dialect.name == "postgresql"
+        self.integrity_error: type[Exception] = engine.dialect.loaded_dbapi.IntegrityError
+        """What the driver raises when a statement breaks a unique constraint."""
         self._sql: dict[str, str] = {}
         self._own = threading.local()  # this thread's connection, its generation, last use
         self._generation = 0
@@ -126,15 +126,16 @@ class Driver:
                 write: bool) -> list[Result]:
         # The connection is in autocommit mode (see db.py): each statement commits on its own
         # unless we begin a transaction here.
+        cursor = connection.cursor()  # each result is fetched before the next statement
         if not write:
-            return [_result(connection.cursor(), sql, params) for sql, params in statements]
-        connection.execute("BEGIN IMMEDIATE")
+            return [_result(cursor, sql, params) for sql, params in statements]
+        cursor.execute("BEGIN IMMEDIATE")
         try:
-            results = [_result(connection.cursor(), sql, params) for sql, params in statements]
+            results = [_result(cursor, sql, params) for sql, params in statements]
         except BaseException:
-            connection.execute("ROLLBACK")
+            cursor.execute("ROLLBACK")
             raise
-        connection.execute("COMMIT")
+        cursor.execute("COMMIT")
         return results
 
     def _postgres(self, connection: Any, statements: Sequence[Statement]) -> list[Result]:

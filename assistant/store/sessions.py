@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -14,7 +13,7 @@ from sqlmodel import select
 
 from assistant import jsoncodec
 from assistant.privacy import redact_cpr
-from assistant.store.driver import Driver, Result, Statement
+from assistant.store.driver import Driver, Statement
 from assistant.store.models import (
     CallbackRequest,
     FlowStat,
@@ -23,6 +22,7 @@ from assistant.store.models import (
     Turn,
     utcnow,
 )
+from assistant.store.saved import Saved
 from assistant.store.sms_state import SmsState
 
 RESUME_DAYS = 7
@@ -39,14 +39,6 @@ _COUNT = ('INSERT INTO flow_stats (day, flow_id, event, step_id, "count") '
           'flow_stats."count" + excluded."count"')
 
 
-@dataclass(frozen=True)
-class Saved:
-    """A stored session: its id and its state."""
-
-    id: str
-    state: dict[str, Any]
-
-
 class SessionStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -56,15 +48,8 @@ class SessionStore:
         self._day = self.driver.encoder(FlowStat.__table__.c.day)
 
     def load(self, key: str) -> Saved | None:
-        return self.load_with(key, [])[0]
-
-    def load_with(self, key: str,
-                  statements: Sequence[Statement]) -> tuple[Saved | None, list[Result]]:
-        """The session ``key`` and the results of ``statements``, read together (on
-        PostgreSQL in one round trip)."""
-        found, *results = self.driver.run([(_LOAD, {"key": key}), *statements])
-        saved = Saved(found.rows[0][0], jsoncodec.loads(found.rows[0][1])) if found.rows else None
-        return saved, results
+        [found] = self.driver.run([(_LOAD, {"key": key})])
+        return Saved.from_row(*found.rows[0]) if found.rows else None
 
     def create(self, key: str, channel: str, lang: str, state: dict[str, Any]) -> str:
         """Store a new session; returns its id."""

@@ -11,15 +11,21 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.store.driver import Statement
 from assistant.store.models import SmsMessage, utcnow
+from assistant.store.saved import Saved
 
 if TYPE_CHECKING:
-    from assistant.store.sessions import Saved, SessionStore
+    from assistant.store.sessions import SessionStore
 
+_SEEN = "SELECT reply FROM sms_messages WHERE sid = :sid"
+_LOOK = ("SELECT s.id, s.state, m.sid IS NOT NULL, m.reply, c.stopped, c.pending "
+         "FROM (SELECT 1 AS one) AS here "
+         'LEFT JOIN sessions AS s ON s."key" = :session '
+         "LEFT JOIN sms_messages AS m ON m.sid = :sid "
+         "LEFT JOIN sms_contacts AS c ON c.phone_hash = :key")
 _CLAIM = ("INSERT INTO sms_messages (sid, created_at) VALUES (:sid, :now) "
           "ON CONFLICT (sid) DO NOTHING RETURNING id")
-_CONTACT = "SELECT stopped, pending FROM sms_contacts WHERE phone_hash = :key"
-_SEEN = "SELECT reply FROM sms_messages WHERE sid = :sid"
 _REPLY = "UPDATE sms_messages SET reply = :reply WHERE sid = :sid"
+_CLAIM_WITH_REPLY = "INSERT INTO sms_messages (sid, created_at, reply) VALUES (:sid, :now, :reply)"
 _CHANGE = ("INSERT INTO sms_contacts (phone_hash, stopped, pending, updated_at) "
            "VALUES (:key, :stopped, :pending, :now) ON CONFLICT (phone_hash) DO UPDATE SET ")
 _FIELDS = ("stopped", "pending")
@@ -32,14 +38,43 @@ class Contact:
 
 
 @dataclass(frozen=True)
-class Claim:
-    """``first`` is False for a retried message: ``reply`` is then what was sent the first
-    time. Otherwise: the number's state and its saved conversation, if any."""
+class Look:
+    """What the store holds for a message and its number, read before the turn. ``seen`` is
+    the reply sent the first time when the message was claimed before ("" for none yet), and
+    None for a new message."""
 
-    first: bool
-    reply: str = ""
+    seen: str | None
     contact: Contact = Contact()
     session: Saved | None = None
+
+
+class Claim:
+    """A message's claim: one turn per message id, however often the gateway sends it.
+
+    A turn that only changes its own conversation claims the message in the turn's own
+    transaction (one commit): a retry that ran at the same time fails on the unique message
+    id and rolls back whole. Before a turn writes anything else (a booking), :meth:`make`
+    commits the claim first, and the turn stops if it cannot: a retry after a crash can never
+    book again."""
+
+    def __init__(self, state: SmsState, sid: str) -> None:
+        self.state, self.sid, self.made = state, sid, False
+
+    def make(self) -> bool:
+        """Claim the message now; False if another delivery has claimed it."""
+        if not self.made:
+            [claimed] = self.state.driver.run(
+                [(_CLAIM, {"sid": self.sid, "now": self.state._time(utcnow())})])
+            self.made = bool(claimed.rows)
+        return self.made
+
+    def with_reply(self, reply: str) -> Statement:
+        """The statement that stores the reply for retries, claiming the message if it is
+        not claimed yet (a delivery that got there first makes it fail)."""
+        if self.made:
+            return (_REPLY, {"sid": self.sid, "reply": reply})
+        return (_CLAIM_WITH_REPLY,
+                {"sid": self.sid, "reply": reply, "now": self.state._time(utcnow())})
 
 
 class SmsState:
@@ -47,29 +82,34 @@ class SmsState:
         self.store, self.driver = store, store.driver
         self._time = store.driver.encoder(SmsMessage.__table__.c.created_at)
 
-    def claim(self, sid: str, key: str, session: str) -> Claim:
-        """Claim the message ``sid`` from the number ``key``, reading the number's state and
-        its conversation ``session`` at the same time."""
-        saved, (claimed, contact) = self.store.load_with(session, [
-            (_CLAIM, {"sid": sid, "now": self._time(utcnow())}), (_CONTACT, {"key": key})])
-        if not claimed.rows:
-            [seen] = self.driver.run([(_SEEN, {"sid": sid})])
-            return Claim(False, (seen.rows[0][0] or "") if seen.rows else "")
-        row = contact.rows[0] if contact.rows else None
-        return Claim(True, "", Contact(bool(row[0]), row[1]) if row else Contact(), saved)
+    def look(self, sid: str, key: str, session: str) -> Look:
+        """Read the message ``sid``, the state of the number ``key`` and its conversation
+        ``session`` in one statement; nothing is written."""
 
-    def finish(self, sid: str, reply: str, key: str, changes: dict[str, Any]) -> None:
+        [found] = self.driver.run([(_LOOK, {"session": session, "sid": sid, "key": key})])
+        session_id, state, seen, reply, stopped, pending = found.rows[0]
+        if seen:
+            return Look(reply or "")
+        return Look(None, Contact(bool(stopped), pending),
+                    Saved.from_row(session_id, state) if session_id is not None else None)
+
+    def seen(self, sid: str) -> str | None:
+        """The reply kept for the message ``sid`` ("" for none yet); None if not claimed."""
+        [seen] = self.driver.run([(_SEEN, {"sid": sid})])
+        return (seen.rows[0][0] or "") if seen.rows else None
+
+    def finish(self, claim: Claim, reply: str, key: str, changes: dict[str, Any]) -> None:
         """Store the reply (for retries) and the changes to the number's state."""
-        self.driver.run(self.finishing(sid, reply, key, changes), write=True)
+        self.driver.run(self.finishing(claim, reply, key, changes), write=True)
 
-    def finishing(self, sid: str, reply: str, key: str,
+    def finishing(self, claim: Claim, reply: str, key: str,
                   changes: dict[str, Any]) -> list[Statement]:
         """The statements that store the reply (for retries) and the changes to the number's
         state (only the fields that changed, so a STOP that arrived meanwhile stands)."""
         unknown = set(changes) - set(_FIELDS)
         if unknown:
             raise ValueError(f"not SMS contact fields: {sorted(unknown)}")
-        statements: list[Statement] = [(_REPLY, {"sid": sid, "reply": reply})]
+        statements: list[Statement] = [claim.with_reply(reply)]
         if changes:
             fields = [f for f in _FIELDS if f in changes]
             statements.append((
