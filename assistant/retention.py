@@ -21,6 +21,7 @@ from assistant.store.models import (
     ResumeCode,
     Session,
     SmsContact,
+    SmsMessage,
     Turn,
     utcnow,
 )
@@ -31,12 +32,13 @@ ANONYMOUS = "(anonymised)"
 def purge(engine: Engine, *, keep_days: int = 30, anonymise_after_days: int = 30,
           now: Callable[[], dt.datetime] = utcnow) -> dict[str, int]:
     """Delete sessions and turns older than ``keep_days``; anonymise bookings and callbacks
-    ``anonymise_after_days`` after the meeting or request; drop sent SMS."""
+    ``anonymise_after_days`` after the meeting or request; drop sent SMS and the replies kept
+    for gateway retries."""
     moment = now()
     cutoff = moment - dt.timedelta(days=keep_days)
     anon_cutoff = moment - dt.timedelta(days=anonymise_after_days)
     counts = {"sessions": 0, "turns": 0, "bookings": 0, "callbacks": 0, "sms": 0,
-              "resume_codes": 0}
+              "sms_replies": 0, "resume_codes": 0}
     with DB(engine) as db:
         old = [s.id for s in db.exec(select(Session).where(Session.updated_at < cutoff))]
         if old:
@@ -54,6 +56,8 @@ def purge(engine: Engine, *, keep_days: int = 30, anonymise_after_days: int = 30
             counts["callbacks"] += 1
         counts["sms"] = db.exec(delete(Outbox).where(Outbox.sent_at.is_not(None),  # type: ignore[union-attr]
                                                      Outbox.sent_at < cutoff)).rowcount
+        counts["sms_replies"] = db.exec(delete(SmsMessage).where(
+            SmsMessage.created_at < cutoff)).rowcount
         counts["resume_codes"] = db.exec(delete(ResumeCode).where(
             (ResumeCode.used == True) | (ResumeCode.expires_at < moment))).rowcount  # noqa: E712
         db.commit()
@@ -85,8 +89,9 @@ def export(engine: Engine, phone: str, staff: str) -> dict[str, Any]:
 
 def erase(engine: Engine, phone: str, staff: str) -> dict[str, int]:
     """Erase what we hold about ``phone``: future bookings are cancelled and freed, past ones
-    anonymised; callbacks, queued SMS and the SMS conversation are deleted."""
-    counts = {"bookings": 0, "callbacks": 0, "sms": 0, "turns": 0}
+    anonymised; callbacks, queued SMS, the SMS conversation and the replies kept for gateway
+    retries are deleted."""
+    counts = {"bookings": 0, "callbacks": 0, "sms": 0, "turns": 0, "sms_replies": 0}
     with DB(engine) as db:
         for booking in db.exec(select(Booking).where(Booking.phone == phone)):
             if booking.status == "active":
@@ -102,6 +107,8 @@ def erase(engine: Engine, phone: str, staff: str) -> dict[str, int]:
         if session is not None:
             counts["turns"] = db.exec(delete(Turn).where(Turn.session_id == session.id)).rowcount
             db.delete(session)
+        counts["sms_replies"] = db.exec(delete(SmsMessage).where(
+            SmsMessage.phone_hash == key.removeprefix("sms:"))).rowcount
         contact = db.get(SmsContact, key.removeprefix("sms:"))
         if contact is not None:
             db.delete(contact)

@@ -21,7 +21,7 @@ from assistant.retention import ANONYMOUS, erase, export, purge
 from assistant.staff import audit
 from assistant.store.db import make_engine
 from assistant.store.demo import seed_demo
-from assistant.store.models import AuditEntry, Booking, Session, Turn
+from assistant.store.models import AuditEntry, Booking, Session, SmsMessage, Turn
 from assistant.store.sessions import SessionStore
 
 NOW = dt.datetime(2026, 11, 24, 8, 0, tzinfo=dt.UTC)
@@ -79,6 +79,28 @@ def test_export_and_erase_by_phone(db_url: str, content) -> None:
     with DB(engine) as db:
         actions = [a.action for a in db.exec(select(AuditEntry))]
     assert actions.count("privacy_export") == 2 and "privacy_delete" in actions
+
+
+def test_sms_replies_kept_for_retries_go_with_the_number(db_url: str, content) -> None:
+    """The reply kept for a gateway's retry can hold the citizen's own words (the summary
+    shows name and phone): it is erased with the number and purged with old conversations."""
+    from assistant.channels.sms import sms_turn
+
+    engine = make_engine(db_url)
+    seed_demo(engine)
+    store = SessionStore(engine)
+    for i, body in enumerate(["1", "2", "1", "1", "1", "Anna Jensen", "22334455"]):
+        sms_turn(content, store, phone="+4522334455", body=body, sid=f"SManna{i}")
+    sms_turn(content, store, phone="+4560708090", body="menu", sid="SMother")
+    with DB(engine) as db:
+        assert any("Anna Jensen" in (m.reply or "") for m in db.exec(select(SmsMessage)))
+    assert erase(engine, "+4522334455", "AB")["sms_replies"] == 7
+    with DB(engine) as db:
+        assert [m.sid for m in db.exec(select(SmsMessage))] == ["SMother"]
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=45)
+    assert purge(engine, keep_days=30, now=lambda: later)["sms_replies"] == 1
+    with DB(engine) as db:
+        assert db.exec(select(SmsMessage)).all() == []
 
 
 def test_privacy_commands(tmp_path) -> None:

@@ -234,9 +234,12 @@ def test_an_idle_connection_the_server_dropped_is_replaced_before_a_write(
 
 def test_a_database_from_an_earlier_version_opens_and_keeps_its_turns(db_url: str,
                                                                       content) -> None:
-    """Earlier versions indexed turns.session_id and sessions.updated_at; opening such a
-    database drops those indexes (every turn paid for them) and the conversation goes on."""
+    """Earlier versions indexed turns.session_id and sessions.updated_at, and kept no number
+    with an SMS reply; opening such a database drops those indexes (every turn paid for them),
+    adds the column, and the conversations go on."""
     from sqlalchemy import inspect
+
+    from assistant.channels.sms import sms_turn
 
     engine = make_engine(db_url)
     store = SessionStore(engine)
@@ -245,12 +248,16 @@ def test_a_database_from_an_earlier_version_opens_and_keeps_its_turns(db_url: st
     with engine.begin() as conn:
         conn.exec_driver_sql("CREATE INDEX ix_turns_session_id ON turns (session_id)")
         conn.exec_driver_sql("CREATE INDEX ix_sessions_updated_at ON sessions (updated_at)")
+        conn.exec_driver_sql("ALTER TABLE sms_messages DROP COLUMN phone_hash")
     engine.dispose()
 
     engine = make_engine(db_url)
     names = {ix["name"] for table in ("turns", "sessions")
              for ix in inspect(engine).get_indexes(table)}
     assert not names & {"ix_turns_session_id", "ix_sessions_updated_at"}
+    assert "phone_hash" in {c["name"] for c in inspect(engine).get_columns("sms_messages")}
+    assert "Book" in sms_turn(content, SessionStore(engine), phone="+4522334455", body="menu",
+                              sid="SMold")
     store = SessionStore(engine)
     convo = Conversation.load(content, store, "old:1", now=lambda: NOW)
     assert convo is not None

@@ -106,7 +106,7 @@ def sms_turn(content: Content, store: SessionStore, *, phone: str, body: str, si
     look = store.sms.look(sid, key, f"sms:{key}")
     if look.seen is not None:
         return look.seen
-    claim = Claim(store.sms, sid)
+    claim = Claim(store.sms, sid, key)
     try:
         reply, changes = _reply(content, store, key, body, lang, now, look, claim)
         if changes is not None:

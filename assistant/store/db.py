@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from platformdirs import user_data_dir
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
 from sqlmodel import SQLModel, create_engine
@@ -55,6 +55,7 @@ def make_engine(url: str) -> Engine:
         _sqlite_pragmas(engine)
         SQLModel.metadata.create_all(engine)
         with engine.begin() as conn:
+            _add_missing_columns(conn)
             for statement in [*_RETIRED, *_SQLITE_APPEND_ONLY]:
                 conn.exec_driver_sql(statement)
     else:
@@ -63,6 +64,7 @@ def make_engine(url: str) -> Engine:
         with engine.begin() as conn:
             conn.exec_driver_sql("SELECT pg_advisory_xact_lock(727274)")
             SQLModel.metadata.create_all(conn)
+            _add_missing_columns(conn)
             for statement in [*_RETIRED, *_PG_APPEND_ONLY]:
                 conn.exec_driver_sql(statement)
     return engine
@@ -80,6 +82,18 @@ def turn_concurrency(engine: Engine) -> int:
 # Indexes that earlier versions made and that every turn paid to update (see models.py).
 _RETIRED = [f"DROP INDEX IF EXISTS {name}"
             for name in ("ix_turns_session_id", "ix_sessions_updated_at")]
+# Columns that later versions added to tables earlier versions made (create_all adds tables,
+# not columns): (table, column, SQL type).
+_ADDED = [("sms_messages", "phone_hash", "VARCHAR(64)")]
+
+
+def _add_missing_columns(conn: Any) -> None:
+    have = inspect(conn)
+    for table, column, sql_type in _ADDED:
+        if column not in {c["name"] for c in have.get_columns(table)}:
+            conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}")
+
+
 # The audit log is append-only in the database itself, not only by convention in the code.
 _SQLITE_APPEND_ONLY = [
     f"CREATE TRIGGER IF NOT EXISTS audit_log_no_{op.lower()} BEFORE {op} ON audit_log "

@@ -200,13 +200,18 @@ class Outbox(SQLModel, table=True):
 
 class SmsMessage(SQLModel, table=True):
     """Inbound SMS seen by the webhook, by the gateway's message id: a retried webhook returns
-    the stored reply instead of running the turn again."""
+    the stored reply instead of running the turn again. A reply may hold what the citizen
+    wrote (a summary with name and phone), so it goes with the number's other data: purged
+    with old conversations and erased with the number."""
 
     __tablename__ = "sms_messages"
     __table_args__ = (UniqueConstraint("sid", name="uq_sms_sid"),)
 
     id: int | None = Field(default=None, primary_key=True)
     sid: str = Field(max_length=64)
+    phone_hash: str | None = Field(default=None, max_length=64)
+    """The number it came from, hashed as in sms_contacts (None in rows stored before it was
+    kept: those go with the purge)."""
     reply: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     created_at: dt.datetime = Field(default_factory=utcnow)
 

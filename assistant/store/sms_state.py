@@ -22,10 +22,11 @@ _LOOK = ("SELECT s.id, s.state, m.sid IS NOT NULL, m.reply, c.stopped, c.pending
          'LEFT JOIN sessions AS s ON s."key" = :session '
          "LEFT JOIN sms_messages AS m ON m.sid = :sid "
          "LEFT JOIN sms_contacts AS c ON c.phone_hash = :key")
-_CLAIM = ("INSERT INTO sms_messages (sid, created_at) VALUES (:sid, :now) "
+_CLAIM = ("INSERT INTO sms_messages (sid, phone_hash, created_at) VALUES (:sid, :key, :now) "
           "ON CONFLICT (sid) DO NOTHING RETURNING id")
 _REPLY = "UPDATE sms_messages SET reply = :reply WHERE sid = :sid"
-_CLAIM_WITH_REPLY = "INSERT INTO sms_messages (sid, created_at, reply) VALUES (:sid, :now, :reply)"
+_CLAIM_WITH_REPLY = ("INSERT INTO sms_messages (sid, phone_hash, created_at, reply) "
+                     "VALUES (:sid, :key, :now, :reply)")
 _CHANGE = ("INSERT INTO sms_contacts (phone_hash, stopped, pending, updated_at) "
            "VALUES (:key, :stopped, :pending, :now) ON CONFLICT (phone_hash) DO UPDATE SET ")
 _FIELDS = ("stopped", "pending")
@@ -57,14 +58,14 @@ class Claim:
     commits the claim first, and the turn stops if it cannot: a retry after a crash can never
     book again."""
 
-    def __init__(self, state: SmsState, sid: str) -> None:
-        self.state, self.sid, self.made = state, sid, False
+    def __init__(self, state: SmsState, sid: str, key: str) -> None:
+        self.state, self.sid, self.key, self.made = state, sid, key, False
 
     def make(self) -> bool:
         """Claim the message now; False if another delivery has claimed it."""
         if not self.made:
             [claimed] = self.state.driver.run(
-                [(_CLAIM, {"sid": self.sid, "now": self.state._time(utcnow())})])
+                [(_CLAIM, {"sid": self.sid, "key": self.key, "now": self.state._time(utcnow())})])
             self.made = bool(claimed.rows)
         return self.made
 
@@ -73,8 +74,8 @@ class Claim:
         not claimed yet (a delivery that got there first makes it fail)."""
         if self.made:
             return (_REPLY, {"sid": self.sid, "reply": reply})
-        return (_CLAIM_WITH_REPLY,
-                {"sid": self.sid, "reply": reply, "now": self.state._time(utcnow())})
+        return (_CLAIM_WITH_REPLY, {"sid": self.sid, "key": self.key, "reply": reply,
+                                    "now": self.state._time(utcnow())})
 
 
 class SmsState:
