@@ -33,6 +33,7 @@ from assistant.i18n import tr
 from assistant.outputs import Card, Choices, Output, Say
 from assistant.store.checkpoints import BackgroundCheckpoints
 from assistant.store.db import turn_concurrency
+from assistant.store.models import utcnow
 from assistant.store.sessions import SessionStore
 from assistant.text import LANG_NAMES, LANGS, pick
 
@@ -101,7 +102,8 @@ def ui_strings(lang: str) -> dict[str, str]:
 
 
 def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
-             phone_limit: int = 20) -> Starlette:
+             phone_limit: int = 20, now: Callable[[], dt.datetime] = utcnow) -> Starlette:
+    """The web page, its JSON API and the SMS webhook; ``now`` is the conversations' clock."""
     per_ip = RateLimiter(ip_limit)
     per_phone = RateLimiter(phone_limit)
 
@@ -156,7 +158,8 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
         token = secrets.token_urlsafe(24)
 
         def start() -> Response:
-            convo, opening = Conversation.open(content, store, f"web:{token}", "web", lang)
+            convo, opening = Conversation.open(content, store, f"web:{token}", "web", lang,
+                                               now=now)
             return reply(convo, token, opening)
 
         return await run_core(start)
@@ -172,7 +175,7 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
 
     def in_session(token: str, work: Callable[[Conversation], list[Output]]) -> Response:
         """Load the session, do ``work`` with it and reply (run by run_core)."""
-        convo = Conversation.load(content, store, f"web:{token}")
+        convo = Conversation.load(content, store, f"web:{token}", now=now)
         if convo is None:
             return error(404, "no_session", "no such session")
         return reply(convo, token, work(convo))
@@ -242,7 +245,7 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
         if not per_phone.allow(phone):
             return Response(twiml(""), media_type="application/xml", status_code=429)
         text = await run_core(lambda: sms_turn(content, store, phone=phone, body=body[:1600],
-                                                sid=sid))
+                                                sid=sid, now=now))
         return Response(twiml(text), media_type="application/xml")
 
     async def index(request: Request) -> Response:

@@ -1,0 +1,101 @@
+"""One conversation core, many channels: every transcript, typed into the text channel, sent
+to the web API and texted to the SMS webhook, gives the same turns (the core's outputs, as
+each channel stored them), turn by turn."""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+from pathlib import Path
+
+import pytest
+import yaml
+from sqlmodel import Session as DB
+from sqlmodel import select
+from starlette.testclient import TestClient
+from twilio.request_validator import RequestValidator
+
+from assistant.booking import codes
+from assistant.channels.text import run_chat
+from assistant.channels.web import make_app
+from assistant.conversation import Content
+from assistant.store.db import make_engine
+from assistant.store.demo import seed_demo
+from assistant.store.models import Session, Turn
+from assistant.store.sessions import SessionStore
+
+from .conftest import NOW
+from .test_transcripts import FILES
+
+TOKEN, BASE = "channels-agree-token", "https://kiosk.example.dk"
+LANGUAGE_WORD = {"da": "dansk", "en": "english", "uk": "українська"}
+
+
+def turns_of(store: SessionStore, key_prefix: str) -> list[tuple[str, list]]:
+    """Each turn's input and outputs, in order, of the one session whose key starts so."""
+    with DB(store.engine) as db:
+        [session] = [s for s in db.exec(select(Session)) if s.key.startswith(key_prefix)]
+        rows = db.exec(select(Turn).where(Turn.session_id == session.id).order_by(Turn.seq))
+        return [(t.input, json.loads(t.reply)) for t in rows]
+
+
+def fresh_store(tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch) -> SessionStore:
+    """A store with the demo data; booking and resume codes drawn the same on every run."""
+    monkeypatch.setattr(codes, "secrets", random.Random(7))
+    engine = make_engine(f"sqlite:///{tmp_path / name}.sqlite3")
+    seed_demo(engine)
+    return SessionStore(engine)
+
+
+def by_text(content: Content, store: SessionStore, lang: str, says: list[str]) -> None:
+    stdin = io.StringIO("".join(say + "\n" for say in says))
+    assert run_chat(content, store, lang=lang, channel="text", session_key="chat:agree",
+                    stdin=stdin, stdout=io.StringIO(), now=lambda: NOW) == 0
+
+
+def by_web(content: Content, store: SessionStore, lang: str, says: list[str]) -> None:
+    client = TestClient(make_app(content, store, now=lambda: NOW), base_url=BASE)
+    token = client.post("/api/sessions", json={"lang": lang}).json()["session"]
+    for say in says:
+        assert client.post(f"/api/sessions/{token}/messages", json={"text": say}).status_code \
+            == 200
+
+
+def by_sms(content: Content, store: SessionStore, lang: str, says: list[str],
+           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Through the signed webhook. An SMS conversation has no language screen: the citizen's
+    first text names the language, and the transcript follows."""
+    monkeypatch.setenv("ASSISTANT_TWILIO_AUTH_TOKEN", TOKEN)
+    monkeypatch.delenv("ASSISTANT_PUBLIC_URL", raising=False)
+    client = TestClient(make_app(content, store, now=lambda: NOW, phone_limit=10**6),
+                        base_url=BASE)
+    for i, say in enumerate([LANGUAGE_WORD[lang], *says]):
+        form = {"From": "+4522334455", "To": "+4570000000", "Body": say,
+                "MessageSid": f"SMagree{i}"}
+        signature = RequestValidator(TOKEN).compute_signature(f"{BASE}/sms/twilio", form)
+        response = client.post("/sms/twilio", data=form,
+                               headers={"X-Twilio-Signature": signature})
+        assert response.status_code == 200
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_the_text_web_and_sms_channels_give_the_same_turns(
+        path: Path, content: Content, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    script = yaml.safe_load(path.read_text(encoding="utf-8"))
+    lang, says = script["lang"], [turn["say"] for turn in script["turns"]]
+
+    store = fresh_store(tmp_path, "text", monkeypatch)
+    by_text(content, store, lang, says)
+    text = turns_of(store, "chat:")
+    store = fresh_store(tmp_path, "web", monkeypatch)
+    by_web(content, store, lang, says)
+    web = turns_of(store, "web:")
+    store = fresh_store(tmp_path, "sms", monkeypatch)
+    by_sms(content, store, lang, says, monkeypatch)
+    sms = turns_of(store, "sms:")[1:]  # after the text that named the language
+
+    assert len(text) == len(says)
+    for number, (typed, on_web, on_sms) in enumerate(zip(text, web, sms, strict=True), 1):
+        assert on_web == typed, f"turn {number} ({typed[0]!r}) differs on the web"
+        assert on_sms == typed, f"turn {number} ({typed[0]!r}) differs by SMS"
