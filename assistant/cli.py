@@ -54,6 +54,9 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", parents=[common], help="web page, JSON API, SMS webhook")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--tui", type=int, nargs="?", const=4, default=0, metavar="SESSIONS",
+                       help="also serve the kiosk TUI in the browser at /tui, at most SESSIONS "
+                            "at once (default 4); needs the tui-web extra (textual-serve)")
 
     privacy = sub.add_parser("privacy", help="retention and citizens' data requests")
     privacy_sub = privacy.add_subparsers(dest="privacy_command", required=True)
@@ -133,7 +136,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         from assistant.app import load_content, open_store, settle
         from assistant.channels.web import make_app
 
-        app = make_app(load_content(), open_store(args.db, demo=args.demo or None))
+        if args.tui:
+            from assistant.channels.web_tui import available
+
+            if not available():
+                print("jobcenter-assistant serve --tui needs textual-serve: "
+                      "pip install 'jobcenter-assistant[tui-web]'", file=sys.stderr)
+                return 2
+        app = make_app(load_content(), open_store(args.db, demo=args.demo or None),
+                       tui_sessions=max(args.tui, 0))
         settle()
         uvicorn.run(app, host=args.host, port=args.port, log_level="warning",
                     proxy_headers=True)

@@ -24,7 +24,7 @@ from urllib.parse import parse_qsl
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from assistant import jsoncodec
 from assistant.channels.sms import sms_turn, twiml, valid_signature
@@ -102,8 +102,10 @@ def ui_strings(lang: str) -> dict[str, str]:
 
 
 def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
-             phone_limit: int = 20, now: Callable[[], dt.datetime] = utcnow) -> Starlette:
-    """The web page, its JSON API and the SMS webhook; ``now`` is the conversations' clock."""
+             phone_limit: int = 20, now: Callable[[], dt.datetime] = utcnow,
+             tui_sessions: int = 0) -> Starlette:
+    """The web page, its JSON API and the SMS webhook; ``now`` is the conversations' clock.
+    With ``tui_sessions``, also the kiosk TUI at ``/tui``, that many at once (web_tui.py)."""
     per_ip = RateLimiter(ip_limit)
     per_phone = RateLimiter(phone_limit)
 
@@ -289,7 +291,15 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
         Route("/openapi.json", openapi),
         Route("/api/ui/{lang}", ui),
         Route("/api/calendar", calendar, methods=["POST"]),
+        *(_tui_routes(store, tui_sessions) if tui_sessions > 0 else ()),
     ])
+
+
+def _tui_routes(store: SessionStore, sessions: int) -> list[BaseRoute]:
+    from assistant.channels.web_tui import tui_routes
+
+    return tui_routes(store.engine.url.render_as_string(hide_password=False),
+                      max_sessions=sessions, public_url=os.environ.get(ENV_PUBLIC_URL))
 
 
 _REPLY = {

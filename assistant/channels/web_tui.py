@@ -1,0 +1,203 @@
+"""The kiosk TUI in a browser, at ``/tui`` (``serve --tui``), through textual-serve.
+
+Each browser connection runs its own kiosk process (``jobcenter-assistant kiosk``) on the
+server's database, driven over a WebSocket by textual-serve's terminal page (xterm.js). The
+page and its script, styles and font are served from the installed textual-serve package: no
+CDN. This module only carries bytes between the socket and the process; the kiosk is the same
+program as on a lobby terminal, with its idle wipe and its staff PIN.
+
+A kiosk process costs tens of megabytes, so the number running at once is capped
+(``max_sessions``); a connection over the cap is closed with "try again later" (1013).
+Connections from another site's page are refused (the Origin must be this server's).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shlex
+import sys
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import anyio
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, Response
+from starlette.routing import BaseRoute, Route, WebSocketRoute
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+MAX_INPUT = 4096
+"""Characters of keyboard input in one message from the page; more is dropped."""
+STOP_SECONDS = 10.0
+"""How long a kiosk process is given to quit after its page closed, before it is killed."""
+SECRETS = ("ASSISTANT_TWILIO_AUTH_TOKEN", "ASSISTANT_TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN",
+           "TWILIO_ACCOUNT_SID")
+"""The server's settings a kiosk process has no use for and is not given."""
+KIOSK = [sys.executable, "-m", "assistant", "kiosk"]
+"""One kiosk; its database is given in its environment, not on the command line, where any
+user of the machine could read it."""
+
+_FILES = {"js/textual.js": "text/javascript", "css/xterm.css": "text/css",
+          "fonts/RobotoMono-VariableFont_wght.ttf": "font/ttf"}
+
+_PAGE = """<!doctype html>
+<html lang="da">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Jobcenter</title>
+<link rel="stylesheet" href="/tui/static/css/xterm.css">
+<style>
+@font-face { font-family: "Roboto Mono";
+             src: url("/tui/static/fonts/RobotoMono-VariableFont_wght.ttf") format("truetype"); }
+html, body { margin: 0; height: 100%; background: #0c181f; color: #fff;
+             font-family: "Roboto Mono", monospace; }
+.textual-terminal { width: 100vw; height: 100vh; }
+#closed { display: none; position: absolute; inset: 0; align-items: center;
+          justify-content: center; flex-direction: column; gap: 1em; background: #0c181f;
+          font-size: 1.2em; text-align: center; }
+body.-closed #closed { display: flex; }
+#closed a { color: #fff; background: #5e0ba7; padding: 0.8em 2em; text-decoration: none; }
+#closed a:focus { outline: 3px solid #fff; }
+</style>
+<script src="/tui/static/js/textual.js"></script>
+</head>
+<body>
+<div id="terminal" class="textual-terminal" data-session-websocket-url="__SOCKET__"
+     data-font-size="16"></div>
+<div id="closed" role="alert">
+  <p lang="da">Sessionen er slut.</p><p lang="en">The session has ended.</p>
+  <p lang="uk">Сеанс завершено.</p>
+  <a href="/tui">Start igen · Start again · Почати знову</a>
+</div>
+</body>
+</html>
+"""
+
+# The page's own script, textual-serve's, fetches nothing but this server and the socket.
+_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+           "font-src 'self'; img-src 'self' data:; connect-src 'self'; "
+           "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+
+
+def available() -> bool:
+    """Whether textual-serve is installed (the ``tui-web`` extra)."""
+    return find_spec("textual_serve") is not None
+
+
+def tui_routes(db_url: str, *, max_sessions: int = 4,
+               public_url: str | None = None) -> list[BaseRoute]:
+    """The routes of ``/tui``: the page, its files and the socket that runs a kiosk."""
+    from textual_serve.app_service import AppService
+    from textual_serve.download_manager import DownloadManager
+
+    static = Path(find_spec("textual_serve").origin).parent / "static"  # type: ignore[arg-type]
+    command = shlex.join(KIOSK)
+    running = 0
+    allowed = {urlsplit(public_url).netloc} if public_url else set()
+
+    class KioskService(AppService):
+        def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
+            environment = super()._build_environment(width, height)
+            for name in SECRETS:
+                environment.pop(name, None)
+            environment["ASSISTANT_DB"] = db_url
+            return environment
+
+    async def page(request: Request) -> Response:
+        scheme = "wss" if request.url.scheme == "https" else "ws"
+        socket = f"{scheme}://{request.url.netloc}/tui/ws"
+        return HTMLResponse(_PAGE.replace("__SOCKET__", socket),
+                            headers={"Content-Security-Policy": _POLICY,
+                                     "Cache-Control": "no-store"})
+
+    async def files(request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in _FILES:
+            return Response("not found", status_code=404, media_type="text/plain")
+        return FileResponse(static / name, media_type=_FILES[name])
+
+    def same_site(websocket: WebSocket) -> bool:
+        origin = websocket.headers.get("origin")
+        if origin is None:
+            return True  # not a browser: nothing another site could make it do
+        host = urlsplit(origin).netloc
+        return host == websocket.headers.get("host") or host in allowed
+
+    async def socket(websocket: WebSocket) -> None:
+        nonlocal running
+        if not same_site(websocket):
+            await websocket.close(code=1008)
+            return
+        if running >= max_sessions:
+            await websocket.accept()
+            await websocket.close(code=1013, reason="busy")
+            return
+        running += 1
+        try:
+            await websocket.accept()
+            await _run_kiosk(websocket, KioskService(
+                command, write_bytes=websocket.send_bytes, write_str=websocket.send_text,
+                close=websocket.close, download_manager=DownloadManager()))
+        finally:
+            running -= 1
+
+    return [Route("/tui", page), Route("/tui/static/{name:path}", files),
+            WebSocketRoute("/tui/ws", socket)]
+
+
+async def _run_kiosk(websocket: WebSocket, service: Any) -> None:
+    width = _bounded(websocket.query_params.get("width"), 80, 20, 400)
+    height = _bounded(websocket.query_params.get("height"), 24, 10, 200)
+    await service.start(width, height)
+    try:
+        while True:
+            message = await websocket.receive_text()
+            await _forward(websocket, service, message)
+    except (WebSocketDisconnect, RuntimeError):
+        pass  # the page closed, or the kiosk closed the socket
+    finally:
+        with anyio.CancelScope(shield=True):  # a server shutting down still ends its kiosks
+            await _stop(service)
+
+
+async def _stop(service: Any) -> None:
+    """Ask the kiosk to quit, and wait for its process to end (killed if it will not)."""
+    process = service._process  # textual-serve keeps it; nobody else uses it
+    try:
+        await asyncio.wait_for(service.stop(), STOP_SECONDS)
+        await asyncio.wait_for(process.wait(), STOP_SECONDS)
+    except (TimeoutError, OSError):
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+
+async def _forward(websocket: WebSocket, service: Any, message: str) -> None:
+    """One message from the page: keys, a new size, a ping, focus or blur."""
+    try:
+        kind, data = json.loads(message)
+    except (ValueError, TypeError):
+        return  # not what textual-serve's page sends: ignore it
+    if kind == "stdin" and isinstance(data, str):
+        await service.send_bytes(data[:MAX_INPUT].encode("utf-8", "replace"))
+    elif kind == "resize" and isinstance(data, dict):
+        await service.set_terminal_size(_bounded(data.get("width"), 80, 20, 400),
+                                        _bounded(data.get("height"), 24, 10, 200))
+    elif kind == "ping" and isinstance(data, str) and len(data) <= 64:
+        await websocket.send_text(json.dumps(["pong", data]))
+    elif kind == "blur":
+        await service.blur()
+    elif kind == "focus":
+        await service.focus()
+
+
+def _bounded(value: Any, default: int, low: int, high: int) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return default
+    return min(max(number, low), high)
+
