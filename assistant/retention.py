@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session as DB
-from sqlmodel import col, delete, select
+from sqlmodel import col, delete, select, update
 
 from assistant.booking.service import release
 from assistant.channels_keys import sms_session_key
@@ -38,12 +38,18 @@ def purge(engine: Engine, *, keep_days: int = 30, anonymise_after_days: int = 30
     cutoff = moment - dt.timedelta(days=keep_days)
     anon_cutoff = moment - dt.timedelta(days=anonymise_after_days)
     counts = {"sessions": 0, "turns": 0, "bookings": 0, "callbacks": 0, "sms": 0,
-              "sms_replies": 0, "resume_codes": 0}
+              "sms_replies": 0, "sms_pending": 0, "resume_codes": 0}
     with DB(engine) as db:
         old = [s.id for s in db.exec(select(Session).where(Session.updated_at < cutoff))]
         if old:
             counts["turns"] = db.exec(delete(Turn).where(col(Turn.session_id).in_(old))).rowcount
             counts["sessions"] = db.exec(delete(Session).where(col(Session.id).in_(old))).rowcount
+        # A conversation still in use (one SMS session per number) keeps only its recent turns.
+        counts["turns"] += db.exec(delete(Turn).where(Turn.created_at < cutoff)).rowcount
+        # The rest of a long reply waiting for MORE may hold a name or a number.
+        counts["sms_pending"] = db.exec(update(SmsContact).where(
+            SmsContact.updated_at < cutoff, SmsContact.pending.is_not(None))  # type: ignore[union-attr]
+            .values(pending=None)).rowcount
         for booking in db.exec(select(Booking).where(Booking.end < anon_cutoff,
                                                      Booking.name != ANONYMOUS)):
             booking.name, booking.phone, booking.active_key = ANONYMOUS, "", None

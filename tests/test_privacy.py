@@ -143,3 +143,44 @@ def test_fuzzed_conversations_leave_no_cpr_number_anywhere(db_url: str, content,
     assert "[CPR fjernet]" in dump
     assert not CPR_LIKE.search(dump), CPR_LIKE.search(dump)
     assert not CPR_LIKE.search(caplog.text)
+
+
+def test_purge_drops_old_turns_and_waiting_replies_of_a_number_still_texting(
+        tmp_path, content) -> None:
+    """One SMS conversation per number lives as long as the citizen texts: its old turns,
+    and a long reply left waiting for MORE, go when they are old, not when it ends."""
+    from assistant.channels.sms import sms_turn
+    from assistant.store.models import SmsContact
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'p.sqlite3'}")
+    seed_demo(engine)
+    store = SessionStore(engine)
+    start = dt.datetime.now(dt.UTC)
+    for i, body in enumerate(["hej", "1", "2", "1", "1", "1", "Ольга Петренко", "22334455"]):
+        sms_turn(content, store, phone="+4522334455", body=body, sid=f"SMo{i}", lang="uk")
+    past = start - dt.timedelta(days=60)
+    with DB(engine) as db:  # these turns were taken 60 days ago
+        for turn in db.exec(select(Turn)):
+            turn.created_at = past
+            db.add(turn)
+        db.add(SmsContact(phone_hash="x" * 64, pending="- Телефон: +45 22 33 44 55",
+                          updated_at=past))
+        db.commit()
+    sms_turn(content, store, phone="+4522334455", body="menu", sid="SMlater")
+    purged = purge(engine, keep_days=30)
+    assert purged["turns"] == 8 and purged["sms_pending"] >= 1
+    with DB(engine) as db:
+        assert [t.input for t in db.exec(select(Turn))] == ["menu"]
+        assert db.get(SmsContact, "x" * 64).pending is None
+
+
+def test_a_database_error_never_shows_the_values_it_was_given(tmp_path) -> None:
+    """A logged traceback of a failed statement must not carry a citizen's name or number."""
+    from sqlalchemy import text
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'e.sqlite3'}")
+    with pytest.raises(DatabaseError) as failed, engine.connect() as conn:
+        conn.execute(text("INSERT INTO no_such_table VALUES (:name, :phone)"),
+                     {"name": "Anna Jensen", "phone": "+4522334455"})
+    assert "no_such_table" in str(failed.value)
+    assert "Anna Jensen" not in str(failed.value) and "22334455" not in str(failed.value)

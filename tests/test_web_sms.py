@@ -345,3 +345,15 @@ def test_reply_more_sends_the_rest_once(client: TestClient) -> None:
     assert "Записатися на зустріч" in rest and "допомога" not in rest.split("<Message>")[1][:20]
     again = sms(client, "ЩЕ", "SMm3", phone="+4522334499").text
     assert again != rest, "the rest is sent once; a second MORE is an ordinary message"
+
+
+def test_behind_a_proxy_the_signed_url_keeps_its_query_string(
+        client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Twilio signs the webhook URL as configured, query string included."""
+    monkeypatch.setenv("ASSISTANT_PUBLIC_URL", "https://jobcenter.example")
+    params = {"From": "+4522334455", "To": "+4570000000", "Body": "menu", "MessageSid": "SMq"}
+    signed = RequestValidator(TOKEN).compute_signature(
+        "https://jobcenter.example/sms/twilio?site=slagelse", params)
+    response = client.post("/sms/twilio?site=slagelse", data=params,
+                           headers={"X-Twilio-Signature": signed})
+    assert response.status_code == 200 and "1 Book et møde" in response.text

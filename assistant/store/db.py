@@ -50,7 +50,9 @@ def make_engine(url: str) -> Engine:
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
     else:
         kwargs.update(pool_size=SERVER_TURNS, max_overflow=16)  # 16: other threads, bursts
-    engine = create_engine(url, **kwargs)
+    # hide_parameters: an error's message (and so a logged traceback) never shows the values
+    # of a statement, which may be a citizen's name or phone number.
+    engine = create_engine(url, hide_parameters=True, **kwargs)
     if sqlite:
         _sqlite_pragmas(engine)
         SQLModel.metadata.create_all(engine)
