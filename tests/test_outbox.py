@@ -38,3 +38,20 @@ def test_due_messages_are_sent_once_and_later_ones_wait(store) -> None:
 
 def test_numbers_are_masked_in_logs() -> None:
     assert masked("+4522334455") == "+45******55"
+
+
+def test_a_number_that_texted_stop_gets_no_receipts_or_reminders(store) -> None:
+    from assistant.channels_keys import phone_hash
+    from assistant.store.models import SmsContact
+
+    with DB(store.engine) as db:
+        db.add(SmsContact(phone_hash=phone_hash("+4522334455"), stopped=True))
+        for phone in ("+4522334455", "+4560708090"):
+            db.add(Outbox(phone=phone, lang="da", kind="reminder", body="Husk dit møde",
+                          due_at=NOW - dt.timedelta(minutes=1)))
+        db.commit()
+    gateway = LoggingGateway()
+    assert send_due(store.engine, gateway, now=lambda: NOW) == 1
+    assert gateway.sent == [("+4560708090", "Husk dit møde")]
+    with DB(store.engine) as db:
+        assert [o.phone for o in db.exec(select(Outbox))] == ["+4560708090"]

@@ -343,6 +343,7 @@ def test_reply_more_sends_the_rest_once(client: TestClient) -> None:
     assert "Надішліть ЩЕ, щоб отримати решту." in first
     rest = sms(client, "ЩЕ", "SMm2", phone="+4522334499").text
     assert "Записатися на зустріч" in rest and "допомога" not in rest.split("<Message>")[1][:20]
+    assert "Svar MERE" not in rest, "every page asks for MORE in the conversation's language"
     again = sms(client, "ЩЕ", "SMm3", phone="+4522334499").text
     assert again != rest, "the rest is sent once; a second MORE is an ordinary message"
 

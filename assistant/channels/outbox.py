@@ -16,7 +16,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session as DB
 from sqlmodel import select
 
-from assistant.store.models import Outbox, utcnow
+from assistant.channels_keys import phone_hash
+from assistant.store.models import Outbox, SmsContact, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,12 @@ def gateway_from_environment() -> Gateway:
     return LoggingGateway()
 
 
+def _opted_out(engine: Engine, phone: str) -> bool:
+    with DB(engine) as db:
+        contact = db.get(SmsContact, phone_hash(phone))
+        return contact is not None and contact.stopped
+
+
 def send_due(engine: Engine, gateway: Gateway,
              now: Callable[[], dt.datetime] = utcnow, limit: int = 100) -> int:
     """Send up to ``limit`` messages that are due; each is marked sent in its own transaction,
@@ -70,7 +77,15 @@ def send_due(engine: Engine, gateway: Gateway,
                                                 Outbox.due_at <= now())
                            .order_by(Outbox.due_at).limit(limit)))
     for message in due:
-        if not message.phone:
+        if not message.phone or _opted_out(engine, message.phone):
+            # Never sent: a number that texted STOP gets nothing more (and the gateway would
+            # refuse it for ever). The message goes, with the name and time it may hold.
+            with DB(engine) as db:
+                row = db.get(Outbox, message.id)
+                if row is not None:
+                    db.delete(row)
+                    db.commit()
+            log.info("SMS %s not sent: the number opted out (STOP)", message.id)
             continue
         try:
             gateway.send(message.phone, message.body)

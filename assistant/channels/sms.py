@@ -144,6 +144,8 @@ def _reply(content: Content, store: SessionStore, key: str, body: str, lang: str
     elif stopped:
         return "", {}
     if word in MORE_WORDS and pending:
+        if look.session is not None:  # the rest is in the conversation's language
+            lang = look.session.state.get("lang", lang)
         head, rest = _fit(pending, lang)
         return head, {"pending": rest or None}
 
