@@ -358,3 +358,27 @@ def test_behind_a_proxy_the_signed_url_keeps_its_query_string(
     response = client.post("/sms/twilio?site=slagelse", data=params,
                            headers={"X-Twilio-Signature": signed})
     assert response.status_code == 200 and "1 Book et møde" in response.text
+
+
+@pytest.mark.parametrize("path", ["/api/sessions", "/sms/twilio"])
+def test_a_huge_body_is_refused_without_being_read(content, store, path: str) -> None:
+    """Neither the API nor the (unsigned, public) webhook reads past the 8 KB limit."""
+    import asyncio
+
+    app = make_app(content, store)
+    taken, sent = [], []
+
+    async def receive() -> dict:
+        taken.append(1)
+        return {"type": "http.request", "body": b"x" * 65536, "more_body": len(taken) < 3200}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+             "method": "POST", "scheme": "http", "path": path, "raw_path": path.encode(),
+             "query_string": b"", "root_path": "", "headers": [(b"host", b"testserver")],
+             "client": ("127.0.0.1", 5000), "server": ("testserver", 80)}
+    asyncio.run(app(scope, receive, send))
+    assert sent[0]["status"] == 413
+    assert len(taken) <= 2, f"read {len(taken) * 64} KB of a 200 MB body"

@@ -74,6 +74,21 @@ class RateLimiter:
             return True
 
 
+async def bounded_body(request: Request, limit: int = MAX_BODY) -> bytes | None:
+    """The request's body, or None when it is longer than ``limit`` bytes: read no further
+    than that, so a huge body costs no memory."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 def error(status: int, code: str, message: str) -> JSONResponse:
     return JSON({"error": {"code": code, "message": message}}, status_code=status)
 
@@ -110,8 +125,8 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
     per_phone = RateLimiter(phone_limit)
 
     async def body_json(request: Request) -> dict[str, Any] | JSONResponse:
-        raw = await request.body()
-        if len(raw) > MAX_BODY:
+        raw = await bounded_body(request)
+        if raw is None:
             return error(413, "too_large", f"request bodies are limited to {MAX_BODY} bytes")
         try:
             data = jsoncodec.loads(raw or b"{}")
@@ -230,8 +245,8 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
         return JSON({"lang": lang, "strings": ui_strings(lang), "languages": LANG_NAMES})
 
     async def sms_webhook(request: Request) -> Response:
-        raw = await request.body()
-        if len(raw) > MAX_BODY:
+        raw = await bounded_body(request)
+        if raw is None:
             return error(413, "too_large", "request too large")
         # Twilio posts application/x-www-form-urlencoded; anything else fails the signature.
         params = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
