@@ -382,3 +382,26 @@ def test_a_huge_body_is_refused_without_being_read(content, store, path: str) ->
     asyncio.run(app(scope, receive, send))
     assert sent[0]["status"] == 413
     assert len(taken) <= 2, f"read {len(taken) * 64} KB of a 200 MB body"
+
+
+def test_a_flood_of_new_addresses_never_lifts_a_limit() -> None:
+    from assistant.channels.web import RateLimiter
+
+    limiter = RateLimiter(2, max_keys=100, clock=lambda: 0.0)
+    assert [limiter.allow("203.0.113.9") for _ in range(3)] == [True, True, False]
+    for i in range(1000):
+        limiter.allow(f"198.51.100.{i}")
+        assert not limiter.allow("203.0.113.9"), f"lifted after {i + 1} other addresses"
+    assert len(limiter.hits) <= 100
+
+
+def test_addresses_of_one_ipv6_network_share_a_limit(content, store) -> None:
+    from assistant.channels.web import client_key
+
+    class Asking:
+        def __init__(self, host: str) -> None:
+            self.client = type("Client", (), {"host": host})()
+
+    keys = {client_key(Asking(f"2001:db8:1:2::{i:x}")) for i in range(50)}  # type: ignore[arg-type]
+    assert keys == {"2001:db8:1:2::/64"}
+    assert client_key(Asking("192.0.2.7")) == "192.0.2.7"  # type: ignore[arg-type]

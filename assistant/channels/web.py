@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import ipaddress
 import os
 import secrets
 import threading
 import time
-from collections import defaultdict, deque
+from collections import OrderedDict, deque
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -52,26 +53,44 @@ class JSON(JSONResponse):
 
 
 class RateLimiter:
-    """A sliding window per key (IP address or phone number), per process."""
+    """A sliding window per key (IP address or phone number), per process. At most
+    ``max_keys`` are kept: the keys idle longest go first, so a flood of new addresses can
+    never wipe the window of one that is being limited (it is the most recent)."""
 
     def __init__(self, limit: int, window: float = 60.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self.limit, self.window, self.clock = limit, window, clock
-        self.hits: dict[str, deque[float]] = defaultdict(deque)
+                 clock: Callable[[], float] = time.monotonic, max_keys: int = 100_000) -> None:
+        self.limit, self.window, self.clock, self.max_keys = limit, window, clock, max_keys
+        self.hits: OrderedDict[str, deque[float]] = OrderedDict()
         self.lock = threading.Lock()
 
     def allow(self, key: str) -> bool:
         now = self.clock()
         with self.lock:
-            hits = self.hits[key]
+            hits = self.hits.get(key)
+            if hits is None:
+                hits = self.hits[key] = deque()
+                if len(self.hits) > self.max_keys:
+                    self.hits.popitem(last=False)
+            else:
+                self.hits.move_to_end(key)
             while hits and hits[0] <= now - self.window:
                 hits.popleft()
             if len(hits) >= self.limit:
                 return False
             hits.append(now)
-            if len(self.hits) > 100_000:
-                self.hits.clear()
             return True
+
+
+def client_key(request: Request) -> str:
+    """Who a request is from, for rate limits: its IP address, or for IPv6 its /64 network
+    (one household or host has a whole /64 to choose addresses from)."""
+    host = request.client.host if request.client else "unknown"
+    if ":" in host:
+        try:
+            return str(ipaddress.IPv6Network(f"{host}/64", strict=False))
+        except ValueError:
+            return host
+    return host
 
 
 async def bounded_body(request: Request, limit: int = MAX_BODY) -> bytes | None:
@@ -137,8 +156,7 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
         return data
 
     def limited(request: Request) -> JSONResponse | None:
-        ip = request.client.host if request.client else "unknown"
-        if not per_ip.allow(ip):
+        if not per_ip.allow(client_key(request)):
             return error(429, "rate_limited", "too many requests; wait a minute")
         return None
 
