@@ -405,3 +405,19 @@ def test_addresses_of_one_ipv6_network_share_a_limit(content, store) -> None:
     keys = {client_key(Asking(f"2001:db8:1:2::{i:x}")) for i in range(50)}  # type: ignore[arg-type]
     assert keys == {"2001:db8:1:2::/64"}
     assert client_key(Asking("192.0.2.7")) == "192.0.2.7"  # type: ignore[arg-type]
+
+
+def test_a_two_septet_character_is_not_split_between_segments() -> None:
+    assert segments("a" * 152 + "€" + "a" * 152) == 3  # € cannot straddle two 153s
+    assert segments("a" * 306) == 2
+    assert segments("я" * 66 + "😀" + "я" * 66) == 3  # nor a surrogate pair two 67s
+
+
+def test_a_word_longer_than_a_reply_is_cut_and_every_more_makes_progress() -> None:
+    text = "https://example.org/" + "x" * 600
+    pages, rest = [], text
+    while rest and len(pages) < 10:
+        head, rest = split_reply(rest, "Reply MORE for the rest.")
+        assert segments(head) <= 3
+        pages.append(head.removesuffix("\nReply MORE for the rest."))
+    assert "".join(pages).replace(" ", "") == text

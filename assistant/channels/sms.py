@@ -44,14 +44,29 @@ def is_gsm7(text: str) -> bool:
 
 
 def segments(text: str) -> int:
-    """How many SMS segments ``text`` needs: GSM-7 160/153, otherwise UCS-2 70/67."""
+    """How many SMS segments ``text`` needs: GSM-7 160/153, otherwise UCS-2 70/67. A
+    two-unit character (a GSM-7 extension such as €, a UCS-2 surrogate pair such as an
+    emoji) is never split between two segments, so it may leave one a unit short."""
     if not text:
         return 1
-    if is_gsm7(text):  # an extension character takes two septets
-        units = len(text) + sum(text.count(c) for c in GSM7_EXT)
-        return 1 if units <= 160 else math.ceil(units / 153)
-    units = len(text.encode("utf-16-le")) // 2  # a character beyond the BMP takes two
-    return 1 if units <= 70 else math.ceil(units / 67)
+    if is_gsm7(text):  # an extension character takes two septets (escape + character)
+        single, part = 160, 153
+        if not any(c in GSM7_EXT for c in text):
+            return 1 if len(text) <= single else math.ceil(len(text) / part)
+        units = [2 if c in GSM7_EXT else 1 for c in text]
+    else:
+        single, part = 70, 67
+        if len(text.encode("utf-16-le")) == 2 * len(text):  # no surrogate pairs
+            return 1 if len(text) <= single else math.ceil(len(text) / part)
+        units = [2 if ord(c) > 0xFFFF else 1 for c in text]
+    if sum(units) <= single:
+        return 1
+    count, used = 1, 0
+    for size in units:
+        if used + size > part:
+            count, used = count + 1, 0
+        used += size
+    return count
 
 
 def split_reply(text: str, more_hint: str, max_segments: int = MAX_SEGMENTS) -> tuple[str, str]:
@@ -69,6 +84,12 @@ def split_reply(text: str, more_hint: str, max_segments: int = MAX_SEGMENTS) -> 
                     if segments(" ".join([*cut, word]) + "\n" + more_hint) > max_segments:
                         break
                     cut.append(word)
+                if not cut:  # not even the first word fits: cut the word itself
+                    word = words[0]
+                    n = len(word)
+                    while n > 1 and segments(word[:n] + "\n" + more_hint) > max_segments:
+                        n -= 1
+                    cut, words = [word[:n]], [word[:n], word[n:], *words[1:]]
                 rest = " ".join(words[len(cut):])
                 return " ".join(cut) + "\n" + more_hint, "\n".join([rest, *lines[i + 1:]])
             return "\n".join([*head, more_hint]), "\n".join(lines[i:])
