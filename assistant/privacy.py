@@ -9,8 +9,11 @@ import unicodedata
 MAX_INPUT_CHARS = 500
 CPR_MASK = "[CPR fjernet]"
 
-# DDMMYY-XXXX with an optional dash or space, not inside a longer run of digits.
-_CPR = re.compile(r"(?<!\d)(\d{2})(\d{2})(\d{2})[ \-]?(\d{4})(?!\d)")
+# DDMMYY-XXXX, not inside a longer run of digits, written as people write it: the date may
+# have dots, dashes or slashes (01.01.90), and the two parts a dash of any kind (- ‐ ‑ – —)
+# or a dot, with spaces around it or only a space.
+_CPR = re.compile(r"(?<!\d)(\d{2})[./-]?(\d{2})[./-]?(\d{2})"
+                  r"(?:\s{0,2}[-\u2010\u2011\u2012\u2013\u2014\u2212.]\s{0,2}|\s{0,2})(\d{4})(?!\d)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -49,6 +50,17 @@ def test_cpr_redaction_only_touches_real_dates() -> None:
     assert redact_cpr("cpr 010190-1234 og 0101901234 og 010190 1234") == \
         "cpr [CPR fjernet] og [CPR fjernet] og [CPR fjernet]"
     assert redact_cpr("telefon 22334455, sag 999999-1234") == "telefon 22334455, sag 999999-1234"
+
+
+@pytest.mark.parametrize("written", ["010190 - 1234", "010190–1234", "010190\u20101234",
+                                     "01.01.90-1234", "01-01-90 1234", "010190—1234"])
+def test_cpr_numbers_are_redacted_however_they_are_written(written: str) -> None:
+    assert redact_cpr(f"mit cpr er {written} tak") == "mit cpr er [CPR fjernet] tak"
+
+
+def test_times_dates_and_phone_numbers_are_not_taken_for_cpr_numbers() -> None:
+    for text in ("kl. 10.30-12.00", "ring 22 33 44 55", "den 2026-12-03 kl 1000"):
+        assert redact_cpr(text) == text
 
 
 @settings(max_examples=25, deadline=None,
