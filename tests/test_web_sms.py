@@ -421,3 +421,12 @@ def test_a_word_longer_than_a_reply_is_cut_and_every_more_makes_progress() -> No
         assert segments(head) <= 3
         pages.append(head.removesuffix("\nReply MORE for the rest."))
     assert "".join(pages).replace(" ", "") == text
+
+
+def test_unknown_paths_and_methods_answer_in_json(client: TestClient) -> None:
+    missing = client.get("/api/nothing-here")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+    wrong = client.delete("/api/sessions")
+    assert wrong.status_code == 405 and wrong.json()["error"]["code"] == "method_not_allowed"
+    with_bom = client.post("/api/sessions", content="\ufeff{\"lang\": \"en\"}".encode())
+    assert with_bom.status_code == 200 and with_bom.json()["lang"] == "en"

@@ -148,7 +148,7 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
         if raw is None:
             return error(413, "too_large", f"request bodies are limited to {MAX_BODY} bytes")
         try:
-            data = jsoncodec.loads(raw or b"{}")
+            data = jsoncodec.loads(raw.removeprefix(b"\xef\xbb\xbf") or b"{}")  # BOM: allowed
         except ValueError:  # not JSON, not UTF-8, or nested too deep
             return error(400, "bad_json", "the body must be a JSON object")
         if not isinstance(data, dict):
@@ -316,7 +316,14 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
             checkpoints.stop()
 
     # Starlette tries the routes in order: the two every turn takes come first.
-    return Starlette(lifespan=lifespan, routes=[
+    async def not_found(request: Request, exc: Exception) -> Response:
+        return error(404, "not_found", "no such page or API")
+
+    async def wrong_method(request: Request, exc: Exception) -> Response:
+        return error(405, "method_not_allowed", f"{request.method} is not allowed here")
+
+    return Starlette(lifespan=lifespan, exception_handlers={404: not_found, 405: wrong_method},
+                     routes=[
         Route("/api/sessions/{token}/messages", send_message, methods=["POST"]),
         Route("/sms/twilio", sms_webhook, methods=["POST"]),
         Route("/api/sessions", create_session, methods=["POST"]),
