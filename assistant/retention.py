@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy import or_
 from sqlalchemy.engine import Engine
 from sqlmodel import Session as DB
 from sqlmodel import col, delete, select, update
@@ -93,11 +94,24 @@ def export(engine: Engine, phone: str, staff: str) -> dict[str, Any]:
             "sms_conversation": turns}
 
 
+def _written(phone: str) -> list[str]:
+    """The ways a number (E.164) is written in what citizens type and what replies show:
+    +4522334455, 22334455, 22 33 44 55, +45 22 33 44 55. Digits, + and spaces only, so none
+    is a LIKE wildcard."""
+    ways = [phone]
+    if phone.startswith("+45") and len(phone) == 11:
+        national = phone[3:]
+        pairs = " ".join(national[i:i + 2] for i in range(0, 8, 2))
+        ways += [national, pairs, f"+45 {pairs}"]
+    return ways
+
+
 def erase(engine: Engine, phone: str, staff: str) -> dict[str, int]:
     """Erase what we hold about ``phone``: future bookings are cancelled and freed, past ones
     anonymised; callbacks, queued SMS, the SMS conversation and the replies kept for gateway
     retries are deleted."""
-    counts = {"bookings": 0, "callbacks": 0, "sms": 0, "turns": 0, "sms_replies": 0}
+    counts = {"bookings": 0, "callbacks": 0, "sms": 0, "turns": 0, "conversations": 0,
+              "resume_codes": 0, "sms_replies": 0}
     with DB(engine) as db:
         for booking in db.exec(select(Booking).where(Booking.phone == phone)):
             if booking.status == "active":
@@ -113,6 +127,20 @@ def erase(engine: Engine, phone: str, staff: str) -> dict[str, int]:
         if session is not None:
             counts["turns"] = db.exec(delete(Turn).where(Turn.session_id == session.id)).rowcount
             db.delete(session)
+        # Web and kiosk conversations in which the number was given (typed, or stored as an
+        # answer or in a reply's summary): the whole conversation goes, with the name beside it.
+        ways = _written(phone)
+        found = {t.session_id for t in db.exec(select(Turn).where(or_(
+            *(col(Turn.input).contains(w) for w in ways),
+            *(col(Turn.reply).contains(w) for w in ways))))}
+        found |= {s.id for s in db.exec(select(Session).where(
+            or_(*(col(Session.state).contains(w) for w in ways))))}
+        if found:
+            counts["turns"] += db.exec(delete(Turn).where(col(Turn.session_id).in_(found))).rowcount
+            counts["conversations"] = db.exec(delete(Session).where(
+                col(Session.id).in_(found))).rowcount
+        counts["resume_codes"] = db.exec(delete(ResumeCode).where(
+            or_(*(col(ResumeCode.state).contains(w) for w in ways)))).rowcount
         counts["sms_replies"] = db.exec(delete(SmsMessage).where(
             SmsMessage.phone_hash == key.removeprefix("sms:"))).rowcount
         contact = db.get(SmsContact, key.removeprefix("sms:"))

@@ -184,3 +184,21 @@ def test_a_database_error_never_shows_the_values_it_was_given(tmp_path) -> None:
                      {"name": "Anna Jensen", "phone": "+4522334455"})
     assert "no_such_table" in str(failed.value)
     assert "Anna Jensen" not in str(failed.value) and "22334455" not in str(failed.value)
+
+
+def test_erasing_a_number_takes_the_web_and_kiosk_conversations_it_was_given_in(
+        store, content) -> None:
+    """An erasure request names a phone number; a web or kiosk conversation is not keyed by
+    it, but the number (and the name beside it) is in its turns and state."""
+    booked, _ = Conversation.open(content, store, "web:booked", "web", "en")
+    for text in ["1", "2", "1", "1", "1", "Anna Jensen", "22 33 44 55"]:
+        booked.handle(text)
+    other, _ = Conversation.open(content, store, "web:other", "web", "en")
+    for text in ["1", "2", "1", "1", "1", "Bo Hansen", "60708090"]:
+        other.handle(text)
+    counts = erase(store.engine, "+4522334455", "AB")
+    assert counts["conversations"] == 1
+    with DB(store.engine) as db:
+        assert [s.key for s in db.exec(select(Session))] == ["web:other"]
+        inputs = " ".join(t.input for t in db.exec(select(Turn)))
+        assert "Anna Jensen" not in inputs and "Bo Hansen" in inputs
