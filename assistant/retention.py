@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+import phonenumbers
 from sqlalchemy import or_
 from sqlalchemy.engine import Engine
 from sqlmodel import Session as DB
@@ -95,15 +96,18 @@ def export(engine: Engine, phone: str, staff: str) -> dict[str, Any]:
 
 
 def _written(phone: str) -> list[str]:
-    """The ways a number (E.164) is written in what citizens type and what replies show:
-    +4522334455, 22334455, 22 33 44 55, +45 22 33 44 55. Digits, + and spaces only, so none
-    is a LIKE wildcard."""
-    ways = [phone]
-    if phone.startswith("+45") and len(phone) == 11:
-        national = phone[3:]
-        pairs = " ".join(national[i:i + 2] for i in range(0, 8, 2))
-        ways += [national, pairs, f"+45 {pairs}"]
-    return ways
+    """The ways a number (E.164) is written in what citizens type and what replies show
+    (the summary shows it as validators.py formats it): +4522334455, +45 22 33 44 55,
+    22 33 44 55, 22334455. Digits, + and spaces only, so none is a LIKE wildcard."""
+    try:
+        number = phonenumbers.parse(phone, "DK")
+    except phonenumbers.NumberParseException:
+        return [phone]
+    formats = (phonenumbers.PhoneNumberFormat.INTERNATIONAL,
+               phonenumbers.PhoneNumberFormat.NATIONAL)
+    ways = [phone, *(phonenumbers.format_number(number, f) for f in formats),
+            phonenumbers.national_significant_number(number)]
+    return list(dict.fromkeys(ways))
 
 
 def erase(engine: Engine, phone: str, staff: str) -> dict[str, int]:
