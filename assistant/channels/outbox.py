@@ -80,23 +80,29 @@ def send_due(engine: Engine, gateway: Gateway,
         if not message.phone or _opted_out(engine, message.phone):
             # Never sent: a number that texted STOP gets nothing more (and the gateway would
             # refuse it for ever). The message goes, with the name and time it may hold.
-            with DB(engine) as db:
-                row = db.get(Outbox, message.id)
-                if row is not None:
-                    db.delete(row)
-                    db.commit()
-            log.info("SMS %s not sent: the number opted out (STOP)", message.id)
+            _settle(engine, message.id, None)
+            log.info("SMS %s not sent: %s", message.id,
+                     "the number opted out (STOP)" if message.phone else "no number")
             continue
         try:
             gateway.send(message.phone, message.body)
         except Exception:
             log.exception("sending SMS %s failed; it stays queued", message.id)
             continue
-        with DB(engine) as db:
-            row = db.get(Outbox, message.id)
-            if row is not None:
-                row.sent_at = now()
-                db.add(row)
-                db.commit()
+        _settle(engine, message.id, now())
         sent += 1
     return sent
+
+
+def _settle(engine: Engine, message_id: int | None, sent_at: dt.datetime | None) -> None:
+    """Mark the message sent at ``sent_at``, or (None) drop it unsent; in its own commit."""
+    with DB(engine) as db:
+        row = db.get(Outbox, message_id)
+        if row is None:
+            return
+        if sent_at is None:
+            db.delete(row)
+        else:
+            row.sent_at = sent_at
+            db.add(row)
+        db.commit()
