@@ -149,9 +149,8 @@ def tui_routes(db_url: str, *, max_sessions: int = 4,
 
 
 async def _run_kiosk(websocket: WebSocket, service: Any) -> None:
-    width = _bounded(websocket.query_params.get("width"), 80, 20, 400)
-    height = _bounded(websocket.query_params.get("height"), 24, 10, 200)
-    await service.start(width, height)
+    await service.start(*_size(websocket.query_params.get("width"),
+                               websocket.query_params.get("height")))
     try:
         while True:
             message = await websocket.receive_text()
@@ -184,14 +183,18 @@ async def _forward(websocket: WebSocket, service: Any, message: str) -> None:
     if kind == "stdin" and isinstance(data, str):
         await service.send_bytes(data[:MAX_INPUT].encode("utf-8", "replace"))
     elif kind == "resize" and isinstance(data, dict):
-        await service.set_terminal_size(_bounded(data.get("width"), 80, 20, 400),
-                                        _bounded(data.get("height"), 24, 10, 200))
+        await service.set_terminal_size(*_size(data.get("width"), data.get("height")))
     elif kind == "ping" and isinstance(data, str) and len(data) <= 64:
         await websocket.send_text(json.dumps(["pong", data]))
     elif kind == "blur":
         await service.blur()
     elif kind == "focus":
         await service.focus()
+
+
+def _size(width: Any, height: Any) -> tuple[int, int]:
+    """The terminal size the page asked for, within bounds (80 x 24 if it made no sense)."""
+    return _bounded(width, 80, 20, 400), _bounded(height, 24, 10, 200)
 
 
 def _bounded(value: Any, default: int, low: int, high: int) -> int:
