@@ -270,10 +270,11 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
         params = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
         token = os.environ.get(ENV_TOKEN, "")
         public = os.environ.get(ENV_PUBLIC_URL)
-        url = str(request.url)
         if public:  # behind a proxy: the URL the gateway signed, with its query string
             query = request.url.query
             url = public.rstrip("/") + request.scope["path"] + (f"?{query}" if query else "")
+        else:
+            url = str(request.url)
         if not valid_signature(token, url, params, request.headers.get("X-Twilio-Signature", "")):
             return Response("forbidden", status_code=403, media_type="text/plain")
         phone, body, sid = params.get("From", ""), params.get("Body", ""), params.get(
