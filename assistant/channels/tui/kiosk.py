@@ -248,6 +248,11 @@ class KioskApp(App[None]):
         self.show_start()
 
     def _load(self) -> None:
+        # The conversation core (and SQLAlchemy under it) is imported here, in the loader's
+        # thread, and nowhere else before the load is done: two threads importing SQLAlchemy
+        # at once can each find the other's module half-built (ImportError at random).
+        import assistant.conversation  # noqa: F401
+
         if callable(self._content):
             self._content = self._content()
         if callable(self._store):
@@ -273,9 +278,10 @@ class KioskApp(App[None]):
             self.push_screen(LanguageScreen(), self.begin)
 
     def begin(self, lang: str | None) -> None:
+        content, store = self.content, self.store  # waits for the loader: see _load
         from assistant.conversation import Conversation
 
-        convo, opening = Conversation.open(self.content, self.store,
+        convo, opening = Conversation.open(content, store,
                                            f"kiosk:{uuid.uuid4().hex}", "kiosk", lang)
         self.push_screen(ConversationScreen(convo, opening, bilingual=self.bilingual))
 
