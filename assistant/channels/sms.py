@@ -51,7 +51,7 @@ def segments(text: str) -> int:
         return 1
     if is_gsm7(text):  # an extension character takes two septets (escape + character)
         single, part = 160, 153
-        if not any(c in GSM7_EXT for c in text):
+        if GSM7_EXT.isdisjoint(text):
             return 1 if len(text) <= single else math.ceil(len(text) / part)
         units = [2 if c in GSM7_EXT else 1 for c in text]
     else:

@@ -271,7 +271,7 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
         token = os.environ.get(ENV_TOKEN, "")
         public = os.environ.get(ENV_PUBLIC_URL)
         if public:  # behind a proxy: the URL the gateway signed, with its query string
-            query = request.url.query
+            query = request.scope["query_string"].decode("latin-1")
             url = public.rstrip("/") + request.scope["path"] + (f"?{query}" if query else "")
         else:
             url = str(request.url)
