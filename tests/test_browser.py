@@ -1,11 +1,14 @@
-"""A real browser (headless Chromium) completes a booking in Ukrainian on the web page."""
+"""A real browser (headless Chromium) completes a booking in Ukrainian on the web page, and
+drives the kiosk TUI served at /tui."""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import threading
+from collections.abc import Iterator
 
 import pytest
 import uvicorn
@@ -24,6 +27,40 @@ def _missing() -> str | None:
 
 @pytest.fixture
 def server(content, store):
+    yield from _serve(make_app(content, store))
+
+
+class Watched:
+    """An ASGI app that counts the requests and sockets it is serving, and keeps what any of
+    them raised (uvicorn would only log it)."""
+
+    def __init__(self, app) -> None:
+        self.app, self.serving, self.raised = app, 0, []
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "lifespan":
+            return await self.app(scope, receive, send)
+        self.serving += 1
+        try:
+            await self.app(scope, receive, send)
+        except BaseException as exc:
+            self.raised.append(exc)
+            raise
+        finally:
+            self.serving -= 1
+
+
+@pytest.fixture
+def tui_app(content, store) -> Watched:
+    return Watched(make_app(content, store, tui_sessions=1))
+
+
+@pytest.fixture
+def tui_server(tui_app):
+    yield from _serve(tui_app)
+
+
+def _serve(app) -> Iterator[str]:
     reason = _missing()
     if reason:
         if os.environ.get("CI", "").lower() == "true":
@@ -32,8 +69,7 @@ def server(content, store):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    config = uvicorn.Config(make_app(content, store), host="127.0.0.1", port=port,
-                            log_level="warning")
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     srv = uvicorn.Server(config)
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
@@ -101,3 +137,53 @@ def test_booking_in_ukrainian_in_a_real_browser(server: str, browser) -> None:
     click("1", "Вашу зустріч заброньовано.")
     assert "Код:" in browser.find_element(By.ID, "log").text
     assert browser.execute_script("return document.documentElement.lang") == "uk"
+
+
+# The terminal at /tui draws on a canvas, so its text is not in the page: this script, run
+# before the page's own, keeps what the server sends to the terminal for the test to read.
+_KEEP_TERMINAL_OUTPUT = """
+(() => {
+  const Native = window.WebSocket;
+  const decoder = new TextDecoder();
+  window.terminalOutput = "";
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("message", (event) => {
+        if (event.data instanceof ArrayBuffer) {
+          window.terminalOutput += decoder.decode(event.data, {stream: true});
+        }
+      });
+    }
+  };
+})();
+"""
+_ANSI = re.compile(r"\x1b\[[0-9;?$]*[A-Za-z]|\x1b\][^\x07]*\x07|\x1b[()][A-Z0-9]|\x1b[=>]")
+
+
+def test_the_kiosk_tui_in_a_real_browser(tui_server: str, tui_app: Watched,
+                                          browser) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument",
+                            {"source": _KEEP_TERMINAL_OUTPUT})
+    wait = WebDriverWait(browser, 30)
+
+    def screen_shows(text: str) -> None:
+        wait.until(lambda b: text in _ANSI.sub("", b.execute_script(
+            "return window.terminalOutput")), f"{text!r} never appeared in the terminal")
+
+    browser.get(f"{tui_server}/tui")
+    screen_shows("Choose language")
+    assert browser.execute_script("return typeof window.terminalOutput") == "string"
+    browser.execute_script("document.querySelector('.xterm-helper-textarea').focus()")
+    # Real key presses, through the page's terminal: Dansk has focus, two on is Українська.
+    ActionChains(browser).send_keys(Keys.TAB, Keys.TAB, Keys.ENTER).perform()
+    screen_shows("Записатися")
+    assert not browser.execute_script("return document.body.classList.contains('-closed')")
+
+    browser.get("about:blank")  # the citizen leaves: the kiosk behind the page is stopped
+    wait.until(lambda _: tui_app.serving == 0, "the socket's kiosk was never stopped")
+    assert tui_app.raised == []

@@ -14,9 +14,12 @@ Connections from another site's page are refused (the Origin must be this server
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import logging
 import shlex
 import sys
+from collections.abc import Awaitable, Callable
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
@@ -27,6 +30,8 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
+
+log = logging.getLogger(__name__)
 
 MAX_INPUT = 4096
 """Characters of keyboard input in one message from the page; more is dropped."""
@@ -139,8 +144,9 @@ def tui_routes(db_url: str, *, max_sessions: int = 4,
         try:
             await websocket.accept()
             await _run_kiosk(websocket, KioskService(
-                command, write_bytes=websocket.send_bytes, write_str=websocket.send_text,
-                close=websocket.close, download_manager=DownloadManager()))
+                command, write_bytes=_to_page(websocket.send_bytes),
+                write_str=_to_page(websocket.send_text), close=_to_page(websocket.close),
+                download_manager=DownloadManager()))
         finally:
             running -= 1
 
@@ -162,16 +168,30 @@ async def _run_kiosk(websocket: WebSocket, service: Any) -> None:
             await _stop(service)
 
 
+def _to_page(send: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+    """``send``, for the kiosk's output: once the page has gone, the output is dropped (the
+    kiosk still prints its last screen as it quits, and that must not fail its stop)."""
+
+    async def sending(*args: Any, **kwargs: Any) -> None:
+        with contextlib.suppress(WebSocketDisconnect, RuntimeError, OSError):
+            await send(*args, **kwargs)
+
+    return sending
+
+
 async def _stop(service: Any) -> None:
     """Ask the kiosk to quit, and wait for its process to end (killed if it will not)."""
     process = service._process  # textual-serve keeps it; nobody else uses it
     try:
         await asyncio.wait_for(service.stop(), STOP_SECONDS)
+    except Exception:  # whatever went wrong, the process is ended below
+        log.warning("a kiosk did not stop by itself", exc_info=True)
+    try:
         await asyncio.wait_for(process.wait(), STOP_SECONDS)
-    except (TimeoutError, OSError):
+    except TimeoutError:
         if process.returncode is None:
             process.kill()
-            await process.wait()
+        await process.wait()
 
 
 async def _forward(websocket: WebSocket, service: Any, message: str) -> None:
