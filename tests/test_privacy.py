@@ -139,7 +139,11 @@ def test_fuzzed_conversations_leave_no_cpr_number_anywhere(db_url: str, content,
         rows = [row for model in (Turn, Session, Booking, CallbackRequest, Outbox)
                 for row in db.exec(select(model))]
     assert len(rows) > 30
-    dump = " ".join(str(value) for row in rows for value in row.model_dump().values())
+    # Not the ids the database makes: a random hex id can hold ten digits that look like a CPR
+    # number (one did: ...2504259998...).
+    ids = {"id", "session_id", "key"}
+    dump = " ".join(str(value) for row in rows
+                    for name, value in row.model_dump().items() if name not in ids)
     assert "[CPR fjernet]" in dump
     assert not CPR_LIKE.search(dump), CPR_LIKE.search(dump)
     assert not CPR_LIKE.search(caplog.text)
