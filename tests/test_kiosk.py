@@ -28,6 +28,25 @@ async def test_language_first_then_menu_then_a_flow(content, store) -> None:
         assert "⚠ Будь ласка, напишіть ціле число" in screen_text(app)
 
 
+async def test_a_kiosk_started_in_one_language_opens_its_menu_once_loaded(content,
+                                                                         store) -> None:
+    """`kiosk --lang en`: content and database load in a thread, as in the real program. It
+    once waited for that thread on the event loop that starts it, and hung on a blank
+    screen; should that come back, this ends the test run after 60 s instead of hanging."""
+    import faulthandler
+
+    faulthandler.dump_traceback_later(60, exit=True)
+    try:
+        app = KioskApp(lambda: content, lambda: store, lang="en")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert isinstance(app.screen, ConversationScreen)
+            assert "1. Book a meeting" in [str(b.label) for b in app.screen.query(Button)]
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+
+
 async def test_user_text_is_never_parsed_as_markup(content, store) -> None:
     app = KioskApp(content, store, lang="en")
     async with app.run_test(size=(80, 24)) as pilot:

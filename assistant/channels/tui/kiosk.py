@@ -8,6 +8,7 @@ Quitting takes a staff PIN.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 import uuid
@@ -272,10 +273,18 @@ class KioskApp(App[None]):
         return self._store
 
     def show_start(self) -> None:
-        if self.start_lang:
+        if self.start_lang and not self._loaded.is_set():
+            # Not begin() here: it would wait for the loader on the event loop, and the loader's
+            # thread is only started by that loop (the kiosk hung on a blank screen).
+            self.run_worker(self._begin_when_loaded(self.start_lang), group="start")
+        elif self.start_lang:
             self.begin(self.start_lang)
         else:
             self.push_screen(LanguageScreen(), self.begin)
+
+    async def _begin_when_loaded(self, lang: str) -> None:
+        await asyncio.to_thread(self._loaded.wait)
+        self.begin(lang)
 
     def begin(self, lang: str | None) -> None:
         content, store = self.content, self.store  # waits for the loader: see _load
