@@ -11,19 +11,27 @@ from pathlib import Path
 from assistant.text import LANGS
 
 
+def _database_options(default: object) -> argparse.ArgumentParser:
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument("--db", default=default,
+                         help="database URL (default: $ASSISTANT_DB or a SQLite file in the "
+                              "user's data directory)")
+    options.add_argument("--demo", action="store_true", default=default or False,
+                         help="fill an empty database with demo staff, hours and meeting types")
+    return options
+
+
 def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", help="database URL (default: $ASSISTANT_DB or a SQLite file "
-                                     "in the user's data directory)")
-    common.add_argument("--demo", action="store_true",
-                        help="fill an empty database with demo staff, hours and meeting types")
-    parser = argparse.ArgumentParser(prog="jobcenter-assistant", parents=[common],
+    # A subcommand's --db and --demo have no default of their own: one given before the
+    # subcommand (`--db URL chat`) is not overwritten by the subcommand's parser.
+    common = _database_options(argparse.SUPPRESS)
+    parser = argparse.ArgumentParser(prog="jobcenter-assistant", parents=[_database_options(None)],
                                      description="Jobcenter Assistant")
     parser.add_argument("--lang", choices=LANGS, help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command")
 
     kiosk = sub.add_parser("kiosk", parents=[common], help="the kiosk TUI (default)")
-    kiosk.add_argument("--lang", choices=LANGS)
+    kiosk.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS)
     kiosk.add_argument("--idle", type=float, default=90.0,
                        help="seconds without input before the screen is wiped (default 90)")
     kiosk.add_argument("--high-contrast", action="store_true")
@@ -40,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--competences", default="")
 
     chat = sub.add_parser("chat", parents=[common], help="a conversation on stdin/stdout")
-    chat.add_argument("--lang", choices=LANGS)
+    chat.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS)
     chat.add_argument("--channel", choices=("text", "sms"), default="text")
     chat.add_argument("--session", help="resume (or create) the session with this name")
 
