@@ -14,7 +14,8 @@ CPR_MASK = "[CPR fjernet]"
 # or a dot, with spaces around it or only a space.
 _CPR = re.compile(r"(?<!\d)(\d{2})[./-]?(\d{2})[./-]?(\d{2})"
                   r"(?:\s{0,2}[-\u2010\u2011\u2012\u2013\u2014\u2212.]\s{0,2}|\s{0,2})(\d{4})(?!\d)")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069"
+                      r"\ud800-\udfff]")  # lone surrogates: bytes that were not UTF-8
 
 
 def _real_date(day: str, month: str, year: str) -> bool:
@@ -36,7 +37,8 @@ def redact_cpr(text: str) -> str:
 
 
 def clean_input(text: str) -> str:
-    """NFC, no control or bidi-override characters, one line, at most MAX_INPUT_CHARS."""
+    """NFC, no control or bidi-override characters (nor lone surrogates, which a line of
+    bytes that were not UTF-8 decodes to), one line, at most MAX_INPUT_CHARS."""
     text = unicodedata.normalize("NFC", text)
     text = _CONTROL.sub(" ", text.replace("\r", " ").replace("\n", " ").replace("\t", " "))
     return " ".join(text.split())[:MAX_INPUT_CHARS]
