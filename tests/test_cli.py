@@ -61,3 +61,31 @@ def test_staff_add_reads_the_pin_from_stdin_and_stores_only_a_hash(tmp_path) -> 
     con = sqlite3.connect(tmp_path / "cli.sqlite3")
     (stored,) = con.execute("select pin_hash from staff where initials='AB'").fetchone()
     assert stored.startswith("scrypt$") and "4821" not in stored
+
+
+def test_db_given_before_the_subcommand_is_the_one_used(tmp_path) -> None:
+    chosen = tmp_path / "chosen.sqlite3"
+    env = {k: v for k, v in os.environ.items() if k != "ASSISTANT_DB"}
+    env["XDG_DATA_HOME"] = str(tmp_path / "data")  # the default database, if it were used
+    result = subprocess.run([sys.executable, "-m", "assistant", "--db", f"sqlite:///{chosen}",
+                             "chat", "--lang", "en"], input="menu\n", capture_output=True,
+                            text=True, timeout=120, env=env)
+    assert result.returncode == 0, result.stderr
+    assert chosen.exists()
+    assert not (tmp_path / "data").exists()
+
+
+def test_chat_takes_a_line_that_is_not_utf8(tmp_path) -> None:
+    env = {**os.environ, "ASSISTANT_DB": f"sqlite:///{tmp_path / 'cli.sqlite3'}"}
+    result = subprocess.run([sys.executable, "-m", "assistant", "chat", "--lang", "en"],
+                            input=b"menu\n\xff\xfe hej\nmenu\n", capture_output=True,
+                            timeout=120, env=env)
+    assert result.returncode == 0, result.stderr.decode(errors="replace")
+    assert result.stdout.decode().count("Book a meeting") == 3, result.stdout.decode()
+
+
+def test_lint_of_a_folder_that_is_missing_or_empty_fails(tmp_path) -> None:
+    for folder in (tmp_path / "missing", tmp_path):
+        result = run(["kb", "lint", "--knowledge", str(folder), "--flows", str(folder)])
+        assert result.returncode == 1
+        assert str(folder) in result.stdout

@@ -134,10 +134,18 @@ def _translated(value: object) -> bool:
 
 def lint_all(knowledge: Path | None = None, flows: Path | None = None,
              i18n: Path | None = None) -> list[Problem]:
-    knowledge = knowledge or data_dir("knowledge")
+    knowledge, flows = knowledge or data_dir("knowledge"), flows or data_dir("flows")
+    missing = [Problem(str(folder), None, "no such folder") for folder in (knowledge, flows)
+               if not folder.is_dir()]
+    if missing:
+        return missing
     entries, problems = load_entries(knowledge)
+    if not entries and not problems:
+        problems.append(Problem(str(knowledge), None, "no knowledge entries in this folder"))
     problems += lint_entries(entries, knowledge / "_sources")
-    _flows, flow_problems = lint_flows(flows or data_dir("flows"), {e.id for e in entries})
+    found, flow_problems = lint_flows(flows, {e.id for e in entries})
     problems += flow_problems
+    if not found and not flow_problems:
+        problems.append(Problem(str(flows), None, "no flows in this folder"))
     problems += lint_i18n(i18n or data_dir("i18n"), Path(__file__).resolve().parents[1])
     return problems
