@@ -22,13 +22,15 @@ from assistant.booking.service import (
     BookingService,
     FreeTime,
     NotFound,
+    NotToday,
     SlotTaken,
 )
 from assistant.conversation import Conversation
+from assistant.i18n import TZ
 from assistant.outputs import Choices, Say
 from assistant.store.db import make_engine
 from assistant.store.demo import seed_demo
-from assistant.store.models import CallbackRequest, ClosedDay, Interpreter, Outbox
+from assistant.store.models import Booking, CallbackRequest, ClosedDay, Interpreter, Outbox
 from assistant.text import pick
 
 NOW = dt.datetime(2026, 12, 23, 7, 0, tzinfo=dt.UTC)  # Wednesday 08.00 in Copenhagen
@@ -103,6 +105,18 @@ def test_reschedule_and_check_in(tmp_path) -> None:
     assert service.check_in(f" {booking.code.lower()} ").checked_in_at is not None
     with pytest.raises(NotFound):
         service.check_in("ZZZZZZ")
+
+
+def test_check_in_is_only_on_the_day_of_the_meeting(tmp_path) -> None:
+    service = service_for(f"sqlite:///{tmp_path / 'b.sqlite3'}")
+    later = [f for f in service.free_times("job_meeting", "da", limit=40)
+             if f.start.astimezone(TZ).date() > NOW.astimezone(TZ).date()]
+    booking = book(service, later[0])
+    with pytest.raises(NotToday) as other_day:
+        service.check_in(booking.code)
+    assert other_day.value.booking.code == booking.code
+    on_the_day = BookingService(service.engine, now=lambda: later[0].start - dt.timedelta(hours=1))
+    assert on_the_day.check_in(booking.code).checked_in_at is not None
 
 
 def test_a_meeting_type_only_allows_its_own_channels(tmp_path) -> None:
@@ -255,7 +269,21 @@ def test_booking_through_chat_then_check_in(tmp_path) -> None:
     assert booking.returncode == 0, booking.stderr
     code = re.search(r"Code: ([A-Z2-9]{6})", booking.stdout)
     assert code, booking.stdout
-    checkin = subprocess.run(
-        [sys.executable, "-m", "assistant", "chat", "--db", db, "--lang", "en"],
-        input=f"2\n{code[1]}\n", capture_output=True, text=True, timeout=120)
-    assert "You are checked in for your meeting" in checkin.stdout, checkin.stdout
+    engine = make_engine(db)
+
+    def check_in() -> str:
+        return subprocess.run(
+            [sys.executable, "-m", "assistant", "chat", "--db", db, "--lang", "en"],
+            input=f"2\n{code[1]}\n", capture_output=True, text=True, timeout=120).stdout
+
+    with DB(engine) as session:  # the meeting is moved: to tomorrow, then to within the hour
+        row = session.exec(select(Booking).where(Booking.code == code[1])).one()
+        row.start = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+        session.add(row)
+        session.commit()
+        assert "You can check in on the day of the meeting." in check_in()
+        row.start = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=30)
+        session.add(row)
+        session.commit()
+    out = check_in()
+    assert "You are checked in for your meeting" in out, out

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 import subprocess
@@ -10,9 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlmodel import Session as DB
+from sqlmodel import select
 
-from assistant.booking.service import BookingService
 from assistant.store.db import make_engine
+from assistant.store.models import Booking
 
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "tmux_booking.sh"
 
@@ -28,5 +29,6 @@ def test_booking_through_the_kiosk_in_tmux(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     code = result.stdout.strip()
     assert len(code) == 6
-    booking = BookingService(make_engine(url), now=lambda: dt.datetime.now(dt.UTC)).check_in(code)
+    with DB(make_engine(url)) as db:  # booked: check-in would depend on the day of the slot
+        booking = db.exec(select(Booking).where(Booking.code == code)).one()
     assert booking.meeting_type == "special_law_intake" and booking.meeting_lang == "uk"

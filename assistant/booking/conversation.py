@@ -12,6 +12,7 @@ from assistant.booking.service import (
     BookingService,
     FreeTime,
     NotFound,
+    NotToday,
     SlotTaken,
 )
 from assistant.flow import engine
@@ -224,6 +225,9 @@ def checkin(act: Act, convo: Conversation) -> list[Output]:
         booking = service.check_in(str(act.answers.get("code", "")))
     except NotFound:
         return [Say(tr("We could not find that code. Check it, or ask at the desk."), "error")]
+    except NotToday as other_day:
+        return [Say(tr("Your meeting is {when}. You can check in on the day of the meeting.",
+                       when=format_when(other_day.booking.start)), "error")]
     return [Say(tr("You are checked in for your meeting {when}. Please take a seat. We will "
                    "come to you.", when=format_when(booking.start)), "notice")]
 

@@ -15,7 +15,7 @@ from sqlmodel import Session as DB
 from sqlmodel import delete, select
 
 from assistant.booking.codes import new_code, normalise_code
-from assistant.i18n import TZ
+from assistant.i18n import TZ, local
 from assistant.store.models import (
     Booking,
     BookingCell,
@@ -48,6 +48,14 @@ class AlreadyBooked(BookingError):
 
 class NotFound(BookingError):
     """No active booking with that code and phone number."""
+
+
+class NotToday(BookingError):
+    """Check-in is for meetings today (Danish time); this booking is on another day."""
+
+    def __init__(self, booking: Booking) -> None:
+        super().__init__(booking.code)
+        self.booking = booking
 
 
 @dataclass(frozen=True)
@@ -290,9 +298,12 @@ class BookingService:
                                                 Booking.status == "active")).first()
             if row is None:
                 raise NotFound()
+            if local(row.start).date() != local(self.now()).date():
+                raise NotToday(row)
             if row.checked_in_at is None:
                 row.checked_in_at = self.now()
                 db.add(row)
                 db.commit()
                 db.refresh(row)
             return row
+
