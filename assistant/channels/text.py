@@ -8,7 +8,8 @@ import uuid
 from collections.abc import Callable
 from typing import TextIO
 
-from assistant.channels.render import render_sms, render_text
+from assistant.channels.render import render_text
+from assistant.channels.sms import sms_turn
 from assistant.conversation import Content, Conversation
 from assistant.store.sessions import SessionStore
 
@@ -17,7 +18,10 @@ def run_chat(content: Content, store: SessionStore, *, lang: str | None, channel
              session_key: str | None, stdin: TextIO = sys.stdin,
              stdout: TextIO = sys.stdout,
              now: Callable[[], dt.datetime] | None = None) -> int:
-    render = render_sms if channel == "sms" else render_text
+    if channel == "sms":
+        return _run_sms(content, store, lang=lang, session_key=session_key, stdin=stdin,
+                        stdout=stdout, now=now)
+    render = render_text
     key = session_key or f"chat:{uuid.uuid4().hex}"
     convo, opening = Conversation.open(content, store, key, channel, lang,
                                        **({"now": now} if now else {}))
@@ -27,5 +31,20 @@ def run_chat(content: Content, store: SessionStore, *, lang: str | None, channel
     for line in stdin:
         outputs = convo.handle(line.rstrip("\r\n"))
         stdout.write(render(outputs, convo.lang) + "\n\n")
+        stdout.flush()
+    return 0
+
+
+def _run_sms(content: Content, store: SessionStore, *, lang: str | None,
+             session_key: str | None, stdin: TextIO, stdout: TextIO,
+             now: Callable[[], dt.datetime] | None) -> int:
+    """Each line as one text message from one number, through the SMS channel itself: the
+    reply block is exactly the SMS reply (cut to fit, with "reply MORE"; empty after STOP)."""
+    sender = f"chat:{session_key or uuid.uuid4().hex}"  # stands for the phone number
+    for n, line in enumerate(stdin):
+        reply = sms_turn(content, store, phone=sender, body=line.rstrip("\r\n"),
+                         sid=f"chat-{uuid.uuid4().hex}-{n}", lang=lang or "da",
+                         **({"now": now} if now else {}))
+        stdout.write(reply + "\n\n")
         stdout.flush()
     return 0
