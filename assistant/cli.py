@@ -56,7 +56,9 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("question")
     ask.add_argument("--lang", choices=LANGS, default="da")
     ask.add_argument("--json", action="store_true")
-    ask.add_argument("--top", type=int, default=3)
+    ask.add_argument("--top", type=int, default=3,
+                     help="how many results, 1-20 (default 3; a number outside is taken as "
+                          "the nearest of the two)")
     ask.add_argument("--audience", choices=("citizen", "staff"), default="citizen")
 
     serve = sub.add_parser("serve", parents=[common], help="web page, JSON API, SMS webhook")
@@ -218,8 +220,7 @@ def _ask(args: argparse.Namespace) -> int:
     from assistant.outputs import Card
 
     kb = KnowledgeBase.load()
-    top = max(1, min(args.top, 20))
-    result = kb.search(args.question, audience=args.audience, top=top)
+    result = kb.search(args.question, audience=args.audience, top=max(1, min(args.top, 20)))
     lang = args.lang
     if args.json:
         payload = {

@@ -88,3 +88,10 @@ def test_staff_only_and_stale_entries_are_hidden_from_citizens(kb: KnowledgeBase
     later = KnowledgeBase(list(kb.entries.values()), today=lambda: dt.date(2099, 1, 1))
     assert later.search("voksenlærling").outcome == "none"
     assert later.search("voksenlærling", audience="staff").outcome != "none"
+
+
+@pytest.mark.parametrize("question", ["kontanthjælp", "voksenlærling", "særloven", "jobsamtale"])
+def test_the_outcome_is_the_questions_however_many_hits_are_asked_for(kb: KnowledgeBase,
+                                                                       question: str) -> None:
+    outcomes = {kb.search(question, top=top).outcome for top in (1, 2, 3, 5)}
+    assert len(outcomes) == 1, outcomes

@@ -170,7 +170,8 @@ class Index:
         hits = tuple(Hit(self.entries[i], round(score, 1)) for score, i in ranked[:max(top, 1)])
         if not hits or hits[0].score < SUGGEST_AT:
             return SearchResult(query, "none", ())
-        runner_up = hits[1].score if len(hits) > 1 else 0.0
+        # The runner-up counts however few hits are asked for: the outcome is the question's.
+        runner_up = round(ranked[1][0], 1) if len(ranked) > 1 else 0.0
         if hits[0].score >= ANSWER_AT and hits[0].score - runner_up >= MARGIN:
             return SearchResult(query, "answer", hits[:top])
         return SearchResult(query, "suggest", tuple(h for h in hits if h.score >= SUGGEST_AT))
