@@ -95,6 +95,18 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+
+    try:
+        return _run(args)
+    except (ArgumentError, NoSuchModuleError, OperationalError) as exc:
+        # A database that cannot be reached or a URL that makes no sense: say so, no traceback.
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        print(f"jobcenter-assistant: cannot use the database: {reason}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace) -> int:
     command = args.command or "kiosk"
     if command == "kb":
         from assistant.knowledge.lint import lint_all

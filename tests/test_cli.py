@@ -102,3 +102,11 @@ def test_chat_sms_channel_holds_what_an_sms_reply_holds(tmp_path) -> None:
     assert segments(long_answer) <= MAX_SEGMENTS and segments(more) <= MAX_SEGMENTS
     assert more and more != long_answer
     assert stopped == "" and after_stop == ""  # STOP: no replies until START
+
+
+@pytest.mark.parametrize("url", ["garbage", "bogus://", "sqlite:////nonexistent/dir/x.sqlite3"])
+def test_a_database_that_cannot_be_used_is_one_clear_line_and_exit_2(url: str) -> None:
+    result = run(["chat", "--db", url], "menu\n")
+    assert result.returncode == 2
+    assert result.stderr.startswith("jobcenter-assistant: cannot use the database: ")
+    assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
