@@ -210,8 +210,12 @@ def _staff(args: argparse.Namespace) -> int:
     if args.staff_command == "add":
         import getpass
 
-        from assistant.staff import add_staff, valid_pin
+        from assistant.staff import add_staff, staff_problem, valid_pin
 
+        problem = staff_problem(args.initials, args.name, args.languages, args.competences)
+        if problem:
+            print(problem, file=sys.stderr)
+            return 2
         pin = getpass.getpass("PIN: ") if sys.stdin.isatty() else sys.stdin.readline().strip()
         if not valid_pin(pin):
             print("A PIN is 4 to 12 digits.", file=sys.stderr)

@@ -6,6 +6,7 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session as DB
 from sqlmodel import select
 
+from assistant.privacy import clean_input
 from assistant.store.models import AuditEntry, LoginAttempt, Staff, utcnow
 
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
@@ -39,19 +41,38 @@ def valid_pin(pin: str) -> bool:
     return pin.isdigit() and 4 <= len(pin) <= 12
 
 
+def staff_problem(initials: str, name: str, languages: str, competences: str) -> str | None:
+    """What is wrong with a new member of staff's details, or None. Initials are what a
+    member of staff types at the PIN screen (which takes 8 characters)."""
+    initials = initials.strip()
+    if not (1 <= len(initials) <= 8 and initials.isalnum()):
+        return "Initials are 1 to 8 letters or digits."
+    if len(name) > 100 or clean_input(name) != " ".join(name.split()):
+        return "A name is at most 100 characters, with no control characters."
+    if not all(re.fullmatch(r"[a-z]{2,3}", code) for code in languages.split(",")):
+        return "Languages are language codes with commas, for example da,en,uk."
+    if len(competences) > 400 or not all(re.fullmatch(r"[a-z0-9_]{1,40}", c)
+                                         for c in competences.split(",") if competences):
+        return "Competences are short words with commas, for example upskilling,youth."
+    return None
+
+
 def add_staff(engine: Engine, initials: str, name: str, pin: str, languages: str = "da",
               competences: str = "") -> Staff:
     if not valid_pin(pin):
         raise ValueError("a PIN is 4 to 12 digits")
+    problem = staff_problem(initials, name, languages, competences)
+    if problem:
+        raise ValueError(problem)
     initials = initials.strip().upper()
     with DB(engine) as db:
         row = db.exec(select(Staff).where(Staff.initials == initials)).first()
         if row is None:
-            row = Staff(initials=initials, name=name, languages=languages,
+            row = Staff(initials=initials, name=" ".join(name.split()), languages=languages,
                         competences=competences)
         row.pin_hash = hash_pin(pin)
-        if name:
-            row.name = name
+        if name.strip():
+            row.name = " ".join(name.split())
         db.add(row)
         db.commit()
         db.refresh(row)

@@ -110,3 +110,18 @@ def test_a_database_that_cannot_be_used_is_one_clear_line_and_exit_2(url: str) -
     assert result.returncode == 2
     assert result.stderr.startswith("jobcenter-assistant: cannot use the database: ")
     assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize(("option", "value", "message"), [
+    ("--initials", "", "Initials are 1 to 8"),
+    ("--initials", "ABCDEFGHIJ", "Initials are 1 to 8"),  # the PIN screen takes 8: no login
+    ("--initials", "[bold red]x", "Initials are 1 to 8"),
+    ("--name", "x" * 3000, "at most 100 characters"),
+    ("--languages", "xx,German", "language codes"),
+])
+def test_staff_add_refuses_details_no_one_could_use(option: str, value: str, message: str,
+                                                    tmp_path) -> None:
+    args = {"--initials": "ab", "--name": "Anne B", "--languages": "da", option: value}
+    result = run(["staff", "add", *[part for pair in args.items() for part in pair]], "4821\n",
+                 tmp_path)
+    assert result.returncode == 2 and message in result.stderr, result.stderr
