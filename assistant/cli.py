@@ -191,16 +191,31 @@ def _privacy(args: argparse.Namespace) -> int:
     from assistant.validators import Valid
 
     checked = validate("phone", args.phone, {}, dt.date.today())
-    if not isinstance(checked, Valid):
-        print("Not a valid Danish phone number.", file=sys.stderr)
+    phone = checked.value if isinstance(checked, Valid) else _foreign_number(args.phone)
+    if phone is None:
+        print("Not a valid phone number: a Danish one, or a foreign one with + and its "
+              "country code.", file=sys.stderr)
         return 2
-    phone = checked.value
     if args.privacy_command == "export":
         print(json.dumps(retention.export(store.engine, phone, args.staff), ensure_ascii=False,
                          indent=2))
     else:
         print(json.dumps(retention.erase(store.engine, phone, args.staff)))
     return 0
+
+
+def _foreign_number(text: str) -> str | None:
+    """A foreign number as the SMS gateway sends it (E.164, +46701234567), or None: SMS
+    takes texts from any country, so a request about one must find them."""
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(text.strip()[:32], None)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def _staff(args: argparse.Namespace) -> int:

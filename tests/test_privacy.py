@@ -206,3 +206,25 @@ def test_erasing_a_number_takes_the_web_and_kiosk_conversations_it_was_given_in(
         assert [s.key for s in db.exec(select(Session))] == ["web:other"]
         inputs = " ".join(t.input for t in db.exec(select(Turn)))
         assert "Anna Jensen" not in inputs and "Bo Hansen" in inputs
+
+
+def test_a_foreign_number_that_texted_can_be_exported_and_erased(tmp_path, content) -> None:
+    from assistant.channels.sms import sms_turn
+
+    url = f"sqlite:///{tmp_path / 'f.sqlite3'}"
+    engine = make_engine(url)
+    seed_demo(engine)
+    store = SessionStore(engine)
+    for i, body in enumerate(["hej", "menu"]):
+        sms_turn(content, store, phone="+46701234567", body=body, sid=f"SMf{i}")
+    env = {**os.environ, "ASSISTANT_DB": url}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "assistant", "privacy", *args],
+                              capture_output=True, text=True, env=env, timeout=120)
+
+    assert run("export", "--phone", "+46 70 123 45 67").returncode == 0
+    erased = run("delete", "--phone", "+46701234567")
+    assert erased.returncode == 0, erased.stderr
+    assert json.loads(erased.stdout)["turns"] == 2
+    assert run("delete", "--phone", "+999").returncode == 2
