@@ -30,8 +30,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}" if self.line else \
-            f"{self.path}: {self.message}"
+        """``file:line: message``, as DESIGN.md promises; a problem with a whole file (or
+        folder) is given at its line 1."""
+        return f"{self.path}:{self.line or 1}: {self.message}"
 
 
 def parse_entry(text: str, path: Path) -> Entry:
