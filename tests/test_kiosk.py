@@ -64,3 +64,48 @@ async def test_command_buttons_work_in_the_chosen_language(content, store) -> No
         await tap(pilot, "#choice-2")
         labels = [str(b.label) for b in app.screen.query(Button)]
         assert "Back" in labels and "1. First meeting" in labels
+
+
+async def test_a_kiosk_whose_database_cannot_be_loaded_ends_with_an_error(content) -> None:
+    """`kiosk --lang en` on a database it cannot open: the error ends the program (so a
+    supervisor can restart it); it once waited for the failed load for ever."""
+    import faulthandler
+
+    import pytest
+    from textual.worker import WorkerFailed
+
+    def no_database():
+        raise OSError("unable to open database file")
+
+    faulthandler.dump_traceback_later(60, exit=True)
+    try:
+        app = KioskApp(lambda: content, no_database, lang="en")
+        with pytest.raises(WorkerFailed):
+            async with app.run_test(size=(80, 24)) as pilot:
+                await pilot.pause()
+                await pilot.pause()
+        assert app.return_code == 1
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+
+
+async def test_no_idle_wipe_while_the_kiosk_is_still_loading(content, store) -> None:
+    import threading
+
+    release, now = threading.Event(), [0.0]
+
+    def slow_store():
+        release.wait(30)
+        return store
+
+    app = KioskApp(lambda: content, slow_store, lang="en", idle_seconds=5, warn_seconds=2,
+                   clock=lambda: now[0])
+    async with app.run_test(size=(80, 24)) as pilot:
+        now[0] = 1000.0
+        app.check_idle()
+        app.check_idle()
+        assert app.wipes == 0 and app.warning is None
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert [type(s) for s in app.screen_stack].count(ConversationScreen) == 1

@@ -252,24 +252,30 @@ class KioskApp(App[None]):
         # The conversation core (and SQLAlchemy under it) is imported here, in the loader's
         # thread, and nowhere else before the load is done: two threads importing SQLAlchemy
         # at once can each find the other's module half-built (ImportError at random).
-        import assistant.conversation  # noqa: F401
+        try:
+            import assistant.conversation  # noqa: F401
 
-        if callable(self._content):
-            self._content = self._content()
-        if callable(self._store):
-            self._store = self._store()
-        self._loaded.set()
+            if callable(self._content):
+                self._content = self._content()
+            if callable(self._store):
+                self._store = self._store()
+        finally:
+            # Also when loading failed (the worker's error ends the app): nothing may go on
+            # waiting for the load.
+            self._loaded.set()
 
     @property
     def content(self) -> Content:
         self._loaded.wait()
-        assert not callable(self._content)
+        if callable(self._content):
+            raise RuntimeError("the kiosk's content could not be loaded")
         return self._content
 
     @property
     def store(self) -> SessionStore:
         self._loaded.wait()
-        assert not callable(self._store)
+        if callable(self._store):
+            raise RuntimeError("the kiosk's database could not be loaded")
         return self._store
 
     def show_start(self) -> None:
@@ -306,7 +312,7 @@ class KioskApp(App[None]):
     def check_idle(self) -> None:
         """Called every second (and by tests with a fake clock)."""
         stack = self.screen_stack
-        if not stack or isinstance(stack[-1], LanguageScreen):
+        if not stack or isinstance(stack[-1], LanguageScreen) or not self._loaded.is_set():
             self.last_activity = self.clock()  # nothing of anyone's on screen
             return
         idle = self.clock() - self.last_activity
