@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 from collections.abc import Sequence
@@ -122,6 +123,11 @@ def _run(args: argparse.Namespace) -> int:
         from assistant.app import load_content, open_store
         from assistant.channels.text import run_chat
 
+        # Lines are UTF-8 whatever the locale; a line that is not is read, with its bad bytes
+        # replaced, instead of ending the conversation.
+        for stream, errors in ((sys.stdin, "replace"), (sys.stdout, "strict")):
+            if isinstance(stream, io.TextIOWrapper):
+                stream.reconfigure(encoding="utf-8", errors=errors)
         return run_chat(load_content(), open_store(args.db, demo=args.demo or None), lang=args.lang,
                         channel=args.channel, session_key=args.session)
     if command == "kiosk":

@@ -76,7 +76,9 @@ def test_db_given_before_the_subcommand_is_the_one_used(tmp_path) -> None:
 
 
 def test_chat_takes_a_line_that_is_not_utf8(tmp_path) -> None:
-    env = {**os.environ, "ASSISTANT_DB": f"sqlite:///{tmp_path / 'cli.sqlite3'}"}
+    # PYTHONIOENCODING=utf-8 reads strictly, as under a real UTF-8 locale (C.UTF-8 does not)
+    env = {**os.environ, "ASSISTANT_DB": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
+           "PYTHONIOENCODING": "utf-8"}
     result = subprocess.run([sys.executable, "-m", "assistant", "chat", "--lang", "en"],
                             input=b"menu\n\xff\xfe hej\nmenu\n", capture_output=True,
                             timeout=120, env=env)
@@ -125,3 +127,11 @@ def test_staff_add_refuses_details_no_one_could_use(option: str, value: str, mes
     result = run(["staff", "add", *[part for pair in args.items() for part in pair]], "4821\n",
                  tmp_path)
     assert result.returncode == 2 and message in result.stderr, result.stderr
+
+
+def test_a_named_session_resumes_across_the_text_and_sms_channels(tmp_path) -> None:
+    first = run(["chat", "--lang", "en", "--session", "desk-7"], "1\n", tmp_path)
+    assert "What kind of meeting do you need?" in first.stdout, first.stdout
+    then = run(["chat", "--lang", "en", "--session", "desk-7", "--channel", "sms"], "2\n",
+               tmp_path)
+    assert "How would you like to meet?" in then.stdout, then.stdout  # the booking goes on

@@ -130,15 +130,17 @@ def twiml(text: str) -> str:
 
 
 def sms_turn(content: Content, store: SessionStore, *, phone: str, body: str, sid: str,
-             lang: str = "da", now=utcnow) -> str:
-    """Run one SMS turn, at most once per ``sid``; returns the reply text ("" for none)."""
+             lang: str = "da", now=utcnow, session: str | None = None) -> str:
+    """Run one SMS turn, at most once per ``sid``; returns the reply text ("" for none).
+    The conversation is the number's own, or ``session`` (chat --channel sms --session)."""
     key, sid = phone_hash(phone), sid[:64]
-    look = store.sms.look(sid, key, f"sms:{key}")
+    session = session or f"sms:{key}"
+    look = store.sms.look(sid, key, session)
     if look.seen is not None:
         return look.seen
     claim = Claim(store.sms, sid, key)
     try:
-        reply, changes = _reply(content, store, key, body, lang, now, look, claim)
+        reply, changes = _reply(content, store, key, body, lang, now, look, claim, session)
         if changes is not None:
             store.sms.finish(claim, reply, key, changes)
     except (Withdrawn, store.driver.integrity_error):
@@ -151,7 +153,7 @@ def sms_turn(content: Content, store: SessionStore, *, phone: str, body: str, si
 
 
 def _reply(content: Content, store: SessionStore, key: str, body: str, lang: str, now,
-           look: Look, claim: Claim) -> tuple[str, dict[str, object] | None]:
+           look: Look, claim: Claim, session: str) -> tuple[str, dict[str, object] | None]:
     """The reply, and the changes to the number's STOP/MORE state; no changes (None) when
     the conversation's turn has stored the reply and the changes with itself."""
     stopped, pending = look.contact.stopped, look.contact.pending
@@ -178,7 +180,7 @@ def _reply(content: Content, store: SessionStore, key: str, body: str, lang: str
         convo = Conversation.resume(content, store, look.session, now=now)
     else:
         before_effects()  # opening a conversation stores it
-        convo, _ = Conversation.open(content, store, f"sms:{key}", "sms",
+        convo, _ = Conversation.open(content, store, session, "sms",
                                      language_of(body) or lang, now=now)
     convo.before_effects = before_effects
     replies: list[str] = []

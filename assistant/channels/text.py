@@ -40,10 +40,10 @@ def _run_sms(content: Content, store: SessionStore, *, lang: str | None,
              now: Callable[[], dt.datetime] | None) -> int:
     """Each line as one text message from one number, through the SMS channel itself: the
     reply block is exactly the SMS reply (cut to fit, with "reply MORE"; empty after STOP)."""
-    sender = f"chat:{session_key or uuid.uuid4().hex}"  # stands for the phone number
+    key = session_key or f"chat:{uuid.uuid4().hex}"  # the same session as --channel text's
     for n, line in enumerate(stdin):
-        reply = sms_turn(content, store, phone=sender, body=line.rstrip("\r\n"),
-                         sid=f"chat-{uuid.uuid4().hex}-{n}", lang=lang or "da",
+        reply = sms_turn(content, store, phone=f"chat:{key}", body=line.rstrip("\r\n"),
+                         sid=f"chat-{uuid.uuid4().hex}-{n}", lang=lang or "da", session=key,
                          **({"now": now} if now else {}))
         stdout.write(reply + "\n\n")
         stdout.flush()
