@@ -276,13 +276,16 @@ def test_booking_through_chat_then_check_in(tmp_path) -> None:
             [sys.executable, "-m", "assistant", "chat", "--db", db, "--lang", "en"],
             input=f"2\n{code[1]}\n", capture_output=True, text=True, timeout=120).stdout
 
-    with DB(engine) as session:  # the meeting is moved: to tomorrow, then to within the hour
+    # The meeting is moved to another day, then to today (Danish days, whatever the hour now).
+    today = dt.datetime.now(TZ).date()
+    noon = dt.datetime.combine(today, dt.time(12), TZ)
+    with DB(engine) as session:
         row = session.exec(select(Booking).where(Booking.code == code[1])).one()
-        row.start = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+        row.start = dt.datetime.combine(today + dt.timedelta(days=2), dt.time(12), TZ)
         session.add(row)
         session.commit()
         assert "You can check in on the day of the meeting." in check_in()
-        row.start = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=30)
+        row.start = noon
         session.add(row)
         session.commit()
     out = check_in()
