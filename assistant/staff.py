@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import re
 import secrets
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -44,9 +45,10 @@ def valid_pin(pin: str) -> bool:
 def staff_problem(initials: str, name: str, languages: str, competences: str) -> str | None:
     """What is wrong with a new member of staff's details, or None. Initials are what a
     member of staff types at the PIN screen (which takes 8 characters)."""
-    initials = initials.strip()
-    if not (1 <= len(initials) <= 8 and initials.isalnum()):
-        return "Initials are 1 to 8 letters or digits."
+    initials = unicodedata.normalize("NFC", initials.strip()).upper()
+    if not (1 <= len(initials) <= 8 and initials.replace("-", "").isalnum()):
+        return "Initials are 1 to 8 letters or digits (and -)."
+    name = unicodedata.normalize("NFC", name)
     if len(name) > 100 or clean_input(name) != " ".join(name.split()):
         return "A name is at most 100 characters, with no control characters."
     if not all(re.fullmatch(r"[a-z]{2,3}", code) for code in languages.split(",")):
@@ -64,7 +66,8 @@ def add_staff(engine: Engine, initials: str, name: str, pin: str, languages: str
     problem = staff_problem(initials, name, languages, competences)
     if problem:
         raise ValueError(problem)
-    initials = initials.strip().upper()
+    initials = unicodedata.normalize("NFC", initials.strip()).upper()
+    name = unicodedata.normalize("NFC", name)
     with DB(engine) as db:
         row = db.exec(select(Staff).where(Staff.initials == initials)).first()
         if row is None:
@@ -90,7 +93,7 @@ class LoginResult:
 def login(engine: Engine, initials: str, pin: str,
           now: Callable[[], dt.datetime] = utcnow) -> LoginResult:
     """Check a PIN. After FREE_TRIES failures the wait doubles each time, up to MAX_WAIT."""
-    initials = initials.strip().upper()[:8]
+    initials = unicodedata.normalize("NFC", initials.strip()).upper()[:8]
     moment = now()
     with DB(engine, expire_on_commit=False) as db:
         failures = list(db.exec(select(LoginAttempt).where(LoginAttempt.initials == initials)

@@ -135,3 +135,15 @@ def test_a_named_session_resumes_across_the_text_and_sms_channels(tmp_path) -> N
     then = run(["chat", "--lang", "en", "--session", "desk-7", "--channel", "sms"], "2\n",
                tmp_path)
     assert "How would you like to meet?" in then.stdout, then.stdout  # the booking goes on
+
+
+def test_staff_details_as_people_write_them_are_accepted() -> None:
+    import unicodedata
+
+    from assistant.staff import staff_problem
+
+    for initials, name in [("ÆØ", "Søren Ågård"), ("A-B", "Anne-Marie O'Brien"),
+                           (unicodedata.normalize("NFD", "ÅS"),
+                            unicodedata.normalize("NFD", "Søren Ågård"))]:  # pasted, decomposed
+        assert staff_problem(initials, name, "da,ar", "special_law_intake") is None
+    assert staff_problem("ßßßßß", "x", "da", "") is not None  # upper-cased: 10 characters
