@@ -96,11 +96,13 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+    from sqlalchemy.exc import ArgumentError, DatabaseError, IntegrityError, NoSuchModuleError
 
     try:
         return _run(args)
-    except (ArgumentError, NoSuchModuleError, OperationalError) as exc:
+    except IntegrityError:
+        raise  # a bug of ours, not a database that cannot be used
+    except (ArgumentError, NoSuchModuleError, DatabaseError) as exc:
         # A database that cannot be reached or a URL that makes no sense: say so, no traceback.
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         print(f"jobcenter-assistant: cannot use the database: {reason}", file=sys.stderr)

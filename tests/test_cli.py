@@ -106,8 +106,13 @@ def test_chat_sms_channel_holds_what_an_sms_reply_holds(tmp_path) -> None:
     assert stopped == "" and after_stop == ""  # STOP: no replies until START
 
 
-@pytest.mark.parametrize("url", ["garbage", "bogus://", "sqlite:////nonexistent/dir/x.sqlite3"])
-def test_a_database_that_cannot_be_used_is_one_clear_line_and_exit_2(url: str) -> None:
+@pytest.mark.parametrize("url", ["garbage", "bogus://", "sqlite:////nonexistent/dir/x.sqlite3",
+                                 "not a database file"])
+def test_a_database_that_cannot_be_used_is_one_clear_line_and_exit_2(url: str,
+                                                                      tmp_path) -> None:
+    if url == "not a database file":
+        (tmp_path / "notes.txt").write_text("shopping list\n" * 200)
+        url = f"sqlite:///{tmp_path / 'notes.txt'}"
     result = run(["chat", "--db", url], "menu\n")
     assert result.returncode == 2
     assert result.stderr.startswith("jobcenter-assistant: cannot use the database: ")
