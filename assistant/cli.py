@@ -145,11 +145,12 @@ def _run(args: argparse.Namespace) -> int:
 
             return open_store(args.db, demo=args.demo or None)
 
-        KioskApp(content, store, lang=getattr(args, "lang", None),
-                 idle_seconds=getattr(args, "idle", 90.0),
-                 high_contrast=getattr(args, "high_contrast", False),
-                 bilingual=getattr(args, "interpreter", False)).run()
-        return 0
+        kiosk = KioskApp(content, store, lang=getattr(args, "lang", None),
+                         idle_seconds=getattr(args, "idle", 90.0),
+                         high_contrast=getattr(args, "high_contrast", False),
+                         bilingual=getattr(args, "interpreter", False))
+        kiosk.run()
+        return kiosk.return_code or 0  # 1 when it ended on an error (a failed load)
     if command == "staff":
         return _staff(args)
     if command == "privacy":
@@ -249,8 +250,9 @@ def _staff(args: argparse.Namespace) -> int:
         return 0
     from assistant.channels.tui.staff import StaffApp
 
-    StaffApp(load_content(), store).run()
-    return 0
+    app = StaffApp(load_content(), store)
+    app.run()
+    return app.return_code or 0
 
 
 def _ask(args: argparse.Namespace) -> int:
