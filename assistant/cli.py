@@ -96,13 +96,16 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    from sqlalchemy.exc import ArgumentError, DatabaseError, IntegrityError, NoSuchModuleError
-
     try:
         return _run(args)
-    except IntegrityError:
-        raise  # a bug of ours, not a database that cannot be used
-    except (ArgumentError, NoSuchModuleError, DatabaseError) as exc:
+    except Exception as exc:
+        # Imported here, not before the command runs: SQLAlchemy takes most of a second to
+        # import, and the kiosk's first screen needs none of it (see channels/tui/kiosk.py).
+        from sqlalchemy.exc import ArgumentError, DatabaseError, IntegrityError, NoSuchModuleError
+
+        if isinstance(exc, IntegrityError) or not isinstance(
+                exc, ArgumentError | NoSuchModuleError | DatabaseError):
+            raise  # an integrity error is a bug of ours, not a database that cannot be used
         # A database that cannot be reached or a URL that makes no sense: say so, no traceback.
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         print(f"jobcenter-assistant: cannot use the database: {reason}", file=sys.stderr)
