@@ -42,14 +42,24 @@ def valid_pin(pin: str) -> bool:
     return pin.isdigit() and 4 <= len(pin) <= 12
 
 
+def _initials(text: str) -> str:
+    """Initials as stored and as looked up: composed Unicode, upper case."""
+    return unicodedata.normalize("NFC", text.strip()).upper()
+
+
+def _name(text: str) -> str:
+    """A name as stored: composed Unicode, single spaces."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
 def staff_problem(initials: str, name: str, languages: str, competences: str) -> str | None:
     """What is wrong with a new member of staff's details, or None. Initials are what a
     member of staff types at the PIN screen (which takes 8 characters)."""
-    initials = unicodedata.normalize("NFC", initials.strip()).upper()
+    initials = _initials(initials)
     if not (1 <= len(initials) <= 8 and initials.replace("-", "").isalnum()):
         return "Initials are 1 to 8 letters or digits (and -)."
     name = unicodedata.normalize("NFC", name)
-    if len(name) > 100 or clean_input(name) != " ".join(name.split()):
+    if len(name) > 100 or clean_input(name) != _name(name):
         return "A name is at most 100 characters, with no control characters."
     if not all(re.fullmatch(r"[a-z]{2,3}", code) for code in languages.split(",")):
         return "Languages are language codes with commas, for example da,en,uk."
@@ -66,16 +76,15 @@ def add_staff(engine: Engine, initials: str, name: str, pin: str, languages: str
     problem = staff_problem(initials, name, languages, competences)
     if problem:
         raise ValueError(problem)
-    initials = unicodedata.normalize("NFC", initials.strip()).upper()
-    name = unicodedata.normalize("NFC", name)
+    initials, name = _initials(initials), _name(name)
     with DB(engine) as db:
         row = db.exec(select(Staff).where(Staff.initials == initials)).first()
         if row is None:
-            row = Staff(initials=initials, name=" ".join(name.split()), languages=languages,
+            row = Staff(initials=initials, name=name, languages=languages,
                         competences=competences)
         row.pin_hash = hash_pin(pin)
-        if name.strip():
-            row.name = " ".join(name.split())
+        if name:
+            row.name = name
         db.add(row)
         db.commit()
         db.refresh(row)
@@ -93,7 +102,7 @@ class LoginResult:
 def login(engine: Engine, initials: str, pin: str,
           now: Callable[[], dt.datetime] = utcnow) -> LoginResult:
     """Check a PIN. After FREE_TRIES failures the wait doubles each time, up to MAX_WAIT."""
-    initials = unicodedata.normalize("NFC", initials.strip()).upper()[:8]
+    initials = _initials(initials)[:8]
     moment = now()
     with DB(engine, expire_on_commit=False) as db:
         failures = list(db.exec(select(LoginAttempt).where(LoginAttempt.initials == initials)
