@@ -190,7 +190,7 @@ def _run(args: argparse.Namespace) -> int:
 def _privacy(args: argparse.Namespace) -> int:
     from assistant import retention
     from assistant.app import open_store
-    from assistant.validators import validate
+    from assistant.validators import foreign_phone, validate
 
     store = open_store(args.db)
     if args.privacy_command == "purge":
@@ -203,7 +203,7 @@ def _privacy(args: argparse.Namespace) -> int:
     from assistant.validators import Valid
 
     checked = validate("phone", args.phone, {}, dt.date.today())
-    phone = checked.value if isinstance(checked, Valid) else _foreign_number(args.phone)
+    phone = checked.value if isinstance(checked, Valid) else foreign_phone(args.phone)
     if phone is None:
         print("Not a valid phone number: a Danish one, or a foreign one with + and its "
               "country code.", file=sys.stderr)
@@ -214,20 +214,6 @@ def _privacy(args: argparse.Namespace) -> int:
     else:
         print(json.dumps(retention.erase(store.engine, phone, args.staff)))
     return 0
-
-
-def _foreign_number(text: str) -> str | None:
-    """A foreign number as the SMS gateway sends it (E.164, +46701234567), or None: SMS
-    takes texts from any country, so a request about one must find them."""
-    import phonenumbers
-
-    try:
-        number = phonenumbers.parse(text.strip()[:32], None)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_possible_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def _staff(args: argparse.Namespace) -> int:

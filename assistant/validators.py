@@ -110,6 +110,18 @@ def _phone(raw: str, spec: Mapping[str, Any], today: dt.date) -> Result:
     return Valid(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
 
 
+def foreign_phone(raw: str) -> str | None:
+    """A foreign number as an SMS gateway sends it (E.164, +46701234567), or None. Texts come
+    from any country; a staff request about one (privacy export/delete) must find them."""
+    try:
+        number = phonenumbers.parse(raw.strip()[:32], None)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
 _EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}")
 
 

@@ -306,4 +306,3 @@ class BookingService:
                 db.commit()
                 db.refresh(row)
             return row
-

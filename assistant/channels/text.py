@@ -21,16 +21,15 @@ def run_chat(content: Content, store: SessionStore, *, lang: str | None, channel
     if channel == "sms":
         return _run_sms(content, store, lang=lang, session_key=session_key, stdin=stdin,
                         stdout=stdout, now=now)
-    render = render_text
     key = session_key or f"chat:{uuid.uuid4().hex}"
     convo, opening = Conversation.open(content, store, key, channel, lang,
                                        **({"now": now} if now else {}))
     if stdin.isatty():
-        stdout.write(render(opening, convo.lang) + "\n\n")
+        stdout.write(render_text(opening, convo.lang) + "\n\n")
         stdout.flush()
     for line in stdin:
         outputs = convo.handle(line.rstrip("\r\n"))
-        stdout.write(render(outputs, convo.lang) + "\n\n")
+        stdout.write(render_text(outputs, convo.lang) + "\n\n")
         stdout.flush()
     return 0
 
