@@ -103,12 +103,18 @@ def test_sms_replies_kept_for_retries_go_with_the_number(db_url: str, content) -
         assert db.exec(select(SmsMessage)).all() == []
 
 
+def _privacy_command(url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """`jobcenter-assistant privacy ARGS` on the database at ``url``, as staff run it."""
+    return subprocess.run([sys.executable, "-m", "assistant", "privacy", *args],
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "ASSISTANT_DB": url})
+
+
 def test_privacy_commands(tmp_path) -> None:
-    env = {**os.environ, "ASSISTANT_DB": f"sqlite:///{tmp_path / 'p.sqlite3'}"}
+    url = f"sqlite:///{tmp_path / 'p.sqlite3'}"
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "assistant", "privacy", *args],
-                              capture_output=True, text=True, env=env, timeout=120)
+        return _privacy_command(url, *args)
 
     assert run("export", "--phone", "12").returncode == 2
     out = run("export", "--phone", "22 33 44 55", "--staff", "AB")
@@ -217,11 +223,9 @@ def test_a_foreign_number_that_texted_can_be_exported_and_erased(tmp_path, conte
     store = SessionStore(engine)
     for i, body in enumerate(["hej", "menu"]):
         sms_turn(content, store, phone="+46701234567", body=body, sid=f"SMf{i}")
-    env = {**os.environ, "ASSISTANT_DB": url}
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "assistant", "privacy", *args],
-                              capture_output=True, text=True, env=env, timeout=120)
+        return _privacy_command(url, *args)
 
     assert run("export", "--phone", "+46 70 123 45 67").returncode == 0
     erased = run("delete", "--phone", "+46701234567")
