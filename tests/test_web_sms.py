@@ -74,8 +74,8 @@ def test_clear_json_errors(client: TestClient) -> None:
     response = client.post("/api/sessions/nosuchsessiontoken/messages", json={"text": "hi"})
     assert response.status_code == 404
     token = client.post("/api/sessions", json={}).json()["session"]
-    response = client.post(f"/api/sessions/{token}/messages", content=b"x" * 9000)
-    assert response.status_code == 413
+    response = client.post(f"/api/sessions/{token}/messages", content=b"x" * 40_000)
+    assert response.status_code == 413 and response.json()["error"]["code"] == "too_large"
     response = client.post(f"/api/sessions/{token}/messages", json={"text": 5})
     assert response.json()["error"]["code"] == "bad_text"
 
@@ -362,7 +362,7 @@ def test_behind_a_proxy_the_signed_url_keeps_its_query_string(
 
 @pytest.mark.parametrize("path", ["/api/sessions", "/sms/twilio"])
 def test_a_huge_body_is_refused_without_being_read(content, store, path: str) -> None:
-    """Neither the API nor the (unsigned, public) webhook reads past the 8 KB limit."""
+    """Neither the API nor the (unsigned, public) webhook reads past the 32 KB limit."""
     import asyncio
 
     app = make_app(content, store)
@@ -382,6 +382,28 @@ def test_a_huge_body_is_refused_without_being_read(content, store, path: str) ->
     asyncio.run(app(scope, receive, send))
     assert sent[0]["status"] == 413
     assert len(taken) <= 2, f"read {len(taken) * 64} KB of a 200 MB body"
+
+
+def test_the_longest_message_is_taken_however_its_json_is_escaped(client: TestClient) -> None:
+    """2,000 characters is the limit, not the bytes JSON spends on them: a message of 2,000
+    emoji, each escaped as a surrogate pair (12 bytes), is answered; 2,001 characters are too
+    long, in a body the page would never send."""
+    import json
+
+    token = client.post("/api/sessions", json={"lang": "uk"}).json()["session"]
+    longest = json.dumps({"text": "\U0001F600" * 2000}, ensure_ascii=True).encode()
+    assert len(longest) > 24_000
+    response = client.post(f"/api/sessions/{token}/messages", content=longest)
+    assert response.status_code == 200 and response.json()["lang"] == "uk"
+    too_long = json.dumps({"text": "ї" * 2001}, ensure_ascii=True).encode()
+    response = client.post(f"/api/sessions/{token}/messages", content=too_long)
+    assert response.status_code == 413 and response.json()["error"]["code"] == "too_long"
+
+
+def test_a_long_ukrainian_sms_is_answered(client: TestClient) -> None:
+    """Twilio posts up to 1,600 characters; form-encoded Cyrillic is 6 bytes a letter."""
+    response = sms(client, "Допоможіть мені знайти роботу. " * 51, "SMlong", phone="+4522334466")
+    assert response.status_code == 200 and "<Message>" in response.text
 
 
 def test_a_flood_of_new_addresses_never_lifts_a_limit() -> None:

@@ -39,7 +39,12 @@ from assistant.store.sessions import SessionStore
 from assistant.text import LANG_NAMES, LANGS, pick
 
 STATIC = Path(__file__).parent / "web_static"
-MAX_BODY = 8 * 1024
+MAX_TEXT = 2000
+"""The longest message the API takes, in characters (code points)."""
+MAX_BODY = 32 * 1024
+"""The longest request body. JSON may escape every character: an emoji is one code point but
+12 bytes as an escaped surrogate pair, so MAX_TEXT of them take 24,000 bytes. A form-encoded
+SMS of Twilio's 1,600 characters may be as long (12 bytes for each emoji)."""
 ENV_TOKEN = "ASSISTANT_TWILIO_AUTH_TOKEN"
 ENV_PUBLIC_URL = "ASSISTANT_PUBLIC_URL"
 T = TypeVar("T")
@@ -231,8 +236,8 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
         text = data.get("text")
         if not isinstance(text, str):
             return error(400, "bad_text", "'text' must be a string")
-        if len(text) > 2000:
-            return error(413, "too_long", "'text' is limited to 2000 characters")
+        if len(text) > MAX_TEXT:
+            return error(413, "too_long", f"'text' is limited to {MAX_TEXT} characters")
         return await run_core(lambda: in_session(token, lambda convo: convo.handle(text)))
 
     async def calendar(request: Request) -> Response:
@@ -391,7 +396,7 @@ OPENAPI: dict[str, Any] = {
                             "schema": {"type": "string"}}],
             "requestBody": {"required": True, "content": {"application/json": {"schema": {
                 "type": "object", "required": ["text"],
-                "properties": {"text": {"type": "string", "maxLength": 2000}}}}}},
+                "properties": {"text": {"type": "string", "maxLength": MAX_TEXT}}}}}},
             "responses": {"200": {"description": "the reply",
                                   "content": {"application/json": {"schema": _REPLY}}},
                           "400": {"description": "bad input", **_JSON_ERR},
