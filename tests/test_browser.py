@@ -139,6 +139,78 @@ def test_booking_in_ukrainian_in_a_real_browser(server: str, browser) -> None:
     assert browser.execute_script("return document.documentElement.lang") == "uk"
 
 
+def _ukrainian_page(server: str, browser):
+    """Open the page, choose Ukrainian, and return a function that clicks a choice or a
+    command and waits for a reply that says ``expect``."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    wait = WebDriverWait(browser, 15)
+    browser.get(server)
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "#choices button")))
+    assert browser.execute_script("return document.documentElement.lang") != "uk"
+    Select(browser.find_element(By.ID, "lang")).select_by_value("uk")
+    wait.until(ec.text_to_be_present_in_element((By.ID, "choices"), "Записатися на зустріч"))
+
+    def shown() -> list[str]:  # read in one go: the page may replace the log meanwhile
+        return browser.execute_script(
+            "return Array.from(document.querySelectorAll('#log > *'), e => e.textContent)")
+
+    def click(key: str, expect: str) -> None:
+        before = len(shown())
+        selector = (By.CSS_SELECTOR, f"#choices button[data-key='{key}'], "
+                                     f"#commands button[data-command='{key}']")
+        wait.until(ec.element_to_be_clickable(selector)).click()
+
+        def replied(_) -> bool:
+            lines = shown()
+            new = lines[before:] if len(lines) > before else lines  # shorter: started again
+            return any(expect in line for line in new)
+
+        wait.until(replied, f"no reply saying {expect!r}")
+
+    return click
+
+
+@pytest.fixture
+def strict_server(content, store):
+    yield from _serve(make_app(content, store, ip_limit=3))
+
+
+def test_the_page_says_in_ukrainian_that_it_is_rate_limited(strict_server: str,
+                                                             browser) -> None:
+    """The API's errors are English, for programs; the page says them in the user's language.
+    Three requests a minute: the page's new session, the language and a menu, then the
+    limit."""
+    click = _ukrainian_page(strict_server, browser)
+    click("menu", "Що ви хочете зробити?")
+    click("menu", "Ви надіслали багато повідомлень за короткий час.")
+    assert "wait a minute" not in browser.find_element("id", "log").text
+
+
+def test_the_page_starts_again_when_the_conversation_is_gone_and_says_when_offline(
+        server: str, browser, store) -> None:
+    from sqlalchemy import text
+
+    click = _ukrainian_page(server, browser)
+    with store.engine.begin() as db:  # what the retention purge does to an old conversation
+        db.execute(text("DELETE FROM turns WHERE session_id IN "
+                        "(SELECT id FROM sessions WHERE \"key\" LIKE 'web:%')"))
+        db.execute(text("DELETE FROM sessions WHERE \"key\" LIKE 'web:%'"))
+    click("1", "Ваша розмова завершилася, тому почалася нова.")
+    log = browser.find_element("id", "log").text
+    assert "Записатися на зустріч" in browser.find_element("id", "choices").text
+    assert "no such session" not in log
+    click("1", "Яка зустріч вам потрібна?")  # the new conversation goes on
+
+    browser.execute_cdp_cmd("Network.enable", {})
+    browser.execute_cdp_cmd("Network.emulateNetworkConditions", {
+        "offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+    click("1", "Зараз помічник недоступний.")
+    assert "Failed to fetch" not in browser.find_element("id", "log").text
+
+
 # The terminal at /tui draws on a canvas, so its text is not in the page: this script, run
 # before the page's own, keeps what the server sends to the terminal for the test to read.
 _KEEP_TERMINAL_OUTPUT = """

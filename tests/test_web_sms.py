@@ -50,6 +50,7 @@ def test_a_ukrainian_booking_through_the_json_api(client: TestClient) -> None:
     data = client.post("/api/sessions", json={"lang": "uk"}).json()
     assert data["lang"] == "uk" and "1. Записатися на зустріч" in texts(data)
     assert data["ui"]["Send"] == "Надіслати"
+    assert data["ui"]["error.rate_limited"].startswith("Ви надіслали багато повідомлень")
     token = data["session"]
     for text in ["1", "7", "3", "1", "Ольга Петренко", "22334455"]:
         data = client.post(f"/api/sessions/{token}/messages", json={"text": text}).json()

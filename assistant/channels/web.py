@@ -133,10 +133,19 @@ def render_json(outputs: list[Output], lang: str) -> list[dict[str, Any]]:
 
 @cache
 def ui_strings(lang: str) -> dict[str, str]:
-    """The page's own labels, keyed by their English message id (the same in every reply)."""
+    """The page's own labels, keyed by their English message id (the same in every reply),
+    and what the page says for an error, keyed ``error.<code>`` by the API's error code
+    (``error.unavailable`` for any other failure, the server's or the network's)."""
+    too_long = tr("Your message is too long. Please write a shorter message.")
     strings = {"Send": tr("Send"), "Write here": tr("Write here"), "Back": tr("Back"),
                "Menu": tr("Menu"), "Talk to staff": tr("Talk to staff"), "Help": tr("Help"),
-               "Language": tr("Language")}
+               "Language": tr("Language"),
+               "error.rate_limited": tr("You have sent many messages in a short time. Please "
+                                        "wait a minute and try again."),
+               "error.too_long": too_long, "error.too_large": too_long,
+               "error.no_session": tr("Your conversation had ended, so a new one has started."),
+               "error.unavailable": tr("The assistant cannot be reached right now. Please try "
+                                       "again, or ask a member of staff.")}
     return {key: text[lang] for key, text in strings.items()}
 
 

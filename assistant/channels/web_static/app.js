@@ -8,6 +8,15 @@
   const input = document.getElementById("text");
   const langSelect = document.getElementById("lang");
   let session = sessionStorage.getItem("jobcenter-session");
+  let ui = null; // the page's strings in the conversation's language, from the last reply
+  // Said when the server cannot be reached before it has sent any strings at all.
+  const UNREACHABLE = "Ingen forbindelse. Prøv igen. / No connection. Please try again. / " +
+    "Немає з'єднання. Спробуйте ще раз.";
+
+  // A failed call: the API's error code, or "unavailable" (network, server, not JSON).
+  class Failure extends Error {
+    constructor(code) { super(code); this.code = code; }
+  }
 
   function line(cls, text) {
     const p = document.createElement("p");
@@ -44,6 +53,7 @@
       }
     }
     if (data.ui) {
+      ui = data.ui;
       document.getElementById("send").textContent = data.ui["Send"];
       input.placeholder = data.ui["Write here"];
       document.getElementById("text-label").textContent = data.ui["Write here"];
@@ -58,14 +68,28 @@
   }
 
   async function call(url, body) {
-    const response = await fetch(url, {
-      method: body === undefined ? "GET" : "POST",
-      headers: { "Content-Type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const data = await response.json();
-    if (!response.ok) { throw new Error(data.error ? data.error.message : response.status); }
+    let response, data;
+    try {
+      response = await fetch(url, {
+        method: body === undefined ? "GET" : "POST",
+        headers: { "Content-Type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      data = await response.json();
+    } catch (e) {
+      throw new Failure("unavailable");
+    }
+    if (!response.ok) {
+      throw new Failure(data && data.error ? String(data.error.code) : "unavailable");
+    }
     return data;
+  }
+
+  // Tell the user what went wrong, in their language (the API's own messages are English).
+  function failed(e) {
+    const code = e instanceof Failure ? e.code : "unavailable";
+    const text = ui && (ui["error." + code] || ui["error.unavailable"]);
+    line("say error", text || UNREACHABLE);
   }
 
   async function start(lang) {
@@ -76,13 +100,31 @@
     render(data);
   }
 
+  async function startOrSay(lang) {
+    try {
+      await start(lang);
+    } catch (e) {
+      // No conversation to take strings from: ask for the page's strings alone.
+      try { ui = (await call("/api/ui/" + lang)).strings; } catch (_) { ui = null; }
+      failed(e);
+    }
+  }
+
   async function send(text) {
     line("user", text);
     try {
       render(await call("/api/sessions/" + encodeURIComponent(session) + "/messages",
                         { text: text }));
     } catch (e) {
-      line("say error", String(e.message || e));
+      if (e instanceof Failure && e.code === "no_session") {
+        // The conversation was purged or erased: start again, and say so.
+        sessionStorage.removeItem("jobcenter-session");
+        session = null;
+        await startOrSay(langSelect.value);
+        if (session) { line("say notice", ui["error.no_session"]); log.prepend(log.lastChild); }
+        return;
+      }
+      failed(e);
     }
   }
 
@@ -97,7 +139,7 @@
   }
   langSelect.addEventListener("change", () => {
     if (session) { send(langSelect.options[langSelect.selectedIndex].text); }
-    else { start(langSelect.value); }
+    else { startOrSay(langSelect.value); }
   });
 
   (async function () {
@@ -106,6 +148,6 @@
       catch (e) { sessionStorage.removeItem("jobcenter-session"); }
     }
     const wanted = (navigator.language || "da").slice(0, 2);
-    await start(["da", "en", "uk"].includes(wanted) ? wanted : "da");
+    await startOrSay(["da", "en", "uk"].includes(wanted) ? wanted : "da");
   })();
 })();
