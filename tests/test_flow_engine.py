@@ -103,6 +103,19 @@ def test_back_clears_answers_after_the_step_it_returns_to(flows) -> None:
     assert "first question" in texts(turn.outputs)
 
 
+def test_a_note_is_shown_only_for_the_answers_it_is_about(flows) -> None:
+    """A first jobsamtale is held in person: the booking says so when the meeting is a
+    jobsamtale, and not to someone booking a sickness follow-up."""
+    book = flows["book"]
+    job = texts(walk(book, ["2"]).outputs)
+    assert "How would you like to meet?" in job
+    assert "If this is your first job meeting, it must be in person." in job
+    sickness = texts(walk(book, ["3"]).outputs)
+    assert "How would you like to meet?" in sickness and "in person" not in sickness
+    state = walk(book, ["2"]).state
+    assert "it must be in person" in texts(engine.prompt(book, state)), "shown again on resume"
+
+
 def test_branch_on_age(flows) -> None:
     flow = flows["voksenlaerling"]
     young = walk(flow, ["24"])
@@ -168,6 +181,12 @@ BROKEN = {
     "unknown_step": ("next: nowhere", "names unknown step 'nowhere'"),
     "missing_translation": ("uk: Що?", "missing the uk translation"),
     "bad_validator": ("validate: {type: colour}", "unknown validator 'colour'"),
+    "note_on_unknown_answer": (
+        "validate: {type: text}\n    notes:\n      - when: {answer: nothing, eq: x}\n"
+        "        text: {da: a, en: a, uk: a}", "condition reads unknown answer 'nothing'"),
+    "note_without_language": (
+        "validate: {type: text}\n    notes:\n      - text: {da: a, en: a}",
+        "note: 'text' is missing the uk translation"),
 }
 BASE = """id: broken
 title: {da: B, en: B, uk: Б}
@@ -190,8 +209,8 @@ steps:
 @pytest.mark.parametrize("case", sorted(BROKEN))
 def test_load_errors_name_file_line_and_step(case: str, tmp_path: Path) -> None:
     replacement, message = BROKEN[case]
-    original = {"unknown_step": "next: second", "missing_translation": "uk: Що?",
-                "bad_validator": "validate: {type: text}"}[case]
+    original = {"unknown_step": "next: second", "missing_translation": "uk: Що?"}.get(
+        case, "validate: {type: text}")
     text = BASE.replace(original, replacement if case != "missing_translation" else "")
     path = tmp_path / "broken.yaml"
     path.write_text(text, encoding="utf-8")

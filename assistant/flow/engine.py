@@ -210,6 +210,8 @@ def _choices(step: Step) -> Choices:
 
 def _ask(flow: Flow, step: Step, state: FlowState) -> list[Output]:
     outputs: list[Output] = [Say(step.text, "prompt")]
+    outputs.extend(Say(note.text, "info") for note in step.notes
+                   if note.when is None or evaluate(note.when, state.answers))
     if step.kind in ("choice", "multi"):
         if step.kind == "multi":
             outputs.append(Say(tr("You can choose more than one: write the numbers with commas, "

@@ -8,7 +8,16 @@ from pathlib import Path
 from typing import Any
 
 from assistant.flow.conditions import COMPARATORS, references
-from assistant.flow.model import ACTIONS, ASKING_KINDS, STEP_KINDS, Branch, Flow, Option, Step
+from assistant.flow.model import (
+    ACTIONS,
+    ASKING_KINDS,
+    STEP_KINDS,
+    Branch,
+    Flow,
+    Note,
+    Option,
+    Step,
+)
 from assistant.paths import data_dir
 from assistant.text import LANGS
 from assistant.validators import SPEC_KEYS
@@ -18,7 +27,7 @@ ID = re.compile(r"[a-z][a-z0-9_]{0,39}")
 FLOW_KEYS = {"id", "title", "description", "start", "steps", "menu", "order", "meeting_type"}
 STEP_KEYS = {
     "id", "kind", "text", "label", "help", "options", "validate", "entry", "action", "next",
-    "depends_on",
+    "depends_on", "notes",
 }
 
 
@@ -88,6 +97,23 @@ def _branches(ctx: _Ctx, node: Node, where: str) -> tuple[Branch, ...]:
         out.append(Branch(goto=str(item["goto"]), when=when))
     if out[-1].when is not None:
         raise ctx.fail(node, f"{where}: the last branch must have no 'when' (the default)", "next")
+    return tuple(out)
+
+
+def _notes(ctx: _Ctx, node: Node, where: str) -> tuple[Note, ...]:
+    raw = node.get("notes")
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not raw:
+        raise ctx.fail(node, f"{where}: 'notes' must be a list of {{text, when}}", "notes")
+    out: list[Note] = []
+    for item in raw:
+        if not isinstance(item, Node) or set(item) - {"text", "when"}:
+            raise ctx.fail(node, f"{where}: every note is {{text, when}}", "notes")
+        when = item.get("when")
+        if when is not None:
+            _condition(ctx, when, where)
+        out.append(Note(_text(ctx, item, "text", f"{where}, note"), when))
     return tuple(out)
 
 
@@ -164,6 +190,7 @@ def _step(ctx: _Ctx, node: Any, index: int) -> Step:
         action=action,
         next=branches,
         depends_on=tuple(str(d) for d in depends),
+        notes=_notes(ctx, node, where),
     )
 
 
@@ -174,10 +201,12 @@ def _check_references(ctx: _Ctx, flow: Flow, nodes: dict[str, Node]) -> None:
             if branch.goto not in flow.steps:
                 raise ctx.fail(node, f"step '{step.id}': 'next' names unknown step '{branch.goto}'",
                                "next")
-            for ref in references(branch.when or {}):
+        conditions = [("next", b.when) for b in step.next] + [("notes", n.when) for n in step.notes]
+        for key, when in conditions:
+            for ref in references(when or {}):
                 if ref not in flow.steps or flow.steps[ref].kind not in ASKING_KINDS:
                     raise ctx.fail(
-                        node, f"step '{step.id}': condition reads unknown answer '{ref}'", "next"
+                        node, f"step '{step.id}': condition reads unknown answer '{ref}'", key
                     )
         for dep in step.depends_on:
             if dep not in flow.steps:

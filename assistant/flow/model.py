@@ -27,6 +27,15 @@ class Branch:
 
 
 @dataclass(frozen=True)
+class Note:
+    """A line shown under a step's question, only when ``when`` holds for the earlier answers
+    (always, without it): what applies to some answers and not others."""
+
+    text: Text
+    when: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True)
 class Step:
     id: str
     kind: str
@@ -41,6 +50,7 @@ class Step:
     action: str | None = None
     next: tuple[Branch, ...] = ()
     depends_on: tuple[str, ...] = ()
+    notes: tuple[Note, ...] = ()
 
     @property
     def asks(self) -> bool:
