@@ -125,10 +125,12 @@ def test_sms_retries_never_run_a_turn_twice_or_book_twice(client: TestClient, st
 
 
 def test_an_sms_turn_and_the_reply_kept_for_retries_are_written_together(
-        content, store, monkeypatch: pytest.MonkeyPatch) -> None:
+        content, db_url, monkeypatch: pytest.MonkeyPatch) -> None:
     """Were the reply stored after the turn, a crash between the two would leave a turn
-    whose retry gets no answer. One transaction: both or neither."""
+    whose retry gets no answer. One transaction, on either database: both or neither."""
     from assistant.channels.sms import sms_turn
+
+    store = SessionStore(make_engine(db_url))
 
     first = sms_turn(content, store, phone="+4522334455", body="menu", sid="SMt1")
     assert "1 Book et møde" in first
@@ -141,6 +143,9 @@ def test_an_sms_turn_and_the_reply_kept_for_retries_are_written_together(
     monkeypatch.undo()
     assert sms_turn(content, store, phone="+4522334455", body="1", sid="SMt3").startswith(
         "Book et møde")
+    assert [t.seq for t in store.turns(store.load(f"sms:{phone_hash('+4522334455')}").id)] == [
+        1, 2]
+    store.engine.dispose()
 
 
 BOOKING_SMS = ["1", "2", "1", "1", "1", "Anna Jensen", "22334455"]  # up to "book it?"
