@@ -127,6 +127,8 @@ def test_booking_in_ukrainian_in_a_real_browser(server: str, browser) -> None:
         wait.until(ec.text_to_be_present_in_element((By.ID, "log"), expect))
 
     click("1", "Яка зустріч вам потрібна?")
+    said = [p.text for p in browser.find_elements(By.CSS_SELECTOR, "#log p.user")]
+    assert said[-1] == "1. Записатися на зустріч", "the log shows what was chosen, in words"
     click("7", "Якою мовою ви хочете провести зустріч?")
     click("3", "Оберіть час.")
     click("1", "Як вас звати?")

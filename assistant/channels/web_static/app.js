@@ -47,7 +47,7 @@
           b.type = "button";
           b.textContent = option.key + ". " + option.label;
           b.dataset.key = option.key;
-          b.addEventListener("click", () => send(option.key));
+          b.addEventListener("click", () => send(option.key, b.textContent));
           choices.appendChild(b);
         }
       }
@@ -110,8 +110,9 @@
     }
   }
 
-  async function send(text) {
-    line("user", text);
+  // Send ``text``; the log shows ``shown`` (a button's whole label, not just its number).
+  async function send(text, shown) {
+    line("user", shown || text);
     try {
       render(await call("/api/sessions/" + encodeURIComponent(session) + "/messages",
                         { text: text }));
@@ -135,7 +136,7 @@
     if (text) { send(text); }
   });
   for (const b of document.querySelectorAll("#commands button")) {
-    b.addEventListener("click", () => send(b.dataset.command));
+    b.addEventListener("click", () => send(b.dataset.command, b.textContent));
   }
   langSelect.addEventListener("change", () => {
     if (session) { send(langSelect.options[langSelect.selectedIndex].text); }
