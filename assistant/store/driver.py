@@ -3,10 +3,12 @@
 A turn is the hot path of every channel. SQLAlchemy adds 50-170 microseconds to each
 statement, and on PostgreSQL each statement is a round trip as well. Here a turn is one read
 and one write, each a single :meth:`Driver.run`: on SQLite one ``BEGIN IMMEDIATE ... COMMIT``;
-on PostgreSQL one pipeline, sent in one round trip and run as one transaction (the statements
-before a Sync message commit together, or not at all). The SQL is the same on both databases
-(``ON CONFLICT``, ``RETURNING``); values are encoded by the columns' own SQLAlchemy types, so
-the rows are exactly what the ORM writes and reads.
+on PostgreSQL the write is one statement, its parts the WITH queries of :meth:`Driver.as_one`.
+Other statements that go together on PostgreSQL are one pipeline, sent in one round trip and
+run as one transaction (the statements before a Sync message commit together, or not at all).
+The SQL is the same on both databases (``ON CONFLICT``, ``RETURNING``) but for how the turn's
+write is put together; values are encoded by the columns' own SQLAlchemy types, so the rows
+are exactly what the ORM writes and reads.
 
 Each thread keeps one connection of its own for these statements, opened by the engine (with
 its settings) and taken out of the pool: a pool's checkout and return cost more than a turn's
@@ -29,11 +31,13 @@ from sqlalchemy.engine import Engine
 
 from assistant.store.db import ALIVE_BYPASS_SECONDS
 
-_PARAM = re.compile(r"(?<!:):([a-z_]+)")
+_PARAM = re.compile(r"(?<!:):([a-z_][a-z0-9_]*)")
 
 Params = Mapping[str, Any]
 Statement = tuple[str, Params | list[Params]]
 """SQL with ``:name`` parameters, and its parameters (a list: run once for each)."""
+Part = tuple[str, str, Params | list[Params]]
+"""A named statement of :meth:`Driver.as_one`: its name, its SQL, its parameters."""
 
 
 class Result(NamedTuple):
@@ -48,6 +52,7 @@ class Driver:
         self.integrity_error: type[Exception] = engine.dialect.loaded_dbapi.IntegrityError
         """What the driver raises when a statement breaks a unique constraint."""
         self._sql: dict[str, str] = {}
+        self._together: dict[tuple[Any, ...], str] = {}
         self._own = threading.local()  # this thread's connection, its generation, last use
         self._generation = 0
         event.listen(engine, "engine_disposed", self._forget_connections)
@@ -97,6 +102,26 @@ class Driver:
         if text not in self._sql:
             self._sql[text] = _PARAM.sub(r"%(\1)s", text.replace("%", "%%"))
         return self._sql[text]
+
+    def as_one(self, parts: Sequence[Part], select: str) -> Statement:
+        """PostgreSQL: ``parts`` as the WITH queries of one statement that ends in ``select``:
+        one execution and one transaction, for less client CPU than a pipeline of as many
+        statements. A part is named and may read an earlier part by its name (the rows it
+        returns); its parameters are renamed ``<name>_<parameter>``, and a list of parameters
+        makes one part for each, named ``<name>_<i>``. All parts see the database as it was
+        when the statement began: none reads what another writes but through RETURNING."""
+        flat: list[tuple[str, str, Params]] = []
+        for name, sql, params in parts:
+            if isinstance(params, list):
+                flat.extend((f"{name}_{i}", sql, p) for i, p in enumerate(params))
+            else:
+                flat.append((name, sql, params))
+        key = (tuple((name, sql) for name, sql, _ in flat), select)
+        text = self._together.get(key)
+        if text is None:
+            queries = [f"{name} AS ({_renamed(sql, name)})" for name, sql, _ in flat]
+            text = self._together[key] = f"WITH {', '.join(queries)} {select}"
+        return text, {f"{name}_{k}": v for name, _, params in flat for k, v in params.items()}
 
     def run(self, statements: Sequence[Statement], *, write: bool = False) -> list[Result]:
         """Run ``statements`` in order and return their results. With ``write`` they form one
@@ -150,6 +175,10 @@ class Driver:
                 cursors.append(cursor)
         # Leaving the pipeline sent one Sync: every statement has run, in one transaction.
         return [_fetch(cursor) for cursor in cursors]
+
+
+def _renamed(sql: str, prefix: str) -> str:
+    return _PARAM.sub(lambda m: f":{prefix}_{m[1]}", sql)
 
 
 def _reads_only(statements: Sequence[Statement]) -> bool:

@@ -33,6 +33,11 @@ _SAVE = ("UPDATE sessions SET turns = turns + 1, state = :state, lang = :lang, u
          "WHERE id = :session")
 _TURN = ("INSERT INTO turns (session_id, seq, lang, input, reply, created_at) "
          "SELECT id, turns, :lang, :input, :reply, :now FROM sessions WHERE id = :session")
+# On PostgreSQL the turn's writes are one statement (Driver.as_one): the turn is numbered from
+# the session's row as the update returns it.
+_SAVED = _SAVE + " RETURNING id, turns"
+_TURN_OF_SAVED = ("INSERT INTO turns (session_id, seq, lang, input, reply, created_at) "
+                  "SELECT id, turns, :lang, :input, :reply, :now FROM saved")
 _COUNT = ('INSERT INTO flow_stats (day, flow_id, event, step_id, "count") '
           "VALUES (:day, :flow_id, :event, :step_id, :n) "
           'ON CONFLICT (day, flow_id, event, step_id) DO UPDATE SET "count" = '
@@ -66,20 +71,27 @@ class SessionStore:
         also: Sequence[Statement] = (),
     ) -> None:
         """Save the turn, the new state, its statistics and the statements ``also`` in one
-        transaction. The turn is numbered by the database, in the same transaction as the
-        session it belongs to. Each counter is one upsert: atomic in SQL, so two processes
-        counting at once never lose a count or fail the turn."""
+        transaction (on PostgreSQL one statement, so ``also`` must not read what the turn
+        writes). The turn is numbered by the database, in the same transaction as the session
+        it belongs to. Each counter is one upsert: atomic in SQL, so two processes counting at
+        once never lose a count or fail the turn."""
         now, when = self._time(utcnow()), self._day(day or utcnow().date())
-        saved, *_ = self.driver.run([
-            (_SAVE, {"session": session_id, "lang": lang, "now": now,
-                     "state": jsoncodec.dumps(state)}),
-            (_TURN, {"session": session_id, "lang": lang, "now": now, "input": redact_cpr(text),
-                     "reply": jsoncodec.dumps(reply)}),
-            (_COUNT, [{"day": when, "flow_id": flow_id, "event": event, "step_id": step_id,
-                       "n": n} for (flow_id, event, step_id), n in Counter(counts).items()]),
-            *also,
-        ], write=True)
-        if saved.rowcount != 1:
+        save = {"session": session_id, "lang": lang, "now": now, "state": jsoncodec.dumps(state)}
+        turn = {"session": session_id, "lang": lang, "now": now, "input": redact_cpr(text),
+                "reply": jsoncodec.dumps(reply)}
+        count = [{"day": when, "flow_id": flow_id, "event": event, "step_id": step_id, "n": n}
+                 for (flow_id, event, step_id), n in Counter(counts).items()]
+        if self.driver.postgres:
+            [saved] = self.driver.run([self.driver.as_one([
+                ("saved", _SAVED, save), ("turn", _TURN_OF_SAVED, turn), ("count", _COUNT, count),
+                *((f"also_{i}", sql, params) for i, (sql, params) in enumerate(also)),
+            ], "SELECT count(*) FROM saved")], write=True)
+            found = saved.rows[0][0]
+        else:
+            saved, *_ = self.driver.run(
+                [(_SAVE, save), (_TURN, turn), (_COUNT, count), *also], write=True)
+            found = saved.rowcount
+        if found != 1:
             raise LookupError(session_id)
 
     def turns(self, session_id: str) -> list[Turn]:
