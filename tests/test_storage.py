@@ -154,6 +154,32 @@ def test_flow_statistics_count_exactly_when_turns_race(db_url: str, content) -> 
     assert [t.seq for t in store.turns(ids[0])] == [1, 2, 3, 4, 5]
 
 
+def test_a_turn_of_a_session_erased_meanwhile_writes_nothing(db_url: str) -> None:
+    """A conversation erased (privacy delete) while one of its turns was being answered:
+    the turn fails whole. No statistics, and no SMS reply kept for a turn never saved."""
+    import pytest
+    from sqlalchemy import text
+
+    from assistant.store.models import FlowStat, SmsMessage
+
+    store = SessionStore(make_engine(db_url))
+    session_id = store.create(f"erased:{uuid.uuid4().hex}", "sms", "en", {})
+    with store.engine.begin() as db:
+        db.execute(text("DELETE FROM sessions WHERE id = :id"), {"id": session_id})
+    keep_reply = ("INSERT INTO sms_messages (sid, created_at, reply) VALUES (:sid, :now, :reply)",
+                  {"sid": "SMerased", "now": store._time(NOW), "reply": "hello"})
+    from assistant.store.sessions import SessionGone
+
+    with pytest.raises(SessionGone):
+        store.record_turn(session_id, "1", [], {}, "en", counts=[("book", "started", "")],
+                          also=[keep_reply])
+    with DB(store.engine) as db:
+        assert db.exec(sql_select(FlowStat)).all() == []
+        assert db.exec(sql_select(SmsMessage)).all() == []
+        assert db.exec(sql_select(Turn)).all() == []
+    store.engine.dispose()
+
+
 def test_a_write_that_fails_leaves_nothing_and_the_pool_stays_transactional(db_url: str) -> None:
     """The hot path's statements commit together or not at all (on PostgreSQL: one pipeline,
     one transaction), and a connection goes back to the pool as the ORM expects it."""
@@ -263,3 +289,17 @@ def test_a_database_from_an_earlier_version_opens_and_keeps_its_turns(db_url: st
     assert convo is not None
     convo.handle("back")
     assert [t.seq for t in store.turns(convo.session_id)] == [1, 2]
+
+
+def test_parts_whose_parameters_would_collide_are_refused(tmp_path) -> None:
+    """Driver.as_one renames each part's parameters after the part: two names that come out
+    the same would silently give one part the other's value."""
+    import pytest
+
+    driver = SessionStore(make_engine(f"sqlite:///{tmp_path / 'x.sqlite3'}")).driver
+    sql, params = driver.as_one([("a", "UPDATE t SET x = :b", {"b": 1}),
+                                 ("c", "UPDATE t SET y = :b", {"b": 2})], "SELECT 1")
+    assert params == {"a_b": 1, "c_b": 2} and ":a_b" in sql and ":c_b" in sql
+    with pytest.raises(ValueError, match="collide"):
+        driver.as_one([("a", "UPDATE t SET x = :b_c", {"b_c": 1}),
+                       ("a_b", "UPDATE t SET y = :c", {"c": 2})], "SELECT 1")

@@ -35,7 +35,7 @@ from assistant.outputs import Card, Choices, Output, Say
 from assistant.store.checkpoints import BackgroundCheckpoints
 from assistant.store.db import turn_concurrency
 from assistant.store.models import utcnow
-from assistant.store.sessions import SessionStore
+from assistant.store.sessions import SessionGone, SessionStore
 from assistant.text import LANG_NAMES, LANGS, pick
 
 STATIC = Path(__file__).parent / "web_static"
@@ -227,7 +227,11 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
         convo = Conversation.load(content, store, f"web:{token}", now=now)
         if convo is None:
             return error(404, "no_session", "no such session")
-        return reply(convo, token, work(convo))
+        try:
+            outputs = work(convo)
+        except SessionGone:  # erased while this turn was answered
+            return error(404, "no_session", "no such session")
+        return reply(convo, token, outputs)
 
     async def read_session(request: Request) -> Response:
         token = session_token(request)

@@ -67,7 +67,7 @@ def make_engine(url: str) -> Engine:
             conn.exec_driver_sql("SELECT pg_advisory_xact_lock(727274)")
             SQLModel.metadata.create_all(conn)
             _add_missing_columns(conn)
-            for statement in [*_RETIRED, *_PG_APPEND_ONLY]:
+            for statement in [*_RETIRED, *_PG_APPEND_ONLY, *_PG_FUNCTIONS]:
                 conn.exec_driver_sql(statement)
     return engine
 
@@ -108,6 +108,14 @@ _PG_APPEND_ONLY = [
     "DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log",
     "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
     "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()",
+]
+
+NO_SESSION = "P0002"
+"""The SQLSTATE (no_data_found) of a turn whose session is gone (see sessions.py)."""
+_PG_FUNCTIONS = [
+    "CREATE OR REPLACE FUNCTION assistant_one_session(n bigint) RETURNS bigint AS $$ "
+    "BEGIN IF n <> 1 THEN RAISE EXCEPTION 'no such session' USING ERRCODE = 'no_data_found'; "
+    "END IF; RETURN n; END $$ LANGUAGE plpgsql",
 ]
 
 

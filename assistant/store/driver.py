@@ -119,16 +119,22 @@ class Driver:
         key = (tuple((name, sql) for name, sql, _ in flat), select)
         text = self._together.get(key)
         if text is None:
+            names = [f"{name}_{k}" for name, _, params in flat for k in params]
+            if len(set(names)) != len(names):
+                raise ValueError(f"parts' parameters collide once renamed: {sorted(names)}")
             queries = [f"{name} AS ({_renamed(sql, name)})" for name, sql, _ in flat]
             text = self._together[key] = f"WITH {', '.join(queries)} {select}"
         return text, {f"{name}_{k}": v for name, _, params in flat for k, v in params.items()}
 
-    def run(self, statements: Sequence[Statement], *, write: bool = False) -> list[Result]:
+    def run(self, statements: Sequence[Statement], *, write: bool = False,
+            first_changes_one: bool = False) -> list[Result]:
         """Run ``statements`` in order and return their results. With ``write`` they form one
         transaction, which on SQLite takes the write lock first. On PostgreSQL several
-        statements always go as one pipeline: one round trip, one transaction."""
+        statements always go as one pipeline: one round trip, one transaction. SQLite only:
+        with ``first_changes_one``, a first statement that changes no row rolls the
+        transaction back before the others run, and raises LookupError."""
         if not self.postgres:
-            return self._sqlite(self._connection(), statements, write)
+            return self._sqlite(self._connection(), statements, write, first_changes_one)
         for attempt in (1, 2):
             connection = self._connection()
             try:
@@ -147,8 +153,8 @@ class Driver:
                     raise
         raise AssertionError("unreachable")
 
-    def _sqlite(self, connection: Any, statements: Sequence[Statement],
-                write: bool) -> list[Result]:
+    def _sqlite(self, connection: Any, statements: Sequence[Statement], write: bool,
+                first_changes_one: bool = False) -> list[Result]:
         # The connection is in autocommit mode (see db.py): each statement commits on its own
         # unless we begin a transaction here.
         cursor = connection.cursor()  # each result is fetched before the next statement
@@ -156,7 +162,11 @@ class Driver:
             return [_result(cursor, sql, params) for sql, params in statements]
         cursor.execute("BEGIN IMMEDIATE")
         try:
-            results = [_result(cursor, sql, params) for sql, params in statements]
+            results = []
+            for sql, params in statements:
+                results.append(_result(cursor, sql, params))
+                if first_changes_one and len(results) == 1 and results[0].rowcount != 1:
+                    raise LookupError("the first statement changed no row")
         except BaseException:
             cursor.execute("ROLLBACK")
             raise

@@ -13,6 +13,7 @@ from sqlmodel import select
 
 from assistant import jsoncodec
 from assistant.privacy import redact_cpr
+from assistant.store.db import NO_SESSION
 from assistant.store.driver import Driver, Statement
 from assistant.store.models import (
     CallbackRequest,
@@ -26,6 +27,10 @@ from assistant.store.saved import Saved
 from assistant.store.sms_state import SmsState
 
 RESUME_DAYS = 7
+
+
+class SessionGone(LookupError):
+    """The session a turn belongs to is no longer stored (erased or purged meanwhile)."""
 
 # A turn is the hot path of every channel: one read and one write (see driver.py).
 _LOAD = 'SELECT id, state FROM sessions WHERE "key" = :key'
@@ -74,25 +79,31 @@ class SessionStore:
         transaction (on PostgreSQL one statement, so ``also`` must not read what the turn
         writes). The turn is numbered by the database, in the same transaction as the session
         it belongs to. Each counter is one upsert: atomic in SQL, so two processes counting at
-        once never lose a count or fail the turn."""
+        once never lose a count or fail the turn. A session that is gone (erased meanwhile)
+        raises :class:`SessionGone`, and nothing is written."""
         now, when = self._time(utcnow()), self._day(day or utcnow().date())
         save = {"session": session_id, "lang": lang, "now": now, "state": jsoncodec.dumps(state)}
         turn = {"session": session_id, "lang": lang, "now": now, "input": redact_cpr(text),
                 "reply": jsoncodec.dumps(reply)}
         count = [{"day": when, "flow_id": flow_id, "event": event, "step_id": step_id, "n": n}
                  for (flow_id, event, step_id), n in Counter(counts).items()]
-        if self.driver.postgres:
-            [saved] = self.driver.run([self.driver.as_one([
+        if not self.driver.postgres:
+            try:
+                self.driver.run([(_SAVE, save), (_TURN, turn), (_COUNT, count), *also],
+                                write=True, first_changes_one=True)
+            except LookupError:
+                raise SessionGone(session_id) from None
+            return
+        # One statement, which fails whole (so writes nothing) when the session is gone.
+        try:
+            self.driver.run([self.driver.as_one([
                 ("saved", _SAVED, save), ("turn", _TURN_OF_SAVED, turn), ("count", _COUNT, count),
                 *((f"also_{i}", sql, params) for i, (sql, params) in enumerate(also)),
-            ], "SELECT count(*) FROM saved")], write=True)
-            found = saved.rows[0][0]
-        else:
-            saved, *_ = self.driver.run(
-                [(_SAVE, save), (_TURN, turn), (_COUNT, count), *also], write=True)
-            found = saved.rowcount
-        if found != 1:
-            raise LookupError(session_id)
+            ], "SELECT assistant_one_session(count(*)) FROM saved")], write=True)
+        except Exception as exc:
+            if getattr(exc, "sqlstate", None) == NO_SESSION:
+                raise SessionGone(session_id) from None
+            raise
 
     def turns(self, session_id: str) -> list[Turn]:
         with DB(self.engine) as db:
