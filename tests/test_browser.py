@@ -160,15 +160,16 @@ def _ukrainian_page(server: str, browser):
             "return Array.from(document.querySelectorAll('#log > *'), e => e.textContent)")
 
     def click(key: str, expect: str) -> None:
-        before = len(shown())
+        before = shown()
         selector = (By.CSS_SELECTOR, f"#choices button[data-key='{key}'], "
                                      f"#commands button[data-command='{key}']")
         wait.until(ec.element_to_be_clickable(selector)).click()
 
         def replied(_) -> bool:
             lines = shown()
-            new = lines[before:] if len(lines) > before else lines  # shorter: started again
-            return any(expect in line for line in new)
+            started_again = lines[:1] != before[:1]  # the log was replaced
+            return any(expect in line for line in (lines if started_again else
+                                                    lines[len(before):]))
 
         wait.until(replied, f"no reply saying {expect!r}")
 
@@ -202,6 +203,7 @@ def test_the_page_starts_again_when_the_conversation_is_gone_and_says_when_offli
         db.execute(text("DELETE FROM sessions WHERE \"key\" LIKE 'web:%'"))
     click("1", "Ваша розмова завершилася, тому почалася нова.")
     log = browser.find_element("id", "log").text
+    assert log.startswith("Ваша розмова завершилася"), "said first, above the new welcome"
     assert "Записатися на зустріч" in browser.find_element("id", "choices").text
     assert "no such session" not in log
     click("1", "Яка зустріч вам потрібна?")  # the new conversation goes on

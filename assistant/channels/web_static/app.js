@@ -92,48 +92,61 @@
     line("say error", text || UNREACHABLE);
   }
 
-  async function start(lang) {
+  // A new conversation; ``notice`` (a key of the page's strings) is said above its welcome.
+  async function start(lang, notice) {
     const data = await call("/api/sessions", { lang: lang });
     session = data.session;
     sessionStorage.setItem("jobcenter-session", session);
     log.replaceChildren();
+    if (notice && data.ui) { line("say notice", data.ui[notice]); }
     render(data);
   }
 
-  async function startOrSay(lang) {
+  async function startOrSay(lang, notice) {
     try {
-      await start(lang);
+      await start(lang, notice);
     } catch (e) {
-      // No conversation to take strings from: ask for the page's strings alone.
-      try { ui = (await call("/api/ui/" + lang)).strings; } catch (_) { ui = null; }
+      // Say it in the language's words: the strings kept from the last reply, or else the
+      // page's strings alone (when even they cannot be had, the three-language line).
+      if (!ui) { try { ui = (await call("/api/ui/" + lang)).strings; } catch (_) { /* none */ } }
       failed(e);
     }
   }
 
+  // One message at a time: what is clicked or sent meanwhile is not sent twice.
+  let busy = false;
+
   // Send ``text``; the log shows ``shown`` (a button's whole label, not just its number).
   async function send(text, shown) {
+    if (busy) { return; }
+    busy = true;
     line("user", shown || text);
     try {
       render(await call("/api/sessions/" + encodeURIComponent(session) + "/messages",
                         { text: text }));
     } catch (e) {
       if (e instanceof Failure && e.code === "no_session") {
-        // The conversation was purged or erased: start again, and say so.
+        // The conversation was purged or erased: start again, and say so. What the user
+        // wrote goes back in the box, to send to the new conversation.
         sessionStorage.removeItem("jobcenter-session");
         session = null;
-        await startOrSay(langSelect.value);
-        if (session) { line("say notice", ui["error.no_session"]); log.prepend(log.lastChild); }
-        return;
+        await startOrSay(langSelect.value, "error.no_session");
+        if (shown === undefined && !input.value) { input.value = text; }
+      } else {
+        failed(e);
       }
-      failed(e);
+    } finally {
+      busy = false;
     }
   }
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const text = input.value.trim();
-    input.value = "";
-    if (text) { send(text); }
+    if (text && !busy) {
+      input.value = "";
+      send(text);
+    }
   });
   for (const b of document.querySelectorAll("#commands button")) {
     b.addEventListener("click", () => send(b.dataset.command, b.textContent));
@@ -144,11 +157,23 @@
   });
 
   (async function () {
-    if (session) {
-      try { render(await call("/api/sessions/" + encodeURIComponent(session))); return; }
-      catch (e) { sessionStorage.removeItem("jobcenter-session"); }
-    }
     const wanted = (navigator.language || "da").slice(0, 2);
-    await startOrSay(["da", "en", "uk"].includes(wanted) ? wanted : "da");
+    const lang = ["da", "en", "uk"].includes(wanted) ? wanted : "da";
+    if (session) {
+      try {
+        render(await call("/api/sessions/" + encodeURIComponent(session)));
+        return;
+      } catch (e) {
+        if (!(e instanceof Failure && e.code === "no_session")) {
+          // Kept: the conversation is still there when the server answers again.
+          try { ui = (await call("/api/ui/" + lang)).strings; } catch (_) { /* none */ }
+          failed(e);
+          return;
+        }
+        sessionStorage.removeItem("jobcenter-session");
+        session = null;
+      }
+    }
+    await startOrSay(lang);
   })();
 })();
