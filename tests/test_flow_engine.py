@@ -103,6 +103,33 @@ def test_back_clears_answers_after_the_step_it_returns_to(flows) -> None:
     assert "first question" in texts(turn.outputs)
 
 
+def test_a_condition_on_an_option_that_does_not_exist_fails_at_load(tmp_path: Path) -> None:
+    """A misspelt option value would make a branch or a note silently never apply."""
+    flow = (tmp_path / "typo.yaml")
+    flow.write_text("""id: typo
+title: {da: T, en: T, uk: Т}
+description: {da: d, en: d, uk: d}
+steps:
+  - id: kind
+    kind: choice
+    text: {da: "Hvad?", en: "What?", uk: "Що?"}
+    options:
+      - {value: job_meeting, label: {da: J, en: J, uk: J}}
+      - {value: other, label: {da: A, en: O, uk: І}}
+    next:
+      - when: {answer: kind, in: [job_meting]}
+        goto: done
+      - goto: done
+  - id: done
+    kind: message
+    text: {da: Tak, en: Thanks, uk: Дякуємо}
+""", encoding="utf-8")
+    with pytest.raises(ContentError) as info:
+        load_flows(tmp_path)
+    assert str(info.value).startswith(f"{flow}:11:"), str(info.value)  # its next:
+    assert "'kind' has no option 'job_meting'" in str(info.value)
+
+
 def test_a_note_is_shown_only_for_the_answers_it_is_about(flows) -> None:
     """A first jobsamtale is held in person: the booking says so when the meeting is a
     jobsamtale, and not to someone booking a sickness follow-up."""
@@ -184,6 +211,9 @@ BROKEN = {
     "note_on_unknown_answer": (
         "validate: {type: text}\n    notes:\n      - when: {answer: nothing, eq: x}\n"
         "        text: {da: a, en: a, uk: a}", "condition reads unknown answer 'nothing'"),
+    "note_on_its_own_answer": (
+        "validate: {type: text}\n    notes:\n      - when: {answer: first, answered: true}\n"
+        "        text: {da: a, en: a, uk: a}", "a note reads 'first', which must be an earlier"),
     "note_without_language": (
         "validate: {type: text}\n    notes:\n      - text: {da: a, en: a}",
         "note: 'text' is missing the uk translation"),

@@ -109,7 +109,8 @@ def _notes(ctx: _Ctx, node: Node, where: str) -> tuple[Note, ...]:
     out: list[Note] = []
     for item in raw:
         if not isinstance(item, Node) or set(item) - {"text", "when"}:
-            raise ctx.fail(node, f"{where}: every note is {{text, when}}", "notes")
+            raise ctx.fail(item if isinstance(item, Node) else node,
+                           f"{where}: every note is {{text, when}}")
         when = item.get("when")
         if when is not None:
             _condition(ctx, when, where)
@@ -194,6 +195,19 @@ def _step(ctx: _Ctx, node: Any, index: int) -> Step:
     )
 
 
+def _compared_values(cond: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """The (answer, value) pairs a condition compares with eq, ne or in."""
+    if "all" in cond or "any" in cond:
+        return [p for c in cond.get("all", cond.get("any", [])) for p in _compared_values(c)]
+    if "not" in cond:
+        return _compared_values(cond["not"])
+    name = cond.get("answer")
+    pairs = [(name, cond[op]) for op in ("eq", "ne") if op in cond]
+    if isinstance(cond.get("in"), list):
+        pairs.extend((name, value) for value in cond["in"])
+    return pairs
+
+
 def _check_references(ctx: _Ctx, flow: Flow, nodes: dict[str, Node]) -> None:
     for step in flow.steps.values():
         node = nodes[step.id]
@@ -208,6 +222,16 @@ def _check_references(ctx: _Ctx, flow: Flow, nodes: dict[str, Node]) -> None:
                     raise ctx.fail(
                         node, f"step '{step.id}': condition reads unknown answer '{ref}'", key
                     )
+                if key == "notes" and ref not in step.depends_on:
+                    # Shown as the step is asked: it can only read answers given before, and
+                    # must be asked again (depends_on) when one of those changes.
+                    raise ctx.fail(node, f"step '{step.id}': a note reads '{ref}', which must "
+                                   "be an earlier step named in depends_on", key)
+            for ref, value in _compared_values(when or {}):
+                options = {o.value for o in flow.steps[ref].options}
+                if options and value not in options:
+                    raise ctx.fail(node, f"step '{step.id}': '{ref}' has no option '{value}'",
+                                   key)
         for dep in step.depends_on:
             if dep not in flow.steps:
                 raise ctx.fail(node, f"step '{step.id}': depends_on names unknown step '{dep}'",
