@@ -121,9 +121,10 @@ def main() -> int:
                 with admin.begin() as conn:
                     conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         port = free_port()
-        server = start_server(db, port)
         base = f"http://127.0.0.1:{port}"
+        server = None
         try:
+            server = start_server(db, port)
             for clients in map(int, args.clients.split(",")):
                 for kind in ("echo", "api", "sms"):
                     cpu = cpu_seconds(server.pid)
@@ -141,8 +142,9 @@ def main() -> int:
                     share = result[f"{backend}_{kind}_{clients}c_per_s"] / echo
                     result[f"{backend}_{kind}_{clients}c_of_echo"] = round(share, 2)
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            if server is not None:
+                server.terminate()
+                server.wait(timeout=30)
             if drop:
                 drop()
     print("RESULT " + " ".join(f"{k}={v}" for k, v in result.items()))
