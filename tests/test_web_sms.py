@@ -172,6 +172,37 @@ def test_an_sms_turn_and_the_reply_kept_for_retries_are_written_together(
         1, 2]
 
 
+def test_an_sms_whose_conversation_is_erased_meanwhile_is_answered_afresh(
+        content, db_url, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest,
+) -> None:
+    """Staff erase a number's data while its SMS is being answered: the turn leaves nothing,
+    and the message is answered in a new conversation, not with an error the citizen never
+    sees (a gateway sends nothing for a 500)."""
+    from sqlalchemy import text
+
+    from assistant.channels.sms import sms_turn
+
+    store = SessionStore(make_engine(db_url))
+    request.addfinalizer(store.engine.dispose)
+    phone = "+4522334477"
+    sms_turn(content, store, phone=phone, body="menu", sid="SMg1")
+    record, erased = store.record_turn, []
+
+    def erased_first(session_id: str, *args, **kwargs) -> None:
+        if not erased:
+            erased.append(session_id)
+            with store.engine.begin() as db:
+                db.execute(text("DELETE FROM turns WHERE session_id = :id"), {"id": session_id})
+                db.execute(text("DELETE FROM sessions WHERE id = :id"), {"id": session_id})
+        record(session_id, *args, **kwargs)
+
+    monkeypatch.setattr(store, "record_turn", erased_first)
+    assert sms_turn(content, store, phone=phone, body="1", sid="SMg2").startswith("Book et møde")
+    again = store.load(f"sms:{phone_hash(phone)}")
+    assert erased and again.id != erased[0], "a new conversation"
+    assert [t.input for t in store.turns(again.id)] == ["1"]
+
+
 BOOKING_SMS = ["1", "2", "1", "1", "1", "Anna Jensen", "22334455"]  # up to "book it?"
 
 

@@ -22,7 +22,7 @@ from assistant.i18n import tr
 from assistant.outputs import Output
 from assistant.store.driver import Statement
 from assistant.store.models import utcnow
-from assistant.store.sessions import SessionStore
+from assistant.store.sessions import SessionGone, SessionStore
 from assistant.store.sms_state import Claim, Look
 
 GSM7 = set(
@@ -135,21 +135,28 @@ def sms_turn(content: Content, store: SessionStore, *, phone: str, body: str, si
     The conversation is the number's own, or ``session`` (chat --channel sms --session)."""
     key, sid = phone_hash(phone), sid[:64]
     session = session or f"sms:{key}"
-    look = store.sms.look(sid, key, session)
-    if look.seen is not None:
-        return look.seen
-    claim = Claim(store.sms, sid, key)
-    try:
-        reply, changes = _reply(content, store, key, body, lang, now, look, claim, session)
-        if changes is not None:
-            store.sms.finish(claim, reply, key, changes)
-    except (Withdrawn, store.driver.integrity_error):
-        # Another delivery of this message claimed it first: send what it sent.
-        seen = None if claim.made else store.sms.seen(sid)
-        if seen is None:
-            raise
-        return seen
-    return reply
+    for attempt in (1, 2):
+        look = store.sms.look(sid, key, session)
+        if look.seen is not None:
+            return look.seen
+        claim = Claim(store.sms, sid, key)
+        try:
+            reply, changes = _reply(content, store, key, body, lang, now, look, claim, session)
+            if changes is not None:
+                store.sms.finish(claim, reply, key, changes)
+            return reply
+        except (Withdrawn, store.driver.integrity_error):
+            # Another delivery of this message claimed it first: send what it sent.
+            seen = None if claim.made else store.sms.seen(sid)
+            if seen is None:
+                raise
+            return seen
+        except SessionGone:
+            # The conversation was erased while this turn was answered, and the turn left
+            # nothing: answer the message once more, in a new conversation.
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _reply(content: Content, store: SessionStore, key: str, body: str, lang: str, now,
