@@ -36,13 +36,13 @@ class SessionGone(LookupError):
 _LOAD = 'SELECT id, state FROM sessions WHERE "key" = :key'
 _SAVE = ("UPDATE sessions SET turns = turns + 1, state = :state, lang = :lang, updated_at = :now "
          "WHERE id = :session")
-_TURN = ("INSERT INTO turns (session_id, seq, lang, input, reply, created_at) "
-         "SELECT id, turns, :lang, :input, :reply, :now FROM sessions WHERE id = :session")
+_TURN_FROM = ("INSERT INTO turns (session_id, seq, lang, input, reply, created_at) "
+              "SELECT id, turns, :lang, :input, :reply, :now FROM ")
+_TURN = _TURN_FROM + "sessions WHERE id = :session"
 # On PostgreSQL the turn's writes are one statement (Driver.as_one): the turn is numbered from
 # the session's row as the update returns it.
 _SAVED = _SAVE + " RETURNING id, turns"
-_TURN_OF_SAVED = ("INSERT INTO turns (session_id, seq, lang, input, reply, created_at) "
-                  "SELECT id, turns, :lang, :input, :reply, :now FROM saved")
+_TURN_OF_SAVED = _TURN_FROM + "saved"
 _COUNT = ('INSERT INTO flow_stats (day, flow_id, event, step_id, "count") '
           "VALUES (:day, :flow_id, :event, :step_id, :n) "
           'ON CONFLICT (day, flow_id, event, step_id) DO UPDATE SET "count" = '
