@@ -53,10 +53,15 @@ def evaluate(cond: Mapping[str, Any], answers: Mapping[str, Any]) -> bool:
     return False
 
 
+def leaves(cond: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The comparisons of one answer that a condition is made of (inside all/any/not)."""
+    if "all" in cond or "any" in cond:
+        return [leaf for c in cond.get("all", cond.get("any", [])) for leaf in leaves(c)]
+    if "not" in cond:
+        return leaves(cond["not"])
+    return [cond] if "answer" in cond else []
+
+
 def references(cond: Mapping[str, Any]) -> list[str]:
     """The answer names a condition reads."""
-    if "all" in cond or "any" in cond:
-        return [r for c in cond.get("all", cond.get("any", [])) for r in references(c)]
-    if "not" in cond:
-        return references(cond["not"])
-    return [cond["answer"]] if "answer" in cond else []
+    return [leaf["answer"] for leaf in leaves(cond)]

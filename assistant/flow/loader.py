@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from assistant.flow.conditions import COMPARATORS, references
+from assistant.flow.conditions import COMPARATORS, leaves, references
 from assistant.flow.model import (
     ACTIONS,
     ASKING_KINDS,
@@ -197,14 +197,11 @@ def _step(ctx: _Ctx, node: Any, index: int) -> Step:
 
 def _compared_values(cond: Mapping[str, Any]) -> list[tuple[str, Any]]:
     """The (answer, value) pairs a condition compares with eq, ne or in."""
-    if "all" in cond or "any" in cond:
-        return [p for c in cond.get("all", cond.get("any", [])) for p in _compared_values(c)]
-    if "not" in cond:
-        return _compared_values(cond["not"])
-    name = cond.get("answer")
-    pairs = [(name, cond[op]) for op in ("eq", "ne") if op in cond]
-    if isinstance(cond.get("in"), list):
-        pairs.extend((name, value) for value in cond["in"])
+    pairs: list[tuple[str, Any]] = []
+    for leaf in leaves(cond):
+        pairs.extend((leaf["answer"], leaf[op]) for op in ("eq", "ne") if op in leaf)
+        if isinstance(leaf.get("in"), list):
+            pairs.extend((leaf["answer"], value) for value in leaf["in"])
     return pairs
 
 
