@@ -102,14 +102,18 @@
     render(data);
   }
 
+  // ``failed``, in the language's words: the strings kept from the last reply, or else the
+  // page's strings alone (when even they cannot be had, the three-language line).
+  async function failedIn(lang, e) {
+    if (!ui) { try { ui = (await call("/api/ui/" + lang)).strings; } catch (_) { /* none */ } }
+    failed(e);
+  }
+
   async function startOrSay(lang, notice) {
     try {
       await start(lang, notice);
     } catch (e) {
-      // Say it in the language's words: the strings kept from the last reply, or else the
-      // page's strings alone (when even they cannot be had, the three-language line).
-      if (!ui) { try { ui = (await call("/api/ui/" + lang)).strings; } catch (_) { /* none */ } }
-      failed(e);
+      await failedIn(lang, e);
     }
   }
 
@@ -166,8 +170,7 @@
       } catch (e) {
         if (!(e instanceof Failure && e.code === "no_session")) {
           // Kept: the conversation is still there when the server answers again.
-          try { ui = (await call("/api/ui/" + lang)).strings; } catch (_) { /* none */ }
-          failed(e);
+          await failedIn(lang, e);
           return;
         }
         sessionStorage.removeItem("jobcenter-session");
