@@ -81,22 +81,31 @@ def test_clear_json_errors(client: TestClient) -> None:
     assert response.json()["error"]["code"] == "bad_text"
 
 
+def erase_before_the_next_save(store: SessionStore, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Staff erase the conversation of the next turn while it is being answered: just before
+    it is saved, once. Returns the erased session's id, once it is erased."""
+    from sqlalchemy import text
+
+    record, erased = store.record_turn, []
+
+    def erased_first(session_id: str, *args, **kwargs) -> None:
+        if not erased:
+            erased.append(session_id)
+            with store.engine.begin() as db:
+                db.execute(text("DELETE FROM turns WHERE session_id = :id"), {"id": session_id})
+                db.execute(text("DELETE FROM sessions WHERE id = :id"), {"id": session_id})
+        record(session_id, *args, **kwargs)
+
+    monkeypatch.setattr(store, "record_turn", erased_first)
+    return erased
+
+
 def test_a_conversation_erased_during_its_turn_answers_no_session(
         client: TestClient, store, monkeypatch: pytest.MonkeyPatch) -> None:
     """Staff erase a number's data while its web turn is being answered: the page is told
     the conversation is gone (it starts a new one), not "500 Internal Server Error"."""
-    from sqlalchemy import text
-
     token = client.post("/api/sessions", json={"lang": "uk"}).json()["session"]
-    record = store.record_turn
-
-    def erased_first(session_id: str, *args, **kwargs) -> None:
-        with store.engine.begin() as db:
-            db.execute(text("DELETE FROM turns WHERE session_id = :id"), {"id": session_id})
-            db.execute(text("DELETE FROM sessions WHERE id = :id"), {"id": session_id})
-        record(session_id, *args, **kwargs)
-
-    monkeypatch.setattr(store, "record_turn", erased_first)
+    erase_before_the_next_save(store, monkeypatch)
     response = client.post(f"/api/sessions/{token}/messages", json={"text": "1"})
     assert response.status_code == 404 and response.json()["error"]["code"] == "no_session"
 
@@ -178,25 +187,13 @@ def test_an_sms_whose_conversation_is_erased_meanwhile_is_answered_afresh(
     """Staff erase a number's data while its SMS is being answered: the turn leaves nothing,
     and the message is answered in a new conversation, not with an error the citizen never
     sees (a gateway sends nothing for a 500)."""
-    from sqlalchemy import text
-
     from assistant.channels.sms import sms_turn
 
     store = SessionStore(make_engine(db_url))
     request.addfinalizer(store.engine.dispose)
     phone = "+4522334477"
     sms_turn(content, store, phone=phone, body="menu", sid="SMg1")
-    record, erased = store.record_turn, []
-
-    def erased_first(session_id: str, *args, **kwargs) -> None:
-        if not erased:
-            erased.append(session_id)
-            with store.engine.begin() as db:
-                db.execute(text("DELETE FROM turns WHERE session_id = :id"), {"id": session_id})
-                db.execute(text("DELETE FROM sessions WHERE id = :id"), {"id": session_id})
-        record(session_id, *args, **kwargs)
-
-    monkeypatch.setattr(store, "record_turn", erased_first)
+    erased = erase_before_the_next_save(store, monkeypatch)
     assert sms_turn(content, store, phone=phone, body="1", sid="SMg2").startswith("Book et møde")
     again = store.load(f"sms:{phone_hash(phone)}")
     assert erased and again.id != erased[0], "a new conversation"
