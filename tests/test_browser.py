@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 import uvicorn
+from sqlalchemy import text
 
 from assistant.channels.web import make_app
 
@@ -194,8 +195,6 @@ def test_the_page_says_in_ukrainian_that_it_is_rate_limited(strict_server: str,
 
 def test_the_page_starts_again_when_the_conversation_is_gone_and_says_when_offline(
         server: str, browser, store) -> None:
-    from sqlalchemy import text
-
     click = _ukrainian_page(server, browser)
     with store.engine.begin() as db:  # what the retention purge does to an old conversation
         db.execute(text("DELETE FROM turns WHERE session_id IN "
@@ -213,6 +212,53 @@ def test_the_page_starts_again_when_the_conversation_is_gone_and_says_when_offli
         "offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
     click("1", "Зараз помічник недоступний.")
     assert "Failed to fetch" not in browser.find_element("id", "log").text
+
+
+def _web_count(store, table: str) -> int:
+    """How many rows of ``table`` (sessions or turns) belong to web conversations."""
+    join = "" if table == "sessions" else " JOIN sessions ON sessions.id = turns.session_id"
+    with store.engine.connect() as db:
+        return db.execute(text(f"SELECT count(*) FROM {table}{join} "
+                               "WHERE sessions.\"key\" LIKE 'web:%'")).scalar_one()
+
+
+def _wait_for_log(browser, expect: str) -> None:
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, 15).until(ec.text_to_be_present_in_element(("id", "log"), expect))
+
+
+def test_the_page_sends_one_message_at_a_time(server: str, browser, store) -> None:
+    """A second click, or a typed message, while a reply is on its way is not sent: the
+    typed text stays in the box."""
+    click = _ukrainian_page(server, browser)
+    turns = _web_count(store, "turns")
+    # Both in one script, so the second certainly comes while the first is on its way.
+    browser.execute_script("""
+        document.querySelector("#choices button[data-key='1']").click();
+        document.querySelector("#commands button[data-command='menu']").click();
+        document.getElementById("text").value = "Привіт";
+        document.getElementById("form").requestSubmit();
+    """)
+    _wait_for_log(browser, "Яка зустріч вам потрібна?")
+    assert _web_count(store, "turns") == turns + 1
+    said = [p.text for p in browser.find_elements("css selector", "#log p.user")]
+    assert said[-1] == "1. Записатися на зустріч"
+    assert browser.find_element("id", "text").get_attribute("value") == "Привіт"
+    click("menu", "Що ви хочете зробити?")  # and the page goes on
+
+
+def test_a_reload_keeps_the_conversation(server: str, browser, store) -> None:
+    click = _ukrainian_page(server, browser)
+    click("1", "Яка зустріч вам потрібна?")
+    turns = _web_count(store, "turns")
+    browser.refresh()
+    _wait_for_log(browser, "Яка зустріч вам потрібна?")
+    assert browser.execute_script("return document.documentElement.lang") == "uk"
+    assert _web_count(store, "sessions") == 1, "it went on with its conversation, not a new one"
+    assert _web_count(store, "turns") == turns, "reading the conversation again is not a turn"
+    click("7", "Якою мовою ви хочете провести зустріч?")
 
 
 # The terminal at /tui draws on a canvas, so its text is not in the page: this script, run
