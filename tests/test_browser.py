@@ -234,7 +234,7 @@ def test_the_page_sends_one_message_at_a_time(server: str, browser, store) -> No
     typed text stays in the box."""
     click = _ukrainian_page(server, browser)
     turns = _web_count(store, "turns")
-    # Both in one script, so the second certainly comes while the first is on its way.
+    # All in one script, so the later ones certainly come while the first is on its way.
     browser.execute_script("""
         document.querySelector("#choices button[data-key='1']").click();
         document.querySelector("#commands button[data-command='menu']").click();
