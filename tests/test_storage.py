@@ -258,6 +258,54 @@ def test_an_idle_connection_the_server_dropped_is_replaced_before_a_write(
     assert [t.seq for t in store.turns(convo.session_id)] == [1]
 
 
+def test_the_turns_statements_keep_every_value_as_a_cursor_would(pg_url: str) -> None:
+    """On PostgreSQL a turn's statement is one call into libpq, prepared on its first use
+    (driver.py): what goes in and what comes back is what psycopg's own cursor gives, for
+    each kind of value a turn stores, and again once the statement is prepared."""
+    import datetime as dt
+
+    store = SessionStore(make_engine(pg_url))
+    values = {"text": "Привіт, «hej» æøå", "small": 7, "big": 2**40, "yes": True, "none": None,
+              "at": dt.datetime(2026, 12, 3, 18, 30, 1, 123456),
+              "day": dt.date(2026, 12, 3)}
+    sql = ("SELECT :text, :small, :big, :yes, :none::text, :at, :day, "
+           "CAST(:small AS integer) + 1")
+    raw = store.engine.raw_connection()
+    try:
+        cursor = raw.driver_connection.cursor()
+        cursor.execute(store.driver.sql(sql), values)
+        expected = cursor.fetchall()
+    finally:
+        raw.close()
+    assert expected == [(*values.values(), 8)]
+    for _ in range(3):
+        [found] = store.driver.run([(sql, values)])
+        assert found.rows == expected
+    [changed] = store.driver.run([("UPDATE sessions SET turns = turns WHERE id = :id",
+                                   {"id": "no such session"})])
+    assert changed == ([], 0)
+    store.engine.dispose()
+
+
+def test_turns_go_on_when_the_server_forgets_the_prepared_statements(pg_url: str,
+                                                                     content) -> None:
+    """A turn's statements are prepared once on their connection. If the server has dropped
+    them meanwhile (DEALLOCATE, a pooler's reset), the next turn sends them whole instead of
+    failing."""
+    store = SessionStore(make_engine(pg_url))
+    key = f"test:{uuid.uuid4().hex}"
+    convo, _ = Conversation.open(content, store, key, "text", "en", now=lambda: NOW)
+    for text in ("staff", "menu"):
+        convo = Conversation.load(content, store, key, now=lambda: NOW)
+        convo.handle(text)
+    store.driver.run([("DEALLOCATE ALL", {})])
+    again = Conversation.load(content, store, key, now=lambda: NOW)
+    assert again is not None
+    again.handle("staff")
+    assert [t.seq for t in store.turns(again.session_id)] == [1, 2, 3]
+    store.engine.dispose()
+
+
 def test_a_database_from_an_earlier_version_opens_and_keeps_its_turns(db_url: str,
                                                                       content) -> None:
     """Earlier versions indexed turns.session_id and sessions.updated_at, and kept no number
