@@ -4,7 +4,9 @@ same run. Targets (2 cores): >= 300 turns/s on SQLite, >= 40% of echo, p99 <= 10
 
 The server is one uvicorn process. The clients run in this process on a lean keep-alive
 HTTP/1.1 client (bench/loadgen.py) and share the same 2 cores, so every figure is a floor.
-Run: .venv/bin/python bench/turns.py [--seconds S]. Last line: RESULT key=value ...
+Echo, API and SMS load take turns in short slices (--rounds), so each ratio compares figures
+measured over the same minute of a shared, noisy machine.
+Run: .venv/bin/python bench/turns.py [--seconds S] [--rounds R]. Last line: RESULT key=value ...
 """
 
 from __future__ import annotations
@@ -30,10 +32,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from assistant.channels.sms import twilio_signature  # noqa: E402
-from bench.loadgen import Client, Connection, load  # noqa: E402
+from bench.loadgen import Client, Connection, Run, load  # noqa: E402
 
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 TOKEN = "bench-token"
+KINDS = ("echo", "api", "sms")
 SCRIPT = ["1", "2", "back", "menu", "5", "30", "start over", "menu"]
 
 
@@ -100,7 +103,10 @@ def client_for(kind: str, base: str) -> Client:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--seconds", type=float, default=3.0,
+                        help="seconds of load for each kind, client count and backend")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="slices the seconds are cut into, the kinds taking turns")
     parser.add_argument("--pg", default=PG)
     parser.add_argument("--backends", default="sqlite,pg", help="comma-separated: sqlite,pg")
     parser.add_argument("--clients", default="1,16,64", help="comma-separated client counts")
@@ -126,11 +132,22 @@ def main() -> int:
         try:
             server = start_server(db, port)
             for clients in map(int, args.clients.split(",")):
-                for kind in ("echo", "api", "sms"):
-                    cpu = cpu_seconds(server.pid)
-                    run = asyncio.run(load("127.0.0.1", port, clients, args.seconds,
-                                           client_for(kind, base)))
-                    cpu_ms = (cpu_seconds(server.pid) - cpu) / max(run.requests, 1) * 1000
+                runs = {kind: Run() for kind in KINDS}
+                cpu_used = dict.fromkeys(KINDS, 0.0)
+                # The kinds take turns, a slice each per round: the machine is shared, and
+                # a ratio of two figures measured minutes apart measures its neighbours too.
+                for _ in range(args.rounds):
+                    for kind in KINDS:
+                        cpu = cpu_seconds(server.pid)
+                        run = asyncio.run(load("127.0.0.1", port, clients,
+                                               args.seconds / args.rounds,
+                                               client_for(kind, base)))
+                        cpu_used[kind] += cpu_seconds(server.pid) - cpu
+                        runs[kind].requests += run.requests
+                        runs[kind].seconds += run.seconds
+                        runs[kind].latencies.extend(run.latencies)
+                for kind, run in runs.items():
+                    cpu_ms = cpu_used[kind] / max(run.requests, 1) * 1000
                     rate, p99 = run.per_s, run.percentile(0.99)
                     result[f"{backend}_{kind}_{clients}c_cpu_ms"] = round(cpu_ms, 3)
                     result[f"{backend}_{kind}_{clients}c_per_s"] = round(rate, 1)
