@@ -306,6 +306,59 @@ def test_turns_go_on_when_the_server_forgets_the_prepared_statements(pg_url: str
     store.engine.dispose()
 
 
+def test_a_prepared_statement_survives_a_type_change_and_a_name_the_server_knows(
+        pg_url: str) -> None:
+    """A column that changes type (ALTER TABLE) makes the server refuse a statement prepared
+    before; and behind a pooler another server connection may already hold a statement by
+    the name this one is prepared under. Neither fails the statement."""
+    from sqlalchemy import text
+
+    store = SessionStore(make_engine(pg_url))
+    table = f"t_{uuid.uuid4().hex[:8]}"
+    with store.engine.begin() as db:
+        db.execute(text(f"CREATE TABLE {table} (v integer)"))
+        db.execute(text(f"INSERT INTO {table} VALUES (7)"))
+    read = (f"SELECT v FROM {table} WHERE v = :v", {"v": 7})
+    try:
+        assert store.driver.run([read])[0].rows == [(7,)]
+        with store.engine.begin() as db:
+            db.execute(text(f"ALTER TABLE {table} ALTER COLUMN v TYPE bigint"))
+        for _ in range(2):
+            assert store.driver.run([read])[0].rows == [(7,)]
+        store.driver._own.prepared.clear()  # as if on a connection that has it already
+        assert store.driver.run([read])[0].rows == [(7,)]
+    finally:
+        with store.engine.begin() as db:
+            db.execute(text(f"DROP TABLE {table}"))
+        store.engine.dispose()
+
+
+def test_a_write_on_a_connection_the_server_dropped_fails_as_a_lost_connection(
+        pg_url: str, monkeypatch) -> None:
+    """A write is not run again on a fresh connection (it may have run); it fails as a cursor
+    would have, with OperationalError, so logs and monitoring name what happened."""
+    import psycopg
+    import pytest
+    from sqlalchemy import create_engine, text
+
+    from assistant.store import driver
+
+    from .conftest import PG_BASE
+
+    monkeypatch.setattr(driver, "ALIVE_BYPASS_SECONDS", 3600.0)  # used a moment ago: no ping
+    store = SessionStore(make_engine(pg_url))
+    [own] = store.driver.run([("SELECT pg_backend_pid()", {})])
+    admin = create_engine(PG_BASE)
+    with admin.begin() as conn:
+        conn.execute(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": own.rows[0][0]})
+    admin.dispose()
+    with pytest.raises(psycopg.OperationalError):
+        store.driver.run([("UPDATE sessions SET turns = turns WHERE id = :id", {"id": "x"})],
+                         write=True)
+    assert store.driver.run([("SELECT 1", {})])[0].rows == [(1,)]  # a fresh connection
+    store.engine.dispose()
+
+
 def test_a_database_from_an_earlier_version_opens_and_keeps_its_turns(db_url: str,
                                                                       content) -> None:
     """Earlier versions indexed turns.session_id and sessions.updated_at, and kept no number

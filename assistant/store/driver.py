@@ -14,7 +14,11 @@ On PostgreSQL a single statement is one call into libpq, prepared once per conne
 (:meth:`Driver._one_call`): a cursor's execute spent 85-94 us of CPU on a read by key where
 the one call spends 38, and it lets go of Python's lock once rather than at every step of its
 wait. With turns in four threads that cut a JSON API turn from 1.03 to 0.77 ms of CPU
-(in-process, measured 2026-12-03).
+(in-process, measured 2026-12-03). A prepared statement's name is a hash of its text and
+parameter types, so it never means another statement, on a connection or behind a pooler;
+one the server has dropped or can no longer run (a column changed type) is sent whole.
+Behind PgBouncer in transaction mode, use 1.21 or later with ``max_prepared_statements``,
+or psycopg's own switch for poolers, ``prepare_threshold=None``, which turns this off too.
 
 Each thread keeps one connection of its own for these statements, opened by the engine (with
 its settings) and taken out of the pool: a pool's checkout and return cost more than a turn's
@@ -26,6 +30,7 @@ one that the server dropped is replaced, the statements run again where that is 
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 import time
@@ -229,16 +234,25 @@ class Driver:
         pgconn = connection.pgconn
         key = (query, types)
         name = prepared.get(key)
-        if name is None and len(prepared) < _PREPARED_MAX and _PREPARABLE.match(sql):
-            name = f"assistant_{len(prepared)}".encode()
-            _checked(pgconn.prepare(name, query, types), connection)
+        if (name is None and len(prepared) < _PREPARED_MAX and _PREPARABLE.match(sql)
+                and connection.prepare_threshold is not None):  # None: psycopg's "never"
+            name = _prepared_name(query, types)
+            made = pgconn.prepare(name, query, types)
+            if _sqlstate(made) != _ALREADY_PREPARED:  # by its name, this very statement
+                _checked(made, connection)
             prepared[key] = name
         if name is None:
             result = pgconn.exec_params(query, values, types, formats)
         else:
             result = pgconn.exec_prepared(name, values, formats)
-            if _sqlstate(result) == _NO_SUCH_PREPARED:  # dropped (DEALLOCATE): send it whole
-                prepared.clear()
+            state = _sqlstate(result)
+            if state in (_NO_SUCH_PREPARED, _PLAN_CHANGED):
+                # Dropped by the server (DEALLOCATE), or its result's columns changed type
+                # (ALTER TABLE): a failed Bind ran nothing, so send it whole, and prepare it
+                # afresh next time.
+                del prepared[key]
+                if state == _PLAN_CHANGED:
+                    _checked(pgconn.exec_params(b"DEALLOCATE " + name, []), connection)
                 result = pgconn.exec_params(query, values, types, formats)
         _checked(result, connection)
         if not result.nfields:
@@ -252,6 +266,18 @@ _PREPARED_MAX = 64
 _PREPARABLE = re.compile(r"\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b", re.IGNORECASE)
 _NO_SUCH_PREPARED = "26000"
 """invalid_sql_statement_name: the server no longer has a statement prepared before."""
+_ALREADY_PREPARED = "42P05"
+"""duplicate_prepared_statement: a statement of that name, so this one, is prepared."""
+_PLAN_CHANGED = "0A000"
+"""feature_not_supported, as in "cached plan must not change result type"."""
+
+
+def _prepared_name(query: bytes, types: Sequence[int]) -> bytes:
+    """A name that only this statement with these parameter types can have: on a
+    connection, or behind a pooler that hands a client another server connection, a name
+    never means another statement."""
+    digest = hashlib.blake2b(query + repr(tuple(types)).encode(), digest_size=12)
+    return b"assistant_" + digest.hexdigest().encode()
 
 
 def _sqlstate(result: Any) -> str | None:
@@ -263,11 +289,15 @@ def _sqlstate(result: Any) -> str | None:
 
 def _checked(result: Any, connection: Any) -> None:
     """Raise the error a failed result holds, as psycopg's own exception for it."""
+    from psycopg import OperationalError
     from psycopg.errors import error_from_result
-    from psycopg.pq import ExecStatus
+    from psycopg.pq import ConnStatus, ExecStatus
 
     if result.status not in (ExecStatus.COMMAND_OK, ExecStatus.TUPLES_OK):
-        raise error_from_result(result, encoding=connection.info.encoding)
+        error = error_from_result(result, encoding=connection.info.encoding)
+        if connection.pgconn.status == ConnStatus.BAD:  # the server went away, as a cursor says
+            raise OperationalError(str(error)) from error
+        raise error
 
 
 def _rowcount(result: Any) -> int:
