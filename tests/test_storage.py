@@ -62,6 +62,26 @@ def test_every_turn_is_persisted_and_the_session_resumes(db_url: str, content) -
         "callback", "Anna Jensen", "+4522334455", "meeting")
 
 
+def test_a_new_session_is_stored_as_the_orm_reads_it(db_url: str) -> None:
+    """A session is created in one statement (sessions.py), and reads back through the ORM
+    with every field set: the retention purge finds it by updated_at."""
+    import datetime as dt
+
+    from assistant.store.models import utcnow
+
+    store = SessionStore(make_engine(db_url))
+    before = utcnow()
+    session_id = store.create("web:new", "web", "uk", {"lang": "uk", "flow": None})
+    with DB(store.engine) as db:
+        row = db.get(Session, session_id)
+    assert (row.key, row.channel, row.lang, row.turns) == ("web:new", "web", "uk", 0)
+    assert row.state == '{"lang":"uk","flow":null}'
+    assert row.created_at == row.updated_at
+    assert before - dt.timedelta(seconds=1) <= row.created_at <= utcnow()
+    assert store.load("web:new").id == session_id
+    store.engine.dispose()
+
+
 def test_cpr_numbers_are_never_stored(db_url: str, content) -> None:
     store = SessionStore(make_engine(db_url))
     convo, _ = Conversation.open(content, store, "test:cpr", "text", "da", now=lambda: NOW)

@@ -21,6 +21,7 @@ from assistant.store.models import (
     ResumeCode,
     Session,
     Turn,
+    new_id,
     utcnow,
 )
 from assistant.store.saved import Saved
@@ -43,6 +44,8 @@ _TURN = _TURN_FROM + "sessions WHERE id = :session"
 # the session's row as the update returns it.
 _SAVED = _SAVE + " RETURNING id, turns"
 _TURN_OF_SAVED = _TURN_FROM + "saved"
+_CREATE = ('INSERT INTO sessions (id, "key", channel, lang, state, turns, created_at, '
+           "updated_at) VALUES (:id, :key, :channel, :lang, :state, 0, :now, :now)")
 _COUNT = ('INSERT INTO flow_stats (day, flow_id, event, step_id, "count") '
           "VALUES (:day, :flow_id, :event, :step_id, :n) "
           'ON CONFLICT (day, flow_id, event, step_id) DO UPDATE SET "count" = '
@@ -62,13 +65,14 @@ class SessionStore:
         return Saved.from_row(*found.rows[0]) if found.rows else None
 
     def create(self, key: str, channel: str, lang: str, state: dict[str, Any]) -> str:
-        """Store a new session; returns its id."""
-        row = Session(key=key, channel=channel, lang=lang,
-                      state=jsoncodec.dumps(state))
-        with DB(self.engine) as db:
-            db.add(row)
-            db.commit()
-            return row.id
+        """Store a new session; returns its id. Every new conversation's first turn pays
+        for this, so it is one statement too: through the ORM (a flush, and a read of the
+        id back after the commit) it cost more than the turn itself."""
+        session_id, now = new_id(), self._time(utcnow())
+        self.driver.run([(_CREATE, {"id": session_id, "key": key, "channel": channel,
+                                    "lang": lang, "state": jsoncodec.dumps(state),
+                                    "now": now})], write=True)
+        return session_id
 
     def record_turn(
         self, session_id: str, text: str, reply: list[dict[str, Any]], state: dict[str, Any],
