@@ -31,13 +31,16 @@ from assistant.outputs import (
 from assistant.privacy import clean_input, has_cpr, redact_cpr
 from assistant.store.driver import Statement
 from assistant.store.models import utcnow
-from assistant.store.sessions import Saved, SessionStore
+from assistant.store.sessions import Saved, SessionChanged, SessionStore
 from assistant.text import DEFAULT_LANG, LANG_NAMES, LANGS, same
 
 log = logging.getLogger(__name__)
 
 ASK = "ask"
 STAFF_FLOW = "staff"
+TURN_TRIES = 5
+"""How often a turn is answered afresh when another turn of its conversation was saved first
+(see :meth:`Conversation.handle`) before it gives up with :class:`SessionChanged`."""
 
 
 class Withdrawn(Exception):
@@ -101,8 +104,11 @@ class Conversation:
         self.state = state or State()
         self.store = store
         self.session_id = session_id
+        self.version: int | None = None
+        """The session's turns as stored when this conversation last read or saved it."""
         self.now = now
         self._finished = False
+        self._effects = False
         self._counts: list[tuple[str, str, str]] = []
         self.before_effects: Callable[[], None] | None = None
         """Called before the turn writes anything outside its own transaction (a booking, a
@@ -127,6 +133,7 @@ class Conversation:
         convo = cls(content, state, store, None, **kw)
         outputs = convo.welcome()
         convo.session_id = store.create(key, channel, state.lang, convo.state.to_dict())
+        convo.version = 0
         return convo, outputs
 
     @classmethod
@@ -140,7 +147,9 @@ class Conversation:
     def resume(cls, content: Content, store: SessionStore, saved: Saved,
                **kw: Any) -> Conversation:
         """The conversation ``saved``, as read from the store."""
-        return cls(content, State.from_dict(saved.state), store, saved.id, **kw)
+        convo = cls(content, State.from_dict(saved.state), store, saved.id, **kw)
+        convo.version = saved.turns
+        return convo
 
     @property
     def lang(self) -> str:
@@ -149,7 +158,7 @@ class Conversation:
     def abandon(self) -> None:
         """The user walked away (kiosk wiped): count where they left, keep nothing on screen."""
         self._leave_flow("left")
-        self._save_turn("", [])
+        self._save_turn("", [], check=False)
 
     def prompt(self) -> list[Output]:
         """What the user is being asked now, ready to show (free times offered afresh)."""
@@ -166,10 +175,29 @@ class Conversation:
                ) -> list[Output]:
         """Answer one input; the turn is persisted before the outputs are returned. ``also``
         gives a channel's own statements for the outputs (what an SMS gateway's retry should
-        get), to be written in the same transaction as the turn."""
+        get), to be written in the same transaction as the turn.
+
+        Turns of one conversation are answered as if they came one at a time. When another
+        turn (another thread or process) was saved after this conversation read its state,
+        this turn is not saved, and is answered afresh from the state as it is now: it
+        changed nothing yet, and an answer is a function of the state and the input. A turn
+        that has written outside its own transaction (a booking) is never answered twice:
+        it is saved as it is. After TURN_TRIES answers :class:`SessionChanged` is raised."""
+        for attempt in range(1, TURN_TRIES + 1):
+            try:
+                return self._answer(raw, also)
+            except SessionChanged as changed:
+                if attempt == TURN_TRIES:
+                    raise
+                self.state = State.from_dict(changed.saved.state)
+                self.version = changed.saved.turns
+        raise AssertionError("unreachable")
+
+    def _answer(self, raw: str,
+                also: Callable[[list[Output]], Sequence[Statement]] | None) -> list[Output]:
         cleaned = clean_input(raw)
         text = redact_cpr(cleaned)  # before anything can store, log or echo it
-        self._finished = False
+        self._finished = self._effects = False
         saved = self.state.to_dict()
         try:
             outputs = self._resolve(self._route(text))
@@ -187,21 +215,27 @@ class Conversation:
         if has_cpr(cleaned):
             outputs.insert(0, Say(tr("Please do not write your CPR number here. "
                                      "We have removed it."), "notice"))
-        self._save_turn(text, outputs, also(outputs) if also else ())
+        self._save_turn(text, outputs, also(outputs) if also else (), check=not self._effects)
         return outputs
 
     def _effect(self) -> None:
         """The turn is about to write outside its own transaction."""
         if self.before_effects is not None:
             self.before_effects()
+        self._effects = True
 
-    def _save_turn(self, text: str, outputs: list[Output],
-                   also: Sequence[Statement] = ()) -> None:
+    def _save_turn(self, text: str, outputs: list[Output], also: Sequence[Statement] = (),
+                   check: bool = True) -> None:
+        """Persist the turn; with ``check``, only if no other turn was saved since this
+        conversation read the session (else :class:`SessionChanged`)."""
         counts, self._counts = self._counts, []
         if self.store is not None and self.session_id is not None:
             self.store.record_turn(self.session_id, text, [to_json(o) for o in outputs],
                                    self.state.to_dict(), self.lang, counts=counts,
-                                   day=self.now().date(), also=also)
+                                   day=self.now().date(), also=also,
+                                   seen=self.version if check else None)
+            if self.version is not None:
+                self.version += 1
 
     def current(self) -> list[Output]:
         """Show again what the user is being asked now (after a language change or resume)."""

@@ -190,17 +190,18 @@ def _reply(content: Content, store: SessionStore, key: str, body: str, lang: str
         convo, _ = Conversation.open(content, store, session, "sms",
                                      language_of(body) or lang, now=now)
     convo.before_effects = before_effects
-    replies: list[str] = []
+    reply = ""
 
     def finishing(outputs: list[Output]) -> list[Statement]:
-        head, rest = _fit(render_sms(outputs, convo.lang), convo.lang)
-        if rest or pending:
-            changes["pending"] = rest or None
-        replies.append(head)
-        return store.sms.finishing(claim, head, key, changes)
+        """The reply's statements, for the outputs of the turn as it is saved (a turn that
+        is answered afresh calls this again, see Conversation.handle)."""
+        nonlocal reply
+        reply, rest = _fit(render_sms(outputs, convo.lang), convo.lang)
+        pending_now = {"pending": rest or None} if rest or pending else {}
+        return store.sms.finishing(claim, reply, key, {**changes, **pending_now})
 
     convo.handle(body, also=finishing)  # the turn and the reply to retries commit together
-    return replies[0], None
+    return reply, None
 
 
 def _fit(text: str, lang: str) -> tuple[str, str]:

@@ -35,7 +35,7 @@ from assistant.outputs import Card, Choices, Output, Say
 from assistant.store.checkpoints import BackgroundCheckpoints
 from assistant.store.db import turn_concurrency
 from assistant.store.models import utcnow
-from assistant.store.sessions import SessionGone, SessionStore
+from assistant.store.sessions import SessionChanged, SessionGone, SessionStore
 from assistant.text import LANG_NAMES, LANGS, pick
 
 STATIC = Path(__file__).parent / "web_static"
@@ -98,6 +98,32 @@ def client_key(request: Request) -> str:
     return host
 
 
+class OneAtATime:
+    """Turns of one conversation that reach this process at once wait for each other (a
+    double tap, two SMS in a row): at most one worker thread per conversation, so a flood of
+    messages to one conversation cannot hold them all. Between processes the store sees to
+    it (see Conversation.handle). Keys are kept only while a turn of theirs is running."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+
+    @asynccontextmanager
+    async def __call__(self, key: str) -> AsyncIterator[None]:
+        lock, users = self._locks.get(key, (None, 0))
+        if lock is None:
+            lock = asyncio.Lock()
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[key]
+            if users == 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+
 async def bounded_body(request: Request, limit: int = MAX_BODY) -> bytes | None:
     """The request's body, or None when it is longer than ``limit`` bytes: read no further
     than that, so a huge body costs no memory."""
@@ -156,6 +182,7 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
     With ``tui_sessions``, also the kiosk TUI at ``/tui``, that many at once (web_tui.py)."""
     per_ip = RateLimiter(ip_limit)
     per_phone = RateLimiter(phone_limit)
+    one_at_a_time = OneAtATime()
 
     async def body_json(request: Request) -> dict[str, Any] | JSONResponse:
         raw = await bounded_body(request)
@@ -231,6 +258,9 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
             outputs = work(convo)
         except SessionGone:  # erased while this turn was answered
             return error(404, "no_session", "no such session")
+        except SessionChanged:  # other turns kept being saved first (see handle)
+            return error(503, "busy", "the conversation is busy with other messages; "
+                                      "try again")
         return reply(convo, token, outputs)
 
     async def read_session(request: Request) -> Response:
@@ -251,7 +281,8 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
             return error(400, "bad_text", "'text' must be a string")
         if len(text) > MAX_TEXT:
             return error(413, "too_long", f"'text' is limited to {MAX_TEXT} characters")
-        return await run_core(lambda: in_session(token, lambda convo: convo.handle(text)))
+        async with one_at_a_time(token):
+            return await run_core(lambda: in_session(token, lambda convo: convo.handle(text)))
 
     async def calendar(request: Request) -> Response:
         """The booking as an .ics file; the phone number proves it is the citizen's own."""
@@ -301,8 +332,9 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
             return Response(twiml(""), media_type="application/xml")
         if not per_phone.allow(phone):
             return Response(twiml(""), media_type="application/xml", status_code=429)
-        text = await run_core(lambda: sms_turn(content, store, phone=phone, body=body[:1600],
-                                                sid=sid, now=now))
+        async with one_at_a_time(f"sms:{phone}"):
+            text = await run_core(lambda: sms_turn(content, store, phone=phone,
+                                                    body=body[:1600], sid=sid, now=now))
         return Response(twiml(text), media_type="application/xml")
 
     async def index(request: Request) -> Response:

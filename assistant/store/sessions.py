@@ -33,16 +33,30 @@ RESUME_DAYS = 7
 class SessionGone(LookupError):
     """The session a turn belongs to is no longer stored (erased or purged meanwhile)."""
 
+
+class SessionChanged(RuntimeError):
+    """Another turn of the session was saved after this one read it (a second message sent
+    at once, answered by another thread or process): this turn was not saved. ``saved`` is
+    the session as it is now, to answer the turn again from."""
+
+    def __init__(self, saved: Saved) -> None:
+        super().__init__(f"session {saved.id} changed meanwhile")
+        self.saved = saved
+
+
 # A turn is the hot path of every channel: one read and one write (see driver.py).
-_LOAD = 'SELECT id, state FROM sessions WHERE "key" = :key'
+_LOAD = 'SELECT id, state, turns FROM sessions WHERE "key" = :key'
+_BY_ID = "SELECT id, state, turns FROM sessions WHERE id = :session"
 _SAVE = ("UPDATE sessions SET turns = turns + 1, state = :state, lang = :lang, updated_at = :now "
          "WHERE id = :session")
+# A turn that read the session at version :seen is saved only if no other turn was since.
+_SAVE_IF = _SAVE + " AND turns = :seen"
 _TURN_FROM = ("INSERT INTO turns (session_id, seq, lang, input, reply, created_at) "
               "SELECT id, turns, :lang, :input, :reply, :now FROM ")
 _TURN = _TURN_FROM + "sessions WHERE id = :session"
 # On PostgreSQL the turn's writes are one statement (Driver.as_one): the turn is numbered from
 # the session's row as the update returns it.
-_SAVED = _SAVE + " RETURNING id, turns"
+_RETURNING = " RETURNING id, turns"
 _TURN_OF_SAVED = _TURN_FROM + "saved"
 _CREATE = ('INSERT INTO sessions (id, "key", channel, lang, state, turns, created_at, '
            "updated_at) VALUES (:id, :key, :channel, :lang, :state, 0, :now, :now)")
@@ -77,37 +91,51 @@ class SessionStore:
     def record_turn(
         self, session_id: str, text: str, reply: list[dict[str, Any]], state: dict[str, Any],
         lang: str, counts: Sequence[tuple[str, str, str]] = (), day: dt.date | None = None,
-        also: Sequence[Statement] = (),
+        also: Sequence[Statement] = (), seen: int | None = None,
     ) -> None:
         """Save the turn, the new state, its statistics and the statements ``also`` in one
         transaction (on PostgreSQL one statement, so ``also`` must not read what the turn
         writes). The turn is numbered by the database, in the same transaction as the session
         it belongs to. Each counter is one upsert: atomic in SQL, so two processes counting at
-        once never lose a count or fail the turn. A session that is gone (erased meanwhile)
-        raises :class:`SessionGone`, and nothing is written."""
+        once never lose a count or fail the turn. With ``seen`` (the session's turns when the
+        turn read it), a session that another turn has been saved to since raises
+        :class:`SessionChanged`; a session that is gone (erased meanwhile) raises
+        :class:`SessionGone`. Either way nothing is written."""
         now, when = self._time(utcnow()), self._day(day or utcnow().date())
         save = {"session": session_id, "lang": lang, "now": now, "state": jsoncodec.dumps(state)}
+        if seen is not None:
+            save["seen"] = seen
+        update = _SAVE if seen is None else _SAVE_IF
         turn = {"session": session_id, "lang": lang, "now": now, "input": redact_cpr(text),
                 "reply": jsoncodec.dumps(reply)}
         count = [{"day": when, "flow_id": flow_id, "event": event, "step_id": step_id, "n": n}
                  for (flow_id, event, step_id), n in Counter(counts).items()]
         if not self.driver.postgres:
             try:
-                self.driver.run([(_SAVE, save), (_TURN, turn), (_COUNT, count), *also],
+                self.driver.run([(update, save), (_TURN, turn), (_COUNT, count), *also],
                                 write=True, first_changes_one=True)
             except LookupError:
-                raise SessionGone(session_id) from None
+                raise self._not_saved(session_id) from None
             return
-        # One statement, which fails whole (so writes nothing) when the session is gone.
+        # One statement, which fails whole (so writes nothing) when the session is gone or
+        # has changed.
         try:
             self.driver.run([self.driver.as_one([
-                ("saved", _SAVED, save), ("turn", _TURN_OF_SAVED, turn), ("count", _COUNT, count),
+                ("saved", update + _RETURNING, save), ("turn", _TURN_OF_SAVED, turn),
+                ("count", _COUNT, count),
                 *((f"also_{i}", sql, params) for i, (sql, params) in enumerate(also)),
             ], "SELECT assistant_one_session(count(*)) FROM saved")], write=True)
         except Exception as exc:
             if getattr(exc, "sqlstate", None) == NO_SESSION:
-                raise SessionGone(session_id) from None
+                raise self._not_saved(session_id) from None
             raise
+
+    def _not_saved(self, session_id: str) -> SessionGone | SessionChanged:
+        """Why a turn's save changed no session: it is gone, or has changed since."""
+        [found] = self.driver.run([(_BY_ID, {"session": session_id})])
+        if not found.rows:
+            return SessionGone(session_id)
+        return SessionChanged(Saved.from_row(*found.rows[0]))
 
     def turns(self, session_id: str) -> list[Turn]:
         with DB(self.engine) as db:

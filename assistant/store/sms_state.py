@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from assistant.store.sessions import SessionStore
 
 _SEEN = "SELECT reply FROM sms_messages WHERE sid = :sid"
-_LOOK = ("SELECT s.id, s.state, m.sid IS NOT NULL, m.reply, c.stopped, c.pending "
+_LOOK = ("SELECT s.id, s.state, s.turns, m.sid IS NOT NULL, m.reply, c.stopped, c.pending "
          "FROM (SELECT 1 AS one) AS here "
          'LEFT JOIN sessions AS s ON s."key" = :session '
          "LEFT JOIN sms_messages AS m ON m.sid = :sid "
@@ -88,11 +88,11 @@ class SmsState:
         ``session`` in one statement; nothing is written."""
 
         [found] = self.driver.run([(_LOOK, {"session": session, "sid": sid, "key": key})])
-        session_id, state, seen, reply, stopped, pending = found.rows[0]
+        session_id, state, turns, seen, reply, stopped, pending = found.rows[0]
         if seen:
             return Look(reply or "")
         return Look(None, Contact(bool(stopped), pending),
-                    Saved.from_row(session_id, state) if session_id is not None else None)
+                    Saved.from_row(session_id, state, turns) if session_id is not None else None)
 
     def seen(self, sid: str) -> str | None:
         """The reply kept for the message ``sid`` ("" for none yet); None if not claimed."""
