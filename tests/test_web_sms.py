@@ -373,6 +373,26 @@ def test_two_serve_processes_on_one_postgresql_behave_as_one(pg_url: str) -> Non
         for i, text in enumerate(inputs):
             data = post(ports[i % 2], f"/api/sessions/{token}/messages", {"text": text})
         assert "Have you been unemployed for at least 6 months?" in texts(data)
+
+        # Two messages to one conversation at once, one to each process: answered one after
+        # the other, in either order, as when they are sent one after the other.
+        from concurrent.futures import ThreadPoolExecutor
+
+        def conversation() -> str:
+            token = post(ports[0], "/api/sessions", {"lang": "en"})["session"]
+            return f"/api/sessions/{token}/messages"
+
+        def in_order(first: str, second: str) -> dict[str, list]:
+            path = conversation()
+            return {text: post(ports[i], path, {"text": text})["reply"]
+                    for i, text in enumerate((first, second))}
+
+        serial = [in_order("1", "2"), in_order("2", "1")]
+        with ThreadPoolExecutor(2) as pool:
+            for _ in range(8):
+                path = conversation()
+                got = pool.map(post, ports, [path] * 2, [{"text": "1"}, {"text": "2"}])
+                assert dict(zip(("1", "2"), (d["reply"] for d in got), strict=True)) in serial
     finally:
         for proc in procs:
             proc.terminate()
