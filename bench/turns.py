@@ -2,6 +2,10 @@
 clients, on SQLite and PostgreSQL, beside a bare echo endpoint on the same framework in the
 same run. Targets (2 cores): >= 300 turns/s on SQLite, >= 40% of echo, p99 <= 100 ms at 16.
 
+Beside them, "store": a turn with the conversation left out, only the session's read and the
+turn's write through the same store and threads (bench/serve_bench_app.py). Its share of echo
+is the most any turn could reach with the storage path as it is.
+
 The server is one uvicorn process. The clients run in this process on a lean keep-alive
 HTTP/1.1 client (bench/loadgen.py) and share the same 2 cores, so every figure is a floor.
 Echo, API and SMS load take turns in short slices (--rounds), so each ratio compares figures
@@ -36,7 +40,7 @@ from bench.loadgen import Client, Connection, Run, load  # noqa: E402
 
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 TOKEN = "bench-token"
-KINDS = ("echo", "api", "sms")
+KINDS = ("echo", "store", "api", "sms")
 SCRIPT = ["1", "2", "back", "menu", "5", "30", "start over", "menu"]
 
 
@@ -70,16 +74,17 @@ def start_server(db: str, port: int) -> subprocess.Popen[bytes]:
 
 
 def client_for(kind: str, base: str) -> Client:
-    """What one benchmark client sends: echo requests, API turns, or signed SMS turns."""
+    """What one benchmark client sends: echo requests, store-only turns, API turns, or signed
+    SMS turns."""
 
     async def setup(conn: Connection, n: int) -> Callable[[int], Awaitable[None]]:
         path, token = "/echo", ""
-        if kind == "api":
+        if kind in ("api", "store"):
             status, body = await conn.request("POST", "/api/sessions", b'{"lang": "en"}')
             if status != 200:
                 raise RuntimeError(f"creating a session failed: {status}")
             token = json.loads(body)["session"]
-            path = f"/api/sessions/{token}/messages"
+            path = (f"/api/sessions/{token}/messages" if kind == "api" else f"/store/{token}")
         phone = f"+4530{n:06d}"
 
         async def send(i: int) -> None:
@@ -152,10 +157,10 @@ def main() -> int:
                     result[f"{backend}_{kind}_{clients}c_cpu_ms"] = round(cpu_ms, 3)
                     result[f"{backend}_{kind}_{clients}c_per_s"] = round(rate, 1)
                     result[f"{backend}_{kind}_{clients}c_p99_ms"] = round(p99, 1)
-                    print(f"{backend:6} {kind:4} {clients:2} clients: {rate:7.1f}/s, "
+                    print(f"{backend:6} {kind:5} {clients:2} clients: {rate:7.1f}/s, "
                           f"p99 {p99:6.1f} ms, server CPU {cpu_ms:.2f} ms per request")
                 echo = result[f"{backend}_echo_{clients}c_per_s"]
-                for kind in ("api", "sms"):
+                for kind in ("store", "api", "sms"):
                     share = result[f"{backend}_{kind}_{clients}c_per_s"] / echo
                     result[f"{backend}_{kind}_{clients}c_of_echo"] = round(share, 2)
         finally:
