@@ -180,6 +180,10 @@ async def test_a_conversation_that_keeps_changing_answers_busy(
     path = f"/api/sessions/{token['session']}/messages"
     [got] = await _at_once(app, [(path, {"json": {"text": "1"}})])
     assert got.status_code == 503 and got.json()["error"]["code"] == "busy"
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url=BASE) as client:
+        doc = (await client.get("/openapi.json")).json()
+    assert "503" in doc["paths"]["/api/sessions/{token}/messages"]["post"]["responses"]
 
 
 async def test_sms_sent_at_once_from_one_phone_are_answered_one_after_another(

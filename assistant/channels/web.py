@@ -447,7 +447,9 @@ OPENAPI: dict[str, Any] = {
                           "400": {"description": "bad input", **_JSON_ERR},
                           "404": {"description": "no such session", **_JSON_ERR},
                           "413": {"description": "too large", **_JSON_ERR},
-                          "429": {"description": "rate limited", **_JSON_ERR}}}},
+                          "429": {"description": "rate limited", **_JSON_ERR},
+                          "503": {"description": "busy: other messages to the conversation "
+                                                 "kept being answered first", **_JSON_ERR}}}},
         "/api/calendar": {"post": {
             "summary": "A booking as an iCalendar file (REQUEST), for the citizen's calendar",
             "requestBody": {"required": True, "content": {"application/json": {"schema": {
