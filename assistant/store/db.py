@@ -111,11 +111,12 @@ _PG_APPEND_ONLY = [
 ]
 
 NO_SESSION = "P0002"
-"""The SQLSTATE (no_data_found) of a turn whose session is gone (see sessions.py)."""
+"""The SQLSTATE (no_data_found) of a turn whose session is gone, or has had another turn
+saved since the turn read it (see sessions.py)."""
 _PG_FUNCTIONS = [
     "CREATE OR REPLACE FUNCTION assistant_one_session(n bigint) RETURNS bigint AS $$ "
-    "BEGIN IF n <> 1 THEN RAISE EXCEPTION 'no such session' USING ERRCODE = 'no_data_found'; "
-    "END IF; RETURN n; END $$ LANGUAGE plpgsql",
+    "BEGIN IF n <> 1 THEN RAISE EXCEPTION 'the session is gone or has changed' "
+    "USING ERRCODE = 'no_data_found'; END IF; RETURN n; END $$ LANGUAGE plpgsql",
 ]
 
 
