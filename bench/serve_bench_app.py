@@ -2,8 +2,8 @@
 
 - ``POST /echo``: echoes the text back (the framework's own cost per request);
 - ``POST /store/{token}``: a turn with the conversation left out: the session's read and the
-  turn's write through the same store, in the same worker threads (on a database server) as
-  the API's turns, and a reply of a turn's size. What a turn costs above this is the
+  turn's write through the same store, in as many worker threads (on a database server) as
+  the API's turns run in, and a reply of a turn's size. What a turn costs above this is the
   conversation core's; what this costs above echo, the storage path's.
 
 Run by uvicorn as `bench.serve_bench_app:app`; the database comes from ASSISTANT_DB.
