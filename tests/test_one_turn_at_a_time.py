@@ -18,6 +18,7 @@ from assistant.channels.render import render_text
 from assistant.channels.sms import sms_turn
 from assistant.channels.web import make_app
 from assistant.conversation import Conversation
+from assistant.outputs import to_json
 from assistant.store.db import make_engine
 from assistant.store.demo import seed_demo
 from assistant.store.models import Booking, Turn
@@ -41,8 +42,6 @@ def stores(db_url: str, request: pytest.FixtureRequest) -> tuple[SessionStore, S
 
 
 def said(outputs: list) -> list[dict]:
-    from assistant.outputs import to_json
-
     return [to_json(o) for o in outputs]
 
 

@@ -15,7 +15,7 @@ class Saved:
 
     id: str
     state: dict[str, Any]
-    turns: int = 0
+    turns: int
 
     @classmethod
     def from_row(cls, session_id: str, state: str, turns: int) -> Saved:
