@@ -223,3 +223,66 @@ def sms_reply_text(twiml: str) -> str:
 
     message = ElementTree.fromstring(twiml).find("Message")
     return message.text or "" if message is not None else ""
+
+
+def test_two_mores_at_once_in_two_processes_send_each_part_once(
+        content, stores, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Process A reads the rest of a long reply for a MORE; process B answers another MORE
+    from the same phone and sends that part; then A answers: A sends the part after it (or,
+    with none left, answers MORE as a message), as if the two had come one at a time."""
+    one, other = stores
+
+    def sid() -> str:
+        return f"SM{uuid.uuid4().hex}"
+
+    serial_phone = f"+4563{uuid.uuid4().int % 10**6:06d}"
+    serial = [sms_turn(content, one, phone=serial_phone, body=text, sid=sid())
+              for text in ("ДОПОМОГА", "ЩЕ", "ЩЕ")]
+    assert "ЩЕ" in serial[0] and serial[1] != serial[2]
+
+    phone = f"+4564{uuid.uuid4().int % 10**6:06d}"
+    assert sms_turn(content, one, phone=phone, body="ДОПОМОГА", sid=sid()) == serial[0]
+    look, from_b = one.sms.look, []
+
+    def look_while_b_answers(*args, **kwargs):
+        found = look(*args, **kwargs)
+        if not from_b:  # B answers its MORE after A has read, before A writes
+            from_b.append(sms_turn(content, other, phone=phone, body="ЩЕ", sid=sid()))
+        return found
+
+    monkeypatch.setattr(one.sms, "look", look_while_b_answers)
+    from_a = sms_turn(content, one, phone=phone, body="ЩЕ", sid=sid())
+    assert from_b == [serial[1]]
+    assert from_a == serial[2], "A sent the part B had sent already"
+
+
+async def test_sms_to_a_conversation_that_keeps_changing_answers_busy_and_keeps_nothing(
+        content, stores, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A MORE whose part keeps being taken gives up with 503 and no reply, and claims
+    nothing: the gateway's retry of it is answered."""
+    from assistant.store.sms_state import PartTaken, SmsState
+
+    monkeypatch.setenv("ASSISTANT_TWILIO_AUTH_TOKEN", TOKEN)
+    monkeypatch.delenv("ASSISTANT_PUBLIC_URL", raising=False)
+    store = stores[0]
+    phone = f"+4565{uuid.uuid4().int % 10**6:06d}"
+    assert "ЩЕ" in sms_turn(content, store, phone=phone, body="ДОПОМОГА", sid="SMbusy0")
+    form = {"From": phone, "To": "+4570000000", "Body": "ЩЕ", "MessageSid": "SMbusy1"}
+    request = ("/sms/twilio", {"content": urlencode(form), "headers": {
+        "X-Twilio-Signature": RequestValidator(TOKEN).compute_signature(
+            f"{BASE}/sms/twilio", form),
+        "Content-Type": "application/x-www-form-urlencoded"}})
+    next_part = SmsState.next_part
+    taken = 0
+
+    def always_taken(self, *args, **kwargs):
+        nonlocal taken
+        taken += 1
+        raise PartTaken("x")
+
+    monkeypatch.setattr(SmsState, "next_part", always_taken)
+    [busy] = await _at_once(make_app(content, store), [request])
+    assert busy.status_code == 503 and sms_reply_text(busy.text) == "" and taken == 5
+    monkeypatch.setattr(SmsState, "next_part", next_part)
+    [retried] = await _at_once(make_app(content, store), [request])
+    assert retried.status_code == 200 and "Записатися на зустріч" in sms_reply_text(retried.text)

@@ -17,13 +17,13 @@ from xml.sax.saxutils import escape
 from assistant.channels.render import render_sms
 from assistant.channels_keys import phone_hash
 from assistant.commands import language_of
-from assistant.conversation import Content, Conversation, Withdrawn
+from assistant.conversation import TURN_TRIES, Content, Conversation, Withdrawn
 from assistant.i18n import tr
 from assistant.outputs import Output
 from assistant.store.driver import Statement
 from assistant.store.models import utcnow
 from assistant.store.sessions import SessionGone, SessionStore
-from assistant.store.sms_state import Claim, Look
+from assistant.store.sms_state import Claim, Look, PartTaken
 
 GSM7 = set(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
@@ -135,7 +135,8 @@ def sms_turn(content: Content, store: SessionStore, *, phone: str, body: str, si
     The conversation is the number's own, or ``session`` (chat --channel sms --session)."""
     key, sid = phone_hash(phone), sid[:64]
     session = session or f"sms:{key}"
-    for attempt in (1, 2):
+    gone = 0
+    for attempt in range(1, TURN_TRIES + 1):
         look = store.sms.look(sid, key, session)
         if look.seen is not None:
             return look.seen
@@ -154,7 +155,13 @@ def sms_turn(content: Content, store: SessionStore, *, phone: str, body: str, si
         except SessionGone:
             # The conversation was erased while this turn was answered, and the turn left
             # nothing: answer the message once more, in a new conversation.
-            if attempt == 2:
+            gone += 1
+            if gone == 2:
+                raise
+        except PartTaken:
+            # Another message took the part this MORE read (another process sent it):
+            # look again, and send the part after it, if there is one.
+            if attempt == TURN_TRIES:
                 raise
     raise AssertionError("unreachable")
 
@@ -177,7 +184,8 @@ def _reply(content: Content, store: SessionStore, key: str, body: str, lang: str
         if look.session is not None:  # the rest is in the conversation's language
             lang = look.session.state.get("lang", lang)
         head, rest = _fit(pending, lang)
-        return head, {"pending": rest or None}
+        store.sms.next_part(claim, head, key, pending, rest or None)
+        return head, None
 
     def before_effects() -> None:
         if not claim.make():

@@ -36,6 +36,7 @@ from assistant.store.checkpoints import BackgroundCheckpoints
 from assistant.store.db import turn_concurrency
 from assistant.store.models import utcnow
 from assistant.store.sessions import SessionChanged, SessionGone, SessionStore
+from assistant.store.sms_state import PartTaken
 from assistant.text import LANG_NAMES, LANGS, pick
 
 STATIC = Path(__file__).parent / "web_static"
@@ -333,8 +334,11 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
         if not per_phone.allow(phone):
             return Response(twiml(""), media_type="application/xml", status_code=429)
         async with one_at_a_time(f"sms:{phone}"):
-            text = await run_core(lambda: sms_turn(content, store, phone=phone,
-                                                    body=body[:1600], sid=sid, now=now))
+            try:
+                text = await run_core(lambda: sms_turn(content, store, phone=phone,
+                                                        body=body[:1600], sid=sid, now=now))
+            except (SessionChanged, PartTaken):  # other messages kept being answered first
+                return Response(twiml(""), media_type="application/xml", status_code=503)
         return Response(twiml(text), media_type="application/xml")
 
     async def index(request: Request) -> Response:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from assistant.store.db import NO_SESSION
 from assistant.store.driver import Statement
 from assistant.store.models import SmsMessage, utcnow
 from assistant.store.saved import Saved
@@ -30,6 +31,15 @@ _CLAIM_WITH_REPLY = ("INSERT INTO sms_messages (sid, phone_hash, created_at, rep
 _CHANGE = ("INSERT INTO sms_contacts (phone_hash, stopped, pending, updated_at) "
            "VALUES (:key, :stopped, :pending, :now) ON CONFLICT (phone_hash) DO UPDATE SET ")
 _FIELDS = ("stopped", "pending")
+# "MORE" sends the next part of a long reply only if it is still the part that was read: two
+# MOREs at once, answered by two processes, would otherwise both send it.
+_NEXT_PART = ("UPDATE sms_contacts SET pending = :pending, updated_at = :now "
+              "WHERE phone_hash = :key AND pending = :was")
+
+
+class PartTaken(RuntimeError):
+    """Another message from the number took the part of a long reply that a MORE read (sent
+    it, or replaced it with a new reply's): nothing was written; look again."""
 
 
 @dataclass(frozen=True)
@@ -102,6 +112,29 @@ class SmsState:
     def finish(self, claim: Claim, reply: str, key: str, changes: dict[str, Any]) -> None:
         """Store the reply (for retries) and the changes to the number's state."""
         self.driver.run(self.finishing(claim, reply, key, changes), write=True)
+
+    def next_part(self, claim: Claim, reply: str, key: str, was: str, rest: str | None) -> None:
+        """Store the reply to a MORE (for retries) and the part after it, in one transaction,
+        if the part the MORE read, ``was``, is still the one waiting; else raise
+        :class:`PartTaken` and write nothing."""
+        after = (_NEXT_PART, {"key": key, "was": was, "pending": rest,
+                              "now": self._time(utcnow())})
+        if not self.driver.postgres:
+            try:
+                self.driver.run([after, claim.with_reply(reply)], write=True,
+                                first_changes_one=True)
+            except LookupError:
+                raise PartTaken(key) from None
+            return
+        try:  # one statement, which fails whole (so writes nothing) when the part changed
+            parts = [("after", after[0] + " RETURNING 1", after[1]),
+                     ("reply", *claim.with_reply(reply))]
+            self.driver.run([self.driver.as_one(
+                parts, "SELECT assistant_one_session(count(*)) FROM after")], write=True)
+        except Exception as exc:
+            if getattr(exc, "sqlstate", None) == NO_SESSION:
+                raise PartTaken(key) from None
+            raise
 
     def finishing(self, claim: Claim, reply: str, key: str,
                   changes: dict[str, Any]) -> list[Statement]:
