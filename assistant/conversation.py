@@ -30,6 +30,7 @@ from assistant.outputs import (
 )
 from assistant.privacy import clean_input, has_cpr, redact_cpr
 from assistant.store.driver import Statement
+from assistant.store.loop_postgres import may_block
 from assistant.store.models import utcnow
 from assistant.store.sessions import Saved, SessionChanged, SessionStore
 from assistant.text import DEFAULT_LANG, LANG_NAMES, LANGS, same
@@ -219,7 +220,9 @@ class Conversation:
         return outputs
 
     def _effect(self) -> None:
-        """The turn is about to write outside its own transaction."""
+        """The turn is about to write outside its own transaction (through the ORM, which
+        blocks: a turn on the event loop moves to a worker thread before it claims anything)."""
+        may_block()
         if self.before_effects is not None:
             self.before_effects()
         self._effects = True

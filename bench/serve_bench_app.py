@@ -2,8 +2,8 @@
 
 - ``POST /echo``: echoes the text back (the framework's own cost per request);
 - ``POST /store/{token}``: a turn with the conversation left out: the session's read and the
-  turn's write through the same store, in as many worker threads (on a database server) as
-  the API's turns run in, and a reply of a turn's size. What a turn costs above this is the
+  turn's write through the same store, run the way the API's turns are (web.CoreRunner),
+  and a reply of a turn's size. What a turn costs above this is the
   conversation core's; what this costs above echo, the storage path's.
 
 Run by uvicorn as `bench.serve_bench_app:app`; the database comes from ASSISTANT_DB.
@@ -11,24 +11,19 @@ Run by uvicorn as `bench.serve_bench_app:app`; the database comes from ASSISTANT
 
 from __future__ import annotations
 
-import asyncio
-from concurrent.futures import ThreadPoolExecutor
-
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from assistant.app import load_content, open_store, settle
-from assistant.channels.web import JSON, error, make_app, render_json, ui_strings
+from assistant.channels.web import JSON, CoreRunner, error, make_app, render_json, ui_strings
 from assistant.conversation import Conversation, State
 from assistant.outputs import to_json
-from assistant.store.db import turn_concurrency
 
 content = load_content()
 store = open_store(demo=True)
 MENU = Conversation(content, State(lang="en")).menu()
-threads = turn_concurrency(store.engine)
-workers = ThreadPoolExecutor(threads, thread_name_prefix="store") if threads else None
+core = CoreRunner(store)
 
 
 async def echo(request: Request) -> JSONResponse:
@@ -48,9 +43,7 @@ async def store_only(request: Request) -> Response:
         return JSON({"session": token, "lang": "en", "reply": render_json(MENU, "en"),
                      "ui": ui_strings("en")})
 
-    if workers is None:
-        return turn()
-    return await asyncio.get_running_loop().run_in_executor(workers, turn)
+    return await core.run(turn)
 
 
 app = make_app(content, store, ip_limit=10**9, phone_limit=10**9)

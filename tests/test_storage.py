@@ -345,7 +345,7 @@ def test_a_prepared_statement_survives_a_type_change_and_a_name_the_server_knows
             db.execute(text(f"ALTER TABLE {table} ALTER COLUMN v TYPE bigint"))
         for _ in range(2):
             assert store.driver.run([read])[0].rows == [(7,)]
-        store.driver._own.prepared.clear()  # as if on a connection that has it already
+        store.driver._own.prepared.names.clear()  # as if on a connection that has it already
         assert store.driver.run([read])[0].rows == [(7,)]
     finally:
         with store.engine.begin() as db:

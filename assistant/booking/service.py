@@ -11,7 +11,6 @@ from dataclasses import dataclass
 import holidays
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session as DB
 from sqlmodel import delete, select
 
 from assistant.booking.codes import new_code, normalise_code
@@ -26,6 +25,7 @@ from assistant.store.models import (
     Staff,
     utcnow,
 )
+from assistant.store.orm import DB
 
 CELL = dt.timedelta(minutes=15)
 

@@ -33,7 +33,8 @@ from assistant.conversation import Content, Conversation
 from assistant.i18n import tr
 from assistant.outputs import Card, Choices, Output, Say
 from assistant.store.checkpoints import BackgroundCheckpoints
-from assistant.store.db import turn_concurrency
+from assistant.store.db import LOOP_TURNS, turn_concurrency
+from assistant.store.loop_postgres import NeedsThread, run_on_loop
 from assistant.store.models import utcnow
 from assistant.store.sessions import SessionChanged, SessionGone, SessionStore
 from assistant.store.sms_state import PartTaken
@@ -176,6 +177,35 @@ def ui_strings(lang: str) -> dict[str, str]:
     return {key: text[lang] for key, text in strings.items()}
 
 
+class CoreRunner:
+    """Runs the core's blocking work (database, booking) for the server's requests.
+
+    On SQLite, here, one turn after another (see turn_concurrency). On a database server,
+    on the event loop too, in a greenlet that waits for each statement while the loop serves
+    others (loop_postgres.py); a turn that reaches the ORM before it has written anything
+    runs in a worker thread instead."""
+
+    def __init__(self, store: SessionStore) -> None:
+        threads = turn_concurrency(store.engine)
+        self.workers = (ThreadPoolExecutor(threads, thread_name_prefix="turn") if threads
+                        else None)
+        self.on_loop = store.driver.on_loop(LOOP_TURNS) if threads else None
+
+    async def run(self, work: Callable[[], T]) -> T:
+        if self.workers is None or self.on_loop is None:
+            return work()
+        try:
+            return await run_on_loop(work, self.on_loop)
+        except NeedsThread:
+            return await asyncio.get_running_loop().run_in_executor(self.workers, work)
+
+    def close(self) -> None:
+        if self.workers is not None:
+            self.workers.shutdown(wait=True)
+        if self.on_loop is not None:
+            self.on_loop.close()
+
+
 def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
              phone_limit: int = 20, now: Callable[[], dt.datetime] = utcnow,
              tui_sessions: int = 0) -> Starlette:
@@ -212,18 +242,8 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
         return JSON({"session": token, "lang": convo.lang,
                      "reply": render_json(outputs, convo.lang), "ui": ui_strings(convo.lang)})
 
-    # Worker threads, where the database is a round trip away; they take queued turns
-    # straight from the pool's queue, without a trip through the event loop between two turns.
-    threads = turn_concurrency(store.engine)
-    workers = ThreadPoolExecutor(threads, thread_name_prefix="turn") if threads else None
-
-    async def run_core(work: Callable[[], T]) -> T:
-        """Run the core's blocking work (database, booking): in a worker thread, so the event
-        loop serves other requests while a turn waits for the database server; or, on SQLite,
-        here, one turn after another (see turn_concurrency)."""
-        if workers is None:
-            return work()
-        return await asyncio.get_running_loop().run_in_executor(workers, work)
+    core = CoreRunner(store)
+    run_core = core.run
 
     async def create_session(request: Request) -> Response:
         data = await limited_json(request)
@@ -365,8 +385,7 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
         if checkpoints is not None:
             checkpoints.start()
         yield
-        if workers is not None:
-            workers.shutdown(wait=True)
+        core.close()
         if checkpoints is not None:
             checkpoints.stop()
 

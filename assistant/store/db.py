@@ -21,6 +21,9 @@ SERVER_TURNS = 4
 round trips to overlap, few enough that they do not queue for Python's GIL. Measured on 2
 cores against a local PostgreSQL, API turns/s at 16 and 64 clients: 16 threads 621-860 and
 655-683, 4 threads 791-1155 and 1035-1158."""
+LOOP_TURNS = 8
+"""Turns one `serve` process runs statements for at once on a database server, on its event
+loop (loop_postgres.py), each on a connection of its own."""
 ALIVE_BYPASS_SECONDS = 1.0
 """A pooled connection used this recently is not pinged before it is handed out again."""
 

@@ -41,6 +41,7 @@ from sqlalchemy import Column, event
 from sqlalchemy.engine import Engine
 
 from assistant.store.db import ALIVE_BYPASS_SECONDS
+from assistant.store.loop_postgres import LoopConnections, loop_turn, run_statements
 
 _PARAM = re.compile(r"(?<!:):([a-z_][a-z0-9_]*)")
 
@@ -67,10 +68,20 @@ class Driver:
         self._together: dict[tuple[Any, ...], str] = {}
         self._own = threading.local()  # this thread's connection, its generation, last use
         self._generation = 0
+        self._on_loop: LoopConnections | None = None
         event.listen(engine, "engine_disposed", self._forget_connections)
 
     def _forget_connections(self, engine: Engine) -> None:
         self._generation += 1
+        if self._on_loop is not None:
+            self._on_loop.close()
+
+    def on_loop(self, size: int) -> LoopConnections:
+        """PostgreSQL: the connections for turns run on an event loop (loop_postgres.py), at
+        most ``size`` statements at once."""
+        if self._on_loop is None:
+            self._on_loop = LoopConnections(self, size)
+        return self._on_loop
 
     def _connection(self) -> Any:
         """This thread's own connection (see the module's docstring)."""
@@ -161,6 +172,8 @@ class Driver:
         transaction back before the others run, and raises LookupError."""
         if not self.postgres:
             return self._sqlite(self._connection(), statements, write, first_changes_one)
+        if (turn := loop_turn(self)) is not None:  # a turn on the event loop: wait there
+            return run_statements(turn, statements, write)
         for attempt in (1, 2):
             connection = self._connection()
             try:
@@ -218,47 +231,99 @@ class Driver:
         """One statement as one call into libpq, which sends it, waits for the server and
         reads the result without Python's lock: a cursor's execute takes and gives up that
         lock at each step of its wait, and with turns in several threads those handoffs cost
-        more CPU than the statement (see the module's docstring). Parameters and rows are
-        converted by psycopg's own adapters, as a cursor would; each connection prepares a
-        statement on first use (once for each set of parameter types) and then only runs it."""
-        from psycopg.adapt import PyFormat, Transformer
-
+        more CPU than the statement (see the module's docstring)."""
         own = self._own
         if getattr(own, "adapt_for", None) is not connection:
-            own.adapt_for, own.transformer, own.prepared = connection, Transformer(connection), {}
-        transformer, prepared = own.transformer, own.prepared
-        query, names = self._positional(sql)
+            own.adapt_for, own.prepared = connection, Prepared(self, connection)
+        prepared: Prepared = own.prepared
+        pgconn = connection.pgconn
+        bound = prepared.bind(sql, params)
+        if bound.prepare:
+            prepared.made(bound, pgconn.prepare(bound.name, bound.query, bound.types))
+        if bound.name is None:
+            result = pgconn.exec_params(bound.query, bound.values, bound.types, bound.formats)
+        else:
+            result = pgconn.exec_prepared(bound.name, bound.values, bound.formats)
+            if prepared.stale(bound, result):
+                if stale := prepared.deallocate(bound, result):
+                    _checked(pgconn.exec_params(stale, []), connection)
+                result = pgconn.exec_params(bound.query, bound.values, bound.types,
+                                            bound.formats)
+        return prepared.result(result)
+
+
+class Bound(NamedTuple):
+    """A statement ready for libpq: the query, its values, their types and formats; the
+    name it is prepared under (None: sent whole), and whether to prepare it first."""
+
+    query: bytes
+    values: Sequence[Any]
+    types: Sequence[int]
+    formats: Sequence[Any]
+    key: tuple[bytes, Sequence[int]]
+    name: bytes | None
+    prepare: bool
+
+
+class Prepared:
+    """One PostgreSQL connection's statements: its parameters and rows are converted by
+    psycopg's own adapters, as a cursor would, and each statement is prepared on first use
+    (once for each set of parameter types) and then only run. Shared by the blocking calls
+    (:meth:`Driver._one_call`) and the event loop's (loop_postgres.py)."""
+
+    def __init__(self, driver: Driver, connection: Any) -> None:
+        from psycopg.adapt import Transformer
+
+        self.driver, self.connection = driver, connection
+        self.transformer = Transformer(connection)
+        self.names: dict[tuple[bytes, Sequence[int]], bytes] = {}
+
+    def bind(self, sql: str, params: Params) -> Bound:
+        from psycopg.adapt import PyFormat
+
+        transformer = self.transformer
+        query, names = self.driver._positional(sql)
         values = transformer.dump_sequence([params[n] for n in names],
                                            [PyFormat.AUTO] * len(names))
         types, formats = transformer.types or (), transformer.formats
-        pgconn = connection.pgconn
         key = (query, types)
-        name = prepared.get(key)
-        if (name is None and len(prepared) < _PREPARED_MAX and _PREPARABLE.match(sql)
-                and connection.prepare_threshold is not None):  # None: psycopg's "never"
+        name = self.names.get(key)
+        prepare = (name is None and len(self.names) < _PREPARED_MAX
+                   and bool(_PREPARABLE.match(sql))
+                   and self.connection.prepare_threshold is not None)  # None: "never"
+        if prepare:
             name = _prepared_name(query, types)
-            made = pgconn.prepare(name, query, types)
-            if _sqlstate(made) != _ALREADY_PREPARED:  # by its name, this very statement
-                _checked(made, connection)
-            prepared[key] = name
-        if name is None:
-            result = pgconn.exec_params(query, values, types, formats)
-        else:
-            result = pgconn.exec_prepared(name, values, formats)
-            state = _sqlstate(result)
-            if state in (_NO_SUCH_PREPARED, _PLAN_CHANGED):
-                # Dropped by the server (DEALLOCATE), or its result's columns changed type
-                # (ALTER TABLE): a failed Bind ran nothing, so send it whole, and prepare it
-                # afresh next time.
-                del prepared[key]
-                if state == _PLAN_CHANGED:
-                    _checked(pgconn.exec_params(b"DEALLOCATE " + name, []), connection)
-                result = pgconn.exec_params(query, values, types, formats)
-        _checked(result, connection)
+        return Bound(query, values, types, formats, key, name, prepare)
+
+    def made(self, bound: Bound, result: Any) -> None:
+        """Note that ``bound`` is prepared, once the server has answered ``result``."""
+        if _sqlstate(result) != _ALREADY_PREPARED:  # by its name, this very statement
+            _checked(result, self.connection)
+        assert bound.name is not None
+        self.names[bound.key] = bound.name
+
+    def stale(self, bound: Bound, result: Any) -> bool:
+        """Whether ``result`` says the server dropped the prepared statement (DEALLOCATE), or
+        its result's columns changed type (ALTER TABLE): a failed Bind ran nothing, so the
+        statement is to be sent whole, and prepared afresh next time."""
+        return _sqlstate(result) in (_NO_SUCH_PREPARED, _PLAN_CHANGED)
+
+    def deallocate(self, bound: Bound, result: Any) -> bytes | None:
+        """Forget a stale statement; the command that drops it on the server, if it is still
+        there."""
+        del self.names[bound.key]
+        if _sqlstate(result) == _PLAN_CHANGED:
+            assert bound.name is not None
+            return b"DEALLOCATE " + bound.name
+        return None
+
+    def result(self, result: Any) -> Result:
+        """The rows of a statement's ``result``, or its error raised."""
+        _checked(result, self.connection)
         if not result.nfields:
             return Result([], _rowcount(result))
-        transformer.set_pgresult(result)
-        return Result(transformer.load_rows(0, result.ntuples, tuple), _rowcount(result))
+        self.transformer.set_pgresult(result)
+        return Result(self.transformer.load_rows(0, result.ntuples, tuple), _rowcount(result))
 
 
 _PREPARED_MAX = 64

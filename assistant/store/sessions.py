@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session as DB
 from sqlmodel import select
 
 from assistant import jsoncodec
@@ -24,6 +23,7 @@ from assistant.store.models import (
     new_id,
     utcnow,
 )
+from assistant.store.orm import DB
 from assistant.store.saved import Saved
 from assistant.store.sms_state import SmsState
 

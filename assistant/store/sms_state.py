@@ -110,8 +110,14 @@ class SmsState:
         return (seen.rows[0][0] or "") if seen.rows else None
 
     def finish(self, claim: Claim, reply: str, key: str, changes: dict[str, Any]) -> None:
-        """Store the reply (for retries) and the changes to the number's state."""
-        self.driver.run(self.finishing(claim, reply, key, changes), write=True)
+        """Store the reply (for retries) and the changes to the number's state, in one
+        transaction (on PostgreSQL one statement)."""
+        statements = self.finishing(claim, reply, key, changes)
+        if self.driver.postgres and len(statements) > 1:
+            statements = [self.driver.as_one(
+                [(f"s{i}", sql, params) for i, (sql, params) in enumerate(statements)],
+                "SELECT 1")]
+        self.driver.run(statements, write=True)
 
     def next_part(self, claim: Claim, reply: str, key: str, was: str, rest: str | None) -> None:
         """Store the reply to a MORE (for retries) and the part after it, in one transaction,
