@@ -56,6 +56,17 @@ def pg_url(pg_reason: str | None) -> Iterator[str]:
     admin.dispose()
 
 
+@pytest.fixture
+def table_of_seven(pg_url: str) -> str:
+    """A table in the test's schema (dropped with it): one integer column, holding 7."""
+    engine = create_engine(pg_url)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE seven (v integer)"))
+        conn.execute(text("INSERT INTO seven VALUES (7)"))
+    engine.dispose()
+    return "seven"
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def db_url(request: pytest.FixtureRequest, tmp_path) -> str:
     if request.param == "sqlite":

@@ -327,29 +327,23 @@ def test_turns_go_on_when_the_server_forgets_the_prepared_statements(pg_url: str
 
 
 def test_a_prepared_statement_survives_a_type_change_and_a_name_the_server_knows(
-        pg_url: str) -> None:
+        pg_url: str, table_of_seven: str) -> None:
     """A column that changes type (ALTER TABLE) makes the server refuse a statement prepared
     before; and behind a pooler another server connection may already hold a statement by
     the name this one is prepared under. Neither fails the statement."""
     from sqlalchemy import text
 
     store = SessionStore(make_engine(pg_url))
-    table = f"t_{uuid.uuid4().hex[:8]}"
-    with store.engine.begin() as db:
-        db.execute(text(f"CREATE TABLE {table} (v integer)"))
-        db.execute(text(f"INSERT INTO {table} VALUES (7)"))
-    read = (f"SELECT v FROM {table} WHERE v = :v", {"v": 7})
+    read = (f"SELECT v FROM {table_of_seven} WHERE v = :v", {"v": 7})
     try:
         assert store.driver.run([read])[0].rows == [(7,)]
         with store.engine.begin() as db:
-            db.execute(text(f"ALTER TABLE {table} ALTER COLUMN v TYPE bigint"))
+            db.execute(text(f"ALTER TABLE {table_of_seven} ALTER COLUMN v TYPE bigint"))
         for _ in range(2):
             assert store.driver.run([read])[0].rows == [(7,)]
         store.driver._own.prepared.names.clear()  # as if on a connection that has it already
         assert store.driver.run([read])[0].rows == [(7,)]
     finally:
-        with store.engine.begin() as db:
-            db.execute(text(f"DROP TABLE {table}"))
         store.engine.dispose()
 
 

@@ -155,14 +155,14 @@ def test_a_statement_cancelled_while_it_runs_leaves_no_connection_behind(
     monkeypatch.setattr(connections, "_open", recorded)
 
     async def main() -> None:
-        slow = asyncio.ensure_future(connections.run([("SELECT pg_sleep(5)", {})]))
+        slow = asyncio.ensure_future(connections.run(("SELECT pg_sleep(5)", {})))
         while not (opened and opened[0].waiter):
             await asyncio.sleep(0)  # until it has sent the statement: no timing involved
         slow.cancel()
         with pytest.raises(asyncio.CancelledError):
             await slow
         assert opened[0].broken and connections.free == []
-        assert (await connections.run([("SELECT 1", {})]))[0].rows == [(1,)]
+        assert (await connections.run(("SELECT 1", {}))).rows == [(1,)]
         assert len(opened) == 2
 
     loop = asyncio.new_event_loop()
@@ -174,22 +174,14 @@ def test_a_statement_cancelled_while_it_runs_leaves_no_connection_behind(
 
 
 def test_prepared_statements_the_server_forgot_or_cannot_run_are_sent_whole(
-        store: SessionStore, on_loop) -> None:
+        store: SessionStore, on_loop, table_of_seven: str) -> None:
     """On the loop too, a statement is prepared once; one the server dropped (DEALLOCATE)
     or can no longer run (a column changed type) is sent whole instead of failing."""
-    table = f"t_{uuid.uuid4().hex[:8]}"
+    read = (f"SELECT v FROM {table_of_seven} WHERE v = :v", {"v": 7})
+    assert on_loop(lambda: store.driver.run([read]))[0].rows == [(7,)]
+    on_loop(lambda: store.driver.run([("DEALLOCATE ALL", {})]))
+    assert on_loop(lambda: store.driver.run([read]))[0].rows == [(7,)]
     with store.engine.begin() as db:
-        db.execute(text(f"CREATE TABLE {table} (v integer)"))
-        db.execute(text(f"INSERT INTO {table} VALUES (7)"))
-    read = (f"SELECT v FROM {table} WHERE v = :v", {"v": 7})
-    try:
+        db.execute(text(f"ALTER TABLE {table_of_seven} ALTER COLUMN v TYPE bigint"))
+    for _ in range(2):
         assert on_loop(lambda: store.driver.run([read]))[0].rows == [(7,)]
-        on_loop(lambda: store.driver.run([("DEALLOCATE ALL", {})]))
-        assert on_loop(lambda: store.driver.run([read]))[0].rows == [(7,)]
-        with store.engine.begin() as db:
-            db.execute(text(f"ALTER TABLE {table} ALTER COLUMN v TYPE bigint"))
-        for _ in range(2):
-            assert on_loop(lambda: store.driver.run([read]))[0].rows == [(7,)]
-    finally:
-        with store.engine.begin() as db:
-            db.execute(text(f"DROP TABLE {table}"))

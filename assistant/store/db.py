@@ -17,13 +17,14 @@ from assistant.store import models  # noqa: F401  (registers the tables)
 
 ENV_DB = "ASSISTANT_DB"
 SERVER_TURNS = 4
-"""Turns one process runs at once on a database server, in as many threads: enough for their
-round trips to overlap, few enough that they do not queue for Python's GIL. Measured on 2
-cores against a local PostgreSQL, API turns/s at 16 and 64 clients: 16 threads 621-860 and
-655-683, 4 threads 791-1155 and 1035-1158."""
+"""Worker threads of one `serve` process on a database server, for the turns that reach the
+ORM (bookings, callbacks, resume codes); the others run on its event loop (LOOP_TURNS).
+Measured on 2 cores against a local PostgreSQL when every turn ran in a thread, API turns/s
+at 16 and 64 clients: 16 threads 621-860 and 655-683, 4 threads 791-1155 and 1035-1158."""
 LOOP_TURNS = 8
-"""Turns one `serve` process runs statements for at once on a database server, on its event
-loop (loop_postgres.py), each on a connection of its own."""
+"""Statements one `serve` process has in flight at once on a database server, for the turns on
+its event loop (loop_postgres.py), each on a connection of its own. On 2 cores, 4, 8, 16 and
+32 gave the same throughput within the machine's noise (2026-12-06)."""
 ALIVE_BYPASS_SECONDS = 1.0
 """A pooled connection used this recently is not pinged before it is handed out again."""
 
@@ -76,11 +77,12 @@ def make_engine(url: str) -> Engine:
 
 
 def turn_concurrency(engine: Engine) -> int:
-    """How many turns one process should run at once, each in its own worker thread; 0 means
+    """How many worker threads one process should have for turns; 0 means every turn runs
     one at a time on the event loop's own thread. SQLite has one writer, and a turn is all
     CPU and in-process I/O: handing it to a thread would add only the GIL's handoff (on
     this kind of machine, 1.05 ms of server CPU per turn through a thread, 0.73 ms without).
-    A database server is a round trip away: threads overlap those waits."""
+    A database server is a round trip away: turns wait for it on the event loop, and those
+    that reach the ORM in these threads (loop_postgres.py)."""
     return 0 if engine.dialect.name == "sqlite" else SERVER_TURNS
 
 

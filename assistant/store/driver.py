@@ -20,6 +20,10 @@ one the server has dropped or can no longer run (a column changed type) is sent 
 Behind PgBouncer in transaction mode, use 1.21 or later with ``max_prepared_statements``,
 or psycopg's own switch for poolers, ``prepare_threshold=None``, which turns this off too.
 
+In `serve` a turn runs on the event loop instead (loop_postgres.py): :meth:`Driver.run` sends
+its statements on a non-blocking connection and waits there, prepared the same way
+(:class:`Prepared`).
+
 Each thread keeps one connection of its own for these statements, opened by the engine (with
 its settings) and taken out of the pool: a pool's checkout and return cost more than a turn's
 read on SQLite (2 x 9 us), and on PostgreSQL (with the switch into autocommit and back) 73 us
@@ -41,7 +45,13 @@ from sqlalchemy import Column, event
 from sqlalchemy.engine import Engine
 
 from assistant.store.db import ALIVE_BYPASS_SECONDS
-from assistant.store.loop_postgres import LoopConnections, loop_turn, run_statements
+from assistant.store.loop_postgres import (
+    LoopConnections,
+    loop_turn,
+    may_block,
+    run_statements,
+    waits_on_loop,
+)
 
 _PARAM = re.compile(r"(?<!:):([a-z_][a-z0-9_]*)")
 
@@ -172,8 +182,11 @@ class Driver:
         transaction back before the others run, and raises LookupError."""
         if not self.postgres:
             return self._sqlite(self._connection(), statements, write, first_changes_one)
-        if (turn := loop_turn(self)) is not None:  # a turn on the event loop: wait there
-            return run_statements(turn, statements, write)
+        if (turn := loop_turn(self)) is not None:  # a turn on the event loop
+            if waits_on_loop(statements):
+                return run_statements(turn, statements, write)  # waits there
+            may_block()  # a pipeline blocks: in a worker thread, if the turn can move
+            turn.wrote = True
         for attempt in (1, 2):
             connection = self._connection()
             try:

@@ -1,21 +1,23 @@
 """Turns on the event loop, for PostgreSQL: the core's blocking code, without a thread.
 
 A server process answers turns while the database server works on others. In worker threads,
-each turn's two round trips cost a dozen context switches and as many handoffs of Python's
-lock: measured on 2 cores, a turn's read and write took 0.85-0.95 ms of server CPU through 4
-threads and 0.54-0.65 ms here (2026-12-06). So ``serve`` runs each turn in a greenlet on the
-event loop's own thread (:func:`run_on_loop`). The core stays plain blocking code: when it
-runs a statement (:meth:`Driver.run <assistant.store.driver.Driver.run>`), the greenlet sends
-it on a non-blocking connection of its own and hands the loop back until the answer is in;
-other turns run meanwhile.
+each turn cost a dozen context switches (8 voluntary, 3 forced) and as many handoffs of
+Python's lock. So ``serve`` runs each turn in a greenlet on the event loop's own thread
+(:func:`run_on_loop`). The core stays plain blocking code: when it runs a statement
+(:meth:`Driver.run <assistant.store.driver.Driver.run>`), the greenlet sends it on a
+non-blocking connection of its own and hands the loop back until the answer is in; other
+turns run meanwhile. Measured with bench/turns.py on 2 cores (2026-12-06), a JSON API turn at
+16 clients: 1.02-1.11 ms of server CPU and 0.30-0.35 of echo's throughput, where threads
+took 1.15-1.33 ms and reached 0.23-0.25.
 
 Only the driver's statements wait this way. The ORM's (bookings, callbacks, resume codes)
 block, so a turn that reaches the ORM (:func:`may_block`, in ``DB``) stops with
 :class:`NeedsThread` and is run again in a worker thread: safe, because it has written
 nothing yet. A turn that has written (a new SMS conversation, say) runs on where it is, and
-blocks the loop for the ORM's round trips; no statement of a turn on the loop holds a lock
-across a wait (each is a transaction of its own, or its transaction holds the connection to
-itself), so this cannot wait for the loop it blocks.
+blocks the loop for the ORM's round trips. Each statement of a turn on the loop is a
+transaction of its own (several that go together run blocking, in one pipeline, see
+:func:`waits_on_loop`), so none holds a lock across a wait, and a blocked loop cannot wait for
+itself.
 """
 
 from __future__ import annotations
@@ -84,13 +86,21 @@ def may_block() -> None:
         raise NeedsThread
 
 
+def waits_on_loop(statements: Sequence[Statement]) -> bool:
+    """Whether ``statements`` can wait on the loop: one statement, run once. Several that
+    go together would hold their transaction open across waits; they run blocking."""
+    return len(statements) == 1 and not isinstance(statements[0][1], list)
+
+
 def run_statements(turn: LoopTurn, statements: Sequence[Statement], write: bool) -> list[Result]:
-    """Run ``statements`` for ``turn`` (see Driver.run), waiting on the loop."""
+    """Run one statement for ``turn`` (see Driver.run and :func:`waits_on_loop`), waiting
+    on the loop."""
     from assistant.store.driver import _reads_only
 
     if write or not _reads_only(statements):
         turn.wrote = True  # from now on it cannot be run again
-    return turn.parent.switch(turn.connections.run(statements))
+    [statement] = statements
+    return [turn.parent.switch(turn.connections.run(statement))]
 
 
 class LoopConnection:
@@ -104,9 +114,15 @@ class LoopConnection:
         self.waiter: asyncio.Future[list[Any]] | None = None
         self.results: list[Any] = []
         self.broken = False
+        self.generation = 0
         self.pgconn.nonblocking = 1
         self.fd = self.pgconn.socket
         loop.add_reader(self.fd, self._readable)
+
+    @property
+    def dead(self) -> bool:
+        """Known to be of no more use: closed, or dropped by the server."""
+        return self.broken or self.pgconn.status == ConnStatus.BAD
 
     def _readable(self) -> None:
         pgconn = self.pgconn
@@ -171,29 +187,6 @@ class LoopConnection:
             result = _only(await self._answer())
         return prepared.result(result)
 
-    async def together(self, statements: Sequence[Statement]) -> list[Result]:
-        """Several statements in one transaction, a round trip each (no turn needs this:
-        the blocking driver sends them in one pipeline)."""
-        from assistant.store.driver import Result
-
-        await self.one("BEGIN", {})
-        try:
-            results = []
-            for sql, params in statements:
-                result = Result([], 0)
-                for each in params if isinstance(params, list) else [params]:
-                    result = await self.one(sql, each)
-                results.append(result)
-        except BaseException:
-            if not self.broken:
-                try:
-                    await self.one("ROLLBACK", {})
-                except Exception:
-                    self.close()
-            raise
-        await self.one("COMMIT", {})
-        return results
-
     def close(self) -> None:
         if not self.broken:
             self.broken = True
@@ -211,6 +204,7 @@ class LoopConnections:
         self.loop: asyncio.AbstractEventLoop | None = None
         self.free: list[LoopConnection] = []
         self.slots: asyncio.Semaphore | None = None
+        self.generation = 0  # connections opened before close() are not used again
 
     def _here(self) -> asyncio.AbstractEventLoop:
         loop = asyncio.get_running_loop()
@@ -227,19 +221,23 @@ class LoopConnections:
             connection.autocommit = True
             return connection
 
-        return LoopConnection(await loop.run_in_executor(None, connect), self.driver, loop)
+        generation = self.generation
+        connection = LoopConnection(await loop.run_in_executor(None, connect), self.driver, loop)
+        connection.generation = generation
+        return connection
 
     async def _take(self, loop: asyncio.AbstractEventLoop) -> LoopConnection:
         """An idle connection, or a new one; never one the server is known to have closed
         (the loop notices at once), so no write is sent to a connection known dead."""
         while self.free:
             connection = self.free.pop()
-            if not connection.broken:
+            if not connection.dead:
                 return connection
             connection.close()
         return await self._open(loop)
 
-    async def run(self, statements: Sequence[Statement]) -> list[Result]:
+    async def run(self, statement: Statement) -> Result:
+        """Run one statement, a transaction of its own."""
         from assistant.store.driver import _reads_only
 
         loop = self._here()
@@ -248,43 +246,50 @@ class LoopConnections:
             for attempt in (1, 2):
                 connection = await self._take(loop)
                 try:
-                    if len(statements) == 1 and not isinstance(statements[0][1], list):
-                        results = [await connection.one(*statements[0])]
-                    else:
-                        results = await connection.together(statements)
+                    result = await connection.one(*statement)
                 except Exception:
-                    if not connection.broken:
-                        self.free.append(connection)
+                    if not connection.dead:
+                        self._give_back(connection)
                         raise
                     # The server dropped it (a restart, a failover); the loop has seen any
                     # other it dropped, and _take skips those.
                     connection.close()
-                    if attempt == 2 or not _reads_only(statements):
+                    if attempt == 2 or not _reads_only([statement]):
                         raise
                     log.warning("database connection lost; reading again on a new one")
                     continue
-                if connection.broken:
-                    connection.close()
-                else:
-                    self.free.append(connection)
-                return results
+                self._give_back(connection)
+                return result
         raise AssertionError("unreachable")
 
+    def _give_back(self, connection: LoopConnection) -> None:
+        if connection.dead or connection.generation != self.generation:
+            connection.close()
+        else:
+            self.free.append(connection)
+
     def close(self) -> None:
-        """Close the idle connections (those in use close when their statement ends)."""
+        """Close the idle connections (one in use closes when its statement ends). From
+        another thread while the loop runs (an engine disposed of), the loop closes them."""
+        loop = self.loop
+        if loop is not None and loop.is_running():
+            try:
+                here = asyncio.get_running_loop()
+            except RuntimeError:
+                here = None
+            if here is not loop:
+                loop.call_soon_threadsafe(self.close)
+                return
         free, self.free = self.free, []
+        self.generation += 1
         for connection in free:
-            if self.loop is not None and not self.loop.is_closed():
-                try:
-                    connection.close()
-                    continue
-                except RuntimeError:
-                    pass  # the loop's thread is another's: only finish the connection
-            connection.broken = True
-            connection.pgconn.finish()
+            if loop is not None and not loop.is_closed():
+                connection.close()
+            else:  # its loop is gone, and with it what the loop knew of the connection
+                connection.broken = True
+                connection.pgconn.finish()
 
 
 def _only(results: list[Any]) -> Any:
     [result] = results
     return result
-
