@@ -31,6 +31,19 @@ def server(content, store):
     yield from _serve(make_app(content, store))
 
 
+@pytest.fixture
+def server_on_either(content, db_url: str):
+    """The server on SQLite, or on PostgreSQL (where turns wait on the event loop)."""
+    from assistant.store.db import make_engine
+    from assistant.store.demo import seed_demo
+    from assistant.store.sessions import SessionStore
+
+    engine = make_engine(db_url)
+    seed_demo(engine)
+    yield from _serve(make_app(content, SessionStore(engine)))
+    engine.dispose()
+
+
 class Watched:
     """An ASGI app that counts the requests and sockets it is serving, and keeps what any of
     them raised (uvicorn would only log it)."""
@@ -104,13 +117,13 @@ def browser(tmp_path):
     driver.quit()
 
 
-def test_booking_in_ukrainian_in_a_real_browser(server: str, browser) -> None:
+def test_booking_in_ukrainian_in_a_real_browser(server_on_either: str, browser) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
     wait = WebDriverWait(browser, 15)
-    browser.get(server)
+    browser.get(server_on_either)
     wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "#choices button")))
     Select(browser.find_element(By.ID, "lang")).select_by_value("uk")
     wait.until(ec.text_to_be_present_in_element((By.ID, "choices"), "Записатися на зустріч"))
