@@ -189,15 +189,18 @@ class CoreRunner:
         threads = turn_concurrency(store.engine)
         self.workers = (ThreadPoolExecutor(threads, thread_name_prefix="turn") if threads
                         else None)
-        self.on_loop = store.driver.on_loop(LOOP_TURNS) if threads else None
+        postgres = store.driver.postgres
+        self.on_loop = store.driver.on_loop(LOOP_TURNS) if threads and postgres else None
 
     async def run(self, work: Callable[[], T]) -> T:
-        if self.workers is None or self.on_loop is None:
+        if self.workers is None:
             return work()
-        try:
-            return await run_on_loop(work, self.on_loop)
-        except NeedsThread:
-            return await asyncio.get_running_loop().run_in_executor(self.workers, work)
+        if self.on_loop is not None:
+            try:
+                return await run_on_loop(work, self.on_loop)
+            except NeedsThread:
+                pass
+        return await asyncio.get_running_loop().run_in_executor(self.workers, work)
 
     def close(self) -> None:
         if self.workers is not None:

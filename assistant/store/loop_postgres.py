@@ -115,7 +115,9 @@ class LoopConnection:
         self.results: list[Any] = []
         self.broken = False
         self.generation = 0
-        self.pgconn.nonblocking = 1
+        # libpq's socket never blocks on reading (consume_input), and with its blocking mode
+        # left on, a send returns once the statement is all sent: with a turn's statements
+        # at once, so results never come before _answer waits for them.
         self.fd = self.pgconn.socket
         loop.add_reader(self.fd, self._readable)
 
@@ -125,6 +127,11 @@ class LoopConnection:
         return self.broken or self.pgconn.status == ConnStatus.BAD
 
     def _readable(self) -> None:
+        if self.waiter is None:
+            # Nothing asked: the server is shutting the connection down (a FATAL error, then
+            # the end), or changed a setting of it. Either way, open a new one.
+            self._fail(OperationalError("the database server spoke unasked"))
+            return
         pgconn = self.pgconn
         try:
             pgconn.consume_input()
@@ -152,20 +159,8 @@ class LoopConnection:
         """Wait for the results of what was just sent."""
         if self.broken:
             raise OperationalError("the connection to the database server is broken")
-        while self.pgconn.flush():  # a statement bigger than the socket's buffer
-            sent = self.loop.create_future()
-            self.loop.add_writer(self.fd, sent.set_result, None)
-            try:
-                await sent
-            finally:
-                self.loop.remove_writer(self.fd)
         self.waiter = self.loop.create_future()
-        try:
-            return await self.waiter
-        except BaseException:
-            if self.waiter is not None:  # cancelled mid-statement: its state is unknown
-                self.close()
-            raise
+        return await self.waiter
 
     async def one(self, sql: str, params: Any) -> Result:
         """One statement: prepared on first use, then only run (see driver.Prepared)."""
@@ -228,7 +223,8 @@ class LoopConnections:
 
     async def _take(self, loop: asyncio.AbstractEventLoop) -> LoopConnection:
         """An idle connection, or a new one; never one the server is known to have closed
-        (the loop notices at once), so no write is sent to a connection known dead."""
+        (the loop reads what the server sends an idle connection as its end), so no write
+        is sent to a connection known dead."""
         while self.free:
             connection = self.free.pop()
             if not connection.dead:
@@ -258,6 +254,9 @@ class LoopConnections:
                         raise
                     log.warning("database connection lost; reading again on a new one")
                     continue
+                except BaseException:  # cancelled (the client went away): state unknown
+                    connection.close()
+                    raise
                 self._give_back(connection)
                 return result
         raise AssertionError("unreachable")
