@@ -48,7 +48,9 @@ class OnLoop:
         self.connections = LoopConnections(store.driver, 2)
 
     def __call__(self, work: Callable[[], Any]) -> Any:
-        return self.loop.run_until_complete(run_on_loop(work, self.connections))
+        """What ``work`` returns; a turn that hangs fails the test instead."""
+        return self.loop.run_until_complete(
+            asyncio.wait_for(run_on_loop(work, self.connections), timeout=60))
 
     def until(self, done: Callable[[], bool]) -> None:
         """Let the loop run until ``done()`` (what it waits for has happened already)."""
@@ -216,3 +218,13 @@ def test_prepared_statements_the_server_forgot_or_cannot_run_are_sent_whole(
         db.execute(text(f"ALTER TABLE {table_of_seven} ALTER COLUMN v TYPE bigint"))
     for _ in range(2):
         assert on_loop(lambda: store.driver.run([read]))[0].rows == [(7,)]
+
+
+def test_a_statement_bigger_than_the_sockets_buffer_is_sent_whole(
+        store: SessionStore, on_loop: OnLoop) -> None:
+    """What the socket cannot take at once is sent as it can: the turn neither hangs nor
+    holds up the loop meanwhile."""
+    big = "æ" * 4_000_000  # 8 MB as UTF-8, more than a socket's buffer
+    for _ in range(2):  # prepared, then only run
+        found = on_loop(lambda: store.driver.run([("SELECT length(:s)", {"s": big})]))
+        assert found[0].rows == [(4_000_000,)]

@@ -115,9 +115,8 @@ class LoopConnection:
         self.results: list[Any] = []
         self.broken = False
         self.generation = 0
-        # libpq's socket never blocks on reading (consume_input), and with its blocking mode
-        # left on, a send returns once the statement is all sent: with a turn's statements
-        # at once, so results never come before _answer waits for them.
+        # Sending never blocks either: what the socket cannot take yet is sent when it can.
+        self.pgconn.nonblocking = 1
         self.fd = self.pgconn.socket
         loop.add_reader(self.fd, self._readable)
 
@@ -126,20 +125,42 @@ class LoopConnection:
         """Known to be of no more use: closed, or dropped by the server."""
         return self.broken or self.pgconn.status == ConnStatus.BAD
 
+    def _send(self, send: Callable[[], Any]) -> asyncio.Future[list[Any]]:
+        """Send a statement (``send``, one of libpq's send calls); the future of its results.
+        The rest of a statement bigger than the socket's buffer goes out as the socket takes
+        it."""
+        if self.dead:
+            raise NotSent("the connection to the database server is broken")
+        send()
+        waiter = self.waiter = self.loop.create_future()
+        try:
+            if self.pgconn.flush():
+                self.loop.add_writer(self.fd, self._writable)
+        except Exception as exc:
+            self._fail(exc)
+        return waiter
+
+    def _writable(self) -> None:
+        try:
+            if not self.pgconn.flush():
+                self.loop.remove_writer(self.fd)
+        except Exception as exc:
+            self._fail(exc)
+
     def _readable(self) -> None:
         if self.waiter is None:
             # Nothing asked: the server is shutting the connection down (a FATAL error, then
-            # the end), or changed a setting of it. Either way, open a new one.
+            # the end). Open a new one.
             self._fail(OperationalError("the database server spoke unasked"))
             return
         pgconn = self.pgconn
         try:
-            pgconn.consume_input()
+            pgconn.consume_input()  # and sends what is left to send, in this mode
             while not pgconn.is_busy():
                 result = pgconn.get_result()
                 if result is None:  # the statement's results are all in
                     waiter, self.waiter, results, self.results = self.waiter, None, self.results, []
-                    if waiter is not None and not waiter.done():
+                    if not waiter.done():
                         waiter.set_result(results)
                     return
                 self.results.append(result)
@@ -149,44 +170,54 @@ class LoopConnection:
             self._fail(OperationalError("the database server closed the connection"))
 
     def _fail(self, exc: Exception) -> None:
-        self.broken = True
-        self.loop.remove_reader(self.fd)
+        self._forget()
         waiter, self.waiter = self.waiter, None
         if waiter is not None and not waiter.done():
             waiter.set_exception(exc)
 
-    async def _answer(self) -> list[Any]:
-        """Wait for the results of what was just sent."""
-        if self.broken:
-            raise OperationalError("the connection to the database server is broken")
-        self.waiter = self.loop.create_future()
-        return await self.waiter
+    def _forget(self) -> None:
+        """Stop watching the socket (which libpq may have closed already)."""
+        self.broken = True
+        for remove in (self.loop.remove_writer, self.loop.remove_reader):
+            try:
+                remove(self.fd)
+            except OSError:
+                pass  # closed: the selector has let go of it
 
     async def one(self, sql: str, params: Any) -> Result:
         """One statement: prepared on first use, then only run (see driver.Prepared)."""
         prepared, pgconn = self.prepared, self.pgconn
         bound = prepared.bind(sql, params)
+
+        def whole() -> None:
+            pgconn.send_query_params(bound.query, bound.values, bound.types, bound.formats)
+
         if bound.prepare:
-            pgconn.send_prepare(bound.name, bound.query, bound.types)
-            prepared.made(bound, _only(await self._answer()))
+            try:
+                made = _only(await self._send(
+                    lambda: pgconn.send_prepare(bound.name, bound.query, bound.types)))
+            except OperationalError as exc:  # lost before the statement itself was sent
+                raise NotSent(str(exc)) from exc
+            prepared.made(bound, made)
         if bound.name is None:
-            pgconn.send_query_params(bound.query, bound.values, bound.types, bound.formats)
-            return prepared.result(_only(await self._answer()))
-        pgconn.send_query_prepared(bound.name, bound.values, bound.formats)
-        result = _only(await self._answer())
-        if prepared.stale(bound, result):
+            return prepared.result(_only(await self._send(whole)))
+        result = _only(await self._send(
+            lambda: pgconn.send_query_prepared(bound.name, bound.values, bound.formats)))
+        if prepared.stale(bound, result):  # the server ran nothing (see driver.Prepared)
             if stale := prepared.deallocate(bound, result):
-                pgconn.send_query_params(stale, [])
-                prepared.result(_only(await self._answer()))
-            pgconn.send_query_params(bound.query, bound.values, bound.types, bound.formats)
-            result = _only(await self._answer())
+                prepared.result(_only(await self._send(
+                    lambda: pgconn.send_query_params(stale, []))))
+            result = _only(await self._send(whole))
         return prepared.result(result)
 
     def close(self) -> None:
         if not self.broken:
-            self.broken = True
-            self.loop.remove_reader(self.fd)
+            self._forget()
         self.pgconn.finish()
+
+
+class NotSent(OperationalError):
+    """The connection was lost before a statement was sent: nothing of it ran."""
 
 
 class LoopConnections:
@@ -217,7 +248,15 @@ class LoopConnections:
             return connection
 
         generation = self.generation
-        connection = LoopConnection(await loop.run_in_executor(None, connect), self.driver, loop)
+        opening = loop.run_in_executor(None, connect)
+        try:
+            opened = await asyncio.shield(opening)
+        except asyncio.CancelledError:  # close it once open, rather than leave it to the GC
+            opening.add_done_callback(
+                lambda done: None if done.cancelled() or done.exception()
+                else done.result().close())
+            raise
+        connection = LoopConnection(opened, self.driver, loop)
         connection.generation = generation
         return connection
 
@@ -243,6 +282,11 @@ class LoopConnections:
                 connection = await self._take(loop)
                 try:
                     result = await connection.one(*statement)
+                except NotSent:
+                    connection.close()
+                    if attempt == 2:
+                        raise
+                    continue  # nothing of it ran: safe to send on a new connection
                 except Exception:
                     if not connection.dead:
                         self._give_back(connection)
