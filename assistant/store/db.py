@@ -116,8 +116,8 @@ _PG_APPEND_ONLY = [
 ]
 
 NO_SESSION = "P0002"
-"""The SQLSTATE (no_data_found) of a turn whose session is gone, or has had another turn
-saved since the turn read it (see sessions.py)."""
+"""The SQLSTATE (no_data_found) of a statement whose first part changed no row: a turn whose
+session is gone or has had another turn saved since it read it (see Driver.as_one_if_first)."""
 _PG_FUNCTIONS = [
     "CREATE OR REPLACE FUNCTION assistant_one_session(n bigint) RETURNS bigint AS $$ "
     "BEGIN IF n <> 1 THEN RAISE EXCEPTION 'the session is gone or has changed' "

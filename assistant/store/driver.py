@@ -44,7 +44,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Column, event
 from sqlalchemy.engine import Engine
 
-from assistant.store.db import ALIVE_BYPASS_SECONDS
+from assistant.store.db import ALIVE_BYPASS_SECONDS, NO_SESSION
 from assistant.store.loop_postgres import (
     LoopConnections,
     loop_turn,
@@ -173,15 +173,30 @@ class Driver:
             text = self._together[key] = f"WITH {', '.join(queries)} {select}"
         return text, {f"{name}_{k}": v for name, _, params in flat for k, v in params.items()}
 
+    def as_one_if_first(self, parts: Sequence[Part]) -> Statement:
+        """PostgreSQL: ``parts`` as one statement (:meth:`as_one`) that fails whole unless
+        the first part, which must end in RETURNING, changes exactly one row; run it with
+        ``first_changes_one``."""
+        return self.as_one(parts, f"SELECT assistant_one_session(count(*)) FROM {parts[0][0]}")
+
     def run(self, statements: Sequence[Statement], *, write: bool = False,
             first_changes_one: bool = False) -> list[Result]:
         """Run ``statements`` in order and return their results. With ``write`` they form one
         transaction, which on SQLite takes the write lock first. On PostgreSQL several
-        statements always go as one pipeline: one round trip, one transaction. SQLite only:
-        with ``first_changes_one``, a first statement that changes no row rolls the
-        transaction back before the others run, and raises LookupError."""
+        statements always go as one pipeline: one round trip, one transaction. With
+        ``first_changes_one``, a first statement that changes no row (on PostgreSQL: the first
+        part of an :meth:`as_one_if_first` statement) leaves nothing written, and raises
+        LookupError."""
         if not self.postgres:
             return self._sqlite(self._connection(), statements, write, first_changes_one)
+        try:
+            return self._on_postgres(statements, write)
+        except Exception as exc:
+            if first_changes_one and getattr(exc, "sqlstate", None) == NO_SESSION:
+                raise LookupError("the first statement changed no row") from None
+            raise
+
+    def _on_postgres(self, statements: Sequence[Statement], write: bool) -> list[Result]:
         if (turn := loop_turn(self)) is not None:  # a turn on the event loop
             if waits_on_loop(statements):
                 return run_statements(turn, statements, write)  # waits there

@@ -12,7 +12,6 @@ from sqlmodel import select
 
 from assistant import jsoncodec
 from assistant.privacy import redact_cpr
-from assistant.store.db import NO_SESSION
 from assistant.store.driver import Driver, Statement
 from assistant.store.models import (
     CallbackRequest,
@@ -111,24 +110,17 @@ class SessionStore:
         count = [{"day": when, "flow_id": flow_id, "event": event, "step_id": step_id, "n": n}
                  for (flow_id, event, step_id), n in Counter(counts).items()]
         if not self.driver.postgres:
-            try:
-                self.driver.run([(update, save), (_TURN, turn), (_COUNT, count), *also],
-                                write=True, first_changes_one=True)
-            except LookupError:
-                raise self._not_saved(session_id) from None
-            return
-        # One statement, which fails whole (so writes nothing) when the session is gone or
-        # has changed.
-        try:
-            self.driver.run([self.driver.as_one([
+            statements = [(update, save), (_TURN, turn), (_COUNT, count), *also]
+        else:  # one statement
+            statements = [self.driver.as_one_if_first([
                 ("saved", update + _RETURNING, save), ("turn", _TURN_OF_SAVED, turn),
                 ("count", _COUNT, count),
                 *((f"also_{i}", sql, params) for i, (sql, params) in enumerate(also)),
-            ], "SELECT assistant_one_session(count(*)) FROM saved")], write=True)
-        except Exception as exc:
-            if getattr(exc, "sqlstate", None) == NO_SESSION:
-                raise self._not_saved(session_id) from None
-            raise
+            ])]
+        try:
+            self.driver.run(statements, write=True, first_changes_one=True)
+        except LookupError:  # gone or changed: nothing was written
+            raise self._not_saved(session_id) from None
 
     def _not_saved(self, session_id: str) -> SessionGone | SessionChanged:
         """Why a turn's save changed no session: it is gone, or has changed since."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from assistant.store.db import NO_SESSION
 from assistant.store.driver import Statement
 from assistant.store.models import SmsMessage, utcnow
 from assistant.store.saved import Saved
@@ -125,22 +124,14 @@ class SmsState:
         :class:`PartTaken` and write nothing."""
         after = (_NEXT_PART, {"key": key, "was": was, "pending": rest,
                               "now": self._time(utcnow())})
-        if not self.driver.postgres:
-            try:
-                self.driver.run([after, claim.with_reply(reply)], write=True,
-                                first_changes_one=True)
-            except LookupError:
-                raise PartTaken(key) from None
-            return
-        try:  # one statement, which fails whole (so writes nothing) when the part changed
-            parts = [("after", after[0] + " RETURNING 1", after[1]),
-                     ("reply", *claim.with_reply(reply))]
-            self.driver.run([self.driver.as_one(
-                parts, "SELECT assistant_one_session(count(*)) FROM after")], write=True)
-        except Exception as exc:
-            if getattr(exc, "sqlstate", None) == NO_SESSION:
-                raise PartTaken(key) from None
-            raise
+        statements = [after, claim.with_reply(reply)]
+        if self.driver.postgres:  # one statement
+            statements = [self.driver.as_one_if_first(
+                [("after", after[0] + " RETURNING 1", after[1]), ("reply", *statements[1])])]
+        try:
+            self.driver.run(statements, write=True, first_changes_one=True)
+        except LookupError:
+            raise PartTaken(key) from None
 
     def finishing(self, claim: Claim, reply: str, key: str,
                   changes: dict[str, Any]) -> list[Statement]:
