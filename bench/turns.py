@@ -3,8 +3,8 @@ clients, on SQLite and PostgreSQL, beside a bare echo endpoint on the same frame
 same run. Targets (2 cores): >= 300 turns/s on SQLite, >= 40% of echo, p99 <= 100 ms at 16.
 
 Beside them, "store": a turn with the conversation left out, only the session's read and the
-turn's write through the same store, in as many threads (bench/serve_bench_app.py). Its share
-of echo is the most any turn could reach with the storage path as it is.
+turn's write through the same store, run as the API's turns are (bench/serve_bench_app.py).
+Its share of echo is the most any turn could reach with the storage path as it is.
 
 The server is one uvicorn process. The clients run in this process on a lean keep-alive
 HTTP/1.1 client (bench/loadgen.py) and share the same 2 cores, so every figure is a floor.

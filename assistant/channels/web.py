@@ -102,9 +102,10 @@ def client_key(request: Request) -> str:
 
 class OneAtATime:
     """Turns of one conversation that reach this process at once wait for each other (a
-    double tap, two SMS in a row): at most one worker thread per conversation, so a flood of
-    messages to one conversation cannot hold them all. Between processes the store sees to
-    it (see Conversation.handle). Keys are kept only while a turn of theirs is running."""
+    double tap, two SMS in a row): at most one turn per conversation in flight, so a flood of
+    messages to one conversation cannot hold every connection or worker thread. Between
+    processes the store sees to it (see Conversation.handle). Keys are kept only while a turn
+    of theirs is running."""
 
     def __init__(self) -> None:
         self._locks: dict[str, tuple[asyncio.Lock, int]] = {}

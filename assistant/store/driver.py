@@ -272,7 +272,7 @@ class Driver:
             result = pgconn.exec_params(bound.query, bound.values, bound.types, bound.formats)
         else:
             result = pgconn.exec_prepared(bound.name, bound.values, bound.formats)
-            if prepared.stale(bound, result):
+            if prepared.stale(result):
                 if stale := prepared.deallocate(bound, result):
                     _checked(pgconn.exec_params(stale, []), connection)
                 result = pgconn.exec_params(bound.query, bound.values, bound.types,
@@ -330,7 +330,7 @@ class Prepared:
         assert bound.name is not None
         self.names[bound.key] = bound.name
 
-    def stale(self, bound: Bound, result: Any) -> bool:
+    def stale(self, result: Any) -> bool:
         """Whether ``result`` says the server dropped the prepared statement (DEALLOCATE), or
         its result's columns changed type (ALTER TABLE): a failed Bind ran nothing, so the
         statement is to be sent whole, and prepared afresh next time."""

@@ -203,7 +203,7 @@ class LoopConnection:
             return prepared.result(_only(await self._send(whole)))
         result = _only(await self._send(
             lambda: pgconn.send_query_prepared(bound.name, bound.values, bound.formats)))
-        if prepared.stale(bound, result):  # the server ran nothing (see driver.Prepared)
+        if prepared.stale(result):  # the server ran nothing (see driver.Prepared)
             if stale := prepared.deallocate(bound, result):
                 prepared.result(_only(await self._send(
                     lambda: pgconn.send_query_params(stale, []))))
