@@ -290,3 +290,45 @@ def test_booking_through_chat_then_check_in(tmp_path) -> None:
         session.commit()
     out = check_in()
     assert "You are checked in for your meeting" in out, out
+
+
+def test_a_foreign_number_books_and_gets_the_receipt_and_reminder(content, store) -> None:
+    """A Ukrainian number with its country code is taken wherever a phone is asked, and the
+    receipt and the reminder go to it through the outbox."""
+    convo, _ = Conversation.open(content, store, "ua", "text", "uk", now=lambda: NOW)
+    for raw in ["1", "7", "3", "6", "6", "6", "1", "Ольга Петренко", "050 123 4567"]:
+        out = convo.handle(raw)
+    assert "+380" in pick(out[0].text, "uk") and out[0].tone == "error"
+    out = convo.handle("00380 50 123 4567")
+    assert "- Телефон: +380 50 123 4567" in pick(out[1].text, "uk")
+    out = convo.handle("1")
+    assert pick(out[0].text, "uk").startswith("Вашу зустріч заброньовано.")
+    with DB(store.engine) as db:
+        booking = db.exec(select(Booking)).one()
+        sent = sorted((o.kind, o.phone) for o in db.exec(select(Outbox)))
+    assert booking.phone == "+380501234567"
+    assert sent == [("receipt", "+380501234567"), ("reminder", "+380501234567")]
+
+
+@pytest.mark.parametrize(("typed", "stored"), [
+    ("22 33 44 55", "+4522334455"), ("+45 2233 4455", "+4522334455"),
+    ("0045 22334455", "+4522334455"), ("２２３３４４５５", "+4522334455"),
+    ("+380 50 123 4567", "+380501234567"), ("00380501234567", "+380501234567"),
+    ("+46 70 123 45 67", "+46701234567"), ("+49 1512 3456789", "+4915123456789"),
+])
+def test_phone_numbers_danish_and_foreign(typed: str, stored: str) -> None:
+    from assistant.validators import Valid, validate
+
+    assert validate("phone", typed, {}, NOW.date()) == Valid(stored)
+
+
+@pytest.mark.parametrize("typed", ["0501234567", "+380 50 123", "2233445", "+999 1234", "abc",
+                                   "22 33 44 55 66 77"])
+def test_a_phone_number_that_is_not_one_says_how_to_write_it(typed: str) -> None:
+    from assistant.validators import Invalid, validate
+
+    result = validate("phone", typed, {}, NOW.date())
+    assert isinstance(result, Invalid)
+    assert "+380" in result.error["uk"] and "8 цифр" in result.error["uk"]
+    assert "landekoden" in result.error["da"] and "country code" in result.error["en"]
+
