@@ -332,3 +332,32 @@ def test_a_phone_number_that_is_not_one_says_how_to_write_it(typed: str) -> None
     assert "+380" in result.error["uk"] and "8 цифр" in result.error["uk"]
     assert "landekoden" in result.error["da"] and "country code" in result.error["en"]
 
+
+CYRILLIC = str.maketrans("ABEKMHOPCTYX", "АВЕКМНОРСТУХ")
+"""Latin capitals and the Cyrillic letters that look like them."""
+
+
+def test_a_code_typed_with_cyrillic_look_alike_letters_is_the_same_code(content, store) -> None:
+    """Read from a paper or an SMS and typed on a Ukrainian keyboard (Н, К, М, Х, Р, С, Т, А,
+    Е, О, В, upper or lower case): check-in and change/cancel find the booking."""
+    from assistant.booking import codes
+
+    service = BookingService(store.engine, now=lambda: NOW)
+    free = service.free_times("job_meeting", "da")[0]
+    letters = "HKMXPCTAEBY"  # every look-alike that a code can hold
+    booking = None
+    while booking is None or not set(booking.code) & set(letters):
+        if booking is not None:
+            service.cancel(booking.code, booking.phone)
+        booking = book(service, free)
+    typed = booking.code.translate(CYRILLIC)
+    assert typed != booking.code and codes.normalise_code(typed.lower()) == booking.code
+    assert codes.normalise_code("Ｋ７Ｍ－２ＱＸ") == "K7M2QX"
+
+    convo, _ = Conversation.open(content, store, "cyr", "text", "uk", now=lambda: NOW)
+    for raw in ["3", "2", typed.lower(), "22334455"]:
+        out = convo.handle(raw)
+    assert "Ви хочете скасувати зустріч?" in " ".join(
+        pick(o.text, "uk") for o in out if isinstance(o, Say))
+    out = convo.handle("так")
+    assert "скасовано" in pick(out[0].text, "uk") and booking.code in pick(out[0].text, "uk")
