@@ -217,9 +217,17 @@ def test_the_loser_is_told_the_time_was_taken_and_offered_the_next(content, stor
     choices = next(o for o in out if isinstance(o, Choices))
     assert len(choices.options) == 6
     assert second.state.flow is not None and second.state.flow["step"] == "slot"
-    for raw in ["1", "Test Person", "22334466", "1"]:
-        out = second.handle(raw)
+    # only the time is asked again: the name and phone already given are kept
+    out = second.handle("1")
+    shown = "\n".join(pick(o.text, "en") for o in out if isinstance(o, Say))
+    assert "Is this right?" in shown and "What is your name?" not in shown
+    assert "- Name: Test Person" in shown and "- Phone: +45 22 33 44 66" in shown
+    assert "- Time: Wednesday, 23 December 2026 at" in shown
+    out = second.handle("1")
     assert "Your meeting is booked." in pick(out[0].text, "en")
+    with DB(store.engine) as db:
+        mine = db.exec(select(Booking).where(Booking.phone == "+4522334466")).one()
+    assert mine.name == "Test Person"
 
 
 def test_no_free_time_in_the_language_becomes_a_callback(content, store) -> None:
