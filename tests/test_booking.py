@@ -369,3 +369,17 @@ def test_a_code_typed_with_cyrillic_look_alike_letters_is_the_same_code(content,
         pick(o.text, "uk") for o in out if isinstance(o, Say))
     out = convo.handle("так")
     assert "скасовано" in pick(out[0].text, "uk") and booking.code in pick(out[0].text, "uk")
+
+
+def test_the_sms_receipt_says_an_interpreter_is_booked_and_for_which_language(
+        content, store) -> None:
+    convo, _ = Conversation.open(content, store, "tolk", "text", "uk", now=lambda: NOW)
+    for raw in ["1", "5", "1", "3", "1", "Ольга Петренко", "+380 50 123 4567", "1"]:
+        convo.handle(raw)
+    with DB(store.engine) as db:
+        booking = db.exec(select(Booking)).one()
+        [receipt] = db.exec(select(Outbox).where(Outbox.kind == "receipt")).all()
+    assert booking.interpreter_id is not None and receipt.phone == "+380501234567"
+    assert "Як: У центрі зайнятості, з перекладачем (українська)" in receipt.body
+    assert FreeTime.from_key(FreeTime(NOW, 1, 2, "uk").key()) == FreeTime(NOW, 1, 2, "uk")
+    assert FreeTime.from_key(f"{NOW.isoformat()}|1|2") == FreeTime(NOW, 1, 2), "older keys"

@@ -20,7 +20,7 @@ from assistant.flow.engine import MORE_KEY, FlowState
 from assistant.i18n import format_when, tr
 from assistant.outputs import Act, Choice, Choices, Output, Say, SlotRequest
 from assistant.store.models import Booking, Outbox
-from assistant.text import Text, pick
+from assistant.text import Text, join, pick
 
 if TYPE_CHECKING:
     from assistant.conversation import Conversation
@@ -138,10 +138,12 @@ def _queue_sms(convo: Conversation, booking: Booking, kind: str, body: Text,
 
 
 def receipt(booking: Booking) -> Text:
+    how = channel_name(booking.channel)
+    if booking.interpreter_id:
+        how = join(how, engine.with_interpreter(booking.meeting_lang), sep=", ")
     return tr("Your meeting is booked.\nCode: {code}\nTime: {when}\nMeeting: {what}\nHow: {how}"
               "\nShow or write your code when you arrive.", code=booking.code,
-              when=format_when(booking.start), what=meeting_name(booking.meeting_type),
-              how=channel_name(booking.channel))
+              when=format_when(booking.start), what=meeting_name(booking.meeting_type), how=how)
 
 
 def book(act: Act, convo: Conversation) -> list[Output]:

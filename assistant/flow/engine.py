@@ -14,7 +14,7 @@ from typing import Any
 
 from assistant.flow.conditions import evaluate
 from assistant.flow.model import ASKING_KINDS, Flow, Step
-from assistant.i18n import format_when, tr
+from assistant.i18n import format_when, language_name, tr
 from assistant.outputs import Act, Choice, Choices, Output, Say, ShowEntry, SlotRequest
 from assistant.text import LANGS, Text, join, pick
 from assistant.validators import Invalid, display_value, parse_yes_no, validate
@@ -129,6 +129,12 @@ def help_for(flow: Flow, state: FlowState) -> list[Output]:
         return []
     step = flow.step(state.step)
     return [Say(step.help, "info")] if step.help else []
+
+
+def with_interpreter(language: str) -> Text:
+    """ "with an interpreter (Ukrainian)": said wherever a booked interpreter is shown (the
+    summary, the confirmation, the SMS receipt)."""
+    return tr("with an interpreter ({language})", language=language_name(language))
 
 
 def summary_lines(flow: Flow, state: FlowState) -> Text:
@@ -290,7 +296,11 @@ def _display(step: Step, value: Any) -> Text:
     if step.kind == "slot":
         if "|" not in str(value):
             return tr("Staff call me to find a time")
-        return format_when(dt.datetime.fromisoformat(str(value).split("|")[0]))
+        start, _staff, interpreter, *language = str(value).split("|")
+        when = format_when(dt.datetime.fromisoformat(start))
+        if interpreter and language:
+            return join(when, with_interpreter(language[0]), sep=", ")
+        return when
     if step.kind == "choice":
         for opt in step.options:
             if opt.value == value:
