@@ -322,8 +322,9 @@ class Conversation:
             extra = engine.help_for(flow, fstate) if flow and fstate else []
             return [*extra, Say(tr(
                 "You can write these words at any time: \"back\" (previous question), "
-                "\"start over\", \"menu\", \"language\", \"staff\" (talk to a person), "
-                "\"help\"."), "info"), *self.current()]
+                "\"start over\" (this guide from the beginning), \"menu\", \"save\" (a code to "
+                "continue later), \"language\", \"staff\" (talk to a person), \"help\"."),
+                "info"), *self.current()]
         if command == commands.SAVE:
             return self._save()
         if command == commands.LANGUAGE:
@@ -336,9 +337,11 @@ class Conversation:
             self._leave_flow("left")
             return self._start(STAFF_FLOW)
         if command == commands.RESTART:
-            if flow and fstate:
+            if flow and fstate:  # only this flow: say which, and how to reach the rest
                 self._count(flow.id, "restarted", fstate.step or "")
-                return self._start(flow.id)
+                return [Say(tr("We start \"{flow}\" again from the beginning. To choose something "
+                               "else, write \"menu\".", flow=flow.title), "notice"),
+                        *self._start(flow.id)]
             return self.menu()
         # back
         if flow and fstate:
