@@ -53,7 +53,7 @@ SLOT = "2026-11-25T09:00:00+00:00|1|"
 
 def test_summary_change_reasks_dependent_steps_and_keeps_the_rest(flows) -> None:
     book = flows["book"]
-    turn = walk(book, ["2", "2", "3"])
+    turn = walk(book, ["2", "2", "2", "3"])  # a later job meeting, by phone, in Ukrainian
     assert turn.state.step == "slot"
     assert any(type(o).__name__ == "SlotRequest" for o in turn.outputs)
     turn.state.offers = {"1": SLOT, "2": "more", "more": "2026-11-25T09:00:00+00:00"}
@@ -130,17 +130,57 @@ steps:
     assert "'kind' has no option 'job_meting'" in str(info.value)
 
 
-def test_a_note_is_shown_only_for_the_answers_it_is_about(flows) -> None:
-    """A first jobsamtale is held in person: the booking says so when the meeting is a
-    jobsamtale, and not to someone booking a sickness follow-up."""
+def test_a_first_job_meeting_is_offered_in_person_only(flows) -> None:
+    """The first jobsamtale is held in person: the booking asks whether it is the first one
+    before it offers phone or video, and offers them only for a later one."""
     book = flows["book"]
-    job = texts(walk(book, ["2"]).outputs)
-    assert "How would you like to meet?" in job
-    assert "If this is your first job meeting, it must be in person." in job
+    asked = walk(book, ["2"])
+    assert asked.state.step == "first_job_meeting"
+    assert "Is this your first job meeting?" in texts(asked.outputs)
+    assert "By video" not in texts(asked.outputs) and "By phone" not in texts(asked.outputs)
+    first = walk(book, ["2", "1"])
+    assert "Your first job meeting is in person, at the jobcenter." in texts(first.outputs)
+    assert first.state.step == "language" and "By video" not in texts(first.outputs)
+    later = walk(book, ["2", "no"])
+    assert later.state.step == "channel" and "3. By video" in texts(later.outputs)
     sickness = texts(walk(book, ["3"]).outputs)
-    assert "How would you like to meet?" in sickness and "in person" not in sickness
-    state = walk(book, ["2"]).state
-    assert "it must be in person" in texts(engine.prompt(book, state)), "shown again on resume"
+    assert "How would you like to meet?" in sickness and "first job meeting" not in sickness
+
+
+def test_a_note_is_shown_only_for_the_answers_it_is_about() -> None:
+    flow = parse_flow("""
+id: notes
+title: {da: N, en: N, uk: Н}
+description: {da: d, en: d, uk: d}
+steps:
+  - id: kind
+    kind: choice
+    text: {da: "Hvad?", en: "What?", uk: "Що?"}
+    options:
+      - {value: job, label: {da: Job, en: Job, uk: Робота}}
+      - {value: sick, label: {da: Syg, en: Sick, uk: Хвороба}}
+    next: how
+  - id: how
+    kind: choice
+    depends_on: [kind]
+    text: {da: "Hvordan?", en: "How?", uk: "Як?"}
+    notes:
+      - when: {answer: kind, eq: job}
+        text: {da: Kun fysisk, en: In person only the first time, uk: Лише особисто}
+    options:
+      - {value: in_person, label: {da: Her, en: Here, uk: Тут}}
+      - {value: phone, label: {da: Telefon, en: Phone, uk: Телефон}}
+    next: done
+  - id: done
+    kind: message
+    text: {da: Tak, en: Thanks, uk: Дякуємо}
+""", Path("notes.yaml"))
+    job = texts(walk(flow, ["1"]).outputs)
+    assert "How?" in job and "In person only the first time" in job
+    sick = texts(walk(flow, ["2"]).outputs)
+    assert "How?" in sick and "In person" not in sick
+    state = walk(flow, ["1"]).state
+    assert "In person only" in texts(engine.prompt(flow, state)), "shown again on resume"
 
 
 def test_branch_on_age(flows) -> None:
