@@ -16,6 +16,7 @@ from assistant import commands
 from assistant.flow import engine
 from assistant.flow.engine import FlowState
 from assistant.flow.model import Flow
+from assistant.flow.replies import whole_number
 from assistant.i18n import local, tr
 from assistant.outputs import (
     Act,
@@ -281,7 +282,8 @@ class Conversation:
             return self._command(command)
         flow, fstate = self._flow()
         if flow and fstate:
-            return self._flow_turn(flow, engine.answer(flow, fstate, text, self.today()))
+            return self._flow_turn(flow, engine.answer(flow, fstate, text, self.today(),
+                                                       self.lang))
         if self.state.awaiting == "menu" or (self.state.awaiting is None and text.isdigit()):
             picked = self._menu_pick(text)
             if picked:
@@ -392,7 +394,8 @@ class Conversation:
     def _menu_pick(self, text: str) -> str | None:
         menu = self.menu()[-1]
         assert isinstance(menu, Choices)
-        folded = commands.normalise_command(text)
+        number = whole_number(text)  # "tre", "three", "три"
+        folded = str(number) if number is not None else commands.normalise_command(text)
         for choice in menu.options:
             if folded == choice.key or any(
                 commands.normalise_label(choice.label[lang]) == folded for lang in LANGS

@@ -291,3 +291,14 @@ def test_load_errors_name_file_line_and_step(case: str, tmp_path: Path) -> None:
     assert "step 'first'" in error and message in error
     line = int(error.split(":")[1])
     assert 5 <= line <= 12, f"line {line} should point into step 'first'"
+
+
+@pytest.mark.parametrize(("said", "meant"), [
+    ("ja tak", True), ("nej tak", False), ("yes please", True), ("no, I have not", False),
+    ("так, звісно", True), ("ні, дякую", False), ("ja, nej", None), ("yes I have not", None),
+    ("maybe yes", None),
+])
+def test_yes_and_no_at_the_start_of_a_sentence(said: str, meant) -> None:
+    from assistant.validators import parse_yes_no
+
+    assert parse_yes_no(said) is meant

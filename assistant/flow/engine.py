@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from assistant.flow import replies
 from assistant.flow.conditions import evaluate
 from assistant.flow.model import ASKING_KINDS, Flow, Step
 from assistant.i18n import format_when, language_name, tr
 from assistant.outputs import Act, Choice, Choices, Output, Say, ShowEntry, SlotRequest
 from assistant.text import LANGS, Text, join, pick
-from assistant.validators import Invalid, display_value, parse_yes_no, validate
+from assistant.validators import Invalid, Valid, display_value, parse_yes_no, validate
 
 MAX_TRIES = 3
 CONFIRM = "confirm"
@@ -81,11 +82,14 @@ def prompt(flow: Flow, state: FlowState) -> list[Output]:
     return _ask(flow, flow.step(state.step), state)
 
 
-def answer(flow: Flow, state: FlowState, raw: str, today: dt.date) -> Turn:
-    """Apply the user's input to the current step."""
+def answer(flow: Flow, state: FlowState, raw: str, today: dt.date,
+           lang: str | None = None) -> Turn:
+    """Apply the user's input to the current step. ``lang`` is the conversation's language:
+    numbers written in its words are read inside a sentence ("jeg er toogfyrre år")."""
     if state.step is None or state.done:
         return Turn(state, [])
     step = flow.step(state.step)
+    raw = _as_number(step, raw, state.offers, lang)
     if step.kind == "summary":
         return _summary_answer(flow, state, step, raw)
     key = _fold(raw)
@@ -93,21 +97,27 @@ def answer(flow: Flow, state: FlowState, raw: str, today: dt.date) -> Turn:
     if step.kind == "slot" and wants_more and state.offers.get(MORE_KEY):
         state.after, state.tries = state.offers[MORE_KEY], 0
         return Turn(state, _ask(flow, step, state))
-    value, error = _parse(step, raw, today, state.offers)
-    if error is not None:
+    parsed = _parse(step, raw, today, state.offers, lang)
+    if parsed.error is not None:
         state.tries += 1
-        outputs: list[Output] = [Say(error, "error")]
+        outputs: list[Output] = [Say(parsed.error, "error")]
         if state.tries >= MAX_TRIES:
             outputs.append(Say(tr("This seems hard to answer here. A member of staff can help: "
                                   "write \"staff\"."), "notice"))
-        outputs.extend(_ask(flow, step, state))
+        if parsed.choose_from:
+            outputs.extend([Say(step.text, "prompt"), _choices(step, parsed.choose_from)])
+        else:
+            outputs.extend(_ask(flow, step, state))
         return Turn(state, outputs, valid=False)
+    value = parsed.value
     state.tries, state.offers, state.after = 0, {}, None
     state.answers[step.id] = value
     if state.returning and step.id not in state.changed:
         state.changed.append(step.id)
     state.history.append(step.id)
     outputs = []
+    if parsed.read:  # read from a sentence: say what was understood, so a slip is seen
+        outputs.append(Say(tr("I understood: {answer}", answer=_display(step, value)), "info"))
     _advance(flow, state, _next(step, state.answers), outputs)
     return Turn(state, outputs)
 
@@ -207,9 +217,11 @@ def _still_good(step: Step, state: FlowState) -> bool:
     return True
 
 
-def _choices(step: Step) -> Choices:
+def _choices(step: Step, only: tuple[str, ...] = ()) -> Choices:
+    """The step's options, numbered; with ``only``, just those (keeping their numbers)."""
     return Choices(
-        tuple(Choice(str(i), o.label, o.value) for i, o in enumerate(step.options, 1)),
+        tuple(Choice(str(i), o.label, o.value) for i, o in enumerate(step.options, 1)
+              if not only or o.value in only),
         multi=step.kind == "multi",
     )
 
@@ -257,39 +269,87 @@ def _pick_option(step: Step, raw: str) -> str | None:
     return None
 
 
-def _parse(step: Step, raw: str, today: dt.date,
-           offers: dict[str, str]) -> tuple[Any, Text | None]:
+@dataclass(frozen=True)
+class _Parsed:
+    value: Any = None
+    error: Text | None = None
+    read: bool = False
+    """Read from a sentence ("jeg er ledig", "1 og 3"), not given as shown."""
+    choose_from: tuple[str, ...] = ()
+    """The reply fits these options and one must be chosen: ask again with only them."""
+
+
+def _as_number(step: Step, raw: str, offers: dict[str, str], lang: str | None) -> str:
+    """A numbered answer written in words ("tre", "three", "три") as its digits; for the
+    free times, also a number in a sentence ("nummer 2")."""
+    if step.kind not in ("choice", "multi", "slot", "summary") and step.validate != "integer":
+        return raw
+    number = replies.whole_number(raw)
+    if number is None and step.kind == "slot" and _fold(raw) not in offers:
+        found = set(replies.numbers_in(raw, lang))
+        number = found.pop() if len(found) == 1 else None
+    return raw if number is None else str(number)
+
+
+def _parse(step: Step, raw: str, today: dt.date, offers: dict[str, str],
+           lang: str | None) -> _Parsed:
     if step.kind == "slot":
         key = _fold(raw)
         if key in offers and key != MORE_KEY and offers[key] != MORE_KEY:
-            return offers[key], None
-        return None, tr("Please choose one of the numbers shown.")
+            return _Parsed(offers[key])
+        return _Parsed(error=tr("Please choose one of the numbers shown."))
     if step.kind == "choice":
         value = _pick_option(step, raw)
-        if value is None:
-            return None, tr("Please choose one of the numbers shown.")
-        return value, None
+        if value is not None:
+            return _Parsed(value)
+        read = replies.pick_one(step.options, raw, lang)
+        if isinstance(read, str):
+            return _Parsed(read, read=True)
+        if isinstance(read, replies.Ambiguous):
+            return _Parsed(error=_fits_several(), choose_from=read.values)
+        return _Parsed(error=tr("Please choose one of the numbers shown."))
     if step.kind == "multi":
-        parts = [p for p in raw.replace(";", ",").replace(" ", ",").split(",") if p.strip()]
-        picked: list[str] = []
-        for part in parts:
-            value = _pick_option(step, part)
-            if value is None:
-                return None, tr("Please choose one or more of the numbers shown, like 1,3.")
-            if value not in picked:
-                picked.append(value)
-        if not picked:
-            return None, tr("Please choose one or more of the numbers shown, like 1,3.")
-        return picked, None
+        picked = _pick_each(step, raw)
+        if picked:
+            return _Parsed(picked)
+        read_many = replies.pick_many(step.options, raw, lang)
+        if isinstance(read_many, list):
+            return _Parsed(read_many, read=True)
+        if isinstance(read_many, replies.Ambiguous):
+            return _Parsed(error=_fits_several(), choose_from=read_many.values)
+        return _Parsed(error=tr("Please choose one or more of the numbers shown, like 1,3."))
     kind = step.validate or "text"
     if kind == "yes_no" and raw.strip() in ("1", "2"):
-        return raw.strip() == "1", None
+        return _Parsed(raw.strip() == "1")
     if kind == "yes_no" and parse_yes_no(raw) is None:
-        return None, tr("Please answer yes or no.")
+        return _Parsed(error=tr("Please answer yes or no."))
     result = validate(kind, raw, step.spec, today)
+    if isinstance(result, Invalid) and kind == "integer":
+        found = set(replies.numbers_in(raw, lang))
+        if len(found) == 1:
+            again = validate(kind, str(found.pop()), step.spec, today)
+            return _Parsed(again.value, read=True) if isinstance(again, Valid) else \
+                _Parsed(error=again.error)
     if isinstance(result, Invalid):
-        return None, result.error
-    return result.value, None
+        return _Parsed(error=result.error)
+    return _Parsed(result.value)
+
+
+def _pick_each(step: Step, raw: str) -> list[str]:
+    """The options of a multi step as shown: numbers or labels between commas or spaces."""
+    parts = [p for p in raw.replace(";", ",").replace(" ", ",").split(",") if p.strip()]
+    picked: list[str] = []
+    for part in parts:
+        value = _pick_option(step, part)
+        if value is None:
+            return []
+        if value not in picked:
+            picked.append(value)
+    return picked
+
+
+def _fits_several() -> Text:
+    return tr("That fits more than one answer. Which one do you mean?")
 
 
 def _display(step: Step, value: Any) -> Text:
