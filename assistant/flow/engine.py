@@ -298,26 +298,18 @@ def _parse(step: Step, raw: str, today: dt.date, offers: dict[str, str],
         if key in offers and key != MORE_KEY and offers[key] != MORE_KEY:
             return _Parsed(offers[key])
         return _Parsed(error=tr("Please choose one of the numbers shown."))
-    if step.kind == "choice":
-        value = _pick_option(step, raw)
-        if value is not None:
-            return _Parsed(value)
-        read = replies.pick_one(step.options, raw, lang)
-        if isinstance(read, str):
-            return _Parsed(read, read=True)
+    if step.kind in ("choice", "multi"):
+        one = step.kind == "choice"
+        shown = _pick_option(step, raw) if one else _pick_each(step, raw)
+        if shown:
+            return _Parsed(shown)
+        read = (replies.pick_one if one else replies.pick_many)(step.options, raw, lang)
         if isinstance(read, replies.Ambiguous):
             return _Parsed(error=_fits_several(), choose_from=read.values)
-        return _Parsed(error=tr("Please choose one of the numbers shown."))
-    if step.kind == "multi":
-        picked = _pick_each(step, raw)
-        if picked:
-            return _Parsed(picked)
-        read_many = replies.pick_many(step.options, raw, lang)
-        if isinstance(read_many, list):
-            return _Parsed(read_many, read=True)
-        if isinstance(read_many, replies.Ambiguous):
-            return _Parsed(error=_fits_several(), choose_from=read_many.values)
-        return _Parsed(error=tr("Please choose one or more of the numbers shown, like 1,3."))
+        if read:
+            return _Parsed(read, read=True)
+        return _Parsed(error=tr("Please choose one of the numbers shown.") if one else
+                       tr("Please choose one or more of the numbers shown, like 1,3."))
     kind = step.validate or "text"
     if kind == "yes_no" and raw.strip() in ("1", "2"):
         return _Parsed(raw.strip() == "1")
