@@ -302,3 +302,45 @@ def test_yes_and_no_at_the_start_of_a_sentence(said: str, meant) -> None:
     from assistant.validators import parse_yes_no
 
     assert parse_yes_no(said) is meant
+
+
+def test_the_booking_offers_only_the_ways_to_meet_each_meeting_type_allows(flows) -> None:
+    """What the booking offers is what booking it allows: a meeting type's channels (the
+    shipped meeting types), and a first jobsamtale in person. Nothing is offered and then
+    refused at the end."""
+    from assistant.store.demo import MEETING_TYPES
+
+    book = flows["book"]
+    for number, option in enumerate(book.step("meeting_type").options, 1):
+        allowed = set(MEETING_TYPES[option.value][1].split(","))
+        for later in (["2"] if option.value == "job_meeting" else [[]]):
+            turn = walk(book, [str(number), *later])
+            if turn.state.step != "channel":
+                assert turn.state.step == "language" and "in_person" in allowed
+                continue
+            offered = {o.value for o in engine.offered(book.step("channel"), turn.state.answers)}
+            assert offered <= allowed, (option.value, offered - allowed)
+            assert "By video" not in texts(turn.outputs) or "video" in allowed
+    repatriation = walk(book, ["6"])
+    assert "2. By phone" in texts(repatriation.outputs)
+    assert "By video" not in texts(repatriation.outputs)
+    assert not engine.answer(book, repatriation.state, "3", TODAY).valid
+    assert not engine.answer(book, walk(book, ["6"]).state, "video", TODAY).valid
+
+
+def test_an_option_offered_on_an_answer_it_does_not_depend_on_fails_at_load(
+        tmp_path: Path) -> None:
+    path = tmp_path / "broken.yaml"
+    path.write_text(BASE.replace("    next: second", """    next: pick
+  - id: pick
+    kind: choice
+    text: {da: a, en: a, uk: a}
+    options:
+      - {value: a, label: {da: a, en: a, uk: a}}
+      - {value: b, label: {da: b, en: b, uk: b}, when: {answer: first, eq: x}}
+    next: second"""), encoding="utf-8")
+    with pytest.raises(ContentError) as info:
+        load_flows(tmp_path)
+    assert "step 'pick': an option reads 'first', which must be an earlier step named in " \
+        "depends_on" in str(info.value)
+    assert str(info.value).startswith(f"{path}:16:"), str(info.value)

@@ -14,7 +14,7 @@ from typing import Any
 
 from assistant.flow import replies
 from assistant.flow.conditions import evaluate
-from assistant.flow.model import ASKING_KINDS, Flow, Step
+from assistant.flow.model import ASKING_KINDS, Flow, Option, Step
 from assistant.i18n import format_when, language_name, tr
 from assistant.outputs import Act, Choice, Choices, Output, Say, ShowEntry, SlotRequest
 from assistant.text import LANGS, Text, join, pick
@@ -97,7 +97,7 @@ def answer(flow: Flow, state: FlowState, raw: str, today: dt.date,
     if step.kind == "slot" and wants_more and state.offers.get(MORE_KEY):
         state.after, state.tries = state.offers[MORE_KEY], 0
         return Turn(state, _ask(flow, step, state))
-    parsed = _parse(step, raw, today, state.offers, lang)
+    parsed = _parse(step, raw, today, state, lang)
     if parsed.error is not None:
         state.tries += 1
         outputs: list[Output] = [Say(parsed.error, "error")]
@@ -105,7 +105,8 @@ def answer(flow: Flow, state: FlowState, raw: str, today: dt.date,
             outputs.append(Say(tr("This seems hard to answer here. A member of staff can help: "
                                   "write \"staff\"."), "notice"))
         if parsed.choose_from:
-            outputs.extend([Say(step.text, "prompt"), _choices(step, parsed.choose_from)])
+            outputs.extend([Say(step.text, "prompt"),
+                            _choices(step, state.answers, parsed.choose_from)])
         else:
             outputs.extend(_ask(flow, step, state))
         return Turn(state, outputs, valid=False)
@@ -209,7 +210,7 @@ def _still_good(step: Step, state: FlowState) -> bool:
     if step.id not in state.answers or set(step.depends_on) & set(state.changed):
         return False
     value = state.answers[step.id]
-    values = {o.value for o in step.options}
+    values = {o.value for o in offered(step, state.answers)}
     if step.kind == "choice":
         return value in values
     if step.kind == "multi":
@@ -217,11 +218,16 @@ def _still_good(step: Step, state: FlowState) -> bool:
     return True
 
 
-def _choices(step: Step, only: tuple[str, ...] = ()) -> Choices:
-    """The step's options, numbered; with ``only``, just those (keeping their numbers)."""
+def offered(step: Step, answers: dict[str, Any]) -> tuple[Option, ...]:
+    """The options a step offers after these answers (an option's ``when`` must hold)."""
+    return tuple(o for o in step.options if o.when is None or evaluate(o.when, answers))
+
+
+def _choices(step: Step, answers: dict[str, Any], only: tuple[str, ...] = ()) -> Choices:
+    """The offered options, numbered; with ``only``, just those (keeping their numbers)."""
     return Choices(
-        tuple(Choice(str(i), o.label, o.value) for i, o in enumerate(step.options, 1)
-              if not only or o.value in only),
+        tuple(Choice(str(i), o.label, o.value)
+              for i, o in enumerate(offered(step, answers), 1) if not only or o.value in only),
         multi=step.kind == "multi",
     )
 
@@ -234,7 +240,7 @@ def _ask(flow: Flow, step: Step, state: FlowState) -> list[Output]:
         if step.kind == "multi":
             outputs.append(Say(tr("You can choose more than one: write the numbers with commas, "
                                   "for example 1,3."), "info"))
-        outputs.append(_choices(step))
+        outputs.append(_choices(step, state.answers))
     elif step.kind == "slot":
         outputs.append(SlotRequest(flow.id, step.id, dict(state.answers), state.after))
     elif step.kind == "input" and step.validate == "yes_no":
@@ -260,9 +266,9 @@ _fold_label = cache(_fold)
 """Kept: each answer is compared with every option's label in three languages."""
 
 
-def _pick_option(step: Step, raw: str) -> str | None:
+def _pick_option(options: tuple[Option, ...], raw: str) -> str | None:
     text = _fold(raw)
-    for i, opt in enumerate(step.options, 1):
+    for i, opt in enumerate(options, 1):
         if text in (str(i), opt.value) or any(_fold_label(opt.label[lang]) == text
                                               for lang in LANGS):
             return opt.value
@@ -291,19 +297,19 @@ def _as_number(step: Step, raw: str, offers: dict[str, str], lang: str | None) -
     return raw if number is None else str(number)
 
 
-def _parse(step: Step, raw: str, today: dt.date, offers: dict[str, str],
+def _parse(step: Step, raw: str, today: dt.date, state: FlowState,
            lang: str | None) -> _Parsed:
     if step.kind == "slot":
-        key = _fold(raw)
+        key, offers = _fold(raw), state.offers
         if key in offers and key != MORE_KEY and offers[key] != MORE_KEY:
             return _Parsed(offers[key])
         return _Parsed(error=tr("Please choose one of the numbers shown."))
     if step.kind in ("choice", "multi"):
-        one = step.kind == "choice"
-        shown = _pick_option(step, raw) if one else _pick_each(step, raw)
+        one, options = step.kind == "choice", offered(step, state.answers)
+        shown = _pick_option(options, raw) if one else _pick_each(options, raw)
         if shown:
             return _Parsed(shown)
-        read = (replies.pick_one if one else replies.pick_many)(step.options, raw, lang)
+        read = (replies.pick_one if one else replies.pick_many)(options, raw, lang)
         if isinstance(read, replies.Ambiguous):
             return _Parsed(error=_fits_several(), choose_from=read.values)
         if read:
@@ -327,12 +333,12 @@ def _parse(step: Step, raw: str, today: dt.date, offers: dict[str, str],
     return _Parsed(result.value)
 
 
-def _pick_each(step: Step, raw: str) -> list[str]:
+def _pick_each(options: tuple[Option, ...], raw: str) -> list[str]:
     """The options of a multi step as shown: numbers or labels between commas or spaces."""
     parts = [p for p in raw.replace(";", ",").replace(" ", ",").split(",") if p.strip()]
     picked: list[str] = []
     for part in parts:
-        value = _pick_option(step, part)
+        value = _pick_option(options, part)
         if value is None:
             return []
         if value not in picked:
