@@ -344,3 +344,19 @@ def test_an_option_offered_on_an_answer_it_does_not_depend_on_fails_at_load(
     assert "step 'pick': an option reads 'first', which must be an earlier step named in " \
         "depends_on" in str(info.value)
     assert str(info.value).startswith(f"{path}:16:"), str(info.value)
+
+
+def test_an_option_named_by_its_own_value_is_not_read_as_a_number(flows) -> None:
+    """"en" is English at the language question, though it is also Danish for one; "tre"
+    is the third option; a number word at the summary is not taken for "yes, this is right"."""
+    book = flows["book"]
+    at_language = walk(book, ["1"]).state
+    assert engine.answer(book, at_language, "en", TODAY, "da").state.answers["language"] == "en"
+    at_language = walk(book, ["1"]).state
+    assert engine.answer(book, at_language, "tre", TODAY, "da").state.answers["language"] == "uk"
+    state = walk(book, ["7", "3"]).state
+    state.offers = {"1": SLOT}
+    for raw in ["1", "Olga Petrenko", "22334455"]:
+        state = engine.answer(book, state, raw, TODAY).state
+    assert state.step == "summary"
+    assert not engine.answer(book, state, "en", TODAY, "da").valid

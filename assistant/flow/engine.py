@@ -89,7 +89,7 @@ def answer(flow: Flow, state: FlowState, raw: str, today: dt.date,
     if state.step is None or state.done:
         return Turn(state, [])
     step = flow.step(state.step)
-    raw = _as_number(step, raw, state.offers, lang)
+    raw = _as_number(step, state, raw, lang)
     if step.kind == "summary":
         return _summary_answer(flow, state, step, raw)
     key = _fold(raw)
@@ -285,10 +285,14 @@ class _Parsed:
     """The reply fits these options and one must be chosen: ask again with only them."""
 
 
-def _as_number(step: Step, raw: str, offers: dict[str, str], lang: str | None) -> str:
+def _as_number(step: Step, state: FlowState, raw: str, lang: str | None) -> str:
     """A numbered answer written in words ("tre", "three", "три") as its digits; for the
-    free times, also a number in a sentence ("nummer 2")."""
-    if step.kind not in ("choice", "multi", "slot", "summary") and step.validate != "integer":
+    free times, also a number in a sentence ("nummer 2"). An option's own value or label is
+    that option ("en" is English at the language question, not one)."""
+    offers = state.offers
+    if step.kind not in ("choice", "multi", "slot") and step.validate != "integer":
+        return raw
+    if step.kind in ("choice", "multi") and _pick_option(offered(step, state.answers), raw):
         return raw
     number = replies.whole_number(raw)
     if number is None and step.kind == "slot" and _fold(raw) not in offers:
