@@ -94,9 +94,29 @@ def local(when: dt.datetime) -> dt.datetime:
     return when.astimezone(TZ)
 
 
-def format_day(day: dt.date, lang: str) -> str:
-    """A full date: "tirsdag den 24. november 2026", "Tuesday, 24 November 2026"."""
-    return format_date(day, "full", locale=BABEL_LOCALES[lang])
+def format_day(day: dt.date, lang: str, in_sentence: bool = False) -> str:
+    """A full date: "tirsdag den 24. november 2026", "Tuesday, 24 November 2026".
+
+    ``in_sentence`` is the form that follows a verb or a noun ("Your meeting is {when}"):
+    Ukrainian then needs the preposition and the weekday in the accusative ("відбудеться у
+    середу, 25 листопада 2026 р."); Danish and English read the same either way.
+    """
+    text = format_date(day, "full", locale=BABEL_LOCALES[lang])
+    if in_sentence and lang == "uk":
+        weekday = format_date(day, "EEEE", locale=BABEL_LOCALES[lang])
+        if text.startswith(weekday):
+            text = f"у {_uk_accusative(weekday)}{text[len(weekday):]}"
+    return text
+
+
+def _uk_accusative(weekday: str) -> str:
+    """середа -> середу, пʼятниця -> пʼятницю, неділя -> неділю; понеділок, вівторок and
+    четвер do not change."""
+    if weekday.endswith("а"):
+        return weekday[:-1] + "у"
+    if weekday.endswith("я"):
+        return weekday[:-1] + "ю"
+    return weekday
 
 
 def format_clock(when: dt.datetime | dt.time, lang: str) -> str:
@@ -106,14 +126,18 @@ def format_clock(when: dt.datetime | dt.time, lang: str) -> str:
     return format_time(when, "short", locale=BABEL_LOCALES[lang])
 
 
-def format_when(when: dt.datetime) -> dict[str, str]:
-    """A meeting time in every language: "tirsdag den 24. november 2026 kl. 10.30"."""
+def format_when(when: dt.datetime, in_sentence: bool = False) -> dict[str, str]:
+    """A meeting time in every language: "tirsdag den 24. november 2026 kl. 10.30".
+
+    ``in_sentence``: the form inside a sentence, see :func:`format_day` ("у середу, ...").
+    """
     moment = local(when)
     return {
         lang: _fmt(
             translations(lang).gettext("{date} at {time}"),
             lang,
-            {"date": format_day(moment.date(), lang), "time": format_clock(moment, lang)},
+            {"date": format_day(moment.date(), lang, in_sentence),
+             "time": format_clock(moment, lang)},
         )
         for lang in LANGS
     }

@@ -123,7 +123,8 @@ def close_day(engine: Engine, day: dt.date, staff: str, reason: str,
             release(db, booking)
             text = tr("The jobcenter is closed {when}. Your meeting (code {code}) is cancelled. "
                       "Please book a new time.",
-                      when={lang: format_day(day, lang) for lang in LANGS}, code=booking.code)
+                      when={lang: format_day(day, lang, in_sentence=True) for lang in LANGS},
+                      code=booking.code)
             db.add(Outbox(phone=booking.phone, lang=booking.lang, kind="notice",
                           body=pick(text, booking.lang), due_at=now(), booking_id=booking.id))
             cancelled += 1

@@ -383,3 +383,49 @@ def test_the_sms_receipt_says_an_interpreter_is_booked_and_for_which_language(
     assert "Як: У центрі зайнятості, з перекладачем (українська)" in receipt.body
     assert FreeTime.from_key(FreeTime(NOW, 1, 2, "uk").key()) == FreeTime(NOW, 1, 2, "uk")
     assert FreeTime.from_key(f"{NOW.isoformat()}|1|2") == FreeTime(NOW, 1, 2), "older keys"
+
+
+UK_DAY = re.compile(r" у (понеділок|вівторок|середу|четвер|пʼятницю|суботу|неділю), \d{1,2} ")
+
+
+def test_ukrainian_sentences_put_the_preposition_before_the_day(content, store) -> None:
+    """Reminder, check-in on the wrong day, cancel and a closed day say "у середу, ..."."""
+    from assistant.reports import close_day
+
+    def said(out) -> str:
+        return " ".join(pick(o.text, "uk") for o in out if isinstance(o, Say))
+
+    convo, _ = Conversation.open(content, store, "uk-dates", "text", "uk", now=lambda: NOW)
+    for raw in ["1", "2", "1", "3", "6", "6", "6", "1", "Olga Petrenko", "22334455", "1"]:
+        out = convo.handle(raw)
+    code = re.search(r"Код: ([A-Z2-9]{6})", said(out))
+    assert code, said(out)
+    with DB(store.engine) as db:
+        reminder = db.exec(select(Outbox).where(Outbox.kind == "reminder")).one().body
+        booking = db.exec(select(Booking).where(Booking.code == code[1])).one()
+    assert reminder.startswith("Нагадування: у вас зустріч у центрі зайнятості у "), reminder
+    assert UK_DAY.search(reminder), reminder
+
+    convo.handle("меню")
+    convo.handle("2")  # check in, a day early
+    text = said(convo.handle(code[1]))
+    assert "Ваша зустріч відбудеться у " in text and UK_DAY.search(text), text
+
+    convo.handle("меню")
+    for raw in ["3", "2", code[1], "22334455"]:  # change or cancel: cancel
+        convo.handle(raw)
+    text = said(convo.handle("так"))
+    assert text.startswith("Вашу зустріч у ") and UK_DAY.search(text), text
+
+    again, _ = Conversation.open(content, store, "uk-dates-2", "text", "uk", now=lambda: NOW)
+    for raw in ["1", "2", "1", "3", "6", "6", "6", "1", "Olga Petrenko", "22334466", "1"]:
+        again.handle(raw)
+    with DB(store.engine) as db:
+        day = db.exec(select(Booking).where(Booking.status == "active")).one().start
+    close_day(store.engine, day.astimezone(TZ).date(), "AB", "test", now=lambda: NOW)
+    with DB(store.engine) as db:
+        notice = db.exec(select(Outbox).where(Outbox.kind == "notice",
+                                              Outbox.phone == "+4522334466")).one().body
+    assert ", бо у " in notice and UK_DAY.search(notice), notice
+    assert ".." not in notice
+    assert booking.lang == "uk"

@@ -19,7 +19,7 @@ def run(args: list[str], stdin: str = "", tmp_path=None) -> subprocess.Completed
 
 
 @pytest.mark.parametrize(("lang", "expected"), [
-    ("uk", ["Записатися на зустріч", "Навчання дорослих (voksenlærling)",
+    ("uk", ["Записатися на зустріч", "Учнівство для дорослих (voksenlærling)",
             "Поговорити з працівником"]),
     ("da", ["Book et møde", "Voksenlærling", "Tal med en medarbejder"]),
     ("en", ["Book a meeting", "Adult apprenticeship", "Talk to staff"]),

@@ -46,6 +46,24 @@ def test_dates_in_each_locale_s_own_format() -> None:
     assert text["uk"] == "вівторок, 24 листопада 2026\u202fр. о 10:30"  # CLDR: narrow NBSP
 
 
+@pytest.mark.parametrize(("day", "ukrainian"), [
+    (23, "у понеділок, 23 листопада"), (24, "у вівторок, 24 листопада"),
+    (25, "у середу, 25 листопада"), (26, "у четвер, 26 листопада"),
+    (27, "у пʼятницю, 27 листопада"), (28, "у суботу, 28 листопада"),
+    (29, "у неділю, 29 листопада"),
+])
+def test_a_date_inside_a_ukrainian_sentence_takes_its_preposition(day: int,
+                                                                   ukrainian: str) -> None:
+    when = dt.datetime(2026, 11, day, 9, 30, tzinfo=dt.UTC)
+    alone, inside = format_when(when), format_when(when, in_sentence=True)
+    assert inside["uk"].startswith(ukrainian) and inside["uk"].endswith("р. о 10:30")
+    assert not alone["uk"].startswith("у ")
+    assert (inside["da"], inside["en"]) == (alone["da"], alone["en"])
+    sentence = tr("Your meeting is {when}. You can check in on the day of the meeting.",
+                  when=inside)["uk"]
+    assert sentence.startswith(f"Ваша зустріч відбудеться {ukrainian} 2026")
+
+
 def test_every_message_is_translated_and_compiled_catalogs_are_fresh() -> None:
     assert lint_i18n(ROOT / "i18n", ROOT / "assistant") == []
 

@@ -187,7 +187,7 @@ def book(act: Act, convo: Conversation) -> list[Output]:
     if reminder_at > convo.now():
         _queue_sms(convo, booking, "reminder", tr(
             "Reminder: you have a meeting with the jobcenter {when}. Code: {code}.",
-            when=format_when(booking.start), code=booking.code), reminder_at)
+            when=format_when(booking.start, in_sentence=True), code=booking.code), reminder_at)
     return outputs
 
 
@@ -201,7 +201,7 @@ def cancel(act: Act, convo: Conversation) -> list[Output]:
         return [Say(tr("We could not find an active booking with that code and phone number."),
                     "error")]
     text = tr("Your meeting {when} (code {code}) is cancelled.",
-              when=format_when(booking.start), code=booking.code)
+              when=format_when(booking.start, in_sentence=True), code=booking.code)
     _queue_sms(convo, booking, "notice", text)
     return [Say(text, "notice")]
 
@@ -235,9 +235,9 @@ def checkin(act: Act, convo: Conversation) -> list[Output]:
         return [Say(tr("We could not find that code. Check it, or ask at the desk."), "error")]
     except NotToday as other_day:
         return [Say(tr("Your meeting is {when}. You can check in on the day of the meeting.",
-                       when=format_when(other_day.booking.start)), "error")]
+                       when=format_when(other_day.booking.start, in_sentence=True)), "error")]
     return [Say(tr("You are checked in for your meeting {when}. Please take a seat. We will "
-                   "come to you.", when=format_when(booking.start)), "notice")]
+                   "come to you.", when=format_when(booking.start, in_sentence=True)), "notice")]
 
 
 ACTIONS = {"book": book, "cancel": cancel, "reschedule": reschedule, "checkin": checkin}
