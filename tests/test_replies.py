@@ -44,6 +44,9 @@ def test_numbers_inside_a_sentence(said: str, lang: str, numbers: list[int]) -> 
     (SITUATION, "я безробітна", "uk", "unemployed"),
     (SITUATION, "I have a job", "en", "employed"),
     (SITUATION, "number 2", "en", "unemployed"),
+    (SITUATION, "варіант 1", "uk", "employed"),
+    (EDUCATION, "jeg vælger 2", "da", "outdated"),
+    (SITUATION, "jeg har været ledig i 2 år", "da", "unemployed"),
     (EDUCATION, "ufaglært", "da", "unskilled"),  # not "faglært", whatever they share
     (MEETING, "jeg vil gerne have en jobsamtale", "da", "job_meeting"),
     (MEETING, "sygdom", "da", "sickness_followup"),
@@ -56,6 +59,8 @@ def test_one_option_named_in_a_sentence(options, said: str, lang: str, picked: s
     (SITUATION, "jeg er ikke ledig", "da"), (SITUATION, "I am not unemployed", "en"),
     (SITUATION, "не працюю", "uk"), (SITUATION, "jeg er 42 år", "da"),
     (MEETING, "I want to book", "en"),
+    # a number in a sentence about something else is no option's number
+    (EDUCATION, "jeg har arbejdet 3 år som tømrer", "da"),
 ])
 def test_no_option_is_read_past_a_negation_or_from_nothing(options, said: str, lang) -> None:
     assert pick_one(options, said, lang) is None

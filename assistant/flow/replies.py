@@ -34,7 +34,17 @@ jeg kan med meget men mig min mit nu og om på så skal som til vil være
 a all am an and are at be but for from have i i'd i'm in is it's me my of on or please so the
 this to want we with would you
 а або але в вам ви від для до є з за и й мені мене на ну по про та то у хочу це чи що я
+år måned måneder uge uger dag dage year years month months week weeks day days
+рік роки років місяць місяці місяців тиждень тижні тижнів день дні днів
 """.split())
+"""Units of time too: in a label they qualify ("de sidste 5 år"), in a reply they are about
+something else ("jeg har arbejdet 3 år")."""
+CHOOSING = frozenset("""
+nummer nr mulighed valg svar vælger vælg tager tak
+number no option choice answer choose pick take like thanks
+номер варіант відповідь обираю вибираю оберу беру дякую будь ласка
+""".split())
+"""Words said around the number of an option ("nummer 3", "I choose 2", "варіант 1")."""
 NEGATIONS = frozenset("""
 ikke ej aldrig undtagen uden
 not never except without
@@ -181,11 +191,18 @@ def _read(options: Sequence[Option], text: str, lang: str | None) -> _Reading:
                 if n and tuple(tokens[start:start + n]) == label:
                     strong.add(i)
                     used.update(range(start, start + n))
+    numbers = [n for n in _numbers(tokens, [lang] if lang in LANGS else [])
+               if not any(str(n[0]) in vocab for vocab in label_vocab)]  # "5 år" in a label
+    in_numbers = {k for _, first, after in numbers for k in range(first, after)}
+    # A number is an option's number in a reply of numbers and words of choosing ("nummer 3",
+    # "1 og 3"), not in one about something else ("jeg har arbejdet 3 år som tømrer").
+    about_else = any(k not in used and k not in in_numbers and t not in STOPWORDS and
+                     t not in CHOOSING and t not in NEGATIONS and
+                     not any(_same_word(t, w) for vocab in label_vocab for w in vocab)
+                     for k, t in enumerate(tokens))
     stray = False
-    for value, first, after in _numbers(tokens, [lang] if lang in LANGS else []):
-        if any(str(value) in vocab for vocab in label_vocab):
-            continue  # "5 år" in a label is that label's word, not option 5
-        if 1 <= value <= len(options):
+    for value, first, after in numbers:
+        if 1 <= value <= len(options) and not about_else:
             strong.add(value - 1)
         else:
             stray = True
