@@ -7,7 +7,14 @@ import itertools
 import pytest
 
 from assistant.flow.loader import load_flows
-from assistant.flow.replies import Ambiguous, numbers_in, pick_many, pick_one, whole_number
+from assistant.flow.replies import (
+    Ambiguous,
+    chosen_number,
+    numbers_in,
+    pick_many,
+    pick_one,
+    whole_number,
+)
 from assistant.text import LANGS
 
 FLOWS = load_flows()
@@ -111,3 +118,12 @@ def test_several_options_named_in_a_sentence(said: str, lang: str, picked) -> No
 ])
 def test_several_options_are_not_guessed(said: str, lang: str, read) -> None:
     assert pick_many(SKILLS, said, lang) == read
+
+
+@pytest.mark.parametrize(("said", "lang", "number"), [
+    ("nummer 2", "da", 2), ("I'll take 3", "en", 3), ("I'll take 3 hours", "en", None),
+    ("варіант 1", "uk", 1), ("jeg har 2 børn", "da", None), ("2 eller 3", "da", None),
+    ("tre tak", "da", 3),
+])
+def test_the_number_of_a_free_time_in_a_sentence(said: str, lang: str, number) -> None:
+    assert chosen_number(said, lang) == number

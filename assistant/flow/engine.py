@@ -296,8 +296,7 @@ def _as_number(step: Step, state: FlowState, raw: str, lang: str | None) -> str:
         return raw
     number = replies.whole_number(raw)
     if number is None and step.kind == "slot" and _fold(raw) not in offers:
-        found = set(replies.numbers_in(raw, lang))
-        number = found.pop() if len(found) == 1 else None
+        number = replies.chosen_number(raw, lang)
     return raw if number is None else str(number)
 
 

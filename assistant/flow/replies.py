@@ -31,7 +31,7 @@ _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "´": "'", "‘":
 STOPWORDS = frozenset("""
 af alle at da de den der det dig din du eller en er et for fra gerne har have her hvad i ind
 jeg kan med meget men mig min mit nu og om på så skal som til vil være
-a all am an and are at be but for from have i i'd i'm in is it's me my of on or please so the
+a all am an and are at be but for from have i i'd i'll i'm in is it's me my of on or please so the
 this to want we with would you
 а або але в вам ви від для до є з за и й мені мене на ну по про та то у хочу це чи що я
 år måned måneder uge uger dag dage year years month months week weeks day days
@@ -138,6 +138,19 @@ def numbers_in(text: str, lang: str | None) -> list[int]:
     if whole is not None:
         return [whole]
     return [n for n, _, _ in _numbers(words(text), [lang] if lang in LANGS else [])]
+
+
+def chosen_number(text: str, lang: str | None) -> int | None:
+    """The one number a reply chooses ("nummer 2", "I'll take 3", "варіант 1"): a reply of
+    that number and words of choosing only, not one about something else ("jeg har 2 børn")."""
+    tokens = words(text)
+    numbers = _numbers(tokens, [lang] if lang in LANGS else [])
+    in_numbers = {k for _, first, after in numbers for k in range(first, after)}
+    if len({n for n, _, _ in numbers}) != 1 or any(
+            k not in in_numbers and t not in STOPWORDS and t not in CHOOSING
+            for k, t in enumerate(tokens)):
+        return None
+    return numbers[0][0]
 
 
 def _same_word(said: str, label: str) -> bool:
