@@ -22,6 +22,7 @@ from assistant.outputs import (
     Card,
     Choice,
     Choices,
+    Done,
     Output,
     Say,
     ShowEntry,
@@ -355,7 +356,8 @@ class Conversation:
         self._count(flow.id, "saved", fstate.step or "")
         return [Say(tr("Your answers are saved. Your code is {code}. To continue on any kiosk, "
                        "by SMS or on the web page, write: resume {code}. The code works once "
-                       "and for 7 days.", code=code), "notice"), *self.current()]
+                       "and for 7 days.", code=code), "notice"), Done("saved", (code,)),
+                *self.current()]
 
     def _resume(self, code: str) -> list[Output]:
         saved = None
