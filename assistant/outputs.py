@@ -37,11 +37,13 @@ class Choices:
 
 @dataclass(frozen=True)
 class Card:
-    """A knowledge entry shown to the user."""
+    """A knowledge entry shown to the user. ``related`` holds the ids of entries the entry
+    points to (what a reader may want next)."""
 
     entry_id: str
     title: Text
     body: Text
+    related: tuple[str, ...] = ()
 
 
 DoneKind = Literal["booking", "checkin", "callback", "cancel", "saved"]
