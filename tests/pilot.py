@@ -6,6 +6,16 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 
+class FakeClock:
+    """A clock for the kiosk's countdowns that moves only when a test moves it."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
 async def settle(pilot: Pilot) -> None:
     """Let the app finish what the last action started: its workers (turns, PIN checks,
     queries run in threads) and what their results start in turn."""

@@ -14,7 +14,7 @@ from textual.worker import WorkerFailed
 from assistant.channels.tui.kiosk import ConversationScreen, KioskApp, LanguageScreen
 
 from .conftest import NOW
-from .pilot import screen_lines, settle, submit, tap
+from .pilot import FakeClock, screen_lines, settle, submit, tap
 
 
 @pytest.fixture
@@ -216,14 +216,6 @@ async def test_the_pin_check_runs_off_the_ui_thread(content, store, monkeypatch)
         go_on.set()
         await settle(pilot)
         assert isinstance(app.screen, ConversationScreen) and app.return_code is None
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def scrollback(app: KioskApp) -> str:

@@ -14,15 +14,7 @@ from assistant.staff import add_staff
 from assistant.store.models import CallbackRequest
 
 from .conftest import NOW
-from .pilot import settle, submit, tap
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from .pilot import FakeClock, settle, submit, tap
 
 
 def all_text(app) -> str:
