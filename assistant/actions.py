@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from assistant.i18n import tr
-from assistant.outputs import Act, Output, Say
+from assistant.outputs import Act, Done, Output, Say
 
 if TYPE_CHECKING:
     from assistant.conversation import ActionHandler, Conversation
@@ -19,7 +19,8 @@ def callback(act: Act, convo: Conversation) -> list[Output]:
             lang=convo.lang, name=act.answers.get("name"), phone=act.answers.get("phone"),
             session_id=convo.session_id,
         )
-    return [Say(tr("Thank you. A member of staff will call you back."), "notice")]
+    return [Say(tr("Thank you. A member of staff will call you back."), "notice"),
+            Done.of("callback", act.answers.get("name"), act.answers.get("phone"))]
 
 
 def handoff(act: Act, convo: Conversation) -> list[Output]:

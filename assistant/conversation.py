@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from assistant import commands
+from assistant import commands, next_steps
 from assistant.flow import engine
 from assistant.flow.engine import FlowState
 from assistant.flow.model import Flow
@@ -23,6 +23,7 @@ from assistant.outputs import (
     Card,
     Choice,
     Choices,
+    Done,
     Output,
     Say,
     ShowEntry,
@@ -291,10 +292,7 @@ class Conversation:
         if self.state.awaiting == "suggest" and text.strip().isdigit():
             number = int(text.strip())
             if 1 <= number <= len(self.state.suggestions):
-                card = self.content.knowledge.card(self.state.suggestions[number - 1])
-                self.state.awaiting, self.state.suggestions = None, []
-                if card:
-                    return [card]
+                return self._suggestion(self.state.suggestions[number - 1])
         return self._ask_knowledge(text)
 
     def _ask_knowledge(self, text: str) -> list[Output]:
@@ -303,10 +301,31 @@ class Conversation:
         last = outputs[-1] if outputs else None
         if isinstance(last, Choices):
             self.state.awaiting = "suggest"
-            self.state.suggestions = [c.value.removeprefix("entry:") for c in last.options]
-        elif not isinstance(last, Card):
+            self.state.suggestions = [c.value for c in last.options]
+        elif isinstance(last, Card):
+            outputs.extend(self._next_steps(last))
+        else:
             outputs.extend(self.menu())
         return outputs
+
+    def _suggestion(self, value: str) -> list[Output]:
+        """A numbered suggestion picked: ``flow:<id>``, or an entry (``entry:<id>`` or, as
+        sessions saved before next steps hold them, the bare id)."""
+        self.state.awaiting, self.state.suggestions = None, []
+        if value.startswith(next_steps.FLOW):
+            return self._start(value.removeprefix(next_steps.FLOW))
+        card = self.content.knowledge.card(value.removeprefix(next_steps.ENTRY))
+        if card is None:
+            return [Say(tr("I do not have that information right now. A member of staff can "
+                           "help."), "notice"), *self.menu()]
+        return [card, *self._next_steps(card)]
+
+    def _next_steps(self, card: Card) -> list[Output]:
+        """After a knowledge answer: what the user may want next, as numbered options."""
+        options = next_steps.next_steps(card, self.content)
+        self.state.awaiting, self.state.suggestions = "suggest", [c.value for c in options]
+        return [Say(tr("What would you like to do now? Choose a number, or write another "
+                       "question."), "prompt"), Choices(options)]
 
     def _answers_current_step(self, text: str) -> bool:
         """A language name that is also an option of the current step is an answer."""
@@ -360,7 +379,8 @@ class Conversation:
         self._count(flow.id, "saved", fstate.step or "")
         return [Say(tr("Your answers are saved. Your code is {code}. To continue on any kiosk, "
                        "by SMS or on the web page, write: resume {code}. The code works once "
-                       "and for 7 days.", code=code), "notice"), *self.current()]
+                       "and for 7 days.", code=code), "notice"), Done("saved", (code,)),
+                *self.current()]
 
     def _resume(self, code: str) -> list[Output]:
         saved = None

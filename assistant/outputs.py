@@ -37,11 +37,33 @@ class Choices:
 
 @dataclass(frozen=True)
 class Card:
-    """A knowledge entry shown to the user."""
+    """A knowledge entry shown to the user. ``related`` holds the ids of entries the entry
+    points to (what a reader may want next)."""
 
     entry_id: str
     title: Text
     body: Text
+    related: tuple[str, ...] = ()
+
+
+DoneKind = Literal["booking", "checkin", "callback", "cancel", "saved"]
+
+
+@dataclass(frozen=True)
+class Done:
+    """What the user came for is complete: a booking (or its new time), a check-in, a callback
+    request, a cancellation, saved answers. A shared screen can clear itself soon after.
+    ``private`` holds what identifies the person in what was shown on the way (name, phone,
+    booking or resume code), for a channel to mask in what stays on screen; it is never
+    persisted or rendered."""
+
+    kind: DoneKind
+    private: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, kind: DoneKind, *values: object) -> Done:
+        """``kind`` done, having shown ``values`` (empty ones are left out)."""
+        return cls(kind, tuple(str(v) for v in values if v))
 
 
 @dataclass(frozen=True)
@@ -70,7 +92,7 @@ class Act:
     answers: Mapping[str, Any] = field(default_factory=dict)
 
 
-Output = Say | Choices | Card | ShowEntry | SlotRequest | Act
+Output = Say | Choices | Card | Done | ShowEntry | SlotRequest | Act
 
 
 def to_json(output: Output) -> dict[str, Any]:
@@ -92,6 +114,8 @@ def to_json(output: Output) -> dict[str, Any]:
             "title": dict(output.title),
             "body": dict(output.body),
         }
+    if isinstance(output, Done):
+        return {"type": "done", "kind": output.kind}  # never the private values
     if isinstance(output, ShowEntry):
         return {"type": "show_entry", "entry_id": output.entry_id}
     if isinstance(output, SlotRequest):

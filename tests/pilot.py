@@ -6,14 +6,50 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 
+class FakeClock:
+    """A clock for the kiosk's countdowns that moves only when a test moves it."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def settle(pilot: Pilot) -> None:
+    """Let the app finish what the last action started: its workers (turns, PIN checks,
+    queries run in threads) and what their results start in turn."""
+    app = pilot.app
+    for _ in range(50):
+        await pilot.pause()
+        running = [worker for worker in app.workers if worker.is_running]
+        if not running:
+            await pilot.pause()
+            if not any(worker.is_running for worker in app.workers):
+                return
+            continue
+        await app.workers.wait_for_complete(running)
+    raise AssertionError("the app is still busy")
+
+
 async def tap(pilot: Pilot, selector: str) -> None:
-    """Click a widget and let the app finish reacting."""
+    """Click a widget (once the app is done with what came before) and let the app finish
+    reacting."""
+    await settle(pilot)
+    pilot.app.screen.query_one(selector).scroll_visible(animate=False, immediate=True)
+    await pilot.pause()  # as a person scrolls to an option before tapping it
     await pilot.click(selector)
-    await pilot.pause()
+    await settle(pilot)
 
 
 async def submit(pilot: Pilot, text: str) -> None:
     """Type ``text`` into the screen's input and press enter."""
-    pilot.app.screen.query_one(Input).value = text
+    await settle(pilot)
+    pilot.app.screen.query_one("#entry, Input", Input).value = text
     await pilot.press("enter")
-    await pilot.pause()
+    await settle(pilot)
+
+
+def screen_lines(pilot: Pilot) -> list[str]:
+    """The terminal's lines as a person sees them now (what is scrolled away is not there)."""
+    return [strip.text for strip in pilot.app.screen._compositor.render_strips()]

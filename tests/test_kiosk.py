@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import faulthandler
+import re
+import threading
 
 import pytest
-from textual.widgets import Button, Static
+from textual.widgets import Button, Input, Static
 from textual.worker import WorkerFailed
 
 from assistant.channels.tui.kiosk import ConversationScreen, KioskApp, LanguageScreen
 
-from .pilot import submit, tap
+from .conftest import NOW
+from .pilot import FakeClock, screen_lines, settle, submit, tap
 
 
 @pytest.fixture
@@ -102,10 +106,286 @@ async def test_no_idle_wipe_while_the_kiosk_is_still_loading(content, store) -> 
                    clock=lambda: now[0])
     async with app.run_test(size=(80, 24)) as pilot:
         now[0] = 1000.0
-        app.check_idle()
-        app.check_idle()
+        app.tick()
+        app.tick()
         assert app.wipes == 0 and app.warning is None
         release.set()
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert [type(s) for s in app.screen_stack].count(ConversationScreen) == 1
+
+
+class SlowStore:
+    """The real store, except that saving a turn waits until the test lets it go on: a
+    database that is slow to answer."""
+
+    def __init__(self, store) -> None:
+        self._store = store
+        self.saving = threading.Event()
+        """Set when a turn is in its database call."""
+        self.go_on = threading.Event()
+
+    def __getattr__(self, name: str):
+        return getattr(self._store, name)
+
+    def record_turn(self, *args, **kwargs):
+        self.saving.set()
+        self.go_on.wait(10)
+        return self._store.record_turn(*args, **kwargs)
+
+
+async def _in_the_database(slow: SlowStore) -> None:
+    assert await asyncio.to_thread(slow.saving.wait, 10), "the turn never reached the database"
+
+
+async def test_the_kiosk_stays_responsive_while_a_turn_waits_for_the_database(
+        content, store) -> None:
+    slow = SlowStore(store)
+    app = KioskApp(content, slow, lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.click("#choice-1")  # book a meeting: its turn waits in the database
+        await _in_the_database(slow)
+        await pilot.pause()
+        assert "One moment…" in screen_text(app)
+        assert app.screen.query_one("#choice-2", Button).disabled, "a tap would answer the " \
+            "question that comes next"
+        await pilot.press("2")  # keys are still handled while the turn waits
+        assert app.screen.query_one("#entry", Input).value == "2"
+        await pilot.press("enter")  # ... and a line sent now is answered after the turn
+        assert app.screen.query_one("#entry", Input).value == ""
+        assert not slow.go_on.is_set() and "One moment…" in screen_text(app)
+        slow.go_on.set()
+        await settle(pilot)
+        text = screen_text(app)
+        assert "One moment…" not in text
+        assert text.index("> 1") < text.index("What kind of meeting do you need?") \
+            < text.index("> 2") < text.index("Is this your first job meeting?")
+        assert not app.screen.query_one("#choice-1", Button).disabled
+
+
+async def test_finish_during_a_slow_turn_wipes_at_once(content, store) -> None:
+    slow = SlowStore(store)
+    app = KioskApp(content, slow)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await tap(pilot, "#lang-en")
+        await submit(pilot, "1")
+        slow.saving.clear()
+        await pilot.click("#choice-1")
+        await _in_the_database(slow)
+        await pilot.click("#finish")
+        await pilot.pause()
+        assert isinstance(app.screen, LanguageScreen) and app.wipes == 1
+        slow.go_on.set()
+        await settle(pilot)
+        assert isinstance(app.screen, LanguageScreen), "the late answer is shown to no one"
+    from assistant.reports import flow_statistics
+
+    book = next(f for f in flow_statistics(store.engine, NOW.date()) if f.flow_id == "book")
+    assert book.left_at == {"language": 1}, "counted where the user left, after the turn"
+
+
+async def test_the_pin_check_runs_off_the_ui_thread(content, store, monkeypatch) -> None:
+    import assistant.staff
+
+    checking, go_on = threading.Event(), threading.Event()
+    real_login = assistant.staff.login
+
+    def slow_login(*args, **kwargs):
+        checking.set()
+        go_on.wait(10)
+        return real_login(*args, **kwargs)
+
+    monkeypatch.setattr(assistant.staff, "login", slow_login)
+    assistant.staff.add_staff(store.engine, "AB", "Anne B", "4821")
+    app = KioskApp(content, store, lang="da")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        app.screen.query_one("#initials", Input).value = "AB"
+        app.screen.query_one("#pin", Input).value = "0000"
+        await pilot.click("#pin-ok")
+        assert await asyncio.to_thread(checking.wait, 10)
+        await pilot.pause()
+        assert "Kontrollerer" in screen_text(app)
+        assert app.screen.query_one("#pin-ok", Button).disabled
+        await pilot.press("escape")  # still handled: the citizen's screen is back
+        await pilot.pause()
+        assert isinstance(app.screen, ConversationScreen)
+        go_on.set()
+        await settle(pilot)
+        assert isinstance(app.screen, ConversationScreen) and app.return_code is None
+
+
+def scrollback(app: KioskApp) -> str:
+    """Everything the transcript holds, also what is scrolled away."""
+    return "\n".join(str(line.render()) for line in app.screen.query("#transcript Static"))
+
+
+def countdown(app: KioskApp) -> str:
+    """The countdown to the wipe, if it is on screen."""
+    text = app.screen.query_one("#done-text", Static)
+    return str(text.render()).replace("\n", " ") if text.region.height else ""
+
+
+async def _book_as_olha(pilot) -> str:
+    for raw in ["1", "7", "3", "1", "Olha Petrenko", "22334455"]:
+        await submit(pilot, raw)
+    assert "Olha Petrenko" in scrollback(pilot.app)
+    await submit(pilot, "1")
+    found = re.search(r"Код: ([A-Z2-9]{6})", scrollback(pilot.app))
+    assert found, scrollback(pilot.app)
+    return found[1]
+
+
+async def test_after_a_booking_the_screen_counts_down_then_wipes(content, store) -> None:
+    clock = FakeClock()
+    app = KioskApp(content, store, lang="uk", clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        code = await _book_as_olha(pilot)
+        text = scrollback(app)
+        for private in ("Olha Petrenko", "22334455", "22 33 44 55"):
+            assert private not in text
+        assert "Ім'я: •••• ••••••••" in text and "> ••••••••" in text
+        assert "екран буде очищено через 20 секунд" in countdown(app)
+        clock.now += 5
+        app.tick()
+        await pilot.pause()
+        assert "екран буде очищено через 15 секунд" in countdown(app)
+        clock.now += 15
+        app.tick()
+        await settle(pilot)
+        assert app.wipes == 1 and isinstance(app.screen, ConversationScreen)
+        assert code not in scrollback(app) and "Olha" not in scrollback(app)
+        assert "Вітаємо" in scrollback(app), "a fresh start for the next person"
+
+
+async def test_not_done_stops_the_countdown_and_the_code_is_masked_once_gone_on(
+        content, store) -> None:
+    clock = FakeClock()
+    app = KioskApp(content, store, lang="uk", clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        code = await _book_as_olha(pilot)
+        assert f"Код: {code}" in scrollback(app), "the code stays readable to write it down"
+        await tap(pilot, "#not-done")
+        assert countdown(app) == ""
+        clock.now += 30
+        app.tick()
+        await pilot.pause()
+        assert app.wipes == 0
+        await submit(pilot, "меню")
+        assert code not in scrollback(app) and "Код: ••••••" in scrollback(app)
+
+
+async def test_finish_wipes_at_once_and_keeps_nothing(content, store) -> None:
+    app = KioskApp(content, store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await tap(pilot, "#lang-uk")
+        code = await _book_as_olha(pilot)
+        assert str(app.screen.query_one("#finish", Button).label) == "Завершити"
+        await tap(pilot, "#finish")
+        assert isinstance(app.screen, LanguageScreen) and app.wipes == 1
+        for screen in app.screen_stack:
+            assert not screen.query("#transcript")
+        assert code not in "\n".join(screen_lines(pilot))
+
+
+async def test_a_callback_request_is_done_too_with_the_countdown_in_english(
+        content, store) -> None:
+    app = KioskApp(content, store, lang="en", clock=FakeClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        for raw in ["staff", "2", "Eve Example", "22334455", "1", "1"]:
+            await submit(pilot, raw)
+        assert "A member of staff will call you back." in scrollback(app)
+        assert "Eve Example" not in scrollback(app)
+        assert "the screen is cleared in 20 seconds" in countdown(app)
+        assert "I'm not done" in "\n".join(screen_lines(pilot))
+
+
+async def test_a_long_answer_starts_at_its_top_with_next_steps_as_buttons(
+        content, store) -> None:
+    app = KioskApp(content, store, lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await submit(pilot, "what is voksenlaerling")
+        seen = "\n".join(screen_lines(pilot))
+        assert "Adult apprenticeship (voksenlærling)" in seen
+        assert "> what is voksenlaerling" in seen
+        assert "Ask a member of staff what applies to you." not in seen, "not the end"
+        assert [str(b.label) for b in app.screen.query("#choices Button")] == [
+            "1. One step up - education and upskilling", "2. Adult apprenticeship",
+            "3. Education lift (uddannelsesløft)", "4. Talk to staff"]
+        await tap(pilot, "#choice-2")
+        assert "How old are you?" in scrollback(app)
+
+
+@pytest.mark.parametrize("lang", ["da", "en", "uk"])
+async def test_at_80x24_labels_are_whole_and_targets_three_rows_high(
+        content, store, lang: str) -> None:
+    app = KioskApp(content, store, lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        seen = "\n".join(screen_lines(pilot))
+        for button in app.screen.query("#commands Button, #choices Button").results(Button):
+            if button.region.height:  # on screen (the options area scrolls)
+                assert button.region.height >= 3, button.id
+        for button in app.screen.query("#commands Button").results(Button):
+            assert str(button.label) in seen, f"{button.label} is cut"
+
+
+async def test_the_interpreter_view_at_80x24_leaves_the_conversation_room(
+        content, store) -> None:
+    app = KioskApp(content, store, lang="uk", bilingual=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.screen.query_one("#transcript").region.height >= 14
+        seen = "\n".join(screen_lines(pilot))
+        assert "1. Записатися на зустріч" in seen and "1. Book et møde" in seen
+        for button in app.screen.query("#commands Button").results(Button):
+            assert str(button.label) in seen, f"{button.label} is cut"
+        await tap(pilot, "#choice-1")
+        assert "Яка зустріч вам потрібна?" in scrollback(app)
+        assert "Hvilken slags møde har du brug for?" in scrollback(app)
+
+
+@pytest.mark.parametrize("high_contrast", [False, True])
+async def test_focus_is_shown_by_a_heavy_frame_not_only_colour(
+        content, store, high_contrast: bool) -> None:
+    app = KioskApp(content, store, lang="en", high_contrast=high_contrast)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        option = app.screen.query_one("#choice-1", Button)
+        top = option.region.y
+        assert not screen_lines(pilot)[top].startswith("┏━")
+        option.focus()
+        await pilot.pause()
+        assert screen_lines(pilot)[top].startswith("┏━")
+        assert screen_lines(pilot)[top + 2].startswith("┗━")
+
+
+def _luminance(color) -> float:
+    """WCAG 2.1 relative luminance of an (r, g, b) colour."""
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (channel(value) for value in color)
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+async def test_high_contrast_is_white_and_yellow_on_black(content, store) -> None:
+    """At least 18:1 for every text (the default theme gives 11-14:1; WCAG AAA asks 7:1),
+    also the focused option's."""
+    app = KioskApp(content, store, lang="en", high_contrast=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.theme == "kiosk-high-contrast"
+        app.screen.query_one("#choice-2", Button).focus()
+        await pilot.pause()
+        for selector in ("#choice-1", "#choice-2", "#cmd-back", "#finish", ".say", "#entry"):
+            style = app.screen.query(selector).first().rich_style
+            light, dark = sorted((_luminance(style.color.get_truecolor()),
+                                  _luminance(style.bgcolor.get_truecolor())), reverse=True)
+            assert (light + 0.05) / (dark + 0.05) >= 18, selector

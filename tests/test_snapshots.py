@@ -1,4 +1,5 @@
-"""Snapshots of the key kiosk screens in all three languages (pytest-textual-snapshot).
+"""Snapshots of the main kiosk screens (pytest-textual-snapshot) at 80x24 and 120x40, in all
+three languages, and in the high-contrast theme where it matters (focus, the countdown).
 
 After a deliberate layout change: `pytest tests/test_snapshots.py --snapshot-update`, then
 read snapshot_report.html before committing the new SVGs.
@@ -11,36 +12,99 @@ from textual.widgets import Input
 
 from assistant.channels.tui.kiosk import KioskApp
 
+from .pilot import settle
 
-async def _steady(pilot) -> None:
+SMALL, LARGE = (80, 24), (120, 40)
+LANGS = ["da", "en", "uk"]
+
+
+def kiosk(content, store, lang: str | None = None, **kw) -> KioskApp:
+    """A kiosk whose clock stands still: countdowns show the same number in every run."""
+    return KioskApp(content, store, lang=lang, clock=lambda: 1000.0, **kw)
+
+
+def typing(*lines: str):
+    """A run_before that sends ``lines`` as typed text, then waits for every answer."""
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        for line in lines:
+            if line.startswith("#"):
+                pilot.app.screen.query_one(line).focus()
+            else:
+                pilot.app.screen.query_one("#entry", Input).value = line
+                await pilot.press("enter")
+            await settle(pilot)
+        await steady_cursor(pilot)
+
+    return run_before
+
+
+async def steady_cursor(pilot) -> None:
+    """The input's cursor shown, not blinking: the same picture whenever it is taken."""
     for widget in pilot.app.query(Input):
         widget.cursor_blink = False
     await pilot.pause()
-
-
-def test_language_screen(snap_compare, content, store) -> None:
-    assert snap_compare(KioskApp(content, store), terminal_size=(80, 24), run_before=_steady)
-
-
-@pytest.mark.parametrize("lang", ["da", "en", "uk"])
-def test_menu(snap_compare, content, store, lang: str) -> None:
-    assert snap_compare(KioskApp(content, store, lang=lang), terminal_size=(80, 24),
-                        run_before=_steady)
-
-
-@pytest.mark.parametrize("lang", ["da", "en", "uk"])
-def test_voksenlaerling_question_with_an_error(snap_compare, content, store, lang: str) -> None:
-    async def run_before(pilot) -> None:
-        await pilot.click("#choice-5")
+    focused = pilot.app.focused
+    if isinstance(focused, Input):  # a blink already under way may have hidden it
+        focused.blur()
         await pilot.pause()
-        pilot.app.screen.query_one(Input).value = "abc"
-        await pilot.press("enter")
-        await _steady(pilot)
-
-    assert snap_compare(KioskApp(content, store, lang=lang), terminal_size=(80, 24),
-                        run_before=run_before)
+        focused.focus()
+    await pilot.pause()
 
 
-def test_interpreter_view(snap_compare, content, store) -> None:
-    assert snap_compare(KioskApp(content, store, lang="uk", bilingual=True),
-                        terminal_size=(120, 30), run_before=_steady)
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+def test_language_screen(snap_compare, content, store, size) -> None:
+    assert snap_compare(kiosk(content, store), terminal_size=size, run_before=typing())
+
+
+def test_language_screen_high_contrast(snap_compare, content, store) -> None:
+    assert snap_compare(kiosk(content, store, high_contrast=True), terminal_size=SMALL,
+                        run_before=typing())
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("lang", LANGS)
+def test_menu(snap_compare, content, store, lang: str, size) -> None:
+    assert snap_compare(kiosk(content, store, lang), terminal_size=size, run_before=typing())
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_menu_with_a_focused_option_high_contrast(snap_compare, content, store,
+                                                   lang: str) -> None:
+    assert snap_compare(kiosk(content, store, lang, high_contrast=True), terminal_size=SMALL,
+                        run_before=typing("#choice-3"))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_voksenlaerling_question_with_an_error(snap_compare, content, store, lang: str) -> None:
+    assert snap_compare(kiosk(content, store, lang), terminal_size=SMALL,
+                        run_before=typing("5", "abc"))
+
+
+@pytest.mark.parametrize("question", [("da", "hvad er voksenlærling"),
+                                      ("en", "what is voksenlaerling"),
+                                      ("uk", "що таке voksenlærling")], ids=LANGS)
+def test_a_long_answer_from_its_top_with_next_steps(snap_compare, content, store,
+                                                    question) -> None:
+    lang, text = question
+    assert snap_compare(kiosk(content, store, lang), terminal_size=SMALL,
+                        run_before=typing(text))
+
+
+@pytest.mark.parametrize(("lang", "size", "high_contrast"), [
+    ("uk", SMALL, False), ("en", LARGE, False), ("da", SMALL, True)],
+    ids=["uk-80x24", "en-120x40", "da-80x24-high-contrast"])
+def test_countdown_after_a_callback_request_with_the_name_masked(
+        snap_compare, content, store, lang: str, size, high_contrast: bool) -> None:
+    app = kiosk(content, store, lang, high_contrast=high_contrast)
+    assert snap_compare(app, terminal_size=size,
+                        run_before=typing("9", "2", "Olha Petrenko", "22334455", "1", "1"))
+
+
+@pytest.mark.parametrize(("size", "high_contrast"), [(SMALL, False), (LARGE, False),
+                                                     (LARGE, True)],
+                         ids=["80x24", "120x40", "120x40-high-contrast"])
+def test_interpreter_view(snap_compare, content, store, size, high_contrast: bool) -> None:
+    app = kiosk(content, store, "uk", bilingual=True, high_contrast=high_contrast)
+    assert snap_compare(app, terminal_size=size, run_before=typing())

@@ -14,15 +14,7 @@ from assistant.staff import add_staff
 from assistant.store.models import CallbackRequest
 
 from .conftest import NOW
-from .pilot import submit, tap
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from .pilot import FakeClock, settle, submit, tap
 
 
 def all_text(app) -> str:
@@ -46,21 +38,22 @@ async def test_idle_warning_then_wipe_leaves_nothing_behind(content, store) -> N
         await submit(pilot, "Secret Name")
         assert "Secret Name" in all_text(app)
         clock.now += 89
-        app.check_idle()
+        app.tick()
         await pilot.pause()
         assert not isinstance(app.screen, IdleWarning)
         clock.now += 2
-        app.check_idle()
+        app.tick()
         await pilot.pause()
         assert isinstance(app.screen, IdleWarning)
         assert "14 seconds" in all_text(app)
         clock.now += 14
-        app.check_idle()
+        app.tick()
         await pilot.pause()
         assert isinstance(app.screen, LanguageScreen)
         assert app.wipes == 1
         assert "Secret Name" not in all_text(app)
         assert not [s for s in app.screen_stack if isinstance(s, ConversationScreen)]
+        await settle(pilot)  # where the user left is counted in a worker
     from assistant.reports import flow_statistics
 
     staff_flow = next(f for f in flow_statistics(store.engine, NOW.date()) if f.flow_id == "staff")
@@ -73,7 +66,7 @@ async def test_a_key_during_the_warning_keeps_the_session(content, store) -> Non
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         clock.now += 95
-        app.check_idle()
+        app.tick()
         await pilot.pause()
         assert isinstance(app.screen, IdleWarning)
         assert "через 10 секунд" in all_text(app)
@@ -81,7 +74,7 @@ async def test_a_key_during_the_warning_keeps_the_session(content, store) -> Non
         await pilot.pause()
         assert isinstance(app.screen, ConversationScreen)
         clock.now += 30
-        app.check_idle()
+        app.tick()
         assert app.wipes == 0
 
 
@@ -110,14 +103,16 @@ async def test_quitting_the_kiosk_takes_a_staff_pin(content, store) -> None:
 async def test_interpreter_mode_shows_both_languages(content, store) -> None:
     app = KioskApp(content, store, lang="uk", bilingual=True)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        labels = [str(b.label) for b in app.screen.query(Button)]
-        assert "1. Записатися на зустріч / Book et møde" in labels
+        await settle(pilot)
         text = all_text(app)
         assert "Що ви хочете зробити?" in text and "Hvad vil du gerne?" in text
+        assert "1. Записатися на зустріч" in text and "1. Book et møde" in text
+        assert [str(b.label) for b in app.screen.query("#choices Button")] == [
+            str(n) for n in range(1, 10)]
+        assert str(app.screen.query_one("#cmd-back", Button).label) == "Назад\nTilbage"
         await tap(pilot, "#interpreter")
         labels = [str(b.label) for b in app.screen.query(Button)]
-        assert "1. Записатися на зустріч" in labels
+        assert "1. Записатися на зустріч" in labels and "Назад" in labels
 
 
 async def test_staff_login_and_screens(content, store) -> None:
@@ -136,17 +131,16 @@ async def test_staff_login_and_screens(content, store) -> None:
         assert "[red]Olga[/red]" in str(table.get_row_at(0)[4])
         table.move_cursor(row=0)
         app.query_one("#callback-done", Button).press()
-        await pilot.pause()
+        await settle(pilot)
         assert table.row_count == 0
         app.query_one("#tabs").active = "tab-kb"
         await pilot.pause()
         query = app.query_one("#kb-query", Input)
         query.value = "voksenlærling"
         await query.action_submit()
-        await pilot.pause()
+        await settle(pilot)
         assert "[translation not reviewed: da, en, uk]" in all_text(app)
         audit = app.query_one("#audit", DataTable)
-        app.load_audit()
         actions = {str(audit.get_row_at(i)[2]) for i in range(audit.row_count)}
         assert {"login", "callback_done"} <= actions
 
@@ -172,7 +166,7 @@ async def test_closing_a_day_cancels_and_queues_sms(content, store) -> None:
         app.query_one("#close-date", Input).value = free.start.date().isoformat()
         app.query_one("#close-reason", Input).value = "Strømsvigt"
         app.query_one("#close-day", Button).press()
-        await pilot.pause()
+        await settle(pilot)
         assert app.query_one("#today", DataTable).row_count == 0
     with DB(store.engine) as db:
         assert db.exec(select(Booking)).one().status == "cancelled"

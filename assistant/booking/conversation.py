@@ -18,7 +18,7 @@ from assistant.booking.service import (
 from assistant.flow import engine
 from assistant.flow.engine import MORE_KEY, FlowState
 from assistant.i18n import format_when, tr
-from assistant.outputs import Act, Choice, Choices, Output, Say, SlotRequest
+from assistant.outputs import Act, Choice, Choices, Done, DoneKind, Output, Say, SlotRequest
 from assistant.store.models import Booking, Outbox
 from assistant.text import Text, join, pick
 
@@ -146,6 +146,10 @@ def receipt(booking: Booking) -> Text:
               when=format_when(booking.start), what=meeting_name(booking.meeting_type), how=how)
 
 
+def _done(kind: DoneKind, booking: Booking) -> Done:
+    return Done.of(kind, booking.name, booking.phone, booking.code)
+
+
 def book(act: Act, convo: Conversation) -> list[Output]:
     service = _service(convo)
     if service is None or "slot" not in act.answers:
@@ -160,7 +164,8 @@ def book(act: Act, convo: Conversation) -> list[Output]:
                                  note=f"no free time; meeting language {language}",
                                  session_id=convo.session_id)
         return [Say(tr("We could not find a free time, so we have not booked a meeting. A member "
-                       "of staff will call you to find a time."), "notice")]
+                       "of staff will call you to find a time."), "notice"),
+                Done.of("callback", answers.get("name"), answers.get("phone"))]
     try:
         booking = service.book(
             meeting_type=meeting_type, channel=str(answers.get("channel", "in_person")),
@@ -188,6 +193,7 @@ def book(act: Act, convo: Conversation) -> list[Output]:
         _queue_sms(convo, booking, "reminder", tr(
             "Reminder: you have a meeting with the jobcenter {when}. Code: {code}.",
             when=format_when(booking.start, in_sentence=True), code=booking.code), reminder_at)
+    outputs.append(_done("booking", booking))
     return outputs
 
 
@@ -203,7 +209,7 @@ def cancel(act: Act, convo: Conversation) -> list[Output]:
     text = tr("Your meeting {when} (code {code}) is cancelled.",
               when=format_when(booking.start, in_sentence=True), code=booking.code)
     _queue_sms(convo, booking, "notice", text)
-    return [Say(text, "notice")]
+    return [Say(text, "notice"), _done("cancel", booking)]
 
 
 def reschedule(act: Act, convo: Conversation) -> list[Output]:
@@ -223,7 +229,7 @@ def reschedule(act: Act, convo: Conversation) -> list[Output]:
             keep_later=True)
     text = receipt(booking)
     _queue_sms(convo, booking, "receipt", text)
-    return [Say(text, "notice")]
+    return [Say(text, "notice"), _done("booking", booking)]
 
 
 def checkin(act: Act, convo: Conversation) -> list[Output]:
@@ -237,7 +243,8 @@ def checkin(act: Act, convo: Conversation) -> list[Output]:
         return [Say(tr("Your meeting is {when}. You can check in on the day of the meeting.",
                        when=format_when(other_day.booking.start, in_sentence=True)), "error")]
     return [Say(tr("You are checked in for your meeting {when}. Please take a seat. We will "
-                   "come to you.", when=format_when(booking.start, in_sentence=True)), "notice")]
+                   "come to you.", when=format_when(booking.start, in_sentence=True)), "notice"),
+            _done("checkin", booking)]
 
 
 ACTIONS = {"book": book, "cancel": cancel, "reschedule": reschedule, "checkin": checkin}

@@ -38,7 +38,7 @@ class KnowledgeBase:
             return None
         if audience != "staff" and (not entry.for_citizens() or entry.stale(self.today())):
             return None
-        return Card(entry.id, entry.title, entry.body)
+        return Card(entry.id, entry.title, entry.body, entry.related)
 
     def answer(self, question: str, lang: str) -> list[Output]:
         result = self.search(question)

@@ -1,14 +1,16 @@
 """The kiosk: pick a language, then the same conversation as every other channel.
 
-All text is shown through ``rich.text.Text`` objects, never parsed as markup, so nothing a
-user types can style or break the screen. After a period without input a warning counts
-down, then everything of the previous user is wiped and the language screen returns.
-Quitting takes a staff PIN.
+After a period without input a warning counts down, then everything of the previous user is
+wiped and the language screen returns. A completed booking, check-in or callback request
+starts a shorter countdown to the same wipe ("I'm not done" stops it); Finish wipes at once.
+Quitting takes a staff PIN. Nothing that waits (loading, opening a conversation, a turn, the
+PIN check, the abandon at a wipe) runs on Textual's UI thread.
 """
 
 from __future__ import annotations
 
-import asyncio
+import logging
+import math
 import threading
 import time
 import uuid
@@ -16,68 +18,41 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.text import Text as RichText
-from textual import events, on
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Static
+from textual.worker import get_current_worker
 
+from assistant.channels.tui.conversation_view import ConversationScreen
+from assistant.channels.tui.messages import (
+    ConversationOpened,
+    FinishRequested,
+    KeepGoing,
+    LanguageChosen,
+    StepCompleted,
+)
 from assistant.channels.tui.pin import PinScreen
-from assistant.outputs import Card, Choices, Output, Say
-from assistant.text import LANG_NAMES, LANGS, Text, pick
+from assistant.channels.tui.strings import trn
+from assistant.channels.tui.styles import CSS, HIGH_CONTRAST
+from assistant.text import LANG_NAMES, LANGS
 
 if TYPE_CHECKING:
     from assistant.conversation import Content, Conversation
     from assistant.store.sessions import SessionStore
+
+__all__ = ["CSS", "ConversationScreen", "IdleWarning", "KioskApp", "LanguageScreen"]
+
+log = logging.getLogger(__name__)
 
 # The language screen needs none of the heavy parts (database, content, catalogs): they are
 # imported and loaded in a thread while the citizen picks a language, so the first screen
 # takes input as soon as Textual has drawn it.
 
 
-def tr(msgid: str, **kwargs: object) -> dict[str, str]:
-    from assistant.i18n import tr as translate
-
-    return translate(msgid, **kwargs)
-
-
-def trn(singular: str, plural: str, n: int, **kwargs: object) -> dict[str, str]:
-    from assistant.i18n import trn as translate
-
-    return translate(singular, plural, n, **kwargs)
-
-CSS = """
-Screen { align: center middle; }
-#languages { width: 60; height: auto; }
-#languages Button { width: 100%; height: 3; margin: 1 0; }
-#transcript { height: 1fr; border: round $accent; padding: 0 1; }
-#transcript .say { margin: 0 0 1 0; }
-#transcript .error { text-style: bold; }
-#transcript .card { border: tall $success; padding: 0 1; margin: 0 0 1 0; }
-#transcript .pair { height: auto; }
-#transcript .pair > Static { width: 1fr; padding: 0 1 0 0; }
-#choices { height: auto; max-height: 60%; }
-#choices Button { width: 100%; margin: 0; }
-#choices Button:even { background: $boost; }
-#commands { height: 1; margin: 1 0 0 0; }
-#commands Button { width: 1fr; min-width: 8; }
-#entry { margin: 0; }
-.high-contrast Screen { background: black; }
-.high-contrast #transcript { border: heavy white; }
-"""
-
-COMMAND_BUTTONS = ("back", "menu", "language", "staff", "help", "save")
-
-
-def _command_label(command: str, lang: str) -> str:
-    labels = {"back": tr("Back"), "menu": tr("Menu"), "language": tr("Language"),
-              "staff": tr("Staff"), "help": tr("Help"), "interpreter": tr("Interpreter"),
-              "save": tr("Save")}
-    return labels[command][lang]
-
-
-class LanguageScreen(Screen[str]):
+class LanguageScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="languages"):
             yield Static(RichText("Vælg sprog · Choose language · Оберіть мову", justify="center"))
@@ -87,7 +62,9 @@ class LanguageScreen(Screen[str]):
     @on(Button.Pressed)
     def chosen(self, event: Button.Pressed) -> None:
         if event.button.id and event.button.id.startswith("lang-"):
-            self.dismiss(event.button.id.removeprefix("lang-"))
+            for button in self.query(Button):
+                button.disabled = True  # one conversation per tap, however many taps
+            self.post_message(LanguageChosen(event.button.id.removeprefix("lang-")))
 
 
 class IdleWarning(ModalScreen[None]):
@@ -95,8 +72,8 @@ class IdleWarning(ModalScreen[None]):
 
     DEFAULT_CSS = """
     IdleWarning { align: center middle; }
-    IdleWarning > Static { width: 60; height: auto; border: thick $warning; padding: 1 2;
-                           background: $surface; text-style: bold; }
+    IdleWarning > Static { width: 60; max-width: 100%; height: auto; border: thick $warning;
+                           padding: 1 2; background: $surface; text-style: bold; }
     """
 
     def __init__(self, lang: str, seconds: int) -> None:
@@ -126,91 +103,6 @@ class IdleWarning(ModalScreen[None]):
         self.dismiss(None)
 
 
-class ConversationScreen(Screen[None]):
-    def __init__(self, convo: Conversation, opening: list[Output],
-                 bilingual: bool = False) -> None:
-        super().__init__()
-        self.convo = convo
-        self.opening = opening
-        self.bilingual = bilingual
-
-    def compose(self) -> ComposeResult:
-        yield VerticalScroll(id="transcript")
-        yield VerticalScroll(id="choices")
-        yield Input(id="entry", max_length=500)
-        with Horizontal(id="commands"):
-            for command in COMMAND_BUTTONS:
-                yield Button(command, id=f"cmd-{command}", compact=True)
-            yield Button("Tolk", id="interpreter", compact=True)
-
-    async def on_mount(self) -> None:
-        await self.show(self.opening)
-
-    def _langs(self) -> list[str]:
-        lang = self.convo.lang
-        return [lang, "da"] if self.bilingual and lang != "da" else [lang]
-
-    def _block(self, text: Text, classes: str, prefix: str = "") -> Static | Horizontal:
-        langs = self._langs()
-        if len(langs) == 1:
-            return Static(RichText(prefix + pick(text, langs[0])), classes=classes)
-        return Horizontal(*(Static(RichText(prefix + pick(text, lang)), classes=classes)
-                            for lang in langs), classes="pair")
-
-    async def show(self, outputs: list[Output]) -> None:
-        transcript = self.query_one("#transcript", VerticalScroll)
-        choices = self.query_one("#choices", VerticalScroll)
-        await choices.remove_children()
-        langs = self._langs()
-        for out in outputs:
-            if isinstance(out, Say):
-                prefix = "⚠ " if out.tone == "error" else ""
-                await transcript.mount(self._block(out.text, f"say {out.tone}", prefix))
-            elif isinstance(out, Card):
-                cards = []
-                for lang in langs:
-                    body = RichText(pick(out.title, lang) + "\n", style="bold")
-                    body.append(pick(out.body, lang))
-                    cards.append(Static(body, classes="card"))
-                await transcript.mount(cards[0] if len(cards) == 1 else
-                                       Horizontal(*cards, classes="pair"))
-            elif isinstance(out, Choices):
-                for choice in out.options:
-                    label = " / ".join(pick(choice.label, lang) for lang in langs)
-                    await choices.mount(Button(RichText(f"{choice.key}. {label}"),
-                                               id=f"choice-{choice.key}", compact=True))
-        for command in COMMAND_BUTTONS:
-            self.query_one(f"#cmd-{command}", Button).label = " / ".join(
-                _command_label(command, lang) for lang in langs)
-        self.query_one("#interpreter", Button).label = _command_label("interpreter",
-                                                                      self.convo.lang)
-        transcript.scroll_end(animate=False)
-        self.query_one("#entry", Input).focus()
-
-    async def send(self, text: str) -> None:
-        transcript = self.query_one("#transcript", VerticalScroll)
-        await transcript.mount(Static(RichText("> " + text), classes="say user"))
-        await self.show(self.convo.handle(text))
-
-    @on(Input.Submitted, "#entry")
-    async def submitted(self, event: Input.Submitted) -> None:
-        text = event.value
-        event.input.value = ""
-        if text.strip():
-            await self.send(text)
-
-    @on(Button.Pressed)
-    async def pressed(self, event: Button.Pressed) -> None:
-        bid = event.button.id or ""
-        if bid.startswith("choice-"):
-            await self.send(bid.removeprefix("choice-"))
-        elif bid.startswith("cmd-"):
-            await self.send(bid.removeprefix("cmd-"))
-        elif bid == "interpreter":
-            self.bilingual = not self.bilingual
-            await self.show(self.convo.prompt())
-
-
 class KioskApp(App[None]):
     CSS = CSS
     TITLE = "Jobcenter"
@@ -220,18 +112,21 @@ class KioskApp(App[None]):
 
     def __init__(self, content: Content | Callable[[], Content],
                  store: SessionStore | Callable[[], SessionStore], lang: str | None = None, *,
-                 idle_seconds: float = 90, warn_seconds: int = 15,
+                 idle_seconds: float = 90, warn_seconds: int = 15, done_seconds: int = 20,
                  clock: Callable[[], float] = time.monotonic, high_contrast: bool = False,
                  bilingual: bool = False) -> None:
         self.clock = clock
         self.last_activity = clock()
         self.warning: IdleWarning | None = None
+        self.done_at: float | None = None
+        """When the wipe after a completed step is due (None: no step completed)."""
         self._content = content
         self._store = store
         self._loaded = threading.Event()
         self.start_lang = lang
         self.idle_seconds = idle_seconds
         self.warn_seconds = warn_seconds
+        self.done_seconds = done_seconds
         self.high_contrast = high_contrast
         self.bilingual = bilingual
         self.wipes = 0
@@ -239,9 +134,10 @@ class KioskApp(App[None]):
 
     def on_mount(self) -> None:
         if self.high_contrast:
-            self.theme = "textual-dark"
+            self.register_theme(HIGH_CONTRAST)
+            self.theme = HIGH_CONTRAST.name
             self.add_class("high-contrast")
-        self.set_interval(1.0, self.check_idle)
+        self.set_interval(1.0, self.tick)
         if callable(self._content) or callable(self._store):
             self.run_worker(self._load, thread=True, exclusive=True, group="load")
         else:
@@ -266,6 +162,7 @@ class KioskApp(App[None]):
 
     @property
     def content(self) -> Content:
+        """The content, once loaded. Waits for the loader: only call it from a worker."""
         self._loaded.wait()
         if callable(self._content):
             raise RuntimeError("the kiosk's content could not be loaded")
@@ -273,34 +170,47 @@ class KioskApp(App[None]):
 
     @property
     def store(self) -> SessionStore:
+        """The store, once loaded. Waits for the loader: only call it from a worker."""
         self._loaded.wait()
         if callable(self._store):
             raise RuntimeError("the kiosk's database could not be loaded")
         return self._store
 
     def show_start(self) -> None:
-        if self.start_lang and not self._loaded.is_set():
-            # Not begin() here: it would wait for the loader on the event loop, and the loader's
-            # thread is only started by that loop (the kiosk hung on a blank screen).
-            self.run_worker(self._begin_when_loaded(self.start_lang), group="start")
-        elif self.start_lang:
+        if self.start_lang:
             self.begin(self.start_lang)
         else:
-            self.push_screen(LanguageScreen(), self.begin)
+            self.push_screen(LanguageScreen())
 
-    async def _begin_when_loaded(self, lang: str) -> None:
-        await asyncio.to_thread(self._loaded.wait)
-        self.begin(lang)
+    @on(LanguageChosen)
+    def language_chosen(self, message: LanguageChosen) -> None:
+        self.begin(message.lang)
 
-    def begin(self, lang: str | None) -> None:
-        content, store = self.content, self.store  # waits for the loader: see _load
+    def begin(self, lang: str) -> None:
+        """Open a conversation in ``lang`` (in a worker: it waits for the loader and writes
+        the new session); :meth:`on_conversation_opened` shows it."""
+        self._open(lang)
+
+    @work(thread=True, exclusive=True, group="open")
+    def _open(self, lang: str) -> None:
+        self._loaded.wait()
+        if callable(self._content) or callable(self._store):
+            return  # the loader failed, and its error ends the app
         from assistant.conversation import Conversation
 
-        convo, opening = Conversation.open(content, store,
+        convo, opening = Conversation.open(self.content, self.store,
                                            f"kiosk:{uuid.uuid4().hex}", "kiosk", lang)
-        self.push_screen(ConversationScreen(convo, opening, bilingual=self.bilingual))
+        if not get_current_worker().is_cancelled:  # a later open replaces this one
+            self.post_message(ConversationOpened(convo, opening, self.bilingual))
 
-    # -- idle wipe --------------------------------------------------------------------------
+    def on_conversation_opened(self, message: ConversationOpened) -> None:
+        screen = ConversationScreen(message.convo, message.opening, bilingual=message.bilingual)
+        if isinstance(self.screen, LanguageScreen):
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    # -- the wipe: idle, after a completed step, or Finish ----------------------------------
 
     def on_event(self, event: events.Event):  # type: ignore[override]
         if isinstance(event, events.Key | events.MouseDown):
@@ -309,12 +219,39 @@ class KioskApp(App[None]):
                 self.warning = None
         return super().on_event(event)
 
-    def check_idle(self) -> None:
-        """Called every second (and by tests with a fake clock)."""
-        stack = self.screen_stack
-        if not stack or isinstance(stack[-1], LanguageScreen) or not self._loaded.is_set():
+    @on(StepCompleted)
+    def step_completed(self) -> None:
+        self.done_at = self.clock() + self.done_seconds
+        self._show_countdown(self.done_seconds)
+
+    @on(KeepGoing)
+    def keep_going(self) -> None:
+        self.done_at = None
+
+    @on(FinishRequested)
+    def finish(self) -> None:
+        self.wipe()
+
+    def _conversations(self) -> list[ConversationScreen]:
+        return [s for s in self.screen_stack if isinstance(s, ConversationScreen)]
+
+    def _show_countdown(self, seconds: int | None) -> None:
+        for screen in self._conversations():
+            screen.show_countdown(seconds)
+
+    def tick(self) -> None:
+        """Called every second (and by tests with a fake clock): the countdown after a
+        completed step, then the idle warning and wipe. (Not ``check_idle``: that name is
+        Textual's, which it calls itself at any time.)"""
+        if not self._conversations() or not self._loaded.is_set():
             self.last_activity = self.clock()  # nothing of anyone's on screen
             return
+        if self.done_at is not None:
+            left = math.ceil(self.done_at - self.clock())
+            if left <= 0:
+                self.wipe()
+                return
+            self._show_countdown(left)
         idle = self.clock() - self.last_activity
         if idle < self.idle_seconds:
             if self.warning is not None:
@@ -332,24 +269,28 @@ class KioskApp(App[None]):
             self.warning.update(left)
 
     def _lang(self) -> str:
-        for screen in self.screen_stack:
-            if isinstance(screen, ConversationScreen):
-                return screen.convo.lang
-        return "da"
+        screens = self._conversations()
+        return screens[0].convo.lang if screens else "da"
 
     def wipe(self) -> None:
         """Remove every trace of the last user from the screen, then start again."""
-        self.last_activity = self.clock()  # first: popping screens may run check_idle again
         self.warning = None
-        for screen in self.screen_stack:
-            if isinstance(screen, ConversationScreen):
-                screen.convo.abandon()
+        self.done_at = None
+        for screen in self._conversations():
+            self._abandon(screen.convo, screen.turn_lock)
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.copy_to_clipboard("")
         self.wipes += 1
         self.last_activity = self.clock()
         self.show_start()
+
+    @work(thread=True, group="abandon")
+    def _abandon(self, convo: Conversation, turn_lock: threading.Lock) -> None:
+        """Count where the user left: after any turn of theirs still running (its answer is
+        shown to no one: its screen is gone)."""
+        with turn_lock:
+            convo.abandon()
 
     # -- the PIN gate -----------------------------------------------------------------------
 
@@ -358,4 +299,4 @@ class KioskApp(App[None]):
             if initials:
                 self.exit()
 
-        self.push_screen(PinScreen(self.store.engine), done)
+        self.push_screen(PinScreen(lambda: self.store.engine), done)

@@ -1,20 +1,28 @@
-"""The staff PIN gate: a modal that answers with the staff member's initials, or None."""
+"""The staff PIN gate: a modal that answers with the staff member's initials, or None.
+
+The check (scrypt, and the database's record of failed attempts) runs in a thread worker; the
+form is disabled and says so while it runs."""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.text import Text as RichText
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from assistant.channels.tui.messages import PinChecked
+
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
+
+log = logging.getLogger(__name__)
 
 
 def _utcnow() -> dt.datetime:
@@ -24,14 +32,19 @@ def _utcnow() -> dt.datetime:
 class PinScreen(ModalScreen[str | None]):
     DEFAULT_CSS = """
     PinScreen { align: center middle; }
-    PinScreen > Vertical { width: 50; height: auto; border: thick $warning; padding: 1 2;
-                           background: $surface; }
+    PinScreen > Vertical { width: 50; max-width: 100%; height: auto; border: thick $warning;
+                           padding: 1 2; background: $surface; }
     PinScreen Input { margin: 1 0 0 0; }
+    PinScreen Input:focus { border: heavy $accent; }
     PinScreen #pin-error { color: $error; text-style: bold; }
+    PinScreen Button:focus { border: heavy $accent; text-style: bold underline; }
     """
     BINDINGS = [("escape", "cancel", "Cancel")]
 
-    def __init__(self, engine: Engine, now: Callable[[], dt.datetime] = _utcnow) -> None:
+    def __init__(self, engine: Engine | Callable[[], Engine],
+                 now: Callable[[], dt.datetime] = _utcnow) -> None:
+        """``engine`` may be a function that gives it: it is called in the worker (the
+        kiosk's database may still be loading)."""
         super().__init__()
         self.engine = engine
         self.now = now
@@ -51,19 +64,46 @@ class PinScreen(ModalScreen[str | None]):
     @on(Input.Submitted, "#pin")
     @on(Button.Pressed, "#pin-ok")
     def submit(self) -> None:
-        from assistant.staff import login
-
         initials = self.query_one("#initials", Input).value
         pin_input = self.query_one("#pin", Input)
-        result = login(self.engine, initials, pin_input.value, now=self.now)
+        pin = pin_input.value
         pin_input.value = ""
-        if result.staff is not None:
-            self.dismiss(result.staff.initials)
+        self._busy(True)
+        self.query_one("#pin-error", Static).update(RichText("Kontrollerer … · Checking …"))
+        self._check(initials, pin)
+
+    def _busy(self, busy: bool) -> None:
+        for widget in self.query("Input, Button"):
+            widget.disabled = busy
+
+    @work(thread=True, exclusive=True, group="pin")
+    def _check(self, initials: str, pin: str) -> None:
+        from assistant.staff import login
+
+        try:
+            engine = self.engine() if callable(self.engine) else self.engine
+            result = login(engine, initials, pin, now=self.now)
+        except Exception:
+            log.exception("the PIN check failed")
+            self.post_message(PinChecked(None, failed=True))
             return
-        message = "Forkert PIN · Wrong PIN"
-        if result.wait:
-            message += f" - vent {int(result.wait.total_seconds())} s · wait"
-        self.query_one("#pin-error", Static).update(RichText(message))
+        initials_ok = result.staff.initials if result.staff is not None else None
+        wait = int(result.wait.total_seconds()) if result.wait else 0
+        self.post_message(PinChecked(initials_ok, wait))
+
+    def on_pin_checked(self, message: PinChecked) -> None:
+        if message.initials is not None:
+            self.dismiss(message.initials)
+            return
+        self._busy(False)
+        if message.failed:
+            text = "Kan ikke kontrollere PIN nu · Cannot check the PIN now"
+        else:
+            text = "Forkert PIN · Wrong PIN"
+            if message.wait_seconds:
+                text += f" - vent {message.wait_seconds} s · wait"
+        self.query_one("#pin-error", Static).update(RichText(text))
+        self.query_one("#pin", Input).focus()
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -2,29 +2,40 @@
 entries needing review, flow statistics, closing a day, the audit log, interpreter mode.
 
 Every cell and line is a ``rich.text.Text``: citizens' words (names, notes) are never read as
-markup.
+markup. Database work (and the search) runs in thread workers, one at a time, and their
+results are applied on the UI thread; the tables are read afresh after every write.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 from rich.text import Text as RichText
 from sqlmodel import Session as DB
 from sqlmodel import select
-from textual import on
+from textual import on, work
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, DataTable, Input, Static, TabbedContent, TabPane
+from textual.worker import get_current_worker
 
-from assistant.channels.tui.kiosk import CSS as KIOSK_CSS
-from assistant.channels.tui.kiosk import ConversationScreen
+from assistant.channels.tui.conversation_view import ConversationScreen
+from assistant.channels.tui.messages import (
+    ConversationOpened,
+    FinishRequested,
+    SearchAnswered,
+    StaffDataLoaded,
+)
 from assistant.channels.tui.pin import PinScreen
+from assistant.channels.tui.styles import CSS as KIOSK_CSS
 from assistant.conversation import Content, Conversation
 from assistant.i18n import TZ, local
 from assistant.knowledge.base import KnowledgeBase
+from assistant.knowledge.search import SearchResult
 from assistant.reports import (
     bookings_on,
     close_callback,
@@ -38,6 +49,13 @@ from assistant.store.models import AuditEntry, utcnow
 from assistant.store.sessions import SessionStore
 
 T = RichText
+Row = tuple[Any, ...]
+COLUMNS = {
+    "today": ("Tid", "Kode", "Møde", "Kanal", "Sprog", "Medarb.", "Tolk", "Tjekket ind"),
+    "callbacks": ("Oprettet", "Type", "Emne", "Sprog", "Navn", "Telefon"),
+    "stats": ("Forløb", "Startet", "Gennemført", "Forladt ved trin"),
+    "audit": ("Tid", "Medarb.", "Handling", "Detaljer"),
+}
 
 
 class StaffApp(App[None]):
@@ -61,6 +79,8 @@ class StaffApp(App[None]):
         self.store = store
         self.now = now
         self.staff: str | None = None
+        self._db_lock = threading.Lock()
+        """One database job at a time, so the tables read after a write show it."""
         super().__init__()
 
     def compose(self) -> ComposeResult:
@@ -105,32 +125,53 @@ class StaffApp(App[None]):
         self.sub_title = initials
         self.refresh_all()
 
+    # -- reading: in a worker, applied on the UI thread ------------------------------------
+
     def refresh_all(self) -> None:
-        self.load_today()
-        self.load_callbacks()
         self.load_review()
-        self.load_stats()
-        self.load_audit()
+        self._database()
 
-    def load_today(self) -> None:
-        table = self.query_one("#today", DataTable)
-        table.clear(columns=True)
-        table.add_columns("Tid", "Kode", "Møde", "Kanal", "Sprog", "Medarb.", "Tolk", "Tjekket ind")
-        for row in bookings_on(self.store.engine, local(self.now()).date()):
-            table.add_row(T(row.time), T(row.code), T(row.meeting), T(row.channel),
-                          T(row.language), T(row.staff), T("ja" if row.interpreter else ""),
-                          T("✓ ja" if row.checked_in else "nej"))
+    @work(thread=True, group="staff-db")
+    def _database(self, write: Callable[[], str | None] | None = None) -> None:
+        """Run ``write`` (if any), then read every table, and post what was read."""
+        with self._db_lock:
+            note = write() if write is not None else None
+            tables = self._read_tables()
+        self.post_message(StaffDataLoaded(tables, note))
 
-    def load_callbacks(self) -> None:
-        table = self.query_one("#callbacks", DataTable)
-        table.clear(columns=True)
-        table.add_columns("Oprettet", "Type", "Emne", "Sprog", "Navn", "Telefon")
-        for req in open_callbacks(self.store.engine):
-            when = local(req.created_at).strftime("%d.%m %H.%M")
-            table.add_row(T(when), T(req.kind), T(req.topic), T(req.lang), T(req.name or ""),
-                          T(req.phone or ""), key=str(req.id))
+    def _read_tables(self) -> dict[str, list[Row]]:
+        today = local(self.now()).date()
+        rows = [(r.time, r.code, r.meeting, r.channel, r.language, r.staff,
+                 "ja" if r.interpreter else "", "✓ ja" if r.checked_in else "nej")
+                for r in bookings_on(self.store.engine, today)]
+        callbacks = [(local(req.created_at).strftime("%d.%m %H.%M"), req.kind, req.topic,
+                      req.lang, req.name or "", req.phone or "", str(req.id))
+                     for req in open_callbacks(self.store.engine)]
+        stats = [(fig.flow_id, str(fig.started), str(fig.completed),
+                  ", ".join(f"{step or '-'}: {n}" for step, n in sorted(fig.left_at.items())))
+                 for fig in flow_statistics(self.store.engine, today - dt.timedelta(days=30))]
+        with DB(self.store.engine) as db:
+            entries = db.exec(select(AuditEntry).order_by(AuditEntry.id.desc())  # type: ignore[union-attr]
+                              .limit(200))
+            log = [(local(row.at).strftime("%d.%m %H.%M"), row.staff, row.action, row.detail)
+                   for row in entries]
+        return {"today": rows, "callbacks": callbacks, "stats": stats, "audit": log}
+
+    def on_staff_data_loaded(self, message: StaffDataLoaded) -> None:
+        for name, rows in message.tables.items():
+            table = self.query_one(f"#{name}", DataTable)
+            table.clear(columns=True)
+            table.add_columns(*COLUMNS[name])
+            for row in rows:
+                if name == "callbacks":  # the request's id is the row's key, not a column
+                    table.add_row(*(T(cell) for cell in row[:-1]), key=row[-1])
+                else:
+                    table.add_row(*(T(cell) for cell in row))
+        if message.note is not None:
+            self.query_one("#close-result", Static).update(T(message.note))
 
     def load_review(self) -> None:
+        """Entries needing review: from the knowledge in memory, no database."""
         kb = self.content.knowledge
         assert isinstance(kb, KnowledgeBase)
         box = self.query_one("#review", VerticalScroll)
@@ -145,32 +186,26 @@ class StaffApp(App[None]):
         box.mount(Static(T(f"{count} emner har oversættelser, som ingen modersmålstaler har "
                            "læst (translation not reviewed).")))
 
-    def load_stats(self) -> None:
-        table = self.query_one("#stats", DataTable)
-        table.clear(columns=True)
-        table.add_columns("Forløb", "Startet", "Gennemført", "Forladt ved trin")
-        since = local(self.now()).date() - dt.timedelta(days=30)
-        for fig in flow_statistics(self.store.engine, since):
-            left = ", ".join(f"{step or '-'}: {n}" for step, n in sorted(fig.left_at.items()))
-            table.add_row(T(fig.flow_id), T(str(fig.started)), T(str(fig.completed)), T(left))
-
-    def load_audit(self) -> None:
-        table = self.query_one("#audit", DataTable)
-        table.clear(columns=True)
-        table.add_columns("Tid", "Medarb.", "Handling", "Detaljer")
-        with DB(self.store.engine) as db:
-            rows = db.exec(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(200))  # type: ignore[union-attr]
-            for row in rows:
-                table.add_row(T(local(row.at).strftime("%d.%m %H.%M")), T(row.staff),
-                              T(row.action), T(row.detail))
+    # -- the knowledge search ---------------------------------------------------------------
 
     @on(Input.Submitted, "#kb-query")
     def search(self, event: Input.Submitted) -> None:
+        self._search(event.value)
+
+    @work(thread=True, exclusive=True, group="kb-search")
+    def _search(self, query: str) -> None:
         kb = self.content.knowledge
         assert isinstance(kb, KnowledgeBase)
+        result = kb.search(query, audience="staff", top=5)
+        if self.staff:
+            audit(self.store.engine, self.staff, "kb_search", "")
+        if not get_current_worker().is_cancelled:  # a later search's answer is shown
+            self.post_message(SearchAnswered(result))
+
+    def on_search_answered(self, message: SearchAnswered) -> None:
+        result: SearchResult = message.result
         box = self.query_one("#kb-results", VerticalScroll)
         box.remove_children()
-        result = kb.search(event.value, audience="staff", top=5)
         today = local(self.now()).date()
         if result.outcome == "none":
             box.mount(Static(T("Intet fundet.")))
@@ -189,19 +224,18 @@ class StaffApp(App[None]):
             box.mount(Static(head))
             box.mount(Static(T(entry.body["da"])))
             box.mount(Static(T("Kilder: " + "; ".join(s.ref for s in entry.sources))))
-        if self.staff:
-            audit(self.store.engine, self.staff, "kb_search", "")
+
+    # -- writes -----------------------------------------------------------------------------
 
     @on(Button.Pressed, "#callback-done")
     def callback_done(self) -> None:
         table = self.query_one("#callbacks", DataTable)
-        if table.row_count == 0 or self.staff is None:
+        staff = self.staff
+        if table.row_count == 0 or staff is None:
             return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         if key:
-            close_callback(self.store.engine, int(key), self.staff)
-            self.load_callbacks()
-            self.load_audit()
+            self._database(lambda: close_callback(self.store.engine, int(key), staff))
 
     @on(Button.Pressed, "#close-day")
     def close(self) -> None:
@@ -212,20 +246,40 @@ class StaffApp(App[None]):
         except ValueError:
             result.update(T("Skriv datoen som ÅÅÅÅ-MM-DD."))
             return
-        if day < self.now().astimezone(TZ).date() or self.staff is None:
+        staff = self.staff
+        if day < self.now().astimezone(TZ).date() or staff is None:
             result.update(T("Datoen er gået."))
             return
         reason = self.query_one("#close-reason", Input).value
-        cancelled = close_day(self.store.engine, day, self.staff, reason, now=self.now)
-        result.update(T(f"{day.isoformat()} er lukket. {cancelled} møder aflyst, SMS sat i kø."))
-        self.refresh_all()
+        result.update(T("Lukker dagen …"))
+
+        def close_it() -> str:
+            cancelled = close_day(self.store.engine, day, staff, reason, now=self.now)
+            return f"{day.isoformat()} er lukket. {cancelled} møder aflyst, SMS sat i kø."
+
+        self._database(close_it)
+
+    # -- interpreter mode -------------------------------------------------------------------
 
     @on(Button.Pressed, "#interpret-uk")
     @on(Button.Pressed, "#interpret-en")
     def interpret(self, event: Button.Pressed) -> None:
-        lang = (event.button.id or "").removeprefix("interpret-")
+        self._interpret((event.button.id or "").removeprefix("interpret-"))
+
+    @work(thread=True, exclusive=True, group="open")
+    def _interpret(self, lang: str) -> None:
         convo, opening = Conversation.open(self.content, self.store,
                                            f"interpreter:{uuid.uuid4().hex}", "kiosk", lang)
         if self.staff:
             audit(self.store.engine, self.staff, "interpreter_session", lang)
-        self.push_screen(ConversationScreen(convo, opening, bilingual=True))
+        if not get_current_worker().is_cancelled:  # one conversation for two taps
+            self.post_message(ConversationOpened(convo, opening, bilingual=True))
+
+    def on_conversation_opened(self, message: ConversationOpened) -> None:
+        self.push_screen(ConversationScreen(message.convo, message.opening,
+                                            bilingual=message.bilingual))
+
+    @on(FinishRequested)
+    def finish_conversation(self) -> None:
+        if isinstance(self.screen, ConversationScreen):
+            self.pop_screen()

@@ -1,0 +1,343 @@
+"""The conversation screen shared by the kiosk, its interpreter mode and the staff TUI.
+
+A turn runs in a thread worker (it reads and writes the database), never on Textual's UI
+thread; its outputs come back as a :class:`TurnAnswered` message. While a turn runs, the
+screen shows that it is busy and the options and command buttons are disabled: a tap belongs
+to the question on screen, and the second tap of a double tap must not answer the next
+question. What is typed meanwhile is kept, and a line sent with Enter is answered after the
+turn, in order.
+
+All text is shown through ``rich.text.Text`` objects, never parsed as markup, so nothing a user
+types can style or break the screen. Once a step is done (a booking, a check-in, a callback
+request), what identifies the person (name, phone, code) is masked in what stays on screen.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections import deque
+from collections.abc import Callable, Collection, Iterable
+from typing import TYPE_CHECKING
+
+from rich.cells import cell_len
+from rich.text import Text as RichText
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Button, Input, Static
+
+from assistant.channels.tui.messages import (
+    FinishRequested,
+    KeepGoing,
+    StepCompleted,
+    TurnAnswered,
+)
+from assistant.channels.tui.strings import tr, trn
+from assistant.outputs import Card, Choice, Choices, Done, Output, Say
+from assistant.text import Text, pick
+
+if TYPE_CHECKING:
+    from assistant.conversation import Conversation
+
+log = logging.getLogger(__name__)
+
+COMMAND_BUTTONS = ("back", "menu", "language", "staff", "help", "save")
+_OPTION_KEY = re.compile(r"\s*\d{1,2}\s*")
+_PRIVATE_CHARACTER = re.compile(r"\w")
+
+
+def command_label(command: str) -> Text:
+    labels = {"back": tr("Back"), "menu": tr("Menu"), "language": tr("Language"),
+              "staff": tr("Staff"), "help": tr("Help"), "interpreter": tr("Interpreter"),
+              "save": tr("Save"), "finish": tr("Finish")}
+    return labels[command]
+
+
+def _width(label: str) -> int:
+    """Cells a label's widest line takes, with the button's padding."""
+    return max(cell_len(line) for line in label.splitlines()) + 2
+
+
+def blot(value: str) -> str:
+    """``value`` with every letter and digit hidden; spaces and punctuation keep its shape."""
+    return _PRIVATE_CHARACTER.sub("•", value)
+
+
+def mask(text: str, private: Collection[str]) -> str:
+    """``text`` with each of the ``private`` values in it blotted out (longest first). A phone
+    number is found however it is written ("+4522334455", "22 33 44 55")."""
+    for value in sorted(private, key=len, reverse=True):
+        if value.strip():
+            text = _pattern(value).sub(lambda found: blot(found[0]), text)
+    return text
+
+
+def _pattern(value: str) -> re.Pattern[str]:
+    digits = re.sub(r"\D", "", value)
+    if len(digits) >= 6 and re.fullmatch(r"\+?[\d\s.-]+", value.strip()):
+        # the national part, with any spacing: a country code may be shown or not
+        return re.compile(r"[\s.-]?".join(digits[-8:]))
+    return re.compile(re.escape(value))
+
+
+class Line(Static):
+    """A paragraph of the transcript. It keeps its text, so that what identifies a person can
+    be masked in it later; what the user typed is masked whole (an option number stays)."""
+
+    def __init__(self, parts: Iterable[tuple[str, str]], *, typed: bool = False,
+                 classes: str = "") -> None:
+        self.parts = list(parts)
+        self.typed = typed
+        super().__init__(self._rich(), classes=classes)
+
+    def _rich(self) -> RichText:
+        text = RichText()
+        for piece, style in self.parts:
+            text.append(piece, style=style or None)
+        return text
+
+    def mask(self, private: Collection[str]) -> None:
+        if self.typed:
+            prompt, typed = self.parts[0][0][:2], self.parts[0][0][2:]
+            parts = self.parts if _OPTION_KEY.fullmatch(typed) else [(prompt + blot(typed), "")]
+        else:
+            parts = [(mask(piece, private), style) for piece, style in self.parts]
+        if parts != self.parts:
+            self.parts = parts
+            self.update(self._rich())
+
+
+class ConversationScreen(Screen[None]):
+    def __init__(self, convo: Conversation, opening: list[Output],
+                 bilingual: bool = False) -> None:
+        super().__init__()
+        self.convo = convo
+        self.opening = opening
+        self.bilingual = bilingual
+        self.turn_lock = threading.Lock()
+        """Held while a thread uses ``convo`` (a turn; the abandon at a wipe)."""
+        self.busy = False
+        self.waiting: deque[str] = deque()
+        """Lines sent while a turn ran, answered after it in order."""
+        self.private: set[str] = set()
+        """What completed steps showed of the person, masked once the user goes on."""
+        self._turn_start: Widget | None = None
+
+    def compose(self) -> ComposeResult:
+        yield VerticalScroll(id="transcript")
+        with Horizontal(id="done-bar"):
+            yield Static(id="done-text")
+            yield Button("", id="not-done", variant="primary")
+        yield VerticalScroll(id="choices")
+        yield Input(id="entry", max_length=500)
+        with Horizontal(id="commands"):
+            for command in COMMAND_BUTTONS:
+                yield Button("", id=f"cmd-{command}")
+            yield Button("", id="interpreter")
+            yield Button("", id="finish", variant="primary")
+
+    async def on_mount(self) -> None:
+        self.query_one("#done-bar").display = False
+        await self.show(self.opening)
+
+    def _langs(self) -> list[str]:
+        lang = self.convo.lang
+        return [lang, "da"] if self.bilingual and lang != "da" else [lang]
+
+    def _label(self, text: Text, sep: str = " / ") -> str:
+        return sep.join(pick(text, lang) for lang in self._langs())
+
+    def _block(self, parts: Callable[[str], list[tuple[str, str]]], classes: str) -> Widget:
+        """One paragraph in the user's language, or side by side with Danish."""
+        langs = self._langs()
+        if len(langs) == 1:
+            return Line(parts(langs[0]), classes=classes)
+        return Horizontal(*(Line(parts(lang), classes=classes) for lang in langs),
+                          classes="pair")
+
+    # -- showing outputs ---------------------------------------------------------------------
+
+    async def show(self, outputs: list[Output]) -> None:
+        transcript = self.query_one("#transcript", VerticalScroll)
+        choices = self.query_one("#choices", VerticalScroll)
+        earlier = list(transcript.query(Line))
+        await choices.remove_children()
+        blocks: list[Widget] = []
+        buttons: list[Button] = []
+        completed: list[Done] = []
+        answer: Widget | None = None  # a knowledge entry: read from its top
+        question: Widget | None = None  # what the user is asked now: kept in view
+        for out in outputs:
+            if isinstance(out, Say):
+                prefix = "⚠ " if out.tone == "error" else ""
+                blocks.append(self._block(
+                    lambda lang, out=out, prefix=prefix: [(prefix + pick(out.text, lang), "")],
+                    f"say {out.tone}"))
+                if out.tone == "prompt":
+                    question = blocks[-1]
+            elif isinstance(out, Card):
+                blocks.append(self._block(
+                    lambda lang, out=out: [(pick(out.title, lang) + "\n", "bold"),
+                                           (pick(out.body, lang), "")], "card"))
+                answer = answer or blocks[-1]
+            elif isinstance(out, Choices) and self.bilingual:
+                # Side by side in the transcript, and a key per option: labels in two
+                # languages would leave the conversation no room on a small screen.
+                blocks.append(self._block(
+                    lambda lang, out=out: [("\n".join(f"{c.key}. {pick(c.label, lang)}"
+                                                      for c in out.options), "")], "options"))
+                question = blocks[-1]
+                buttons.extend(Button(choice.key, id=f"choice-{choice.key}", classes="key")
+                               for choice in out.options)
+            elif isinstance(out, Choices):
+                buttons.extend(self._option(choice) for choice in out.options)
+            elif isinstance(out, Done):
+                completed.append(out)
+        await transcript.mount_all(blocks)
+        choices.set_class(self.bilingual, "-keys")
+        await choices.mount_all(buttons)
+        self._relabel()
+        if completed:
+            for done in completed:
+                self.private.update(done.private)
+            for line in earlier:  # the summary, the name and phone typed on the way
+                line.mask(self.private)
+            self.post_message(StepCompleted())
+        first = self._turn_start or (blocks[0] if blocks else None)
+        self._turn_start = None
+        if first is not None:
+            self.call_after_refresh(self._scroll_into_view, first,
+                                    None if answer else question)
+        self.query_one("#entry", Input).focus()
+
+    def _scroll_into_view(self, start: Widget, question: Widget | None) -> None:
+        """Once laid out, show the turn from its ``start``: a long answer is read from its
+        top, not its end. Only when a turn that asks something does not fit is it shown from
+        further down, so that the ``question`` is in view."""
+        transcript = self.query_one("#transcript", VerticalScroll)
+        top = start.virtual_region.y
+        if question is not None:
+            seen = transcript.scrollable_content_region.height
+            top = max(top, question.virtual_region.bottom - seen)
+        transcript.scroll_to(y=top, animate=False)
+
+    def _option(self, choice: Choice) -> Button:
+        return Button(RichText(f"{choice.key}. {pick(choice.label, self.convo.lang)}"),
+                      id=f"choice-{choice.key}", classes="choice")
+
+    def on_resize(self) -> None:
+        self._relabel()
+
+    def _relabel(self) -> None:
+        """Commands in the user's language, and also in Danish in interpreter mode when the
+        screen is wide enough for both (one line each)."""
+        buttons = {f"cmd-{command}": command for command in COMMAND_BUTTONS}
+        buttons.update({"interpreter": "interpreter", "finish": "finish"})
+        labels = {bid: self._label(command_label(command), "\n")
+                  for bid, command in buttons.items()}
+        if sum(_width(label) + 1 for label in labels.values()) > self.size.width:
+            labels = {bid: pick(command_label(command), self.convo.lang)
+                      for bid, command in buttons.items()}
+        for bid, label in labels.items():
+            self.query_one(f"#{bid}", Button).label = label
+        self.query_one("#not-done", Button).label = self._label(tr("I'm not done"), "\n")
+
+    def show_countdown(self, seconds: int | None) -> None:
+        """The countdown to the wipe after a completed step (None hides it)."""
+        bar = self.query_one("#done-bar")
+        bar.display = seconds is not None
+        if seconds is not None:
+            text = trn("Done. To protect your data, the screen is cleared in {n} second.",
+                       "Done. To protect your data, the screen is cleared in {n} seconds.",
+                       seconds)
+            self.query_one("#done-text", Static).update(RichText(self._label(text, "\n")))
+
+    # -- turns -------------------------------------------------------------------------------
+
+    def send(self, text: str) -> None:
+        """Answer ``text`` now, or after the turn that is running."""
+        if self.busy:
+            self.waiting.append(text)
+            return
+        self._start_turn(lambda convo: convo.handle(text), echo=text)
+
+    def _start_turn(self, job: Callable[[Conversation], list[Output]],
+                    echo: str | None = None) -> None:
+        self.post_message(KeepGoing())  # a new input: the user is not done
+        self.show_countdown(None)
+        if self.private:
+            for line in self.query_one("#transcript").query(Line):
+                line.mask(self.private)
+        transcript = self.query_one("#transcript", VerticalScroll)
+        if echo is not None:
+            self._turn_start = Line([("> " + echo, "")], typed=True, classes="say user")
+            transcript.mount(self._turn_start)
+        transcript.mount(Line([(self._label(tr("One moment…")), "")], classes="busy-note"))
+        transcript.scroll_end(animate=False)
+        self._set_busy(True)
+        self._run_turn(job)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.set_class(busy, "-busy")
+        for button in self.query("#choices Button, #commands Button").results(Button):
+            if button.id != "finish":  # Finish always works: it wipes at once
+                button.disabled = busy
+        if busy:
+            self.query_one("#entry", Input).focus()  # what is typed meanwhile is kept
+        else:
+            for note in self.query(".busy-note"):
+                note.remove()
+
+    @work(thread=True, group="turn")
+    def _run_turn(self, job: Callable[[Conversation], list[Output]]) -> None:
+        outputs: list[Output] | None
+        try:
+            with self.turn_lock:
+                outputs = job(self.convo)
+        except Exception:
+            # The conversation answers its own errors; this is the store failing under it
+            # (database down). The kiosk stays up and says so; the turn was not saved.
+            log.exception("a kiosk turn failed")
+            outputs = None
+        self.post_message(TurnAnswered(outputs))
+
+    async def on_turn_answered(self, message: TurnAnswered) -> None:
+        outputs = message.outputs
+        if outputs is None:
+            outputs = [Say(tr("Sorry, something went wrong. Please try again, or write "
+                              "\"staff\"."), "error")]
+        self._set_busy(False)
+        await self.show(outputs)
+        if self.waiting:
+            self.send(self.waiting.popleft())
+
+    @on(Input.Submitted, "#entry")
+    def submitted(self, event: Input.Submitted) -> None:
+        text = event.value
+        event.input.value = ""
+        if text.strip():
+            self.send(text)
+
+    @on(Button.Pressed)
+    def pressed(self, event: Button.Pressed) -> None:
+        bid = event.button.id or ""
+        if bid == "finish":
+            self.post_message(FinishRequested())
+        elif bid == "not-done":
+            self.post_message(KeepGoing())
+            self.show_countdown(None)
+            self.query_one("#entry", Input).focus()
+        elif self.busy:
+            return
+        elif bid.startswith("choice-"):
+            self.send(bid.removeprefix("choice-"))
+        elif bid.startswith("cmd-"):
+            self.send(bid.removeprefix("cmd-"))
+        elif bid == "interpreter":
+            self.bilingual = not self.bilingual
+            self._start_turn(lambda convo: convo.prompt())

@@ -1,0 +1,38 @@
+"""What to offer after a free-text knowledge answer: the guided flow that goes through the
+answered entry (or booking a meeting when none does), the entries it points to, and talking to
+staff. Every channel gets these as numbered options."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from assistant.i18n import tr
+from assistant.outputs import Card, Choice
+from assistant.text import Text
+
+if TYPE_CHECKING:
+    from assistant.conversation import Content
+
+FLOW = "flow:"
+ENTRY = "entry:"
+BOOK_FLOW = "book"
+MAX_FLOWS = 2
+MAX_ENTRIES = 3
+
+
+def next_steps(card: Card, content: Content) -> tuple[Choice, ...]:
+    """Options after ``card``; each value is ``flow:<id>`` or ``entry:<id>``."""
+    from assistant.conversation import STAFF_FLOW  # the conversation imports this module
+
+    steps: list[tuple[Text, str]] = []
+    flows = [flow for flow in content.menu_flows()
+             if any(step.entry == card.entry_id for step in flow.steps.values())]
+    if not flows and BOOK_FLOW in content.flows:
+        flows = [content.flows[BOOK_FLOW]]
+    steps.extend((flow.title, FLOW + flow.id) for flow in flows[:MAX_FLOWS])
+    related = (content.knowledge.card(entry_id) for entry_id in card.related)
+    steps.extend((other.title, ENTRY + other.entry_id)
+                 for other in [c for c in related if c is not None][:MAX_ENTRIES])
+    steps.append((tr("Talk to staff"), FLOW + STAFF_FLOW))
+    return tuple(Choice(str(number), label, value)
+                 for number, (label, value) in enumerate(steps, 1))

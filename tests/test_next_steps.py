@@ -1,0 +1,51 @@
+"""Next steps after a free-text knowledge answer, offered by the core to every channel."""
+
+from __future__ import annotations
+
+from assistant.conversation import Conversation
+from assistant.outputs import Card, Choices, Output, Say
+from assistant.text import pick
+
+from .conftest import NOW
+
+
+def _options(outputs: list[Output], lang: str = "en") -> list[str]:
+    choices = next(o for o in outputs if isinstance(o, Choices))
+    return [f"{c.key}. {pick(c.label, lang)}" for c in choices.options]
+
+
+def test_a_free_text_answer_offers_its_flow_related_entries_and_staff(convo) -> None:
+    out = convo.handle("what is voksenlaerling")
+    assert isinstance(out[0], Card) and out[0].entry_id == "voksenlaerling"
+    assert _options(out) == ["1. One step up - education and upskilling",
+                             "2. Adult apprenticeship", "3. Education lift (uddannelsesløft)",
+                             "4. Talk to staff"]
+    out = convo.handle("2")
+    assert "How old are you?" in pick(next(o for o in out if isinstance(o, Say)
+                                           and o.tone == "prompt").text, "en")
+
+
+def test_a_related_entry_comes_with_next_steps_of_its_own(convo) -> None:
+    convo.handle("what is voksenlaerling")
+    out = convo.handle("3")
+    assert isinstance(out[0], Card) and out[0].entry_id == "uddannelsesloeft"
+    assert _options(out)[-1].endswith("Talk to staff")
+
+
+def test_an_answer_no_flow_covers_offers_booking_and_staff(convo) -> None:
+    out = convo.handle("what is fleksjob")
+    assert isinstance(out[0], Card)
+    assert _options(out)[0] == "1. Book a meeting" and _options(out)[-1] == (
+        f"{len(_options(out))}. Talk to staff")
+    out = convo.handle(str(len(_options(out))))
+    assert "How would you like help?" in " ".join(pick(o.text, "en") for o in out
+                                                 if isinstance(o, Say))
+
+
+def test_a_picked_did_you_mean_suggestion_also_offers_next_steps(content, store) -> None:
+    convo, _ = Conversation.open(content, store, "suggest", "text", "da", now=lambda: NOW)
+    out = convo.handle("lærling")
+    assert _options(out, "da")[1] == "2. Voksenlærling"
+    out = convo.handle("2")
+    assert isinstance(out[0], Card) and out[0].entry_id == "voksenlaerling"
+    assert _options(out, "da")[-1].endswith("Tal med en medarbejder")
