@@ -69,10 +69,13 @@ def match_language(text: str) -> str | None:
 
 
 def match_resume(text: str) -> str | None:
-    """The code in "resume K7M2QX" / "fortsæt K7M2QX" / "продовжити K7M2QX", or None."""
+    """The code in "resume K7M2QX" / "fortsæt K7M2QX" / "продовжити K7M2QX", or None (typed
+    with Cyrillic look-alike letters too: "продовжити К7М2QХ")."""
+    from assistant.booking.codes import normalise_code
+
     parts = normalise_command(text).split()
     if len(parts) == 2 and parts[0] in _RESUME_WORDS:
-        return parts[1].upper()
+        return normalise_code(parts[1])
     return None
 
 

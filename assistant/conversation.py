@@ -16,6 +16,7 @@ from assistant import commands
 from assistant.flow import engine
 from assistant.flow.engine import FlowState
 from assistant.flow.model import Flow
+from assistant.flow.replies import whole_number
 from assistant.i18n import local, tr
 from assistant.outputs import (
     Act,
@@ -281,7 +282,8 @@ class Conversation:
             return self._command(command)
         flow, fstate = self._flow()
         if flow and fstate:
-            return self._flow_turn(flow, engine.answer(flow, fstate, text, self.today()))
+            return self._flow_turn(flow, engine.answer(flow, fstate, text, self.today(),
+                                                       self.lang))
         if self.state.awaiting == "menu" or (self.state.awaiting is None and text.isdigit()):
             picked = self._menu_pick(text)
             if picked:
@@ -322,8 +324,9 @@ class Conversation:
             extra = engine.help_for(flow, fstate) if flow and fstate else []
             return [*extra, Say(tr(
                 "You can write these words at any time: \"back\" (previous question), "
-                "\"start over\", \"menu\", \"language\", \"staff\" (talk to a person), "
-                "\"help\"."), "info"), *self.current()]
+                "\"start over\" (this guide from the beginning), \"menu\", \"save\" (a code to "
+                "continue later), \"language\", \"staff\" (talk to a person), \"help\"."),
+                "info"), *self.current()]
         if command == commands.SAVE:
             return self._save()
         if command == commands.LANGUAGE:
@@ -336,9 +339,11 @@ class Conversation:
             self._leave_flow("left")
             return self._start(STAFF_FLOW)
         if command == commands.RESTART:
-            if flow and fstate:
+            if flow and fstate:  # only this flow: say which, and how to reach the rest
                 self._count(flow.id, "restarted", fstate.step or "")
-                return self._start(flow.id)
+                return [Say(tr("We start \"{flow}\" again from the beginning. To choose something "
+                               "else, write \"menu\".", flow=flow.title), "notice"),
+                        *self._start(flow.id)]
             return self.menu()
         # back
         if flow and fstate:
@@ -389,7 +394,8 @@ class Conversation:
     def _menu_pick(self, text: str) -> str | None:
         menu = self.menu()[-1]
         assert isinstance(menu, Choices)
-        folded = commands.normalise_command(text)
+        number = whole_number(text)  # "tre", "three", "три"
+        folded = str(number) if number is not None else commands.normalise_command(text)
         for choice in menu.options:
             if folded == choice.key or any(
                 commands.normalise_label(choice.label[lang]) == folded for lang in LANGS

@@ -143,6 +143,11 @@ def format_when(when: dt.datetime, in_sentence: bool = False) -> dict[str, str]:
     }
 
 
+def language_name(code: str) -> dict[str, str]:
+    """A language's name in every language, from CLDR: "ukrainsk", "Ukrainian", "українська"."""
+    return {lang: Locale.parse(BABEL_LOCALES[lang]).languages.get(code, code) for lang in LANGS}
+
+
 def language_of(text: Text) -> list[str]:
     """The languages a :data:`Text` has non-empty text for."""
     return [lang for lang in LANGS if text.get(lang)]

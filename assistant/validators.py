@@ -97,16 +97,23 @@ def _time(raw: str, spec: Mapping[str, Any], today: dt.date) -> Result:
     return Valid(f"{int(m[1]):02d}:{int(m[2] or 0):02d}")
 
 
+def _phone_error() -> Text:
+    return tr("Please write a Danish phone number with 8 digits, or a foreign number with + and "
+              "its country code, like +380 for Ukraine.")
+
+
 def _phone(raw: str, spec: Mapping[str, Any], today: dt.date) -> Result:
-    text = raw.strip()
+    """A Danish number (with or without +45), or a foreign one with + (or 00) and its country
+    code, as E.164: receipts and reminders go to it through the outbox."""
+    text = unicodedata.normalize("NFKC", raw).strip()
     if len(text) > 30:
-        return Invalid(tr("Please write a Danish phone number with 8 digits."))
+        return Invalid(_phone_error())
     try:
         number = phonenumbers.parse(text, "DK")
     except phonenumbers.NumberParseException:
-        return Invalid(tr("Please write a Danish phone number with 8 digits."))
-    if number.country_code != 45 or not phonenumbers.is_valid_number(number):
-        return Invalid(tr("Please write a Danish phone number with 8 digits."))
+        return Invalid(_phone_error())
+    if not phonenumbers.is_valid_number(number):
+        return Invalid(_phone_error())
     return Valid(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
 
 
@@ -141,10 +148,21 @@ def _code(raw: str, spec: Mapping[str, Any], today: dt.date) -> Result:
 
 
 def parse_yes_no(raw: str) -> bool | None:
+    """Yes or no, also at the start of a sentence ("ja tak", "no, I have not", "так, звісно");
+    None for anything else, and for a reply that says both ("ja, nej", "yes, I have not")."""
+    from assistant.flow.replies import NEGATIONS, words
+
     text = unicodedata.normalize("NFC", raw).strip().casefold().strip(".!")
     if text in YES:
         return True
     if text in NO:
+        return False
+    said = words(text)
+    if len(said) < 2:
+        return None
+    if said[0] in YES and not any(w in NO or w in NEGATIONS for w in said[1:]):
+        return True
+    if said[0] in NO and not any(w in YES for w in said[1:]):
         return False
     return None
 

@@ -217,9 +217,17 @@ def test_the_loser_is_told_the_time_was_taken_and_offered_the_next(content, stor
     choices = next(o for o in out if isinstance(o, Choices))
     assert len(choices.options) == 6
     assert second.state.flow is not None and second.state.flow["step"] == "slot"
-    for raw in ["1", "Test Person", "22334466", "1"]:
-        out = second.handle(raw)
+    # only the time is asked again: the name and phone already given are kept
+    out = second.handle("1")
+    shown = "\n".join(pick(o.text, "en") for o in out if isinstance(o, Say))
+    assert "Is this right?" in shown and "What is your name?" not in shown
+    assert "- Name: Test Person" in shown and "- Phone: +45 22 33 44 66" in shown
+    assert "- Time: Wednesday, 23 December 2026 at" in shown
+    out = second.handle("1")
     assert "Your meeting is booked." in pick(out[0].text, "en")
+    with DB(store.engine) as db:
+        mine = db.exec(select(Booking).where(Booking.phone == "+4522334466")).one()
+    assert mine.name == "Test Person"
 
 
 def test_no_free_time_in_the_language_becomes_a_callback(content, store) -> None:
@@ -290,6 +298,91 @@ def test_booking_through_chat_then_check_in(tmp_path) -> None:
         session.commit()
     out = check_in()
     assert "You are checked in for your meeting" in out, out
+
+
+def test_a_foreign_number_books_and_gets_the_receipt_and_reminder(content, store) -> None:
+    """A Ukrainian number with its country code is taken wherever a phone is asked, and the
+    receipt and the reminder go to it through the outbox."""
+    convo, _ = Conversation.open(content, store, "ua", "text", "uk", now=lambda: NOW)
+    for raw in ["1", "7", "3", "6", "6", "6", "1", "Ольга Петренко", "050 123 4567"]:
+        out = convo.handle(raw)
+    assert "+380" in pick(out[0].text, "uk") and out[0].tone == "error"
+    out = convo.handle("00380 50 123 4567")
+    assert "- Телефон: +380 50 123 4567" in pick(out[1].text, "uk")
+    out = convo.handle("1")
+    assert pick(out[0].text, "uk").startswith("Вашу зустріч заброньовано.")
+    with DB(store.engine) as db:
+        booking = db.exec(select(Booking)).one()
+        sent = sorted((o.kind, o.phone) for o in db.exec(select(Outbox)))
+    assert booking.phone == "+380501234567"
+    assert sent == [("receipt", "+380501234567"), ("reminder", "+380501234567")]
+
+
+@pytest.mark.parametrize(("typed", "stored"), [
+    ("22 33 44 55", "+4522334455"), ("+45 2233 4455", "+4522334455"),
+    ("0045 22334455", "+4522334455"), ("２２３３４４５５", "+4522334455"),
+    ("+380 50 123 4567", "+380501234567"), ("00380501234567", "+380501234567"),
+    ("+46 70 123 45 67", "+46701234567"), ("+49 1512 3456789", "+4915123456789"),
+])
+def test_phone_numbers_danish_and_foreign(typed: str, stored: str) -> None:
+    from assistant.validators import Valid, validate
+
+    assert validate("phone", typed, {}, NOW.date()) == Valid(stored)
+
+
+@pytest.mark.parametrize("typed", ["0501234567", "+380 50 123", "2233445", "+999 1234", "abc",
+                                   "22 33 44 55 66 77"])
+def test_a_phone_number_that_is_not_one_says_how_to_write_it(typed: str) -> None:
+    from assistant.validators import Invalid, validate
+
+    result = validate("phone", typed, {}, NOW.date())
+    assert isinstance(result, Invalid)
+    assert "+380" in result.error["uk"] and "8 цифр" in result.error["uk"]
+    assert "landekoden" in result.error["da"] and "country code" in result.error["en"]
+
+
+CYRILLIC = str.maketrans("ABEKMHOPCTYX", "АВЕКМНОРСТУХ")
+"""Latin capitals and the Cyrillic letters that look like them."""
+
+
+def test_a_code_typed_with_cyrillic_look_alike_letters_is_the_same_code(content, store) -> None:
+    """Read from a paper or an SMS and typed on a Ukrainian keyboard (Н, К, М, Х, Р, С, Т, А,
+    Е, О, В, upper or lower case): check-in and change/cancel find the booking."""
+    from assistant.booking import codes
+
+    service = BookingService(store.engine, now=lambda: NOW)
+    free = service.free_times("job_meeting", "da")[0]
+    letters = "HKMXPCTAEBY"  # every look-alike that a code can hold
+    booking = None
+    while booking is None or not set(booking.code) & set(letters):
+        if booking is not None:
+            service.cancel(booking.code, booking.phone)
+        booking = book(service, free)
+    typed = booking.code.translate(CYRILLIC)
+    assert typed != booking.code and codes.normalise_code(typed.lower()) == booking.code
+    assert codes.normalise_code("Ｋ７Ｍ－２ＱＸ") == "K7M2QX"
+
+    convo, _ = Conversation.open(content, store, "cyr", "text", "uk", now=lambda: NOW)
+    for raw in ["3", "2", typed.lower(), "22334455"]:
+        out = convo.handle(raw)
+    assert "Ви хочете скасувати зустріч?" in " ".join(
+        pick(o.text, "uk") for o in out if isinstance(o, Say))
+    out = convo.handle("так")
+    assert "скасовано" in pick(out[0].text, "uk") and booking.code in pick(out[0].text, "uk")
+
+
+def test_the_sms_receipt_says_an_interpreter_is_booked_and_for_which_language(
+        content, store) -> None:
+    convo, _ = Conversation.open(content, store, "tolk", "text", "uk", now=lambda: NOW)
+    for raw in ["1", "5", "1", "3", "1", "Ольга Петренко", "+380 50 123 4567", "1"]:
+        convo.handle(raw)
+    with DB(store.engine) as db:
+        booking = db.exec(select(Booking)).one()
+        [receipt] = db.exec(select(Outbox).where(Outbox.kind == "receipt")).all()
+    assert booking.interpreter_id is not None and receipt.phone == "+380501234567"
+    assert "Як: У центрі зайнятості, з перекладачем (українська)" in receipt.body
+    assert FreeTime.from_key(FreeTime(NOW, 1, 2, "uk").key()) == FreeTime(NOW, 1, 2, "uk")
+    assert FreeTime.from_key(f"{NOW.isoformat()}|1|2") == FreeTime(NOW, 1, 2), "older keys"
 
 
 UK_DAY = re.compile(r" у (понеділок|вівторок|середу|четвер|пʼятницю|суботу|неділю), \d{1,2} ")

@@ -29,7 +29,7 @@ def _book_forever(url: str, content, started) -> None:
         convo, _ = Conversation.open(content, store, "crash-test", "text", "en",
                                      now=lambda: NOW)
         started.set()
-        for raw in ["menu", "1", "2", "2", "1", "1", "Test Person", f"2233{n % 10_000:04d}",
+        for raw in ["menu", "1", "2", "2", "2", "1", "1", "Test Person", f"2233{n % 10_000:04d}",
                     "1"]:
             convo.handle(raw)
         n += 1

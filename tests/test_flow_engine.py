@@ -53,7 +53,7 @@ SLOT = "2026-11-25T09:00:00+00:00|1|"
 
 def test_summary_change_reasks_dependent_steps_and_keeps_the_rest(flows) -> None:
     book = flows["book"]
-    turn = walk(book, ["2", "2", "3"])
+    turn = walk(book, ["2", "2", "2", "3"])  # a later job meeting, by phone, in Ukrainian
     assert turn.state.step == "slot"
     assert any(type(o).__name__ == "SlotRequest" for o in turn.outputs)
     turn.state.offers = {"1": SLOT, "2": "more", "more": "2026-11-25T09:00:00+00:00"}
@@ -130,17 +130,57 @@ steps:
     assert "'kind' has no option 'job_meting'" in str(info.value)
 
 
-def test_a_note_is_shown_only_for_the_answers_it_is_about(flows) -> None:
-    """A first jobsamtale is held in person: the booking says so when the meeting is a
-    jobsamtale, and not to someone booking a sickness follow-up."""
+def test_a_first_job_meeting_is_offered_in_person_only(flows) -> None:
+    """The first jobsamtale is held in person: the booking asks whether it is the first one
+    before it offers phone or video, and offers them only for a later one."""
     book = flows["book"]
-    job = texts(walk(book, ["2"]).outputs)
-    assert "How would you like to meet?" in job
-    assert "If this is your first job meeting, it must be in person." in job
+    asked = walk(book, ["2"])
+    assert asked.state.step == "first_job_meeting"
+    assert "Is this your first job meeting?" in texts(asked.outputs)
+    assert "By video" not in texts(asked.outputs) and "By phone" not in texts(asked.outputs)
+    first = walk(book, ["2", "1"])
+    assert "Your first job meeting is in person, at the jobcenter." in texts(first.outputs)
+    assert first.state.step == "language" and "By video" not in texts(first.outputs)
+    later = walk(book, ["2", "no"])
+    assert later.state.step == "channel" and "3. By video" in texts(later.outputs)
     sickness = texts(walk(book, ["3"]).outputs)
-    assert "How would you like to meet?" in sickness and "in person" not in sickness
-    state = walk(book, ["2"]).state
-    assert "it must be in person" in texts(engine.prompt(book, state)), "shown again on resume"
+    assert "How would you like to meet?" in sickness and "first job meeting" not in sickness
+
+
+def test_a_note_is_shown_only_for_the_answers_it_is_about() -> None:
+    flow = parse_flow("""
+id: notes
+title: {da: N, en: N, uk: Н}
+description: {da: d, en: d, uk: d}
+steps:
+  - id: kind
+    kind: choice
+    text: {da: "Hvad?", en: "What?", uk: "Що?"}
+    options:
+      - {value: job, label: {da: Job, en: Job, uk: Робота}}
+      - {value: sick, label: {da: Syg, en: Sick, uk: Хвороба}}
+    next: how
+  - id: how
+    kind: choice
+    depends_on: [kind]
+    text: {da: "Hvordan?", en: "How?", uk: "Як?"}
+    notes:
+      - when: {answer: kind, eq: job}
+        text: {da: Kun fysisk, en: In person only the first time, uk: Лише особисто}
+    options:
+      - {value: in_person, label: {da: Her, en: Here, uk: Тут}}
+      - {value: phone, label: {da: Telefon, en: Phone, uk: Телефон}}
+    next: done
+  - id: done
+    kind: message
+    text: {da: Tak, en: Thanks, uk: Дякуємо}
+""", Path("notes.yaml"))
+    job = texts(walk(flow, ["1"]).outputs)
+    assert "How?" in job and "In person only the first time" in job
+    sick = texts(walk(flow, ["2"]).outputs)
+    assert "How?" in sick and "In person" not in sick
+    state = walk(flow, ["1"]).state
+    assert "In person only" in texts(engine.prompt(flow, state)), "shown again on resume"
 
 
 def test_branch_on_age(flows) -> None:
@@ -251,3 +291,72 @@ def test_load_errors_name_file_line_and_step(case: str, tmp_path: Path) -> None:
     assert "step 'first'" in error and message in error
     line = int(error.split(":")[1])
     assert 5 <= line <= 12, f"line {line} should point into step 'first'"
+
+
+@pytest.mark.parametrize(("said", "meant"), [
+    ("ja tak", True), ("nej tak", False), ("yes please", True), ("no, I have not", False),
+    ("так, звісно", True), ("ні, дякую", False), ("ja, nej", None), ("yes I have not", None),
+    ("maybe yes", None),
+])
+def test_yes_and_no_at_the_start_of_a_sentence(said: str, meant) -> None:
+    from assistant.validators import parse_yes_no
+
+    assert parse_yes_no(said) is meant
+
+
+def test_the_booking_offers_only_the_ways_to_meet_each_meeting_type_allows(flows) -> None:
+    """What the booking offers is what booking it allows: a meeting type's channels (the
+    shipped meeting types), and a first jobsamtale in person. Nothing is offered and then
+    refused at the end."""
+    from assistant.store.demo import MEETING_TYPES
+
+    book = flows["book"]
+    for number, option in enumerate(book.step("meeting_type").options, 1):
+        allowed = set(MEETING_TYPES[option.value][1].split(","))
+        for later in (["2"] if option.value == "job_meeting" else [[]]):
+            turn = walk(book, [str(number), *later])
+            if turn.state.step != "channel":
+                assert turn.state.step == "language" and "in_person" in allowed
+                continue
+            offered = {o.value for o in engine.offered(book.step("channel"), turn.state.answers)}
+            assert offered <= allowed, (option.value, offered - allowed)
+            assert "By video" not in texts(turn.outputs) or "video" in allowed
+    repatriation = walk(book, ["6"])
+    assert "2. By phone" in texts(repatriation.outputs)
+    assert "By video" not in texts(repatriation.outputs)
+    assert not engine.answer(book, repatriation.state, "3", TODAY).valid
+    assert not engine.answer(book, walk(book, ["6"]).state, "video", TODAY).valid
+
+
+def test_an_option_offered_on_an_answer_it_does_not_depend_on_fails_at_load(
+        tmp_path: Path) -> None:
+    path = tmp_path / "broken.yaml"
+    path.write_text(BASE.replace("    next: second", """    next: pick
+  - id: pick
+    kind: choice
+    text: {da: a, en: a, uk: a}
+    options:
+      - {value: a, label: {da: a, en: a, uk: a}}
+      - {value: b, label: {da: b, en: b, uk: b}, when: {answer: first, eq: x}}
+    next: second"""), encoding="utf-8")
+    with pytest.raises(ContentError) as info:
+        load_flows(tmp_path)
+    assert "step 'pick': an option reads 'first', which must be an earlier step named in " \
+        "depends_on" in str(info.value)
+    assert str(info.value).startswith(f"{path}:16:"), str(info.value)
+
+
+def test_an_option_named_by_its_own_value_is_not_read_as_a_number(flows) -> None:
+    """"en" is English at the language question, though it is also Danish for one; "tre"
+    is the third option; a number word at the summary is not taken for "yes, this is right"."""
+    book = flows["book"]
+    at_language = walk(book, ["1"]).state
+    assert engine.answer(book, at_language, "en", TODAY, "da").state.answers["language"] == "en"
+    at_language = walk(book, ["1"]).state
+    assert engine.answer(book, at_language, "tre", TODAY, "da").state.answers["language"] == "uk"
+    state = walk(book, ["7", "3"]).state
+    state.offers = {"1": SLOT}
+    for raw in ["1", "Olga Petrenko", "22334455"]:
+        state = engine.answer(book, state, raw, TODAY).state
+    assert state.step == "summary"
+    assert not engine.answer(book, state, "en", TODAY, "da").valid

@@ -34,6 +34,23 @@ def test_save_at_the_kiosk_resume_by_sms_once(content, store) -> None:
     assert "That code is not valid" in says(web.handle(f"resume {code}"), "en")
 
 
+CYRILLIC = str.maketrans("ABEKMHOPCTYX", "АВЕКМНОРСТУХ")
+
+
+def test_a_resume_code_typed_with_cyrillic_look_alike_letters_resumes(content, store) -> None:
+    kiosk, _ = Conversation.open(content, store, "kiosk:c", "kiosk", "uk", now=lambda: NOW)
+    kiosk.handle("5")
+    kiosk.handle("40")
+    code = ""
+    while not set(code) & set("ABEKMHPCTYX"):  # a code with look-alike letters in it
+        code = re.search(r"продовжити ([A-Z2-9]{6})", says(kiosk.handle("зберегти"), "uk"))[1]
+    typed = code.translate(CYRILLIC).lower()
+    assert typed != code.lower()
+    sms, _ = Conversation.open(content, store, "sms:c", "sms", "uk", now=lambda: NOW)
+    out = sms.handle(f"продовжити {typed}")
+    assert "Що зараз найкраще описує вашу ситуацію?" in says(out, "uk"), (code, typed)
+
+
 def test_codes_expire_after_seven_days(content, store) -> None:
     convo, _ = Conversation.open(content, store, "k2", "kiosk", "en", now=lambda: NOW)
     convo.handle("5")

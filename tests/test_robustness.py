@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 import uuid
 
 import pytest
@@ -15,13 +16,30 @@ from assistant.privacy import clean_input, redact_cpr
 
 from .conftest import NOW
 
+CPR_FORMS = ["010190-1234", "01 01 90 1234", "24 11 88 2345", "01011990-1234", "010190/1234",
+             "0101 90 1234", "０１０１９０－１２３４", "01.01.90 - 1234", "24/11/1988 2345"]
+"""Ways people write a CPR number (issue 23): every channel stores none of them."""
+NOT_CPR = ["kl. 10.30-12.00", "ring 22 33 44 55", "den 2026-12-03 kl 1000", "22334455",
+           "+45 22 33 44 55", "+380 50 123 4567", "+380501234567", "00380 50 123 4567",
+           "+46 70 123 45 67", "K7M2QX", "24.11.2026", "24/11/2026", "1.234.567,50 kr",
+           "12.500 kr", "sag 999999-1234", "2026-11-24 10:30", "10.30-12.00 24.11.26"]
+"""Ordinary numbers a citizen writes: phone numbers (Danish, foreign), codes, amounts, dates."""
 COMMANDS = ["back", "tilbage", "назад", "menu", "меню", "help", "hjælp", "start over", "forfra",
             "language", "sprog", "мова", "staff", "1", "2", "3", "9", "ja", "ні", "dansk",
             "english", "українська"]
 TEXT = st.text(alphabet=st.characters(codec="utf-8"), max_size=60) | st.sampled_from([
     "\u202eevil", "👩‍👩‍👧" * 50, "\x1b[31mred\x1b[0m", "[bold]x[/bold]", "a" * 10_000,
-    "010190-1234", "\x00\x07", "   ",
+    "\x00\x07", "   ", *CPR_FORMS, *(f"mit cpr er {cpr}" for cpr in CPR_FORMS),
 ])
+
+
+def digits(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKC", text) if c.isdigit())
+
+
+def holds_a_cpr_form(stored: str) -> bool:
+    """Whether ``stored`` still holds the digits of one of CPR_FORMS, in any spacing."""
+    return any(digits(cpr) in digits(stored) for cpr in CPR_FORMS)
 
 
 @settings(max_examples=60, deadline=None,
@@ -38,7 +56,7 @@ def test_every_input_gets_a_reply_and_never_an_exception(content, store, inputs,
         assert all(convo.lang in o.text for o in says)
     for turn in store.turns(convo.session_id):
         assert len(turn.input) <= 500
-        assert "010190-1234" not in turn.input
+        assert not holds_a_cpr_form(turn.input)
 
 
 def test_clean_input_strips_controls_and_bounds_length() -> None:
@@ -53,14 +71,91 @@ def test_cpr_redaction_only_touches_real_dates() -> None:
 
 
 @pytest.mark.parametrize("written", ["010190 - 1234", "010190–1234", "010190\u20101234",
-                                     "01.01.90-1234", "01-01-90 1234", "010190—1234"])
+                                     "01.01.90-1234", "01-01-90 1234", "010190—1234",
+                                     *CPR_FORMS, "01 . 01 / 90 - 1234", "290200-1111",
+                                     "３１１２８５１２３４", "31.12.1985/1234"])
 def test_cpr_numbers_are_redacted_however_they_are_written(written: str) -> None:
     assert redact_cpr(f"mit cpr er {written} tak") == "mit cpr er [CPR fjernet] tak"
+    assert redact_cpr(f"tlf 22334455, cpr {written}") == "tlf 22334455, cpr [CPR fjernet]"
+    assert redact_cpr(f"+380 50 123 4567 {written}") == "+380 50 123 4567 [CPR fjernet]"
 
 
 def test_times_dates_and_phone_numbers_are_not_taken_for_cpr_numbers() -> None:
-    for text in ("kl. 10.30-12.00", "ring 22 33 44 55", "den 2026-12-03 kl 1000"):
+    for text in NOT_CPR:
         assert redact_cpr(text) == text
+    assert redact_cpr("31129912345") == "31129912345", "a longer run of digits is no CPR"
+    assert redact_cpr("32.01.90-1234 og 01.13.90-1234") == "32.01.90-1234 og 01.13.90-1234"
+
+
+def test_no_phone_number_of_any_country_is_taken_for_a_cpr_number() -> None:
+    """Each country's example numbers, as written with the country code: some look like a
+    date and four digits (+86 10 1234 5678, +880 1812-345678) and must stay."""
+    import phonenumbers
+    from phonenumbers import PhoneNumberFormat, PhoneNumberType
+
+    written = 0
+    for region in phonenumbers.SUPPORTED_REGIONS:
+        for kind in (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE):
+            number = phonenumbers.example_number_for_type(region, kind)
+            if number is None:
+                continue
+            for text in (phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL),
+                         phonenumbers.format_number(number, PhoneNumberFormat.E164),
+                         phonenumbers.format_out_of_country_calling_number(number, "DK")):
+                assert redact_cpr(f"ring {text} tak") == f"ring {text} tak"
+                written += 1
+    assert written > 1000
+
+
+def _stored_text(engine) -> str:
+    """Every value the conversation tables hold, as text."""
+    from sqlmodel import Session as DB
+    from sqlmodel import select
+
+    from assistant.store.models import CallbackRequest, Outbox, Session, SmsMessage, Turn
+
+    ids = {"id", "session_id", "key", "sid", "phone_hash"}
+    with DB(engine) as db:
+        rows = [row for model in (Turn, Session, SmsMessage, Outbox, CallbackRequest)
+                for row in db.exec(select(model))]
+    return " ".join(str(value) for row in rows for name, value in row.model_dump().items()
+                    if name not in ids)
+
+
+@pytest.mark.parametrize("cpr", CPR_FORMS)
+def test_every_channel_stores_no_cpr_number_however_it_is_written(
+        content, store, cpr: str, sms_token) -> None:
+    """Typed at the text chat, sent to the web API and texted to the SMS webhook: each turn
+    says the number was removed, and nothing stored holds its digits."""
+    import io
+
+    from starlette.testclient import TestClient
+    from twilio.request_validator import RequestValidator
+
+    from assistant.channels.text import run_chat
+    from assistant.channels.web import make_app
+
+    said = f"mit cpr er {cpr} og tlf 22334455"
+    out = io.StringIO()
+    run_chat(content, store, lang="en", channel="text", session_key=None,
+             stdin=io.StringIO(f"1\n{said}\n"), stdout=out, now=lambda: NOW)
+    assert "Please do not write your CPR number here." in out.getvalue().split("\n\n")[1]
+
+    client = TestClient(make_app(content, store, now=lambda: NOW),
+                        base_url="https://kiosk.example.dk")
+    token = client.post("/api/sessions", json={"lang": "en"}).json()["session"]
+    reply = client.post(f"/api/sessions/{token}/messages", json={"text": said}).json()
+    assert "Please do not write your CPR number here." in json.dumps(reply, ensure_ascii=False)
+
+    form = {"From": "+4522334455", "To": "+4570000000", "Body": said, "MessageSid": "SMcpr"}
+    signature = RequestValidator("fuzz-token").compute_signature(
+        "https://kiosk.example.dk/sms/twilio", form)
+    sms = client.post("/sms/twilio", data=form, headers={"X-Twilio-Signature": signature})
+    assert sms.status_code == 200 and "CPR" in sms.text
+
+    stored = _stored_text(store.engine)
+    assert stored.count("[CPR fjernet]") >= 3 and "22334455" in stored
+    assert not holds_a_cpr_form(stored), stored
 
 
 @settings(max_examples=25, deadline=None,
@@ -121,6 +216,30 @@ def test_the_kiosk_survives_hostile_input(content, store, inputs, lang) -> None:
             assert isinstance(app.screen, ConversationScreen)
 
     asyncio.run(drive())
+
+
+def test_the_kiosk_stores_no_cpr_number_however_it_is_written(content, store) -> None:
+    """Each form typed at the kiosk: the citizen is told, and nothing stored holds it."""
+    import asyncio
+
+    from textual.widgets import Input
+
+    from assistant.channels.tui.kiosk import KioskApp
+
+    async def drive() -> None:
+        app = KioskApp(content, store, lang="en")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            for cpr in CPR_FORMS:
+                app.screen.query_one(Input).value = f"my cpr is {cpr}"
+                await pilot.press("enter")
+                await pilot.pause()
+
+    asyncio.run(drive())
+    stored = _stored_text(store.engine)
+    assert stored.count("[CPR fjernet]") >= len(CPR_FORMS)
+    assert stored.count("Please do not write your CPR number here.") >= len(CPR_FORMS)
+    assert not holds_a_cpr_form(stored), stored
 
 
 def test_a_turn_that_fails_leaves_the_conversation_as_it_was(content, store) -> None:

@@ -20,7 +20,7 @@ from assistant.flow.engine import MORE_KEY, FlowState
 from assistant.i18n import format_when, tr
 from assistant.outputs import Act, Choice, Choices, Output, Say, SlotRequest
 from assistant.store.models import Booking, Outbox
-from assistant.text import Text, pick
+from assistant.text import Text, join, pick
 
 if TYPE_CHECKING:
     from assistant.conversation import Conversation
@@ -106,16 +106,20 @@ def _label(free: FreeTime) -> Text:
 
 
 def _reopen(convo: Conversation, flow_id: str, step_id: str, answers: dict[str, Any],
-            before: list[Output]) -> list[Output]:
-    """Put the user back at ``step_id`` of the flow, keeping the answers before it."""
+            before: list[Output], keep_later: bool = False) -> list[Output]:
+    """Put the user back at ``step_id`` of the flow, keeping the answers before it. With
+    ``keep_later`` the answers after it are kept too, and not asked again unless they depend
+    on it: only that step is asked (a time that was just taken), then the summary."""
     flow = convo.content.flows[flow_id]
     history = []
     for key in answers:
         if key == step_id:
             break
         history.append(key)
-    state = FlowState(flow_id=flow_id, step=step_id,
-                      answers={k: answers[k] for k in history}, history=history)
+    kept = {k: v for k, v in answers.items() if k != step_id} if keep_later else \
+        {k: answers[k] for k in history}
+    state = FlowState(flow_id=flow_id, step=step_id, answers=kept, history=history,
+                      returning=keep_later)
     convo.state.flow = state.to_dict()
     convo.state.awaiting = None
     return [*before, *engine.prompt(flow, state)]
@@ -134,10 +138,12 @@ def _queue_sms(convo: Conversation, booking: Booking, kind: str, body: Text,
 
 
 def receipt(booking: Booking) -> Text:
+    how = channel_name(booking.channel)
+    if booking.interpreter_id:
+        how = join(how, engine.with_interpreter(booking.meeting_lang), sep=", ")
     return tr("Your meeting is booked.\nCode: {code}\nTime: {when}\nMeeting: {what}\nHow: {how}"
               "\nShow or write your code when you arrive.", code=booking.code,
-              when=format_when(booking.start), what=meeting_name(booking.meeting_type),
-              how=channel_name(booking.channel))
+              when=format_when(booking.start), what=meeting_name(booking.meeting_type), how=how)
 
 
 def book(act: Act, convo: Conversation) -> list[Output]:
@@ -164,7 +170,8 @@ def book(act: Act, convo: Conversation) -> list[Output]:
         )
     except SlotTaken:
         return _reopen(convo, act.flow_id, "slot", answers, [Say(tr(
-            "Sorry, that time was just taken. Here are the next free times."), "error")])
+            "Sorry, that time was just taken. Here are the next free times."), "error")],
+            keep_later=True)
     except AlreadyBooked as exc:
         return [Say(tr("You already have a booking of this kind: {when}, code {code}. To change "
                        "or cancel it, choose \"Change or cancel a booking\" in the menu.",
@@ -212,7 +219,8 @@ def reschedule(act: Act, convo: Conversation) -> list[Output]:
                     "error")]
     except SlotTaken:
         return _reopen(convo, act.flow_id, "slot", answers, [Say(tr(
-            "Sorry, that time was just taken. Here are the next free times."), "error")])
+            "Sorry, that time was just taken. Here are the next free times."), "error")],
+            keep_later=True)
     text = receipt(booking)
     _queue_sms(convo, booking, "receipt", text)
     return [Say(text, "notice")]

@@ -63,15 +63,20 @@ class FreeTime:
     start: dt.datetime
     staff_id: int
     interpreter_id: int | None = None
+    interpreter_lang: str | None = None
+    """The language the interpreter speaks with the citizen (shown in the summary)."""
 
     def key(self) -> str:
-        return f"{self.start.isoformat()}|{self.staff_id}|{self.interpreter_id or ''}"
+        """``start|staff|interpreter``, and ``|language`` when there is an interpreter."""
+        key = f"{self.start.isoformat()}|{self.staff_id}|{self.interpreter_id or ''}"
+        return f"{key}|{self.interpreter_lang}" if self.interpreter_id and \
+            self.interpreter_lang else key
 
     @classmethod
     def from_key(cls, key: str) -> FreeTime:
-        start, staff, interpreter = key.split("|")
+        start, staff, interpreter, *lang = key.split("|")
         return cls(dt.datetime.fromisoformat(start), int(staff),
-                   int(interpreter) if interpreter else None)
+                   int(interpreter) if interpreter else None, lang[0] if lang else None)
 
 
 def public_holidays(first_year: int, last_year: int) -> holidays.HolidayBase:
@@ -191,7 +196,7 @@ class BookingService:
             return None
         for person in others:
             if free(f"staff:{person.id}"):
-                return FreeTime(start, person.id or 0, interpreter.id)
+                return FreeTime(start, person.id or 0, interpreter.id, interpreter.language)
         return None
 
     # -- booking ----------------------------------------------------------------------------

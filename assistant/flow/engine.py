@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from assistant.flow import replies
 from assistant.flow.conditions import evaluate
-from assistant.flow.model import ASKING_KINDS, Flow, Step
-from assistant.i18n import format_when, tr
+from assistant.flow.model import ASKING_KINDS, Flow, Option, Step
+from assistant.i18n import format_when, language_name, tr
 from assistant.outputs import Act, Choice, Choices, Output, Say, ShowEntry, SlotRequest
 from assistant.text import LANGS, Text, join, pick
-from assistant.validators import Invalid, display_value, parse_yes_no, validate
+from assistant.validators import Invalid, Valid, display_value, parse_yes_no, validate
 
 MAX_TRIES = 3
 CONFIRM = "confirm"
@@ -81,11 +82,14 @@ def prompt(flow: Flow, state: FlowState) -> list[Output]:
     return _ask(flow, flow.step(state.step), state)
 
 
-def answer(flow: Flow, state: FlowState, raw: str, today: dt.date) -> Turn:
-    """Apply the user's input to the current step."""
+def answer(flow: Flow, state: FlowState, raw: str, today: dt.date,
+           lang: str | None = None) -> Turn:
+    """Apply the user's input to the current step. ``lang`` is the conversation's language:
+    numbers written in its words are read inside a sentence ("jeg er toogfyrre år")."""
     if state.step is None or state.done:
         return Turn(state, [])
     step = flow.step(state.step)
+    raw = _as_number(step, state, raw, lang)
     if step.kind == "summary":
         return _summary_answer(flow, state, step, raw)
     key = _fold(raw)
@@ -93,21 +97,28 @@ def answer(flow: Flow, state: FlowState, raw: str, today: dt.date) -> Turn:
     if step.kind == "slot" and wants_more and state.offers.get(MORE_KEY):
         state.after, state.tries = state.offers[MORE_KEY], 0
         return Turn(state, _ask(flow, step, state))
-    value, error = _parse(step, raw, today, state.offers)
-    if error is not None:
+    parsed = _parse(step, raw, today, state, lang)
+    if parsed.error is not None:
         state.tries += 1
-        outputs: list[Output] = [Say(error, "error")]
+        outputs: list[Output] = [Say(parsed.error, "error")]
         if state.tries >= MAX_TRIES:
             outputs.append(Say(tr("This seems hard to answer here. A member of staff can help: "
                                   "write \"staff\"."), "notice"))
-        outputs.extend(_ask(flow, step, state))
+        if parsed.choose_from:
+            outputs.extend([Say(step.text, "prompt"),
+                            _choices(step, state.answers, parsed.choose_from)])
+        else:
+            outputs.extend(_ask(flow, step, state))
         return Turn(state, outputs, valid=False)
+    value = parsed.value
     state.tries, state.offers, state.after = 0, {}, None
     state.answers[step.id] = value
     if state.returning and step.id not in state.changed:
         state.changed.append(step.id)
     state.history.append(step.id)
     outputs = []
+    if parsed.read:  # read from a sentence: say what was understood, so a slip is seen
+        outputs.append(Say(tr("I understood: {answer}", answer=_display(step, value)), "info"))
     _advance(flow, state, _next(step, state.answers), outputs)
     return Turn(state, outputs)
 
@@ -129,6 +140,12 @@ def help_for(flow: Flow, state: FlowState) -> list[Output]:
         return []
     step = flow.step(state.step)
     return [Say(step.help, "info")] if step.help else []
+
+
+def with_interpreter(language: str) -> Text:
+    """ "with an interpreter (Ukrainian)": said wherever a booked interpreter is shown (the
+    summary, the confirmation, the SMS receipt)."""
+    return tr("with an interpreter ({language})", language=language_name(language))
 
 
 def summary_lines(flow: Flow, state: FlowState) -> Text:
@@ -193,7 +210,7 @@ def _still_good(step: Step, state: FlowState) -> bool:
     if step.id not in state.answers or set(step.depends_on) & set(state.changed):
         return False
     value = state.answers[step.id]
-    values = {o.value for o in step.options}
+    values = {o.value for o in offered(step, state.answers)}
     if step.kind == "choice":
         return value in values
     if step.kind == "multi":
@@ -201,9 +218,16 @@ def _still_good(step: Step, state: FlowState) -> bool:
     return True
 
 
-def _choices(step: Step) -> Choices:
+def offered(step: Step, answers: dict[str, Any]) -> tuple[Option, ...]:
+    """The options a step offers after these answers (an option's ``when`` must hold)."""
+    return tuple(o for o in step.options if o.when is None or evaluate(o.when, answers))
+
+
+def _choices(step: Step, answers: dict[str, Any], only: tuple[str, ...] = ()) -> Choices:
+    """The offered options, numbered; with ``only``, just those (keeping their numbers)."""
     return Choices(
-        tuple(Choice(str(i), o.label, o.value) for i, o in enumerate(step.options, 1)),
+        tuple(Choice(str(i), o.label, o.value)
+              for i, o in enumerate(offered(step, answers), 1) if not only or o.value in only),
         multi=step.kind == "multi",
     )
 
@@ -216,7 +240,7 @@ def _ask(flow: Flow, step: Step, state: FlowState) -> list[Output]:
         if step.kind == "multi":
             outputs.append(Say(tr("You can choose more than one: write the numbers with commas, "
                                   "for example 1,3."), "info"))
-        outputs.append(_choices(step))
+        outputs.append(_choices(step, state.answers))
     elif step.kind == "slot":
         outputs.append(SlotRequest(flow.id, step.id, dict(state.answers), state.after))
     elif step.kind == "input" and step.validate == "yes_no":
@@ -242,55 +266,102 @@ _fold_label = cache(_fold)
 """Kept: each answer is compared with every option's label in three languages."""
 
 
-def _pick_option(step: Step, raw: str) -> str | None:
+def _pick_option(options: tuple[Option, ...], raw: str) -> str | None:
     text = _fold(raw)
-    for i, opt in enumerate(step.options, 1):
+    for i, opt in enumerate(options, 1):
         if text in (str(i), opt.value) or any(_fold_label(opt.label[lang]) == text
                                               for lang in LANGS):
             return opt.value
     return None
 
 
-def _parse(step: Step, raw: str, today: dt.date,
-           offers: dict[str, str]) -> tuple[Any, Text | None]:
+@dataclass(frozen=True)
+class _Parsed:
+    value: Any = None
+    error: Text | None = None
+    read: bool = False
+    """Read from a sentence ("jeg er ledig", "1 og 3"), not given as shown."""
+    choose_from: tuple[str, ...] = ()
+    """The reply fits these options and one must be chosen: ask again with only them."""
+
+
+def _as_number(step: Step, state: FlowState, raw: str, lang: str | None) -> str:
+    """A numbered answer written in words ("tre", "three", "три") as its digits; for the
+    free times, also a number in a sentence ("nummer 2"). An option's own value or label is
+    that option ("en" is English at the language question, not one)."""
+    offers = state.offers
+    if step.kind not in ("choice", "multi", "slot") and step.validate != "integer":
+        return raw
+    if step.kind in ("choice", "multi") and _pick_option(offered(step, state.answers), raw):
+        return raw
+    number = replies.whole_number(raw)
+    if number is None and step.kind == "slot" and _fold(raw) not in offers:
+        number = replies.chosen_number(raw, lang)
+    return raw if number is None else str(number)
+
+
+def _parse(step: Step, raw: str, today: dt.date, state: FlowState,
+           lang: str | None) -> _Parsed:
     if step.kind == "slot":
-        key = _fold(raw)
+        key, offers = _fold(raw), state.offers
         if key in offers and key != MORE_KEY and offers[key] != MORE_KEY:
-            return offers[key], None
-        return None, tr("Please choose one of the numbers shown.")
-    if step.kind == "choice":
-        value = _pick_option(step, raw)
-        if value is None:
-            return None, tr("Please choose one of the numbers shown.")
-        return value, None
-    if step.kind == "multi":
-        parts = [p for p in raw.replace(";", ",").replace(" ", ",").split(",") if p.strip()]
-        picked: list[str] = []
-        for part in parts:
-            value = _pick_option(step, part)
-            if value is None:
-                return None, tr("Please choose one or more of the numbers shown, like 1,3.")
-            if value not in picked:
-                picked.append(value)
-        if not picked:
-            return None, tr("Please choose one or more of the numbers shown, like 1,3.")
-        return picked, None
+            return _Parsed(offers[key])
+        return _Parsed(error=tr("Please choose one of the numbers shown."))
+    if step.kind in ("choice", "multi"):
+        one, options = step.kind == "choice", offered(step, state.answers)
+        shown = _pick_option(options, raw) if one else _pick_each(options, raw)
+        if shown:
+            return _Parsed(shown)
+        read = (replies.pick_one if one else replies.pick_many)(options, raw, lang)
+        if isinstance(read, replies.Ambiguous):
+            return _Parsed(error=_fits_several(), choose_from=read.values)
+        if read:
+            return _Parsed(read, read=True)
+        return _Parsed(error=tr("Please choose one of the numbers shown.") if one else
+                       tr("Please choose one or more of the numbers shown, like 1,3."))
     kind = step.validate or "text"
     if kind == "yes_no" and raw.strip() in ("1", "2"):
-        return raw.strip() == "1", None
+        return _Parsed(raw.strip() == "1")
     if kind == "yes_no" and parse_yes_no(raw) is None:
-        return None, tr("Please answer yes or no.")
+        return _Parsed(error=tr("Please answer yes or no."))
     result = validate(kind, raw, step.spec, today)
+    if isinstance(result, Invalid) and kind == "integer":
+        found = set(replies.numbers_in(raw, lang))
+        if len(found) == 1:
+            again = validate(kind, str(found.pop()), step.spec, today)
+            return _Parsed(again.value, read=True) if isinstance(again, Valid) else \
+                _Parsed(error=again.error)
     if isinstance(result, Invalid):
-        return None, result.error
-    return result.value, None
+        return _Parsed(error=result.error)
+    return _Parsed(result.value)
+
+
+def _pick_each(options: tuple[Option, ...], raw: str) -> list[str]:
+    """The options of a multi step as shown: numbers or labels between commas or spaces."""
+    parts = [p for p in raw.replace(";", ",").replace(" ", ",").split(",") if p.strip()]
+    picked: list[str] = []
+    for part in parts:
+        value = _pick_option(options, part)
+        if value is None:
+            return []
+        if value not in picked:
+            picked.append(value)
+    return picked
+
+
+def _fits_several() -> Text:
+    return tr("That fits more than one answer. Which one do you mean?")
 
 
 def _display(step: Step, value: Any) -> Text:
     if step.kind == "slot":
         if "|" not in str(value):
             return tr("Staff call me to find a time")
-        return format_when(dt.datetime.fromisoformat(str(value).split("|")[0]))
+        start, _staff, interpreter, *language = str(value).split("|")
+        when = format_when(dt.datetime.fromisoformat(start))
+        if interpreter and language:
+            return join(when, with_interpreter(language[0]), sep=", ")
+        return when
     if step.kind == "choice":
         for opt in step.options:
             if opt.value == value:

@@ -140,10 +140,17 @@ def _step(ctx: _Ctx, node: Any, index: int) -> Step:
         for opt in raw:
             if not isinstance(opt, Node) or not ID.fullmatch(str(opt.get("value", ""))):
                 raise ctx.fail(node, f"{where}: every option needs a 'value' id", "options")
-            options.append(Option(str(opt["value"]), _text(ctx, opt, "label", where)))
+            if set(opt) - {"value", "label", "when"}:
+                raise ctx.fail(opt, f"{where}: an option is {{value, label, when}}")
+            when = opt.get("when")
+            if when is not None:
+                _condition(ctx, when, where)
+            options.append(Option(str(opt["value"]), _text(ctx, opt, "label", where), when))
         values = [o.value for o in options]
         if len(set(values)) != len(values):
             raise ctx.fail(node, f"{where}: option values must be unique", "options")
+        if all(o.when is not None for o in options):
+            raise ctx.fail(node, f"{where}: at least one option must have no 'when'", "options")
     elif "options" in node:
         raise ctx.fail(node, f"{where}: only choice and multi steps have options", "options")
     validate, spec = None, {}
@@ -213,16 +220,18 @@ def _check_references(ctx: _Ctx, flow: Flow, nodes: dict[str, Node]) -> None:
                 raise ctx.fail(node, f"step '{step.id}': 'next' names unknown step '{branch.goto}'",
                                "next")
         conditions = [("next", b.when) for b in step.next] + [("notes", n.when) for n in step.notes]
+        conditions += [("options", o.when) for o in step.options if o.when is not None]
         for key, when in conditions:
             for ref in references(when or {}):
                 if ref not in flow.steps or flow.steps[ref].kind not in ASKING_KINDS:
                     raise ctx.fail(
                         node, f"step '{step.id}': condition reads unknown answer '{ref}'", key
                     )
-                if key == "notes" and ref not in step.depends_on:
+                if key in ("notes", "options") and ref not in step.depends_on:
                     # Shown as the step is asked: it can only read answers given before, and
                     # must be asked again (depends_on) when one of those changes.
-                    raise ctx.fail(node, f"step '{step.id}': a note reads '{ref}', which must "
+                    what = "a note" if key == "notes" else "an option"
+                    raise ctx.fail(node, f"step '{step.id}': {what} reads '{ref}', which must "
                                    "be an earlier step named in depends_on", key)
             for ref, value in _compared_values(when or {}):
                 options = {o.value for o in flow.steps[ref].options}

@@ -18,6 +18,9 @@ ACTIONS = ("book", "callback", "handoff", "cancel", "reschedule", "checkin")
 class Option:
     value: str
     label: Text
+    when: Mapping[str, Any] | None = None
+    """Offered only when this holds for the earlier answers (always, without it): what a rule
+    forbids for some answers is not offered to them."""
 
 
 @dataclass(frozen=True)

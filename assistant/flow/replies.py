@@ -1,0 +1,275 @@
+"""Natural replies to a question: "jeg er 42 år", "1 og 3", "dansk og it", "ledig", "tre",
+"three", "три". Numbers are read inside a sentence and written as words (Danish, English and
+Ukrainian, from num2words), options by their words in any language.
+
+Nothing is guessed. A reply that names two different answers to a one-answer question is
+:class:`Ambiguous` (the user is asked which), a word shared by several options names none of
+them on its own, and a reply with a negation ("ikke ledig", "не працюю") that the option does
+not itself hold is not read at all.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from assistant.flow.model import Option
+from assistant.text import LANGS
+
+MAX_NUMBER = 130
+"""Numbers written as words are read up to this (ages, months, the options of a step)."""
+
+_WORD = re.compile(r"\d+|[^\W\d_]+(?:'[^\W\d_]+)*")
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "´": "'", "‘": "'"})
+
+# Function words: they name no option ("er" is in "Jeg er ledig", "am" in "I am unemployed").
+# A short list of our own: the stop-word lists of libraries hold "ja", "no", "work", "first",
+# "it" and Ukrainian numbers, all of which name options here.
+STOPWORDS = frozenset("""
+af alle at da de den der det dig din du eller en er et for fra gerne har have her hvad i ind
+jeg kan med meget men mig min mit nu og om på så skal som til vil være
+a all am an and are at be but for from have i i'd i'll i'm in is it's me my of on or please so the
+this to want we with would you
+а або але в вам ви від для до є з за и й мені мене на ну по про та то у хочу це чи що я
+år måned måneder uge uger dag dage year years month months week weeks day days
+рік роки років місяць місяці місяців тиждень тижні тижнів день дні днів
+""".split())
+"""Units of time too: in a label they qualify ("de sidste 5 år"), in a reply they are about
+something else ("jeg har arbejdet 3 år")."""
+CHOOSING = frozenset("""
+nummer nr mulighed valg svar vælger vælg tager tak
+number no option choice answer choose pick take like thanks
+номер варіант відповідь обираю вибираю оберу беру дякую будь ласка
+""".split())
+"""Words said around the number of an option ("nummer 3", "I choose 2", "варіант 1")."""
+NEGATIONS = frozenset("""
+ikke ej aldrig undtagen uden
+not never except without
+не ніколи крім окрім без
+""".split())
+"""Words that turn or narrow what follows: a reply holding one is read only when the option
+it names holds that word too ("Faglært, men jeg har ikke brugt uddannelsen")."""
+_WEAK_NUMBERS = frozenset({"en", "et", "one", "один", "одна", "одне", "одну"})
+"""Number words that are also articles or pronouns ("en jobsamtale", "the one at 11"): a
+number only in a reply that holds other numbers too ("en og tre")."""
+_EXTRA_NUMBERS = {"da": {"en": 1, "ét": 1}, "en": {}, "uk": {"одна": 1, "одне": 1, "одну": 1,
+                                                            "дві": 2}}
+
+
+@dataclass(frozen=True)
+class Ambiguous:
+    """The reply names more than one of these option values, and one is wanted."""
+
+    values: tuple[str, ...]
+
+
+def words(text: str) -> list[str]:
+    """The words and digit runs of ``text``, case-folded: "Jeg er 42år" -> jeg, er, 42, år."""
+    folded = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
+    return _WORD.findall(folded)
+
+
+@cache
+def _number_table(lang: str) -> dict[tuple[str, ...], int]:
+    """Every number 0..MAX_NUMBER written out in ``lang``, as its words."""
+    from num2words import num2words  # only when a reply is not a plain number
+
+    table: dict[tuple[str, ...], int] = {}
+    for n in range(MAX_NUMBER + 1):
+        written = tuple(w for w in words(num2words(n, lang=lang)) if w not in ("and", "og"))
+        table.setdefault(written, n)
+        if lang == "uk" and written[-1] in ("один", "два"):  # одна, дві (feminine)
+            female = {"один": "одна", "два": "дві"}[written[-1]]
+            table.setdefault((*written[:-1], female), n)
+    for word, n in _EXTRA_NUMBERS[lang].items():
+        table.setdefault((word,), n)
+    return table
+
+
+def _numbers(tokens: Sequence[str], langs: Sequence[str]) -> list[tuple[int, int, int]]:
+    """(value, first token, after last token) of every number in ``tokens``: digits, or the
+    longest run of words that is a number in one of ``langs``."""
+    tables = [_number_table(lang) for lang in langs]
+    longest = max((len(k) for t in tables for k in t), default=1)
+    found: list[tuple[int, int, int]] = []
+    weak: list[tuple[int, int, int]] = []
+    i = 0
+    while i < len(tokens):
+        if tokens[i].isdigit():
+            found.append((int(tokens[i]), i, i + 1))
+            i += 1
+            continue
+        for size in range(min(longest, len(tokens) - i), 0, -1):
+            run = tuple(tokens[i:i + size])
+            value = next((t[run] for t in tables if run in t), None)
+            if value is not None:
+                (weak if size == 1 and run[0] in _WEAK_NUMBERS else found).append(
+                    (value, i, i + size))
+                i += size
+                break
+        else:
+            i += 1
+    return sorted(found + weak, key=lambda n: n[1]) if found else []
+
+
+def whole_number(text: str) -> int | None:
+    """The number a reply is, written in digits or in words of any of the three languages
+    ("3", "tre", "three", "три", "to og tyve"); None if the reply is anything else."""
+    tokens = words(text)
+    if not tokens or len(tokens) > 6:
+        return None
+    if len(tokens) == 1 and tokens[0].isdigit():
+        return int(tokens[0])
+    for lang in LANGS:
+        value = _number_table(lang).get(tuple(t for t in tokens if t not in ("and", "og")))
+        if value is not None:
+            return value
+    return None
+
+
+def numbers_in(text: str, lang: str | None) -> list[int]:
+    """The numbers in a reply: digits, and numbers written in words of the conversation's
+    language ("jeg er toogfyrre år" -> [42]). Words of the other languages count only as the
+    whole reply ("to" is two in Danish, and a preposition in English)."""
+    whole = whole_number(text)
+    if whole is not None:
+        return [whole]
+    return [n for n, _, _ in _numbers(words(text), [lang] if lang in LANGS else [])]
+
+
+def chosen_number(text: str, lang: str | None) -> int | None:
+    """The one number a reply chooses ("nummer 2", "I'll take 3", "варіант 1"): a reply of
+    that number and words of choosing only, not one about something else ("jeg har 2 børn")."""
+    tokens = words(text)
+    numbers = _numbers(tokens, [lang] if lang in LANGS else [])
+    in_numbers = {k for _, first, after in numbers for k in range(first, after)}
+    if len({n for n, _, _ in numbers}) != 1 or any(
+            k not in in_numbers and t not in STOPWORDS and t not in CHOOSING
+            for k, t in enumerate(tokens)):
+        return None
+    return numbers[0][0]
+
+
+def _same_word(said: str, label: str) -> bool:
+    """A word of the reply is a word of a label: the same, or the same stem (ledig/ledige,
+    безробітна/безробітний). Never by similarity alone: "faglært" is not "ufaglært"."""
+    if said == label:
+        return True
+    if min(len(said), len(label)) < 5:
+        return False
+    common = 0
+    for a, b in zip(said, label, strict=False):
+        if a != b:
+            break
+        common += 1
+    return common >= max(len(said), len(label)) - 2
+
+
+@cache
+def _label_words(label: tuple[tuple[str, str], ...]) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(words(text)) for _lang, text in label)
+
+
+def _contains(tokens: Sequence[str], part: Sequence[str]) -> bool:
+    n = len(part)
+    return n > 0 and any(tuple(tokens[i:i + n]) == tuple(part)
+                         for i in range(len(tokens) - n + 1))
+
+
+@dataclass(frozen=True)
+class _Reading:
+    strong: frozenset[int]
+    """Options the reply names on its own: by number, by a whole label, or by a word that
+    only this option's labels hold."""
+    weak: tuple[frozenset[int], ...]
+    """For each word several options share: those options."""
+    negations: frozenset[str]
+    stray: bool
+    """The reply holds a number that is no option's number."""
+
+
+def _read(options: Sequence[Option], text: str, lang: str | None) -> _Reading:
+    tokens = words(text)
+    labels = [_label_words(tuple(sorted(o.label.items()))) for o in options]
+    label_vocab = [{w for label in ls for w in label} for ls in labels]
+    strong: set[int] = set()
+    used: set[int] = set()
+    for i, ls in enumerate(labels):
+        for label in ls:
+            n = len(label)
+            for start in range(len(tokens) - n + 1):
+                if n and tuple(tokens[start:start + n]) == label:
+                    strong.add(i)
+                    used.update(range(start, start + n))
+    numbers = [n for n in _numbers(tokens, [lang] if lang in LANGS else [])
+               if not any(str(n[0]) in vocab for vocab in label_vocab)]  # "5 år" in a label
+    in_numbers = {k for _, first, after in numbers for k in range(first, after)}
+    # A number is an option's number in a reply of numbers and words of choosing ("nummer 3",
+    # "1 og 3"), not in one about something else ("jeg har arbejdet 3 år som tømrer").
+    about_else = any(k not in used and k not in in_numbers and t not in STOPWORDS and
+                     t not in CHOOSING and t not in NEGATIONS and
+                     not any(_same_word(t, w) for vocab in label_vocab for w in vocab)
+                     for k, t in enumerate(tokens))
+    stray = False
+    for value, first, after in numbers:
+        if 1 <= value <= len(options) and not about_else:
+            strong.add(value - 1)
+        else:
+            stray = True
+        used.update(range(first, after))
+    weak: list[frozenset[int]] = []
+    for k, token in enumerate(tokens):
+        if k in used or token in STOPWORDS or token in NEGATIONS:
+            continue
+        named = frozenset(i for i, vocab in enumerate(label_vocab)
+                          if any(_same_word(token, w) for w in vocab if w not in STOPWORDS))
+        if len(named) == 1:
+            strong |= named
+        elif 1 < len(named) < len(options):
+            weak.append(named)
+    negations = frozenset(t for t in tokens if t in NEGATIONS or t.endswith("n't"))
+    return _Reading(frozenset(strong), tuple(weak), negations, stray)
+
+
+def _negations_allowed(reading: _Reading, options: Sequence[Option], picked: set[int]) -> bool:
+    """Every negation in the reply is a word of a picked option's label."""
+    vocab = {w for i in picked for label in _label_words(tuple(sorted(options[i].label.items())))
+             for w in label}
+    return reading.negations <= vocab
+
+
+def pick_one(options: Sequence[Option], text: str,
+             lang: str | None = None) -> str | Ambiguous | None:
+    """The one option a reply names, :class:`Ambiguous` when it names several, or None."""
+    reading = _read(options, text, lang)
+    named = set(reading.strong)
+    if not named and reading.weak:
+        shared = frozenset.intersection(*reading.weak)
+        named = set(shared) if shared else set().union(*reading.weak)
+        if len(named) > 1:
+            return Ambiguous(tuple(options[i].value for i in sorted(named)))
+    if len(named) == 1 and all(named <= w for w in reading.weak):
+        if not _negations_allowed(reading, options, named):
+            return None
+        return options[next(iter(named))].value
+    if len(named) > 1 or (named and reading.weak):
+        every = named.union(*reading.weak)
+        return Ambiguous(tuple(options[i].value for i in sorted(every)))
+    return None
+
+
+def pick_many(options: Sequence[Option], text: str,
+              lang: str | None = None) -> list[str] | Ambiguous | None:
+    """The options a reply names ("1 og 3", "dansk og it"), in the step's order;
+    :class:`Ambiguous` when a word names several options none of the others settles."""
+    reading = _read(options, text, lang)
+    named = set(reading.strong)
+    unsettled = [w for w in reading.weak if not w & named]
+    if unsettled:
+        return Ambiguous(tuple(options[i].value for i in sorted(set().union(*unsettled))))
+    if not named or reading.stray or not _negations_allowed(reading, options, named):
+        return None
+    return [options[i].value for i in sorted(named)]

@@ -1,0 +1,59 @@
+"""The conversation core's input handling, at the kiosk: a Ukrainian citizen books with a
++380 number and an interpreter, answers in words, and cancels with a code typed in Cyrillic."""
+
+from __future__ import annotations
+
+import re
+
+from sqlmodel import Session as DB
+from sqlmodel import select
+from textual.widgets import Button
+
+from assistant.channels.tui.kiosk import KioskApp
+from assistant.store.models import Booking, Outbox
+
+from .pilot import submit, tap
+from .test_tui import all_text
+
+
+def on_screen(app: KioskApp) -> str:
+    """The conversation and the buttons offered now."""
+    return all_text(app) + "\n" + "\n".join(str(b.label) for b in app.screen.query(Button))
+
+LOOK_ALIKES = str.maketrans("ABEKMHPCTYX", "АВЕКМНРСТУХ")
+
+
+async def test_a_ukrainian_booking_and_cancel_at_the_kiosk(content, store) -> None:
+    app = KioskApp(content, store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await tap(pilot, "#lang-uk")
+        await submit(pilot, "один")  # the menu's first choice, in words
+        assert "Яка зустріч вам потрібна?" in on_screen(app)
+        await submit(pilot, "п'ять")
+        await submit(pilot, "у центрі")
+        assert "Зрозуміло: У центрі зайнятості" in on_screen(app)
+        await submit(pilot, "українська")
+        assert "(з перекладачем)" in on_screen(app)
+        await submit(pilot, "1")
+        await submit(pilot, "Ольга Петренко")
+        await submit(pilot, "+380 50 123 4567")
+        shown = on_screen(app)
+        assert "- Телефон: +380 50 123 4567" in shown
+        assert ", з перекладачем (українська)" in shown
+        await submit(pilot, "так")
+        shown = on_screen(app)
+        assert "Як: У центрі зайнятості, з перекладачем (українська)" in shown
+        code = re.search(r"Код: ([A-Z2-9]{6})", shown)[1]
+
+        await submit(pilot, "меню")
+        await submit(pilot, "три")
+        await submit(pilot, "скасувати")
+        await submit(pilot, code.translate(LOOK_ALIKES).lower())
+        assert "З яким номером телефону ви бронювали?" in on_screen(app)
+        await submit(pilot, "+380501234567")
+        await submit(pilot, "так, скасувати")
+        assert f"(код {code}) скасовано" in on_screen(app)
+    with DB(store.engine) as db:
+        booking = db.exec(select(Booking)).one()
+        phones = {o.phone for o in db.exec(select(Outbox))}
+    assert booking.status == "cancelled" and phones == {"+380501234567"}
