@@ -169,6 +169,33 @@ def test_a_staff_search_for_a_plan_figure_no_entry_holds_returns_its_passage(
     assert re.fullmatch(r"seeds/004_\w+\.txt:\d+-\d+", passages[0].id)
 
 
+async def test_the_staff_knowledge_tab_shows_passages_marked_as_such(content, store) -> None:
+    from textual.widgets import Input
+
+    from assistant.channels.tui.staff import StaffApp
+    from assistant.staff import add_staff
+
+    from .conftest import NOW
+    from .pilot import tap
+
+    add_staff(store.engine, "AB", "Anne B", "4821")
+    app = StaffApp(content, store, now=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.screen.query_one("#initials", Input).value = "AB"
+        app.screen.query_one("#pin", Input).value = "4821"
+        await tap(pilot, "#pin-ok")
+        app.query_one("#tabs").active = "tab-kb"
+        await pilot.pause()
+        query = app.query_one("#kb-query", Input)
+        query.value = "hvor mange indbyggere havde Lejre Kommune ifølge beskæftigelsesplanen 2019"
+        await query.action_submit()
+        await pilot.pause()
+        shown = "\n".join(str(w.render()) for w in app.query("#kb-results Static"))
+    assert "[kildeuddrag / source passage]" in shown and "27.579 indbyggere" in shown
+    assert re.search(r"Kilde: seeds/004_\w+\.txt:\d+-\d+", shown)
+    assert shown.index("Kilder: ") < shown.index("[kildeuddrag"), "entries come first"
+
+
 @pytest.mark.parametrize("question", ["hvor mange indbyggere havde Lejre Kommune i 2019",
                                       "enhedsomkostninger Slagelse", "Christian Plank"])
 def test_citizens_never_get_passages(kb: KnowledgeBase, question: str) -> None:

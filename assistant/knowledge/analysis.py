@@ -25,16 +25,17 @@ import re
 import tempfile
 import unicodedata
 from collections import defaultdict
-from collections.abc import Container, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 from assistant.knowledge.normalize import fold
 
 LANGS = ("da", "en", "uk")
-FORMAT = 1
-"""Bump when the tables' meaning changes: old cache files are then not read."""
+FORMAT = 2
+"""Bump when what a cached computation means changes: old cache files are then not read."""
 CACHE_ENV = "ASSISTANT_CACHE_DIR"
 
 log = logging.getLogger(__name__)
@@ -134,45 +135,79 @@ def cache_dir() -> Path | None:
     return Path(user_cache_dir("jobcenter-assistant", appauthor=False))
 
 
+_MEMO: dict[str, Any] = {}
+
+
+def cached(name: str, inputs: Any, compute: Callable[[], Any], code: str) -> Any:
+    """``compute()``, a JSON value that depends on ``inputs`` (JSON too) and the source file
+    ``code`` alone, from this process's memo, the cache folder (a file named by a hash of
+    both) or computed and kept there. A folder that cannot be written only costs the time."""
+    digest = hashlib.sha256(f"{FORMAT}|{name}|".encode())
+    digest.update(_source_digest(code))
+    digest.update(json.dumps(inputs, ensure_ascii=False, sort_keys=True).encode())
+    key = f"{name}-{digest.hexdigest()[:24]}"
+    if key in _MEMO:
+        return _MEMO[key]
+    folder = cache_dir()
+    path = folder / f"{key}.json" if folder else None
+    value = None
+    if path is not None and path.is_file():
+        try:
+            value = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            log.warning("ignoring an unreadable cache file %s", path)
+    if value is None:
+        value = compute()
+        if path is not None:
+            _write(path, json.dumps(value, ensure_ascii=False, sort_keys=True,
+                                    separators=(",", ":")))
+    _MEMO[key] = value
+    return value
+
+
+@lru_cache(maxsize=8)
+def _source_digest(code: str) -> bytes:
+    """A hash of the module that computes a cached value: changing it changes the key."""
+    return hashlib.sha256(Path(code).read_bytes()).digest()
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(tmp, path)
+    except OSError as exc:  # a read-only home still searches, only slower to start
+        log.info("cache not written (%s)", exc)
+
+
 class Lemmas:
-    """Folded lemmas for the words of one index, and the question-side form table."""
+    """Folded lemmas for the words of one index, the question-side form table, and the
+    compounds among the index's lemmas."""
 
-    _memo: dict[str, Lemmas] = {}
-
-    def __init__(self, index: Mapping[str, Mapping[str, str]],
-                 forms: Mapping[str, Iterable[str]]) -> None:
-        self.index = {lang: dict(table) for lang, table in index.items()}
-        self.forms = {form: tuple(lemmas) for form, lemmas in forms.items()}
+    def __init__(self, tables: dict[str, Any]) -> None:
+        self.index: dict[str, dict[str, str]] = tables["index"]
+        self.forms: dict[str, list[str]] = tables["forms"]
+        self.compounds: dict[str, tuple[str, str]] = {
+            lemma: (parts[0], parts[1]) for lemma, parts in tables["compounds"].items()}
 
     @classmethod
     def for_words(cls, vocabulary: Mapping[str, Iterable[str]]) -> Lemmas:
-        """Tables for ``vocabulary`` (language -> words as :func:`words` gives them), from the
-        process's memo, the cache file, or simplemma (then written to the cache)."""
+        """Tables for ``vocabulary`` (language -> words as :func:`words` gives them), cached
+        (:func:`cached`) or from simplemma."""
         by_lang = {lang: sorted(set(vocabulary.get(lang, ()))) for lang in LANGS}
-        key = cls.key(by_lang)
-        if key in cls._memo:
-            return cls._memo[key]
-        lemmas = cls._read(key)
-        if lemmas is None:
-            lemmas = cls.compute(by_lang)
-            cls._write(key, lemmas)
-        cls._memo[key] = lemmas
-        return lemmas
+        inputs = {"simplemma": version("simplemma"), "words": by_lang}
+        return cls(cached("lemmas", inputs, lambda: cls.compute(by_lang), __file__))
 
     @staticmethod
-    def key(by_lang: Mapping[str, list[str]]) -> str:
-        digest = hashlib.sha256()
-        digest.update(f"{FORMAT}|simplemma {version('simplemma')}|".encode())
-        digest.update(json.dumps(by_lang, ensure_ascii=False, sort_keys=True).encode())
-        return digest.hexdigest()[:24]
-
-    @classmethod
-    def compute(cls, by_lang: Mapping[str, list[str]]) -> Lemmas:
+    def compute(by_lang: Mapping[str, list[str]]) -> dict[str, Any]:
         from simplemma import lemmatize
         from simplemma.strategies import DefaultDictionaryFactory
 
         index: dict[str, dict[str, str]] = {}
         held: dict[str, set[str]] = defaultdict(set)
+        """dictionary language -> the lemmas (as simplemma gives them) the index holds"""
         for lang in LANGS:
             table: dict[str, str] = {}
             for word in by_lang.get(lang, ()):
@@ -180,8 +215,8 @@ class Lemmas:
                     table[word] = word
                     continue
                 dict_lang = lemma_language(word, lang)
-                lemma = fold(lemmatize(word, lang=dict_lang)) or fold(word)
-                table[word] = lemma
+                lemma = lemmatize(word, lang=dict_lang)
+                table[word] = fold(lemma) or fold(word)
                 held[dict_lang].add(lemma)
             index[lang] = table
         forms: dict[str, set[str]] = defaultdict(set)
@@ -191,59 +226,19 @@ class Lemmas:
             if not wanted:
                 continue
             for form, lemma in factory.get_dictionary(lang).items():
-                folded_lemma = fold(lemma)
-                if folded_lemma in wanted:
-                    folded_form = fold(form)
+                if lemma in wanted:
+                    folded_form, folded_lemma = fold(form), fold(lemma)
                     if folded_form and folded_form != folded_lemma and " " not in folded_form:
                         forms[folded_form].add(folded_lemma)
-        return cls(index, {form: sorted(lemmas) for form, lemmas in sorted(forms.items())})
-
-    @classmethod
-    def _path(cls, key: str) -> Path | None:
-        folder = cache_dir()
-        return folder / f"lemmas-{key}.json" if folder else None
-
-    @classmethod
-    def _read(cls, key: str) -> Lemmas | None:
-        path = cls._path(key)
-        if path is None or not path.is_file():
-            return None
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            return cls(data["index"], data["forms"])
-        except (OSError, ValueError, KeyError, TypeError):
-            log.warning("ignoring an unreadable lemma cache %s", path)
-            return None
-
-    @classmethod
-    def _write(cls, key: str, lemmas: Lemmas) -> None:
-        path = cls._path(key)
-        if path is None:
-            return
-        text = json.dumps({"index": lemmas.index, "forms": lemmas.forms}, ensure_ascii=False,
-                          sort_keys=True, separators=(",", ":"))
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".lemmas-", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(text)
-            os.replace(tmp, path)
-        except OSError as exc:  # a read-only home still searches, only slower to start
-            log.info("lemma cache not written (%s)", exc)
-
-    def compounds(self) -> dict[str, tuple[str, str]]:
-        """Every Latin index lemma that is a compound of two Danish index lemmas, with its
-        parts (:func:`compound_parts`)."""
-        danish = {lemma for lang, table in self.index.items() for word, lemma in table.items()
+        # compounds: Latin lemmas made of two Danish ones (compound_parts)
+        danish = {lemma for lang, table in index.items() for word, lemma in table.items()
                   if lemma_language(word, lang) == "da"}
-        latin = {lemma for table in self.index.values() for word, lemma in table.items()
+        latin = {lemma for table in index.values() for word, lemma in table.items()
                  if not is_cyrillic(word)}
-        out = {}
-        for lemma in sorted(latin):
-            parts = compound_parts(lemma, danish)
-            if parts:
-                out[lemma] = parts
-        return out
+        compounds = {lemma: parts for lemma in sorted(latin)
+                     if (parts := compound_parts(lemma, danish))}
+        return {"index": index, "forms": {f: sorted(ls) for f, ls in sorted(forms.items())},
+                "compounds": compounds}
 
     def of(self, word: str, lang: str) -> str:
         """The folded lemma of an index word (as :func:`words` gives it) in ``lang`` text."""

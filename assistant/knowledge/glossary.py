@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Container, Iterable
-from itertools import permutations
 from typing import TYPE_CHECKING
 
+from assistant.knowledge.analysis import cached
 from assistant.knowledge.model import Entry
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -29,13 +29,21 @@ WORD_WEIGHT = 0.8
 MIN_PAIRS = 2
 MIN_DICE = 0.5
 MAX_TRANSLATIONS = 2
+MAX_UNIT_TERMS = 40
+"""Longer units (a paragraph, not a line) pair too many words to say which translates which."""
 MIN_MATCH = 0.85
 """A question's word is translated when it is this sure (the word itself or a close typo)."""
 
 
 class Glossary:
     def __init__(self, entries: Iterable[Entry], index: Index) -> None:
-        self.words = translations(aligned_units(entries, index), index.passage_index.vocab)
+        units = aligned_units(entries, index)
+        wanted = index.passage_index.vocab
+        key = {"units": [{lang: sorted(terms) for lang, terms in sorted(unit.items())}
+                         for unit in units],
+               "wanted": sorted(wanted)}
+        found = cached("glossary", key, lambda: translations(units, wanted), __file__)
+        self.words = {x: [(y, float(d)) for y, d in ys] for x, ys in found.items()}
 
     def expand(self, slots: list[Slot]) -> list[Slot]:
         """Copies of ``slots`` that also look for the translations of their words."""
@@ -75,17 +83,24 @@ def translations(units: Iterable[dict[str, set[str]]],
                  wanted: Container[str]) -> dict[str, list[tuple[str, float]]]:
     """Each term -> up to MAX_TRANSLATIONS terms of other languages that ``wanted`` holds,
     best first, with their Dice coefficient over the aligned units."""
+    units = [unit for unit in units if max(map(len, unit.values()), default=0) <= MAX_UNIT_TERMS]
     seen: Counter[tuple[str, str]] = Counter()
-    together: Counter[tuple[str, str, str, str]] = Counter()
     for unit in units:
         for lang, terms in unit.items():
             seen.update((lang, t) for t in terms)
-        for a, b in permutations(sorted(unit), 2):
-            targets = [t for t in unit[b] if t in wanted]
-            for x in unit[a]:
-                for y in targets:
-                    if x != y:
-                        together[(a, x, b, y)] += 1
+    together: Counter[tuple[str, str, str, str]] = Counter()
+    for unit in units:
+        # a word of one unit only cannot make MIN_PAIRS: leave it out before pairing
+        often = {lang: [t for t in terms if seen[(lang, t)] >= MIN_PAIRS]
+                 for lang, terms in unit.items()}
+        for b in sorted(unit):
+            targets = [t for t in often[b] if t in wanted]
+            if not targets:
+                continue
+            for a in sorted(unit):
+                if a != b:
+                    together.update((a, x, b, y) for x in often[a] if x not in unit[b]
+                                    for y in targets)
     best: dict[str, dict[str, float]] = defaultdict(dict)
     for (a, x, b, y), n in together.items():
         if n < MIN_PAIRS:

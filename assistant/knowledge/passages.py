@@ -27,6 +27,8 @@ MAX_CHARS = 1000
 MAX_HEADING = 100
 _JUNK = re.compile(r"^\s*(side\s*\d+\s*(/\s*\d+)?|\d+|-{3,}|_{3,}|\*{3,})\s*$", re.IGNORECASE)
 _NUMBERED = re.compile(r"^\s*(\d+(\.\d+)*\.?|[A-ZÆØÅ]\.)\s+\S")
+_SECTION = re.compile(r"^\s*\d+\.\d+(\.\d+)*\.?\s+[A-ZÆØÅ]")
+"""A numbered section heading of two levels or more ("3.3 Lejre Kommune i tal")."""
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s+(?P<text>.+?)\s*#*\s*$")
 _BULLET = re.compile(r"^\s*([-*•\uf0b7]|\d+\.)\s")
 _URL = re.compile(r"https?://[^\s)\]>\"']+")
@@ -151,14 +153,17 @@ def _text_blocks(lines: list[str]) -> list[_Block]:
     def close() -> None:
         if not current:
             return
-        first = current[0][1]
-        if _is_heading_line(first) and (len(current) == 1 or _NUMBERED.match(first)):
-            blocks.append(_Block(current[:1], heading=True))
-            rest = current[1:]
-        else:
-            rest = current
-        if rest:
-            blocks.append(_Block(list(rest)))
+        # a section number inside the run ("3.3 Lejre Kommune i tal") starts a new section
+        cuts = [n for n, (_no, line) in enumerate(current)
+                if n and _SECTION.match(line) and _is_heading_line(line)]
+        for start, stop in zip([0, *cuts], [*cuts, len(current)], strict=True):
+            part = current[start:stop]
+            first = part[0][1]
+            if _is_heading_line(first) and (len(part) == 1 or _NUMBERED.match(first)):
+                blocks.append(_Block(part[:1], heading=True))
+                part = part[1:]
+            if part:
+                blocks.append(_Block(list(part)))
         current.clear()
 
     previous_empty = False

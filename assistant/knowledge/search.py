@@ -62,6 +62,8 @@ KEY_AT = 0.0
 NAMED_AT = 10.0
 """An entry whose title and terms name two of the question's words is suggested from here."""
 PASSAGE_WORDS = 2.0
+PASSAGE_ROOM = 1
+"""Places kept for passages (when some are found) after a suggestion's entries."""
 ANSWER_KEY_AT = 30.0
 PASSAGE_KEY_AT = 30.0
 WORD_SIM = 84.0
@@ -161,16 +163,8 @@ class FieldIndex:
         """The idf of a word found in one document: what a word the index lacks weighs."""
         return math.log(1 + (self.size - 0.5) / 1.5)
 
-    def holds(self, doc: int, term: str) -> bool:
-        v = self.vocab.get(term)
-        if v is None:
-            return False
-        column = self.indices[self.indptr[v]:self.indptr[v + 1]]
-        at = int(np.searchsorted(column, doc))
-        return at < column.size and int(column[at]) == doc
-
     def coverage(self, slots: Sequence[Slot],
-                 docs: Iterable[int]) -> dict[int, tuple[float, float]]:
+                 docs: Sequence[int]) -> dict[int, tuple[float, float]]:
         """For each of ``docs``: the share (0-1) of the question's words the document holds,
         each word weighted by its idf (a word the index lacks as the rarest), and how many
         of the words it holds (a compound's part counts as its share)."""
@@ -179,17 +173,22 @@ class FieldIndex:
             idfs = [i for i in map(self.idf, slot.terms) if i is not None]
             weights.append((max(idfs) if idfs else self.rarest) * slot.weight)
         total = sum(weights) or 1.0
-        out = {}
-        for doc in docs:
-            got = 0.0
-            count = 0.0
-            for slot, weight in zip(slots, weights, strict=True):
-                held = [w for t, w in slot.terms.items() if self.holds(doc, t)]
-                if held:
-                    got += weight * max(held)
-                    count += slot.weight
-            out[doc] = (got / total, count)
-        return out
+        wanted = np.asarray(docs, dtype=np.int32)
+        got = np.zeros(wanted.size)
+        count = np.zeros(wanted.size)
+        for slot, weight in zip(slots, weights, strict=True):
+            held = np.zeros(wanted.size)
+            for term, w in slot.terms.items():
+                v = self.vocab.get(term)
+                if v is None:
+                    continue
+                column = self.indices[self.indptr[v]:self.indptr[v + 1]]
+                at = np.minimum(np.searchsorted(column, wanted), column.size - 1)
+                held = np.maximum(held, (column[at] == wanted) * w)
+            got += weight * held
+            count += slot.weight * (held > 0)
+        return {int(doc): (float(got[n]) / total, float(count[n]))
+                for n, doc in enumerate(wanted)}
 
     def score(self, slots: Iterable[Slot]) -> np.ndarray:
         """The share (0-1) of the question's weight each document earns."""
@@ -250,7 +249,7 @@ class Index:
             for lang, found, _repeat in fields:
                 vocabulary[lang].update(found)
         self.lemmas = Lemmas.for_words(vocabulary)
-        self.compounds = self.lemmas.compounds()
+        self.compounds = self.lemmas.compounds
 
         def lemmatized(fields: list[tuple[str, list[str], int]]) -> list[tuple[list[str], int]]:
             of, compounds = self.lemmas.of, self.compounds
@@ -467,7 +466,8 @@ def decide(ranking: Ranking, top: int) -> tuple[str, list[Candidate], list[Candi
     passages = [c for c in ranking.passages if c.score >= PASSAGE_AT
                 and c.key >= PASSAGE_KEY_AT and c.words >= PASSAGE_WORDS]
     if passages:
-        entries = entries[:top - 1 if top > 1 else 1]
+        room = 1 if outcome == "answer" or top == 1 else max(1, top - PASSAGE_ROOM)
+        entries = entries[:room]
         passages = passages[:top - len(entries)]
     else:
         entries = entries[:top]
