@@ -20,10 +20,11 @@ from collections.abc import Container, Iterable
 from typing import TYPE_CHECKING
 
 from assistant.knowledge.analysis import cached
+from assistant.knowledge.bm25f import Slot
 from assistant.knowledge.model import Entry
 
 if TYPE_CHECKING:  # pragma: no cover
-    from assistant.knowledge.search import Index, Slot
+    from assistant.knowledge.search import Index
 
 WORD_WEIGHT = 0.8
 MIN_PAIRS = 2
@@ -47,8 +48,6 @@ class Glossary:
 
     def expand(self, slots: list[Slot]) -> list[Slot]:
         """Copies of ``slots`` that also look for the translations of their words."""
-        from assistant.knowledge.search import Slot
-
         out = []
         for slot in slots:
             copy = Slot(slot.word, dict(slot.terms), slot.weight)

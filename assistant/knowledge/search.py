@@ -1,32 +1,31 @@
 """Ranked search over the knowledge base: curated entries, and for staff the source passages.
 
-How a question is read (all terms are folded lemmas, :mod:`assistant.knowledge.analysis`):
-1. Each content word becomes a *slot*: its lemmas in whichever of da/en/uk know the form.
-2. The typo layer (rapidfuzz): a word whose lemmas the index lacks is corrected against the
-   index vocabulary (words of similar length, ratio >= ``WORD_SIM``), weighted by similarity.
-3. The glossary (:mod:`assistant.knowledge.glossary`) adds, to the slots that name a concept in
-   one language, that concept's terms in the others, at a lower weight: "adult apprenticeship"
-   also looks for "voksenlærling" in the Danish plans.
-4. BM25F ranks each index (``bm25s`` builds the term-document weights; a field's weight is how
-   often its words are repeated): entries have title, terms and body in all three languages;
-   a passage has its heading and text. A slot scores the best of its alternatives.
-5. A score is the share of the question's weight that the document earns (0-100): the sum
-   of its slot scores over what the best document could earn for each slot, counting a word
-   the index has never seen as the heaviest word. So a question about pizza cannot score well
-   however well "order" matches.
-The outcome: "answer" when the top entry clears ``ANSWER_AT`` and the runner-up by ``MARGIN``;
-"suggest" when something clears ``SUGGEST_AT`` (passages: ``PASSAGE_AT``); else "none".
-Thresholds were chosen on the labelled questions' dev split (tests/data/questions).
+How a question is read (every term is a folded lemma, :mod:`assistant.knowledge.analysis`):
+1. Each content word becomes a *slot* (:mod:`assistant.knowledge.bm25f`): its lemmas in
+   whichever of da/en/uk know the form. A Danish compound the texts lack stands for its two
+   parts, each counting half ("jobrotationsvikaren" -> "jobrotation", "vikar").
+2. The typo layer (rapidfuzz): a word still unknown is corrected against the index vocabulary
+   (same first letter, similar length, ratio >= ``WORD_SIM``), weighted by similarity.
+3. BM25F ranks the entries (title, terms and body, all three languages), and a score is the
+   share of what the question could earn (0-100): a word the index has never seen weighs as
+   much as its heaviest word, so "order me a pizza" cannot score well on "order" alone. The
+   share of the question named by an entry's own title and terms (*key*, idf-weighted) then
+   reorders the best ``CANDIDATES``: ``KEY_WEIGHT`` of the final score.
+4. For staff, BM25F ranks the source passages (heading and text) with the question's words
+   and their translations from the glossary (:mod:`assistant.knowledge.glossary`), so an
+   English or Ukrainian question also finds the Danish plans.
+The outcome (:func:`decide`): "answer" when one entry is clearly best; "suggest" when entries
+or passages pass their thresholds; else "none". Passages never make an answer. The thresholds
+were calibrated on the dev half of the blind question set (tests/data/blind) and the project's
+own questions; the test half is only measured (bench/search.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -40,12 +39,11 @@ from assistant.knowledge.analysis import (
     lemma_language,
     words,
 )
+from assistant.knowledge.bm25f import FieldIndex, Slot
+from assistant.knowledge.glossary import Glossary
 from assistant.knowledge.model import Entry
 from assistant.knowledge.normalize import fold
 from assistant.knowledge.passages import Passage
-
-logging.getLogger("bm25s").setLevel(logging.WARNING)
-import bm25s  # noqa: E402  (bm25s sets its logger to DEBUG on import)
 
 ANSWER_AT = 65.0
 """A top entry at least this high, clear of the runner-up, is an answer."""
@@ -58,7 +56,7 @@ KEY_WEIGHT = 0.35
 """How much the share of the question named by an entry's title and terms counts."""
 CANDIDATES = 40
 """Entries ranked by BM25F that the key share then reorders."""
-KEY_AT = 0.0
+RANKED_PASSAGES = 20
 NAMED_AT = 10.0
 """An entry whose title and terms name two of the question's words is suggested from here."""
 PASSAGE_WORDS = 2.0
@@ -105,129 +103,11 @@ class SearchResult:
     hits: tuple[Hit, ...]
 
 
-@dataclass
-class Slot:
-    """One content word of a question: the index terms it may stand for, with weights."""
-
-    word: str
-    terms: dict[str, float] = field(default_factory=dict)
-    weight: float = 1.0
-    """A part of a split compound counts half."""
-
-    def add(self, term: str, weight: float) -> None:
-        if weight > self.terms.get(term, 0.0):
-            self.terms[term] = weight
-
-
-class FieldIndex:
-    """BM25F over documents made of weighted fields (bm25s builds the weights)."""
-
-    def __init__(self, docs: Sequence[Sequence[tuple[Sequence[str], int]]], k1: float = 1.2,
-                 b: float = 0.75) -> None:
-        vocab: dict[str, int] = {}
-        corpus: list[list[int]] = []
-        for fields in docs:
-            ids: list[int] = []
-            for terms, repeat in fields:
-                row = [vocab.setdefault(t, len(vocab)) for t in terms]
-                ids.extend(row * repeat)
-            corpus.append(ids)
-        self.size = len(corpus)
-        self.vocab = vocab
-        if not vocab:
-            self.data = np.zeros(0, dtype=np.float32)
-            self.indices = np.zeros(0, dtype=np.int32)
-            self.indptr = np.zeros(1, dtype=np.int64)
-            self.upper = np.zeros(0, dtype=np.float32)
-            self.heaviest = 1.0
-            return
-        model = bm25s.BM25(k1=k1, b=b, method="lucene")
-        model.index((corpus, vocab), create_empty_token=False, show_progress=False)
-        scores = model.scores
-        self.data = np.asarray(scores["data"], dtype=np.float32)
-        self.indices = np.asarray(scores["indices"], dtype=np.int32)
-        self.indptr = np.asarray(scores["indptr"], dtype=np.int64)
-        self.upper = np.maximum.reduceat(self.data, self.indptr[:-1]).astype(np.float32)
-        self.heaviest = float(self.upper.max())
-
-    def idf(self, term: str) -> float | None:
-        """The term's inverse document frequency (None: the index does not hold it)."""
-        v = self.vocab.get(term)
-        if v is None:
-            return None
-        df = int(self.indptr[v + 1] - self.indptr[v])
-        return math.log(1 + (self.size - df + 0.5) / (df + 0.5))
-
-    @property
-    def rarest(self) -> float:
-        """The idf of a word found in one document: what a word the index lacks weighs."""
-        return math.log(1 + (self.size - 0.5) / 1.5)
-
-    def coverage(self, slots: Sequence[Slot],
-                 docs: Sequence[int]) -> dict[int, tuple[float, float]]:
-        """For each of ``docs``: the share (0-1) of the question's words the document holds,
-        each word weighted by its idf (a word the index lacks as the rarest), and how many
-        of the words it holds (a compound's part counts as its share)."""
-        weights: list[float] = []
-        for slot in slots:
-            idfs = [i for i in map(self.idf, slot.terms) if i is not None]
-            weights.append((max(idfs) if idfs else self.rarest) * slot.weight)
-        total = sum(weights) or 1.0
-        wanted = np.asarray(docs, dtype=np.int32)
-        got = np.zeros(wanted.size)
-        count = np.zeros(wanted.size)
-        for slot, weight in zip(slots, weights, strict=True):
-            held = np.zeros(wanted.size)
-            for term, w in slot.terms.items():
-                v = self.vocab.get(term)
-                if v is None:
-                    continue
-                column = self.indices[self.indptr[v]:self.indptr[v + 1]]
-                at = np.minimum(np.searchsorted(column, wanted), column.size - 1)
-                held = np.maximum(held, (column[at] == wanted) * w)
-            got += weight * held
-            count += slot.weight * (held > 0)
-        return {int(doc): (float(got[n]) / total, float(count[n]))
-                for n, doc in enumerate(wanted)}
-
-    def score(self, slots: Iterable[Slot]) -> np.ndarray:
-        """The share (0-1) of the question's weight each document earns."""
-        total = np.zeros(self.size, dtype=np.float32)
-        best = np.zeros(self.size, dtype=np.float32)
-        denominator = 0.0
-        for slot in slots:
-            known = [(self.vocab[t], w) for t, w in slot.terms.items() if t in self.vocab]
-            if not known:
-                denominator += self.heaviest * slot.weight
-                continue
-            # a typo or a glossary word earns its weight's share of what the word could earn
-            denominator += max(float(self.upper[v]) for v, _w in known) * slot.weight
-            if len(known) == 1:
-                v, w = known[0]
-                lo, hi = self.indptr[v], self.indptr[v + 1]
-                total[self.indices[lo:hi]] += self.data[lo:hi] * (w * slot.weight)
-                continue
-            touched: list[np.ndarray] = []
-            for v, w in known:
-                lo, hi = self.indptr[v], self.indptr[v + 1]
-                docs = self.indices[lo:hi]
-                np.maximum.at(best, docs, self.data[lo:hi] * (w * slot.weight))
-                touched.append(docs)
-            docs = np.unique(np.concatenate(touched))
-            total[docs] += best[docs]
-            best[docs] = 0.0
-        if denominator <= 0:
-            return total
-        return total / denominator
-
-
 class Index:
     """Built once per process from the entries (and passages); searching does not touch the
     disk."""
 
     def __init__(self, entries: Iterable[Entry], passages: Iterable[Passage] = ()) -> None:
-        from assistant.knowledge.glossary import Glossary
-
         self.entries: list[Entry] = list(entries)
         self.passages: list[Passage] = list(passages)
         self.by_id = {e.id: i for i, e in enumerate(self.entries)}
@@ -375,8 +255,9 @@ class Index:
 
     def rank(self, query: str, audience: str = "citizen", today: dt.date | None = None,
              top: int = 3) -> Ranking:
-        """The candidates for ``query``, before any threshold: entries the audience may see
-        (at least two, for the margin) and, for staff, passages; best first."""
+        """The candidates for ``query``, before any threshold, best first: up to CANDIDATES
+        entries the audience may see and, for staff, RANKED_PASSAGES passages (or ``top``).
+        The outcome is read from them all, so it does not depend on how many are shown."""
         today = today or dt.date.today()
         slots = self.slots(query)
         if not slots:
@@ -391,12 +272,12 @@ class Index:
                  for i in order}
         order.sort(key=lambda i: (-round(mixed[i], 1), self.entries[i].id))
         entries = tuple(Candidate(i, round(mixed[i], 1), round(100 * keys[i][0], 1),
-                                  keys[i][1]) for i in order[:max(top, 2)])
+                                  keys[i][1]) for i in order)
         passages: tuple[Candidate, ...] = ()
         if audience == "staff" and self.passages:
             expanded = self.glossary.expand(slots)
             found = self.passage_index.score(expanded) * 100.0
-            best = _ranked(found, top)
+            best = _ranked(found, max(top, RANKED_PASSAGES))
             held = self.passage_index.coverage(expanded, best)
             passages = tuple(Candidate(i, round(float(found[i]), 1), round(100 * held[i][0], 1),
                                        held[i][1]) for i in best)
@@ -447,13 +328,16 @@ class Ranking:
 
 
 def decide(ranking: Ranking, top: int) -> tuple[str, list[Candidate], list[Candidate]]:
-    """The outcome and what is shown: entries first, then passages. An entry is shown when
-    it scores SUGGEST_AT and names at least KEY_AT of the question in its title or terms;
-    the first is the answer when it also clears ANSWER_AT and the runner-up by MARGIN. A
-    passage is shown when it scores PASSAGE_AT and holds PASSAGE_KEY_AT of the question; when
-    one is, the last place is kept for it (unless only one result is asked for)."""
-    entries = [c for c in ranking.entries if c.key >= KEY_AT and (
-        (c.score >= SUGGEST_AT and c.words >= 1) or (c.score >= NAMED_AT and c.words >= 2))]
+    """The outcome and what is shown, entries first, then passages.
+
+    An entry is shown when its title or terms name one of the question's words and it scores
+    SUGGEST_AT, or they name two and it scores NAMED_AT. The best entry is the answer when it
+    also scores ANSWER_AT, leads the runner-up by MARGIN and its title and terms name
+    ANSWER_KEY_AT of the question; then it is the only entry shown. A passage is shown when it
+    scores PASSAGE_AT and holds PASSAGE_KEY_AT of the question in PASSAGE_WORDS words or more;
+    when one is, the last PASSAGE_ROOM places (all but the answer's) are kept for passages."""
+    entries = [c for c in ranking.entries if (c.score >= SUGGEST_AT and c.words >= 1)
+               or (c.score >= NAMED_AT and c.words >= 2)]
     outcome = "none"
     if entries:
         first = entries[0]
