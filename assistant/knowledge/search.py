@@ -58,6 +58,8 @@ CANDIDATES = 40
 """Entries ranked by BM25F that the key share then reorders."""
 RANKED_PASSAGES = 20
 NAMED_AT = 10.0
+KNOWN_AT = 30.0
+"""... and one whose title and terms name one word, when every word of the question is known."""
 """An entry whose title and terms name two of the question's words is suggested from here."""
 PASSAGE_WORDS = 2.0
 PASSAGE_ROOM = 1
@@ -281,7 +283,7 @@ class Index:
             held = self.passage_index.coverage(expanded, best)
             passages = tuple(Candidate(i, round(float(found[i]), 1), round(100 * held[i][0], 1),
                                        held[i][1]) for i in best)
-        return Ranking(entries, passages)
+        return Ranking(entries, passages, sum(1 for slot in slots if not slot.terms))
 
     def search(self, query: str, *, audience: str = "citizen", today: dt.date | None = None,
                top: int = 3) -> SearchResult:
@@ -325,6 +327,9 @@ class Candidate:
 class Ranking:
     entries: tuple[Candidate, ...]
     passages: tuple[Candidate, ...]
+    unknown: int = 0
+    """How many of the question's words the search could not read at all (no lemma, typo,
+    compound or translation in any index): often what an out-of-scope question is about."""
 
 
 def decide(ranking: Ranking, top: int) -> tuple[str, list[Candidate], list[Candidate]]:
@@ -337,7 +342,8 @@ def decide(ranking: Ranking, top: int) -> tuple[str, list[Candidate], list[Candi
     scores PASSAGE_AT and holds PASSAGE_KEY_AT of the question in PASSAGE_WORDS words or more;
     when one is, the last PASSAGE_ROOM places (all but the answer's) are kept for passages."""
     entries = [c for c in ranking.entries if (c.score >= SUGGEST_AT and c.words >= 1)
-               or (c.score >= NAMED_AT and c.words >= 2)]
+               or (c.score >= NAMED_AT and c.words >= 2)
+               or (c.score >= KNOWN_AT and c.words >= 1 and ranking.unknown == 0)]
     outcome = "none"
     if entries:
         first = entries[0]
