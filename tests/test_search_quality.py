@@ -220,6 +220,12 @@ def test_the_voksenlaerling_question_in_every_form(kb: KnowledgeBase, question: 
     assert "voksenlaerling" in [h.id for h in result.hits]
 
 
+def test_a_huge_question_is_read_only_as_far_as_its_first_words(kb: KnowledgeBase) -> None:
+    huge = "voksenlærling " + "x" * 2_000_000 + " pizza"
+    result = kb.search(huge, audience="staff")
+    assert [h.id for h in result.hits][:1] == ["voksenlaerling"]
+
+
 def test_a_danish_compound_stands_for_its_parts(kb: KnowledgeBase) -> None:
     # in the texts: an entry saying "vejledningssamtale" is also about a "samtale"
     assert kb.index.compounds["vejledningssamtale"] == ("vejledning", "samtale")

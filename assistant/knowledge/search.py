@@ -77,6 +77,8 @@ B = 0.75
 PASSAGE_B = 0.5
 MAX_WORDS = 40
 """Longer questions are cut: a story around one key word still has the word in 40."""
+MAX_CHARS = 1000
+"""... and so is anything longer than this (hostile input), before it is read at all."""
 
 
 @dataclass(frozen=True)
@@ -261,6 +263,7 @@ class Index:
         entries the audience may see and, for staff, RANKED_PASSAGES passages (or ``top``).
         The outcome is read from them all, so it does not depend on how many are shown."""
         today = today or dt.date.today()
+        query = query[:MAX_CHARS]
         slots = self.slots(query)
         if not slots:
             return Ranking((), ())
