@@ -161,8 +161,24 @@ def cached(name: str, inputs: Any, compute: Callable[[], Any], code: str) -> Any
         if path is not None:
             _write(path, json.dumps(value, ensure_ascii=False, sort_keys=True,
                                     separators=(",", ":")))
+            _prune(path.parent, name)
     _MEMO[key] = value
     return value
+
+
+KEEP = 8
+"""Cache files kept per kind of computation: a content change leaves its old ones behind."""
+
+
+def _prune(folder: Path, name: str) -> None:
+    """Remove all but the KEEP newest cache files of ``name``."""
+    try:
+        found = sorted(folder.glob(f"{name}-*.json"), key=lambda p: p.stat().st_mtime,
+                       reverse=True)
+        for old in found[KEEP:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass  # another process pruned it first, or the folder is read-only
 
 
 @lru_cache(maxsize=8)

@@ -42,7 +42,8 @@ class Glossary:
         wanted = index.passage_index.vocab
         key = {"units": [{lang: sorted(terms) for lang, terms in sorted(unit.items())}
                          for unit in units],
-               "wanted": sorted(wanted)}
+               "wanted": sorted(wanted),
+               "rules": [MIN_PAIRS, MIN_DICE, MAX_TRANSLATIONS, MAX_UNIT_TERMS]}
         found = cached("glossary", key, lambda: translations(units, wanted), __file__)
         self.words = {x: [(y, float(d)) for y, d in ys] for x, ys in found.items()}
 
