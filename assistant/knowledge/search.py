@@ -47,13 +47,15 @@ from assistant.knowledge.passages import Passage
 
 ANSWER_AT = 65.0
 """A top entry at least this high, clear of the runner-up, is an answer."""
-MARGIN = 15.0
+MARGIN = 12.0
 SUGGEST_AT = 40.0
 """Below this no entry is suggested."""
 PASSAGE_AT = 15.0
 """Below this no passage is shown."""
 KEY_WEIGHT = 0.35
 """How much the share of the question named by an entry's title and terms counts."""
+TITLE_WEIGHT = 0.15
+"""How much the share of the entry's title that the question names counts."""
 CANDIDATES = 40
 """Entries ranked by BM25F that the key share then reorders."""
 RANKED_PASSAGES = 20
@@ -156,6 +158,8 @@ class Index:
         self.vocab = vocab
         self.by_length = dict(by_length)
         self.glossary = Glossary(self.entries, self)
+        self.titles = [[frozenset(self.terms(e.title[lang], lang)) for lang in e.title]
+                       for e in self.entries]
         self.phrases: dict[str, set[int]] = defaultdict(set)
         for i, entry in enumerate(self.entries):
             keys = {fold(t) for t in entry.title.values()}
@@ -164,6 +168,12 @@ class Index:
                 parts = key.split()
                 if len(parts) > 1 and any(w in STOPWORDS for w in parts):
                     self.phrases[key].add(i)
+
+    def title_fit(self, entry: int, named: set[str]) -> float:
+        """The largest share of one of the entry's titles (any language) that ``named``
+        holds."""
+        return max((len(title & named) / len(title) for title in self.titles[entry] if title),
+                   default=0.0)
 
     def terms_of(self, texts: dict[str, str]) -> list[str]:
         """Index terms of a text given in several languages."""
@@ -273,7 +283,12 @@ class Index:
         keys = self.key_index.coverage(slots, order)
         # the entry's own title and terms naming the question's words decide among
         # candidates that the bodies rank alike
-        mixed = {i: (1 - KEY_WEIGHT) * float(scores[i]) + KEY_WEIGHT * 100 * keys[i][0]
+        # ... and an entry whose title the question names in full is what it asks about,
+        # rather than one whose title names more ("voksenlærling" vs "voksenlærling: the
+        # subsidy and the 6-month rule")
+        named = {t for slot in slots for t, w in slot.terms.items() if w >= 0.85}
+        mixed = {i: (1 - KEY_WEIGHT - TITLE_WEIGHT) * float(scores[i])
+                 + KEY_WEIGHT * 100 * keys[i][0] + TITLE_WEIGHT * 100 * self.title_fit(i, named)
                  for i in order}
         order.sort(key=lambda i: (-round(mixed[i], 1), self.entries[i].id))
         entries = tuple(Candidate(i, round(mixed[i], 1), round(100 * keys[i][0], 1),
