@@ -149,6 +149,7 @@ def test_passages_cover_the_sources_once_each_with_their_own_line_range() -> Non
         for before, after in pairwise(found):
             assert before.end < after.start, (before.id, after.id)
         for p in found:
+            assert not re.search("[\ue000-\uf8ff]", p.text), "PDF bullet glyphs are bullets"
             # the passage's words are the words of its lines (hyphenation joined)
             first = re.findall(r"\w+", lines[p.start - 1])[:1]
             assert not first or first[0] in p.text, p.id

@@ -31,6 +31,8 @@ _SECTION = re.compile(r"^\s*\d+\.\d+(\.\d+)*\.?\s+[A-ZÆØÅ]")
 """A numbered section heading of two levels or more ("3.3 Lejre Kommune i tal")."""
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s+(?P<text>.+?)\s*#*\s*$")
 _BULLET = re.compile(r"^\s*([-*•\uf0b7]|\d+\.)\s")
+_PRIVATE = re.compile("[\ue000-\uf8ff]")
+"""Private-use characters: the PDF's bullet glyphs (Wingdings), shown as bullets."""
 _URL = re.compile(r"https?://[^\s)\]>\"']+")
 _TAGS = re.compile(r"</?[a-z]+>")
 
@@ -129,7 +131,7 @@ def split(text: str, name: str) -> list[Passage]:
 
 
 def _is_heading_line(line: str) -> bool:
-    stripped = line.strip()
+    stripped = _bulleted(line).strip()
     if not stripped or len(stripped) > MAX_HEADING or _JUNK.match(stripped):
         return False
     if _MD_HEADING.match(stripped):
@@ -251,11 +253,15 @@ def _passage(name: str, lang: str, heading: str, blocks: list[_Block]) -> Passag
                    url=url.group(0).rstrip(".,;") if url else None)
 
 
+def _bulleted(line: str) -> str:
+    return _PRIVATE.sub("•", line)
+
+
 def _join(lines: list[str]) -> str:
     """One paragraph's lines run together (a bullet starts a line of its own), with words
     broken at a line end joined again."""
     out = ""
-    for raw in lines:
+    for raw in map(_bulleted, lines):
         line = " ".join(_TAGS.sub("", raw).replace("\t", " ").replace("*", "").split())
         if not line:
             continue
