@@ -257,21 +257,7 @@ def _ask(args: argparse.Namespace) -> int:
             "query": args.question,
             "lang": lang,
             "outcome": result.outcome,
-            "results": [
-                {
-                    "id": h.entry.id,
-                    "title": h.entry.title[lang],
-                    "lang": lang,
-                    "score": h.score,
-                    "text": h.entry.body[lang],
-                    "sources": [
-                        {k: v for k, v in (("ref", s.ref), ("url", s.url), ("note", s.note)) if v}
-                        for s in h.entry.sources
-                    ],
-                    "review_by": h.entry.review_by.isoformat(),
-                }
-                for h in result.hits
-            ],
+            "results": [kb.record(h, lang) for h in result.hits],
         }
         print(json.dumps(payload, ensure_ascii=False, indent=2))
         return 0
@@ -279,6 +265,11 @@ def _ask(args: argparse.Namespace) -> int:
         print(render_text(kb.answer(args.question, lang), lang))
         return 0
     for hit in result.hits:
+        if hit.entry is None:
+            assert hit.passage is not None
+            print(f"[source passage] {hit.passage.heading or hit.passage.file}\n"
+                  f"{hit.passage.text}\n({hit.passage.ref}, {hit.score:.0f})\n")
+            continue
         card = Card(hit.entry.id, hit.entry.title, hit.entry.body)
         print(render_text([card], lang))
         print(f"({hit.entry.id}, {hit.score:.0f})\n")

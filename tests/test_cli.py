@@ -51,6 +51,20 @@ def test_ask_json_contract_and_out_of_scope(tmp_path) -> None:
     assert payload["query"] == "order me a pizza" and payload["lang"] == "en"
 
 
+def test_ask_gives_staff_a_source_passage_with_its_own_line_range() -> None:
+    question = "hvor mange indbyggere havde Lejre Kommune ifølge beskæftigelsesplanen 2019"
+    staff = json.loads(run(["ask", question, "--audience", "staff", "--json"]).stdout)
+    kinds = [r["kind"] for r in staff["results"]]
+    assert staff["outcome"] == "suggest" and "passage" in kinds
+    assert kinds == sorted(kinds, key=lambda k: k != "entry"), "entries come first"
+    passage = staff["results"][kinds.index("passage")]
+    assert "27.579" in passage["text"] and passage["review_by"] is None
+    assert passage["sources"][0]["ref"] == passage["id"]
+    assert passage["id"].startswith("seeds/004_") and passage["lang"] == "da"
+    citizen = json.loads(run(["ask", question, "--json"]).stdout)
+    assert all(r["kind"] == "entry" for r in citizen["results"])
+
+
 def test_staff_add_reads_the_pin_from_stdin_and_stores_only_a_hash(tmp_path) -> None:
     bad = run(["staff", "add", "--initials", "ab", "--name", "Anne B"], "12\n", tmp_path)
     assert bad.returncode == 2 and "4 to 12 digits" in bad.stderr

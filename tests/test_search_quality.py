@@ -1,26 +1,32 @@
-"""Search quality on the labelled question set (tests/data/questions): hit@3 of at least 90%
-in each language, and out-of-scope questions get "none"."""
+"""Search quality, as a user notices it.
+
+Two labelled sets (assistant/knowledge/quality.py says how a result is judged):
+- the project's own questions (tests/data/questions), written with the entries open: hit@3 of
+  at least 90% in each language, and their out-of-scope questions get "none";
+- the blind set (tests/data/blind), written by someone who saw only the source documents and
+  the facts file. Only its dev half is asserted on here, with the figures the search was tuned
+  to on it; the test half is measured by bench/search.py and nowhere asserted.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+import re
+from collections import Counter, defaultdict
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
-import yaml
 
+from assistant.knowledge import quality as Q
 from assistant.knowledge.base import KnowledgeBase
+from assistant.knowledge.passages import load_passages
+from assistant.paths import data_dir
 
-QUESTIONS = sorted((Path(__file__).parent / "data" / "questions").glob("*.yaml"))
+DATA = Path(__file__).parent / "data"
+BLIND = DATA / "blind" / "blind_questions.yaml"
 TODAY = dt.date(2026, 11, 24)
-
-
-def labelled() -> list[dict]:
-    items: list[dict] = []
-    for path in QUESTIONS:
-        items.extend(yaml.safe_load(path.read_text(encoding="utf-8")) or [])
-    return items
+SOURCES = data_dir("knowledge") / "_sources"
 
 
 @pytest.fixture(scope="module")
@@ -28,39 +34,176 @@ def kb() -> KnowledgeBase:
     return KnowledgeBase.load(today=lambda: TODAY)
 
 
-def test_the_labelled_set_is_big_enough_and_points_at_real_entries(kb: KnowledgeBase) -> None:
-    items = labelled()
-    langs = defaultdict(int)
-    for item in items:
-        langs[item["lang"]] += 1
-        assert item["expect"] is None or item["expect"] in kb.entries, item
+def asker(kb: KnowledgeBase, audience: str | None = None) -> Q.Ask:
+    def ask(question: Q.Question) -> tuple[str, list[Q.Shown]]:
+        result = kb.search(question.q, audience=audience or question.audience, top=3)
+        shown = []
+        for hit in result.hits:
+            record = kb.record(hit, question.lang)
+            shown.append(Q.Shown(hit.id, hit.kind, str(record["title"]), str(record["text"])))
+        return result.outcome, shown
+    return ask
+
+
+def misses(verdicts: list[Q.Verdict]) -> list[tuple[str, str, str, tuple[str, ...]]]:
+    return [(v.question.id, v.question.q, v.outcome, v.ids) for v in verdicts
+            if (v.question.in_scope and not v.hit3) or v.confidently_wrong
+            or (not v.question.in_scope and v.outcome != "none")]
+
+
+# -- the project's own questions ----------------------------------------------------------------
+
+def test_the_project_set_is_big_enough_and_points_at_real_entries(kb: KnowledgeBase) -> None:
+    items = Q.load_project(DATA / "questions")
+    langs = Counter(q.lang for q in items)
+    assert all(q.expect is None or q.expect in kb.entries for q in items)
     assert len(items) >= 60 and all(langs[lang] >= 20 for lang in ("da", "en", "uk")), langs
-    assert sum(item["expect"] is None for item in items) >= 9
+    assert sum(not q.in_scope for q in items) >= 9
 
 
-def test_hit_at_3_is_at_least_90_percent_in_each_language(kb: KnowledgeBase) -> None:
-    hits: dict[str, list[bool]] = defaultdict(list)
-    misses = []
-    for item in labelled():
-        if item["expect"] is None:
+def test_project_set_hit_at_3_is_at_least_90_percent_in_each_language(kb: KnowledgeBase) -> None:
+    verdicts = Q.run([q for q in Q.load_project(DATA / "questions") if q.in_scope], asker(kb))
+    for lang, figures in Q.breakdown(verdicts).items():
+        assert figures.hit3 >= 0.9, f"{lang}: hit@3 {figures.hit3:.2f}; {misses(verdicts)}"
+
+
+@pytest.mark.parametrize("audience", ["citizen", "staff"])
+def test_out_of_scope_questions_get_none(kb: KnowledgeBase, audience: str) -> None:
+    probes = [q for q in Q.load_project(DATA / "questions") if not q.in_scope]
+    verdicts = Q.run(probes, asker(kb, audience))
+    assert not misses(verdicts)
+
+
+# -- the blind set --------------------------------------------------------------------------
+
+def test_the_blind_set_is_whole_and_its_facts_match_their_sources() -> None:
+    questions = Q.load_blind(BLIND)
+    assert len({q.id for q in questions}) == len(questions)
+    scoped = Counter(q.lang for q in questions if q.in_scope)
+    assert len(scoped) == 3 and all(n >= 50 for n in scoped.values()), scoped
+    assert sum(not q.in_scope for q in questions) >= 30
+    import yaml
+
+    for item in yaml.safe_load(BLIND.read_text(encoding="utf-8")):
+        if item["fact"] is None:
             continue
-        result = kb.search(item["q"], audience="staff", top=3)
-        ids = [h.entry.id for h in result.hits] if result.outcome != "none" else []
-        ok = item["expect"] in ids
-        hits[item["lang"]].append(ok)
-        if not ok:
-            misses.append((item["lang"], item["q"], item["expect"], ids))
-    for lang, values in hits.items():
-        rate = sum(values) / len(values)
-        assert rate >= 0.9, f"{lang}: hit@3 {rate:.2f}; misses: {misses}"
+        file, lines = item["source"].rsplit(":", 1)
+        start, _, end = lines.partition("-")
+        text = (SOURCES / file).read_text(encoding="utf-8").split("\n")
+        cited = "\n".join(text[int(start) - 1:int(end or start)])
+        assert re.search(item["fact"], cited, re.IGNORECASE), item["id"]
 
 
-def test_out_of_scope_questions_get_none(kb: KnowledgeBase) -> None:
-    wrong = [(i["q"], [h.entry.id for h in kb.search(i["q"], audience="staff").hits])
-             for i in labelled() if i["expect"] is None
-             and kb.search(i["q"], audience="staff").outcome != "none"]
-    assert not wrong, wrong
+def test_the_blind_split_is_half_and_half_in_every_language_and_stays_put() -> None:
+    questions = Q.load_blind(BLIND)
+    dev, test = Q.split(questions)
+    assert not {q.id for q in dev} & {q.id for q in test}
+    assert len(dev) + len(test) == len(questions)
+    for key in {(q.lang, q.audience, q.in_scope) for q in questions}:
+        a = sum((q.lang, q.audience, q.in_scope) == key for q in dev)
+        b = sum((q.lang, q.audience, q.in_scope) == key for q in test)
+        assert a - b in (0, 1), key
+    assert Q.split(list(reversed(questions))) == (dev, test)
 
+
+@pytest.fixture(scope="module")
+def dev_verdicts(kb: KnowledgeBase) -> list[Q.Verdict]:
+    dev, _test = Q.split(Q.load_blind(BLIND))
+    return Q.run(dev, asker(kb))
+
+
+# What the search reaches on the blind dev half (tuned there; bench/search.py prints all
+# figures, the test half's among them). A change that loses ground on dev fails here.
+DEV_HIT3 = {"da": 0.84, "en": 0.64, "uk": 0.64}
+
+
+@pytest.mark.parametrize("lang", sorted(DEV_HIT3))
+def test_blind_dev_hit_at_3(dev_verdicts: list[Q.Verdict], lang: str) -> None:
+    figures = Q.breakdown(dev_verdicts)[lang]
+    assert figures.hit3 >= DEV_HIT3[lang], (figures, misses(dev_verdicts))
+
+
+def test_blind_dev_is_rarely_confidently_wrong(dev_verdicts: list[Q.Verdict]) -> None:
+    figures = Q.figures(dev_verdicts)
+    wrong = [v.question.id for v in dev_verdicts if v.confidently_wrong]
+    assert figures.wrong <= 0.02, wrong
+
+
+def test_blind_dev_out_of_scope_gets_none(dev_verdicts: list[Q.Verdict]) -> None:
+    count, share = Q.abstention(dev_verdicts)
+    assert count >= 15 and share >= 0.95, misses(dev_verdicts)
+
+
+# -- source passages ----------------------------------------------------------------------
+
+def test_passages_cover_the_sources_once_each_with_their_own_line_range() -> None:
+    passages = load_passages(SOURCES)
+    by_file = defaultdict(list)
+    for p in passages:
+        assert p.id == f"{p.file}:{p.start}-{p.end}" and p.start <= p.end
+        by_file[p.file].append(p)
+    assert set(by_file) == {str(f.relative_to(SOURCES)) for f in SOURCES.rglob("*.*")
+                            if f.suffix in (".txt", ".md")}
+    for file, found in by_file.items():
+        lines = (SOURCES / file).read_text(encoding="utf-8").split("\n")
+        for before, after in pairwise(found):
+            assert before.end < after.start, (before.id, after.id)
+        for p in found:
+            assert not re.search("[\ue000-\uf8ff]", p.text), "PDF bullet glyphs are bullets"
+            # the passage's words are the words of its lines (hyphenation joined)
+            first = re.findall(r"\w+", lines[p.start - 1])[:1]
+            assert not first or first[0] in p.text, p.id
+
+
+def test_a_staff_search_for_a_plan_figure_no_entry_holds_returns_its_passage(
+        kb: KnowledgeBase) -> None:
+    question = "hvor mange indbyggere havde Lejre Kommune ifølge beskæftigelsesplanen 2019"
+    assert not any("27.579" in e.body["da"] for e in kb.entries.values())
+    result = kb.search(question, audience="staff", top=3)
+    passages = [h for h in result.hits if h.kind == "passage"]
+    assert result.outcome == "suggest" and passages
+    assert any("27.579" in h.passage.text for h in passages if h.passage)
+    kinds = [h.kind for h in result.hits]
+    assert kinds == sorted(kinds, key=lambda k: k != "entry"), "entries come first"
+    record = kb.record(passages[0], "en")
+    assert record["kind"] == "passage" and record["sources"][0]["ref"] == passages[0].id
+    assert re.fullmatch(r"seeds/004_\w+\.txt:\d+-\d+", passages[0].id)
+
+
+async def test_the_staff_knowledge_tab_shows_passages_marked_as_such(content, store) -> None:
+    from textual.widgets import Input
+
+    from assistant.channels.tui.staff import StaffApp
+    from assistant.staff import add_staff
+
+    from .conftest import NOW
+    from .pilot import tap
+
+    add_staff(store.engine, "AB", "Anne B", "4821")
+    app = StaffApp(content, store, now=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.screen.query_one("#initials", Input).value = "AB"
+        app.screen.query_one("#pin", Input).value = "4821"
+        await tap(pilot, "#pin-ok")
+        app.query_one("#tabs").active = "tab-kb"
+        await pilot.pause()
+        query = app.query_one("#kb-query", Input)
+        query.value = "hvor mange indbyggere havde Lejre Kommune ifølge beskæftigelsesplanen 2019"
+        await query.action_submit()
+        await pilot.pause()
+        shown = "\n".join(str(w.render()) for w in app.query("#kb-results Static"))
+    assert "[kildeuddrag / source passage]" in shown and "27.579 indbyggere" in shown
+    assert re.search(r"Kilde: seeds/004_\w+\.txt:\d+-\d+", shown)
+    assert shown.index("Kilder: ") < shown.index("[kildeuddrag"), "entries come first"
+
+
+@pytest.mark.parametrize("question", ["hvor mange indbyggere havde Lejre Kommune i 2019",
+                                      "enhedsomkostninger Slagelse", "Christian Plank"])
+def test_citizens_never_get_passages(kb: KnowledgeBase, question: str) -> None:
+    assert all(h.kind == "entry" for h in kb.search(question, top=5).hits)
+
+
+# -- forms of one question ---------------------------------------------------------------------
 
 @pytest.mark.parametrize(("question", "lang"), [
     ("hvad er voksenlærling", "da"),
@@ -75,23 +218,39 @@ def test_the_voksenlaerling_question_in_every_form(kb: KnowledgeBase, question: 
                                                     lang: str) -> None:
     result = kb.search(question)
     assert result.outcome in ("answer", "suggest")
-    assert "voksenlaerling" in [h.entry.id for h in result.hits]
+    assert "voksenlaerling" in [h.id for h in result.hits]
+
+
+def test_a_huge_question_is_read_only_as_far_as_its_first_words(kb: KnowledgeBase) -> None:
+    huge = "voksenlærling " + "x" * 2_000_000 + " pizza"
+    result = kb.search(huge, audience="staff")
+    assert [h.id for h in result.hits][:1] == ["voksenlaerling"]
+
+
+def test_a_danish_compound_stands_for_its_parts(kb: KnowledgeBase) -> None:
+    # in the texts: an entry saying "vejledningssamtale" is also about a "samtale"
+    assert kb.index.compounds["vejledningssamtale"] == ("vejledning", "samtale")
+    # in a question: a compound no text has is looked for by its parts, each counting half
+    slots = kb.index.slots("jobrotationsvikaren")
+    assert [(s.terms, s.weight) for s in slots] == [({"jobrotation": 1.0}, 0.5),
+                                                    ({"vikar": 1.0}, 0.5)]
 
 
 def test_staff_only_and_stale_entries_are_hidden_from_citizens(kb: KnowledgeBase) -> None:
     staff_only = [e for e in kb.entries.values() if not e.for_citizens()]
     assert staff_only, "the knowledge base has staff-only entries"
     entry = staff_only[0]
-    assert entry.id not in [h.entry.id for h in kb.search(entry.title["da"], top=10).hits]
-    assert entry.id in [h.entry.id for h in kb.search(entry.title["da"], audience="staff",
-                                                          top=10).hits]
+    assert entry.id not in [h.id for h in kb.search(entry.title["da"], top=10).hits]
+    assert entry.id in [h.id for h in kb.search(entry.title["da"], audience="staff",
+                                                top=10).hits]
     later = KnowledgeBase(list(kb.entries.values()), today=lambda: dt.date(2099, 1, 1))
     assert later.search("voksenlærling").outcome == "none"
     assert later.search("voksenlærling", audience="staff").outcome != "none"
 
 
 @pytest.mark.parametrize("question", ["kontanthjælp", "voksenlærling", "særloven", "jobsamtale"])
-def test_the_outcome_is_the_questions_however_many_hits_are_asked_for(kb: KnowledgeBase,
-                                                                       question: str) -> None:
-    outcomes = {kb.search(question, top=top).outcome for top in (1, 2, 3, 5)}
+@pytest.mark.parametrize("audience", ["citizen", "staff"])
+def test_the_outcome_is_the_questions_however_many_hits_are_asked_for(
+        kb: KnowledgeBase, question: str, audience: str) -> None:
+    outcomes = {kb.search(question, audience=audience, top=top).outcome for top in (1, 2, 3, 5)}
     assert len(outcomes) == 1, outcomes

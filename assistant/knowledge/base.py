@@ -3,34 +3,63 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from assistant.i18n import tr, trn
 from assistant.knowledge.loader import load_entries
 from assistant.knowledge.model import Entry
-from assistant.knowledge.search import Index, SearchResult
+from assistant.knowledge.passages import Passage, load_passages
+from assistant.knowledge.search import Hit, Index, SearchResult
 from assistant.outputs import Card, Choice, Choices, Output, Say
+from assistant.paths import data_dir
 from assistant.yamlsource import ContentError
 
 
 class KnowledgeBase:
-    def __init__(self, entries: list[Entry], today: Callable[[], dt.date] = dt.date.today):
+    def __init__(self, entries: list[Entry], today: Callable[[], dt.date] = dt.date.today,
+                 passages: Sequence[Passage] = ()) -> None:
         self.entries = {e.id: e for e in entries}
-        self.index = Index(entries)
+        self.passages = list(passages)
+        self.index = Index(entries, self.passages)
         self.today = today
+        self.notes = document_notes(entries)
 
     @classmethod
     def load(cls, folder: Path | None = None, **kw: Callable[[], dt.date]) -> KnowledgeBase:
-        """Load and index; refuses to start on broken content (run `kb lint` for all errors)."""
+        """Load and index the entries and the passages of ``_sources``; refuses to start on
+        broken content (run `kb lint` for all errors)."""
+        folder = folder or data_dir("knowledge")
         entries, problems = load_entries(folder)
         if problems:
             first = problems[0]
             raise ContentError(first.path, first.line, first.message)
-        return cls(entries, **kw)
+        return cls(entries, passages=load_passages(folder / "_sources"), **kw)
 
     def search(self, query: str, audience: str = "citizen", top: int = 3) -> SearchResult:
         return self.index.search(query, audience=audience, today=self.today(), top=top)
+
+    def record(self, hit: Hit, lang: str) -> dict[str, object]:
+        """One result as ``ask --json`` gives it (DESIGN.md): an entry in ``lang``, or a source
+        passage as it stands in its document, cited by its own line range."""
+        if hit.entry is not None:
+            entry = hit.entry
+            return {
+                "id": entry.id, "kind": "entry", "title": entry.title[lang], "lang": lang,
+                "score": hit.score, "text": entry.body[lang],
+                "sources": [{k: v for k, v in (("ref", s.ref), ("url", s.url), ("note", s.note))
+                             if v} for s in entry.sources],
+                "review_by": entry.review_by.isoformat(),
+            }
+        assert hit.passage is not None
+        passage = hit.passage
+        source = {"ref": passage.ref, "url": passage.url, "note": self.notes.get(passage.file)}
+        return {
+            "id": passage.id, "kind": "passage", "title": passage.heading or passage.file,
+            "lang": passage.lang, "score": hit.score, "text": passage.text,
+            "sources": [{k: v for k, v in source.items() if v}], "review_by": None,
+        }
 
     def card(self, entry_id: str, audience: str = "citizen") -> Card | None:
         entry = self.entries.get(entry_id)
@@ -41,17 +70,31 @@ class KnowledgeBase:
         return Card(entry.id, entry.title, entry.body, entry.related)
 
     def answer(self, question: str, lang: str) -> list[Output]:
-        result = self.search(question)
-        if result.outcome == "answer":
-            card = self.card(result.hits[0].entry.id)
+        result = self.search(question)  # a citizen's search: entries only, never passages
+        found = [h.entry for h in result.hits if h.entry is not None]
+        if result.outcome == "answer" and found:
+            card = self.card(found[0].id)
             assert card is not None
             return [card]
-        if result.outcome == "suggest":
-            options = tuple(Choice(str(i), h.entry.title, f"entry:{h.entry.id}")
-                            for i, h in enumerate(result.hits, 1))
+        if result.outcome == "suggest" and found:
+            options = tuple(Choice(str(i), entry.title, f"entry:{entry.id}")
+                            for i, entry in enumerate(found, 1))
             return [Say(trn("I am not sure what you mean. I found {n} possible answer:",
                             "I am not sure what you mean. I found {n} possible answers:",
                             len(options)), "prompt"),
                     Choices(options)]
         return [Say(tr("Sorry, I do not know the answer to that. A member of staff can help "
                        "you, or you can book a meeting."), "notice")]
+
+
+def document_notes(entries: Iterable[Entry]) -> dict[str, str]:
+    """What each source document is ("Slagelse Kommune, Beskæftigelsesplan 2023-24"): the note
+    the entries give it most often (the shortest of equals), for passages cited from it."""
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for entry in entries:
+        for source in entry.sources:
+            if source.note:
+                counts[source.file][source.note] += 1
+    return {file: min(notes, key=lambda n: (-notes[n], len(n), n))
+            for file, notes in counts.items()}
+

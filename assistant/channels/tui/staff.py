@@ -211,6 +211,15 @@ class StaffApp(App[None]):
             box.mount(Static(T("Intet fundet.")))
         for hit in result.hits:
             entry = hit.entry
+            if entry is None:  # a source passage: no curated entry, cite it by its lines
+                assert hit.passage is not None
+                head = T(f"{hit.passage.heading or hit.passage.file}  ({hit.score:.0f}) ",
+                         style="bold")
+                head.append("[kildeuddrag / source passage]", style="reverse")
+                box.mount(Static(head))
+                box.mount(Static(T(hit.passage.text)))
+                box.mount(Static(T("Kilde: " + hit.passage.ref)))
+                continue
             badges = []
             if entry.stale(today):
                 badges.append("[needs review]")
