@@ -17,7 +17,7 @@ FLOW = "flow:"
 ENTRY = "entry:"
 BOOK_FLOW = "book"
 MAX_FLOWS = 2
-MAX_ENTRIES = 3
+MAX_ENTRIES = 1
 
 
 def next_steps(card: Card, content: Content) -> tuple[Choice, ...]:

@@ -316,7 +316,8 @@ async def test_a_long_answer_starts_at_its_top_with_next_steps_as_buttons(
         assert "Ask a member of staff what applies to you." not in seen, "not the end"
         assert [str(b.label) for b in app.screen.query("#choices Button")] == [
             "1. One step up - education and upskilling", "2. Adult apprenticeship",
-            "3. Education lift (uddannelsesløft)", "4. Talk to staff"]
+            "3. Adult apprenticeship: target groups, the 6-month rule and the subsidy",
+            "4. Talk to staff"]
         await tap(pilot, "#choice-2")
         assert "How old are you?" in scrollback(app)
 

@@ -18,7 +18,9 @@ def test_a_free_text_answer_offers_its_flow_related_entries_and_staff(convo) -> 
     out = convo.handle("what is voksenlaerling")
     assert isinstance(out[0], Card) and out[0].entry_id == "voksenlaerling"
     assert _options(out) == ["1. One step up - education and upskilling",
-                             "2. Adult apprenticeship", "3. Education lift (uddannelsesløft)",
+                             "2. Adult apprenticeship",
+                             "3. Adult apprenticeship: target groups, the 6-month rule and the "
+                             "subsidy", 
                              "4. Talk to staff"]
     out = convo.handle("2")
     assert "How old are you?" in pick(next(o for o in out if isinstance(o, Say)
@@ -28,7 +30,7 @@ def test_a_free_text_answer_offers_its_flow_related_entries_and_staff(convo) -> 
 def test_a_related_entry_comes_with_next_steps_of_its_own(convo) -> None:
     convo.handle("what is voksenlaerling")
     out = convo.handle("3")
-    assert isinstance(out[0], Card) and out[0].entry_id == "uddannelsesloeft"
+    assert isinstance(out[0], Card) and out[0].entry_id == "voksenlaerling_regler"
     assert _options(out)[-1].endswith("Talk to staff")
 
 
@@ -45,7 +47,7 @@ def test_an_answer_no_flow_covers_offers_booking_and_staff(convo) -> None:
 def test_a_picked_did_you_mean_suggestion_also_offers_next_steps(content, store) -> None:
     convo, _ = Conversation.open(content, store, "suggest", "text", "da", now=lambda: NOW)
     out = convo.handle("lærling")
-    assert _options(out, "da")[1] == "2. Voksenlærling"
-    out = convo.handle("2")
+    assert _options(out, "da")[0] == "1. Voksenlærling"
+    out = convo.handle("1")
     assert isinstance(out[0], Card) and out[0].entry_id == "voksenlaerling"
     assert _options(out, "da")[-1].endswith("Tal med en medarbejder")
