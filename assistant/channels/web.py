@@ -15,13 +15,13 @@ import threading
 import time
 from collections import OrderedDict, deque
 from collections.abc import AsyncIterator, Callable
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 
+import anyio
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
@@ -33,11 +33,10 @@ from assistant.conversation import Content, Conversation
 from assistant.i18n import tr
 from assistant.outputs import Card, Choices, Output, Say
 from assistant.store.checkpoints import BackgroundCheckpoints
-from assistant.store.db import LOOP_TURNS, turn_concurrency
-from assistant.store.loop_postgres import NeedsThread, run_on_loop
+from assistant.store.db import turns_at_once
 from assistant.store.models import utcnow
 from assistant.store.sessions import SessionChanged, SessionGone, SessionStore
-from assistant.store.sms_state import PartTaken
+from assistant.store.sms import PartTaken
 from assistant.text import LANG_NAMES, LANGS, pick
 
 STATIC = Path(__file__).parent / "web_static"
@@ -179,35 +178,14 @@ def ui_strings(lang: str) -> dict[str, str]:
 
 
 class CoreRunner:
-    """Runs the core's blocking work (database, booking) for the server's requests.
-
-    On SQLite, here, one turn after another (see turn_concurrency). On a database server,
-    on the event loop too, in a greenlet that waits for each statement while the loop serves
-    others (loop_postgres.py); a turn that reaches the ORM before it has written anything
-    runs in a worker thread instead."""
+    """Runs the core's blocking work (database, booking) for the server's requests, in
+    worker threads: at most as many at once as the store has connections (turns_at_once)."""
 
     def __init__(self, store: SessionStore) -> None:
-        threads = turn_concurrency(store.engine)
-        self.workers = (ThreadPoolExecutor(threads, thread_name_prefix="turn") if threads
-                        else None)
-        postgres = store.driver.postgres
-        self.on_loop = store.driver.on_loop(LOOP_TURNS) if threads and postgres else None
+        self.limiter = anyio.CapacityLimiter(turns_at_once(store.engine))
 
     async def run(self, work: Callable[[], T]) -> T:
-        if self.workers is None:
-            return work()
-        if self.on_loop is not None:
-            try:
-                return await run_on_loop(work, self.on_loop)
-            except NeedsThread:
-                pass
-        return await asyncio.get_running_loop().run_in_executor(self.workers, work)
-
-    def close(self) -> None:
-        if self.workers is not None:
-            self.workers.shutdown(wait=True)
-        if self.on_loop is not None:
-            self.on_loop.close()
+        return await anyio.to_thread.run_sync(work, limiter=self.limiter)
 
 
 def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
@@ -389,7 +367,6 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
         if checkpoints is not None:
             checkpoints.start()
         yield
-        core.close()
         if checkpoints is not None:
             checkpoints.stop()
 
