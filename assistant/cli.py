@@ -86,6 +86,14 @@ def _parser() -> argparse.ArgumentParser:
     outbox_sub = outbox.add_subparsers(dest="outbox_command", required=True)
     outbox_sub.add_parser("send", parents=[common], help="send the messages that are due")
 
+    db = sub.add_parser("db", help="the database's schema (migrations)")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("upgrade", parents=[common],
+                      help="migrate the database to this version's schema (every command "
+                           "that opens the database does so first too)")
+    db_sub.add_parser("current", parents=[common],
+                      help="the revision the database is at, and the newest")
+
     kb = sub.add_parser("kb", help="knowledge-base tools")
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)
     lint = kb_sub.add_parser("lint", help="check knowledge/, flows/ and i18n/")
@@ -156,6 +164,8 @@ def _run(args: argparse.Namespace) -> int:
         return kiosk.return_code or 0  # 1 when it ended on an error (a failed load)
     if command == "staff":
         return _staff(args)
+    if command == "db":
+        return _db(args)
     if command == "privacy":
         return _privacy(args)
     if command == "outbox":
@@ -185,6 +195,19 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     print(f"jobcenter-assistant {command}: not available in this version yet.", file=sys.stderr)
     return 2
+
+
+def _db(args: argparse.Namespace) -> int:
+    from assistant.store.db import make_engine, resolve_url
+    from assistant.store.migrate import head, revision, upgrade
+
+    engine = make_engine(resolve_url(args.db)[0], migrate=False)
+    if args.db_command == "current":
+        print(f"{revision(engine) or 'none'} (newest {head()})")
+        return 0
+    was, now = upgrade(engine)
+    print(f"up to date at {now}" if was == now else f"upgraded from {was or 'none'} to {now}")
+    return 0
 
 
 def _privacy(args: argparse.Namespace) -> int:

@@ -296,9 +296,10 @@ def test_a_write_on_a_connection_the_server_dropped_fails_as_a_lost_connection(
 
 def test_a_database_from_an_earlier_version_opens_and_keeps_its_turns(db_url: str,
                                                                       content) -> None:
-    """Earlier versions indexed turns.session_id and sessions.updated_at, and kept no number
-    with an SMS reply; opening such a database drops those indexes (every turn paid for them),
-    adds the column, and the conversations go on."""
+    """Versions before 099e7cb indexed turns.session_id and sessions.updated_at, kept no
+    number with an SMS reply, and no version made before migrations has alembic_version;
+    opening such a database drops those indexes (every turn paid for them), adds the column,
+    and the conversations go on (migration 0002)."""
     from sqlalchemy import inspect
 
     from assistant.channels.sms import sms_turn
@@ -311,6 +312,7 @@ def test_a_database_from_an_earlier_version_opens_and_keeps_its_turns(db_url: st
         conn.exec_driver_sql("CREATE INDEX ix_turns_session_id ON turns (session_id)")
         conn.exec_driver_sql("CREATE INDEX ix_sessions_updated_at ON sessions (updated_at)")
         conn.exec_driver_sql("ALTER TABLE sms_messages DROP COLUMN phone_hash")
+        conn.exec_driver_sql("DROP TABLE alembic_version")
     engine.dispose()
 
     engine = make_engine(db_url)

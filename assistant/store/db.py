@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from platformdirs import user_data_dir
-from sqlalchemy import event, inspect
+from sqlalchemy import event
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
-from sqlmodel import SQLModel, create_engine
+from sqlmodel import create_engine
 
 from assistant.store import models  # noqa: F401  (registers the tables)
 
@@ -61,9 +61,10 @@ def pool_size(size: int | None = None) -> int:
     return size
 
 
-def make_engine(url: str, *, pool: int | None = None) -> Engine:
-    """An engine with the right settings for its backend; the schema is brought up to date.
-    On a database server the process keeps at most ``pool`` connections (see pool_size)."""
+def make_engine(url: str, *, pool: int | None = None, migrate: bool = True) -> Engine:
+    """An engine with the right settings for its backend; with ``migrate``, the schema is
+    brought up to date (migrate.py). On a database server the process keeps at most ``pool``
+    connections (see pool_size)."""
     url = driver_url(url)
     kwargs: dict[str, Any] = {}
     sqlite = url.startswith("sqlite")
@@ -78,20 +79,12 @@ def make_engine(url: str, *, pool: int | None = None) -> Engine:
     engine = create_engine(url, hide_parameters=True, **kwargs)
     if sqlite:
         _sqlite_pragmas(engine)
-        SQLModel.metadata.create_all(engine)
-        with engine.begin() as conn:
-            _add_missing_columns(conn)
-            for statement in [*_RETIRED, *_SQLITE_APPEND_ONLY]:
-                conn.exec_driver_sql(statement)
     else:
         _ping_when_idle(engine)
-        # Several processes may start at once: one creates the tables, the others wait.
-        with engine.begin() as conn:
-            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(727274)")
-            SQLModel.metadata.create_all(conn)
-            _add_missing_columns(conn)
-            for statement in [*_RETIRED, *_PG_APPEND_ONLY]:
-                conn.exec_driver_sql(statement)
+    if migrate:
+        from assistant.store.migrate import upgrade
+
+        upgrade(engine)
     return engine
 
 
@@ -116,37 +109,6 @@ def insert(engine: Engine) -> Any:
     if engine.dialect.name == "sqlite":
         return sqlite_insert
     return postgresql_insert
-
-
-# Indexes that earlier versions made and that every turn paid to update (see models.py).
-_RETIRED = [f"DROP INDEX IF EXISTS {name}"
-            for name in ("ix_turns_session_id", "ix_sessions_updated_at")]
-# Columns that later versions added to tables earlier versions made (create_all adds tables,
-# not columns): (table, column, SQL type).
-_ADDED = [("sms_messages", "phone_hash", "VARCHAR(64)")]
-
-
-def _add_missing_columns(conn: Any) -> None:
-    have = inspect(conn)
-    for table, column, sql_type in _ADDED:
-        if column not in {c["name"] for c in have.get_columns(table)}:
-            conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}")
-
-
-# The audit log is append-only in the database itself, not only by convention in the code.
-_SQLITE_APPEND_ONLY = [
-    f"CREATE TRIGGER IF NOT EXISTS audit_log_no_{op.lower()} BEFORE {op} ON audit_log "
-    "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
-    for op in ("UPDATE", "DELETE")
-]
-_PG_APPEND_ONLY = [
-    "CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger AS $$ "
-    "BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$ LANGUAGE plpgsql",
-    "DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log",
-    "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
-    "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()",
-]
-
 
 
 def _ping_when_idle(engine: Engine) -> None:
