@@ -1,20 +1,20 @@
 """Sessions, turns, callback requests and statistics: the conversation's persistence.
 
 A turn is the hot path of every channel: one read (:meth:`SessionStore.load`) and one write
-(:meth:`SessionStore.record_turn`). The write's parts (the session's new state, the turn, its
-statistics) are SQLAlchemy Core statements written once for both databases. On PostgreSQL they
-go as one statement, the parts its WITH queries, so a turn's write is one round trip with no
-BEGIN or COMMIT of its own; on SQLite, whose writes are calls within the process, they run one
-after another in one transaction.
+(:meth:`SessionStore.record_turn`), run as hot.py says. The write's parts (the session's new
+state, the turn, its statistics) are SQLAlchemy Core statements written once for both
+databases. On PostgreSQL they go as one statement, the parts its WITH queries, so a turn's
+write is one round trip with no BEGIN or COMMIT of its own; on SQLite, whose writes are calls
+within the process, they run one after another in one transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import bindparam, select, true, update
 from sqlalchemy.engine import Engine
@@ -24,7 +24,8 @@ from sqlmodel import select as rows_of
 
 from assistant import jsoncodec
 from assistant.privacy import redact_cpr
-from assistant.store.db import insert, one_statement
+from assistant.store.db import insert
+from assistant.store.hot import Hot
 from assistant.store.models import (
     CallbackRequest,
     FlowStat,
@@ -38,12 +39,12 @@ from assistant.store.saved import Saved
 from assistant.store.sms import SmsStore
 
 RESUME_DAYS = 7
-T = TypeVar("T")
 
 _SESSIONS, _TURNS, _STATS = Session.__table__, Turn.__table__, FlowStat.__table__
 _READ = select(_SESSIONS.c.id, _SESSIONS.c.state, _SESSIONS.c.turns)
 _LOAD = _READ.where(_SESSIONS.c.key == bindparam("key"))
 _BY_ID = _READ.where(_SESSIONS.c.id == bindparam("session"))
+_CREATE = _SESSIONS.insert()
 _COUNTED = ("day", "flow_id", "event", "step_id", "count")
 
 
@@ -97,34 +98,34 @@ class SessionStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.postgres = engine.dialect.name == "postgresql"
-        self._single = one_statement(engine)
+        self.hot = Hot(engine)
         self._insert = insert(engine)
         self._write = cache(self._write_statements)
         self.sms = SmsStore(engine)
         """The SMS channel's records (sms.py)."""
 
-    def _read(self, work: Callable[[Any], T]) -> T:
-        """Run ``work`` (reads only) on a connection; once more on a fresh one if the server
-        dropped the connection (a restart, a failover: the pool renews them all)."""
+    def _read(self, statement: Any, params: dict[str, Any]) -> list[Any]:
+        """The rows of a read; read once more on a fresh connection if the server dropped
+        the connection (a restart, a failover: the pool renews them all)."""
         for attempt in (1, 2):
             try:
-                with self._single.connect() as conn:
-                    return work(conn)
+                with self.hot.connection() as cursor:
+                    return cursor.run(statement, params)[0]
             except DBAPIError as exc:
                 if attempt == 2 or not exc.connection_invalidated:
                     raise
         raise AssertionError("unreachable")
 
     def load(self, key: str) -> Saved | None:
-        row = self._read(lambda conn: conn.execute(_LOAD, {"key": key}).first())
-        return Saved.from_row(*row) if row else None
+        rows = self._read(_LOAD, {"key": key})
+        return Saved.from_row(*rows[0]) if rows else None
 
     def create(self, key: str, channel: str, lang: str, state: dict[str, Any]) -> str:
         """Store a new session; returns its id. Every new conversation's first turn pays
         for this, so it is one statement, not the ORM's flush and read back."""
         session_id, now = new_id(), utcnow()
-        with self._single.begin() as conn:
-            conn.execute(_SESSIONS.insert(), {
+        with self.hot.connection(write=True) as cursor:
+            cursor.run(_CREATE, {
                 "id": session_id, "key": key, "channel": channel, "lang": lang,
                 "state": jsoncodec.dumps(state), "turns": 0, "created_at": now,
                 "updated_at": now})
@@ -150,16 +151,12 @@ class SessionStore:
             params.update({f"day_{i}": when, f"flow_id_{i}": flow_id, f"event_{i}": event,
                            f"step_id_{i}": step_id, f"count_{i}": n})
         statements = self._write(seen is not None, len(counted))
-        if self.postgres:  # one statement
-            with self._single.connect() as conn:
-                saved = conn.execute(statements[0], params).first()
-        else:
-            with self.engine.begin() as conn:
-                saved = conn.execute(statements[0], params).first()
-                if saved is not None:
-                    for statement in statements[1:]:
-                        conn.execute(statement, params)
-        if saved is None:  # gone or changed: nothing was written
+        with self.hot.connection(write=True) as cursor:
+            saved, _ = cursor.run(statements[0], params)
+            if saved:  # on SQLite the other parts (on PostgreSQL there are none)
+                for statement in statements[1:]:
+                    cursor.run(statement, params)
+        if not saved:  # gone or changed: nothing was written
             raise self._not_saved(session_id)
 
     def _write_statements(self, checked: bool, counts: int) -> list[Any]:
@@ -176,10 +173,10 @@ class SessionStore:
 
     def _not_saved(self, session_id: str) -> SessionGone | SessionChanged:
         """Why a turn's save changed no session: it is gone, or has changed since."""
-        row = self._read(lambda conn: conn.execute(_BY_ID, {"session": session_id}).first())
-        if row is None:
+        rows = self._read(_BY_ID, {"session": session_id})
+        if not rows:
             return SessionGone(session_id)
-        return SessionChanged(Saved.from_row(*row))
+        return SessionChanged(Saved.from_row(*rows[0]))
 
     def turns(self, session_id: str) -> list[Turn]:
         with DB(self.engine) as db:
