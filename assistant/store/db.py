@@ -55,7 +55,10 @@ def driver_url(url: str) -> str:
 def pool_size(size: int | None = None) -> int:
     """Connections per process: ``size``, else $ASSISTANT_DB_POOL, else DEFAULT_POOL."""
     if size is None:
-        size = int(os.environ.get(ENV_POOL) or DEFAULT_POOL)
+        raw = os.environ.get(ENV_POOL, "").strip() or str(DEFAULT_POOL)
+        if not raw.isdigit():
+            raise ValueError(f"{ENV_POOL} must be a whole number of connections, not {raw!r}")
+        size = int(raw)
     if size < 1:
         raise ValueError(f"a pool holds at least one connection, not {size}")
     return size
@@ -96,9 +99,9 @@ def turns_at_once(engine: Engine) -> int:
 
 
 def one_statement(engine: Engine) -> Engine:
-    """``engine`` for work that is a single statement (a turn's read, or its write on
-    PostgreSQL): no transaction around it. On PostgreSQL that saves a BEGIN and a COMMIT,
-    two round trips; on SQLite the statement reads without taking the write lock."""
+    """``engine`` for work that is a single statement (the SMS records' reads and claims):
+    no transaction around it. On PostgreSQL that saves a BEGIN and a COMMIT, two round
+    trips; on SQLite a read does not take the write lock."""
     if engine.dialect.name == "sqlite":
         return engine.execution_options(sqlite_begin="BEGIN")
     return engine.execution_options(isolation_level="AUTOCOMMIT")
