@@ -434,8 +434,7 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if checkpoints is not None:
             checkpoints.start()
-        yield
-        app.state.web.workers.shutdown(wait=True)
+        yield  # uvicorn has let the requests in flight finish: their turns are done
         if checkpoints is not None:
             checkpoints.stop()
 
