@@ -22,6 +22,12 @@ def _database_options(default: object) -> argparse.ArgumentParser:
     return options
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a whole number of at least 1: {text!r}")
+    return int(text)
+
+
 def _parser() -> argparse.ArgumentParser:
     # A subcommand's --db and --demo have no default of their own: one given before the
     # subcommand (`--db URL chat`) is not overwritten by the subcommand's parser.
@@ -65,6 +71,9 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", parents=[common], help="web page, JSON API, SMS webhook")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--pool", type=_positive, metavar="N",
+                       help="connections to a database server, and so turns at once "
+                            "(default: $ASSISTANT_DB_POOL, else 4)")
     serve.add_argument("--tui", type=int, nargs="?", const=4, default=0, metavar="SESSIONS",
                        help="also serve the kiosk TUI in the browser at /tui, at most SESSIONS "
                             "at once (default 4); needs the tui-web extra (textual-serve)")
@@ -187,8 +196,8 @@ def _run(args: argparse.Namespace) -> int:
                 print("jobcenter-assistant serve --tui needs textual-serve: "
                       "pip install 'jobcenter-assistant[tui-web]'", file=sys.stderr)
                 return 2
-        app = make_app(load_content(), open_store(args.db, demo=args.demo or None),
-                       tui_sessions=max(args.tui, 0))
+        store = open_store(args.db, demo=args.demo or None, pool=args.pool)
+        app = make_app(load_content(), store, tui_sessions=max(args.tui, 0))
         settle()
         uvicorn.run(app, host=args.host, port=args.port, log_level="warning",
                     proxy_headers=True)
