@@ -32,6 +32,7 @@ class Compiled:
         self.compiled = statement.compile(dialect=dialect)  # type: ignore[attr-defined]
         self.sql: str = self.compiled.string
         self.order: tuple[str, ...] | None = self.compiled.positiontup  # qmark: by position
+        self.rows = bool(statement.is_select or self.compiled.returning)  # type: ignore[attr-defined]
         self.encoders = {key: process for key, bind in self.compiled.binds.items()
                          if (process := bind.type.dialect_impl(dialect).bind_processor(dialect))}
 
@@ -43,10 +44,10 @@ class Compiled:
 
 
 class Cursor:
-    """Runs statements on one DBAPI connection (see :func:`connection`)."""
+    """Runs statements on one DBAPI connection (see :meth:`Hot.connection`)."""
 
-    def __init__(self, hot: Hot, dbapi: Any) -> None:
-        self.hot, self.cursor = hot, dbapi.cursor()
+    def __init__(self, hot: Hot, cursor: Any) -> None:
+        self.hot, self.cursor = hot, cursor
 
     def run(self, statement: Executable, params: Mapping[str, Any]) -> tuple[list[Any], int]:
         """The statement's rows (all of them) and how many rows it changed."""
@@ -58,7 +59,7 @@ class Cursor:
                                  hide_parameters=True) from exc
         try:
             self.cursor.execute(compiled.sql, values)
-            rows = self.cursor.fetchall() if self.cursor.description else []
+            rows = self.cursor.fetchall() if compiled.rows else []
         except self.hot.dbapi_error as exc:
             raise self.hot.wrapped(exc, compiled.sql, self.cursor) from exc
         return rows, self.cursor.rowcount
@@ -91,8 +92,11 @@ class Hot:
                 dbapi.autocommit = True  # a single statement: no BEGIN, no COMMIT
             elif write:
                 self._run(dbapi, "BEGIN IMMEDIATE")
+            # One cursor for the life of the DBAPI connection (the pool clears its info
+            # when it replaces the connection): making one cost as much as using it.
+            cursor = pooled.info.get("hot") or pooled.info.setdefault("hot", dbapi.cursor())
             try:
-                yield Cursor(self, dbapi)
+                yield Cursor(self, cursor)
             except BaseException:
                 if write and not self.postgres:
                     dbapi.rollback()
