@@ -184,10 +184,8 @@ def _run(args: argparse.Namespace) -> int:
         print(f"sent {send_due(open_store(args.db).engine, gateway_from_environment())}")
         return 0
     if command == "serve":
-        import uvicorn
-
         from assistant.app import load_content, open_store, settle
-        from assistant.channels.web import make_app
+        from assistant.channels.web import make_app, serve
 
         if args.tui:
             from assistant.channels.web_tui import available
@@ -199,8 +197,7 @@ def _run(args: argparse.Namespace) -> int:
         store = open_store(args.db, demo=args.demo or None, pool=args.pool)
         app = make_app(load_content(), store, tui_sessions=max(args.tui, 0))
         settle()
-        uvicorn.run(app, host=args.host, port=args.port, log_level="warning",
-                    proxy_headers=True)
+        serve(app, args.host, args.port)
         return 0
     print(f"jobcenter-assistant {command}: not available in this version yet.", file=sys.stderr)
     return 2

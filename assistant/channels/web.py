@@ -422,6 +422,13 @@ async def wrong_method(request: Request, exc: Exception) -> Response:
     return response
 
 
+def serve(app: FastAPI, host: str, port: int) -> None:
+    """Serve ``app`` until stopped: uvicorn, with httptools and uvloop where installed."""
+    import uvicorn
+
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True)
+
+
 def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
              phone_limit: int = 20, now: Callable[[], dt.datetime] = utcnow,
              tui_sessions: int = 0) -> FastAPI:
