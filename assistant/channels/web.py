@@ -158,7 +158,7 @@ class Web:
     async def run(self, work: Callable[[], T]) -> T:
         """Run the core's blocking work (database, booking) in a worker thread, at most as
         many at once as the store has connections. The standard library's executor: on 2
-        cores a turn's trip through it cost 60-70 us of CPU, through anyio's 150-190."""
+        cores a turn's trip through it cost 60-70 us of CPU, through anyio's 135-160."""
         return await asyncio.get_running_loop().run_in_executor(self.workers, work)
 
     def limited(self, request: Request) -> Response | None:
