@@ -23,13 +23,15 @@ def load_content(flows: Path | None = None, knowledge: Path | None = None,
                    actions=default_actions(), offer_slots=offer_slots)
 
 
-def open_store(url: str | None = None, demo: bool | None = None) -> SessionStore:
-    """The store at ``url`` (or $ASSISTANT_DB, or the default SQLite file).
+def open_store(url: str | None = None, demo: bool | None = None,
+               pool: int | None = None) -> SessionStore:
+    """The store at ``url`` (or $ASSISTANT_DB, or the default SQLite file), its schema up to
+    date; on a database server with at most ``pool`` connections (see db.pool_size).
 
     The default database is filled with demo data on first run; others only when asked.
     """
     resolved, is_default = resolve_url(url)
-    engine = make_engine(resolved)
+    engine = make_engine(resolved, pool=pool)
     if demo or (demo is None and is_default):
         seed_demo(engine)
     return SessionStore(engine)

@@ -22,6 +22,12 @@ def _database_options(default: object) -> argparse.ArgumentParser:
     return options
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a whole number of at least 1: {text!r}")
+    return int(text)
+
+
 def _parser() -> argparse.ArgumentParser:
     # A subcommand's --db and --demo have no default of their own: one given before the
     # subcommand (`--db URL chat`) is not overwritten by the subcommand's parser.
@@ -65,6 +71,9 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", parents=[common], help="web page, JSON API, SMS webhook")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--pool", type=_positive, metavar="N",
+                       help="connections to a database server, and so turns at once "
+                            "(default: $ASSISTANT_DB_POOL, else 4)")
     serve.add_argument("--tui", type=int, nargs="?", const=4, default=0, metavar="SESSIONS",
                        help="also serve the kiosk TUI in the browser at /tui, at most SESSIONS "
                             "at once (default 4); needs the tui-web extra (textual-serve)")
@@ -85,6 +94,14 @@ def _parser() -> argparse.ArgumentParser:
     outbox = sub.add_parser("outbox", help="queued SMS: receipts, reminders, notices")
     outbox_sub = outbox.add_subparsers(dest="outbox_command", required=True)
     outbox_sub.add_parser("send", parents=[common], help="send the messages that are due")
+
+    db = sub.add_parser("db", help="the database's schema (migrations)")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("upgrade", parents=[common],
+                      help="migrate the database to this version's schema (every command "
+                           "that opens the database does so first too)")
+    db_sub.add_parser("current", parents=[common],
+                      help="the revision the database is at, and the newest")
 
     kb = sub.add_parser("kb", help="knowledge-base tools")
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)
@@ -156,6 +173,8 @@ def _run(args: argparse.Namespace) -> int:
         return kiosk.return_code or 0  # 1 when it ended on an error (a failed load)
     if command == "staff":
         return _staff(args)
+    if command == "db":
+        return _db(args)
     if command == "privacy":
         return _privacy(args)
     if command == "outbox":
@@ -165,10 +184,8 @@ def _run(args: argparse.Namespace) -> int:
         print(f"sent {send_due(open_store(args.db).engine, gateway_from_environment())}")
         return 0
     if command == "serve":
-        import uvicorn
-
         from assistant.app import load_content, open_store, settle
-        from assistant.channels.web import make_app
+        from assistant.channels.web import make_app, serve
 
         if args.tui:
             from assistant.channels.web_tui import available
@@ -177,14 +194,26 @@ def _run(args: argparse.Namespace) -> int:
                 print("jobcenter-assistant serve --tui needs textual-serve: "
                       "pip install 'jobcenter-assistant[tui-web]'", file=sys.stderr)
                 return 2
-        app = make_app(load_content(), open_store(args.db, demo=args.demo or None),
-                       tui_sessions=max(args.tui, 0))
+        store = open_store(args.db, demo=args.demo or None, pool=args.pool)
+        app = make_app(load_content(), store, tui_sessions=max(args.tui, 0))
         settle()
-        uvicorn.run(app, host=args.host, port=args.port, log_level="warning",
-                    proxy_headers=True)
+        serve(app, args.host, args.port)
         return 0
     print(f"jobcenter-assistant {command}: not available in this version yet.", file=sys.stderr)
     return 2
+
+
+def _db(args: argparse.Namespace) -> int:
+    from assistant.store.db import make_engine, resolve_url
+    from assistant.store.migrate import head, revision, upgrade
+
+    engine = make_engine(resolve_url(args.db)[0], migrate=False)
+    if args.db_command == "current":
+        print(f"{revision(engine) or 'none'} (newest {head()})")
+        return 0
+    was, now = upgrade(engine)
+    print(f"up to date at {now}" if was == now else f"upgraded from {was or 'none'} to {now}")
+    return 0
 
 
 def _privacy(args: argparse.Namespace) -> int:

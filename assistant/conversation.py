@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -31,8 +31,6 @@ from assistant.outputs import (
     to_json,
 )
 from assistant.privacy import clean_input, has_cpr, redact_cpr
-from assistant.store.driver import Statement
-from assistant.store.loop_postgres import may_block
 from assistant.store.models import utcnow
 from assistant.store.sessions import Saved, SessionChanged, SessionStore
 from assistant.text import DEFAULT_LANG, LANG_NAMES, LANGS, same
@@ -44,11 +42,6 @@ STAFF_FLOW = "staff"
 TURN_TRIES = 5
 """How often a turn is answered afresh when another turn of its conversation was saved first
 (see :meth:`Conversation.handle`) before it gives up with :class:`SessionChanged`."""
-
-
-class Withdrawn(Exception):
-    """Raised by a channel's ``before_effects``: this turn must not go on, and leaves nothing
-    behind (an SMS gateway's retry of a message that another delivery has claimed)."""
 
 
 class KnowledgeLike(Protocol):
@@ -113,9 +106,6 @@ class Conversation:
         self._finished = False
         self._effects = False
         self._counts: list[tuple[str, str, str]] = []
-        self.before_effects: Callable[[], None] | None = None
-        """Called before the turn writes anything outside its own transaction (a booking, a
-        callback request, a resume code). It may raise :class:`Withdrawn`."""
 
     def today(self) -> dt.date:
         return local(self.now()).date()
@@ -173,12 +163,8 @@ class Conversation:
 
     # -- one turn ---------------------------------------------------------------------------
 
-    def handle(self, raw: str,
-               also: Callable[[list[Output]], Sequence[Statement]] | None = None,
-               ) -> list[Output]:
-        """Answer one input; the turn is persisted before the outputs are returned. ``also``
-        gives a channel's own statements for the outputs (what an SMS gateway's retry should
-        get), to be written in the same transaction as the turn.
+    def handle(self, raw: str) -> list[Output]:
+        """Answer one input; the turn is persisted before the outputs are returned.
 
         Turns of one conversation are answered as if they came one at a time. When another
         turn (another thread or process) was saved after this conversation read its state,
@@ -188,7 +174,7 @@ class Conversation:
         it is saved as it is. After TURN_TRIES answers :class:`SessionChanged` is raised."""
         for attempt in range(1, TURN_TRIES + 1):
             try:
-                return self._answer(raw, also)
+                return self._answer(raw)
             except SessionChanged as changed:
                 if attempt == TURN_TRIES:
                     raise
@@ -196,17 +182,13 @@ class Conversation:
                 self.version = changed.saved.turns
         raise AssertionError("unreachable")
 
-    def _answer(self, raw: str,
-                also: Callable[[list[Output]], Sequence[Statement]] | None) -> list[Output]:
+    def _answer(self, raw: str) -> list[Output]:
         cleaned = clean_input(raw)
         text = redact_cpr(cleaned)  # before anything can store, log or echo it
         self._finished = self._effects = False
         saved = self.state.to_dict()
         try:
             outputs = self._resolve(self._route(text))
-        except Withdrawn:
-            self.state = State.from_dict(saved)
-            raise
         except Exception:
             # Never leave a user stuck: keep the state from before this input, say so.
             log.exception("turn failed in session %s", self.session_id)
@@ -218,27 +200,22 @@ class Conversation:
         if has_cpr(cleaned):
             outputs.insert(0, Say(tr("Please do not write your CPR number here. "
                                      "We have removed it."), "notice"))
-        self._save_turn(text, outputs, also(outputs) if also else (), check=not self._effects)
+        self._save_turn(text, outputs, check=not self._effects)
         return outputs
 
     def _effect(self) -> None:
-        """The turn is about to write outside its own transaction (through the ORM, which
-        blocks: a turn on the event loop moves to a worker thread before it claims anything)."""
-        may_block()
-        if self.before_effects is not None:
-            self.before_effects()
+        """The turn is about to write outside its own transaction (a booking, a callback
+        request, a resume code): it will not be answered twice (see handle)."""
         self._effects = True
 
-    def _save_turn(self, text: str, outputs: list[Output], also: Sequence[Statement] = (),
-                   check: bool = True) -> None:
+    def _save_turn(self, text: str, outputs: list[Output], check: bool = True) -> None:
         """Persist the turn; with ``check``, only if no other turn was saved since this
         conversation read the session (else :class:`SessionChanged`)."""
         counts, self._counts = self._counts, []
         if self.store is not None and self.session_id is not None:
             self.store.record_turn(self.session_id, text, [to_json(o) for o in outputs],
                                    self.state.to_dict(), self.lang, counts=counts,
-                                   day=self.now().date(), also=also,
-                                   seen=self.version if check else None)
+                                   day=self.now().date(), seen=self.version if check else None)
             if self.version is not None:
                 self.version += 1
 

@@ -1,16 +1,23 @@
-"""Turns per second through the JSON API and the SMS webhook at 1, 16 and 64 concurrent
-clients, on SQLite and PostgreSQL, beside a bare echo endpoint on the same framework in the
-same run. Targets (2 cores): >= 300 turns/s on SQLite, >= 40% of echo, p99 <= 100 ms at 16.
+"""JSON API turns per second at 16 clients: on PostgreSQL this code beside commit 099e7cb's
+(its own event-loop driver), measured side by side in one run; and on SQLite.
 
-Beside them, "store": a turn with the conversation left out, only the session's read and the
-turn's write through the same store, run as the API's turns are (bench/serve_bench_app.py).
-Its share of echo is the most any turn could reach with the storage path as it is.
+Targets (2 cores): on PostgreSQL at least 0.75 of 099e7cb's turns/s and a p99 of at most
+100 ms; on SQLite at least 300 turns/s. Server CPU per turn (user + system of the server
+process, from /proc) is reported for both.
 
-The server is one uvicorn process. The clients run in this process on a lean keep-alive
-HTTP/1.1 client (bench/loadgen.py) and share the same 2 cores, so every figure is a floor.
-Echo, API and SMS load take turns in short slices (--rounds), so each ratio compares figures
+Each server is one uvicorn process with its own fresh database (a schema of its own on the
+PostgreSQL server). The clients run in this process on a lean keep-alive HTTP/1.1 client
+(bench/loadgen.py) and share the machine's cores, so every figure is a floor. The two
+PostgreSQL servers take turns in short slices (--rounds), so their ratio compares figures
 measured over the same minute of a shared, noisy machine.
-Run: .venv/bin/python bench/turns.py [--seconds S] [--rounds R]. Last line: RESULT key=value ...
+
+099e7cb runs from a checkout of its own with its own environment, given as --old:
+
+    git worktree add ../assistant-099e7cb 099e7cb
+    cd ../assistant-099e7cb && python3 -m venv .venv && .venv/bin/pip install -e .
+
+Run: .venv/bin/python bench/turns.py --old ../assistant-099e7cb [--seconds S] [--rounds R]
+Last line: RESULT key=value ...
 """
 
 from __future__ import annotations
@@ -25,9 +32,9 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlencode
 
 import httpx
 from sqlalchemy import create_engine, text
@@ -35,13 +42,11 @@ from sqlalchemy import create_engine, text
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.channels.sms import twilio_signature  # noqa: E402
 from bench.loadgen import Client, Connection, Run, load  # noqa: E402
 
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-TOKEN = "bench-token"
-KINDS = ("echo", "store", "api", "sms")
 SCRIPT = ["1", "2", "back", "menu", "5", "30", "start over", "menu"]
+"""What each client writes, over and over: menus, a flow's questions, commands."""
 
 
 def free_port() -> int:
@@ -56,119 +61,137 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def start_server(db: str, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "ASSISTANT_DB": db, "ASSISTANT_TWILIO_AUTH_TOKEN": TOKEN,
-           "ASSISTANT_PUBLIC_URL": f"http://127.0.0.1:{port}", "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "bench.serve_bench_app:app",
+@contextmanager
+def server(checkout: Path, python: str, db: str) -> Iterator[tuple[int, int]]:
+    """The web app of ``checkout`` (its bench/serve_bench_app.py: no rate limits) on a free
+    port, run by ``python``; yields its port and process id."""
+    port = free_port()
+    env = {**os.environ, "ASSISTANT_DB": db, "PYTHONPATH": str(checkout)}
+    proc = subprocess.Popen([python, "-m", "uvicorn", "bench.serve_bench_app:app",
                              "--port", str(port), "--log-level", "warning", "--no-access-log"],
-                            env=env, cwd=ROOT)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
-            return proc
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("server did not start")
+                            env=env, cwd=checkout)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                break
+            except httpx.HTTPError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"the server of {checkout} did not start") from None
+                time.sleep(0.2)
+        yield port, proc.pid
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
 
 
-def client_for(kind: str, base: str) -> Client:
-    """What one benchmark client sends: echo requests, store-only turns, API turns, or signed
-    SMS turns."""
+@contextmanager
+def postgres_schema(base: str) -> Iterator[str]:
+    """A database URL for a fresh schema of its own, dropped afterwards."""
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{base}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def api_client() -> Client:
+    """A client that opens a conversation, then sends SCRIPT's messages one after another."""
 
     async def setup(conn: Connection, n: int) -> Callable[[int], Awaitable[None]]:
-        path, token = "/echo", ""
-        if kind in ("api", "store"):
-            status, body = await conn.request("POST", "/api/sessions", b'{"lang": "en"}')
-            if status != 200:
-                raise RuntimeError(f"creating a session failed: {status}")
-            token = json.loads(body)["session"]
-            path = (f"/api/sessions/{token}/messages" if kind == "api" else f"/store/{token}")
-        phone = f"+4530{n:06d}"
+        status, body = await conn.request("POST", "/api/sessions", b'{"lang": "en"}')
+        if status != 200:
+            raise RuntimeError(f"creating a session failed: {status}")
+        path = f"/api/sessions/{json.loads(body)['session']}/messages"
 
         async def send(i: int) -> None:
-            text = SCRIPT[i % len(SCRIPT)]
-            if kind == "sms":
-                form = {"From": phone, "To": "+4570000000", "Body": text,
-                        "MessageSid": f"SM{uuid.uuid4().hex}"}
-                sig = twilio_signature(TOKEN, f"{base}/sms/twilio", form)
-                status, _ = await conn.request(
-                    "POST", "/sms/twilio", urlencode(form).encode(),
-                    "application/x-www-form-urlencoded", {"X-Twilio-Signature": sig})
-            else:
-                status, _ = await conn.request("POST", path, json.dumps({"text": text}).encode())
+            status, _ = await conn.request("POST", path, json.dumps(
+                {"text": SCRIPT[i % len(SCRIPT)]}).encode())
             if status != 200:
-                raise RuntimeError(f"{kind} request failed: {status}")
+                raise RuntimeError(f"a turn failed: {status}")
 
         return send
 
     return setup
 
 
+class Measured:
+    """Turns, their latencies and the server's CPU, over the slices measured so far."""
+
+    def __init__(self, port: int, pid: int) -> None:
+        self.port, self.pid, self.run, self.cpu = port, pid, Run(), 0.0
+
+    def slice(self, clients: int, seconds: float) -> None:
+        before = cpu_seconds(self.pid)
+        run = asyncio.run(load("127.0.0.1", self.port, clients, seconds, api_client()))
+        self.cpu += cpu_seconds(self.pid) - before
+        self.run.requests += run.requests
+        self.run.seconds += run.seconds
+        self.run.latencies.extend(run.latencies)
+
+    def figures(self) -> tuple[float, float, float]:
+        """Turns per second, p99 in ms, server CPU ms per turn."""
+        run = self.run
+        return (round(run.per_s, 1), round(run.percentile(0.99), 1),
+                round(self.cpu / max(run.requests, 1) * 1000, 3))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--seconds", type=float, default=3.0,
-                        help="seconds of load for each kind, client count and backend")
-    parser.add_argument("--rounds", type=int, default=3,
-                        help="slices the seconds are cut into, the kinds taking turns")
+    parser.add_argument("--old", type=Path, required=True,
+                        help="a checkout of 099e7cb with its environment in .venv")
+    parser.add_argument("--seconds", type=float, default=12.0,
+                        help="seconds of load for each server on each database")
+    parser.add_argument("--rounds", type=int, default=6,
+                        help="slices the seconds are cut into, the servers taking turns")
+    parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--pg", default=PG)
-    parser.add_argument("--backends", default="sqlite,pg", help="comma-separated: sqlite,pg")
-    parser.add_argument("--clients", default="1,16,64", help="comma-separated client counts")
     args = parser.parse_args()
+    old_python = args.old / ".venv" / "bin" / "python"
+    if not (args.old / "bench" / "serve_bench_app.py").exists() or not old_python.exists():
+        parser.error(f"{args.old} is not a checkout of 099e7cb with its own .venv")
+    clients, slice_s = args.clients, args.seconds / args.rounds
     result: dict[str, float] = {}
-    for backend in args.backends.split(","):
-        drop = None
-        if backend == "sqlite":
-            db = f"sqlite:///{tempfile.mkdtemp()}/turns.sqlite3"
-        else:
-            schema = f"bench_{uuid.uuid4().hex[:10]}"
-            admin = create_engine(args.pg)
-            with admin.begin() as conn:
-                conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-            db = f"{args.pg}?options=-csearch_path%3D{schema}"
 
-            def drop(schema: str = schema, admin=admin) -> None:
-                with admin.begin() as conn:
-                    conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        server = None
-        try:
-            server = start_server(db, port)
-            for clients in map(int, args.clients.split(",")):
-                runs = {kind: Run() for kind in KINDS}
-                cpu_used = dict.fromkeys(KINDS, 0.0)
-                # The kinds take turns, a slice each per round: the machine is shared, and
-                # a ratio of two figures measured minutes apart measures its neighbours too.
-                for _ in range(args.rounds):
-                    for kind in KINDS:
-                        cpu = cpu_seconds(server.pid)
-                        run = asyncio.run(load("127.0.0.1", port, clients,
-                                               args.seconds / args.rounds,
-                                               client_for(kind, base)))
-                        cpu_used[kind] += cpu_seconds(server.pid) - cpu
-                        runs[kind].requests += run.requests
-                        runs[kind].seconds += run.seconds
-                        runs[kind].latencies.extend(run.latencies)
-                for kind, run in runs.items():
-                    cpu_ms = cpu_used[kind] / max(run.requests, 1) * 1000
-                    rate, p99 = run.per_s, run.percentile(0.99)
-                    result[f"{backend}_{kind}_{clients}c_cpu_ms"] = round(cpu_ms, 3)
-                    result[f"{backend}_{kind}_{clients}c_per_s"] = round(rate, 1)
-                    result[f"{backend}_{kind}_{clients}c_p99_ms"] = round(p99, 1)
-                    print(f"{backend:6} {kind:5} {clients:2} clients: {rate:7.1f}/s, "
-                          f"p99 {p99:6.1f} ms, server CPU {cpu_ms:.2f} ms per request")
-                echo = result[f"{backend}_echo_{clients}c_per_s"]
-                for kind in ("store", "api", "sms"):
-                    share = result[f"{backend}_{kind}_{clients}c_per_s"] / echo
-                    result[f"{backend}_{kind}_{clients}c_of_echo"] = round(share, 2)
-        finally:
-            if server is not None:
-                server.terminate()
-                server.wait(timeout=30)
-            if drop:
-                drop()
+    with postgres_schema(args.pg) as new_db, postgres_schema(args.pg) as old_db, \
+            server(ROOT, sys.executable, new_db) as new, \
+            server(args.old.resolve(), str(old_python), old_db) as old:
+        measured = {"new": Measured(*new), "099e7cb": Measured(*old)}
+        for which in measured.values():  # warm up: caches, prepared statements, pools
+            which.slice(clients, 1.0)
+            which.run, which.cpu = Run(), 0.0
+        for _ in range(args.rounds):
+            for which in measured.values():
+                which.slice(clients, slice_s)
+        for name, which in measured.items():
+            rate, p99, cpu = which.figures()
+            suffix = "" if name == "new" else "_099e7cb"
+            result.update({f"pg_api_{clients}c_per_s{suffix}": rate,
+                           f"pg_api_{clients}c_p99_ms{suffix}": p99,
+                           f"pg_api_{clients}c_cpu_ms{suffix}": cpu})
+            print(f"PostgreSQL {name:8} {clients} clients: {rate:7.1f} turns/s, "
+                  f"p99 {p99:6.1f} ms, server CPU {cpu:.3f} ms per turn")
+    result[f"pg_api_{clients}c_ratio"] = round(
+        result[f"pg_api_{clients}c_per_s"] / result[f"pg_api_{clients}c_per_s_099e7cb"], 2)
+
+    with tempfile.TemporaryDirectory() as tmp, \
+            server(ROOT, sys.executable, f"sqlite:///{tmp}/turns.sqlite3") as lite:
+        which = Measured(*lite)
+        which.slice(clients, 1.0)
+        which.run, which.cpu = Run(), 0.0
+        which.slice(clients, args.seconds)
+        rate, p99, cpu = which.figures()
+        result.update({f"sqlite_api_{clients}c_per_s": rate,
+                       f"sqlite_api_{clients}c_p99_ms": p99,
+                       f"sqlite_api_{clients}c_cpu_ms": cpu})
+        print(f"SQLite     new      {clients} clients: {rate:7.1f} turns/s, "
+              f"p99 {p99:6.1f} ms, server CPU {cpu:.3f} ms per turn")
     print("RESULT " + " ".join(f"{k}={v}" for k, v in result.items()))
     return 0
 

@@ -260,7 +260,7 @@ async def test_sms_to_a_conversation_that_keeps_changing_answers_busy_and_keeps_
         content, stores, monkeypatch: pytest.MonkeyPatch) -> None:
     """A MORE whose part keeps being taken gives up with 503 and no reply, and claims
     nothing: the gateway's retry of it is answered."""
-    from assistant.store.sms_state import PartTaken, SmsState
+    from assistant.store.sms import PartTaken, SmsStore
 
     monkeypatch.setenv("ASSISTANT_TWILIO_AUTH_TOKEN", TOKEN)
     monkeypatch.delenv("ASSISTANT_PUBLIC_URL", raising=False)
@@ -272,7 +272,7 @@ async def test_sms_to_a_conversation_that_keeps_changing_answers_busy_and_keeps_
         "X-Twilio-Signature": RequestValidator(TOKEN).compute_signature(
             f"{BASE}/sms/twilio", form),
         "Content-Type": "application/x-www-form-urlencoded"}})
-    next_part = SmsState.next_part
+    next_part = SmsStore.next_part
     taken = 0
 
     def always_taken(self, *args, **kwargs):
@@ -280,9 +280,9 @@ async def test_sms_to_a_conversation_that_keeps_changing_answers_busy_and_keeps_
         taken += 1
         raise PartTaken("x")
 
-    monkeypatch.setattr(SmsState, "next_part", always_taken)
+    monkeypatch.setattr(SmsStore, "next_part", always_taken)
     [busy] = await _at_once(make_app(content, store), [request])
     assert busy.status_code == 503 and sms_reply_text(busy.text) == "" and taken == 5
-    monkeypatch.setattr(SmsState, "next_part", next_part)
+    monkeypatch.setattr(SmsStore, "next_part", next_part)
     [retried] = await _at_once(make_app(content, store), [request])
     assert retried.status_code == 200 and "Записатися на зустріч" in sms_reply_text(retried.text)

@@ -21,7 +21,9 @@ def test_wheel_runs_from_another_directory_with_its_own_content(tmp_path: Path) 
     names = zipfile.ZipFile(wheel).namelist()
     for wanted in ("assistant/_data/flows/book.yaml", "assistant/_data/knowledge/README.md",
                    "assistant/_data/i18n/uk/LC_MESSAGES/assistant.mo",
-                   "assistant/_data/knowledge/_sources/facts/public-rules.md"):
+                   "assistant/_data/knowledge/_sources/facts/public-rules.md",
+                   "assistant/store/migrations/env.py",
+                   "assistant/store/migrations/versions/0001_baseline.py"):
         assert wanted in names
     assert not any(n.startswith("tests/") for n in names)
     site = tmp_path / "site"
@@ -38,6 +40,10 @@ def test_wheel_runs_from_another_directory_with_its_own_content(tmp_path: Path) 
                           text=True, timeout=120)
     assert chat.returncode == 0, chat.stderr
     assert "Записатися на зустріч" in chat.stdout
+    current = subprocess.run([sys.executable, "-m", "assistant", "db", "current"], cwd=elsewhere,
+                             env=env, capture_output=True, text=True, timeout=60)
+    revision, newest = current.stdout.split(" (newest ")
+    assert revision and newest == f"{revision})\n", "the wheel's migrations made the database"
     lint = subprocess.run([sys.executable, "-m", "assistant", "kb", "lint"], cwd=elsewhere,
                           env=env, capture_output=True, text=True, timeout=120)
     assert "problem" in lint.stderr and str(ROOT) not in lint.stdout

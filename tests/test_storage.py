@@ -176,44 +176,37 @@ def test_flow_statistics_count_exactly_when_turns_race(db_url: str, content) -> 
 
 def test_a_turn_of_a_session_erased_meanwhile_writes_nothing(db_url: str) -> None:
     """A conversation erased (privacy delete) while one of its turns was being answered:
-    the turn fails whole. No statistics, and no SMS reply kept for a turn never saved."""
+    the turn fails whole, with no statistics."""
     import pytest
     from sqlalchemy import text
 
-    from assistant.store.models import FlowStat, SmsMessage
+    from assistant.store.models import FlowStat
+    from assistant.store.sessions import SessionGone
 
     store = SessionStore(make_engine(db_url))
     session_id = store.create(f"erased:{uuid.uuid4().hex}", "sms", "en", {})
     with store.engine.begin() as db:
         db.execute(text("DELETE FROM sessions WHERE id = :id"), {"id": session_id})
-    keep_reply = ("INSERT INTO sms_messages (sid, created_at, reply) VALUES (:sid, :now, :reply)",
-                  {"sid": "SMerased", "now": store._time(NOW), "reply": "hello"})
-    from assistant.store.sessions import SessionGone
-
     with pytest.raises(SessionGone):
-        store.record_turn(session_id, "1", [], {}, "en", counts=[("book", "started", "")],
-                          also=[keep_reply])
+        store.record_turn(session_id, "1", [], {}, "en", counts=[("book", "started", "")])
     with DB(store.engine) as db:
         assert db.exec(sql_select(FlowStat)).all() == []
-        assert db.exec(sql_select(SmsMessage)).all() == []
         assert db.exec(sql_select(Turn)).all() == []
     store.engine.dispose()
 
 
 def test_a_write_that_fails_leaves_nothing_and_the_pool_stays_transactional(db_url: str) -> None:
-    """The hot path's statements commit together or not at all (on PostgreSQL: one pipeline,
-    one transaction), and a connection goes back to the pool as the ORM expects it."""
+    """A turn's parts (the session, the turn, its statistics) commit together or not at all
+    (on PostgreSQL one statement, on SQLite one transaction), and a connection goes back to
+    the pool as the ORM expects it."""
     import pytest
-    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.exc import StatementError
 
     store = SessionStore(make_engine(db_url))
     session_id = store.create(f"atomic:{uuid.uuid4().hex}", "text", "en", {})
-    with pytest.raises(Exception) as failed:
-        store.driver.run([
-            ("UPDATE sessions SET turns = 99 WHERE id = :session", {"session": session_id}),
-            ("INSERT INTO no_such_table (x) VALUES (:x)", {"x": 1}),
-        ], write=True)
-    assert not isinstance(failed.value, AssertionError | DBAPIError)  # the driver's own error
+    with pytest.raises(StatementError):  # the statistics' day cannot be stored: the last part
+        store.record_turn(session_id, "1", [], {"lang": "da"}, "da",
+                          counts=[("book", "started", "")], day="not a day")  # type: ignore[arg-type]
     for _ in range(3):  # whichever pooled connection the ORM gets
         with DB(store.engine) as db:
             assert db.get(Session, session_id).turns == 0
@@ -222,162 +215,91 @@ def test_a_write_that_fails_leaves_nothing_and_the_pool_stays_transactional(db_u
             db.rollback()
     with DB(store.engine) as db:
         assert db.exec(sql_select(Staff).where(Staff.initials == "ZZ")).first() is None
+        assert db.exec(sql_select(Turn)).all() == []
+    store.engine.dispose()
 
 
-def test_turns_go_on_when_the_server_drops_every_connection(pg_url: str, content) -> None:
-    """A restart or failover kills every connection: the pool's and the one the turns' own
-    statements use. Those used a moment ago are not pinged before reuse; the next turn's
-    read finds its connection dead, the connections are renewed and the read runs again, so
-    the citizen notices nothing."""
-    from sqlalchemy import create_engine, text
-
-    from .conftest import PG_BASE
-
-    store = SessionStore(make_engine(pg_url))
-    key = f"test:{uuid.uuid4().hex}"
-    convo, _ = Conversation.open(content, store, key, "text", "en", now=lambda: NOW)
-    convo.handle("staff")
-    raws = [store.engine.raw_connection() for _ in range(3)]
+def _backends(store: SessionStore) -> list[int]:
+    """The server processes of every connection in the store's pool (all checked out at
+    once, so each is another)."""
+    raws = [store.engine.raw_connection() for _ in range(store.engine.pool.size())]
     pids = [raw.driver_connection.execute("SELECT pg_backend_pid()").fetchone()[0]
             for raw in raws]
     for raw in raws:
         raw.close()
-    [own] = store.driver.run([("SELECT pg_backend_pid()", {})])
-    pids.append(own.rows[0][0])
+    return pids
+
+
+def _terminate(pids: list[int]) -> None:
+    from sqlalchemy import create_engine, text
+
+    from .conftest import PG_BASE
+
     admin = create_engine(PG_BASE)
     with admin.begin() as conn:
         for pid in pids:
             conn.execute(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": pid})
     admin.dispose()
+
+
+def test_turns_go_on_when_the_server_drops_every_connection(pg_url: str, content) -> None:
+    """A restart or failover kills every connection in the pool. Those used a moment ago are
+    not pinged before reuse; the next turn's read finds its connection dead, the pool renews
+    its connections and the read runs again, so the citizen notices nothing."""
+    store = SessionStore(make_engine(pg_url))
+    key = f"test:{uuid.uuid4().hex}"
+    convo, _ = Conversation.open(content, store, key, "text", "en", now=lambda: NOW)
+    convo.handle("staff")
+    _terminate(_backends(store))
     again = Conversation.load(content, store, key, now=lambda: NOW)
     assert again is not None and again.state.flow is not None
     again.handle("2")
     assert [t.seq for t in store.turns(again.session_id)] == [1, 2]
+    store.engine.dispose()
 
 
 def test_an_idle_connection_the_server_dropped_is_replaced_before_a_write(
         pg_url: str, content, monkeypatch) -> None:
     """A connection idle for a while is pinged before use: a dead one is replaced before a
     turn writes on it, where a failed write could not safely be run again."""
-    from sqlalchemy import create_engine, text
-
-    from assistant.store import driver
-
-    from .conftest import PG_BASE
+    from assistant.store import db
 
     store = SessionStore(make_engine(pg_url))
     key = f"test:{uuid.uuid4().hex}"
     convo, _ = Conversation.open(content, store, key, "text", "en", now=lambda: NOW)
-    [own] = store.driver.run([("SELECT pg_backend_pid()", {})])
-    admin = create_engine(PG_BASE)
-    with admin.begin() as conn:
-        conn.execute(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": own.rows[0][0]})
-    admin.dispose()
-    monkeypatch.setattr(driver, "ALIVE_BYPASS_SECONDS", 0.0)  # as if idle long enough
+    _terminate(_backends(store))
+    monkeypatch.setattr(db, "ALIVE_BYPASS_SECONDS", 0.0)  # as if idle long enough
     convo.handle("staff")  # the write goes to a fresh connection
     assert [t.seq for t in store.turns(convo.session_id)] == [1]
-
-
-def test_the_turns_statements_keep_every_value_as_a_cursor_would(pg_url: str) -> None:
-    """On PostgreSQL a turn's statement is one call into libpq, prepared on its first use
-    (driver.py): what goes in and what comes back is what psycopg's own cursor gives, for
-    each kind of value a turn stores, and again once the statement is prepared."""
-    import datetime as dt
-
-    store = SessionStore(make_engine(pg_url))
-    values = {"text": "Привіт, «hej» æøå", "small": 7, "big": 2**40, "yes": True, "none": None,
-              "at": dt.datetime(2026, 12, 3, 18, 30, 1, 123456),
-              "day": dt.date(2026, 12, 3)}
-    sql = ("SELECT :text, :small, :big, :yes, :none::text, :at, :day, "
-           "CAST(:small AS integer) + 1")
-    raw = store.engine.raw_connection()
-    try:
-        cursor = raw.driver_connection.cursor()
-        cursor.execute(store.driver.sql(sql), values)
-        expected = cursor.fetchall()
-    finally:
-        raw.close()
-    assert expected == [(*values.values(), 8)]
-    for _ in range(3):
-        [found] = store.driver.run([(sql, values)])
-        assert found.rows == expected
-    [changed] = store.driver.run([("UPDATE sessions SET turns = turns WHERE id = :id",
-                                   {"id": "no such session"})])
-    assert changed == ([], 0)
     store.engine.dispose()
-
-
-def test_turns_go_on_when_the_server_forgets_the_prepared_statements(pg_url: str,
-                                                                     content) -> None:
-    """A turn's statements are prepared once on their connection. If the server has dropped
-    them meanwhile (DEALLOCATE, a pooler's reset), the next turn sends them whole instead of
-    failing."""
-    store = SessionStore(make_engine(pg_url))
-    key = f"test:{uuid.uuid4().hex}"
-    convo, _ = Conversation.open(content, store, key, "text", "en", now=lambda: NOW)
-    for text in ("staff", "menu"):
-        convo = Conversation.load(content, store, key, now=lambda: NOW)
-        convo.handle(text)
-    store.driver.run([("DEALLOCATE ALL", {})])
-    again = Conversation.load(content, store, key, now=lambda: NOW)
-    assert again is not None
-    again.handle("staff")
-    assert [t.seq for t in store.turns(again.session_id)] == [1, 2, 3]
-    store.engine.dispose()
-
-
-def test_a_prepared_statement_survives_a_type_change_and_a_name_the_server_knows(
-        pg_url: str, table_of_seven: str) -> None:
-    """A column that changes type (ALTER TABLE) makes the server refuse a statement prepared
-    before; and behind a pooler another server connection may already hold a statement by
-    the name this one is prepared under. Neither fails the statement."""
-    from sqlalchemy import text
-
-    store = SessionStore(make_engine(pg_url))
-    read = (f"SELECT v FROM {table_of_seven} WHERE v = :v", {"v": 7})
-    try:
-        assert store.driver.run([read])[0].rows == [(7,)]
-        with store.engine.begin() as db:
-            db.execute(text(f"ALTER TABLE {table_of_seven} ALTER COLUMN v TYPE bigint"))
-        for _ in range(2):
-            assert store.driver.run([read])[0].rows == [(7,)]
-        store.driver._own.prepared.names.clear()  # as if on a connection that has it already
-        assert store.driver.run([read])[0].rows == [(7,)]
-    finally:
-        store.engine.dispose()
 
 
 def test_a_write_on_a_connection_the_server_dropped_fails_as_a_lost_connection(
         pg_url: str, monkeypatch) -> None:
-    """A write is not run again on a fresh connection (it may have run); it fails as a cursor
-    would have, with OperationalError, so logs and monitoring name what happened."""
-    import psycopg
+    """A write is not run again on a fresh connection (it may have run); it fails with
+    OperationalError, so logs and monitoring name what happened, and the next statement
+    gets a fresh connection."""
     import pytest
-    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import OperationalError
 
-    from assistant.store import driver
+    from assistant.store import db
 
-    from .conftest import PG_BASE
-
-    monkeypatch.setattr(driver, "ALIVE_BYPASS_SECONDS", 3600.0)  # used a moment ago: no ping
+    monkeypatch.setattr(db, "ALIVE_BYPASS_SECONDS", 3600.0)  # used a moment ago: no ping
     store = SessionStore(make_engine(pg_url))
-    [own] = store.driver.run([("SELECT pg_backend_pid()", {})])
-    admin = create_engine(PG_BASE)
-    with admin.begin() as conn:
-        conn.execute(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": own.rows[0][0]})
-    admin.dispose()
-    with pytest.raises(psycopg.OperationalError):
-        store.driver.run([("UPDATE sessions SET turns = turns WHERE id = :id", {"id": "x"})],
-                         write=True)
-    assert store.driver.run([("SELECT 1", {})])[0].rows == [(1,)]  # a fresh connection
+    session_id = store.create("lost:1", "text", "en", {})
+    _terminate(_backends(store))
+    with pytest.raises(OperationalError):
+        store.record_turn(session_id, "x", [], {}, "en")
+    assert store.load("lost:1").turns == 0  # a fresh connection; the write did not run
     store.engine.dispose()
 
 
 def test_a_database_from_an_earlier_version_opens_and_keeps_its_turns(db_url: str,
                                                                       content) -> None:
-    """Earlier versions indexed turns.session_id and sessions.updated_at, and kept no number
-    with an SMS reply; opening such a database drops those indexes (every turn paid for them),
-    adds the column, and the conversations go on."""
+    """Versions before 099e7cb indexed turns.session_id and sessions.updated_at, kept no
+    number with an SMS reply, and no version made before migrations has alembic_version;
+    opening such a database drops those indexes (every turn paid for them), adds the column,
+    and the conversations go on (migration 0002)."""
     from sqlalchemy import inspect
 
     from assistant.channels.sms import sms_turn
@@ -390,6 +312,7 @@ def test_a_database_from_an_earlier_version_opens_and_keeps_its_turns(db_url: st
         conn.exec_driver_sql("CREATE INDEX ix_turns_session_id ON turns (session_id)")
         conn.exec_driver_sql("CREATE INDEX ix_sessions_updated_at ON sessions (updated_at)")
         conn.exec_driver_sql("ALTER TABLE sms_messages DROP COLUMN phone_hash")
+        conn.exec_driver_sql("DROP TABLE alembic_version")
     engine.dispose()
 
     engine = make_engine(db_url)
@@ -404,17 +327,3 @@ def test_a_database_from_an_earlier_version_opens_and_keeps_its_turns(db_url: st
     assert convo is not None
     convo.handle("back")
     assert [t.seq for t in store.turns(convo.session_id)] == [1, 2]
-
-
-def test_parts_whose_parameters_would_collide_are_refused(tmp_path) -> None:
-    """Driver.as_one renames each part's parameters after the part: two names that come out
-    the same would silently give one part the other's value."""
-    import pytest
-
-    driver = SessionStore(make_engine(f"sqlite:///{tmp_path / 'x.sqlite3'}")).driver
-    sql, params = driver.as_one([("a", "UPDATE t SET x = :b", {"b": 1}),
-                                 ("c", "UPDATE t SET y = :b", {"b": 2})], "SELECT 1")
-    assert params == {"a_b": 1, "c_b": 2} and ":a_b" in sql and ":c_b" in sql
-    with pytest.raises(ValueError, match="collide"):
-        driver.as_one([("a", "UPDATE t SET x = :b_c", {"b_c": 1}),
-                       ("a_b", "UPDATE t SET y = :c", {"c": 2})], "SELECT 1")

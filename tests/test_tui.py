@@ -82,18 +82,19 @@ async def test_quitting_the_kiosk_takes_a_staff_pin(content, store) -> None:
     add_staff(store.engine, "AB", "Anne B", "4821")
     app = KioskApp(content, store, lang="da")
     async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
         await pilot.press("ctrl+q")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, PinScreen)
         app.screen.query_one("#initials", Input).value = "ab"
         app.screen.query_one("#pin", Input).value = "0000"
         await tap(pilot, "#pin-ok")
         assert isinstance(app.screen, PinScreen) and "Forkert PIN" in all_text(app)
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ConversationScreen), "a citizen cannot get out"
         await pilot.press("ctrl+c")
-        await pilot.pause()
+        await settle(pilot)
         app.screen.query_one("#initials", Input).value = "AB"
         app.screen.query_one("#pin", Input).value = "4821"
         await tap(pilot, "#pin-ok")

@@ -128,7 +128,7 @@ def _reopen(convo: Conversation, flow_id: str, step_id: str, answers: dict[str, 
 def _queue_sms(convo: Conversation, booking: Booking, kind: str, body: Text,
                due: dt.datetime | None = None) -> None:
     assert convo.store is not None
-    from assistant.store.orm import DB
+    from sqlmodel import Session as DB
 
     with DB(convo.store.engine) as db:
         db.add(Outbox(phone=booking.phone, lang=booking.lang, kind=kind,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import holidays
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session as DB
 from sqlmodel import delete, select
 
 from assistant.booking.codes import new_code, normalise_code
@@ -25,7 +26,6 @@ from assistant.store.models import (
     Staff,
     utcnow,
 )
-from assistant.store.orm import DB
 
 CELL = dt.timedelta(minutes=15)
 

@@ -11,19 +11,22 @@ import hashlib
 import hmac
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from xml.sax.saxutils import escape
+
+from sqlalchemy.exc import IntegrityError
 
 from assistant.channels.render import render_sms
 from assistant.channels_keys import phone_hash
 from assistant.commands import language_of
-from assistant.conversation import TURN_TRIES, Content, Conversation, Withdrawn
+from assistant.conversation import TURN_TRIES, Content, Conversation
 from assistant.i18n import tr
 from assistant.outputs import Output
-from assistant.store.driver import Statement
 from assistant.store.models import utcnow
-from assistant.store.sessions import SessionGone, SessionStore
-from assistant.store.sms_state import Claim, Look, PartTaken
+from assistant.store.saved import Saved
+from assistant.store.sessions import SessionChanged, SessionGone, SessionStore
+from assistant.store.sms import Look, PartTaken
 
 GSM7 = set(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
@@ -135,29 +138,18 @@ def sms_turn(content: Content, store: SessionStore, *, phone: str, body: str, si
     The conversation is the number's own, or ``session`` (chat --channel sms --session)."""
     key, sid = phone_hash(phone), sid[:64]
     session = session or f"sms:{key}"
-    gone = 0
     for attempt in range(1, TURN_TRIES + 1):
         look = store.sms.look(sid, key, session)
         if look.seen is not None:
             return look.seen
-        claim = Claim(store.sms, sid, key)
         try:
-            reply, changes = _reply(content, store, key, body, lang, now, look, claim, session)
-            if changes is not None:
-                store.sms.finish(claim, reply, key, changes)
-            return reply
-        except (Withdrawn, store.driver.integrity_error):
+            return _answer(content, store, Message(sid, key, body, lang, session), look, now)
+        except IntegrityError:
             # Another delivery of this message claimed it first: send what it sent.
-            seen = None if claim.made else store.sms.seen(sid)
+            seen = store.sms.seen(sid)
             if seen is None:
                 raise
             return seen
-        except SessionGone:
-            # The conversation was erased while this turn was answered, and the turn left
-            # nothing: answer the message once more, in a new conversation.
-            gone += 1
-            if gone == 2:
-                raise
         except PartTaken:
             # Another message took the part this MORE read (another process sent it):
             # look again, and send the part after it, if there is one.
@@ -166,50 +158,79 @@ def sms_turn(content: Content, store: SessionStore, *, phone: str, body: str, si
     raise AssertionError("unreachable")
 
 
-def _reply(content: Content, store: SessionStore, key: str, body: str, lang: str, now,
-           look: Look, claim: Claim, session: str) -> tuple[str, dict[str, object] | None]:
-    """The reply, and the changes to the number's STOP/MORE state; no changes (None) when
-    the conversation's turn has stored the reply and the changes with itself."""
+@dataclass(frozen=True)
+class Message:
+    sid: str
+    key: str
+    """The number, hashed."""
+    body: str
+    lang: str
+    session: str
+    """The conversation's key."""
+
+
+def _answer(content: Content, store: SessionStore, message: Message, look: Look, now) -> str:
+    """The reply to a message no delivery has answered yet, and what it changes, stored."""
+    sms, sid, key = store.sms, message.sid, message.key
     stopped, pending = look.contact.stopped, look.contact.pending
-    word = body.strip().casefold()
+    body, word = message.body, message.body.strip().casefold()
     changes: dict[str, object] = {}
     if word in STOP_WORDS:
-        return "", {"stopped": True, "pending": None}
+        sms.finish(sid, key, "", {"stopped": True, "pending": None}, claimed=False)
+        return ""
     if word in START_WORDS and stopped:
         changes["stopped"] = False
         body = "menu"
     elif stopped:
-        return "", {}
+        sms.finish(sid, key, "", {}, claimed=False)
+        return ""
     if word in MORE_WORDS and pending:
+        lang = message.lang
         if look.session is not None:  # the rest is in the conversation's language
             lang = look.session.state.get("lang", lang)
         head, rest = _fit(pending, lang)
-        store.sms.next_part(claim, head, key, pending, rest or None)
-        return head, None
+        sms.next_part(sid, key, head, pending, rest or None)
+        return head
+    # A turn of the conversation. The message is claimed first, so a turn that books or
+    # cancels is never run twice, whatever happens after (a crash, a gateway's retry).
+    if not sms.claim(sid, key):
+        return sms.seen(sid) or ""
+    try:
+        convo, outputs = _turn(content, store, message, look.session, body, now)
+    except SessionChanged:  # other messages kept being answered first; this one wrote nothing
+        sms.release(sid)
+        raise
+    reply, rest = _fit(render_sms(outputs, convo.lang), convo.lang)
+    if rest or pending:
+        changes["pending"] = rest or None
+    sms.finish(sid, key, reply, changes, claimed=True)
+    return reply
 
-    def before_effects() -> None:
-        if not claim.make():
-            raise Withdrawn(claim.sid)
 
-    if look.session is not None:
-        convo = Conversation.resume(content, store, look.session, now=now)
-    else:
-        before_effects()  # opening a conversation stores it
-        convo, _ = Conversation.open(content, store, session, "sms",
-                                     language_of(body) or lang, now=now)
-    convo.before_effects = before_effects
-    reply = ""
-
-    def finishing(outputs: list[Output]) -> list[Statement]:
-        """The reply's statements, for the outputs of the turn as it is saved (a turn that
-        is answered afresh calls this again, see Conversation.handle)."""
-        nonlocal reply
-        reply, rest = _fit(render_sms(outputs, convo.lang), convo.lang)
-        pending_now = {"pending": rest or None} if rest or pending else {}
-        return store.sms.finishing(claim, reply, key, {**changes, **pending_now})
-
-    convo.handle(body, also=finishing)  # the turn and the reply to retries commit together
-    return reply, None
+def _turn(content: Content, store: SessionStore, message: Message, saved: Saved | None,
+          body: str, now) -> tuple[Conversation, list[Output]]:
+    """The conversation's turn. A conversation erased while the turn was answered (the turn
+    left nothing) answers the message once more, in a new conversation; one that another
+    message from the number opened meanwhile answers it there."""
+    for attempt in (1, 2, 3):
+        if saved is not None:
+            convo = Conversation.resume(content, store, saved, now=now)
+        else:
+            try:
+                convo, _ = Conversation.open(content, store, message.session, "sms",
+                                             language_of(body) or message.lang, now=now)
+            except IntegrityError:  # opened by another message a moment ago
+                saved = store.load(message.session)
+                if saved is None or attempt == 3:
+                    raise
+                continue
+        try:
+            return convo, convo.handle(body)
+        except SessionGone:
+            if attempt == 3:
+                raise
+            saved = None
+    raise AssertionError("unreachable")
 
 
 def _fit(text: str, lang: str) -> tuple[str, str]:

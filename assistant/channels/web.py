@@ -1,7 +1,9 @@
 """`jobcenter-assistant serve`: the chat web page, its JSON API and the SMS webhook.
 
 A channel: it renders the core's outputs and collects input. All state lives in the database,
-so any number of processes can serve the same sessions.
+so any number of processes can serve the same sessions. The handlers are the functions below;
+what they share (content, store, limits) is a :class:`Web` on the app's state. The OpenAPI
+document is FastAPI's, generated from the models in web_models.py.
 """
 
 from __future__ import annotations
@@ -17,32 +19,34 @@ from collections import OrderedDict, deque
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 
-from starlette.applications import Starlette
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute
 
 from assistant import jsoncodec
+from assistant.channels import web_models as api
 from assistant.channels.sms import sms_turn, twiml, valid_signature
 from assistant.conversation import Content, Conversation
 from assistant.i18n import tr
 from assistant.outputs import Card, Choices, Output, Say
 from assistant.store.checkpoints import BackgroundCheckpoints
-from assistant.store.db import LOOP_TURNS, turn_concurrency
-from assistant.store.loop_postgres import NeedsThread, run_on_loop
+from assistant.store.db import turns_at_once
 from assistant.store.models import utcnow
 from assistant.store.sessions import SessionChanged, SessionGone, SessionStore
-from assistant.store.sms_state import PartTaken
+from assistant.store.sms import PartTaken
 from assistant.text import LANG_NAMES, LANGS, pick
 
 STATIC = Path(__file__).parent / "web_static"
-MAX_TEXT = 2000
-"""The longest message the API takes, in characters (code points)."""
+MAX_TEXT = api.MAX_TEXT
 MAX_BODY = 32 * 1024
 """The longest request body. JSON may escape every character: an emoji is one code point but
 12 bytes as an escaped surrogate pair, so MAX_TEXT of them take 24,000 bytes. A form-encoded
@@ -57,6 +61,14 @@ class JSON(JSONResponse):
 
     def render(self, content: Any) -> bytes:
         return jsoncodec.dump_bytes(content)
+
+
+class TwiML(Response):
+    media_type = "application/xml"
+
+
+class ICalendar(Response):
+    media_type = "text/calendar"
 
 
 class RateLimiter:
@@ -102,10 +114,10 @@ def client_key(request: Request) -> str:
 
 class OneAtATime:
     """Turns of one conversation that reach this process at once wait for each other (a
-    double tap, two SMS in a row): at most one turn per conversation in flight, so a flood of
-    messages to one conversation cannot hold every connection or worker thread. Between
-    processes the store sees to it (see Conversation.handle). Keys are kept only while a turn
-    of theirs is running."""
+    double tap, two SMS in a row), so a flood of messages to one conversation holds one
+    worker thread, not all, and none is answered twice. The order itself is the database's
+    (see Conversation.handle), between processes as within one. Keys are kept only while a
+    turn of theirs is running."""
 
     def __init__(self) -> None:
         self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
@@ -127,6 +139,68 @@ class OneAtATime:
                 self._locks[key] = (lock, users - 1)
 
 
+@dataclass
+class Web:
+    """What the handlers share, on the app's state (``request.app.state.web``)."""
+
+    content: Content
+    store: SessionStore
+    per_ip: RateLimiter
+    per_phone: RateLimiter
+    now: Callable[[], dt.datetime] = utcnow
+    one_at_a_time: OneAtATime = field(default_factory=OneAtATime)
+    workers: ThreadPoolExecutor = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.workers = ThreadPoolExecutor(turns_at_once(self.store.engine),
+                                          thread_name_prefix="turn")
+
+    async def run(self, work: Callable[[], T]) -> T:
+        """Run the core's blocking work (database, booking) in a worker thread, at most as
+        many at once as the store has connections. The standard library's executor: on 2
+        cores a turn's trip through it cost 60-70 us of CPU, through anyio's 135-160."""
+        return await asyncio.get_running_loop().run_in_executor(self.workers, work)
+
+    def limited(self, request: Request) -> Response | None:
+        """The reply to a request over its address's limit, or None to serve it."""
+        if not self.per_ip.allow(client_key(request)):
+            return error(429, "rate_limited", "too many requests; wait a minute")
+        return None
+
+    def session_token(self, request: Request) -> str | Response:
+        """The conversation's token in the request's path, or the reply to send instead."""
+        if (refused := self.limited(request)) is not None:
+            return refused
+        token: str = request.path_params["token"]
+        return token if 10 <= len(token) <= 64 else no_session()
+
+    def in_session(self, token: str, work: Callable[[Conversation], list[Output]]) -> Response:
+        """Load the session, do ``work`` with it and reply (in a worker thread)."""
+        convo = Conversation.load(self.content, self.store, f"web:{token}", now=self.now)
+        if convo is None:
+            return no_session()
+        try:
+            outputs = work(convo)
+        except SessionGone:  # erased while this turn was answered
+            return no_session()
+        except SessionChanged:  # other turns kept being saved first (see handle)
+            return error(503, "busy", "the conversation is busy with other messages; "
+                                      "try again")
+        return reply(convo, token, outputs)
+
+
+def web(request: Request) -> Web:
+    return request.app.state.web
+
+
+def error(status: int, code: str, message: str) -> JSONResponse:
+    return JSON({"error": {"code": code, "message": message}}, status_code=status)
+
+
+def no_session() -> JSONResponse:
+    return error(404, "no_session", "no such session")
+
+
 async def bounded_body(request: Request, limit: int = MAX_BODY) -> bytes | None:
     """The request's body, or None when it is longer than ``limit`` bytes: read no further
     than that, so a huge body costs no memory."""
@@ -142,8 +216,26 @@ async def bounded_body(request: Request, limit: int = MAX_BODY) -> bytes | None:
     return b"".join(chunks)
 
 
-def error(status: int, code: str, message: str) -> JSONResponse:
-    return JSON({"error": {"code": code, "message": message}}, status_code=status)
+M = TypeVar("M", bound=BaseModel)
+
+
+async def read_json(request: Request, model: type[M],
+                    refused: Callable[[ValidationError], Response]) -> M | Response:
+    """The request's JSON body as ``model``, or the error reply to send instead (``refused``
+    says which, for a body the model does not take)."""
+    raw = await bounded_body(request)
+    if raw is None:
+        return error(413, "too_large", f"request bodies are limited to {MAX_BODY} bytes")
+    try:
+        data = jsoncodec.loads(raw.removeprefix(b"\xef\xbb\xbf") or b"{}")  # BOM: allowed
+    except ValueError:  # not JSON, not UTF-8, or nested too deep
+        return error(400, "bad_json", "the body must be a JSON object")
+    if not isinstance(data, dict):
+        return error(400, "bad_json", "the body must be a JSON object")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        return refused(exc)
 
 
 def render_json(outputs: list[Output], lang: str) -> list[dict[str, Any]]:
@@ -158,6 +250,11 @@ def render_json(outputs: list[Output], lang: str) -> list[dict[str, Any]]:
             items.append({"type": "card", "id": out.entry_id, "title": pick(out.title, lang),
                           "body": pick(out.body, lang)})
     return items
+
+
+def reply(convo: Conversation, token: str, outputs: list[Output]) -> JSONResponse:
+    return JSON({"session": token, "lang": convo.lang,
+                 "reply": render_json(outputs, convo.lang), "ui": ui_strings(convo.lang)})
 
 
 @cache
@@ -178,242 +275,233 @@ def ui_strings(lang: str) -> dict[str, str]:
     return {key: text[lang] for key, text in strings.items()}
 
 
-class CoreRunner:
-    """Runs the core's blocking work (database, booking) for the server's requests.
+# -- the API ---------------------------------------------------------------------------------
 
-    On SQLite, here, one turn after another (see turn_concurrency). On a database server,
-    on the event loop too, in a greenlet that waits for each statement while the loop serves
-    others (loop_postgres.py); a turn that reaches the ORM before it has written anything
-    runs in a worker thread instead."""
+async def send_message(request: Request) -> Response:
+    """Send one message and get the reply."""
+    w = web(request)
+    if isinstance(token := w.session_token(request), Response):
+        return token
 
-    def __init__(self, store: SessionStore) -> None:
-        threads = turn_concurrency(store.engine)
-        self.workers = (ThreadPoolExecutor(threads, thread_name_prefix="turn") if threads
-                        else None)
-        postgres = store.driver.postgres
-        self.on_loop = store.driver.on_loop(LOOP_TURNS) if threads and postgres else None
+    def bad_text(exc: ValidationError) -> Response:
+        if any(e["type"] == "string_too_long" for e in exc.errors()):
+            return error(413, "too_long", f"'text' is limited to {MAX_TEXT} characters")
+        return error(400, "bad_text", "'text' must be a string")
 
-    async def run(self, work: Callable[[], T]) -> T:
-        if self.workers is None:
-            return work()
-        if self.on_loop is not None:
-            try:
-                return await run_on_loop(work, self.on_loop)
-            except NeedsThread:
-                pass
-        return await asyncio.get_running_loop().run_in_executor(self.workers, work)
+    message = await read_json(request, api.NewMessage, bad_text)
+    if isinstance(message, Response):
+        return message
+    async with w.one_at_a_time(token):
+        return await w.run(lambda: w.in_session(token, lambda convo: convo.handle(message.text)))
 
-    def close(self) -> None:
-        if self.workers is not None:
-            self.workers.shutdown(wait=True)
-        if self.on_loop is not None:
-            self.on_loop.close()
+
+async def create_session(request: Request) -> Response:
+    """Start a conversation: the welcome and the menu."""
+    w = web(request)
+    if (refused := w.limited(request)) is not None:
+        return refused
+    started = await read_json(request, api.NewSession, lambda exc: error(
+        400, "bad_lang", f"lang must be one of {', '.join(LANGS)}"))
+    if isinstance(started, Response):
+        return started
+    token = secrets.token_urlsafe(24)
+
+    def start() -> Response:
+        convo, opening = Conversation.open(w.content, w.store, f"web:{token}", "web",
+                                           started.lang, now=w.now)
+        return reply(convo, token, opening)
+
+    return await w.run(start)
+
+
+async def read_session(request: Request) -> Response:
+    """What the conversation is asking now (to resume it)."""
+    w = web(request)
+    if isinstance(token := w.session_token(request), Response):
+        return token
+    return await w.run(lambda: w.in_session(token, Conversation.prompt))
+
+
+async def calendar(request: Request) -> Response:
+    """A booking as an iCalendar file (a REQUEST) for the citizen's calendar; the phone
+    number proves it is the citizen's own."""
+    from assistant.booking.ics import to_ics
+    from assistant.booking.service import BookingService, NotFound
+    from assistant.validators import Valid, validate
+
+    w = web(request)
+    if (refused := w.limited(request)) is not None:
+        return refused
+    def bad_booking(exc: ValidationError) -> Response:
+        if any(e["loc"][:1] == ("phone",) for e in exc.errors()):
+            return error(400, "bad_phone", "'phone' must be a Danish phone number")
+        return error(400, "bad_code", "'code' must be a booking code")
+
+    asked = await read_json(request, api.CalendarRequest, bad_booking)
+    if isinstance(asked, Response):
+        return asked
+    phone = validate("phone", asked.phone, {}, dt.date.today())
+    try:
+        if not isinstance(phone, Valid):  # no booking is made with a number that is not one
+            raise NotFound(asked.code)
+        booking = await w.run(lambda: BookingService(w.store.engine).find(asked.code,
+                                                                           phone.value))
+    except NotFound:
+        return error(404, "no_booking", "no active booking with that code and phone")
+    disposition = f'attachment; filename="{booking.code}.ics"'
+    return ICalendar(to_ics(booking), media_type="text/calendar; charset=utf-8",
+                     headers={"Content-Disposition": disposition})
+
+
+async def ui(request: Request) -> Response:
+    """The page's labels in a language, and the languages it offers."""
+    lang = request.path_params["lang"]
+    if lang not in LANGS:
+        return error(404, "bad_lang", "unknown language")
+    return JSON({"lang": lang, "strings": ui_strings(lang), "languages": LANG_NAMES})
+
+
+async def sms_webhook(request: Request) -> Response:
+    """A Twilio-compatible SMS webhook: the reply as TwiML."""
+    raw = await bounded_body(request)
+    if raw is None:
+        return error(413, "too_large", "request too large")
+    # Twilio posts application/x-www-form-urlencoded; anything else fails the signature.
+    params = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+    token = os.environ.get(ENV_TOKEN, "")
+    public = os.environ.get(ENV_PUBLIC_URL)
+    if public:  # behind a proxy: the URL the gateway signed, with its query string
+        query = request.scope["query_string"].decode("latin-1")
+        url = public.rstrip("/") + request.scope["path"] + (f"?{query}" if query else "")
+    else:
+        url = str(request.url)
+    if not valid_signature(token, url, params, request.headers.get("X-Twilio-Signature", "")):
+        return Response("forbidden", status_code=403, media_type="text/plain")
+    phone, body, sid = params.get("From", ""), params.get("Body", ""), params.get(
+        "MessageSid", "")
+    if not phone or not sid:
+        return TwiML(twiml(""))
+    w = web(request)
+    if not w.per_phone.allow(phone):
+        return TwiML(twiml(""), status_code=429)
+    async with w.one_at_a_time(f"sms:{phone}"):
+        try:
+            text = await w.run(lambda: sms_turn(w.content, w.store, phone=phone,
+                                                body=body[:1600], sid=sid, now=w.now))
+        except (SessionChanged, PartTaken):  # other messages kept being answered first
+            return TwiML(twiml(""), status_code=503)
+    return TwiML(twiml(text))
+
+
+async def health(request: Request) -> Response:
+    """The process is serving."""
+    return JSON({"ok": True})
+
+
+# -- the page ------------------------------------------------------------------------------
+
+async def index(request: Request) -> Response:
+    return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
+
+
+async def static(request: Request) -> Response:
+    name = request.path_params["name"]
+    if name not in ("app.js", "app.css"):
+        return error(404, "not_found", "not found")
+    kind = "text/javascript" if name.endswith(".js") else "text/css"
+    return FileResponse(STATIC / name, media_type=f"{kind}; charset=utf-8")
+
+
+async def not_found(request: Request, exc: Exception) -> Response:
+    return error(404, "not_found", "no such page or API")
+
+
+async def wrong_method(request: Request, exc: Exception) -> Response:
+    response = error(405, "method_not_allowed", f"{request.method} is not allowed here")
+    response.headers.update(getattr(exc, "headers", None) or {})  # Allow: what is
+    return response
+
+
+def serve(app: FastAPI, host: str, port: int) -> None:
+    """Serve ``app`` until stopped: uvicorn, with httptools and uvloop where installed."""
+    import uvicorn
+
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True)
 
 
 def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
              phone_limit: int = 20, now: Callable[[], dt.datetime] = utcnow,
-             tui_sessions: int = 0) -> Starlette:
+             tui_sessions: int = 0) -> FastAPI:
     """The web page, its JSON API and the SMS webhook; ``now`` is the conversations' clock.
     With ``tui_sessions``, also the kiosk TUI at ``/tui``, that many at once (web_tui.py)."""
-    per_ip = RateLimiter(ip_limit)
-    per_phone = RateLimiter(phone_limit)
-    one_at_a_time = OneAtATime()
-
-    async def body_json(request: Request) -> dict[str, Any] | JSONResponse:
-        raw = await bounded_body(request)
-        if raw is None:
-            return error(413, "too_large", f"request bodies are limited to {MAX_BODY} bytes")
-        try:
-            data = jsoncodec.loads(raw.removeprefix(b"\xef\xbb\xbf") or b"{}")  # BOM: allowed
-        except ValueError:  # not JSON, not UTF-8, or nested too deep
-            return error(400, "bad_json", "the body must be a JSON object")
-        if not isinstance(data, dict):
-            return error(400, "bad_json", "the body must be a JSON object")
-        return data
-
-    def limited(request: Request) -> JSONResponse | None:
-        if not per_ip.allow(client_key(request)):
-            return error(429, "rate_limited", "too many requests; wait a minute")
-        return None
-
-    async def limited_json(request: Request) -> dict[str, Any] | JSONResponse:
-        """The rate-limited request's JSON body, or the error response to send instead."""
-        if (blocked := limited(request)) is not None:
-            return blocked
-        return await body_json(request)
-
-    def reply(convo: Conversation, token: str, outputs: list[Output]) -> JSONResponse:
-        return JSON({"session": token, "lang": convo.lang,
-                     "reply": render_json(outputs, convo.lang), "ui": ui_strings(convo.lang)})
-
-    core = CoreRunner(store)
-    run_core = core.run
-
-    async def create_session(request: Request) -> Response:
-        data = await limited_json(request)
-        if isinstance(data, JSONResponse):
-            return data
-        lang = data.get("lang", "da")
-        if lang not in LANGS:
-            return error(400, "bad_lang", f"lang must be one of {', '.join(LANGS)}")
-        token = secrets.token_urlsafe(24)
-
-        def start() -> Response:
-            convo, opening = Conversation.open(content, store, f"web:{token}", "web", lang,
-                                               now=now)
-            return reply(convo, token, opening)
-
-        return await run_core(start)
-
-    def session_token(request: Request) -> str | JSONResponse:
-        """The request's session token, or the error response to send instead."""
-        if (blocked := limited(request)) is not None:
-            return blocked
-        token = request.path_params["token"]
-        if not 10 <= len(token) <= 64:
-            return error(404, "no_session", "no such session")
-        return token
-
-    def in_session(token: str, work: Callable[[Conversation], list[Output]]) -> Response:
-        """Load the session, do ``work`` with it and reply (run by run_core)."""
-        convo = Conversation.load(content, store, f"web:{token}", now=now)
-        if convo is None:
-            return error(404, "no_session", "no such session")
-        try:
-            outputs = work(convo)
-        except SessionGone:  # erased while this turn was answered
-            return error(404, "no_session", "no such session")
-        except SessionChanged:  # other turns kept being saved first (see handle)
-            return error(503, "busy", "the conversation is busy with other messages; "
-                                      "try again")
-        return reply(convo, token, outputs)
-
-    async def read_session(request: Request) -> Response:
-        token = session_token(request)
-        if isinstance(token, JSONResponse):
-            return token
-        return await run_core(lambda: in_session(token, Conversation.prompt))
-
-    async def send_message(request: Request) -> Response:
-        token = session_token(request)
-        if isinstance(token, JSONResponse):
-            return token
-        data = await body_json(request)
-        if isinstance(data, JSONResponse):
-            return data
-        text = data.get("text")
-        if not isinstance(text, str):
-            return error(400, "bad_text", "'text' must be a string")
-        if len(text) > MAX_TEXT:
-            return error(413, "too_long", f"'text' is limited to {MAX_TEXT} characters")
-        async with one_at_a_time(token):
-            return await run_core(lambda: in_session(token, lambda convo: convo.handle(text)))
-
-    async def calendar(request: Request) -> Response:
-        """The booking as an .ics file; the phone number proves it is the citizen's own."""
-        data = await limited_json(request)
-        if isinstance(data, JSONResponse):
-            return data
-        from assistant.booking.ics import to_ics
-        from assistant.booking.service import BookingService, NotFound
-        from assistant.validators import Valid, validate
-
-        phone = validate("phone", str(data.get("phone", "")), {}, dt.date.today())
-        code = str(data.get("code", ""))[:12]
-        if not isinstance(phone, Valid):
-            return error(400, "bad_phone", "'phone' must be a Danish phone number")
-        try:
-            booking = await run_core(lambda: BookingService(store.engine).find(code, phone.value))
-        except NotFound:
-            return error(404, "no_booking", "no active booking with that code and phone")
-        disposition = f'attachment; filename="{booking.code}.ics"'
-        return Response(to_ics(booking), media_type="text/calendar; charset=utf-8",
-                        headers={"Content-Disposition": disposition})
-
-    async def ui(request: Request) -> Response:
-        lang = request.path_params["lang"]
-        if lang not in LANGS:
-            return error(404, "bad_lang", "unknown language")
-        return JSON({"lang": lang, "strings": ui_strings(lang), "languages": LANG_NAMES})
-
-    async def sms_webhook(request: Request) -> Response:
-        raw = await bounded_body(request)
-        if raw is None:
-            return error(413, "too_large", "request too large")
-        # Twilio posts application/x-www-form-urlencoded; anything else fails the signature.
-        params = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
-        token = os.environ.get(ENV_TOKEN, "")
-        public = os.environ.get(ENV_PUBLIC_URL)
-        if public:  # behind a proxy: the URL the gateway signed, with its query string
-            query = request.scope["query_string"].decode("latin-1")
-            url = public.rstrip("/") + request.scope["path"] + (f"?{query}" if query else "")
-        else:
-            url = str(request.url)
-        if not valid_signature(token, url, params, request.headers.get("X-Twilio-Signature", "")):
-            return Response("forbidden", status_code=403, media_type="text/plain")
-        phone, body, sid = params.get("From", ""), params.get("Body", ""), params.get(
-            "MessageSid", "")
-        if not phone or not sid:
-            return Response(twiml(""), media_type="application/xml")
-        if not per_phone.allow(phone):
-            return Response(twiml(""), media_type="application/xml", status_code=429)
-        async with one_at_a_time(f"sms:{phone}"):
-            try:
-                text = await run_core(lambda: sms_turn(content, store, phone=phone,
-                                                        body=body[:1600], sid=sid, now=now))
-            except (SessionChanged, PartTaken):  # other messages kept being answered first
-                return Response(twiml(""), media_type="application/xml", status_code=503)
-        return Response(twiml(text), media_type="application/xml")
-
-    async def index(request: Request) -> Response:
-        return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
-
-    async def static(request: Request) -> Response:
-        name = request.path_params["name"]
-        if name not in ("app.js", "app.css"):
-            return error(404, "not_found", "not found")
-        kind = "text/javascript" if name.endswith(".js") else "text/css"
-        return FileResponse(STATIC / name, media_type=f"{kind}; charset=utf-8")
-
-    async def openapi(request: Request) -> Response:
-        return JSON(OPENAPI)
-
-    async def health(request: Request) -> Response:
-        return JSON({"ok": True})
-
-    sqlite = store.engine.dialect.name == "sqlite"
-    checkpoints = BackgroundCheckpoints(store.engine) if sqlite else None
+    checkpoints = (BackgroundCheckpoints(store.engine)
+                   if store.engine.dialect.name == "sqlite" else None)
 
     @asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if checkpoints is not None:
             checkpoints.start()
-        yield
-        core.close()
+        yield  # uvicorn has let the requests in flight finish: their turns are done
         if checkpoints is not None:
             checkpoints.stop()
 
+    app = FastAPI(title="Jobcenter Assistant API", version="1", lifespan=lifespan,
+                  docs_url=None, redoc_url=None, default_response_class=JSON,
+                  exception_handlers={404: not_found, 405: wrong_method},
+                  telemetry=_NO_TELEMETRY)
+    app.state.web = Web(content, store, RateLimiter(ip_limit), RateLimiter(phone_limit), now)
+    route = app.add_api_route
     # Starlette tries the routes in order: the two every turn takes come first.
-    async def not_found(request: Request, exc: Exception) -> Response:
-        return error(404, "not_found", "no such page or API")
+    route("/api/sessions/{token}/messages", send_message, methods=["POST"],
+          openapi_extra={**api.body(api.NewMessage), "parameters": [api.TOKEN]},
+          responses={200: {"model": api.Reply}, **api.errors(400, 404, 413, 429, 503)})
+    route("/sms/twilio", sms_webhook, methods=["POST"], response_class=TwiML,
+          openapi_extra={**api.body(api.SmsForm, "application/x-www-form-urlencoded"),
+                         "parameters": [_SIGNATURE]},
+          responses={200: {"content": api.TWIML, "description": "the reply (TwiML)"},
+                     403: {"content": {"text/plain": {"schema": {"type": "string"}}},
+                           "description": "a missing or wrong X-Twilio-Signature"},
+                     **api.errors(413),
+                     429: {"content": api.TWIML, "description": "too many from this number"},
+                     503: {"content": api.TWIML, "description": "busy: try again"}})
+    route("/api/sessions", create_session, methods=["POST"],
+          openapi_extra=api.body(api.NewSession, required=False),
+          responses={200: {"model": api.Reply}, **api.errors(400, 413, 429)})
+    route("/api/sessions/{token}", read_session, methods=["GET"],
+          openapi_extra={"parameters": [api.TOKEN]},
+          responses={200: {"model": api.Reply}, **api.errors(404, 429)})
+    route("/", index, methods=["GET", "HEAD"], include_in_schema=False)
+    route("/static/{name}", static, methods=["GET", "HEAD"], include_in_schema=False)
+    route("/healthz", health, methods=["GET"], responses={200: {"model": api.Health}})
+    route("/api/ui/{lang}", ui, methods=["GET"],
+          openapi_extra={"parameters": [api.path("lang", "da, en or uk")]},
+          responses={200: {"model": api.UiStrings}, **api.errors(404)})
+    route("/api/calendar", calendar, methods=["POST"], response_class=ICalendar,
+          openapi_extra=api.body(api.CalendarRequest),
+          responses={200: {"content": {"text/calendar": {"schema": {"type": "string"}}},
+                           "description": "the booking (iCalendar)"},
+                     **api.errors(400, 404, 413, 429)})
+    if tui_sessions > 0:
+        app.router.routes.extend(_tui_routes(store, tui_sessions))
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app
 
-    async def wrong_method(request: Request, exc: Exception) -> Response:
-        return error(405, "method_not_allowed", f"{request.method} is not allowed here")
 
-    return Starlette(lifespan=lifespan, exception_handlers={404: not_found, 405: wrong_method},
-                     routes=[
-        Route("/api/sessions/{token}/messages", send_message, methods=["POST"]),
-        Route("/sms/twilio", sms_webhook, methods=["POST"]),
-        Route("/api/sessions", create_session, methods=["POST"]),
-        Route("/api/sessions/{token}", read_session),
-        Route("/", index),
-        Route("/static/{name}", static),
-        Route("/healthz", health),
-        Route("/openapi.json", openapi),
-        Route("/api/ui/{lang}", ui),
-        Route("/api/calendar", calendar, methods=["POST"]),
-        *(_tui_routes(store, tui_sessions) if tui_sessions > 0 else ()),
-    ])
+_NO_TELEMETRY: Any = {"tracing": False, "metrics": False, "logs": False,
+                      "operation_spans": False}
+"""Nothing leaves the machine: FastAPI's OpenTelemetry support stays off (else it looks for
+a provider at every request)."""
+_SIGNATURE = {"name": "X-Twilio-Signature", "in": "header", "required": True,
+              "schema": {"type": "string"}}
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's document, with the schemas that web_models.errors refers to."""
+    if app.openapi_schema is None:
+        doc = get_openapi(title=app.title, version=app.version, routes=app.routes)
+        doc.setdefault("components", {}).setdefault("schemas", {}).update(api.error_schemas())
+        app.openapi_schema = doc
+    return app.openapi_schema
 
 
 def _tui_routes(store: SessionStore, sessions: int) -> list[BaseRoute]:
@@ -422,72 +510,3 @@ def _tui_routes(store: SessionStore, sessions: int) -> list[BaseRoute]:
     return tui_routes(store.engine.url.render_as_string(hide_password=False),
                       max_sessions=sessions, public_url=os.environ.get(ENV_PUBLIC_URL))
 
-
-_REPLY = {
-    "type": "object",
-    "properties": {
-        "session": {"type": "string"},
-        "lang": {"type": "string", "enum": list(LANGS)},
-        "reply": {"type": "array", "items": {"type": "object", "properties": {
-            "type": {"type": "string", "enum": ["say", "choices", "card"]},
-            "tone": {"type": "string"}, "text": {"type": "string"},
-            "title": {"type": "string"}, "body": {"type": "string"},
-            "options": {"type": "array", "items": {"type": "object", "properties": {
-                "key": {"type": "string"}, "label": {"type": "string"}}}},
-        }}},
-        "ui": {"type": "object", "additionalProperties": {"type": "string"}},
-    },
-    "required": ["session", "lang", "reply"],
-}
-_ERROR = {"type": "object", "properties": {"error": {"type": "object", "properties": {
-    "code": {"type": "string"}, "message": {"type": "string"}}}}}
-_JSON_ERR = {"content": {"application/json": {"schema": _ERROR}}}
-OPENAPI: dict[str, Any] = {
-    "openapi": "3.1.0",
-    "info": {"title": "Jobcenter Assistant API", "version": "1"},
-    "paths": {
-        "/api/sessions": {"post": {
-            "summary": "Start a conversation",
-            "requestBody": {"content": {"application/json": {"schema": {
-                "type": "object", "properties": {"lang": {"type": "string",
-                                                          "enum": list(LANGS)}}}}}},
-            "responses": {"200": {"description": "the welcome and the menu",
-                                  "content": {"application/json": {"schema": _REPLY}}},
-                          "400": {"description": "bad input", **_JSON_ERR},
-                          "429": {"description": "rate limited", **_JSON_ERR}}}},
-        "/api/sessions/{token}": {"get": {
-            "summary": "Show what the conversation is asking now (resume)",
-            "parameters": [{"name": "token", "in": "path", "required": True,
-                            "schema": {"type": "string"}}],
-            "responses": {"200": {"description": "the current question",
-                                  "content": {"application/json": {"schema": _REPLY}}},
-                          "404": {"description": "no such session", **_JSON_ERR}}}},
-        "/api/sessions/{token}/messages": {"post": {
-            "summary": "Send one message and get the reply",
-            "parameters": [{"name": "token", "in": "path", "required": True,
-                            "schema": {"type": "string"}}],
-            "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                "type": "object", "required": ["text"],
-                "properties": {"text": {"type": "string", "maxLength": MAX_TEXT}}}}}},
-            "responses": {"200": {"description": "the reply",
-                                  "content": {"application/json": {"schema": _REPLY}}},
-                          "400": {"description": "bad input", **_JSON_ERR},
-                          "404": {"description": "no such session", **_JSON_ERR},
-                          "413": {"description": "too large", **_JSON_ERR},
-                          "429": {"description": "rate limited", **_JSON_ERR},
-                          "503": {"description": "busy: other messages to the conversation "
-                                                 "kept being answered first", **_JSON_ERR}}}},
-        "/api/calendar": {"post": {
-            "summary": "A booking as an iCalendar file (REQUEST), for the citizen's calendar",
-            "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                "type": "object", "required": ["code", "phone"],
-                "properties": {"code": {"type": "string"}, "phone": {"type": "string"}}}}}},
-            "responses": {"200": {"description": "text/calendar"},
-                          "400": {"description": "bad input", **_JSON_ERR},
-                          "404": {"description": "no such booking", **_JSON_ERR}}}},
-        "/sms/twilio": {"post": {
-            "summary": "Twilio-compatible SMS webhook (form fields From, To, Body, MessageSid)",
-            "responses": {"200": {"description": "TwiML reply"},
-                          "403": {"description": "bad or missing X-Twilio-Signature"}}}},
-    },
-}

@@ -2,8 +2,8 @@
 
 In WAL mode SQLite appends each commit to the write-ahead log, and the connection whose commit
 takes the log past 1000 pages copies the log back into the database file (a checkpoint, with
-an fsync) before its commit returns. In `serve` on SQLite that connection is the event loop's
-(see db.turn_concurrency), so every few hundred turns no one was served for the copy.
+an fsync) before its commit returns. In `serve` on SQLite that connection is the one that
+answers turns (db.turns_at_once), so every few hundred turns no one was served for the copy.
 
 Here a thread of its own checkpoints every ``every`` seconds, and the serving connections' own
 threshold is raised to BACKSTOP_PAGES. SQLite runs the checkpoint without Python's GIL, on the

@@ -8,23 +8,24 @@ from pathlib import Path
 from typing import Any
 
 from platformdirs import user_data_dir
-from sqlalchemy import event, inspect
+from sqlalchemy import event
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
-from sqlmodel import SQLModel, create_engine
+from sqlmodel import create_engine
 
 from assistant.store import models  # noqa: F401  (registers the tables)
 
 ENV_DB = "ASSISTANT_DB"
-SERVER_TURNS = 4
-"""Worker threads of one `serve` process on a database server, for the turns that reach the
-ORM (bookings, callbacks, resume codes); the others run on its event loop (LOOP_TURNS).
-Measured on 2 cores against a local PostgreSQL when every turn ran in a thread, API turns/s
-at 16 and 64 clients: 16 threads 621-860 and 655-683, 4 threads 791-1155 and 1035-1158."""
-LOOP_TURNS = 8
-"""Statements one `serve` process has in flight at once on a database server, for the turns on
-its event loop (loop_postgres.py), each on a connection of its own. On 2 cores, 4, 8, 16 and
-32 gave the same throughput within the machine's noise (2026-12-06)."""
+ENV_POOL = "ASSISTANT_DB_POOL"
+DEFAULT_POOL = 4
+"""Connections one process keeps to a database server, and so the turns it runs at once
+(`serve` runs each turn in a worker thread, one per connection). On 2 cores against a local
+PostgreSQL, 4 turns at once kept both cores busy; more only queued for Python's lock."""
+ENV_PREPARE = "ASSISTANT_DB_PREPARE"
+"""Set to 0 behind a pooler that cannot keep prepared statements (PgBouncer in transaction
+mode before 1.21, or without max_prepared_statements): psycopg then never prepares."""
 ALIVE_BYPASS_SECONDS = 1.0
 """A pooled connection used this recently is not pinged before it is handed out again."""
 
@@ -44,93 +45,81 @@ def resolve_url(url: str | None) -> tuple[str, bool]:
     return f"sqlite:///{path}", True
 
 
-def make_engine(url: str) -> Engine:
-    """An engine with the right settings for its backend; tables are created if missing."""
+def driver_url(url: str) -> str:
+    """``url`` with the driver named: postgresql:// means psycopg (3), not psycopg2."""
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+        return "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
+def pool_size(size: int | None = None) -> int:
+    """Connections per process: ``size``, else $ASSISTANT_DB_POOL, else DEFAULT_POOL."""
+    if size is None:
+        raw = os.environ.get(ENV_POOL, "").strip() or str(DEFAULT_POOL)
+        if not raw.isdigit():
+            raise ValueError(f"{ENV_POOL} must be a whole number of connections, not {raw!r}")
+        size = int(raw)
+    if size < 1:
+        raise ValueError(f"a pool holds at least one connection, not {size}")
+    return size
+
+
+def make_engine(url: str, *, pool: int | None = None, migrate: bool = True) -> Engine:
+    """An engine with the right settings for its backend; with ``migrate``, the schema is
+    brought up to date (migrate.py). On a database server the process keeps at most ``pool``
+    connections (see pool_size)."""
+    url = driver_url(url)
     kwargs: dict[str, Any] = {}
     sqlite = url.startswith("sqlite")
     if sqlite:
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
     else:
-        kwargs.update(pool_size=SERVER_TURNS, max_overflow=16)  # 16: other threads, bursts
+        kwargs.update(pool_size=pool_size(pool), max_overflow=0)
+        if os.environ.get(ENV_PREPARE, "").strip() in ("0", "off", "no", "false"):
+            kwargs["connect_args"] = {"prepare_threshold": None}
     # hide_parameters: an error's message (and so a logged traceback) never shows the values
     # of a statement, which may be a citizen's name or phone number.
     engine = create_engine(url, hide_parameters=True, **kwargs)
     if sqlite:
         _sqlite_pragmas(engine)
-        SQLModel.metadata.create_all(engine)
-        with engine.begin() as conn:
-            _add_missing_columns(conn)
-            for statement in [*_RETIRED, *_SQLITE_APPEND_ONLY]:
-                conn.exec_driver_sql(statement)
     else:
         _ping_when_idle(engine)
-        # Several processes may start at once: one creates the tables, the others wait.
-        with engine.begin() as conn:
-            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(727274)")
-            SQLModel.metadata.create_all(conn)
-            _add_missing_columns(conn)
-            for statement in [*_RETIRED, *_PG_APPEND_ONLY, *_PG_FUNCTIONS]:
-                conn.exec_driver_sql(statement)
+    if migrate:
+        from assistant.store.migrate import upgrade
+
+        upgrade(engine)
     return engine
 
 
-def turn_concurrency(engine: Engine) -> int:
-    """How many worker threads one process should have for turns; 0 means every turn runs
-    one at a time on the event loop's own thread. SQLite has one writer, and a turn is all
-    CPU and in-process I/O: handing it to a thread would add only the GIL's handoff (on
-    this kind of machine, 1.05 ms of server CPU per turn through a thread, 0.73 ms without).
-    A database server is a round trip away: turns wait for it on the event loop, and those
-    that reach the ORM in these threads (loop_postgres.py)."""
-    return 0 if engine.dialect.name == "sqlite" else SERVER_TURNS
+def turns_at_once(engine: Engine) -> int:
+    """How many turns a server process runs at once, each in a worker thread: one for each
+    connection to a database server; one on SQLite, which has one writer (turns in more
+    threads would only wait for its lock, in sleeps of up to 100 ms)."""
+    return 1 if engine.dialect.name == "sqlite" else engine.pool.size()  # type: ignore[attr-defined]
 
 
-# Indexes that earlier versions made and that every turn paid to update (see models.py).
-_RETIRED = [f"DROP INDEX IF EXISTS {name}"
-            for name in ("ix_turns_session_id", "ix_sessions_updated_at")]
-# Columns that later versions added to tables earlier versions made (create_all adds tables,
-# not columns): (table, column, SQL type).
-_ADDED = [("sms_messages", "phone_hash", "VARCHAR(64)")]
+def one_statement(engine: Engine) -> Engine:
+    """``engine`` for work that is a single statement (the SMS records' reads and claims):
+    no transaction around it. On PostgreSQL that saves a BEGIN and a COMMIT, two round
+    trips; on SQLite a read does not take the write lock."""
+    if engine.dialect.name == "sqlite":
+        return engine.execution_options(sqlite_begin="BEGIN")
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
-def _add_missing_columns(conn: Any) -> None:
-    have = inspect(conn)
-    for table, column, sql_type in _ADDED:
-        if column not in {c["name"] for c in have.get_columns(table)}:
-            conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}")
-
-
-# The audit log is append-only in the database itself, not only by convention in the code.
-_SQLITE_APPEND_ONLY = [
-    f"CREATE TRIGGER IF NOT EXISTS audit_log_no_{op.lower()} BEFORE {op} ON audit_log "
-    "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
-    for op in ("UPDATE", "DELETE")
-]
-_PG_APPEND_ONLY = [
-    "CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger AS $$ "
-    "BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$ LANGUAGE plpgsql",
-    "DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log",
-    "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
-    "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()",
-]
-
-NO_SESSION = "P0002"
-"""The SQLSTATE (no_data_found) of a statement whose first part changed no row: a turn whose
-session is gone or has had another turn saved since it read it (see Driver.as_one_if_first)."""
-_PG_FUNCTIONS = [
-    "CREATE OR REPLACE FUNCTION assistant_one_session(n bigint) RETURNS bigint AS $$ "
-    "BEGIN IF n <> 1 THEN RAISE EXCEPTION 'the session is gone or has changed' "
-    "USING ERRCODE = 'no_data_found'; END IF; RETURN n; END $$ LANGUAGE plpgsql",
-]
+def insert(engine: Engine) -> Any:
+    """The dialect's INSERT construct, which has ON CONFLICT (``on_conflict_do_update``)."""
+    if engine.dialect.name == "sqlite":
+        return sqlite_insert
+    return postgresql_insert
 
 
 def _ping_when_idle(engine: Engine) -> None:
     """Check that a pooled connection is alive before it is handed out, unless it was in use
     less than ALIVE_BYPASS_SECONDS ago (as HikariCP does): a ping is a round trip, and a busy
     server would otherwise pay one for every checkout. A dead connection is replaced; one that
-    died within the window fails its first statement, which is then retried on a fresh
-    connection where that is safe (see driver.py) or reported like any database error."""
+    died within the window fails its first statement: the pool then renews every connection,
+    and a read is run again (see sessions.py) while a write is reported as it failed."""
 
     @event.listens_for(engine, "connect")
     def _fresh(dbapi_conn: Any, record: Any) -> None:
@@ -163,5 +152,6 @@ def _sqlite_pragmas(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        # Take the write lock at the start, so two writers queue instead of failing mid-way.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Take the write lock at the start, so two writers queue instead of failing mid-way;
+        # a single statement that reads (one_statement) does not need it.
+        conn.exec_driver_sql(conn.get_execution_options().get("sqlite_begin", "BEGIN IMMEDIATE"))

@@ -1,18 +1,31 @@
-"""Sessions, turns, callback requests and statistics: the conversation's persistence."""
+"""Sessions, turns, callback requests and statistics: the conversation's persistence.
+
+A turn is the hot path of every channel: one read (:meth:`SessionStore.load`) and one write
+(:meth:`SessionStore.record_turn`), run as hot.py says. The write's parts (the session's new
+state, the turn, its statistics) are SQLAlchemy Core statements written once for both
+databases. On PostgreSQL they go as one statement, the parts its WITH queries, so a turn's
+write is one round trip with no BEGIN or COMMIT of its own; on SQLite, whose writes are calls
+within the process, they run one after another in one transaction.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
+from sqlalchemy import bindparam, select, true, update
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlmodel import Session as DB
+from sqlmodel import select as rows_of
 
 from assistant import jsoncodec
 from assistant.privacy import redact_cpr
-from assistant.store.driver import Driver, Statement
+from assistant.store.db import insert
+from assistant.store.hot import Hot
 from assistant.store.models import (
     CallbackRequest,
     FlowStat,
@@ -22,11 +35,17 @@ from assistant.store.models import (
     new_id,
     utcnow,
 )
-from assistant.store.orm import DB
 from assistant.store.saved import Saved
-from assistant.store.sms_state import SmsState
+from assistant.store.sms import SmsStore
 
 RESUME_DAYS = 7
+
+_SESSIONS, _TURNS, _STATS = Session.__table__, Turn.__table__, FlowStat.__table__
+_READ = select(_SESSIONS.c.id, _SESSIONS.c.state, _SESSIONS.c.turns)
+_LOAD = _READ.where(_SESSIONS.c.key == bindparam("key"))
+_BY_ID = _READ.where(_SESSIONS.c.id == bindparam("session"))
+_CREATE = _SESSIONS.insert()
+_COUNTED = ("day", "flow_id", "event", "step_id", "count")
 
 
 class SessionGone(LookupError):
@@ -43,95 +62,125 @@ class SessionChanged(RuntimeError):
         self.saved = saved
 
 
-# A turn is the hot path of every channel: one read and one write (see driver.py).
-_LOAD = 'SELECT id, state, turns FROM sessions WHERE "key" = :key'
-_BY_ID = "SELECT id, state, turns FROM sessions WHERE id = :session"
-_SAVE = ("UPDATE sessions SET turns = turns + 1, state = :state, lang = :lang, updated_at = :now "
-         "WHERE id = :session")
-# A turn that read the session at version :seen is saved only if no other turn was since.
-_SAVE_IF = _SAVE + " AND turns = :seen"
-_TURN_FROM = ("INSERT INTO turns (session_id, seq, lang, input, reply, created_at) "
-              "SELECT id, turns, :lang, :input, :reply, :now FROM ")
-_TURN = _TURN_FROM + "sessions WHERE id = :session"
-# On PostgreSQL the turn's writes are one statement (Driver.as_one): the turn is numbered from
-# the session's row as the update returns it.
-_RETURNING = " RETURNING id, turns"
-_TURN_OF_SAVED = _TURN_FROM + "saved"
-_CREATE = ('INSERT INTO sessions (id, "key", channel, lang, state, turns, created_at, '
-           "updated_at) VALUES (:id, :key, :channel, :lang, :state, 0, :now, :now)")
-_COUNT = ('INSERT INTO flow_stats (day, flow_id, event, step_id, "count") '
-          "VALUES (:day, :flow_id, :event, :step_id, :n) "
-          'ON CONFLICT (day, flow_id, event, step_id) DO UPDATE SET "count" = '
-          'flow_stats."count" + excluded."count"')
+def _save(checked: bool) -> Any:
+    """The session's new state; with ``checked``, only if its turns are still ``seen``."""
+    where = [_SESSIONS.c.id == bindparam("session")]
+    if checked:  # saved only if no other turn was saved since this one read the session
+        where.append(_SESSIONS.c.turns == bindparam("seen"))
+    return (update(_SESSIONS).where(*where)
+            .values(turns=_SESSIONS.c.turns + 1, state=bindparam("new_state"),
+                    lang=bindparam("new_lang"), updated_at=bindparam("now"))
+            .returning(_SESSIONS.c.id, _SESSIONS.c.turns))
+
+
+def _turn(saved: Any) -> Any:
+    """The turn, numbered by the session's row as saved (``saved``: its id and turns)."""
+    values = [bindparam(name, type_=_TURNS.c[column].type) for name, column in
+              (("new_lang", "lang"), ("input", "input"), ("reply", "reply"),
+               ("now", "created_at"))]
+    return _TURNS.insert().from_select(
+        ["session_id", "seq", "lang", "input", "reply", "created_at"],
+        select(saved.c.id, saved.c.turns, *values).where(true()))
+
+
+def _count(insert_into: Any, saved: Any, i: int) -> Any:
+    """Counter ``i`` of the turn's statistics, one upsert: atomic in SQL, so two processes
+    counting at once never lose a count or fail the turn. Written only if ``saved`` is."""
+    values = [bindparam(f"{column}_{i}", type_=_STATS.c[column].type) for column in _COUNTED]
+    upsert = insert_into(_STATS).from_select(
+        list(_COUNTED), select(*values).select_from(saved).where(true()))
+    return upsert.on_conflict_do_update(
+        index_elements=["day", "flow_id", "event", "step_id"],
+        set_={"count": _STATS.c["count"] + upsert.excluded["count"]})
 
 
 class SessionStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self.driver = Driver(engine)
-        self.sms = SmsState(self)
-        self._time = self.driver.encoder(Session.__table__.c.updated_at)
-        self._day = self.driver.encoder(FlowStat.__table__.c.day)
+        self.postgres = engine.dialect.name == "postgresql"
+        self.hot = Hot(engine)
+        self._insert = insert(engine)
+        self._write = cache(self._write_statements)
+        self.sms = SmsStore(engine)
+        """The SMS channel's records (sms.py)."""
+
+    def _read(self, statement: Any, params: dict[str, Any]) -> list[Any]:
+        """The rows of a read; read once more on a fresh connection if the server dropped
+        the connection (a restart, a failover: the pool renews them all)."""
+        for attempt in (1, 2):
+            try:
+                with self.hot.connection() as cursor:
+                    return cursor.run(statement, params)[0]
+            except DBAPIError as exc:
+                if attempt == 2 or not exc.connection_invalidated:
+                    raise
+        raise AssertionError("unreachable")
 
     def load(self, key: str) -> Saved | None:
-        [found] = self.driver.run([(_LOAD, {"key": key})])
-        return Saved.from_row(*found.rows[0]) if found.rows else None
+        rows = self._read(_LOAD, {"key": key})
+        return Saved.from_row(*rows[0]) if rows else None
 
     def create(self, key: str, channel: str, lang: str, state: dict[str, Any]) -> str:
         """Store a new session; returns its id. Every new conversation's first turn pays
-        for this, so it is one statement too: through the ORM (a flush, and a read of the
-        id back after the commit) it cost more than the turn itself."""
-        session_id, now = new_id(), self._time(utcnow())
-        self.driver.run([(_CREATE, {"id": session_id, "key": key, "channel": channel,
-                                    "lang": lang, "state": jsoncodec.dumps(state),
-                                    "now": now})], write=True)
+        for this, so it is one statement, not the ORM's flush and read back."""
+        session_id, now = new_id(), utcnow()
+        with self.hot.connection(write=True) as cursor:
+            cursor.run(_CREATE, {
+                "id": session_id, "key": key, "channel": channel, "lang": lang,
+                "state": jsoncodec.dumps(state), "turns": 0, "created_at": now,
+                "updated_at": now})
         return session_id
 
     def record_turn(
         self, session_id: str, text: str, reply: list[dict[str, Any]], state: dict[str, Any],
         lang: str, counts: Sequence[tuple[str, str, str]] = (), day: dt.date | None = None,
-        also: Sequence[Statement] = (), seen: int | None = None,
+        seen: int | None = None,
     ) -> None:
-        """Save the turn, the new state, its statistics and the statements ``also`` in one
-        transaction (on PostgreSQL one statement, so ``also`` must not read what the turn
-        writes). The turn is numbered by the database, in the same transaction as the session
-        it belongs to. Each counter is one upsert: atomic in SQL, so two processes counting at
-        once never lose a count or fail the turn. With ``seen`` (the session's turns when the
-        turn read it), a session that another turn has been saved to since raises
-        :class:`SessionChanged`; a session that is gone (erased meanwhile) raises
-        :class:`SessionGone`. Either way nothing is written."""
-        now, when = self._time(utcnow()), self._day(day or utcnow().date())
-        save = {"session": session_id, "lang": lang, "now": now, "state": jsoncodec.dumps(state)}
-        if seen is not None:
-            save["seen"] = seen
-        update = _SAVE if seen is None else _SAVE_IF
-        turn = {"session": session_id, "lang": lang, "now": now, "input": redact_cpr(text),
-                "reply": jsoncodec.dumps(reply)}
-        count = [{"day": when, "flow_id": flow_id, "event": event, "step_id": step_id, "n": n}
-                 for (flow_id, event, step_id), n in Counter(counts).items()]
-        if not self.driver.postgres:
-            statements = [(update, save), (_TURN, turn), (_COUNT, count), *also]
-        else:  # one statement
-            statements = [self.driver.as_one_if_first([
-                ("saved", update + _RETURNING, save), ("turn", _TURN_OF_SAVED, turn),
-                ("count", _COUNT, count),
-                *((f"also_{i}", sql, params) for i, (sql, params) in enumerate(also)),
-            ])]
-        try:
-            self.driver.run(statements, write=True, first_changes_one=True)
-        except LookupError:  # gone or changed: nothing was written
-            raise self._not_saved(session_id) from None
+        """Save the turn, the new state and its statistics in one transaction. The turn is
+        numbered by the database, from the session's row as it saves it. With ``seen`` (the
+        session's turns when the turn read it), a session that another turn has been saved
+        to since raises :class:`SessionChanged`; a session that is gone (erased meanwhile)
+        raises :class:`SessionGone`. Either way nothing is written."""
+        now, when = utcnow(), day or utcnow().date()
+        params: dict[str, Any] = {
+            "session": session_id, "seen": seen, "new_state": jsoncodec.dumps(state),
+            "new_lang": lang, "now": now, "input": redact_cpr(text),
+            "reply": jsoncodec.dumps(reply)}
+        counted = Counter(counts)
+        for i, ((flow_id, event, step_id), n) in enumerate(counted.items()):
+            params.update({f"day_{i}": when, f"flow_id_{i}": flow_id, f"event_{i}": event,
+                           f"step_id_{i}": step_id, f"count_{i}": n})
+        statements = self._write(seen is not None, len(counted))
+        with self.hot.connection(write=True) as cursor:
+            saved, _ = cursor.run(statements[0], params)
+            if saved:  # on SQLite the other parts (on PostgreSQL there are none)
+                for statement in statements[1:]:
+                    cursor.run(statement, params)
+        if not saved:  # gone or changed: nothing was written
+            raise self._not_saved(session_id)
+
+    def _write_statements(self, checked: bool, counts: int) -> list[Any]:
+        """A turn's write with ``counts`` counters: on PostgreSQL one statement, on SQLite
+        the statements of one transaction. Built once for each shape (see record_turn)."""
+        save = _save(checked)
+        if self.postgres:
+            saved = save.cte("saved")
+            parts = [_turn(saved).cte("turn"),
+                     *(_count(self._insert, saved, i).cte(f"count_{i}") for i in range(counts))]
+            return [select(saved.c.turns).add_cte(*parts)]
+        saved = _BY_ID.subquery("saved")  # read after the save, in its transaction
+        return [save, _turn(saved), *(_count(self._insert, saved, i) for i in range(counts))]
 
     def _not_saved(self, session_id: str) -> SessionGone | SessionChanged:
         """Why a turn's save changed no session: it is gone, or has changed since."""
-        [found] = self.driver.run([(_BY_ID, {"session": session_id})])
-        if not found.rows:
+        rows = self._read(_BY_ID, {"session": session_id})
+        if not rows:
             return SessionGone(session_id)
-        return SessionChanged(Saved.from_row(*found.rows[0]))
+        return SessionChanged(Saved.from_row(*rows[0]))
 
     def turns(self, session_id: str) -> list[Turn]:
         with DB(self.engine) as db:
-            return list(db.exec(select(Turn).where(Turn.session_id == session_id)
+            return list(db.exec(rows_of(Turn).where(Turn.session_id == session_id)
                                 .order_by(Turn.seq)))
 
     def add_callback(self, **fields: Any) -> CallbackRequest:
@@ -147,8 +196,6 @@ class SessionStore:
 
     def save_progress(self, state: dict[str, Any], now: dt.datetime) -> str:
         """Store a copy of ``state`` under a new one-time code; returns the code."""
-        from sqlalchemy.exc import IntegrityError
-
         from assistant.booking.codes import new_code
 
         for _attempt in range(5):
@@ -165,13 +212,9 @@ class SessionStore:
 
     def take_progress(self, code: str, now: dt.datetime) -> dict[str, Any] | None:
         """The saved state for ``code``, once: the code is spent in the same transaction."""
-        from sqlalchemy import update
-
         with DB(self.engine) as db:
-            row = db.exec(select(ResumeCode).where(ResumeCode.code == code)).first()
-            if row is None:
-                return None
-            if row.used or row.expires_at < now:
+            row = db.exec(rows_of(ResumeCode).where(ResumeCode.code == code)).first()
+            if row is None or row.used or row.expires_at < now:
                 return None
             spent = db.exec(update(ResumeCode).where(  # type: ignore[call-overload]
                 ResumeCode.id == row.id, ResumeCode.used.is_(False)).values(used=True))

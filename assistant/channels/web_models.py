@@ -1,0 +1,124 @@
+"""The web API's requests and replies as typed models: the OpenAPI document at /openapi.json
+is generated from them (web.py), and the handlers read requests through them."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field
+
+MAX_TEXT = 2000
+"""The longest message the API takes, in characters (code points)."""
+Lang = Literal["da", "en", "uk"]
+
+
+class NewSession(BaseModel):
+    lang: Lang = Field("da", description="the conversation's language")
+
+
+class NewMessage(BaseModel):
+    text: str = Field(max_length=MAX_TEXT, description="what the citizen wrote")
+
+
+class CalendarRequest(BaseModel):
+    code: str = Field(pattern=r"^[A-Za-z0-9 -]{1,12}$", description="the booking's code")
+    phone: str = Field(pattern=r"^\+?[0-9 ]{8,20}$",
+                       description="the Danish phone number it was booked with")
+
+
+class SmsForm(BaseModel):
+    """What an SMS gateway posts (Twilio's form fields)."""
+
+    From: str = ""
+    To: str = ""
+    Body: str = ""
+    MessageSid: str = ""
+
+
+class Option(BaseModel):
+    key: str
+    label: str
+
+
+class SayItem(BaseModel):
+    type: Literal["say"]
+    tone: Literal["info", "prompt", "error", "notice"]
+    text: str
+
+
+class ChoicesItem(BaseModel):
+    type: Literal["choices"]
+    multi: bool
+    options: list[Option]
+
+
+class CardItem(BaseModel):
+    type: Literal["card"]
+    id: str
+    title: str
+    body: str
+
+
+class Reply(BaseModel):
+    """What the conversation says, and the page's own labels in its language."""
+
+    session: str
+    lang: Lang
+    reply: list[Annotated[SayItem | ChoicesItem | CardItem, Field(discriminator="type")]]
+    ui: dict[str, str]
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="what went wrong, for the program (e.g. bad_lang, busy)")
+    message: str = Field(description="what went wrong, for a developer, in English")
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+class UiStrings(BaseModel):
+    lang: Lang
+    strings: dict[str, str]
+    languages: dict[str, str]
+
+
+class Health(BaseModel):
+    ok: bool
+
+
+def body(model: type[BaseModel], media_type: str = "application/json",
+         required: bool = True) -> dict[str, Any]:
+    """An operation's request body for ``model``: the handlers read the body themselves, to
+    bound its size and to answer bad input with the API's own errors."""
+    return {"requestBody": {"required": required, "content": {
+        media_type: {"schema": model.model_json_schema()}}}}
+
+
+def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """The JSON error replies an operation gives, by status (the same on every operation,
+    whatever media type its success has)."""
+    said = {400: "bad input", 404: "not found", 413: "too large or too long",
+            429: "too many requests from this address", 503: "busy with other messages to "
+            "this conversation: try again"}
+    schema = {"$ref": "#/components/schemas/ErrorBody"}
+    return {code: {"description": said[code], "content": {"application/json": {
+        "schema": schema}}} for code in codes}
+
+
+def error_schemas() -> dict[str, Any]:
+    """The document's components that :func:`errors` refers to."""
+    schema = ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}")
+    return {"ErrorBody": schema, **schema.pop("$defs")}
+
+
+def path(name: str, description: str) -> dict[str, Any]:
+    """A parameter in the path. The handlers read it from the request themselves and answer
+    a bad one with the API's own 404 (for a typed parameter, FastAPI would document a 422
+    that no handler sends)."""
+    return {"name": name, "in": "path", "required": True, "description": description,
+            "schema": {"type": "string"}}
+
+
+TOKEN = path("token", "the conversation's token, from POST /api/sessions")
+TWIML = {"application/xml": {"schema": {"type": "string"}}}
