@@ -44,6 +44,8 @@ from assistant.knowledge.glossary import Glossary
 from assistant.knowledge.model import Entry
 from assistant.knowledge.normalize import fold
 from assistant.knowledge.passages import Passage
+from assistant.knowledge.wordlist import Concept
+from assistant.knowledge.wordlist import vocabulary as wordlist_vocabulary
 
 ANSWER_AT = 65.0
 """A top entry at least this high, clear of the runner-up, is an answer."""
@@ -68,6 +70,10 @@ PASSAGE_ROOM = 1
 """Places kept for passages (when some are found) after a suggestion's entries."""
 ANSWER_KEY_AT = 30.0
 PASSAGE_KEY_AT = 30.0
+WORDLIST_WEIGHT = 0.8
+"""What a word of the same concept in the word list earns, as a share of the word itself."""
+WORDLIST_PHRASE_WEIGHT = 0.5
+"""... and each word of a phrase that names the concept ("disability pension")."""
 WORD_SIM = 84.0
 """rapidfuzz ratio a misspelt word needs to count as a vocabulary word."""
 MIN_TYPO_LENGTH = 5
@@ -113,7 +119,8 @@ class Index:
     """Built once per process from the entries (and passages); searching does not touch the
     disk."""
 
-    def __init__(self, entries: Iterable[Entry], passages: Iterable[Passage] = ()) -> None:
+    def __init__(self, entries: Iterable[Entry], passages: Iterable[Passage] = (),
+                 concepts: Iterable[Concept] = ()) -> None:
         self.entries: list[Entry] = list(entries)
         self.passages: list[Passage] = list(passages)
         self.by_id = {e.id: i for i, e in enumerate(self.entries)}
@@ -152,10 +159,11 @@ class Index:
                                       if repeat > 1] for f in entry_fields])
         self.passage_index = FieldIndex([lemmatized(f) for f in passage_fields], K1, PASSAGE_B)
         vocab = set(self.entry_index.vocab) | set(self.passage_index.vocab)
-        by_length: dict[tuple[str, int], list[str]] = defaultdict(list)
-        for word in sorted(vocab):
-            by_length[(word[0], len(word))].append(word)
         self.vocab = vocab
+        self._read_wordlist(list(concepts))
+        by_length: dict[tuple[str, int], list[str]] = defaultdict(list)
+        for word in sorted(vocab | set(self.concept_words)):
+            by_length[(word[0], len(word))].append(word)
         self.by_length = dict(by_length)
         self.glossary = Glossary(self.entries, self)
         self.titles = [[frozenset(self.terms(e.title[lang], lang)) for lang in e.title]
@@ -168,6 +176,38 @@ class Index:
                 parts = key.split()
                 if len(parts) > 1 and any(w in STOPWORDS for w in parts):
                     self.phrases[key].add(i)
+
+    def _read_wordlist(self, concepts: list[Concept]) -> None:
+        """The word list as index terms: each concept's words and phrases as folded lemmas
+        (:attr:`concept_words`: a word -> its concepts; :attr:`concept_phrases`: a phrase's
+        first word -> (the phrase, its concept)), and what each concept looks for
+        (:attr:`concept_targets`: index terms with their weights)."""
+        self.wordlist_lemmas = Lemmas.for_words(wordlist_vocabulary(concepts))
+        of = self.wordlist_lemmas.of
+        self.concept_words: dict[str, set[int]] = defaultdict(set)
+        self.concept_phrases: dict[str, list[tuple[tuple[str, ...], int]]] = defaultdict(list)
+        self.concept_targets: list[dict[str, float]] = []
+        for n, concept in enumerate(concepts):
+            targets: dict[str, float] = {}
+            for lang, terms in concept.terms.items():
+                for term in terms:
+                    lemmas = tuple(t for t in (of(w, lemma_language(w, lang))
+                                               for w in content_words(term))
+                                   if t not in STOPWORDS)
+                    if not lemmas:
+                        continue
+                    if len(lemmas) == 1:
+                        self.concept_words[lemmas[0]].add(n)
+                    else:
+                        self.concept_phrases[lemmas[0]].append((lemmas, n))
+                    weight = WORDLIST_WEIGHT if len(lemmas) == 1 else (
+                        WORDLIST_WEIGHT * WORDLIST_PHRASE_WEIGHT)
+                    for lemma in lemmas:
+                        if lemma in self.vocab:
+                            targets[lemma] = max(targets.get(lemma, 0.0), weight)
+            self.concept_targets.append(targets)
+        self.concept_words = dict(self.concept_words)
+        self.concept_phrases = dict(self.concept_phrases)
 
     def title_fit(self, entry: int, named: set[str]) -> float:
         """The largest share of one of the entry's titles (any language) that ``named``
@@ -189,31 +229,59 @@ class Index:
     def slots(self, query: str) -> list[Slot]:
         out: list[Slot] = []
         seen: set[str] = set()
+        read: list[tuple[str, Slot, set[str]]] = []
         for word in words(query)[:MAX_WORDS]:
             folded = fold_word(word)
             if folded in STOPWORDS or (len(folded) < 2 and not folded.isdigit()):
                 continue
-            if folded in seen:
-                continue
-            seen.add(folded)
-            slot = Slot(folded)
-            candidates = {folded, *self.lemmas.of_question_word(folded)}
+            candidates = {folded, *self.lemmas.of_question_word(folded),
+                          *self.wordlist_lemmas.of_question_word(folded)}
             lang_guess = lemma_language(word, "da")
             candidates.add(self.lemmas.of(word, lang_guess))
             if candidates & STOPWORDS and not candidates - STOPWORDS - {folded}:
                 continue  # a function word that only its lemma shows to be one ("була")
-            for term in candidates - STOPWORDS:
+            read.append((folded, Slot(folded), candidates - STOPWORDS))
+        concepts = self._concepts_named(read)
+        for n, (folded, slot, candidates) in enumerate(read):
+            if folded in seen:
+                continue
+            seen.add(folded)
+            for term in candidates:
                 if term in self.vocab:
                     slot.add(term, 1.0)
-            if not slot.terms and not folded.isdigit():
+            named = concepts[n] | {c for t in candidates for c in self.concept_words.get(t, ())}
+            if not slot.terms and not named and not folded.isdigit():
                 parts = self.split(folded)
                 if parts:
                     out.extend(Slot(part, {part: 1.0}, weight=0.5) for part in parts)
                     continue
                 for sim, term in self.similar(folded):
-                    slot.add(term, sim / 100.0)
+                    if term in self.vocab:
+                        slot.add(term, sim / 100.0)
+                    for concept in self.concept_words.get(term, ()):
+                        self._add_concept(slot, concept, sim / 100.0)
+            for concept in named:
+                self._add_concept(slot, concept, 1.0)
             out.append(slot)
         return out
+
+    def _concepts_named(self, read: list[tuple[str, Slot, set[str]]]) -> list[set[int]]:
+        """For each word of the question, the concepts of the word list's phrases it stands
+        in ("disability pension", "центр зайнятості")."""
+        found: list[set[int]] = [set() for _ in read]
+        for start, (_folded, _slot, candidates) in enumerate(read):
+            for term in candidates:
+                for phrase, concept in self.concept_phrases.get(term, ()):
+                    end = start + len(phrase)
+                    if end <= len(read) and all(
+                            phrase[k] in read[start + k][2] for k in range(1, len(phrase))):
+                        for position in range(start, end):
+                            found[position].add(concept)
+        return found
+
+    def _add_concept(self, slot: Slot, concept: int, sure: float) -> None:
+        for term, weight in self.concept_targets[concept].items():
+            slot.add(term, weight * sure)
 
     def split(self, word: str) -> tuple[str, str] | None:
         """A question's compound that the index lacks, as two index terms ("sygedagpenge-
