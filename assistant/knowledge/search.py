@@ -68,6 +68,12 @@ KNOWN_AT = 30.0
 PASSAGE_WORDS = 2.0
 PASSAGE_ROOM = 1
 """Places kept for passages (when some are found) after a suggestion's entries."""
+STRONG_AT = 40.0
+STRONG_KEY_AT = 50.0
+"""When passages are found, an entry after the first keeps its place before them only when it
+scores STRONG_AT or its title and terms name STRONG_KEY_AT of the question; the other places
+go to the passages (staff asking for a plan's figure are better served by its paragraph than
+by a loosely related entry)."""
 ANSWER_KEY_AT = 30.0
 PASSAGE_KEY_AT = 30.0
 WORDLIST_WEIGHT = 0.8
@@ -426,7 +432,8 @@ def decide(ranking: Ranking, top: int) -> tuple[str, list[Candidate], list[Candi
     also scores ANSWER_AT, leads the runner-up by MARGIN and its title and terms name
     ANSWER_KEY_AT of the question; then it is the only entry shown. A passage is shown when it
     scores PASSAGE_AT and holds PASSAGE_KEY_AT of the question in PASSAGE_WORDS words or more;
-    when one is, the last PASSAGE_ROOM places (all but the answer's) are kept for passages."""
+    when one is, the last PASSAGE_ROOM places (all but the answer's) are kept for passages, and
+    so are the places of entries after the first that are not strong (STRONG_AT)."""
     entries = [c for c in ranking.entries if (c.score >= SUGGEST_AT and c.words >= 1)
                or (c.score >= NAMED_AT and c.words >= 2)
                or (c.score >= KNOWN_AT and c.words >= 1 and ranking.unknown == 0)]
@@ -443,7 +450,8 @@ def decide(ranking: Ranking, top: int) -> tuple[str, list[Candidate], list[Candi
                 and c.key >= PASSAGE_KEY_AT and c.words >= PASSAGE_WORDS]
     if passages:
         room = 1 if outcome == "answer" or top == 1 else max(1, top - PASSAGE_ROOM)
-        entries = entries[:room]
+        entries = entries[:1] + [c for c in entries[1:] if c.score >= STRONG_AT
+                                 or c.key >= STRONG_KEY_AT][:room - 1]
         passages = passages[:top - len(entries)]
     else:
         entries = entries[:top]
