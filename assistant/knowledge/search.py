@@ -75,6 +75,10 @@ scores STRONG_AT or its title and terms name STRONG_KEY_AT of the question; the 
 go to the passages (staff asking for a plan's figure are better served by its paragraph than
 by a loosely related entry)."""
 ANSWER_KEY_AT = 30.0
+RIVAL_MARGIN = 20.0
+RIVAL_KEY_AT = 50.0
+"""A passage that holds RIVAL_KEY_AT of the question and scores within RIVAL_MARGIN of the best
+entry makes the entry a suggestion, not the answer: the source may hold what the entry lacks."""
 PASSAGE_KEY_AT = 30.0
 WORDLIST_WEIGHT = 0.8
 """What a word of the same concept in the word list earns, as a share of the word itself."""
@@ -430,7 +434,8 @@ def decide(ranking: Ranking, top: int) -> tuple[str, list[Candidate], list[Candi
     An entry is shown when its title or terms name one of the question's words and it scores
     SUGGEST_AT, or they name two and it scores NAMED_AT. The best entry is the answer when it
     also scores ANSWER_AT, leads the runner-up by MARGIN and its title and terms name
-    ANSWER_KEY_AT of the question; then it is the only entry shown. A passage is shown when it
+    ANSWER_KEY_AT of the question, and no passage rivals it (RIVAL_MARGIN); then it is the
+    only entry shown. A passage is shown when it
     scores PASSAGE_AT and holds PASSAGE_KEY_AT of the question in PASSAGE_WORDS words or more;
     when one is, the last PASSAGE_ROOM places (all but the answer's) are kept for passages, and
     so are the places of entries after the first that are not strong (STRONG_AT)."""
@@ -441,8 +446,11 @@ def decide(ranking: Ranking, top: int) -> tuple[str, list[Candidate], list[Candi
     if entries:
         first = entries[0]
         runner_up = next((c.score for c in ranking.entries if c is not first), 0.0)
+        rival = next((p for p in ranking.passages[:1] if p.score >= PASSAGE_AT
+                      and p.key >= RIVAL_KEY_AT and p.score > first.score - RIVAL_MARGIN), None)
         answer = (first is ranking.entries[0] and first.score >= ANSWER_AT
-                  and first.score - runner_up >= MARGIN and first.key >= ANSWER_KEY_AT)
+                  and first.score - runner_up >= MARGIN and first.key >= ANSWER_KEY_AT
+                  and rival is None)
         outcome = "answer" if answer else "suggest"
         if answer:
             entries = entries[:1]
