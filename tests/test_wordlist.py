@@ -101,8 +101,14 @@ def test_a_phrase_of_the_word_list_stands_for_its_concept(kb: KnowledgeBase) -> 
 
 
 def test_a_staff_question_in_english_finds_the_danish_plan_passage(kb: KnowledgeBase) -> None:
-    question = "how many inhabitants did Lejre municipality have according to the 2019 plan"
-    result = kb.search(question, audience="staff", top=5)
-    assert any(h.passage is not None and "27.579" in h.passage.text for h in result.hits)
-    # ... which, without the word list, it could not read: "inhabitants" is in no text
-    assert not kb.index.vocab & {"inhabitant", "inhabitants"}
+    question = ("how many full-time persons would Slagelse have on public benefits in 2020 if the "
+                "finance ministry's forecast came true")
+
+    def found(base: KnowledgeBase) -> bool:
+        hits = base.search(question, audience="staff", top=3).hits
+        return any(h.passage is not None and "10.918" in h.passage.text for h in hits)
+
+    assert found(kb)
+    # ... which, without the word list, it does not: the plan says it in Danish only
+    assert not found(KnowledgeBase(list(kb.entries.values()), today=lambda: TODAY,
+                                   passages=kb.passages))
