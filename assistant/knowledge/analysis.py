@@ -219,7 +219,7 @@ class Lemmas:
     @staticmethod
     def compute(by_lang: Mapping[str, list[str]]) -> dict[str, Any]:
         from simplemma import lemmatize
-        from simplemma.strategies import DefaultDictionaryFactory
+        from simplemma.strategies import DEFAULT_DICTIONARY_FACTORY
 
         index: dict[str, dict[str, str]] = {}
         held: dict[str, set[str]] = defaultdict(set)
@@ -236,7 +236,7 @@ class Lemmas:
                 held[dict_lang].add(lemma)
             index[lang] = table
         forms: dict[str, set[str]] = defaultdict(set)
-        factory = DefaultDictionaryFactory()
+        factory = DEFAULT_DICTIONARY_FACTORY  # the one lemmatize() loaded: read from disk once
         for lang in LANGS:
             wanted = held[lang]
             if not wanted:
