@@ -4,20 +4,27 @@ How a question is read (every term is a folded lemma, :mod:`assistant.knowledge.
 1. Each content word becomes a *slot* (:mod:`assistant.knowledge.bm25f`): its lemmas in
    whichever of da/en/uk know the form. A Danish compound the texts lack stands for its two
    parts, each counting half ("jobrotationsvikaren" -> "jobrotation", "vikar").
+   The curated word list (:mod:`assistant.knowledge.wordlist`, ``knowledge/_glossary``) adds
+   the words of the same concept in the other languages, at ``WORDLIST_WEIGHT``: "committee"
+   and "комітет" also look for "udvalg"; a phrase ("disability pension") stands for its concept
+   in each of its words.
 2. The typo layer (rapidfuzz): a word still unknown is corrected against the index vocabulary
-   (same first letter, similar length, ratio >= ``WORD_SIM``), weighted by similarity.
+   and the word list (same first letter, similar length, ratio >= ``WORD_SIM``), weighted by
+   similarity.
 3. BM25F ranks the entries (title, terms and body, all three languages), and a score is the
    share of what the question could earn (0-100): a word the index has never seen weighs as
    much as its heaviest word, so "order me a pizza" cannot score well on "order" alone. The
    share of the question named by an entry's own title and terms (*key*, idf-weighted) then
    reorders the best ``CANDIDATES``: ``KEY_WEIGHT`` of the final score.
-4. For staff, BM25F ranks the source passages (heading and text) with the question's words
-   and their translations from the glossary (:mod:`assistant.knowledge.glossary`), so an
-   English or Ukrainian question also finds the Danish plans.
-The outcome (:func:`decide`): "answer" when one entry is clearly best; "suggest" when entries
-or passages pass their thresholds; else "none". Passages never make an answer. The thresholds
-were calibrated on the dev half of the blind question set (tests/data/blind) and the project's
-own questions; the test half is only measured (bench/search.py).
+4. For staff, BM25F ranks the source passages (heading and text) with the question's words,
+   their word-list translations and those of the glossary learnt from the entries
+   (:mod:`assistant.knowledge.glossary`), so an English or Ukrainian question also finds the
+   Danish plans.
+The outcome (:func:`decide`): "answer" when one entry is clearly best (and, for staff, no
+passage rivals it); "suggest" when entries or passages pass their thresholds; else "none".
+Passages never make an answer; a staff suggestion keeps room for them after its first entry.
+The thresholds were calibrated on the dev half of the blind question set (tests/data/blind) and
+the project's own questions; the test half is only measured (bench/search.py).
 """
 
 from __future__ import annotations
