@@ -91,6 +91,9 @@ class Subject:
         self.has_passages = hasattr(self.kb, "passages")
 
     def build(self, entries: list) -> object:
+        if hasattr(self.kb, "concepts"):
+            return self.base.KnowledgeBase(entries, today=lambda: self.today,
+                                           passages=self.kb.passages, concepts=self.kb.concepts)
         if self.has_passages:
             return self.base.KnowledgeBase(entries, today=lambda: self.today,
                                            passages=self.kb.passages)

@@ -114,7 +114,7 @@ def dev_verdicts(kb: KnowledgeBase) -> list[Q.Verdict]:
 
 # What the search reaches on the blind dev half (tuned there; bench/search.py prints all
 # figures, the test half's among them). A change that loses ground on dev fails here.
-DEV_HIT3 = {"da": 0.84, "en": 0.64, "uk": 0.64}
+DEV_HIT3 = {"da": 0.90, "en": 0.91, "uk": 0.94}
 
 
 @pytest.mark.parametrize("lang", sorted(DEV_HIT3))
@@ -135,6 +135,11 @@ def test_blind_dev_out_of_scope_gets_none(dev_verdicts: list[Q.Verdict]) -> None
 
 
 # -- source passages ----------------------------------------------------------------------
+
+PLAN_FIGURE_QUESTION = ("hvor mange fuldtidspersoner på offentlig forsørgelse ville Slagelse have "
+                        "i 2020, hvis Finansministeriets forventning blev realiseret")
+"""A figure of a plan (mploy's service check: the Ministry of Finance's scenario) no entry holds."""
+
 
 def test_passages_cover_the_sources_once_each_with_their_own_line_range() -> None:
     passages = load_passages(SOURCES)
@@ -157,17 +162,17 @@ def test_passages_cover_the_sources_once_each_with_their_own_line_range() -> Non
 
 def test_a_staff_search_for_a_plan_figure_no_entry_holds_returns_its_passage(
         kb: KnowledgeBase) -> None:
-    question = "hvor mange indbyggere havde Lejre Kommune ifølge beskæftigelsesplanen 2019"
-    assert not any("27.579" in e.body["da"] for e in kb.entries.values())
+    question = PLAN_FIGURE_QUESTION
+    assert not any("10.918" in e.body[lang] for e in kb.entries.values() for lang in e.body)
     result = kb.search(question, audience="staff", top=3)
     passages = [h for h in result.hits if h.kind == "passage"]
     assert result.outcome == "suggest" and passages
-    assert any("27.579" in h.passage.text for h in passages if h.passage)
+    assert any("10.918" in h.passage.text for h in passages if h.passage)
     kinds = [h.kind for h in result.hits]
     assert kinds == sorted(kinds, key=lambda k: k != "entry"), "entries come first"
     record = kb.record(passages[0], "en")
     assert record["kind"] == "passage" and record["sources"][0]["ref"] == passages[0].id
-    assert re.fullmatch(r"seeds/004_\w+\.txt:\d+-\d+", passages[0].id)
+    assert re.fullmatch(r"seeds/001_\w+\.txt:\d+-\d+", passages[0].id)
 
 
 async def test_the_staff_knowledge_tab_shows_passages_marked_as_such(content, store) -> None:
@@ -188,12 +193,12 @@ async def test_the_staff_knowledge_tab_shows_passages_marked_as_such(content, st
         app.query_one("#tabs").active = "tab-kb"
         await pilot.pause()
         query = app.query_one("#kb-query", Input)
-        query.value = "hvor mange indbyggere havde Lejre Kommune ifølge beskæftigelsesplanen 2019"
+        query.value = PLAN_FIGURE_QUESTION
         await query.action_submit()
         await pilot.pause()
         shown = "\n".join(str(w.render()) for w in app.query("#kb-results Static"))
-    assert "[kildeuddrag / source passage]" in shown and "27.579 indbyggere" in shown
-    assert re.search(r"Kilde: seeds/004_\w+\.txt:\d+-\d+", shown)
+    assert "[kildeuddrag / source passage]" in shown and "10.918 fuldtidspersoner" in shown
+    assert re.search(r"Kilde: seeds/001_\w+\.txt:\d+-\d+", shown)
     assert shown.index("Kilder: ") < shown.index("[kildeuddrag"), "entries come first"
 
 

@@ -57,7 +57,7 @@ what's i'm
 що таке як де хто коли чи я мені мій моя моє мої можу можна про для в у на з із зі і й та це є
 треба потрібно хочу мене які який яка яке бути а але чому скільки ви вам вас ваш ваша ваше мати
 мене мною ми нам нас наш він вона воно вони його її їх їм ним нею до від по за під над при після
-же ж би б не ні так тут там то той те ця цей ці все всі вже ще також або якщо щоб бо
+собою же ж би б не ні так тут там то той те ця цей ці все всі вже ще також або якщо щоб бо
 якого якої яких якому якій якою тільки лише наскільки щас шо теж весь свій себе собі мій
 той цей котрий
 """
@@ -219,7 +219,7 @@ class Lemmas:
     @staticmethod
     def compute(by_lang: Mapping[str, list[str]]) -> dict[str, Any]:
         from simplemma import lemmatize
-        from simplemma.strategies import DefaultDictionaryFactory
+        from simplemma.strategies import DEFAULT_DICTIONARY_FACTORY
 
         index: dict[str, dict[str, str]] = {}
         held: dict[str, set[str]] = defaultdict(set)
@@ -236,7 +236,7 @@ class Lemmas:
                 held[dict_lang].add(lemma)
             index[lang] = table
         forms: dict[str, set[str]] = defaultdict(set)
-        factory = DefaultDictionaryFactory()
+        factory = DEFAULT_DICTIONARY_FACTORY  # the one lemmatize() loaded: read from disk once
         for lang in LANGS:
             wanted = held[lang]
             if not wanted:

@@ -12,6 +12,7 @@ from assistant.knowledge.loader import load_entries
 from assistant.knowledge.model import Entry
 from assistant.knowledge.passages import Passage, load_passages
 from assistant.knowledge.search import Hit, Index, SearchResult
+from assistant.knowledge.wordlist import Concept, load_wordlist
 from assistant.outputs import Card, Choice, Choices, Output, Say
 from assistant.paths import data_dir
 from assistant.yamlsource import ContentError
@@ -19,23 +20,27 @@ from assistant.yamlsource import ContentError
 
 class KnowledgeBase:
     def __init__(self, entries: list[Entry], today: Callable[[], dt.date] = dt.date.today,
-                 passages: Sequence[Passage] = ()) -> None:
+                 passages: Sequence[Passage] = (), concepts: Sequence[Concept] = ()) -> None:
         self.entries = {e.id: e for e in entries}
         self.passages = list(passages)
-        self.index = Index(entries, self.passages)
+        self.concepts = list(concepts)
+        self.index = Index(entries, self.passages, self.concepts)
         self.today = today
         self.notes = document_notes(entries)
 
     @classmethod
     def load(cls, folder: Path | None = None, **kw: Callable[[], dt.date]) -> KnowledgeBase:
-        """Load and index the entries and the passages of ``_sources``; refuses to start on
-        broken content (run `kb lint` for all errors)."""
+        """Load and index the entries, the passages of ``_sources`` and the word list of
+        ``_glossary``; refuses to start on broken content (run `kb lint` for all errors)."""
         folder = folder or data_dir("knowledge")
         entries, problems = load_entries(folder)
+        concepts, wrong = load_wordlist(folder)
+        problems += wrong
         if problems:
             first = problems[0]
             raise ContentError(first.path, first.line, first.message)
-        return cls(entries, passages=load_passages(folder / "_sources"), **kw)
+        return cls(entries, passages=load_passages(folder / "_sources"), concepts=concepts,
+                   **kw)
 
     def search(self, query: str, audience: str = "citizen", top: int = 3) -> SearchResult:
         return self.index.search(query, audience=audience, today=self.today(), top=top)

@@ -125,10 +125,12 @@ class FieldIndex:
             touched: list[np.ndarray] = []
             for v, w in known:
                 lo, hi = self.indptr[v], self.indptr[v + 1]
-                docs = self.indices[lo:hi]
-                np.maximum.at(best, docs, self.data[lo:hi] * (w * slot.weight))
+                docs = self.indices[lo:hi]  # a term's documents are distinct
+                best[docs] = np.maximum(best[docs], self.data[lo:hi] * (w * slot.weight))
                 touched.append(docs)
-            docs = np.unique(np.concatenate(touched))
+            # a document several terms touch is listed more than once; fancy-index addition
+            # adds once per distinct index, and every copy carries the same best value
+            docs = np.concatenate(touched)
             total[docs] += best[docs]
             best[docs] = 0.0
         if denominator <= 0:

@@ -15,6 +15,7 @@ from assistant.flow.model import Flow
 from assistant.i18n import DOMAIN
 from assistant.knowledge.loader import Problem, load_entries
 from assistant.knowledge.model import Entry
+from assistant.knowledge.wordlist import load_wordlist
 from assistant.paths import data_dir
 from assistant.text import LANGS
 from assistant.yamlsource import ContentError
@@ -143,6 +144,7 @@ def lint_all(knowledge: Path | None = None, flows: Path | None = None,
     if not entries and not problems:
         problems.append(Problem(str(knowledge), None, "no knowledge entries in this folder"))
     problems += lint_entries(entries, knowledge / "_sources")
+    problems += load_wordlist(knowledge)[1]
     found, flow_problems = lint_flows(flows, {e.id for e in entries})
     problems += flow_problems
     if not found and not flow_problems:

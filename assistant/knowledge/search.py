@@ -4,20 +4,27 @@ How a question is read (every term is a folded lemma, :mod:`assistant.knowledge.
 1. Each content word becomes a *slot* (:mod:`assistant.knowledge.bm25f`): its lemmas in
    whichever of da/en/uk know the form. A Danish compound the texts lack stands for its two
    parts, each counting half ("jobrotationsvikaren" -> "jobrotation", "vikar").
+   The curated word list (:mod:`assistant.knowledge.wordlist`, ``knowledge/_glossary``) adds
+   the words of the same concept in the other languages, at ``WORDLIST_WEIGHT``: "committee"
+   and "комітет" also look for "udvalg"; a phrase ("disability pension") stands for its concept
+   in each of its words.
 2. The typo layer (rapidfuzz): a word still unknown is corrected against the index vocabulary
-   (same first letter, similar length, ratio >= ``WORD_SIM``), weighted by similarity.
+   and the word list (same first letter, similar length, ratio >= ``WORD_SIM``), weighted by
+   similarity.
 3. BM25F ranks the entries (title, terms and body, all three languages), and a score is the
    share of what the question could earn (0-100): a word the index has never seen weighs as
    much as its heaviest word, so "order me a pizza" cannot score well on "order" alone. The
    share of the question named by an entry's own title and terms (*key*, idf-weighted) then
    reorders the best ``CANDIDATES``: ``KEY_WEIGHT`` of the final score.
-4. For staff, BM25F ranks the source passages (heading and text) with the question's words
-   and their translations from the glossary (:mod:`assistant.knowledge.glossary`), so an
-   English or Ukrainian question also finds the Danish plans.
-The outcome (:func:`decide`): "answer" when one entry is clearly best; "suggest" when entries
-or passages pass their thresholds; else "none". Passages never make an answer. The thresholds
-were calibrated on the dev half of the blind question set (tests/data/blind) and the project's
-own questions; the test half is only measured (bench/search.py).
+4. For staff, BM25F ranks the source passages (heading and text) with the question's words,
+   their word-list translations and those of the glossary learnt from the entries
+   (:mod:`assistant.knowledge.glossary`), so an English or Ukrainian question also finds the
+   Danish plans.
+The outcome (:func:`decide`): "answer" when one entry is clearly best (and, for staff, no
+passage rivals it); "suggest" when entries or passages pass their thresholds; else "none".
+Passages never make an answer; a staff suggestion keeps room for them after its first entry.
+The thresholds were calibrated on the dev half of the blind question set (tests/data/blind) and
+the project's own questions; the test half is only measured (bench/search.py).
 """
 
 from __future__ import annotations
@@ -44,6 +51,8 @@ from assistant.knowledge.glossary import Glossary
 from assistant.knowledge.model import Entry
 from assistant.knowledge.normalize import fold
 from assistant.knowledge.passages import Passage
+from assistant.knowledge.wordlist import Concept
+from assistant.knowledge.wordlist import vocabulary as wordlist_vocabulary
 
 ANSWER_AT = 65.0
 """A top entry at least this high, clear of the runner-up, is an answer."""
@@ -66,8 +75,22 @@ KNOWN_AT = 30.0
 PASSAGE_WORDS = 2.0
 PASSAGE_ROOM = 1
 """Places kept for passages (when some are found) after a suggestion's entries."""
+STRONG_AT = 40.0
+STRONG_KEY_AT = 50.0
+"""When passages are found, an entry after the first keeps its place before them only when it
+scores STRONG_AT or its title and terms name STRONG_KEY_AT of the question; the other places
+go to the passages (staff asking for a plan's figure are better served by its paragraph than
+by a loosely related entry)."""
 ANSWER_KEY_AT = 30.0
+RIVAL_MARGIN = 20.0
+RIVAL_KEY_AT = 50.0
+"""A passage that holds RIVAL_KEY_AT of the question and scores within RIVAL_MARGIN of the best
+entry makes the entry a suggestion, not the answer: the source may hold what the entry lacks."""
 PASSAGE_KEY_AT = 30.0
+WORDLIST_WEIGHT = 0.8
+"""What a word of the same concept in the word list earns, as a share of the word itself."""
+WORDLIST_PHRASE_WEIGHT = 0.5
+"""... and each word of a phrase that names the concept ("disability pension")."""
 WORD_SIM = 84.0
 """rapidfuzz ratio a misspelt word needs to count as a vocabulary word."""
 MIN_TYPO_LENGTH = 5
@@ -113,7 +136,8 @@ class Index:
     """Built once per process from the entries (and passages); searching does not touch the
     disk."""
 
-    def __init__(self, entries: Iterable[Entry], passages: Iterable[Passage] = ()) -> None:
+    def __init__(self, entries: Iterable[Entry], passages: Iterable[Passage] = (),
+                 concepts: Iterable[Concept] = ()) -> None:
         self.entries: list[Entry] = list(entries)
         self.passages: list[Passage] = list(passages)
         self.by_id = {e.id: i for i, e in enumerate(self.entries)}
@@ -152,10 +176,11 @@ class Index:
                                       if repeat > 1] for f in entry_fields])
         self.passage_index = FieldIndex([lemmatized(f) for f in passage_fields], K1, PASSAGE_B)
         vocab = set(self.entry_index.vocab) | set(self.passage_index.vocab)
-        by_length: dict[tuple[str, int], list[str]] = defaultdict(list)
-        for word in sorted(vocab):
-            by_length[(word[0], len(word))].append(word)
         self.vocab = vocab
+        self._read_wordlist(list(concepts))
+        by_length: dict[tuple[str, int], list[str]] = defaultdict(list)
+        for word in sorted(vocab | set(self.concept_words)):
+            by_length[(word[0], len(word))].append(word)
         self.by_length = dict(by_length)
         self.glossary = Glossary(self.entries, self)
         self.titles = [[frozenset(self.terms(e.title[lang], lang)) for lang in e.title]
@@ -168,6 +193,38 @@ class Index:
                 parts = key.split()
                 if len(parts) > 1 and any(w in STOPWORDS for w in parts):
                     self.phrases[key].add(i)
+
+    def _read_wordlist(self, concepts: list[Concept]) -> None:
+        """The word list as index terms: each concept's words and phrases as folded lemmas
+        (:attr:`concept_words`: a word -> its concepts; :attr:`concept_phrases`: a phrase's
+        first word -> (the phrase, its concept)), and what each concept looks for
+        (:attr:`concept_targets`: index terms with their weights)."""
+        self.wordlist_lemmas = Lemmas.for_words(wordlist_vocabulary(concepts))
+        of = self.wordlist_lemmas.of
+        self.concept_words: dict[str, set[int]] = defaultdict(set)
+        self.concept_phrases: dict[str, list[tuple[tuple[str, ...], int]]] = defaultdict(list)
+        self.concept_targets: list[dict[str, float]] = []
+        for n, concept in enumerate(concepts):
+            targets: dict[str, float] = {}
+            for lang, terms in concept.terms.items():
+                for term in terms:
+                    lemmas = tuple(t for t in (of(w, lemma_language(w, lang))
+                                               for w in content_words(term))
+                                   if t not in STOPWORDS)
+                    if not lemmas:
+                        continue
+                    if len(lemmas) == 1:
+                        self.concept_words[lemmas[0]].add(n)
+                    else:
+                        self.concept_phrases[lemmas[0]].append((lemmas, n))
+                    weight = WORDLIST_WEIGHT if len(lemmas) == 1 else (
+                        WORDLIST_WEIGHT * WORDLIST_PHRASE_WEIGHT)
+                    for lemma in lemmas:
+                        if lemma in self.vocab:
+                            targets[lemma] = max(targets.get(lemma, 0.0), weight)
+            self.concept_targets.append(targets)
+        self.concept_words = dict(self.concept_words)
+        self.concept_phrases = dict(self.concept_phrases)
 
     def title_fit(self, entry: int, named: set[str]) -> float:
         """The largest share of one of the entry's titles (any language) that ``named``
@@ -189,31 +246,59 @@ class Index:
     def slots(self, query: str) -> list[Slot]:
         out: list[Slot] = []
         seen: set[str] = set()
+        read: list[tuple[str, Slot, set[str]]] = []
         for word in words(query)[:MAX_WORDS]:
             folded = fold_word(word)
             if folded in STOPWORDS or (len(folded) < 2 and not folded.isdigit()):
                 continue
-            if folded in seen:
-                continue
-            seen.add(folded)
-            slot = Slot(folded)
-            candidates = {folded, *self.lemmas.of_question_word(folded)}
+            candidates = {folded, *self.lemmas.of_question_word(folded),
+                          *self.wordlist_lemmas.of_question_word(folded)}
             lang_guess = lemma_language(word, "da")
             candidates.add(self.lemmas.of(word, lang_guess))
             if candidates & STOPWORDS and not candidates - STOPWORDS - {folded}:
                 continue  # a function word that only its lemma shows to be one ("була")
-            for term in candidates - STOPWORDS:
+            read.append((folded, Slot(folded), candidates - STOPWORDS))
+        concepts = self._concepts_named(read)
+        for n, (folded, slot, candidates) in enumerate(read):
+            if folded in seen:
+                continue
+            seen.add(folded)
+            for term in candidates:
                 if term in self.vocab:
                     slot.add(term, 1.0)
-            if not slot.terms and not folded.isdigit():
+            named = concepts[n] | {c for t in candidates for c in self.concept_words.get(t, ())}
+            if not slot.terms and not named and not folded.isdigit():
                 parts = self.split(folded)
                 if parts:
                     out.extend(Slot(part, {part: 1.0}, weight=0.5) for part in parts)
                     continue
                 for sim, term in self.similar(folded):
-                    slot.add(term, sim / 100.0)
+                    if term in self.vocab:
+                        slot.add(term, sim / 100.0)
+                    for concept in self.concept_words.get(term, ()):
+                        self._add_concept(slot, concept, sim / 100.0)
+            for concept in named:
+                self._add_concept(slot, concept, 1.0)
             out.append(slot)
         return out
+
+    def _concepts_named(self, read: list[tuple[str, Slot, set[str]]]) -> list[set[int]]:
+        """For each word of the question, the concepts of the word list's phrases it stands
+        in ("disability pension", "центр зайнятості")."""
+        found: list[set[int]] = [set() for _ in read]
+        for start, (_folded, _slot, candidates) in enumerate(read):
+            for term in candidates:
+                for phrase, concept in self.concept_phrases.get(term, ()):
+                    end = start + len(phrase)
+                    if end <= len(read) and all(
+                            phrase[k] in read[start + k][2] for k in range(1, len(phrase))):
+                        for position in range(start, end):
+                            found[position].add(concept)
+        return found
+
+    def _add_concept(self, slot: Slot, concept: int, sure: float) -> None:
+        for term, weight in self.concept_targets[concept].items():
+            slot.add(term, weight * sure)
 
     def split(self, word: str) -> tuple[str, str] | None:
         """A question's compound that the index lacks, as two index terms ("sygedagpenge-
@@ -356,9 +441,11 @@ def decide(ranking: Ranking, top: int) -> tuple[str, list[Candidate], list[Candi
     An entry is shown when its title or terms name one of the question's words and it scores
     SUGGEST_AT, or they name two and it scores NAMED_AT. The best entry is the answer when it
     also scores ANSWER_AT, leads the runner-up by MARGIN and its title and terms name
-    ANSWER_KEY_AT of the question; then it is the only entry shown. A passage is shown when it
+    ANSWER_KEY_AT of the question, and no passage rivals it (RIVAL_MARGIN); then it is the
+    only entry shown. A passage is shown when it
     scores PASSAGE_AT and holds PASSAGE_KEY_AT of the question in PASSAGE_WORDS words or more;
-    when one is, the last PASSAGE_ROOM places (all but the answer's) are kept for passages."""
+    when one is, the last PASSAGE_ROOM places (all but the answer's) are kept for passages, and
+    so are the places of entries after the first that are not strong (STRONG_AT)."""
     entries = [c for c in ranking.entries if (c.score >= SUGGEST_AT and c.words >= 1)
                or (c.score >= NAMED_AT and c.words >= 2)
                or (c.score >= KNOWN_AT and c.words >= 1 and ranking.unknown == 0)]
@@ -366,8 +453,11 @@ def decide(ranking: Ranking, top: int) -> tuple[str, list[Candidate], list[Candi
     if entries:
         first = entries[0]
         runner_up = next((c.score for c in ranking.entries if c is not first), 0.0)
+        rival = next((p for p in ranking.passages[:1] if p.score >= PASSAGE_AT
+                      and p.key >= RIVAL_KEY_AT and p.score > first.score - RIVAL_MARGIN), None)
         answer = (first is ranking.entries[0] and first.score >= ANSWER_AT
-                  and first.score - runner_up >= MARGIN and first.key >= ANSWER_KEY_AT)
+                  and first.score - runner_up >= MARGIN and first.key >= ANSWER_KEY_AT
+                  and rival is None)
         outcome = "answer" if answer else "suggest"
         if answer:
             entries = entries[:1]
@@ -375,7 +465,8 @@ def decide(ranking: Ranking, top: int) -> tuple[str, list[Candidate], list[Candi
                 and c.key >= PASSAGE_KEY_AT and c.words >= PASSAGE_WORDS]
     if passages:
         room = 1 if outcome == "answer" or top == 1 else max(1, top - PASSAGE_ROOM)
-        entries = entries[:room]
+        entries = entries[:1] + [c for c in entries[1:] if c.score >= STRONG_AT
+                                 or c.key >= STRONG_KEY_AT][:room - 1]
         passages = passages[:top - len(entries)]
     else:
         entries = entries[:top]
