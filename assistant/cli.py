@@ -28,6 +28,13 @@ def _positive(text: str) -> int:
     return int(text)
 
 
+def _port(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"a TCP port is a whole number from 1 to 65535, "
+                                         f"not {text!r}")
+    return int(text)
+
+
 def _parser() -> argparse.ArgumentParser:
     # A subcommand's --db and --demo have no default of their own: one given before the
     # subcommand (`--db URL chat`) is not overwritten by the subcommand's parser.
@@ -70,7 +77,7 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", parents=[common], help="web page, JSON API, SMS webhook")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--port", type=_port, default=8080)
     serve.add_argument("--pool", type=_positive, metavar="N",
                        help="connections to a database server, and so turns at once "
                             "(default: $ASSISTANT_DB_POOL, else 4)")

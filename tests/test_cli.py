@@ -122,7 +122,8 @@ def test_chat_sms_channel_holds_what_an_sms_reply_holds(tmp_path) -> None:
 
 
 @pytest.mark.parametrize("url", ["garbage", "bogus://", "sqlite:////nonexistent/dir/x.sqlite3",
-                                 "not a database file"])
+                                 "not a database file", "", "  ", "mysql://x@127.0.0.1/y",
+                                 "postgresql+asyncpg://x@127.0.0.1/y"])
 def test_a_database_that_cannot_be_used_is_one_clear_line_and_exit_2(url: str,
                                                                       tmp_path) -> None:
     if url == "not a database file":
@@ -132,6 +133,19 @@ def test_a_database_that_cannot_be_used_is_one_clear_line_and_exit_2(url: str,
     assert result.returncode == 2
     assert result.stderr.startswith("jobcenter-assistant: cannot use the database: ")
     assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_a_bad_pool_setting_or_port_is_one_clear_line_not_a_hang_or_a_traceback() -> None:
+    env = {**os.environ, "ASSISTANT_DB_POOL": "abc"}
+    pool = subprocess.run([sys.executable, "-m", "assistant", "--db",
+                           "postgresql://nobody@127.0.0.1:1/x", "db", "current"],
+                          capture_output=True, text=True, env=env, timeout=60)
+    assert pool.returncode == 2
+    assert pool.stderr.strip().splitlines() == [
+        "jobcenter-assistant: cannot use the database: ASSISTANT_DB_POOL must be a whole "
+        "number of connections, not 'abc'"]
+    port = run(["serve", "--port", "99999"], "")  # once: a silent process listening nowhere
+    assert port.returncode == 2 and "65535" in port.stderr
 
 
 @pytest.mark.parametrize(("option", "value", "message"), [

@@ -12,7 +12,7 @@ from sqlalchemy import event
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import ArgumentError, DisconnectionError
 from sqlmodel import create_engine
 
 from assistant.store import models  # noqa: F401  (registers the tables)
@@ -35,21 +35,37 @@ def default_db_path() -> Path:
 
 
 def resolve_url(url: str | None) -> tuple[str, bool]:
-    """The database URL to use, and whether it is the default (demo) database."""
-    if url:
-        return url, False
-    if os.environ.get(ENV_DB):
-        return os.environ[ENV_DB], False
+    """The database URL to use, and whether it is the default (demo) database. A URL given
+    but empty (``--db ""``, ``ASSISTANT_DB=``) is refused: it is a mistake in a service file,
+    and quietly using the local default file would put a jobcenter's data in the wrong place."""
+    if url is None:
+        url = os.environ.get(ENV_DB)
+    if url is not None:
+        if not url.strip():
+            raise ArgumentError(f"the database URL is empty (--db or ${ENV_DB}); leave both "
+                                "unset for the default SQLite file")
+        return url.strip(), False
     path = default_db_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{path}", True
 
 
+_POSTGRES_FORMS = ("postgresql://", "postgres://", "postgresql+psycopg2://",
+                   "postgresql+psycopg://")
+
+
 def driver_url(url: str) -> str:
-    """``url`` with the driver named: postgresql:// means psycopg (3), not psycopg2."""
-    if url.startswith("postgresql://"):
-        return "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return url
+    """``url`` with the driver named: PostgreSQL always means psycopg (3), the driver this
+    package installs, however the URL names it (``postgres://``, ``postgresql+psycopg2://``).
+    Only SQLite and PostgreSQL are supported: any other URL is refused in one line."""
+    for form in _POSTGRES_FORMS:
+        if url.startswith(form):
+            return "postgresql+psycopg://" + url.removeprefix(form)
+    if url.startswith(("sqlite://", "sqlite+pysqlite://")):
+        return url
+    scheme = url.split("://", 1)[0] if "://" in url else url[:40]
+    raise ArgumentError(f"{scheme!r} is not supported: use postgresql://user@host/db or "
+                        "sqlite:///path/to/file")
 
 
 def pool_size(size: int | None = None) -> int:
@@ -57,7 +73,7 @@ def pool_size(size: int | None = None) -> int:
     if size is None:
         raw = os.environ.get(ENV_POOL, "").strip() or str(DEFAULT_POOL)
         if not raw.isdigit():
-            raise ValueError(f"{ENV_POOL} must be a whole number of connections, not {raw!r}")
+            raise ArgumentError(f"{ENV_POOL} must be a whole number of connections, not {raw!r}")
         size = int(raw)
     if size < 1:
         raise ValueError(f"a pool holds at least one connection, not {size}")
