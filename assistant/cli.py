@@ -77,6 +77,10 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--tui", type=int, nargs="?", const=4, default=0, metavar="SESSIONS",
                        help="also serve the kiosk TUI in the browser at /tui, at most SESSIONS "
                             "at once (default 4); needs the tui-web extra (textual-serve)")
+    serve.add_argument("--forwarded-allow-ips", metavar="IPS",
+                       help="comma-separated addresses of trusted proxies (load balancers) "
+                            "whose X-Forwarded-For names the client, or '*' "
+                            "(default: $FORWARDED_ALLOW_IPS, else 127.0.0.1)")
 
     privacy = sub.add_parser("privacy", help="retention and citizens' data requests")
     privacy_sub = privacy.add_subparsers(dest="privacy_command", required=True)
@@ -185,8 +189,11 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if command == "serve":
         from assistant.app import load_content, open_store, settle
-        from assistant.channels.web import make_app, serve
+        from assistant.channels.web import make_app, serve, webhook_misconfigured
 
+        if (problem := webhook_misconfigured()) is not None:
+            print(f"jobcenter-assistant serve: {problem}", file=sys.stderr)
+            return 2
         if args.tui:
             from assistant.channels.web_tui import available
 
@@ -197,7 +204,7 @@ def _run(args: argparse.Namespace) -> int:
         store = open_store(args.db, demo=args.demo or None, pool=args.pool)
         app = make_app(load_content(), store, tui_sessions=max(args.tui, 0))
         settle()
-        serve(app, args.host, args.port)
+        serve(app, args.host, args.port, args.forwarded_allow_ips)
         return 0
     print(f"jobcenter-assistant {command}: not available in this version yet.", file=sys.stderr)
     return 2

@@ -30,7 +30,7 @@ BASE = "https://kiosk.example.dk"
 @pytest.fixture
 def client(content, store, monkeypatch: pytest.MonkeyPatch) -> TestClient:
     monkeypatch.setenv("ASSISTANT_TWILIO_AUTH_TOKEN", TOKEN)
-    monkeypatch.delenv("ASSISTANT_PUBLIC_URL", raising=False)
+    monkeypatch.setenv("ASSISTANT_PUBLIC_URL", "https://kiosk.example.dk")
     return TestClient(make_app(content, store), base_url=BASE)
 
 
@@ -528,3 +528,80 @@ def test_unknown_paths_and_methods_answer_in_json(client: TestClient) -> None:
     assert wrong.status_code == 405 and wrong.json()["error"]["code"] == "method_not_allowed"
     with_bom = client.post("/api/sessions", content="\ufeff{\"lang\": \"en\"}".encode())
     assert with_bom.status_code == 200 and with_bom.json()["lang"] == "en"
+
+
+@pytest.mark.parametrize("stop", [
+    "Stop!", "STOP.", " stop ", "Stop please", "stop venligst", "Afmeld", "afmeld mig, tak",
+    "Unsubscribe", "Стоп!", "стоп, будь ласка", "Відписатися", "STOP SMS",
+])
+def test_stop_in_its_usual_forms_stops_the_messages(client: TestClient, stop: str) -> None:
+    assert "1 Book et møde" in sms(client, "menu", "SMv1").text
+    assert "Response />" in sms(client, stop, "SMv2").text
+    assert "Response />" in sms(client, "menu", "SMv3").text  # stopped: no reply
+    assert "1 Book et møde" in sms(client, "Start!", "SMv4").text
+
+
+@pytest.mark.parametrize("question", [
+    "Hvordan stopper jeg min ydelse?", "stop min booking", "Can I stop my benefits?",
+    "Як зупинити допомогу?",
+])
+def test_a_question_that_mentions_stop_is_answered(client: TestClient, question: str) -> None:
+    reply = sms(client, question, "SMq1").text
+    assert "<Message>" in reply
+    assert "<Message>" in sms(client, "menu", "SMq2").text
+
+
+def test_the_page_may_not_be_framed_and_runs_only_its_own_script(client: TestClient) -> None:
+    for method in (client.get, client.head):
+        response = method("/")
+        policy = response.headers["content-security-policy"]
+        assert "frame-ancestors 'none'" in policy and "script-src 'self'" in policy
+        assert "default-src 'none'" in policy and "unsafe-inline" not in policy
+        assert response.headers["x-frame-options"] == "DENY"
+
+
+def test_the_webhook_checks_signatures_against_the_public_url_only(
+        client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A signature made for the Host the request names is not enough: only one made for the
+    configured ASSISTANT_PUBLIC_URL (with or without its default port) is taken."""
+    params = {"From": "+4522334455", "To": "+4570000000", "Body": "menu", "MessageSid": "SMh"}
+
+    def post(host: str, signed_for: str) -> int:
+        signature = RequestValidator(TOKEN).compute_signature(signed_for, params)
+        return TestClient(client.app, base_url=host).post(
+            "/sms/twilio", data=params, headers={"X-Twilio-Signature": signature}).status_code
+
+    evil = "https://evil.example"
+    assert post(evil, f"{evil}/sms/twilio") == 403
+    assert post(BASE, f"{BASE}:443/sms/twilio") == 200
+    assert post(BASE, f"{BASE}:8443/sms/twilio") == 403
+    assert post(BASE, "http://kiosk.example.dk/sms/twilio") == 403
+    monkeypatch.setenv("ASSISTANT_PUBLIC_URL", "http://kiosk.example.dk:80/")
+    assert post(BASE, "http://kiosk.example.dk/sms/twilio") == 200
+    monkeypatch.delenv("ASSISTANT_PUBLIC_URL")
+    assert post(BASE, f"{BASE}/sms/twilio") == 403  # no public URL: nothing is believed
+
+
+async def test_behind_a_trusted_proxy_each_client_has_its_own_limit(content, store) -> None:
+    """`serve --forwarded-allow-ips` (uvicorn's proxy headers): behind the load balancer each
+    client's X-Forwarded-For address is limited on its own; from anyone else the header is
+    ignored, so a client cannot pick a fresh address for each request."""
+    import httpx
+
+    from assistant.channels.web import server_config
+
+    config = server_config(make_app(content, store, ip_limit=1), "127.0.0.1", 0,
+                           forwarded_allow_ips="10.0.0.5")
+    config.load()
+
+    async def status(peer: str, client_ip: str) -> int:
+        transport = httpx.ASGITransport(config.loaded_app, client=(peer, 40000))
+        async with httpx.AsyncClient(transport=transport, base_url=BASE) as http:
+            response = await http.post("/api/sessions", json={},
+                                       headers={"X-Forwarded-For": client_ip})
+            return response.status_code
+
+    assert [await status("10.0.0.5", ip) for ip in ("203.0.113.1", "203.0.113.2")] == [200, 200]
+    assert await status("10.0.0.5", "203.0.113.1") == 429
+    assert [await status("198.51.100.7", ip) for ip in ("203.0.113.3", "203.0.113.4")] == [
+        200, 429]

@@ -370,12 +370,12 @@ async def sms_webhook(request: Request) -> Response:
     params = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
     token = os.environ.get(ENV_TOKEN, "")
     public = os.environ.get(ENV_PUBLIC_URL)
-    if public:  # behind a proxy: the URL the gateway signed, with its query string
-        query = request.scope["query_string"].decode("latin-1")
-        url = public.rstrip("/") + request.scope["path"] + (f"?{query}" if query else "")
-    else:
-        url = str(request.url)
-    if not valid_signature(token, url, params, request.headers.get("X-Twilio-Signature", "")):
+    # The URL the gateway signed is the configured public one, never one built from the
+    # request's Host header (any host's signature would pass): without it, nothing does.
+    query = request.scope["query_string"].decode("latin-1")
+    url = (public or "").rstrip("/") + request.scope["path"] + (f"?{query}" if query else "")
+    if not public or not valid_signature(token, url, params,
+                                         request.headers.get("X-Twilio-Signature", "")):
         return Response("forbidden", status_code=403, media_type="text/plain")
     phone, body, sid = params.get("From", ""), params.get("Body", ""), params.get(
         "MessageSid", "")
@@ -400,8 +400,18 @@ async def health(request: Request) -> Response:
 
 # -- the page ------------------------------------------------------------------------------
 
+PAGE_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+               "connect-src 'self'; base-uri 'none'; form-action 'self'; "
+               "frame-ancestors 'none'")
+"""The chat page's Content-Security-Policy: its own script and styles only, requests to this
+server only, and no other site may show it in a frame (clickjacking)."""
+PAGE_HEADERS = {"Content-Security-Policy": PAGE_POLICY, "X-Frame-Options": "DENY",
+                "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
+
+
 async def index(request: Request) -> Response:
-    return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
+    return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8",
+                        headers=PAGE_HEADERS)
 
 
 async def static(request: Request) -> Response:
@@ -422,11 +432,41 @@ async def wrong_method(request: Request, exc: Exception) -> Response:
     return response
 
 
-def serve(app: FastAPI, host: str, port: int) -> None:
+ENV_FORWARDED = "FORWARDED_ALLOW_IPS"
+"""uvicorn's own setting: the proxies whose X-Forwarded-For is believed."""
+
+
+def webhook_misconfigured() -> str | None:
+    """Why ``serve`` must not start (a Twilio token but no public URL to check signatures
+    against), as one line, or None."""
+    if os.environ.get(ENV_TOKEN) and not os.environ.get(ENV_PUBLIC_URL):
+        return (f"{ENV_TOKEN} is set but {ENV_PUBLIC_URL} is not: set it to the address the "
+                "SMS gateway posts to (e.g. https://kiosk.example.dk), or unset the token")
+    return None
+
+
+def trusted_proxies(given: str | None) -> str:
+    """The addresses whose X-Forwarded-For names the client (``--forwarded-allow-ips``, else
+    $FORWARDED_ALLOW_IPS, else only this machine: 127.0.0.1)."""
+    return given or os.environ.get(ENV_FORWARDED) or "127.0.0.1"
+
+
+def server_config(app: FastAPI, host: str, port: int,
+                  forwarded_allow_ips: str | None = None) -> Any:
+    """uvicorn's settings for ``app``. The client's address (for per-IP limits) is taken
+    from X-Forwarded-For only when the request comes from a trusted proxy (see
+    :func:`trusted_proxies`); from anyone else the header is ignored."""
+    import uvicorn
+
+    return uvicorn.Config(app, host=host, port=port, log_level="warning", proxy_headers=True,
+                          forwarded_allow_ips=trusted_proxies(forwarded_allow_ips))
+
+
+def serve(app: FastAPI, host: str, port: int, forwarded_allow_ips: str | None = None) -> None:
     """Serve ``app`` until stopped: uvicorn, with httptools and uvloop where installed."""
     import uvicorn
 
-    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True)
+    uvicorn.Server(server_config(app, host, port, forwarded_allow_ips)).run()
 
 
 def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,

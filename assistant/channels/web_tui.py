@@ -116,6 +116,7 @@ def tui_routes(db_url: str, *, max_sessions: int = 4,
         socket = f"{scheme}://{request.url.netloc}/tui/ws"
         return HTMLResponse(_PAGE.replace("__SOCKET__", socket),
                             headers={"Content-Security-Policy": _POLICY,
+                                     "X-Frame-Options": "DENY",
                                      "Cache-Control": "no-store"})
 
     async def files(request: Request) -> Response:
