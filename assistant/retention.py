@@ -62,8 +62,9 @@ def purge(engine: Engine, *, keep_days: int = 30, anonymise_after_days: int = 30
             request.name, request.phone = None, None
             db.add(request)
             counts["callbacks"] += 1
-        counts["sms"] = db.exec(delete(Outbox).where(Outbox.sent_at.is_not(None),  # type: ignore[union-attr]
-                                                     Outbox.sent_at < cutoff)).rowcount
+        counts["sms"] = db.exec(delete(Outbox).where(  # sent, or given up, long ago
+            ((Outbox.sent_at.is_not(None)) & (Outbox.sent_at < cutoff))  # type: ignore[union-attr,operator]
+            | ((Outbox.failed_at.is_not(None)) & (Outbox.failed_at < cutoff)))).rowcount  # type: ignore[union-attr,operator]
         counts["sms_replies"] = db.exec(delete(SmsMessage).where(
             SmsMessage.created_at < cutoff)).rowcount
         counts["resume_codes"] = db.exec(delete(ResumeCode).where(
