@@ -89,6 +89,9 @@ def _parser() -> argparse.ArgumentParser:
         req = privacy_sub.add_parser(name, parents=[common], help=text)
         req.add_argument("--phone", required=True)
         req.add_argument("--staff", default="cli", help="initials for the audit log")
+    scan = privacy_sub.add_parser("scan", parents=[common],
+                                  help="count CPR numbers already stored (counts only)")
+    scan.add_argument("--redact", action="store_true", help="and mask them where they are")
     purge = privacy_sub.add_parser("purge", parents=[common],
                                    help="delete old conversations, anonymise old bookings")
     purge.add_argument("--days", type=int, default=30, help="keep conversations this long")
@@ -233,6 +236,14 @@ def _privacy(args: argparse.Namespace) -> int:
         counts = retention.purge(store.engine, keep_days=args.days,
                                  anonymise_after_days=args.anonymise_after)
         print(json.dumps(counts))
+        return 0
+    if args.privacy_command == "scan":
+        found = retention.scan_cpr(store.engine, redact=args.redact)
+        print(json.dumps({"redacted" if args.redact else "found": found,
+                          "total": sum(found.values())}, ensure_ascii=False))
+        if args.redact:
+            retention.audit(store.engine, "cli", "privacy_scan",
+                            f"redacted {sum(found.values())} values")
         return 0
     import datetime as dt
 
