@@ -471,9 +471,11 @@ def serve(app: FastAPI, host: str, port: int, forwarded_allow_ips: str | None = 
 
 def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
              phone_limit: int = 20, now: Callable[[], dt.datetime] = utcnow,
-             tui_sessions: int = 0) -> FastAPI:
+             tui_sessions: int = 0, tui_idle: float | None = None,
+             tui_per_ip: int | None = None) -> FastAPI:
     """The web page, its JSON API and the SMS webhook; ``now`` is the conversations' clock.
-    With ``tui_sessions``, also the kiosk TUI at ``/tui``, that many at once (web_tui.py)."""
+    With ``tui_sessions``, also the kiosk TUI at ``/tui``, that many at once, ``tui_per_ip``
+    per address, each closed after ``tui_idle`` seconds without a key (web_tui.py)."""
     checkpoints = (BackgroundCheckpoints(store.engine)
                    if store.engine.dialect.name == "sqlite" else None)
 
@@ -522,7 +524,7 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
                            "description": "the booking (iCalendar)"},
                      **api.errors(400, 404, 413, 429)})
     if tui_sessions > 0:
-        app.router.routes.extend(_tui_routes(store, tui_sessions))
+        app.router.routes.extend(_tui_routes(store, tui_sessions, tui_idle, tui_per_ip))
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 
@@ -544,9 +546,11 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     return app.openapi_schema
 
 
-def _tui_routes(store: SessionStore, sessions: int) -> list[BaseRoute]:
-    from assistant.channels.web_tui import tui_routes
+def _tui_routes(store: SessionStore, sessions: int, idle: float | None,
+                per_ip: int | None) -> list[BaseRoute]:
+    from assistant.channels.web_tui import IDLE_SECONDS, PER_IP, tui_routes
 
     return tui_routes(store.engine.url.render_as_string(hide_password=False),
-                      max_sessions=sessions, public_url=os.environ.get(ENV_PUBLIC_URL))
+                      max_sessions=sessions, public_url=os.environ.get(ENV_PUBLIC_URL),
+                      idle_seconds=idle or IDLE_SECONDS, per_ip=per_ip or PER_IP)
 
