@@ -605,3 +605,73 @@ async def test_behind_a_trusted_proxy_each_client_has_its_own_limit(content, sto
     assert await status("10.0.0.5", "203.0.113.1") == 429
     assert [await status("198.51.100.7", ip) for ip in ("203.0.113.3", "203.0.113.4")] == [
         200, 429]
+
+
+def test_a_turn_that_fails_gives_up_its_message_so_the_retry_is_answered(
+        db_url: str, content, monkeypatch: pytest.MonkeyPatch, caplog) -> None:
+    """The database fails while a first SMS is answered: the webhook answers 500 and logs no
+    number or number's hash, and the gateway's retry of the message gets the reply (before,
+    the message stayed claimed with no reply, and the retry got an empty one)."""
+    import logging
+
+    from sqlalchemy.exc import OperationalError
+
+    monkeypatch.setenv("ASSISTANT_TWILIO_AUTH_TOKEN", TOKEN)
+    monkeypatch.setenv("ASSISTANT_PUBLIC_URL", BASE)
+    store = SessionStore(make_engine(db_url))
+    client = TestClient(make_app(content, store), base_url=BASE)
+    record, failed = store.record_turn, []
+
+    def fails_once(*args, **kwargs):
+        if not failed:
+            failed.append(1)
+            raise OperationalError("INSERT INTO turns", {}, RuntimeError(
+                f"server closed the connection; key sms:{phone_hash('+4526112233')}"))
+        return record(*args, **kwargs)
+
+    monkeypatch.setattr(store, "record_turn", fails_once)
+    with caplog.at_level(logging.INFO):
+        assert sms(client, "menu", "SMfail1", phone="+4526112233").status_code == 500
+    assert phone_hash("+4526112233") not in caplog.text and "26112233" not in caplog.text
+    assert "OperationalError" in caplog.text
+    retry = sms(client, "menu", "SMfail1", phone="+4526112233")
+    assert retry.status_code == 200 and "1 Book et møde" in retry.text
+    store.engine.dispose()
+
+
+@pytest.mark.postgres
+def test_first_sms_from_a_new_number_at_once_on_two_servers(
+        pg_url: str, content, monkeypatch: pytest.MonkeyPatch, caplog) -> None:
+    """Two app instances on one PostgreSQL (as two `serve` processes): the first two SMS
+    from a new number arrive at once, one at each. Both are answered, in one conversation;
+    nothing fails on the session's unique key."""
+    import logging
+    import threading
+
+    monkeypatch.setenv("ASSISTANT_TWILIO_AUTH_TOKEN", TOKEN)
+    monkeypatch.setenv("ASSISTANT_PUBLIC_URL", BASE)
+    stores = [SessionStore(make_engine(pg_url)) for _ in range(2)]
+    clients = [TestClient(make_app(content, s), base_url=BASE) for s in stores]
+    for pair in range(10):
+        phone = f"+45261100{pair:02d}"
+        start, answers = threading.Barrier(2), [None, None]
+
+        def send(i: int, phone: str = phone, start: threading.Barrier = start,
+                 answers: list = answers, pair: int = pair) -> None:
+            start.wait()
+            answers[i] = sms(clients[i], "hjælp" if i else "menu", f"SMrace{pair}-{i}",
+                             phone=phone)
+
+        with caplog.at_level(logging.INFO):
+            threads = [threading.Thread(target=send, args=(i,)) for i in (0, 1)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        assert [a.status_code for a in answers] == [200, 200], pair
+        assert all("<Message>" in a.text for a in answers), pair
+        saved = stores[0].load(f"sms:{phone_hash(phone)}")
+        assert saved is not None and saved.turns == 2
+        assert phone_hash(phone) not in caplog.text
+    for store in stores:
+        store.engine.dispose()

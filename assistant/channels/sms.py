@@ -26,7 +26,7 @@ from assistant.i18n import tr
 from assistant.outputs import Output
 from assistant.store.models import utcnow
 from assistant.store.saved import Saved
-from assistant.store.sessions import SessionChanged, SessionGone, SessionStore
+from assistant.store.sessions import SessionGone, SessionStore
 from assistant.store.sms import Look, PartTaken
 
 GSM7 = set(
@@ -241,10 +241,15 @@ def _answer(content: Content, store: SessionStore, message: Message, look: Look,
     # cancels is never run twice, whatever happens after (a crash, a gateway's retry).
     if not sms.claim(sid, key):
         return sms.seen(sid) or ""
+    opened: list[Conversation] = []
     try:
-        convo, outputs = _turn(content, store, message, look.session, body, now)
-    except SessionChanged:  # other messages kept being answered first; this one wrote nothing
-        sms.release(sid)
+        convo, outputs = _turn(content, store, message, look.session, body, now, opened)
+    except BaseException:
+        # The turn failed (the conversation was busy with other messages, the database
+        # failed): unless it booked or cancelled something first, it wrote nothing, so the
+        # claim is given up and the gateway's retry is answered, not met with silence.
+        if not (opened and opened[-1].wrote_outside):
+            sms.release(sid)
         raise
     reply, rest = _fit(render_sms(outputs, convo.lang), convo.lang)
     if rest or pending:
@@ -254,22 +259,18 @@ def _answer(content: Content, store: SessionStore, message: Message, look: Look,
 
 
 def _turn(content: Content, store: SessionStore, message: Message, saved: Saved | None,
-          body: str, now) -> tuple[Conversation, list[Output]]:
+          body: str, now, opened: list[Conversation]) -> tuple[Conversation, list[Output]]:
     """The conversation's turn. A conversation erased while the turn was answered (the turn
     left nothing) answers the message once more, in a new conversation; one that another
-    message from the number opened meanwhile answers it there."""
+    message from the number opened meanwhile answers it there. Each conversation the turn
+    runs in is appended to ``opened``."""
     for attempt in (1, 2, 3):
         if saved is not None:
             convo = Conversation.resume(content, store, saved, now=now)
-        else:
-            try:
-                convo, _ = Conversation.open(content, store, message.session, "sms",
-                                             language_of(body) or message.lang, now=now)
-            except IntegrityError:  # opened by another message a moment ago
-                saved = store.load(message.session)
-                if saved is None or attempt == 3:
-                    raise
-                continue
+        else:  # a first message; if another opened it a moment ago, it goes on there
+            convo, _ = Conversation.open(content, store, message.session, "sms",
+                                         language_of(body) or message.lang, now=now)
+        opened.append(convo)
         try:
             return convo, convo.handle(body)
         except SessionGone:

@@ -11,10 +11,12 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import ipaddress
+import logging
 import os
 import secrets
 import threading
 import time
+import traceback
 from collections import OrderedDict, deque
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -51,6 +53,7 @@ MAX_BODY = 32 * 1024
 """The longest request body. JSON may escape every character: an emoji is one code point but
 12 bytes as an escaped surrogate pair, so MAX_TEXT of them take 24,000 bytes. A form-encoded
 SMS of Twilio's 1,600 characters may be as long (12 bytes for each emoji)."""
+log = logging.getLogger(__name__)
 ENV_TOKEN = "ASSISTANT_TWILIO_AUTH_TOKEN"
 ENV_PUBLIC_URL = "ASSISTANT_PUBLIC_URL"
 T = TypeVar("T")
@@ -469,6 +472,45 @@ def serve(app: FastAPI, host: str, port: int, forwarded_allow_ips: str | None = 
     uvicorn.Server(server_config(app, host, port, forwarded_allow_ips)).run()
 
 
+class QuietErrors:
+    """A request that fails is answered 500 (JSON) and logged with its traceback's frames
+    and the error's kind only: a database error's text repeats the values it was given (a
+    phone number's hash in a session key, a name), and uvicorn's own log would print it."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def sending(message: Any) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        except Exception as exc:
+            log.error("%s %s failed: %s\n%s", scope.get("method"), scope.get("path"),
+                      error_kind(exc), "".join(traceback.format_tb(exc.__traceback__)))
+            if not started:
+                await error(500, "server_error", "the server failed; try again")(
+                    scope, receive, send)
+
+
+def error_kind(exc: BaseException) -> str:
+    """What went wrong, without the error's text: its class, and for a database error the
+    driver's class and SQLSTATE."""
+    orig = getattr(exc, "orig", None)
+    if orig is None:
+        return type(exc).__name__
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    return f"{type(exc).__name__} ({type(orig).__name__}{f' {state}' if state else ''})"
+
+
 def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
              phone_limit: int = 20, now: Callable[[], dt.datetime] = utcnow,
              tui_sessions: int = 0, tui_idle: float | None = None,
@@ -491,6 +533,7 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
                   docs_url=None, redoc_url=None, default_response_class=JSON,
                   exception_handlers={404: not_found, 405: wrong_method},
                   telemetry=_NO_TELEMETRY)
+    app.add_middleware(QuietErrors)
     app.state.web = Web(content, store, RateLimiter(ip_limit), RateLimiter(phone_limit), now)
     route = app.add_api_route
     # Starlette tries the routes in order: the two every turn takes come first.

@@ -23,15 +23,22 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("outbox") as table:
-        table.add_column(sa.Column("attempts", sa.Integer(), server_default="0",
-                                   nullable=False))
-        table.add_column(sa.Column("next_try_at", sa.DateTime(timezone=True), nullable=True))
-        table.add_column(sa.Column("failed_at", sa.DateTime(timezone=True), nullable=True))
-        table.add_column(sa.Column("failure", sa.String(length=80), nullable=True))
-    with op.batch_alter_table("login_attempts") as table:
-        table.add_column(sa.Column("place", sa.String(length=16), server_default="staff",
-                                   nullable=False))
+    # A database with no alembic_version is stamped with the baseline first (migrate.py): one
+    # made by this version's models has these columns already.
+    inspector = sa.inspect(op.get_bind())
+    outbox = {c["name"] for c in inspector.get_columns("outbox")}
+    added = [sa.Column("attempts", sa.Integer(), server_default="0", nullable=False),
+             sa.Column("next_try_at", sa.DateTime(timezone=True), nullable=True),
+             sa.Column("failed_at", sa.DateTime(timezone=True), nullable=True),
+             sa.Column("failure", sa.String(length=80), nullable=True)]
+    if missing := [c for c in added if c.name not in outbox]:
+        with op.batch_alter_table("outbox") as table:
+            for column in missing:
+                table.add_column(column)
+    if "place" not in {c["name"] for c in inspector.get_columns("login_attempts")}:
+        with op.batch_alter_table("login_attempts") as table:
+            table.add_column(sa.Column("place", sa.String(length=16), server_default="staff",
+                                       nullable=False))
 
 
 def downgrade() -> None:
