@@ -245,6 +245,32 @@ CPR_COLUMNS: dict[type, tuple[str, ...]] = {
 }
 """Where a citizen's or a staff member's words are stored: what `privacy scan` reads. The
 audit log is append-only (the database refuses changes): it is counted, never changed."""
+JSON_COLUMNS = {"turns.reply", "sessions.state", "resume_codes.state"}
+"""Columns that hold JSON: their strings are redacted one by one, so the JSON stays valid
+(NFKC over the whole text would turn a full-width quote into a real one)."""
+
+
+def _redacted(value: str, as_json: bool) -> str:
+    from assistant import jsoncodec
+    from assistant.privacy import redact_cpr
+
+    if not as_json:
+        return redact_cpr(value)
+    try:
+        data = jsoncodec.loads(value)
+    except ValueError:
+        return redact_cpr(value)
+
+    def walk(item: Any) -> Any:
+        if isinstance(item, str):
+            return redact_cpr(item)
+        if isinstance(item, list):
+            return [walk(x) for x in item]
+        if isinstance(item, dict):
+            return {k: walk(v) for k, v in item.items()}
+        return item
+
+    return jsoncodec.dumps(walk(data))
 
 
 def scan_cpr(engine: Engine, *, redact: bool = False) -> dict[str, int]:
@@ -252,7 +278,7 @@ def scan_cpr(engine: Engine, *, redact: bool = False) -> dict[str, int]:
     where nothing redacted), with :mod:`assistant.privacy`'s detector; with ``redact``,
     mask them in place (cut to the column's length). Returns how many values held one, per
     ``table.column``: counts only, never the numbers."""
-    from assistant.privacy import has_cpr, redact_cpr
+    from assistant.privacy import has_cpr
 
     counts: dict[str, int] = {}
     with engine.begin() as conn:
@@ -270,7 +296,8 @@ def scan_cpr(engine: Engine, *, redact: bool = False) -> dict[str, int]:
                     if value and has_cpr(value):
                         counts[f"{table.name}.{column.name}"] += 1
                         length = getattr(column.type, "length", None)
-                        changed[column.name] = redact_cpr(value)[:length]
+                        as_json = f"{table.name}.{column.name}" in JSON_COLUMNS
+                        changed[column.name] = _redacted(value, as_json)[:length]
                 if changed:
                     found.append((row[0], changed))
             if redact:

@@ -320,6 +320,7 @@ def test_privacy_scan_finds_and_redacts_cpr_numbers_already_stored(
     with DB(engine) as db:
         turn = db.exec(select(Turn)).one()
         turn.input = "mit cpr er 01 01 90 1234, tlf 22334455"
+        turn.reply = json.dumps([{"text": "＂Anna＂ 010190/1234"}], ensure_ascii=False)
         db.add(turn)
         db.add(CallbackRequest(kind="callback", topic="x", lang="da", name="Anna",
                                note="cpr ０１０１９０１２３４"))
@@ -334,11 +335,14 @@ def test_privacy_scan_finds_and_redacts_cpr_numbers_already_stored(
         return json.loads(out)
 
     found = run()
-    assert found["total"] == 3 and found["found"]["turns.input"] == 1
+    assert found["total"] == 4 and found["found"]["turns.input"] == 1
+    assert found["found"]["turns.reply"] == 1
     assert found["found"]["callback_requests.note"] == 1 and found["found"]["outbox.body"] == 1
-    assert run("--redact")["total"] == 3
+    assert run("--redact")["total"] == 4
     assert run()["total"] == 0
     with DB(engine) as db:
-        assert db.exec(select(Turn)).one().input == "mit cpr er [CPR fjernet], tlf 22334455"
+        turn = db.exec(select(Turn)).one()
+        assert turn.input == "mit cpr er [CPR fjernet], tlf 22334455"
+        assert json.loads(turn.reply) == [{"text": "\"Anna\" [CPR fjernet]"}]
         assert db.exec(select(Outbox)).one().body == "Kode: 9GC2FV, [CPR fjernet]"
     engine.dispose()

@@ -244,10 +244,11 @@ def _answer(content: Content, store: SessionStore, message: Message, look: Look,
     opened: list[Conversation] = []
     try:
         convo, outputs = _turn(content, store, message, look.session, body, now, opened)
-    except BaseException:
+    except Exception:
         # The turn failed (the conversation was busy with other messages, the database
         # failed): unless it booked or cancelled something first, it wrote nothing, so the
-        # claim is given up and the gateway's retry is answered, not met with silence.
+        # claim is given up and the gateway's retry is answered, not met with silence. (A
+        # process that dies mid-turn keeps its claim: the turn may have been saved.)
         if not (opened and opened[-1].wrote_outside):
             sms.release(sid)
         raise
