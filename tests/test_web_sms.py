@@ -7,6 +7,8 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -675,3 +677,49 @@ def test_first_sms_from_a_new_number_at_once_on_two_servers(
         assert phone_hash(phone) not in caplog.text
     for store in stores:
         store.engine.dispose()
+
+
+def test_first_sms_at_once_on_two_serve_processes_are_both_answered(
+        pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two `serve` processes on one PostgreSQL; the first two SMS from each new number
+    arrive at once, one at each process: both are answered (no 500 on the session key), and
+    neither server's log carries the number's hash."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    public = "https://kiosk.example.dk"
+    monkeypatch.setenv("ASSISTANT_TWILIO_AUTH_TOKEN", TOKEN)
+    monkeypatch.setenv("ASSISTANT_PUBLIC_URL", public)
+    ports = [_free_port(), _free_port()]
+    procs = [_serve(pg_url, p) for p in ports]
+    signer = RequestValidator(TOKEN)
+
+    def send(port: int, phone: str, body: str, sid: str) -> tuple[int, str]:
+        form = {"From": phone, "To": "+4570000000", "Body": body, "MessageSid": sid}
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/sms/twilio",
+            data=urllib.parse.urlencode(form).encode(),
+            headers={"X-Twilio-Signature": signer.compute_signature(f"{public}/sms/twilio",
+                                                                    form)})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as failed:
+            return failed.code, failed.read().decode()
+
+    try:
+        for port, proc in zip(ports, procs, strict=True):
+            _wait_ready(port, proc)
+        phones = [f"+45271100{n:02d}" for n in range(10)]
+        with ThreadPoolExecutor(2) as pool:
+            for n, phone in enumerate(phones):
+                answers = list(pool.map(send, ports, [phone] * 2, ["menu", "hjælp"],
+                                        [f"SMtwo{n}a", f"SMtwo{n}b"]))
+                assert [status for status, _ in answers] == [200, 200], answers
+                assert all("<Message>" in text for _, text in answers), answers
+    finally:
+        for proc in procs:
+            proc.terminate()
+            proc.wait(timeout=30)
+    logged = b"".join(proc.stderr.read() for proc in procs if proc.stderr).decode()
+    assert not any(phone_hash(phone) in logged for phone in phones)
+    assert "Traceback" not in logged
