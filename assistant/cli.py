@@ -84,6 +84,10 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--tui", type=int, nargs="?", const=4, default=0, metavar="SESSIONS",
                        help="also serve the kiosk TUI in the browser at /tui, at most SESSIONS "
                             "at once (default 4); needs the tui-web extra (textual-serve)")
+    serve.add_argument("--forwarded-allow-ips", metavar="IPS",
+                       help="comma-separated addresses of trusted proxies (load balancers) "
+                            "whose X-Forwarded-For names the client, or '*' "
+                            "(default: $FORWARDED_ALLOW_IPS, else 127.0.0.1)")
 
     privacy = sub.add_parser("privacy", help="retention and citizens' data requests")
     privacy_sub = privacy.add_subparsers(dest="privacy_command", required=True)
@@ -92,6 +96,9 @@ def _parser() -> argparse.ArgumentParser:
         req = privacy_sub.add_parser(name, parents=[common], help=text)
         req.add_argument("--phone", required=True)
         req.add_argument("--staff", default="cli", help="initials for the audit log")
+    scan = privacy_sub.add_parser("scan", parents=[common],
+                                  help="count CPR numbers already stored (counts only)")
+    scan.add_argument("--redact", action="store_true", help="and mask them where they are")
     purge = privacy_sub.add_parser("purge", parents=[common],
                                    help="delete old conversations, anonymise old bookings")
     purge.add_argument("--days", type=int, default=30, help="keep conversations this long")
@@ -192,8 +199,11 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if command == "serve":
         from assistant.app import load_content, open_store, settle
-        from assistant.channels.web import make_app, serve
+        from assistant.channels.web import make_app, serve, webhook_misconfigured
 
+        if (problem := webhook_misconfigured()) is not None:
+            print(f"jobcenter-assistant serve: {problem}", file=sys.stderr)
+            return 2
         if args.tui:
             from assistant.channels.web_tui import available
 
@@ -204,7 +214,7 @@ def _run(args: argparse.Namespace) -> int:
         store = open_store(args.db, demo=args.demo or None, pool=args.pool)
         app = make_app(load_content(), store, tui_sessions=max(args.tui, 0))
         settle()
-        serve(app, args.host, args.port)
+        serve(app, args.host, args.port, args.forwarded_allow_ips)
         return 0
     print(f"jobcenter-assistant {command}: not available in this version yet.", file=sys.stderr)
     return 2
@@ -233,6 +243,14 @@ def _privacy(args: argparse.Namespace) -> int:
         counts = retention.purge(store.engine, keep_days=args.days,
                                  anonymise_after_days=args.anonymise_after)
         print(json.dumps(counts))
+        return 0
+    if args.privacy_command == "scan":
+        found = retention.scan_cpr(store.engine, redact=args.redact)
+        print(json.dumps({"redacted" if args.redact else "found": found,
+                          "total": sum(found.values())}, ensure_ascii=False))
+        if args.redact:
+            retention.audit(store.engine, "cli", "privacy_scan",
+                            f"redacted {sum(found.values())} values")
         return 0
     import datetime as dt
 

@@ -115,19 +115,30 @@ class Conversation:
     @classmethod
     def open(cls, content: Content, store: SessionStore, key: str, channel: str,
              lang: str | None = None, **kw: Any) -> tuple[Conversation, list[Output]]:
-        """Resume the session ``key`` where it stopped, or start a new one."""
-        convo = cls.load(content, store, key, **kw)
-        if convo is not None:
-            if lang in LANGS:
-                convo.state.lang = lang
-            return convo, [Say(tr("Welcome back. We continue where you stopped."), "notice"),
-                           *convo.prompt()]
-        state = State(lang=lang if lang in LANGS else DEFAULT_LANG)
-        convo = cls(content, state, store, None, **kw)
-        outputs = convo.welcome()
-        convo.session_id = store.create(key, channel, state.lang, convo.state.to_dict())
-        convo.version = 0
-        return convo, outputs
+        """Resume the session ``key`` where it stopped, or start a new one. Two first
+        messages at once (two processes): one creates it, the other resumes it."""
+        for _ in range(3):
+            convo = cls.load(content, store, key, **kw)
+            if convo is not None:
+                if lang in LANGS:
+                    convo.state.lang = lang
+                return convo, [Say(tr("Welcome back. We continue where you stopped."),
+                                   "notice"), *convo.prompt()]
+            state = State(lang=lang if lang in LANGS else DEFAULT_LANG)
+            convo = cls(content, state, store, None, **kw)
+            outputs = convo.welcome()
+            convo.session_id = store.create(key, channel, state.lang, convo.state.to_dict())
+            if convo.session_id is not None:
+                convo.version = 0
+                return convo, outputs
+            # created by another message a moment ago (and perhaps erased since): look again
+        raise RuntimeError("a new session kept being created and erased at once")
+
+    @property
+    def wrote_outside(self) -> bool:
+        """Whether the last turn wrote outside its own transaction (booked, cancelled, asked
+        for a callback, saved a resume code): it must never be answered twice."""
+        return self._effects
 
     @classmethod
     def load(cls, content: Content, store: SessionStore, key: str,

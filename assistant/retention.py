@@ -4,11 +4,14 @@ export and erase what we hold about a phone number. Every request is audited."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import phonenumbers
-from sqlalchemy import or_
+from sqlalchemy import select as core_select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session as DB
 from sqlmodel import col, delete, select, update
@@ -17,8 +20,10 @@ from assistant.booking.service import release
 from assistant.channels_keys import sms_session_key
 from assistant.staff import audit
 from assistant.store.models import (
+    AuditEntry,
     Booking,
     CallbackRequest,
+    ClosedDay,
     Outbox,
     ResumeCode,
     Session,
@@ -62,8 +67,9 @@ def purge(engine: Engine, *, keep_days: int = 30, anonymise_after_days: int = 30
             request.name, request.phone = None, None
             db.add(request)
             counts["callbacks"] += 1
-        counts["sms"] = db.exec(delete(Outbox).where(Outbox.sent_at.is_not(None),  # type: ignore[union-attr]
-                                                     Outbox.sent_at < cutoff)).rowcount
+        counts["sms"] = db.exec(delete(Outbox).where(  # sent, or given up, long ago
+            ((Outbox.sent_at.is_not(None)) & (Outbox.sent_at < cutoff))  # type: ignore[union-attr,operator]
+            | ((Outbox.failed_at.is_not(None)) & (Outbox.failed_at < cutoff)))).rowcount  # type: ignore[union-attr,operator]
         counts["sms_replies"] = db.exec(delete(SmsMessage).where(
             SmsMessage.created_at < cutoff)).rowcount
         counts["resume_codes"] = db.exec(delete(ResumeCode).where(
@@ -73,84 +79,233 @@ def purge(engine: Engine, *, keep_days: int = 30, anonymise_after_days: int = 30
     return counts
 
 
-def export(engine: Engine, phone: str, staff: str) -> dict[str, Any]:
-    """Everything held about ``phone`` (an access request), as plain data."""
-    with DB(engine) as db:
-        bookings = [{"code": b.code, "meeting_type": b.meeting_type, "start": b.start.isoformat(),
-                     "status": b.status, "name": b.name, "channel": b.channel}
-                    for b in db.exec(select(Booking).where(Booking.phone == phone))]
-        callbacks = [{"created": c.created_at.isoformat(), "topic": c.topic, "name": c.name,
-                      "status": c.status}
-                     for c in db.exec(select(CallbackRequest).where(
-                         CallbackRequest.phone == phone))]
-        messages = [{"kind": o.kind, "due": o.due_at.isoformat(), "text": o.body}
-                    for o in db.exec(select(Outbox).where(Outbox.phone == phone))]
-        session = db.exec(select(Session).where(Session.key == sms_session_key(phone))).first()
-        turns = [] if session is None else [
-            {"at": t.created_at.isoformat(), "input": t.input}
-            for t in db.exec(select(Turn).where(Turn.session_id == session.id)
-                             .order_by(Turn.seq))]
-    audit(engine, staff, "privacy_export", f"phone ending {phone[-2:]}")
-    return {"phone": phone, "bookings": bookings, "callbacks": callbacks, "sms": messages,
-            "sms_conversation": turns}
+_SEP = r"[\s.\-/()\u2010-\u2015]{0,3}"
+"""What may stand between two digits of a written number: spaces, dots, dashes, slashes,
+brackets (2611-2233, 26.11.22.33, (+45) 26 11 22 33)."""
 
 
-def _written(phone: str) -> list[str]:
-    """The ways a number (E.164) is written in what citizens type and what replies show
-    (the summary shows it as validators.py formats it): +4522334455, +45 22 33 44 55,
-    22 33 44 55, 22334455. Digits, + and spaces only, so none is a LIKE wildcard."""
+def number_pattern(phone: str) -> re.Pattern[str]:
+    """How ``phone`` (E.164) may be written in what citizens type and replies show: with or
+    without its country code (+45, 0045, 45), the digits in any grouping, separated by spaces,
+    dots, dashes or slashes: +4526112233, 2611-2233, 26.11.22.33, +45 2611 2233. Match it in
+    text normalised with NFKC (full-width digits)."""
     try:
         number = phonenumbers.parse(phone, "DK")
+        national = phonenumbers.national_significant_number(number)
+        country = str(number.country_code)
     except phonenumbers.NumberParseException:
-        return [phone]
-    formats = (phonenumbers.PhoneNumberFormat.INTERNATIONAL,
-               phonenumbers.PhoneNumberFormat.NATIONAL)
-    ways = [phone, *(phonenumbers.format_number(number, f) for f in formats),
-            phonenumbers.national_significant_number(number)]
-    return list(dict.fromkeys(ways))
+        national, country = re.sub(r"\D", "", phone), ""
+    digits = _SEP.join(national)
+    prefix = (rf"(?:(?:\+|00)?{_SEP}{_SEP.join(country)}{_SEP})?" if country else "")
+    return re.compile(rf"(?<!\d){prefix}{digits}(?!\d)")
+
+
+def _mentions(pattern: re.Pattern[str], *texts: str | None) -> bool:
+    return any(text and pattern.search(unicodedata.normalize("NFKC", text)) for text in texts)
+
+
+@dataclass
+class Held:
+    """What is held about one number: what an access request shows and an erasure takes."""
+
+    bookings: list[Booking] = field(default_factory=list)
+    callbacks: list[CallbackRequest] = field(default_factory=list)
+    outbox: list[Outbox] = field(default_factory=list)
+    sms_session: Session | None = None
+    conversations: list[Session] = field(default_factory=list)
+    """Web, kiosk and chat conversations in which the number was typed, stored or shown."""
+    resume_codes: list[ResumeCode] = field(default_factory=list)
+    sms_replies: list[SmsMessage] = field(default_factory=list)
+    sms_contact: SmsContact | None = None
+
+
+def _held(db: DB, phone: str) -> Held:
+    """Everything held about ``phone``, found the same way for export and erase."""
+    held, pattern = Held(), number_pattern(phone)
+    held.bookings = list(db.exec(select(Booking).where(Booking.phone == phone)))
+    held.callbacks = list(db.exec(select(CallbackRequest).where(CallbackRequest.phone == phone)))
+    held.outbox = list(db.exec(select(Outbox).where(Outbox.phone == phone)))
+    key = sms_session_key(phone)
+    held.sms_session = db.exec(select(Session).where(Session.key == key)).first()
+    sms_id = held.sms_session.id if held.sms_session is not None else None
+    # Any written form of the number: read every conversation's text once (a request is rare;
+    # SQL's LIKE cannot say "these digits, with anything between them").
+    found = {session_id for session_id, said, replied in db.exec(
+        select(Turn.session_id, Turn.input, Turn.reply).execution_options(yield_per=1000))
+        if _mentions(pattern, said, replied)}
+    found |= {session_id for session_id, state in db.exec(
+        select(Session.id, Session.state).execution_options(yield_per=1000))
+        if _mentions(pattern, state)}
+    found.discard(sms_id)
+    if found:
+        held.conversations = list(db.exec(select(Session).where(col(Session.id).in_(found))
+                                          .order_by(Session.created_at)))
+    held.resume_codes = [code for code in db.exec(select(ResumeCode))
+                         if _mentions(pattern, code.state)]
+    hashed = key.removeprefix("sms:")
+    held.sms_replies = list(db.exec(select(SmsMessage).where(SmsMessage.phone_hash == hashed)
+                                    .order_by(SmsMessage.id)))
+    held.sms_contact = db.get(SmsContact, hashed)
+    return held
+
+
+def _turns(db: DB, session: Session) -> list[dict[str, Any]]:
+    return [{"at": t.created_at.isoformat(), "input": t.input, "reply": t.reply}
+            for t in db.exec(select(Turn).where(Turn.session_id == session.id)
+                             .order_by(Turn.seq))]
+
+
+def export(engine: Engine, phone: str, staff: str) -> dict[str, Any]:
+    """Everything held about ``phone`` (an access request), as plain data: exactly what
+    :func:`erase` would take."""
+    with DB(engine) as db:
+        held = _held(db, phone)
+        data = {
+            "phone": phone,
+            "bookings": [{"code": b.code, "meeting_type": b.meeting_type,
+                          "start": b.start.isoformat(), "status": b.status, "name": b.name,
+                          "channel": b.channel} for b in held.bookings],
+            "callbacks": [{"created": c.created_at.isoformat(), "topic": c.topic,
+                           "name": c.name, "status": c.status} for c in held.callbacks],
+            "sms": [{"kind": o.kind, "due": o.due_at.isoformat(), "text": o.body,
+                     "sent": o.sent_at.isoformat() if o.sent_at else None}
+                    for o in held.outbox],
+            "sms_conversation": [] if held.sms_session is None else [
+                {"at": t["at"], "input": t["input"]} for t in _turns(db, held.sms_session)],
+            "sms_replies": [{"at": m.created_at.isoformat(), "reply": m.reply}
+                            for m in held.sms_replies],
+            "sms_stopped": held.sms_contact.stopped if held.sms_contact else None,
+            "conversations": [{"channel": s.channel, "started": s.created_at.isoformat(),
+                               "turns": _turns(db, s)} for s in held.conversations],
+            "resume_codes": [{"expires": r.expires_at.isoformat()} for r in held.resume_codes],
+        }
+    audit(engine, staff, "privacy_export", f"phone ending {phone[-2:]}")
+    return data
 
 
 def erase(engine: Engine, phone: str, staff: str) -> dict[str, int]:
-    """Erase what we hold about ``phone``: future bookings are cancelled and freed, past ones
-    anonymised; callbacks, queued SMS, the SMS conversation and the replies kept for gateway
-    retries are deleted."""
+    """Erase what we hold about ``phone`` (what :func:`export` shows): future bookings are
+    cancelled and freed, past ones anonymised; callbacks, queued SMS, the SMS conversation,
+    the replies kept for gateway retries and every conversation in which the number was
+    written in any form are deleted. On SQLite the erased rows' bytes are overwritten and the
+    write-ahead log is emptied, so no copy of them is left in the database's files."""
     counts = {"bookings": 0, "callbacks": 0, "sms": 0, "turns": 0, "conversations": 0,
               "resume_codes": 0, "sms_replies": 0}
+    sqlite = engine.dialect.name == "sqlite"
     with DB(engine) as db:
-        for booking in db.exec(select(Booking).where(Booking.phone == phone)):
+        if sqlite:  # deleted rows are overwritten with zeros, not left in free space
+            db.connection().exec_driver_sql("PRAGMA secure_delete = ON")
+        held = _held(db, phone)
+        for booking in held.bookings:
             if booking.status == "active":
                 release(db, booking)
             booking.name, booking.phone, booking.active_key = ANONYMOUS, "", None
             db.add(booking)
             counts["bookings"] += 1
-        counts["callbacks"] = db.exec(delete(CallbackRequest).where(
-            CallbackRequest.phone == phone)).rowcount
-        counts["sms"] = db.exec(delete(Outbox).where(Outbox.phone == phone)).rowcount
-        key = sms_session_key(phone)
-        session = db.exec(select(Session).where(Session.key == key)).first()
-        if session is not None:
-            counts["turns"] = db.exec(delete(Turn).where(Turn.session_id == session.id)).rowcount
-            db.delete(session)
-        # Web and kiosk conversations in which the number was given (typed, or stored as an
-        # answer or in a reply's summary): the whole conversation goes, with the name beside it.
-        ways = _written(phone)
-        found = {t.session_id for t in db.exec(select(Turn).where(or_(
-            *(col(Turn.input).contains(w) for w in ways),
-            *(col(Turn.reply).contains(w) for w in ways))))}
-        found |= {s.id for s in db.exec(select(Session).where(
-            or_(*(col(Session.state).contains(w) for w in ways))))}
-        if found:
-            counts["turns"] += db.exec(delete(Turn).where(col(Turn.session_id).in_(found))).rowcount
-            counts["conversations"] = db.exec(delete(Session).where(
-                col(Session.id).in_(found))).rowcount
-        counts["resume_codes"] = db.exec(delete(ResumeCode).where(
-            or_(*(col(ResumeCode.state).contains(w) for w in ways)))).rowcount
-        counts["sms_replies"] = db.exec(delete(SmsMessage).where(
-            SmsMessage.phone_hash == key.removeprefix("sms:"))).rowcount
-        contact = db.get(SmsContact, key.removeprefix("sms:"))
-        if contact is not None:
-            db.delete(contact)
+        counts["callbacks"], counts["sms"] = len(held.callbacks), len(held.outbox)
+        for row in [*held.callbacks, *held.outbox, *held.resume_codes, *held.sms_replies]:
+            db.delete(row)
+        counts["resume_codes"], counts["sms_replies"] = (len(held.resume_codes),
+                                                         len(held.sms_replies))
+        sessions = [s.id for s in held.conversations]
+        if held.sms_session is not None:
+            sessions.append(held.sms_session.id)
+        if sessions:
+            counts["turns"] = db.exec(delete(Turn).where(col(Turn.session_id).in_(sessions))
+                                      ).rowcount
+            db.exec(delete(Session).where(col(Session.id).in_(sessions)))
+        counts["conversations"] = len(held.conversations)
+        if held.sms_contact is not None:
+            db.delete(held.sms_contact)
         db.commit()
+        if sqlite:
+            db.connection().exec_driver_sql("PRAGMA secure_delete = OFF")
     audit(engine, staff, "privacy_delete",
           f"phone ending {phone[-2:]}: " + ", ".join(f"{k}={v}" for k, v in counts.items()))
+    if sqlite:
+        wal_checkpoint(engine)
+    return counts
+
+
+def wal_checkpoint(engine: Engine) -> None:
+    """Copy SQLite's write-ahead log into the database and empty it (TRUNCATE), so erased
+    rows are not left in the -wal file while the server runs. Readers in the middle of a
+    read make SQLite wait for them (the busy timeout) before it gives up."""
+    raw = engine.raw_connection()
+    try:
+        raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    finally:
+        raw.close()
+
+
+CPR_COLUMNS: dict[type, tuple[str, ...]] = {
+    Turn: ("input", "reply"), Session: ("state",), Booking: ("name",),
+    CallbackRequest: ("name", "note"), Outbox: ("body",), SmsMessage: ("reply",),
+    SmsContact: ("pending",), ResumeCode: ("state",), ClosedDay: ("reason",),
+}
+"""Where a citizen's or a staff member's words are stored: what `privacy scan` reads. The
+audit log is append-only (the database refuses changes): it is counted, never changed."""
+JSON_COLUMNS = {"turns.reply", "sessions.state", "resume_codes.state"}
+"""Columns that hold JSON: their strings are redacted one by one, so the JSON stays valid
+(NFKC over the whole text would turn a full-width quote into a real one)."""
+
+
+def _redacted(value: str, as_json: bool) -> str:
+    from assistant import jsoncodec
+    from assistant.privacy import redact_cpr
+
+    if not as_json:
+        return redact_cpr(value)
+    try:
+        data = jsoncodec.loads(value)
+    except ValueError:
+        return redact_cpr(value)
+
+    def walk(item: Any) -> Any:
+        if isinstance(item, str):
+            return redact_cpr(item)
+        if isinstance(item, list):
+            return [walk(x) for x in item]
+        if isinstance(item, dict):
+            return {k: walk(v) for k, v in item.items()}
+        return item
+
+    return jsoncodec.dumps(walk(data))
+
+
+def scan_cpr(engine: Engine, *, redact: bool = False) -> dict[str, int]:
+    """Find CPR numbers already stored (by a version that missed a form of them, or typed
+    where nothing redacted), with :mod:`assistant.privacy`'s detector; with ``redact``,
+    mask them in place (cut to the column's length). Returns how many values held one, per
+    ``table.column``: counts only, never the numbers."""
+    from assistant.privacy import has_cpr
+
+    counts: dict[str, int] = {}
+    with engine.begin() as conn:
+        for model, names in CPR_COLUMNS.items():
+            table = model.__table__  # type: ignore[attr-defined]
+            key = next(iter(table.primary_key.columns))
+            columns = [table.c[name] for name in names]
+            for name in names:
+                counts[f"{table.name}.{name}"] = 0
+            found: list[tuple[Any, dict[str, str]]] = []
+            for row in conn.execute(core_select(key, *columns)
+                                   .execution_options(yield_per=1000)):
+                changed = {}
+                for column, value in zip(columns, row[1:], strict=True):
+                    if value and has_cpr(value):
+                        counts[f"{table.name}.{column.name}"] += 1
+                        length = getattr(column.type, "length", None)
+                        as_json = f"{table.name}.{column.name}" in JSON_COLUMNS
+                        changed[column.name] = _redacted(value, as_json)[:length]
+                if changed:
+                    found.append((row[0], changed))
+            if redact:
+                for ident, changed in found:
+                    conn.execute(table.update().where(key == ident).values(**changed))
+        detail = AuditEntry.__table__.c.detail  # type: ignore[attr-defined]
+        counts["audit_log.detail (append-only, not changed)"] = sum(
+            1 for (value,) in conn.execute(core_select(detail)) if value and has_cpr(value))
+    if redact and engine.dialect.name == "sqlite":
+        wal_checkpoint(engine)
     return counts

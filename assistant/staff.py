@@ -99,13 +99,23 @@ class LoginResult:
     """How long to wait before the next try is allowed (zero: now)."""
 
 
+STAFF_TERMINAL, KIOSK = "staff", "kiosk"
+PLACES = (STAFF_TERMINAL, KIOSK)
+"""Where a PIN is typed. Failures are counted per place: wrong PINs at a public kiosk's quit
+screen (or the kiosk served at /tui) never make a staff member wait at a staff terminal."""
+
+
 def login(engine: Engine, initials: str, pin: str,
-          now: Callable[[], dt.datetime] = utcnow) -> LoginResult:
-    """Check a PIN. After FREE_TRIES failures the wait doubles each time, up to MAX_WAIT."""
+          now: Callable[[], dt.datetime] = utcnow, place: str = STAFF_TERMINAL) -> LoginResult:
+    """Check a PIN typed at ``place``. After FREE_TRIES failures there the wait doubles each
+    time, up to MAX_WAIT; a correct PIN forgets that place's failures."""
+    if place not in PLACES:
+        raise ValueError(f"unknown place {place!r}")
     initials = _initials(initials)[:8]
     moment = now()
     with DB(engine, expire_on_commit=False) as db:
-        failures = list(db.exec(select(LoginAttempt).where(LoginAttempt.initials == initials)
+        failures = list(db.exec(select(LoginAttempt).where(LoginAttempt.initials == initials,
+                                                           LoginAttempt.place == place)
                                 .order_by(LoginAttempt.at)))
         wait = _wait(len(failures))
         if failures and wait:
@@ -119,9 +129,9 @@ def login(engine: Engine, initials: str, pin: str,
             db.commit()
             audit(engine, initials, "login", "")
             return LoginResult(staff)
-        db.add(LoginAttempt(initials=initials, at=moment))
+        db.add(LoginAttempt(initials=initials, at=moment, place=place))
         db.commit()
-    audit(engine, initials, "login_failed", "")
+    audit(engine, initials, "login_failed", place)
     return LoginResult(None, _wait(len(failures) + 1))
 
 

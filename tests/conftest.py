@@ -105,4 +105,4 @@ def _isolated_data_dir(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
 def sms_token(monkeypatch: pytest.MonkeyPatch) -> None:
     """The SMS webhook's auth token for tests that sign their own requests."""
     monkeypatch.setenv("ASSISTANT_TWILIO_AUTH_TOKEN", "fuzz-token")
-    monkeypatch.delenv("ASSISTANT_PUBLIC_URL", raising=False)
+    monkeypatch.setenv("ASSISTANT_PUBLIC_URL", "https://kiosk.example.dk")

@@ -45,3 +45,44 @@ def app_schema(app):
 @settings(deadline=None, suppress_health_check=list(HealthCheck))
 def test_every_operation_answers_as_the_document_says(case) -> None:
     case.call_and_validate()
+
+
+def test_every_status_a_route_answers_is_in_the_document(tmp_path, monkeypatch) -> None:
+    """Walk every documented operation with what makes a route refuse (a wrong or huge body,
+    a missing signature, an unknown session, then until the address or number is rate
+    limited): each status it answers is one the document lists for it."""
+    from fastapi.routing import APIRoute
+    from starlette.testclient import TestClient
+    from twilio.request_validator import RequestValidator
+
+    monkeypatch.setenv("ASSISTANT_TWILIO_AUTH_TOKEN", "token")
+    monkeypatch.setenv("ASSISTANT_PUBLIC_URL", "https://kiosk.example.dk")
+    engine = make_engine(f"sqlite:///{tmp_path / 'walk.sqlite3'}")
+    seed_demo(engine)
+    app = make_app(load_content(), SessionStore(engine), ip_limit=6, phone_limit=2)
+    client = TestClient(app, base_url="https://kiosk.example.dk")
+    doc = client.get("/openapi.json").json()
+    token = client.post("/api/sessions", json={}).json()["session"]
+    form = {"From": "+4522334455", "Body": "menu", "MessageSid": "SMwalk"}
+    signed = RequestValidator("token").compute_signature(
+        "https://kiosk.example.dk/sms/twilio", form)
+    bodies: list[dict] = [{"json": {}}, {"content": b"not json"}, {"content": b"x" * 40_000},
+                          {"json": {"text": "menu", "lang": "da", "phone": "22334455",
+                                    "code": "ABCDEF"}},
+                          {"data": form, "headers": {"X-Twilio-Signature": signed}},
+                          {"data": form}]
+    walked = set()
+    for route in app.routes:
+        if not isinstance(route, APIRoute) or not route.include_in_schema:
+            continue
+        for method in route.methods:
+            documented = set(doc["paths"][route.path][method.lower()]["responses"])
+            for path in {route.path.replace("{token}", t).replace("{lang}", lang)
+                         for t in (token, "nosuchsessiontoken") for lang in ("da", "fr")}:
+                for request in bodies * 3:
+                    answered = client.request(method, path, **request).status_code
+                    assert str(answered) in documented, (method, route.path, answered)
+                    walked.add((route.path, answered))
+    assert {("/api/sessions", 429), ("/sms/twilio", 429), ("/sms/twilio", 403),
+            ("/api/sessions/{token}/messages", 413)} <= walked
+    engine.dispose()

@@ -67,7 +67,7 @@ def by_sms(content: Content, store: SessionStore, lang: str, says: list[str],
     """Through the signed webhook. An SMS conversation has no language screen: the citizen's
     first text names the language, and the transcript follows."""
     monkeypatch.setenv("ASSISTANT_TWILIO_AUTH_TOKEN", TOKEN)
-    monkeypatch.delenv("ASSISTANT_PUBLIC_URL", raising=False)
+    monkeypatch.setenv("ASSISTANT_PUBLIC_URL", "https://kiosk.example.dk")
     client = TestClient(make_app(content, store, now=lambda: NOW, phone_limit=10**6),
                         base_url=BASE)
     for i, say in enumerate([LANGUAGE_WORD[lang], *says]):

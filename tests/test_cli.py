@@ -181,3 +181,14 @@ def test_staff_details_as_people_write_them_are_accepted() -> None:
                             unicodedata.normalize("NFD", "Søren Ågård"))]:  # pasted, decomposed
         assert staff_problem(initials, name, "da,ar", "special_law_intake") is None
     assert staff_problem("ßßßßß", "x", "da", "") is not None  # upper-cased: 10 characters
+
+
+def test_serve_refuses_to_start_a_webhook_it_cannot_check(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from assistant.cli import main
+
+    monkeypatch.setenv("ASSISTANT_TWILIO_AUTH_TOKEN", "secret-token")
+    monkeypatch.delenv("ASSISTANT_PUBLIC_URL", raising=False)
+    assert main(["serve", "--db", "sqlite://", "--port", "1"]) == 2
+    said = capsys.readouterr().err.strip()
+    assert "ASSISTANT_PUBLIC_URL" in said and "\n" not in said and "secret-token" not in said

@@ -188,7 +188,7 @@ async def test_a_conversation_that_keeps_changing_answers_busy(
 async def test_sms_sent_at_once_from_one_phone_are_answered_one_after_another(
         content, stores, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ASSISTANT_TWILIO_AUTH_TOKEN", TOKEN)
-    monkeypatch.delenv("ASSISTANT_PUBLIC_URL", raising=False)
+    monkeypatch.setenv("ASSISTANT_PUBLIC_URL", "https://kiosk.example.dk")
     store = stores[0]
     app = make_app(content, store)
 
@@ -263,7 +263,7 @@ async def test_sms_to_a_conversation_that_keeps_changing_answers_busy_and_keeps_
     from assistant.store.sms import PartTaken, SmsStore
 
     monkeypatch.setenv("ASSISTANT_TWILIO_AUTH_TOKEN", TOKEN)
-    monkeypatch.delenv("ASSISTANT_PUBLIC_URL", raising=False)
+    monkeypatch.setenv("ASSISTANT_PUBLIC_URL", "https://kiosk.example.dk")
     store = stores[0]
     phone = f"+4565{uuid.uuid4().int % 10**6:06d}"
     assert "ЩЕ" in sms_turn(content, store, phone=phone, body="ДОПОМОГА", sid="SMbusy0")

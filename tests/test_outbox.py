@@ -27,8 +27,10 @@ def test_due_messages_are_sent_once_and_later_ones_wait(store) -> None:
         db.commit()
     assert send_due(store.engine, Failing(), now=lambda: NOW) == 0
     gateway = LoggingGateway()
-    assert send_due(store.engine, gateway, now=lambda: NOW) == 1
-    assert send_due(store.engine, gateway, now=lambda: NOW) == 0
+    assert send_due(store.engine, gateway, now=lambda: NOW) == 0, "a failed one waits a minute"
+    retry = NOW + dt.timedelta(minutes=1)
+    assert send_due(store.engine, gateway, now=lambda: retry) == 1
+    assert send_due(store.engine, gateway, now=lambda: retry) == 0
     assert gateway.sent == [("+4522334455", "Kode: ABC234")]
     later = NOW + dt.timedelta(days=2)
     assert send_due(store.engine, gateway, now=lambda: later) == 1
@@ -55,3 +57,74 @@ def test_a_number_that_texted_stop_gets_no_receipts_or_reminders(store) -> None:
     assert gateway.sent == [("+4560708090", "Husk dit møde")]
     with DB(store.engine) as db:
         assert [o.phone for o in db.exec(select(Outbox))] == ["+4560708090"]
+
+
+class RefusesOne:
+    """A gateway that will never take one number (permanently), and sends the others."""
+
+    def __init__(self, refused: str) -> None:
+        self.refused, self.sent, self.tried = refused, [], 0
+
+    def send(self, phone: str, body: str) -> None:
+        from assistant.channels.outbox import PermanentFailure
+
+        self.tried += 1
+        if phone == self.refused:
+            raise PermanentFailure("Twilio 400 21211")
+        self.sent.append((phone, body))
+
+
+def test_a_hundred_failures_ahead_never_hold_back_a_valid_reminder(db_url: str) -> None:
+    from assistant.store.db import make_engine
+
+    engine = make_engine(db_url)
+    with DB(engine) as db:
+        for i in range(100):
+            db.add(Outbox(phone="+4511111111", lang="da", kind="receipt", body=f"Kode {i}",
+                          due_at=NOW - dt.timedelta(hours=2, seconds=i)))
+        db.add(Outbox(phone="+4522334455", lang="da", kind="reminder", body="Husk dit møde",
+                      due_at=NOW - dt.timedelta(minutes=1)))
+        db.commit()
+    gateway = RefusesOne("+4511111111")
+    assert send_due(engine, gateway, now=lambda: NOW) == 1
+    assert gateway.sent == [("+4522334455", "Husk dit møde")]
+    with DB(engine) as db:
+        failed = list(db.exec(select(Outbox).where(Outbox.phone == "+4511111111")))
+    assert len(failed) == 100 and all(
+        o.failed_at is not None and o.attempts == 1 and o.failure == "Twilio 400 21211"
+        for o in failed)
+    tried = gateway.tried
+    assert send_due(engine, gateway, now=lambda: NOW + dt.timedelta(days=1)) == 0
+    assert gateway.tried == tried, "a message given up is never tried again"
+    engine.dispose()
+
+
+def test_a_failing_send_is_retried_with_back_off_then_given_up(store, caplog) -> None:
+    import logging
+
+    with DB(store.engine) as db:
+        db.add(Outbox(phone="+4522334455", lang="da", kind="receipt", body="Kode: ABC234",
+                      due_at=NOW))
+        db.commit()
+
+    class Counting(Failing):
+        calls = 0
+
+        def send(self, phone: str, body: str) -> None:
+            Counting.calls += 1
+            super().send(phone, body)
+
+    gateway, moment = Counting(), NOW
+    with caplog.at_level(logging.INFO):
+        for expected_calls, wait in ((1, 1), (2, 2), (3, 4), (4, 8), (5, 16)):
+            assert send_due(store.engine, gateway, now=lambda m=moment: m, tries=5) == 0
+            assert Counting.calls == expected_calls
+            assert send_due(store.engine, gateway, now=lambda m=moment: m, tries=5) == 0
+            assert Counting.calls == expected_calls, "not tried again before its wait is over"
+            moment += dt.timedelta(minutes=wait)
+    assert send_due(store.engine, gateway, now=lambda: moment + dt.timedelta(days=1)) == 0
+    assert Counting.calls == 5
+    with DB(store.engine) as db:
+        row = db.exec(select(Outbox)).one()
+    assert row.failed_at is not None and row.attempts == 5 and row.failure == "ConnectionError"
+    assert "22334455" not in caplog.text and "gateway down" not in caplog.text

@@ -232,3 +232,117 @@ def test_a_foreign_number_that_texted_can_be_exported_and_erased(tmp_path, conte
     assert erased.returncode == 0, erased.stderr
     assert json.loads(erased.stdout)["turns"] == 2
     assert run("delete", "--phone", "+999").returncode == 2
+
+
+WRITTEN = ["2611-2233", "26.11.22.33", "+45 2611 2233", "0045 26 11 22 33", "(+45) 26112233",
+           "２６１１２２３３"]
+
+
+@pytest.mark.parametrize("written", WRITTEN)
+def test_a_number_typed_in_any_form_is_exported_and_erased(db_url: str, content,
+                                                          written: str) -> None:
+    """A kiosk or web conversation in which the citizen typed their number their own way
+    (with dashes, dots, the country code, full-width digits) is in the export and goes with
+    the erasure; a conversation with another number stays."""
+    engine = make_engine(db_url)
+    seed_demo(engine)
+    store = SessionStore(engine)
+    mine, _ = Conversation.open(content, store, "web:mine", "web", "da", now=lambda: NOW)
+    mine.handle(f"Anna Jensen, ring på {written} i morgen")
+    other, _ = Conversation.open(content, store, "kiosk:other", "kiosk", "da", now=lambda: NOW)
+    other.handle("Bo Hansen 26112234, 126112233, 2611223")
+    exported = export(engine, "+4526112233", "AB")
+    said = json.dumps(exported["conversations"], ensure_ascii=False)
+    assert len(exported["conversations"]) == 1 and "Anna Jensen" in said
+    assert "Bo Hansen" not in said
+    counts = erase(engine, "+4526112233", "AB")
+    assert counts["conversations"] == 1
+    with DB(engine) as db:
+        assert [s.key for s in db.exec(select(Session))] == ["kiosk:other"]
+    assert export(engine, "+4526112233", "AB")["conversations"] == []
+    engine.dispose()
+
+
+def test_export_covers_what_erase_takes(db_url: str, content) -> None:
+    """Every kind of thing an erasure deletes is in the export first: bookings, queued SMS,
+    the SMS conversation and its kept replies, web and kiosk conversations."""
+    from assistant.channels.sms import sms_turn
+
+    engine = make_engine(db_url)
+    seed_demo(engine)
+    store = SessionStore(engine)
+    for i, body in enumerate(["1", "2", "1", "1", "1", "Anna Jensen", "26112233", "1"]):
+        sms_turn(content, store, phone="+4526112233", body=body, sid=f"SMcover{i}")
+    web, _ = Conversation.open(content, store, "web:cover", "web", "en", now=lambda: NOW)
+    web.handle("my number is 26 11 22 33")
+    exported = export(engine, "+4526112233", "AB")
+    counts = erase(engine, "+4526112233", "AB")
+    for kind, listed in (("bookings", "bookings"), ("sms", "sms"),
+                         ("sms_replies", "sms_replies"), ("conversations", "conversations")):
+        assert counts[kind] == len(exported[listed]) > 0, kind
+    assert counts["turns"] == len(exported["sms_conversation"]) + sum(
+        len(c["turns"]) for c in exported["conversations"])
+    engine.dispose()
+
+
+def test_an_erased_name_is_not_left_in_sqlites_files(tmp_path, content) -> None:
+    """While the server runs (its connections open), an erasure leaves the erased name
+    neither in the write-ahead log nor in the database file's free space."""
+    path = tmp_path / "wal.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    seed_demo(engine)
+    store = SessionStore(engine)
+    convo, _ = Conversation.open(content, store, "kiosk:wal", "kiosk", "da", now=lambda: NOW)
+    convo.handle("Jeg hedder Zacharias Quist, mit nummer er 2611-2233")
+    other, _ = Conversation.open(content, store, "kiosk:keep", "kiosk", "da", now=lambda: NOW)
+    other.handle("hjælp")
+    wal = path.with_name(path.name + "-wal")
+    assert b"Zacharias Quist" in wal.read_bytes() + path.read_bytes()
+    erase(engine, "+4526112233", "AB")
+    other.handle("menu")  # the server goes on
+    assert b"Zacharias Quist" not in (wal.read_bytes() if wal.exists() else b"")
+    assert b"Zacharias Quist" not in path.read_bytes()
+    engine.dispose()
+
+
+def test_privacy_scan_finds_and_redacts_cpr_numbers_already_stored(
+        db_url: str, content, capsys: pytest.CaptureFixture[str]) -> None:
+    """Rows written before the redaction knew a form ("01 01 90 1234", "01011990-1234",
+    full-width digits): `privacy scan` counts them without printing them, `--redact` masks
+    them, and phone numbers and booking codes are left alone."""
+    from assistant.cli import main
+    from assistant.store.models import CallbackRequest, Outbox
+
+    engine = make_engine(db_url)
+    store = SessionStore(engine)
+    convo, _ = Conversation.open(content, store, "web:old", "web", "da", now=lambda: NOW)
+    convo.handle("menu")
+    with DB(engine) as db:
+        turn = db.exec(select(Turn)).one()
+        turn.input = "mit cpr er 01 01 90 1234, tlf 22334455"
+        turn.reply = json.dumps([{"text": "＂Anna＂ 010190/1234"}], ensure_ascii=False)
+        db.add(turn)
+        db.add(CallbackRequest(kind="callback", topic="x", lang="da", name="Anna",
+                               note="cpr ０１０１９０１２３４"))
+        db.add(Outbox(phone="+4522334455", lang="da", kind="receipt",
+                      body="Kode: 9GC2FV, 01011990-1234"))
+        db.commit()
+
+    def run(*args: str) -> dict:
+        assert main(["privacy", "scan", "--db", db_url, *args]) == 0
+        out = capsys.readouterr().out
+        assert "1234" not in out and "0101" not in out
+        return json.loads(out)
+
+    found = run()
+    assert found["total"] == 4 and found["found"]["turns.input"] == 1
+    assert found["found"]["turns.reply"] == 1
+    assert found["found"]["callback_requests.note"] == 1 and found["found"]["outbox.body"] == 1
+    assert run("--redact")["total"] == 4
+    assert run()["total"] == 0
+    with DB(engine) as db:
+        turn = db.exec(select(Turn)).one()
+        assert turn.input == "mit cpr er [CPR fjernet], tlf 22334455"
+        assert json.loads(turn.reply) == [{"text": "\"Anna\" [CPR fjernet]"}]
+        assert db.exec(select(Outbox)).one().body == "Kode: 9GC2FV, [CPR fjernet]"
+    engine.dispose()

@@ -191,3 +191,43 @@ def test_staff_pin_back_off(db_url) -> None:
     assert blocked.staff is None and blocked.wait > dt.timedelta(0)
     t[0] = NOW + dt.timedelta(minutes=1)
     assert login(store.engine, "AB", "4821", now=lambda: t[0]).staff is not None
+
+
+async def test_wrong_pins_at_the_public_kiosk_never_lock_out_the_staff_terminal(
+        content, store) -> None:
+    """Someone at the lobby kiosk's quit screen (or at /tui) tries PINs for a staff member's
+    initials: the kiosk makes them wait, but at the staff terminal the right PIN still works."""
+    add_staff(store.engine, "AB", "Anne B", "4821")
+    kiosk = KioskApp(content, store, lang="da")
+    async with kiosk.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        for _ in range(5):
+            kiosk.screen.query_one("#initials", Input).value = "AB"
+            kiosk.screen.query_one("#pin", Input).value = "0000"
+            await tap(pilot, "#pin-ok")
+        assert "vent" in all_text(kiosk), "the kiosk backs off"
+    staff = StaffApp(content, store, now=lambda: NOW)
+    async with staff.run_test(size=(120, 40)) as pilot:
+        staff.screen.query_one("#initials", Input).value = "AB"
+        staff.screen.query_one("#pin", Input).value = "4821"
+        await tap(pilot, "#pin-ok")
+        assert staff.staff == "AB"
+
+
+def test_pin_back_off_is_counted_per_place(db_url) -> None:
+    from assistant.staff import KIOSK, STAFF_TERMINAL, login
+    from assistant.store.db import make_engine
+
+    engine = make_engine(db_url)
+    add_staff(engine, "AB", "Anne B", "4821")
+    for _ in range(6):
+        assert login(engine, "AB", "0000", now=lambda: NOW, place=KIOSK).staff is None
+    assert login(engine, "AB", "4821", now=lambda: NOW, place=KIOSK).wait > dt.timedelta(0)
+    assert login(engine, "AB", "4821", now=lambda: NOW, place=STAFF_TERMINAL).staff is not None
+    for _ in range(3):
+        assert login(engine, "AB", "0000", now=lambda: NOW, place=STAFF_TERMINAL).staff is None
+    assert login(engine, "AB", "4821", now=lambda: NOW).wait > dt.timedelta(0), (
+        "the staff terminal still backs off its own failures")
+    engine.dispose()

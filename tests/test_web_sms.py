@@ -7,6 +7,8 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -30,7 +32,7 @@ BASE = "https://kiosk.example.dk"
 @pytest.fixture
 def client(content, store, monkeypatch: pytest.MonkeyPatch) -> TestClient:
     monkeypatch.setenv("ASSISTANT_TWILIO_AUTH_TOKEN", TOKEN)
-    monkeypatch.delenv("ASSISTANT_PUBLIC_URL", raising=False)
+    monkeypatch.setenv("ASSISTANT_PUBLIC_URL", "https://kiosk.example.dk")
     return TestClient(make_app(content, store), base_url=BASE)
 
 
@@ -528,3 +530,196 @@ def test_unknown_paths_and_methods_answer_in_json(client: TestClient) -> None:
     assert wrong.status_code == 405 and wrong.json()["error"]["code"] == "method_not_allowed"
     with_bom = client.post("/api/sessions", content="\ufeff{\"lang\": \"en\"}".encode())
     assert with_bom.status_code == 200 and with_bom.json()["lang"] == "en"
+
+
+@pytest.mark.parametrize("stop", [
+    "Stop!", "STOP.", " stop ", "Stop please", "stop venligst", "Afmeld", "afmeld mig, tak",
+    "Unsubscribe", "Стоп!", "стоп, будь ласка", "Відписатися", "STOP SMS",
+])
+def test_stop_in_its_usual_forms_stops_the_messages(client: TestClient, stop: str) -> None:
+    assert "1 Book et møde" in sms(client, "menu", "SMv1").text
+    assert "Response />" in sms(client, stop, "SMv2").text
+    assert "Response />" in sms(client, "menu", "SMv3").text  # stopped: no reply
+    assert "1 Book et møde" in sms(client, "Start!", "SMv4").text
+
+
+@pytest.mark.parametrize("question", [
+    "Hvordan stopper jeg min ydelse?", "stop min booking", "Can I stop my benefits?",
+    "Як зупинити допомогу?",
+])
+def test_a_question_that_mentions_stop_is_answered(client: TestClient, question: str) -> None:
+    reply = sms(client, question, "SMq1").text
+    assert "<Message>" in reply
+    assert "<Message>" in sms(client, "menu", "SMq2").text
+
+
+def test_the_page_may_not_be_framed_and_runs_only_its_own_script(client: TestClient) -> None:
+    for method in (client.get, client.head):
+        response = method("/")
+        policy = response.headers["content-security-policy"]
+        assert "frame-ancestors 'none'" in policy and "script-src 'self'" in policy
+        assert "default-src 'none'" in policy and "unsafe-inline" not in policy
+        assert response.headers["x-frame-options"] == "DENY"
+
+
+def test_the_webhook_checks_signatures_against_the_public_url_only(
+        client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A signature made for the Host the request names is not enough: only one made for the
+    configured ASSISTANT_PUBLIC_URL (with or without its default port) is taken."""
+    params = {"From": "+4522334455", "To": "+4570000000", "Body": "menu", "MessageSid": "SMh"}
+
+    def post(host: str, signed_for: str) -> int:
+        signature = RequestValidator(TOKEN).compute_signature(signed_for, params)
+        return TestClient(client.app, base_url=host).post(
+            "/sms/twilio", data=params, headers={"X-Twilio-Signature": signature}).status_code
+
+    evil = "https://evil.example"
+    assert post(evil, f"{evil}/sms/twilio") == 403
+    assert post(BASE, f"{BASE}:443/sms/twilio") == 200
+    assert post(BASE, f"{BASE}:8443/sms/twilio") == 403
+    assert post(BASE, "http://kiosk.example.dk/sms/twilio") == 403
+    monkeypatch.setenv("ASSISTANT_PUBLIC_URL", "http://kiosk.example.dk:80/")
+    assert post(BASE, "http://kiosk.example.dk/sms/twilio") == 200
+    monkeypatch.delenv("ASSISTANT_PUBLIC_URL")
+    assert post(BASE, f"{BASE}/sms/twilio") == 403  # no public URL: nothing is believed
+
+
+async def test_behind_a_trusted_proxy_each_client_has_its_own_limit(content, store) -> None:
+    """`serve --forwarded-allow-ips` (uvicorn's proxy headers): behind the load balancer each
+    client's X-Forwarded-For address is limited on its own; from anyone else the header is
+    ignored, so a client cannot pick a fresh address for each request."""
+    import httpx
+
+    from assistant.channels.web import server_config
+
+    config = server_config(make_app(content, store, ip_limit=1), "127.0.0.1", 0,
+                           forwarded_allow_ips="10.0.0.5")
+    config.load()
+
+    async def status(peer: str, client_ip: str) -> int:
+        transport = httpx.ASGITransport(config.loaded_app, client=(peer, 40000))
+        async with httpx.AsyncClient(transport=transport, base_url=BASE) as http:
+            response = await http.post("/api/sessions", json={},
+                                       headers={"X-Forwarded-For": client_ip})
+            return response.status_code
+
+    assert [await status("10.0.0.5", ip) for ip in ("203.0.113.1", "203.0.113.2")] == [200, 200]
+    assert await status("10.0.0.5", "203.0.113.1") == 429
+    assert [await status("198.51.100.7", ip) for ip in ("203.0.113.3", "203.0.113.4")] == [
+        200, 429]
+
+
+def test_a_turn_that_fails_gives_up_its_message_so_the_retry_is_answered(
+        db_url: str, content, monkeypatch: pytest.MonkeyPatch, caplog) -> None:
+    """The database fails while a first SMS is answered: the webhook answers 500 and logs no
+    number or number's hash, and the gateway's retry of the message gets the reply (before,
+    the message stayed claimed with no reply, and the retry got an empty one)."""
+    import logging
+
+    from sqlalchemy.exc import OperationalError
+
+    monkeypatch.setenv("ASSISTANT_TWILIO_AUTH_TOKEN", TOKEN)
+    monkeypatch.setenv("ASSISTANT_PUBLIC_URL", BASE)
+    store = SessionStore(make_engine(db_url))
+    client = TestClient(make_app(content, store), base_url=BASE)
+    record, failed = store.record_turn, []
+
+    def fails_once(*args, **kwargs):
+        if not failed:
+            failed.append(1)
+            raise OperationalError("INSERT INTO turns", {}, RuntimeError(
+                f"server closed the connection; key sms:{phone_hash('+4526112233')}"))
+        return record(*args, **kwargs)
+
+    monkeypatch.setattr(store, "record_turn", fails_once)
+    with caplog.at_level(logging.INFO):
+        assert sms(client, "menu", "SMfail1", phone="+4526112233").status_code == 500
+    assert phone_hash("+4526112233") not in caplog.text and "26112233" not in caplog.text
+    assert "OperationalError" in caplog.text
+    retry = sms(client, "menu", "SMfail1", phone="+4526112233")
+    assert retry.status_code == 200 and "1 Book et møde" in retry.text
+    store.engine.dispose()
+
+
+@pytest.mark.postgres
+def test_first_sms_from_a_new_number_at_once_on_two_servers(
+        pg_url: str, content, monkeypatch: pytest.MonkeyPatch, caplog) -> None:
+    """Two app instances on one PostgreSQL (as two `serve` processes): the first two SMS
+    from a new number arrive at once, one at each. Both are answered, in one conversation;
+    nothing fails on the session's unique key."""
+    import logging
+    import threading
+
+    monkeypatch.setenv("ASSISTANT_TWILIO_AUTH_TOKEN", TOKEN)
+    monkeypatch.setenv("ASSISTANT_PUBLIC_URL", BASE)
+    stores = [SessionStore(make_engine(pg_url)) for _ in range(2)]
+    clients = [TestClient(make_app(content, s), base_url=BASE) for s in stores]
+    for pair in range(10):
+        phone = f"+45261100{pair:02d}"
+        start, answers = threading.Barrier(2), [None, None]
+
+        def send(i: int, phone: str = phone, start: threading.Barrier = start,
+                 answers: list = answers, pair: int = pair) -> None:
+            start.wait()
+            answers[i] = sms(clients[i], "hjælp" if i else "menu", f"SMrace{pair}-{i}",
+                             phone=phone)
+
+        with caplog.at_level(logging.INFO):
+            threads = [threading.Thread(target=send, args=(i,)) for i in (0, 1)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        assert [a.status_code for a in answers] == [200, 200], pair
+        assert all("<Message>" in a.text for a in answers), pair
+        saved = stores[0].load(f"sms:{phone_hash(phone)}")
+        assert saved is not None and saved.turns == 2
+        assert phone_hash(phone) not in caplog.text
+    for store in stores:
+        store.engine.dispose()
+
+
+def test_first_sms_at_once_on_two_serve_processes_are_both_answered(
+        pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two `serve` processes on one PostgreSQL; the first two SMS from each new number
+    arrive at once, one at each process: both are answered (no 500 on the session key), and
+    neither server's log carries the number's hash."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    public = "https://kiosk.example.dk"
+    monkeypatch.setenv("ASSISTANT_TWILIO_AUTH_TOKEN", TOKEN)
+    monkeypatch.setenv("ASSISTANT_PUBLIC_URL", public)
+    ports = [_free_port(), _free_port()]
+    procs = [_serve(pg_url, p) for p in ports]
+    signer = RequestValidator(TOKEN)
+
+    def send(port: int, phone: str, body: str, sid: str) -> tuple[int, str]:
+        form = {"From": phone, "To": "+4570000000", "Body": body, "MessageSid": sid}
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/sms/twilio",
+            data=urllib.parse.urlencode(form).encode(),
+            headers={"X-Twilio-Signature": signer.compute_signature(f"{public}/sms/twilio",
+                                                                    form)})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as failed:
+            return failed.code, failed.read().decode()
+
+    try:
+        for port, proc in zip(ports, procs, strict=True):
+            _wait_ready(port, proc)
+        phones = [f"+45271100{n:02d}" for n in range(10)]
+        with ThreadPoolExecutor(2) as pool:
+            for n, phone in enumerate(phones):
+                answers = list(pool.map(send, ports, [phone] * 2, ["menu", "hjælp"],
+                                        [f"SMtwo{n}a", f"SMtwo{n}b"]))
+                assert [status for status, _ in answers] == [200, 200], answers
+                assert all("<Message>" in text for _, text in answers), answers
+    finally:
+        for proc in procs:
+            proc.terminate()
+            proc.wait(timeout=30)
+    logged = b"".join(proc.stderr.read() for proc in procs if proc.stderr).decode()
+    assert not any(phone_hash(phone) in logged for phone in phones)
+    assert "Traceback" not in logged

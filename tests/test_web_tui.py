@@ -60,3 +60,27 @@ def test_kiosks_are_capped_and_other_sites_are_refused(client) -> None:
 def test_without_the_option_there_is_no_tui(content, store) -> None:
     with TestClient(make_app(content, store)) as client:
         assert client.get("/tui").status_code == 404
+
+
+def test_an_idle_page_is_closed_and_frees_its_place(content, store) -> None:
+    """A page that sends no key (pings only) past the idle time is closed and its kiosk
+    stopped: the one place it held is free for the next citizen."""
+    with TestClient(make_app(content, store, tui_sessions=1, tui_idle=3.0)) as client:
+        with client.websocket_connect("/tui/ws") as ws:
+            ws.send_text(json.dumps(["ping", "still here"]))
+            message = ws.receive()  # the screen, the pong, until the socket is closed
+            while message["type"] != "websocket.close":
+                message = ws.receive()
+            assert message["code"] == 1000 and message["reason"] == "idle"
+        with client.websocket_connect("/tui/ws") as again:
+            assert "Choose language" in _screen_until(again, "Choose language")
+
+
+def test_one_address_cannot_hold_every_kiosk(content, store) -> None:
+    with TestClient(make_app(content, store, tui_sessions=3, tui_per_ip=1)) as client:
+        with client.websocket_connect("/tui/ws") as first:
+            _screen_until(first, "Choose language")
+            with client.websocket_connect("/tui/ws") as second, \
+                    pytest.raises(WebSocketDisconnect) as busy:
+                second.receive_bytes()
+            assert busy.value.code == 1013

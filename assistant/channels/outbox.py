@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable
 from typing import Protocol
 
+from sqlalchemy import or_
 from sqlalchemy.engine import Engine
 from sqlmodel import Session as DB
 from sqlmodel import select
@@ -24,6 +25,44 @@ log = logging.getLogger(__name__)
 
 class Gateway(Protocol):
     def send(self, phone: str, body: str) -> None: ...
+
+
+class PermanentFailure(Exception):
+    """The gateway will never take this message (a number that is not one, a number that
+    blocked us): trying again is pointless. ``reason`` is short and names no number."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason[:80]
+
+
+MAX_TRIES = 5
+"""Tries before a message that keeps failing is given up (ASSISTANT_OUTBOX_TRIES)."""
+FIRST_WAIT = dt.timedelta(minutes=1)
+"""The wait after the first failure; it doubles after each, up to MAX_WAIT."""
+MAX_WAIT = dt.timedelta(hours=1)
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """How long a message that has failed ``attempts`` times waits before the next try."""
+    return min(FIRST_WAIT * 2 ** max(attempts - 1, 0), MAX_WAIT)
+
+
+def max_tries() -> int:
+    try:
+        return max(1, int(os.environ.get("ASSISTANT_OUTBOX_TRIES", MAX_TRIES)))
+    except ValueError:
+        return MAX_TRIES
+
+
+def reason_of(exc: Exception) -> str:
+    """Why a send failed, for the record and the log: the error's kind and its code or HTTP
+    status where it has one, never its message (a gateway's message may name the number)."""
+    if isinstance(exc, PermanentFailure):
+        return exc.reason
+    code = getattr(exc, "code", None) or getattr(exc, "status", None)
+    kind = type(exc).__name__
+    return (f"{kind} {code}" if isinstance(code, int | str) and str(code).isalnum() else kind)[:80]
 
 
 def masked(phone: str) -> str:
@@ -49,7 +88,16 @@ class TwilioGateway:
         self.sender = sender
 
     def send(self, phone: str, body: str) -> None:
-        self.client.messages.create(to=phone, from_=self.sender, body=body)
+        from twilio.base.exceptions import TwilioRestException
+
+        try:
+            self.client.messages.create(to=phone, from_=self.sender, body=body)
+        except TwilioRestException as exc:
+            # A 4xx other than 429 (too many requests) will not change by trying again:
+            # a number that is not one, a number that opted out at the carrier.
+            if 400 <= exc.status < 500 and exc.status != 429:
+                raise PermanentFailure(f"Twilio {exc.status} {exc.code or ''}".strip()) from None
+            raise
 
 
 def gateway_from_environment() -> Gateway:
@@ -68,30 +116,70 @@ def _opted_out(engine: Engine, phone: str) -> bool:
 
 
 def send_due(engine: Engine, gateway: Gateway,
-             now: Callable[[], dt.datetime] = utcnow, limit: int = 100) -> int:
-    """Send up to ``limit`` messages that are due; each is marked sent in its own transaction,
-    so a crash never sends a message twice unless the gateway call itself was interrupted."""
-    sent = 0
+             now: Callable[[], dt.datetime] = utcnow, limit: int = 100,
+             tries: int | None = None) -> int:
+    """Send every message that is due, ``limit`` at a time; each is marked sent in its own
+    transaction, so a crash never sends a message twice unless the gateway call itself was
+    interrupted. A failed send waits before its next try (:func:`backoff`); after a
+    permanent failure or ``tries`` tries (default :func:`max_tries`) the message is given up,
+    with the reason kept. Failures never hold back the messages behind them."""
+    tries = tries or max_tries()
+    sent, seen = 0, set()
+    while True:
+        moment = now()
+        with DB(engine) as db:
+            due = [m for m in db.exec(
+                select(Outbox).where(Outbox.sent_at.is_(None),  # type: ignore[union-attr]
+                                     Outbox.failed_at.is_(None),  # type: ignore[union-attr]
+                                     Outbox.due_at <= moment,
+                                     or_(Outbox.next_try_at.is_(None),  # type: ignore[union-attr]
+                                         Outbox.next_try_at <= moment))  # type: ignore[operator]
+                .order_by(Outbox.due_at, Outbox.id).limit(limit)) if m.id not in seen]
+        if not due:
+            return sent
+        for message in due:
+            seen.add(message.id)
+            sent += _send_one(engine, gateway, message, now, tries)
+
+
+def _send_one(engine: Engine, gateway: Gateway, message: Outbox,
+              now: Callable[[], dt.datetime], tries: int) -> int:
+    """Send one message; 1 if it went out."""
+    if not message.phone or _opted_out(engine, message.phone):
+        # Never sent: a number that texted STOP gets nothing more (and the gateway would
+        # refuse it for ever). The message goes, with the name and time it may hold.
+        _settle(engine, message.id, None)
+        log.info("SMS %s not sent: %s", message.id,
+                 "the number opted out (STOP)" if message.phone else "no number")
+        return 0
+    try:
+        gateway.send(message.phone, message.body)
+    except Exception as exc:
+        _failed(engine, message.id, reason_of(exc), now(), tries,
+                permanent=isinstance(exc, PermanentFailure))
+        return 0
+    _settle(engine, message.id, now())
+    return 1
+
+
+def _failed(engine: Engine, message_id: int | None, reason: str, moment: dt.datetime,
+            tries: int, *, permanent: bool) -> None:
+    """Count a failed try: the message waits for its next, or is given up."""
     with DB(engine) as db:
-        due = list(db.exec(select(Outbox).where(Outbox.sent_at.is_(None),  # type: ignore[union-attr]
-                                                Outbox.due_at <= now())
-                           .order_by(Outbox.due_at).limit(limit)))
-    for message in due:
-        if not message.phone or _opted_out(engine, message.phone):
-            # Never sent: a number that texted STOP gets nothing more (and the gateway would
-            # refuse it for ever). The message goes, with the name and time it may hold.
-            _settle(engine, message.id, None)
-            log.info("SMS %s not sent: %s", message.id,
-                     "the number opted out (STOP)" if message.phone else "no number")
-            continue
-        try:
-            gateway.send(message.phone, message.body)
-        except Exception:
-            log.exception("sending SMS %s failed; it stays queued", message.id)
-            continue
-        _settle(engine, message.id, now())
-        sent += 1
-    return sent
+        row = db.get(Outbox, message_id)
+        if row is None:
+            return
+        row.attempts += 1
+        row.failure = reason
+        if permanent or row.attempts >= tries:
+            row.failed_at, row.next_try_at = moment, None
+            log.warning("SMS %s given up after %d tries: %s", message_id, row.attempts, reason)
+        else:
+            row.next_try_at = moment + backoff(row.attempts)
+            log.warning("SMS %s failed (try %d of %d): %s; next try at %s", message_id,
+                        row.attempts, tries, reason, row.next_try_at.isoformat())
+        db.add(row)
+        db.commit()
 
 
 def _settle(engine: Engine, message_id: int | None, sent_at: dt.datetime | None) -> None:

@@ -13,19 +13,20 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from urllib.parse import urlsplit, urlunsplit
 from xml.sax.saxutils import escape
 
 from sqlalchemy.exc import IntegrityError
 
 from assistant.channels.render import render_sms
 from assistant.channels_keys import phone_hash
-from assistant.commands import language_of
+from assistant.commands import language_of, normalise_command
 from assistant.conversation import TURN_TRIES, Content, Conversation
 from assistant.i18n import tr
 from assistant.outputs import Output
 from assistant.store.models import utcnow
 from assistant.store.saved import Saved
-from assistant.store.sessions import SessionChanged, SessionGone, SessionStore
+from assistant.store.sessions import SessionGone, SessionStore
 from assistant.store.sms import Look, PartTaken
 
 GSM7 = set(
@@ -34,12 +35,36 @@ GSM7 = set(
 )
 GSM7_EXT = set("^{}\\[~]|€")
 MAX_SEGMENTS = 3
-STOP_WORDS = {"stop", "stopp", "стоп"}
-START_WORDS = {"start", "старт"}
+STOP_WORDS = {
+    "stop", "stopp", "stopall", "unsubscribe", "optout", "opt out", "afmeld", "frameld",
+    "afmeld mig", "frameld mig", "stop sms", "stop beskeder", "stop messages", "stop texts",
+    "стоп", "стоп смс", "зупинити", "зупини", "відписатися", "відписатись", "відписка",
+    "відпишіть мене", "скасувати підписку",
+}
+START_WORDS = {"start", "старт", "unstop", "tilmeld", "tilmeld mig", "підписатися"}
+POLITE_WORDS = {
+    "venligst", "tak", "nu", "please", "pls", "now", "thanks", "thank", "you",
+    "будь", "ласка", "дякую", "зараз",
+}
+"""Words that may come with a STOP or START without making it a question: "stop venligst",
+"Stop please!", "стоп, будь ласка". Anything else ("stop my booking?") is answered."""
 MORE_WORDS = {"more", "mere", "ще"}
 
 
 _GSM7_ALL = frozenset(GSM7 | GSM7_EXT)
+
+
+def keyword(text: str, words: set[str]) -> bool:
+    """Whether ``text`` is one of ``words`` (case, punctuation and emphasis aside: "Stop!",
+    "STOP.", "стоп"), perhaps with a polite word or two ("stop venligst", "afmeld tak")."""
+    if len(text) > 60:
+        return False
+    plain = normalise_command(text).replace("?", " ").split()
+    while plain and plain[-1] in POLITE_WORDS:
+        plain.pop()
+    while len(plain) > 1 and plain[0] in POLITE_WORDS:
+        plain.pop(0)
+    return " ".join(plain) in words
 
 
 def is_gsm7(text: str) -> bool:
@@ -114,15 +139,36 @@ def _keyed(token: str) -> hmac.HMAC:
     return hmac.new(token.encode(), digestmod=hashlib.sha1)
 
 
+_DEFAULT_PORTS = {"https": 443, "http": 80}
+
+
+def url_variants(url: str) -> list[str]:
+    """``url`` with and without its scheme's default port (":443" for https, ":80" for
+    http): a gateway may sign either form of the one configured address."""
+    parts = urlsplit(url)
+    default = _DEFAULT_PORTS.get(parts.scheme)
+    try:
+        port = parts.port
+    except ValueError:
+        return [url]
+    if default is None or port not in (None, default):
+        return [url]
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    userinfo = parts.netloc.rpartition("@")[0]
+    prefix = f"{userinfo}@" if userinfo else ""
+    return [urlunsplit(parts._replace(netloc=f"{prefix}{host}{suffix}"))
+            for suffix in ("", f":{default}")]
+
+
 def valid_signature(token: str, url: str, params: Mapping[str, str], signature: str) -> bool:
+    """Whether ``signature`` is the gateway's for ``url`` (the configured public address of
+    the webhook, with or without its default port) and the form ``params``."""
     if not token or not signature:
         return False
-    if hmac.compare_digest(twilio_signature(token, url, params), signature):
-        return True
-    if url.startswith("https://") and ":443/" in url:  # Twilio may sign without the port
-        return hmac.compare_digest(
-            twilio_signature(token, url.replace(":443/", "/", 1), params), signature)
-    return False
+    return any([hmac.compare_digest(twilio_signature(token, variant, params), signature)
+                for variant in url_variants(url)])
 
 
 def twiml(text: str) -> str:
@@ -175,10 +221,10 @@ def _answer(content: Content, store: SessionStore, message: Message, look: Look,
     stopped, pending = look.contact.stopped, look.contact.pending
     body, word = message.body, message.body.strip().casefold()
     changes: dict[str, object] = {}
-    if word in STOP_WORDS:
+    if keyword(body, STOP_WORDS):
         sms.finish(sid, key, "", {"stopped": True, "pending": None}, claimed=False)
         return ""
-    if word in START_WORDS and stopped:
+    if stopped and keyword(body, START_WORDS):
         changes["stopped"] = False
         body = "menu"
     elif stopped:
@@ -195,10 +241,16 @@ def _answer(content: Content, store: SessionStore, message: Message, look: Look,
     # cancels is never run twice, whatever happens after (a crash, a gateway's retry).
     if not sms.claim(sid, key):
         return sms.seen(sid) or ""
+    opened: list[Conversation] = []
     try:
-        convo, outputs = _turn(content, store, message, look.session, body, now)
-    except SessionChanged:  # other messages kept being answered first; this one wrote nothing
-        sms.release(sid)
+        convo, outputs = _turn(content, store, message, look.session, body, now, opened)
+    except Exception:
+        # The turn failed (the conversation was busy with other messages, the database
+        # failed): unless it booked or cancelled something first, it wrote nothing, so the
+        # claim is given up and the gateway's retry is answered, not met with silence. (A
+        # process that dies mid-turn keeps its claim: the turn may have been saved.)
+        if not (opened and opened[-1].wrote_outside):
+            sms.release(sid)
         raise
     reply, rest = _fit(render_sms(outputs, convo.lang), convo.lang)
     if rest or pending:
@@ -208,22 +260,18 @@ def _answer(content: Content, store: SessionStore, message: Message, look: Look,
 
 
 def _turn(content: Content, store: SessionStore, message: Message, saved: Saved | None,
-          body: str, now) -> tuple[Conversation, list[Output]]:
+          body: str, now, opened: list[Conversation]) -> tuple[Conversation, list[Output]]:
     """The conversation's turn. A conversation erased while the turn was answered (the turn
     left nothing) answers the message once more, in a new conversation; one that another
-    message from the number opened meanwhile answers it there."""
+    message from the number opened meanwhile answers it there. Each conversation the turn
+    runs in is appended to ``opened``."""
     for attempt in (1, 2, 3):
         if saved is not None:
             convo = Conversation.resume(content, store, saved, now=now)
-        else:
-            try:
-                convo, _ = Conversation.open(content, store, message.session, "sms",
-                                             language_of(body) or message.lang, now=now)
-            except IntegrityError:  # opened by another message a moment ago
-                saved = store.load(message.session)
-                if saved is None or attempt == 3:
-                    raise
-                continue
+        else:  # a first message; if another opened it a moment ago, it goes on there
+            convo, _ = Conversation.open(content, store, message.session, "sms",
+                                         language_of(body) or message.lang, now=now)
+        opened.append(convo)
         try:
             return convo, convo.handle(body)
         except SessionGone:

@@ -11,10 +11,12 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import ipaddress
+import logging
 import os
 import secrets
 import threading
 import time
+import traceback
 from collections import OrderedDict, deque
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -51,6 +53,7 @@ MAX_BODY = 32 * 1024
 """The longest request body. JSON may escape every character: an emoji is one code point but
 12 bytes as an escaped surrogate pair, so MAX_TEXT of them take 24,000 bytes. A form-encoded
 SMS of Twilio's 1,600 characters may be as long (12 bytes for each emoji)."""
+log = logging.getLogger(__name__)
 ENV_TOKEN = "ASSISTANT_TWILIO_AUTH_TOKEN"
 ENV_PUBLIC_URL = "ASSISTANT_PUBLIC_URL"
 T = TypeVar("T")
@@ -370,12 +373,12 @@ async def sms_webhook(request: Request) -> Response:
     params = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
     token = os.environ.get(ENV_TOKEN, "")
     public = os.environ.get(ENV_PUBLIC_URL)
-    if public:  # behind a proxy: the URL the gateway signed, with its query string
-        query = request.scope["query_string"].decode("latin-1")
-        url = public.rstrip("/") + request.scope["path"] + (f"?{query}" if query else "")
-    else:
-        url = str(request.url)
-    if not valid_signature(token, url, params, request.headers.get("X-Twilio-Signature", "")):
+    # The URL the gateway signed is the configured public one, never one built from the
+    # request's Host header (any host's signature would pass): without it, nothing does.
+    query = request.scope["query_string"].decode("latin-1")
+    url = (public or "").rstrip("/") + request.scope["path"] + (f"?{query}" if query else "")
+    if not public or not valid_signature(token, url, params,
+                                         request.headers.get("X-Twilio-Signature", "")):
         return Response("forbidden", status_code=403, media_type="text/plain")
     phone, body, sid = params.get("From", ""), params.get("Body", ""), params.get(
         "MessageSid", "")
@@ -400,8 +403,18 @@ async def health(request: Request) -> Response:
 
 # -- the page ------------------------------------------------------------------------------
 
+PAGE_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+               "connect-src 'self'; base-uri 'none'; form-action 'self'; "
+               "frame-ancestors 'none'")
+"""The chat page's Content-Security-Policy: its own script and styles only, requests to this
+server only, and no other site may show it in a frame (clickjacking)."""
+PAGE_HEADERS = {"Content-Security-Policy": PAGE_POLICY, "X-Frame-Options": "DENY",
+                "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
+
+
 async def index(request: Request) -> Response:
-    return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
+    return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8",
+                        headers=PAGE_HEADERS)
 
 
 async def static(request: Request) -> Response:
@@ -422,18 +435,89 @@ async def wrong_method(request: Request, exc: Exception) -> Response:
     return response
 
 
-def serve(app: FastAPI, host: str, port: int) -> None:
+ENV_FORWARDED = "FORWARDED_ALLOW_IPS"
+"""uvicorn's own setting: the proxies whose X-Forwarded-For is believed."""
+
+
+def webhook_misconfigured() -> str | None:
+    """Why ``serve`` must not start (a Twilio token but no public URL to check signatures
+    against), as one line, or None."""
+    if os.environ.get(ENV_TOKEN) and not os.environ.get(ENV_PUBLIC_URL):
+        return (f"{ENV_TOKEN} is set but {ENV_PUBLIC_URL} is not: set it to the address the "
+                "SMS gateway posts to (e.g. https://kiosk.example.dk), or unset the token")
+    return None
+
+
+def trusted_proxies(given: str | None) -> str:
+    """The addresses whose X-Forwarded-For names the client (``--forwarded-allow-ips``, else
+    $FORWARDED_ALLOW_IPS, else only this machine: 127.0.0.1)."""
+    return given or os.environ.get(ENV_FORWARDED) or "127.0.0.1"
+
+
+def server_config(app: FastAPI, host: str, port: int,
+                  forwarded_allow_ips: str | None = None) -> Any:
+    """uvicorn's settings for ``app``. The client's address (for per-IP limits) is taken
+    from X-Forwarded-For only when the request comes from a trusted proxy (see
+    :func:`trusted_proxies`); from anyone else the header is ignored."""
+    import uvicorn
+
+    return uvicorn.Config(app, host=host, port=port, log_level="warning", proxy_headers=True,
+                          forwarded_allow_ips=trusted_proxies(forwarded_allow_ips))
+
+
+def serve(app: FastAPI, host: str, port: int, forwarded_allow_ips: str | None = None) -> None:
     """Serve ``app`` until stopped: uvicorn, with httptools and uvloop where installed."""
     import uvicorn
 
-    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True)
+    uvicorn.Server(server_config(app, host, port, forwarded_allow_ips)).run()
+
+
+class QuietErrors:
+    """A request that fails is answered 500 (JSON) and logged with its traceback's frames
+    and the error's kind only: a database error's text repeats the values it was given (a
+    phone number's hash in a session key, a name), and uvicorn's own log would print it."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def sending(message: Any) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        except Exception as exc:
+            log.error("%s %s failed: %s\n%s", scope.get("method"), scope.get("path"),
+                      error_kind(exc), "".join(traceback.format_tb(exc.__traceback__)))
+            if not started:
+                await error(500, "server_error", "the server failed; try again")(
+                    scope, receive, send)
+
+
+def error_kind(exc: BaseException) -> str:
+    """What went wrong, without the error's text: its class, and for a database error the
+    driver's class and SQLSTATE."""
+    orig = getattr(exc, "orig", None)
+    if orig is None:
+        return type(exc).__name__
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    return f"{type(exc).__name__} ({type(orig).__name__}{f' {state}' if state else ''})"
 
 
 def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
              phone_limit: int = 20, now: Callable[[], dt.datetime] = utcnow,
-             tui_sessions: int = 0) -> FastAPI:
+             tui_sessions: int = 0, tui_idle: float | None = None,
+             tui_per_ip: int | None = None) -> FastAPI:
     """The web page, its JSON API and the SMS webhook; ``now`` is the conversations' clock.
-    With ``tui_sessions``, also the kiosk TUI at ``/tui``, that many at once (web_tui.py)."""
+    With ``tui_sessions``, also the kiosk TUI at ``/tui``, that many at once, ``tui_per_ip``
+    per address, each closed after ``tui_idle`` seconds without a key (web_tui.py)."""
     checkpoints = (BackgroundCheckpoints(store.engine)
                    if store.engine.dialect.name == "sqlite" else None)
 
@@ -449,6 +533,7 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
                   docs_url=None, redoc_url=None, default_response_class=JSON,
                   exception_handlers={404: not_found, 405: wrong_method},
                   telemetry=_NO_TELEMETRY)
+    app.add_middleware(QuietErrors)
     app.state.web = Web(content, store, RateLimiter(ip_limit), RateLimiter(phone_limit), now)
     route = app.add_api_route
     # Starlette tries the routes in order: the two every turn takes come first.
@@ -482,7 +567,7 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
                            "description": "the booking (iCalendar)"},
                      **api.errors(400, 404, 413, 429)})
     if tui_sessions > 0:
-        app.router.routes.extend(_tui_routes(store, tui_sessions))
+        app.router.routes.extend(_tui_routes(store, tui_sessions, tui_idle, tui_per_ip))
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 
@@ -504,9 +589,11 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     return app.openapi_schema
 
 
-def _tui_routes(store: SessionStore, sessions: int) -> list[BaseRoute]:
-    from assistant.channels.web_tui import tui_routes
+def _tui_routes(store: SessionStore, sessions: int, idle: float | None,
+                per_ip: int | None) -> list[BaseRoute]:
+    from assistant.channels.web_tui import IDLE_SECONDS, PER_IP, tui_routes
 
     return tui_routes(store.engine.url.render_as_string(hide_password=False),
-                      max_sessions=sessions, public_url=os.environ.get(ENV_PUBLIC_URL))
+                      max_sessions=sessions, public_url=os.environ.get(ENV_PUBLIC_URL),
+                      idle_seconds=idle or IDLE_SECONDS, per_ip=per_ip or PER_IP)
 

@@ -7,7 +7,10 @@ CDN. This module only carries bytes between the socket and the process; the kios
 program as on a lobby terminal, with its idle wipe and its staff PIN.
 
 A kiosk process costs tens of megabytes, so the number running at once is capped
-(``max_sessions``); a connection over the cap is closed with "try again later" (1013).
+(``max_sessions``), and so is the number one address may hold (``per_ip``); a connection over
+either cap is closed with "try again later" (1013). A page that has sent no key for
+``idle_seconds`` (past the kiosk's own idle wipe: 90 s and a 15 s warning) is closed and its
+kiosk stopped, so forgotten or idle sockets do not hold the capacity.
 Connections from another site's page are refused (the Origin must be this server's).
 """
 
@@ -92,15 +95,24 @@ def available() -> bool:
     return find_spec("textual_serve") is not None
 
 
-def tui_routes(db_url: str, *, max_sessions: int = 4,
-               public_url: str | None = None) -> list[BaseRoute]:
+IDLE_SECONDS = 120.0
+"""A page that sends no key this long is closed: the kiosk has wiped itself by then."""
+PER_IP = 2
+"""Kiosks one address (an IPv6 /64) may hold open at once."""
+
+
+def tui_routes(db_url: str, *, max_sessions: int = 4, public_url: str | None = None,
+               idle_seconds: float = IDLE_SECONDS, per_ip: int = PER_IP) -> list[BaseRoute]:
     """The routes of ``/tui``: the page, its files and the socket that runs a kiosk."""
     from textual_serve.app_service import AppService
     from textual_serve.download_manager import DownloadManager
 
+    from assistant.channels.web import client_key
+
     static = Path(find_spec("textual_serve").origin).parent / "static"  # type: ignore[arg-type]
     command = shlex.join(KIOSK)
     running = 0
+    by_address: dict[str, int] = {}
     allowed = {urlsplit(public_url).netloc} if public_url else set()
 
     class KioskService(AppService):
@@ -116,6 +128,7 @@ def tui_routes(db_url: str, *, max_sessions: int = 4,
         socket = f"{scheme}://{request.url.netloc}/tui/ws"
         return HTMLResponse(_PAGE.replace("__SOCKET__", socket),
                             headers={"Content-Security-Policy": _POLICY,
+                                     "X-Frame-Options": "DENY",
                                      "Cache-Control": "no-store"})
 
     async def files(request: Request) -> Response:
@@ -136,31 +149,44 @@ def tui_routes(db_url: str, *, max_sessions: int = 4,
         if not same_site(websocket):
             await websocket.close(code=1008)
             return
-        if running >= max_sessions:
+        address = client_key(websocket)  # type: ignore[arg-type]
+        if running >= max_sessions or by_address.get(address, 0) >= per_ip:
             await websocket.accept()
             await websocket.close(code=1013, reason="busy")
             return
         running += 1
+        by_address[address] = by_address.get(address, 0) + 1
         try:
             await websocket.accept()
             await _run_kiosk(websocket, KioskService(
                 command, write_bytes=_to_page(websocket.send_bytes),
                 write_str=_to_page(websocket.send_text), close=_to_page(websocket.close),
-                download_manager=DownloadManager()))
+                download_manager=DownloadManager()), idle_seconds)
         finally:
             running -= 1
+            by_address[address] -= 1
+            if not by_address[address]:
+                del by_address[address]
 
     return [Route("/tui", page), Route("/tui/static/{name:path}", files),
             WebSocketRoute("/tui/ws", socket)]
 
 
-async def _run_kiosk(websocket: WebSocket, service: Any) -> None:
+async def _run_kiosk(websocket: WebSocket, service: Any, idle_seconds: float) -> None:
     await service.start(*_size(websocket.query_params.get("width"),
                                websocket.query_params.get("height")))
+    loop = asyncio.get_running_loop()
+    last_key = loop.time()
     try:
         while True:
-            message = await websocket.receive_text()
-            await _forward(websocket, service, message)
+            left = last_key + idle_seconds - loop.time()
+            try:
+                message = await asyncio.wait_for(websocket.receive_text(), max(left, 0))
+            except TimeoutError:  # no key for idle_seconds (pings do not count)
+                await _to_page(websocket.close)(code=1000, reason="idle")
+                break
+            if await _forward(websocket, service, message):
+                last_key = loop.time()
     except (WebSocketDisconnect, RuntimeError):
         pass  # the page closed, or the kiosk closed the socket
     finally:
@@ -194,15 +220,17 @@ async def _stop(service: Any) -> None:
         await process.wait()
 
 
-async def _forward(websocket: WebSocket, service: Any, message: str) -> None:
-    """One message from the page: keys, a new size, a ping, focus or blur."""
+async def _forward(websocket: WebSocket, service: Any, message: str) -> bool:
+    """One message from the page: keys, a new size, a ping, focus or blur. True for keys
+    (someone is there)."""
     try:
         kind, data = json.loads(message)
     except (ValueError, TypeError):
-        return  # not what textual-serve's page sends: ignore it
+        return False  # not what textual-serve's page sends: ignore it
     if kind == "stdin" and isinstance(data, str):
         await service.send_bytes(data[:MAX_INPUT].encode("utf-8", "replace"))
-    elif kind == "resize" and isinstance(data, dict):
+        return True
+    if kind == "resize" and isinstance(data, dict):
         await service.set_terminal_size(*_size(data.get("width"), data.get("height")))
     elif kind == "ping" and isinstance(data, str) and len(data) <= 64:
         await websocket.send_text(json.dumps(["pong", data]))
@@ -210,6 +238,7 @@ async def _forward(websocket: WebSocket, service: Any, message: str) -> None:
         await service.blur()
     elif kind == "focus":
         await service.focus()
+    return False
 
 
 def _size(width: Any, height: Any) -> tuple[int, int]:

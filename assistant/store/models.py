@@ -196,6 +196,15 @@ class Outbox(SQLModel, table=True):
     due_at: dt.datetime = Field(default_factory=utcnow, index=True)
     sent_at: dt.datetime | None = None
     booking_id: int | None = Field(default=None, foreign_key="bookings.id")
+    attempts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    """Failed tries to send it so far."""
+    next_try_at: dt.datetime | None = None
+    """After a failed try: not tried again before this (back-off)."""
+    failed_at: dt.datetime | None = None
+    """Given up (a permanent failure, or too many tries): never tried again."""
+    failure: str | None = Field(default=None, max_length=80)
+    """Why the last try failed: the error's kind and code, never its text (it may name the
+    number)."""
 
 
 class SmsMessage(SQLModel, table=True):
@@ -247,6 +256,11 @@ class LoginAttempt(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     initials: str = Field(max_length=8, index=True)
     at: dt.datetime = Field(default_factory=utcnow)
+    place: str = Field(default="staff", max_length=16,
+                       sa_column_kwargs={"server_default": "staff"})
+    """Where the PIN was typed: "staff" (a staff terminal) or "kiosk" (a public kiosk's quit
+    screen, or one served at /tui). Back-off is counted per place, so the public cannot lock
+    staff out of their own terminals."""
 
 
 class ResumeCode(SQLModel, table=True):

@@ -44,7 +44,6 @@ _SESSIONS, _TURNS, _STATS = Session.__table__, Turn.__table__, FlowStat.__table_
 _READ = select(_SESSIONS.c.id, _SESSIONS.c.state, _SESSIONS.c.turns)
 _LOAD = _READ.where(_SESSIONS.c.key == bindparam("key"))
 _BY_ID = _READ.where(_SESSIONS.c.id == bindparam("session"))
-_CREATE = _SESSIONS.insert()
 _COUNTED = ("day", "flow_id", "event", "step_id", "count")
 
 
@@ -100,6 +99,10 @@ class SessionStore:
         self.postgres = engine.dialect.name == "postgresql"
         self.hot = Hot(engine)
         self._insert = insert(engine)
+        # A new session, unless another turn (another process) created it a moment ago: no
+        # unique-key error, whose text would carry the key (an SMS number's hash).
+        self._create = self._insert(_SESSIONS).on_conflict_do_nothing(
+            index_elements=["key"]).returning(_SESSIONS.c.id)
         self._write = cache(self._write_statements)
         self.sms = SmsStore(engine)
         """The SMS channel's records (sms.py)."""
@@ -120,16 +123,18 @@ class SessionStore:
         rows = self._read(_LOAD, {"key": key})
         return Saved.from_row(*rows[0]) if rows else None
 
-    def create(self, key: str, channel: str, lang: str, state: dict[str, Any]) -> str:
-        """Store a new session; returns its id. Every new conversation's first turn pays
-        for this, so it is one statement, not the ORM's flush and read back."""
+    def create(self, key: str, channel: str, lang: str, state: dict[str, Any]) -> str | None:
+        """Store a new session; returns its id, or None if a session ``key`` exists already
+        (two first messages from one number at once: the other created it). Every new
+        conversation's first turn pays for this, so it is one statement, not the ORM's flush
+        and read back."""
         session_id, now = new_id(), utcnow()
         with self.hot.connection(write=True) as cursor:
-            cursor.run(_CREATE, {
+            rows, _ = cursor.run(self._create, {
                 "id": session_id, "key": key, "channel": channel, "lang": lang,
                 "state": jsoncodec.dumps(state), "turns": 0, "created_at": now,
                 "updated_at": now})
-        return session_id
+        return session_id if rows else None
 
     def record_turn(
         self, session_id: str, text: str, reply: list[dict[str, Any]], state: dict[str, Any],

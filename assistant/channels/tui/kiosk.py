@@ -299,4 +299,4 @@ class KioskApp(App[None]):
             if initials:
                 self.exit()
 
-        self.push_screen(PinScreen(lambda: self.store.engine), done)
+        self.push_screen(PinScreen(lambda: self.store.engine, place="kiosk"), done)

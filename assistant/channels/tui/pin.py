@@ -42,12 +42,14 @@ class PinScreen(ModalScreen[str | None]):
     BINDINGS = [("escape", "cancel", "Cancel")]
 
     def __init__(self, engine: Engine | Callable[[], Engine],
-                 now: Callable[[], dt.datetime] = _utcnow) -> None:
+                 now: Callable[[], dt.datetime] = _utcnow, place: str = "staff") -> None:
         """``engine`` may be a function that gives it: it is called in the worker (the
-        kiosk's database may still be loading)."""
+        kiosk's database may still be loading). ``place`` is where the PIN is typed,
+        "staff" or "kiosk": failed tries are counted per place (see staff.login)."""
         super().__init__()
         self.engine = engine
         self.now = now
+        self.place = place
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -82,7 +84,7 @@ class PinScreen(ModalScreen[str | None]):
 
         try:
             engine = self.engine() if callable(self.engine) else self.engine
-            result = login(engine, initials, pin, now=self.now)
+            result = login(engine, initials, pin, now=self.now, place=self.place)
         except Exception:
             log.exception("the PIN check failed")
             self.post_message(PinChecked(None, failed=True))
