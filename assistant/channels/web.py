@@ -41,7 +41,7 @@ from assistant.conversation import Content, Conversation
 from assistant.i18n import tr
 from assistant.outputs import Card, Choices, Output, Say
 from assistant.store.checkpoints import BackgroundCheckpoints
-from assistant.store.db import turns_at_once
+from assistant.store.db import is_outage, turns_at_once
 from assistant.store.models import utcnow
 from assistant.store.sessions import SessionChanged, SessionGone, SessionStore
 from assistant.store.sms import PartTaken
@@ -494,6 +494,18 @@ class QuietErrors:
         try:
             await self.app(scope, receive, sending)
         except Exception as exc:
+            if is_outage(exc):  # one line, not a traceback per request while it lasts
+                log.warning("%s %s: the database cannot be used: %s", scope.get("method"),
+                            scope.get("path"), error_kind(exc))
+                if started:
+                    return
+                if str(scope.get("path", "")).startswith("/sms/"):  # the gateway retries
+                    answer: Response = TwiML(twiml(""), status_code=503)
+                else:
+                    answer = error(503, "unavailable", "the service cannot reach its "
+                                   "database; try again in a minute")
+                await answer(scope, receive, send)
+                return
             log.error("%s %s failed: %s\n%s", scope.get("method"), scope.get("path"),
                       error_kind(exc), "".join(traceback.format_tb(exc.__traceback__)))
             if not started:
@@ -548,13 +560,14 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
                            "description": "a missing or wrong X-Twilio-Signature"},
                      **api.errors(413),
                      429: {"content": api.TWIML, "description": "too many from this number"},
-                     503: {"content": api.TWIML, "description": "busy: try again"}})
+                     503: {"content": api.TWIML,
+                           "description": "busy, or the database cannot be reached: try again"}})
     route("/api/sessions", create_session, methods=["POST"],
           openapi_extra=api.body(api.NewSession, required=False),
-          responses={200: {"model": api.Reply}, **api.errors(400, 413, 429)})
+          responses={200: {"model": api.Reply}, **api.errors(400, 413, 429, 503)})
     route("/api/sessions/{token}", read_session, methods=["GET"],
           openapi_extra={"parameters": [api.TOKEN]},
-          responses={200: {"model": api.Reply}, **api.errors(404, 429)})
+          responses={200: {"model": api.Reply}, **api.errors(404, 429, 503)})
     route("/", index, methods=["GET", "HEAD"], include_in_schema=False)
     route("/static/{name}", static, methods=["GET", "HEAD"], include_in_schema=False)
     route("/healthz", health, methods=["GET"], responses={200: {"model": api.Health}})
@@ -565,7 +578,7 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
           openapi_extra=api.body(api.CalendarRequest),
           responses={200: {"content": {"text/calendar": {"schema": {"type": "string"}}},
                            "description": "the booking (iCalendar)"},
-                     **api.errors(400, 404, 413, 429)})
+                     **api.errors(400, 404, 413, 429, 503)})
     if tui_sessions > 0:
         app.router.routes.extend(_tui_routes(store, tui_sessions, tui_idle, tui_per_ip))
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]

@@ -100,7 +100,7 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     whatever media type its success has)."""
     said = {400: "bad input", 404: "not found", 413: "too large or too long",
             429: "too many requests from this address", 503: "busy with other messages to "
-            "this conversation: try again"}
+            "this conversation, or the database cannot be reached: try again"}
     schema = {"$ref": "#/components/schemas/ErrorBody"}
     return {code: {"description": said[code], "content": {"application/json": {
         "schema": schema}}} for code in codes}

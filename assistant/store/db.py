@@ -12,7 +12,13 @@ from sqlalchemy import event
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import ArgumentError, DisconnectionError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DisconnectionError,
+    InterfaceError,
+    OperationalError,
+)
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import create_engine
 
 from assistant.store import models  # noqa: F401  (registers the tables)
@@ -171,3 +177,19 @@ def _sqlite_pragmas(engine: Engine) -> None:
         # Take the write lock at the start, so two writers queue instead of failing mid-way;
         # a single statement that reads (one_statement) does not need it.
         conn.exec_driver_sql(conn.get_execution_options().get("sqlite_begin", "BEGIN IMMEDIATE"))
+
+
+def is_outage(exc: BaseException) -> bool:
+    """Whether ``exc`` means the database cannot be used right now (down, restarting,
+    dropped, unreachable, every pooled connection busy, SQLite locked) rather than a bug: the
+    caller answers "try again" instead of failing."""
+    if isinstance(exc, OperationalError | InterfaceError | DisconnectionError | PoolTimeout):
+        return True
+    # The hot path (hot.py) talks to the DBAPI connection itself: its errors are the driver's
+    # own, named as PEP 249 names them (psycopg.OperationalError, sqlite3.OperationalError).
+    return any(kind.__name__ in _DBAPI_OUTAGES and kind.__module__.split(".")[0] in _DRIVERS
+               for kind in type(exc).__mro__)
+
+
+_DBAPI_OUTAGES = frozenset({"OperationalError", "InterfaceError"})
+_DRIVERS = frozenset({"psycopg", "sqlite3"})
