@@ -33,6 +33,8 @@ def test_the_page_loads_its_terminal_from_this_server_only(client) -> None:
     assert page.status_code == 200
     assert "https://" not in page.text  # no CDN: textual-serve's own page loads Google Fonts
     assert "default-src 'none'" in page.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    assert page.headers["x-frame-options"] == "DENY"
     assert client.get("/tui/static/js/textual.js").status_code == 200
     assert client.get("/tui/static/../server.py").status_code == 404
 
