@@ -71,7 +71,7 @@ def test_openapi_document_describes_the_api(client: TestClient) -> None:
 
 def test_clear_json_errors(client: TestClient) -> None:
     assert client.post("/api/sessions", json={"lang": "fr"}).json()["error"]["code"] == "bad_lang"
-    for hostile in (b"not json", b"[" * 8000, b'{"lang": "\xff"}', b"NaN"):
+    for hostile in (b"not json", b"[" * 8000, b'{"lang": "\xff"}', b"NaN", b"\xef\xbb\xbf"):
         response = client.post("/api/sessions", content=hostile)
         assert response.status_code == 400 and response.json()["error"]["code"] == "bad_json"
     response = client.post("/api/sessions/nosuchsessiontoken/messages", json={"text": "hi"})

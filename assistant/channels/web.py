@@ -230,7 +230,8 @@ async def read_json(request: Request, model: type[M],
     if raw is None:
         return error(413, "too_large", f"request bodies are limited to {MAX_BODY} bytes")
     try:
-        data = jsoncodec.loads(raw.removeprefix(b"\xef\xbb\xbf") or b"{}")  # BOM: allowed
+        # No body at all means {}; a BOM is allowed before JSON but is not JSON by itself.
+        data = jsoncodec.loads(raw.removeprefix(b"\xef\xbb\xbf") if raw else b"{}")
     except ValueError:  # not JSON, not UTF-8, or nested too deep
         return error(400, "bad_json", "the body must be a JSON object")
     if not isinstance(data, dict):
