@@ -177,10 +177,12 @@ def book(act: Act, convo: Conversation) -> list[Output]:
         return _reopen(convo, act.flow_id, "slot", answers, [Say(tr(
             "Sorry, that time was just taken. Here are the next free times."), "error")],
             keep_later=True)
-    except AlreadyBooked as exc:
-        return [Say(tr("You already have a booking of this kind: {when}, code {code}. To change "
-                       "or cancel it, choose \"Change or cancel a booking\" in the menu.",
-                       when=format_when(exc.booking.start), code=exc.booking.code), "notice")]
+    except AlreadyBooked:
+        # Never the other booking's time or code: whoever typed the number may not hold it.
+        return [Say(tr("This phone number already has a booking of this kind. The booking "
+                       "code and time are in the SMS that was sent when it was booked. To "
+                       "change or cancel it, choose \"Change or cancel a booking\" in the "
+                       "menu."), "notice")]
     except BookingError:
         return [Say(tr("That is not available here. Please ask a member of staff."), "error")]
     text = receipt(booking)
