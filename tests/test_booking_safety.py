@@ -3,15 +3,31 @@ their phone number alone (SECURITY.md, "The calendar and the database")."""
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+import logging
+import shutil
 import uuid
+from pathlib import Path
 
+import pytest
+from sqlmodel import Session as DB
+from sqlmodel import select
+from starlette.testclient import TestClient
+
+from assistant.app import load_content
 from assistant.booking.service import BookingService
+from assistant.channels.outbox import LoggingGateway, send_due
 from assistant.channels.render import render_text
 from assistant.channels.sms import sms_turn
+from assistant.channels.text import run_chat
+from assistant.channels.web import make_app
 from assistant.conversation import Content, Conversation
+from assistant.paths import data_dir
+from assistant.store.models import Booking, Outbox, PhoneProof
 from assistant.store.sessions import SessionStore
 
-from .conftest import NOW
+from .conftest import FIXED_OTP, NOW
 
 JOB_MEETING_AT_SUMMARY = ["1", "2", "1", "1", "1", "Someone Else", "22334455"]
 """Book a job meeting, the first, in Danish, the first free time, a name and the number."""
@@ -47,6 +63,139 @@ def test_already_booked_by_sms_never_names_the_other_bookings_time_or_code(
     code = _book_for_the_owner(store)
     replies = [sms_turn(content, store, phone="+4566778899", body=body, sid=f"SM{i}",
                         lang="en", now=lambda: NOW)
-               for i, body in enumerate(["english", *JOB_MEETING_AT_SUMMARY, "1"])]
+               for i, body in enumerate(["english", *JOB_MEETING_AT_SUMMARY, FIXED_OTP, "1"])]
     assert "already has a booking of this kind" in replies[-1]
     assert code not in replies[-1] and "2026" not in replies[-1]
+
+
+# -- 2. proof that the person holds the phone -----------------------------------------------
+
+def _web(content: Content, store: SessionStore, clock: list[dt.datetime] | None = None,
+         ) -> tuple[TestClient, str]:
+    now = (lambda: clock[0]) if clock else (lambda: NOW)
+    client = TestClient(make_app(content, store, now=now), base_url="https://kiosk.example.dk")
+    return client, client.post("/api/sessions", json={"lang": "en"}).json()["session"]
+
+
+def _say(client: TestClient, token: str, text: str) -> str:
+    data = client.post(f"/api/sessions/{token}/messages", json={"text": text}).json()
+    return "\n".join(item.get("text", "") for item in data["reply"])
+
+
+def _active(store: SessionStore, code: str) -> bool:
+    with DB(store.engine) as db:
+        return db.exec(select(Booking).where(Booking.code == code)).one().status == "active"
+
+
+def test_a_code_and_a_phone_number_are_not_enough_to_cancel_on_the_web(
+        content: Content, store: SessionStore) -> None:
+    code = _book_for_the_owner(store)
+    client, token = _web(content, store)
+    for text in ["3", "2", code]:
+        _say(client, token, text)
+    shown = _say(client, token, "22334455")
+    assert "We have sent an SMS with a 6-digit code" in shown
+    assert "Do you want to cancel" not in shown and "could not find" not in shown
+    for guess in range(4):
+        shown = _say(client, token, f"00000{guess}")
+        assert f"You can try {4 - guess} more time" in shown
+    shown = _say(client, token, "000009")
+    assert "Too many wrong codes for this phone number. Please wait 15 minutes" in shown
+    # the right code is refused too until the wait is over, and nothing was cancelled
+    assert "Too many wrong codes" in _say(client, token, FIXED_OTP)
+    assert _active(store, code)
+
+
+def test_the_code_goes_by_sms_through_the_outbox_and_is_stored_hashed(
+        content: Content, store: SessionStore, caplog: pytest.LogCaptureFixture) -> None:
+    code = _book_for_the_owner(store)
+    client, token = _web(content, store)
+    for text in ["3", "2", code, "22 33 44 55"]:
+        _say(client, token, text)
+    with DB(store.engine) as db:
+        [sms] = db.exec(select(Outbox).where(Outbox.kind == "otp")).all()
+        [proof] = db.exec(select(PhoneProof)).all()
+    assert sms.phone == "+4522334455" and sms.body.startswith(f"{FIXED_OTP} is your code")
+    assert FIXED_OTP not in f"{proof.code_hash}{proof.salt}{proof.phone_hash}"
+    assert "22334455" not in proof.phone_hash
+    caplog.set_level(logging.INFO, logger="assistant.channels.outbox")
+    assert send_due(store.engine, LoggingGateway(), now=lambda: NOW) == 1
+    assert f"one-time code {FIXED_OTP}" in caplog.text and "22334455" not in caplog.text
+    assert "Do you want to cancel the meeting?" in _say(client, token, FIXED_OTP)
+    assert "is cancelled" in _say(client, token, "yes")
+    with DB(store.engine) as db:  # the code's SMS leaves the outbox once it is used
+        assert not db.exec(select(Outbox).where(Outbox.kind == "otp")).all()
+
+
+def test_a_code_works_for_ten_minutes(content: Content, store: SessionStore) -> None:
+    code = _book_for_the_owner(store)
+    clock = [NOW]
+    client, token = _web(content, store, clock)
+    for text in ["3", "2", code, "22334455"]:
+        _say(client, token, text)
+    clock[0] = NOW + dt.timedelta(minutes=10, seconds=1)
+    shown = _say(client, token, FIXED_OTP)
+    assert "That code is too old or was already used. We have sent a new code." in shown
+    assert "Do you want to cancel the meeting?" in _say(client, token, FIXED_OTP)
+
+
+def test_a_new_booking_on_the_web_needs_the_code_and_at_the_kiosk_does_not(
+        content: Content, store: SessionStore) -> None:
+    client, token = _web(content, store)
+    for text in JOB_MEETING_AT_SUMMARY:
+        shown = _say(client, token, text)
+    assert "We have sent an SMS with a 6-digit code to your number" in shown
+    assert "Your meeting is booked" not in _say(client, token, "1")
+    with DB(store.engine) as db:
+        assert not db.exec(select(Booking)).all()
+    assert "Is this right?" in _say(client, token, FIXED_OTP)
+    assert "Your meeting is booked" in _say(client, token, "1")
+
+    kiosk, _ = Conversation.open(content, store, f"kiosk:{uuid.uuid4().hex}", "kiosk", "en",
+                                 now=lambda: NOW)
+    for raw in ["1", "1", "1", "1", "Someone Else", "22334466"]:
+        shown = _said(kiosk.handle(raw))
+    assert "Is this right?" in shown and "6-digit code" not in shown
+
+
+def test_by_sms_the_number_itself_is_the_proof(content: Content, store: SessionStore) -> None:
+    code = _book_for_the_owner(store)
+
+    def texted(phone: str, bodies: list[str]) -> list[str]:
+        return [sms_turn(content, store, phone=phone, body=body,
+                         sid=f"SM{phone}{uuid.uuid4().hex}", lang="en", now=lambda: NOW)
+                for body in bodies]
+
+    other = texted("+4566778899", ["english", "3", "2", code, "22334455"])
+    assert "6-digit code" in other[-1] and _active(store, code)
+    own = texted("+4522334455", ["english", "3", "2", code, "22334455", "yes"])
+    assert "Do you want to cancel the meeting?" in own[-2]
+    assert "is cancelled" in own[-1] and not _active(store, code)
+
+
+def test_chat_channel_sms_asks_for_the_code_as_sms_does(content: Content,
+                                                        store: SessionStore) -> None:
+    out = io.StringIO()
+    run_chat(content, store, lang="en", channel="sms", session_key=None,
+             stdin=io.StringIO("".join(f"{line}\n" for line in JOB_MEETING_AT_SUMMARY)),
+             stdout=out, now=lambda: NOW)
+    assert "6-digit code" in out.getvalue().split("\n\n")[-2]
+
+
+def test_a_flow_without_its_verify_step_still_cancels_nothing(
+        store: SessionStore, tmp_path: Path) -> None:
+    """The core checks the proof again where it acts: a flow file that lost its verify step
+    cannot look up or cancel a booking by code and number alone."""
+    folder = tmp_path / "flows"
+    shutil.copytree(data_dir("flows"), folder)
+    manage = (folder / "manage.yaml").read_text(encoding="utf-8")
+    start, end = manage.index("    next: proof\n"), manage.index("  - id: slot\n")
+    proofless = manage[:start] + manage[manage.index("    next:\n", start):end]
+    (folder / "manage.yaml").write_text(proofless + manage[end:], encoding="utf-8")
+    content = load_content(flows=folder, today=lambda: NOW.date())
+    code = _book_for_the_owner(store)
+    convo, _ = Conversation.open(content, store, "web:proofless", "web", "en", now=lambda: NOW)
+    for raw in ["3", "2", code, "22334455"]:
+        convo.handle(raw)
+    shown = _said(convo.handle("yes"))
+    assert "could not check that this phone number is yours" in shown and _active(store, code)

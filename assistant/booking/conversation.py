@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from assistant.booking.proof import is_proven
 from assistant.booking.service import (
     AlreadyBooked,
     BookingError,
@@ -50,6 +51,15 @@ def channel_name(code: str) -> Text:
     return names.get(code, names["in_person"])
 
 
+def _unproven(convo: Conversation, phone: object, purpose: str) -> list[Output] | None:
+    """What to say when the conversation has not proven that it holds ``phone`` (a flow
+    without its verify step): nothing is looked up, booked, moved or cancelled."""
+    if is_proven(convo, str(phone or ""), purpose):
+        return None
+    return [Say(tr("We could not check that this phone number is yours, so nothing was done. "
+                   "Please start again from the menu."), "error")]
+
+
 def _service(convo: Conversation) -> BookingService | None:
     return BookingService(convo.store.engine, now=convo.now) if convo.store else None
 
@@ -68,6 +78,8 @@ def offer_slots(req: SlotRequest, convo: Conversation) -> list[Output]:
                     "notice")]
     answers = dict(req.answers)
     if "code" in answers and "phone" in answers:
+        if (refused := _unproven(convo, answers["phone"], "manage")) is not None:
+            return refused
         try:
             booking = service.find(str(answers["code"]), str(answers["phone"]))
         except NotFound:
@@ -156,6 +168,8 @@ def book(act: Act, convo: Conversation) -> list[Output]:
         return [Say(tr("Online booking is not open here yet. Please ask a member of staff."),
                     "notice")]
     answers = dict(act.answers)
+    if (refused := _unproven(convo, answers.get("phone"), "book")) is not None:
+        return refused
     meeting_type, language = _what(convo, answers, act.flow_id)
     if answers["slot"] == CALLBACK:
         assert convo.store is not None
@@ -202,6 +216,8 @@ def book(act: Act, convo: Conversation) -> list[Output]:
 def cancel(act: Act, convo: Conversation) -> list[Output]:
     service = _service(convo)
     assert service is not None
+    if (refused := _unproven(convo, act.answers.get("phone"), "manage")) is not None:
+        return refused
     try:
         booking = service.cancel(str(act.answers.get("code", "")),
                                  str(act.answers.get("phone", "")))
@@ -218,6 +234,8 @@ def reschedule(act: Act, convo: Conversation) -> list[Output]:
     service = _service(convo)
     assert service is not None
     answers = dict(act.answers)
+    if (refused := _unproven(convo, answers.get("phone"), "manage")) is not None:
+        return refused
     try:
         booking = service.reschedule(str(answers.get("code", "")),
                                      str(answers.get("phone", "")),

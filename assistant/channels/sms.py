@@ -143,7 +143,8 @@ def sms_turn(content: Content, store: SessionStore, *, phone: str, body: str, si
         if look.seen is not None:
             return look.seen
         try:
-            return _answer(content, store, Message(sid, key, body, lang, session), look, now)
+            return _answer(content, store, Message(sid, key, body, lang, session, phone), look,
+                           now)
         except IntegrityError:
             # Another delivery of this message claimed it first: send what it sent.
             seen = store.sms.seen(sid)
@@ -167,6 +168,9 @@ class Message:
     lang: str
     session: str
     """The conversation's key."""
+    sender: str = ""
+    """The number, as the gateway gave it: the core takes it as proof that the sender holds
+    it (never stored)."""
 
 
 def _answer(content: Content, store: SessionStore, message: Message, look: Look, now) -> str:
@@ -214,11 +218,13 @@ def _turn(content: Content, store: SessionStore, message: Message, saved: Saved 
     message from the number opened meanwhile answers it there."""
     for attempt in (1, 2, 3):
         if saved is not None:
-            convo = Conversation.resume(content, store, saved, now=now)
+            convo = Conversation.resume(content, store, saved, now=now,
+                                        sender=message.sender or None)
         else:
             try:
                 convo, _ = Conversation.open(content, store, message.session, "sms",
-                                             language_of(body) or message.lang, now=now)
+                                             language_of(body) or message.lang, now=now,
+                                             sender=message.sender or None)
             except IntegrityError:  # opened by another message a moment ago
                 saved = store.load(message.session)
                 if saved is None or attempt == 3:
