@@ -116,11 +116,15 @@ class Conversation:
 
     def __init__(self, content: Content, state: State | None = None,
                  store: SessionStore | None = None, session_id: str | None = None,
-                 now: Callable[[], dt.datetime] = utcnow, sender: str | None = None) -> None:
+                 now: Callable[[], dt.datetime] = utcnow, sender: str | None = None,
+                 address: str | None = None) -> None:
         self.content = content
         self.sender = sender
         """The phone number this turn's message came from (an SMS), as the channel got it;
         never stored."""
+        self.address = address
+        """The address this turn came from (the web), for the bookings cap; stored only
+        hashed, with a booking (booking/caps.py)."""
         self.state = state or State()
         self.store = store
         self.session_id = session_id

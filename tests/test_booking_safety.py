@@ -16,7 +16,8 @@ from sqlmodel import select
 from starlette.testclient import TestClient
 
 from assistant.app import load_content
-from assistant.booking.service import BookingService
+from assistant.booking.caps import Caps
+from assistant.booking.service import BookingService, TooMany
 from assistant.channels.outbox import LoggingGateway, send_due
 from assistant.channels.render import render_text
 from assistant.channels.sms import sms_turn
@@ -24,6 +25,8 @@ from assistant.channels.text import run_chat
 from assistant.channels.web import make_app
 from assistant.conversation import Content, Conversation
 from assistant.paths import data_dir
+from assistant.store.db import make_engine
+from assistant.store.demo import seed_demo
 from assistant.store.models import Booking, Outbox, PhoneProof
 from assistant.store.sessions import SessionStore
 
@@ -199,3 +202,63 @@ def test_a_flow_without_its_verify_step_still_cancels_nothing(
         convo.handle(raw)
     shown = _said(convo.handle("yes"))
     assert "could not check that this phone number is yours" in shown and _active(store, code)
+
+
+# -- 3. caps -------------------------------------------------------------------------------
+
+def test_active_bookings_per_phone_number_are_capped(db_url: str) -> None:
+    engine = make_engine(db_url)
+    seed_demo(engine)
+    service = BookingService(engine, now=lambda: NOW, caps=Caps(per_phone=2))
+
+    def book(meeting_type: str, phone: str = "+4522334455"):
+        free = service.free_times(meeting_type, "da")[0]
+        return service.book(meeting_type=meeting_type, channel="in_person", meeting_lang="da",
+                            lang="da", free=free, name="X", phone=phone)
+
+    first = book("job_meeting")
+    book("first_meeting")
+    with pytest.raises(TooMany) as refused:
+        book("upskilling")
+    assert (refused.value.which, refused.value.cap) == ("phone", 2)
+    book("upskilling", phone="+4522334466")  # another number is not held back
+    service.cancel(first.code, first.phone)
+    book("upskilling")  # a cancelled booking no longer counts
+    engine.dispose()
+
+
+def test_the_caps_are_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSISTANT_MAX_BOOKINGS_PER_PHONE", "1")
+    monkeypatch.setenv("ASSISTANT_MAX_BOOKINGS_PER_SESSION", "0")
+    monkeypatch.setenv("ASSISTANT_MAX_BOOKINGS_PER_IP", "9")
+    assert Caps.from_environment() == Caps(per_phone=1, per_session=0, per_origin_per_day=9)
+    monkeypatch.setenv("ASSISTANT_MAX_BOOKINGS_PER_IP", "many")
+    with pytest.raises(ValueError, match="ASSISTANT_MAX_BOOKINGS_PER_IP"):
+        Caps.from_environment()
+
+
+def test_one_conversation_can_book_only_so_many_and_is_told_in_its_language(
+        content: Content, store: SessionStore) -> None:
+    convo, _ = Conversation.open(content, store, "kiosk:caps", "kiosk", "uk", now=lambda: NOW)
+    # a job meeting (the first), a first meeting, guidance on upskilling (in person); Danish
+    for n, answers in enumerate([["2", "1", "1"], ["1", "1"], ["4", "1", "1"]]):
+        for raw in ["меню", "1", *answers, "1", "Ольга", f"2233445{n}"]:
+            convo.handle(raw)
+        shown = _said(convo.handle("1"), "uk")
+    assert "Ви вже забронювали стільки зустрічей, скільки можна в одній розмові." in shown
+    with DB(store.engine) as db:
+        assert len(db.exec(select(Booking)).all()) == 2
+
+
+def test_bookings_from_one_address_are_capped_per_day(
+        content: Content, store: SessionStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSISTANT_MAX_BOOKINGS_PER_IP", "1")
+    shown = ""
+    for phone in ("22334455", "22334466"):  # two conversations from one address
+        client, token = _web(content, store)
+        for text in [*JOB_MEETING_AT_SUMMARY[:-1], phone, FIXED_OTP, "1"]:
+            shown = _say(client, token, text)
+    assert "Many meetings have been booked from this connection today" in shown
+    with DB(store.engine) as db:
+        [booking] = db.exec(select(Booking)).all()
+    assert booking.origin and "testclient" not in booking.origin  # kept hashed

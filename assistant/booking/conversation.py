@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from assistant.booking.caps import Origin
 from assistant.booking.proof import is_proven
 from assistant.booking.service import (
     AlreadyBooked,
@@ -15,10 +16,11 @@ from assistant.booking.service import (
     NotFound,
     NotToday,
     SlotTaken,
+    TooMany,
 )
 from assistant.flow import engine
 from assistant.flow.engine import MORE_KEY, FlowState
-from assistant.i18n import format_when, tr
+from assistant.i18n import format_when, tr, trn
 from assistant.outputs import Act, Choice, Choices, Done, DoneKind, Output, Say, SlotRequest
 from assistant.store.models import Booking, Outbox
 from assistant.text import Text, join, pick
@@ -162,6 +164,23 @@ def _done(kind: DoneKind, booking: Booking) -> Done:
     return Done.of(kind, booking.name, booking.phone, booking.code)
 
 
+def _too_many(exc: TooMany) -> Say:
+    """A cap is reached (booking/caps.py): nothing was booked."""
+    if exc.which == "phone":
+        return Say(trn("This phone number already has {n} booked meeting, which is as many as "
+                       "one number can have. We have not booked this one. To book another, "
+                       "cancel one first, or ask a member of staff.",
+                       "This phone number already has {n} booked meetings, which is as many as "
+                       "one number can have. We have not booked this one. To book another, "
+                       "cancel one first, or ask a member of staff.", exc.cap), "notice")
+    if exc.which == "session":
+        return Say(tr("You have booked as many meetings as one conversation can. We have not "
+                      "booked this one. To book more, ask a member of staff."), "notice")
+    return Say(tr("Many meetings have been booked from this connection today, so we have not "
+                  "booked this one. Please try again tomorrow, or ask a member of staff."),
+               "notice")
+
+
 def book(act: Act, convo: Conversation) -> list[Output]:
     service = _service(convo)
     if service is None or "slot" not in act.answers:
@@ -185,7 +204,7 @@ def book(act: Act, convo: Conversation) -> list[Output]:
             meeting_type=meeting_type, channel=str(answers.get("channel", "in_person")),
             meeting_lang=str(language or convo.lang), lang=convo.lang,
             free=FreeTime.from_key(str(answers["slot"])), name=str(answers.get("name", "")),
-            phone=str(answers.get("phone", "")),
+            phone=str(answers.get("phone", "")), origin=Origin(convo.session_id, convo.address),
         )
     except SlotTaken:
         return _reopen(convo, act.flow_id, "slot", answers, [Say(tr(
@@ -197,6 +216,8 @@ def book(act: Act, convo: Conversation) -> list[Output]:
                        "code and time are in the SMS that was sent when it was booked. To "
                        "change or cancel it, choose \"Change or cancel a booking\" in the "
                        "menu."), "notice")]
+    except TooMany as too_many:
+        return [_too_many(too_many)]
     except BookingError:
         return [Say(tr("That is not available here. Please ask a member of staff."), "error")]
     text = receipt(booking)

@@ -9,11 +9,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import holidays
+from sqlalchemy import func, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session as DB
 from sqlmodel import delete, select
 
+from assistant.booking.caps import Caps, Origin, origin_hash
 from assistant.booking.codes import new_code, normalise_code
 from assistant.i18n import TZ, local
 from assistant.store.models import (
@@ -44,6 +46,14 @@ class AlreadyBooked(BookingError):
     def __init__(self, booking: Booking) -> None:
         super().__init__(booking.code)
         self.booking = booking
+
+
+class TooMany(BookingError):
+    """A cap is reached: ``which`` is "phone", "session" or "origin" (caps.py)."""
+
+    def __init__(self, which: str, cap: int) -> None:
+        super().__init__(which)
+        self.which, self.cap = which, cap
 
 
 class NotFound(BookingError):
@@ -106,8 +116,9 @@ def release(db: DB, booking: Booking) -> None:
 class BookingService:
     def __init__(self, engine: Engine, now: Callable[[], dt.datetime] = utcnow,
                  min_notice: dt.timedelta = dt.timedelta(hours=2), horizon_days: int = 30,
-                 ) -> None:
+                 caps: Caps | None = None) -> None:
         self.engine = engine
+        self.caps = caps if caps is not None else Caps.from_environment()
         self.now = now
         self.min_notice = min_notice
         self.horizon_days = horizon_days
@@ -202,8 +213,12 @@ class BookingService:
     # -- booking ----------------------------------------------------------------------------
 
     def book(self, *, meeting_type: str, channel: str, meeting_lang: str, lang: str,
-             free: FreeTime, name: str, phone: str) -> Booking:
-        """Hold the time; raises :class:`SlotTaken` or :class:`AlreadyBooked`."""
+             free: FreeTime, name: str, phone: str, origin: Origin | None = None) -> Booking:
+        """Hold the time; raises :class:`SlotTaken`, :class:`AlreadyBooked` or, when a cap
+        is reached (for the number, or ``origin``'s conversation or address),
+        :class:`TooMany`."""
+        origin = origin or Origin()
+        address = origin_hash(origin.address) if origin.address else None
         with DB(self.engine) as db:
             mtype = db.get(MeetingType, meeting_type)
         if mtype is None:
@@ -218,10 +233,12 @@ class BookingService:
                 meeting_lang=meeting_lang, lang=lang, staff_id=free.staff_id,
                 interpreter_id=free.interpreter_id, start=start,
                 end=start + dt.timedelta(minutes=minutes), name=name, phone=phone,
-                active_key=f"{phone}|{meeting_type}",
+                active_key=f"{phone}|{meeting_type}", session_id=origin.session_id,
+                origin=address,
             )
             with DB(self.engine) as db:
                 try:
+                    self._within_caps(db, phone, origin.session_id, address)
                     db.add(booking)
                     db.flush()
                     self._hold(db, booking, minutes)
@@ -239,6 +256,35 @@ class BookingService:
                             raise AlreadyBooked(existing) from None
                     raise SlotTaken() from None
         raise BookingError("could not make a unique booking code")
+
+    def _within_caps(self, db: DB, phone: str, session_id: str | None,
+                     address: str | None) -> None:
+        """Raise :class:`TooMany` if one more active booking would pass a cap. Checked in the
+        booking's transaction; on PostgreSQL bookings for the same number, conversation or
+        address wait for each other here (advisory locks), so two at once cannot both pass."""
+        now = self.now()
+        active = [Booking.status == "active", Booking.end > now]
+        day = dt.datetime.combine(local(now).date(), dt.time(), TZ).astimezone(dt.UTC)
+        checks = [("phone", self.caps.per_phone, Booking.phone == phone),
+                  ("session", self.caps.per_session,
+                   Booking.session_id == session_id if session_id else None),
+                  ("origin", self.caps.per_origin_per_day,
+                   (Booking.origin == address) & (Booking.created_at >= day)  # type: ignore[operator]
+                   if address else None)]
+        checks = [(which, cap, where) for which, cap, where in checks
+                  if cap > 0 and where is not None]
+        if self.engine.dialect.name == "postgresql":
+            keys = sorted(f"{which}:{value}" for which, value in
+                          (("phone", phone), ("session", session_id), ("origin", address))
+                          if value)
+            for key in keys:
+                db.exec(text("SELECT pg_advisory_xact_lock(hashtext(:key))")  # type: ignore[call-overload]
+                        .bindparams(key=key))
+        for which, cap, where in checks:
+            count = db.exec(select(func.count()).select_from(Booking).where(  # type: ignore[call-overload]
+                where, *active)).one()
+            if count >= cap:
+                raise TooMany(which, cap)
 
     @staticmethod
     def _hold(db: DB, booking: Booking, minutes: int) -> None:
