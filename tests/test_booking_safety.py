@@ -262,3 +262,46 @@ def test_bookings_from_one_address_are_capped_per_day(
     with DB(store.engine) as db:
         [booking] = db.exec(select(Booking)).all()
     assert booking.origin and "testclient" not in booking.origin  # kept hashed
+
+
+# -- 4. check-in only at the kiosk ---------------------------------------------------------
+
+def _today_booking(store: SessionStore) -> str:
+    """A booking today (NOW is 08.00 UTC): its code."""
+    service = BookingService(store.engine, now=lambda: NOW - dt.timedelta(hours=3))
+    free = service.free_times("job_meeting", "da")[0]
+    assert free.start.date() == NOW.date()
+    return service.book(meeting_type="job_meeting", channel="in_person", meeting_lang="da",
+                        lang="en", free=free, name="Owner", phone="+4522334455").code
+
+
+def _checked_in(store: SessionStore, code: str) -> bool:
+    with DB(store.engine) as db:
+        return db.exec(select(Booking).where(Booking.code == code)).one().checked_in_at \
+            is not None
+
+
+def test_check_in_is_refused_on_the_web_and_by_sms_with_a_code_alone(
+        content: Content, store: SessionStore) -> None:
+    code = _today_booking(store)
+    client, token = _web(content, store)
+    shown = _say(client, token, "2")
+    assert "at the kiosk in the jobcenter" in shown and "Write your booking code" not in shown
+    assert "Write your booking code" not in _say(client, token, code)
+    own_phone = [sms_turn(content, store, phone="+4522334455", body=body, sid=f"SMc{i}",
+                          lang="en", now=lambda: NOW)
+                 for i, body in enumerate(["english", "2", code])]
+    assert "at the kiosk in the jobcenter" in own_phone[1]
+    assert not _checked_in(store, code)
+    # a web conversation that reached the action anyway (an old saved state) is refused too
+    convo, _ = Conversation.open(content, store, "web:old", "web", "en", now=lambda: NOW)
+    convo.state.flow = {"flow_id": "checkin", "step": "code", "answers": {}, "history": []}
+    assert "You can check in at the kiosk" in _said(convo.handle(code))
+    assert not _checked_in(store, code)
+
+
+def test_check_in_works_at_the_kiosk(content: Content, store: SessionStore) -> None:
+    code = _today_booking(store)
+    kiosk, _ = Conversation.open(content, store, "kiosk:in", "kiosk", "en", now=lambda: NOW)
+    kiosk.handle("2")
+    assert "You are checked in" in _said(kiosk.handle(code)) and _checked_in(store, code)

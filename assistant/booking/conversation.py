@@ -273,9 +273,16 @@ def reschedule(act: Act, convo: Conversation) -> list[Output]:
     return [Say(text, "notice"), _done("booking", booking)]
 
 
+CHECK_IN_AT = ("kiosk", "text")
+"""Check-in is for someone who is in the jobcenter: the kiosk (and `chat --channel text`)."""
+
+
 def checkin(act: Act, convo: Conversation) -> list[Output]:
     service = _service(convo)
     assert service is not None
+    if convo.state.channel not in CHECK_IN_AT:
+        return [Say(tr("You can check in at the kiosk when you arrive at the jobcenter, or at "
+                       "the desk."), "error")]
     try:
         booking = service.check_in(str(act.answers.get("code", "")))
     except NotFound:
