@@ -13,6 +13,7 @@ from assistant.booking.service import (
     BookingError,
     BookingService,
     FreeTime,
+    Messages,
     NotFound,
     NotToday,
     SlotTaken,
@@ -139,16 +140,33 @@ def _reopen(convo: Conversation, flow_id: str, step_id: str, answers: dict[str, 
     return [*before, *engine.prompt(flow, state)]
 
 
-def _queue_sms(convo: Conversation, booking: Booking, kind: str, body: Text,
-               due: dt.datetime | None = None) -> None:
-    assert convo.store is not None
-    from sqlmodel import Session as DB
+def _sms(convo: Conversation, booking: Booking, kind: str, body: Text,
+         due: dt.datetime | None = None) -> Outbox:
+    """One SMS about ``booking``, for the booking service to queue with the change itself."""
+    return Outbox(phone=booking.phone, lang=booking.lang, kind=kind,
+                  body=pick(body, booking.lang), due_at=due or convo.now(),
+                  booking_id=booking.id)
 
-    with DB(convo.store.engine) as db:
-        db.add(Outbox(phone=booking.phone, lang=booking.lang, kind=kind,
-                      body=pick(body, booking.lang), due_at=due or convo.now(),
-                      booking_id=booking.id))
-        db.commit()
+
+def _receipt_and_reminder(convo: Conversation) -> Messages:
+    """The receipt, and the reminder 24 hours before (if that is still to come)."""
+
+    def messages(booking: Booking) -> list[Outbox]:
+        queued = [_sms(convo, booking, "receipt", receipt(booking))]
+        reminder_at = booking.start - REMINDER_BEFORE
+        if reminder_at > convo.now():
+            queued.append(_sms(convo, booking, "reminder", tr(
+                "Reminder: you have a meeting with the jobcenter {when}. Code: {code}.",
+                when=format_when(booking.start, in_sentence=True), code=booking.code),
+                reminder_at))
+        return queued
+
+    return messages
+
+
+def _cancelled(booking: Booking) -> Text:
+    return tr("Your meeting {when} (code {code}) is cancelled.",
+              when=format_when(booking.start, in_sentence=True), code=booking.code)
 
 
 def receipt(booking: Booking) -> Text:
@@ -205,6 +223,7 @@ def book(act: Act, convo: Conversation) -> list[Output]:
             meeting_lang=str(language or convo.lang), lang=convo.lang,
             free=FreeTime.from_key(str(answers["slot"])), name=str(answers.get("name", "")),
             phone=str(answers.get("phone", "")), origin=Origin(convo.session_id, convo.address),
+            messages=_receipt_and_reminder(convo),
         )
     except SlotTaken:
         return _reopen(convo, act.flow_id, "slot", answers, [Say(tr(
@@ -224,12 +243,6 @@ def book(act: Act, convo: Conversation) -> list[Output]:
     outputs: list[Output] = [Say(text, "notice")]
     if convo.lang != "da":
         outputs.append(Say(dict.fromkeys(text, text["da"]), "info"))
-    _queue_sms(convo, booking, "receipt", text)
-    reminder_at = booking.start - REMINDER_BEFORE
-    if reminder_at > convo.now():
-        _queue_sms(convo, booking, "reminder", tr(
-            "Reminder: you have a meeting with the jobcenter {when}. Code: {code}.",
-            when=format_when(booking.start, in_sentence=True), code=booking.code), reminder_at)
     outputs.append(_done("booking", booking))
     return outputs
 
@@ -241,14 +254,12 @@ def cancel(act: Act, convo: Conversation) -> list[Output]:
         return refused
     try:
         booking = service.cancel(str(act.answers.get("code", "")),
-                                 str(act.answers.get("phone", "")))
+                                 str(act.answers.get("phone", "")),
+                                 messages=lambda b: [_sms(convo, b, "notice", _cancelled(b))])
     except NotFound:
         return [Say(tr("We could not find an active booking with that code and phone number."),
                     "error")]
-    text = tr("Your meeting {when} (code {code}) is cancelled.",
-              when=format_when(booking.start, in_sentence=True), code=booking.code)
-    _queue_sms(convo, booking, "notice", text)
-    return [Say(text, "notice"), _done("cancel", booking)]
+    return [Say(_cancelled(booking), "notice"), _done("cancel", booking)]
 
 
 def reschedule(act: Act, convo: Conversation) -> list[Output]:
@@ -260,7 +271,8 @@ def reschedule(act: Act, convo: Conversation) -> list[Output]:
     try:
         booking = service.reschedule(str(answers.get("code", "")),
                                      str(answers.get("phone", "")),
-                                     FreeTime.from_key(str(answers["slot"])))
+                                     FreeTime.from_key(str(answers["slot"])),
+                                     messages=_receipt_and_reminder(convo))
     except NotFound:
         return [Say(tr("We could not find an active booking with that code and phone number."),
                     "error")]
@@ -268,9 +280,7 @@ def reschedule(act: Act, convo: Conversation) -> list[Output]:
         return _reopen(convo, act.flow_id, "slot", answers, [Say(tr(
             "Sorry, that time was just taken. Here are the next free times."), "error")],
             keep_later=True)
-    text = receipt(booking)
-    _queue_sms(convo, booking, "receipt", text)
-    return [Say(text, "notice"), _done("booking", booking)]
+    return [Say(receipt(booking), "notice"), _done("booking", booking)]
 
 
 CHECK_IN_AT = ("kiosk", "text")

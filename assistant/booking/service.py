@@ -5,7 +5,7 @@ same transaction as the booking itself."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import holidays
@@ -25,11 +25,16 @@ from assistant.store.models import (
     Interpreter,
     MeetingType,
     OpeningHours,
+    Outbox,
     Staff,
     utcnow,
 )
 
 CELL = dt.timedelta(minutes=15)
+Messages = Callable[[Booking], Sequence[Outbox]]
+"""The SMS a change to a booking sends (a receipt, a reminder, a notice), made from the booking
+as it is in the change's transaction, and queued in that same transaction: a crash leaves the
+booking and its messages, or neither."""
 
 
 class BookingError(Exception):
@@ -104,10 +109,23 @@ def drop_holds(db: DB, booking_id: int | None) -> None:
     db.exec(delete(BookingCell).where(BookingCell.booking_id == booking_id))
 
 
+def drop_reminders(db: DB, booking_id: int | None) -> None:
+    """Let go of the booking's reminders not sent yet (inside the caller's transaction)."""
+    db.exec(delete(Outbox).where(Outbox.booking_id == booking_id,  # type: ignore[arg-type]
+                                 Outbox.kind == "reminder", Outbox.sent_at.is_(None)))  # type: ignore[union-attr]
+
+
+def _queue(db: DB, booking: Booking, messages: Messages | None) -> None:
+    for message in messages(booking) if messages else ():
+        db.add(message)
+
+
 def release(db: DB, booking: Booking) -> None:
     """Cancel ``booking`` inside the caller's transaction: its time is free again, the citizen
-    may book this meeting type again, and calendar files see a new sequence number."""
+    may book this meeting type again, calendar files see a new sequence number, and no
+    reminder of it is sent."""
     drop_holds(db, booking.id)
+    drop_reminders(db, booking.id)
     booking.status, booking.active_key = "cancelled", None
     booking.sequence += 1
     db.add(booking)
@@ -213,10 +231,11 @@ class BookingService:
     # -- booking ----------------------------------------------------------------------------
 
     def book(self, *, meeting_type: str, channel: str, meeting_lang: str, lang: str,
-             free: FreeTime, name: str, phone: str, origin: Origin | None = None) -> Booking:
-        """Hold the time; raises :class:`SlotTaken`, :class:`AlreadyBooked` or, when a cap
-        is reached (for the number, or ``origin``'s conversation or address),
-        :class:`TooMany`."""
+             free: FreeTime, name: str, phone: str, origin: Origin | None = None,
+             messages: Messages | None = None) -> Booking:
+        """Hold the time, and queue ``messages`` (the receipt and reminder) in the same
+        transaction; raises :class:`SlotTaken`, :class:`AlreadyBooked` or, when a cap is
+        reached (for the number, or ``origin``'s conversation or address), :class:`TooMany`."""
         origin = origin or Origin()
         address = origin_hash(origin.address) if origin.address else None
         with DB(self.engine) as db:
@@ -242,6 +261,7 @@ class BookingService:
                     db.add(booking)
                     db.flush()
                     self._hold(db, booking, minutes)
+                    _queue(db, booking, messages)
                     db.commit()
                     db.refresh(booking)
                     return booking
@@ -310,18 +330,24 @@ class BookingService:
             raise NotFound()
         return row
 
-    def cancel(self, code: str, phone: str) -> Booking:
+    def cancel(self, code: str, phone: str, messages: Messages | None = None) -> Booking:
+        """Cancel the booking, and queue ``messages`` (the notice) in the same transaction."""
         booking = self.find(code, phone)
         with DB(self.engine) as db:
             row = db.get(Booking, booking.id)
             assert row is not None
             release(db, row)
+            db.flush()
+            _queue(db, row, messages)
             db.commit()
             db.refresh(row)
             return row
 
-    def reschedule(self, code: str, phone: str, free: FreeTime) -> Booking:
-        """Move a booking: the new time is held before the old one is let go."""
+    def reschedule(self, code: str, phone: str, free: FreeTime,
+                   messages: Messages | None = None) -> Booking:
+        """Move a booking: the new time is held before the old one is let go; the old time's
+        reminder goes, and ``messages`` (the new receipt and reminder) are queued in the same
+        transaction."""
         old = self.find(code, phone)
         minutes = self.meeting_minutes(old.meeting_type)
         start = free.start
@@ -336,6 +362,8 @@ class BookingService:
                 row.sequence += 1
                 db.add(row)
                 self._hold(db, row, minutes)
+                drop_reminders(db, row.id)
+                _queue(db, row, messages)
                 db.commit()
             except IntegrityError:
                 db.rollback()
