@@ -25,6 +25,7 @@ from assistant.outputs import (
     Choices,
     Done,
     Output,
+    ProofRequest,
     Say,
     ShowEntry,
     SlotRequest,
@@ -38,6 +39,7 @@ from assistant.text import DEFAULT_LANG, LANG_NAMES, LANGS, same
 log = logging.getLogger(__name__)
 
 ASK = "ask"
+STRICTEST_CHANNEL = "web"
 STAFF_FLOW = "staff"
 TURN_TRIES = 5
 """How often a turn is answered afresh when another turn of its conversation was saved first
@@ -54,6 +56,16 @@ class ActionHandler(Protocol):
     def __call__(self, act: Act, convo: Conversation) -> list[Output]: ...
 
 
+class ProofHandler(Protocol):
+    """Proves that the user holds a phone number (booking/proof.py): each returns whether
+    the verify step is passed, and what to show."""
+
+    def ask(self, req: ProofRequest, convo: Conversation) -> tuple[bool, list[Output]]: ...
+
+    def check(self, req: ProofRequest, typed: str,
+              convo: Conversation) -> tuple[bool, list[Output]]: ...
+
+
 @dataclass
 class State:
     """A session's whole state; persisted as JSON after every turn."""
@@ -64,17 +76,25 @@ class State:
     """"language" while the language choice is open, "menu" while the menu is shown,
     "suggest" while "did you mean" suggestions are shown."""
     suggestions: list[str] = field(default_factory=list)
+    channel: str = STRICTEST_CHANNEL
+    """Where the conversation runs (kiosk, text, web, sms): what needs proof depends on it.
+    Sessions saved before it was kept count as the web (everything needs proof)."""
+    proven: list[str] = field(default_factory=list)
+    """The phone numbers (hashed) this conversation has proven to hold (booking/proof.py)."""
 
     def to_dict(self) -> dict[str, Any]:
         """A copy, apart from later changes to this state (a failed turn goes back to it)."""
         flow = FlowState.from_dict(self.flow).to_dict() if self.flow else None
         return {"lang": self.lang, "flow": flow, "awaiting": self.awaiting,
-                "suggestions": list(self.suggestions)}
+                "suggestions": list(self.suggestions), "channel": self.channel,
+                "proven": list(self.proven)}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> State:
         return cls(lang=data.get("lang", DEFAULT_LANG), flow=data.get("flow"),
-                   awaiting=data.get("awaiting"), suggestions=list(data.get("suggestions", [])))
+                   awaiting=data.get("awaiting"), suggestions=list(data.get("suggestions", [])),
+                   channel=str(data.get("channel", STRICTEST_CHANNEL)),
+                   proven=list(data.get("proven", [])))
 
 
 @dataclass
@@ -85,6 +105,7 @@ class Content:
     knowledge: KnowledgeLike
     actions: dict[str, ActionHandler] = field(default_factory=dict)
     offer_slots: Callable[[SlotRequest, Conversation], list[Output]] | None = None
+    proof: ProofHandler | None = None
 
     def menu_flows(self) -> list[Flow]:
         return [f for f in self.flows.values() if f.menu]
@@ -95,8 +116,15 @@ class Conversation:
 
     def __init__(self, content: Content, state: State | None = None,
                  store: SessionStore | None = None, session_id: str | None = None,
-                 now: Callable[[], dt.datetime] = utcnow) -> None:
+                 now: Callable[[], dt.datetime] = utcnow, sender: str | None = None,
+                 address: str | None = None) -> None:
         self.content = content
+        self.sender = sender
+        """The phone number this turn's message came from (an SMS), as the channel got it;
+        never stored."""
+        self.address = address
+        """The address this turn came from (the web), for the bookings cap; stored only
+        hashed, with a booking (booking/caps.py)."""
         self.state = state or State()
         self.store = store
         self.session_id = session_id
@@ -124,7 +152,7 @@ class Conversation:
                     convo.state.lang = lang
                 return convo, [Say(tr("Welcome back. We continue where you stopped."),
                                    "notice"), *convo.prompt()]
-            state = State(lang=lang if lang in LANGS else DEFAULT_LANG)
+            state = State(lang=lang if lang in LANGS else DEFAULT_LANG, channel=channel)
             convo = cls(content, state, store, None, **kw)
             outputs = convo.welcome()
             convo.session_id = store.create(key, channel, state.lang, convo.state.to_dict())
@@ -271,6 +299,8 @@ class Conversation:
             return self._command(command)
         flow, fstate = self._flow()
         if flow and fstate:
+            if fstate.step and flow.step(fstate.step).kind == "verify":
+                return self._proof_answer(flow, fstate, text)
             return self._flow_turn(flow, engine.answer(flow, fstate, text, self.today(),
                                                        self.lang))
         if self.state.awaiting == "menu" or (self.state.awaiting is None and text.isdigit()):
@@ -378,7 +408,11 @@ class Conversation:
         if saved is None:
             return [Say(tr("That code is not valid. It may have been used already, or it is "
                            "older than 7 days."), "error"), *self.current()]
+        here = self.state
         self.state = State.from_dict(saved)
+        # proof belongs to this conversation, not to the one that saved the answers
+        self.state.channel, self.state.proven = here.channel, list(here.proven)
+        self._reprove()
         return [Say(tr("Welcome back. We continue where you stopped."), "notice"),
                 *self.current()]
 
@@ -419,6 +453,10 @@ class Conversation:
         if flow is None:
             return [Say(tr("That is not available here. Please ask a member of staff."),
                         "error"), *self.menu()]
+        if flow.only_at and self.state.channel not in flow.only_at:
+            self.state.flow = None
+            return [Say(tr("You can do this at the kiosk in the jobcenter, or a member of staff "
+                           "can help you at the desk."), "notice"), *self.menu()]
         turn = engine.begin(flow)
         self._count(flow.id, "started")
         self.state.awaiting = None
@@ -434,6 +472,34 @@ class Conversation:
             self.state.flow = None
             self._finished = True
         return outputs
+
+    def _proof_answer(self, flow: Flow, fstate: FlowState, text: str) -> list[Output]:
+        """The answer at a verify step: the code (or not) that proves the phone number."""
+        if self.content.proof is None:
+            return [Say(tr("This cannot be done here yet. Please ask a member of staff."),
+                        "notice")]
+        request = engine.prompt(flow, fstate)[-1]
+        assert isinstance(request, ProofRequest)
+        self._effect()  # a try is counted, or a code sent: never answered twice
+        passed, outputs = self.content.proof.check(request, text, self)
+        if not passed:
+            self._count(flow.id, "invalid", fstate.step or "")
+            return outputs
+        return [*outputs, *self._flow_turn(flow, engine.proven(flow, fstate))]
+
+    def _reprove(self) -> None:
+        """Resumed from a code saved elsewhere: a verify step already passed counts only for
+        numbers this conversation has proven (none, when just opened)."""
+        flow, fstate = self._flow()
+        if not (flow and fstate):
+            return
+        for sid in list(fstate.answers):
+            if sid in flow.steps and flow.step(sid).kind == "verify":
+                fstate.answers.pop(sid)
+                if sid in fstate.history:
+                    fstate.history = fstate.history[:fstate.history.index(sid)]
+                    fstate.step, fstate.returning, fstate.changed = sid, True, []
+        self.state.flow = fstate.to_dict()
 
     def _after_flow(self) -> list[Output]:
         return [Say(tr("Write \"menu\" to see everything I can help with."), "info")]
@@ -474,6 +540,18 @@ class Conversation:
                             isinstance(resolved[-1], Say) and resolved[-1].tone == "prompt":
                         resolved.pop()  # the time question no longer applies
                     resolved.extend(offered)
+            elif isinstance(out, ProofRequest):
+                if self.content.proof is None:
+                    resolved.append(Say(tr("This cannot be done here yet. Please ask a member "
+                                           "of staff."), "notice"))
+                    continue
+                self._effect()  # a code may be sent
+                passed, said = self.content.proof.ask(out, self)
+                resolved.extend(said)
+                flow, fstate = self._flow()
+                if passed and flow and fstate and fstate.step == out.step_id:
+                    resolved.extend(self._resolve(self._flow_turn(flow,
+                                                                  engine.proven(flow, fstate))))
             elif isinstance(out, Act):
                 handler = self.content.actions.get(out.action)
                 if handler is None:

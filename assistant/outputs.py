@@ -84,6 +84,17 @@ class SlotRequest:
 
 
 @dataclass(frozen=True)
+class ProofRequest:
+    """Engine request: the phone number in answer ``phone`` must be proven to be the user's
+    (for ``purpose``: see booking/proof.py) before the flow goes on."""
+
+    flow_id: str
+    step_id: str
+    phone: str
+    purpose: str
+
+
+@dataclass(frozen=True)
 class Act:
     """Engine request: run a terminal action (book, callback, handoff) with the flow's answers."""
 
@@ -92,7 +103,7 @@ class Act:
     answers: Mapping[str, Any] = field(default_factory=dict)
 
 
-Output = Say | Choices | Card | Done | ShowEntry | SlotRequest | Act
+Output = Say | Choices | Card | Done | ShowEntry | SlotRequest | ProofRequest | Act
 
 
 def to_json(output: Output) -> dict[str, Any]:
@@ -120,4 +131,6 @@ def to_json(output: Output) -> dict[str, Any]:
         return {"type": "show_entry", "entry_id": output.entry_id}
     if isinstance(output, SlotRequest):
         return {"type": "slot_request", "step_id": output.step_id}
+    if isinstance(output, ProofRequest):
+        return {"type": "proof_request", "step_id": output.step_id}
     return {"type": "act", "action": output.action, "flow_id": output.flow_id}

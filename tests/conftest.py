@@ -106,3 +106,16 @@ def sms_token(monkeypatch: pytest.MonkeyPatch) -> None:
     """The SMS webhook's auth token for tests that sign their own requests."""
     monkeypatch.setenv("ASSISTANT_TWILIO_AUTH_TOKEN", "fuzz-token")
     monkeypatch.setenv("ASSISTANT_PUBLIC_URL", "https://kiosk.example.dk")
+
+
+FIXED_OTP = "123456"
+"""The one-time SMS code every test gets (booking/proof.py draws a random one)."""
+
+
+@pytest.fixture(autouse=True)
+def _fixed_one_time_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Codes sent to prove a phone number are FIXED_OTP in tests, so a test (or a transcript)
+    can type the code the SMS would hold."""
+    from assistant.booking import proof
+
+    monkeypatch.setattr(proof, "new_code", lambda: FIXED_OTP)

@@ -33,6 +33,8 @@ from assistant.store.demo import seed_demo
 from assistant.store.models import Booking, CallbackRequest, ClosedDay, Interpreter, Outbox
 from assistant.text import pick
 
+from .conftest import FIXED_OTP
+
 NOW = dt.datetime(2026, 12, 23, 7, 0, tzinfo=dt.UTC)  # Wednesday 08.00 in Copenhagen
 
 
@@ -363,7 +365,7 @@ def test_a_code_typed_with_cyrillic_look_alike_letters_is_the_same_code(content,
     assert codes.normalise_code("Ｋ７Ｍ－２ＱＸ") == "K7M2QX"
 
     convo, _ = Conversation.open(content, store, "cyr", "text", "uk", now=lambda: NOW)
-    for raw in ["3", "2", typed.lower(), "22334455"]:
+    for raw in ["3", "2", typed.lower(), "22334455", FIXED_OTP]:
         out = convo.handle(raw)
     assert "Ви хочете скасувати зустріч?" in " ".join(
         pick(o.text, "uk") for o in out if isinstance(o, Say))
@@ -412,7 +414,7 @@ def test_ukrainian_sentences_put_the_preposition_before_the_day(content, store) 
     assert "Ваша зустріч відбудеться у " in text and UK_DAY.search(text), text
 
     convo.handle("меню")
-    for raw in ["3", "2", code[1], "22334455"]:  # change or cancel: cancel
+    for raw in ["3", "2", code[1], "22334455", FIXED_OTP]:  # change or cancel: cancel
         convo.handle(raw)
     text = said(convo.handle("так"))
     assert text.startswith("Вашу зустріч у ") and UK_DAY.search(text), text

@@ -26,7 +26,7 @@ from assistant.store.models import Session, Turn
 from assistant.store.sessions import SessionStore
 
 from .conftest import NOW
-from .test_transcripts import FILES
+from .test_transcripts import FILES, asks_for_code
 
 TOKEN, BASE = "channels-agree-token", "https://kiosk.example.dk"
 LANGUAGE_WORD = {"da": "dansk", "en": "english", "uk": "українська"}
@@ -48,21 +48,35 @@ def fresh_store(tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch) -> S
     return SessionStore(engine)
 
 
-def by_text(content: Content, store: SessionStore, lang: str, says: list[str]) -> None:
-    stdin = io.StringIO("".join(say + "\n" for say in says))
-    assert run_chat(content, store, lang=lang, channel="text", session_key="chat:agree",
-                    stdin=stdin, stdout=io.StringIO(), now=lambda: NOW) == 0
+Typed = tuple[str, bool]
+"""What the citizen types, and whether it is the SMS code (typed only when asked for)."""
 
 
-def by_web(content: Content, store: SessionStore, lang: str, says: list[str]) -> None:
+def by_text(content: Content, store: SessionStore, lang: str, says: list[Typed]) -> None:
+    last = ""
+    for n, (say, proof) in enumerate(says):
+        if proof and not asks_for_code(content, last):
+            continue
+        out = io.StringIO()
+        assert run_chat(content, store, lang=lang if n == 0 else None, channel="text",
+                        session_key="chat:agree", stdin=io.StringIO(say + "\n"), stdout=out,
+                        now=lambda: NOW) == 0
+        last = out.getvalue()
+
+
+def by_web(content: Content, store: SessionStore, lang: str, says: list[Typed]) -> None:
     client = TestClient(make_app(content, store, now=lambda: NOW), base_url=BASE)
     token = client.post("/api/sessions", json={"lang": lang}).json()["session"]
-    for say in says:
-        assert client.post(f"/api/sessions/{token}/messages", json={"text": say}).status_code \
-            == 200
+    last = ""
+    for say, proof in says:
+        if proof and not asks_for_code(content, last):
+            continue
+        response = client.post(f"/api/sessions/{token}/messages", json={"text": say})
+        assert response.status_code == 200
+        last = "\n".join(item.get("text", "") for item in response.json()["reply"])
 
 
-def by_sms(content: Content, store: SessionStore, lang: str, says: list[str],
+def by_sms(content: Content, store: SessionStore, lang: str, says: list[Typed],
            monkeypatch: pytest.MonkeyPatch) -> None:
     """Through the signed webhook. An SMS conversation has no language screen: the citizen's
     first text names the language, and the transcript follows."""
@@ -70,32 +84,58 @@ def by_sms(content: Content, store: SessionStore, lang: str, says: list[str],
     monkeypatch.setenv("ASSISTANT_PUBLIC_URL", "https://kiosk.example.dk")
     client = TestClient(make_app(content, store, now=lambda: NOW, phone_limit=10**6),
                         base_url=BASE)
-    for i, say in enumerate([LANGUAGE_WORD[lang], *says]):
+    last = ""
+    for i, (say, proof) in enumerate([(LANGUAGE_WORD[lang], False), *says]):
+        if proof and not asks_for_code(content, last):
+            continue
         form = {"From": "+4522334455", "To": "+4570000000", "Body": say,
                 "MessageSid": f"SMagree{i}"}
         signature = RequestValidator(TOKEN).compute_signature(f"{BASE}/sms/twilio", form)
         response = client.post("/sms/twilio", data=form,
                                headers={"X-Twilio-Signature": signature})
         assert response.status_code == 200
+        last = response.text
 
 
-@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def proven(content: Content, turns: list[tuple[str, list]]) -> list[tuple[str, list]]:
+    """The turns as if the phone number needed no proof: a turn that asked for the SMS code
+    shows what the turn that gave the right code showed, and the code turns go (the kiosk
+    asks for no code for a new booking, an SMS from the number itself none at all)."""
+    kept: list[tuple[str, list]] = []
+    waiting = False
+    for typed, reply in turns:
+        if waiting:  # a code (or a wrong one): what it showed stands for the asking turn
+            kept[-1] = (kept[-1][0], reply)
+        else:
+            kept.append((typed, reply))
+        shown = "\n".join(str(item.get("text", "")) for item in reply)
+        waiting = asks_for_code(content, shown)
+    return kept
+
+
+EVERYWHERE = [p for p in FILES
+              if not yaml.safe_load(p.read_text(encoding="utf-8")).get("kiosk_only")]
+"""The transcripts of what every channel offers (check-in is only at the kiosk)."""
+
+
+@pytest.mark.parametrize("path", EVERYWHERE, ids=[p.stem for p in EVERYWHERE])
 def test_the_text_web_and_sms_channels_give_the_same_turns(
         path: Path, content: Content, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     script = yaml.safe_load(path.read_text(encoding="utf-8"))
-    lang, says = script["lang"], [turn["say"] for turn in script["turns"]]
+    lang = script["lang"]
+    says = [(turn["say"], bool(turn.get("proof"))) for turn in script["turns"]]
 
     store = fresh_store(tmp_path, "text", monkeypatch)
     by_text(content, store, lang, says)
-    text = turns_of(store, "chat:")
+    text = proven(content, turns_of(store, "chat:"))
     store = fresh_store(tmp_path, "web", monkeypatch)
     by_web(content, store, lang, says)
-    web = turns_of(store, "web:")
+    web = proven(content, turns_of(store, "web:"))
     store = fresh_store(tmp_path, "sms", monkeypatch)
     by_sms(content, store, lang, says, monkeypatch)
-    sms = turns_of(store, "sms:")[1:]  # after the text that named the language
+    sms = proven(content, turns_of(store, "sms:"))[1:]  # after the text naming the language
 
-    assert len(text) == len(says)
+    assert len(text) == len([say for say, proof in says if not proof])
     for number, (typed, on_web, on_sms) in enumerate(zip(text, web, sms, strict=True), 1):
         assert on_web == typed, f"turn {number} ({typed[0]!r}) differs on the web"
         assert on_sms == typed, f"turn {number} ({typed[0]!r}) differs by SMS"

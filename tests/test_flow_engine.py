@@ -59,6 +59,9 @@ def test_summary_change_reasks_dependent_steps_and_keeps_the_rest(flows) -> None
     turn.state.offers = {"1": SLOT, "2": "more", "more": "2026-11-25T09:00:00+00:00"}
     for raw in ["1", "Olga Petrenko", "22334455"]:
         turn = engine.answer(book, turn.state, raw, TODAY)
+    assert turn.state.step == "proof", "the number is proven (or not asked) before the summary"
+    assert not engine.answer(book, turn.state, "123456", TODAY).valid, "only the conversation"
+    turn = engine.proven(book, turn.state)
     assert turn.state.step == "summary"
     assert "- Time: Wednesday, 25 November 2026 at 10:00" in texts(turn.outputs)
     # change the meeting type to one held only in person: the channel question drops out,
@@ -72,7 +75,7 @@ def test_summary_change_reasks_dependent_steps_and_keeps_the_rest(flows) -> None
     assert turn.state.step == "summary", "name and phone were kept"
     assert turn.state.answers == {"meeting_type": "special_law_intake", "language": "uk",
                                   "slot": SLOT, "name": "Olga Petrenko",
-                                  "phone": "+4522334455"}
+                                  "phone": "+4522334455", "proof": True}
     turn = engine.answer(book, turn.state, "1", TODAY)
     assert turn.state.done
     act = next(o for o in turn.outputs if isinstance(o, Act))
@@ -358,5 +361,6 @@ def test_an_option_named_by_its_own_value_is_not_read_as_a_number(flows) -> None
     state.offers = {"1": SLOT}
     for raw in ["1", "Olga Petrenko", "22334455"]:
         state = engine.answer(book, state, raw, TODAY).state
+    state = engine.proven(book, state).state
     assert state.step == "summary"
     assert not engine.answer(book, state, "en", TODAY, "da").valid

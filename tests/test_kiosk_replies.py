@@ -12,6 +12,7 @@ from textual.widgets import Button
 from assistant.channels.tui.kiosk import KioskApp
 from assistant.store.models import Booking, Outbox
 
+from .conftest import FIXED_OTP
 from .pilot import submit, tap
 from .test_tui import all_text
 
@@ -51,6 +52,8 @@ async def test_a_ukrainian_booking_and_cancel_at_the_kiosk(content, store) -> No
         await submit(pilot, code.translate(LOOK_ALIKES).lower())
         assert "З яким номером телефону ви бронювали?" in on_screen(app)
         await submit(pilot, "+380501234567")
+        assert "Ми надіслали SMS з кодом із 6 цифр на цей номер." in on_screen(app)
+        await submit(pilot, FIXED_OTP)  # the code the SMS held: the number is the citizen's
         await submit(pilot, "так, скасувати")
         assert f"(код {code}) скасовано" in on_screen(app)
     with DB(store.engine) as db:

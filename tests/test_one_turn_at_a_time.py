@@ -24,11 +24,11 @@ from assistant.store.demo import seed_demo
 from assistant.store.models import Booking, Turn
 from assistant.store.sessions import SessionChanged, SessionStore
 
-from .conftest import NOW
+from .conftest import FIXED_OTP, NOW
 
 TOKEN = "test-auth-token"
 BASE = "https://kiosk.example.dk"
-BOOKING = ["1", "2", "1", "1", "1", "Anna Jensen", "22334455"]  # up to "book it?"
+BOOKING = ["1", "2", "1", "1", "1", "Anna Jensen", "22334455", FIXED_OTP]  # up to "book it?"
 
 
 @pytest.fixture

@@ -25,6 +25,8 @@ from assistant.store.demo import seed_demo
 from assistant.store.models import Booking, SmsMessage, Turn
 from assistant.store.sessions import SessionStore
 
+from .conftest import FIXED_OTP
+
 TOKEN = "test-auth-token"
 BASE = "https://kiosk.example.dk"
 
@@ -54,7 +56,7 @@ def test_a_ukrainian_booking_through_the_json_api(client: TestClient) -> None:
     assert data["ui"]["Send"] == "Надіслати"
     assert data["ui"]["error.rate_limited"].startswith("Ви надіслали багато повідомлень")
     token = data["session"]
-    for text in ["1", "7", "3", "1", "Ольга Петренко", "22334455"]:
+    for text in ["1", "7", "3", "1", "Ольга Петренко", "22334455", FIXED_OTP]:
         data = client.post(f"/api/sessions/{token}/messages", json={"text": text}).json()
     assert "Усе правильно?" in texts(data)
     data = client.post(f"/api/sessions/{token}/messages", json={"text": "1"}).json()
@@ -405,7 +407,7 @@ def test_calendar_file_for_the_citizens_own_booking(client: TestClient) -> None:
     from icalendar import Calendar
 
     token = client.post("/api/sessions", json={"lang": "en"}).json()["session"]
-    for text in ["1", "2", "1", "1", "1", "Anna Jensen", "22334455", "1"]:
+    for text in ["1", "2", "1", "1", "1", "Anna Jensen", "22334455", FIXED_OTP, "1"]:
         data = client.post(f"/api/sessions/{token}/messages", json={"text": text}).json()
     code = re.search(r"Code: ([A-Z2-9]{6})", texts(data))[1]
     wrong = client.post("/api/calendar", json={"code": code, "phone": "22334466"})

@@ -6,18 +6,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from assistant.booking.caps import Origin
+from assistant.booking.proof import is_proven
 from assistant.booking.service import (
     AlreadyBooked,
     BookingError,
     BookingService,
     FreeTime,
+    Messages,
     NotFound,
     NotToday,
     SlotTaken,
+    TooMany,
 )
 from assistant.flow import engine
 from assistant.flow.engine import MORE_KEY, FlowState
-from assistant.i18n import format_when, tr
+from assistant.i18n import format_when, tr, trn
 from assistant.outputs import Act, Choice, Choices, Done, DoneKind, Output, Say, SlotRequest
 from assistant.store.models import Booking, Outbox
 from assistant.text import Text, join, pick
@@ -50,6 +54,15 @@ def channel_name(code: str) -> Text:
     return names.get(code, names["in_person"])
 
 
+def _unproven(convo: Conversation, phone: object, purpose: str) -> list[Output] | None:
+    """What to say when the conversation has not proven that it holds ``phone`` (a flow
+    without its verify step): nothing is looked up, booked, moved or cancelled."""
+    if is_proven(convo, str(phone or ""), purpose):
+        return None
+    return [Say(tr("We could not check that this phone number is yours, so nothing was done. "
+                   "Please start again from the menu."), "error")]
+
+
 def _service(convo: Conversation) -> BookingService | None:
     return BookingService(convo.store.engine, now=convo.now) if convo.store else None
 
@@ -68,6 +81,8 @@ def offer_slots(req: SlotRequest, convo: Conversation) -> list[Output]:
                     "notice")]
     answers = dict(req.answers)
     if "code" in answers and "phone" in answers:
+        if (refused := _unproven(convo, answers["phone"], "manage")) is not None:
+            return refused
         try:
             booking = service.find(str(answers["code"]), str(answers["phone"]))
         except NotFound:
@@ -125,16 +140,33 @@ def _reopen(convo: Conversation, flow_id: str, step_id: str, answers: dict[str, 
     return [*before, *engine.prompt(flow, state)]
 
 
-def _queue_sms(convo: Conversation, booking: Booking, kind: str, body: Text,
-               due: dt.datetime | None = None) -> None:
-    assert convo.store is not None
-    from sqlmodel import Session as DB
+def _sms(convo: Conversation, booking: Booking, kind: str, body: Text,
+         due: dt.datetime | None = None) -> Outbox:
+    """One SMS about ``booking``, for the booking service to queue with the change itself."""
+    return Outbox(phone=booking.phone, lang=booking.lang, kind=kind,
+                  body=pick(body, booking.lang), due_at=due or convo.now(),
+                  booking_id=booking.id)
 
-    with DB(convo.store.engine) as db:
-        db.add(Outbox(phone=booking.phone, lang=booking.lang, kind=kind,
-                      body=pick(body, booking.lang), due_at=due or convo.now(),
-                      booking_id=booking.id))
-        db.commit()
+
+def _receipt_and_reminder(convo: Conversation) -> Messages:
+    """The receipt, and the reminder 24 hours before (if that is still to come)."""
+
+    def messages(booking: Booking) -> list[Outbox]:
+        queued = [_sms(convo, booking, "receipt", receipt(booking))]
+        reminder_at = booking.start - REMINDER_BEFORE
+        if reminder_at > convo.now():
+            queued.append(_sms(convo, booking, "reminder", tr(
+                "Reminder: you have a meeting with the jobcenter {when}. Code: {code}.",
+                when=format_when(booking.start, in_sentence=True), code=booking.code),
+                reminder_at))
+        return queued
+
+    return messages
+
+
+def _cancelled(booking: Booking) -> Text:
+    return tr("Your meeting {when} (code {code}) is cancelled.",
+              when=format_when(booking.start, in_sentence=True), code=booking.code)
 
 
 def receipt(booking: Booking) -> Text:
@@ -150,12 +182,31 @@ def _done(kind: DoneKind, booking: Booking) -> Done:
     return Done.of(kind, booking.name, booking.phone, booking.code)
 
 
+def _too_many(exc: TooMany) -> Say:
+    """A cap is reached (booking/caps.py): nothing was booked."""
+    if exc.which == "phone":
+        return Say(trn("This phone number already has {n} booked meeting, which is as many as "
+                       "one number can have. We have not booked this one. To book another, "
+                       "cancel one first, or ask a member of staff.",
+                       "This phone number already has {n} booked meetings, which is as many as "
+                       "one number can have. We have not booked this one. To book another, "
+                       "cancel one first, or ask a member of staff.", exc.cap), "notice")
+    if exc.which == "session":
+        return Say(tr("You have booked as many meetings as one conversation can. We have not "
+                      "booked this one. To book more, ask a member of staff."), "notice")
+    return Say(tr("Many meetings have been booked from this connection today, so we have not "
+                  "booked this one. Please try again tomorrow, or ask a member of staff."),
+               "notice")
+
+
 def book(act: Act, convo: Conversation) -> list[Output]:
     service = _service(convo)
     if service is None or "slot" not in act.answers:
         return [Say(tr("Online booking is not open here yet. Please ask a member of staff."),
                     "notice")]
     answers = dict(act.answers)
+    if (refused := _unproven(convo, answers.get("phone"), "book")) is not None:
+        return refused
     meeting_type, language = _what(convo, answers, act.flow_id)
     if answers["slot"] == CALLBACK:
         assert convo.store is not None
@@ -171,28 +222,27 @@ def book(act: Act, convo: Conversation) -> list[Output]:
             meeting_type=meeting_type, channel=str(answers.get("channel", "in_person")),
             meeting_lang=str(language or convo.lang), lang=convo.lang,
             free=FreeTime.from_key(str(answers["slot"])), name=str(answers.get("name", "")),
-            phone=str(answers.get("phone", "")),
+            phone=str(answers.get("phone", "")), origin=Origin(convo.session_id, convo.address),
+            messages=_receipt_and_reminder(convo),
         )
     except SlotTaken:
         return _reopen(convo, act.flow_id, "slot", answers, [Say(tr(
             "Sorry, that time was just taken. Here are the next free times."), "error")],
             keep_later=True)
-    except AlreadyBooked as exc:
-        return [Say(tr("You already have a booking of this kind: {when}, code {code}. To change "
-                       "or cancel it, choose \"Change or cancel a booking\" in the menu.",
-                       when=format_when(exc.booking.start), code=exc.booking.code), "notice")]
+    except AlreadyBooked:
+        # Never the other booking's time or code: whoever typed the number may not hold it.
+        return [Say(tr("This phone number already has a booking of this kind. The booking "
+                       "code and time are in the SMS that was sent when it was booked. To "
+                       "change or cancel it, choose \"Change or cancel a booking\" in the "
+                       "menu."), "notice")]
+    except TooMany as too_many:
+        return [_too_many(too_many)]
     except BookingError:
         return [Say(tr("That is not available here. Please ask a member of staff."), "error")]
     text = receipt(booking)
     outputs: list[Output] = [Say(text, "notice")]
     if convo.lang != "da":
         outputs.append(Say(dict.fromkeys(text, text["da"]), "info"))
-    _queue_sms(convo, booking, "receipt", text)
-    reminder_at = booking.start - REMINDER_BEFORE
-    if reminder_at > convo.now():
-        _queue_sms(convo, booking, "reminder", tr(
-            "Reminder: you have a meeting with the jobcenter {when}. Code: {code}.",
-            when=format_when(booking.start, in_sentence=True), code=booking.code), reminder_at)
     outputs.append(_done("booking", booking))
     return outputs
 
@@ -200,26 +250,29 @@ def book(act: Act, convo: Conversation) -> list[Output]:
 def cancel(act: Act, convo: Conversation) -> list[Output]:
     service = _service(convo)
     assert service is not None
+    if (refused := _unproven(convo, act.answers.get("phone"), "manage")) is not None:
+        return refused
     try:
         booking = service.cancel(str(act.answers.get("code", "")),
-                                 str(act.answers.get("phone", "")))
+                                 str(act.answers.get("phone", "")),
+                                 messages=lambda b: [_sms(convo, b, "notice", _cancelled(b))])
     except NotFound:
         return [Say(tr("We could not find an active booking with that code and phone number."),
                     "error")]
-    text = tr("Your meeting {when} (code {code}) is cancelled.",
-              when=format_when(booking.start, in_sentence=True), code=booking.code)
-    _queue_sms(convo, booking, "notice", text)
-    return [Say(text, "notice"), _done("cancel", booking)]
+    return [Say(_cancelled(booking), "notice"), _done("cancel", booking)]
 
 
 def reschedule(act: Act, convo: Conversation) -> list[Output]:
     service = _service(convo)
     assert service is not None
     answers = dict(act.answers)
+    if (refused := _unproven(convo, answers.get("phone"), "manage")) is not None:
+        return refused
     try:
         booking = service.reschedule(str(answers.get("code", "")),
                                      str(answers.get("phone", "")),
-                                     FreeTime.from_key(str(answers["slot"])))
+                                     FreeTime.from_key(str(answers["slot"])),
+                                     messages=_receipt_and_reminder(convo))
     except NotFound:
         return [Say(tr("We could not find an active booking with that code and phone number."),
                     "error")]
@@ -227,14 +280,19 @@ def reschedule(act: Act, convo: Conversation) -> list[Output]:
         return _reopen(convo, act.flow_id, "slot", answers, [Say(tr(
             "Sorry, that time was just taken. Here are the next free times."), "error")],
             keep_later=True)
-    text = receipt(booking)
-    _queue_sms(convo, booking, "receipt", text)
-    return [Say(text, "notice"), _done("booking", booking)]
+    return [Say(receipt(booking), "notice"), _done("booking", booking)]
+
+
+CHECK_IN_AT = ("kiosk", "text")
+"""Check-in is for someone who is in the jobcenter: the kiosk (and `chat --channel text`)."""
 
 
 def checkin(act: Act, convo: Conversation) -> list[Output]:
     service = _service(convo)
     assert service is not None
+    if convo.state.channel not in CHECK_IN_AT:
+        return [Say(tr("You can check in at the kiosk when you arrive at the jobcenter, or at "
+                       "the desk."), "error")]
     try:
         booking = service.check_in(str(act.answers.get("code", "")))
     except NotFound:

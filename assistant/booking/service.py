@@ -5,15 +5,17 @@ same transaction as the booking itself."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import holidays
+from sqlalchemy import func, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session as DB
 from sqlmodel import delete, select
 
+from assistant.booking.caps import Caps, Origin, origin_hash
 from assistant.booking.codes import new_code, normalise_code
 from assistant.i18n import TZ, local
 from assistant.store.models import (
@@ -23,11 +25,16 @@ from assistant.store.models import (
     Interpreter,
     MeetingType,
     OpeningHours,
+    Outbox,
     Staff,
     utcnow,
 )
 
 CELL = dt.timedelta(minutes=15)
+Messages = Callable[[Booking], Sequence[Outbox]]
+"""The SMS a change to a booking sends (a receipt, a reminder, a notice), made from the booking
+as it is in the change's transaction, and queued in that same transaction: a crash leaves the
+booking and its messages, or neither."""
 
 
 class BookingError(Exception):
@@ -44,6 +51,14 @@ class AlreadyBooked(BookingError):
     def __init__(self, booking: Booking) -> None:
         super().__init__(booking.code)
         self.booking = booking
+
+
+class TooMany(BookingError):
+    """A cap is reached: ``which`` is "phone", "session" or "origin" (caps.py)."""
+
+    def __init__(self, which: str, cap: int) -> None:
+        super().__init__(which)
+        self.which, self.cap = which, cap
 
 
 class NotFound(BookingError):
@@ -94,10 +109,23 @@ def drop_holds(db: DB, booking_id: int | None) -> None:
     db.exec(delete(BookingCell).where(BookingCell.booking_id == booking_id))
 
 
+def drop_reminders(db: DB, booking_id: int | None) -> None:
+    """Let go of the booking's reminders not sent yet (inside the caller's transaction)."""
+    db.exec(delete(Outbox).where(Outbox.booking_id == booking_id,  # type: ignore[arg-type]
+                                 Outbox.kind == "reminder", Outbox.sent_at.is_(None)))  # type: ignore[union-attr]
+
+
+def _queue(db: DB, booking: Booking, messages: Messages | None) -> None:
+    for message in messages(booking) if messages else ():
+        db.add(message)
+
+
 def release(db: DB, booking: Booking) -> None:
     """Cancel ``booking`` inside the caller's transaction: its time is free again, the citizen
-    may book this meeting type again, and calendar files see a new sequence number."""
+    may book this meeting type again, calendar files see a new sequence number, and no
+    reminder of it is sent."""
     drop_holds(db, booking.id)
+    drop_reminders(db, booking.id)
     booking.status, booking.active_key = "cancelled", None
     booking.sequence += 1
     db.add(booking)
@@ -106,8 +134,9 @@ def release(db: DB, booking: Booking) -> None:
 class BookingService:
     def __init__(self, engine: Engine, now: Callable[[], dt.datetime] = utcnow,
                  min_notice: dt.timedelta = dt.timedelta(hours=2), horizon_days: int = 30,
-                 ) -> None:
+                 caps: Caps | None = None) -> None:
         self.engine = engine
+        self.caps = caps if caps is not None else Caps.from_environment()
         self.now = now
         self.min_notice = min_notice
         self.horizon_days = horizon_days
@@ -202,8 +231,13 @@ class BookingService:
     # -- booking ----------------------------------------------------------------------------
 
     def book(self, *, meeting_type: str, channel: str, meeting_lang: str, lang: str,
-             free: FreeTime, name: str, phone: str) -> Booking:
-        """Hold the time; raises :class:`SlotTaken` or :class:`AlreadyBooked`."""
+             free: FreeTime, name: str, phone: str, origin: Origin | None = None,
+             messages: Messages | None = None) -> Booking:
+        """Hold the time, and queue ``messages`` (the receipt and reminder) in the same
+        transaction; raises :class:`SlotTaken`, :class:`AlreadyBooked` or, when a cap is
+        reached (for the number, or ``origin``'s conversation or address), :class:`TooMany`."""
+        origin = origin or Origin()
+        address = origin_hash(origin.address) if origin.address else None
         with DB(self.engine) as db:
             mtype = db.get(MeetingType, meeting_type)
         if mtype is None:
@@ -218,13 +252,16 @@ class BookingService:
                 meeting_lang=meeting_lang, lang=lang, staff_id=free.staff_id,
                 interpreter_id=free.interpreter_id, start=start,
                 end=start + dt.timedelta(minutes=minutes), name=name, phone=phone,
-                active_key=f"{phone}|{meeting_type}",
+                active_key=f"{phone}|{meeting_type}", session_id=origin.session_id,
+                origin=address,
             )
             with DB(self.engine) as db:
                 try:
+                    self._within_caps(db, phone, origin.session_id, address)
                     db.add(booking)
                     db.flush()
                     self._hold(db, booking, minutes)
+                    _queue(db, booking, messages)
                     db.commit()
                     db.refresh(booking)
                     return booking
@@ -239,6 +276,35 @@ class BookingService:
                             raise AlreadyBooked(existing) from None
                     raise SlotTaken() from None
         raise BookingError("could not make a unique booking code")
+
+    def _within_caps(self, db: DB, phone: str, session_id: str | None,
+                     address: str | None) -> None:
+        """Raise :class:`TooMany` if one more active booking would pass a cap. Checked in the
+        booking's transaction; on PostgreSQL bookings for the same number, conversation or
+        address wait for each other here (advisory locks), so two at once cannot both pass."""
+        now = self.now()
+        active = [Booking.status == "active", Booking.end > now]
+        day = dt.datetime.combine(local(now).date(), dt.time(), TZ).astimezone(dt.UTC)
+        checks = [("phone", self.caps.per_phone, Booking.phone == phone),
+                  ("session", self.caps.per_session,
+                   Booking.session_id == session_id if session_id else None),
+                  ("origin", self.caps.per_origin_per_day,
+                   (Booking.origin == address) & (Booking.created_at >= day)  # type: ignore[operator]
+                   if address else None)]
+        checks = [(which, cap, where) for which, cap, where in checks
+                  if cap > 0 and where is not None]
+        if self.engine.dialect.name == "postgresql":
+            keys = sorted(f"{which}:{value}" for which, value in
+                          (("phone", phone), ("session", session_id), ("origin", address))
+                          if value)
+            for key in keys:
+                db.exec(text("SELECT pg_advisory_xact_lock(hashtext(:key))")  # type: ignore[call-overload]
+                        .bindparams(key=key))
+        for which, cap, where in checks:
+            count = db.exec(select(func.count()).select_from(Booking).where(  # type: ignore[call-overload]
+                where, *active)).one()
+            if count >= cap:
+                raise TooMany(which, cap)
 
     @staticmethod
     def _hold(db: DB, booking: Booking, minutes: int) -> None:
@@ -264,18 +330,24 @@ class BookingService:
             raise NotFound()
         return row
 
-    def cancel(self, code: str, phone: str) -> Booking:
+    def cancel(self, code: str, phone: str, messages: Messages | None = None) -> Booking:
+        """Cancel the booking, and queue ``messages`` (the notice) in the same transaction."""
         booking = self.find(code, phone)
         with DB(self.engine) as db:
             row = db.get(Booking, booking.id)
             assert row is not None
             release(db, row)
+            db.flush()
+            _queue(db, row, messages)
             db.commit()
             db.refresh(row)
             return row
 
-    def reschedule(self, code: str, phone: str, free: FreeTime) -> Booking:
-        """Move a booking: the new time is held before the old one is let go."""
+    def reschedule(self, code: str, phone: str, free: FreeTime,
+                   messages: Messages | None = None) -> Booking:
+        """Move a booking: the new time is held before the old one is let go; the old time's
+        reminder goes, and ``messages`` (the new receipt and reminder) are queued in the same
+        transaction."""
         old = self.find(code, phone)
         minutes = self.meeting_minutes(old.meeting_type)
         start = free.start
@@ -290,6 +362,8 @@ class BookingService:
                 row.sequence += 1
                 db.add(row)
                 self._hold(db, row, minutes)
+                drop_reminders(db, row.id)
+                _queue(db, row, messages)
                 db.commit()
             except IntegrityError:
                 db.rollback()

@@ -189,7 +189,8 @@ def sms_turn(content: Content, store: SessionStore, *, phone: str, body: str, si
         if look.seen is not None:
             return look.seen
         try:
-            return _answer(content, store, Message(sid, key, body, lang, session), look, now)
+            return _answer(content, store, Message(sid, key, body, lang, session, phone), look,
+                           now)
         except IntegrityError:
             # Another delivery of this message claimed it first: send what it sent.
             seen = store.sms.seen(sid)
@@ -213,6 +214,9 @@ class Message:
     lang: str
     session: str
     """The conversation's key."""
+    sender: str = ""
+    """The number, as the gateway gave it: the core takes it as proof that the sender holds
+    it (never stored)."""
 
 
 def _answer(content: Content, store: SessionStore, message: Message, look: Look, now) -> str:
@@ -267,10 +271,12 @@ def _turn(content: Content, store: SessionStore, message: Message, saved: Saved 
     runs in is appended to ``opened``."""
     for attempt in (1, 2, 3):
         if saved is not None:
-            convo = Conversation.resume(content, store, saved, now=now)
+            convo = Conversation.resume(content, store, saved, now=now,
+                                        sender=message.sender or None)
         else:  # a first message; if another opened it a moment ago, it goes on there
             convo, _ = Conversation.open(content, store, message.session, "sms",
-                                         language_of(body) or message.lang, now=now)
+                                         language_of(body) or message.lang, now=now,
+                                         sender=message.sender or None)
         opened.append(convo)
         try:
             return convo, convo.handle(body)

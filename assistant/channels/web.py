@@ -177,9 +177,12 @@ class Web:
         token: str = request.path_params["token"]
         return token if 10 <= len(token) <= 64 else no_session()
 
-    def in_session(self, token: str, work: Callable[[Conversation], list[Output]]) -> Response:
-        """Load the session, do ``work`` with it and reply (in a worker thread)."""
-        convo = Conversation.load(self.content, self.store, f"web:{token}", now=self.now)
+    def in_session(self, token: str, work: Callable[[Conversation], list[Output]],
+                   address: str | None = None) -> Response:
+        """Load the session, do ``work`` with it and reply (in a worker thread). ``address``
+        is where the request came from (the core caps bookings per address)."""
+        convo = Conversation.load(self.content, self.store, f"web:{token}", now=self.now,
+                                  address=address)
         if convo is None:
             return no_session()
         try:
@@ -295,8 +298,10 @@ async def send_message(request: Request) -> Response:
     message = await read_json(request, api.NewMessage, bad_text)
     if isinstance(message, Response):
         return message
+    address = client_key(request)
     async with w.one_at_a_time(token):
-        return await w.run(lambda: w.in_session(token, lambda convo: convo.handle(message.text)))
+        return await w.run(lambda: w.in_session(token, lambda convo: convo.handle(message.text),
+                                                address))
 
 
 async def create_session(request: Request) -> Response:

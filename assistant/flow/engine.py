@@ -16,7 +16,16 @@ from assistant.flow import replies
 from assistant.flow.conditions import evaluate
 from assistant.flow.model import ASKING_KINDS, Flow, Option, Step
 from assistant.i18n import format_when, language_name, tr
-from assistant.outputs import Act, Choice, Choices, Output, Say, ShowEntry, SlotRequest
+from assistant.outputs import (
+    Act,
+    Choice,
+    Choices,
+    Output,
+    ProofRequest,
+    Say,
+    ShowEntry,
+    SlotRequest,
+)
 from assistant.text import LANGS, Text, join, pick
 from assistant.validators import Invalid, Valid, display_value, parse_yes_no, validate
 
@@ -89,6 +98,8 @@ def answer(flow: Flow, state: FlowState, raw: str, today: dt.date,
     if state.step is None or state.done:
         return Turn(state, [])
     step = flow.step(state.step)
+    if step.kind == "verify":  # only the conversation, having checked the code, passes it
+        return Turn(state, _ask(flow, step, state), valid=False)
     raw = _as_number(step, state, raw, lang)
     if step.kind == "summary":
         return _summary_answer(flow, state, step, raw)
@@ -123,8 +134,23 @@ def answer(flow: Flow, state: FlowState, raw: str, today: dt.date,
     return Turn(state, outputs)
 
 
+def proven(flow: Flow, state: FlowState) -> Turn:
+    """The verify step the user is at is passed (the number is proven): go on."""
+    if state.step is None or flow.step(state.step).kind != "verify":
+        return Turn(state, [])
+    step = flow.step(state.step)
+    state.tries, state.answers[step.id] = 0, True
+    state.history.append(step.id)
+    outputs: list[Output] = []
+    _advance(flow, state, _next(step, state.answers), outputs)
+    return Turn(state, outputs)
+
+
 def back(flow: Flow, state: FlowState) -> Turn:
-    """Return to the previous question; answers after it are cleared."""
+    """Return to the previous question; answers after it are cleared. A verify step is not a
+    question: back goes past it to the one before (the number is proven again if need be)."""
+    if state.history and flow.step(state.history[-1]).kind == "verify":
+        state.history.pop()
     if not state.history:
         return Turn(state, [Say(tr("This is the first question."), "notice"),
                             *prompt(flow, state)])
@@ -243,6 +269,9 @@ def _ask(flow: Flow, step: Step, state: FlowState) -> list[Output]:
         outputs.append(_choices(step, state.answers))
     elif step.kind == "slot":
         outputs.append(SlotRequest(flow.id, step.id, dict(state.answers), state.after))
+    elif step.kind == "verify":  # the conversation says what to do (send a code, or go on)
+        return [ProofRequest(flow.id, step.id, str(state.answers.get(step.spec["phone"], "")),
+                             str(step.spec["purpose"]))]
     elif step.kind == "input" and step.validate == "yes_no":
         outputs.append(Choices((Choice("1", tr("Yes"), "yes"), Choice("2", tr("No"), "no"))))
     elif step.kind == "summary":

@@ -11,6 +11,8 @@ from assistant.flow.conditions import COMPARATORS, leaves, references
 from assistant.flow.model import (
     ACTIONS,
     ASKING_KINDS,
+    CHANNELS,
+    PROOF_PURPOSES,
     STEP_KINDS,
     Branch,
     Flow,
@@ -24,10 +26,11 @@ from assistant.validators import SPEC_KEYS
 from assistant.yamlsource import ContentError, Node, load_yaml
 
 ID = re.compile(r"[a-z][a-z0-9_]{0,39}")
-FLOW_KEYS = {"id", "title", "description", "start", "steps", "menu", "order", "meeting_type"}
+FLOW_KEYS = {"id", "title", "description", "start", "steps", "menu", "order", "meeting_type",
+             "only_at"}
 STEP_KEYS = {
     "id", "kind", "text", "label", "help", "options", "validate", "entry", "action", "next",
-    "depends_on", "notes",
+    "depends_on", "notes", "phone", "purpose",
 }
 
 
@@ -170,6 +173,17 @@ def _step(ctx: _Ctx, node: Any, index: int) -> Step:
             raise ctx.fail(node, f"{where}: '{validate}' takes no {sorted(extra)}", "validate")
     elif "validate" in node:
         raise ctx.fail(node, f"{where}: only input steps have 'validate'", "validate")
+    if kind == "verify":
+        if node.get("purpose") not in PROOF_PURPOSES:
+            raise ctx.fail(node, f"{where}: 'purpose' must be one of "
+                           f"{', '.join(PROOF_PURPOSES)}", "purpose")
+        if not isinstance(node.get("phone"), str):
+            raise ctx.fail(node, f"{where}: 'phone' must name the step that asks the number",
+                           "phone")
+        spec = {"phone": node["phone"], "purpose": node["purpose"]}
+    elif "phone" in node or "purpose" in node:
+        raise ctx.fail(node, f"{where}: only verify steps have 'phone' and 'purpose'",
+                       "phone" if "phone" in node else "purpose")
     entry = node.get("entry")
     if kind == "knowledge" and not isinstance(entry, str):
         raise ctx.fail(node, f"{where}: a knowledge step needs 'entry'", "entry")
@@ -179,7 +193,7 @@ def _step(ctx: _Ctx, node: Any, index: int) -> Step:
     branches = _branches(ctx, node, where)
     if kind == "action" and branches:
         raise ctx.fail(node, f"{where}: an action step ends the flow and has no 'next'", "next")
-    if kind in (*ASKING_KINDS, "summary") and not branches:
+    if kind in (*ASKING_KINDS, "summary", "verify") and not branches:
         raise ctx.fail(node, f"{where}: a {kind} step needs 'next'", "kind")
     depends = node.get("depends_on", [])
     if not isinstance(depends, list):
@@ -238,6 +252,11 @@ def _check_references(ctx: _Ctx, flow: Flow, nodes: dict[str, Node]) -> None:
                 if options and value not in options:
                     raise ctx.fail(node, f"step '{step.id}': '{ref}' has no option '{value}'",
                                    key)
+        phone = step.spec.get("phone") if step.kind == "verify" else None
+        if phone is not None and (phone not in flow.steps
+                                  or flow.steps[phone].validate != "phone"):
+            raise ctx.fail(node, f"step '{step.id}': 'phone' must name an input step that "
+                           "validates a phone number", "phone")
         for dep in step.depends_on:
             if dep not in flow.steps:
                 raise ctx.fail(node, f"step '{step.id}': depends_on names unknown step '{dep}'",
@@ -253,6 +272,13 @@ def _check_references(ctx: _Ctx, flow: Flow, nodes: dict[str, Node]) -> None:
     for sid in flow.steps:
         if sid not in seen:
             raise ctx.fail(nodes[sid], f"step '{sid}' can never be reached from '{flow.start}'")
+
+
+def _only_at(ctx: _Ctx, data: Node) -> tuple[str, ...]:
+    raw = data.get("only_at", [])
+    if not isinstance(raw, list) or not set(raw) <= set(CHANNELS):
+        raise ctx.fail(data, f"'only_at' must be a list of {', '.join(CHANNELS)}", "only_at")
+    return tuple(str(c) for c in raw)
 
 
 def parse_flow(text: str, path: Path) -> Flow:
@@ -292,6 +318,7 @@ def parse_flow(text: str, path: Path) -> Flow:
         menu=bool(data.get("menu", True)),
         order=int(data.get("order", 100)),
         meeting_type=data.get("meeting_type"),
+        only_at=_only_at(ctx, data),
     )
     _check_references(ctx, flow, nodes)
     return flow

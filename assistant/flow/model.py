@@ -8,10 +8,16 @@ from typing import Any
 
 from assistant.text import Text
 
-STEP_KINDS = ("message", "choice", "multi", "input", "slot", "knowledge", "summary", "action")
+STEP_KINDS = ("message", "choice", "multi", "input", "slot", "knowledge", "summary", "action",
+              "verify")
 ASKING_KINDS = ("choice", "multi", "input", "slot")
 """Steps whose answer is stored and shown in the summary."""
 ACTIONS = ("book", "callback", "handoff", "cancel", "reschedule", "checkin")
+PROOF_PURPOSES = ("manage", "book")
+"""What a verify step proves the phone number for: acting on an existing booking (always
+asked, unless proven already), or a new booking (not asked at the kiosk, see booking/proof.py).
+"""
+CHANNELS = ("kiosk", "text", "web", "sms")
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,8 @@ class Flow:
     menu: bool = True
     order: int = 100
     meeting_type: str | None = None
+    only_at: tuple[str, ...] = ()
+    """The channels the flow may be used on (every channel, when empty)."""
 
     def step(self, step_id: str) -> Step:
         return self.steps[step_id]

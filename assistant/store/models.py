@@ -167,6 +167,11 @@ class Booking(SQLModel, table=True):
     sequence: int = 0
     checked_in_at: dt.datetime | None = None
     created_at: dt.datetime = Field(default_factory=utcnow)
+    session_id: str | None = Field(default=None, max_length=32, index=True)
+    """The conversation that made it (None for bookings made by staff or before 0003): the
+    per-session cap counts these."""
+    origin: str | None = Field(default=None, max_length=64, index=True)
+    """Where a web booking came from: the client's address, hashed (the per-address cap)."""
 
 
 class BookingCell(SQLModel, table=True):
@@ -274,3 +279,22 @@ class ResumeCode(SQLModel, table=True):
     state: str = Field(sa_column=Column(Text, nullable=False))
     expires_at: dt.datetime
     used: bool = False
+
+
+class PhoneProof(SQLModel, table=True):
+    """A one-time code sent by SMS to prove that a person holds a phone number: 6 digits,
+    stored only as a salted hash, valid for 10 minutes and 5 tries (booking/proof.py)."""
+
+    __tablename__ = "phone_proofs"
+
+    id: int | None = Field(default=None, primary_key=True)
+    phone_hash: str = Field(max_length=64, index=True)
+    session_id: str = Field(max_length=32)
+    code_hash: str = Field(max_length=64)
+    salt: str = Field(max_length=32)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    expires_at: dt.datetime
+    tries: int = 0
+    used: bool = False
+    blocked_until: dt.datetime | None = None
+    """Set when the fifth wrong try is made: no code for the number until then."""

@@ -1,0 +1,254 @@
+"""Proof that a person holds a phone number, before anything is done with a booking made with
+it. Core code: a channel only says which channel it is and, for SMS, the number a message
+came from (``Conversation.sender``).
+
+A number is proven in a conversation
+- by SMS, when the message comes from that number itself;
+- by a one-time code sent to it by SMS through the outbox: 6 digits, valid for 10 minutes
+  and 5 tries; after the fifth wrong try no code is sent to the number for 15 minutes. At
+  most 5 codes an hour go to one number. Codes are stored as salted hashes only.
+What needs proof: looking up, moving or cancelling a booking (``manage``) on every channel;
+a new booking (``book``) on the web and by SMS, not at the kiosk (``kiosk``, and
+``chat --channel text``, which behaves as it): there the citizen is in the jobcenter, and the
+receipt SMS tells the number's owner.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session as DB
+
+from assistant.channels_keys import phone_hash
+from assistant.i18n import tr, trn
+from assistant.outputs import Output, ProofRequest, Say
+from assistant.store.models import Outbox, PhoneProof
+from assistant.validators import Valid, validate
+
+if TYPE_CHECKING:
+    from assistant.conversation import Conversation
+
+DIGITS = 6
+VALID_FOR = dt.timedelta(minutes=10)
+TRIES = 5
+WAIT_MINUTES = 15
+WAIT = dt.timedelta(minutes=WAIT_MINUTES)
+CODES_PER_HOUR = 5
+RESEND_AFTER = dt.timedelta(minutes=1)
+"""A code asked for again within this time (a language change, "help") is not sent again."""
+NO_PROOF_FOR_NEW_BOOKINGS = ("kiosk", "text")
+"""Channels used in the jobcenter itself: a new booking needs no proof there."""
+OTP_KIND = "otp"
+"""The outbox kind of a code's SMS. Its body starts with the code (the logging gateway logs
+it, so a demo without an SMS gateway still works)."""
+_TYPED_CODE = re.compile(r"\d{6}")
+
+
+def new_code() -> str:
+    """A random 6-digit code (tests replace this with a fixed one)."""
+    return f"{secrets.randbelow(10 ** DIGITS):0{DIGITS}d}"
+
+
+def _hash(salt: str, number: str, code: str) -> str:
+    return hashlib.sha256(f"{salt}|{number}|{code}".encode()).hexdigest()
+
+
+def _aware(when: dt.datetime) -> dt.datetime:
+    """SQLite gives datetimes back without their zone (they are stored as UTC)."""
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A code is on its way (or was sent a moment ago)."""
+
+
+@dataclass(frozen=True)
+class Wait:
+    """No code now: too many wrong tries (``tries``) or too many codes an hour."""
+
+    tries: bool
+
+
+@dataclass(frozen=True)
+class Wrong:
+    left: int
+
+
+@dataclass(frozen=True)
+class Expired:
+    """No live code for this conversation and number (too old, or none was sent)."""
+
+
+Checked = bool | Wrong | Expired | Wait
+
+
+class PhoneProofs:
+    """The codes of one database."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def _blocked(self, db: DB, number: str, now: dt.datetime) -> bool:
+        return db.exec(select(func.count()).select_from(PhoneProof).where(  # type: ignore[call-overload]
+            PhoneProof.phone_hash == number, PhoneProof.blocked_until > now)).one()[0] > 0
+
+    def send(self, session_id: str, phone: str, lang: str, now: dt.datetime) -> Sent | Wait:
+        """Send a new code to ``phone`` for this conversation, unless one went a moment ago;
+        the code's row and its SMS are written in one transaction."""
+        number = phone_hash(phone)
+        with DB(self.engine) as db:
+            if self._blocked(db, number, now):
+                return Wait(tries=True)
+            live = db.exec(select(PhoneProof.created_at).where(  # type: ignore[call-overload]
+                PhoneProof.phone_hash == number, PhoneProof.session_id == session_id,
+                PhoneProof.used.is_(False), PhoneProof.expires_at > now,  # type: ignore[attr-defined]
+                PhoneProof.tries < TRIES).order_by(PhoneProof.id.desc())).first()  # type: ignore[union-attr]
+            if live is not None and _aware(live[0]) > now - RESEND_AFTER:
+                return Sent()
+            recent = db.exec(select(func.count()).select_from(PhoneProof).where(  # type: ignore[call-overload]
+                PhoneProof.phone_hash == number,
+                PhoneProof.created_at > now - dt.timedelta(hours=1))).one()[0]
+            if recent >= CODES_PER_HOUR:
+                return Wait(tries=False)
+            db.exec(update(PhoneProof).where(  # type: ignore[call-overload]
+                PhoneProof.phone_hash == number, PhoneProof.session_id == session_id,
+                PhoneProof.used.is_(False)).values(used=True))  # type: ignore[attr-defined]
+            code, salt = new_code(), secrets.token_hex(16)
+            db.add(PhoneProof(phone_hash=number, session_id=session_id,
+                              code_hash=_hash(salt, number, code), salt=salt, created_at=now,
+                              expires_at=now + VALID_FOR))
+            body = tr("{code} is your code for the jobcenter assistant. It works for 10 "
+                      "minutes. Do not give it to anyone.", code=code)[lang]
+            db.add(Outbox(phone=phone, lang=lang, kind=OTP_KIND, body=body, due_at=now))
+            db.commit()
+        return Sent()
+
+    def check(self, session_id: str, phone: str, typed: str, now: dt.datetime) -> Checked:
+        """Is ``typed`` this conversation's live code for ``phone``? A right code is spent,
+        and its SMS leaves the outbox; a wrong one uses a try, the fifth blocks the number."""
+        number = phone_hash(phone)
+        with DB(self.engine) as db:
+            if self._blocked(db, number, now):
+                return Wait(tries=True)
+            row = db.exec(select(PhoneProof).where(  # type: ignore[call-overload]
+                PhoneProof.phone_hash == number, PhoneProof.session_id == session_id,
+                PhoneProof.used.is_(False), PhoneProof.tries < TRIES,
+                PhoneProof.expires_at > now).order_by(PhoneProof.id.desc())).first()
+            if row is None:
+                return Expired()
+            proof: PhoneProof = row[0]
+            if hmac.compare_digest(proof.code_hash, _hash(proof.salt, number, typed)):
+                spent = db.exec(update(PhoneProof).where(  # type: ignore[call-overload]
+                    PhoneProof.id == proof.id, PhoneProof.used.is_(False))  # type: ignore[attr-defined]
+                    .values(used=True))
+                db.exec(delete(Outbox).where(  # type: ignore[call-overload]
+                    Outbox.phone == phone, Outbox.kind == OTP_KIND))
+                db.commit()
+                return spent.rowcount == 1
+            tries = db.exec(update(PhoneProof).where(  # type: ignore[call-overload]
+                PhoneProof.id == proof.id).values(tries=PhoneProof.tries + 1)
+                .returning(PhoneProof.tries)).one()[0]
+            if tries >= TRIES:
+                db.exec(update(PhoneProof).where(  # type: ignore[call-overload]
+                    PhoneProof.id == proof.id).values(blocked_until=now + WAIT))
+            db.commit()
+            return Wait(tries=True) if tries >= TRIES else Wrong(TRIES - tries)
+
+
+# -- in a conversation --------------------------------------------------------------------
+
+
+def _number(raw: str | None, convo: Conversation) -> str | None:
+    """A phone number as the booking stores it (+45...), or None if ``raw`` is not one."""
+    if not raw:
+        return None
+    result = validate("phone", raw, {}, convo.today())
+    return str(result.value) if isinstance(result, Valid) else None
+
+
+def is_proven(convo: Conversation, phone: str, purpose: str) -> bool:
+    """May this conversation act on ``phone`` for ``purpose`` without (another) code?"""
+    number = _number(phone, convo)
+    if number is None:
+        return False
+    if purpose == "book" and convo.state.channel in NO_PROOF_FOR_NEW_BOOKINGS:
+        return True
+    if convo.sender is not None and _number(convo.sender, convo) == number:
+        return True  # an SMS from the number itself
+    return phone_hash(number) in convo.state.proven
+
+
+def _proofs(convo: Conversation) -> PhoneProofs | None:
+    return PhoneProofs(convo.store.engine) if convo.store is not None else None
+
+
+def _waiting(wait: Wait) -> Say:
+    if wait.tries:
+        return Say(trn("Too many wrong codes for this phone number. Please wait {n} minute "
+                       "and try again, or ask a member of staff.",
+                       "Too many wrong codes for this phone number. Please wait {n} minutes "
+                       "and try again, or ask a member of staff.", WAIT_MINUTES), "error")
+    return Say(tr("We have sent several codes to this phone number in the last hour. Please "
+                  "wait a while and try again, or ask a member of staff."), "error")
+
+
+def ask(req: ProofRequest, convo: Conversation) -> tuple[bool, list[Output]]:
+    """A verify step is reached: (True, []) when the number needs no code, else the code is
+    sent and the step's question asked."""
+    if is_proven(convo, req.phone, req.purpose):
+        return True, []
+    proofs, number = _proofs(convo), _number(req.phone, convo)
+    if proofs is None or number is None or convo.session_id is None:
+        return False, [Say(tr("This cannot be done here yet. Please ask a member of staff."),
+                           "notice")]
+    sent = proofs.send(convo.session_id, number, convo.lang, convo.now())
+    if isinstance(sent, Wait):
+        return False, [_waiting(sent), _back_hint()]
+    return False, [_question(convo, req)]
+
+
+def _question(convo: Conversation, req: ProofRequest) -> Say:
+    flow = convo.content.flows[req.flow_id]
+    return Say(flow.step(req.step_id).text, "prompt")
+
+
+def _back_hint() -> Say:
+    return Say(tr("Write \"back\" to change the phone number, or \"menu\" to do something "
+                  "else."), "info")
+
+
+def check(req: ProofRequest, typed: str, convo: Conversation) -> tuple[bool, list[Output]]:
+    """The user's answer at a verify step: (True, []) when it is the code, and the number is
+    proven for the rest of the conversation; else what to tell them."""
+    proofs, number = _proofs(convo), _number(req.phone, convo)
+    if proofs is None or number is None or convo.session_id is None:
+        return False, [Say(tr("This cannot be done here yet. Please ask a member of staff."),
+                           "notice")]
+    code = "".join(typed.split()).replace("-", "")
+    if not _TYPED_CODE.fullmatch(code):
+        return False, [Say(tr("The code has 6 digits. Write the code from the SMS."), "error"),
+                       _question(convo, req), _back_hint()]
+    result = proofs.check(convo.session_id, number, code, convo.now())
+    if result is True:
+        convo.state.proven.append(phone_hash(number))
+        return True, []
+    if isinstance(result, Wrong):
+        return False, [Say(trn("That code is not right. You can try {n} more time.",
+                               "That code is not right. You can try {n} more times.",
+                               result.left), "error"), _question(convo, req)]
+    if isinstance(result, Wait):
+        return False, [_waiting(result), _back_hint()]
+    sent = proofs.send(convo.session_id, number, convo.lang, convo.now())
+    if isinstance(sent, Wait):
+        return False, [_waiting(sent), _back_hint()]
+    return False, [Say(tr("That code is too old or was already used. We have sent a new code."),
+                       "notice"), _question(convo, req)]

@@ -1,0 +1,384 @@
+"""Who may act on a booking: nobody learns, moves or cancels another citizen's meeting with
+their phone number alone (SECURITY.md, "The calendar and the database")."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session as DB
+from sqlmodel import select
+from starlette.testclient import TestClient
+
+from assistant.app import load_content
+from assistant.booking.caps import Caps
+from assistant.booking.service import BookingService, TooMany
+from assistant.channels.outbox import LoggingGateway, send_due
+from assistant.channels.render import render_text
+from assistant.channels.sms import sms_turn
+from assistant.channels.text import run_chat
+from assistant.channels.web import make_app
+from assistant.conversation import Content, Conversation
+from assistant.paths import data_dir
+from assistant.store.db import make_engine
+from assistant.store.demo import seed_demo
+from assistant.store.models import Booking, BookingCell, Outbox, PhoneProof
+from assistant.store.sessions import SessionStore
+
+from .conftest import FIXED_OTP, NOW
+
+JOB_MEETING_AT_SUMMARY = ["1", "2", "1", "1", "1", "Someone Else", "22334455"]
+"""Book a job meeting, the first, in Danish, the first free time, a name and the number."""
+
+
+def _book_for_the_owner(store: SessionStore) -> str:
+    """The number's owner has a job meeting; returns its code."""
+    service = BookingService(store.engine, now=lambda: NOW)
+    free = service.free_times("job_meeting", "da")[0]
+    return service.book(meeting_type="job_meeting", channel="in_person", meeting_lang="da",
+                        lang="en", free=free, name="Owner", phone="+4522334455").code
+
+
+def _said(outputs: list, lang: str = "en") -> str:
+    return render_text(outputs, lang)
+
+
+def test_already_booked_never_names_the_other_bookings_time_or_code(
+        content: Content, store: SessionStore) -> None:
+    code = _book_for_the_owner(store)
+    convo, _ = Conversation.open(content, store, f"kiosk:{uuid.uuid4().hex}", "kiosk", "en",
+                                 now=lambda: NOW)
+    for raw in JOB_MEETING_AT_SUMMARY:
+        convo.handle(raw)
+    shown = _said(convo.handle("1"))
+    assert "already has a booking of this kind" in shown
+    assert code not in shown and "Code" not in shown
+    assert "2026" not in shown and ":" not in shown.split("menu")[0].split("kind.")[1]
+
+
+def test_already_booked_by_sms_never_names_the_other_bookings_time_or_code(
+        content: Content, store: SessionStore) -> None:
+    code = _book_for_the_owner(store)
+    replies = [sms_turn(content, store, phone="+4566778899", body=body, sid=f"SM{i}",
+                        lang="en", now=lambda: NOW)
+               for i, body in enumerate(["english", *JOB_MEETING_AT_SUMMARY, FIXED_OTP, "1"])]
+    assert "already has a booking of this kind" in replies[-1]
+    assert code not in replies[-1] and "2026" not in replies[-1]
+
+
+# -- 2. proof that the person holds the phone -----------------------------------------------
+
+def _web(content: Content, store: SessionStore, clock: list[dt.datetime] | None = None,
+         ) -> tuple[TestClient, str]:
+    now = (lambda: clock[0]) if clock else (lambda: NOW)
+    client = TestClient(make_app(content, store, now=now), base_url="https://kiosk.example.dk")
+    return client, client.post("/api/sessions", json={"lang": "en"}).json()["session"]
+
+
+def _say(client: TestClient, token: str, text: str) -> str:
+    data = client.post(f"/api/sessions/{token}/messages", json={"text": text}).json()
+    return "\n".join(item.get("text", "") for item in data["reply"])
+
+
+def _active(store: SessionStore, code: str) -> bool:
+    with DB(store.engine) as db:
+        return db.exec(select(Booking).where(Booking.code == code)).one().status == "active"
+
+
+def test_a_code_and_a_phone_number_are_not_enough_to_cancel_on_the_web(
+        content: Content, store: SessionStore) -> None:
+    code = _book_for_the_owner(store)
+    client, token = _web(content, store)
+    for text in ["3", "2", code]:
+        _say(client, token, text)
+    shown = _say(client, token, "22334455")
+    assert "We have sent an SMS with a 6-digit code" in shown
+    assert "Do you want to cancel" not in shown and "could not find" not in shown
+    for guess in range(4):
+        shown = _say(client, token, f"00000{guess}")
+        assert f"You can try {4 - guess} more time" in shown
+    shown = _say(client, token, "000009")
+    assert "Too many wrong codes for this phone number. Please wait 15 minutes" in shown
+    # the right code is refused too until the wait is over, and nothing was cancelled
+    assert "Too many wrong codes" in _say(client, token, FIXED_OTP)
+    assert _active(store, code)
+
+
+def test_the_code_goes_by_sms_through_the_outbox_and_is_stored_hashed(
+        content: Content, store: SessionStore, caplog: pytest.LogCaptureFixture) -> None:
+    code = _book_for_the_owner(store)
+    client, token = _web(content, store)
+    for text in ["3", "2", code, "22 33 44 55"]:
+        _say(client, token, text)
+    with DB(store.engine) as db:
+        [sms] = db.exec(select(Outbox).where(Outbox.kind == "otp")).all()
+        [proof] = db.exec(select(PhoneProof)).all()
+    assert sms.phone == "+4522334455" and sms.body.startswith(f"{FIXED_OTP} is your code")
+    assert FIXED_OTP not in f"{proof.code_hash}{proof.salt}{proof.phone_hash}"
+    assert "22334455" not in proof.phone_hash
+    caplog.set_level(logging.INFO, logger="assistant.channels.outbox")
+    assert send_due(store.engine, LoggingGateway(), now=lambda: NOW) == 1
+    assert f"one-time code {FIXED_OTP}" in caplog.text and "22334455" not in caplog.text
+    assert "Do you want to cancel the meeting?" in _say(client, token, FIXED_OTP)
+    assert "is cancelled" in _say(client, token, "yes")
+    with DB(store.engine) as db:  # the code's SMS leaves the outbox once it is used
+        assert not db.exec(select(Outbox).where(Outbox.kind == "otp")).all()
+
+
+def test_a_code_works_for_ten_minutes(content: Content, store: SessionStore) -> None:
+    code = _book_for_the_owner(store)
+    clock = [NOW]
+    client, token = _web(content, store, clock)
+    for text in ["3", "2", code, "22334455"]:
+        _say(client, token, text)
+    clock[0] = NOW + dt.timedelta(minutes=10, seconds=1)
+    shown = _say(client, token, FIXED_OTP)
+    assert "That code is too old or was already used. We have sent a new code." in shown
+    assert "Do you want to cancel the meeting?" in _say(client, token, FIXED_OTP)
+
+
+def test_a_new_booking_on_the_web_needs_the_code_and_at_the_kiosk_does_not(
+        content: Content, store: SessionStore) -> None:
+    client, token = _web(content, store)
+    for text in JOB_MEETING_AT_SUMMARY:
+        shown = _say(client, token, text)
+    assert "We have sent an SMS with a 6-digit code to your number" in shown
+    assert "Your meeting is booked" not in _say(client, token, "1")
+    with DB(store.engine) as db:
+        assert not db.exec(select(Booking)).all()
+    assert "Is this right?" in _say(client, token, FIXED_OTP)
+    assert "Your meeting is booked" in _say(client, token, "1")
+
+    kiosk, _ = Conversation.open(content, store, f"kiosk:{uuid.uuid4().hex}", "kiosk", "en",
+                                 now=lambda: NOW)
+    for raw in ["1", "1", "1", "1", "Someone Else", "22334466"]:
+        shown = _said(kiosk.handle(raw))
+    assert "Is this right?" in shown and "6-digit code" not in shown
+
+
+def test_by_sms_the_number_itself_is_the_proof(content: Content, store: SessionStore) -> None:
+    code = _book_for_the_owner(store)
+
+    def texted(phone: str, bodies: list[str]) -> list[str]:
+        return [sms_turn(content, store, phone=phone, body=body,
+                         sid=f"SM{phone}{uuid.uuid4().hex}", lang="en", now=lambda: NOW)
+                for body in bodies]
+
+    other = texted("+4566778899", ["english", "3", "2", code, "22334455"])
+    assert "6-digit code" in other[-1] and _active(store, code)
+    own = texted("+4522334455", ["english", "3", "2", code, "22334455", "yes"])
+    assert "Do you want to cancel the meeting?" in own[-2]
+    assert "is cancelled" in own[-1] and not _active(store, code)
+
+
+def test_chat_channel_sms_asks_for_the_code_as_sms_does(content: Content,
+                                                        store: SessionStore) -> None:
+    out = io.StringIO()
+    run_chat(content, store, lang="en", channel="sms", session_key=None,
+             stdin=io.StringIO("".join(f"{line}\n" for line in JOB_MEETING_AT_SUMMARY)),
+             stdout=out, now=lambda: NOW)
+    assert "6-digit code" in out.getvalue().split("\n\n")[-2]
+
+
+def test_a_flow_without_its_verify_step_still_cancels_nothing(
+        store: SessionStore, tmp_path: Path) -> None:
+    """The core checks the proof again where it acts: a flow file that lost its verify step
+    cannot look up or cancel a booking by code and number alone."""
+    folder = tmp_path / "flows"
+    shutil.copytree(data_dir("flows"), folder)
+    manage = (folder / "manage.yaml").read_text(encoding="utf-8")
+    start, end = manage.index("    next: proof\n"), manage.index("  - id: slot\n")
+    proofless = manage[:start] + manage[manage.index("    next:\n", start):end]
+    (folder / "manage.yaml").write_text(proofless + manage[end:], encoding="utf-8")
+    content = load_content(flows=folder, today=lambda: NOW.date())
+    code = _book_for_the_owner(store)
+    convo, _ = Conversation.open(content, store, "web:proofless", "web", "en", now=lambda: NOW)
+    for raw in ["3", "2", code, "22334455"]:
+        convo.handle(raw)
+    shown = _said(convo.handle("yes"))
+    assert "could not check that this phone number is yours" in shown and _active(store, code)
+
+
+# -- 3. caps -------------------------------------------------------------------------------
+
+def test_active_bookings_per_phone_number_are_capped(db_url: str) -> None:
+    engine = make_engine(db_url)
+    seed_demo(engine)
+    service = BookingService(engine, now=lambda: NOW, caps=Caps(per_phone=2))
+
+    def book(meeting_type: str, phone: str = "+4522334455"):
+        free = service.free_times(meeting_type, "da")[0]
+        return service.book(meeting_type=meeting_type, channel="in_person", meeting_lang="da",
+                            lang="da", free=free, name="X", phone=phone)
+
+    first = book("job_meeting")
+    book("first_meeting")
+    with pytest.raises(TooMany) as refused:
+        book("upskilling")
+    assert (refused.value.which, refused.value.cap) == ("phone", 2)
+    book("upskilling", phone="+4522334466")  # another number is not held back
+    service.cancel(first.code, first.phone)
+    book("upskilling")  # a cancelled booking no longer counts
+    engine.dispose()
+
+
+def test_the_caps_are_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSISTANT_MAX_BOOKINGS_PER_PHONE", "1")
+    monkeypatch.setenv("ASSISTANT_MAX_BOOKINGS_PER_SESSION", "0")
+    monkeypatch.setenv("ASSISTANT_MAX_BOOKINGS_PER_IP", "9")
+    assert Caps.from_environment() == Caps(per_phone=1, per_session=0, per_origin_per_day=9)
+    monkeypatch.setenv("ASSISTANT_MAX_BOOKINGS_PER_IP", "many")
+    with pytest.raises(ValueError, match="ASSISTANT_MAX_BOOKINGS_PER_IP"):
+        Caps.from_environment()
+
+
+def test_one_conversation_can_book_only_so_many_and_is_told_in_its_language(
+        content: Content, store: SessionStore) -> None:
+    convo, _ = Conversation.open(content, store, "kiosk:caps", "kiosk", "uk", now=lambda: NOW)
+    # a job meeting (the first), a first meeting, guidance on upskilling (in person); Danish
+    for n, answers in enumerate([["2", "1", "1"], ["1", "1"], ["4", "1", "1"]]):
+        for raw in ["меню", "1", *answers, "1", "Ольга", f"2233445{n}"]:
+            convo.handle(raw)
+        shown = _said(convo.handle("1"), "uk")
+    assert "Ви вже забронювали стільки зустрічей, скільки можна в одній розмові." in shown
+    with DB(store.engine) as db:
+        assert len(db.exec(select(Booking)).all()) == 2
+
+
+def test_bookings_from_one_address_are_capped_per_day(
+        content: Content, store: SessionStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSISTANT_MAX_BOOKINGS_PER_IP", "1")
+    shown = ""
+    for phone in ("22334455", "22334466"):  # two conversations from one address
+        client, token = _web(content, store)
+        for text in [*JOB_MEETING_AT_SUMMARY[:-1], phone, FIXED_OTP, "1"]:
+            shown = _say(client, token, text)
+    assert "Many meetings have been booked from this connection today" in shown
+    with DB(store.engine) as db:
+        [booking] = db.exec(select(Booking)).all()
+    assert booking.origin and "testclient" not in booking.origin  # kept hashed
+
+
+# -- 4. check-in only at the kiosk ---------------------------------------------------------
+
+def _today_booking(store: SessionStore) -> str:
+    """A booking today (NOW is 08.00 UTC): its code."""
+    service = BookingService(store.engine, now=lambda: NOW - dt.timedelta(hours=3))
+    free = service.free_times("job_meeting", "da")[0]
+    assert free.start.date() == NOW.date()
+    return service.book(meeting_type="job_meeting", channel="in_person", meeting_lang="da",
+                        lang="en", free=free, name="Owner", phone="+4522334455").code
+
+
+def _checked_in(store: SessionStore, code: str) -> bool:
+    with DB(store.engine) as db:
+        return db.exec(select(Booking).where(Booking.code == code)).one().checked_in_at \
+            is not None
+
+
+def test_check_in_is_refused_on_the_web_and_by_sms_with_a_code_alone(
+        content: Content, store: SessionStore) -> None:
+    code = _today_booking(store)
+    client, token = _web(content, store)
+    shown = _say(client, token, "2")
+    assert "at the kiosk in the jobcenter" in shown and "Write your booking code" not in shown
+    assert "Write your booking code" not in _say(client, token, code)
+    own_phone = [sms_turn(content, store, phone="+4522334455", body=body, sid=f"SMc{i}",
+                          lang="en", now=lambda: NOW)
+                 for i, body in enumerate(["english", "2", code])]
+    assert "at the kiosk in the jobcenter" in own_phone[1]
+    assert not _checked_in(store, code)
+    # a web conversation that reached the action anyway (an old saved state) is refused too
+    convo, _ = Conversation.open(content, store, "web:old", "web", "en", now=lambda: NOW)
+    convo.state.flow = {"flow_id": "checkin", "step": "code", "answers": {}, "history": []}
+    assert "You can check in at the kiosk" in _said(convo.handle(code))
+    assert not _checked_in(store, code)
+
+
+def test_check_in_works_at_the_kiosk(content: Content, store: SessionStore) -> None:
+    code = _today_booking(store)
+    kiosk, _ = Conversation.open(content, store, "kiosk:in", "kiosk", "en", now=lambda: NOW)
+    kiosk.handle("2")
+    assert "You are checked in" in _said(kiosk.handle(code)) and _checked_in(store, code)
+
+
+# -- 8. a booking and its messages: all or nothing ------------------------------------------
+
+LATER_JOB_MEETING = ["1", "2", "1", "1", "6", "6", "6", "1", "Anna Jensen", "22334455"]
+"""At the summary of a job meeting more than a day ahead (so a reminder is due)."""
+
+
+class Crash(RuntimeError):
+    """Injected between a booking and its reminder."""
+
+
+def _crash_at(monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
+    """Making the SMS of ``kind`` fails, after the booking (and its receipt) were made."""
+    import assistant.booking.conversation as booking_conversation
+
+    real = booking_conversation.Outbox
+
+    def outbox(**fields):
+        if fields.get("kind") == kind:
+            raise Crash(kind)
+        return real(**fields)
+
+    monkeypatch.setattr(booking_conversation, "Outbox", outbox)
+
+
+def _rows(store: SessionStore) -> tuple[list[str], int, list[str]]:
+    with DB(store.engine) as db:
+        return ([b.status for b in db.exec(select(Booking))],
+                len(db.exec(select(BookingCell)).all()),
+                sorted(o.kind for o in db.exec(select(Outbox))))
+
+
+def test_a_crash_between_a_booking_and_its_reminder_leaves_nothing(
+        db_url: str, content: Content, monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = make_engine(db_url)
+    seed_demo(engine)
+    store = SessionStore(engine)
+    convo, _ = Conversation.open(content, store, "kiosk:crash", "kiosk", "en", now=lambda: NOW)
+    for raw in LATER_JOB_MEETING:
+        convo.handle(raw)
+    _crash_at(monkeypatch, "reminder")
+    assert "Sorry, something went wrong" in _said(convo.handle("1"))
+    assert _rows(store) == ([], 0, [])
+    monkeypatch.undo()
+    _fixed_code(monkeypatch)
+    assert "Your meeting is booked." in _said(convo.handle("1"))
+    assert _rows(store) == (["active"], 2, ["receipt", "reminder"])
+    engine.dispose()
+
+
+def test_a_crash_while_cancelling_keeps_the_booking_and_its_reminder(
+        db_url: str, content: Content, monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = make_engine(db_url)
+    seed_demo(engine)
+    store = SessionStore(engine)
+    convo, _ = Conversation.open(content, store, "kiosk:cancel", "kiosk", "en", now=lambda: NOW)
+    for raw in [*LATER_JOB_MEETING, "1"]:
+        shown = _said(convo.handle(raw))
+    code = shown.split("Code: ")[1][:6]
+    for raw in ["menu", "3", "2", code, "22334455", FIXED_OTP]:
+        convo.handle(raw)
+    _crash_at(monkeypatch, "notice")
+    assert "Sorry, something went wrong" in _said(convo.handle("yes"))
+    assert _rows(store) == (["active"], 2, ["receipt", "reminder"])
+    monkeypatch.undo()
+    _fixed_code(monkeypatch)
+    assert "is cancelled" in _said(convo.handle("yes"))
+    assert _rows(store) == (["cancelled"], 0, ["notice", "receipt"]), "no reminder of it is sent"
+    engine.dispose()
+
+
+def _fixed_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Again after monkeypatch.undo() (conftest's fixture set it)."""
+    from assistant.booking import proof
+
+    monkeypatch.setattr(proof, "new_code", lambda: FIXED_OTP)
