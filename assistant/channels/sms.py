@@ -138,12 +138,14 @@ def sms_turn(content: Content, store: SessionStore, *, phone: str, body: str, si
     The conversation is the number's own, or ``session`` (chat --channel sms --session)."""
     key, sid = phone_hash(phone), sid[:64]
     session = session or f"sms:{key}"
+    reply_to = None if phone.startswith("chat:") else phone  # chat --channel sms: no number
     for attempt in range(1, TURN_TRIES + 1):
         look = store.sms.look(sid, key, session)
         if look.seen is not None:
             return look.seen
         try:
-            return _answer(content, store, Message(sid, key, body, lang, session), look, now)
+            return _answer(content, store, Message(sid, key, body, lang, session, reply_to),
+                           look, now)
         except IntegrityError:
             # Another delivery of this message claimed it first: send what it sent.
             seen = store.sms.seen(sid)
@@ -167,6 +169,8 @@ class Message:
     lang: str
     session: str
     """The conversation's key."""
+    phone: str | None = None
+    """The number to reply to outside the webhook (a member of staff writing), if any."""
 
 
 def _answer(content: Content, store: SessionStore, message: Message, look: Look, now) -> str:
@@ -214,11 +218,13 @@ def _turn(content: Content, store: SessionStore, message: Message, saved: Saved 
     message from the number opened meanwhile answers it there."""
     for attempt in (1, 2, 3):
         if saved is not None:
-            convo = Conversation.resume(content, store, saved, now=now)
+            convo = Conversation.resume(content, store, saved, now=now, place="sms",
+                                        phone=message.phone)
         else:
             try:
                 convo, _ = Conversation.open(content, store, message.session, "sms",
-                                             language_of(body) or message.lang, now=now)
+                                             language_of(body) or message.lang, now=now,
+                                             place="sms", phone=message.phone)
             except IntegrityError:  # opened by another message a moment ago
                 saved = store.load(message.session)
                 if saved is None or attempt == 3:

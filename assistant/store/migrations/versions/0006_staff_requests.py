@@ -1,0 +1,34 @@
+"""Staff requests: where a request was made, and who took it when.
+
+callback_requests holds every staff request (a callback, a desk request from a kiosk, a chat
+from the web page or by SMS); these columns let the staff queue say where it came from and
+let one member of staff take it (a conditional update on status).
+
+Revision ID: 0006
+Revises: 0002
+Create Date: 2026-12-06 17:20:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0006"
+down_revision: str | None = "0002"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("callback_requests") as batch:
+        batch.add_column(sa.Column("place", sa.String(80), nullable=True))
+        batch.add_column(sa.Column("taken_by", sa.String(8), nullable=True))
+        batch.add_column(sa.Column("taken_at", sa.DateTime(timezone=True), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("callback_requests") as batch:
+        batch.drop_column("taken_at")
+        batch.drop_column("taken_by")
+        batch.drop_column("place")
