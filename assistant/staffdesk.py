@@ -53,6 +53,7 @@ class QueueItem:
     lang: str
     topic: str
     name: str
+    phone: str
     since: dt.datetime
     status: str
     taken_by: str | None
@@ -97,7 +98,9 @@ def request_staff(convo: Conversation, topic: str) -> int | None:
 def _item(row: CallbackRequest) -> QueueItem:
     assert row.id is not None
     return QueueItem(id=row.id, kind=row.kind, place=row.place or "kiosk", lang=row.lang,
-                     topic=row.topic, name=row.name or "", since=row.created_at,
+                     topic=row.topic, name=row.name or "",
+                     phone=row.phone if row.kind == "callback" and row.phone else "",
+                     since=row.created_at,
                      status=row.status, taken_by=row.taken_by, session_id=row.session_id)
 
 
