@@ -48,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="this kiosk's name, as staff see it in their queue (e.g. 'Lobby 1')")
 
     staff = sub.add_parser("staff", parents=[common], help="the staff TUI")
+    staff.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS,
+                       help="the screens' language (default: the first language of whoever "
+                            "logs in)")
     staff_sub = staff.add_subparsers(dest="staff_command")
     add = staff_sub.add_parser("add", parents=[common],
                                help="add a member of staff or set a PIN (PIN read from stdin)")
@@ -271,7 +274,7 @@ def _staff(args: argparse.Namespace) -> int:
         return 0
     from assistant.channels.tui.staff import StaffApp
 
-    app = StaffApp(load_content(), store)
+    app = StaffApp(load_content(), store, lang=getattr(args, "lang", None))
     app.run()
     return app.return_code or 0
 
