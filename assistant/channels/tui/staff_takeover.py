@@ -143,11 +143,13 @@ class TakeoverScreen(Screen[None]):
         fresh = [line for line in message.lines if line.seq > self.seen]
         if not fresh:
             return
+        if self.seen and any(line.who == "citizen" for line in fresh):
+            self.app.bell()  # the citizen wrote while the screen was open
         self.seen = max(line.seq for line in fresh)
         log = self.query_one("#to-log", VerticalScroll)
         await log.mount_all(Static(self._line(line), classes=f"line-{line.who}")
                             for line in fresh)
-        log.scroll_end(animate=False)
+        log.call_after_refresh(log.scroll_end, animate=False)  # once the lines are laid out
 
     def _line(self, line: Line) -> RichText:
         when = format_clock(line.at, self.host.lang)
