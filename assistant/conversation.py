@@ -172,6 +172,9 @@ class Conversation:
 
     def prompt(self) -> list[Output]:
         """What the user is being asked now, ready to show (free times offered afresh)."""
+        if self.state.staff is not None:
+            return [Say(tr("You are writing with a member of staff. Write your message here."),
+                        "staff")]
         return self._resolve(self.current())
 
     def welcome(self) -> list[Output]:

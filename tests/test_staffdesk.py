@@ -65,6 +65,8 @@ def test_a_web_citizen_is_taken_over_written_to_and_handed_back(content, any_sto
     assert "Anne B" in said(news) and "приєднується" in said(news)
     seen = news["turn"]
 
+    reopened = client.get(f"/api/sessions/{token}").json()  # the page opened again
+    assert "працівником" in said(reopened) and reopened["staff"] is True
     quiet = client.post(f"/api/sessions/{token}/messages",
                         json={"text": "Мені потрібна допомога з рахунком 010190-1234"}).json()
     assert all(i.get("tone") != "prompt" and i["type"] != "choices" for i in quiet["reply"])
