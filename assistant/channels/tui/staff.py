@@ -140,6 +140,7 @@ class StaffApp(App[None]):
         """Requests that came while the screen was open, not yet taken: marked as new."""
         self.queue_items: list[QueueItem] = []
         self._reading_queue = False
+        self._queue_shown: list[tuple[QueueItem, bool, str]] = []
         self.booking_filter: tuple[dt.date | None, str, str | None] = (None, "", None)
         """The booking search (day, words, a problem with the day), read on the UI thread."""
         super().__init__()
@@ -261,6 +262,12 @@ class StaffApp(App[None]):
                         title=self.w(tr("Queue")), severity="warning", timeout=8)
 
     def _show_queue(self) -> None:
+        now = self.now()
+        shown = [(item, item.id in self.fresh, self.w(waiting_name(item.waiting(now))))
+                 for item in self.queue_items]
+        if shown == self._queue_shown:
+            return  # nothing changed: the table (and where the cursor is) stays as it is
+        self._queue_shown = shown
         table = self.query_one("#queue", DataTable)
         keep = None
         if table.row_count:

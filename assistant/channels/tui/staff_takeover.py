@@ -85,21 +85,29 @@ class TakeoverScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(self._head(), id="to-head")
         yield VerticalScroll(id="to-log")
-        remote = is_remote(self.item.place)
-        if remote:
+        chat = self._chat()
+        if chat:
             with Horizontal():
                 yield Input(placeholder=self.w(tr("Write to the citizen")), id="to-text",
                             max_length=1000)
                 yield Button(self.w(tr("Send")), id="to-send", variant="primary")
+        elif self.item.kind == "callback":
+            yield Static(RichText(self.w(tr(
+                "Call the citizen on {phone}, then mark the request done.",
+                phone=self.item.phone or "?"))), id="to-note")
         else:
             yield Static(RichText(self.w(tr(
                 "The citizen is at {place}. Go to them, then mark the request done.",
                 place=place_name(self.item.place)))), id="to-note")
         with Horizontal():
-            if remote:
+            if chat:
                 yield Button(self.w(tr("Hand back to the assistant")), id="to-handback")
             yield Button(self.w(tr("Close the request")), id="to-close", variant="error")
             yield Button(self.w(tr("Back to the queue")), id="to-back")
+
+    def _chat(self) -> bool:
+        """A citizen who writes with staff on the web page or by SMS."""
+        return self.item.kind == "chat" and is_remote(self.item.place)
 
     def _head(self) -> RichText:
         item, lang = self.item, self.host.lang
@@ -114,7 +122,7 @@ class TakeoverScreen(Screen[None]):
     def on_mount(self) -> None:
         self.read()
         self.set_interval(POLL_SECONDS, self.read)
-        if is_remote(self.item.place):
+        if self._chat():
             self.query_one("#to-text", Input).focus()
 
     # -- reading ----------------------------------------------------------------------------
@@ -190,8 +198,12 @@ class TakeoverScreen(Screen[None]):
             with self.host.db_lock:
                 job(self.host.desk, staff)
         except NotYours:
-            self.post_message(TakeoverDone(self.w(tr(
-                "This request is not yours: another member of staff has it.")), error=True))
+            item = self.host.desk.get(self.item.id)
+            if item is not None and item.status == "open":
+                note = self.w(tr("Take the request first: it is still waiting in the queue."))
+            else:
+                note = self.w(tr("This request is not yours: another member of staff has it."))
+            self.post_message(TakeoverDone(note, error=True))
             return
         self.post_message(TakeoverDone(note, leave))
 
