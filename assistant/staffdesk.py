@@ -247,7 +247,7 @@ class StaffDesk:
         outputs = convo.staff_turn(change)
         if item.place == "sms":
             phone = self._phone(item.id)
-            body = plain(outputs, convo.lang)
+            body = plain(_for_sms(outputs), convo.lang)
             if phone and body:
                 with DB(self.engine) as db:
                     db.add(Outbox(phone=phone, lang=convo.lang, kind="staff", body=body,
@@ -258,6 +258,15 @@ class StaffDesk:
         with DB(self.engine) as db:
             row = db.get(CallbackRequest, request_id)
             return row.phone if row is not None else None
+
+
+def _for_sms(outputs: list[Output]) -> list[Output]:
+    """What an SMS from the staff side holds: what staff say; a menu only as the word
+    that shows it (the whole menu would be a long text, sent unasked)."""
+    if not any(isinstance(out, Choices) for out in outputs):
+        return outputs
+    said: list[Output] = [out for out in outputs if isinstance(out, Say) and out.tone == "staff"]
+    return [*said, Say(tr("Write \"menu\" to see everything I can help with."), "info")]
 
 
 def _stop_waiting(state: State) -> list[Output]:

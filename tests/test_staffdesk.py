@@ -116,7 +116,9 @@ def test_an_sms_citizen_is_taken_over_through_the_outbox(content, any_store) -> 
     desk.write(item.id, "CD", "Hello, I can help with your plan.")
     assert _outbox(any_store)[-1].body == "Hello, I can help with your plan."
     desk.hand_back(item.id, "CD")
-    assert "forladt samtalen" in _outbox(any_store)[-1].body  # in the citizen's language
+    left = _outbox(any_store)[-1].body
+    assert "forladt samtalen" in left  # in the citizen's language
+    assert "menu" in left and "Book et møde" not in left  # the word, not a long menu
     assert "1 " in _sms(content, any_store, "menu")  # the assistant answers again
     who = [line.who for line in desk.transcript(item.session_id)]
     assert {"citizen", "assistant", "staff"} <= set(who)
