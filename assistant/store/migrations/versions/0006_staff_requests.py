@@ -20,11 +20,20 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+COLUMNS = (sa.Column("place", sa.String(80), nullable=True),
+           sa.Column("taken_by", sa.String(8), nullable=True),
+           sa.Column("taken_at", sa.DateTime(timezone=True), nullable=True))
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("callback_requests") as batch:
-        batch.add_column(sa.Column("place", sa.String(80), nullable=True))
-        batch.add_column(sa.Column("taken_by", sa.String(8), nullable=True))
-        batch.add_column(sa.Column("taken_at", sa.DateTime(timezone=True), nullable=True))
+    # A database made before migrations is taken to be at the baseline even when a later
+    # version made it (with these columns already): add only what is missing.
+    have = {c["name"] for c in sa.inspect(op.get_bind()).get_columns("callback_requests")}
+    missing = [column for column in COLUMNS if column.name not in have]
+    if missing:
+        with op.batch_alter_table("callback_requests") as batch:
+            for column in missing:
+                batch.add_column(column)
 
 
 def downgrade() -> None:
