@@ -43,6 +43,10 @@ kiosk, _ = Conversation.open(content, store, "kiosk:elsewhere", "kiosk", "uk",
                              place="kiosk:Lobby 1")
 kiosk.handle("працівник")
 kiosk.handle("1")
+caller, _ = Conversation.open(content, store, "kiosk:caller", "kiosk", "da",
+                              place="kiosk:Lobby 2")
+for text in ("medarbejder", "2", "Jens Hansen", "22334455", "2", "1"):
+    caller.handle(text)
 client = TestClient(make_app(content, store), base_url="https://kiosk.example.dk")
 token = client.post("/api/sessions", json={"lang": "en"}).json()["session"]
 for text in ("staff", "1"):
@@ -73,7 +77,7 @@ async def until(pilot, check, seconds: float) -> float:
     return time.monotonic() - started
 
 
-async def test_an_open_staff_screen_shows_new_kiosk_and_web_requests_within_2_s(
+async def test_an_open_staff_screen_shows_new_kiosk_callback_and_web_requests_within_2_s(
         content, pg_url: str) -> None:
     engine = make_engine(pg_url)
     seed_demo(engine)
@@ -88,15 +92,17 @@ async def test_an_open_staff_screen_shows_new_kiosk_and_web_requests_within_2_s(
         made = await asyncio.to_thread(subprocess.run, [sys.executable, "-c", ELSEWHERE,
                                                         pg_url], capture_output=True, text=True)
         assert made.returncode == 0, made.stderr
-        await until(pilot, lambda: len(rows(app)) == 2, 2.0)
-        kiosk, web = rows(app)
+        await until(pilot, lambda: len(rows(app)) == 3, 2.0)
+        kiosk, callback, web = rows(app)
         assert kiosk[:5] == ["● New", "under a minute", "Wants a person at the kiosk",
                              "Kiosk Lobby 1", "Ukrainian"]
+        assert callback == ["● New", "under a minute", "Call back", "Kiosk Lobby 2", "Danish",
+                            "Benefits and money", "Jens Hansen", "+4522334455", "Waiting"]
         assert web[:5] == ["● New", "under a minute", "Wants to write with a person",
                            "Web page", "English"]
         assert kiosk[-1] == web[-1] == "Waiting"
         assert bells, "the terminal bell rang"
-        assert "2 requests are waiting. New ones are marked." in str(
+        assert "3 requests are waiting. New ones are marked." in str(
             app.query_one("#queue-note").render())
     engine.dispose()
 
