@@ -17,19 +17,28 @@ def callback(act: Act, convo: Conversation) -> list[Output]:
         convo.store.add_callback(
             kind="callback", topic=str(act.answers.get("topic", act.flow_id))[:40],
             lang=convo.lang, name=act.answers.get("name"), phone=act.answers.get("phone"),
-            session_id=convo.session_id,
+            session_id=convo.session_id, place=convo.place or "kiosk",
         )
     return [Say(tr("Thank you. A member of staff will call you back."), "notice"),
             Done.of("callback", act.answers.get("name"), act.answers.get("phone"))]
 
 
 def handoff(act: Act, convo: Conversation) -> list[Output]:
-    """Tell staff that someone at the kiosk or desk wants to talk to a person."""
-    if convo.store is not None:
-        convo.store.add_callback(kind="desk", topic=act.flow_id[:40], lang=convo.lang,
-                                 session_id=convo.session_id)
-    return [Say(tr("A member of staff has been told and will come to you. Please wait here."),
-                "notice")]
+    """Put the citizen in the staff queue: at a kiosk a person comes to them; on the web page
+    or by SMS a person writes with them there (see staffdesk)."""
+    from assistant.staffdesk import is_remote, place_of, request_staff
+
+    request = request_staff(convo, act.flow_id)
+    place = place_of(convo)
+    if not is_remote(place):
+        return [Say(tr("A member of staff has been told and will come to you. Please wait "
+                       "here."), "notice")]
+    convo.state.staff_wait = request
+    if place == "sms":
+        return [Say(tr("A member of staff has been told and will write to you here by SMS. "
+                       "Please wait."), "notice")]
+    return [Say(tr("A member of staff has been told and will write to you here. Please keep "
+                   "this page open."), "notice")]
 
 
 def default_actions() -> dict[str, ActionHandler]:

@@ -51,8 +51,13 @@ def _parser() -> argparse.ArgumentParser:
     kiosk.add_argument("--high-contrast", action="store_true")
     kiosk.add_argument("--interpreter", action="store_true",
                        help="show the citizen's language and Danish side by side")
+    kiosk.add_argument("--place", default=None, metavar="NAME",
+                       help="this kiosk's name, as staff see it in their queue (e.g. 'Lobby 1')")
 
     staff = sub.add_parser("staff", parents=[common], help="the staff TUI")
+    staff.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS,
+                       help="the screens' language (default: the first language of whoever "
+                            "logs in)")
     staff_sub = staff.add_subparsers(dest="staff_command")
     add = staff_sub.add_parser("add", parents=[common],
                                help="add a member of staff or set a PIN (PIN read from stdin)")
@@ -182,7 +187,8 @@ def _run(args: argparse.Namespace) -> int:
         kiosk = KioskApp(content, store, lang=getattr(args, "lang", None),
                          idle_seconds=getattr(args, "idle", 90.0),
                          high_contrast=getattr(args, "high_contrast", False),
-                         bilingual=getattr(args, "interpreter", False))
+                         bilingual=getattr(args, "interpreter", False),
+                         place=getattr(args, "place", None))
         kiosk.run()
         return kiosk.return_code or 0  # 1 when it ended on an error (a failed load)
     if command == "staff":
@@ -293,7 +299,7 @@ def _staff(args: argparse.Namespace) -> int:
         return 0
     from assistant.channels.tui.staff import StaffApp
 
-    app = StaffApp(load_content(), store)
+    app = StaffApp(load_content(), store, lang=getattr(args, "lang", None))
     app.run()
     return app.return_code or 0
 

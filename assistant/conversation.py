@@ -81,20 +81,31 @@ class State:
     Sessions saved before it was kept count as the web (everything needs proof)."""
     proven: list[str] = field(default_factory=list)
     """The phone numbers (hashed) this conversation has proven to hold (booking/proof.py)."""
+    staff: str | None = None
+    """The initials of the member of staff who has taken the conversation over: while set,
+    the citizen's messages go to that person and the assistant does not answer them."""
+    staff_wait: int | None = None
+    """The staff request (its id) the citizen is waiting for, until someone takes it."""
 
     def to_dict(self) -> dict[str, Any]:
         """A copy, apart from later changes to this state (a failed turn goes back to it)."""
         flow = FlowState.from_dict(self.flow).to_dict() if self.flow else None
-        return {"lang": self.lang, "flow": flow, "awaiting": self.awaiting,
+        data = {"lang": self.lang, "flow": flow, "awaiting": self.awaiting,
                 "suggestions": list(self.suggestions), "channel": self.channel,
                 "proven": list(self.proven)}
+        if self.staff is not None:
+            data["staff"] = self.staff
+        if self.staff_wait is not None:
+            data["staff_wait"] = self.staff_wait
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> State:
         return cls(lang=data.get("lang", DEFAULT_LANG), flow=data.get("flow"),
                    awaiting=data.get("awaiting"), suggestions=list(data.get("suggestions", [])),
                    channel=str(data.get("channel", STRICTEST_CHANNEL)),
-                   proven=list(data.get("proven", [])))
+                   proven=list(data.get("proven", [])),
+                   staff=data.get("staff"), staff_wait=data.get("staff_wait"))
 
 
 @dataclass
@@ -117,7 +128,8 @@ class Conversation:
     def __init__(self, content: Content, state: State | None = None,
                  store: SessionStore | None = None, session_id: str | None = None,
                  now: Callable[[], dt.datetime] = utcnow, sender: str | None = None,
-                 address: str | None = None) -> None:
+                 address: str | None = None, place: str | None = None,
+                 phone: str | None = None) -> None:
         self.content = content
         self.sender = sender
         """The phone number this turn's message came from (an SMS), as the channel got it;
@@ -125,6 +137,11 @@ class Conversation:
         self.address = address
         """The address this turn came from (the web), for the bookings cap; stored only
         hashed, with a booking (booking/caps.py)."""
+        self.place = place
+        """Where the citizen is, for staff: ``kiosk:<name>``, ``web``, ``sms`` (None: a kiosk
+        or a chat without a name)."""
+        self.phone = phone
+        """The number an SMS conversation replies to (never stored with the session)."""
         self.state = state or State()
         self.store = store
         self.session_id = session_id
@@ -194,6 +211,9 @@ class Conversation:
 
     def prompt(self) -> list[Output]:
         """What the user is being asked now, ready to show (free times offered afresh)."""
+        if self.state.staff is not None:
+            return [Say(tr("You are writing with a member of staff. Write your message here."),
+                        "staff")]
         return self._resolve(self.current())
 
     def welcome(self) -> list[Output]:
@@ -226,6 +246,13 @@ class Conversation:
         text = redact_cpr(cleaned)  # before anything can store, log or echo it
         self._finished = self._effects = False
         saved = self.state.to_dict()
+        if self.state.staff is not None:
+            # A person has the conversation: the message is theirs to read (the turn is the
+            # staff transcript), and the assistant does not answer it.
+            outputs = [Say(tr("Please do not write your CPR number here. We have removed it."),
+                           "notice")] if has_cpr(cleaned) else []
+            self._save_turn(text, outputs)
+            return outputs
         try:
             outputs = self._resolve(self._route(text))
         except Exception:
@@ -246,6 +273,22 @@ class Conversation:
         """The turn is about to write outside its own transaction (a booking, a callback
         request, a resume code): it will not be answered twice (see handle)."""
         self._effects = True
+
+    def staff_turn(self, change: Callable[[State], list[Output]]) -> list[Output]:
+        """A turn written from the staff side (a member of staff joins, writes, leaves):
+        ``change`` changes the state and says what the citizen is shown. No input: the turn's
+        input is empty. Like :meth:`handle`, done afresh when another turn came first."""
+        for attempt in range(1, TURN_TRIES + 1):
+            outputs = change(self.state)
+            try:
+                self._save_turn("", outputs)
+                return outputs
+            except SessionChanged as changed:
+                if attempt == TURN_TRIES:
+                    raise
+                self.state = State.from_dict(changed.saved.state)
+                self.version = changed.saved.turns
+        raise AssertionError("unreachable")
 
     def _save_turn(self, text: str, outputs: list[Output], check: bool = True) -> None:
         """Persist the turn; with ``check``, only if no other turn was saved since this

@@ -8,7 +8,8 @@ from typing import Any, Literal
 
 from assistant.text import Text
 
-Tone = Literal["info", "prompt", "error", "notice"]
+Tone = Literal["info", "prompt", "error", "notice", "staff"]
+"""``staff``: what a member of staff wrote, or that one joined or left the conversation."""
 
 
 @dataclass(frozen=True)
@@ -134,3 +135,17 @@ def to_json(output: Output) -> dict[str, Any]:
     if isinstance(output, ProofRequest):
         return {"type": "proof_request", "step_id": output.step_id}
     return {"type": "act", "action": output.action, "flow_id": output.flow_id}
+
+
+def from_json(data: dict[str, Any]) -> Output | None:
+    """An output of a persisted turn, as :func:`to_json` stored it (what is shown: a say, the
+    choices or a card; None for the rest)."""
+    kind = data.get("type")
+    if kind == "say":
+        return Say(dict(data["text"]), data.get("tone", "info"))
+    if kind == "choices":
+        return Choices(tuple(Choice(o["key"], dict(o["label"]), o.get("value", o["key"]))
+                             for o in data["options"]), bool(data.get("multi")))
+    if kind == "card":
+        return Card(data["entry_id"], dict(data["title"]), dict(data["body"]))
+    return None

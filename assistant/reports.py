@@ -59,6 +59,71 @@ def bookings_on(engine: Engine, day: dt.date) -> list[BookingRow]:
                            checked_in=b.checked_in_at is not None) for b in rows]
 
 
+@dataclass(frozen=True)
+class FoundBooking:
+    """A booking as the staff's booking search shows it (codes, for the screen to word)."""
+
+    start: dt.datetime
+    code: str
+    name: str
+    phone: str
+    meeting_type: str
+    channel: str
+    meeting_lang: str
+    staff: str
+    interpreter: bool
+    checked_in: bool
+
+
+SEARCH_LIMIT = 200
+
+
+def parse_day(text: str) -> dt.date | None:
+    """A day as staff type it: 2026-11-24, 24.11.2026, 24-11-2026, 24/11/2026 (None: not one)."""
+    raw = text.strip()
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        pass
+    for sep in (".", "-", "/"):
+        parts = raw.split(sep)
+        if len(parts) == 3 and all(p.isdigit() for p in parts) and len(parts[2]) == 4:
+            try:
+                return dt.date(int(parts[2]), int(parts[1]), int(parts[0]))
+            except ValueError:
+                return None
+    return None
+
+
+def find_bookings(engine: Engine, day: dt.date | None, query: str = "") -> list[FoundBooking]:
+    """Active bookings on ``day`` (any day: None) whose name, phone or code holds ``query``
+    (any case; a phone number matched by its digits, spaces and +45 or not); at most
+    SEARCH_LIMIT, earliest first."""
+    folded = " ".join(query.casefold().split())
+    digits = "".join(ch for ch in query if ch.isdigit())
+    code = query.strip().upper().replace(" ", "").replace("-", "")
+    with DB(engine) as db:
+        staff = {s.id: s.initials for s in db.exec(select(Staff))}
+        statement = select(Booking).where(Booking.status == "active")
+        if day is not None:
+            lo, hi = _day_bounds(day)
+            statement = statement.where(Booking.start >= lo, Booking.start < hi)
+        found = []
+        for b in db.exec(statement.order_by(Booking.start)):
+            if folded and not (folded in " ".join(b.name.casefold().split())
+                               or (len(digits) >= 4 and digits in b.phone)
+                               or (len(code) >= 3 and code in b.code.upper())):
+                continue
+            found.append(FoundBooking(
+                start=b.start, code=b.code, name=b.name, phone=b.phone,
+                meeting_type=b.meeting_type, channel=b.channel, meeting_lang=b.meeting_lang,
+                staff=staff.get(b.staff_id, "?"), interpreter=bool(b.interpreter_id),
+                checked_in=b.checked_in_at is not None))
+            if len(found) >= SEARCH_LIMIT:
+                break
+        return found
+
+
 def open_callbacks(engine: Engine) -> list[CallbackRequest]:
     with DB(engine) as db:
         return list(db.exec(select(CallbackRequest).where(CallbackRequest.status == "open")

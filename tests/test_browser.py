@@ -325,3 +325,28 @@ def test_the_kiosk_tui_in_a_real_browser(tui_server: str, tui_app: Watched,
     browser.get("about:blank")  # the citizen leaves: the kiosk behind the page is stopped
     wait.until(lambda _: tui_app.serving == 0, "the socket's kiosk was never stopped")
     assert tui_app.raised == []
+
+
+def test_a_member_of_staff_takes_over_the_page_writes_and_hands_back(
+        server: str, browser, store, content) -> None:
+    """The citizen asks for a person on the page; a member of staff takes the conversation
+    and writes: the page shows it by itself (it asks every few seconds); handed back, the
+    assistant answers again."""
+    from assistant.staff import add_staff
+    from assistant.staffdesk import StaffDesk
+
+    add_staff(store.engine, "AB", "Anne B", "4821")
+    click = _ukrainian_page(server, browser)
+    click("staff", "Як вам зручніше отримати допомогу?")
+    click("1", "напише вам тут")
+    desk = StaffDesk(content, store)
+    [item] = desk.queue()
+    assert desk.take(item.id, "AB")
+    _wait_for_log(browser, "Anne B із центру зайнятості приєднується до розмови")
+    desk.write(item.id, "AB", "Добрий день! Чим можу допомогти?")
+    _wait_for_log(browser, "Добрий день! Чим можу допомогти?")
+    staff_lines = browser.find_elements("css selector", "#log p.staff")
+    assert [p.text for p in staff_lines][-1] == "Добрий день! Чим можу допомогти?"
+    desk.hand_back(item.id, "AB")
+    _wait_for_log(browser, "Тепер вам знову відповідає помічник")
+    click("menu", "Що ви хочете зробити?")

@@ -44,11 +44,13 @@ def load_old(url: str) -> None:
 
 
 def rows(url: str) -> dict[str, set[tuple]]:
-    """Every row of every table, read without the assistant's engine (no migration)."""
+    """Every row of every table, read without the assistant's engine (no migration): the
+    columns 099e7cb had (later migrations add columns, whose old rows hold their default)."""
     engine = create_engine(driver_url(url))
     with engine.connect() as conn:
-        found = {table: {tuple(row) for row in conn.execute(text(f'SELECT * FROM "{table}"'))}
-                 for table in TABLES}
+        found = {table: {tuple(row) for row in conn.execute(text(
+            "SELECT " + ", ".join(f'"{c}"' for c in OLD_COLUMNS.get(table, ["*"]))
+            .replace('"*"', "*") + f' FROM "{table}"'))} for table in TABLES}
     engine.dispose()
     return found
 
@@ -59,6 +61,11 @@ def kept(after: dict[str, set[tuple]], before: dict[str, set[tuple]]) -> dict[st
     width = {table: len(next(iter(found))) for table, found in before.items() if found}
     return {table: {row[:width[table]] for row in found} if table in width else found
             for table, found in after.items()}
+
+
+OLD_COLUMNS = {"callback_requests": ["id", "kind", "topic", "lang", "name", "phone", "note",
+                                     "session_id", "status", "created_at"]}
+"""Tables a later migration added columns to: the columns 099e7cb made, in its order."""
 
 
 def schema(engine: Engine) -> dict[str, object]:

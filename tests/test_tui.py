@@ -10,6 +10,7 @@ from textual.widgets import Button, DataTable, Input, Static
 from assistant.channels.tui.kiosk import ConversationScreen, IdleWarning, KioskApp, LanguageScreen
 from assistant.channels.tui.pin import PinScreen
 from assistant.channels.tui.staff import StaffApp
+from assistant.channels.tui.staff_dialogs import Confirm
 from assistant.staff import add_staff
 from assistant.store.models import CallbackRequest
 
@@ -127,12 +128,15 @@ async def test_staff_login_and_screens(content, store) -> None:
         app.screen.query_one("#pin", Input).value = "4821"
         await tap(pilot, "#pin-ok")
         assert app.staff == "AB"
-        table = app.query_one("#callbacks", DataTable)
+        table = app.query_one("#queue", DataTable)
         assert table.row_count == 1
-        assert "[red]Olga[/red]" in str(table.get_row_at(0)[4])
+        row = [str(c) for c in table.get_row_at(0)]
+        assert row[2:] == ["Ring op", "Kiosk", "ukrainsk", "Et møde", "[red]Olga[/red]",
+                           "+4522334455", "Venter"]  # words in Danish, the name as written
         table.move_cursor(row=0)
-        app.query_one("#callback-done", Button).press()
-        await settle(pilot)
+        await tap(pilot, "#req-done")
+        assert isinstance(app.screen, Confirm)  # marking done asks first
+        await tap(pilot, "#confirm-yes")
         assert table.row_count == 0
         app.query_one("#tabs").active = "tab-kb"
         await pilot.pause()
@@ -140,13 +144,13 @@ async def test_staff_login_and_screens(content, store) -> None:
         query.value = "voksenlærling"
         await query.action_submit()
         await settle(pilot)
-        assert "[translation not reviewed: da, en, uk]" in all_text(app)
+        assert "[Oversættelse ikke tjekket: dansk, engelsk, ukrainsk]" in all_text(app)
         audit = app.query_one("#audit", DataTable)
         actions = {str(audit.get_row_at(i)[2]) for i in range(audit.row_count)}
-        assert {"login", "callback_done"} <= actions
+        assert {"Loggede ind", "Markerede en henvendelse som klaret"} <= actions
 
 
-async def test_closing_a_day_cancels_and_queues_sms(content, store) -> None:
+async def test_closing_a_day_asks_first_then_cancels_and_queues_sms(content, store) -> None:
     from sqlmodel import Session as DB
     from sqlmodel import select
 
@@ -164,11 +168,20 @@ async def test_closing_a_day_cancels_and_queues_sms(content, store) -> None:
         app.screen.query_one("#pin", Input).value = "4821"
         await tap(pilot, "#pin-ok")
         assert app.query_one("#today", DataTable).row_count == 1
-        app.query_one("#close-date", Input).value = free.start.date().isoformat()
+        app.query_one("#tabs").active = "tab-close"
+        await pilot.pause()
+        app.query_one("#close-date", Input).value = free.start.strftime("%d.%m.%Y")
         app.query_one("#close-reason", Input).value = "Strømsvigt"
-        app.query_one("#close-day", Button).press()
-        await settle(pilot)
+        await tap(pilot, "#close-day")
+        assert isinstance(app.screen, Confirm)
+        await tap(pilot, "#confirm-no")  # no: nothing happens
+        assert "Intet blev ændret" in str(app.query_one("#close-result", Static).render())
+        assert app.query_one("#today", DataTable).row_count == 1
+        await tap(pilot, "#close-day")
+        await tap(pilot, "#confirm-yes")
         assert app.query_one("#today", DataTable).row_count == 0
+        result = str(app.query_one("#close-result", Static).render())
+        assert "tirsdag den 24. november 2026 er lukket. 1 møde aflyst" in result
     with DB(store.engine) as db:
         assert db.exec(select(Booking)).one().status == "cancelled"
         notice = db.exec(select(Outbox).where(Outbox.kind == "notice")).one()

@@ -213,7 +213,7 @@ def book(act: Act, convo: Conversation) -> list[Output]:
         convo.store.add_callback(kind="callback", topic=meeting_type, lang=convo.lang,
                                  name=answers.get("name"), phone=answers.get("phone"),
                                  note=f"no free time; meeting language {language}",
-                                 session_id=convo.session_id)
+                                 session_id=convo.session_id, place=convo.place or "kiosk")
         return [Say(tr("We could not find a free time, so we have not booked a meeting. A member "
                        "of staff will call you to find a time."), "notice"),
                 Done.of("callback", answers.get("name"), answers.get("phone"))]

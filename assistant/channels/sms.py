@@ -184,13 +184,14 @@ def sms_turn(content: Content, store: SessionStore, *, phone: str, body: str, si
     The conversation is the number's own, or ``session`` (chat --channel sms --session)."""
     key, sid = phone_hash(phone), sid[:64]
     session = session or f"sms:{key}"
+    reply_to = None if phone.startswith("chat:") else phone  # chat --channel sms: no number
     for attempt in range(1, TURN_TRIES + 1):
         look = store.sms.look(sid, key, session)
         if look.seen is not None:
             return look.seen
         try:
-            return _answer(content, store, Message(sid, key, body, lang, session, phone), look,
-                           now)
+            return _answer(content, store, Message(sid, key, body, lang, session, sender=phone,
+                                                   phone=reply_to), look, now)
         except IntegrityError:
             # Another delivery of this message claimed it first: send what it sent.
             seen = store.sms.seen(sid)
@@ -217,6 +218,8 @@ class Message:
     sender: str = ""
     """The number, as the gateway gave it: the core takes it as proof that the sender holds
     it (never stored)."""
+    phone: str | None = None
+    """The number to reply to outside the webhook (a member of staff writing), if any."""
 
 
 def _answer(content: Content, store: SessionStore, message: Message, look: Look, now) -> str:
@@ -272,11 +275,13 @@ def _turn(content: Content, store: SessionStore, message: Message, saved: Saved 
     for attempt in (1, 2, 3):
         if saved is not None:
             convo = Conversation.resume(content, store, saved, now=now,
-                                        sender=message.sender or None)
+                                        sender=message.sender or None, place="sms",
+                                        phone=message.phone)
         else:  # a first message; if another opened it a moment ago, it goes on there
             convo, _ = Conversation.open(content, store, message.session, "sms",
                                          language_of(body) or message.lang, now=now,
-                                         sender=message.sender or None)
+                                         sender=message.sender or None, place="sms",
+                                         phone=message.phone)
         opened.append(convo)
         try:
             return convo, convo.handle(body)

@@ -39,7 +39,7 @@ from assistant.channels import web_models as api
 from assistant.channels.sms import sms_turn, twiml, valid_signature
 from assistant.conversation import Content, Conversation
 from assistant.i18n import tr
-from assistant.outputs import Card, Choices, Output, Say
+from assistant.outputs import Card, Choices, Output, Say, from_json
 from assistant.store.checkpoints import BackgroundCheckpoints
 from assistant.store.db import is_outage, turns_at_once
 from assistant.store.models import utcnow
@@ -182,7 +182,7 @@ class Web:
         """Load the session, do ``work`` with it and reply (in a worker thread). ``address``
         is where the request came from (the core caps bookings per address)."""
         convo = Conversation.load(self.content, self.store, f"web:{token}", now=self.now,
-                                  address=address)
+                                  address=address, place="web")
         if convo is None:
             return no_session()
         try:
@@ -260,8 +260,11 @@ def render_json(outputs: list[Output], lang: str) -> list[dict[str, Any]]:
 
 
 def reply(convo: Conversation, token: str, outputs: list[Output]) -> JSONResponse:
+    state = convo.state
     return JSON({"session": token, "lang": convo.lang,
-                 "reply": render_json(outputs, convo.lang), "ui": ui_strings(convo.lang)})
+                 "reply": render_json(outputs, convo.lang), "ui": ui_strings(convo.lang),
+                 "turn": convo.version or 0,
+                 "staff": state.staff is not None or state.staff_wait is not None})
 
 
 @cache
@@ -317,7 +320,7 @@ async def create_session(request: Request) -> Response:
 
     def start() -> Response:
         convo, opening = Conversation.open(w.content, w.store, f"web:{token}", "web",
-                                           started.lang, now=w.now)
+                                           started.lang, now=w.now, place="web")
         return reply(convo, token, opening)
 
     return await w.run(start)
@@ -329,6 +332,40 @@ async def read_session(request: Request) -> Response:
     if isinstance(token := w.session_token(request), Response):
         return token
     return await w.run(lambda: w.in_session(token, Conversation.prompt))
+
+
+async def read_news(request: Request) -> Response:
+    """What the citizen was sent since turn ``after`` by the staff side (a member of staff
+    joined, wrote or left): the page asks while ``staff`` is true."""
+    w = web(request)
+    if isinstance(token := w.session_token(request), Response):
+        return token
+    raw = request.query_params.get("after", "0")
+    after = int(raw) if raw.isdigit() and len(raw) < 10 else 0
+
+    def news(convo: Conversation) -> list[Output]:
+        assert convo.session_id is not None
+        found, last = staff_news(w.store, convo.session_id, after)
+        convo.version = max(convo.version or 0, last)  # the reply's turn: what was read
+        return found
+
+    return await w.run(lambda: w.in_session(token, news))
+
+
+def staff_news(store: SessionStore, session_id: str, after: int) -> tuple[list[Output], int]:
+    """The outputs of the staff side's turns (those with no input) after turn ``after``, and
+    the last turn read."""
+    found: list[Output] = []
+    last = after
+    for turn in store.turns(session_id, after=after):
+        last = max(last, turn.seq)
+        if turn.input:
+            continue
+        for item in jsoncodec.loads(turn.reply):
+            out = from_json(item)
+            if out is not None:
+                found.append(out)
+    return found, last
 
 
 async def calendar(request: Request) -> Response:
@@ -571,6 +608,9 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
     route("/api/sessions", create_session, methods=["POST"],
           openapi_extra=api.body(api.NewSession, required=False),
           responses={200: {"model": api.Reply}, **api.errors(400, 413, 429, 503)})
+    route("/api/sessions/{token}/news", read_news, methods=["GET"],
+          openapi_extra={"parameters": [api.TOKEN, api.AFTER]},
+          responses={200: {"model": api.Reply}, **api.errors(404, 429, 503)})
     route("/api/sessions/{token}", read_session, methods=["GET"],
           openapi_extra={"parameters": [api.TOKEN]},
           responses={200: {"model": api.Reply}, **api.errors(404, 429, 503)})

@@ -42,7 +42,7 @@ class Option(BaseModel):
 
 class SayItem(BaseModel):
     type: Literal["say"]
-    tone: Literal["info", "prompt", "error", "notice"]
+    tone: Literal["info", "prompt", "error", "notice", "staff"]
     text: str
 
 
@@ -66,6 +66,11 @@ class Reply(BaseModel):
     lang: Lang
     reply: list[Annotated[SayItem | ChoicesItem | CardItem, Field(discriminator="type")]]
     ui: dict[str, str]
+    turn: int = Field(description="the conversation's turns so far: ask "
+                                  "GET /api/sessions/{token}/news?after=turn for what staff "
+                                  "send after it")
+    staff: bool = Field(description="a member of staff has the conversation, or the citizen "
+                                    "waits for one: ask for news every few seconds")
 
 
 class ErrorDetail(BaseModel):
@@ -121,4 +126,7 @@ def path(name: str, description: str) -> dict[str, Any]:
 
 
 TOKEN = path("token", "the conversation's token, from POST /api/sessions")
+AFTER = {"name": "after", "in": "query", "required": False,
+         "description": "the turn the page has shown (the reply's 'turn')",
+         "schema": {"type": "string"}}
 TWIML = {"application/xml": {"schema": {"type": "string"}}}

@@ -52,8 +52,10 @@ class Turn(SQLModel, table=True):
 
 
 class CallbackRequest(SQLModel, table=True):
-    """A citizen asked staff to call back (``kind='callback'``) or to come to the kiosk
-    (``kind='desk'``)."""
+    """A staff request: a citizen asked staff to call back (``kind='callback'``), to come to
+    the kiosk (``kind='desk'``) or to write with them on the web page or by SMS
+    (``kind='chat'``). ``status`` is open, taken (``taken_by`` has it) or done; a request is
+    taken by a conditional update, so two members of staff never take the same one."""
 
     __tablename__ = "callback_requests"
 
@@ -67,6 +69,11 @@ class CallbackRequest(SQLModel, table=True):
     session_id: str | None = Field(default=None, max_length=32)
     status: str = Field(default="open", max_length=16)
     created_at: dt.datetime = Field(default_factory=utcnow)
+    place: str | None = Field(default=None, max_length=80)
+    """Where it was made: ``kiosk:<name>``, ``web``, ``sms`` or ``text`` (None: before 0006)."""
+    taken_by: str | None = Field(default=None, max_length=8)
+    """The initials of the member of staff who took it."""
+    taken_at: dt.datetime | None = None
 
 
 class Staff(SQLModel, table=True):

@@ -123,6 +123,11 @@ class SessionStore:
         rows = self._read(_LOAD, {"key": key})
         return Saved.from_row(*rows[0]) if rows else None
 
+    def load_by_id(self, session_id: str) -> Saved | None:
+        """The session with id ``session_id`` (the staff side finds it by a request's)."""
+        rows = self._read(_BY_ID, {"session": session_id})
+        return Saved.from_row(*rows[0]) if rows else None
+
     def create(self, key: str, channel: str, lang: str, state: dict[str, Any]) -> str | None:
         """Store a new session; returns its id, or None if a session ``key`` exists already
         (two first messages from one number at once: the other created it). Every new
@@ -183,10 +188,11 @@ class SessionStore:
             return SessionGone(session_id)
         return SessionChanged(Saved.from_row(*rows[0]))
 
-    def turns(self, session_id: str) -> list[Turn]:
+    def turns(self, session_id: str, after: int = 0) -> list[Turn]:
+        """The session's turns after turn ``after``, in order."""
         with DB(self.engine) as db:
-            return list(db.exec(rows_of(Turn).where(Turn.session_id == session_id)
-                                .order_by(Turn.seq)))
+            return list(db.exec(rows_of(Turn).where(Turn.session_id == session_id,
+                                                    Turn.seq > after).order_by(Turn.seq)))
 
     def add_callback(self, **fields: Any) -> CallbackRequest:
         for key in ("name", "note"):

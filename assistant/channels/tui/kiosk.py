@@ -114,8 +114,10 @@ class KioskApp(App[None]):
                  store: SessionStore | Callable[[], SessionStore], lang: str | None = None, *,
                  idle_seconds: float = 90, warn_seconds: int = 15, done_seconds: int = 20,
                  clock: Callable[[], float] = time.monotonic, high_contrast: bool = False,
-                 bilingual: bool = False) -> None:
+                 bilingual: bool = False, place: str | None = None) -> None:
         self.clock = clock
+        self.place = f"kiosk:{place[:60]}" if place else "kiosk"
+        """Where staff find a citizen who asks for them (``kiosk --place``)."""
         self.last_activity = clock()
         self.warning: IdleWarning | None = None
         self.done_at: float | None = None
@@ -199,7 +201,8 @@ class KioskApp(App[None]):
         from assistant.conversation import Conversation
 
         convo, opening = Conversation.open(self.content, self.store,
-                                           f"kiosk:{uuid.uuid4().hex}", "kiosk", lang)
+                                           f"kiosk:{uuid.uuid4().hex}", "kiosk", lang,
+                                           place=self.place)
         if not get_current_worker().is_cancelled:  # a later open replaces this one
             self.post_message(ConversationOpened(convo, opening, self.bilingual))
 

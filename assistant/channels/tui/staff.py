@@ -1,9 +1,12 @@
-"""The staff TUI: PIN login, today's bookings, callbacks, knowledge search with review badges,
-entries needing review, flow statistics, closing a day, the audit log, interpreter mode.
+"""The staff TUI: PIN login, the queue of staff requests (it updates by itself), bookings by
+name, phone, code and day, knowledge search with review badges, entries needing review, flow
+statistics, closing a day, the audit log, interpreter mode.
 
-Every cell and line is a ``rich.text.Text``: citizens' words (names, notes) are never read as
-markup. Database work (and the search) runs in thread workers, one at a time, and their
-results are applied on the UI thread; the tables are read afresh after every write.
+Everything is in words in the staff member's language (da, en or uk; their first language,
+or ``staff --lang``), never stored codes. Every cell and line is a ``rich.text.Text``:
+citizens' words (names, notes) are never read as markup. Database work (and the search) runs
+in thread workers, one at a time, and their results are applied on the UI thread; the
+tables are read afresh after every write, and the queue every second.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import datetime as dt
 import threading
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text as RichText
@@ -20,6 +24,7 @@ from sqlmodel import select
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
@@ -31,31 +36,73 @@ from assistant.channels.tui.messages import (
     StaffDataLoaded,
 )
 from assistant.channels.tui.pin import PinScreen
+from assistant.channels.tui.staff_dialogs import Confirm
+from assistant.channels.tui.staff_takeover import TakeoverScreen
 from assistant.channels.tui.styles import CSS as KIOSK_CSS
 from assistant.conversation import Content, Conversation
-from assistant.i18n import TZ, local
+from assistant.i18n import TZ, format_clock, format_day, language_name, local, tr, trn
 from assistant.knowledge.base import KnowledgeBase
 from assistant.knowledge.search import SearchResult
 from assistant.reports import (
-    bookings_on,
-    close_callback,
     close_day,
+    find_bookings,
     flow_statistics,
     needs_review,
-    open_callbacks,
+    parse_day,
 )
 from assistant.staff import audit
-from assistant.store.models import AuditEntry, utcnow
+from assistant.staffdesk import QueueItem, StaffDesk
+from assistant.staffwords import (
+    channel_words,
+    flow_name,
+    kind_name,
+    languages_name,
+    meeting_words,
+    place_name,
+    status_name,
+    step_name,
+    topic_name,
+    waiting_name,
+    yes_no,
+)
+from assistant.store.models import AuditEntry, Staff, utcnow
 from assistant.store.sessions import SessionStore
+from assistant.text import LANGS, Text, pick
 
 T = RichText
 Row = tuple[Any, ...]
-COLUMNS = {
-    "today": ("Tid", "Kode", "Møde", "Kanal", "Sprog", "Medarb.", "Tolk", "Tjekket ind"),
-    "callbacks": ("Oprettet", "Type", "Emne", "Sprog", "Navn", "Telefon"),
-    "stats": ("Forløb", "Startet", "Gennemført", "Forladt ved trin"),
-    "audit": ("Tid", "Medarb.", "Handling", "Detaljer"),
+POLL_SECONDS = 1.0
+"""How often the queue is read: a new request shows within two seconds."""
+
+COLUMNS: dict[str, tuple[Text, ...]] = {
+    "queue": (tr("New"), tr("Waiting"), tr("What"), tr("Where"), tr("Language"), tr("About"),
+              tr("Name"), tr("Phone"), tr("Status")),
+    "today": (tr("Day"), tr("Time"), tr("Code"), tr("Name"), tr("Phone"), tr("Meeting"),
+              tr("How"), tr("Language"), tr("Staff"), tr("Interpreter"), tr("Checked in")),
+    "stats": (tr("Guide"), tr("Started"), tr("Completed"), tr("Left at")),
+    "audit": (tr("Time"), tr("Staff"), tr("Action"), tr("Details")),
 }
+ACTIONS: dict[str, Text] = {
+    "login": tr("Logged in"), "login_failed": tr("Wrong PIN"), "pin_set": tr("PIN set"),
+    "kb_search": tr("Searched the knowledge"), "callback_done": tr("Marked a request done"),
+    "close_day": tr("Closed a day"), "interpreter_session": tr("Interpreter session"),
+    "request_taken": tr("Took a request"), "request_reply": tr("Wrote to a citizen"),
+    "request_handed_back": tr("Handed back to the assistant"),
+    "request_closed": tr("Marked a request done"),
+}
+
+
+@dataclass
+class QueueRead(Message):
+    items: list[QueueItem]
+
+
+@dataclass
+class StaffKnown(Message):
+    """Who logged in: their initials and the language their screens use."""
+
+    initials: str
+    lang: str
 
 
 class StaffApp(App[None]):
@@ -63,56 +110,93 @@ class StaffApp(App[None]):
     TabbedContent { height: 1fr; }
     #kb-results { height: 1fr; }
     .badge { text-style: bold reverse; }
-    #close-row Input { width: 1fr; }
+    #close-row Input, #booking-row Input { width: 1fr; }
+    #close-result { text-style: bold; padding: 1 0; }
+    #queue-note { padding: 0 1; }
+    #queue-note.new { background: $warning; color: $text; text-style: bold; }
+    .buttons { height: auto; }
     """
-    TITLE = "Jobcenter - medarbejder"
+    TITLE = "Jobcenter"
     ENABLE_COMMAND_PALETTE = False
-    BINDINGS = [("escape", "leave_conversation", "Tilbage")]
+    BINDINGS = [("escape", "leave_conversation", "Back")]
+
+    def __init__(self, content: Content, store: SessionStore,
+                 now: Callable[[], dt.datetime] = utcnow, lang: str | None = None,
+                 poll_seconds: float = POLL_SECONDS) -> None:
+        self.content = content
+        self.store = store
+        self.now = now
+        self.fixed_lang = lang if lang in LANGS else None
+        self.lang = self.fixed_lang or "da"
+        """The staff screens' language: ``lang``, or the first language of whoever logs in."""
+        self.poll_seconds = poll_seconds
+        self.staff: str | None = None
+        self.desk = StaffDesk(content, store, now=now)
+        self.db_lock = threading.Lock()
+        """One database job at a time, so the tables read after a write show it."""
+        self.known: set[int] | None = None
+        """The queue's requests seen so far (None: not read yet)."""
+        self.fresh: set[int] = set()
+        """Requests that came while the screen was open, not yet taken: marked as new."""
+        self.queue_items: list[QueueItem] = []
+        self._reading_queue = False
+        self._queue_shown: list[tuple[QueueItem, bool, str]] = []
+        self.booking_filter: tuple[dt.date | None, str, str | None] = (None, "", None)
+        """The booking search (day, words, a problem with the day), read on the UI thread."""
+        super().__init__()
+
+    def w(self, text: Text) -> str:
+        """``text`` in the staff member's language."""
+        return pick(text, self.lang)
 
     def action_leave_conversation(self) -> None:
         if isinstance(self.screen, ConversationScreen):
             self.pop_screen()
 
-    def __init__(self, content: Content, store: SessionStore,
-                 now: Callable[[], dt.datetime] = utcnow) -> None:
-        self.content = content
-        self.store = store
-        self.now = now
-        self.staff: str | None = None
-        self._db_lock = threading.Lock()
-        """One database job at a time, so the tables read after a write show it."""
-        super().__init__()
-
     def compose(self) -> ComposeResult:
+        w = self.w
         with TabbedContent(id="tabs"):
-            with TabPane("I dag", id="tab-today"):
+            with TabPane(w(tr("Queue")), id="tab-queue"):
+                yield Static("", id="queue-note")
+                yield DataTable(id="queue", cursor_type="row")
+                with Horizontal(classes="buttons"):
+                    yield Button(w(tr("Take")), id="req-take", variant="primary")
+                    yield Button(w(tr("Open the conversation")), id="req-open")
+                    yield Button(w(tr("Mark done")), id="req-done", variant="error")
+            with TabPane(w(tr("Bookings")), id="tab-today"):
+                with Horizontal(id="booking-row"):
+                    yield Input(placeholder=w(tr("Name, phone or code")), id="booking-query",
+                                max_length=100)
+                    yield Input(placeholder=w(tr("Day, e.g. 24.11.2026 (empty: every day)")),
+                                id="booking-day", max_length=10)
+                    yield Button(w(tr("Search")), id="booking-search")
+                yield Static("", id="booking-note")
                 yield DataTable(id="today", cursor_type="row")
-            with TabPane("Tilbagekald", id="tab-callbacks"):
-                yield DataTable(id="callbacks", cursor_type="row")
-                yield Button("Markér som klaret", id="callback-done")
-            with TabPane("Viden", id="tab-kb"):
-                yield Input(placeholder="Søg i viden (også interne emner)", id="kb-query",
-                            max_length=200)
+            with TabPane(w(tr("Knowledge")), id="tab-kb"):
+                yield Input(placeholder=w(tr("Search the knowledge (staff entries too)")),
+                            id="kb-query", max_length=200)
                 yield VerticalScroll(id="kb-results")
-            with TabPane("Gennemsyn", id="tab-review"):
+            with TabPane(w(tr("Review")), id="tab-review"):
                 yield VerticalScroll(id="review")
-            with TabPane("Statistik", id="tab-stats"):
+            with TabPane(w(tr("Statistics")), id="tab-stats"):
                 yield DataTable(id="stats")
-            with TabPane("Luk dag", id="tab-close"):
-                yield Static(T("Luk jobcentret en hel dag: alle møder aflyses, og borgerne får "
-                               "en SMS."))
+            with TabPane(w(tr("Close a day")), id="tab-close"):
+                yield Static(T(w(tr("Close the jobcenter for a whole day: every meeting that "
+                                    "day is cancelled, and the citizens get an SMS."))))
                 with Horizontal(id="close-row"):
-                    yield Input(placeholder="ÅÅÅÅ-MM-DD", id="close-date", max_length=10)
-                    yield Input(placeholder="Årsag", id="close-reason", max_length=200)
-                    yield Button("Luk dagen", id="close-day", variant="error")
+                    yield Input(placeholder=w(tr("Date, e.g. 24.11.2026")), id="close-date",
+                                max_length=10)
+                    yield Input(placeholder=w(tr("Reason")), id="close-reason", max_length=200)
+                    yield Button(w(tr("Close the day")), id="close-day", variant="error")
                 yield Static("", id="close-result")
-            with TabPane("Log", id="tab-audit"):
+            with TabPane(w(tr("Log")), id="tab-audit"):
                 yield DataTable(id="audit")
-            with TabPane("Tolk", id="tab-interpreter"):
-                yield Static(T("Start en samtale med to sprog side om side: borgerens sprog og "
-                               "dansk."))
-                for lang, name in (("uk", "Українська + dansk"), ("en", "English + dansk")):
-                    yield Button(name, id=f"interpret-{lang}")
+            with TabPane(w(tr("Interpreter")), id="tab-interpreter"):
+                yield Static(T(w(tr("Start a conversation in two languages side by side: the "
+                                    "citizen's language and Danish."))))
+                for lang in ("uk", "en"):
+                    yield Button(f"{language_name(lang)[lang]} + {language_name('da')[lang]}",
+                                 id=f"interpret-{lang}")
 
     def on_mount(self) -> None:
         self.push_screen(PinScreen(self.store.engine, now=self.now), self.logged_in)
@@ -121,54 +205,240 @@ class StaffApp(App[None]):
         if not initials:
             self.exit()
             return
-        self.staff = initials
-        self.sub_title = initials
-        self.refresh_all()
+        self._who(initials)
 
-    # -- reading: in a worker, applied on the UI thread ------------------------------------
+    @work(thread=True, group="staff-db")
+    def _who(self, initials: str) -> None:
+        with self.db_lock, DB(self.store.engine) as db:
+            row = db.exec(select(Staff).where(Staff.initials == initials)).first()
+            spoken = [code for code in (row.languages if row else "").split(",") if code in LANGS]
+        self.post_message(StaffKnown(initials, self.fixed_lang or (spoken or ["da"])[0]))
+
+    async def on_staff_known(self, message: StaffKnown) -> None:
+        self.staff = message.initials
+        self.sub_title = message.initials
+        if message.lang != self.lang:
+            self.lang = message.lang
+            await self.recompose()
+        self.refresh_all()
+        self.read_queue()
+        self.set_interval(self.poll_seconds, self.read_queue)
+
+    # -- the queue: read every second, in a worker --------------------------------------------
+
+    def read_queue(self) -> None:
+        if self.staff is not None and not self._reading_queue:
+            self._reading_queue = True
+            self._read_queue()
+
+    @work(thread=True, group="queue")
+    def _read_queue(self) -> None:
+        try:
+            with self.db_lock:
+                items = self.desk.queue()
+        except Exception:  # the database is away a moment: the next round tries again
+            items = None
+        if items is None:
+            self.call_from_thread(setattr, self, "_reading_queue", False)
+            return
+        self.post_message(QueueRead(items))
+
+    def on_queue_read(self, message: QueueRead) -> None:
+        self._reading_queue = False
+        items = message.items
+        ids = {item.id for item in items}
+        new = [] if self.known is None else [i for i in items if i.id not in self.known]
+        self.known = ids if self.known is None else self.known | ids
+        self.fresh = {i for i in self.fresh | {item.id for item in new} if i in ids}
+        self.fresh -= {item.id for item in items if item.status != "open"}
+        self.queue_items = items
+        self._show_queue()
+        if new:
+            self.bell()
+            latest = new[-1]
+            self.notify(self.w(tr("New request: {what}, {where}, {language}",
+                                  what=kind_name(latest.kind), where=place_name(latest.place),
+                                  language=language_name(latest.lang))),
+                        title=self.w(tr("Queue")), severity="warning", timeout=8)
+
+    def _show_queue(self) -> None:
+        now = self.now()
+        shown = [(item, item.id in self.fresh, self.w(waiting_name(item.waiting(now))))
+                 for item in self.queue_items]
+        if shown == self._queue_shown:
+            return  # nothing changed: the table (and where the cursor is) stays as it is
+        self._queue_shown = shown
+        table = self.query_one("#queue", DataTable)
+        keep = None
+        if table.row_count:
+            keep = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        table.clear(columns=True)
+        table.add_columns(*(self.w(c) for c in COLUMNS["queue"]))
+        now = self.now()
+        for item in self.queue_items:
+            mark = T("● " + self.w(tr("New")), style="bold reverse") if item.id in self.fresh \
+                else T("")
+            cells = [self.w(waiting_name(item.waiting(now))), self.w(kind_name(item.kind)),
+                     self.w(place_name(item.place)), self.w(language_name(item.lang)),
+                     self.w(topic_name(item.topic, self.content.flows)), item.name,
+                     item.phone, self.w(status_name(item.status, item.taken_by))]
+            table.add_row(mark, *(T(c) for c in cells), key=str(item.id))
+        if keep is not None and str(keep) in {str(i.id) for i in self.queue_items}:
+            table.move_cursor(row=table.get_row_index(keep))
+        note = self.query_one("#queue-note", Static)
+        waiting = sum(1 for i in self.queue_items if i.status == "open")
+        note.update(T(self.w(trn("{n} request is waiting.", "{n} requests are waiting.",
+                                 waiting))
+                      + (" " + self.w(tr("New ones are marked.")) if self.fresh else "")))
+        note.set_class(bool(self.fresh), "new")
+
+    def _selected(self) -> QueueItem | None:
+        table = self.query_one("#queue", DataTable)
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return next((i for i in self.queue_items if str(i.id) == key), None)
+
+    @on(Button.Pressed, "#req-take")
+    def take(self) -> None:
+        item = self._selected()
+        if item is not None:
+            self._take(item.id)
+
+    @work(thread=True, group="staff-db")
+    def _take(self, request_id: int) -> None:
+        staff = self.staff
+        if staff is None:
+            return
+        with self.db_lock:
+            won = self.desk.take(request_id, staff)
+            item = self.desk.get(request_id)
+        self.call_from_thread(self._taken, won, item)
+
+    def _taken(self, won: bool, item: QueueItem | None) -> None:
+        if not won or item is None:
+            who = item.taken_by if item is not None and item.taken_by else "?"
+            self.notify(self.w(tr("Someone else has this request: {who}.", who=who)),
+                        severity="error")
+        else:
+            self.fresh.discard(item.id)
+            self.notify(self.w(tr("You have the request: {what}, {where}.",
+                                  what=kind_name(item.kind), where=place_name(item.place))))
+            if item.session_id:
+                self.push_screen(TakeoverScreen(self, item), lambda _: self.read_queue())
+        self.read_queue()
+
+    @on(Button.Pressed, "#req-open")
+    def open_conversation(self) -> None:
+        item = self._selected()
+        if item is None:
+            return
+        if not item.session_id:
+            self.notify(self.w(tr("This request has no conversation.")), severity="warning")
+            return
+        self.fresh.discard(item.id)
+        self.push_screen(TakeoverScreen(self, item), lambda _: self.read_queue())
+
+    @on(Button.Pressed, "#req-done")
+    def mark_done(self) -> None:
+        item = self._selected()
+        if item is None:
+            return
+        question = self.w(tr("Mark this request done?"))
+        detail = " · ".join([self.w(kind_name(item.kind)), self.w(place_name(item.place)),
+                             item.name or self.w(language_name(item.lang))])
+        self.push_screen(Confirm(question, detail, self.w(tr("Yes, mark it done")),
+                                 self.w(tr("No"))),
+                         lambda yes: self._done(item.id) if yes else None)
+
+    @work(thread=True, group="staff-db")
+    def _done(self, request_id: int) -> None:
+        staff = self.staff
+        if staff is None:
+            return
+        try:
+            with self.db_lock:
+                self.desk.close(request_id, staff)
+            note, severity = self.w(tr("The request is marked done.")), "information"
+        except PermissionError:
+            note, severity = self.w(tr("This request is not yours: another member of staff "
+                                       "has it.")), "error"
+        self.call_from_thread(self.notify, note, severity=severity)
+        self.call_from_thread(self.read_queue)
+        self.call_from_thread(self._database)
+
+    # -- the other tables: in a worker, applied on the UI thread ----------------------------
 
     def refresh_all(self) -> None:
         self.load_review()
+        self.booking_filter = self._booking_filter()
         self._database()
 
     @work(thread=True, group="staff-db")
     def _database(self, write: Callable[[], str | None] | None = None) -> None:
         """Run ``write`` (if any), then read every table, and post what was read."""
-        with self._db_lock:
+        with self.db_lock:
             note = write() if write is not None else None
             tables = self._read_tables()
         self.post_message(StaffDataLoaded(tables, note))
 
+    def _booking_filter(self) -> tuple[dt.date | None, str, str | None]:
+        """The booking search's day and words, and what is wrong with the day (or None)."""
+        query = self.query_one("#booking-query", Input).value.strip()
+        raw = self.query_one("#booking-day", Input).value.strip()
+        day = parse_day(raw) if raw else None
+        if raw and day is None:
+            return None, query, self.w(tr("Write the day like 24.11.2026."))
+        if not raw and not query:
+            day = local(self.now()).date()
+        return day, query, None
+
     def _read_tables(self) -> dict[str, list[Row]]:
+        w, lang = self.w, self.lang
         today = local(self.now()).date()
-        rows = [(r.time, r.code, r.meeting, r.channel, r.language, r.staff,
-                 "ja" if r.interpreter else "", "✓ ja" if r.checked_in else "nej")
-                for r in bookings_on(self.store.engine, today)]
-        callbacks = [(local(req.created_at).strftime("%d.%m %H.%M"), req.kind, req.topic,
-                      req.lang, req.name or "", req.phone or "", str(req.id))
-                     for req in open_callbacks(self.store.engine)]
-        stats = [(fig.flow_id, str(fig.started), str(fig.completed),
-                  ", ".join(f"{step or '-'}: {n}" for step, n in sorted(fig.left_at.items())))
+        day, query, _problem = self.booking_filter
+        bookings = [(format_day(local(b.start).date(), lang), format_clock(b.start, lang),
+                     b.code, b.name, b.phone, w(meeting_words(b.meeting_type)),
+                     w(channel_words(b.channel)), w(language_name(b.meeting_lang)), b.staff,
+                     w(yes_no(b.interpreter)), "✓ " + w(yes_no(True)) if b.checked_in
+                     else w(yes_no(False)))
+                    for b in find_bookings(self.store.engine, day, query)]
+        flows = self.content.flows
+        stats = [(w(flow_name(fig.flow_id, flows)), str(fig.started), str(fig.completed),
+                  ", ".join(f"{w(step_name(fig.flow_id, step, flows))}: {n}"
+                            for step, n in sorted(fig.left_at.items())))
                  for fig in flow_statistics(self.store.engine, today - dt.timedelta(days=30))]
         with DB(self.store.engine) as db:
             entries = db.exec(select(AuditEntry).order_by(AuditEntry.id.desc())  # type: ignore[union-attr]
                               .limit(200))
-            log = [(local(row.at).strftime("%d.%m %H.%M"), row.staff, row.action, row.detail)
+            log = [(local(row.at).strftime("%d.%m %H.%M"), row.staff,
+                    w(ACTIONS.get(row.action, {"da": row.action})), row.detail)
                    for row in entries]
-        return {"today": rows, "callbacks": callbacks, "stats": stats, "audit": log}
+        return {"today": bookings, "stats": stats, "audit": log}
 
     def on_staff_data_loaded(self, message: StaffDataLoaded) -> None:
         for name, rows in message.tables.items():
             table = self.query_one(f"#{name}", DataTable)
             table.clear(columns=True)
-            table.add_columns(*COLUMNS[name])
+            table.add_columns(*(self.w(c) for c in COLUMNS[name]))
             for row in rows:
-                if name == "callbacks":  # the request's id is the row's key, not a column
-                    table.add_row(*(T(cell) for cell in row[:-1]), key=row[-1])
-                else:
-                    table.add_row(*(T(cell) for cell in row))
+                table.add_row(*(T(cell) for cell in row))
+        day, query, problem = self.booking_filter
+        found = len(message.tables.get("today", []))
+        where = self.w(tr("every day")) if day is None else format_day(day, self.lang)
+        self.query_one("#booking-note", Static).update(T(problem or self.w(trn(
+            "{n} booking, {where}", "{n} bookings, {where}", found, where=where))
+            + (f" · “{query}”" if query else "")))
         if message.note is not None:
             self.query_one("#close-result", Static).update(T(message.note))
+            self.notify(message.note, title=self.w(tr("Close a day")), timeout=10)
+
+    @on(Input.Submitted, "#booking-query")
+    @on(Input.Submitted, "#booking-day")
+    @on(Button.Pressed, "#booking-search")
+    def search_bookings(self) -> None:
+        self.booking_filter = self._booking_filter()
+        self._database()
 
     def load_review(self) -> None:
         """Entries needing review: from the knowledge in memory, no database."""
@@ -180,11 +450,16 @@ class StaffApp(App[None]):
         flagged = needs_review(kb.entries.values(), today)
         for entry, reasons in flagged:
             if any(r == "needs review" for r in reasons):
-                box.mount(Static(T(f"[needs review] {entry.id}: {entry.title['da']} "
-                                   f"(review_by {entry.review_by})"), classes="badge"))
+                line = T(self.w(tr("Needs review")) + " ", style="bold reverse")
+                line.append(f" {self.w(entry.title)} ")
+                if entry.review_by:
+                    line.append(self.w(tr("(check by {day})", day={
+                        lang: format_day(entry.review_by, lang) for lang in LANGS})))
+                box.mount(Static(line))
         count = sum(1 for _e, r in flagged if len(r) == 1 and r[0].startswith("translation"))
-        box.mount(Static(T(f"{count} emner har oversættelser, som ingen modersmålstaler har "
-                           "læst (translation not reviewed).")))
+        box.mount(Static(T(self.w(trn(
+            "{n} entry has translations no native speaker has checked.",
+            "{n} entries have translations no native speaker has checked.", count)))))
 
     # -- the knowledge search ---------------------------------------------------------------
 
@@ -204,67 +479,76 @@ class StaffApp(App[None]):
 
     def on_search_answered(self, message: SearchAnswered) -> None:
         result: SearchResult = message.result
+        w = self.w
         box = self.query_one("#kb-results", VerticalScroll)
         box.remove_children()
         today = local(self.now()).date()
         if result.outcome == "none":
-            box.mount(Static(T("Intet fundet.")))
+            box.mount(Static(T(w(tr("Nothing found.")))))
         for hit in result.hits:
             entry = hit.entry
             if entry is None:  # a source passage: no curated entry, cite it by its lines
                 assert hit.passage is not None
-                head = T(f"{hit.passage.heading or hit.passage.file}  ({hit.score:.0f}) ",
-                         style="bold")
-                head.append("[kildeuddrag / source passage]", style="reverse")
+                head = T(f"{hit.passage.heading or hit.passage.file} ", style="bold")
+                head.append(f"[{w(tr('Source passage'))}]", style="reverse")
                 box.mount(Static(head))
                 box.mount(Static(T(hit.passage.text)))
-                box.mount(Static(T("Kilde: " + hit.passage.ref)))
+                box.mount(Static(T(w(tr("Source: {ref}", ref=hit.passage.ref)))))
                 continue
             badges = []
             if entry.stale(today):
-                badges.append("[needs review]")
+                badges.append(f"[{w(tr('Needs review'))}]")
             if entry.unreviewed_languages():
-                badges.append("[translation not reviewed: "
-                              + ", ".join(entry.unreviewed_languages()) + "]")
+                badges.append("[" + w(tr("Translation not checked: {languages}",
+                                         languages=languages_name(
+                                             entry.unreviewed_languages()))) + "]")
             if not entry.for_citizens():
-                badges.append("[staff only]")
-            head = T(f"{entry.title['da']}  ({entry.id}, {hit.score:.0f}) ", style="bold")
+                badges.append(f"[{w(tr('Staff only'))}]")
+            head = T(f"{w(entry.title)} ", style="bold")
             head.append(" ".join(badges), style="reverse")
             box.mount(Static(head))
-            box.mount(Static(T(entry.body["da"])))
-            box.mount(Static(T("Kilder: " + "; ".join(s.ref for s in entry.sources))))
+            box.mount(Static(T(w(entry.body))))
+            box.mount(Static(T(w(tr("Sources: {refs}",
+                                    refs="; ".join(s.ref for s in entry.sources))))))
 
-    # -- writes -----------------------------------------------------------------------------
-
-    @on(Button.Pressed, "#callback-done")
-    def callback_done(self) -> None:
-        table = self.query_one("#callbacks", DataTable)
-        staff = self.staff
-        if table.row_count == 0 or staff is None:
-            return
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        if key:
-            self._database(lambda: close_callback(self.store.engine, int(key), staff))
+    # -- closing a day ----------------------------------------------------------------------
 
     @on(Button.Pressed, "#close-day")
     def close(self) -> None:
         result = self.query_one("#close-result", Static)
         raw = self.query_one("#close-date", Input).value.strip()
-        try:
-            day = dt.date.fromisoformat(raw)
-        except ValueError:
-            result.update(T("Skriv datoen som ÅÅÅÅ-MM-DD."))
+        day = parse_day(raw)
+        if day is None:
+            result.update(T(self.w(tr("Write the date like 24.11.2026."))))
             return
         staff = self.staff
         if day < self.now().astimezone(TZ).date() or staff is None:
-            result.update(T("Datoen er gået."))
+            result.update(T(self.w(tr("That date has passed."))))
             return
         reason = self.query_one("#close-reason", Input).value
-        result.update(T("Lukker dagen …"))
+        when = format_day(day, self.lang)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._close(day, staff, reason)
+            else:
+                result.update(T(self.w(tr("Nothing was changed."))))
+
+        self.push_screen(
+            Confirm(self.w(tr("Close the jobcenter on {day}?", day=when)),
+                    self.w(tr("Every meeting that day is cancelled and the citizens get an "
+                              "SMS. This cannot be undone.")),
+                    self.w(tr("Yes, close the day")), self.w(tr("No"))), answered)
+
+    def _close(self, day: dt.date, staff: str, reason: str) -> None:
+        self.query_one("#close-result", Static).update(T(self.w(tr("Closing the day …"))))
+        when = {lang: format_day(day, lang) for lang in LANGS}
 
         def close_it() -> str:
             cancelled = close_day(self.store.engine, day, staff, reason, now=self.now)
-            return f"{day.isoformat()} er lukket. {cancelled} møder aflyst, SMS sat i kø."
+            return self.w(trn("{day} is closed. {n} meeting cancelled, the SMS is queued.",
+                              "{day} is closed. {n} meetings cancelled, the SMS are queued.",
+                              cancelled, day=when))
 
         self._database(close_it)
 

@@ -9,6 +9,9 @@
   const langSelect = document.getElementById("lang");
   let session = sessionStorage.getItem("jobcenter-session");
   let ui = null; // the page's strings in the conversation's language, from the last reply
+  let turn = 0; // the conversation's last turn the page has shown
+  let staffMode = false; // a member of staff has the conversation, or one is awaited
+  const NEWS_EVERY_MS = 3000;
   // Said when the server cannot be reached before it has sent any strings at all.
   const UNREACHABLE = "Ingen forbindelse. Prøv igen. / No connection. Please try again. / " +
     "Немає з'єднання. Спробуйте ще раз.";
@@ -26,6 +29,8 @@
   }
 
   function render(data) {
+    if (typeof data.turn === "number") { turn = Math.max(turn, data.turn); }
+    staffMode = data.staff === true;
     document.documentElement.lang = data.lang;
     langSelect.value = data.lang;
     choices.replaceChildren();
@@ -96,6 +101,7 @@
   async function start(lang, notice) {
     const data = await call("/api/sessions", { lang: lang });
     session = data.session;
+    turn = 0;
     sessionStorage.setItem("jobcenter-session", session);
     log.replaceChildren();
     if (notice && data.ui) { line("say notice", data.ui[notice]); }
@@ -143,6 +149,24 @@
       busy = false;
     }
   }
+
+  // While a member of staff has the conversation (or is awaited), what they write arrives
+  // without the citizen sending anything: ask for it every few seconds.
+  async function news() {
+    if (!session || !staffMode || busy) { return; }
+    busy = true;
+    try {
+      const data = await call("/api/sessions/" + encodeURIComponent(session) + "/news?after=" +
+                              turn);
+      if (data.reply.length) { render(data); }
+      else { turn = Math.max(turn, data.turn); staffMode = data.staff === true; }
+    } catch (_) {
+      // the next message or the next round says what is wrong
+    } finally {
+      busy = false;
+    }
+  }
+  setInterval(news, NEWS_EVERY_MS);
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();

@@ -1,0 +1,287 @@
+"""Staff requests and taking over a conversation: the staff side of the core.
+
+A staff request is a citizen asking for a person: a desk request at a kiosk, a callback, or a
+chat on the web page or by SMS. Requests wait in a queue (oldest first) until a member of
+staff takes one; taking is one conditional update, so of two members of staff who take the
+same request at once exactly one gets it, on any number of processes.
+
+Taking a chat request takes the conversation over: its state says who has it
+(``State.staff``), the citizen's messages go to that person's transcript and the assistant
+does not answer them. What the member of staff writes reaches the citizen on their own
+channel: the web page reads the conversation's new turns, an SMS conversation gets the text
+through the outbox. The citizen is told, in their language, when the person joins and leaves.
+Handing back lets the assistant answer again; closing ends the conversation's takeover too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session as DB
+from sqlmodel import select
+
+from assistant import jsoncodec
+from assistant.conversation import Content, Conversation, State
+from assistant.i18n import tr
+from assistant.outputs import Card, Choices, Output, Say, from_json
+from assistant.privacy import clean_input, redact_cpr
+from assistant.staff import audit
+from assistant.store.models import CallbackRequest, Outbox, Staff, Turn, utcnow
+from assistant.store.sessions import SessionStore
+from assistant.text import pick, same
+
+KINDS = ("desk", "callback", "chat")
+MAX_REPLY = 1000
+"""The longest message a member of staff sends at once (characters)."""
+
+
+class NotYours(PermissionError):
+    """The request is not (or no longer) taken by this member of staff."""
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """One staff request as the queue shows it."""
+
+    id: int
+    kind: str
+    place: str
+    lang: str
+    topic: str
+    name: str
+    phone: str
+    since: dt.datetime
+    status: str
+    taken_by: str | None
+    session_id: str | None
+
+    def waiting(self, now: dt.datetime) -> dt.timedelta:
+        return max(now - self.since, dt.timedelta(0))
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a conversation's transcript: who said it (citizen, assistant, staff)."""
+
+    seq: int
+    who: str
+    text: str
+    at: dt.datetime
+
+
+def place_of(convo: Conversation) -> str:
+    return convo.place or "kiosk"
+
+
+def is_remote(place: str) -> bool:
+    """A citizen who is not at the jobcenter: a person writes with them where they are."""
+    return place in ("web", "sms")
+
+
+def request_staff(convo: Conversation, topic: str) -> int | None:
+    """Put the citizen of ``convo`` in the staff queue (a desk request at a kiosk, a chat on
+    the web page or by SMS); returns the request's id (None: nothing stored)."""
+    if convo.store is None:
+        return None
+    place = place_of(convo)
+    row = convo.store.add_callback(
+        kind="chat" if is_remote(place) else "desk", topic=topic[:40], lang=convo.lang,
+        session_id=convo.session_id, place=place[:80],
+        phone=convo.phone if place == "sms" else None)
+    return row.id
+
+
+def _item(row: CallbackRequest) -> QueueItem:
+    assert row.id is not None
+    return QueueItem(id=row.id, kind=row.kind, place=row.place or "kiosk", lang=row.lang,
+                     topic=row.topic, name=row.name or "",
+                     phone=row.phone if row.kind == "callback" and row.phone else "",
+                     since=row.created_at,
+                     status=row.status, taken_by=row.taken_by, session_id=row.session_id)
+
+
+class StaffDesk:
+    """The staff queue and takeover, over one store (see the module's docstring)."""
+
+    def __init__(self, content: Content, store: SessionStore,
+                 now: Callable[[], dt.datetime] = utcnow) -> None:
+        self.content, self.store, self.now = content, store, now
+
+    @property
+    def engine(self) -> Engine:
+        return self.store.engine
+
+    def queue(self) -> list[QueueItem]:
+        """Every request not done yet, oldest first."""
+        with DB(self.engine) as db:
+            rows = db.exec(select(CallbackRequest).where(CallbackRequest.status != "done")
+                           .order_by(CallbackRequest.created_at, CallbackRequest.id))
+            return [_item(row) for row in rows]
+
+    def get(self, request_id: int) -> QueueItem | None:
+        with DB(self.engine) as db:
+            row = db.get(CallbackRequest, request_id)
+            return _item(row) if row is not None else None
+
+    def take(self, request_id: int, staff: str) -> bool:
+        """Take an open request; False when someone else took it first (or it is done). A
+        chat's conversation is taken over, and the citizen told that a person has joined."""
+        with DB(self.engine) as db:
+            taken = db.exec(update(CallbackRequest).where(  # type: ignore[call-overload]
+                CallbackRequest.id == request_id, CallbackRequest.status == "open")
+                .values(status="taken", taken_by=staff[:8], taken_at=self.now()))
+            db.commit()
+        if taken.rowcount != 1:
+            return False
+        audit(self.engine, staff, "request_taken", f"request {request_id}")
+        item = self.get(request_id)
+        if item is not None and item.kind == "chat":
+            name = self._name(staff)
+
+            def join(state: State) -> list[Output]:
+                state.staff, state.staff_wait = staff[:8], None
+                return [Say(tr("{name} from the jobcenter has joined the conversation. You are "
+                               "now writing with a person.", name=name), "staff")]
+
+            self._staff_turn(item, join)
+        return True
+
+    def write(self, request_id: int, staff: str, text: str) -> None:
+        """Send the citizen what a member of staff wrote (CPR numbers removed), on the
+        citizen's channel; only by the one who took the request."""
+        text = redact_cpr(clean_input(text))[:MAX_REPLY].strip()
+        if not text:
+            return
+        item = self._mine(request_id, staff)
+        self._staff_turn(item, lambda state: [Say(same(text), "staff")])
+        audit(self.engine, staff, "request_reply", f"request {request_id}")
+
+    def hand_back(self, request_id: int, staff: str) -> None:
+        """The assistant answers again; the citizen is told the person has left."""
+        item = self._mine(request_id, staff)
+
+        def leave(state: State) -> list[Output]:
+            state.staff = state.staff_wait = None
+            convo = Conversation(self.content, state, now=self.now)
+            return [Say(tr("The member of staff has left the conversation. The assistant "
+                           "answers you again."), "staff"), *convo.current()]
+
+        if item.kind == "chat":
+            self._staff_turn(item, leave)
+        self._done(request_id, staff, "request_handed_back")
+
+    def close(self, request_id: int, staff: str) -> bool:
+        """The request is done: a chat's citizen is told the person has left and the
+        conversation starts again from the menu. An open request may be closed by anyone
+        (a callback made, a citizen gone); a taken one only by the one who took it."""
+        item = self.get(request_id)
+        if item is None or item.status == "done":
+            return False
+        if item.status == "taken" and item.taken_by != staff[:8]:
+            raise NotYours(request_id)
+
+        def leave(state: State) -> list[Output]:
+            state.staff = state.staff_wait = None
+            state.flow, state.awaiting, state.suggestions = None, None, []
+            convo = Conversation(self.content, state, now=self.now)
+            return [Say(tr("The member of staff has closed the conversation. Thank you for "
+                           "writing."), "staff"), *convo.menu()]
+
+        if item.kind == "chat" and item.status == "taken":
+            self._staff_turn(item, leave)
+        elif item.kind == "chat":  # nobody came: the citizen no longer waits
+            self._staff_turn(item, lambda state: _stop_waiting(state))
+        return self._done(request_id, staff, "request_closed")
+
+    def transcript(self, session_id: str, after: int = 0) -> list[Line]:
+        """What the citizen wrote and was told, oldest first, CPR numbers removed."""
+        with DB(self.engine) as db:
+            turns = list(db.exec(select(Turn).where(Turn.session_id == session_id,
+                                                    Turn.seq > after).order_by(Turn.seq)))
+        lines: list[Line] = []
+        for turn in turns:
+            if turn.input:
+                lines.append(Line(turn.seq, "citizen", redact_cpr(turn.input), turn.created_at))
+            for out in (from_json(item) for item in jsoncodec.loads(turn.reply)):
+                if out is not None:
+                    who = "staff" if isinstance(out, Say) and out.tone == "staff" else "assistant"
+                    lines.append(Line(turn.seq, who, redact_cpr(plain([out], turn.lang)),
+                                      turn.created_at))
+        return lines
+
+    # -- inside -----------------------------------------------------------------------------
+
+    def _name(self, staff: str) -> str:
+        with DB(self.engine) as db:
+            row = db.exec(select(Staff).where(Staff.initials == staff)).first()
+            return row.name if row is not None and row.name else staff
+
+    def _mine(self, request_id: int, staff: str) -> QueueItem:
+        item = self.get(request_id)
+        if item is None or item.status != "taken" or item.taken_by != staff[:8]:
+            raise NotYours(request_id)
+        return item
+
+    def _done(self, request_id: int, staff: str, action: str) -> bool:
+        with DB(self.engine) as db:
+            done = db.exec(update(CallbackRequest).where(  # type: ignore[call-overload]
+                CallbackRequest.id == request_id, CallbackRequest.status != "done")
+                .values(status="done"))
+            db.commit()
+        audit(self.engine, staff, action, f"request {request_id}")
+        return bool(done.rowcount)
+
+    def _staff_turn(self, item: QueueItem, change: Callable[[State], list[Output]]) -> None:
+        """A turn of the request's conversation from the staff side; an SMS citizen gets
+        what it says through the outbox."""
+        if item.session_id is None:
+            return
+        saved = self.store.load_by_id(item.session_id)
+        if saved is None:  # erased meanwhile
+            return
+        convo = Conversation.resume(self.content, self.store, saved, now=self.now)
+        outputs = convo.staff_turn(change)
+        if item.place == "sms":
+            phone = self._phone(item.id)
+            body = plain(_for_sms(outputs), convo.lang)
+            if phone and body:
+                with DB(self.engine) as db:
+                    db.add(Outbox(phone=phone, lang=convo.lang, kind="staff", body=body,
+                                  due_at=self.now()))
+                    db.commit()
+
+    def _phone(self, request_id: int) -> str | None:
+        with DB(self.engine) as db:
+            row = db.get(CallbackRequest, request_id)
+            return row.phone if row is not None else None
+
+
+def _for_sms(outputs: list[Output]) -> list[Output]:
+    """What an SMS from the staff side holds: what staff say; a menu only as the word
+    that shows it (the whole menu would be a long text, sent unasked)."""
+    if not any(isinstance(out, Choices) for out in outputs):
+        return outputs
+    said: list[Output] = [out for out in outputs if isinstance(out, Say) and out.tone == "staff"]
+    return [*said, Say(tr("Write \"menu\" to see everything I can help with."), "info")]
+
+
+def _stop_waiting(state: State) -> list[Output]:
+    state.staff_wait = None
+    return []
+
+
+def plain(outputs: list[Output], lang: str) -> str:
+    """Outputs as plain lines (for the transcript and for an SMS sent from the outbox)."""
+    lines: list[str] = []
+    for out in outputs:
+        if isinstance(out, Say):
+            lines.append(pick(out.text, lang))
+        elif isinstance(out, Choices):
+            lines.extend(f"{c.key} {pick(c.label, lang)}" for c in out.options)
+        elif isinstance(out, Card):
+            lines.append(pick(out.title, lang))
+    return "\n".join(line for line in lines if line.strip())

@@ -1,0 +1,174 @@
+"""Staff screens in words and in the staff member's language; the booking search by name,
+phone, code and day; snapshots of the staff screens in Danish and English, and of the
+confirmation asked before closing a day.
+
+After a deliberate layout change: `pytest tests/test_staff_screens.py --snapshot-update`, then
+read snapshot_report.html before committing the new SVGs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from textual.widgets import DataTable, Input
+
+from assistant.booking.service import BookingService
+from assistant.channels.tui.staff import StaffApp
+from assistant.conversation import Conversation
+from assistant.reports import find_bookings, parse_day
+from assistant.staff import add_staff
+
+from .conftest import NOW
+from .pilot import settle, tap
+
+CODES = ("in_person", "special_law_intake", "saerlov", "job_meeting", "callback", "desk",
+         "topic", "staff:", "kiosk:", "| uk", "needs review")
+
+
+def fill(content, store) -> dict[str, str]:
+    """Two bookings on two days, a desk request, a callback, statistics: what a morning has."""
+    add_staff(store.engine, "AB", "Anne B", "4821", languages="da,en")
+    service = BookingService(store.engine, now=lambda: NOW)
+    first = service.free_times("special_law_intake", "uk", limit=1)[0]
+    olena = service.book(meeting_type="special_law_intake", channel="in_person",
+                         meeting_lang="uk", lang="uk", free=first, name="Olena Kovalenko",
+                         phone="+4522334455")
+    later = service.free_times("job_meeting", "da", limit=1,
+                               after=first.start + dt.timedelta(days=2))[0]
+    jens = service.book(meeting_type="job_meeting", channel="phone", meeting_lang="da",
+                        lang="da", free=later, name="Jens Hansen", phone="+4587654321")
+    store.add_callback(kind="desk", topic="staff", lang="uk", place="kiosk:Lobby 1",
+                       created_at=NOW - dt.timedelta(minutes=7))
+    store.add_callback(kind="callback", topic="benefits", lang="en", name="Sam Carter",
+                       phone="+4512345678", place="web",
+                       created_at=NOW - dt.timedelta(minutes=65))
+    convo, _ = Conversation.open(content, store, "stats", "kiosk", "da", now=lambda: NOW)
+    for text in ("medarbejder", "2", "menu"):  # left the staff guide at its name question
+        convo.handle(text)
+    return {"olena": olena.code, "jens": jens.code, "jens_day": later.start.date().isoformat()}
+
+
+async def log_in(pilot) -> None:
+    await settle(pilot)
+    pilot.app.screen.query_one("#initials", Input).value = "AB"
+    pilot.app.screen.query_one("#pin", Input).value = "4821"
+    await tap(pilot, "#pin-ok")
+
+
+def cells(app, table_id: str) -> list[list[str]]:
+    table = app.query_one(f"#{table_id}", DataTable)
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def test_bookings_are_found_by_name_phone_code_and_day(content, store) -> None:
+    made = fill(content, store)
+    engine = store.engine
+    assert [b.name for b in find_bookings(engine, None, "olena")] == ["Olena Kovalenko"]
+    assert [b.name for b in find_bookings(engine, None, "87 65 43 21")] == ["Jens Hansen"]
+    assert [b.name for b in find_bookings(engine, None, made["jens"].lower())] == ["Jens Hansen"]
+    day = parse_day(made["jens_day"])
+    assert [b.name for b in find_bookings(engine, day, "")] == ["Jens Hansen"]
+    assert parse_day("24.11.2026") == dt.date(2026, 11, 24) and parse_day("31.02.2026") is None
+
+
+async def test_staff_screens_show_words_in_the_staff_members_language(content, store) -> None:
+    made = fill(content, store)
+    for lang, words in (("da", ["Møde efter særloven for ukrainere", "I jobcentret",
+                                "ukrainsk", "Kiosk Lobby 1", "7 min", "1 t 5 min"]),
+                        ("en", ["Meeting under the special law for Ukrainians",
+                                "At the jobcenter", "Ukrainian", "Kiosk Lobby 1", "7 min",
+                                "1 h 5 min"])):
+        app = StaffApp(content, store, now=lambda: NOW, lang=lang, poll_seconds=3600)
+        async with app.run_test(size=(160, 40)) as pilot:
+            await log_in(pilot)
+            app.query_one("#tabs").active = "tab-today"
+            await settle(pilot)
+            app.query_one("#booking-query", Input).value = "olena"
+            await tap(pilot, "#booking-search")
+            seen = str(cells(app, "today")) + str(cells(app, "queue")) + str(cells(app, "stats"))
+            for word in words:
+                assert word in seen, (lang, word)
+            for code in CODES:
+                assert code not in seen, (lang, code)
+            # bookings on another day, by its date as staff write it
+            app.query_one("#booking-query", Input).value = ""
+            day = dt.date.fromisoformat(made["jens_day"])
+            app.query_one("#booking-day", Input).value = day.strftime("%d.%m.%Y")
+            await tap(pilot, "#booking-search")
+            assert [row[3] for row in cells(app, "today")] == ["Jens Hansen"]
+
+
+SIZE = (140, 36)
+
+
+@pytest.fixture(autouse=True)
+def fixed_codes(request, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Booking codes in a fixed order for the snapshots (they are random otherwise)."""
+    if "snapshot" in request.node.name:
+        codes = iter(["K7M2QX", "R4T9HW", "P3N8JD"])
+        monkeypatch.setattr("assistant.booking.service.new_code", lambda: next(codes))
+
+
+def staff_app(content, store, lang: str) -> StaffApp:
+    return StaffApp(content, store, now=lambda: NOW, lang=lang, poll_seconds=3600)
+
+
+def showing(tab: str, *then: str):
+    async def run_before(pilot) -> None:
+        await log_in(pilot)
+        pilot.app.query_one("#tabs").active = tab
+        await settle(pilot)
+        for step in then:
+            if step.startswith("="):
+                field, value = step[1:].split("=", 1)
+                pilot.app.query_one(field, Input).value = value
+            else:
+                await tap(pilot, step)
+        for widget in pilot.app.query(Input):
+            widget.cursor_blink = False
+        await settle(pilot)
+
+    return run_before
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_snapshot_queue(snap_compare, content, store, lang: str) -> None:
+    fill(content, store)
+    assert snap_compare(staff_app(content, store, lang), terminal_size=SIZE,
+                        run_before=showing("tab-queue"))
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_snapshot_bookings(snap_compare, content, store, lang: str) -> None:
+    fill(content, store)
+    assert snap_compare(staff_app(content, store, lang), terminal_size=SIZE,
+                        run_before=showing("tab-today", "=#booking-query=olena",
+                                           "#booking-search"))
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_snapshot_statistics(snap_compare, content, store, lang: str) -> None:
+    fill(content, store)
+    assert snap_compare(staff_app(content, store, lang), terminal_size=SIZE,
+                        run_before=showing("tab-stats"))
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_snapshot_closing_a_day_asks_first(snap_compare, content, store, lang: str) -> None:
+    fill(content, store)
+    assert snap_compare(staff_app(content, store, lang), terminal_size=SIZE,
+                        run_before=showing("tab-close", "=#close-date=25.11.2026",
+                                           "=#close-reason=Strømsvigt", "#close-day"))
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_snapshot_knowledge_with_review_badges(snap_compare, content, store, lang: str) -> None:
+    fill(content, store)
+
+    async def search(pilot) -> None:
+        await showing("tab-kb", "=#kb-query=voksenlærling")(pilot)
+        await pilot.app.query_one("#kb-query", Input).action_submit()
+        await settle(pilot)
+
+    assert snap_compare(staff_app(content, store, lang), terminal_size=SIZE, run_before=search)

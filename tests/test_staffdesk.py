@@ -1,0 +1,170 @@
+"""Staff requests and takeover (core, web and SMS): a citizen who asks for staff on the web
+page or by SMS is in the staff queue with place and language; a member of staff takes the
+conversation, writes, and hands it back; the citizen is told who joined and when they left;
+two members of staff (two processes) never take one request. SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import multiprocessing
+import uuid
+
+import pytest
+from sqlmodel import Session as DB
+from sqlmodel import select
+from starlette.testclient import TestClient
+
+from assistant.channels.sms import sms_turn
+from assistant.channels.web import make_app
+from assistant.conversation import Conversation
+from assistant.staff import add_staff
+from assistant.staffdesk import NotYours, StaffDesk
+from assistant.store.db import make_engine
+from assistant.store.demo import seed_demo
+from assistant.store.models import Outbox
+from assistant.store.sessions import SessionStore
+
+from .conftest import NOW
+
+BASE = "https://kiosk.example.dk"
+
+
+@pytest.fixture
+def any_store(db_url: str) -> SessionStore:
+    engine = make_engine(db_url)
+    seed_demo(engine)
+    add_staff(engine, "AB", "Anne B", "4821")
+    add_staff(engine, "CD", "Carl D", "4822")
+    return SessionStore(engine)
+
+
+def said(reply: dict) -> str:
+    out = []
+    for item in reply["reply"]:
+        if item["type"] == "say":
+            out.append(item["text"])
+        elif item["type"] == "choices":
+            out.extend(f"{o['key']}. {o['label']}" for o in item["options"])
+    return "\n".join(out)
+
+
+def test_a_web_citizen_is_taken_over_written_to_and_handed_back(content, any_store) -> None:
+    client = TestClient(make_app(content, any_store, now=lambda: NOW), base_url=BASE)
+    desk = StaffDesk(content, any_store, now=lambda: NOW)
+    start = client.post("/api/sessions", json={"lang": "uk"}).json()
+    token = start["session"]
+    step = client.post(f"/api/sessions/{token}/messages", json={"text": "працівник"}).json()
+    asked = client.post(f"/api/sessions/{token}/messages", json={"text": "1"}).json()
+    assert "напише вам тут" in said(asked) and asked["staff"] is True
+    [item] = desk.queue()
+    assert (item.kind, item.place, item.lang, item.status) == ("chat", "web", "uk", "open")
+    assert step["turn"] < asked["turn"]
+
+    assert desk.take(item.id, "AB")
+    assert not desk.take(item.id, "CD")  # one member of staff has it
+    news = client.get(f"/api/sessions/{token}/news", params={"after": asked["turn"]}).json()
+    assert "Anne B" in said(news) and "приєднується" in said(news)
+    seen = news["turn"]
+
+    reopened = client.get(f"/api/sessions/{token}").json()  # the page opened again
+    assert "працівником" in said(reopened) and reopened["staff"] is True
+    quiet = client.post(f"/api/sessions/{token}/messages",
+                        json={"text": "Мені потрібна допомога з рахунком 010190-1234"}).json()
+    assert all(i.get("tone") != "prompt" and i["type"] != "choices" for i in quiet["reply"])
+    lines = desk.transcript(item.session_id)
+    assert any(line.who == "citizen" and "рахунком" in line.text for line in lines)
+    assert not any("010190" in line.text for line in lines)
+
+    with pytest.raises(NotYours):
+        desk.write(item.id, "CD", "I took it")
+    desk.write(item.id, "AB", "Добрий день, я допоможу. Ваш CPR 010190-1234?")
+    news = client.get(f"/api/sessions/{token}/news", params={"after": quiet["turn"]}).json()
+    assert "Добрий день, я допоможу" in said(news) and "010190" not in said(news)
+    assert news["reply"][0]["tone"] == "staff"
+
+    desk.hand_back(item.id, "AB")
+    news = client.get(f"/api/sessions/{token}/news", params={"after": news["turn"]}).json()
+    assert "працівник вийшов" in said(news).lower()
+    assert news["staff"] is False and desk.queue() == []
+    answered = client.post(f"/api/sessions/{token}/messages", json={"text": "меню"}).json()
+    assert any(i["type"] == "choices" for i in answered["reply"])  # the assistant again
+    assert seen < answered["turn"]
+
+
+def _sms(content, store, body: str, phone: str = "+4522334455") -> str:
+    return sms_turn(content, store, phone=phone, body=body, sid=uuid.uuid4().hex,
+                    now=lambda: NOW)
+
+
+def _outbox(store) -> list[Outbox]:
+    with DB(store.engine) as db:
+        return list(db.exec(select(Outbox).where(Outbox.kind == "staff").order_by(Outbox.id)))
+
+
+def test_an_sms_citizen_is_taken_over_through_the_outbox(content, any_store) -> None:
+    desk = StaffDesk(content, any_store, now=lambda: NOW)
+    _sms(content, any_store, "hej")
+    _sms(content, any_store, "staff")
+    asked = _sms(content, any_store, "1")
+    assert "skriver til dig her på SMS" in asked
+    [item] = desk.queue()
+    assert (item.kind, item.place) == ("chat", "sms")
+    assert desk.take(item.id, "CD")
+    [joined] = _outbox(any_store)
+    assert joined.phone == "+4522334455" and "Carl D" in joined.body
+
+    assert _sms(content, any_store, "I need help with my plan") == ""  # the person answers
+    desk.write(item.id, "CD", "Hello, I can help with your plan.")
+    assert _outbox(any_store)[-1].body == "Hello, I can help with your plan."
+    desk.hand_back(item.id, "CD")
+    left = _outbox(any_store)[-1].body
+    assert "forladt samtalen" in left  # in the citizen's language
+    assert "menu" in left and "Book et møde" not in left  # the word, not a long menu
+    assert "1 " in _sms(content, any_store, "menu")  # the assistant answers again
+    who = [line.who for line in desk.transcript(item.session_id)]
+    assert {"citizen", "assistant", "staff"} <= set(who)
+
+
+def test_a_kiosk_desk_request_shows_its_place_and_closes(content, any_store) -> None:
+    desk = StaffDesk(content, any_store, now=lambda: NOW)
+    convo, _ = Conversation.open(content, any_store, "kiosk:x", "kiosk", "da",
+                                 place="kiosk:Lobby 1", now=lambda: NOW)
+    convo.handle("medarbejder")
+    said_ = convo.handle("1")
+    assert "komme" in said_[0].text["da"]
+    [item] = desk.queue()
+    assert (item.kind, item.place, item.lang) == ("desk", "kiosk:Lobby 1", "da")
+    assert desk.take(item.id, "AB")
+    with pytest.raises(NotYours):
+        desk.close(item.id, "CD")
+    assert desk.close(item.id, "AB") and desk.queue() == []
+
+
+def _taker(url: str, request_id: int, initials: str, barrier, results) -> None:
+    from assistant.app import load_content
+
+    engine = make_engine(url)
+    desk = StaffDesk(load_content(), SessionStore(engine))
+    barrier.wait()
+    results.put((initials, desk.take(request_id, initials)))
+
+
+def test_two_processes_take_one_request_and_one_gets_it(content, any_store, db_url) -> None:
+    convo, _ = Conversation.open(content, any_store, "web:two", "web", "en", place="web")
+    convo.handle("staff")
+    convo.handle("1")
+    [item] = StaffDesk(content, any_store).queue()
+    ctx = multiprocessing.get_context("spawn")
+    barrier, results = ctx.Barrier(2), ctx.Queue()
+    procs = [ctx.Process(target=_taker, args=(db_url, item.id, who, barrier, results))
+             for who in ("AB", "CD")]
+    for p in procs:
+        p.start()
+    outcomes = dict(results.get(timeout=120) for _ in procs)
+    for p in procs:
+        p.join(timeout=60)
+    assert sorted(outcomes.values()) == [False, True]
+    winner = next(who for who, won in outcomes.items() if won)
+    taken = StaffDesk(content, any_store).get(item.id)
+    assert taken is not None and taken.taken_by == winner
+    saved = any_store.load("web:two")
+    assert saved is not None and saved.state["staff"] == winner
