@@ -613,7 +613,8 @@ async def test_behind_a_trusted_proxy_each_client_has_its_own_limit(content, sto
 
 def test_a_turn_that_fails_gives_up_its_message_so_the_retry_is_answered(
         db_url: str, content, monkeypatch: pytest.MonkeyPatch, caplog) -> None:
-    """The database fails while a first SMS is answered: the webhook answers 500 and logs no
+    """The database fails while a first SMS is answered: the webhook answers 503 (try again:
+    the database cannot be used) and logs no
     number or number's hash, and the gateway's retry of the message gets the reply (before,
     the message stayed claimed with no reply, and the retry got an empty one)."""
     import logging
@@ -635,7 +636,7 @@ def test_a_turn_that_fails_gives_up_its_message_so_the_retry_is_answered(
 
     monkeypatch.setattr(store, "record_turn", fails_once)
     with caplog.at_level(logging.INFO):
-        assert sms(client, "menu", "SMfail1", phone="+4526112233").status_code == 500
+        assert sms(client, "menu", "SMfail1", phone="+4526112233").status_code == 503
     assert phone_hash("+4526112233") not in caplog.text and "26112233" not in caplog.text
     assert "OperationalError" in caplog.text
     retry = sms(client, "menu", "SMfail1", phone="+4526112233")
