@@ -103,6 +103,16 @@ def _parser() -> argparse.ArgumentParser:
     db_sub.add_parser("current", parents=[common],
                       help="the revision the database is at, and the newest")
 
+    site = sub.add_parser("site", help="the jobcenter's site file (see sites/demo.yaml)")
+    site_sub = site.add_subparsers(dest="site_command", required=True)
+    check = site_sub.add_parser("check", help="check a site file; file:line for each problem")
+    check.add_argument("file", type=Path)
+    apply = site_sub.add_parser("apply", parents=[common],
+                                help="make the database say what the site file says; prints "
+                                     "each change (never deletes a booking)")
+    apply.add_argument("file", type=Path)
+    apply.add_argument("--dry-run", action="store_true", help="print the changes, make none")
+
     kb = sub.add_parser("kb", help="knowledge-base tools")
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)
     lint = kb_sub.add_parser("lint", help="check knowledge/, flows/ and i18n/")
@@ -141,6 +151,8 @@ def _run(args: argparse.Namespace) -> int:
         return 1 if problems else 0
     if command == "ask":
         return _ask(args)
+    if command == "site":
+        return _site(args)
     if command == "chat":
         from assistant.app import load_content, open_store
         from assistant.channels.text import run_chat
@@ -201,6 +213,42 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     print(f"jobcenter-assistant {command}: not available in this version yet.", file=sys.stderr)
     return 2
+
+
+def _site(args: argparse.Namespace) -> int:
+    from assistant.site.spec import SiteError, load_site
+
+    try:
+        spec = load_site(args.file)
+    except SiteError as exc:
+        for problem in exc.problems:
+            print(problem)
+        print(f"site check: {len(exc.problems)} problem(s)", file=sys.stderr)
+        return 1
+    if args.site_command == "check":
+        staff = f", {len(spec.staff)} staff" if spec.staff is not None else ""
+        print(f"{args.file}: site {spec.code} ({spec.name}) is valid: "
+              f"{len(spec.data['meeting_types'])} meeting types{staff}")
+        return 0
+    from assistant.app import open_store
+    from assistant.site.apply import Refused, apply_site
+
+    store = open_store(args.db, demo=False)
+    try:
+        applied = apply_site(store.engine, spec, dry_run=args.dry_run)
+    except Refused as exc:
+        for reason in exc.reasons:
+            print(f"refused: {reason}", file=sys.stderr)
+        print("site apply: nothing was changed", file=sys.stderr)
+        return 1
+    assert applied is not None
+    for change in applied.changes:
+        print(change)
+    if not applied.changes:
+        print(f"site {spec.code}: no changes")
+    elif args.dry_run:
+        print("(dry run: nothing was changed)")
+    return 0
 
 
 def _db(args: argparse.Namespace) -> int:

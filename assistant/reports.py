@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from sqlalchemy import true
 from sqlalchemy.engine import Engine
 from sqlmodel import Session as DB
 from sqlmodel import select
@@ -46,12 +47,19 @@ class BookingRow:
     checked_in: bool
 
 
-def bookings_on(engine: Engine, day: dt.date) -> list[BookingRow]:
+def _at(column: object, site_id: int | None) -> object:
+    """A WHERE clause: the row is the site's (every row, for staff of no one site)."""
+    return true() if site_id is None else column == site_id
+
+
+def bookings_on(engine: Engine, day: dt.date, site_id: int | None = None) -> list[BookingRow]:
+    """The day's active bookings at ``site_id`` (staff see only their own site's)."""
     lo, hi = _day_bounds(day)
     with DB(engine) as db:
         staff = {s.id: s.initials for s in db.exec(select(Staff))}
         rows = db.exec(select(Booking).where(Booking.status == "active", Booking.start >= lo,
-                                             Booking.start < hi).order_by(Booking.start))
+                                             Booking.start < hi, _at(Booking.site_id, site_id))
+                       .order_by(Booking.start))
         return [BookingRow(time=format_clock(b.start, "da"),
                            code=b.code, meeting=pick(meeting_name(b.meeting_type), "da"),
                            channel=b.channel, language=b.meeting_lang,
@@ -59,10 +67,11 @@ def bookings_on(engine: Engine, day: dt.date) -> list[BookingRow]:
                            checked_in=b.checked_in_at is not None) for b in rows]
 
 
-def open_callbacks(engine: Engine) -> list[CallbackRequest]:
+def open_callbacks(engine: Engine, site_id: int | None = None) -> list[CallbackRequest]:
     with DB(engine) as db:
-        return list(db.exec(select(CallbackRequest).where(CallbackRequest.status == "open")
-                            .order_by(CallbackRequest.created_at)))
+        return list(db.exec(select(CallbackRequest).where(
+            CallbackRequest.status == "open", _at(CallbackRequest.site_id, site_id))
+            .order_by(CallbackRequest.created_at)))
 
 
 def close_callback(engine: Engine, request_id: int, staff: str) -> None:
@@ -111,15 +120,18 @@ def needs_review(entries: Iterable[Entry], today: dt.date) -> list[tuple[Entry, 
 
 
 def close_day(engine: Engine, day: dt.date, staff: str, reason: str,
-              now: Callable[[], dt.datetime] = utcnow) -> int:
-    """Close the office on ``day``: no new bookings, every booking cancelled, SMS queued."""
+              now: Callable[[], dt.datetime] = utcnow, site_id: int | None = None) -> int:
+    """Close the office (``site_id``'s; None: every site) on ``day``: no new bookings, every
+    booking there cancelled, SMS queued."""
     lo, hi = _day_bounds(day)
     cancelled = 0
     with DB(engine) as db:
-        if db.get(ClosedDay, day) is None:
-            db.add(ClosedDay(day=day, reason=reason[:200]))
+        if db.exec(select(ClosedDay).where(ClosedDay.day == day,
+                                           ClosedDay.site_id == site_id)).first() is None:
+            db.add(ClosedDay(site_id=site_id, day=day, reason=reason[:200]))
         for booking in db.exec(select(Booking).where(Booking.status == "active",
-                                                     Booking.start >= lo, Booking.start < hi)):
+                                                     Booking.start >= lo, Booking.start < hi,
+                                                     _at(Booking.site_id, site_id))):
             release(db, booking)
             text = tr("The jobcenter is closed {when}. Your meeting (code {code}) is cancelled. "
                       "Please book a new time.",

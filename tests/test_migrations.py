@@ -43,12 +43,24 @@ def load_old(url: str) -> None:
         engine.dispose()
 
 
-def rows(url: str) -> dict[str, set[tuple]]:
-    """Every row of every table, read without the assistant's engine (no migration)."""
+OLD_COLUMNS = {"meeting_types": "code, minutes, channels", "closed_days": "day, reason"}
+"""Tables whose key a migration changed (0005: per site): compared by 099e7cb's columns."""
+
+
+def rows(url: str, like: dict[str, set[tuple]] | None = None) -> dict[str, set[tuple]]:
+    """Every row of every table, read without the assistant's engine (no migration). With
+    ``like`` (rows read before an upgrade), each row only as long as the rows there were:
+    columns a migration added (at the end) are not compared."""
     engine = create_engine(driver_url(url))
+    found = {}
     with engine.connect() as conn:
-        found = {table: {tuple(row) for row in conn.execute(text(f'SELECT * FROM "{table}"'))}
-                 for table in TABLES}
+        for table in TABLES:
+            columns = OLD_COLUMNS.get(table, "*") if like is not None else "*"
+            got = {tuple(row) for row in conn.execute(text(f'SELECT {columns} FROM "{table}"'))}
+            if like is not None and like[table]:
+                width = len(next(iter(like[table])))
+                got = {row[:width] for row in got}
+            found[table] = got
     engine.dispose()
     return found
 
@@ -71,7 +83,7 @@ def test_a_099e7cb_database_is_upgraded_and_keeps_every_row(db_url: str, content
     assert all(before[table] for table in TABLES), "the fixture fills every table"
     engine = make_engine(db_url)
     assert revision(engine) == head()
-    assert rows(db_url) == before
+    assert rows(db_url, like=before) == before
     # and the assistant goes on with them: a conversation resumes, a kept reply is sent
     store = SessionStore(engine)
     convo = Conversation.load(content, store, "chat:fixture")
