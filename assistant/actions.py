@@ -17,7 +17,7 @@ def callback(act: Act, convo: Conversation) -> list[Output]:
         convo.store.add_callback(
             kind="callback", topic=str(act.answers.get("topic", act.flow_id))[:40],
             lang=convo.lang, name=act.answers.get("name"), phone=act.answers.get("phone"),
-            session_id=convo.session_id,
+            session_id=convo.session_id, site_id=convo.site_id,
         )
     return [Say(tr("Thank you. A member of staff will call you back."), "notice"),
             Done.of("callback", act.answers.get("name"), act.answers.get("phone"))]
@@ -27,7 +27,7 @@ def handoff(act: Act, convo: Conversation) -> list[Output]:
     """Tell staff that someone at the kiosk or desk wants to talk to a person."""
     if convo.store is not None:
         convo.store.add_callback(kind="desk", topic=act.flow_id[:40], lang=convo.lang,
-                                 session_id=convo.session_id)
+                                 session_id=convo.session_id, site_id=convo.site_id)
     return [Say(tr("A member of staff has been told and will come to you. Please wait here."),
                 "notice")]
 

@@ -44,6 +44,8 @@ def _parser() -> argparse.ArgumentParser:
     kiosk.add_argument("--high-contrast", action="store_true")
     kiosk.add_argument("--interpreter", action="store_true",
                        help="show the citizen's language and Danish side by side")
+    kiosk.add_argument("--site", help="the jobcenter (site) this kiosk stands at "
+                                      "(default: the database's first)")
 
     staff = sub.add_parser("staff", parents=[common], help="the staff TUI")
     staff_sub = staff.add_subparsers(dest="staff_command")
@@ -53,11 +55,14 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--name", default="")
     add.add_argument("--languages", default="da")
     add.add_argument("--competences", default="")
+    add.add_argument("--site", help="the site a new member of staff works at (default: the "
+                                    "database's only one)")
 
     chat = sub.add_parser("chat", parents=[common], help="a conversation on stdin/stdout")
     chat.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS)
     chat.add_argument("--channel", choices=("text", "sms"), default="text")
     chat.add_argument("--session", help="resume (or create) the session with this name")
+    chat.add_argument("--site", help="the jobcenter (site) to talk to (default: the first)")
 
     ask = sub.add_parser("ask", parents=[common], help="one knowledge search")
     ask.add_argument("question")
@@ -162,8 +167,12 @@ def _run(args: argparse.Namespace) -> int:
         for stream, errors in ((sys.stdin, "replace"), (sys.stdout, "strict")):
             if isinstance(stream, io.TextIOWrapper):
                 stream.reconfigure(encoding="utf-8", errors=errors)
-        return run_chat(load_content(), open_store(args.db, demo=args.demo or None), lang=args.lang,
-                        channel=args.channel, session_key=args.session)
+        store = open_store(args.db, demo=args.demo or None)
+        site = _site_of(store, args.site)
+        if site is False:
+            return 2
+        return run_chat(load_content(), store, lang=args.lang, channel=args.channel,
+                        session_key=args.session, site=site or None)
     if command == "kiosk":
         from assistant.channels.tui.kiosk import KioskApp
 
@@ -180,8 +189,13 @@ def _run(args: argparse.Namespace) -> int:
         kiosk = KioskApp(content, store, lang=getattr(args, "lang", None),
                          idle_seconds=getattr(args, "idle", 90.0),
                          high_contrast=getattr(args, "high_contrast", False),
-                         bilingual=getattr(args, "interpreter", False))
+                         bilingual=getattr(args, "interpreter", False),
+                         site=getattr(args, "site", None))
         kiosk.run()
+        if kiosk.no_site:  # said on the screen too; here it stays after the kiosk ends
+            from assistant.site.registry import NO_SITE
+
+            print(NO_SITE, file=sys.stderr)
         return kiosk.return_code or 0  # 1 when it ended on an error (a failed load)
     if command == "staff":
         return _staff(args)
@@ -207,12 +221,31 @@ def _run(args: argparse.Namespace) -> int:
                       "pip install 'jobcenter-assistant[tui-web]'", file=sys.stderr)
                 return 2
         store = open_store(args.db, demo=args.demo or None, pool=args.pool)
+        _site_of(store, None)  # says so when the database has no site yet
         app = make_app(load_content(), store, tui_sessions=max(args.tui, 0))
         settle()
         serve(app, args.host, args.port)
         return 0
     print(f"jobcenter-assistant {command}: not available in this version yet.", file=sys.stderr)
     return 2
+
+
+def _site_of(store: object, code: str | None) -> object:
+    """The site ``code`` names (or the first); None, with the NO_SITE line on stderr, when
+    the database has none; False, said on stderr, when ``code`` is not one of them."""
+    from assistant.site.registry import NO_SITE, UnknownSite
+
+    sites = store.sites()  # type: ignore[attr-defined]
+    if sites.empty:
+        print(NO_SITE, file=sys.stderr)
+        return None
+    try:
+        return sites.by_code(code)
+    except UnknownSite:
+        names = ", ".join(s.code for s in sites.sites)
+        print(f"jobcenter-assistant: no site {code!r} in this database (it has: {names})",
+              file=sys.stderr)
+        return False
 
 
 def _site(args: argparse.Namespace) -> int:
@@ -310,8 +343,11 @@ def _staff(args: argparse.Namespace) -> int:
         if not valid_pin(pin):
             print("A PIN is 4 to 12 digits.", file=sys.stderr)
             return 2
+        site = _site_of(store, args.site) if args.site else None
+        if site is False:
+            return 2
         row = add_staff(store.engine, args.initials, args.name, pin, args.languages,
-                        args.competences)
+                        args.competences, site_id=site.id if site else None)
         print(f"PIN set for {row.initials}.")
         return 0
     from assistant.channels.tui.staff import StaffApp

@@ -31,6 +31,7 @@ from assistant.outputs import (
     to_json,
 )
 from assistant.privacy import clean_input, has_cpr, redact_cpr
+from assistant.site.registry import SiteInfo
 from assistant.store.models import utcnow
 from assistant.store.sessions import Saved, SessionChanged, SessionStore
 from assistant.text import DEFAULT_LANG, LANG_NAMES, LANGS, same
@@ -64,17 +65,24 @@ class State:
     """"language" while the language choice is open, "menu" while the menu is shown,
     "suggest" while "did you mean" suggestions are shown."""
     suggestions: list[str] = field(default_factory=list)
+    site: str | None = None
+    """The code of the site (jobcenter) the conversation began at; None: the database's
+    first."""
 
     def to_dict(self) -> dict[str, Any]:
         """A copy, apart from later changes to this state (a failed turn goes back to it)."""
         flow = FlowState.from_dict(self.flow).to_dict() if self.flow else None
-        return {"lang": self.lang, "flow": flow, "awaiting": self.awaiting,
+        data = {"lang": self.lang, "flow": flow, "awaiting": self.awaiting,
                 "suggestions": list(self.suggestions)}
+        if self.site:
+            data["site"] = self.site
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> State:
         return cls(lang=data.get("lang", DEFAULT_LANG), flow=data.get("flow"),
-                   awaiting=data.get("awaiting"), suggestions=list(data.get("suggestions", [])))
+                   awaiting=data.get("awaiting"), suggestions=list(data.get("suggestions", [])),
+                   site=data.get("site"))
 
 
 @dataclass
@@ -95,9 +103,12 @@ class Conversation:
 
     def __init__(self, content: Content, state: State | None = None,
                  store: SessionStore | None = None, session_id: str | None = None,
-                 now: Callable[[], dt.datetime] = utcnow) -> None:
+                 now: Callable[[], dt.datetime] = utcnow, site: SiteInfo | None = None) -> None:
         self.content = content
+        self._site = site
         self.state = state or State()
+        if site is not None:
+            self.state.site = site.code
         self.store = store
         self.session_id = session_id
         self.version: int | None = None
@@ -109,6 +120,21 @@ class Conversation:
 
     def today(self) -> dt.date:
         return local(self.now()).date()
+
+    @property
+    def site(self) -> SiteInfo | None:
+        """The jobcenter this conversation is at: the channel's (its kiosk, web page or SMS
+        number), else the database's first; None on a database with no site."""
+        if self._site is None and self.store is not None:
+            sites = self.store.sites()
+            found = sites.by_path(self.state.site) if self.state.site else None
+            return found or sites.default()  # type: ignore[no-any-return]
+        return self._site
+
+    @property
+    def site_id(self) -> int | None:
+        site = self.site
+        return site.id if site else None
 
     # -- opening ----------------------------------------------------------------------------
 
@@ -459,7 +485,9 @@ class Conversation:
                 else:
                     offered = self._resolve(self.content.offer_slots(out, self))
                     first = offered[0] if offered else None
-                    if isinstance(first, Say) and first.tone == "error" and resolved and \
+                    gone = first.tone == "error" or self.state.flow is None \
+                        if isinstance(first, Say) else False  # the flow was left: no times
+                    if gone and resolved and \
                             isinstance(resolved[-1], Say) and resolved[-1].tone == "prompt":
                         resolved.pop()  # the time question no longer applies
                     resolved.extend(offered)

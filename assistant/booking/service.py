@@ -121,6 +121,10 @@ class BookingService:
         """A WHERE clause: the row belongs to this site (anything, without a site)."""
         return true() if self.site_id is None else column == self.site_id  # type: ignore[comparison-overlap]
 
+    def _ours(self) -> object:
+        """A WHERE clause: a booking of this site, or one made with no site (every site's)."""
+        return or_(self._here(Booking.site_id), col(Booking.site_id).is_(None))
+
     def _mtype(self, db: DB, meeting_type: str) -> MeetingType:
         row = db.exec(select(MeetingType).where(
             MeetingType.code == meeting_type, self._here(MeetingType.site_id)).order_by(
@@ -278,7 +282,7 @@ class BookingService:
         with DB(self.engine) as db:
             row = db.exec(select(Booking).where(
                 Booking.code == normalise_code(code), Booking.phone == phone,
-                Booking.status == "active", self._here(Booking.site_id))).first()
+                Booking.status == "active", self._ours())).first()
         if row is None:
             raise NotFound()
         return row
@@ -320,7 +324,7 @@ class BookingService:
         with DB(self.engine) as db:
             row = db.exec(select(Booking).where(Booking.code == normalise_code(code),
                                                 Booking.status == "active",
-                                                self._here(Booking.site_id))).first()
+                                                self._ours())).first()
             if row is None:
                 raise NotFound()
             if local(row.start).date() != local(self.now()).date():

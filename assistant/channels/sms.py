@@ -23,6 +23,7 @@ from assistant.commands import language_of
 from assistant.conversation import TURN_TRIES, Content, Conversation
 from assistant.i18n import tr
 from assistant.outputs import Output
+from assistant.site.registry import SiteInfo
 from assistant.store.models import utcnow
 from assistant.store.saved import Saved
 from assistant.store.sessions import SessionChanged, SessionGone, SessionStore
@@ -133,9 +134,11 @@ def twiml(text: str) -> str:
 
 
 def sms_turn(content: Content, store: SessionStore, *, phone: str, body: str, sid: str,
-             lang: str = "da", now=utcnow, session: str | None = None) -> str:
+             lang: str = "da", now=utcnow, session: str | None = None,
+             to: str | None = None, site: SiteInfo | None = None) -> str:
     """Run one SMS turn, at most once per ``sid``; returns the reply text ("" for none).
-    The conversation is the number's own, or ``session`` (chat --channel sms --session)."""
+    The conversation is the number's own, or ``session`` (chat --channel sms --session);
+    it is at the site whose SMS number ``to`` (the gateway's ``To``) is."""
     key, sid = phone_hash(phone), sid[:64]
     session = session or f"sms:{key}"
     for attempt in range(1, TURN_TRIES + 1):
@@ -143,7 +146,9 @@ def sms_turn(content: Content, store: SessionStore, *, phone: str, body: str, si
         if look.seen is not None:
             return look.seen
         try:
-            return _answer(content, store, Message(sid, key, body, lang, session), look, now)
+            message = Message(sid, key, body, lang, session,
+                              site or store.sites().by_number(to))
+            return _answer(content, store, message, look, now)
         except IntegrityError:
             # Another delivery of this message claimed it first: send what it sent.
             seen = store.sms.seen(sid)
@@ -167,6 +172,7 @@ class Message:
     lang: str
     session: str
     """The conversation's key."""
+    site: SiteInfo | None = None
 
 
 def _answer(content: Content, store: SessionStore, message: Message, look: Look, now) -> str:
@@ -214,11 +220,12 @@ def _turn(content: Content, store: SessionStore, message: Message, saved: Saved 
     message from the number opened meanwhile answers it there."""
     for attempt in (1, 2, 3):
         if saved is not None:
-            convo = Conversation.resume(content, store, saved, now=now)
+            convo = Conversation.resume(content, store, saved, now=now, site=message.site)
         else:
             try:
                 convo, _ = Conversation.open(content, store, message.session, "sms",
-                                             language_of(body) or message.lang, now=now)
+                                             language_of(body) or message.lang, now=now,
+                                             site=message.site)
             except IntegrityError:  # opened by another message a moment ago
                 saved = store.load(message.session)
                 if saved is None or attempt == 3:

@@ -307,8 +307,15 @@ async def create_session(request: Request) -> Response:
     token = secrets.token_urlsafe(24)
 
     def start() -> Response:
+        sites = w.store.sites()
+        if started.site:
+            site = sites.by_path(started.site)
+            if site is None:
+                return error(404, "unknown_site", "no jobcenter with that name here")
+        else:
+            site = sites.by_host(request.headers.get("host")) or sites.default()
         convo, opening = Conversation.open(w.content, w.store, f"web:{token}", "web",
-                                           started.lang, now=w.now)
+                                           started.lang, now=w.now, site=site)
         return reply(convo, token, opening)
 
     return await w.run(start)
@@ -387,7 +394,8 @@ async def sms_webhook(request: Request) -> Response:
     async with w.one_at_a_time(f"sms:{phone}"):
         try:
             text = await w.run(lambda: sms_turn(w.content, w.store, phone=phone,
-                                                body=body[:1600], sid=sid, now=w.now))
+                                                body=body[:1600], sid=sid, now=w.now,
+                                                to=params.get("To", "")[:20]))
         except (SessionChanged, PartTaken):  # other messages kept being answered first
             return TwiML(twiml(""), status_code=503)
     return TwiML(twiml(text))
@@ -466,11 +474,12 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
                      503: {"content": api.TWIML, "description": "busy: try again"}})
     route("/api/sessions", create_session, methods=["POST"],
           openapi_extra=api.body(api.NewSession, required=False),
-          responses={200: {"model": api.Reply}, **api.errors(400, 413, 429)})
+          responses={200: {"model": api.Reply}, **api.errors(400, 404, 413, 429)})
     route("/api/sessions/{token}", read_session, methods=["GET"],
           openapi_extra={"parameters": [api.TOKEN]},
           responses={200: {"model": api.Reply}, **api.errors(404, 429)})
     route("/", index, methods=["GET", "HEAD"], include_in_schema=False)
+    route("/s/{site}/", index, methods=["GET", "HEAD"], include_in_schema=False)
     route("/static/{name}", static, methods=["GET", "HEAD"], include_in_schema=False)
     route("/healthz", health, methods=["GET"], responses={200: {"model": api.Health}})
     route("/api/ui/{lang}", ui, methods=["GET"],

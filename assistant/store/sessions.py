@@ -39,6 +39,7 @@ from assistant.store.saved import Saved
 from assistant.store.sms import SmsStore
 
 RESUME_DAYS = 7
+SITES_SECONDS = 60.0
 
 _SESSIONS, _TURNS, _STATS = Session.__table__, Turn.__table__, FlowStat.__table__
 _READ = select(_SESSIONS.c.id, _SESSIONS.c.state, _SESSIONS.c.turns)
@@ -103,6 +104,19 @@ class SessionStore:
         self._write = cache(self._write_statements)
         self.sms = SmsStore(engine)
         """The SMS channel's records (sms.py)."""
+        self._sites: tuple[float, Any] | None = None
+
+    def sites(self) -> Any:
+        """The database's sites (:class:`assistant.site.registry.Sites`), read at most once a
+        minute: a `site apply` reaches running processes within a minute."""
+        import time
+
+        from assistant.site.registry import Sites
+
+        now = time.monotonic()
+        if self._sites is None or now - self._sites[0] > SITES_SECONDS:
+            self._sites = (now, Sites.load(self.engine))
+        return self._sites[1]
 
     def _read(self, statement: Any, params: dict[str, Any]) -> list[Any]:
         """The rows of a read; read once more on a fresh connection if the server dropped

@@ -15,7 +15,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text as RichText
 from textual import events, on, work
@@ -114,7 +114,7 @@ class KioskApp(App[None]):
                  store: SessionStore | Callable[[], SessionStore], lang: str | None = None, *,
                  idle_seconds: float = 90, warn_seconds: int = 15, done_seconds: int = 20,
                  clock: Callable[[], float] = time.monotonic, high_contrast: bool = False,
-                 bilingual: bool = False) -> None:
+                 bilingual: bool = False, site: str | None = None) -> None:
         self.clock = clock
         self.last_activity = clock()
         self.warning: IdleWarning | None = None
@@ -129,6 +129,10 @@ class KioskApp(App[None]):
         self.done_seconds = done_seconds
         self.high_contrast = high_contrast
         self.bilingual = bilingual
+        self.site_code = site
+        self.site: Any = None
+        """The site (jobcenter) the kiosk stands at, once loaded (None: the database has none)."""
+        self.no_site = False
         self.wipes = 0
         super().__init__()
 
@@ -155,6 +159,13 @@ class KioskApp(App[None]):
                 self._content = self._content()
             if callable(self._store):
                 self._store = self._store()
+            sites = self._store.sites()
+            self.site = sites.by_code(self.site_code)  # an unknown one ends the app
+            if sites.empty:
+                from assistant.site.registry import NO_SITE
+
+                self.no_site = True
+                self.call_from_thread(self.notify, NO_SITE, severity="warning", timeout=600)
         finally:
             # Also when loading failed (the worker's error ends the app): nothing may go on
             # waiting for the load.
@@ -199,7 +210,8 @@ class KioskApp(App[None]):
         from assistant.conversation import Conversation
 
         convo, opening = Conversation.open(self.content, self.store,
-                                           f"kiosk:{uuid.uuid4().hex}", "kiosk", lang)
+                                           f"kiosk:{uuid.uuid4().hex}", "kiosk", lang,
+                                           site=self.site)
         if not get_current_worker().is_cancelled:  # a later open replaces this one
             self.post_message(ConversationOpened(convo, opening, self.bilingual))
 
