@@ -31,6 +31,7 @@ from assistant.outputs import (
     to_json,
 )
 from assistant.privacy import clean_input, has_cpr, redact_cpr
+from assistant.site.answers import local_answer
 from assistant.site.registry import SiteInfo
 from assistant.store.models import utcnow
 from assistant.store.sessions import Saved, SessionChanged, SessionStore
@@ -299,8 +300,11 @@ class Conversation:
         return self._ask_knowledge(text)
 
     def _ask_knowledge(self, text: str) -> list[Output]:
-        outputs = self.content.knowledge.answer(text, self.lang)
         self.state.awaiting, self.state.suggestions = None, []
+        local = local_answer(text, self.site, self.today())
+        if local is not None:  # hours, address, phone: the site file knows them
+            return [local, *self.menu()]
+        outputs = self.content.knowledge.answer(text, self.lang)
         last = outputs[-1] if outputs else None
         if isinstance(last, Choices):
             self.state.awaiting = "suggest"
