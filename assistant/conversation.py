@@ -47,9 +47,11 @@ TURN_TRIES = 5
 
 
 class KnowledgeLike(Protocol):
-    def card(self, entry_id: str) -> Card | None: ...
+    def card(self, entry_id: str, audience: str = "citizen",
+             municipality: str | None = None) -> Card | None: ...
 
-    def answer(self, question: str, lang: str) -> list[Output]: ...
+    def answer(self, question: str, lang: str,
+               municipality: str | None = None) -> list[Output]: ...
 
 
 class ActionHandler(Protocol):
@@ -131,6 +133,12 @@ class Conversation:
             found = sites.by_path(self.state.site) if self.state.site else None
             return found or sites.default()  # type: ignore[no-any-return]
         return self._site
+
+    @property
+    def municipality(self) -> str | None:
+        """Whose knowledge entries show here (with the national ones); None: every one."""
+        site = self.site
+        return site.municipality if site else None
 
     @property
     def site_id(self) -> int | None:
@@ -242,7 +250,8 @@ class Conversation:
         if self.store is not None and self.session_id is not None:
             self.store.record_turn(self.session_id, text, [to_json(o) for o in outputs],
                                    self.state.to_dict(), self.lang, counts=counts,
-                                   day=self.now().date(), seen=self.version if check else None)
+                                   day=self.now().date(), seen=self.version if check else None,
+                                   site_id=self.site_id if counts else None)
             if self.version is not None:
                 self.version += 1
 
@@ -304,7 +313,7 @@ class Conversation:
         local = local_answer(text, self.site, self.today())
         if local is not None:  # hours, address, phone: the site file knows them
             return [local, *self.menu()]
-        outputs = self.content.knowledge.answer(text, self.lang)
+        outputs = self.content.knowledge.answer(text, self.lang, municipality=self.municipality)
         last = outputs[-1] if outputs else None
         if isinstance(last, Choices):
             self.state.awaiting = "suggest"
@@ -321,7 +330,8 @@ class Conversation:
         self.state.awaiting, self.state.suggestions = None, []
         if value.startswith(next_steps.FLOW):
             return self._start(value.removeprefix(next_steps.FLOW))
-        card = self.content.knowledge.card(value.removeprefix(next_steps.ENTRY))
+        card = self.content.knowledge.card(value.removeprefix(next_steps.ENTRY),
+                                           municipality=self.municipality)
         if card is None:
             return [Say(tr("I do not have that information right now. A member of staff can "
                            "help."), "notice"), *self.menu()]
@@ -329,7 +339,7 @@ class Conversation:
 
     def _next_steps(self, card: Card) -> list[Output]:
         """After a knowledge answer: what the user may want next, as numbered options."""
-        options = next_steps.next_steps(card, self.content)
+        options = next_steps.next_steps(card, self.content, self.municipality)
         self.state.awaiting, self.state.suggestions = "suggest", [c.value for c in options]
         return [Say(tr("What would you like to do now? Choose a number, or write another "
                        "question."), "prompt"), Choices(options)]
@@ -478,7 +488,8 @@ class Conversation:
         resolved: list[Output] = []
         for out in outputs:
             if isinstance(out, ShowEntry):
-                card = self.content.knowledge.card(out.entry_id)
+                card = self.content.knowledge.card(out.entry_id,
+                                                   municipality=self.municipality)
                 resolved.append(card if card else Say(tr(
                     "I do not have that information right now. A member of staff can help."),
                     "notice"))

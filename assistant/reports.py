@@ -7,8 +7,9 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import true
+from sqlalchemy import or_, true
 from sqlalchemy.engine import Engine
 from sqlmodel import Session as DB
 from sqlmodel import select
@@ -47,9 +48,10 @@ class BookingRow:
     checked_in: bool
 
 
-def _at(column: object, site_id: int | None) -> object:
-    """A WHERE clause: the row is the site's (every row, for staff of no one site)."""
-    return true() if site_id is None else column == site_id
+def _at(column: Any, site_id: int | None) -> Any:
+    """A WHERE clause: the row is the site's, or of no site (made where no site was set
+    up); every row for staff of no one site."""
+    return true() if site_id is None else or_(column == site_id, column.is_(None))
 
 
 def bookings_on(engine: Engine, day: dt.date, site_id: int | None = None) -> list[BookingRow]:
@@ -93,11 +95,14 @@ class FlowFigures:
     """Step -> how many left the flow there (menu, staff, start over)."""
 
 
-def flow_statistics(engine: Engine, since: dt.date) -> list[FlowFigures]:
+def flow_statistics(engine: Engine, since: dt.date,
+                    site_id: int | None = None) -> list[FlowFigures]:
+    """How flows went since ``since``, at ``site_id`` (None: at every site)."""
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     left: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     with DB(engine) as db:
-        for row in db.exec(select(FlowStat).where(FlowStat.day >= since)):
+        for row in db.exec(select(FlowStat).where(FlowStat.day >= since,
+                                                  _at(FlowStat.site_id, site_id))):
             counts[row.flow_id][row.event] += row.count
             if row.event in ("left", "restarted"):
                 left[row.flow_id][row.step_id] += row.count

@@ -137,7 +137,7 @@ class FlowStat(SQLModel, table=True):
 
     __tablename__ = "flow_stats"
     __table_args__ = (
-        UniqueConstraint("day", "flow_id", "event", "step_id", name="uq_flow_stat"),
+        UniqueConstraint("day", "flow_id", "event", "step_id", "site_id", name="uq_flow_stat"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -146,6 +146,9 @@ class FlowStat(SQLModel, table=True):
     event: str = Field(max_length=16)
     step_id: str = Field(default="", max_length=40)
     count: int = 0
+    site_id: int = 0
+    """The site counted at; 0: none (a database with no site). Never NULL: it is part of
+    the key the counters are added up under."""
 
 
 class Interpreter(SQLModel, table=True):

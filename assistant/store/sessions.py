@@ -46,7 +46,7 @@ _READ = select(_SESSIONS.c.id, _SESSIONS.c.state, _SESSIONS.c.turns)
 _LOAD = _READ.where(_SESSIONS.c.key == bindparam("key"))
 _BY_ID = _READ.where(_SESSIONS.c.id == bindparam("session"))
 _CREATE = _SESSIONS.insert()
-_COUNTED = ("day", "flow_id", "event", "step_id", "count")
+_COUNTED = ("day", "flow_id", "event", "step_id", "site_id", "count")
 
 
 class SessionGone(LookupError):
@@ -91,7 +91,7 @@ def _count(insert_into: Any, saved: Any, i: int) -> Any:
     upsert = insert_into(_STATS).from_select(
         list(_COUNTED), select(*values).select_from(saved).where(true()))
     return upsert.on_conflict_do_update(
-        index_elements=["day", "flow_id", "event", "step_id"],
+        index_elements=["day", "flow_id", "event", "step_id", "site_id"],
         set_={"count": _STATS.c["count"] + upsert.excluded["count"]})
 
 
@@ -148,7 +148,7 @@ class SessionStore:
     def record_turn(
         self, session_id: str, text: str, reply: list[dict[str, Any]], state: dict[str, Any],
         lang: str, counts: Sequence[tuple[str, str, str]] = (), day: dt.date | None = None,
-        seen: int | None = None,
+        seen: int | None = None, site_id: int | None = None,
     ) -> None:
         """Save the turn, the new state and its statistics in one transaction. The turn is
         numbered by the database, from the session's row as it saves it. With ``seen`` (the
@@ -163,7 +163,8 @@ class SessionStore:
         counted = Counter(counts)
         for i, ((flow_id, event, step_id), n) in enumerate(counted.items()):
             params.update({f"day_{i}": when, f"flow_id_{i}": flow_id, f"event_{i}": event,
-                           f"step_id_{i}": step_id, f"count_{i}": n})
+                           f"step_id_{i}": step_id, f"site_id_{i}": site_id or 0,
+                           f"count_{i}": n})
         statements = self._write(seen is not None, len(counted))
         with self.hot.connection(write=True) as cursor:
             saved, _ = cursor.run(statements[0], params)

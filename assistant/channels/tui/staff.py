@@ -45,7 +45,7 @@ from assistant.reports import (
     open_callbacks,
 )
 from assistant.staff import audit
-from assistant.store.models import AuditEntry, utcnow
+from assistant.store.models import AuditEntry, Staff, utcnow
 from assistant.store.sessions import SessionStore
 
 T = RichText
@@ -139,17 +139,26 @@ class StaffApp(App[None]):
             tables = self._read_tables()
         self.post_message(StaffDataLoaded(tables, note))
 
+    def site_id(self) -> int | None:
+        """The site of the member of staff logged in: they see only its bookings, callbacks
+        and statistics (None: staff of no one site, who see every site's)."""
+        with DB(self.store.engine) as db:
+            row = db.exec(select(Staff).where(Staff.initials == (self.staff or ""))).first()
+        return row.site_id if row else None
+
     def _read_tables(self) -> dict[str, list[Row]]:
         today = local(self.now()).date()
+        site = self.site_id()
         rows = [(r.time, r.code, r.meeting, r.channel, r.language, r.staff,
                  "ja" if r.interpreter else "", "✓ ja" if r.checked_in else "nej")
-                for r in bookings_on(self.store.engine, today)]
+                for r in bookings_on(self.store.engine, today, site)]
         callbacks = [(local(req.created_at).strftime("%d.%m %H.%M"), req.kind, req.topic,
                       req.lang, req.name or "", req.phone or "", str(req.id))
-                     for req in open_callbacks(self.store.engine)]
+                     for req in open_callbacks(self.store.engine, site)]
         stats = [(fig.flow_id, str(fig.started), str(fig.completed),
                   ", ".join(f"{step or '-'}: {n}" for step, n in sorted(fig.left_at.items())))
-                 for fig in flow_statistics(self.store.engine, today - dt.timedelta(days=30))]
+                 for fig in flow_statistics(self.store.engine, today - dt.timedelta(days=30),
+                                            site)]
         with DB(self.store.engine) as db:
             entries = db.exec(select(AuditEntry).order_by(AuditEntry.id.desc())  # type: ignore[union-attr]
                               .limit(200))
@@ -263,7 +272,8 @@ class StaffApp(App[None]):
         result.update(T("Lukker dagen …"))
 
         def close_it() -> str:
-            cancelled = close_day(self.store.engine, day, staff, reason, now=self.now)
+            cancelled = close_day(self.store.engine, day, staff, reason, now=self.now,
+                                  site_id=self.site_id())
             return f"{day.isoformat()} er lukket. {cancelled} møder aflyst, SMS sat i kø."
 
         self._database(close_it)

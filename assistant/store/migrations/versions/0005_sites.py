@@ -80,6 +80,11 @@ def upgrade() -> None:
     for table in ("staff", "interpreters", "bookings", "callback_requests"):
         op.add_column(table, sa.Column("site_id", sa.Integer(), nullable=True))
         op.create_index(f"ix_{table}_site_id", table, ["site_id"])
+    with op.batch_alter_table("flow_stats") as batch:  # statistics per site
+        batch.add_column(sa.Column("site_id", sa.Integer(), nullable=False, server_default="0"))
+        batch.drop_constraint("uq_flow_stat", type_="unique")
+        batch.create_unique_constraint("uq_flow_stat",
+                                       ["day", "flow_id", "event", "step_id", "site_id"])
     used = any(bind.execute(sa.text(f"SELECT 1 FROM {t} LIMIT 1")).first()
                for t in ("staff", "opening_hours", "meeting_types"))
     if used:
@@ -92,6 +97,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("flow_stats") as batch:
+        batch.drop_constraint("uq_flow_stat", type_="unique")
+        batch.drop_column("site_id")
+        batch.create_unique_constraint("uq_flow_stat", ["day", "flow_id", "event", "step_id"])
     for table in ("staff", "interpreters", "bookings", "callback_requests"):
         op.drop_index(f"ix_{table}_site_id", table_name=table)
         with op.batch_alter_table(table) as batch:
