@@ -79,6 +79,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--pool", type=_positive, metavar="N",
                        help="connections to a database server, and so turns at once "
                             "(default: $ASSISTANT_DB_POOL, else 4)")
+    serve.add_argument("--log-json", action="store_true",
+                       help="log lines as JSON objects (one a line, on stderr)")
     serve.add_argument("--tui", type=int, nargs="?", const=4, default=0, metavar="SESSIONS",
                        help="also serve the kiosk TUI in the browser at /tui, at most SESSIONS "
                             "at once (default 4); needs the tui-web extra (textual-serve)")
@@ -98,7 +100,10 @@ def _parser() -> argparse.ArgumentParser:
 
     outbox = sub.add_parser("outbox", help="queued SMS: receipts, reminders, notices")
     outbox_sub = outbox.add_subparsers(dest="outbox_command", required=True)
-    outbox_sub.add_parser("send", parents=[common], help="send the messages that are due")
+    send = outbox_sub.add_parser("send", parents=[common], help="send the messages that are due")
+    send.add_argument("--metrics", type=Path, metavar="FILE",
+                      help="also write how many were sent and failed to FILE, in Prometheus' "
+                           "text format (for node_exporter's textfile collector)")
 
     db = sub.add_parser("db", help="the database's schema (migrations)")
     db_sub = db.add_subparsers(dest="db_command", required=True)
@@ -207,7 +212,13 @@ def _run(args: argparse.Namespace) -> int:
         from assistant.app import open_store
         from assistant.channels.outbox import gateway_from_environment, send_due
 
-        print(f"sent {send_due(open_store(args.db).engine, gateway_from_environment())}")
+        counts: dict[str, int] = {}
+        sent = send_due(open_store(args.db).engine, gateway_from_environment(), counts=counts)
+        print(f"sent {sent}")
+        if args.metrics:
+            from assistant.channels.outbox import write_metrics
+
+            write_metrics(args.metrics, counts)
         return 0
     if command == "serve":
         from assistant.app import load_content, open_store, settle
@@ -224,7 +235,7 @@ def _run(args: argparse.Namespace) -> int:
         _site_of(store, None)  # says so when the database has no site yet
         app = make_app(load_content(), store, tui_sessions=max(args.tui, 0))
         settle()
-        serve(app, args.host, args.port)
+        serve(app, args.host, args.port, json_logs=args.log_json)
         return 0
     print(f"jobcenter-assistant {command}: not available in this version yet.", file=sys.stderr)
     return 2

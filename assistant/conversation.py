@@ -120,6 +120,11 @@ class Conversation:
         self._finished = False
         self._effects = False
         self._counts: list[tuple[str, str, str]] = []
+        self.outcome = "start"
+        """What the last turn was, for metrics (no personal data): flow, command, menu,
+        local (a site answer), answer, suggest or none (a knowledge search), error."""
+        self.searched: tuple[str, str] | None = None
+        """The last turn's knowledge search: (language, answer|suggest|none), or None."""
 
     def today(self) -> dt.date:
         return local(self.now()).date()
@@ -221,10 +226,12 @@ class Conversation:
         cleaned = clean_input(raw)
         text = redact_cpr(cleaned)  # before anything can store, log or echo it
         self._finished = self._effects = False
+        self.outcome, self.searched = "menu", None
         saved = self.state.to_dict()
         try:
             outputs = self._resolve(self._route(text))
         except Exception:
+            self.outcome = "error"
             # Never leave a user stuck: keep the state from before this input, say so.
             log.exception("turn failed in session %s", self.session_id)
             self.state = State.from_dict(saved)
@@ -293,9 +300,11 @@ class Conversation:
             return self._resume(code)
         command = commands.match_command(text)
         if command:
+            self.outcome = "command"
             return self._command(command)
         flow, fstate = self._flow()
         if flow and fstate:
+            self.outcome = "flow"
             return self._flow_turn(flow, engine.answer(flow, fstate, text, self.today(),
                                                        self.lang))
         if self.state.awaiting == "menu" or (self.state.awaiting is None and text.isdigit()):
@@ -312,8 +321,13 @@ class Conversation:
         self.state.awaiting, self.state.suggestions = None, []
         local = local_answer(text, self.site, self.today())
         if local is not None:  # hours, address, phone: the site file knows them
+            self.outcome = "local"
             return [local, *self.menu()]
         outputs = self.content.knowledge.answer(text, self.lang, municipality=self.municipality)
+        last = outputs[-1] if outputs else None
+        self.outcome = ("answer" if isinstance(last, Card) else
+                        "suggest" if isinstance(last, Choices) else "none")
+        self.searched = (self.lang, self.outcome)
         last = outputs[-1] if outputs else None
         if isinstance(last, Choices):
             self.state.awaiting = "suggest"

@@ -10,6 +10,7 @@ import datetime as dt
 import logging
 import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Protocol
 
 from sqlalchemy.engine import Engine
@@ -68,9 +69,14 @@ def _opted_out(engine: Engine, phone: str) -> bool:
 
 
 def send_due(engine: Engine, gateway: Gateway,
-             now: Callable[[], dt.datetime] = utcnow, limit: int = 100) -> int:
+             now: Callable[[], dt.datetime] = utcnow, limit: int = 100,
+             counts: dict[str, int] | None = None) -> int:
     """Send up to ``limit`` messages that are due; each is marked sent in its own transaction,
-    so a crash never sends a message twice unless the gateway call itself was interrupted."""
+    so a crash never sends a message twice unless the gateway call itself was interrupted.
+    ``counts`` gets how many were sent, failed (they stay queued) and dropped (STOP)."""
+    counts = {} if counts is None else counts
+    for key in ("sent", "failed", "dropped"):
+        counts.setdefault(key, 0)
     sent = 0
     with DB(engine) as db:
         due = list(db.exec(select(Outbox).where(Outbox.sent_at.is_(None),  # type: ignore[union-attr]
@@ -83,15 +89,34 @@ def send_due(engine: Engine, gateway: Gateway,
             _settle(engine, message.id, None)
             log.info("SMS %s not sent: %s", message.id,
                      "the number opted out (STOP)" if message.phone else "no number")
+            counts["dropped"] += 1
             continue
         try:
             gateway.send(message.phone, message.body)
         except Exception:
             log.exception("sending SMS %s failed; it stays queued", message.id)
+            counts["failed"] += 1
             continue
         _settle(engine, message.id, now())
         sent += 1
+        counts["sent"] += 1
     return sent
+
+
+def write_metrics(path: Path, counts: dict[str, int]) -> None:
+    """``counts`` of one `outbox send` run as Prometheus text (written atomically), with the
+    time of the run: node_exporter's textfile collector serves it."""
+    from prometheus_client import CollectorRegistry, Gauge, write_to_textfile
+
+    registry = CollectorRegistry()
+    last = Gauge("assistant_outbox_last_run_sms", "SMS of the last `outbox send` run, by "
+                 "outcome (sent, failed: still queued, dropped: opted out)", ["outcome"],
+                 registry=registry)
+    for outcome, n in counts.items():
+        last.labels(outcome).set(n)
+    Gauge("assistant_outbox_last_run_seconds", "When `outbox send` last ran (Unix time)",
+          registry=registry).set_to_current_time()
+    write_to_textfile(str(path), registry)
 
 
 def _settle(engine: Engine, message_id: int | None, sent_at: dt.datetime | None) -> None:

@@ -10,7 +10,7 @@ import base64
 import hashlib
 import hmac
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from xml.sax.saxutils import escape
@@ -135,7 +135,8 @@ def twiml(text: str) -> str:
 
 def sms_turn(content: Content, store: SessionStore, *, phone: str, body: str, sid: str,
              lang: str = "da", now=utcnow, session: str | None = None,
-             to: str | None = None, site: SiteInfo | None = None) -> str:
+             to: str | None = None, site: SiteInfo | None = None,
+             observe: Callable[[Conversation, list[Output]], None] | None = None) -> str:
     """Run one SMS turn, at most once per ``sid``; returns the reply text ("" for none).
     The conversation is the number's own, or ``session`` (chat --channel sms --session);
     it is at the site whose SMS number ``to`` (the gateway's ``To``) is."""
@@ -147,7 +148,7 @@ def sms_turn(content: Content, store: SessionStore, *, phone: str, body: str, si
             return look.seen
         try:
             message = Message(sid, key, body, lang, session,
-                              site or store.sites().by_number(to))
+                              site or store.sites().by_number(to), observe)
             return _answer(content, store, message, look, now)
         except IntegrityError:
             # Another delivery of this message claimed it first: send what it sent.
@@ -173,6 +174,8 @@ class Message:
     session: str
     """The conversation's key."""
     site: SiteInfo | None = None
+    observe: Callable[[Conversation, list[Output]], None] | None = None
+    """Told of each answered turn (metrics)."""
 
 
 def _answer(content: Content, store: SessionStore, message: Message, look: Look, now) -> str:
@@ -232,7 +235,10 @@ def _turn(content: Content, store: SessionStore, message: Message, saved: Saved 
                     raise
                 continue
         try:
-            return convo, convo.handle(body)
+            outputs = convo.handle(body)
+            if message.observe is not None:
+                message.observe(convo, outputs)
+            return convo, outputs
         except SessionGone:
             if attempt == 3:
                 raise

@@ -34,6 +34,7 @@ from starlette.routing import BaseRoute
 
 from assistant import jsoncodec
 from assistant.channels import web_models as api
+from assistant.channels.metrics import CONTENT_TYPE, Metrics
 from assistant.channels.sms import sms_turn, twiml, valid_signature
 from assistant.conversation import Content, Conversation
 from assistant.i18n import tr
@@ -149,6 +150,7 @@ class Web:
     per_phone: RateLimiter
     now: Callable[[], dt.datetime] = utcnow
     one_at_a_time: OneAtATime = field(default_factory=OneAtATime)
+    metrics: Metrics = field(default_factory=Metrics)
     workers: ThreadPoolExecutor = field(init=False)
 
     def __post_init__(self) -> None:
@@ -174,8 +176,10 @@ class Web:
         token: str = request.path_params["token"]
         return token if 10 <= len(token) <= 64 else no_session()
 
-    def in_session(self, token: str, work: Callable[[Conversation], list[Output]]) -> Response:
-        """Load the session, do ``work`` with it and reply (in a worker thread)."""
+    def in_session(self, token: str, work: Callable[[Conversation], list[Output]],
+                   turn: bool = False) -> Response:
+        """Load the session, do ``work`` with it and reply (in a worker thread); a ``turn``
+        is counted in the metrics."""
         convo = Conversation.load(self.content, self.store, f"web:{token}", now=self.now)
         if convo is None:
             return no_session()
@@ -184,8 +188,11 @@ class Web:
         except SessionGone:  # erased while this turn was answered
             return no_session()
         except SessionChanged:  # other turns kept being saved first (see handle)
+            self.metrics.turns.labels("web", "busy").inc()
             return error(503, "busy", "the conversation is busy with other messages; "
                                       "try again")
+        if turn:
+            self.metrics.turn("web", convo, outputs)
         return reply(convo, token, outputs)
 
 
@@ -292,7 +299,8 @@ async def send_message(request: Request) -> Response:
     if isinstance(message, Response):
         return message
     async with w.one_at_a_time(token):
-        return await w.run(lambda: w.in_session(token, lambda convo: convo.handle(message.text)))
+        return await w.run(lambda: w.in_session(token, lambda convo: convo.handle(message.text),
+                                                turn=True))
 
 
 async def create_session(request: Request) -> Response:
@@ -393,17 +401,76 @@ async def sms_webhook(request: Request) -> Response:
         return TwiML(twiml(""), status_code=429)
     async with w.one_at_a_time(f"sms:{phone}"):
         try:
-            text = await w.run(lambda: sms_turn(w.content, w.store, phone=phone,
-                                                body=body[:1600], sid=sid, now=w.now,
-                                                to=params.get("To", "")[:20]))
+            text = await w.run(lambda: sms_turn(
+                w.content, w.store, phone=phone, body=body[:1600], sid=sid, now=w.now,
+                to=params.get("To", "")[:20],
+                observe=lambda convo, outputs: w.metrics.turn("sms", convo, outputs)))
         except (SessionChanged, PartTaken):  # other messages kept being answered first
+            w.metrics.sms.labels("failed").inc()
             return TwiML(twiml(""), status_code=503)
+        except Exception:
+            w.metrics.sms.labels("failed").inc()
+            raise
+    w.metrics.sms.labels("sent" if text else "empty").inc()
     return TwiML(twiml(text))
 
 
 async def health(request: Request) -> Response:
     """The process is serving."""
     return JSON({"ok": True})
+
+
+READY_SECONDS = 5.0
+"""How long /readyz waits for the database before it says it is not ready."""
+
+
+async def ready(request: Request) -> Response:
+    """Ready for traffic: the database answers and the content is loaded. A load balancer
+    sends requests only to a process that is ready."""
+    w = web(request)
+
+    def database() -> bool:
+        try:
+            with w.store.engine.connect() as conn:
+                conn.exec_driver_sql("SELECT 1")
+            return True
+        except Exception:  # whatever it is, the database cannot be used now
+            return False
+
+    try:
+        reachable = await asyncio.wait_for(w.run(database), READY_SECONDS)
+    except TimeoutError:
+        reachable = False
+    loaded = bool(w.content.flows) and bool(getattr(w.content.knowledge, "entries", True))
+    ok = reachable and loaded
+    return JSON({"ready": ok, "database": reachable, "content": loaded},
+                status_code=200 if ok else 503)
+
+
+async def metrics(request: Request) -> Response:
+    """Prometheus metrics (text exposition format)."""
+    return Response(web(request).metrics.scrape(), media_type=CONTENT_TYPE)
+
+
+class Timed:
+    """ASGI middleware: each HTTP request's latency, labelled by its route's template (never
+    the path itself, which may hold a session token)."""
+
+    def __init__(self, app: Any, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            route = getattr(scope.get("route"), "path", None) or "unmatched"
+            self.metrics.latency.labels(route, scope["method"]).observe(
+                time.perf_counter() - start)
 
 
 # -- the page ------------------------------------------------------------------------------
@@ -430,11 +497,17 @@ async def wrong_method(request: Request, exc: Exception) -> Response:
     return response
 
 
-def serve(app: FastAPI, host: str, port: int) -> None:
-    """Serve ``app`` until stopped: uvicorn, with httptools and uvloop where installed."""
+def serve(app: FastAPI, host: str, port: int, json_logs: bool = False) -> None:
+    """Serve ``app`` until stopped: uvicorn, with httptools and uvloop where installed. With
+    ``json_logs`` every log line (ours and uvicorn's) is one JSON object (logs.py)."""
     import uvicorn
 
-    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True)
+    from assistant.channels.logs import json_logging
+
+    if json_logs:
+        json_logging()
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True,
+                **({"log_config": None} if json_logs else {}))
 
 
 def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
@@ -458,6 +531,7 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
                   exception_handlers={404: not_found, 405: wrong_method},
                   telemetry=_NO_TELEMETRY)
     app.state.web = Web(content, store, RateLimiter(ip_limit), RateLimiter(phone_limit), now)
+    app.add_middleware(Timed, metrics=app.state.web.metrics)
     route = app.add_api_route
     # Starlette tries the routes in order: the two every turn takes come first.
     route("/api/sessions/{token}/messages", send_message, methods=["POST"],
@@ -482,6 +556,8 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
     route("/s/{site}/", index, methods=["GET", "HEAD"], include_in_schema=False)
     route("/static/{name}", static, methods=["GET", "HEAD"], include_in_schema=False)
     route("/healthz", health, methods=["GET"], responses={200: {"model": api.Health}})
+    route("/readyz", ready, methods=["GET"], include_in_schema=False)
+    route("/metrics", metrics, methods=["GET"], include_in_schema=False)
     route("/api/ui/{lang}", ui, methods=["GET"],
           openapi_extra={"parameters": [api.path("lang", "da, en or uk")]},
           responses={200: {"model": api.UiStrings}, **api.errors(404)})
