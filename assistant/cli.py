@@ -18,7 +18,8 @@ def _database_options(default: object) -> argparse.ArgumentParser:
                          help="database URL (default: $ASSISTANT_DB or a SQLite file in the "
                               "user's data directory)")
     options.add_argument("--demo", action="store_true", default=default or False,
-                         help="fill an empty database with demo staff, hours and meeting types")
+                         help="fill an empty database with the fictitious example site "
+                              "(sites/demo.yaml: staff, hours, meeting types)")
     return options
 
 
@@ -94,9 +95,12 @@ def _parser() -> argparse.ArgumentParser:
         req.add_argument("--staff", default="cli", help="initials for the audit log")
     purge = privacy_sub.add_parser("purge", parents=[common],
                                    help="delete old conversations, anonymise old bookings")
-    purge.add_argument("--days", type=int, default=30, help="keep conversations this long")
-    purge.add_argument("--anonymise-after", type=int, default=30,
-                       help="anonymise bookings this many days after the meeting")
+    purge.add_argument("--days", type=int, default=None,
+                       help="keep conversations this long (default: the site files' "
+                            "retention_days, the shortest of them, else 30)")
+    purge.add_argument("--anonymise-after", type=int, default=None,
+                       help="anonymise bookings this many days after the meeting (default: "
+                            "the site files' retention_days, else 30)")
 
     outbox = sub.add_parser("outbox", help="queued SMS: receipts, reminders, notices")
     outbox_sub = outbox.add_subparsers(dest="outbox_command", required=True)
@@ -197,6 +201,8 @@ def _run(args: argparse.Namespace) -> int:
                          bilingual=getattr(args, "interpreter", False),
                          site=getattr(args, "site", None))
         kiosk.run()
+        if kiosk.bad_site:
+            print(f"jobcenter-assistant: {kiosk.bad_site}", file=sys.stderr)
         if kiosk.no_site:  # said on the screen too; here it stays after the kiosk ends
             from assistant.site.registry import NO_SITE
 
@@ -315,8 +321,9 @@ def _privacy(args: argparse.Namespace) -> int:
 
     store = open_store(args.db)
     if args.privacy_command == "purge":
-        counts = retention.purge(store.engine, keep_days=args.days,
-                                 anonymise_after_days=args.anonymise_after)
+        site_days = store.sites().retention_days()
+        counts = retention.purge(store.engine, keep_days=args.days or site_days or 30,
+                                 anonymise_after_days=args.anonymise_after or site_days or 30)
         print(json.dumps(counts))
         return 0
     import datetime as dt

@@ -122,3 +122,26 @@ def test_demo_applies_the_example_site_file(tmp_path, capsys) -> None:
     store = open_store(url, demo=True)  # already there: nothing more
     with DB(store.engine) as db:
         assert sorted(s.initials for s in db.exec(select(Staff))) == ["DA1", "DA2", "DA3", "UK1"]
+
+
+def test_privacy_purge_keeps_conversations_as_long_as_the_site_file_says(tmp_path,
+                                                                         capsys) -> None:
+    from sqlalchemy import update
+
+    from assistant.store.models import Session
+    from assistant.store.sessions import SessionStore
+
+    path = copy_example(tmp_path)
+    path.write_text(path.read_text().replace("retention_days: 30", "retention_days: 7"))
+    url = f"sqlite:///{tmp_path / 'r.sqlite3'}"
+    engine = make_engine(url)
+    apply_site(engine, load_site(path))
+    store = SessionStore(engine)
+    for key, age in (("old", 8), ("new", 6)):
+        store.create(key, "text", "en", {})
+        with engine.begin() as conn:
+            conn.execute(update(Session).where(Session.key == key).values(
+                updated_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=age)))
+    engine.dispose()
+    assert main(["privacy", "purge", "--db", url]) == 0
+    assert json.loads(capsys.readouterr().out)["sessions"] == 1  # 8 days old: past 7

@@ -10,7 +10,7 @@ import sys
 from assistant.channels.tui.kiosk import KioskApp
 from assistant.cli import main
 from assistant.conversation import Conversation
-from assistant.site.registry import NO_SITE
+from assistant.site.registry import NO_SITE, no_site_text
 from assistant.store.db import make_engine
 from assistant.store.sessions import SessionStore
 
@@ -56,7 +56,7 @@ def test_booking_on_a_database_with_no_site_sends_the_citizen_to_the_desk(db_url
 def test_serve_on_an_empty_database_prints_the_line(tmp_path, monkeypatch, capsys) -> None:
     import assistant.channels.web as web
 
-    monkeypatch.setattr(web, "serve", lambda app, host, port: None)
+    monkeypatch.setattr(web, "serve", lambda app, host, port, json_logs: None)
     assert main(["serve", "--db", f"sqlite:///{tmp_path / 'empty.sqlite3'}"]) == 0
     assert capsys.readouterr().err.strip() == NO_SITE
 
@@ -68,4 +68,7 @@ async def test_the_kiosk_on_an_empty_database_says_what_to_do(tmp_path, content)
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.no_site
-        assert [n.message for n in app._notifications] == [NO_SITE]
+        [shown] = [n.message for n in app._notifications]
+        said = no_site_text()
+        assert said["en"] == NO_SITE and shown == "\n".join([said["da"], NO_SITE, said["uk"]])
+        assert said["da"] != NO_SITE != said["uk"], "translated"

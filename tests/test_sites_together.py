@@ -6,6 +6,7 @@ its path or host."""
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
@@ -135,3 +136,48 @@ async def test_a_kiosk_belongs_to_the_site_it_is_started_for(two_sites: SessionS
         await pilot.pause()
         assert isinstance(app.screen, ConversationScreen)
         assert app.screen.convo.site.code == "slagelse" and not app.no_site
+
+
+async def test_a_kiosk_for_a_site_the_database_does_not_have_ends_and_says_so(
+        two_sites: SessionStore, content) -> None:
+    from textual.worker import WorkerCancelled
+
+    from assistant.channels.tui.kiosk import KioskApp
+
+    app = KioskApp(lambda: content, lambda: two_sites, lang="en", site="roskilde")
+    async with app.run_test(size=(80, 24)) as pilot:
+        with suppress(WorkerCancelled):  # the kiosk ends: its other workers with it
+            await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert app.return_code == 2
+    assert app.bad_site == "no site 'roskilde' in this database (it has: lejre, slagelse)"
+
+
+async def test_staff_logged_in_at_one_site_see_only_its_bookings(two_sites: SessionStore,
+                                                                  content) -> None:
+    from textual.widgets import DataTable, Input
+
+    from assistant.booking.service import BookingService
+    from assistant.staff import add_staff
+
+    from .pilot import settle, tap
+
+    store = two_sites
+    codes = {}
+    for code, phone in (("lejre", "+4522334455"), ("slagelse", "+4522334466")):
+        service = BookingService(store.engine, now=lambda: NOW,
+                                 site_id=store.sites().by_code(code).id)
+        free = service.free_times("job_meeting", "da", limit=1)[0]
+        codes[code] = service.book(meeting_type="job_meeting", channel="in_person",
+                                   meeting_lang="da", lang="da", free=free, name="Test Person",
+                                   phone=phone).code
+    add_staff(store.engine, "SL1", "", "4821")  # the PIN of Slagelse's member of staff
+    app = StaffApp(content, store, now=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.screen.query_one("#initials", Input).value = "SL1"
+        app.screen.query_one("#pin", Input).value = "4821"
+        await tap(pilot, "#pin-ok")
+        await settle(pilot)
+        table = app.query_one("#today", DataTable)
+        shown = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
+    assert shown == [codes["slagelse"]]

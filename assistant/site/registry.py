@@ -17,6 +17,14 @@ NO_SITE = ("This database has no jobcenter set up yet: run `jobcenter-assistant 
 """What kiosk, chat and serve print on a database with no site."""
 
 
+def no_site_text() -> dict[str, str]:
+    """NO_SITE in every language (the kiosk shows it on screen)."""
+    from assistant.i18n import tr
+
+    return tr("This database has no jobcenter set up yet: run `jobcenter-assistant site apply "
+              "FILE` (see sites/demo.yaml), or start with --demo.")
+
+
 @dataclass(frozen=True)
 class SiteInfo:
     """A site as a conversation needs it: which one, whose entries, what the file says."""
@@ -93,6 +101,12 @@ class Sites:
     def by_host(self, host: str | None) -> SiteInfo | None:
         name = (host or "").split(":")[0].lower()
         return next((s for s in self.sites if name and name in s.hosts), None)
+
+    def retention_days(self) -> int | None:
+        """How long conversations are kept: the shortest any site's file asks for (they
+        share one database), or None when no site says."""
+        days = [int(s.data["retention_days"]) for s in self.sites if s.data.get("retention_days")]
+        return min(days) if days else None
 
     def by_number(self, number: str | None) -> SiteInfo | None:
         """The site whose SMS number ``number`` (the gateway's ``To``) is; else the default."""

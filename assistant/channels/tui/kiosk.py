@@ -133,6 +133,8 @@ class KioskApp(App[None]):
         self.site: Any = None
         """The site (jobcenter) the kiosk stands at, once loaded (None: the database has none)."""
         self.no_site = False
+        self.bad_site: str | None = None
+        """Why the kiosk ended at once: ``site`` is not one of the database's."""
         self.wipes = 0
         super().__init__()
 
@@ -159,13 +161,23 @@ class KioskApp(App[None]):
                 self._content = self._content()
             if callable(self._store):
                 self._store = self._store()
+            from assistant.site.registry import UnknownSite
+
             sites = self._store.sites()
-            self.site = sites.by_code(self.site_code)  # an unknown one ends the app
+            try:
+                self.site = sites.by_code(self.site_code)
+            except UnknownSite:
+                self.bad_site = (f"no site {self.site_code!r} in this database (it has: "
+                                 f"{', '.join(s.code for s in sites.sites)})")
+                self.call_from_thread(self.exit, None, 2)
+                return
             if sites.empty:
-                from assistant.site.registry import NO_SITE
+                from assistant.site.registry import no_site_text
 
                 self.no_site = True
-                self.call_from_thread(self.notify, NO_SITE, severity="warning", timeout=600)
+                said = no_site_text()
+                self.call_from_thread(self.notify, "\n".join(said[lang] for lang in LANGS),
+                                      severity="warning", timeout=600)
         finally:
             # Also when loading failed (the worker's error ends the app): nothing may go on
             # waiting for the load.
@@ -205,7 +217,7 @@ class KioskApp(App[None]):
     @work(thread=True, exclusive=True, group="open")
     def _open(self, lang: str) -> None:
         self._loaded.wait()
-        if callable(self._content) or callable(self._store):
+        if callable(self._content) or callable(self._store) or self.bad_site:
             return  # the loader failed, and its error ends the app
         from assistant.conversation import Conversation
 
