@@ -145,3 +145,38 @@ def test_privacy_purge_keeps_conversations_as_long_as_the_site_file_says(tmp_pat
     engine.dispose()
     assert main(["privacy", "purge", "--db", url]) == 0
     assert json.loads(capsys.readouterr().out)["sessions"] == 1  # 8 days old: past 7
+
+
+def test_booking_sms_go_out_under_the_sender_name_of_the_booking_site(tmp_path) -> None:
+    from assistant.channels.outbox import send_due
+    from assistant.store.models import Outbox
+
+    class Gateway:
+        """A gateway that can send as another sender (as TwilioGateway.as_sender)."""
+
+        def __init__(self, sender: str = "DEFAULT", sent: list | None = None) -> None:
+            self.sender, self.sent = sender, [] if sent is None else sent
+
+        def as_sender(self, sender: str) -> Gateway:
+            return Gateway(sender, self.sent)
+
+        def send(self, phone: str, body: str) -> None:
+            self.sent.append((self.sender, phone))
+
+    path = copy_example(tmp_path)
+    path.write_text(path.read_text().replace("sender: Jobcenter", "sender: DemoJC"))
+    engine = make_engine(f"sqlite:///{tmp_path / 'o.sqlite3'}")
+    applied = apply_site(engine, load_site(path))
+    service = BookingService(engine, now=lambda: NOW, site_id=applied.site_id)
+    booking = service.book(meeting_type="job_meeting", channel="in_person", meeting_lang="da",
+                           lang="da", free=service.free_times("job_meeting", "da")[0],
+                           name="Test Person", phone="+4522334455")
+    with DB(engine) as db:
+        db.add(Outbox(phone="+4522334455", lang="da", kind="receipt", body="Kode",
+                      due_at=NOW, booking_id=booking.id))
+        db.add(Outbox(phone="+4560708090", lang="da", kind="notice", body="Hej", due_at=NOW))
+        db.commit()
+    gateway = Gateway()
+    assert send_due(engine, gateway, now=lambda: NOW + dt.timedelta(minutes=1)) == 2
+    assert sorted(gateway.sent) == [("DEFAULT", "+4560708090"), ("DemoJC", "+4522334455")]
+    engine.dispose()

@@ -7,6 +7,7 @@ ASSISTANT_TWILIO_ACCOUNT_SID, ASSISTANT_TWILIO_AUTH_TOKEN and ASSISTANT_SMS_FROM
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import os
 from collections.abc import Callable
@@ -18,7 +19,7 @@ from sqlmodel import Session as DB
 from sqlmodel import select
 
 from assistant.channels_keys import phone_hash
-from assistant.store.models import Outbox, SmsContact, utcnow
+from assistant.store.models import Booking, Outbox, Site, SmsContact, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,12 @@ class TwilioGateway:
     def send(self, phone: str, body: str) -> None:
         self.client.messages.create(to=phone, from_=self.sender, body=body)
 
+    def as_sender(self, sender: str) -> TwilioGateway:
+        """The same account, sending as ``sender`` (a site's SMS sender name)."""
+        other = object.__new__(TwilioGateway)
+        other.client, other.sender = self.client, sender
+        return other
+
 
 def gateway_from_environment() -> Gateway:
     sid = os.environ.get("ASSISTANT_TWILIO_ACCOUNT_SID")
@@ -78,6 +85,7 @@ def send_due(engine: Engine, gateway: Gateway,
     for key in ("sent", "failed", "dropped"):
         counts.setdefault(key, 0)
     sent = 0
+    senders: dict[int | None, str | None] = {}
     with DB(engine) as db:
         due = list(db.exec(select(Outbox).where(Outbox.sent_at.is_(None),  # type: ignore[union-attr]
                                                 Outbox.due_at <= now())
@@ -92,7 +100,7 @@ def send_due(engine: Engine, gateway: Gateway,
             counts["dropped"] += 1
             continue
         try:
-            gateway.send(message.phone, message.body)
+            _sender(engine, gateway, message, senders).send(message.phone, message.body)
         except Exception:
             log.exception("sending SMS %s failed; it stays queued", message.id)
             counts["failed"] += 1
@@ -101,6 +109,24 @@ def send_due(engine: Engine, gateway: Gateway,
         sent += 1
         counts["sent"] += 1
     return sent
+
+
+def _sender(engine: Engine, gateway: Gateway, message: Outbox,
+            senders: dict[int | None, str | None]) -> Gateway:
+    """``gateway``, sending as the SMS sender name of the site the message's booking is at
+    (its site file's ``sms.sender``), when the gateway can (``as_sender``)."""
+    as_sender = getattr(gateway, "as_sender", None)
+    if as_sender is None or message.booking_id is None:
+        return gateway
+    with DB(engine) as db:
+        booking = db.get(Booking, message.booking_id)
+        site_id = booking.site_id if booking else None
+        if site_id not in senders:
+            site = db.get(Site, site_id) if site_id is not None else None
+            data = json.loads(site.data) if site else {}
+            senders[site_id] = (data.get("sms") or {}).get("sender")
+    sender = senders[site_id]
+    return as_sender(sender) if sender else gateway
 
 
 def write_metrics(path: Path, counts: dict[str, int]) -> None:
