@@ -17,7 +17,7 @@ def callback(act: Act, convo: Conversation) -> list[Output]:
         convo.store.add_callback(
             kind="callback", topic=str(act.answers.get("topic", act.flow_id))[:40],
             lang=convo.lang, name=act.answers.get("name"), phone=act.answers.get("phone"),
-            session_id=convo.session_id, place=convo.place or "kiosk",
+            session_id=convo.session_id, place=convo.place or "kiosk", site_id=convo.site_id,
         )
     return [Say(tr("Thank you. A member of staff will call you back."), "notice"),
             Done.of("callback", act.answers.get("name"), act.answers.get("phone"))]

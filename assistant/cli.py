@@ -18,7 +18,8 @@ def _database_options(default: object) -> argparse.ArgumentParser:
                          help="database URL (default: $ASSISTANT_DB or a SQLite file in the "
                               "user's data directory)")
     options.add_argument("--demo", action="store_true", default=default or False,
-                         help="fill an empty database with demo staff, hours and meeting types")
+                         help="fill an empty database with the fictitious example site "
+                              "(sites/demo.yaml: staff, hours, meeting types)")
     return options
 
 
@@ -53,6 +54,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="show the citizen's language and Danish side by side")
     kiosk.add_argument("--place", default=None, metavar="NAME",
                        help="this kiosk's name, as staff see it in their queue (e.g. 'Lobby 1')")
+    kiosk.add_argument("--site", help="the jobcenter (site) this kiosk stands at "
+                                      "(default: the database's first)")
 
     staff = sub.add_parser("staff", parents=[common], help="the staff TUI")
     staff.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS,
@@ -65,11 +68,14 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--name", default="")
     add.add_argument("--languages", default="da")
     add.add_argument("--competences", default="")
+    add.add_argument("--site", help="the site a new member of staff works at (default: the "
+                                    "database's only one)")
 
     chat = sub.add_parser("chat", parents=[common], help="a conversation on stdin/stdout")
     chat.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS)
     chat.add_argument("--channel", choices=("text", "sms"), default="text")
     chat.add_argument("--session", help="resume (or create) the session with this name")
+    chat.add_argument("--site", help="the jobcenter (site) to talk to (default: the first)")
 
     ask = sub.add_parser("ask", parents=[common], help="one knowledge search")
     ask.add_argument("question")
@@ -86,6 +92,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--pool", type=_positive, metavar="N",
                        help="connections to a database server, and so turns at once "
                             "(default: $ASSISTANT_DB_POOL, else 4)")
+    serve.add_argument("--log-json", action="store_true",
+                       help="log lines as JSON objects (one a line, on stderr)")
     serve.add_argument("--tui", type=int, nargs="?", const=4, default=0, metavar="SESSIONS",
                        help="also serve the kiosk TUI in the browser at /tui, at most SESSIONS "
                             "at once (default 4); needs the tui-web extra (textual-serve)")
@@ -106,13 +114,19 @@ def _parser() -> argparse.ArgumentParser:
     scan.add_argument("--redact", action="store_true", help="and mask them where they are")
     purge = privacy_sub.add_parser("purge", parents=[common],
                                    help="delete old conversations, anonymise old bookings")
-    purge.add_argument("--days", type=int, default=30, help="keep conversations this long")
-    purge.add_argument("--anonymise-after", type=int, default=30,
-                       help="anonymise bookings this many days after the meeting")
+    purge.add_argument("--days", type=int, default=None,
+                       help="keep conversations this long (default: the site files' "
+                            "retention_days, the shortest of them, else 30)")
+    purge.add_argument("--anonymise-after", type=int, default=None,
+                       help="anonymise bookings this many days after the meeting (default: "
+                            "the site files' retention_days, else 30)")
 
     outbox = sub.add_parser("outbox", help="queued SMS: receipts, reminders, notices")
     outbox_sub = outbox.add_subparsers(dest="outbox_command", required=True)
-    outbox_sub.add_parser("send", parents=[common], help="send the messages that are due")
+    send = outbox_sub.add_parser("send", parents=[common], help="send the messages that are due")
+    send.add_argument("--metrics", type=Path, metavar="FILE",
+                      help="also write how many were sent and failed to FILE, in Prometheus' "
+                           "text format (for node_exporter's textfile collector)")
 
     db = sub.add_parser("db", help="the database's schema (migrations)")
     db_sub = db.add_subparsers(dest="db_command", required=True)
@@ -121,6 +135,16 @@ def _parser() -> argparse.ArgumentParser:
                            "that opens the database does so first too)")
     db_sub.add_parser("current", parents=[common],
                       help="the revision the database is at, and the newest")
+
+    site = sub.add_parser("site", help="the jobcenter's site file (see sites/demo.yaml)")
+    site_sub = site.add_subparsers(dest="site_command", required=True)
+    check = site_sub.add_parser("check", help="check a site file; file:line for each problem")
+    check.add_argument("file", type=Path)
+    apply = site_sub.add_parser("apply", parents=[common],
+                                help="make the database say what the site file says; prints "
+                                     "each change (never deletes a booking)")
+    apply.add_argument("file", type=Path)
+    apply.add_argument("--dry-run", action="store_true", help="print the changes, make none")
 
     kb = sub.add_parser("kb", help="knowledge-base tools")
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)
@@ -160,6 +184,8 @@ def _run(args: argparse.Namespace) -> int:
         return 1 if problems else 0
     if command == "ask":
         return _ask(args)
+    if command == "site":
+        return _site(args)
     if command == "chat":
         from assistant.app import load_content, open_store
         from assistant.channels.text import run_chat
@@ -169,8 +195,12 @@ def _run(args: argparse.Namespace) -> int:
         for stream, errors in ((sys.stdin, "replace"), (sys.stdout, "strict")):
             if isinstance(stream, io.TextIOWrapper):
                 stream.reconfigure(encoding="utf-8", errors=errors)
-        return run_chat(load_content(), open_store(args.db, demo=args.demo or None), lang=args.lang,
-                        channel=args.channel, session_key=args.session)
+        store = open_store(args.db, demo=args.demo or None)
+        site = _site_of(store, args.site)
+        if site is False:
+            return 2
+        return run_chat(load_content(), store, lang=args.lang, channel=args.channel,
+                        session_key=args.session, site=site or None)
     if command == "kiosk":
         from assistant.channels.tui.kiosk import KioskApp
 
@@ -188,8 +218,15 @@ def _run(args: argparse.Namespace) -> int:
                          idle_seconds=getattr(args, "idle", 90.0),
                          high_contrast=getattr(args, "high_contrast", False),
                          bilingual=getattr(args, "interpreter", False),
-                         place=getattr(args, "place", None))
+                         place=getattr(args, "place", None),
+                         site=getattr(args, "site", None))
         kiosk.run()
+        if kiosk.bad_site:
+            print(f"jobcenter-assistant: {kiosk.bad_site}", file=sys.stderr)
+        if kiosk.no_site:  # said on the screen too; here it stays after the kiosk ends
+            from assistant.site.registry import NO_SITE
+
+            print(NO_SITE, file=sys.stderr)
         return kiosk.return_code or 0  # 1 when it ended on an error (a failed load)
     if command == "staff":
         return _staff(args)
@@ -201,7 +238,13 @@ def _run(args: argparse.Namespace) -> int:
         from assistant.app import open_store
         from assistant.channels.outbox import gateway_from_environment, send_due
 
-        print(f"sent {send_due(open_store(args.db).engine, gateway_from_environment())}")
+        counts: dict[str, int] = {}
+        sent = send_due(open_store(args.db).engine, gateway_from_environment(), counts=counts)
+        print(f"sent {sent}")
+        if args.metrics:
+            from assistant.channels.outbox import write_metrics
+
+            write_metrics(args.metrics, counts)
         return 0
     if command == "serve":
         from assistant.app import load_content, open_store, settle
@@ -218,12 +261,67 @@ def _run(args: argparse.Namespace) -> int:
                       "pip install 'jobcenter-assistant[tui-web]'", file=sys.stderr)
                 return 2
         store = open_store(args.db, demo=args.demo or None, pool=args.pool)
+        _site_of(store, None)  # says so when the database has no site yet
         app = make_app(load_content(), store, tui_sessions=max(args.tui, 0))
         settle()
-        serve(app, args.host, args.port, args.forwarded_allow_ips)
+        serve(app, args.host, args.port, args.forwarded_allow_ips, json_logs=args.log_json)
         return 0
     print(f"jobcenter-assistant {command}: not available in this version yet.", file=sys.stderr)
     return 2
+
+
+def _site_of(store: object, code: str | None) -> object:
+    """The site ``code`` names (or the first); None, with the NO_SITE line on stderr, when
+    the database has none; False, said on stderr, when ``code`` is not one of them."""
+    from assistant.site.registry import NO_SITE, UnknownSite
+
+    sites = store.sites()  # type: ignore[attr-defined]
+    if sites.empty:
+        print(NO_SITE, file=sys.stderr)
+        return None
+    try:
+        return sites.by_code(code)
+    except UnknownSite:
+        names = ", ".join(s.code for s in sites.sites)
+        print(f"jobcenter-assistant: no site {code!r} in this database (it has: {names})",
+              file=sys.stderr)
+        return False
+
+
+def _site(args: argparse.Namespace) -> int:
+    from assistant.site.spec import SiteError, load_site
+
+    try:
+        spec = load_site(args.file)
+    except SiteError as exc:
+        for problem in exc.problems:
+            print(problem)
+        print(f"site check: {len(exc.problems)} problem(s)", file=sys.stderr)
+        return 1
+    if args.site_command == "check":
+        staff = f", {len(spec.staff)} staff" if spec.staff is not None else ""
+        print(f"{args.file}: site {spec.code} ({spec.name}) is valid: "
+              f"{len(spec.data['meeting_types'])} meeting types{staff}")
+        return 0
+    from assistant.app import open_store
+    from assistant.site.apply import Refused, apply_site
+
+    store = open_store(args.db, demo=False)
+    try:
+        applied = apply_site(store.engine, spec, dry_run=args.dry_run)
+    except Refused as exc:
+        for reason in exc.reasons:
+            print(f"refused: {reason}", file=sys.stderr)
+        print("site apply: nothing was changed", file=sys.stderr)
+        return 1
+    assert applied is not None
+    for change in applied.changes:
+        print(change)
+    if not applied.changes:
+        print(f"site {spec.code}: no changes")
+    elif args.dry_run:
+        print("(dry run: nothing was changed)")
+    return 0
 
 
 def _db(args: argparse.Namespace) -> int:
@@ -246,8 +344,9 @@ def _privacy(args: argparse.Namespace) -> int:
 
     store = open_store(args.db)
     if args.privacy_command == "purge":
-        counts = retention.purge(store.engine, keep_days=args.days,
-                                 anonymise_after_days=args.anonymise_after)
+        site_days = store.sites().retention_days()
+        counts = retention.purge(store.engine, keep_days=args.days or site_days or 30,
+                                 anonymise_after_days=args.anonymise_after or site_days or 30)
         print(json.dumps(counts))
         return 0
     if args.privacy_command == "scan":
@@ -293,8 +392,11 @@ def _staff(args: argparse.Namespace) -> int:
         if not valid_pin(pin):
             print("A PIN is 4 to 12 digits.", file=sys.stderr)
             return 2
+        site = _site_of(store, args.site) if args.site else None
+        if site is False:
+            return 2
         row = add_staff(store.engine, args.initials, args.name, pin, args.languages,
-                        args.competences)
+                        args.competences, site_id=site.id if site else None)
         print(f"PIN set for {row.initials}.")
         return 0
     from assistant.channels.tui.staff import StaffApp

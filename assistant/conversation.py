@@ -32,6 +32,8 @@ from assistant.outputs import (
     to_json,
 )
 from assistant.privacy import clean_input, has_cpr, redact_cpr
+from assistant.site.answers import local_answer
+from assistant.site.registry import SiteInfo
 from assistant.store.models import utcnow
 from assistant.store.sessions import Saved, SessionChanged, SessionStore
 from assistant.text import DEFAULT_LANG, LANG_NAMES, LANGS, same
@@ -47,9 +49,11 @@ TURN_TRIES = 5
 
 
 class KnowledgeLike(Protocol):
-    def card(self, entry_id: str) -> Card | None: ...
+    def card(self, entry_id: str, audience: str = "citizen",
+             municipality: str | None = None) -> Card | None: ...
 
-    def answer(self, question: str, lang: str) -> list[Output]: ...
+    def answer(self, question: str, lang: str,
+               municipality: str | None = None) -> list[Output]: ...
 
 
 class ActionHandler(Protocol):
@@ -86,6 +90,9 @@ class State:
     the citizen's messages go to that person and the assistant does not answer them."""
     staff_wait: int | None = None
     """The staff request (its id) the citizen is waiting for, until someone takes it."""
+    site: str | None = None
+    """The code of the site (jobcenter) the conversation began at; None: the database's
+    first."""
 
     def to_dict(self) -> dict[str, Any]:
         """A copy, apart from later changes to this state (a failed turn goes back to it)."""
@@ -97,6 +104,8 @@ class State:
             data["staff"] = self.staff
         if self.staff_wait is not None:
             data["staff_wait"] = self.staff_wait
+        if self.site:
+            data["site"] = self.site
         return data
 
     @classmethod
@@ -105,7 +114,8 @@ class State:
                    awaiting=data.get("awaiting"), suggestions=list(data.get("suggestions", [])),
                    channel=str(data.get("channel", STRICTEST_CHANNEL)),
                    proven=list(data.get("proven", [])),
-                   staff=data.get("staff"), staff_wait=data.get("staff_wait"))
+                   staff=data.get("staff"), staff_wait=data.get("staff_wait"),
+                   site=data.get("site"))
 
 
 @dataclass
@@ -129,8 +139,9 @@ class Conversation:
                  store: SessionStore | None = None, session_id: str | None = None,
                  now: Callable[[], dt.datetime] = utcnow, sender: str | None = None,
                  address: str | None = None, place: str | None = None,
-                 phone: str | None = None) -> None:
+                 phone: str | None = None, site: SiteInfo | None = None) -> None:
         self.content = content
+        self._site = site
         self.sender = sender
         """The phone number this turn's message came from (an SMS), as the channel got it;
         never stored."""
@@ -143,6 +154,8 @@ class Conversation:
         self.phone = phone
         """The number an SMS conversation replies to (never stored with the session)."""
         self.state = state or State()
+        if site is not None:
+            self.state.site = site.code
         self.store = store
         self.session_id = session_id
         self.version: int | None = None
@@ -151,9 +164,35 @@ class Conversation:
         self._finished = False
         self._effects = False
         self._counts: list[tuple[str, str, str]] = []
+        self.outcome = "start"
+        """What the last turn was, for metrics (no personal data): flow, command, menu,
+        local (a site answer), answer, suggest or none (a knowledge search), error."""
+        self.searched: tuple[str, str] | None = None
+        """The last turn's knowledge search: (language, answer|suggest|none), or None."""
 
     def today(self) -> dt.date:
         return local(self.now()).date()
+
+    @property
+    def site(self) -> SiteInfo | None:
+        """The jobcenter this conversation is at: the channel's (its kiosk, web page or SMS
+        number), else the database's first; None on a database with no site."""
+        if self._site is None and self.store is not None:
+            sites = self.store.sites()
+            found = sites.by_path(self.state.site) if self.state.site else None
+            return found or sites.default()  # type: ignore[no-any-return]
+        return self._site
+
+    @property
+    def municipality(self) -> str | None:
+        """Whose knowledge entries show here (with the national ones); None: every one."""
+        site = self.site
+        return site.municipality if site else None
+
+    @property
+    def site_id(self) -> int | None:
+        site = self.site
+        return site.id if site else None
 
     # -- opening ----------------------------------------------------------------------------
 
@@ -245,6 +284,7 @@ class Conversation:
         cleaned = clean_input(raw)
         text = redact_cpr(cleaned)  # before anything can store, log or echo it
         self._finished = self._effects = False
+        self.outcome, self.searched = "menu", None
         saved = self.state.to_dict()
         if self.state.staff is not None:
             # A person has the conversation: the message is theirs to read (the turn is the
@@ -256,6 +296,7 @@ class Conversation:
         try:
             outputs = self._resolve(self._route(text))
         except Exception:
+            self.outcome = "error"
             # Never leave a user stuck: keep the state from before this input, say so.
             log.exception("turn failed in session %s", self.session_id)
             self.state = State.from_dict(saved)
@@ -297,7 +338,8 @@ class Conversation:
         if self.store is not None and self.session_id is not None:
             self.store.record_turn(self.session_id, text, [to_json(o) for o in outputs],
                                    self.state.to_dict(), self.lang, counts=counts,
-                                   day=self.now().date(), seen=self.version if check else None)
+                                   day=self.now().date(), seen=self.version if check else None,
+                                   site_id=self.site_id if counts else None)
             if self.version is not None:
                 self.version += 1
 
@@ -339,9 +381,11 @@ class Conversation:
             return self._resume(code)
         command = commands.match_command(text)
         if command:
+            self.outcome = "command"
             return self._command(command)
         flow, fstate = self._flow()
         if flow and fstate:
+            self.outcome = "flow"
             if fstate.step and flow.step(fstate.step).kind == "verify":
                 return self._proof_answer(flow, fstate, text)
             return self._flow_turn(flow, engine.answer(flow, fstate, text, self.today(),
@@ -357,8 +401,16 @@ class Conversation:
         return self._ask_knowledge(text)
 
     def _ask_knowledge(self, text: str) -> list[Output]:
-        outputs = self.content.knowledge.answer(text, self.lang)
         self.state.awaiting, self.state.suggestions = None, []
+        local = local_answer(text, self.site, self.today())
+        if local is not None:  # hours, address, phone: the site file knows them
+            self.outcome = "local"
+            return [local, *self.menu()]
+        outputs = self.content.knowledge.answer(text, self.lang, municipality=self.municipality)
+        last = outputs[-1] if outputs else None
+        self.outcome = ("answer" if isinstance(last, Card) else
+                        "suggest" if isinstance(last, Choices) else "none")
+        self.searched = (self.lang, self.outcome)
         last = outputs[-1] if outputs else None
         if isinstance(last, Choices):
             self.state.awaiting = "suggest"
@@ -375,7 +427,8 @@ class Conversation:
         self.state.awaiting, self.state.suggestions = None, []
         if value.startswith(next_steps.FLOW):
             return self._start(value.removeprefix(next_steps.FLOW))
-        card = self.content.knowledge.card(value.removeprefix(next_steps.ENTRY))
+        card = self.content.knowledge.card(value.removeprefix(next_steps.ENTRY),
+                                           municipality=self.municipality)
         if card is None:
             return [Say(tr("I do not have that information right now. A member of staff can "
                            "help."), "notice"), *self.menu()]
@@ -383,7 +436,7 @@ class Conversation:
 
     def _next_steps(self, card: Card) -> list[Output]:
         """After a knowledge answer: what the user may want next, as numbered options."""
-        options = next_steps.next_steps(card, self.content)
+        options = next_steps.next_steps(card, self.content, self.municipality)
         self.state.awaiting, self.state.suggestions = "suggest", [c.value for c in options]
         return [Say(tr("What would you like to do now? Choose a number, or write another "
                        "question."), "prompt"), Choices(options)]
@@ -568,7 +621,8 @@ class Conversation:
         resolved: list[Output] = []
         for out in outputs:
             if isinstance(out, ShowEntry):
-                card = self.content.knowledge.card(out.entry_id)
+                card = self.content.knowledge.card(out.entry_id,
+                                                   municipality=self.municipality)
                 resolved.append(card if card else Say(tr(
                     "I do not have that information right now. A member of staff can help."),
                     "notice"))
@@ -579,7 +633,9 @@ class Conversation:
                 else:
                     offered = self._resolve(self.content.offer_slots(out, self))
                     first = offered[0] if offered else None
-                    if isinstance(first, Say) and first.tone == "error" and resolved and \
+                    gone = first.tone == "error" or self.state.flow is None \
+                        if isinstance(first, Say) else False  # the flow was left: no times
+                    if gone and resolved and \
                             isinstance(resolved[-1], Say) and resolved[-1].tone == "prompt":
                         resolved.pop()  # the time question no longer applies
                     resolved.extend(offered)

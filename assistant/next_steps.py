@@ -20,8 +20,10 @@ MAX_FLOWS = 2
 MAX_ENTRIES = 1
 
 
-def next_steps(card: Card, content: Content) -> tuple[Choice, ...]:
-    """Options after ``card``; each value is ``flow:<id>`` or ``entry:<id>``."""
+def next_steps(card: Card, content: Content,
+               municipality: str | None = None) -> tuple[Choice, ...]:
+    """Options after ``card``; each value is ``flow:<id>`` or ``entry:<id>`` (related entries
+    only of ``municipality`` and national ones, when given)."""
     from assistant.conversation import STAFF_FLOW  # the conversation imports this module
 
     steps: list[tuple[Text, str]] = []
@@ -30,7 +32,8 @@ def next_steps(card: Card, content: Content) -> tuple[Choice, ...]:
     if not flows and BOOK_FLOW in content.flows:
         flows = [content.flows[BOOK_FLOW]]
     steps.extend((flow.title, FLOW + flow.id) for flow in flows[:MAX_FLOWS])
-    related = (content.knowledge.card(entry_id) for entry_id in card.related)
+    related = (content.knowledge.card(entry_id, municipality=municipality)
+               for entry_id in card.related)
     steps.extend((other.title, ENTRY + other.entry_id)
                  for other in [c for c in related if c is not None][:MAX_ENTRIES])
     steps.append((tr("Talk to staff"), FLOW + STAFF_FLOW))

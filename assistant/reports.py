@@ -7,7 +7,9 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
+from sqlalchemy import or_, true
 from sqlalchemy.engine import Engine
 from sqlmodel import Session as DB
 from sqlmodel import select
@@ -46,12 +48,20 @@ class BookingRow:
     checked_in: bool
 
 
-def bookings_on(engine: Engine, day: dt.date) -> list[BookingRow]:
+def _at(column: Any, site_id: int | None) -> Any:
+    """A WHERE clause: the row is the site's, or of no site (made where no site was set
+    up); every row for staff of no one site."""
+    return true() if site_id is None else or_(column == site_id, column.is_(None))
+
+
+def bookings_on(engine: Engine, day: dt.date, site_id: int | None = None) -> list[BookingRow]:
+    """The day's active bookings at ``site_id`` (staff see only their own site's)."""
     lo, hi = _day_bounds(day)
     with DB(engine) as db:
         staff = {s.id: s.initials for s in db.exec(select(Staff))}
         rows = db.exec(select(Booking).where(Booking.status == "active", Booking.start >= lo,
-                                             Booking.start < hi).order_by(Booking.start))
+                                             Booking.start < hi, _at(Booking.site_id, site_id))
+                       .order_by(Booking.start))
         return [BookingRow(time=format_clock(b.start, "da"),
                            code=b.code, meeting=pick(meeting_name(b.meeting_type), "da"),
                            channel=b.channel, language=b.meeting_lang,
@@ -95,8 +105,10 @@ def parse_day(text: str) -> dt.date | None:
     return None
 
 
-def find_bookings(engine: Engine, day: dt.date | None, query: str = "") -> list[FoundBooking]:
-    """Active bookings on ``day`` (any day: None) whose name, phone or code holds ``query``
+def find_bookings(engine: Engine, day: dt.date | None, query: str = "",
+                  site_id: int | None = None) -> list[FoundBooking]:
+    """Active bookings (of the site ``site_id``, if given) on ``day`` (any day: None) whose
+    name, phone or code holds ``query``
     (any case; a phone number matched by its digits, spaces and +45 or not); at most
     SEARCH_LIMIT, earliest first."""
     folded = " ".join(query.casefold().split())
@@ -105,6 +117,8 @@ def find_bookings(engine: Engine, day: dt.date | None, query: str = "") -> list[
     with DB(engine) as db:
         staff = {s.id: s.initials for s in db.exec(select(Staff))}
         statement = select(Booking).where(Booking.status == "active")
+        if site_id is not None:
+            statement = statement.where(Booking.site_id == site_id)
         if day is not None:
             lo, hi = _day_bounds(day)
             statement = statement.where(Booking.start >= lo, Booking.start < hi)
@@ -124,10 +138,11 @@ def find_bookings(engine: Engine, day: dt.date | None, query: str = "") -> list[
         return found
 
 
-def open_callbacks(engine: Engine) -> list[CallbackRequest]:
+def open_callbacks(engine: Engine, site_id: int | None = None) -> list[CallbackRequest]:
     with DB(engine) as db:
-        return list(db.exec(select(CallbackRequest).where(CallbackRequest.status == "open")
-                            .order_by(CallbackRequest.created_at)))
+        return list(db.exec(select(CallbackRequest).where(
+            CallbackRequest.status == "open", _at(CallbackRequest.site_id, site_id))
+            .order_by(CallbackRequest.created_at)))
 
 
 def close_callback(engine: Engine, request_id: int, staff: str) -> None:
@@ -149,11 +164,14 @@ class FlowFigures:
     """Step -> how many left the flow there (menu, staff, start over)."""
 
 
-def flow_statistics(engine: Engine, since: dt.date) -> list[FlowFigures]:
+def flow_statistics(engine: Engine, since: dt.date,
+                    site_id: int | None = None) -> list[FlowFigures]:
+    """How flows went since ``since``, at ``site_id`` (None: at every site)."""
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     left: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     with DB(engine) as db:
-        for row in db.exec(select(FlowStat).where(FlowStat.day >= since)):
+        for row in db.exec(select(FlowStat).where(FlowStat.day >= since,
+                                                  _at(FlowStat.site_id, site_id))):
             counts[row.flow_id][row.event] += row.count
             if row.event in ("left", "restarted"):
                 left[row.flow_id][row.step_id] += row.count
@@ -176,15 +194,18 @@ def needs_review(entries: Iterable[Entry], today: dt.date) -> list[tuple[Entry, 
 
 
 def close_day(engine: Engine, day: dt.date, staff: str, reason: str,
-              now: Callable[[], dt.datetime] = utcnow) -> int:
-    """Close the office on ``day``: no new bookings, every booking cancelled, SMS queued."""
+              now: Callable[[], dt.datetime] = utcnow, site_id: int | None = None) -> int:
+    """Close the office (``site_id``'s; None: every site) on ``day``: no new bookings, every
+    booking there cancelled, SMS queued."""
     lo, hi = _day_bounds(day)
     cancelled = 0
     with DB(engine) as db:
-        if db.get(ClosedDay, day) is None:
-            db.add(ClosedDay(day=day, reason=reason[:200]))
+        if db.exec(select(ClosedDay).where(ClosedDay.day == day,
+                                           ClosedDay.site_id == site_id)).first() is None:
+            db.add(ClosedDay(site_id=site_id, day=day, reason=reason[:200]))
         for booking in db.exec(select(Booking).where(Booking.status == "active",
-                                                     Booking.start >= lo, Booking.start < hi)):
+                                                     Booking.start >= lo, Booking.start < hi,
+                                                     _at(Booking.site_id, site_id))):
             release(db, booking)
             text = tr("The jobcenter is closed {when}. Your meeting (code {code}) is cancelled. "
                       "Please book a new time.",

@@ -17,7 +17,7 @@ from sqlmodel import Session as DB
 from sqlmodel import select
 
 from assistant.privacy import clean_input
-from assistant.store.models import AuditEntry, LoginAttempt, Staff, utcnow
+from assistant.store.models import AuditEntry, LoginAttempt, Site, Staff, utcnow
 
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 FREE_TRIES = 3
@@ -70,7 +70,9 @@ def staff_problem(initials: str, name: str, languages: str, competences: str) ->
 
 
 def add_staff(engine: Engine, initials: str, name: str, pin: str, languages: str = "da",
-              competences: str = "") -> Staff:
+              competences: str = "", site_id: int | None = None) -> Staff:
+    """Add a member of staff (at ``site_id``; None: the database's only site, if it has just
+    one) or set the PIN of one already there."""
     if not valid_pin(pin):
         raise ValueError("a PIN is 4 to 12 digits")
     problem = staff_problem(initials, name, languages, competences)
@@ -80,8 +82,11 @@ def add_staff(engine: Engine, initials: str, name: str, pin: str, languages: str
     with DB(engine) as db:
         row = db.exec(select(Staff).where(Staff.initials == initials)).first()
         if row is None:
+            if site_id is None:
+                sites = list(db.exec(select(Site.id).limit(2)))
+                site_id = sites[0] if len(sites) == 1 else None
             row = Staff(initials=initials, name=name, languages=languages,
-                        competences=competences)
+                        competences=competences, site_id=site_id)
         row.pin_hash = hash_pin(pin)
         if name:
             row.name = name

@@ -90,7 +90,7 @@ def request_staff(convo: Conversation, topic: str) -> int | None:
     place = place_of(convo)
     row = convo.store.add_callback(
         kind="chat" if is_remote(place) else "desk", topic=topic[:40], lang=convo.lang,
-        session_id=convo.session_id, place=place[:80],
+        session_id=convo.session_id, place=place[:80], site_id=convo.site_id,
         phone=convo.phone if place == "sms" else None)
     return row.id
 

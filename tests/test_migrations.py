@@ -47,6 +47,7 @@ def rows(url: str) -> dict[str, set[tuple]]:
     """Every row of every table, read without the assistant's engine (no migration): the
     columns 099e7cb had (later migrations add columns, whose old rows hold their default)."""
     engine = create_engine(driver_url(url))
+    found = {}
     with engine.connect() as conn:
         found = {table: {tuple(row) for row in conn.execute(text(
             "SELECT " + ", ".join(f'"{c}"' for c in OLD_COLUMNS.get(table, ["*"]))
@@ -64,8 +65,11 @@ def kept(after: dict[str, set[tuple]], before: dict[str, set[tuple]]) -> dict[st
 
 
 OLD_COLUMNS = {"callback_requests": ["id", "kind", "topic", "lang", "name", "phone", "note",
-                                     "session_id", "status", "created_at"]}
-"""Tables a later migration added columns to: the columns 099e7cb made, in its order."""
+                                     "session_id", "status", "created_at"],
+               "meeting_types": ["code", "minutes", "channels"],
+               "closed_days": ["day", "reason"]}
+"""Tables a later migration added columns to or rebuilt (0005: per site), compared by the
+columns 099e7cb made, in its order."""
 
 
 def schema(engine: Engine) -> dict[str, object]:

@@ -64,7 +64,14 @@ def _unproven(convo: Conversation, phone: object, purpose: str) -> list[Output] 
 
 
 def _service(convo: Conversation) -> BookingService | None:
-    return BookingService(convo.store.engine, now=convo.now) if convo.store else None
+    """Booking at the conversation's site; None where there is none (no database, or a
+    database with no site set up)."""
+    if convo.store is None:
+        return None
+    site = convo.site
+    if site is None:
+        return None
+    return BookingService(convo.store.engine, now=convo.now, site_id=site.id)
 
 
 def _what(convo: Conversation, req_answers: dict[str, Any], flow_id: str) -> tuple[str, str | None]:
@@ -74,11 +81,16 @@ def _what(convo: Conversation, req_answers: dict[str, Any], flow_id: str) -> tup
     return str(meeting_type), req_answers.get("language") or convo.lang
 
 
+def _unavailable() -> list[Output]:
+    """No booking here: no database, or one with no jobcenter (site) set up."""
+    return [Say(tr("Booking is not available here. Please ask at the desk."), "notice")]
+
+
 def offer_slots(req: SlotRequest, convo: Conversation) -> list[Output]:
     service = _service(convo)
-    if service is None:
-        return [Say(tr("Online booking is not open here yet. Please ask a member of staff."),
-                    "notice")]
+    if service is None:  # the flow ends here: back to the menu
+        convo.state.flow = None
+        return [*_unavailable(), *convo.menu()]
     answers = dict(req.answers)
     if "code" in answers and "phone" in answers:
         if (refused := _unproven(convo, answers["phone"], "manage")) is not None:
@@ -202,8 +214,7 @@ def _too_many(exc: TooMany) -> Say:
 def book(act: Act, convo: Conversation) -> list[Output]:
     service = _service(convo)
     if service is None or "slot" not in act.answers:
-        return [Say(tr("Online booking is not open here yet. Please ask a member of staff."),
-                    "notice")]
+        return _unavailable()
     answers = dict(act.answers)
     if (refused := _unproven(convo, answers.get("phone"), "book")) is not None:
         return refused
@@ -213,7 +224,8 @@ def book(act: Act, convo: Conversation) -> list[Output]:
         convo.store.add_callback(kind="callback", topic=meeting_type, lang=convo.lang,
                                  name=answers.get("name"), phone=answers.get("phone"),
                                  note=f"no free time; meeting language {language}",
-                                 session_id=convo.session_id, place=convo.place or "kiosk")
+                                 session_id=convo.session_id, place=convo.place or "kiosk",
+                                 site_id=convo.site_id)
         return [Say(tr("We could not find a free time, so we have not booked a meeting. A member "
                        "of staff will call you to find a time."), "notice"),
                 Done.of("callback", answers.get("name"), answers.get("phone"))]
@@ -249,7 +261,8 @@ def book(act: Act, convo: Conversation) -> list[Output]:
 
 def cancel(act: Act, convo: Conversation) -> list[Output]:
     service = _service(convo)
-    assert service is not None
+    if service is None:
+        return _unavailable()
     if (refused := _unproven(convo, act.answers.get("phone"), "manage")) is not None:
         return refused
     try:
@@ -264,7 +277,8 @@ def cancel(act: Act, convo: Conversation) -> list[Output]:
 
 def reschedule(act: Act, convo: Conversation) -> list[Output]:
     service = _service(convo)
-    assert service is not None
+    if service is None:
+        return _unavailable()
     answers = dict(act.answers)
     if (refused := _unproven(convo, answers.get("phone"), "manage")) is not None:
         return refused
@@ -289,7 +303,8 @@ CHECK_IN_AT = ("kiosk", "text")
 
 def checkin(act: Act, convo: Conversation) -> list[Output]:
     service = _service(convo)
-    assert service is not None
+    if service is None:
+        return _unavailable()
     if convo.state.channel not in CHECK_IN_AT:
         return [Say(tr("You can check in at the kiosk when you arrive at the jobcenter, or at "
                        "the desk."), "error")]

@@ -9,11 +9,11 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import holidays
-from sqlalchemy import func, text
+from sqlalchemy import func, text, true
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session as DB
-from sqlmodel import delete, select
+from sqlmodel import col, delete, or_, select
 
 from assistant.booking.caps import Caps, Origin, origin_hash
 from assistant.booking.codes import new_code, normalise_code
@@ -132,23 +132,40 @@ def release(db: DB, booking: Booking) -> None:
 
 
 class BookingService:
+    """Bookings of one site (``site_id``): its staff, hours, meeting types and interpreters.
+    Without a site (a database from before sites, tests) every row counts."""
+
     def __init__(self, engine: Engine, now: Callable[[], dt.datetime] = utcnow,
                  min_notice: dt.timedelta = dt.timedelta(hours=2), horizon_days: int = 30,
-                 caps: Caps | None = None) -> None:
+                 caps: Caps | None = None, site_id: int | None = None) -> None:
         self.engine = engine
         self.caps = caps if caps is not None else Caps.from_environment()
         self.now = now
         self.min_notice = min_notice
         self.horizon_days = horizon_days
+        self.site_id = site_id
+
+    def _here(self, column: object) -> object:
+        """A WHERE clause: the row belongs to this site (anything, without a site)."""
+        return true() if self.site_id is None else column == self.site_id  # type: ignore[comparison-overlap]
+
+    def _ours(self) -> object:
+        """A WHERE clause: a booking of this site, or one made with no site (every site's)."""
+        return or_(self._here(Booking.site_id), col(Booking.site_id).is_(None))
+
+    def _mtype(self, db: DB, meeting_type: str) -> MeetingType:
+        row = db.exec(select(MeetingType).where(
+            MeetingType.code == meeting_type, self._here(MeetingType.site_id)).order_by(
+            MeetingType.id)).first()
+        if row is None:
+            raise BookingError(f"unknown meeting type {meeting_type}")
+        return row
 
     # -- free times -------------------------------------------------------------------------
 
     def meeting_minutes(self, meeting_type: str) -> int:
         with DB(self.engine) as db:
-            row = db.get(MeetingType, meeting_type)
-            if row is None:
-                raise BookingError(f"unknown meeting type {meeting_type}")
-            return row.minutes
+            return self._mtype(db, meeting_type).minutes
 
     def free_times(self, meeting_type: str, language: str | None = None, limit: int = 5,
                    after: dt.datetime | None = None) -> list[FreeTime]:
@@ -168,16 +185,17 @@ class BookingService:
         first_day = earliest.astimezone(TZ).date()
         last_day = first_day + dt.timedelta(days=self.horizon_days)
         with DB(self.engine) as db:
-            mtype = db.get(MeetingType, meeting_type)
-            if mtype is None:
-                raise BookingError(f"unknown meeting type {meeting_type}")
-            staff = [s for s in db.exec(select(Staff).where(Staff.active).order_by(Staff.id))
-                     if meeting_type in s.competences.split(",")]
-            hours = {h.weekday: h for h in db.exec(select(OpeningHours))}
-            closed = {c.day for c in db.exec(select(ClosedDay))}
+            mtype = self._mtype(db, meeting_type)
+            staff = [s for s in db.exec(select(Staff).where(
+                Staff.active, self._here(Staff.site_id)).order_by(Staff.id))
+                     if mtype.books() in s.competences.split(",")]
+            hours = {h.weekday: h for h in db.exec(select(OpeningHours).where(
+                self._here(OpeningHours.site_id)).order_by(col(OpeningHours.site_id).desc()))}
+            closed = {c.day for c in db.exec(select(ClosedDay).where(or_(
+                self._here(ClosedDay.site_id), col(ClosedDay.site_id).is_(None))))}
             interpreters = list(db.exec(select(Interpreter).where(
-                Interpreter.active, Interpreter.language == (language or "")).order_by(
-                Interpreter.id)))
+                Interpreter.active, Interpreter.language == (language or ""),
+                self._here(Interpreter.site_id)).order_by(Interpreter.id)))
             lo = dt.datetime.combine(first_day, dt.time(), TZ).astimezone(dt.UTC)
             hi = dt.datetime.combine(last_day, dt.time(), TZ).astimezone(dt.UTC)
             taken = {(c.resource, c.cell) for c in db.exec(
@@ -239,21 +257,20 @@ class BookingService:
         origin = origin or Origin()
         address = origin_hash(origin.address) if origin.address else None
         with DB(self.engine) as db:
-            mtype = db.get(MeetingType, meeting_type)
-        if mtype is None:
-            raise BookingError(f"unknown meeting type {meeting_type}")
+            mtype = self._mtype(db, meeting_type)
         if channel not in mtype.channels.split(","):
             raise BookingError(f"{meeting_type} meetings cannot be held by {channel}")
         minutes = mtype.minutes
         start = free.start
         for _attempt in range(5):
             booking = Booking(
-                code=new_code(), meeting_type=meeting_type, channel=channel,
+                site_id=self.site_id, code=new_code(), meeting_type=meeting_type,
+                channel=channel,
                 meeting_lang=meeting_lang, lang=lang, staff_id=free.staff_id,
                 interpreter_id=free.interpreter_id, start=start,
                 end=start + dt.timedelta(minutes=minutes), name=name, phone=phone,
-                active_key=f"{phone}|{meeting_type}", session_id=origin.session_id,
-                origin=address,
+                active_key=self._active_key(phone, meeting_type),
+                session_id=origin.session_id, origin=address,
             )
             with DB(self.engine) as db:
                 try:
@@ -316,16 +333,21 @@ class BookingService:
                 db.add(BookingCell(resource=resource, cell=cell, booking_id=booking.id or 0))
         db.flush()
 
+    def _active_key(self, phone: str, meeting_type: str) -> str:
+        """One active booking per citizen and meeting type, at each site."""
+        key = f"{phone}|{meeting_type}"
+        return key if self.site_id is None else f"{key}|{self.site_id}"
+
     def _active(self, phone: str, meeting_type: str) -> Booking | None:
         with DB(self.engine) as db:
             return db.exec(select(Booking).where(
-                Booking.active_key == f"{phone}|{meeting_type}")).first()
+                Booking.active_key == self._active_key(phone, meeting_type))).first()
 
     def find(self, code: str, phone: str) -> Booking:
         with DB(self.engine) as db:
             row = db.exec(select(Booking).where(
                 Booking.code == normalise_code(code), Booking.phone == phone,
-                Booking.status == "active")).first()
+                Booking.status == "active", self._ours())).first()
         if row is None:
             raise NotFound()
         return row
@@ -374,7 +396,8 @@ class BookingService:
     def check_in(self, code: str) -> Booking:
         with DB(self.engine) as db:
             row = db.exec(select(Booking).where(Booking.code == normalise_code(code),
-                                                Booking.status == "active")).first()
+                                                Booking.status == "active",
+                                                self._ours())).first()
             if row is None:
                 raise NotFound()
             if local(row.start).date() != local(self.now()).date():

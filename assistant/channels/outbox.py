@@ -7,10 +7,12 @@ ASSISTANT_TWILIO_ACCOUNT_SID, ASSISTANT_TWILIO_AUTH_TOKEN and ASSISTANT_SMS_FROM
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import os
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Protocol
 
 from sqlalchemy import or_
@@ -19,7 +21,7 @@ from sqlmodel import Session as DB
 from sqlmodel import select
 
 from assistant.channels_keys import phone_hash
-from assistant.store.models import Outbox, SmsContact, utcnow
+from assistant.store.models import Booking, Outbox, Site, SmsContact, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +110,12 @@ class TwilioGateway:
                 raise PermanentFailure(f"Twilio {exc.status} {exc.code or ''}".strip()) from None
             raise
 
+    def as_sender(self, sender: str) -> TwilioGateway:
+        """The same account, sending as ``sender`` (a site's SMS sender name)."""
+        other = object.__new__(TwilioGateway)
+        other.client, other.sender = self.client, sender
+        return other
+
 
 def gateway_from_environment() -> Gateway:
     sid = os.environ.get("ASSISTANT_TWILIO_ACCOUNT_SID")
@@ -126,13 +134,18 @@ def _opted_out(engine: Engine, phone: str) -> bool:
 
 def send_due(engine: Engine, gateway: Gateway,
              now: Callable[[], dt.datetime] = utcnow, limit: int = 100,
-             tries: int | None = None) -> int:
+             tries: int | None = None, counts: dict[str, int] | None = None) -> int:
     """Send every message that is due, ``limit`` at a time; each is marked sent in its own
     transaction, so a crash never sends a message twice unless the gateway call itself was
     interrupted. A failed send waits before its next try (:func:`backoff`); after a
     permanent failure or ``tries`` tries (default :func:`max_tries`) the message is given up,
-    with the reason kept. Failures never hold back the messages behind them."""
+    with the reason kept. Failures never hold back the messages behind them. ``counts`` gets
+    how many were sent, failed and dropped (STOP)."""
     tries = tries or max_tries()
+    counts = {} if counts is None else counts
+    for key in ("sent", "failed", "dropped"):
+        counts.setdefault(key, 0)
+    senders: dict[int | None, str | None] = {}
     sent, seen = 0, set()
     while True:
         moment = now()
@@ -148,11 +161,13 @@ def send_due(engine: Engine, gateway: Gateway,
             return sent
         for message in due:
             seen.add(message.id)
-            sent += _send_one(engine, gateway, message, now, tries)
+            went = _send_one(engine, gateway, message, now, tries, counts, senders)
+            sent += went
 
 
 def _send_one(engine: Engine, gateway: Gateway, message: Outbox,
-              now: Callable[[], dt.datetime], tries: int) -> int:
+              now: Callable[[], dt.datetime], tries: int, counts: dict[str, int],
+              senders: dict[int | None, str | None]) -> int:
     """Send one message; 1 if it went out."""
     if not message.phone or _opted_out(engine, message.phone):
         # Never sent: a number that texted STOP gets nothing more (and the gateway would
@@ -160,14 +175,17 @@ def _send_one(engine: Engine, gateway: Gateway, message: Outbox,
         _settle(engine, message.id, None)
         log.info("SMS %s not sent: %s", message.id,
                  "the number opted out (STOP)" if message.phone else "no number")
+        counts["dropped"] += 1
         return 0
     try:
-        gateway.send(message.phone, message.body)
+        _sender(engine, gateway, message, senders).send(message.phone, message.body)
     except Exception as exc:
         _failed(engine, message.id, reason_of(exc), now(), tries,
                 permanent=isinstance(exc, PermanentFailure))
+        counts["failed"] += 1
         return 0
     _settle(engine, message.id, now())
+    counts["sent"] += 1
     return 1
 
 
@@ -189,6 +207,40 @@ def _failed(engine: Engine, message_id: int | None, reason: str, moment: dt.date
                         row.attempts, tries, reason, row.next_try_at.isoformat())
         db.add(row)
         db.commit()
+
+
+def _sender(engine: Engine, gateway: Gateway, message: Outbox,
+            senders: dict[int | None, str | None]) -> Gateway:
+    """``gateway``, sending as the SMS sender name of the site the message's booking is at
+    (its site file's ``sms.sender``), when the gateway can (``as_sender``)."""
+    as_sender = getattr(gateway, "as_sender", None)
+    if as_sender is None or message.booking_id is None:
+        return gateway
+    with DB(engine) as db:
+        booking = db.get(Booking, message.booking_id)
+        site_id = booking.site_id if booking else None
+        if site_id not in senders:
+            site = db.get(Site, site_id) if site_id is not None else None
+            data = json.loads(site.data) if site else {}
+            senders[site_id] = (data.get("sms") or {}).get("sender")
+    sender = senders[site_id]
+    return as_sender(sender) if sender else gateway
+
+
+def write_metrics(path: Path, counts: dict[str, int]) -> None:
+    """``counts`` of one `outbox send` run as Prometheus text (written atomically), with the
+    time of the run: node_exporter's textfile collector serves it."""
+    from prometheus_client import CollectorRegistry, Gauge, write_to_textfile
+
+    registry = CollectorRegistry()
+    last = Gauge("assistant_outbox_last_run_sms", "SMS of the last `outbox send` run, by "
+                 "outcome (sent, failed: still queued, dropped: opted out)", ["outcome"],
+                 registry=registry)
+    for outcome, n in counts.items():
+        last.labels(outcome).set(n)
+    Gauge("assistant_outbox_last_run_seconds", "When `outbox send` last ran (Unix time)",
+          registry=registry).set_to_current_time()
+    write_to_textfile(str(path), registry)
 
 
 def _settle(engine: Engine, message_id: int | None, sent_at: dt.datetime | None) -> None:

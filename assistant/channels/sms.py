@@ -10,7 +10,7 @@ import base64
 import hashlib
 import hmac
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit, urlunsplit
@@ -24,6 +24,7 @@ from assistant.commands import language_of, normalise_command
 from assistant.conversation import TURN_TRIES, Content, Conversation
 from assistant.i18n import tr
 from assistant.outputs import Output
+from assistant.site.registry import SiteInfo
 from assistant.store.models import utcnow
 from assistant.store.saved import Saved
 from assistant.store.sessions import SessionGone, SessionStore
@@ -179,9 +180,12 @@ def twiml(text: str) -> str:
 
 
 def sms_turn(content: Content, store: SessionStore, *, phone: str, body: str, sid: str,
-             lang: str = "da", now=utcnow, session: str | None = None) -> str:
+             lang: str = "da", now=utcnow, session: str | None = None,
+             to: str | None = None, site: SiteInfo | None = None,
+             observe: Callable[[Conversation, list[Output]], None] | None = None) -> str:
     """Run one SMS turn, at most once per ``sid``; returns the reply text ("" for none).
-    The conversation is the number's own, or ``session`` (chat --channel sms --session)."""
+    The conversation is the number's own, or ``session`` (chat --channel sms --session);
+    it is at the site whose SMS number ``to`` (the gateway's ``To``) is."""
     key, sid = phone_hash(phone), sid[:64]
     session = session or f"sms:{key}"
     reply_to = None if phone.startswith("chat:") else phone  # chat --channel sms: no number
@@ -190,8 +194,9 @@ def sms_turn(content: Content, store: SessionStore, *, phone: str, body: str, si
         if look.seen is not None:
             return look.seen
         try:
-            return _answer(content, store, Message(sid, key, body, lang, session, sender=phone,
-                                                   phone=reply_to), look, now)
+            message = Message(sid, key, body, lang, session, sender=phone, phone=reply_to,
+                              site=site or store.sites().by_number(to), observe=observe)
+            return _answer(content, store, message, look, now)
         except IntegrityError:
             # Another delivery of this message claimed it first: send what it sent.
             seen = store.sms.seen(sid)
@@ -220,6 +225,9 @@ class Message:
     it (never stored)."""
     phone: str | None = None
     """The number to reply to outside the webhook (a member of staff writing), if any."""
+    site: SiteInfo | None = None
+    observe: Callable[[Conversation, list[Output]], None] | None = None
+    """Told of each answered turn (metrics)."""
 
 
 def _answer(content: Content, store: SessionStore, message: Message, look: Look, now) -> str:
@@ -276,15 +284,18 @@ def _turn(content: Content, store: SessionStore, message: Message, saved: Saved 
         if saved is not None:
             convo = Conversation.resume(content, store, saved, now=now,
                                         sender=message.sender or None, place="sms",
-                                        phone=message.phone)
+                                        phone=message.phone, site=message.site)
         else:  # a first message; if another opened it a moment ago, it goes on there
             convo, _ = Conversation.open(content, store, message.session, "sms",
                                          language_of(body) or message.lang, now=now,
                                          sender=message.sender or None, place="sms",
-                                         phone=message.phone)
+                                         phone=message.phone, site=message.site)
         opened.append(convo)
         try:
-            return convo, convo.handle(body)
+            outputs = convo.handle(body)
+            if message.observe is not None:
+                message.observe(convo, outputs)
+            return convo, outputs
         except SessionGone:
             if attempt == 3:
                 raise

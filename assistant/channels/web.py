@@ -36,6 +36,7 @@ from starlette.routing import BaseRoute
 
 from assistant import jsoncodec
 from assistant.channels import web_models as api
+from assistant.channels.metrics import CONTENT_TYPE, Metrics
 from assistant.channels.sms import sms_turn, twiml, valid_signature
 from assistant.conversation import Content, Conversation
 from assistant.i18n import tr
@@ -152,6 +153,7 @@ class Web:
     per_phone: RateLimiter
     now: Callable[[], dt.datetime] = utcnow
     one_at_a_time: OneAtATime = field(default_factory=OneAtATime)
+    metrics: Metrics = field(default_factory=Metrics)
     workers: ThreadPoolExecutor = field(init=False)
 
     def __post_init__(self) -> None:
@@ -178,9 +180,10 @@ class Web:
         return token if 10 <= len(token) <= 64 else no_session()
 
     def in_session(self, token: str, work: Callable[[Conversation], list[Output]],
-                   address: str | None = None) -> Response:
+                   address: str | None = None, turn: bool = False) -> Response:
         """Load the session, do ``work`` with it and reply (in a worker thread). ``address``
-        is where the request came from (the core caps bookings per address)."""
+        is where the request came from (the core caps bookings per address); a ``turn`` is
+        counted in the metrics."""
         convo = Conversation.load(self.content, self.store, f"web:{token}", now=self.now,
                                   address=address, place="web")
         if convo is None:
@@ -190,8 +193,11 @@ class Web:
         except SessionGone:  # erased while this turn was answered
             return no_session()
         except SessionChanged:  # other turns kept being saved first (see handle)
+            self.metrics.turns.labels("web", "busy").inc()
             return error(503, "busy", "the conversation is busy with other messages; "
                                       "try again")
+        if turn:
+            self.metrics.turn("web", convo, outputs)
         return reply(convo, token, outputs)
 
 
@@ -304,7 +310,7 @@ async def send_message(request: Request) -> Response:
     address = client_key(request)
     async with w.one_at_a_time(token):
         return await w.run(lambda: w.in_session(token, lambda convo: convo.handle(message.text),
-                                                address))
+                                                address, turn=True))
 
 
 async def create_session(request: Request) -> Response:
@@ -319,8 +325,15 @@ async def create_session(request: Request) -> Response:
     token = secrets.token_urlsafe(24)
 
     def start() -> Response:
+        sites = w.store.sites()
+        if started.site:
+            site = sites.by_path(started.site)
+            if site is None:
+                return error(404, "unknown_site", "no jobcenter with that name here")
+        else:
+            site = sites.by_host(request.headers.get("host")) or sites.default()
         convo, opening = Conversation.open(w.content, w.store, f"web:{token}", "web",
-                                           started.lang, now=w.now, place="web")
+                                           started.lang, now=w.now, place="web", site=site)
         return reply(convo, token, opening)
 
     return await w.run(start)
@@ -432,16 +445,76 @@ async def sms_webhook(request: Request) -> Response:
         return TwiML(twiml(""), status_code=429)
     async with w.one_at_a_time(f"sms:{phone}"):
         try:
-            text = await w.run(lambda: sms_turn(w.content, w.store, phone=phone,
-                                                body=body[:1600], sid=sid, now=w.now))
+            text = await w.run(lambda: sms_turn(
+                w.content, w.store, phone=phone, body=body[:1600], sid=sid, now=w.now,
+                to=params.get("To", "")[:20],
+                observe=lambda convo, outputs: w.metrics.turn("sms", convo, outputs)))
         except (SessionChanged, PartTaken):  # other messages kept being answered first
+            w.metrics.sms.labels("failed").inc()
             return TwiML(twiml(""), status_code=503)
+        except Exception:
+            w.metrics.sms.labels("failed").inc()
+            raise
+    w.metrics.sms.labels("sent" if text else "empty").inc()
     return TwiML(twiml(text))
 
 
 async def health(request: Request) -> Response:
     """The process is serving."""
     return JSON({"ok": True})
+
+
+READY_SECONDS = 5.0
+"""How long /readyz waits for the database before it says it is not ready."""
+
+
+async def ready(request: Request) -> Response:
+    """Ready for traffic: the database answers and the content is loaded. A load balancer
+    sends requests only to a process that is ready."""
+    w = web(request)
+
+    def database() -> bool:
+        try:
+            with w.store.engine.connect() as conn:
+                conn.exec_driver_sql("SELECT 1")
+            return True
+        except Exception:  # whatever it is, the database cannot be used now
+            return False
+
+    try:
+        reachable = await asyncio.wait_for(w.run(database), READY_SECONDS)
+    except TimeoutError:
+        reachable = False
+    loaded = bool(w.content.flows) and bool(getattr(w.content.knowledge, "entries", True))
+    ok = reachable and loaded
+    return JSON({"ready": ok, "database": reachable, "content": loaded},
+                status_code=200 if ok else 503)
+
+
+async def metrics(request: Request) -> Response:
+    """Prometheus metrics (text exposition format)."""
+    return Response(web(request).metrics.scrape(), media_type=CONTENT_TYPE)
+
+
+class Timed:
+    """ASGI middleware: each HTTP request's latency, labelled by its route's template (never
+    the path itself, which may hold a session token)."""
+
+    def __init__(self, app: Any, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            route = getattr(scope.get("route"), "path", None) or "unmatched"
+            self.metrics.latency.labels(route, scope["method"]).observe(
+                time.perf_counter() - start)
 
 
 # -- the page ------------------------------------------------------------------------------
@@ -498,21 +571,28 @@ def trusted_proxies(given: str | None) -> str:
 
 
 def server_config(app: FastAPI, host: str, port: int,
-                  forwarded_allow_ips: str | None = None) -> Any:
+                  forwarded_allow_ips: str | None = None, json_logs: bool = False) -> Any:
     """uvicorn's settings for ``app``. The client's address (for per-IP limits) is taken
     from X-Forwarded-For only when the request comes from a trusted proxy (see
     :func:`trusted_proxies`); from anyone else the header is ignored."""
     import uvicorn
 
     return uvicorn.Config(app, host=host, port=port, log_level="warning", proxy_headers=True,
-                          forwarded_allow_ips=trusted_proxies(forwarded_allow_ips))
+                          forwarded_allow_ips=trusted_proxies(forwarded_allow_ips),
+                          **({"log_config": None} if json_logs else {}))
 
 
-def serve(app: FastAPI, host: str, port: int, forwarded_allow_ips: str | None = None) -> None:
-    """Serve ``app`` until stopped: uvicorn, with httptools and uvloop where installed."""
+def serve(app: FastAPI, host: str, port: int, forwarded_allow_ips: str | None = None,
+          json_logs: bool = False) -> None:
+    """Serve ``app`` until stopped: uvicorn, with httptools and uvloop where installed. With
+    ``json_logs`` every log line (ours and uvicorn's) is one JSON object (logs.py)."""
     import uvicorn
 
-    uvicorn.Server(server_config(app, host, port, forwarded_allow_ips)).run()
+    from assistant.channels.logs import json_logging
+
+    if json_logs:
+        json_logging()
+    uvicorn.Server(server_config(app, host, port, forwarded_allow_ips, json_logs)).run()
 
 
 class QuietErrors:
@@ -590,6 +670,7 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
                   telemetry=_NO_TELEMETRY)
     app.add_middleware(QuietErrors)
     app.state.web = Web(content, store, RateLimiter(ip_limit), RateLimiter(phone_limit), now)
+    app.add_middleware(Timed, metrics=app.state.web.metrics)
     route = app.add_api_route
     # Starlette tries the routes in order: the two every turn takes come first.
     route("/api/sessions/{token}/messages", send_message, methods=["POST"],
@@ -607,7 +688,7 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
                            "description": "busy, or the database cannot be reached: try again"}})
     route("/api/sessions", create_session, methods=["POST"],
           openapi_extra=api.body(api.NewSession, required=False),
-          responses={200: {"model": api.Reply}, **api.errors(400, 413, 429, 503)})
+          responses={200: {"model": api.Reply}, **api.errors(400, 404, 413, 429, 503)})
     route("/api/sessions/{token}/news", read_news, methods=["GET"],
           openapi_extra={"parameters": [api.TOKEN, api.AFTER]},
           responses={200: {"model": api.Reply}, **api.errors(404, 429, 503)})
@@ -615,8 +696,11 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
           openapi_extra={"parameters": [api.TOKEN]},
           responses={200: {"model": api.Reply}, **api.errors(404, 429, 503)})
     route("/", index, methods=["GET", "HEAD"], include_in_schema=False)
+    route("/s/{site}/", index, methods=["GET", "HEAD"], include_in_schema=False)
     route("/static/{name}", static, methods=["GET", "HEAD"], include_in_schema=False)
     route("/healthz", health, methods=["GET"], responses={200: {"model": api.Health}})
+    route("/readyz", ready, methods=["GET"], include_in_schema=False)
+    route("/metrics", metrics, methods=["GET"], include_in_schema=False)
     route("/api/ui/{lang}", ui, methods=["GET"],
           openapi_extra={"parameters": [api.path("lang", "da, en or uk")]},
           responses={200: {"model": api.UiStrings}, **api.errors(404)})

@@ -14,6 +14,10 @@ Lang = Literal["da", "en", "uk"]
 
 class NewSession(BaseModel):
     lang: Lang = Field("da", description="the conversation's language")
+    site: str | None = Field(None, max_length=40, pattern=r"^[a-z0-9-]+$",
+                             description="the jobcenter (its site file's web path or name); "
+                                         "default: the one for the request's host, else the "
+                                         "first")
 
 
 class NewMessage(BaseModel):

@@ -11,7 +11,7 @@ from assistant.i18n import tr, trn
 from assistant.knowledge.loader import load_entries
 from assistant.knowledge.model import Entry
 from assistant.knowledge.passages import Passage, load_passages
-from assistant.knowledge.search import Hit, Index, SearchResult
+from assistant.knowledge.search import Hit, Index, SearchResult, local_to
 from assistant.knowledge.wordlist import Concept, load_wordlist
 from assistant.outputs import Card, Choice, Choices, Output, Say
 from assistant.paths import data_dir
@@ -42,8 +42,10 @@ class KnowledgeBase:
         return cls(entries, passages=load_passages(folder / "_sources"), concepts=concepts,
                    **kw)
 
-    def search(self, query: str, audience: str = "citizen", top: int = 3) -> SearchResult:
-        return self.index.search(query, audience=audience, today=self.today(), top=top)
+    def search(self, query: str, audience: str = "citizen", top: int = 3,
+               municipality: str | None = None) -> SearchResult:
+        return self.index.search(query, audience=audience, today=self.today(), top=top,
+                                 municipality=municipality)
 
     def record(self, hit: Hit, lang: str) -> dict[str, object]:
         """One result as ``ask --json`` gives it (DESIGN.md): an entry in ``lang``, or a source
@@ -66,19 +68,24 @@ class KnowledgeBase:
             "sources": [{k: v for k, v in source.items() if v}], "review_by": None,
         }
 
-    def card(self, entry_id: str, audience: str = "citizen") -> Card | None:
+    def card(self, entry_id: str, audience: str = "citizen",
+             municipality: str | None = None) -> Card | None:
+        """The entry as a card; None if the audience may not see it, or (``municipality``)
+        it is another municipality's."""
         entry = self.entries.get(entry_id)
-        if entry is None:
+        if entry is None or not local_to(entry, municipality):
             return None
         if audience != "staff" and (not entry.for_citizens() or entry.stale(self.today())):
             return None
         return Card(entry.id, entry.title, entry.body, entry.related)
 
-    def answer(self, question: str, lang: str) -> list[Output]:
-        result = self.search(question)  # a citizen's search: entries only, never passages
+    def answer(self, question: str, lang: str, municipality: str | None = None) -> list[Output]:
+        """A citizen's answer (entries only, never passages); at a site of ``municipality``,
+        only its entries and national ones."""
+        result = self.search(question, municipality=municipality)
         found = [h.entry for h in result.hits if h.entry is not None]
         if result.outcome == "answer" and found:
-            card = self.card(found[0].id)
+            card = self.card(found[0].id, municipality=municipality)
             assert card is not None
             return [card]
         if result.outcome == "suggest" and found:

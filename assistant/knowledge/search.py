@@ -353,7 +353,7 @@ class Index:
         return self.passage_index.score(self.glossary.expand(slots)) * 100.0
 
     def rank(self, query: str, audience: str = "citizen", today: dt.date | None = None,
-             top: int = 3) -> Ranking:
+             top: int = 3, municipality: str | None = None) -> Ranking:
         """The candidates for ``query``, before any threshold, best first: up to CANDIDATES
         entries the audience may see and, for staff, RANKED_PASSAGES passages (or ``top``).
         The outcome is read from them all, so it does not depend on how many are shown."""
@@ -364,7 +364,8 @@ class Index:
             return Ranking((), ())
         scores = self.entry_scores(query, slots)
         order = [int(i) for i in _ranked(scores, CANDIDATES)
-                 if self._visible(self.entries[i], audience, today)]
+                 if self._visible(self.entries[i], audience, today)
+                 and local_to(self.entries[i], municipality)]
         keys = self.key_index.coverage(slots, order)
         # the entry's own title and terms naming the question's words decide among
         # candidates that the bodies rank alike
@@ -389,9 +390,11 @@ class Index:
         return Ranking(entries, passages, sum(1 for slot in slots if not slot.terms))
 
     def search(self, query: str, *, audience: str = "citizen", today: dt.date | None = None,
-               top: int = 3) -> SearchResult:
+               top: int = 3, municipality: str | None = None) -> SearchResult:
+        """``municipality``: only its entries and national ones (a site's); None: all."""
         top = max(top, 1)
-        outcome, entries, passages = decide(self.rank(query, audience, today, top), top)
+        outcome, entries, passages = decide(self.rank(query, audience, today, top,
+                                                      municipality), top)
         hits = [Hit(self.entries[c.index], c.score) for c in entries]
         hits += [Hit(None, c.score, self.passages[c.index]) for c in passages]
         return SearchResult(query, outcome, tuple(hits))
@@ -401,6 +404,11 @@ class Index:
         if audience == "staff":
             return True
         return entry.for_citizens() and not entry.stale(today)
+
+
+def local_to(entry: Entry, municipality: str | None) -> bool:
+    """Whether ``entry`` shows at a site of ``municipality`` (None: a site that shows all)."""
+    return municipality is None or entry.municipality in ("national", municipality)
 
 
 def _ranked(scores: np.ndarray, n: int) -> list[int]:

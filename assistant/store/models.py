@@ -60,6 +60,7 @@ class CallbackRequest(SQLModel, table=True):
     __tablename__ = "callback_requests"
 
     id: int | None = Field(default=None, primary_key=True)
+    site_id: int | None = Field(default=None, index=True)
     kind: str = Field(max_length=16)
     topic: str = Field(max_length=40)
     lang: str = Field(max_length=5)
@@ -76,10 +77,29 @@ class CallbackRequest(SQLModel, table=True):
     taken_at: dt.datetime | None = None
 
 
+class Site(SQLModel, table=True):
+    """A jobcenter (one municipality's) as its site file describes it (`site apply`)."""
+
+    __tablename__ = "sites"
+    __table_args__ = (UniqueConstraint("code", name="uq_site_code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=40)
+    """The site's short name in the file (``site: lejre``): what ``--site`` takes."""
+    name: str = Field(max_length=200)
+    municipality: str | None = Field(default=None, max_length=40)
+    """Knowledge entries of this municipality (and national ones) show here; None: all."""
+    data: str = Field(sa_column=Column(Text, nullable=False))
+    """The site file as applied (JSON): address, phone, hours, kiosks, web and SMS routes."""
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
 class Staff(SQLModel, table=True):
     __tablename__ = "staff"
 
     id: int | None = Field(default=None, primary_key=True)
+    site_id: int | None = Field(default=None, index=True)
+    """The site the person works at: they see only its bookings (None: every site)."""
     initials: str = Field(unique=True, max_length=8)
     name: str = Field(max_length=200)
     languages: str = Field(default="da", max_length=40)
@@ -92,9 +112,10 @@ class Staff(SQLModel, table=True):
 
 class OpeningHours(SQLModel, table=True):
     __tablename__ = "opening_hours"
-    __table_args__ = (UniqueConstraint("weekday", name="uq_opening_weekday"),)
+    __table_args__ = (UniqueConstraint("site_id", "weekday", name="uq_opening_site_weekday"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    site_id: int | None = None
     weekday: int
     """0 = Monday ... 6 = Sunday."""
     opens: str = Field(max_length=5)
@@ -103,11 +124,19 @@ class OpeningHours(SQLModel, table=True):
 
 class MeetingType(SQLModel, table=True):
     __tablename__ = "meeting_types"
+    __table_args__ = (UniqueConstraint("site_id", "code", name="uq_meeting_type_site_code"),)
 
-    code: str = Field(primary_key=True, max_length=40)
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int | None = None
+    code: str = Field(max_length=40)
     minutes: int
     channels: str = Field(default="in_person", max_length=60)
     """Comma-separated: in_person, phone, video."""
+    competence: str = Field(default="", max_length=40)
+    """The competence (in staff's ``competences``) that books it; empty: the code itself."""
+
+    def books(self) -> str:
+        return self.competence or self.code
 
 
 class FlowStat(SQLModel, table=True):
@@ -115,7 +144,7 @@ class FlowStat(SQLModel, table=True):
 
     __tablename__ = "flow_stats"
     __table_args__ = (
-        UniqueConstraint("day", "flow_id", "event", "step_id", name="uq_flow_stat"),
+        UniqueConstraint("day", "flow_id", "event", "step_id", "site_id", name="uq_flow_stat"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -124,6 +153,9 @@ class FlowStat(SQLModel, table=True):
     event: str = Field(max_length=16)
     step_id: str = Field(default="", max_length=40)
     count: int = 0
+    site_id: int = 0
+    """The site counted at; 0: none (a database with no site). Never NULL: it is part of
+    the key the counters are added up under."""
 
 
 class Interpreter(SQLModel, table=True):
@@ -132,6 +164,7 @@ class Interpreter(SQLModel, table=True):
     __tablename__ = "interpreters"
 
     id: int | None = Field(default=None, primary_key=True)
+    site_id: int | None = Field(default=None, index=True)
     name: str = Field(max_length=200)
     language: str = Field(max_length=5, index=True)
     active: bool = True
@@ -141,8 +174,12 @@ class ClosedDay(SQLModel, table=True):
     """A local closing day (besides Danish public holidays)."""
 
     __tablename__ = "closed_days"
+    __table_args__ = (UniqueConstraint("site_id", "day", name="uq_closed_site_day"),)
 
-    day: dt.date = Field(primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int | None = None
+    """None: closed at every site."""
+    day: dt.date
     reason: str = Field(default="", max_length=200)
 
 
@@ -154,6 +191,7 @@ class Booking(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
+    site_id: int | None = Field(default=None, index=True)
     code: str = Field(max_length=8)
     meeting_type: str = Field(max_length=40)
     channel: str = Field(max_length=16)

@@ -39,12 +39,13 @@ from assistant.store.saved import Saved
 from assistant.store.sms import SmsStore
 
 RESUME_DAYS = 7
+SITES_SECONDS = 60.0
 
 _SESSIONS, _TURNS, _STATS = Session.__table__, Turn.__table__, FlowStat.__table__
 _READ = select(_SESSIONS.c.id, _SESSIONS.c.state, _SESSIONS.c.turns)
 _LOAD = _READ.where(_SESSIONS.c.key == bindparam("key"))
 _BY_ID = _READ.where(_SESSIONS.c.id == bindparam("session"))
-_COUNTED = ("day", "flow_id", "event", "step_id", "count")
+_COUNTED = ("day", "flow_id", "event", "step_id", "site_id", "count")
 
 
 class SessionGone(LookupError):
@@ -89,7 +90,7 @@ def _count(insert_into: Any, saved: Any, i: int) -> Any:
     upsert = insert_into(_STATS).from_select(
         list(_COUNTED), select(*values).select_from(saved).where(true()))
     return upsert.on_conflict_do_update(
-        index_elements=["day", "flow_id", "event", "step_id"],
+        index_elements=["day", "flow_id", "event", "step_id", "site_id"],
         set_={"count": _STATS.c["count"] + upsert.excluded["count"]})
 
 
@@ -106,6 +107,19 @@ class SessionStore:
         self._write = cache(self._write_statements)
         self.sms = SmsStore(engine)
         """The SMS channel's records (sms.py)."""
+        self._sites: tuple[float, Any] | None = None
+
+    def sites(self) -> Any:
+        """The database's sites (:class:`assistant.site.registry.Sites`), read at most once a
+        minute: a `site apply` reaches running processes within a minute."""
+        import time
+
+        from assistant.site.registry import Sites
+
+        now = time.monotonic()
+        if self._sites is None or now - self._sites[0] > SITES_SECONDS:
+            self._sites = (now, Sites.load(self.engine))
+        return self._sites[1]
 
     def _read(self, statement: Any, params: dict[str, Any]) -> list[Any]:
         """The rows of a read; read once more on a fresh connection if the server dropped
@@ -144,7 +158,7 @@ class SessionStore:
     def record_turn(
         self, session_id: str, text: str, reply: list[dict[str, Any]], state: dict[str, Any],
         lang: str, counts: Sequence[tuple[str, str, str]] = (), day: dt.date | None = None,
-        seen: int | None = None,
+        seen: int | None = None, site_id: int | None = None,
     ) -> None:
         """Save the turn, the new state and its statistics in one transaction. The turn is
         numbered by the database, from the session's row as it saves it. With ``seen`` (the
@@ -159,7 +173,8 @@ class SessionStore:
         counted = Counter(counts)
         for i, ((flow_id, event, step_id), n) in enumerate(counted.items()):
             params.update({f"day_{i}": when, f"flow_id_{i}": flow_id, f"event_{i}": event,
-                           f"step_id_{i}": step_id, f"count_{i}": n})
+                           f"step_id_{i}": step_id, f"site_id_{i}": site_id or 0,
+                           f"count_{i}": n})
         statements = self._write(seen is not None, len(counted))
         with self.hot.connection(write=True) as cursor:
             saved, _ = cursor.run(statements[0], params)

@@ -15,7 +15,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text as RichText
 from textual import events, on, work
@@ -114,7 +114,8 @@ class KioskApp(App[None]):
                  store: SessionStore | Callable[[], SessionStore], lang: str | None = None, *,
                  idle_seconds: float = 90, warn_seconds: int = 15, done_seconds: int = 20,
                  clock: Callable[[], float] = time.monotonic, high_contrast: bool = False,
-                 bilingual: bool = False, place: str | None = None) -> None:
+                 bilingual: bool = False, place: str | None = None,
+                 site: str | None = None) -> None:
         self.clock = clock
         self.place = f"kiosk:{place[:60]}" if place else "kiosk"
         """Where staff find a citizen who asks for them (``kiosk --place``)."""
@@ -131,6 +132,12 @@ class KioskApp(App[None]):
         self.done_seconds = done_seconds
         self.high_contrast = high_contrast
         self.bilingual = bilingual
+        self.site_code = site
+        self.site: Any = None
+        """The site (jobcenter) the kiosk stands at, once loaded (None: the database has none)."""
+        self.no_site = False
+        self.bad_site: str | None = None
+        """Why the kiosk ended at once: ``site`` is not one of the database's."""
         self.wipes = 0
         super().__init__()
 
@@ -157,6 +164,23 @@ class KioskApp(App[None]):
                 self._content = self._content()
             if callable(self._store):
                 self._store = self._store()
+            from assistant.site.registry import UnknownSite
+
+            sites = self._store.sites()
+            try:
+                self.site = sites.by_code(self.site_code)
+            except UnknownSite:
+                self.bad_site = (f"no site {self.site_code!r} in this database (it has: "
+                                 f"{', '.join(s.code for s in sites.sites)})")
+                self.call_from_thread(self.exit, None, 2)
+                return
+            if sites.empty:
+                from assistant.site.registry import no_site_text
+
+                self.no_site = True
+                said = no_site_text()
+                self.call_from_thread(self.notify, "\n".join(said[lang] for lang in LANGS),
+                                      severity="warning", timeout=600)
         finally:
             # Also when loading failed (the worker's error ends the app): nothing may go on
             # waiting for the load.
@@ -196,13 +220,13 @@ class KioskApp(App[None]):
     @work(thread=True, exclusive=True, group="open")
     def _open(self, lang: str) -> None:
         self._loaded.wait()
-        if callable(self._content) or callable(self._store):
+        if callable(self._content) or callable(self._store) or self.bad_site:
             return  # the loader failed, and its error ends the app
         from assistant.conversation import Conversation
 
         convo, opening = Conversation.open(self.content, self.store,
                                            f"kiosk:{uuid.uuid4().hex}", "kiosk", lang,
-                                           place=self.place)
+                                           place=self.place, site=self.site)
         if not get_current_worker().is_cancelled:  # a later open replaces this one
             self.post_message(ConversationOpened(convo, opening, self.bilingual))
 

@@ -393,21 +393,30 @@ class StaffApp(App[None]):
             day = local(self.now()).date()
         return day, query, None
 
+    def site_id(self) -> int | None:
+        """The site of the member of staff logged in: they see only its bookings, callbacks
+        and statistics (None: staff of no one site, who see every site's)."""
+        with DB(self.store.engine) as db:
+            row = db.exec(select(Staff).where(Staff.initials == (self.staff or ""))).first()
+        return row.site_id if row else None
+
     def _read_tables(self) -> dict[str, list[Row]]:
         w, lang = self.w, self.lang
         today = local(self.now()).date()
+        site = self.site_id()
         day, query, _problem = self.booking_filter
         bookings = [(format_day(local(b.start).date(), lang), format_clock(b.start, lang),
                      b.code, b.name, b.phone, w(meeting_words(b.meeting_type)),
                      w(channel_words(b.channel)), w(language_name(b.meeting_lang)), b.staff,
                      w(yes_no(b.interpreter)), "✓ " + w(yes_no(True)) if b.checked_in
                      else w(yes_no(False)))
-                    for b in find_bookings(self.store.engine, day, query)]
+                    for b in find_bookings(self.store.engine, day, query, site)]
         flows = self.content.flows
         stats = [(w(flow_name(fig.flow_id, flows)), str(fig.started), str(fig.completed),
                   ", ".join(f"{w(step_name(fig.flow_id, step, flows))}: {n}"
                             for step, n in sorted(fig.left_at.items())))
-                 for fig in flow_statistics(self.store.engine, today - dt.timedelta(days=30))]
+                 for fig in flow_statistics(self.store.engine, today - dt.timedelta(days=30),
+                                            site)]
         with DB(self.store.engine) as db:
             entries = db.exec(select(AuditEntry).order_by(AuditEntry.id.desc())  # type: ignore[union-attr]
                               .limit(200))
@@ -545,7 +554,8 @@ class StaffApp(App[None]):
         when = {lang: format_day(day, lang) for lang in LANGS}
 
         def close_it() -> str:
-            cancelled = close_day(self.store.engine, day, staff, reason, now=self.now)
+            cancelled = close_day(self.store.engine, day, staff, reason, now=self.now,
+                                  site_id=self.site_id())
             return self.w(trn("{day} is closed. {n} meeting cancelled, the SMS is queued.",
                               "{day} is closed. {n} meetings cancelled, the SMS are queued.",
                               cancelled, day=when))

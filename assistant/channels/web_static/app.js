@@ -99,7 +99,8 @@
 
   // A new conversation; ``notice`` (a key of the page's strings) is said above its welcome.
   async function start(lang, notice) {
-    const data = await call("/api/sessions", { lang: lang });
+    const site = (location.pathname.match(/^\/s\/([a-z0-9-]+)\//) || [])[1];
+    const data = await call("/api/sessions", site ? { lang: lang, site: site } : { lang: lang });
     session = data.session;
     turn = 0;
     sessionStorage.setItem("jobcenter-session", session);
