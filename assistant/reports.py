@@ -117,8 +117,7 @@ def find_bookings(engine: Engine, day: dt.date | None, query: str = "",
     with DB(engine) as db:
         staff = {s.id: s.initials for s in db.exec(select(Staff))}
         statement = select(Booking).where(Booking.status == "active")
-        if site_id is not None:
-            statement = statement.where(Booking.site_id == site_id)
+        statement = statement.where(_at(Booking.site_id, site_id))
         if day is not None:
             lo, hi = _day_bounds(day)
             statement = statement.where(Booking.start >= lo, Booking.start < hi)

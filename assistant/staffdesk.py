@@ -19,7 +19,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import update
+from sqlalchemy import or_, true, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session as DB
 from sqlmodel import select
@@ -115,10 +115,13 @@ class StaffDesk:
     def engine(self) -> Engine:
         return self.store.engine
 
-    def queue(self) -> list[QueueItem]:
-        """Every request not done yet, oldest first."""
+    def queue(self, site_id: int | None = None) -> list[QueueItem]:
+        """Every request not done yet, oldest first: of the site ``site_id`` (and of no
+        site) if given."""
+        here = or_(CallbackRequest.site_id == site_id,  # type: ignore[arg-type]
+                   CallbackRequest.site_id.is_(None)) if site_id is not None else true()  # type: ignore[union-attr]
         with DB(self.engine) as db:
-            rows = db.exec(select(CallbackRequest).where(CallbackRequest.status != "done")
+            rows = db.exec(select(CallbackRequest).where(CallbackRequest.status != "done", here)
                            .order_by(CallbackRequest.created_at, CallbackRequest.id))
             return [_item(row) for row in rows]
 

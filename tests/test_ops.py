@@ -22,6 +22,8 @@ from assistant.store.db import make_engine
 from assistant.store.demo import seed_demo
 from assistant.store.sessions import SessionStore
 
+from .conftest import FIXED_OTP
+
 TOKEN = "test-auth-token"
 BASE = "https://kiosk.example.dk"
 PHONE = "+4522334455"
@@ -35,7 +37,7 @@ def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
 def test_metrics_count_turns_searches_bookings_sms_and_latency(content, store,
                                                                monkeypatch) -> None:
     monkeypatch.setenv("ASSISTANT_TWILIO_AUTH_TOKEN", TOKEN)
-    monkeypatch.delenv("ASSISTANT_PUBLIC_URL", raising=False)
+    monkeypatch.setenv("ASSISTANT_PUBLIC_URL", BASE)
     client = TestClient(make_app(content, store), base_url=BASE)
     token = client.post("/api/sessions", json={"lang": "en"}).json()["session"]
     for text in ("what is voksenlærling", "when are you open today?", "xqzv blorft", "menu"):
@@ -70,7 +72,7 @@ def test_a_booking_is_counted(content, store) -> None:
 
     client = TestClient(make_app(content, store, now=lambda: NOW))
     token = client.post("/api/sessions", json={"lang": "en"}).json()["session"]
-    for text in ("1", "2", "1", "1", "1", "Test Person", "22334455", "1"):
+    for text in ("1", "2", "1", "1", "1", "Test Person", "22334455", FIXED_OTP, "1"):
         client.post(f"/api/sessions/{token}/messages", json={"text": text})
     found = samples(client.get("/metrics").text)
     assert found[("assistant_bookings_total", (("channel", "web"), ("kind", "booking")))] == 1
@@ -160,7 +162,7 @@ def test_serve_log_json_option(tmp_path, monkeypatch) -> None:
     import assistant.channels.web as web
 
     seen = {}
-    monkeypatch.setattr(web, "serve", lambda app, host, port, json_logs: seen.update(
+    monkeypatch.setattr(web, "serve", lambda app, host, port, *args, json_logs=False: seen.update(
         json=json_logs))
     assert main(["--demo", "serve", "--log-json", "--db",
                  f"sqlite:///{tmp_path / 's.sqlite3'}"]) == 0

@@ -56,7 +56,7 @@ def test_booking_on_a_database_with_no_site_sends_the_citizen_to_the_desk(db_url
 def test_serve_on_an_empty_database_prints_the_line(tmp_path, monkeypatch, capsys) -> None:
     import assistant.channels.web as web
 
-    monkeypatch.setattr(web, "serve", lambda app, host, port, json_logs: None)
+    monkeypatch.setattr(web, "serve", lambda app, host, port, *args, **kwargs: None)
     assert main(["serve", "--db", f"sqlite:///{tmp_path / 'empty.sqlite3'}"]) == 0
     assert capsys.readouterr().err.strip() == NO_SITE
 

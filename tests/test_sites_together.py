@@ -81,7 +81,7 @@ def test_a_lejre_kiosk_and_a_slagelse_sms_number_book_in_their_own_calendars(
     app = StaffApp(content, store, now=lambda: NOW)
     app.staff = "LE1"
     today = app._read_tables()["today"]
-    assert [row[5] for row in today] == ["LE1"]
+    assert [row[8] for row in today] == ["LE1"]  # the Staff column
     # and statistics are per site: each site counted its one booking flow
     for code in ("lejre", "slagelse"):
         book = [f for f in flow_statistics(store.engine, day, sites[code]) if f.flow_id == "book"]
@@ -179,5 +179,21 @@ async def test_staff_logged_in_at_one_site_see_only_its_bookings(two_sites: Sess
         await tap(pilot, "#pin-ok")
         await settle(pilot)
         table = app.query_one("#today", DataTable)
-        shown = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
+        shown = [str(table.get_row_at(i)[2]) for i in range(table.row_count)]  # Code
     assert shown == [codes["slagelse"]]
+
+
+def test_a_desk_request_reaches_only_its_own_sites_staff_queue(two_sites: SessionStore,
+                                                               content) -> None:
+    from assistant.staffdesk import StaffDesk
+
+    store = two_sites
+    lejre = store.sites().by_code("lejre")
+    kiosk, _ = Conversation.open(content, store, "kiosk:lejre-2", "kiosk", "da",
+                                 now=lambda: NOW, site=lejre, place="kiosk:Lejre hall")
+    kiosk.handle("talk to a person")
+    kiosk.handle("1")
+    desk = StaffDesk(content, store, now=lambda: NOW)
+    sites = {s.code: s.id for s in store.sites().sites}
+    assert [item.place for item in desk.queue(sites["lejre"])] == ["kiosk:Lejre hall"]
+    assert desk.queue(sites["slagelse"]) == []

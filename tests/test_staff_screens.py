@@ -29,7 +29,8 @@ CODES = ("in_person", "special_law_intake", "saerlov", "job_meeting", "callback"
 def fill(content, store) -> dict[str, str]:
     """Two bookings on two days, a desk request, a callback, statistics: what a morning has."""
     add_staff(store.engine, "AB", "Anne B", "4821", languages="da,en")
-    service = BookingService(store.engine, now=lambda: NOW)
+    site = store.sites().sites[0].id  # the demo's one jobcenter: staff see its bookings
+    service = BookingService(store.engine, now=lambda: NOW, site_id=site)
     first = service.free_times("special_law_intake", "uk", limit=1)[0]
     olena = service.book(meeting_type="special_law_intake", channel="in_person",
                          meeting_lang="uk", lang="uk", free=first, name="Olena Kovalenko",
@@ -38,10 +39,10 @@ def fill(content, store) -> dict[str, str]:
                                after=first.start + dt.timedelta(days=2))[0]
     jens = service.book(meeting_type="job_meeting", channel="phone", meeting_lang="da",
                         lang="da", free=later, name="Jens Hansen", phone="+4587654321")
-    store.add_callback(kind="desk", topic="staff", lang="uk", place="kiosk:Lobby 1",
+    store.add_callback(kind="desk", topic="staff", lang="uk", place="kiosk:Lobby 1", site_id=site,
                        created_at=NOW - dt.timedelta(minutes=7))
     store.add_callback(kind="callback", topic="benefits", lang="en", name="Sam Carter",
-                       phone="+4512345678", place="web",
+                       phone="+4512345678", place="web", site_id=site,
                        created_at=NOW - dt.timedelta(minutes=65))
     convo, _ = Conversation.open(content, store, "stats", "kiosk", "da", now=lambda: NOW)
     for text in ("medarbejder", "2", "menu"):  # left the staff guide at its name question

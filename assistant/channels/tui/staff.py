@@ -235,7 +235,7 @@ class StaffApp(App[None]):
     def _read_queue(self) -> None:
         try:
             with self.db_lock:
-                items = self.desk.queue()
+                items = self.desk.queue(self.site_id())
         except Exception:  # the database is away a moment: the next round tries again
             items = None
         if items is None:
