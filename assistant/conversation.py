@@ -64,17 +64,20 @@ class State:
     """"language" while the language choice is open, "menu" while the menu is shown,
     "suggest" while "did you mean" suggestions are shown."""
     suggestions: list[str] = field(default_factory=list)
+    booked: list[int] = field(default_factory=list)
+    """Bookings made or moved in this conversation (its calendar files are its own)."""
 
     def to_dict(self) -> dict[str, Any]:
         """A copy, apart from later changes to this state (a failed turn goes back to it)."""
         flow = FlowState.from_dict(self.flow).to_dict() if self.flow else None
         return {"lang": self.lang, "flow": flow, "awaiting": self.awaiting,
-                "suggestions": list(self.suggestions)}
+                "suggestions": list(self.suggestions), "booked": list(self.booked)}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> State:
         return cls(lang=data.get("lang", DEFAULT_LANG), flow=data.get("flow"),
-                   awaiting=data.get("awaiting"), suggestions=list(data.get("suggestions", [])))
+                   awaiting=data.get("awaiting"), suggestions=list(data.get("suggestions", [])),
+                   booked=[int(b) for b in data.get("booked", [])][-20:])
 
 
 @dataclass
@@ -153,6 +156,11 @@ class Conversation:
         self._leave_flow("left")
         self._save_turn("", [], check=False)
 
+    def remember_booking(self, booking_id: int | None) -> None:
+        """This conversation made (or moved) booking ``booking_id``."""
+        if booking_id is not None and booking_id not in self.state.booked:
+            self.state.booked = [*self.state.booked, booking_id][-20:]
+
     def prompt(self) -> list[Output]:
         """What the user is being asked now, ready to show (free times offered afresh)."""
         return self._resolve(self.current())
@@ -227,7 +235,7 @@ class Conversation:
             self.state.awaiting, self.state.suggestions = None, []
         flow, fstate = self._flow()
         if flow and fstate:
-            return [Say(flow.title, "notice"), *engine.prompt(flow, fstate)]
+            return [Say(flow.title, "title"), *engine.prompt(flow, fstate)]
         return self.menu()
 
     def menu(self) -> list[Output]:

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import re
-
 from sqlmodel import Session as DB
 from sqlmodel import select
 from textual.widgets import Button
@@ -12,7 +10,7 @@ from textual.widgets import Button
 from assistant.channels.tui.kiosk import KioskApp
 from assistant.store.models import Booking, Outbox
 
-from .pilot import submit, tap
+from .pilot import booking_code, submit, tap
 from .test_tui import all_text
 
 
@@ -43,7 +41,8 @@ async def test_a_ukrainian_booking_and_cancel_at_the_kiosk(content, store) -> No
         await submit(pilot, "так")
         shown = on_screen(app)
         assert "Як: У центрі зайнятості, з перекладачем (українська)" in shown
-        code = re.search(r"Код: ([A-Z2-9]{6})", shown)[1]
+        code = booking_code(shown)
+        assert code and f"Kode: {code}" in shown, "the Danish copy for staff"
 
         await submit(pilot, "меню")
         await submit(pilot, "три")

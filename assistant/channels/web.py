@@ -37,7 +37,7 @@ from assistant.channels import web_models as api
 from assistant.channels.sms import sms_turn, twiml, valid_signature
 from assistant.conversation import Content, Conversation
 from assistant.i18n import tr
-from assistant.outputs import Card, Choices, Output, Say
+from assistant.outputs import Card, Choices, Confirmation, Output, Say
 from assistant.store.checkpoints import BackgroundCheckpoints
 from assistant.store.db import turns_at_once
 from assistant.store.models import utcnow
@@ -238,10 +238,14 @@ async def read_json(request: Request, model: type[M],
         return refused(exc)
 
 
-def render_json(outputs: list[Output], lang: str) -> list[dict[str, Any]]:
+def render_json(outputs: list[Output], lang: str, token: str = "") -> list[dict[str, Any]]:
+    """The outputs in ``lang`` for the page; a confirmation links the booking's calendar file
+    for the conversation ``token``."""
     items: list[dict[str, Any]] = []
     for out in outputs:
-        if isinstance(out, Say):
+        if isinstance(out, Confirmation):
+            items.append(confirmation_json(out, lang, token))
+        elif isinstance(out, Say):
             items.append({"type": "say", "tone": out.tone, "text": pick(out.text, lang)})
         elif isinstance(out, Choices):
             items.append({"type": "choices", "multi": out.multi, "options": [
@@ -252,9 +256,22 @@ def render_json(outputs: list[Output], lang: str) -> list[dict[str, Any]]:
     return items
 
 
+def confirmation_json(out: Confirmation, lang: str, token: str) -> dict[str, Any]:
+    calendar = (f"/api/sessions/{token}/bookings/{out.booking_id}/calendar.ics"
+                if token and out.booking_id is not None else None)
+    return {"type": "confirmation", "heading": pick(out.heading, lang),
+            "code_label": pick(tr("Code"), lang), "code": out.code,
+            "rows": [{"label": pick(label, lang), "value": pick(value, lang)}
+                     for label, value in out.rows],
+            "notes": [pick(note, lang) for note in out.notes], "calendar": calendar,
+            "calendar_label": pick(tr("Add the meeting to your calendar (.ics file)"), lang)
+            if calendar else None}
+
+
 def reply(convo: Conversation, token: str, outputs: list[Output]) -> JSONResponse:
     return JSON({"session": token, "lang": convo.lang,
-                 "reply": render_json(outputs, convo.lang), "ui": ui_strings(convo.lang)})
+                 "reply": render_json(outputs, convo.lang, token),
+                 "ui": ui_strings(convo.lang)})
 
 
 @cache
@@ -351,6 +368,37 @@ async def calendar(request: Request) -> Response:
     disposition = f'attachment; filename="{booking.code}.ics"'
     return ICalendar(to_ics(booking), media_type="text/calendar; charset=utf-8",
                      headers={"Content-Disposition": disposition})
+
+
+async def session_calendar(request: Request) -> Response:
+    """The calendar file of a booking this conversation made: only to that conversation."""
+    from assistant.booking.ics import to_ics
+    from assistant.store.models import Booking
+
+    w = web(request)
+    if isinstance(token := w.session_token(request), Response):
+        return token
+    raw_id = request.path_params["booking"]
+    if not raw_id.isdigit() or len(raw_id) > 12:
+        return error(404, "no_booking", "no such booking in this conversation")
+    booking_id = int(raw_id)
+
+    def find() -> Booking | None:
+        saved = w.store.load(f"web:{token}")
+        if saved is None or booking_id not in saved.state.get("booked", []):
+            return None
+        from sqlmodel import Session as DB
+
+        with DB(w.store.engine) as db:
+            booking = db.get(Booking, booking_id)
+        return booking if booking is not None and booking.status == "active" else None
+
+    booking = await w.run(find)
+    if booking is None:
+        return error(404, "no_booking", "no such booking in this conversation")
+    disposition = f'attachment; filename="{booking.code}.ics"'
+    return ICalendar(to_ics(booking), media_type="text/calendar; charset=utf-8",
+                     headers={"Content-Disposition": disposition, "Cache-Control": "no-store"})
 
 
 async def ui(request: Request) -> Response:
@@ -464,6 +512,13 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
                      **api.errors(413),
                      429: {"content": api.TWIML, "description": "too many from this number"},
                      503: {"content": api.TWIML, "description": "busy: try again"}})
+    route("/api/sessions/{token}/bookings/{booking}/calendar.ics", session_calendar,
+          methods=["GET"], response_class=ICalendar,
+          openapi_extra={"parameters": [api.TOKEN, api.path(
+              "booking", "the id of a booking this conversation made (from its confirmation)")]},
+          responses={200: {"content": {"text/calendar": {"schema": {"type": "string"}}},
+                           "description": "the booking (iCalendar)"},
+                     **api.errors(404, 429)})
     route("/api/sessions", create_session, methods=["POST"],
           openapi_extra=api.body(api.NewSession, required=False),
           responses={200: {"model": api.Reply}, **api.errors(400, 413, 429)})

@@ -42,8 +42,27 @@ class Option(BaseModel):
 
 class SayItem(BaseModel):
     type: Literal["say"]
-    tone: Literal["info", "prompt", "error", "notice"]
+    tone: Literal["info", "prompt", "error", "notice", "title"] = Field(
+        description="title: the name of the flow the user is in (a heading)")
     text: str
+
+
+class Row(BaseModel):
+    label: str
+    value: str
+
+
+class ConfirmationItem(BaseModel):
+    """A booking confirmed: a card with the code large."""
+
+    type: Literal["confirmation"]
+    heading: str
+    code_label: str
+    code: str
+    rows: list[Row]
+    notes: list[str]
+    calendar: str | None = Field(description="the booking's .ics file, for this conversation")
+    calendar_label: str | None
 
 
 class ChoicesItem(BaseModel):
@@ -64,7 +83,8 @@ class Reply(BaseModel):
 
     session: str
     lang: Lang
-    reply: list[Annotated[SayItem | ChoicesItem | CardItem, Field(discriminator="type")]]
+    reply: list[Annotated[SayItem | ChoicesItem | CardItem | ConfirmationItem,
+                          Field(discriminator="type")]]
     ui: dict[str, str]
 
 

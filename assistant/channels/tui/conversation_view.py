@@ -37,7 +37,7 @@ from assistant.channels.tui.messages import (
     TurnAnswered,
 )
 from assistant.channels.tui.strings import tr, trn
-from assistant.outputs import Card, Choice, Choices, Done, Output, Say
+from assistant.outputs import Card, Choice, Choices, Confirmation, Done, Output, Say
 from assistant.text import Text, pick
 
 if TYPE_CHECKING:
@@ -111,6 +111,28 @@ class Line(Static):
             self.update(self._rich())
 
 
+def large_code(code: str) -> str:
+    """A booking code framed and spaced out, three rows high: read from a step away."""
+    inner = " " + " ".join(code) + " "
+    return f"┏{'━' * cell_len(inner)}┓\n┃{inner}┃\n┗{'━' * cell_len(inner)}┛"
+
+
+def confirmation_parts(out: Confirmation, lang: str) -> list[tuple[str, str]]:
+    """A confirmation card's lines in ``lang``: the heading, the code large, then the time,
+    meeting and how, and what to do next."""
+    rows = [f"{pick(label, lang)}: {pick(value, lang)}" for label, value in out.rows]
+    return [(pick(out.heading, lang) + "\n", "bold"), (pick(tr("Code"), lang) + ":\n", ""),
+            (large_code(out.code) + "\n", "bold"), ("\n".join(rows) + "\n", ""),
+            ("\n".join(pick(note, lang) for note in out.notes), "bold")]
+
+
+class CodeLine(Line):
+    """A confirmation card: the code is masked in its spaced-out form too."""
+
+    def mask(self, private: Collection[str]) -> None:
+        super().mask({*private, *(" ".join(value) for value in private)})
+
+
 class ConversationScreen(Screen[None]):
     def __init__(self, convo: Conversation, opening: list[Output],
                  bilingual: bool = False) -> None:
@@ -151,12 +173,13 @@ class ConversationScreen(Screen[None]):
     def _label(self, text: Text, sep: str = " / ") -> str:
         return sep.join(pick(text, lang) for lang in self._langs())
 
-    def _block(self, parts: Callable[[str], list[tuple[str, str]]], classes: str) -> Widget:
+    def _block(self, parts: Callable[[str], list[tuple[str, str]]], classes: str,
+               line: type[Line] = Line) -> Widget:
         """One paragraph in the user's language, or side by side with Danish."""
         langs = self._langs()
         if len(langs) == 1:
-            return Line(parts(langs[0]), classes=classes)
-        return Horizontal(*(Line(parts(lang), classes=classes) for lang in langs),
+            return line(parts(langs[0]), classes=classes)
+        return Horizontal(*(line(parts(lang), classes=classes) for lang in langs),
                           classes="pair")
 
     # -- showing outputs ---------------------------------------------------------------------
@@ -172,7 +195,10 @@ class ConversationScreen(Screen[None]):
         answer: Widget | None = None  # a knowledge entry: read from its top
         question: Widget | None = None  # what the user is asked now: kept in view
         for out in outputs:
-            if isinstance(out, Say):
+            if isinstance(out, Confirmation):
+                blocks.append(self._block(lambda lang, out=out: confirmation_parts(out, lang),
+                                          "card confirmation", CodeLine))
+            elif isinstance(out, Say):
                 prefix = "⚠ " if out.tone == "error" else ""
                 blocks.append(self._block(
                     lambda lang, out=out, prefix=prefix: [(prefix + pick(out.text, lang), "")],

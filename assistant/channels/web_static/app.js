@@ -25,6 +25,46 @@
     log.appendChild(p);
   }
 
+  // A booking confirmed: the code large, the time, meeting and how, what to do next, and
+  // the calendar file.
+  function confirmation(item) {
+    const card = document.createElement("section");
+    card.className = "card confirmation";
+    const h = document.createElement("h2");
+    h.textContent = item.heading;
+    const code = document.createElement("p");
+    code.className = "code";
+    const label = document.createElement("span");
+    label.textContent = item.code_label + ": ";
+    const value = document.createElement("strong");
+    value.textContent = item.code;
+    code.append(label, value);
+    const rows = document.createElement("dl");
+    for (const row of item.rows) {
+      const dt = document.createElement("dt");
+      dt.textContent = row.label;
+      const dd = document.createElement("dd");
+      dd.textContent = row.value;
+      rows.append(dt, dd);
+    }
+    card.append(h, code, rows);
+    for (const note of item.notes) {
+      const p = document.createElement("p");
+      p.textContent = note;
+      card.appendChild(p);
+    }
+    if (item.calendar) {
+      const a = document.createElement("a");
+      a.href = item.calendar;
+      a.textContent = item.calendar_label;
+      a.setAttribute("download", item.code + ".ics");
+      const p = document.createElement("p");
+      p.appendChild(a);
+      card.appendChild(p);
+    }
+    return card;
+  }
+
   function render(data) {
     document.documentElement.lang = data.lang;
     langSelect.value = data.lang;
@@ -32,6 +72,8 @@
     for (const item of data.reply) {
       if (item.type === "say") {
         line("say " + item.tone, item.text);
+      } else if (item.type === "confirmation") {
+        log.appendChild(confirmation(item));
       } else if (item.type === "card") {
         const div = document.createElement("section");
         div.className = "card";
