@@ -219,6 +219,11 @@ class ConversationScreen(Screen[None]):
                 question = blocks[-1]
                 buttons.extend(Button(choice.key, id=f"choice-{choice.key}", classes="key")
                                for choice in out.options)
+            elif isinstance(out, Choices) and out.multi:
+                # Toggles, answered together with Done: a tap chooses, it does not send.
+                buttons.extend(self._toggle(choice) for choice in out.options)
+                buttons.append(Button(self._label(tr("Done: send my choices")),
+                                      id="choices-done", classes="choice done"))
             elif isinstance(out, Choices):
                 buttons.extend(self._option(choice) for choice in out.options)
             elif isinstance(out, Done):
@@ -254,6 +259,27 @@ class ConversationScreen(Screen[None]):
     def _option(self, choice: Choice) -> Button:
         return Button(RichText(f"{choice.key}. {pick(choice.label, self.convo.lang)}"),
                       id=f"choice-{choice.key}", classes="choice")
+
+    def _toggle(self, choice: Choice) -> Button:
+        button = Button(self._toggle_label(choice, False), id=f"choice-{choice.key}",
+                        classes="choice toggle")
+        button.choice = choice  # type: ignore[attr-defined]
+        return button
+
+    def _toggle_label(self, choice: Choice, on: bool) -> RichText:
+        """A toggle says whether it is chosen by a mark, not by colour alone."""
+        return RichText(f"{'☑' if on else '☐'} {choice.key}. "
+                        f"{pick(choice.label, self.convo.lang)}")
+
+    def _flip(self, button: Button) -> None:
+        on = not button.has_class("-on")
+        button.set_class(on, "-on")
+        button.label = self._toggle_label(button.choice, on)  # type: ignore[attr-defined]
+
+    def _send_toggles(self) -> None:
+        chosen = [button.id.removeprefix("choice-") for button in
+                  self.query("#choices .toggle.-on").results(Button) if button.id]
+        self.send(", ".join(chosen) if chosen else "")
 
     def on_resize(self) -> None:
         self._relabel()
@@ -360,6 +386,10 @@ class ConversationScreen(Screen[None]):
             self.query_one("#entry", Input).focus()
         elif self.busy:
             return
+        elif event.button.has_class("toggle"):
+            self._flip(event.button)
+        elif bid == "choices-done":
+            self._send_toggles()
         elif bid.startswith("choice-"):
             self.send(bid.removeprefix("choice-"))
         elif bid.startswith("cmd-"):
