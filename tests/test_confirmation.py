@@ -97,3 +97,25 @@ def test_the_web_confirmation_links_the_calendar_file_for_that_conversation_only
     assert stolen.status_code == 404 and item["code"] not in stolen.text
     assert client.get(item["calendar"].replace(token, "x" * 32)).status_code == 404
     assert client.get(f"/api/sessions/{token}/bookings/abc/calendar.ics").status_code == 404
+
+
+def test_the_history_api_gives_the_conversation_back_each_turn_in_its_language(
+        content, store) -> None:
+    """What the web page shows again after a reload: what was said (an option with its
+    label), each reply in the language it was given in, the confirmation with its link."""
+    client = TestClient(make_app(content, store))
+    token = client.post("/api/sessions", json={"lang": "da"}).json()["session"]
+    for text in ["1", "english", "5", "3", "1", "1", "Anna Jensen", "22334455", "1"]:
+        client.post(f"/api/sessions/{token}/messages", json={"text": text})
+    data = client.get(f"/api/sessions/{token}/history").json()
+    turns = data["turns"]
+    assert data["lang"] == "en" and len(turns) == 10
+    assert turns[0]["said"] == "" and turns[0]["reply"][0]["text"].startswith("Velkommen")
+    assert turns[1]["said"] == "1. Book et møde" and turns[1]["lang"] == "da"
+    assert turns[1]["reply"][0] == {"type": "say", "tone": "title", "text": "Book et møde"}
+    assert turns[2]["lang"] == "en" and turns[3]["said"] == "5. Adult apprenticeship"
+    assert all(item["type"] != "choices" for turn in turns for item in turn["reply"])
+    [card] = [item for item in turns[-1]["reply"] if item["type"] == "confirmation"]
+    assert card["calendar"].startswith(f"/api/sessions/{token}/bookings/")
+    assert client.get(card["calendar"]).status_code == 200
+    assert client.get("/api/sessions/" + "y" * 32 + "/history").status_code == 404

@@ -35,9 +35,9 @@ from starlette.routing import BaseRoute
 from assistant import jsoncodec
 from assistant.channels import web_models as api
 from assistant.channels.sms import sms_turn, twiml, valid_signature
-from assistant.conversation import Content, Conversation
+from assistant.conversation import Content, Conversation, State
 from assistant.i18n import tr
-from assistant.outputs import Card, Choices, Confirmation, Output, Say
+from assistant.outputs import Card, Choices, Confirmation, Output, Say, to_json
 from assistant.store.checkpoints import BackgroundCheckpoints
 from assistant.store.db import turns_at_once
 from assistant.store.models import utcnow
@@ -282,7 +282,9 @@ def ui_strings(lang: str) -> dict[str, str]:
     too_long = tr("Your message is too long. Please write a shorter message.")
     strings = {"Send": tr("Send"), "Write here": tr("Write here"), "Back": tr("Back"),
                "Menu": tr("Menu"), "Talk to staff": tr("Talk to staff"), "Help": tr("Help"),
-               "Language": tr("Language"),
+               "Language": tr("Language"), "Conversation": tr("Conversation"),
+               "Options": tr("Options"), "Commands": tr("Commands"),
+               "One moment…": tr("One moment…"),
                "error.rate_limited": tr("You have sent many messages in a short time. Please "
                                         "wait a minute and try again."),
                "error.too_long": too_long, "error.too_large": too_long,
@@ -368,6 +370,29 @@ async def calendar(request: Request) -> Response:
     disposition = f'attachment; filename="{booking.code}.ics"'
     return ICalendar(to_ics(booking), media_type="text/calendar; charset=utf-8",
                      headers={"Content-Disposition": disposition})
+
+
+async def read_history(request: Request) -> Response:
+    """What was said in the conversation so far (the page shows it again after a reload)."""
+    from assistant.channels.web_history import history
+
+    w = web(request)
+    if isinstance(token := w.session_token(request), Response):
+        return token
+
+    def read() -> Response:
+        saved = w.store.load(f"web:{token}")
+        if saved is None:
+            return no_session()
+        lang = str(saved.state.get("lang", "da"))
+        turns = w.store.turns(saved.id)
+        first = turns[0].lang if turns and turns[0].lang in LANGS else "da"
+        opening = [to_json(out) for out in Conversation(w.content, State(lang=first)).welcome()]
+        turns = history(turns, token, saved.state.get("booked", []), opening)
+        return JSON({"session": token, "lang": lang if lang in LANGS else "da",
+                     "turns": turns})
+
+    return await w.run(read)
 
 
 async def session_calendar(request: Request) -> Response:
@@ -512,6 +537,9 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
                      **api.errors(413),
                      429: {"content": api.TWIML, "description": "too many from this number"},
                      503: {"content": api.TWIML, "description": "busy: try again"}})
+    route("/api/sessions/{token}/history", read_history, methods=["GET"],
+          openapi_extra={"parameters": [api.TOKEN]},
+          responses={200: {"model": api.History}, **api.errors(404, 429)})
     route("/api/sessions/{token}/bookings/{booking}/calendar.ics", session_calendar,
           methods=["GET"], response_class=ICalendar,
           openapi_extra={"parameters": [api.TOKEN, api.path(

@@ -88,6 +88,24 @@ class Reply(BaseModel):
     ui: dict[str, str]
 
 
+Item = Annotated[SayItem | ChoicesItem | CardItem | ConfirmationItem,
+                 Field(discriminator="type")]
+
+
+class HistoryTurn(BaseModel):
+    said: str = Field(description="what the user sent (an option's number with its label)")
+    lang: Lang = Field(description="the language of this turn's reply")
+    reply: list[Item]
+
+
+class History(BaseModel):
+    """The conversation so far, oldest first (at most the last 200 turns)."""
+
+    session: str
+    lang: Lang
+    turns: list[HistoryTurn]
+
+
 class ErrorDetail(BaseModel):
     code: str = Field(description="what went wrong, for the program (e.g. bad_lang, busy)")
     message: str = Field(description="what went wrong, for a developer, in English")
