@@ -9,6 +9,7 @@ PIN check, the abandon at a wipe) runs on Textual's UI thread.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import math
 import threading
@@ -114,8 +115,11 @@ class KioskApp(App[None]):
                  store: SessionStore | Callable[[], SessionStore], lang: str | None = None, *,
                  idle_seconds: float = 90, warn_seconds: int = 15, done_seconds: int = 20,
                  clock: Callable[[], float] = time.monotonic, high_contrast: bool = False,
-                 bilingual: bool = False) -> None:
+                 bilingual: bool = False,
+                 now: Callable[[], dt.datetime] | None = None) -> None:
         self.clock = clock
+        self.now = now
+        """The conversations' clock (free times, bookings); None: the real time."""
         self.last_activity = clock()
         self.warning: IdleWarning | None = None
         self.done_at: float | None = None
@@ -199,7 +203,8 @@ class KioskApp(App[None]):
         from assistant.conversation import Conversation
 
         convo, opening = Conversation.open(self.content, self.store,
-                                           f"kiosk:{uuid.uuid4().hex}", "kiosk", lang)
+                                           f"kiosk:{uuid.uuid4().hex}", "kiosk", lang,
+                                           **({"now": self.now} if self.now else {}))
         if not get_current_worker().is_cancelled:  # a later open replaces this one
             self.post_message(ConversationOpened(convo, opening, self.bilingual))
 
