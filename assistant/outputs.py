@@ -19,6 +19,9 @@ class Say:
 
     text: Text
     tone: Tone = "info"
+    lang: str | None = None
+    """The one language ``text`` is in whatever the user's (a Danish copy for staff), or
+    None: each language's own text."""
 
 
 @dataclass(frozen=True)
@@ -120,7 +123,8 @@ def to_json(output: Output) -> dict[str, Any]:
                 "notes": [dict(note) for note in output.notes],
                 "booking_id": output.booking_id}
     if isinstance(output, Say):
-        return {"type": "say", "tone": output.tone, "text": dict(output.text)}
+        said = {"type": "say", "tone": output.tone, "text": dict(output.text)}
+        return {**said, "lang": output.lang} if output.lang else said
     if isinstance(output, Choices):
         return {
             "type": "choices",

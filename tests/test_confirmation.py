@@ -116,6 +116,8 @@ def test_the_history_api_gives_the_conversation_back_each_turn_in_its_language(
     assert turns[2]["lang"] == "en" and turns[3]["said"] == "5. Adult apprenticeship"
     assert all(item["type"] != "choices" for turn in turns for item in turn["reply"])
     [card] = [item for item in turns[-1]["reply"] if item["type"] == "confirmation"]
+    copy = turns[-1]["reply"][1]
+    assert copy["text"].startswith("Dit møde er booket.") and copy["lang"] == "da"
     assert card["calendar"].startswith(f"/api/sessions/{token}/bookings/")
     assert client.get(card["calendar"]).status_code == 200
     assert client.get("/api/sessions/" + "y" * 32 + "/history").status_code == 404

@@ -228,7 +228,7 @@ def book(act: Act, convo: Conversation) -> list[Output]:
     card = confirmation(booking, tr("Your meeting is booked."))
     outputs: list[Output] = [card]
     if convo.lang != "da":
-        outputs.append(Say(dict.fromkeys(card.text, card.text["da"]), "info"))
+        outputs.append(Say(dict.fromkeys(card.text, card.text["da"]), "info", lang="da"))
     _queue_sms(convo, booking, "receipt", text)
     convo.remember_booking(booking.id)
     reminder_at = booking.start - REMINDER_BEFORE

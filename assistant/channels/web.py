@@ -246,7 +246,8 @@ def render_json(outputs: list[Output], lang: str, token: str = "") -> list[dict[
         if isinstance(out, Confirmation):
             items.append(confirmation_json(out, lang, token))
         elif isinstance(out, Say):
-            items.append({"type": "say", "tone": out.tone, "text": pick(out.text, lang)})
+            said = {"type": "say", "tone": out.tone, "text": pick(out.text, lang)}
+            items.append({**said, "lang": out.lang} if out.lang else said)
         elif isinstance(out, Choices):
             items.append({"type": "choices", "multi": out.multi, "options": [
                 {"key": c.key, "label": pick(c.label, lang)} for c in out.options]})

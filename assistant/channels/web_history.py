@@ -10,7 +10,7 @@ from typing import Any
 from assistant import jsoncodec
 from assistant.i18n import tr
 from assistant.store.models import Turn
-from assistant.text import pick
+from assistant.text import LANGS, pick
 
 MAX_TURNS = 200
 """The most recent turns a history holds."""
@@ -21,8 +21,9 @@ def _item(stored: Mapping[str, Any], lang: str, calendar: str | None) -> dict[st
     page does not show in its history (options no longer on offer, requests to the core)."""
     kind = stored.get("type")
     if kind == "say":
-        return {"type": "say", "tone": stored.get("tone", "info"),
+        said = {"type": "say", "tone": stored.get("tone", "info"),
                 "text": pick(stored.get("text", {}), lang)}
+        return {**said, "lang": stored["lang"]} if stored.get("lang") in LANGS else said
     if kind == "card":
         return {"type": "card", "id": stored.get("entry_id", ""),
                 "title": pick(stored.get("title", {}), lang),

@@ -45,6 +45,8 @@ class SayItem(BaseModel):
     tone: Literal["info", "prompt", "error", "notice", "title"] = Field(
         description="title: the name of the flow the user is in (a heading)")
     text: str
+    lang: Lang | None = Field(None, description="the language of the text when it is not "
+                                                "the reply's (a Danish copy for staff)")
 
 
 class Row(BaseModel):

@@ -71,7 +71,7 @@
       if (item.type === "say" && item.tone === "title") {
         add(element("h2", "say title", item.text, lang));
       } else if (item.type === "say") {
-        add(element("p", "say " + item.tone, item.text, lang));
+        add(element("p", "say " + item.tone, item.text, item.lang || lang));
       } else if (item.type === "confirmation") {
         add(confirmation(item, lang));
       } else if (item.type === "card") {
