@@ -415,6 +415,28 @@ def test_the_axe_check_finds_what_it_should(server: str, browser) -> None:
     assert "button-name" in str(found.value) and "image-alt" in str(found.value)
 
 
+def test_a_multiple_choice_step_is_toggles_sent_with_done(server: str, browser) -> None:
+    """On a touch screen too: a tap chooses (aria-pressed, a mark), Done sends them all."""
+    click, _ = _page(server, browser, "en", 375)
+    for key in ["4", "1", "2", "3", "1", "1", "2"]:
+        click(key)
+    toggles = browser.find_elements("css selector", "#choices button.toggle")
+    assert [b.text for b in toggles][:2] == ["☐ 1. Danish", "☐ 2. Maths"]
+    turns = browser.execute_script("return document.querySelectorAll('#log p.user').length")
+    toggles[1].click()
+    toggles[2].click()
+    assert [b.get_attribute("aria-pressed") for b in toggles][:3] == ["false", "true", "true"]
+    assert toggles[1].text == "☑ 2. Maths"
+    assert browser.execute_script(
+        "return document.querySelectorAll('#log p.user').length") == turns, "nothing sent"
+    audit(browser, "toggles with two chosen")
+    click("done")
+    said = [p.text for p in browser.find_elements("css selector", "#log p.user")]
+    assert said[-1] == "2. Maths, 3. IT"
+    assert "you may be able to become an adult apprentice" in browser.find_element(
+        "id", "log").text
+
+
 def _contrast(first: str, second: str) -> float:
     """WCAG 2.1 contrast of two CSS rgb()/rgba() colours."""
     def luminance(css: str) -> float:

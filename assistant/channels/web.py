@@ -286,6 +286,7 @@ def ui_strings(lang: str) -> dict[str, str]:
                "Language": tr("Language"), "Conversation": tr("Conversation"),
                "Options": tr("Options"), "Commands": tr("Commands"),
                "One moment…": tr("One moment…"),
+               "Done: send my choices": tr("Done: send my choices"),
                "error.rate_limited": tr("You have sent many messages in a short time. Please "
                                         "wait a minute and try again."),
                "error.too_long": too_long, "error.too_large": too_long,

@@ -78,6 +78,8 @@
         const card = element("section", "card", undefined, lang);
         card.append(element("h2", "", item.title), element("p", "", item.body));
         add(card);
+      } else if (item.type === "choices" && offer && item.multi) {
+        toggles(item.options, lang);
       } else if (item.type === "choices" && offer) {
         for (const option of item.options) {
           const b = element("button", "", option.key + ". " + option.label, lang);
@@ -89,6 +91,37 @@
       }
     }
     return first;
+  }
+
+  // A multiple-choice step: toggles (aria-pressed, and a mark that is not colour alone),
+  // answered together with Done; a tap chooses, it sends nothing.
+  function toggles(options, lang) {
+    const mark = (b) => { b.firstChild.textContent = b.getAttribute("aria-pressed") === "true" ? "☑ " : "☐ "; };
+    for (const option of options) {
+      const b = element("button", "toggle", undefined, lang);
+      b.type = "button";
+      b.dataset.key = option.key;
+      b.setAttribute("aria-pressed", "false");
+      const box = element("span", "mark");
+      box.setAttribute("aria-hidden", "true");
+      b.append(box, document.createTextNode(option.key + ". " + option.label));
+      mark(b);
+      b.addEventListener("click", () => {
+        b.setAttribute("aria-pressed", b.getAttribute("aria-pressed") === "true" ? "false" : "true");
+        mark(b);
+      });
+      choices.appendChild(b);
+    }
+    const done = element("button", "done", ui ? ui["Done: send my choices"] : "OK", lang);
+    done.type = "button";
+    done.dataset.key = "done";
+    done.addEventListener("click", () => {
+      const chosen = Array.from(choices.querySelectorAll("button.toggle[aria-pressed='true']"));
+      if (chosen.length === 0) { return; }
+      send(chosen.map((b) => b.dataset.key).join(", "),
+           chosen.map((b) => b.textContent.slice(2)).join(", "));
+    });
+    choices.appendChild(done);
   }
 
   // The page's own labels and names, in the conversation's language.
