@@ -121,3 +121,20 @@ def test_the_history_api_gives_the_conversation_back_each_turn_in_its_language(
     assert card["calendar"].startswith(f"/api/sessions/{token}/bookings/")
     assert client.get(card["calendar"]).status_code == 200
     assert client.get("/api/sessions/" + "y" * 32 + "/history").status_code == 404
+
+
+def test_a_number_that_texted_stop_is_not_promised_an_sms(content, store) -> None:
+    from assistant.channels_keys import phone_hash
+    from assistant.conversation import Conversation
+    from assistant.outputs import Confirmation
+    from assistant.store.models import SmsContact
+
+    with DB(store.engine) as db:
+        db.add(SmsContact(phone_hash=phone_hash("+4522334455"), stopped=True))
+        db.commit()
+    convo, _ = Conversation.open(content, store, "web:stopped", "web", "en")
+    for text in ["1", "5", "1", "1", "1", "Anna Jensen", "22334455"]:
+        convo.handle(text)
+    [card] = [out for out in convo.handle("1") if isinstance(out, Confirmation)]
+    notes = [note["en"] for note in card.notes]
+    assert SMS not in notes and "Write down your code." in notes[-1]

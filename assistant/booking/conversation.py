@@ -179,12 +179,29 @@ def receipt(booking: Booking) -> Text:
                   (_what_next(booking),))
 
 
-def confirmation(booking: Booking, heading: Text) -> Confirmation:
-    """The confirmation card shown on the screen the booking was made on."""
+def confirmation(booking: Booking, heading: Text, sms: bool = True) -> Confirmation:
+    """The confirmation card shown on the screen the booking was made on; ``sms``: whether
+    the receipt goes out by SMS (not to a number that texted STOP)."""
     rows = _rows(booking)
-    notes = (_what_next(booking), tr("You will also get an SMS with this confirmation."))
+    notes = (_what_next(booking),
+             tr("You will also get an SMS with this confirmation.") if sms else
+             tr("You have asked us not to send you SMS, so you get no SMS about this meeting. "
+                "Write down your code."))
     return Confirmation(_lines(heading, booking.code, rows, notes), "notice", heading=heading,
                         code=booking.code, rows=rows, notes=notes, booking_id=booking.id)
+
+
+def _gets_sms(convo: Conversation, phone: str) -> bool:
+    """Whether SMS go to ``phone``: not after it texted STOP."""
+    from sqlmodel import Session as DB
+
+    from assistant.channels_keys import phone_hash
+    from assistant.store.models import SmsContact
+
+    assert convo.store is not None
+    with DB(convo.store.engine) as db:
+        contact = db.get(SmsContact, phone_hash(phone))
+    return contact is None or not contact.stopped
 
 
 def _done(kind: DoneKind, booking: Booking) -> Done:
@@ -225,7 +242,7 @@ def book(act: Act, convo: Conversation) -> list[Output]:
     except BookingError:
         return [Say(tr("That is not available here. Please ask a member of staff."), "error")]
     text = receipt(booking)
-    card = confirmation(booking, tr("Your meeting is booked."))
+    card = confirmation(booking, tr("Your meeting is booked."), _gets_sms(convo, booking.phone))
     outputs: list[Output] = [card]
     if convo.lang != "da":
         outputs.append(Say(dict.fromkeys(card.text, card.text["da"]), "info", lang="da"))
@@ -272,7 +289,8 @@ def reschedule(act: Act, convo: Conversation) -> list[Output]:
             keep_later=True)
     _queue_sms(convo, booking, "receipt", receipt(booking))
     convo.remember_booking(booking.id)
-    return [confirmation(booking, tr("Your meeting is moved.")), _done("booking", booking)]
+    return [confirmation(booking, tr("Your meeting is moved."), _gets_sms(convo, booking.phone)),
+            _done("booking", booking)]
 
 
 def checkin(act: Act, convo: Conversation) -> list[Output]:
