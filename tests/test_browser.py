@@ -590,6 +590,7 @@ def test_the_kiosk_tui_in_a_real_browser(tui_server: str, tui_app: Watched,
     ActionChains(browser).send_keys(Keys.TAB, Keys.TAB, Keys.ENTER).perform()
     screen_shows("Записатися")
     assert not browser.execute_script("return document.body.classList.contains('-closed')")
+    audit(browser, "the kiosk at /tui")
 
     browser.get("about:blank")  # the citizen leaves: the kiosk behind the page is stopped
     wait.until(lambda _: tui_app.serving == 0, "the socket's kiosk was never stopped")
