@@ -93,13 +93,15 @@ class State:
     site: str | None = None
     """The code of the site (jobcenter) the conversation began at; None: the database's
     first."""
+    booked: list[int] = field(default_factory=list)
+    """Bookings made or moved in this conversation (its calendar files are its own)."""
 
     def to_dict(self) -> dict[str, Any]:
         """A copy, apart from later changes to this state (a failed turn goes back to it)."""
         flow = FlowState.from_dict(self.flow).to_dict() if self.flow else None
         data = {"lang": self.lang, "flow": flow, "awaiting": self.awaiting,
                 "suggestions": list(self.suggestions), "channel": self.channel,
-                "proven": list(self.proven)}
+                "proven": list(self.proven), "booked": list(self.booked)}
         if self.staff is not None:
             data["staff"] = self.staff
         if self.staff_wait is not None:
@@ -115,7 +117,8 @@ class State:
                    channel=str(data.get("channel", STRICTEST_CHANNEL)),
                    proven=list(data.get("proven", [])),
                    staff=data.get("staff"), staff_wait=data.get("staff_wait"),
-                   site=data.get("site"))
+                   site=data.get("site"),
+                   booked=[int(b) for b in data.get("booked", [])][-20:])
 
 
 @dataclass
@@ -248,6 +251,11 @@ class Conversation:
         self._leave_flow("left")
         self._save_turn("", [], check=False)
 
+    def remember_booking(self, booking_id: int | None) -> None:
+        """This conversation made (or moved) booking ``booking_id``."""
+        if booking_id is not None and booking_id not in self.state.booked:
+            self.state.booked = [*self.state.booked, booking_id][-20:]
+
     def prompt(self) -> list[Output]:
         """What the user is being asked now, ready to show (free times offered afresh)."""
         if self.state.staff is not None:
@@ -351,7 +359,7 @@ class Conversation:
             self.state.awaiting, self.state.suggestions = None, []
         flow, fstate = self._flow()
         if flow and fstate:
-            return [Say(flow.title, "notice"), *engine.prompt(flow, fstate)]
+            return [Say(flow.title, "title"), *engine.prompt(flow, fstate)]
         return self.menu()
 
     def menu(self) -> list[Output]:

@@ -8,8 +8,9 @@ from typing import Any, Literal
 
 from assistant.text import Text
 
-Tone = Literal["info", "prompt", "error", "notice", "staff"]
-"""``staff``: what a member of staff wrote, or that one joined or left the conversation."""
+Tone = Literal["info", "prompt", "error", "notice", "staff", "title"]
+"""``staff``: what a member of staff wrote, or that one joined or left the conversation.
+``title`` names the flow a user is in (a channel may show it as a heading)."""
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,24 @@ class Say:
 
     text: Text
     tone: Tone = "info"
+    lang: str | None = None
+    """The one language ``text`` is in whatever the user's (a Danish copy for staff), or
+    None: each language's own text."""
+
+
+@dataclass(frozen=True)
+class Confirmation(Say):
+    """A booking confirmed, for a channel to show as a card: ``heading``, the ``code`` large,
+    ``rows`` of (label, value) (time, meeting, how or where), and ``notes`` (what to do next,
+    "you will also get an SMS"). ``text`` holds all of it as plain lines, for a channel that
+    shows text (SMS, the text channel). ``booking_id`` lets the web page offer the booking's
+    calendar file to the session that made it."""
+
+    heading: Text = field(default_factory=dict)
+    code: str = ""
+    rows: tuple[tuple[Text, Text], ...] = ()
+    notes: tuple[Text, ...] = ()
+    booking_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -109,8 +128,15 @@ Output = Say | Choices | Card | Done | ShowEntry | SlotRequest | ProofRequest | 
 
 def to_json(output: Output) -> dict[str, Any]:
     """A JSON-safe form of an output, for persisted turns and the web API."""
+    if isinstance(output, Confirmation):
+        return {"type": "confirmation", "tone": output.tone, "text": dict(output.text),
+                "heading": dict(output.heading), "code": output.code,
+                "rows": [[dict(label), dict(value)] for label, value in output.rows],
+                "notes": [dict(note) for note in output.notes],
+                "booking_id": output.booking_id}
     if isinstance(output, Say):
-        return {"type": "say", "tone": output.tone, "text": dict(output.text)}
+        said = {"type": "say", "tone": output.tone, "text": dict(output.text)}
+        return {**said, "lang": output.lang} if output.lang else said
     if isinstance(output, Choices):
         return {
             "type": "choices",

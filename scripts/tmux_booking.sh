@@ -1,14 +1,23 @@
 #!/usr/bin/env bash
-# Drive the real kiosk in tmux as a person would: pick Ukrainian, book a meeting, read the
-# booking code off the screen. Usage: scripts/tmux_booking.sh [python] [database-url]
+# Drive the real kiosk in tmux as a person would: a Ukrainian citizen picks Ukrainian, books a
+# meeting with an interpreter and a +380 number, reads the booking code off the confirmation
+# card, then presses Finish (Tab to it, Enter). After the wipe neither the screen nor tmux's
+# scrollback may hold the name, the phone number or the code.
+# Usage: scripts/tmux_booking.sh [python] [database-url] [file for the final scrollback]
 # Exit 0 and print the code on success.
 set -euo pipefail
 PY=${1:-.venv/bin/python}
 DB=${2:-sqlite:///$(mktemp -d)/tmux.sqlite3}
+AFTER=${3:-}
 S="kiosk-$$"
-trap 'tmux kill-session -t "$S" 2>/dev/null || true' EXIT
+NAME="Ольга Петренко"
+PHONE="+380 50 123 4567"
+t() { tmux -L "$S" "$@"; }  # a tmux server of our own: no other session's size or options
+trap 't kill-server 2>/dev/null || true' EXIT
+export LANG=C.UTF-8 LC_ALL=C.UTF-8
 
-screen() { tmux capture-pane -p -t "$S" -S -200; }
+screen() { t capture-pane -p -t "$S" -S -200; }
+everything() { t capture-pane -p -J -t "$S" -S - -E -; }  # all of the scrollback
 wait_for() {  # wait_for TEXT [SECONDS]: poll the screen until TEXT shows, or fail
     local deadline=$((SECONDS + ${2:-30}))
     until screen | grep -qF -- "$1"; do
@@ -18,28 +27,43 @@ wait_for() {  # wait_for TEXT [SECONDS]: poll the screen until TEXT shows, or fa
         sleep 0.2
     done
 }
-type_line() { tmux send-keys -t "$S" -l -- "$1"; tmux send-keys -t "$S" Enter; }
+type_line() { t send-keys -t "$S" -l -- "$1"; t send-keys -t "$S" Enter; }
 
-tmux new-session -d -s "$S" -x 100 -y 45 \
+t -u new-session -d -s "$S" -x 100 -y 45 \
     "$PY -m assistant kiosk --db '$DB' --demo; sleep 5"
-tmux set-option -t "$S" remain-on-exit on  # a kiosk that dies leaves its last screen to report
+t set-option -t "$S" remain-on-exit on  # a kiosk that dies leaves its last screen to report
 wait_for "Українська"
-tmux send-keys -t "$S" Tab Tab Enter       # the third language button
+t send-keys -t "$S" Tab Tab Enter       # the third language button
 wait_for "Записатися на зустріч"
 type_line 1
 wait_for "Яка зустріч вам потрібна?"
-type_line 7
+type_line 5                                # guidance on adult apprenticeship
+wait_for "Як ви хочете провести зустріч?"
+type_line 1                                # at the jobcenter
 wait_for "Якою мовою ви хочете провести зустріч?"
-type_line 3
-wait_for "Оберіть час."
+type_line 3                                # in Ukrainian: with an interpreter
+wait_for "перекладачем)"
 type_line 1
 wait_for "Як вас звати?"
-type_line "Olha Petrenko"
+type_line "$NAME"
 wait_for "Який ваш номер телефону?"
-type_line 22334455
+type_line "$PHONE"
 wait_for "Усе правильно?"
 type_line 1
 wait_for "Вашу зустріч заброньовано."
-code=$(screen | grep -oE "Код: [A-Z2-9]{6}" | head -1 | cut -d' ' -f2)
+wait_for "Як: У центрі зайнятості, з"
+code=$(screen | grep -oE "┃ ([A-Z2-9] ){6}┃" | head -1 | tr -d '┃ ')
 [ -n "$code" ] || { echo "no code on screen" >&2; screen >&2; exit 1; }
+
+# Finish: from the text box, Tab past Back, Menu, Language, Staff, Help, Save, Interpreter.
+t send-keys -t "$S" Tab Tab Tab Tab Tab Tab Tab Tab Enter
+wait_for "Choose language"
+sleep 0.5  # let the terminal take the last frame of the wipe
+left=$(everything)
+[ -z "$AFTER" ] || printf '%s\n' "$left" > "$AFTER"
+for private in "Ольга" "Петренко" "123 4567" "1234567" "$code" "$(echo "$code" | sed 's/./& /g;s/ $//')"; do
+    if grep -qF -- "$private" <<< "$left"; then
+        echo "after Finish the scrollback still holds: $private" >&2; exit 1
+    fi
+done
 echo "$code"

@@ -53,3 +53,11 @@ async def submit(pilot: Pilot, text: str) -> None:
 def screen_lines(pilot: Pilot) -> list[str]:
     """The terminal's lines as a person sees them now (what is scrolled away is not there)."""
     return [strip.text for strip in pilot.app.screen._compositor.render_strips()]
+
+
+def booking_code(text: str) -> str | None:
+    """The booking code a confirmation card shows large (framed, its characters spaced)."""
+    import re
+
+    found = re.search(r"┃ ((?:[A-Z2-9] ){6})┃", text)
+    return found[1].replace(" ", "") if found else None

@@ -1,14 +1,19 @@
 """A real browser (headless Chromium) completes a booking in Ukrainian on the web page, and
-drives the kiosk TUI served at /tui."""
+drives the kiosk TUI served at /tui. Every page state the web tests reach is checked with
+axe-core 4 (vendored under tests/vendor/axe-core) against WCAG 2.1 A and AA: no violation.
+What axe cannot see (reflow at 320 px, focus, language of parts, names, busy, history) is
+checked by hand below."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 import uvicorn
@@ -18,6 +23,10 @@ from assistant.channels.web import make_app
 
 from .conftest import FIXED_OTP
 
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+AXE_SHA256 = "29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c"
+"""axe-core 4.14.1 as npm ships it (see tests/vendor/axe-core/README.md)."""
+WCAG21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 
@@ -119,6 +128,31 @@ def browser(tmp_path):
     driver.quit()
 
 
+def audit(browser, where: str) -> None:
+    """Run axe-core's WCAG 2.0 and 2.1 A/AA rules on the page as it is now: no violation."""
+    if not browser.execute_script("return typeof window.axe === 'object'"):
+        source = AXE.read_bytes()
+        assert hashlib.sha256(source).hexdigest() == AXE_SHA256, "not the vendored axe-core"
+        browser.execute_script(source.decode("utf-8"))
+    assert browser.execute_script("return axe.version").startswith("4.")
+    browser.set_script_timeout(60)
+    found = browser.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        axe.run(document, {runOnly: {type: "tag", values: arguments[0]},
+                           resultTypes: ["violations"]})
+          .then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}))))
+          .catch(e => done([{id: "axe failed", help: String(e)}]));
+    """, WCAG21_AA)
+    assert found == [], f"{where}: {found}"
+
+
+def phone_width(browser, width: int, height: int = 740) -> None:
+    """The viewport of a phone ``width`` CSS pixels wide."""
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": width, "height": height, "deviceScaleFactor": 2, "mobile": True})
+
+
 def test_booking_in_ukrainian_in_a_real_browser(server_on_either: str, browser) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
@@ -130,10 +164,13 @@ def test_booking_in_ukrainian_in_a_real_browser(server_on_either: str, browser) 
     Select(browser.find_element(By.ID, "lang")).select_by_value("uk")
     wait.until(ec.text_to_be_present_in_element((By.ID, "choices"), "Записатися на зустріч"))
 
+    audit(browser, "the menu in Ukrainian")
+
     def click(key: str, expect: str) -> None:
         selector = (By.CSS_SELECTOR, f"#choices button[data-key='{key}']")
         wait.until(ec.element_to_be_clickable(selector)).click()
         wait.until(ec.text_to_be_present_in_element((By.ID, "log"), expect))
+        audit(browser, f"after {key!r}")
 
     def type_in(text: str, expect: str) -> None:
         box = browser.find_element(By.ID, "text")
@@ -141,6 +178,7 @@ def test_booking_in_ukrainian_in_a_real_browser(server_on_either: str, browser) 
         box.send_keys(text)
         browser.find_element(By.ID, "send").click()
         wait.until(ec.text_to_be_present_in_element((By.ID, "log"), expect))
+        audit(browser, f"after {text!r}")
 
     click("1", "Яка зустріч вам потрібна?")
     said = [p.text for p in browser.find_elements(By.CSS_SELECTOR, "#log p.user")]
@@ -156,6 +194,12 @@ def test_booking_in_ukrainian_in_a_real_browser(server_on_either: str, browser) 
     click("1", "Вашу зустріч заброньовано.")
     assert "Код:" in browser.find_element(By.ID, "log").text
     assert browser.execute_script("return document.documentElement.lang") == "uk"
+    link = browser.find_element(By.CSS_SELECTOR, "#log .confirmation a[href$='.ics']")
+    assert link.text == "Додати зустріч до свого календаря (файл .ics)"
+    copy = browser.find_element(By.XPATH, "//*[@id='log']/p[starts-with(., 'Dit møde er booket.')]")
+    assert copy.get_attribute("lang") == "da", "the Danish copy for staff is read as Danish"
+    card = browser.find_element(By.CSS_SELECTOR, "#log .confirmation")
+    assert card.get_attribute("lang") == "uk"
 
 
 def _ukrainian_page(server: str, browser):
@@ -169,8 +213,10 @@ def _ukrainian_page(server: str, browser):
     browser.get(server)
     wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "#choices button")))
     assert browser.execute_script("return document.documentElement.lang") != "uk"
+    audit(browser, "the page as it opens")
     Select(browser.find_element(By.ID, "lang")).select_by_value("uk")
     wait.until(ec.text_to_be_present_in_element((By.ID, "choices"), "Записатися на зустріч"))
+    audit(browser, "the menu in Ukrainian")
 
     def shown() -> list[str]:  # read in one go: the page may replace the log meanwhile
         return browser.execute_script(
@@ -189,6 +235,7 @@ def _ukrainian_page(server: str, browser):
                                                     lines[len(before):]))
 
         wait.until(replied, f"no reply saying {expect!r}")
+        audit(browser, f"after {key!r}, saying {expect!r}")
 
     return click
 
@@ -274,7 +321,232 @@ def test_a_reload_keeps_the_conversation(server: str, browser, store) -> None:
     assert browser.execute_script("return document.documentElement.lang") == "uk"
     assert _web_count(store, "sessions") == 1, "it went on with its conversation, not a new one"
     assert _web_count(store, "turns") == turns, "reading the conversation again is not a turn"
+    said = [p.text for p in browser.find_elements("css selector", "#log p.user")]
+    assert said == ["Українська", "1. Записатися на зустріч"], "what was said is still there"
+    assert [h.text for h in browser.find_elements("css selector", "#log h2.title")] == [
+        "Записатися на зустріч"]
+    assert browser.find_element("css selector", "#log p.user").get_attribute("lang") == "uk"
+    audit(browser, "after a reload")
     click("7", "Якою мовою ви хочете провести зустріч?")
+
+
+def _page(server: str, browser, lang: str, width: int) -> tuple[
+        Callable[[str], None], Callable[[str], None]]:
+    """Open the page at ``width`` px in ``lang``; return functions that click an option (or a
+    command) and type a message, each waiting for the reply, then checking the page with axe
+    and that nothing is wider than the screen."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    wait = WebDriverWait(browser, 15)
+    phone_width(browser, width)
+    browser.get(server)
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "#choices button")))
+
+    def check(where: str) -> None:
+        where = f"{lang} at {width} px, {where}"
+        audit(browser, where)
+        wide = browser.execute_script("return document.documentElement.scrollWidth")
+        assert wide <= width, f"{where}: the page is {wide} px wide"
+
+    def after(act: Callable[[], None], where: str) -> None:
+        count = browser.execute_script("return document.getElementById('log').childElementCount")
+        act()
+        wait.until(lambda b: b.execute_script(
+            "const log = document.getElementById('log');"
+            "return log.childElementCount > arguments[0] + 1 && "
+            "log.getAttribute('aria-busy') !== 'true'", count), f"no reply to {where}")
+        check(where)
+
+    check("as it opens")
+    if lang != browser.execute_script("return document.documentElement.lang"):
+        Select(browser.find_element(By.ID, "lang")).select_by_value(lang)
+        wait.until(lambda b: b.execute_script(
+            "return document.documentElement.lang === arguments[0] && "
+            "document.getElementById('log').getAttribute('aria-busy') !== 'true'", lang))
+        check("in its language")
+
+    def click(key: str) -> None:
+        selector = (By.CSS_SELECTOR, f"#choices button[data-key='{key}'], "
+                                     f"#commands button[data-command='{key}']")
+        after(lambda: wait.until(ec.element_to_be_clickable(selector)).click(), repr(key))
+
+    def type_in(text: str) -> None:
+        def send() -> None:
+            box = browser.find_element(By.ID, "text")
+            box.clear()
+            box.send_keys(text)
+            browser.find_element(By.ID, "send").click()
+
+        after(send, repr(text))
+
+    return click, type_in
+
+
+@pytest.mark.parametrize("width", [320, 375])
+@pytest.mark.parametrize("lang", ["da", "en", "uk"])
+def test_every_page_state_passes_axe_in_every_language_at_phone_width(
+        server: str, browser, lang: str, width: int) -> None:
+    """A whole booking with its errors, a question, help and the menu: axe-core's WCAG 2.1
+    A/AA rules find nothing, and the page is never wider than the phone."""
+    click, type_in = _page(server, browser, lang, width)
+    click("1")            # book: a flow title and a question
+    type_in("99")         # an error
+    click("7")            # the special law meeting
+    click("3")            # in Ukrainian
+    click("1")            # the first free time
+    type_in("Olha Petrenko")
+    type_in("123")        # not a phone number
+    type_in("+380 50 123 4567")
+    click("1")            # the confirmation card, with its calendar link
+    assert browser.find_elements("css selector", "#log .confirmation a[href$='.ics']")
+    click("help")
+    click("menu")
+    type_in("dagpenge")   # a knowledge answer
+    click("menu")
+
+
+def test_the_axe_check_finds_what_it_should(server: str, browser) -> None:
+    """The check can fail: an unnamed button and an image without text are violations."""
+    _ukrainian_page(server, browser)
+    browser.execute_script(
+        "const b = document.createElement('button'); document.querySelector('main').append(b);"
+        "const i = document.createElement('img'); i.src = 'data:,'; b.after(i);")
+    with pytest.raises(AssertionError) as found:
+        audit(browser, "a broken page")
+    assert "button-name" in str(found.value) and "image-alt" in str(found.value)
+
+
+def test_a_multiple_choice_step_is_toggles_sent_with_done(server: str, browser) -> None:
+    """On a touch screen too: a tap chooses (aria-pressed, a mark), Done sends them all."""
+    click, _ = _page(server, browser, "en", 375)
+    for key in ["4", "1", "2", "3", "1", "1", "2"]:
+        click(key)
+    toggles = browser.find_elements("css selector", "#choices button.toggle")
+    assert [b.text for b in toggles][:2] == ["☐ 1. Danish", "☐ 2. Maths"]
+    turns = browser.execute_script("return document.querySelectorAll('#log p.user').length")
+    toggles[1].click()
+    toggles[2].click()
+    assert [b.get_attribute("aria-pressed") for b in toggles][:3] == ["false", "true", "true"]
+    assert toggles[1].text == "☑ 2. Maths"
+    assert browser.execute_script(
+        "return document.querySelectorAll('#log p.user').length") == turns, "nothing sent"
+    audit(browser, "toggles with two chosen")
+    click("done")
+    said = [p.text for p in browser.find_elements("css selector", "#log p.user")]
+    assert said[-1] == "2. Maths, 3. IT"
+    assert "you may be able to become an adult apprentice" in browser.find_element(
+        "id", "log").text
+
+
+def _contrast(first: str, second: str) -> float:
+    """WCAG 2.1 contrast of two CSS rgb()/rgba() colours."""
+    def luminance(css: str) -> float:
+        red, green, blue = (int(float(v)) for v in re.findall(r"[\d.]+", css)[:3])
+
+        def channel(value: int) -> float:
+            c = value / 255
+            return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+        return 0.2126 * channel(red) + 0.7152 * channel(green) + 0.0722 * channel(blue)
+
+    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_at_320_px_the_page_opens_at_its_top_and_nothing_is_cut(server: str, browser) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    phone_width(browser, 320, 568)
+    browser.get(server)
+    WebDriverWait(browser, 15).until(lambda b: b.find_elements("css selector", "#choices button"))
+    seen = browser.execute_script("""
+        const box = (id) => document.getElementById(id).getBoundingClientRect();
+        return {y: window.scrollY, wide: document.documentElement.scrollWidth,
+                lang: box("lang"), send: box("send"), log: box("log"), text: box("text"),
+                inner: window.innerHeight};""")
+    assert seen["y"] == 0, "the welcome and the language menu are not scrolled away"
+    assert seen["wide"] <= 320
+    assert 0 <= seen["lang"]["top"] and seen["lang"]["bottom"] <= seen["inner"]
+    assert seen["log"]["top"] < seen["inner"], "the welcome is in view"
+    assert seen["send"]["right"] <= 320 and seen["send"]["width"] >= 44
+    assert seen["text"]["width"] >= 120
+
+
+def test_focus_is_seen_and_stays_in_the_box_while_replies_are_read_out(server: str,
+                                                                        browser) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    click = _ukrainian_page(server, browser)
+    box = browser.find_element(By.ID, "text")
+    box.click()
+    ring = browser.execute_script(
+        "const s = getComputedStyle(document.activeElement);"
+        "return [s.outlineStyle, s.outlineWidth, s.outlineColor];")
+    assert ring[0] == "solid" and float(ring[1].removesuffix("px")) >= 2
+    assert _contrast(ring[2], "rgb(255, 255, 255)") >= 3, ring
+    browser.find_element(By.ID, "lang").send_keys(Keys.NULL)  # the header's select
+    header = browser.execute_script(
+        "const s = getComputedStyle(document.activeElement);"
+        "return [document.activeElement.id, s.outlineColor,"
+        " getComputedStyle(document.querySelector('header')).backgroundColor];")
+    assert header[0] == "lang" and _contrast(header[1], header[2]) >= 3, header
+
+    box.send_keys("меню", Keys.ENTER)
+    _wait_for_log(browser, "Що ви хочете зробити?")
+    assert browser.execute_script("return document.activeElement.id") == "text"
+    click("1", "Яка зустріч вам потрібна?")
+    assert browser.execute_script("return document.activeElement.id") == "text", \
+        "not moved to the first option"
+    log = browser.find_element(By.ID, "log")
+    assert log.get_attribute("role") == "log" and log.get_attribute("aria-live") == "polite"
+
+
+def test_each_message_keeps_its_language_and_the_page_names_its_parts(server: str,
+                                                                       browser) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    click = _ukrainian_page(server, browser)
+    click("1", "Яка зустріч вам потрібна?")
+    Select(browser.find_element(By.ID, "lang")).select_by_value("da")
+    _wait_for_log(browser, "Hvilken slags møde har du brug for?")
+    langs = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#log > *'), e => [e.lang, e.textContent])")
+    said = {text: lang for lang, text in langs}
+    assert said["Яка зустріч вам потрібна?"] == "uk"
+    assert said["Hvilken slags møde har du brug for?"] == "da"
+    assert all(lang in ("da", "en", "uk") for lang, _ in langs)
+    titles = [h.text for h in browser.find_elements(By.CSS_SELECTOR, "#log h2.title")]
+    assert titles == ["Записатися на зустріч", "Book et møde"], "flow titles are headings"
+    names = {element: browser.find_element(By.ID, element).get_attribute("aria-label")
+             for element in ("log", "choices", "commands")}
+    assert names == {"log": "Samtale", "choices": "Valgmuligheder", "commands": "Kommandoer"}
+    assert browser.find_element(By.ID, "choices").get_attribute("role") == "group"
+
+
+def test_a_busy_line_while_a_reply_comes_and_typed_text_survives_an_error(server: str,
+                                                                          browser) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    _ukrainian_page(server, browser)
+    busy = browser.execute_script("""
+        document.querySelector("#choices button[data-key='1']").click();
+        return [document.getElementById("busy").textContent,
+                document.getElementById("log").getAttribute("aria-busy")];""")
+    assert busy == ["Хвилинку …", "true"]
+    _wait_for_log(browser, "Яка зустріч вам потрібна?")
+    assert browser.find_element(By.ID, "busy").text == ""
+
+    browser.execute_cdp_cmd("Network.enable", {})
+    browser.execute_cdp_cmd("Network.emulateNetworkConditions", {
+        "offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+    browser.find_element(By.ID, "text").send_keys("Коли моя зустріч?", Keys.ENTER)
+    _wait_for_log(browser, "Зараз помічник недоступний.")
+    assert browser.find_element(By.ID, "text").get_attribute("value") == "Коли моя зустріч?"
 
 
 # The terminal at /tui draws on a canvas, so its text is not in the page: this script, run
@@ -321,6 +593,7 @@ def test_the_kiosk_tui_in_a_real_browser(tui_server: str, tui_app: Watched,
     ActionChains(browser).send_keys(Keys.TAB, Keys.TAB, Keys.ENTER).perform()
     screen_shows("Записатися")
     assert not browser.execute_script("return document.body.classList.contains('-closed')")
+    audit(browser, "the kiosk at /tui")
 
     browser.get("about:blank")  # the citizen leaves: the kiosk behind the page is stopped
     wait.until(lambda _: tui_app.serving == 0, "the socket's kiosk was never stopped")

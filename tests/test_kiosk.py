@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import faulthandler
-import re
 import threading
 
 import pytest
@@ -14,7 +13,7 @@ from textual.worker import WorkerFailed
 from assistant.channels.tui.kiosk import ConversationScreen, KioskApp, LanguageScreen
 
 from .conftest import NOW
-from .pilot import FakeClock, screen_lines, settle, submit, tap
+from .pilot import FakeClock, booking_code, screen_lines, settle, submit, tap
 
 
 @pytest.fixture
@@ -234,9 +233,9 @@ async def _book_as_olha(pilot) -> str:
         await submit(pilot, raw)
     assert "Olha Petrenko" in scrollback(pilot.app)
     await submit(pilot, "1")
-    found = re.search(r"Код: ([A-Z2-9]{6})", scrollback(pilot.app))
-    assert found, scrollback(pilot.app)
-    return found[1]
+    code = booking_code(scrollback(pilot.app))
+    assert code, scrollback(pilot.app)
+    return code
 
 
 async def test_after_a_booking_the_screen_counts_down_then_wipes(content, store) -> None:
@@ -269,7 +268,7 @@ async def test_not_done_stops_the_countdown_and_the_code_is_masked_once_gone_on(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         code = await _book_as_olha(pilot)
-        assert f"Код: {code}" in scrollback(app), "the code stays readable to write it down"
+        assert f"┃ {' '.join(code)} ┃" in scrollback(app), "readable to write it down"
         await tap(pilot, "#not-done")
         assert countdown(app) == ""
         clock.now += 30
@@ -277,7 +276,8 @@ async def test_not_done_stops_the_countdown_and_the_code_is_masked_once_gone_on(
         await pilot.pause()
         assert app.wipes == 0
         await submit(pilot, "меню")
-        assert code not in scrollback(app) and "Код: ••••••" in scrollback(app)
+        assert code not in scrollback(app) and " ".join(code) not in scrollback(app)
+        assert "┃ • • • • • • ┃" in scrollback(app) and "Kode: ••••••" in scrollback(app)
 
 
 async def test_finish_wipes_at_once_and_keeps_nothing(content, store) -> None:

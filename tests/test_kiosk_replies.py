@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import re
-
 from sqlmodel import Session as DB
 from sqlmodel import select
 from textual.widgets import Button
@@ -13,7 +11,7 @@ from assistant.channels.tui.kiosk import KioskApp
 from assistant.store.models import Booking, Outbox
 
 from .conftest import FIXED_OTP
-from .pilot import submit, tap
+from .pilot import booking_code, submit, tap
 from .test_tui import all_text
 
 
@@ -44,7 +42,8 @@ async def test_a_ukrainian_booking_and_cancel_at_the_kiosk(content, store) -> No
         await submit(pilot, "так")
         shown = on_screen(app)
         assert "Як: У центрі зайнятості, з перекладачем (українська)" in shown
-        code = re.search(r"Код: ([A-Z2-9]{6})", shown)[1]
+        code = booking_code(shown)
+        assert code and f"Kode: {code}" in shown, "the Danish copy for staff"
 
         await submit(pilot, "меню")
         await submit(pilot, "три")
@@ -60,3 +59,25 @@ async def test_a_ukrainian_booking_and_cancel_at_the_kiosk(content, store) -> No
         booking = db.exec(select(Booking)).one()
         phones = {o.phone for o in db.exec(select(Outbox))}
     assert booking.status == "cancelled" and phones == {"+380501234567"}
+
+
+async def test_a_multiple_choice_step_is_a_set_of_toggles_sent_with_done(content,
+                                                                          store) -> None:
+    app = KioskApp(content, store, lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        for raw in ["4", "1", "2", "3", "1", "1", "no"]:
+            await submit(pilot, raw)
+        assert "Would you like to get better at any of these?" in on_screen(app)
+        await tap(pilot, "#choice-2")
+        await tap(pilot, "#choice-3")
+        await tap(pilot, "#choice-2")
+        await tap(pilot, "#choice-3")
+        await tap(pilot, "#choice-2")
+        labels = [str(b.label) for b in app.screen.query("#choices Button")]
+        assert labels[:3] == ["☐ 1. Danish", "☑ 2. Maths", "☐ 3. IT"], "a mark, not colour"
+        assert "become an adult apprentice" not in on_screen(app), "a tap sends nothing"
+        await tap(pilot, "#choice-3")
+        assert labels[-1] == "Done: send my choices"
+        await tap(pilot, "#choices-done")
+        shown = on_screen(app)
+        assert "> 2, 3" in shown and "you may be able to become an adult apprentice" in shown

@@ -12,6 +12,7 @@ from textual.widgets import Input
 
 from assistant.channels.tui.kiosk import KioskApp
 
+from .conftest import NOW
 from .pilot import settle
 
 SMALL, LARGE = (80, 24), (120, 40)
@@ -29,7 +30,9 @@ def typing(*lines: str):
     async def run_before(pilot) -> None:
         await settle(pilot)
         for line in lines:
-            if line.startswith("#"):
+            if line.startswith("@"):  # a tap
+                await pilot.click(line[1:])
+            elif line.startswith("#"):
                 pilot.app.screen.query_one(line).focus()
             else:
                 pilot.app.screen.query_one("#entry", Input).value = line
@@ -108,3 +111,23 @@ def test_countdown_after_a_callback_request_with_the_name_masked(
 def test_interpreter_view(snap_compare, content, store, size, high_contrast: bool) -> None:
     app = kiosk(content, store, "uk", bilingual=True, high_contrast=high_contrast)
     assert snap_compare(app, terminal_size=size, run_before=typing())
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("lang", LANGS)
+def test_booking_confirmation_card(snap_compare, content, store, monkeypatch, lang: str,
+                                   size) -> None:
+    """The card after a booking with an interpreter: the code large, the countdown below."""
+    monkeypatch.setattr("assistant.booking.service.new_code", lambda: "K7M2QX")
+    app = kiosk(content, store, lang, now=lambda: NOW)
+    assert snap_compare(app, terminal_size=size, run_before=typing(
+        "1", "5", "1", "3", "1", "Olha Petrenko", "+380 50 123 4567", "1"))
+
+
+@pytest.mark.parametrize("high_contrast", [False, True], ids=["default", "high-contrast"])
+@pytest.mark.parametrize("lang", LANGS)
+def test_multiple_choice_toggles_with_one_chosen_and_done_focused(
+        snap_compare, content, store, lang: str, high_contrast: bool) -> None:
+    app = kiosk(content, store, lang, high_contrast=high_contrast)
+    assert snap_compare(app, terminal_size=SMALL, run_before=typing(
+        "4", "1", "2", "3", "1", "1", "2", "@#choice-2", "#choices-done"))

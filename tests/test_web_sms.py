@@ -47,6 +47,10 @@ def texts(data: dict) -> str:
             out.extend(f"{o['key']}. {o['label']}" for o in item["options"])
         elif item["type"] == "card":
             out.append(item["title"])
+        elif item["type"] == "confirmation":
+            out.extend([item["heading"], f"{item['code_label']}: {item['code']}",
+                        *(f"{row['label']}: {row['value']}" for row in item["rows"]),
+                        *item["notes"]])
     return "\n".join(out)
 
 

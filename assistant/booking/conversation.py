@@ -22,7 +22,17 @@ from assistant.booking.service import (
 from assistant.flow import engine
 from assistant.flow.engine import MORE_KEY, FlowState
 from assistant.i18n import format_when, tr, trn
-from assistant.outputs import Act, Choice, Choices, Done, DoneKind, Output, Say, SlotRequest
+from assistant.outputs import (
+    Act,
+    Choice,
+    Choices,
+    Confirmation,
+    Done,
+    DoneKind,
+    Output,
+    Say,
+    SlotRequest,
+)
 from assistant.store.models import Booking, Outbox
 from assistant.text import Text, join, pick
 
@@ -181,13 +191,61 @@ def _cancelled(booking: Booking) -> Text:
               when=format_when(booking.start, in_sentence=True), code=booking.code)
 
 
-def receipt(booking: Booking) -> Text:
+def _rows(booking: Booking) -> tuple[tuple[Text, Text], ...]:
     how = channel_name(booking.channel)
     if booking.interpreter_id:
         how = join(how, engine.with_interpreter(booking.meeting_lang), sep=", ")
-    return tr("Your meeting is booked.\nCode: {code}\nTime: {when}\nMeeting: {what}\nHow: {how}"
-              "\nShow or write your code when you arrive.", code=booking.code,
-              when=format_when(booking.start), what=meeting_name(booking.meeting_type), how=how)
+    return ((tr("Time"), format_when(booking.start)),
+            (tr("Meeting"), meeting_name(booking.meeting_type)), (tr("How"), how))
+
+
+def _what_next(booking: Booking) -> Text:
+    """What the citizen does at the time: only a meeting at the jobcenter has a code to show
+    on arrival."""
+    if booking.channel == "phone":
+        return tr("A member of staff calls you on {phone} at this time.",
+                  phone=booking.phone)
+    if booking.channel == "video":
+        return tr("The jobcenter tells you how to join the video meeting.")
+    return tr("Show or write your code when you arrive.")
+
+
+def _lines(heading: Text, code: str, rows: tuple[tuple[Text, Text], ...],
+           notes: tuple[Text, ...]) -> Text:
+    parts = [heading, tr("Code: {code}", code=code),
+             *(join(label, value, sep=": ") for label, value in rows), *notes]
+    return join(*parts, sep="\n")
+
+
+def receipt(booking: Booking) -> Text:
+    """The SMS receipt: the confirmation as plain lines."""
+    return _lines(tr("Your meeting is booked."), booking.code, _rows(booking),
+                  (_what_next(booking),))
+
+
+def confirmation(booking: Booking, heading: Text, sms: bool = True) -> Confirmation:
+    """The confirmation card shown on the screen the booking was made on; ``sms``: whether
+    the receipt goes out by SMS (not to a number that texted STOP)."""
+    rows = _rows(booking)
+    notes = (_what_next(booking),
+             tr("You will also get an SMS with this confirmation.") if sms else
+             tr("You have asked us not to send you SMS, so you get no SMS about this meeting. "
+                "Write down your code."))
+    return Confirmation(_lines(heading, booking.code, rows, notes), "notice", heading=heading,
+                        code=booking.code, rows=rows, notes=notes, booking_id=booking.id)
+
+
+def _gets_sms(convo: Conversation, phone: str) -> bool:
+    """Whether SMS go to ``phone``: not after it texted STOP."""
+    from sqlmodel import Session as DB
+
+    from assistant.channels_keys import phone_hash
+    from assistant.store.models import SmsContact
+
+    assert convo.store is not None
+    with DB(convo.store.engine) as db:
+        contact = db.get(SmsContact, phone_hash(phone))
+    return contact is None or not contact.stopped
 
 
 def _done(kind: DoneKind, booking: Booking) -> Done:
@@ -251,10 +309,11 @@ def book(act: Act, convo: Conversation) -> list[Output]:
         return [_too_many(too_many)]
     except BookingError:
         return [Say(tr("That is not available here. Please ask a member of staff."), "error")]
-    text = receipt(booking)
-    outputs: list[Output] = [Say(text, "notice")]
+    card = confirmation(booking, tr("Your meeting is booked."), _gets_sms(convo, booking.phone))
+    outputs: list[Output] = [card]
     if convo.lang != "da":
-        outputs.append(Say(dict.fromkeys(text, text["da"]), "info"))
+        outputs.append(Say(dict.fromkeys(card.text, card.text["da"]), "info", lang="da"))
+    convo.remember_booking(booking.id)
     outputs.append(_done("booking", booking))
     return outputs
 
@@ -294,7 +353,9 @@ def reschedule(act: Act, convo: Conversation) -> list[Output]:
         return _reopen(convo, act.flow_id, "slot", answers, [Say(tr(
             "Sorry, that time was just taken. Here are the next free times."), "error")],
             keep_later=True)
-    return [Say(receipt(booking), "notice"), _done("booking", booking)]
+    convo.remember_booking(booking.id)
+    return [confirmation(booking, tr("Your meeting is moved."), _gets_sms(convo, booking.phone)),
+            _done("booking", booking)]
 
 
 CHECK_IN_AT = ("kiosk", "text")

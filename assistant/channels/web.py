@@ -38,9 +38,9 @@ from assistant import jsoncodec
 from assistant.channels import web_models as api
 from assistant.channels.metrics import CONTENT_TYPE, Metrics
 from assistant.channels.sms import sms_turn, twiml, valid_signature
-from assistant.conversation import Content, Conversation
+from assistant.conversation import Content, Conversation, State
 from assistant.i18n import tr
-from assistant.outputs import Card, Choices, Output, Say, from_json
+from assistant.outputs import Card, Choices, Confirmation, Output, Say, from_json, to_json
 from assistant.store.checkpoints import BackgroundCheckpoints
 from assistant.store.db import is_outage, turns_at_once
 from assistant.store.models import utcnow
@@ -251,11 +251,16 @@ async def read_json(request: Request, model: type[M],
         return refused(exc)
 
 
-def render_json(outputs: list[Output], lang: str) -> list[dict[str, Any]]:
+def render_json(outputs: list[Output], lang: str, token: str = "") -> list[dict[str, Any]]:
+    """The outputs in ``lang`` for the page; a confirmation links the booking's calendar file
+    for the conversation ``token``."""
     items: list[dict[str, Any]] = []
     for out in outputs:
-        if isinstance(out, Say):
-            items.append({"type": "say", "tone": out.tone, "text": pick(out.text, lang)})
+        if isinstance(out, Confirmation):
+            items.append(confirmation_json(out, lang, token))
+        elif isinstance(out, Say):
+            said = {"type": "say", "tone": out.tone, "text": pick(out.text, lang)}
+            items.append({**said, "lang": out.lang} if out.lang else said)
         elif isinstance(out, Choices):
             items.append({"type": "choices", "multi": out.multi, "options": [
                 {"key": c.key, "label": pick(c.label, lang)} for c in out.options]})
@@ -265,10 +270,22 @@ def render_json(outputs: list[Output], lang: str) -> list[dict[str, Any]]:
     return items
 
 
+def confirmation_json(out: Confirmation, lang: str, token: str) -> dict[str, Any]:
+    calendar = (f"/api/sessions/{token}/bookings/{out.booking_id}/calendar.ics"
+                if token and out.booking_id is not None else None)
+    return {"type": "confirmation", "heading": pick(out.heading, lang),
+            "code_label": pick(tr("Code"), lang), "code": out.code,
+            "rows": [{"label": pick(label, lang), "value": pick(value, lang)}
+                     for label, value in out.rows],
+            "notes": [pick(note, lang) for note in out.notes], "calendar": calendar,
+            "calendar_label": pick(tr("Add the meeting to your calendar (.ics file)"), lang)
+            if calendar else None}
+
+
 def reply(convo: Conversation, token: str, outputs: list[Output]) -> JSONResponse:
     state = convo.state
     return JSON({"session": token, "lang": convo.lang,
-                 "reply": render_json(outputs, convo.lang), "ui": ui_strings(convo.lang),
+                 "reply": render_json(outputs, convo.lang, token), "ui": ui_strings(convo.lang),
                  "turn": convo.version or 0,
                  "staff": state.staff is not None or state.staff_wait is not None})
 
@@ -281,7 +298,10 @@ def ui_strings(lang: str) -> dict[str, str]:
     too_long = tr("Your message is too long. Please write a shorter message.")
     strings = {"Send": tr("Send"), "Write here": tr("Write here"), "Back": tr("Back"),
                "Menu": tr("Menu"), "Talk to staff": tr("Talk to staff"), "Help": tr("Help"),
-               "Language": tr("Language"),
+               "Language": tr("Language"), "Conversation": tr("Conversation"),
+               "Options": tr("Options"), "Commands": tr("Commands"),
+               "One moment…": tr("One moment…"),
+               "Done: send my choices": tr("Done: send my choices"),
                "error.rate_limited": tr("You have sent many messages in a short time. Please "
                                         "wait a minute and try again."),
                "error.too_long": too_long, "error.too_large": too_long,
@@ -410,6 +430,60 @@ async def calendar(request: Request) -> Response:
     disposition = f'attachment; filename="{booking.code}.ics"'
     return ICalendar(to_ics(booking), media_type="text/calendar; charset=utf-8",
                      headers={"Content-Disposition": disposition})
+
+
+async def read_history(request: Request) -> Response:
+    """What was said in the conversation so far (the page shows it again after a reload)."""
+    from assistant.channels.web_history import history
+
+    w = web(request)
+    if isinstance(token := w.session_token(request), Response):
+        return token
+
+    def read() -> Response:
+        saved = w.store.load(f"web:{token}")
+        if saved is None:
+            return no_session()
+        lang = str(saved.state.get("lang", "da"))
+        turns = w.store.turns(saved.id)
+        first = turns[0].lang if turns and turns[0].lang in LANGS else "da"
+        opening = [to_json(out) for out in Conversation(w.content, State(lang=first)).welcome()]
+        turns = history(turns, token, saved.state.get("booked", []), opening)
+        return JSON({"session": token, "lang": lang if lang in LANGS else "da",
+                     "turns": turns})
+
+    return await w.run(read)
+
+
+async def session_calendar(request: Request) -> Response:
+    """The calendar file of a booking this conversation made: only to that conversation."""
+    from assistant.booking.ics import to_ics
+    from assistant.store.models import Booking
+
+    w = web(request)
+    if isinstance(token := w.session_token(request), Response):
+        return token
+    raw_id = request.path_params["booking"]
+    if not raw_id.isdigit() or len(raw_id) > 12:
+        return error(404, "no_booking", "no such booking in this conversation")
+    booking_id = int(raw_id)
+
+    def find() -> Booking | None:
+        saved = w.store.load(f"web:{token}")
+        if saved is None or booking_id not in saved.state.get("booked", []):
+            return None
+        from sqlmodel import Session as DB
+
+        with DB(w.store.engine) as db:
+            booking = db.get(Booking, booking_id)
+        return booking if booking is not None and booking.status == "active" else None
+
+    booking = await w.run(find)
+    if booking is None:
+        return error(404, "no_booking", "no such booking in this conversation")
+    disposition = f'attachment; filename="{booking.code}.ics"'
+    return ICalendar(to_ics(booking), media_type="text/calendar; charset=utf-8",
+                     headers={"Content-Disposition": disposition, "Cache-Control": "no-store"})
 
 
 async def ui(request: Request) -> Response:
@@ -686,6 +760,16 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
                      429: {"content": api.TWIML, "description": "too many from this number"},
                      503: {"content": api.TWIML,
                            "description": "busy, or the database cannot be reached: try again"}})
+    route("/api/sessions/{token}/history", read_history, methods=["GET"],
+          openapi_extra={"parameters": [api.TOKEN]},
+          responses={200: {"model": api.History}, **api.errors(404, 429, 503)})
+    route("/api/sessions/{token}/bookings/{booking}/calendar.ics", session_calendar,
+          methods=["GET"], response_class=ICalendar,
+          openapi_extra={"parameters": [api.TOKEN, api.path(
+              "booking", "the id of a booking this conversation made (from its confirmation)")]},
+          responses={200: {"content": {"text/calendar": {"schema": {"type": "string"}}},
+                           "description": "the booking (iCalendar)"},
+                     **api.errors(404, 429, 503)})
     route("/api/sessions", create_session, methods=["POST"],
           openapi_extra=api.body(api.NewSession, required=False),
           responses={200: {"model": api.Reply}, **api.errors(400, 404, 413, 429, 503)})

@@ -46,8 +46,30 @@ class Option(BaseModel):
 
 class SayItem(BaseModel):
     type: Literal["say"]
-    tone: Literal["info", "prompt", "error", "notice", "staff"]
+    tone: Literal["info", "prompt", "error", "notice", "staff", "title"] = Field(
+        description="title: the name of the flow the user is in (a heading); staff: what a "
+                    "member of staff wrote, or that one joined or left")
     text: str
+    lang: Lang | None = Field(None, description="the language of the text when it is not "
+                                                "the reply's (a Danish copy for staff)")
+
+
+class Row(BaseModel):
+    label: str
+    value: str
+
+
+class ConfirmationItem(BaseModel):
+    """A booking confirmed: a card with the code large."""
+
+    type: Literal["confirmation"]
+    heading: str
+    code_label: str
+    code: str
+    rows: list[Row]
+    notes: list[str]
+    calendar: str | None = Field(description="the booking's .ics file, for this conversation")
+    calendar_label: str | None
 
 
 class ChoicesItem(BaseModel):
@@ -68,13 +90,32 @@ class Reply(BaseModel):
 
     session: str
     lang: Lang
-    reply: list[Annotated[SayItem | ChoicesItem | CardItem, Field(discriminator="type")]]
+    reply: list[Annotated[SayItem | ChoicesItem | CardItem | ConfirmationItem,
+                          Field(discriminator="type")]]
     ui: dict[str, str]
     turn: int = Field(description="the conversation's turns so far: ask "
                                   "GET /api/sessions/{token}/news?after=turn for what staff "
                                   "send after it")
     staff: bool = Field(description="a member of staff has the conversation, or the citizen "
                                     "waits for one: ask for news every few seconds")
+
+
+Item = Annotated[SayItem | ChoicesItem | CardItem | ConfirmationItem,
+                 Field(discriminator="type")]
+
+
+class HistoryTurn(BaseModel):
+    said: str = Field(description="what the user sent (an option's number with its label)")
+    lang: Lang = Field(description="the language of this turn's reply")
+    reply: list[Item]
+
+
+class History(BaseModel):
+    """The conversation so far, oldest first (at most the last 200 turns)."""
+
+    session: str
+    lang: Lang
+    turns: list[HistoryTurn]
 
 
 class ErrorDetail(BaseModel):

@@ -79,7 +79,7 @@ class Turn:
 
 def begin(flow: Flow) -> Turn:
     state = FlowState(flow_id=flow.id)
-    outputs: list[Output] = [Say(flow.title, "notice")]
+    outputs: list[Output] = [Say(flow.title, "title")]
     _advance(flow, state, flow.start, outputs)
     return Turn(state, outputs)
 

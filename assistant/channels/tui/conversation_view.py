@@ -37,7 +37,7 @@ from assistant.channels.tui.messages import (
     TurnAnswered,
 )
 from assistant.channels.tui.strings import tr, trn
-from assistant.outputs import Card, Choice, Choices, Done, Output, Say
+from assistant.outputs import Card, Choice, Choices, Confirmation, Done, Output, Say
 from assistant.text import Text, pick
 
 if TYPE_CHECKING:
@@ -111,6 +111,28 @@ class Line(Static):
             self.update(self._rich())
 
 
+def large_code(code: str) -> str:
+    """A booking code framed and spaced out, three rows high: read from a step away."""
+    inner = " " + " ".join(code) + " "
+    return f"┏{'━' * cell_len(inner)}┓\n┃{inner}┃\n┗{'━' * cell_len(inner)}┛"
+
+
+def confirmation_parts(out: Confirmation, lang: str) -> list[tuple[str, str]]:
+    """A confirmation card's lines in ``lang``: the heading, the code large, then the time,
+    meeting and how, and what to do next."""
+    rows = [f"{pick(label, lang)}: {pick(value, lang)}" for label, value in out.rows]
+    return [(pick(out.heading, lang) + "\n", "bold"), (pick(tr("Code"), lang) + ":\n", ""),
+            (large_code(out.code) + "\n", "bold"), ("\n".join(rows) + "\n", ""),
+            ("\n".join(pick(note, lang) for note in out.notes), "bold")]
+
+
+class CodeLine(Line):
+    """A confirmation card: the code is masked in its spaced-out form too."""
+
+    def mask(self, private: Collection[str]) -> None:
+        super().mask({*private, *(" ".join(value) for value in private)})
+
+
 class ConversationScreen(Screen[None]):
     def __init__(self, convo: Conversation, opening: list[Output],
                  bilingual: bool = False) -> None:
@@ -151,12 +173,13 @@ class ConversationScreen(Screen[None]):
     def _label(self, text: Text, sep: str = " / ") -> str:
         return sep.join(pick(text, lang) for lang in self._langs())
 
-    def _block(self, parts: Callable[[str], list[tuple[str, str]]], classes: str) -> Widget:
+    def _block(self, parts: Callable[[str], list[tuple[str, str]]], classes: str,
+               line: type[Line] = Line) -> Widget:
         """One paragraph in the user's language, or side by side with Danish."""
         langs = self._langs()
         if len(langs) == 1:
-            return Line(parts(langs[0]), classes=classes)
-        return Horizontal(*(Line(parts(lang), classes=classes) for lang in langs),
+            return line(parts(langs[0]), classes=classes)
+        return Horizontal(*(line(parts(lang), classes=classes) for lang in langs),
                           classes="pair")
 
     # -- showing outputs ---------------------------------------------------------------------
@@ -172,7 +195,10 @@ class ConversationScreen(Screen[None]):
         answer: Widget | None = None  # a knowledge entry: read from its top
         question: Widget | None = None  # what the user is asked now: kept in view
         for out in outputs:
-            if isinstance(out, Say):
+            if isinstance(out, Confirmation):
+                blocks.append(self._block(lambda lang, out=out: confirmation_parts(out, lang),
+                                          "card confirmation", CodeLine))
+            elif isinstance(out, Say):
                 prefix = "⚠ " if out.tone == "error" else ""
                 blocks.append(self._block(
                     lambda lang, out=out, prefix=prefix: [(prefix + pick(out.text, lang), "")],
@@ -193,6 +219,11 @@ class ConversationScreen(Screen[None]):
                 question = blocks[-1]
                 buttons.extend(Button(choice.key, id=f"choice-{choice.key}", classes="key")
                                for choice in out.options)
+            elif isinstance(out, Choices) and out.multi:
+                # Toggles, answered together with Done: a tap chooses, it does not send.
+                buttons.extend(self._toggle(choice) for choice in out.options)
+                buttons.append(Button(self._label(tr("Done: send my choices")),
+                                      id="choices-done", classes="choice done"))
             elif isinstance(out, Choices):
                 buttons.extend(self._option(choice) for choice in out.options)
             elif isinstance(out, Done):
@@ -228,6 +259,27 @@ class ConversationScreen(Screen[None]):
     def _option(self, choice: Choice) -> Button:
         return Button(RichText(f"{choice.key}. {pick(choice.label, self.convo.lang)}"),
                       id=f"choice-{choice.key}", classes="choice")
+
+    def _toggle(self, choice: Choice) -> Button:
+        button = Button(self._toggle_label(choice, False), id=f"choice-{choice.key}",
+                        classes="choice toggle")
+        button.choice = choice  # type: ignore[attr-defined]
+        return button
+
+    def _toggle_label(self, choice: Choice, on: bool) -> RichText:
+        """A toggle says whether it is chosen by a mark, not by colour alone."""
+        return RichText(f"{'☑' if on else '☐'} {choice.key}. "
+                        f"{pick(choice.label, self.convo.lang)}")
+
+    def _flip(self, button: Button) -> None:
+        on = not button.has_class("-on")
+        button.set_class(on, "-on")
+        button.label = self._toggle_label(button.choice, on)  # type: ignore[attr-defined]
+
+    def _send_toggles(self) -> None:
+        chosen = [button.id.removeprefix("choice-") for button in
+                  self.query("#choices .toggle.-on").results(Button) if button.id]
+        self.send(", ".join(chosen) if chosen else "")
 
     def on_resize(self) -> None:
         self._relabel()
@@ -334,6 +386,10 @@ class ConversationScreen(Screen[None]):
             self.query_one("#entry", Input).focus()
         elif self.busy:
             return
+        elif event.button.has_class("toggle"):
+            self._flip(event.button)
+        elif bid == "choices-done":
+            self._send_toggles()
         elif bid.startswith("choice-"):
             self.send(bid.removeprefix("choice-"))
         elif bid.startswith("cmd-"):

@@ -9,6 +9,7 @@ PIN check, the abandon at a wipe) runs on Textual's UI thread.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import math
 import threading
@@ -115,10 +116,13 @@ class KioskApp(App[None]):
                  idle_seconds: float = 90, warn_seconds: int = 15, done_seconds: int = 20,
                  clock: Callable[[], float] = time.monotonic, high_contrast: bool = False,
                  bilingual: bool = False, place: str | None = None,
-                 site: str | None = None) -> None:
+                 site: str | None = None,
+                 now: Callable[[], dt.datetime] | None = None) -> None:
         self.clock = clock
         self.place = f"kiosk:{place[:60]}" if place else "kiosk"
         """Where staff find a citizen who asks for them (``kiosk --place``)."""
+        self.now = now
+        """The conversations' clock (free times, bookings); None: the real time."""
         self.last_activity = clock()
         self.warning: IdleWarning | None = None
         self.done_at: float | None = None
@@ -226,7 +230,8 @@ class KioskApp(App[None]):
 
         convo, opening = Conversation.open(self.content, self.store,
                                            f"kiosk:{uuid.uuid4().hex}", "kiosk", lang,
-                                           place=self.place, site=self.site)
+                                           place=self.place, site=self.site,
+                                           **({"now": self.now} if self.now else {}))
         if not get_current_worker().is_cancelled:  # a later open replaces this one
             self.post_message(ConversationOpened(convo, opening, self.bilingual))
 

@@ -76,6 +76,8 @@ Screen { align: center middle; }
 #choices Button:focus, #commands Button:focus, #done-bar Button:focus {
     outline: heavy $accent; text-style: bold underline; background: $accent 25%;
 }
+#choices .toggle.-on { background: $success 25%; text-style: bold; }
+#choices .done { border-top: tall $success; border-bottom: tall $success; }
 #entry { border: tall $primary 50%; }
 #entry:focus { border: heavy $accent; }
 
@@ -84,6 +86,7 @@ Screen { align: center middle; }
 .high-contrast #choices Button, .high-contrast #commands Button,
 .high-contrast #done-bar Button { border-top: tall $foreground; border-bottom: tall $foreground; }
 .high-contrast #entry { border: tall $foreground; }
+.high-contrast #choices .toggle.-on { background: $background; color: $accent; }
 .high-contrast #choices Button:focus, .high-contrast #commands Button:focus,
 .high-contrast #done-bar Button:focus { outline: heavy $accent; background: $accent;
                                         color: $background; }

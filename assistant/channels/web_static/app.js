@@ -1,11 +1,17 @@
 // Jobcenter Assistant web chat. Everything shown goes through textContent: nothing a user or
 // the server sends is ever parsed as HTML.
+//
+// Accessibility (WCAG 2.1 AA): every message carries its own lang; the log is a live region,
+// so a reply is heard while focus stays in the text box; a busy line (role=status) says when
+// a reply is on its way; flow titles are headings; the page does not scroll on load, so the
+// welcome and the language menu stay in view; a reload shows the conversation so far.
 "use strict";
 (function () {
   const log = document.getElementById("log");
   const choices = document.getElementById("choices");
   const form = document.getElementById("form");
   const input = document.getElementById("text");
+  const busyLine = document.getElementById("busy");
   const langSelect = document.getElementById("lang");
   let session = sessionStorage.getItem("jobcenter-session");
   let ui = null; // the page's strings in the conversation's language, from the last reply
@@ -21,55 +27,140 @@
     constructor(code) { super(code); this.code = code; }
   }
 
-  function line(cls, text) {
-    const p = document.createElement("p");
-    p.className = cls;
-    p.textContent = text;
-    log.appendChild(p);
+  function element(tag, cls, text, lang) {
+    const e = document.createElement(tag);
+    if (cls) { e.className = cls; }
+    if (text !== undefined) { e.textContent = text; }
+    if (lang) { e.lang = lang; }
+    return e;
   }
 
-  function render(data) {
-    if (typeof data.turn === "number") { turn = Math.max(turn, data.turn); }
-    staffMode = data.staff === true;
-    document.documentElement.lang = data.lang;
-    langSelect.value = data.lang;
-    choices.replaceChildren();
-    for (const item of data.reply) {
-      if (item.type === "say") {
-        line("say " + item.tone, item.text);
+  function line(cls, text, lang) {
+    const p = element("p", cls, text, lang || document.documentElement.lang);
+    log.appendChild(p);
+    return p;
+  }
+
+  // A booking confirmed: the code large, the time, meeting and how, what to do next, and
+  // the calendar file.
+  function confirmation(item, lang) {
+    const card = element("section", "card confirmation", undefined, lang);
+    const code = element("p", "code");
+    code.append(element("span", "", item.code_label + ": "), element("strong", "", item.code));
+    const rows = element("dl");
+    for (const row of item.rows) {
+      rows.append(element("dt", "", row.label), element("dd", "", row.value));
+    }
+    card.append(element("h2", "", item.heading), code, rows);
+    for (const note of item.notes) { card.appendChild(element("p", "", note)); }
+    if (item.calendar) {
+      const a = element("a", "", item.calendar_label);
+      a.href = item.calendar;
+      a.setAttribute("download", item.code + ".ics");
+      const p = element("p");
+      p.appendChild(a);
+      card.appendChild(p);
+    }
+    return card;
+  }
+
+  // Show ``items`` (a reply, in ``lang``) in the log; options only when ``offer`` is true.
+  // Returns the first element added to the log.
+  function show(items, lang, offer) {
+    let first = null;
+    const add = (e) => { log.appendChild(e); first = first || e; };
+    if (offer) { choices.replaceChildren(); }
+    for (const item of items) {
+      if (item.type === "say" && item.tone === "title") {
+        add(element("h2", "say title", item.text, lang));
+      } else if (item.type === "say") {
+        add(element("p", "say " + item.tone, item.text, item.lang || lang));
+      } else if (item.type === "confirmation") {
+        add(confirmation(item, lang));
       } else if (item.type === "card") {
-        const div = document.createElement("section");
-        div.className = "card";
-        const h = document.createElement("h2");
-        h.textContent = item.title;
-        const body = document.createElement("p");
-        body.textContent = item.body;
-        div.append(h, body);
-        log.appendChild(div);
-      } else if (item.type === "choices") {
+        const card = element("section", "card", undefined, lang);
+        card.append(element("h2", "", item.title), element("p", "", item.body));
+        add(card);
+      } else if (item.type === "choices" && offer && item.multi) {
+        toggles(item.options, lang);
+      } else if (item.type === "choices" && offer) {
         for (const option of item.options) {
-          const b = document.createElement("button");
+          const b = element("button", "", option.key + ". " + option.label, lang);
           b.type = "button";
-          b.textContent = option.key + ". " + option.label;
           b.dataset.key = option.key;
           b.addEventListener("click", () => send(option.key, b.textContent));
           choices.appendChild(b);
         }
       }
     }
-    if (data.ui) {
-      ui = data.ui;
-      document.getElementById("send").textContent = data.ui["Send"];
-      input.placeholder = data.ui["Write here"];
-      document.getElementById("text-label").textContent = data.ui["Write here"];
-      for (const b of document.querySelectorAll("#commands button")) {
-        const names = { back: "Back", menu: "Menu", staff: "Talk to staff", help: "Help" };
-        b.textContent = data.ui[names[b.dataset.command]];
-      }
+    return first;
+  }
+
+  // A multiple-choice step: toggles (aria-pressed, and a mark that is not colour alone),
+  // answered together with Done; a tap chooses, it sends nothing.
+  function toggles(options, lang) {
+    const mark = (b) => { b.firstChild.textContent = b.getAttribute("aria-pressed") === "true" ? "☑ " : "☐ "; };
+    for (const option of options) {
+      const b = element("button", "toggle", undefined, lang);
+      b.type = "button";
+      b.dataset.key = option.key;
+      b.setAttribute("aria-pressed", "false");
+      const box = element("span", "mark");
+      box.setAttribute("aria-hidden", "true");
+      b.append(box, document.createTextNode(option.key + ". " + option.label));
+      mark(b);
+      b.addEventListener("click", () => {
+        b.setAttribute("aria-pressed", b.getAttribute("aria-pressed") === "true" ? "false" : "true");
+        mark(b);
+      });
+      choices.appendChild(b);
     }
-    window.scrollTo(0, document.body.scrollHeight);
-    const first = choices.querySelector("button");
-    (first || input).focus();
+    const done = element("button", "done", ui ? ui["Done: send my choices"] : "OK", lang);
+    done.type = "button";
+    done.dataset.key = "done";
+    done.addEventListener("click", () => {
+      const chosen = Array.from(choices.querySelectorAll("button.toggle[aria-pressed='true']"));
+      if (chosen.length === 0) { return; }
+      send(chosen.map((b) => b.dataset.key).join(", "),
+           chosen.map((b) => b.textContent.slice(2)).join(", "));
+    });
+    choices.appendChild(done);
+  }
+
+  // The page's own labels and names, in the conversation's language.
+  function label(data) {
+    document.documentElement.lang = data.lang;
+    langSelect.value = data.lang;
+    if (!data.ui) { return; }
+    ui = data.ui;
+    document.getElementById("send").textContent = ui["Send"];
+    input.placeholder = ui["Write here"];
+    document.getElementById("text-label").textContent = ui["Write here"];
+    log.setAttribute("aria-label", ui["Conversation"]);
+    choices.setAttribute("aria-label", ui["Options"]);
+    document.getElementById("commands").setAttribute("aria-label", ui["Commands"]);
+    const names = { back: "Back", menu: "Menu", staff: "Talk to staff", help: "Help" };
+    for (const b of document.querySelectorAll("#commands button")) {
+      b.textContent = ui[names[b.dataset.command]];
+    }
+  }
+
+  // A reply: shown from its start (a long answer is read from its top), focus kept in the
+  // text box (the live region reads the reply out). ``quiet``: on opening the page, nothing
+  // scrolls and nothing takes focus.
+  function track(data) {
+    if (typeof data.turn === "number") { turn = Math.max(turn, data.turn); }
+    staffMode = data.staff === true;
+  }
+
+  function render(data, quiet) {
+    track(data);
+    label(data);
+    const first = show(data.reply, data.lang, true);
+    if (!quiet) {
+      if (first) { first.scrollIntoView({ block: "nearest" }); }
+      input.focus({ preventScroll: true });
+    }
   }
 
   async function call(url, body) {
@@ -98,15 +189,15 @@
   }
 
   // A new conversation; ``notice`` (a key of the page's strings) is said above its welcome.
-  async function start(lang, notice) {
+  async function start(lang, notice, quiet) {
     const site = (location.pathname.match(/^\/s\/([a-z0-9-]+)\//) || [])[1];
     const data = await call("/api/sessions", site ? { lang: lang, site: site } : { lang: lang });
-    session = data.session;
     turn = 0;
+    session = data.session;
     sessionStorage.setItem("jobcenter-session", session);
     log.replaceChildren();
-    if (notice && data.ui) { line("say notice", data.ui[notice]); }
-    render(data);
+    if (notice && data.ui) { line("say notice", data.ui[notice], data.lang); }
+    render(data, quiet);
   }
 
   // ``failed``, in the language's words: the strings kept from the last reply, or else the
@@ -116,9 +207,9 @@
     failed(e);
   }
 
-  async function startOrSay(lang, notice) {
+  async function startOrSay(lang, notice, quiet) {
     try {
-      await start(lang, notice);
+      await start(lang, notice, quiet);
     } catch (e) {
       await failedIn(lang, e);
     }
@@ -127,47 +218,39 @@
   // One message at a time: what is clicked or sent meanwhile is not sent twice.
   let busy = false;
 
+  function setBusy(on) {
+    busy = on;
+    log.setAttribute("aria-busy", on ? "true" : "false");
+    busyLine.textContent = on && ui ? ui["One moment…"] : "";
+    busyLine.classList.toggle("on", on);
+  }
+
   // Send ``text``; the log shows ``shown`` (a button's whole label, not just its number).
   async function send(text, shown) {
     if (busy) { return; }
-    busy = true;
+    setBusy(true);
     line("user", shown || text);
     try {
-      render(await call("/api/sessions/" + encodeURIComponent(session) + "/messages",
-                        { text: text }));
+      const data = await call("/api/sessions/" + encodeURIComponent(session) + "/messages",
+                              { text: text });
+      setBusy(false);
+      render(data);
     } catch (e) {
+      setBusy(false);
       if (e instanceof Failure && e.code === "no_session") {
-        // The conversation was purged or erased: start again, and say so. What the user
-        // wrote goes back in the box, to send to the new conversation.
+        // The conversation was purged or erased: start again, and say so.
         sessionStorage.removeItem("jobcenter-session");
         session = null;
         await startOrSay(langSelect.value, "error.no_session");
-        if (shown === undefined && !input.value) { input.value = text; }
       } else {
         failed(e);
       }
+      // What the user wrote goes back in the box, to send again.
+      if (shown === undefined && !input.value) { input.value = text; }
     } finally {
-      busy = false;
+      setBusy(false);
     }
   }
-
-  // While a member of staff has the conversation (or is awaited), what they write arrives
-  // without the citizen sending anything: ask for it every few seconds.
-  async function news() {
-    if (!session || !staffMode || busy) { return; }
-    busy = true;
-    try {
-      const data = await call("/api/sessions/" + encodeURIComponent(session) + "/news?after=" +
-                              turn);
-      if (data.reply.length) { render(data); }
-      else { turn = Math.max(turn, data.turn); staffMode = data.staff === true; }
-    } catch (_) {
-      // the next message or the next round says what is wrong
-    } finally {
-      busy = false;
-    }
-  }
-  setInterval(news, NEWS_EVERY_MS);
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -185,12 +268,53 @@
     else { startOrSay(langSelect.value); }
   });
 
+  // After a reload: the conversation so far, each turn in its own language, then what is
+  // asked now (its options).
+  async function resume() {
+    const path = "/api/sessions/" + encodeURIComponent(session);
+    const past = await call(path + "/history");
+    const now = await call(path);
+    log.replaceChildren();
+    for (const turn of past.turns) {
+      if (turn.said) { line("user", turn.said, turn.lang); }
+      show(turn.reply, turn.lang, false);
+    }
+    if (past.turns.length === 0) {
+      render(now, true);
+    } else {
+      track(now);
+      label(now);
+      show(now.reply.filter((item) => item.type === "choices"), now.lang, true);
+      const last = log.querySelectorAll("p.user");
+      if (last.length) { last[last.length - 1].scrollIntoView({ block: "start" }); }
+    }
+  }
+
+  // While a member of staff has the conversation (or is awaited), what they write arrives
+  // without the citizen sending anything: ask for it every few seconds (no busy line: the
+  // citizen is not waiting for a reply of their own).
+  let polling = false;
+  async function news() {
+    if (!session || !staffMode || busy || polling) { return; }
+    polling = true;
+    try {
+      const data = await call("/api/sessions/" + encodeURIComponent(session) + "/news?after=" +
+                              turn);
+      if (data.reply.length) { render(data); } else { track(data); }
+    } catch (_) {
+      // the next message or the next round says what is wrong
+    } finally {
+      polling = false;
+    }
+  }
+  setInterval(news, NEWS_EVERY_MS);
+
   (async function () {
     const wanted = (navigator.language || "da").slice(0, 2);
     const lang = ["da", "en", "uk"].includes(wanted) ? wanted : "da";
     if (session) {
       try {
-        render(await call("/api/sessions/" + encodeURIComponent(session)));
+        await resume();
         return;
       } catch (e) {
         if (!(e instanceof Failure && e.code === "no_session")) {
@@ -202,6 +326,6 @@
         session = null;
       }
     }
-    await startOrSay(lang);
+    await startOrSay(lang, undefined, true);
   })();
 })();
