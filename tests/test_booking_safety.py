@@ -382,3 +382,25 @@ def _fixed_code(monkeypatch: pytest.MonkeyPatch) -> None:
     from assistant.booking import proof
 
     monkeypatch.setattr(proof, "new_code", lambda: FIXED_OTP)
+
+
+def test_old_codes_go_with_the_purge_and_a_numbers_codes_with_its_erasure(
+        content: Content, store: SessionStore) -> None:
+    from assistant.retention import erase, purge
+
+    client, token = _web(content, store)
+    for text in ["3", "2", "K7M2QX", "22334455"]:
+        _say(client, token, text)
+    purge(store.engine, now=lambda: NOW + dt.timedelta(hours=1))
+    with DB(store.engine) as db:
+        assert len(db.exec(select(PhoneProof)).all()) == 1, "kept: it counts towards waits"
+    purge(store.engine, now=lambda: NOW + dt.timedelta(days=2))
+    with DB(store.engine) as db:
+        assert not db.exec(select(PhoneProof)).all()
+        assert not db.exec(select(Outbox).where(Outbox.kind == "otp")).all()
+    client, token = _web(content, store)
+    for text in ["3", "2", "K7M2QX", "22334466"]:
+        _say(client, token, text)
+    erase(store.engine, "+4522334466", "AB")
+    with DB(store.engine) as db:
+        assert not db.exec(select(PhoneProof)).all()
