@@ -60,3 +60,15 @@ def test_kiosks_are_capped_and_other_sites_are_refused(client) -> None:
 def test_without_the_option_there_is_no_tui(content, store) -> None:
     with TestClient(make_app(content, store)) as client:
         assert client.get("/tui").status_code == 404
+
+
+def test_a_kiosk_in_the_browser_is_the_web_no_check_in_there(client) -> None:
+    """A kiosk served to a browser may be anywhere: its conversations are the web's, so
+    check-in (only in the jobcenter) is refused (tests/test_booking_safety.py for the rest)."""
+    with client.websocket_connect("/tui/ws?width=120&height=40") as ws:
+        _screen_until(ws, "Choose language")
+        ws.send_text(json.dumps(["stdin", "\t\r"]))  # English
+        _screen_until(ws, "Book a meeting")
+        ws.send_text(json.dumps(["stdin", "2\r"]))
+        assert "You can do this at the kiosk in the jobcenter" in _screen_until(
+            ws, "at the kiosk in the jobcenter")
