@@ -404,3 +404,19 @@ def test_old_codes_go_with_the_purge_and_a_numbers_codes_with_its_erasure(
     erase(store.engine, "+4522334466", "AB")
     with DB(store.engine) as db:
         assert not db.exec(select(PhoneProof)).all()
+
+
+def test_a_saved_conversation_resumed_elsewhere_proves_the_number_again(
+        content: Content, store: SessionStore) -> None:
+    """Proof belongs to the conversation that made it: answers saved after it and resumed
+    with the code in another conversation (the web) are asked for the SMS code again."""
+    code = _book_for_the_owner(store)
+    kiosk, _ = Conversation.open(content, store, "kiosk:save", "kiosk", "en", now=lambda: NOW)
+    for raw in ["3", "2", code, "22334455", FIXED_OTP]:
+        shown = _said(kiosk.handle(raw))
+    assert "Do you want to cancel the meeting?" in shown
+    saved = _said(kiosk.handle("save")).split("write: resume ")[1][:6]
+    client, token = _web(content, store)
+    shown = _say(client, token, f"resume {saved}")
+    assert "6-digit code" in shown and "Do you want to cancel" not in shown
+    assert "Do you want to cancel the meeting?" in _say(client, token, FIXED_OTP)
