@@ -420,3 +420,29 @@ def test_a_saved_conversation_resumed_elsewhere_proves_the_number_again(
     shown = _say(client, token, f"resume {saved}")
     assert "6-digit code" in shown and "Do you want to cancel" not in shown
     assert "Do you want to cancel the meeting?" in _say(client, token, FIXED_OTP)
+
+
+def test_one_address_cannot_have_codes_texted_to_many_numbers(
+        content: Content, store: SessionStore) -> None:
+    from assistant.booking.proof import CODES_PER_ADDRESS_PER_HOUR
+
+    shown = ""
+    for n in range(CODES_PER_ADDRESS_PER_HOUR + 1):
+        client, token = _web(content, store)
+        for text in ["3", "2", "K7M2QX", f"2233{n:04d}"]:
+            shown = _say(client, token, text)
+    assert "Many codes have been asked for from this connection in the last hour" in shown
+    with DB(store.engine) as db:
+        sent = db.exec(select(Outbox).where(Outbox.kind == "otp")).all()
+    assert len(sent) == CODES_PER_ADDRESS_PER_HOUR
+
+
+def test_one_number_gets_at_most_five_codes_an_hour(content: Content,
+                                                    store: SessionStore) -> None:
+    clock = [NOW]
+    for n in range(6):
+        clock[0] = NOW + dt.timedelta(minutes=2 * n)
+        client, token = _web(content, store, clock)
+        for text in ["3", "2", "K7M2QX", "22334455"]:
+            shown = _say(client, token, text)
+    assert "We have sent several codes to this phone number in the last hour" in shown
