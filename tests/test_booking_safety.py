@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
-import shutil
 import uuid
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,6 @@ from sqlmodel import Session as DB
 from sqlmodel import select
 from starlette.testclient import TestClient
 
-from assistant.app import load_content
 from assistant.booking.caps import Caps
 from assistant.booking.service import BookingService, TooMany
 from assistant.channels.outbox import LoggingGateway, send_due
@@ -24,11 +23,13 @@ from assistant.channels.sms import sms_turn
 from assistant.channels.text import run_chat
 from assistant.channels.web import make_app
 from assistant.conversation import Content, Conversation
+from assistant.flow.loader import load_flows
 from assistant.paths import data_dir
 from assistant.store.db import make_engine
 from assistant.store.demo import seed_demo
 from assistant.store.models import Booking, BookingCell, Outbox, PhoneProof
 from assistant.store.sessions import SessionStore
+from assistant.yamlsource import ContentError
 
 from .conftest import FIXED_OTP, NOW
 
@@ -186,22 +187,31 @@ def test_chat_channel_sms_asks_for_the_code_as_sms_does(content: Content,
 
 
 def test_a_flow_without_its_verify_step_still_cancels_nothing(
-        store: SessionStore, tmp_path: Path) -> None:
-    """The core checks the proof again where it acts: a flow file that lost its verify step
-    cannot look up or cancel a booking by code and number alone."""
-    folder = tmp_path / "flows"
-    shutil.copytree(data_dir("flows"), folder)
-    manage = (folder / "manage.yaml").read_text(encoding="utf-8")
-    start, end = manage.index("    next: proof\n"), manage.index("  - id: slot\n")
-    proofless = manage[:start] + manage[manage.index("    next:\n", start):end]
-    (folder / "manage.yaml").write_text(proofless + manage[end:], encoding="utf-8")
-    content = load_content(flows=folder, today=lambda: NOW.date())
+        content: Content, store: SessionStore) -> None:
+    """The core checks the proof again where it acts: a flow that lost its verify step (the
+    loader refuses such a file, so it is made here) cannot look up or cancel a booking by
+    code and number alone."""
+    manage = content.flows["manage"]
+    steps = {sid: step for sid, step in manage.steps.items() if step.kind != "verify"}
+    steps["phone"] = replace(steps["phone"], next=manage.steps["proof"].next)
+    proofless = replace(content, flows={**content.flows, "manage": replace(manage, steps=steps)})
     code = _book_for_the_owner(store)
-    convo, _ = Conversation.open(content, store, "web:proofless", "web", "en", now=lambda: NOW)
+    convo, _ = Conversation.open(proofless, store, "web:proofless", "web", "en",
+                                 now=lambda: NOW)
     for raw in ["3", "2", code, "22334455"]:
         convo.handle(raw)
     shown = _said(convo.handle("yes"))
     assert "could not check that this phone number is yours" in shown and _active(store, code)
+
+
+def test_a_flow_that_books_or_cancels_without_a_verify_step_fails_at_load(
+        tmp_path: Path) -> None:
+    manage = (data_dir("flows") / "manage.yaml").read_text(encoding="utf-8")
+    start, end = manage.index("    next: proof\n"), manage.index("  - id: slot\n")
+    proofless = manage[:start] + manage[manage.index("    next:\n", start):end] + manage[end:]
+    (tmp_path / "manage.yaml").write_text(proofless, encoding="utf-8")
+    with pytest.raises(ContentError, match="needs a verify step with purpose 'manage'"):
+        load_flows(tmp_path)
 
 
 # -- 3. caps -------------------------------------------------------------------------------
