@@ -6,6 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
+import re
+import subprocess
+import sys
 import uuid
 from dataclasses import replace
 from pathlib import Path
@@ -456,3 +459,27 @@ def test_one_number_gets_at_most_five_codes_an_hour(content: Content,
         for text in ["3", "2", "K7M2QX", "22334455"]:
             shown = _say(client, token, text)
     assert "We have sent several codes to this phone number in the last hour" in shown
+
+
+def test_the_demo_proves_a_number_with_the_code_outbox_send_logs(tmp_path: Path) -> None:
+    """Without an SMS gateway: `outbox send` logs the code (the number masked), and typing it
+    in the same conversation goes on."""
+    db = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+
+    def chat(lines: str) -> str:
+        done = subprocess.run([sys.executable, "-m", "assistant", "chat", "--db", db, "--demo",
+                               "--lang", "en", "--session", "demo"], input=lines,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert "6-digit code" in chat("3\n2\nK7M2QX\n22334455\n")
+    sent = subprocess.run([sys.executable, "-m", "assistant", "outbox", "send", "--db", db],
+                          capture_output=True, text=True, timeout=120)
+    assert sent.returncode == 0 and "sent 1" in sent.stdout, sent.stderr
+    code = re.search(r"SMS to \+45\*+55 holds the one-time code (\d{6})", sent.stderr)
+    assert code, sent.stderr
+    assert "22334455" not in sent.stderr
+    after = chat(f"{code[1]}\nyes\n")
+    assert "Do you want to cancel the meeting?" in after
+    assert "could not find an active booking" in after, "the code proved the number"
