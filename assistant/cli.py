@@ -235,9 +235,14 @@ def _run(args: argparse.Namespace) -> int:
     if command == "privacy":
         return _privacy(args)
     if command == "outbox":
+        import logging
+
         from assistant.app import open_store
         from assistant.channels.outbox import gateway_from_environment, send_due
 
+        # what the gateway logs goes to stderr: without an SMS gateway, that is the messages
+        # (masked numbers; a one-time code, so the demo can prove a number)
+        logging.basicConfig(level=logging.INFO, format="%(message)s")
         counts: dict[str, int] = {}
         sent = send_due(open_store(args.db).engine, gateway_from_environment(), counts=counts)
         print(f"sent {sent}")

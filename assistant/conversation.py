@@ -584,8 +584,8 @@ class Conversation:
                         "notice")]
         request = engine.prompt(flow, fstate)[-1]
         assert isinstance(request, ProofRequest)
-        self._effect()  # a try is counted, or a code sent: never answered twice
         passed, outputs = self.content.proof.check(request, text, self)
+        self._effect()  # a try was counted, a code spent or sent: never answered twice
         if not passed:
             self._count(flow.id, "invalid", fstate.step or "")
             return outputs
@@ -652,8 +652,9 @@ class Conversation:
                     resolved.append(Say(tr("This cannot be done here yet. Please ask a member "
                                            "of staff."), "notice"))
                     continue
-                self._effect()  # a code may be sent
                 passed, said = self.content.proof.ask(out, self)
+                if not passed:
+                    self._effect()  # a code was sent: this turn is not answered twice
                 resolved.extend(said)
                 flow, fstate = self._flow()
                 if passed and flow and fstate and fstate.step == out.step_id:

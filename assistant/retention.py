@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session as DB
 from sqlmodel import col, delete, select, update
 
+from assistant.booking.proof import OTP_KIND
 from assistant.booking.service import release
 from assistant.channels_keys import sms_session_key
 from assistant.staff import audit
@@ -25,6 +26,7 @@ from assistant.store.models import (
     CallbackRequest,
     ClosedDay,
     Outbox,
+    PhoneProof,
     ResumeCode,
     Session,
     SmsContact,
@@ -45,7 +47,7 @@ def purge(engine: Engine, *, keep_days: int = 30, anonymise_after_days: int = 30
     cutoff = moment - dt.timedelta(days=keep_days)
     anon_cutoff = moment - dt.timedelta(days=anonymise_after_days)
     counts = {"sessions": 0, "turns": 0, "bookings": 0, "callbacks": 0, "sms": 0,
-              "sms_replies": 0, "sms_pending": 0, "resume_codes": 0}
+              "sms_replies": 0, "sms_pending": 0, "resume_codes": 0, "phone_proofs": 0}
     with DB(engine) as db:
         old = [s.id for s in db.exec(select(Session).where(Session.updated_at < cutoff))]
         if old:
@@ -60,6 +62,7 @@ def purge(engine: Engine, *, keep_days: int = 30, anonymise_after_days: int = 30
         for booking in db.exec(select(Booking).where(Booking.end < anon_cutoff,
                                                      Booking.name != ANONYMOUS)):
             booking.name, booking.phone, booking.active_key = ANONYMOUS, "", None
+            booking.session_id = booking.origin = None
             db.add(booking)
             counts["bookings"] += 1
         for request in db.exec(select(CallbackRequest).where(
@@ -74,6 +77,13 @@ def purge(engine: Engine, *, keep_days: int = 30, anonymise_after_days: int = 30
             SmsMessage.created_at < cutoff)).rowcount
         counts["resume_codes"] = db.exec(delete(ResumeCode).where(
             (ResumeCode.used == True) | (ResumeCode.expires_at < moment))).rowcount  # noqa: E712
+        # One-time codes (booking/proof.py) count towards waits for a day at most; the SMS of
+        # a code that is long dead is never worth sending, and holds the code in clear.
+        day_ago = moment - dt.timedelta(days=1)
+        counts["phone_proofs"] = db.exec(delete(PhoneProof).where(
+            PhoneProof.created_at < day_ago)).rowcount
+        counts["sms"] += db.exec(delete(Outbox).where(Outbox.kind == OTP_KIND,
+                                                      Outbox.due_at < day_ago)).rowcount
         db.commit()
     audit(engine, "system", "purge", ", ".join(f"{k}={v}" for k, v in counts.items()))
     return counts
@@ -217,6 +227,9 @@ def erase(engine: Engine, phone: str, staff: str) -> dict[str, int]:
         counts["conversations"] = len(held.conversations)
         if held.sms_contact is not None:
             db.delete(held.sms_contact)
+        # One-time codes sent to prove the number (booking/proof.py)
+        db.exec(delete(PhoneProof).where(
+            PhoneProof.phone_hash == sms_session_key(phone).removeprefix("sms:")))
         db.commit()
         if sqlite:
             db.connection().exec_driver_sql("PRAGMA secure_delete = OFF")

@@ -86,3 +86,15 @@ def test_one_address_cannot_hold_every_kiosk(content, store) -> None:
                     pytest.raises(WebSocketDisconnect) as busy:
                 second.receive_bytes()
             assert busy.value.code == 1013
+
+
+def test_a_kiosk_in_the_browser_is_the_web_no_check_in_there(client) -> None:
+    """A kiosk served to a browser may be anywhere: its conversations are the web's, so
+    check-in (only in the jobcenter) is refused (tests/test_booking_safety.py for the rest)."""
+    with client.websocket_connect("/tui/ws?width=120&height=40") as ws:
+        _screen_until(ws, "Choose language")
+        ws.send_text(json.dumps(["stdin", "\t\r"]))  # English
+        _screen_until(ws, "Book a meeting")
+        ws.send_text(json.dumps(["stdin", "2\r"]))
+        assert "You can do this at the kiosk in the jobcenter" in _screen_until(
+            ws, "at the kiosk in the jobcenter")

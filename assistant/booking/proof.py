@@ -27,6 +27,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session as DB
 
+from assistant.booking.caps import origin_hash
 from assistant.channels_keys import phone_hash
 from assistant.i18n import tr, trn
 from assistant.outputs import Output, ProofRequest, Say
@@ -42,6 +43,9 @@ TRIES = 5
 WAIT_MINUTES = 15
 WAIT = dt.timedelta(minutes=WAIT_MINUTES)
 CODES_PER_HOUR = 5
+CODES_PER_ADDRESS_PER_HOUR = 10
+"""Codes asked for from one address (the web) in an hour, to any numbers: one client cannot
+have the system text many numbers."""
 RESEND_AFTER = dt.timedelta(minutes=1)
 """A code asked for again within this time (a language change, "help") is not sent again."""
 NO_PROOF_FOR_NEW_BOOKINGS = ("kiosk", "text")
@@ -73,9 +77,11 @@ class Sent:
 
 @dataclass(frozen=True)
 class Wait:
-    """No code now: too many wrong tries (``tries``) or too many codes an hour."""
+    """No code now: too many wrong tries (``tries``) or too many codes an hour, to the
+    number or (``address``) from the address."""
 
     tries: bool
+    address: bool = False
 
 
 @dataclass(frozen=True)
@@ -101,10 +107,13 @@ class PhoneProofs:
         return db.exec(select(func.count()).select_from(PhoneProof).where(  # type: ignore[call-overload]
             PhoneProof.phone_hash == number, PhoneProof.blocked_until > now)).one()[0] > 0
 
-    def send(self, session_id: str, phone: str, lang: str, now: dt.datetime) -> Sent | Wait:
+    def send(self, session_id: str, phone: str, lang: str, now: dt.datetime,
+             address: str | None = None) -> Sent | Wait:
         """Send a new code to ``phone`` for this conversation, unless one went a moment ago;
-        the code's row and its SMS are written in one transaction."""
+        the code's row and its SMS are written in one transaction. ``address`` is where the
+        request came from (the web), hashed for the per-address cap."""
         number = phone_hash(phone)
+        origin = origin_hash(address) if address else None
         with DB(self.engine) as db:
             if self._blocked(db, number, now):
                 return Wait(tries=True)
@@ -119,13 +128,18 @@ class PhoneProofs:
                 PhoneProof.created_at > now - dt.timedelta(hours=1))).one()[0]
             if recent >= CODES_PER_HOUR:
                 return Wait(tries=False)
+            if origin is not None and db.exec(select(func.count()).select_from(PhoneProof).where(  # type: ignore[call-overload]
+                    PhoneProof.origin == origin,
+                    PhoneProof.created_at > now - dt.timedelta(hours=1))).one()[0] \
+                    >= CODES_PER_ADDRESS_PER_HOUR:
+                return Wait(tries=False, address=True)
             db.exec(update(PhoneProof).where(  # type: ignore[call-overload]
                 PhoneProof.phone_hash == number, PhoneProof.session_id == session_id,
                 PhoneProof.used.is_(False)).values(used=True))  # type: ignore[attr-defined]
             code, salt = new_code(), secrets.token_hex(16)
             db.add(PhoneProof(phone_hash=number, session_id=session_id,
                               code_hash=_hash(salt, number, code), salt=salt, created_at=now,
-                              expires_at=now + VALID_FOR))
+                              expires_at=now + VALID_FOR, origin=origin))
             body = tr("{code} is your code for the jobcenter assistant. It works for 10 "
                       "minutes. Do not give it to anyone.", code=code)[lang]
             db.add(Outbox(phone=phone, lang=lang, kind=OTP_KIND, body=body, due_at=now))
@@ -197,6 +211,9 @@ def _waiting(wait: Wait) -> Say:
                        "and try again, or ask a member of staff.",
                        "Too many wrong codes for this phone number. Please wait {n} minutes "
                        "and try again, or ask a member of staff.", WAIT_MINUTES), "error")
+    if wait.address:
+        return Say(tr("Many codes have been asked for from this connection in the last hour. "
+                      "Please wait a while and try again, or ask a member of staff."), "error")
     return Say(tr("We have sent several codes to this phone number in the last hour. Please "
                   "wait a while and try again, or ask a member of staff."), "error")
 
@@ -210,7 +227,7 @@ def ask(req: ProofRequest, convo: Conversation) -> tuple[bool, list[Output]]:
     if proofs is None or number is None or convo.session_id is None:
         return False, [Say(tr("This cannot be done here yet. Please ask a member of staff."),
                            "notice")]
-    sent = proofs.send(convo.session_id, number, convo.lang, convo.now())
+    sent = proofs.send(convo.session_id, number, convo.lang, convo.now(), convo.address)
     if isinstance(sent, Wait):
         return False, [_waiting(sent), _back_hint()]
     return False, [_question(convo, req)]
@@ -247,7 +264,7 @@ def check(req: ProofRequest, typed: str, convo: Conversation) -> tuple[bool, lis
                                result.left), "error"), _question(convo, req)]
     if isinstance(result, Wait):
         return False, [_waiting(result), _back_hint()]
-    sent = proofs.send(convo.session_id, number, convo.lang, convo.now())
+    sent = proofs.send(convo.session_id, number, convo.lang, convo.now(), convo.address)
     if isinstance(sent, Wait):
         return False, [_waiting(sent), _back_hint()]
     return False, [Say(tr("That code is too old or was already used. We have sent a new code."),

@@ -43,6 +43,9 @@ STOP_SECONDS = 10.0
 SECRETS = ("ASSISTANT_TWILIO_AUTH_TOKEN", "ASSISTANT_TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN",
            "TWILIO_ACCOUNT_SID")
 """The server's settings a kiosk process has no use for and is not given."""
+REMOTE_KIOSK = "ASSISTANT_KIOSK_REMOTE"
+"""Set for the kiosks this serves: the core treats their conversations as the web's (a new
+booking needs the number proven, no check-in), since the browser may be anywhere."""
 KIOSK = [sys.executable, "-m", "assistant", "kiosk"]
 """One kiosk; its database is given in its environment, not on the command line, where any
 user of the machine could read it."""
@@ -121,6 +124,8 @@ def tui_routes(db_url: str, *, max_sessions: int = 4, public_url: str | None = N
             for name in SECRETS:
                 environment.pop(name, None)
             environment["ASSISTANT_DB"] = db_url
+            # a kiosk in a browser is not in the jobcenter: it is the web (channels/tui/kiosk.py)
+            environment[REMOTE_KIOSK] = "1"
             return environment
 
     async def page(request: Request) -> Response:

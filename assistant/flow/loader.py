@@ -321,7 +321,22 @@ def parse_flow(text: str, path: Path) -> Flow:
         only_at=_only_at(ctx, data),
     )
     _check_references(ctx, flow, nodes)
+    _check_proof(ctx, flow, nodes)
     return flow
+
+
+NEEDS_PROOF = {"book": "book", "cancel": "manage", "reschedule": "manage"}
+"""The actions that act on a phone number's bookings, and the verify step each needs first
+(booking/proof.py; the actions check the proof again)."""
+
+
+def _check_proof(ctx: _Ctx, flow: Flow, nodes: dict[str, Node]) -> None:
+    purposes = {s.spec.get("purpose") for s in flow.steps.values() if s.kind == "verify"}
+    for step in flow.steps.values():
+        wanted = NEEDS_PROOF.get(step.action or "")
+        if step.kind == "action" and wanted and wanted not in purposes:
+            raise ctx.fail(nodes[step.id], f"step '{step.id}': a flow that runs '{step.action}' "
+                           f"needs a verify step with purpose '{wanted}' before it", "action")
 
 
 def load_flows(folder: Path | None = None) -> dict[str, Flow]:

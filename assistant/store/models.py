@@ -343,3 +343,5 @@ class PhoneProof(SQLModel, table=True):
     used: bool = False
     blocked_until: dt.datetime | None = None
     """Set when the fifth wrong try is made: no code for the number until then."""
+    origin: str | None = Field(default=None, max_length=64, index=True)
+    """The address (web) that asked for it, hashed: codes per address are capped too."""

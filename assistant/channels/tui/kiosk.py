@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
+import os
 import threading
 import time
 import uuid
@@ -47,6 +48,14 @@ if TYPE_CHECKING:
 __all__ = ["CSS", "ConversationScreen", "IdleWarning", "KioskApp", "LanguageScreen"]
 
 log = logging.getLogger(__name__)
+
+
+def kiosk_channel() -> str:
+    """The channel this kiosk's conversations run on: "kiosk", or "web" when it is served to
+    a browser (``serve --tui`` sets ASSISTANT_KIOSK_REMOTE, see web_tui.py): what needs the
+    phone number proven, and whether check-in is offered, depend on it."""
+    return "web" if os.environ.get("ASSISTANT_KIOSK_REMOTE") == "1" else "kiosk"
+
 
 # The language screen needs none of the heavy parts (database, content, catalogs): they are
 # imported and loaded in a thread while the citizen picks a language, so the first screen
@@ -229,7 +238,7 @@ class KioskApp(App[None]):
         from assistant.conversation import Conversation
 
         convo, opening = Conversation.open(self.content, self.store,
-                                           f"kiosk:{uuid.uuid4().hex}", "kiosk", lang,
+                                           f"kiosk:{uuid.uuid4().hex}", kiosk_channel(), lang,
                                            place=self.place, site=self.site,
                                            **({"now": self.now} if self.now else {}))
         if not get_current_worker().is_cancelled:  # a later open replaces this one

@@ -48,9 +48,11 @@ def _proofs() -> None:
         sa.Column("tries", sa.Integer(), nullable=False),
         sa.Column("used", sa.Boolean(), nullable=False),
         sa.Column("blocked_until", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("origin", sa.String(length=64), nullable=True),
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_phone_proofs_phone_hash", "phone_proofs", ["phone_hash"], unique=False)
+    op.create_index("ix_phone_proofs_origin", "phone_proofs", ["origin"], unique=False)
 
 
 def downgrade() -> None:
@@ -59,5 +61,6 @@ def downgrade() -> None:
     with op.batch_alter_table("bookings") as batch:
         batch.drop_column("origin")
         batch.drop_column("session_id")
+    op.drop_index("ix_phone_proofs_origin", table_name="phone_proofs")
     op.drop_index("ix_phone_proofs_phone_hash", table_name="phone_proofs")
     op.drop_table("phone_proofs")
