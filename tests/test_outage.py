@@ -72,5 +72,6 @@ def test_a_database_that_goes_away_is_a_documented_503_and_one_log_line(
         if path.startswith("/api"):
             assert answer.json()["error"]["code"] == "unavailable"
     assert "Traceback" not in caplog.text and "File " not in caplog.text
+    assert token not in caplog.text and "/api/sessions/{token}/messages" in caplog.text
     assert len([r for r in caplog.records if r.levelno >= logging.WARNING]) == len(answers)
     engine.dispose()

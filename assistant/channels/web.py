@@ -13,6 +13,7 @@ import datetime as dt
 import ipaddress
 import logging
 import os
+import re
 import secrets
 import threading
 import time
@@ -666,6 +667,10 @@ def serve(app: FastAPI, host: str, port: int, forwarded_allow_ips: str | None = 
 
     if json_logs:
         json_logging()
+    else:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    log.info("serving on http://%s:%d (trusted proxies: %s)", host, port,
+             trusted_proxies(forwarded_allow_ips))
     uvicorn.Server(server_config(app, host, port, forwarded_allow_ips, json_logs)).run()
 
 
@@ -693,7 +698,7 @@ class QuietErrors:
         except Exception as exc:
             if is_outage(exc):  # one line, not a traceback per request while it lasts
                 log.warning("%s %s: the database cannot be used: %s", scope.get("method"),
-                            scope.get("path"), error_kind(exc))
+                            loggable_path(scope), error_kind(exc))
                 if started:
                     return
                 if str(scope.get("path", "")).startswith("/sms/"):  # the gateway retries
@@ -703,11 +708,20 @@ class QuietErrors:
                                    "database; try again in a minute")
                 await answer(scope, receive, send)
                 return
-            log.error("%s %s failed: %s\n%s", scope.get("method"), scope.get("path"),
+            log.error("%s %s failed: %s\n%s", scope.get("method"), loggable_path(scope),
                       error_kind(exc), "".join(traceback.format_tb(exc.__traceback__)))
             if not started:
                 await error(500, "server_error", "the server failed; try again")(
                     scope, receive, send)
+
+
+_TOKEN_IN_PATH = re.compile(r"(/api/sessions/)[^/]+")
+
+
+def loggable_path(scope: Any) -> str:
+    """The request's path for a log line: a session's token is a key to its conversation,
+    so it is never written (``/api/sessions/{token}/messages``)."""
+    return _TOKEN_IN_PATH.sub(r"\1{token}", str(scope.get("path", "")))[:200]
 
 
 def error_kind(exc: BaseException) -> str:
