@@ -17,6 +17,7 @@ from assistant.channels.tui.kiosk import KioskApp
 from assistant.channels.web import make_app
 from assistant.store.models import Outbox
 
+from .conftest import FIXED_OTP
 from .pilot import booking_code, screen_lines, submit
 
 ARRIVE = "Show or write your code when you arrive."
@@ -79,7 +80,7 @@ def test_the_web_confirmation_links_the_calendar_file_for_that_conversation_only
         content, store) -> None:
     client = TestClient(make_app(content, store))
     token = client.post("/api/sessions", json={"lang": "en"}).json()["session"]
-    for text in ["1", "5", "3", "1", "1", "Anna Jensen", "22334455", "1"]:
+    for text in ["1", "5", "3", "1", "1", "Anna Jensen", "22334455", FIXED_OTP, "1"]:
         data = client.post(f"/api/sessions/{token}/messages", json={"text": text}).json()
     [item] = [item for item in data["reply"] if item["type"] == "confirmation"]
     assert item["heading"] == "Your meeting is booked." and len(item["code"]) == 6
@@ -105,11 +106,11 @@ def test_the_history_api_gives_the_conversation_back_each_turn_in_its_language(
     label), each reply in the language it was given in, the confirmation with its link."""
     client = TestClient(make_app(content, store))
     token = client.post("/api/sessions", json={"lang": "da"}).json()["session"]
-    for text in ["1", "english", "5", "3", "1", "1", "Anna Jensen", "22334455", "1"]:
+    for text in ["1", "english", "5", "3", "1", "1", "Anna Jensen", "22334455", FIXED_OTP, "1"]:
         client.post(f"/api/sessions/{token}/messages", json={"text": text})
     data = client.get(f"/api/sessions/{token}/history").json()
     turns = data["turns"]
-    assert data["lang"] == "en" and len(turns) == 10
+    assert data["lang"] == "en" and len(turns) == 11  # the opening, 9 answers, the code
     assert turns[0]["said"] == "" and turns[0]["reply"][0]["text"].startswith("Velkommen")
     assert turns[1]["said"] == "1. Book et møde" and turns[1]["lang"] == "da"
     assert turns[1]["reply"][0] == {"type": "say", "tone": "title", "text": "Book et møde"}
@@ -132,7 +133,8 @@ def test_a_number_that_texted_stop_is_not_promised_an_sms(content, store) -> Non
     with DB(store.engine) as db:
         db.add(SmsContact(phone_hash=phone_hash("+4522334455"), stopped=True))
         db.commit()
-    convo, _ = Conversation.open(content, store, "web:stopped", "web", "en")
+    # at the kiosk (no texted code: the number cannot get one)
+    convo, _ = Conversation.open(content, store, "kiosk:stopped", "kiosk", "en")
     for text in ["1", "5", "1", "1", "1", "Anna Jensen", "22334455"]:
         convo.handle(text)
     [card] = [out for out in convo.handle("1") if isinstance(out, Confirmation)]

@@ -499,7 +499,8 @@ class StaffApp(App[None]):
             if entry is None:  # a source passage: no curated entry, cite it by its lines
                 assert hit.passage is not None
                 head = T(f"{hit.passage.heading or hit.passage.file} ", style="bold")
-                head.append(f"[{w(tr('Source passage'))}]", style="reverse")
+                marker = w(tr("Source passage"))  # outside the f-string: pybabel finds it
+                head.append(f"[{marker}]", style="reverse")
                 box.mount(Static(head))
                 box.mount(Static(T(hit.passage.text)))
                 box.mount(Static(T(w(tr("Source: {ref}", ref=hit.passage.ref)))))
@@ -512,7 +513,8 @@ class StaffApp(App[None]):
                                          languages=languages_name(
                                              entry.unreviewed_languages()))) + "]")
             if not entry.for_citizens():
-                badges.append(f"[{w(tr('Staff only'))}]")
+                staff_only = w(tr("Staff only"))
+                badges.append(f"[{staff_only}]")
             head = T(f"{w(entry.title)} ", style="bold")
             head.append(" ".join(badges), style="reverse")
             box.mount(Static(head))
