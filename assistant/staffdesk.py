@@ -82,11 +82,26 @@ def is_remote(place: str) -> bool:
     return place in ("web", "sms")
 
 
+def pending_request(store: SessionStore, session_id: str | None) -> QueueItem | None:
+    """The request of conversation ``session_id`` that is still open or taken, or None."""
+    if session_id is None:
+        return None
+    with DB(store.engine) as db:
+        row = db.exec(select(CallbackRequest).where(
+            CallbackRequest.session_id == session_id, CallbackRequest.kind != "callback",
+            CallbackRequest.status != "done").order_by(CallbackRequest.id)).first()
+        return _item(row) if row is not None else None
+
+
 def request_staff(convo: Conversation, topic: str) -> int | None:
     """Put the citizen of ``convo`` in the staff queue (a desk request at a kiosk, a chat on
-    the web page or by SMS); returns the request's id (None: nothing stored)."""
+    the web page or by SMS); returns the request's id (None: nothing stored). A conversation
+    has one request at a time: asking again while it waits or is taken returns that one."""
     if convo.store is None:
         return None
+    pending = pending_request(convo.store, convo.session_id)
+    if pending is not None:
+        return pending.id
     place = place_of(convo)
     row = convo.store.add_callback(
         kind="chat" if is_remote(place) else "desk", topic=topic[:40], lang=convo.lang,
@@ -132,7 +147,14 @@ class StaffDesk:
 
     def take(self, request_id: int, staff: str) -> bool:
         """Take an open request; False when someone else took it first (or it is done). A
-        chat's conversation is taken over, and the citizen told that a person has joined."""
+        chat's conversation is taken over, and the citizen told that a person has joined. A
+        conversation that another member of staff already has is not taken."""
+        before = self.get(request_id)
+        if before is not None and before.kind == "chat" and before.session_id is not None:
+            saved = self.store.load_by_id(before.session_id)
+            holder = State.from_dict(saved.state).staff if saved is not None else None
+            if holder is not None and holder != staff[:8]:
+                return False
         with DB(self.engine) as db:
             taken = db.exec(update(CallbackRequest).where(  # type: ignore[call-overload]
                 CallbackRequest.id == request_id, CallbackRequest.status == "open")
@@ -230,10 +252,18 @@ class StaffDesk:
         return item
 
     def _done(self, request_id: int, staff: str, action: str) -> bool:
+        """The request is done, and with it any other request its conversation still has
+        (made twice before one request per conversation was kept)."""
+        item = self.get(request_id)
         with DB(self.engine) as db:
             done = db.exec(update(CallbackRequest).where(  # type: ignore[call-overload]
                 CallbackRequest.id == request_id, CallbackRequest.status != "done")
                 .values(status="done"))
+            if item is not None and item.session_id is not None and item.kind != "callback":
+                db.exec(update(CallbackRequest).where(  # type: ignore[call-overload]
+                    CallbackRequest.session_id == item.session_id,
+                    CallbackRequest.kind != "callback", CallbackRequest.status != "done")
+                    .values(status="done"))
             db.commit()
         audit(self.engine, staff, action, f"request {request_id}")
         return bool(done.rowcount)

@@ -168,3 +168,34 @@ def test_two_processes_take_one_request_and_one_gets_it(content, any_store, db_u
     assert taken is not None and taken.taken_by == winner
     saved = any_store.load("web:two")
     assert saved is not None and saved.state["staff"] == winner
+
+
+def test_asking_for_staff_twice_keeps_one_request_in_the_queue(content, any_store) -> None:
+    client = TestClient(make_app(content, any_store, now=lambda: NOW), base_url=BASE)
+    desk = StaffDesk(content, any_store, now=lambda: NOW)
+    token = client.post("/api/sessions", json={"lang": "da"}).json()["session"]
+    for text in ("medarbejder", "1", "medarbejder"):
+        client.post(f"/api/sessions/{token}/messages", json={"text": text})
+    again = client.post(f"/api/sessions/{token}/messages", json={"text": "1"}).json()
+    assert "allerede i køen" in said(again) and again["staff"] is True
+    assert len(desk.queue()) == 1  # one row, not two
+
+    for text in ("staff", "1", "staff", "1"):
+        _sms(content, any_store, text)
+    assert len(desk.queue()) == 2  # the web conversation's and the SMS conversation's
+
+
+def test_a_conversation_another_member_of_staff_has_is_not_taken(content, any_store) -> None:
+    desk = StaffDesk(content, any_store, now=lambda: NOW)
+    convo, _ = Conversation.open(content, any_store, "web:dup", "web", "en", place="web")
+    convo.handle("staff")
+    convo.handle("1")
+    [first] = desk.queue()
+    # a second row for the same conversation, as a store from before the fix could hold
+    extra = any_store.add_callback(kind="chat", topic="staff", lang="en",
+                                   session_id=first.session_id, place="web")
+    assert desk.take(first.id, "AB")
+    assert not desk.take(extra.id, "CD")  # the conversation names AB: refused
+    assert desk.get(extra.id).status == "open"
+    desk.hand_back(first.id, "AB")
+    assert desk.queue() == []  # handing back leaves nothing of it "taken" or waiting
