@@ -19,7 +19,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import or_, true, update
+from sqlalchemy import func, or_, true, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session as DB
 from sqlmodel import select
@@ -58,6 +58,8 @@ class QueueItem:
     status: str
     taken_by: str | None
     session_id: str | None
+    unread: bool = False
+    """The citizen wrote since the member of staff who took it last looked."""
 
     def waiting(self, now: dt.datetime) -> dt.timedelta:
         return max(now - self.since, dt.timedelta(0))
@@ -110,13 +112,14 @@ def request_staff(convo: Conversation, topic: str) -> int | None:
     return row.id
 
 
-def _item(row: CallbackRequest) -> QueueItem:
+def _item(row: CallbackRequest, unread: bool = False) -> QueueItem:
     assert row.id is not None
     return QueueItem(id=row.id, kind=row.kind, place=row.place or "kiosk", lang=row.lang,
                      topic=row.topic, name=row.name or "",
                      phone=row.phone if row.kind == "callback" and row.phone else "",
                      since=row.created_at,
-                     status=row.status, taken_by=row.taken_by, session_id=row.session_id)
+                     status=row.status, taken_by=row.taken_by, session_id=row.session_id,
+                     unread=unread)
 
 
 class StaffDesk:
@@ -136,9 +139,17 @@ class StaffDesk:
         here = or_(CallbackRequest.site_id == site_id,  # type: ignore[arg-type]
                    CallbackRequest.site_id.is_(None)) if site_id is not None else true()  # type: ignore[union-attr]
         with DB(self.engine) as db:
-            rows = db.exec(select(CallbackRequest).where(CallbackRequest.status != "done", here)
-                           .order_by(CallbackRequest.created_at, CallbackRequest.id))
-            return [_item(row) for row in rows]
+            rows = list(db.exec(select(CallbackRequest).where(CallbackRequest.status != "done",
+                                                              here)
+                                .order_by(CallbackRequest.created_at, CallbackRequest.id)))
+            taken = {row.session_id for row in rows
+                     if row.status == "taken" and row.kind == "chat" and row.session_id}
+            last = dict(db.exec(select(Turn.session_id, func.max(Turn.seq)).where(  # type: ignore[call-overload]
+                Turn.session_id.in_(taken), Turn.input != "")  # type: ignore[attr-defined]
+                .group_by(Turn.session_id)).all()) if taken else {}
+            return [_item(row, unread=row.session_id in taken
+                          and last.get(row.session_id, 0) > (row.seen_turn or 0))
+                    for row in rows]
 
     def get(self, request_id: int) -> QueueItem | None:
         with DB(self.engine) as db:
@@ -158,7 +169,8 @@ class StaffDesk:
         with DB(self.engine) as db:
             taken = db.exec(update(CallbackRequest).where(  # type: ignore[call-overload]
                 CallbackRequest.id == request_id, CallbackRequest.status == "open")
-                .values(status="taken", taken_by=staff[:8], taken_at=self.now()))
+                .values(status="taken", taken_by=staff[:8], taken_at=self.now(),
+                        seen_turn=self._last_turn(db, before)))
             db.commit()
         if taken.rowcount != 1:
             return False
@@ -174,6 +186,17 @@ class StaffDesk:
 
             self._staff_turn(item, join)
         return True
+
+    def seen(self, request_id: int, staff: str, seq: int) -> None:
+        """The member of staff who took the request has seen its conversation up to turn
+        ``seq``: the queue no longer marks a new message before it."""
+        with DB(self.engine) as db:
+            db.exec(update(CallbackRequest).where(  # type: ignore[call-overload]
+                CallbackRequest.id == request_id, CallbackRequest.taken_by == staff[:8],
+                or_(CallbackRequest.seen_turn.is_(None),  # type: ignore[union-attr]
+                    CallbackRequest.seen_turn < seq))  # type: ignore[operator]
+                .values(seen_turn=seq))
+            db.commit()
 
     def write(self, request_id: int, staff: str, text: str) -> None:
         """Send the citizen what a member of staff wrote (CPR numbers removed), on the
@@ -239,6 +262,13 @@ class StaffDesk:
         return lines
 
     # -- inside -----------------------------------------------------------------------------
+
+    @staticmethod
+    def _last_turn(db: DB, item: QueueItem | None) -> int:
+        if item is None or item.session_id is None:
+            return 0
+        last = db.exec(select(func.max(Turn.seq)).where(Turn.session_id == item.session_id)).one()
+        return int(last or 0)
 
     def _name(self, staff: str) -> str:
         with DB(self.engine) as db:

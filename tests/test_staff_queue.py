@@ -190,3 +190,31 @@ async def test_a_request_someone_else_took_is_not_taken_twice(content, store) ->
         await tap(pilot, "#req-take")
         assert not isinstance(app.screen, TakeoverScreen)
         await until(pilot, lambda: rows(app)[0][-1] == "Taken by CD", 2)
+
+
+async def test_a_citizen_writing_after_staff_left_the_conversation_shows_in_the_queue(
+        content, store) -> None:
+    add_staff(store.engine, "AB", "Anne B", "4821", languages="en")
+    client = TestClient(make_app(content, store), base_url=BASE)
+    token = client.post("/api/sessions", json={"lang": "en"}).json()["session"]
+    client.post(f"/api/sessions/{token}/messages", json={"text": "staff"})
+    client.post(f"/api/sessions/{token}/messages", json={"text": "1"})
+    app = StaffApp(content, store)
+    bells: list[int] = []
+    app.bell = lambda: bells.append(1)  # type: ignore[method-assign]
+    async with app.run_test(size=(160, 40)) as pilot:
+        await log_in(pilot)
+        await until(pilot, lambda: len(rows(app)) == 1, 2)
+        await tap(pilot, "#req-take")
+        await until(pilot, lambda: isinstance(app.screen, TakeoverScreen), 2)
+        await tap(pilot, "#to-back")  # to the queue: the conversation is still theirs
+        await until(pilot, lambda: rows(app)[0][0] == "", 2)
+        bells.clear()
+        client.post(f"/api/sessions/{token}/messages", json={"text": "Are you there?"})
+        await until(pilot, lambda: rows(app)[0][0] == "✉ New message", 2)
+        assert bells, "the terminal bell rang"
+        assert "A citizen has written to you." in str(app.query_one("#queue-note").render())
+        await tap(pilot, "#req-open")
+        await until(pilot, lambda: "Are you there?" in texts(app.screen), 2)
+        await tap(pilot, "#to-back")
+        await until(pilot, lambda: rows(app)[0][0] == "", 2)  # seen: no longer marked

@@ -199,3 +199,23 @@ def test_a_conversation_another_member_of_staff_has_is_not_taken(content, any_st
     assert desk.get(extra.id).status == "open"
     desk.hand_back(first.id, "AB")
     assert desk.queue() == []  # handing back leaves nothing of it "taken" or waiting
+
+
+def test_a_citizen_message_is_new_until_the_member_of_staff_has_seen_it(content,
+                                                                        any_store) -> None:
+    desk = StaffDesk(content, any_store, now=lambda: NOW)
+    convo, _ = Conversation.open(content, any_store, "web:news", "web", "en", place="web")
+    convo.handle("staff")
+    convo.handle("1")
+    [item] = desk.queue()
+    assert desk.take(item.id, "AB")
+    assert not desk.queue()[0].unread  # what came before taking is read on taking
+    again = Conversation.load(content, any_store, "web:news")
+    again.handle("Are you there?")
+    [item] = StaffDesk(content, any_store).queue()  # any process sees it
+    assert item.unread
+    last = desk.transcript(item.session_id)[-1].seq
+    desk.seen(item.id, "CD", last)  # someone else looking does not count
+    assert desk.queue()[0].unread
+    desk.seen(item.id, "AB", last)
+    assert not desk.queue()[0].unread

@@ -138,6 +138,8 @@ class StaffApp(App[None]):
         """The queue's requests seen so far (None: not read yet)."""
         self.fresh: set[int] = set()
         """Requests that came while the screen was open, not yet taken: marked as new."""
+        self.unread: set[int] = set()
+        """This member of staff's conversations the citizen wrote in since they looked."""
         self.queue_items: list[QueueItem] = []
         self._reading_queue = False
         self._queue_shown: list[tuple[QueueItem, bool, str]] = []
@@ -251,8 +253,18 @@ class StaffApp(App[None]):
         self.known = ids if self.known is None else self.known | ids
         self.fresh = {i for i in self.fresh | {item.id for item in new} if i in ids}
         self.fresh -= {item.id for item in items if item.status != "open"}
+        unread = {item.id for item in items if item.unread and item.taken_by == self.staff}
+        wrote = unread - self.unread
+        self.unread = unread
         self.queue_items = items
         self._show_queue()
+        if wrote and not new:
+            self.bell()
+            latest = next(item for item in items if item.id in wrote)
+            self.notify(self.w(tr("New message from a citizen: {where}, {language}",
+                                  where=place_name(latest.place),
+                                  language=language_name(latest.lang))),
+                        title=self.w(tr("Queue")), severity="warning", timeout=8)
         if new:
             self.bell()
             latest = new[-1]
@@ -276,8 +288,9 @@ class StaffApp(App[None]):
         table.add_columns(*(self.w(c) for c in COLUMNS["queue"]))
         now = self.now()
         for item in self.queue_items:
-            mark = T("● " + self.w(tr("New")), style="bold reverse") if item.id in self.fresh \
-                else T("")
+            mark = (T("✉ " + self.w(tr("New message")), style="bold reverse") if item.unread
+                    else T("● " + self.w(tr("New")), style="bold reverse")
+                    if item.id in self.fresh else T(""))
             cells = [self.w(waiting_name(item.waiting(now))), self.w(kind_name(item.kind)),
                      self.w(place_name(item.place)), self.w(language_name(item.lang)),
                      self.w(topic_name(item.topic, self.content.flows)), item.name,
@@ -289,8 +302,10 @@ class StaffApp(App[None]):
         waiting = sum(1 for i in self.queue_items if i.status == "open")
         note.update(T(self.w(trn("{n} request is waiting.", "{n} requests are waiting.",
                                  waiting))
-                      + (" " + self.w(tr("New ones are marked.")) if self.fresh else "")))
-        note.set_class(bool(self.fresh), "new")
+                      + (" " + self.w(tr("New ones are marked.")) if self.fresh else "")
+                      + (" " + self.w(tr("A citizen has written to you.")) if self.unread
+                         else "")))
+        note.set_class(bool(self.fresh or self.unread), "new")
 
     def _selected(self) -> QueueItem | None:
         table = self.query_one("#queue", DataTable)
