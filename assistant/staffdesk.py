@@ -241,8 +241,8 @@ class StaffDesk:
 
         if item.kind == "chat" and item.status == "taken":
             self._staff_turn(item, leave)
-        elif item.kind == "chat":  # nobody came: the citizen no longer waits
-            self._staff_turn(item, lambda state: _stop_waiting(state))
+        elif item.kind == "chat":  # nobody came: the citizen is told, and no longer waits
+            self._staff_turn(item, self._not_taken)
         return self._done(request_id, staff, "request_closed")
 
     def transcript(self, session_id: str, after: int = 0) -> list[Line]:
@@ -262,6 +262,14 @@ class StaffDesk:
         return lines
 
     # -- inside -----------------------------------------------------------------------------
+
+    def _not_taken(self, state: State) -> list[Output]:
+        """A waiting chat marked done without being taken: what the citizen can do now."""
+        state.staff_wait = None
+        convo = Conversation(self.content, state, now=self.now)
+        return [Say(tr("Sorry, no member of staff can write with you right now. You can book "
+                       "a meeting, or ask at the desk in the jobcenter."), "staff"),
+                *convo.current()]
 
     @staticmethod
     def _last_turn(db: DB, item: QueueItem | None) -> int:
@@ -332,9 +340,6 @@ def _for_sms(outputs: list[Output]) -> list[Output]:
     return [*said, Say(tr("Write \"menu\" to see everything I can help with."), "info")]
 
 
-def _stop_waiting(state: State) -> list[Output]:
-    state.staff_wait = None
-    return []
 
 
 def plain(outputs: list[Output], lang: str) -> str:

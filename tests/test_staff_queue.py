@@ -218,3 +218,25 @@ async def test_a_citizen_writing_after_staff_left_the_conversation_shows_in_the_
         await until(pilot, lambda: "Are you there?" in texts(app.screen), 2)
         await tap(pilot, "#to-back")
         await until(pilot, lambda: rows(app)[0][0] == "", 2)  # seen: no longer marked
+
+
+async def test_marking_a_waiting_web_request_done_says_the_citizen_will_be_told(
+        content, store) -> None:
+    from assistant.channels.tui.staff_dialogs import Confirm
+
+    add_staff(store.engine, "AB", "Anne B", "4821", languages="en")
+    client = TestClient(make_app(content, store), base_url=BASE)
+    token = client.post("/api/sessions", json={"lang": "da"}).json()["session"]
+    client.post(f"/api/sessions/{token}/messages", json={"text": "medarbejder"})
+    asked = client.post(f"/api/sessions/{token}/messages", json={"text": "1"}).json()
+    app = StaffApp(content, store)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await log_in(pilot)
+        await until(pilot, lambda: len(rows(app)) == 1, 2)
+        await tap(pilot, "#req-done")
+        assert isinstance(app.screen, Confirm)
+        assert "The citizen will be told" in texts(app.screen)
+        await tap(pilot, "#confirm-yes")
+        await until(pilot, lambda: rows(app) == [], 2)
+    news = client.get(f"/api/sessions/{token}/news", params={"after": asked["turn"]}).json()
+    assert "booke et møde" in news["reply"][0]["text"]

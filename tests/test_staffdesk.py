@@ -219,3 +219,23 @@ def test_a_citizen_message_is_new_until_the_member_of_staff_has_seen_it(content,
     assert desk.queue()[0].unread
     desk.seen(item.id, "AB", last)
     assert not desk.queue()[0].unread
+
+
+def test_a_waiting_chat_marked_done_untaken_tells_the_citizen_what_to_do(content,
+                                                                        any_store) -> None:
+    client = TestClient(make_app(content, any_store, now=lambda: NOW), base_url=BASE)
+    desk = StaffDesk(content, any_store, now=lambda: NOW)
+    token = client.post("/api/sessions", json={"lang": "uk"}).json()["session"]
+    client.post(f"/api/sessions/{token}/messages", json={"text": "працівник"})
+    asked = client.post(f"/api/sessions/{token}/messages", json={"text": "1"}).json()
+    [web] = desk.queue()
+    assert desk.close(web.id, "AB")  # not taken: nobody can write now
+    news = client.get(f"/api/sessions/{token}/news", params={"after": asked["turn"]}).json()
+    assert "записатися на зустріч" in said(news) and news["staff"] is False
+
+    for text in ("hej", "staff", "1"):
+        _sms(content, any_store, text)
+    [sms] = desk.queue()
+    assert desk.close(sms.id, "AB")
+    told = _outbox(any_store)[-1]
+    assert told.phone == "+4522334455" and "booke et møde" in told.body  # in Danish, by SMS

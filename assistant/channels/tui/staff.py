@@ -51,7 +51,7 @@ from assistant.reports import (
     parse_day,
 )
 from assistant.staff import audit
-from assistant.staffdesk import QueueItem, StaffDesk
+from assistant.staffdesk import QueueItem, StaffDesk, is_remote
 from assistant.staffwords import (
     channel_words,
     flow_name,
@@ -362,6 +362,10 @@ class StaffApp(App[None]):
         question = self.w(tr("Mark this request done?"))
         detail = " · ".join([self.w(kind_name(item.kind)), self.w(place_name(item.place)),
                              item.name or self.w(language_name(item.lang))])
+        if item.kind == "chat" and item.status == "open" and is_remote(item.place):
+            detail += "\n" + self.w(tr("The citizen will be told that no one can write with "
+                                       "them now, and that they can book a meeting or ask at "
+                                       "the desk."))
         self.push_screen(Confirm(question, detail, self.w(tr("Yes, mark it done")),
                                  self.w(tr("No"))),
                          lambda yes: self._done(item.id) if yes else None)
