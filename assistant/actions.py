@@ -31,6 +31,8 @@ def handoff(act: Act, convo: Conversation) -> list[Output]:
     pending = pending_request(convo.store, convo.session_id) if convo.store else None
     request = request_staff(convo, act.flow_id)
     place = place_of(convo)
+    if pending is not None and pending.status == "taken" and not is_remote(place):
+        return [Say(tr("A member of staff is on the way to you. Please wait here."), "notice")]
     if pending is not None and pending.status == "taken":
         return [Say(tr("A member of staff is already with you. Write your message here."),
                     "notice")]

@@ -134,6 +134,9 @@ def test_a_kiosk_desk_request_shows_its_place_and_closes(content, any_store) -> 
     [item] = desk.queue()
     assert (item.kind, item.place, item.lang) == ("desk", "kiosk:Lobby 1", "da")
     assert desk.take(item.id, "AB")
+    convo.handle("medarbejder")
+    again = convo.handle("1")  # asked again while someone is coming: the same request
+    assert "på vej" in again[0].text["da"] and len(desk.queue()) == 1
     with pytest.raises(NotYours):
         desk.close(item.id, "CD")
     assert desk.close(item.id, "AB") and desk.queue() == []
