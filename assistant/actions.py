@@ -26,10 +26,21 @@ def callback(act: Act, convo: Conversation) -> list[Output]:
 def handoff(act: Act, convo: Conversation) -> list[Output]:
     """Put the citizen in the staff queue: at a kiosk a person comes to them; on the web page
     or by SMS a person writes with them there (see staffdesk)."""
-    from assistant.staffdesk import is_remote, place_of, request_staff
+    from assistant.staffdesk import is_remote, pending_request, place_of, request_staff
 
+    pending = pending_request(convo.store, convo.session_id) if convo.store else None
     request = request_staff(convo, act.flow_id)
     place = place_of(convo)
+    if pending is not None and pending.status == "taken" and not is_remote(place):
+        return [Say(tr("A member of staff is on the way to you. Please wait here."), "notice")]
+    if pending is not None and pending.status == "taken":
+        return [Say(tr("A member of staff is already with you. Write your message here."),
+                    "notice")]
+    if pending is not None:
+        if is_remote(place):
+            convo.state.staff_wait = request
+        return [Say(tr("You are already in the queue. A member of staff has been told. "
+                       "Please wait."), "notice")]
     if not is_remote(place):
         return [Say(tr("A member of staff has been told and will come to you. Please wait "
                        "here."), "notice")]

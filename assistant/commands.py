@@ -7,7 +7,7 @@ import unicodedata
 from functools import cache
 
 HELP, BACK, RESTART, MENU, LANGUAGE, STAFF = "help", "back", "restart", "menu", "language", "staff"
-SAVE = "save"
+SAVE, CALLBACK = "save", "callback"
 
 _WORDS: dict[str, tuple[str, ...]] = {
     HELP: ("hjælp", "hjaelp", "help", "?", "допомога", "довідка", "допомогти"),
@@ -29,6 +29,41 @@ _WORDS: dict[str, tuple[str, ...]] = {
 
 _WORDS[SAVE] = ("gem", "gem til senere", "save", "save for later", "зберегти", "зберегти на потім")
 
+_ASKS_FOR_A_PERSON: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "da": (("", "jeg vil gerne tale med", "jeg vil tale med", "jeg vil gerne snakke med",
+            "jeg vil snakke med", "kan jeg tale med", "kan jeg snakke med", "må jeg tale med",
+            "kan jeg få fat i", "jeg vil have fat i", "jeg har brug for", "tal med",
+            "snak med"),
+           ("et menneske", "menneske", "en medarbejder", "en sagsbehandler", "sagsbehandler",
+            "min sagsbehandler", "en person", "en rigtig person", "nogen", "personalet")),
+    "en": (("", "i want to talk to", "i want to speak to", "i would like to talk to",
+            "i would like to speak to", "can i talk to", "can i speak to", "could i speak to",
+            "may i speak to", "let me talk to", "talk to", "speak to", "i need"),
+           ("a person", "a human", "a real person", "someone", "somebody", "a member of staff",
+            "my caseworker", "a caseworker", "an advisor", "a human being")),
+    "uk": (("", "я хочу поговорити з", "хочу поговорити з", "можна поговорити з",
+            "чи можу я поговорити з", "я хочу говорити з", "поговорити з", "мені потрібна",
+            "мені потрібен"),
+           ("працівником", "людиною", "живою людиною", "кимось", "консультантом",
+            "людина", "жива людина", "працівник", "консультант")),
+}
+"""Whole messages that ask for a person: one of the openings followed by one of the persons
+(an opening alone is not enough; a question about something, "who can I talk to about
+repatriation", is not one of them and goes to the knowledge)."""
+
+_WORDS[STAFF] = _WORDS[STAFF] + tuple(
+    f"{opening} {person}".strip() for openings, persons in _ASKS_FOR_A_PERSON.values()
+    for opening in openings for person in persons
+    if opening or person in ("menneske", "et menneske", "людина", "a person", "a human",
+                             "someone", "a human being", "жива людина"))
+
+_WORDS[CALLBACK] = (
+    "ring mig op", "ring mig op senere", "ring til mig", "kan I ringe mig op",
+    "kan I ringe til mig", "call me back", "call me", "please call me back",
+    "can you call me back", "can someone call me back", "зателефонуйте мені",
+    "передзвоніть мені", "зателефонуйте мені пізніше", "можете мені зателефонувати",
+)
+
 _RESUME_WORDS = ("fortsæt", "fortsaet", "resume", "continue", "продовжити")
 
 _LANGUAGE_WORDS: dict[str, tuple[str, ...]] = {
@@ -39,12 +74,13 @@ _LANGUAGE_WORDS: dict[str, tuple[str, ...]] = {
 
 
 def normalise_command(text: str) -> str:
-    """Case- and punctuation-insensitive form used to compare commands."""
+    """Case- and punctuation-insensitive form used to compare commands (a question mark
+    at the end too: "can I speak to someone?")."""
     text = unicodedata.normalize("NFC", text).casefold().strip()
     if text == "?":
         return text
     text = re.sub(r"[\s.!,;:¡¿\"'«»]+", " ", text).strip()
-    return text
+    return text.rstrip("? ").strip() if len(text) > 1 else text
 
 
 @cache
@@ -85,7 +121,11 @@ def command_words(command: str) -> tuple[str, ...]:
 
 _ENGLISH_ONLY = {normalise_command(w) for w in (
     "help", "back", "start over", "restart", "start again", "main menu", "language",
-    "change language", "staff", "talk to staff", "talk to a person", "human")}
+    "change language", "staff", "talk to staff", "talk to a person", "human",
+    "call me back", "call me", "please call me back", "can you call me back",
+    "can someone call me back")} | {
+    normalise_command(f"{opening} {person}") for opening in _ASKS_FOR_A_PERSON["en"][0]
+    for person in _ASKS_FOR_A_PERSON["en"][1] if opening}
 
 
 def language_of(text: str) -> str | None:

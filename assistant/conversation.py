@@ -420,7 +420,12 @@ class Conversation:
                         "suggest" if isinstance(last, Choices) else "none")
         self.searched = (self.lang, self.outcome)
         last = outputs[-1] if outputs else None
-        if isinstance(last, Choices):
+        if isinstance(last, Choices):  # not sure: a person is one of the options
+            staff = next_steps.FLOW + STAFF_FLOW
+            if all(c.value != staff for c in last.options):
+                last = Choices((*last.options, Choice(str(len(last.options) + 1),
+                                                      tr("Talk to staff"), staff)))
+                outputs[-1] = last
             self.state.awaiting = "suggest"
             self.state.suggestions = [c.value for c in last.options]
         elif isinstance(last, Card):
@@ -479,6 +484,9 @@ class Conversation:
         if command == commands.STAFF:
             self._leave_flow("left")
             return self._start(STAFF_FLOW)
+        if command == commands.CALLBACK:
+            self._leave_flow("left")
+            return self._start_callback()
         if command == commands.RESTART:
             if flow and fstate:  # only this flow: say which, and how to reach the rest
                 self._count(flow.id, "restarted", fstate.step or "")
@@ -490,6 +498,19 @@ class Conversation:
         if flow and fstate:
             return self._flow_turn(flow, engine.back(flow, fstate))
         return self.menu()
+
+    def _start_callback(self) -> list[Output]:
+        """The staff flow at its callback option ("ring mig op", "call me back")."""
+        started = self._start(STAFF_FLOW)
+        flow, fstate = self._flow()
+        if not (flow and fstate and fstate.step):
+            return started
+        values = [option.value for option in flow.step(fstate.step).options]
+        if "callback" not in values:
+            return started
+        turn = engine.answer(flow, fstate, str(values.index("callback") + 1), self.today(),
+                             self.lang)
+        return [Say(flow.title, "title"), *self._flow_turn(flow, turn)]
 
     def _save(self) -> list[Output]:
         flow, fstate = self._flow()

@@ -83,6 +83,7 @@ class FoundBooking:
     staff: str
     interpreter: bool
     checked_in: bool
+    cancelled: bool = False
 
 
 SEARCH_LIMIT = 200
@@ -107,16 +108,20 @@ def parse_day(text: str) -> dt.date | None:
 
 def find_bookings(engine: Engine, day: dt.date | None, query: str = "",
                   site_id: int | None = None) -> list[FoundBooking]:
-    """Active bookings (of the site ``site_id``, if given) on ``day`` (any day: None) whose
+    """Bookings (of the site ``site_id``, if given) on ``day`` (any day: None) whose
     name, phone or code holds ``query``
-    (any case; a phone number matched by its digits, spaces and +45 or not); at most
-    SEARCH_LIMIT, earliest first."""
+    (any case; a phone number matched by its digits, spaces and +45 or not; a code typed with
+    Cyrillic look-alike letters too); at most SEARCH_LIMIT, earliest first. The day alone
+    lists active bookings; a search finds cancelled ones too (``cancelled``)."""
+    from assistant.booking.codes import normalise_code
+
     folded = " ".join(query.casefold().split())
     digits = "".join(ch for ch in query if ch.isdigit())
-    code = query.strip().upper().replace(" ", "").replace("-", "")
+    code = normalise_code(query)
+    statuses = ("active", "cancelled") if folded else ("active",)
     with DB(engine) as db:
         staff = {s.id: s.initials for s in db.exec(select(Staff))}
-        statement = select(Booking).where(Booking.status == "active")
+        statement = select(Booking).where(Booking.status.in_(statuses))  # type: ignore[attr-defined]
         statement = statement.where(_at(Booking.site_id, site_id))
         if day is not None:
             lo, hi = _day_bounds(day)
@@ -131,7 +136,7 @@ def find_bookings(engine: Engine, day: dt.date | None, query: str = "",
                 start=b.start, code=b.code, name=b.name, phone=b.phone,
                 meeting_type=b.meeting_type, channel=b.channel, meeting_lang=b.meeting_lang,
                 staff=staff.get(b.staff_id, "?"), interpreter=bool(b.interpreter_id),
-                checked_in=b.checked_in_at is not None))
+                checked_in=b.checked_in_at is not None, cancelled=b.status == "cancelled"))
             if len(found) >= SEARCH_LIMIT:
                 break
         return found

@@ -113,13 +113,18 @@ screen (or the kiosk served at /tui) never make a staff member wait at a staff t
 def login(engine: Engine, initials: str, pin: str,
           now: Callable[[], dt.datetime] = utcnow, place: str = STAFF_TERMINAL) -> LoginResult:
     """Check a PIN typed at ``place``. After FREE_TRIES failures there the wait doubles each
-    time, up to MAX_WAIT; a correct PIN forgets that place's failures."""
+    time, up to MAX_WAIT; a correct PIN forgets that place's failures. Typed initials that
+    belong to no member of staff (maybe a PIN typed in the wrong box) are never stored: the
+    failure is kept and audited as :data:`UNKNOWN`, and such failures share one back-off."""
     if place not in PLACES:
         raise ValueError(f"unknown place {place!r}")
     initials = _initials(initials)[:8]
     moment = now()
     with DB(engine, expire_on_commit=False) as db:
-        failures = list(db.exec(select(LoginAttempt).where(LoginAttempt.initials == initials,
+        known = initials and db.exec(select(Staff.initials).where(
+            Staff.initials == initials)).first() is not None
+        key = initials if known else UNKNOWN
+        failures = list(db.exec(select(LoginAttempt).where(LoginAttempt.initials == key,
                                                            LoginAttempt.place == place)
                                 .order_by(LoginAttempt.at)))
         wait = _wait(len(failures))
@@ -127,17 +132,21 @@ def login(engine: Engine, initials: str, pin: str,
             remaining = failures[-1].at + wait - moment
             if remaining > dt.timedelta(0):
                 return LoginResult(None, remaining)
-        staff = db.exec(select(Staff).where(Staff.initials == initials, Staff.active)).first()
+        staff = db.exec(select(Staff).where(Staff.initials == key, Staff.active)).first()
         if staff is not None and check_pin(pin, staff.pin_hash):
             for row in failures:
                 db.delete(row)
             db.commit()
-            audit(engine, initials, "login", "")
+            audit(engine, key, "login", "")
             return LoginResult(staff)
-        db.add(LoginAttempt(initials=initials, at=moment, place=place))
+        db.add(LoginAttempt(initials=key, at=moment, place=place))
         db.commit()
-    audit(engine, initials, "login_failed", place)
+    audit(engine, key, "login_failed", place if known else f"{place}: unknown initials")
     return LoginResult(None, _wait(len(failures) + 1))
+
+
+UNKNOWN = "?"
+"""Initials that belong to no member of staff, as the back-off and the audit log keep them."""
 
 
 def _wait(failures: int) -> dt.timedelta:

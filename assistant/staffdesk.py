@@ -19,7 +19,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import or_, true, update
+from sqlalchemy import func, or_, true, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session as DB
 from sqlmodel import select
@@ -58,6 +58,8 @@ class QueueItem:
     status: str
     taken_by: str | None
     session_id: str | None
+    unread: bool = False
+    """The citizen wrote since the member of staff who took it last looked."""
 
     def waiting(self, now: dt.datetime) -> dt.timedelta:
         return max(now - self.since, dt.timedelta(0))
@@ -82,11 +84,26 @@ def is_remote(place: str) -> bool:
     return place in ("web", "sms")
 
 
+def pending_request(store: SessionStore, session_id: str | None) -> QueueItem | None:
+    """The request of conversation ``session_id`` that is still open or taken, or None."""
+    if session_id is None:
+        return None
+    with DB(store.engine) as db:
+        row = db.exec(select(CallbackRequest).where(
+            CallbackRequest.session_id == session_id, CallbackRequest.kind != "callback",
+            CallbackRequest.status != "done").order_by(CallbackRequest.id)).first()
+        return _item(row) if row is not None else None
+
+
 def request_staff(convo: Conversation, topic: str) -> int | None:
     """Put the citizen of ``convo`` in the staff queue (a desk request at a kiosk, a chat on
-    the web page or by SMS); returns the request's id (None: nothing stored)."""
+    the web page or by SMS); returns the request's id (None: nothing stored). A conversation
+    has one request at a time: asking again while it waits or is taken returns that one."""
     if convo.store is None:
         return None
+    pending = pending_request(convo.store, convo.session_id)
+    if pending is not None:
+        return pending.id
     place = place_of(convo)
     row = convo.store.add_callback(
         kind="chat" if is_remote(place) else "desk", topic=topic[:40], lang=convo.lang,
@@ -95,13 +112,14 @@ def request_staff(convo: Conversation, topic: str) -> int | None:
     return row.id
 
 
-def _item(row: CallbackRequest) -> QueueItem:
+def _item(row: CallbackRequest, unread: bool = False) -> QueueItem:
     assert row.id is not None
     return QueueItem(id=row.id, kind=row.kind, place=row.place or "kiosk", lang=row.lang,
                      topic=row.topic, name=row.name or "",
                      phone=row.phone if row.kind == "callback" and row.phone else "",
                      since=row.created_at,
-                     status=row.status, taken_by=row.taken_by, session_id=row.session_id)
+                     status=row.status, taken_by=row.taken_by, session_id=row.session_id,
+                     unread=unread)
 
 
 class StaffDesk:
@@ -121,9 +139,17 @@ class StaffDesk:
         here = or_(CallbackRequest.site_id == site_id,  # type: ignore[arg-type]
                    CallbackRequest.site_id.is_(None)) if site_id is not None else true()  # type: ignore[union-attr]
         with DB(self.engine) as db:
-            rows = db.exec(select(CallbackRequest).where(CallbackRequest.status != "done", here)
-                           .order_by(CallbackRequest.created_at, CallbackRequest.id))
-            return [_item(row) for row in rows]
+            rows = list(db.exec(select(CallbackRequest).where(CallbackRequest.status != "done",
+                                                              here)
+                                .order_by(CallbackRequest.created_at, CallbackRequest.id)))
+            taken = {row.session_id for row in rows
+                     if row.status == "taken" and row.kind == "chat" and row.session_id}
+            last = dict(db.exec(select(Turn.session_id, func.max(Turn.seq)).where(  # type: ignore[call-overload]
+                Turn.session_id.in_(taken), Turn.input != "")  # type: ignore[attr-defined]
+                .group_by(Turn.session_id)).all()) if taken else {}
+            return [_item(row, unread=row.session_id in taken
+                          and last.get(row.session_id, 0) > (row.seen_turn or 0))
+                    for row in rows]
 
     def get(self, request_id: int) -> QueueItem | None:
         with DB(self.engine) as db:
@@ -132,11 +158,19 @@ class StaffDesk:
 
     def take(self, request_id: int, staff: str) -> bool:
         """Take an open request; False when someone else took it first (or it is done). A
-        chat's conversation is taken over, and the citizen told that a person has joined."""
+        chat's conversation is taken over, and the citizen told that a person has joined. A
+        conversation that another member of staff already has is not taken."""
+        before = self.get(request_id)
+        if before is not None and before.kind == "chat" and before.session_id is not None:
+            saved = self.store.load_by_id(before.session_id)
+            holder = State.from_dict(saved.state).staff if saved is not None else None
+            if holder is not None and holder != staff[:8]:
+                return False
         with DB(self.engine) as db:
             taken = db.exec(update(CallbackRequest).where(  # type: ignore[call-overload]
                 CallbackRequest.id == request_id, CallbackRequest.status == "open")
-                .values(status="taken", taken_by=staff[:8], taken_at=self.now()))
+                .values(status="taken", taken_by=staff[:8], taken_at=self.now(),
+                        seen_turn=self._last_turn(db, before)))
             db.commit()
         if taken.rowcount != 1:
             return False
@@ -152,6 +186,17 @@ class StaffDesk:
 
             self._staff_turn(item, join)
         return True
+
+    def seen(self, request_id: int, staff: str, seq: int) -> None:
+        """The member of staff who took the request has seen its conversation up to turn
+        ``seq``: the queue no longer marks a new message before it."""
+        with DB(self.engine) as db:
+            db.exec(update(CallbackRequest).where(  # type: ignore[call-overload]
+                CallbackRequest.id == request_id, CallbackRequest.taken_by == staff[:8],
+                or_(CallbackRequest.seen_turn.is_(None),  # type: ignore[union-attr]
+                    CallbackRequest.seen_turn < seq))  # type: ignore[operator]
+                .values(seen_turn=seq))
+            db.commit()
 
     def write(self, request_id: int, staff: str, text: str) -> None:
         """Send the citizen what a member of staff wrote (CPR numbers removed), on the
@@ -196,8 +241,8 @@ class StaffDesk:
 
         if item.kind == "chat" and item.status == "taken":
             self._staff_turn(item, leave)
-        elif item.kind == "chat":  # nobody came: the citizen no longer waits
-            self._staff_turn(item, lambda state: _stop_waiting(state))
+        elif item.kind == "chat":  # nobody came: the citizen is told, and no longer waits
+            self._staff_turn(item, self._not_taken)
         return self._done(request_id, staff, "request_closed")
 
     def transcript(self, session_id: str, after: int = 0) -> list[Line]:
@@ -218,6 +263,21 @@ class StaffDesk:
 
     # -- inside -----------------------------------------------------------------------------
 
+    def _not_taken(self, state: State) -> list[Output]:
+        """A waiting chat marked done without being taken: what the citizen can do now."""
+        state.staff_wait = None
+        convo = Conversation(self.content, state, now=self.now)
+        return [Say(tr("Sorry, no member of staff can write with you right now. You can book "
+                       "a meeting, or ask at the desk in the jobcenter."), "staff"),
+                *convo.current()]
+
+    @staticmethod
+    def _last_turn(db: DB, item: QueueItem | None) -> int:
+        if item is None or item.session_id is None:
+            return 0
+        last = db.exec(select(func.max(Turn.seq)).where(Turn.session_id == item.session_id)).one()
+        return int(last or 0)
+
     def _name(self, staff: str) -> str:
         with DB(self.engine) as db:
             row = db.exec(select(Staff).where(Staff.initials == staff)).first()
@@ -230,10 +290,18 @@ class StaffDesk:
         return item
 
     def _done(self, request_id: int, staff: str, action: str) -> bool:
+        """The request is done, and with it any other request its conversation still has
+        (made twice before one request per conversation was kept)."""
+        item = self.get(request_id)
         with DB(self.engine) as db:
             done = db.exec(update(CallbackRequest).where(  # type: ignore[call-overload]
                 CallbackRequest.id == request_id, CallbackRequest.status != "done")
                 .values(status="done"))
+            if item is not None and item.session_id is not None and item.kind != "callback":
+                db.exec(update(CallbackRequest).where(  # type: ignore[call-overload]
+                    CallbackRequest.session_id == item.session_id,
+                    CallbackRequest.kind != "callback", CallbackRequest.status != "done")
+                    .values(status="done"))
             db.commit()
         audit(self.engine, staff, action, f"request {request_id}")
         return bool(done.rowcount)
@@ -272,9 +340,6 @@ def _for_sms(outputs: list[Output]) -> list[Output]:
     return [*said, Say(tr("Write \"menu\" to see everything I can help with."), "info")]
 
 
-def _stop_waiting(state: State) -> list[Output]:
-    state.staff_wait = None
-    return []
 
 
 def plain(outputs: list[Output], lang: str) -> str:

@@ -94,13 +94,12 @@ async def test_an_open_staff_screen_shows_new_kiosk_callback_and_web_requests_wi
         assert made.returncode == 0, made.stderr
         await until(pilot, lambda: len(rows(app)) == 3, 2.0)
         kiosk, callback, web = rows(app)
-        assert kiosk[:5] == ["● New", "under a minute", "Wants a person at the kiosk",
-                             "Kiosk Lobby 1", "Ukrainian"]
-        assert callback == ["● New", "under a minute", "Call back", "Kiosk Lobby 2", "Danish",
-                            "Benefits and money", "Jens Hansen", "+4522334455", "Waiting"]
-        assert web[:5] == ["● New", "under a minute", "Wants to write with a person",
+        assert kiosk[:6] == ["● New", "Waiting", "under a minute",
+                             "Wants a person at the kiosk", "Kiosk Lobby 1", "Ukrainian"]
+        assert callback == ["● New", "Waiting", "under a minute", "Call back", "Kiosk Lobby 2",
+                            "Danish", "Benefits and money", "Jens Hansen", "+4522334455"]
+        assert web[:6] == ["● New", "Waiting", "under a minute", "Wants to write with a person",
                            "Web page", "English"]
-        assert kiosk[-1] == web[-1] == "Waiting"
         assert bells, "the terminal bell rang"
         assert "3 requests are waiting. New ones are marked." in str(
             app.query_one("#queue-note").render())
@@ -117,7 +116,7 @@ async def test_staff_take_a_web_conversation_write_and_hand_it_back(content, sto
     async with app.run_test(size=(160, 40)) as pilot:
         await log_in(pilot)
         await until(pilot, lambda: len(rows(app)) == 1, 2)
-        assert rows(app)[0][3:5] == ["Hjemmeside", "engelsk"]  # in the staff member's words
+        assert rows(app)[0][4:6] == ["Hjemmeside", "engelsk"]  # in the staff member's words
         await tap(pilot, "#req-take")
         await until(pilot, lambda: isinstance(app.screen, TakeoverScreen), 2)
         joined = client.get(f"/api/sessions/{token}/news",
@@ -157,7 +156,7 @@ async def test_staff_take_an_sms_conversation_and_the_replies_go_by_sms(content,
     async with app.run_test(size=(160, 40)) as pilot:
         await log_in(pilot)
         await until(pilot, lambda: len(rows(app)) == 1, 2)
-        assert rows(app)[0][3:5] == ["SMS", "Danish"]
+        assert rows(app)[0][4:6] == ["SMS", "Danish"]
         await tap(pilot, "#req-take")
         await until(pilot, lambda: isinstance(app.screen, TakeoverScreen), 2)
         assert sms("Hvornår er mit møde?") == ""  # the person answers, not the assistant
@@ -189,4 +188,54 @@ async def test_a_request_someone_else_took_is_not_taken_twice(content, store) ->
         assert StaffDesk(content, store).take(item.id, "CD")  # another desk, a moment before
         await tap(pilot, "#req-take")
         assert not isinstance(app.screen, TakeoverScreen)
-        await until(pilot, lambda: rows(app)[0][-1] == "Taken by CD", 2)
+        await until(pilot, lambda: rows(app)[0][1] == "Taken by CD", 2)
+
+
+async def test_a_citizen_writing_after_staff_left_the_conversation_shows_in_the_queue(
+        content, store) -> None:
+    add_staff(store.engine, "AB", "Anne B", "4821", languages="en")
+    client = TestClient(make_app(content, store), base_url=BASE)
+    token = client.post("/api/sessions", json={"lang": "en"}).json()["session"]
+    client.post(f"/api/sessions/{token}/messages", json={"text": "staff"})
+    client.post(f"/api/sessions/{token}/messages", json={"text": "1"})
+    app = StaffApp(content, store)
+    bells: list[int] = []
+    app.bell = lambda: bells.append(1)  # type: ignore[method-assign]
+    async with app.run_test(size=(160, 40)) as pilot:
+        await log_in(pilot)
+        await until(pilot, lambda: len(rows(app)) == 1, 2)
+        await tap(pilot, "#req-take")
+        await until(pilot, lambda: isinstance(app.screen, TakeoverScreen), 2)
+        await tap(pilot, "#to-back")  # to the queue: the conversation is still theirs
+        await until(pilot, lambda: rows(app)[0][0] == "", 2)
+        bells.clear()
+        client.post(f"/api/sessions/{token}/messages", json={"text": "Are you there?"})
+        await until(pilot, lambda: rows(app)[0][0] == "✉ New message", 2)
+        assert bells, "the terminal bell rang"
+        assert "A citizen has written to you." in str(app.query_one("#queue-note").render())
+        await tap(pilot, "#req-open")
+        await until(pilot, lambda: "Are you there?" in texts(app.screen), 2)
+        await tap(pilot, "#to-back")
+        await until(pilot, lambda: rows(app)[0][0] == "", 2)  # seen: no longer marked
+
+
+async def test_marking_a_waiting_web_request_done_says_the_citizen_will_be_told(
+        content, store) -> None:
+    from assistant.channels.tui.staff_dialogs import Confirm
+
+    add_staff(store.engine, "AB", "Anne B", "4821", languages="en")
+    client = TestClient(make_app(content, store), base_url=BASE)
+    token = client.post("/api/sessions", json={"lang": "da"}).json()["session"]
+    client.post(f"/api/sessions/{token}/messages", json={"text": "medarbejder"})
+    asked = client.post(f"/api/sessions/{token}/messages", json={"text": "1"}).json()
+    app = StaffApp(content, store)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await log_in(pilot)
+        await until(pilot, lambda: len(rows(app)) == 1, 2)
+        await tap(pilot, "#req-done")
+        assert isinstance(app.screen, Confirm)
+        assert "The citizen will be told" in texts(app.screen)
+        await tap(pilot, "#confirm-yes")
+        await until(pilot, lambda: rows(app) == [], 2)
+    news = client.get(f"/api/sessions/{token}/news", params={"after": asked["turn"]}).json()
+    assert "booke et møde" in news["reply"][0]["text"]

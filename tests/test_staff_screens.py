@@ -173,3 +173,36 @@ def test_snapshot_knowledge_with_review_badges(snap_compare, content, store, lan
         await settle(pilot)
 
     assert snap_compare(staff_app(content, store, lang), terminal_size=SIZE, run_before=search)
+
+
+def test_the_booking_search_finds_cancelled_bookings_and_cyrillic_codes(content, store) -> None:
+    from assistant.booking.codes import CYRILLIC_LOOKALIKES
+
+    made = fill(content, store)
+    engine = store.engine
+    site = store.sites().sites[0].id
+    BookingService(engine, now=lambda: NOW, site_id=site).cancel(made["jens"], "+4587654321")
+    [found] = find_bookings(engine, None, "jens")
+    assert found.cancelled and found.name == "Jens Hansen"  # found, and marked cancelled
+    latin_to_cyrillic = {v: chr(k) for k, v in CYRILLIC_LOOKALIKES.items() if chr(k).isupper()}
+    typed = "".join(latin_to_cyrillic.get(c, c) for c in made["olena"]).lower()
+    assert [b.name for b in find_bookings(engine, None, typed)] == ["Olena Kovalenko"]
+    day = parse_day(dt.date.fromisoformat(made["jens_day"]).strftime("%d.%m.%Y"))
+    assert find_bookings(engine, day, "") == []  # a day's list: the meetings that are on
+
+
+async def test_the_queue_shows_the_status_first_and_says_when_nobody_waits(content,
+                                                                           store) -> None:
+    add_staff(store.engine, "AB", "Anne B", "4821", languages="da")
+    app = StaffApp(content, store, now=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot)
+        await settle(pilot)
+        for _ in range(40):  # the queue is read in a worker: at most 2 s
+            if app.known is not None:
+                break
+            await pilot.pause(0.05)
+        await settle(pilot)
+        assert "Ingen venter." in str(app.query_one("#queue-note").render())
+        labels = [str(c.label) for c in app.query_one("#queue", DataTable).columns.values()]
+        assert labels[:2] == ["Ny", "Status"] and labels.index("Status") < labels.index("Navn")

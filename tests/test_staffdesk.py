@@ -134,6 +134,9 @@ def test_a_kiosk_desk_request_shows_its_place_and_closes(content, any_store) -> 
     [item] = desk.queue()
     assert (item.kind, item.place, item.lang) == ("desk", "kiosk:Lobby 1", "da")
     assert desk.take(item.id, "AB")
+    convo.handle("medarbejder")
+    again = convo.handle("1")  # asked again while someone is coming: the same request
+    assert "på vej" in again[0].text["da"] and len(desk.queue()) == 1
     with pytest.raises(NotYours):
         desk.close(item.id, "CD")
     assert desk.close(item.id, "AB") and desk.queue() == []
@@ -168,3 +171,74 @@ def test_two_processes_take_one_request_and_one_gets_it(content, any_store, db_u
     assert taken is not None and taken.taken_by == winner
     saved = any_store.load("web:two")
     assert saved is not None and saved.state["staff"] == winner
+
+
+def test_asking_for_staff_twice_keeps_one_request_in_the_queue(content, any_store) -> None:
+    client = TestClient(make_app(content, any_store, now=lambda: NOW), base_url=BASE)
+    desk = StaffDesk(content, any_store, now=lambda: NOW)
+    token = client.post("/api/sessions", json={"lang": "da"}).json()["session"]
+    for text in ("medarbejder", "1", "medarbejder"):
+        client.post(f"/api/sessions/{token}/messages", json={"text": text})
+    again = client.post(f"/api/sessions/{token}/messages", json={"text": "1"}).json()
+    assert "allerede i køen" in said(again) and again["staff"] is True
+    assert len(desk.queue()) == 1  # one row, not two
+
+    for text in ("staff", "1", "staff", "1"):
+        _sms(content, any_store, text)
+    assert len(desk.queue()) == 2  # the web conversation's and the SMS conversation's
+
+
+def test_a_conversation_another_member_of_staff_has_is_not_taken(content, any_store) -> None:
+    desk = StaffDesk(content, any_store, now=lambda: NOW)
+    convo, _ = Conversation.open(content, any_store, "web:dup", "web", "en", place="web")
+    convo.handle("staff")
+    convo.handle("1")
+    [first] = desk.queue()
+    # a second row for the same conversation, as a store from before the fix could hold
+    extra = any_store.add_callback(kind="chat", topic="staff", lang="en",
+                                   session_id=first.session_id, place="web")
+    assert desk.take(first.id, "AB")
+    assert not desk.take(extra.id, "CD")  # the conversation names AB: refused
+    assert desk.get(extra.id).status == "open"
+    desk.hand_back(first.id, "AB")
+    assert desk.queue() == []  # handing back leaves nothing of it "taken" or waiting
+
+
+def test_a_citizen_message_is_new_until_the_member_of_staff_has_seen_it(content,
+                                                                        any_store) -> None:
+    desk = StaffDesk(content, any_store, now=lambda: NOW)
+    convo, _ = Conversation.open(content, any_store, "web:news", "web", "en", place="web")
+    convo.handle("staff")
+    convo.handle("1")
+    [item] = desk.queue()
+    assert desk.take(item.id, "AB")
+    assert not desk.queue()[0].unread  # what came before taking is read on taking
+    again = Conversation.load(content, any_store, "web:news")
+    again.handle("Are you there?")
+    [item] = StaffDesk(content, any_store).queue()  # any process sees it
+    assert item.unread
+    last = desk.transcript(item.session_id)[-1].seq
+    desk.seen(item.id, "CD", last)  # someone else looking does not count
+    assert desk.queue()[0].unread
+    desk.seen(item.id, "AB", last)
+    assert not desk.queue()[0].unread
+
+
+def test_a_waiting_chat_marked_done_untaken_tells_the_citizen_what_to_do(content,
+                                                                        any_store) -> None:
+    client = TestClient(make_app(content, any_store, now=lambda: NOW), base_url=BASE)
+    desk = StaffDesk(content, any_store, now=lambda: NOW)
+    token = client.post("/api/sessions", json={"lang": "uk"}).json()["session"]
+    client.post(f"/api/sessions/{token}/messages", json={"text": "працівник"})
+    asked = client.post(f"/api/sessions/{token}/messages", json={"text": "1"}).json()
+    [web] = desk.queue()
+    assert desk.close(web.id, "AB")  # not taken: nobody can write now
+    news = client.get(f"/api/sessions/{token}/news", params={"after": asked["turn"]}).json()
+    assert "записатися на зустріч" in said(news) and news["staff"] is False
+
+    for text in ("hej", "staff", "1"):
+        _sms(content, any_store, text)
+    [sms] = desk.queue()
+    assert desk.close(sms.id, "AB")
+    told = _outbox(any_store)[-1]
+    assert told.phone == "+4522334455" and "booke et møde" in told.body  # in Danish, by SMS

@@ -90,7 +90,8 @@ async def test_quitting_the_kiosk_takes_a_staff_pin(content, store) -> None:
         app.screen.query_one("#initials", Input).value = "ab"
         app.screen.query_one("#pin", Input).value = "0000"
         await tap(pilot, "#pin-ok")
-        assert isinstance(app.screen, PinScreen) and "Forkert PIN" in all_text(app)
+        assert isinstance(app.screen, PinScreen)
+        assert "Forkerte initialer eller PIN" in all_text(app)
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, ConversationScreen), "a citizen cannot get out"
@@ -131,8 +132,9 @@ async def test_staff_login_and_screens(content, store) -> None:
         table = app.query_one("#queue", DataTable)
         assert table.row_count == 1
         row = [str(c) for c in table.get_row_at(0)]
-        assert row[2:] == ["Ring op", "Kiosk", "ukrainsk", "Et møde", "[red]Olga[/red]",
-                           "+4522334455", "Venter"]  # words in Danish, the name as written
+        assert row[1] == "Venter" and row[3:] == [
+            "Ring op", "Kiosk", "ukrainsk", "Et møde", "[red]Olga[/red]",
+            "+4522334455"]  # words in Danish, the name as written
         table.move_cursor(row=0)
         await tap(pilot, "#req-done")
         assert isinstance(app.screen, Confirm)  # marking done asks first
@@ -243,4 +245,28 @@ def test_pin_back_off_is_counted_per_place(db_url) -> None:
         assert login(engine, "AB", "0000", now=lambda: NOW, place=STAFF_TERMINAL).staff is None
     assert login(engine, "AB", "4821", now=lambda: NOW).wait > dt.timedelta(0), (
         "the staff terminal still backs off its own failures")
+    engine.dispose()
+
+
+def test_a_failed_login_never_stores_what_was_typed_as_initials(db_url, caplog) -> None:
+    """A PIN typed in the initials box is kept nowhere: only initials of a member of staff
+    are logged and audited; others are "unknown initials"."""
+    from sqlmodel import Session as DB
+    from sqlmodel import select
+
+    from assistant.staff import login
+    from assistant.store.db import make_engine
+    from assistant.store.models import AuditEntry, LoginAttempt
+
+    engine = make_engine(db_url)
+    add_staff(engine, "AB", "Anne B", "4821")
+    assert login(engine, "4821", "", now=lambda: NOW).staff is None  # the PIN, in the wrong box
+    assert login(engine, "AB", "0000", now=lambda: NOW).staff is None
+    with DB(engine) as db:
+        audited = [(a.staff, a.detail) for a in db.exec(
+            select(AuditEntry).where(AuditEntry.action == "login_failed").order_by(AuditEntry.id))]
+        attempts = {a.initials for a in db.exec(select(LoginAttempt))}
+    assert audited == [("?", "staff: unknown initials"), ("AB", "staff")]
+    assert attempts == {"?", "AB"}
+    assert "4821" not in caplog.text
     engine.dispose()

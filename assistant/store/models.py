@@ -75,6 +75,9 @@ class CallbackRequest(SQLModel, table=True):
     taken_by: str | None = Field(default=None, max_length=8)
     """The initials of the member of staff who took it."""
     taken_at: dt.datetime | None = None
+    seen_turn: int | None = None
+    """The last turn of the conversation the member of staff who took it has seen: a citizen
+    turn after it is a new message for them (0007)."""
 
 
 class Site(SQLModel, table=True):

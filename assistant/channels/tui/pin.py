@@ -101,7 +101,7 @@ class PinScreen(ModalScreen[str | None]):
         if message.failed:
             text = "Kan ikke kontrollere PIN nu · Cannot check the PIN now"
         else:
-            text = "Forkert PIN · Wrong PIN"
+            text = "Forkerte initialer eller PIN · Wrong initials or PIN"
             if message.wait_seconds:
                 text += f" - vent {message.wait_seconds} s · wait"
         self.query_one("#pin-error", Static).update(RichText(text))

@@ -51,7 +51,7 @@ from assistant.reports import (
     parse_day,
 )
 from assistant.staff import audit
-from assistant.staffdesk import QueueItem, StaffDesk
+from assistant.staffdesk import QueueItem, StaffDesk, is_remote
 from assistant.staffwords import (
     channel_words,
     flow_name,
@@ -75,8 +75,8 @@ POLL_SECONDS = 1.0
 """How often the queue is read: a new request shows within two seconds."""
 
 COLUMNS: dict[str, tuple[Text, ...]] = {
-    "queue": (tr("New"), tr("Waiting"), tr("What"), tr("Where"), tr("Language"), tr("About"),
-              tr("Name"), tr("Phone"), tr("Status")),
+    "queue": (tr("New"), tr("Status"), tr("Waiting"), tr("What"), tr("Where"),
+              tr("Language"), tr("About"), tr("Name"), tr("Phone")),
     "today": (tr("Day"), tr("Time"), tr("Code"), tr("Name"), tr("Phone"), tr("Meeting"),
               tr("How"), tr("Language"), tr("Staff"), tr("Interpreter"), tr("Checked in")),
     "stats": (tr("Guide"), tr("Started"), tr("Completed"), tr("Left at")),
@@ -138,9 +138,11 @@ class StaffApp(App[None]):
         """The queue's requests seen so far (None: not read yet)."""
         self.fresh: set[int] = set()
         """Requests that came while the screen was open, not yet taken: marked as new."""
+        self.unread: set[int] = set()
+        """This member of staff's conversations the citizen wrote in since they looked."""
         self.queue_items: list[QueueItem] = []
         self._reading_queue = False
-        self._queue_shown: list[tuple[QueueItem, bool, str]] = []
+        self._queue_shown: list[tuple[QueueItem, bool, str]] | None = None
         self.booking_filter: tuple[dt.date | None, str, str | None] = (None, "", None)
         """The booking search (day, words, a problem with the day), read on the UI thread."""
         super().__init__()
@@ -251,8 +253,18 @@ class StaffApp(App[None]):
         self.known = ids if self.known is None else self.known | ids
         self.fresh = {i for i in self.fresh | {item.id for item in new} if i in ids}
         self.fresh -= {item.id for item in items if item.status != "open"}
+        unread = {item.id for item in items if item.unread and item.taken_by == self.staff}
+        wrote = unread - self.unread
+        self.unread = unread
         self.queue_items = items
         self._show_queue()
+        if wrote and not new:
+            self.bell()
+            latest = next(item for item in items if item.id in wrote)
+            self.notify(self.w(tr("New message from a citizen: {where}, {language}",
+                                  where=place_name(latest.place),
+                                  language=language_name(latest.lang))),
+                        title=self.w(tr("Queue")), severity="warning", timeout=8)
         if new:
             self.bell()
             latest = new[-1]
@@ -276,21 +288,26 @@ class StaffApp(App[None]):
         table.add_columns(*(self.w(c) for c in COLUMNS["queue"]))
         now = self.now()
         for item in self.queue_items:
-            mark = T("● " + self.w(tr("New")), style="bold reverse") if item.id in self.fresh \
-                else T("")
-            cells = [self.w(waiting_name(item.waiting(now))), self.w(kind_name(item.kind)),
+            mark = (T("✉ " + self.w(tr("New message")), style="bold reverse") if item.unread
+                    else T("● " + self.w(tr("New")), style="bold reverse")
+                    if item.id in self.fresh else T(""))
+            cells = [self.w(status_name(item.status, item.taken_by)),
+                     self.w(waiting_name(item.waiting(now))), self.w(kind_name(item.kind)),
                      self.w(place_name(item.place)), self.w(language_name(item.lang)),
                      self.w(topic_name(item.topic, self.content.flows)), item.name,
-                     item.phone, self.w(status_name(item.status, item.taken_by))]
+                     item.phone]
             table.add_row(mark, *(T(c) for c in cells), key=str(item.id))
         if keep is not None and str(keep) in {str(i.id) for i in self.queue_items}:
             table.move_cursor(row=table.get_row_index(keep))
         note = self.query_one("#queue-note", Static)
         waiting = sum(1 for i in self.queue_items if i.status == "open")
-        note.update(T(self.w(trn("{n} request is waiting.", "{n} requests are waiting.",
-                                 waiting))
-                      + (" " + self.w(tr("New ones are marked.")) if self.fresh else "")))
-        note.set_class(bool(self.fresh), "new")
+        note.update(T((self.w(trn("{n} request is waiting.", "{n} requests are waiting.",
+                                  waiting)) if self.queue_items
+                       else self.w(tr("Nobody is waiting.")))
+                      + (" " + self.w(tr("New ones are marked.")) if self.fresh else "")
+                      + (" " + self.w(tr("A citizen has written to you.")) if self.unread
+                         else "")))
+        note.set_class(bool(self.fresh or self.unread), "new")
 
     def _selected(self) -> QueueItem | None:
         table = self.query_one("#queue", DataTable)
@@ -347,6 +364,10 @@ class StaffApp(App[None]):
         question = self.w(tr("Mark this request done?"))
         detail = " · ".join([self.w(kind_name(item.kind)), self.w(place_name(item.place)),
                              item.name or self.w(language_name(item.lang))])
+        if item.kind == "chat" and item.status == "open" and is_remote(item.place):
+            detail += "\n" + self.w(tr("The citizen will be told that no one can write with "
+                                       "them now, and that they can book a meeting or ask at "
+                                       "the desk."))
         self.push_screen(Confirm(question, detail, self.w(tr("Yes, mark it done")),
                                  self.w(tr("No"))),
                          lambda yes: self._done(item.id) if yes else None)
@@ -406,7 +427,8 @@ class StaffApp(App[None]):
         site = self.site_id()
         day, query, _problem = self.booking_filter
         bookings = [(format_day(local(b.start).date(), lang), format_clock(b.start, lang),
-                     b.code, b.name, b.phone, w(meeting_words(b.meeting_type)),
+                     f"{b.code} ✗ {w(tr('Cancelled'))}" if b.cancelled else b.code,
+                     b.name, b.phone, w(meeting_words(b.meeting_type)),
                      w(channel_words(b.channel)), w(language_name(b.meeting_lang)), b.staff,
                      w(yes_no(b.interpreter)), "✓ " + w(yes_no(True)) if b.checked_in
                      else w(yes_no(False)))

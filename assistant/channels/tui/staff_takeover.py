@@ -138,6 +138,9 @@ class TakeoverScreen(Screen[None]):
             with self.host.db_lock:
                 lines = (self.host.desk.transcript(self.item.session_id, after)
                          if self.item.session_id else [])
+                if lines and self.host.staff is not None:  # no longer a new message
+                    self.host.desk.seen(self.item.id, self.host.staff,
+                                        max(line.seq for line in lines))
                 item = self.host.desk.get(self.item.id)
         except Exception:  # the database is away a moment: the next round tries again
             lines, item = [], None
