@@ -561,6 +561,11 @@ class Conversation:
             self.state.flow = None
             return [Say(tr("You can do this at the kiosk in the jobcenter, or a member of staff "
                            "can help you at the desk."), "notice"), *self.menu()]
+        if flow.id == STAFF_FLOW:
+            from assistant.actions import no_staff_here
+
+            if (nobody := no_staff_here(self)) is not None:
+                return nobody
         turn = engine.begin(flow)
         self._count(flow.id, "started")
         self.state.awaiting = None

@@ -135,7 +135,8 @@ def test_readyz_fails_while_the_database_is_down_and_recovers_after(pg_url: str,
     seed_demo(store.engine)
     client = TestClient(make_app(content, store))
     assert client.get("/healthz").json() == {"ok": True}
-    assert client.get("/readyz").json() == {"ready": True, "database": True, "content": True}
+    assert client.get("/readyz").json() == {"ready": True, "database": True, "content": True,
+                                           "site": True}
     proxy.stop()
     down = client.get("/readyz")
     assert down.status_code == 503 and down.json()["database"] is False

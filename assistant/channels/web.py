@@ -42,6 +42,7 @@ from assistant.channels.sms import sms_turn, twiml, valid_signature
 from assistant.conversation import Content, Conversation, State
 from assistant.i18n import tr
 from assistant.outputs import Card, Choices, Confirmation, Output, Say, from_json, to_json
+from assistant.site.registry import NO_SITE, all_sites
 from assistant.store.checkpoints import BackgroundCheckpoints
 from assistant.store.db import is_outage, turns_at_once
 from assistant.store.models import utcnow
@@ -548,22 +549,32 @@ async def ready(request: Request) -> Response:
     sends requests only to a process that is ready."""
     w = web(request)
 
-    def database() -> bool:
+    def database() -> tuple[bool, bool]:
+        """Whether the database answers, and whether it holds a jobcenter (site)."""
         try:
             with w.store.engine.connect() as conn:
                 conn.exec_driver_sql("SELECT 1")
-            return True
         except Exception:  # whatever it is, the database cannot be used now
-            return False
+            return False, False
+        try:
+            return True, bool(all_sites(w.store.engine))
+        except Exception:  # no site table yet: no jobcenter set up either
+            return True, False
 
     try:
-        reachable = await asyncio.wait_for(w.run(database), READY_SECONDS)
+        reachable, site = await asyncio.wait_for(w.run(database), READY_SECONDS)
     except TimeoutError:
-        reachable = False
+        reachable, site = False, False
     loaded = bool(w.content.flows) and bool(getattr(w.content.knowledge, "entries", True))
-    ok = reachable and loaded
-    return JSON({"ready": ok, "database": reachable, "content": loaded},
-                status_code=200 if ok else 503)
+    ok = reachable and loaded and site
+    body: dict[str, Any] = {"ready": ok, "database": reachable, "content": loaded, "site": site}
+    if not reachable:
+        body["reason"] = "the database cannot be reached"
+    elif not site:
+        body["reason"] = NO_SITE
+    elif not loaded:
+        body["reason"] = "the content (flows, knowledge) is not loaded"
+    return JSON(body, status_code=200 if ok else 503)
 
 
 async def metrics(request: Request) -> Response:
