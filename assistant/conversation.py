@@ -553,7 +553,7 @@ class Conversation:
         if flow_id == ASK:
             self.state.flow, self.state.awaiting = None, None
             return [Say(tr("Write your question in a few words."), "prompt")]
-        flow = self.content.flows.get(flow_id)
+        flow = self._at_site(self.content.flows.get(flow_id))
         if flow is None:
             return [Say(tr("That is not available here. Please ask a member of staff."),
                         "error"), *self.menu()]
@@ -619,11 +619,21 @@ class Conversation:
             self._count(flow.id, event, fstate.step or "")
         self.state.flow = None
 
+    def _at_site(self, flow: Flow | None) -> Flow | None:
+        """``flow`` as this conversation's site offers it: a step that asks for the meeting
+        type offers the site's meeting types, in the site file's order (see site_options)."""
+        site = self.site
+        if flow is None or site is None or site.meeting_types is None:
+            return flow
+        from assistant.booking.conversation import site_options
+
+        return site_options(flow, site.meeting_types)
+
     def _flow(self) -> tuple[Flow | None, FlowState | None]:
         if not self.state.flow:
             return None, None
         fstate = FlowState.from_dict(self.state.flow)
-        flow = self.content.flows.get(fstate.flow_id)
+        flow = self._at_site(self.content.flows.get(fstate.flow_id))
         if flow is None or (fstate.step is not None and fstate.step not in flow.steps):
             self.state.flow = None  # the flow changed under a saved session: start clean
             return None, None
