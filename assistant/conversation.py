@@ -288,12 +288,24 @@ class Conversation:
                 self.version = changed.saved.turns
         raise AssertionError("unreachable")
 
+    def _first_words(self, text: str) -> None:
+        """On the web page and by SMS the first message picks the language when it clearly is
+        another one (the page only guessed it from the browser): "hello" answers in English,
+        "привіт" in Ukrainian. Only the first message; the language menu changes it later."""
+        if self.version != 0 or self.state.channel not in ("web", "sms"):
+            return
+        from assistant.commands import language_of
+
+        if (lang := language_of(text)) is not None and lang in LANGS:
+            self.state.lang = lang
+
     def _answer(self, raw: str) -> list[Output]:
         cleaned = clean_input(raw)
         text = redact_cpr(cleaned)  # before anything can store, log or echo it
         self._finished = self._effects = False
         self.outcome, self.searched = "menu", None
         saved = self.state.to_dict()
+        self._first_words(cleaned)
         if self.state.staff is not None:
             # A person has the conversation: the message is theirs to read (the turn is the
             # staff transcript), and the assistant does not answer it.
