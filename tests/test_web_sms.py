@@ -759,3 +759,12 @@ def test_a_first_english_question_in_a_danish_web_session_is_answered_in_english
     assert answer["lang"] == "en", texts(answer)
     later = client.post(f"/api/sessions/{token}/messages", json={"text": "hvad er jeres adresse?"})
     assert later.json()["lang"] == "en", "only the first message picks the language"
+
+
+def test_an_unknown_site_path_answers_404_with_a_page_that_says_so(client: TestClient) -> None:
+    page = client.get("/s/nosuch/")
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert "There is no jobcenter at this address." in page.text
+    assert "nosuch" not in page.text, "the address typed is not echoed"
+    assert page.headers["x-frame-options"] == "DENY"
+    assert client.get("/s/demo/").status_code == 200, "the demo's own page"

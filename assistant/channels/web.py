@@ -619,6 +619,44 @@ async def index(request: Request) -> Response:
                         headers=PAGE_HEADERS)
 
 
+async def site_index(request: Request) -> Response:
+    """The page of one jobcenter (``/s/{site}/``); a path no site has answers 404 with a page
+    that says so (the page would only say that the assistant cannot be reached)."""
+    w = web(request)
+    name = str(request.path_params["site"])
+
+    def known() -> bool:
+        from assistant.site.registry import Sites
+
+        if w.store.sites().by_path(name) is not None:
+            return True
+        return Sites.load(w.store.engine).by_path(name) is not None  # applied a moment ago
+
+    try:
+        found = await w.run(known)
+    except Exception:  # the database cannot say: the page says so itself when it starts
+        found = True
+    if found:
+        return await index(request)
+    return Response(_no_such_site_page(), status_code=404,
+                    media_type="text/html; charset=utf-8", headers=PAGE_HEADERS)
+
+
+def _no_such_site_page() -> str:
+    """A small page in da, en and uk: no jobcenter at this address (the path is not shown)."""
+    from html import escape
+
+    title = tr("No jobcenter here")
+    body = tr("There is no jobcenter at this address. Check the address you were given, or "
+              "ask your jobcenter for the right one.")
+    parts = "".join(f'<section lang="{lang}"><h1>{escape(title[lang])}</h1>'
+                    f"<p>{escape(body[lang])}</p></section>" for lang in LANGS)
+    return ('<!doctype html><html lang="da"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{escape(title['da'])}</title></head><body><main>{parts}</main>"
+            "</body></html>")
+
+
 async def static(request: Request) -> Response:
     name = request.path_params["name"]
     if name not in ("app.js", "app.css"):
@@ -805,7 +843,7 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
           openapi_extra={"parameters": [api.TOKEN]},
           responses={200: {"model": api.Reply}, **api.errors(404, 429, 503)})
     route("/", index, methods=["GET", "HEAD"], include_in_schema=False)
-    route("/s/{site}/", index, methods=["GET", "HEAD"], include_in_schema=False)
+    route("/s/{site}/", site_index, methods=["GET", "HEAD"], include_in_schema=False)
     route("/static/{name}", static, methods=["GET", "HEAD"], include_in_schema=False)
     route("/healthz", health, methods=["GET"], responses={200: {"model": api.Health}})
     route("/readyz", ready, methods=["GET"], include_in_schema=False)
