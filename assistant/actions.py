@@ -11,8 +11,20 @@ if TYPE_CHECKING:
     from assistant.conversation import ActionHandler, Conversation
 
 
+def no_staff_here(convo: Conversation) -> list[Output] | None:
+    """On a database with no jobcenter (site) set up no member of staff reads the queue: say
+    so and send the citizen to the desk, as booking does (None: staff are there)."""
+    if convo.store is None or convo.site is not None:
+        return None
+    convo.state.flow = None
+    return [Say(tr("Talking to staff is not available here. Please ask at the desk."),
+                "notice"), *convo.menu()]
+
+
 def callback(act: Act, convo: Conversation) -> list[Output]:
     """Queue a staff callback with the name and phone the flow collected."""
+    if (nobody := no_staff_here(convo)) is not None:
+        return nobody
     if convo.store is not None:
         convo.store.add_callback(
             kind="callback", topic=str(act.answers.get("topic", act.flow_id))[:40],
@@ -28,6 +40,8 @@ def handoff(act: Act, convo: Conversation) -> list[Output]:
     or by SMS a person writes with them there (see staffdesk)."""
     from assistant.staffdesk import is_remote, pending_request, place_of, request_staff
 
+    if (nobody := no_staff_here(convo)) is not None:
+        return nobody
     pending = pending_request(convo.store, convo.session_id) if convo.store else None
     request = request_staff(convo, act.flow_id)
     place = place_of(convo)

@@ -347,6 +347,10 @@ def _privacy(args: argparse.Namespace) -> int:
     from assistant.app import open_store
     from assistant.validators import foreign_phone, validate
 
+    if args.privacy_command == "purge":  # a timer's journal: only a migration that runs
+        import logging
+
+        logging.basicConfig(level=logging.INFO, format="%(message)s")
     store = open_store(args.db)
     if args.privacy_command == "purge":
         site_days = store.sites().retention_days()

@@ -130,9 +130,33 @@ _ENGLISH_ONLY = {normalise_command(w) for w in (
 
 def language_of(text: str) -> str | None:
     """A language the first message of a conversation shows: Cyrillic letters mean Ukrainian,
-    an English-only command word means English. None when it does not tell."""
+    an English-only command word, or more English words than Danish ones and no Danish letter,
+    means English ("hello", "when are you open today?"; "hej" is Danish). None when it does not
+    tell."""
     if any("\u0400" <= c <= "\u04ff" for c in text):
         return "uk"
     if normalise_command(text) in _ENGLISH_ONLY:
         return "en"
+    words = re.findall(r"[^\W\d_]+", unicodedata.normalize("NFC", text).casefold())
+    english = sum(w in _ENGLISH_WORDS for w in words)
+    danish = sum(w in _DANISH_WORDS for w in words)
+    if english > danish and not any(c in "æøå" for w in words for c in w):
+        return "en"
     return None
+
+
+_ENGLISH_WORDS = frozenset((
+    "hello", "hi", "what", "when", "where", "who", "why", "how", "which", "is", "are", "was",
+    "you", "your", "the", "open", "opening", "opened", "closed", "address", "phone", "today",
+    "tomorrow", "please", "thanks", "thank", "can", "could", "would", "need", "want", "my",
+    "with", "about", "this", "week", "meeting", "appointment", "number", "work", "english",
+    "speak", "there", "it", "does", "am", "get"))
+"""English words that are no Danish words (or so rare in Danish that a message of them is
+English): a first message with more of them than Danish words, and no æ, ø or å, is English."""
+_DANISH_WORDS = frozenset((
+    "hej", "hvad", "hvornår", "hvor", "hvem", "hvordan", "hvilken", "jeg", "er", "har", "og",
+    "det", "du", "i", "kan", "til", "med", "ikke", "tak", "åbent", "lukket", "adresse",
+    "telefon", "nummer", "dag", "min", "mit", "mine", "en", "et", "den", "at", "om", "vil",
+    "skal", "godt", "goddag", "farvel", "ja", "nej", "jobcenter", "jobcentret", "tid", "ledig",
+    "arbejde", "have", "find"))
+"""Danish words (some also English, like "I"): they count against English."""

@@ -288,12 +288,24 @@ class Conversation:
                 self.version = changed.saved.turns
         raise AssertionError("unreachable")
 
+    def _first_words(self, text: str) -> None:
+        """On the web page and by SMS the first message picks the language when it clearly is
+        another one (the page only guessed it from the browser): "hello" answers in English,
+        "привіт" in Ukrainian. Only the first message; the language menu changes it later."""
+        if self.version != 0 or self.state.channel not in ("web", "sms"):
+            return
+        from assistant.commands import language_of
+
+        if (lang := language_of(text)) is not None and lang in LANGS:
+            self.state.lang = lang
+
     def _answer(self, raw: str) -> list[Output]:
         cleaned = clean_input(raw)
         text = redact_cpr(cleaned)  # before anything can store, log or echo it
         self._finished = self._effects = False
         self.outcome, self.searched = "menu", None
         saved = self.state.to_dict()
+        self._first_words(cleaned)
         if self.state.staff is not None:
             # A person has the conversation: the message is theirs to read (the turn is the
             # staff transcript), and the assistant does not answer it.
@@ -574,7 +586,7 @@ class Conversation:
         if flow_id == ASK:
             self.state.flow, self.state.awaiting = None, None
             return [Say(tr("Write your question in a few words."), "prompt")]
-        flow = self.content.flows.get(flow_id)
+        flow = self._at_site(self.content.flows.get(flow_id))
         if flow is None:
             return [Say(tr("That is not available here. Please ask a member of staff."),
                         "error"), *self.menu()]
@@ -582,6 +594,11 @@ class Conversation:
             self.state.flow = None
             return [Say(tr("You can do this at the kiosk in the jobcenter, or a member of staff "
                            "can help you at the desk."), "notice"), *self.menu()]
+        if flow.id == STAFF_FLOW:
+            from assistant.actions import no_staff_here
+
+            if (nobody := no_staff_here(self)) is not None:
+                return nobody
         turn = engine.begin(flow)
         self._count(flow.id, "started")
         self.state.awaiting = None
@@ -635,11 +652,21 @@ class Conversation:
             self._count(flow.id, event, fstate.step or "")
         self.state.flow = None
 
+    def _at_site(self, flow: Flow | None) -> Flow | None:
+        """``flow`` as this conversation's site offers it: a step that asks for the meeting
+        type offers the site's meeting types, in the site file's order (see site_options)."""
+        site = self.site
+        if flow is None or site is None or site.meeting_types is None:
+            return flow
+        from assistant.booking.conversation import site_options
+
+        return site_options(flow, site.meeting_types)
+
     def _flow(self) -> tuple[Flow | None, FlowState | None]:
         if not self.state.flow:
             return None, None
         fstate = FlowState.from_dict(self.state.flow)
-        flow = self.content.flows.get(fstate.flow_id)
+        flow = self._at_site(self.content.flows.get(fstate.flow_id))
         if flow is None or (fstate.step is not None and fstate.step not in flow.steps):
             self.state.flow = None  # the flow changed under a saved session: start clean
             return None, None

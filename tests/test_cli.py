@@ -192,3 +192,27 @@ def test_serve_refuses_to_start_a_webhook_it_cannot_check(
     assert main(["serve", "--db", "sqlite://", "--port", "1"]) == 2
     said = capsys.readouterr().err.strip()
     assert "ASSISTANT_PUBLIC_URL" in said and "\n" not in said and "secret-token" not in said
+
+
+def test_timer_commands_keep_alembic_quiet_unless_a_migration_runs(tmp_path) -> None:
+    """`outbox send` and `privacy purge` run every minute from a timer: the journal gets one
+    line when a migration runs, and nothing of Alembic's otherwise."""
+    import os
+    import subprocess
+    import sys
+
+    from assistant.store.migrate import head
+
+    url = f"sqlite:///{tmp_path / 'timer.sqlite3'}"
+
+    def run(*args: str) -> str:
+        done = subprocess.run([sys.executable, "-m", "assistant", *args, "--db", url],
+                              capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "ASSISTANT_SMS_GATEWAY": ""})
+        assert done.returncode == 0, done.stderr
+        return done.stderr
+
+    first = run("outbox", "send")
+    assert first.splitlines() == [f"database upgraded from revision (empty) to {head()}"]
+    for args in (("outbox", "send"), ("privacy", "purge")):
+        assert run(*args) == "", "nothing of Alembic's when no migration runs"

@@ -135,7 +135,8 @@ def test_readyz_fails_while_the_database_is_down_and_recovers_after(pg_url: str,
     seed_demo(store.engine)
     client = TestClient(make_app(content, store))
     assert client.get("/healthz").json() == {"ok": True}
-    assert client.get("/readyz").json() == {"ready": True, "database": True, "content": True}
+    assert client.get("/readyz").json() == {"ready": True, "database": True, "content": True,
+                                           "site": True}
     proxy.stop()
     down = client.get("/readyz")
     assert down.status_code == 503 and down.json()["database"] is False
@@ -182,3 +183,24 @@ def test_outbox_send_writes_its_counts_for_prometheus(tmp_path) -> None:
 def _no_twilio_env(monkeypatch) -> None:
     for name in ("ASSISTANT_TWILIO_ACCOUNT_SID", "ASSISTANT_SMS_FROM"):
         monkeypatch.delenv(name, raising=False)
+
+
+def test_the_readme_runs_serve_under_systemd_with_restart_and_says_the_purge_limit() -> None:
+    """An operator has only the README: serve exits 2 while the database is down at boot, so
+    its unit restarts it; `privacy purge` without --days keeps the shortest site retention."""
+    from pathlib import Path
+
+    text = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Running it for a jobcenter")[1].split("\n## ")[0]
+    [unit] = [block.split("```")[0] for block in section.split("```ini")[1:]
+              if " serve " in block.split("```")[0]]
+    assert "jobcenter-assistant serve --port %i" in unit and "Restart=on-failure" in unit
+    said = " ".join(section.split())
+    assert "exits with status 2 when the database cannot be reached" in said
+    assert "**shortest** `retention_days` of all the sites" in said
+
+
+def test_serve_exits_2_when_the_database_cannot_be_reached(tmp_path, capsys) -> None:
+    from assistant.cli import main
+
+    assert main(["serve", "--db", "postgresql://nobody@127.0.0.1:1/none"]) == 2

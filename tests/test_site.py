@@ -92,6 +92,8 @@ def test_removing_a_meeting_type_or_person_with_future_bookings_is_refused(
                            lang="da", free=free, name="Test Person", phone="+4522334455")
     path.write_text("\n".join(line for line in path.read_text().splitlines()
                               if "code: repatriation" not in line))
+    staff_csv = tmp_path / "demo-staff.csv"  # no one books it (else `site check` says so)
+    staff_csv.write_text(staff_csv.read_text().replace(",repatriation", ""))
     with pytest.raises(Refused) as refused:
         apply_site(engine, load_site(path), now=NOW)
     assert refused.value.reasons == [f"meeting type repatriation cannot be removed: 1 future "
@@ -105,7 +107,7 @@ def test_removing_a_meeting_type_or_person_with_future_bookings_is_refused(
     csv = tmp_path / "demo-staff.csv"
     with DB(engine) as db:
         initials = db.get(Staff, booking.staff_id).initials
-    csv.write_text("\n".join(line for line in csv.read_text().splitlines()
+    csv.write_text("\n".join(line for line in (SITES / "demo-staff.csv").read_text().splitlines()
                              if not line.startswith(initials + ",")) + "\n")
     shutil.copy(SITES / "demo.yaml", path)  # the meeting type is back; the person is gone
     with pytest.raises(Refused, match=f"staff {initials} cannot be removed"):
@@ -180,3 +182,31 @@ def test_booking_sms_go_out_under_the_sender_name_of_the_booking_site(tmp_path) 
     assert send_due(engine, gateway, now=lambda: NOW + dt.timedelta(minutes=1)) == 2
     assert sorted(gateway.sent) == [("DEFAULT", "+4560708090"), ("DemoJC", "+4522334455")]
     engine.dispose()
+
+
+def test_site_check_gives_advice_and_reports_the_file_and_the_staff_csv_at_once(
+        tmp_path, capsys) -> None:
+    path = copy_example(tmp_path)
+    text = (path.read_text().replace('postcode: "0000"', "postcode: 4000")
+            .replace('monday: "09:00-15:00"', 'monday: "9-15"')
+            .replace('tuesday: "09:00-15:00"', 'tuesday: "09:00-09:00"')
+            .replace("languages: [uk]}", "languages: [uk, xx]}"))
+    path.write_text(text)
+    csv = tmp_path / "demo-staff.csv"
+    csv.write_text(csv.read_text() + 'XY1,Someone,"da,qq",job_meting\n')
+    assert main(["site", "check", str(path)]) == 1
+    out = capsys.readouterr().out
+    lines = text.splitlines()
+
+    def at(word: str) -> str:
+        return f"{path}:{next(i for i, t in enumerate(lines, 1) if word in t)}: "
+
+    assert at("postcode: 4000") + 'addresses.0.postcode: put the postcode in quotes, like ' \
+        'postcode: "4000"' in out
+    assert at('monday: "9-15"') + "hours.monday: write times like 09:00-15:30" in out
+    assert at("tuesday:") + "hours.tuesday: opens and closes at the same time (09:00)" in out
+    assert at("xx]") + "interpreters.0.languages: 'xx' is not a language code we know" in out
+    assert f"{csv}:6: XY1: 'qq' is not a language code we know" in out
+    assert f"{csv}:6: XY1: the competence 'job_meting' books none of the site's meeting " \
+        "types (did you mean job_meeting?)" in out
+    assert "does not match" not in out, "advice, not the schema's regular expression"

@@ -72,3 +72,28 @@ async def test_the_kiosk_on_an_empty_database_says_what_to_do(tmp_path, content)
         said = no_site_text()
         assert said["en"] == NO_SITE and shown == "\n".join([said["da"], NO_SITE, said["uk"]])
         assert said["da"] != NO_SITE != said["uk"], "translated"
+
+
+def test_ready_is_503_with_the_reason_on_a_database_with_no_site(tmp_path, content) -> None:
+    from fastapi.testclient import TestClient
+
+    from assistant.channels.web import make_app
+
+    store = SessionStore(make_engine(f"sqlite:///{tmp_path / 'empty.sqlite3'}"))
+    answer = TestClient(make_app(content, store)).get("/readyz")
+    assert answer.status_code == 503
+    assert answer.json()["ready"] is False and answer.json()["site"] is False
+    assert answer.json()["reason"] == NO_SITE
+    store.engine.dispose()
+
+
+def test_talk_to_staff_on_a_database_with_no_site_sends_the_citizen_to_the_desk(
+        db_url: str, content) -> None:
+    store = SessionStore(make_engine(db_url))
+    for place in ("kiosk", "web", "sms"):
+        convo, _ = Conversation.open(content, store, f"empty:{place}", "text", "en", place=place)
+        said = convo.handle("staff")
+        texts = [getattr(o, "text", {}).get("en", "") for o in said]
+        assert "Talking to staff is not available here. Please ask at the desk." in texts
+        assert not any("has been told" in t or "will call you back" in t for t in texts), texts
+    store.engine.dispose()

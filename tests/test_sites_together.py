@@ -30,8 +30,9 @@ from assistant.text import pick
 HERE = Path(__file__).parent / "data" / "sites"
 NOW = dt.datetime(2026, 12, 23, 7, 0, tzinfo=dt.UTC)  # Wednesday 08.00 in Copenhagen
 SLAGELSE_NUMBER = "+4500000002"
-BOOK = ["1", "2", "1", "1", "1", "Test Person"]
-"""Book, job meeting, in Danish, at the jobcenter, the first time, the name (then a phone)."""
+BOOK = ["1", "1", "1", "1", "1", "Test Person"]
+"""Book, job meeting (the only meeting type both sites have), in Danish, at the jobcenter, the
+first time, the name (then a phone)."""
 
 
 @pytest.fixture
@@ -197,3 +198,25 @@ def test_a_desk_request_reaches_only_its_own_sites_staff_queue(two_sites: Sessio
     sites = {s.code: s.id for s in store.sites().sites}
     assert [item.place for item in desk.queue(sites["lejre"])] == ["kiosk:Lejre hall"]
     assert desk.queue(sites["slagelse"]) == []
+
+
+def test_booking_offers_only_the_meeting_types_the_site_has(two_sites: SessionStore,
+                                                            content) -> None:
+    from assistant.booking.conversation import offer_slots
+    from assistant.outputs import SlotRequest
+
+    lejre = two_sites.sites().by_code("lejre")
+    kiosk, _ = Conversation.open(content, two_sites, "kiosk:lejre-types", "kiosk", "en",
+                                 now=lambda: NOW, site=lejre)
+    [menu] = [o for o in kiosk.handle("1") if isinstance(o, Choices)]
+    assert [pick(c.label, "en") for c in menu.options] == ["Job meeting"]
+
+    # a flow that books a kind of meeting Lejre does not have (repatriation) says so
+    repatriation, _ = Conversation.open(content, two_sites, "kiosk:lejre-rep", "kiosk", "en",
+                                        now=lambda: NOW, site=lejre)
+    outputs = offer_slots(SlotRequest("repatriation", "slot"), repatriation)
+    assert "Booking this kind of meeting is not available at this jobcenter" in said(outputs,
+                                                                                      "en")
+    assert "no free time" not in said(outputs, "en")
+    [offer] = [o for o in outputs if isinstance(o, Choices)]
+    assert [pick(c.label, "en") for c in offer.options] == ["Ask staff to call me"]

@@ -730,3 +730,41 @@ def test_first_sms_at_once_on_two_serve_processes_are_both_answered(
     logged = b"".join(proc.stderr.read() for proc in procs if proc.stderr).decode()
     assert not any(phone_hash(phone) in logged for phone in phones)
     assert "Traceback" not in logged
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("hello", "en"), ("what is your address?", "en"), ("when are you open today?", "en"),
+    ("Hi, I need help with my job search", "en"),
+    ("hej", None), ("hvornår har I åbent?", None), ("Hej, hvad er jeres adresse?", None),
+    ("1", None), ("Jobcenter", None), ("привіт", "uk")])
+def test_the_first_message_tells_its_language_only_with_clear_evidence(text: str,
+                                                                       lang: str | None) -> None:
+    from assistant.commands import language_of
+
+    assert language_of(text) == lang
+
+
+def test_a_first_english_sms_is_answered_in_english_and_hej_in_danish(client: TestClient) -> None:
+    english = sms(client, "when are you open today?", "SMen1", phone="+4522334477").text
+    assert "OPENING HOURS" in english and "Book a meeting" in english, english
+    danish = sms(client, "hej", "SMda1", phone="+4522334488").text
+    assert "Book et møde" in danish, danish
+
+
+def test_a_first_english_question_in_a_danish_web_session_is_answered_in_english(
+        client: TestClient) -> None:
+    token = client.post("/api/sessions", json={}).json()["session"]  # the API's default: da
+    answer = client.post(f"/api/sessions/{token}/messages",
+                         json={"text": "what is your address?"}).json()
+    assert answer["lang"] == "en", texts(answer)
+    later = client.post(f"/api/sessions/{token}/messages", json={"text": "hvad er jeres adresse?"})
+    assert later.json()["lang"] == "en", "only the first message picks the language"
+
+
+def test_an_unknown_site_path_answers_404_with_a_page_that_says_so(client: TestClient) -> None:
+    page = client.get("/s/nosuch/")
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert "There is no jobcenter at this address." in page.text
+    assert "nosuch" not in page.text, "the address typed is not echoed"
+    assert page.headers["x-frame-options"] == "DENY"
+    assert client.get("/s/demo/").status_code == 200, "the demo's own page"

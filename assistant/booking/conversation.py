@@ -4,6 +4,7 @@ actions of flows. Core code: it knows nothing of the channel that shows the resu
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from assistant.booking.caps import Origin
@@ -21,6 +22,7 @@ from assistant.booking.service import (
 )
 from assistant.flow import engine
 from assistant.flow.engine import MORE_KEY, FlowState
+from assistant.flow.model import Flow, Option
 from assistant.i18n import format_when, tr, trn
 from assistant.outputs import (
     Act,
@@ -56,6 +58,25 @@ def meeting_name(code: str) -> Text:
         "special_law_intake": tr("Meeting under the special law for Ukrainians"),
     }
     return names.get(code, {"da": code, "en": code, "uk": code})
+
+
+MEETING_TYPE_STEP = "meeting_type"
+"""The id of a flow's step that asks which kind of meeting: it offers the site's types."""
+
+
+def site_options(flow: Flow, codes: tuple[str, ...]) -> Flow:
+    """``flow`` with its meeting-type step offering the meeting types ``codes`` (a site's):
+    the flow's label for a type it knows, else the type's name; a type the site lacks is not
+    offered."""
+    step = flow.steps.get(MEETING_TYPE_STEP)
+    if step is None or step.kind != "choice":
+        return flow
+    known = {o.value: o for o in step.options}
+    options = tuple(known.get(code) or Option(code, meeting_name(code)) for code in codes)
+    if options == step.options:
+        return flow
+    steps = {**flow.steps, step.id: replace(step, options=options)}
+    return replace(flow, steps=steps)
 
 
 def channel_name(code: str) -> Text:
@@ -96,6 +117,16 @@ def _unavailable() -> list[Output]:
     return [Say(tr("Booking is not available here. Please ask at the desk."), "notice")]
 
 
+def _not_this_kind(convo: Conversation) -> list[Output]:
+    """The flow books a meeting type the site does not have: say so, and offer the desk or a
+    call from staff instead of times."""
+    if convo.state.flow is not None:
+        convo.state.flow["offers"] = {"1": CALLBACK}
+    return [Say(tr("Booking this kind of meeting is not available at this jobcenter. Please ask "
+                   "at the desk, or staff can call you."), "notice"),
+            Choices((Choice("1", tr("Ask staff to call me"), CALLBACK),))]
+
+
 def offer_slots(req: SlotRequest, convo: Conversation) -> list[Output]:
     service = _service(convo)
     if service is None:  # the flow ends here: back to the menu
@@ -114,6 +145,9 @@ def offer_slots(req: SlotRequest, convo: Conversation) -> list[Output]:
         meeting_type, language = booking.meeting_type, booking.meeting_lang
     else:
         meeting_type, language = _what(convo, answers, req.flow_id)
+        site = convo.site
+        if site is not None and not site.has_meeting_type(meeting_type):
+            return _not_this_kind(convo)
     after = dt.datetime.fromisoformat(req.after) if req.after else None
     try:
         times = service.free_times(meeting_type, language, limit=OFFERED, after=after)
@@ -281,9 +315,15 @@ def book(act: Act, convo: Conversation) -> list[Output]:
         assert convo.store is not None
         convo.store.add_callback(kind="callback", topic=meeting_type, lang=convo.lang,
                                  name=answers.get("name"), phone=answers.get("phone"),
-                                 note=f"no free time; meeting language {language}",
+                                 note=f"no free time; meeting language {language}"
+                                 if convo.site is None or convo.site.has_meeting_type(meeting_type)
+                                 else "this jobcenter does not book this kind of meeting",
                                  session_id=convo.session_id, place=convo.place or "kiosk",
                                  site_id=convo.site_id)
+        site = convo.site
+        if site is not None and not site.has_meeting_type(meeting_type):
+            return [Say(tr("We have not booked a meeting. A member of staff will call you."),
+                        "notice"), Done.of("callback", answers.get("name"), answers.get("phone"))]
         return [Say(tr("We could not find a free time, so we have not booked a meeting. A member "
                        "of staff will call you to find a time."), "notice"),
                 Done.of("callback", answers.get("name"), answers.get("phone"))]

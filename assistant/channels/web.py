@@ -42,6 +42,7 @@ from assistant.channels.sms import sms_turn, twiml, valid_signature
 from assistant.conversation import Content, Conversation, State
 from assistant.i18n import tr
 from assistant.outputs import Card, Choices, Confirmation, Output, Say, from_json, to_json
+from assistant.site.registry import NO_SITE, all_sites
 from assistant.store.checkpoints import BackgroundCheckpoints
 from assistant.store.db import is_outage, turns_at_once
 from assistant.store.models import utcnow
@@ -548,22 +549,32 @@ async def ready(request: Request) -> Response:
     sends requests only to a process that is ready."""
     w = web(request)
 
-    def database() -> bool:
+    def database() -> tuple[bool, bool]:
+        """Whether the database answers, and whether it holds a jobcenter (site)."""
         try:
             with w.store.engine.connect() as conn:
                 conn.exec_driver_sql("SELECT 1")
-            return True
         except Exception:  # whatever it is, the database cannot be used now
-            return False
+            return False, False
+        try:
+            return True, bool(all_sites(w.store.engine))
+        except Exception:  # no site table yet: no jobcenter set up either
+            return True, False
 
     try:
-        reachable = await asyncio.wait_for(w.run(database), READY_SECONDS)
+        reachable, site = await asyncio.wait_for(w.run(database), READY_SECONDS)
     except TimeoutError:
-        reachable = False
+        reachable, site = False, False
     loaded = bool(w.content.flows) and bool(getattr(w.content.knowledge, "entries", True))
-    ok = reachable and loaded
-    return JSON({"ready": ok, "database": reachable, "content": loaded},
-                status_code=200 if ok else 503)
+    ok = reachable and loaded and site
+    body: dict[str, Any] = {"ready": ok, "database": reachable, "content": loaded, "site": site}
+    if not reachable:
+        body["reason"] = "the database cannot be reached"
+    elif not site:
+        body["reason"] = NO_SITE
+    elif not loaded:
+        body["reason"] = "the content (flows, knowledge) is not loaded"
+    return JSON(body, status_code=200 if ok else 503)
 
 
 async def metrics(request: Request) -> Response:
@@ -606,6 +617,44 @@ PAGE_HEADERS = {"Content-Security-Policy": PAGE_POLICY, "X-Frame-Options": "DENY
 async def index(request: Request) -> Response:
     return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8",
                         headers=PAGE_HEADERS)
+
+
+async def site_index(request: Request) -> Response:
+    """The page of one jobcenter (``/s/{site}/``); a path no site has answers 404 with a page
+    that says so (the page would only say that the assistant cannot be reached)."""
+    w = web(request)
+    name = str(request.path_params["site"])
+
+    def known() -> bool:
+        from assistant.site.registry import Sites
+
+        if w.store.sites().by_path(name) is not None:
+            return True
+        return Sites.load(w.store.engine).by_path(name) is not None  # applied a moment ago
+
+    try:
+        found = await w.run(known)
+    except Exception:  # the database cannot say: the page says so itself when it starts
+        found = True
+    if found:
+        return await index(request)
+    return Response(_no_such_site_page(), status_code=404,
+                    media_type="text/html; charset=utf-8", headers=PAGE_HEADERS)
+
+
+def _no_such_site_page() -> str:
+    """A small page in da, en and uk: no jobcenter at this address (the path is not shown)."""
+    from html import escape
+
+    title = tr("No jobcenter here")
+    body = tr("There is no jobcenter at this address. Check the address you were given, or "
+              "ask your jobcenter for the right one.")
+    parts = "".join(f'<section lang="{lang}"><h1>{escape(title[lang])}</h1>'
+                    f"<p>{escape(body[lang])}</p></section>" for lang in LANGS)
+    return ('<!doctype html><html lang="da"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{escape(title['da'])}</title></head><body><main>{parts}</main>"
+            "</body></html>")
 
 
 async def static(request: Request) -> Response:
@@ -794,7 +843,7 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
           openapi_extra={"parameters": [api.TOKEN]},
           responses={200: {"model": api.Reply}, **api.errors(404, 429, 503)})
     route("/", index, methods=["GET", "HEAD"], include_in_schema=False)
-    route("/s/{site}/", index, methods=["GET", "HEAD"], include_in_schema=False)
+    route("/s/{site}/", site_index, methods=["GET", "HEAD"], include_in_schema=False)
     route("/static/{name}", static, methods=["GET", "HEAD"], include_in_schema=False)
     route("/healthz", health, methods=["GET"], responses={200: {"model": api.Health}})
     route("/readyz", ready, methods=["GET"], include_in_schema=False)

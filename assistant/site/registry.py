@@ -41,6 +41,19 @@ class SiteInfo:
         return str(self.data.get("source") or f"site {self.code}")
 
     @property
+    def meeting_types(self) -> tuple[str, ...] | None:
+        """The codes of the meeting types the site file lists, in its order; None when the
+        stored data does not say (then every type is offered, as before)."""
+        types = self.data.get("meeting_types")
+        if not isinstance(types, list):
+            return None
+        return tuple(str(t["code"]) for t in types if isinstance(t, dict) and "code" in t)
+
+    def has_meeting_type(self, code: str) -> bool:
+        types = self.meeting_types
+        return types is None or code in types
+
+    @property
     def path(self) -> str | None:
         return (self.data.get("web") or {}).get("path")
 

@@ -9,6 +9,7 @@ from there.
 
 from __future__ import annotations
 
+import logging
 from functools import cache
 from pathlib import Path
 
@@ -18,6 +19,10 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
+
+log = logging.getLogger(__name__)
+"""A migration that runs is said in one line of our own (see upgrade); Alembic's own INFO
+lines are kept quiet (assistant/store/__init__.py)."""
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 BASELINE = "0001"
@@ -63,4 +68,5 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
         if was is None and inspect(conn).has_table("sessions"):
             command.stamp(config, BASELINE)  # made before migrations: the baseline's schema
         command.upgrade(config, "head")
+    log.info("database upgraded from revision %s to %s", was or "(empty)", newest)
     return was, newest
