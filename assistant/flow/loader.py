@@ -121,6 +121,39 @@ def _notes(ctx: _Ctx, node: Node, where: str) -> tuple[Note, ...]:
     return tuple(out)
 
 
+def _range(ctx: _Ctx, opt: Node, kind: str, where: str) -> tuple[int | None, int | None] | None:
+    """An option's ``range: [low, high]`` (ints, either null for open), or None."""
+    if "range" not in opt:
+        return None
+    raw = opt["range"]
+    if kind != "choice":
+        raise ctx.fail(opt, f"{where}: only the options of a choice step have a 'range'", "range")
+    ends_ok = isinstance(raw, list) and len(raw) == 2 and all(
+        e is None or (isinstance(e, int) and not isinstance(e, bool) and e >= 0) for e in raw)
+    if not ends_ok or raw == [None, None]:
+        raise ctx.fail(opt, f"{where}: 'range' must be [low, high]: whole numbers of 0 or more, "
+                            "one of them may be null (open)", "range")
+    low, high = raw
+    if low is not None and high is not None and low > high:
+        raise ctx.fail(opt, f"{where}: 'range' [{low}, {high}] has its low end above its high end",
+                       "range")
+    return (low, high)
+
+
+def _ranges_apart(ctx: _Ctx, node: Node, options: list[Option], where: str) -> None:
+    """No number falls in two options' ranges (a number must pick one option)."""
+    ranged = [o for o in options if o.range is not None]
+    for i, a in enumerate(ranged):
+        for b in ranged[i + 1:]:
+            a_low, a_high = a.range or (None, None)
+            b_low, b_high = b.range or (None, None)
+            low = max(x for x in (a_low, b_low, 0) if x is not None)
+            highs = [x for x in (a_high, b_high) if x is not None]
+            if not highs or low <= min(highs):
+                raise ctx.fail(node, f"{where}: the ranges of options '{a.value}' and "
+                                     f"'{b.value}' overlap", "options")
+
+
 def _step(ctx: _Ctx, node: Any, index: int) -> Step:
     if not isinstance(node, Node):
         raise ctx.fail(node, f"step {index + 1} must be a mapping")
@@ -143,12 +176,14 @@ def _step(ctx: _Ctx, node: Any, index: int) -> Step:
         for opt in raw:
             if not isinstance(opt, Node) or not ID.fullmatch(str(opt.get("value", ""))):
                 raise ctx.fail(node, f"{where}: every option needs a 'value' id", "options")
-            if set(opt) - {"value", "label", "when"}:
-                raise ctx.fail(opt, f"{where}: an option is {{value, label, when}}")
+            if set(opt) - {"value", "label", "when", "range"}:
+                raise ctx.fail(opt, f"{where}: an option is {{value, label, when, range}}")
             when = opt.get("when")
             if when is not None:
                 _condition(ctx, when, where)
-            options.append(Option(str(opt["value"]), _text(ctx, opt, "label", where), when))
+            options.append(Option(str(opt["value"]), _text(ctx, opt, "label", where), when,
+                                  _range(ctx, opt, kind, where)))
+        _ranges_apart(ctx, node, options, where)
         values = [o.value for o in options]
         if len(set(values)) != len(values):
             raise ctx.fail(node, f"{where}: option values must be unique", "options")

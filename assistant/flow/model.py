@@ -27,6 +27,15 @@ class Option:
     when: Mapping[str, Any] | None = None
     """Offered only when this holds for the earlier answers (always, without it): what a rule
     forbids for some answers is not offered to them."""
+    range: tuple[int | None, int | None] | None = None
+    """The numbers this option stands for, both ends included (None: open): an age or a
+    number of weeks answers the step by the option whose range holds it ("jeg er 42 år")."""
+
+    def holds(self, number: int) -> bool:
+        if self.range is None:
+            return False
+        low, high = self.range
+        return (low is None or number >= low) and (high is None or number <= high)
 
 
 @dataclass(frozen=True)

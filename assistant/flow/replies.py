@@ -28,6 +28,12 @@ _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "´": "'", "‘":
 # Function words: they name no option ("er" is in "Jeg er ledig", "am" in "I am unemployed").
 # A short list of our own: the stop-word lists of libraries hold "ja", "no", "work", "first",
 # "it" and Ukrainian numbers, all of which name options here.
+UNITS = frozenset("""
+år året måned måneder uge uger dag dage year years old month months week weeks day days
+рік роки років місяць місяці місяців тиждень тижні тижнів день дні днів
+""".split())
+"""Words of age and time: a number said with one is an amount ("jeg er 2 år"), never an
+option's number."""
 STOPWORDS = frozenset("""
 af alle at da de den der det dig din du eller en er et for fra gerne har have her hvad i ind
 jeg kan med meget men mig min mit nu og om på så skal som til vil være
