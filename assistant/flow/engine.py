@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from assistant.flow import replies
 from assistant.flow.conditions import evaluate
-from assistant.flow.model import ASKING_KINDS, Flow, Option, Step
+from assistant.flow.model import ASKING_KINDS, Flow, Option, Request, Step
 from assistant.i18n import format_when, language_name, tr
 from assistant.outputs import (
     Act,
@@ -82,6 +83,29 @@ def begin(flow: Flow) -> Turn:
     outputs: list[Output] = [Say(flow.title, "title")]
     _advance(flow, state, flow.start, outputs)
     return Turn(state, outputs)
+
+
+def requested(flows: Iterable[Flow], text: str) -> tuple[Flow, Request] | None:
+    """The flow a typed request asks for ("flyt mit møde", "cancel my meeting"), with the
+    request (the answers it gives), or None: questions go to the knowledge base."""
+    for flow in flows:
+        for request in flow.requests:
+            if replies.is_request(text, request.verbs, request.objects):
+                return flow, request
+    return None
+
+
+def begin_with(flow: Flow, answers: Mapping[str, str], today: dt.date,
+               lang: str | None = None) -> Turn:
+    """Begin ``flow`` with the first questions answered as a request gave them."""
+    turn = first = begin(flow)
+    while turn.state.step in answers and not turn.state.done:
+        turn = answer(flow, turn.state, answers[turn.state.step], today, lang)
+        if not turn.valid:
+            return begin(flow)
+    if turn is first:
+        return turn
+    return Turn(turn.state, [Say(flow.title, "title"), *turn.outputs])
 
 
 def prompt(flow: Flow, state: FlowState) -> list[Output]:

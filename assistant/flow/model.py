@@ -76,6 +76,17 @@ class Step:
 
 
 @dataclass(frozen=True)
+class Request:
+    """Typed words that ask for this flow ("flyt mit møde", "cancel my meeting"): a reply
+    holding one of ``verbs`` and one of ``objects`` (any language) starts the flow with
+    ``answers`` given. Words, not stems: each form is listed."""
+
+    answers: Mapping[str, str]
+    verbs: frozenset[str]
+    objects: frozenset[str]
+
+
+@dataclass(frozen=True)
 class Flow:
     id: str
     title: Text
@@ -88,6 +99,7 @@ class Flow:
     meeting_type: str | None = None
     only_at: tuple[str, ...] = ()
     """The channels the flow may be used on (every channel, when empty)."""
+    requests: tuple[Request, ...] = ()
 
     def step(self, step_id: str) -> Step:
         return self.steps[step_id]
