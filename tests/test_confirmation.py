@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from icalendar import Calendar
 from sqlmodel import Session as DB
 from sqlmodel import select
@@ -17,6 +18,7 @@ from assistant.channels.tui.kiosk import KioskApp
 from assistant.channels.web import make_app
 from assistant.store.models import Outbox
 
+from .conftest import FIXED_OTP
 from .pilot import booking_code, screen_lines, submit
 
 ARRIVE = "Show or write your code when you arrive."
@@ -79,7 +81,7 @@ def test_the_web_confirmation_links_the_calendar_file_for_that_conversation_only
         content, store) -> None:
     client = TestClient(make_app(content, store))
     token = client.post("/api/sessions", json={"lang": "en"}).json()["session"]
-    for text in ["1", "5", "3", "1", "1", "Anna Jensen", "22334455", "1"]:
+    for text in ["1", "5", "3", "1", "1", "Anna Jensen", "22334455", FIXED_OTP, "1"]:
         data = client.post(f"/api/sessions/{token}/messages", json={"text": text}).json()
     [item] = [item for item in data["reply"] if item["type"] == "confirmation"]
     assert item["heading"] == "Your meeting is booked." and len(item["code"]) == 6
@@ -105,11 +107,12 @@ def test_the_history_api_gives_the_conversation_back_each_turn_in_its_language(
     label), each reply in the language it was given in, the confirmation with its link."""
     client = TestClient(make_app(content, store))
     token = client.post("/api/sessions", json={"lang": "da"}).json()["session"]
-    for text in ["1", "english", "5", "3", "1", "1", "Anna Jensen", "22334455", "1"]:
+    for text in ["1", "english", "5", "3", "1", "1", "Anna Jensen", "22334455", FIXED_OTP,
+                 "1"]:
         client.post(f"/api/sessions/{token}/messages", json={"text": text})
     data = client.get(f"/api/sessions/{token}/history").json()
     turns = data["turns"]
-    assert data["lang"] == "en" and len(turns) == 10
+    assert data["lang"] == "en" and len(turns) == 11
     assert turns[0]["said"] == "" and turns[0]["reply"][0]["text"].startswith("Velkommen")
     assert turns[1]["said"] == "1. Book et møde" and turns[1]["lang"] == "da"
     assert turns[1]["reply"][0] == {"type": "say", "tone": "title", "text": "Book et møde"}
@@ -133,8 +136,25 @@ def test_a_number_that_texted_stop_is_not_promised_an_sms(content, store) -> Non
         db.add(SmsContact(phone_hash=phone_hash("+4522334455"), stopped=True))
         db.commit()
     convo, _ = Conversation.open(content, store, "web:stopped", "web", "en")
-    for text in ["1", "5", "1", "1", "1", "Anna Jensen", "22334455"]:
+    for text in ["1", "5", "1", "1", "1", "Anna Jensen", "22334455", FIXED_OTP]:
         convo.handle(text)
     [card] = [out for out in convo.handle("1") if isinstance(out, Confirmation)]
     notes = [note["en"] for note in card.notes]
     assert SMS not in notes and "Write down your code." in notes[-1]
+
+
+@pytest.mark.parametrize(("way", "location"), [("1", "Eksempelvej 1, 0000 Demoby"), ("3", None)],
+                         ids=["in-person", "video"])
+def test_the_calendar_file_is_published_with_the_sites_address_for_a_meeting_there(
+        content, store, way: str, location: str | None) -> None:
+    client = TestClient(make_app(content, store))
+    token = client.post("/api/sessions", json={"lang": "en"}).json()["session"]
+    for text in ["1", "5", way, "1", "1", "Anna Jensen", "22334455", FIXED_OTP, "1"]:
+        data = client.post(f"/api/sessions/{token}/messages", json={"text": text}).json()
+    [item] = [item for item in data["reply"] if item["type"] == "confirmation"]
+    raw = client.get(item["calendar"]).content
+    cal = Calendar.from_ical(raw)
+    assert str(cal["method"]) == "PUBLISH" and b"METHOD:REQUEST" not in raw
+    event = cal.walk("VEVENT")[0]
+    assert "ORGANIZER" not in event
+    assert (str(event["location"]) if "location" in event else None) == location

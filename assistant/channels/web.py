@@ -44,7 +44,7 @@ from assistant.i18n import tr
 from assistant.outputs import Card, Choices, Confirmation, Output, Say, from_json, to_json
 from assistant.store.checkpoints import BackgroundCheckpoints
 from assistant.store.db import is_outage, turns_at_once
-from assistant.store.models import utcnow
+from assistant.store.models import Booking, utcnow
 from assistant.store.sessions import SessionChanged, SessionGone, SessionStore
 from assistant.store.sms import PartTaken
 from assistant.text import LANG_NAMES, LANGS, pick
@@ -402,8 +402,15 @@ def staff_news(store: SessionStore, session_id: str, after: int) -> tuple[list[O
     return found, last
 
 
+def _address(w: Web, booking: Booking) -> str | None:
+    """The address of the site a booking is at (the calendar file's LOCATION), or None."""
+    from assistant.site.answers import address_of
+
+    return address_of(w.store.sites().by_id(booking.site_id))
+
+
 async def calendar(request: Request) -> Response:
-    """A booking as an iCalendar file (a REQUEST) for the citizen's calendar; the phone
+    """A booking as an iCalendar file (METHOD:PUBLISH) for the citizen's calendar; the phone
     number proves it is the citizen's own."""
     from assistant.booking.ics import to_ics
     from assistant.booking.service import BookingService, NotFound
@@ -429,7 +436,8 @@ async def calendar(request: Request) -> Response:
     except NotFound:
         return error(404, "no_booking", "no active booking with that code and phone")
     disposition = f'attachment; filename="{booking.code}.ics"'
-    return ICalendar(to_ics(booking), media_type="text/calendar; charset=utf-8",
+    return ICalendar(to_ics(booking, location=await w.run(lambda: _address(w, booking))),
+                     media_type="text/calendar; charset=utf-8",
                      headers={"Content-Disposition": disposition})
 
 
@@ -459,7 +467,6 @@ async def read_history(request: Request) -> Response:
 async def session_calendar(request: Request) -> Response:
     """The calendar file of a booking this conversation made: only to that conversation."""
     from assistant.booking.ics import to_ics
-    from assistant.store.models import Booking
 
     w = web(request)
     if isinstance(token := w.session_token(request), Response):
@@ -483,7 +490,8 @@ async def session_calendar(request: Request) -> Response:
     if booking is None:
         return error(404, "no_booking", "no such booking in this conversation")
     disposition = f'attachment; filename="{booking.code}.ics"'
-    return ICalendar(to_ics(booking), media_type="text/calendar; charset=utf-8",
+    return ICalendar(to_ics(booking, location=await w.run(lambda: _address(w, booking))),
+                     media_type="text/calendar; charset=utf-8",
                      headers={"Content-Disposition": disposition, "Cache-Control": "no-store"})
 
 

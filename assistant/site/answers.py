@@ -63,6 +63,16 @@ def topic_of(question: str) -> str | None:
     return None
 
 
+def address_of(site: SiteInfo | None) -> str | None:
+    """The site's (first) address on one line ("Eksempelvej 1, 0000 Demoby"), or None."""
+    addresses = site.data.get("addresses") if site is not None else None
+    if not addresses:
+        return None
+    first = addresses[0]
+    return ", ".join(filter(None, (first.get("label"), first["street"],
+                                   f"{first['postcode']} {first['city']}")))
+
+
 def local_answer(question: str, site: SiteInfo | None, today: dt.date) -> Card | None:
     """The site's answer to ``question``, or None (not such a question, or the site file
     does not say)."""
