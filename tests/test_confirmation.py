@@ -119,7 +119,8 @@ def test_the_history_api_gives_the_conversation_back_each_turn_in_its_language(
     assert turns[2]["lang"] == "en" and turns[3]["said"] == "5. Adult apprenticeship"
     assert all(item["type"] != "choices" for turn in turns for item in turn["reply"])
     [card] = [item for item in turns[-1]["reply"] if item["type"] == "confirmation"]
-    copy = turns[-1]["reply"][1]
+    copy = turns[-1]["reply"][2]
+    assert turns[-1]["reply"][1]["text"] == "For staff (in Danish):"
     assert copy["text"].startswith("Dit møde er booket.") and copy["lang"] == "da"
     assert card["calendar"].startswith(f"/api/sessions/{token}/bookings/")
     assert client.get(card["calendar"]).status_code == 200
@@ -158,3 +159,25 @@ def test_the_calendar_file_is_published_with_the_sites_address_for_a_meeting_the
     event = cal.walk("VEVENT")[0]
     assert "ORGANIZER" not in event
     assert (str(event["location"]) if "location" in event else None) == location
+
+
+async def test_the_danish_copy_for_staff_is_headed_in_the_citizens_language(content,
+                                                                           store) -> None:
+    app = KioskApp(content, store, lang="uk")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _book(app, pilot, "1")
+        lines = [str(line.render()) for line in app.screen.query("#transcript .say")]
+        heading = lines.index("Для працівників (данською):")
+        assert lines[heading + 1].startswith("Dit møde er booket."), lines[heading:]
+
+
+def test_the_web_heads_the_danish_copy_and_keeps_it_in_danish(content, store) -> None:
+    client = TestClient(make_app(content, store))
+    token = client.post("/api/sessions", json={"lang": "en"}).json()["session"]
+    for text in ["1", "5", "1", "1", "1", "Anna Jensen", "22334455", FIXED_OTP, "1"]:
+        data = client.post(f"/api/sessions/{token}/messages", json={"text": text}).json()
+    reply = data["reply"]
+    at = next(i for i, item in enumerate(reply) if item.get("text") == "For staff (in Danish):")
+    assert reply[at].get("lang") in (None, "en")
+    assert reply[at + 1]["text"].startswith("Dit møde er booket.")
+    assert reply[at + 1]["lang"] == "da"
