@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from assistant.i18n import tr
+from assistant.i18n import format_when, tr
 from assistant.outputs import Act, Done, Output, Say
+from assistant.site.answers import closed_until
 
 if TYPE_CHECKING:
     from assistant.conversation import ActionHandler, Conversation
@@ -59,6 +60,16 @@ def handoff(act: Act, convo: Conversation) -> list[Output]:
         return [Say(tr("A member of staff has been told and will come to you. Please wait "
                        "here."), "notice")]
     convo.state.staff_wait = request
+    opens = closed_until(convo.site, convo.now()) if convo.site is not None else None
+    if opens is not None:  # nobody reads the queue now: say when somebody will
+        when = format_when(opens, in_sentence=True)
+        if place == "sms":
+            return [Say(tr("The jobcenter is closed now. It opens {when}. Your request is in "
+                           "the staff queue, and a member of staff will write to you here by "
+                           "SMS when the jobcenter is open.", when=when), "notice")]
+        return [Say(tr("The jobcenter is closed now. It opens {when}. Your request is in the "
+                       "staff queue, and a member of staff will write to you here when the "
+                       "jobcenter is open.", when=when), "notice")]
     if place == "sms":
         return [Say(tr("A member of staff has been told and will write to you here by SMS. "
                        "Please wait."), "notice")]

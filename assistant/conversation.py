@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -418,6 +418,9 @@ class Conversation:
             number = int(text.strip())
             if 1 <= number <= len(self.state.suggestions):
                 return self._suggestion(self.state.suggestions[number - 1])
+        asked = engine.requested(self.content.flows.values(), text)
+        if asked:  # "flyt mit møde", "cancel my meeting": a request, not a question
+            return self._start(asked[0].id, asked[1].answers)
         return self._ask_knowledge(text)
 
     def _ask_knowledge(self, text: str) -> list[Output]:
@@ -582,7 +585,7 @@ class Conversation:
                 return choice.value
         return None
 
-    def _start(self, flow_id: str) -> list[Output]:
+    def _start(self, flow_id: str, answers: Mapping[str, str] | None = None) -> list[Output]:
         if flow_id == ASK:
             self.state.flow, self.state.awaiting = None, None
             return [Say(tr("Write your question in a few words."), "prompt")]
@@ -599,7 +602,8 @@ class Conversation:
 
             if (nobody := no_staff_here(self)) is not None:
                 return nobody
-        turn = engine.begin(flow)
+        turn = (engine.begin_with(flow, answers, self.today(), self.lang) if answers else
+                engine.begin(flow))
         self._count(flow.id, "started")
         self.state.awaiting = None
         return self._flow_turn(flow, turn)

@@ -145,10 +145,11 @@ def test_ics_round_trips_start_end_and_uid(tmp_path) -> None:
     assert event.decoded("dtend") == booking.end
     assert str(event["uid"]) == booking_uid(booking)
     cancelled = service.cancel(booking.code, booking.phone)
-    cal = Calendar.from_ical(to_ics(cancelled, "CANCEL"))
-    assert str(cal["method"]) == "CANCEL"
+    cal = Calendar.from_ical(to_ics(cancelled, cancelled=True))
+    assert str(cal["method"]) == "PUBLISH", "RFC 5546: CANCEL needs an ORGANIZER"
     event = cal.walk("VEVENT")[0]
     assert str(event["uid"]) == booking_uid(booking) and int(event["sequence"]) == 1
+    assert str(event["status"]) == "CANCELLED"
 
 
 BOOKERS = 20

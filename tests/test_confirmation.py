@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from icalendar import Calendar
 from sqlmodel import Session as DB
 from sqlmodel import select
@@ -117,7 +118,8 @@ def test_the_history_api_gives_the_conversation_back_each_turn_in_its_language(
     assert turns[2]["lang"] == "en" and turns[3]["said"] == "5. Adult apprenticeship"
     assert all(item["type"] != "choices" for turn in turns for item in turn["reply"])
     [card] = [item for item in turns[-1]["reply"] if item["type"] == "confirmation"]
-    copy = turns[-1]["reply"][1]
+    copy = turns[-1]["reply"][2]
+    assert turns[-1]["reply"][1]["text"] == "For staff (in Danish):"
     assert copy["text"].startswith("Dit møde er booket.") and copy["lang"] == "da"
     assert card["calendar"].startswith(f"/api/sessions/{token}/bookings/")
     assert client.get(card["calendar"]).status_code == 200
@@ -140,3 +142,42 @@ def test_a_number_that_texted_stop_is_not_promised_an_sms(content, store) -> Non
     [card] = [out for out in convo.handle("1") if isinstance(out, Confirmation)]
     notes = [note["en"] for note in card.notes]
     assert SMS not in notes and "Write down your code." in notes[-1]
+
+
+@pytest.mark.parametrize(("way", "location"), [("1", "Eksempelvej 1, 0000 Demoby"), ("3", None)],
+                         ids=["in-person", "video"])
+def test_the_calendar_file_is_published_with_the_sites_address_for_a_meeting_there(
+        content, store, way: str, location: str | None) -> None:
+    client = TestClient(make_app(content, store))
+    token = client.post("/api/sessions", json={"lang": "en"}).json()["session"]
+    for text in ["1", "5", way, "1", "1", "Anna Jensen", "22334455", FIXED_OTP, "1"]:
+        data = client.post(f"/api/sessions/{token}/messages", json={"text": text}).json()
+    [item] = [item for item in data["reply"] if item["type"] == "confirmation"]
+    raw = client.get(item["calendar"]).content
+    cal = Calendar.from_ical(raw)
+    assert str(cal["method"]) == "PUBLISH" and b"METHOD:REQUEST" not in raw
+    event = cal.walk("VEVENT")[0]
+    assert "ORGANIZER" not in event
+    assert (str(event["location"]) if "location" in event else None) == location
+
+
+async def test_the_danish_copy_for_staff_is_headed_in_the_citizens_language(content,
+                                                                           store) -> None:
+    app = KioskApp(content, store, lang="uk")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _book(app, pilot, "1")
+        lines = [str(line.render()) for line in app.screen.query("#transcript .say")]
+        heading = lines.index("Для працівників (данською):")
+        assert lines[heading + 1].startswith("Dit møde er booket."), lines[heading:]
+
+
+def test_the_web_heads_the_danish_copy_and_keeps_it_in_danish(content, store) -> None:
+    client = TestClient(make_app(content, store))
+    token = client.post("/api/sessions", json={"lang": "en"}).json()["session"]
+    for text in ["1", "5", "1", "1", "1", "Anna Jensen", "22334455", FIXED_OTP, "1"]:
+        data = client.post(f"/api/sessions/{token}/messages", json={"text": text}).json()
+    reply = data["reply"]
+    at = next(i for i, item in enumerate(reply) if item.get("text") == "For staff (in Danish):")
+    assert reply[at].get("lang") in (None, "en")
+    assert reply[at + 1]["text"].startswith("Dit møde er booket.")
+    assert reply[at + 1]["lang"] == "da"

@@ -366,3 +366,46 @@ def test_an_option_named_by_its_own_value_is_not_read_as_a_number(flows) -> None
     state = engine.proven(book, state).state
     assert state.step == "summary"
     assert not engine.answer(book, state, "en", TODAY, "da").valid
+
+
+@pytest.mark.parametrize(("said", "lang", "age"), [
+    ("42", "da", "from_30"), ("jeg er 42 år", "da", "from_30"),
+    ("jeg er toogfyrre år", "da", "from_30"), ("I am 27 years old", "en", "from_25_to_29"),
+    ("мені 27 років", "uk", "from_25_to_29"), ("19", "uk", "under_25"),
+    # a bare option number is the option; with a word of age it is an age
+    ("2", "da", "from_25_to_29"), ("nummer 3", "da", "from_30"),
+    ("jeg er 2 år", "da", "under_25"),
+])
+def test_an_age_picks_the_option_whose_range_holds_it(flows, said: str, lang: str,
+                                                       age: str) -> None:
+    flow = flows["et_trin_op"]
+    state = walk(flow, ["1", "2"]).state
+    assert state.step == "age"
+    turn = engine.answer(flow, state, said, TODAY, lang)
+    assert turn.valid and turn.state.answers["age"] == age
+
+
+@pytest.mark.parametrize(("ranges", "message"), [
+    ("[30, 25]", "low end above its high end"), ("[null, null]", "must be [low, high]"),
+    ("[a, 3]", "must be [low, high]"), ("[20, 40]", "overlap"),
+])
+def test_a_broken_option_range_fails_at_load_with_its_line(tmp_path: Path, ranges: str,
+                                                            message: str) -> None:
+    text = BASE.replace("""    kind: input
+    validate: {type: text}
+""", f"""    kind: choice
+    options:
+      - value: young
+        label: {{da: Ung, en: Young, uk: Молодий}}
+        range: {ranges}
+      - value: old
+        label: {{da: Gammel, en: Old, uk: Старий}}
+        range: [30, null]
+""")
+    path = tmp_path / "broken.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ContentError) as info:
+        load_flows(tmp_path)
+    error = str(info.value)
+    assert error.startswith(f"{path}:") and message in error, error
+    assert "step 'first'" in error

@@ -390,3 +390,21 @@ async def test_high_contrast_is_white_and_yellow_on_black(content, store) -> Non
             light, dark = sorted((_luminance(style.color.get_truecolor()),
                                   _luminance(style.bgcolor.get_truecolor())), reverse=True)
             assert (light + 0.05) / (dark + 0.05) >= 18, selector
+
+
+@pytest.mark.parametrize(("first", "switch", "shown"), [
+    ("da", "українська", ["Допомога", "Завершити", "Працівник", "Перекладач", "Зберегти"]),
+    ("uk", "dansk", ["Medarbejder", "Tilbage", "Afslut", "Hjælp", "Sprog"]),
+])
+async def test_the_command_buttons_fit_their_labels_after_a_language_change(
+        content, store, first: str, switch: str, shown: list[str]) -> None:
+    app = KioskApp(content, store, lang=first)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await submit(pilot, switch)
+        await pilot.pause()
+        lines = "\n".join(screen_lines(pilot))
+        for label in shown:
+            assert label in lines, f"{label!r} is cut on the screen"
+        for button in app.screen.query("#commands Button").results(Button):
+            assert button.size.width >= len(str(button.label)) + 2, button.id
+            assert button.region.right <= 80, f"{button.id} is off the screen"

@@ -81,3 +81,29 @@ async def test_a_multiple_choice_step_is_a_set_of_toggles_sent_with_done(content
         await tap(pilot, "#choices-done")
         shown = on_screen(app)
         assert "> 2, 3" in shown and "you may be able to become an adult apprentice" in shown
+
+
+async def test_an_age_in_a_sentence_answers_a_question_of_age_ranges(content, store) -> None:
+    app = KioskApp(content, store, lang="da")
+    async with app.run_test(size=(80, 24)) as pilot:
+        for raw in ["4", "1", "2"]:
+            await submit(pilot, raw)
+        assert "Hvor gammel er du?" in on_screen(app)
+        await submit(pilot, "jeg er 42 år")
+        shown = on_screen(app)
+        assert "Hvilken ydelse får du?" in shown, "42 is in '30 år eller mere'"
+        assert "Vælg venligst et af de viste numre." not in shown
+
+
+async def test_a_typed_request_to_move_or_cancel_starts_the_change_flow(content,
+                                                                          store) -> None:
+    app = KioskApp(content, store, lang="da")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await submit(pilot, "jeg vil flytte min tid")
+        shown = on_screen(app)
+        assert "Skriv din bookingkode. Den har 6 tegn." in shown
+        assert "Hvad vil du gøre?" not in shown, "the request said it: move"
+        await submit(pilot, "menu")
+        await submit(pilot, "українська")
+        await submit(pilot, "скасувати зустріч")
+        assert "Напишіть код бронювання. Він має 6 символів." in on_screen(app)

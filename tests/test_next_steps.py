@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.conversation import Conversation
 from assistant.outputs import Card, Choices, Output, Say
 from assistant.text import pick
@@ -51,3 +53,28 @@ def test_a_picked_did_you_mean_suggestion_also_offers_next_steps(content, store)
     out = convo.handle("1")
     assert isinstance(out[0], Card) and out[0].entry_id == "voksenlaerling"
     assert _options(out, "da")[-1].endswith("Tal med en medarbejder")
+
+
+@pytest.mark.parametrize(("said", "what"), [
+    ("jeg vil flytte min tid", "change"), ("flyt mit møde", "change"),
+    ("aflys min tid", "cancel"), ("I want to move my appointment", "change"),
+    ("cancel my meeting", "cancel"), ("перенести зустріч", "change"),
+    ("скасувати зустріч", "cancel"),
+])
+def test_a_typed_request_to_move_or_cancel_starts_the_change_flow(convo, said: str,
+                                                                   what: str) -> None:
+    out = convo.handle(said)
+    assert convo.state.flow is not None and convo.state.flow["flow_id"] == "manage"
+    assert convo.state.flow["answers"] == {"what": what}
+    assert any(isinstance(o, Say) and o.tone == "prompt" for o in out)
+    assert convo.searched is None, "not a knowledge search"
+
+
+@pytest.mark.parametrize("said", [
+    "hvordan flytter jeg min tid", "what happens if I cancel my meeting",
+    "jeg vil flytte tilbage til Ukraine",
+])
+def test_a_question_about_moving_or_cancelling_still_asks_the_knowledge_base(convo,
+                                                                             said: str) -> None:
+    convo.handle(said)
+    assert convo.state.flow is None and convo.searched is not None

@@ -96,3 +96,20 @@ def test_by_sms_the_same_answer(content, store) -> None:
     reply = sms_turn(content, store, phone="+4522334455", body="hvornår har I åbent?",
                      sid="SMhours", now=lambda: NOW)
     assert "I dag, tirsdag den 24. november 2026: 09.00-15.00" in reply  # GSM-7: a hyphen
+
+
+def test_closed_until_is_the_next_opening_and_none_when_open_or_unknown() -> None:
+    from assistant.site.answers import closed_until
+    from assistant.site.registry import SiteInfo
+
+    hours = {"monday": "09:00-15:00", "tuesday": "09:00-15:00", "friday": "09:00-13:00"}
+    site = SiteInfo(1, "demo", "Demo", data={"hours": hours})
+    utc = dt.UTC
+    assert closed_until(site, dt.datetime(2026, 11, 24, 9, 0, tzinfo=utc)) is None  # 10:00
+    evening = closed_until(site, dt.datetime(2026, 11, 24, 16, 0, tzinfo=utc))
+    assert evening is not None and evening.isoformat() == "2026-11-27T09:00:00+01:00"
+    early = closed_until(site, dt.datetime(2026, 11, 24, 6, 0, tzinfo=utc))
+    assert early is not None and early.isoformat() == "2026-11-24T09:00:00+01:00"
+    christmas = closed_until(site, dt.datetime(2026, 12, 24, 16, 0, tzinfo=utc))  # Thursday
+    assert christmas is not None and christmas.date() == dt.date(2026, 12, 28), "not on 25th"
+    assert closed_until(SiteInfo(2, "x", "X"), dt.datetime(2026, 11, 28, tzinfo=utc)) is None

@@ -131,3 +131,12 @@ def test_multiple_choice_toggles_with_one_chosen_and_done_focused(
     app = kiosk(content, store, lang, high_contrast=high_contrast)
     assert snap_compare(app, terminal_size=SMALL, run_before=typing(
         "4", "1", "2", "3", "1", "1", "2", "@#choice-2", "#choices-done"))
+
+
+@pytest.mark.parametrize(("lang", "switch"), [("da", "українська"), ("uk", "dansk")],
+                         ids=["da-to-uk", "uk-to-da"])
+def test_command_buttons_after_a_language_change(snap_compare, content, store, lang: str,
+                                                 switch: str) -> None:
+    """The bottom buttons are laid out for the new language's labels, none cut."""
+    assert snap_compare(kiosk(content, store, lang), terminal_size=SMALL,
+                        run_before=typing(switch))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import socket
 import subprocess
@@ -22,10 +23,10 @@ from assistant.channels.web import make_app
 from assistant.channels_keys import phone_hash
 from assistant.store.db import make_engine
 from assistant.store.demo import seed_demo
-from assistant.store.models import Booking, SmsMessage, Turn
+from assistant.store.models import Booking, CallbackRequest, SmsMessage, Turn
 from assistant.store.sessions import SessionStore
 
-from .conftest import FIXED_OTP
+from .conftest import FIXED_OTP, NOW
 
 TOKEN = "test-auth-token"
 BASE = "https://kiosk.example.dk"
@@ -768,3 +769,29 @@ def test_an_unknown_site_path_answers_404_with_a_page_that_says_so(client: TestC
     assert "nosuch" not in page.text, "the address typed is not echoed"
     assert page.headers["x-frame-options"] == "DENY"
     assert client.get("/s/demo/").status_code == 200, "the demo's own page"
+
+
+SATURDAY = dt.datetime(2026, 11, 28, 10, 0, tzinfo=dt.UTC)  # the demo site has no hours on it
+
+
+@pytest.mark.parametrize(("now", "closed"), [(SATURDAY, True), (NOW, False)],
+                         ids=["saturday", "tuesday-morning"])
+def test_talk_to_staff_when_the_jobcenter_is_closed_says_when_it_opens(
+        content, store, monkeypatch: pytest.MonkeyPatch, now: dt.datetime,
+        closed: bool) -> None:
+    monkeypatch.setenv("ASSISTANT_TWILIO_AUTH_TOKEN", TOKEN)
+    monkeypatch.setenv("ASSISTANT_PUBLIC_URL", BASE)
+    client = TestClient(make_app(content, store, now=lambda: now), base_url=BASE)
+    token = client.post("/api/sessions", json={"lang": "en"}).json()["session"]
+    client.post(f"/api/sessions/{token}/messages", json={"text": "staff"})
+    said = texts(client.post(f"/api/sessions/{token}/messages", json={"text": "1"}).json())
+    if closed:
+        assert "The jobcenter is closed now. It opens Monday, 30 November 2026 at 09:00." in said
+        assert "has been told" not in said, "nobody is there to be told"
+    else:
+        assert "A member of staff has been told and will write to you here." in said
+    sms(client, "staff", "SM-closed-1")
+    reply = sms(client, "1", "SM-closed-2").text
+    assert ("closed now" in reply) is closed
+    with DB(store.engine) as db:
+        assert len(db.exec(select(CallbackRequest)).all()) == 2, "in the queue either way"

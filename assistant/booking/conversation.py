@@ -352,6 +352,8 @@ def book(act: Act, convo: Conversation) -> list[Output]:
     card = confirmation(booking, tr("Your meeting is booked."), _gets_sms(convo, booking.phone))
     outputs: list[Output] = [card]
     if convo.lang != "da":
+        # The copy staff read, headed in the citizen's language so they know what it is.
+        outputs.append(Say(tr("For staff (in Danish):"), "notice"))
         outputs.append(Say(dict.fromkeys(card.text, card.text["da"]), "info", lang="da"))
     convo.remember_booking(booking.id)
     outputs.append(_done("booking", booking))

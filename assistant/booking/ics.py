@@ -16,13 +16,15 @@ def booking_uid(booking: Booking) -> str:
     return f"booking-{booking.id}-{booking.code}@jobcenter-assistant"
 
 
-def to_ics(booking: Booking, method: str = "REQUEST") -> bytes:
-    if method not in ("REQUEST", "CANCEL"):
-        raise ValueError(method)
+def to_ics(booking: Booking, *, cancelled: bool = False, location: str | None = None) -> bytes:
+    """The booking as a calendar file the citizen adds to their own calendar: METHOD:PUBLISH
+    (RFC 5546: REQUEST and CANCEL need an ORGANIZER, and nobody is to reply to it); a
+    cancelled booking is the same event with STATUS:CANCELLED. ``location``: the site's
+    address, for a meeting at the jobcenter."""
     cal = Calendar()
     cal.add("prodid", "-//Jobcenter Assistant//EN")
     cal.add("version", "2.0")
-    cal.add("method", method)
+    cal.add("method", "PUBLISH")
     event = Event()
     event.add("uid", booking_uid(booking))
     event.add("dtstamp", dt.datetime.now(dt.UTC))
@@ -32,6 +34,8 @@ def to_ics(booking: Booking, method: str = "REQUEST") -> bytes:
     event.add("summary", f"{pick(meeting_name(booking.meeting_type), booking.lang)} "
                          f"({booking.code})")
     event.add("description", pick(channel_name(booking.channel), booking.lang))
-    event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
+    if location and booking.channel == "in_person":
+        event.add("location", location)
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     cal.add_component(event)
     return cal.to_ical()

@@ -45,7 +45,7 @@ from assistant.outputs import Card, Choices, Confirmation, Output, Say, from_jso
 from assistant.site.registry import NO_SITE, all_sites
 from assistant.store.checkpoints import BackgroundCheckpoints
 from assistant.store.db import is_outage, turns_at_once
-from assistant.store.models import utcnow
+from assistant.store.models import Booking, utcnow
 from assistant.store.sessions import SessionChanged, SessionGone, SessionStore
 from assistant.store.sms import PartTaken
 from assistant.text import LANG_NAMES, LANGS, pick
@@ -403,8 +403,15 @@ def staff_news(store: SessionStore, session_id: str, after: int) -> tuple[list[O
     return found, last
 
 
+def _address(w: Web, booking: Booking) -> str | None:
+    """The address of the site a booking is at (the calendar file's LOCATION), or None."""
+    from assistant.site.answers import address_of
+
+    return address_of(w.store.sites().by_id(booking.site_id))
+
+
 async def calendar(request: Request) -> Response:
-    """A booking as an iCalendar file (a REQUEST) for the citizen's calendar; the phone
+    """A booking as an iCalendar file (METHOD:PUBLISH) for the citizen's calendar; the phone
     number proves it is the citizen's own."""
     from assistant.booking.ics import to_ics
     from assistant.booking.service import BookingService, NotFound
@@ -430,7 +437,8 @@ async def calendar(request: Request) -> Response:
     except NotFound:
         return error(404, "no_booking", "no active booking with that code and phone")
     disposition = f'attachment; filename="{booking.code}.ics"'
-    return ICalendar(to_ics(booking), media_type="text/calendar; charset=utf-8",
+    return ICalendar(to_ics(booking, location=await w.run(lambda: _address(w, booking))),
+                     media_type="text/calendar; charset=utf-8",
                      headers={"Content-Disposition": disposition})
 
 
@@ -460,7 +468,6 @@ async def read_history(request: Request) -> Response:
 async def session_calendar(request: Request) -> Response:
     """The calendar file of a booking this conversation made: only to that conversation."""
     from assistant.booking.ics import to_ics
-    from assistant.store.models import Booking
 
     w = web(request)
     if isinstance(token := w.session_token(request), Response):
@@ -484,7 +491,8 @@ async def session_calendar(request: Request) -> Response:
     if booking is None:
         return error(404, "no_booking", "no such booking in this conversation")
     disposition = f'attachment; filename="{booking.code}.ics"'
-    return ICalendar(to_ics(booking), media_type="text/calendar; charset=utf-8",
+    return ICalendar(to_ics(booking, location=await w.run(lambda: _address(w, booking))),
+                     media_type="text/calendar; charset=utf-8",
                      headers={"Content-Disposition": disposition, "Cache-Control": "no-store"})
 
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from assistant.flow import replies
 from assistant.flow.conditions import evaluate
-from assistant.flow.model import ASKING_KINDS, Flow, Option, Step
+from assistant.flow.model import ASKING_KINDS, Flow, Option, Request, Step
 from assistant.i18n import format_when, language_name, tr
 from assistant.outputs import (
     Act,
@@ -82,6 +83,29 @@ def begin(flow: Flow) -> Turn:
     outputs: list[Output] = [Say(flow.title, "title")]
     _advance(flow, state, flow.start, outputs)
     return Turn(state, outputs)
+
+
+def requested(flows: Iterable[Flow], text: str) -> tuple[Flow, Request] | None:
+    """The flow a typed request asks for ("flyt mit møde", "cancel my meeting"), with the
+    request (the answers it gives), or None: questions go to the knowledge base."""
+    for flow in flows:
+        for request in flow.requests:
+            if replies.is_request(text, request.verbs, request.objects):
+                return flow, request
+    return None
+
+
+def begin_with(flow: Flow, answers: Mapping[str, str], today: dt.date,
+               lang: str | None = None) -> Turn:
+    """Begin ``flow`` with the first questions answered as a request gave them."""
+    turn = first = begin(flow)
+    while turn.state.step in answers and not turn.state.done:
+        turn = answer(flow, turn.state, answers[turn.state.step], today, lang)
+        if not turn.valid:
+            return begin(flow)
+    if turn is first:
+        return turn
+    return Turn(turn.state, [Say(flow.title, "title"), *turn.outputs])
 
 
 def prompt(flow: Flow, state: FlowState) -> list[Output]:
@@ -341,6 +365,9 @@ def _parse(step: Step, raw: str, today: dt.date, state: FlowState,
         shown = _pick_option(options, raw) if one else _pick_each(options, raw)
         if shown:
             return _Parsed(shown)
+        by_range = _pick_by_range(options, raw, lang) if one else None
+        if by_range is not None:
+            return _Parsed(by_range, read=True)
         read = (replies.pick_one if one else replies.pick_many)(options, raw, lang)
         if isinstance(read, replies.Ambiguous):
             return _Parsed(error=_fits_several(), choose_from=read.values)
@@ -363,6 +390,24 @@ def _parse(step: Step, raw: str, today: dt.date, state: FlowState,
     if isinstance(result, Invalid):
         return _Parsed(error=result.error)
     return _Parsed(result.value)
+
+
+def _pick_by_range(options: tuple[Option, ...], raw: str, lang: str | None) -> str | None:
+    """The option whose ``range`` holds the one number of the reply ("42", "jeg er 42 år",
+    "мені сорок два роки"). Deterministic on purpose: a bare number that is an option's number
+    picks that option (read before this); so does one said with words of choosing only
+    ("nummer 2"). Any other number picks by range: one above the options' count or below 1,
+    or one said with a word of age or time ("jeg er 2 år", "3 years", "2 роки")."""
+    if not any(o.range is not None for o in options):
+        return None
+    found = set(replies.numbers_in(raw, lang))
+    if len(found) != 1:
+        return None
+    number = found.pop()
+    with_unit = any(t in replies.UNITS for t in replies.words(raw))
+    if 1 <= number <= len(options) and not with_unit:
+        return None  # an option's number, read by pick_one
+    return next((o.value for o in options if o.holds(number)), None)
 
 
 def _pick_each(options: tuple[Option, ...], raw: str) -> list[str]:

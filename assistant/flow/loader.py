@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from assistant.flow import replies
 from assistant.flow.conditions import COMPARATORS, leaves, references
 from assistant.flow.model import (
     ACTIONS,
@@ -18,6 +20,7 @@ from assistant.flow.model import (
     Flow,
     Note,
     Option,
+    Request,
     Step,
 )
 from assistant.paths import data_dir
@@ -27,7 +30,7 @@ from assistant.yamlsource import ContentError, Node, load_yaml
 
 ID = re.compile(r"[a-z][a-z0-9_]{0,39}")
 FLOW_KEYS = {"id", "title", "description", "start", "steps", "menu", "order", "meeting_type",
-             "only_at"}
+             "only_at", "requests"}
 STEP_KEYS = {
     "id", "kind", "text", "label", "help", "options", "validate", "entry", "action", "next",
     "depends_on", "notes", "phone", "purpose",
@@ -121,6 +124,39 @@ def _notes(ctx: _Ctx, node: Node, where: str) -> tuple[Note, ...]:
     return tuple(out)
 
 
+def _range(ctx: _Ctx, opt: Node, kind: str, where: str) -> tuple[int | None, int | None] | None:
+    """An option's ``range: [low, high]`` (ints, either null for open), or None."""
+    if "range" not in opt:
+        return None
+    raw = opt["range"]
+    if kind != "choice":
+        raise ctx.fail(opt, f"{where}: only the options of a choice step have a 'range'", "range")
+    ends_ok = isinstance(raw, list) and len(raw) == 2 and all(
+        e is None or (isinstance(e, int) and not isinstance(e, bool) and e >= 0) for e in raw)
+    if not ends_ok or raw == [None, None]:
+        raise ctx.fail(opt, f"{where}: 'range' must be [low, high]: whole numbers of 0 or more, "
+                            "one of them may be null (open)", "range")
+    low, high = raw
+    if low is not None and high is not None and low > high:
+        raise ctx.fail(opt, f"{where}: 'range' [{low}, {high}] has its low end above its high end",
+                       "range")
+    return (low, high)
+
+
+def _ranges_apart(ctx: _Ctx, node: Node, options: list[Option], where: str) -> None:
+    """No number falls in two options' ranges (a number must pick one option)."""
+    ranged = [o for o in options if o.range is not None]
+    for i, a in enumerate(ranged):
+        for b in ranged[i + 1:]:
+            a_low, a_high = a.range or (None, None)
+            b_low, b_high = b.range or (None, None)
+            low = max(x for x in (a_low, b_low, 0) if x is not None)
+            highs = [x for x in (a_high, b_high) if x is not None]
+            if not highs or low <= min(highs):
+                raise ctx.fail(node, f"{where}: the ranges of options '{a.value}' and "
+                                     f"'{b.value}' overlap", "options")
+
+
 def _step(ctx: _Ctx, node: Any, index: int) -> Step:
     if not isinstance(node, Node):
         raise ctx.fail(node, f"step {index + 1} must be a mapping")
@@ -143,12 +179,14 @@ def _step(ctx: _Ctx, node: Any, index: int) -> Step:
         for opt in raw:
             if not isinstance(opt, Node) or not ID.fullmatch(str(opt.get("value", ""))):
                 raise ctx.fail(node, f"{where}: every option needs a 'value' id", "options")
-            if set(opt) - {"value", "label", "when"}:
-                raise ctx.fail(opt, f"{where}: an option is {{value, label, when}}")
+            if set(opt) - {"value", "label", "when", "range"}:
+                raise ctx.fail(opt, f"{where}: an option is {{value, label, when, range}}")
             when = opt.get("when")
             if when is not None:
                 _condition(ctx, when, where)
-            options.append(Option(str(opt["value"]), _text(ctx, opt, "label", where), when))
+            options.append(Option(str(opt["value"]), _text(ctx, opt, "label", where), when,
+                                  _range(ctx, opt, kind, where)))
+        _ranges_apart(ctx, node, options, where)
         values = [o.value for o in options]
         if len(set(values)) != len(values):
             raise ctx.fail(node, f"{where}: option values must be unique", "options")
@@ -274,6 +312,43 @@ def _check_references(ctx: _Ctx, flow: Flow, nodes: dict[str, Node]) -> None:
             raise ctx.fail(nodes[sid], f"step '{sid}' can never be reached from '{flow.start}'")
 
 
+def _words(ctx: _Ctx, node: Node, key: str) -> frozenset[str]:
+    raw = node.get(key)
+    if not isinstance(raw, Node) or set(raw) != set(LANGS) or not all(
+            isinstance(ws, list) and ws and all(isinstance(w, str) and w.strip() for w in ws)
+            for ws in raw.values()):
+        raise ctx.fail(node, f"requests: '{key}' must map da/en/uk to lists of words", key)
+    found = {w for ws in raw.values() for w in ws}
+    several = [w for w in found if len(replies.words(w)) != 1]
+    if several:
+        raise ctx.fail(node, f"requests: '{key}' holds {several[0]!r}, which is not one word", key)
+    return frozenset(replies.words(w)[0] for w in found)
+
+
+def _requests(ctx: _Ctx, data: Node, flow: Flow) -> tuple[Request, ...]:
+    """``requests``: the typed requests that start the flow, each with the answers it gives."""
+    raw = data.get("requests", [])
+    if not isinstance(raw, list):
+        raise ctx.fail(data, "'requests' must be a list of {answer, verbs, objects}", "requests")
+    found: list[Request] = []
+    for item in raw:
+        if not isinstance(item, Node) or set(item) - {"answer", "verbs", "objects"}:
+            raise ctx.fail(item if isinstance(item, Node) else data,
+                           "a request is {answer, verbs, objects}", "requests")
+        answers = item.get("answer", {})
+        if not isinstance(answers, Node):
+            raise ctx.fail(item, "requests: 'answer' must map a step id to an option", "answer")
+        for step_id, value in answers.items():
+            step = flow.steps.get(step_id)
+            if step is None or step.kind != "choice" or value not in {
+                    o.value for o in step.options}:
+                raise ctx.fail(item, f"requests: '{step_id}' is no choice step with an option "
+                                     f"'{value}'", "answer")
+        found.append(Request({str(k): str(v) for k, v in answers.items()},
+                             _words(ctx, item, "verbs"), _words(ctx, item, "objects")))
+    return tuple(found)
+
+
 def _only_at(ctx: _Ctx, data: Node) -> tuple[str, ...]:
     raw = data.get("only_at", [])
     if not isinstance(raw, list) or not set(raw) <= set(CHANNELS):
@@ -320,6 +395,7 @@ def parse_flow(text: str, path: Path) -> Flow:
         meeting_type=data.get("meeting_type"),
         only_at=_only_at(ctx, data),
     )
+    flow = replace(flow, requests=_requests(ctx, data, flow))
     _check_references(ctx, flow, nodes)
     _check_proof(ctx, flow, nodes)
     return flow

@@ -27,6 +27,15 @@ class Option:
     when: Mapping[str, Any] | None = None
     """Offered only when this holds for the earlier answers (always, without it): what a rule
     forbids for some answers is not offered to them."""
+    range: tuple[int | None, int | None] | None = None
+    """The numbers this option stands for, both ends included (None: open): an age or a
+    number of weeks answers the step by the option whose range holds it ("jeg er 42 år")."""
+
+    def holds(self, number: int) -> bool:
+        if self.range is None:
+            return False
+        low, high = self.range
+        return (low is None or number >= low) and (high is None or number <= high)
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,17 @@ class Step:
 
 
 @dataclass(frozen=True)
+class Request:
+    """Typed words that ask for this flow ("flyt mit møde", "cancel my meeting"): a reply
+    holding one of ``verbs`` and one of ``objects`` (any language) starts the flow with
+    ``answers`` given. Words, not stems: each form is listed."""
+
+    answers: Mapping[str, str]
+    verbs: frozenset[str]
+    objects: frozenset[str]
+
+
+@dataclass(frozen=True)
 class Flow:
     id: str
     title: Text
@@ -79,6 +99,7 @@ class Flow:
     meeting_type: str | None = None
     only_at: tuple[str, ...] = ()
     """The channels the flow may be used on (every channel, when empty)."""
+    requests: tuple[Request, ...] = ()
 
     def step(self, step_id: str) -> Step:
         return self.steps[step_id]

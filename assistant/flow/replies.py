@@ -28,6 +28,33 @@ _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "´": "'", "‘":
 # Function words: they name no option ("er" is in "Jeg er ledig", "am" in "I am unemployed").
 # A short list of our own: the stop-word lists of libraries hold "ja", "no", "work", "first",
 # "it" and Ukrainian numbers, all of which name options here.
+QUESTION_WORDS = frozenset("""
+hvordan hvorfor hvad hvornår hvem hvilken hvilke hvis hvor
+how why what when who which if where does do
+як чому що коли хто який яка які якщо де чи
+""".split())
+"""Words a question about a thing starts with ("hvordan flytter jeg min tid?"): such a reply
+asks the knowledge base, it is not a request to do the thing."""
+MAX_REQUEST_WORDS = 12
+"""A typed request to start a flow is short ("jeg vil flytte min tid"): a longer reply is a
+question or a story, for the knowledge base."""
+
+
+def is_request(text: str, verbs: frozenset[str], objects: frozenset[str]) -> bool:
+    """``text`` asks to do something: a verb and an object of ``verbs`` and ``objects`` in a
+    short reply that does not start as a question."""
+    tokens = words(text)
+    if not tokens or len(tokens) > MAX_REQUEST_WORDS or tokens[0] in QUESTION_WORDS:
+        return False
+    return bool(verbs.intersection(tokens)) and bool(objects.intersection(tokens))
+
+
+UNITS = frozenset("""
+år året måned måneder uge uger dag dage year years old month months week weeks day days
+рік роки років місяць місяці місяців тиждень тижні тижнів день дні днів
+""".split())
+"""Words of age and time: a number said with one is an amount ("jeg er 2 år"), never an
+option's number."""
 STOPWORDS = frozenset("""
 af alle at da de den der det dig din du eller en er et for fra gerne har have her hvad i ind
 jeg kan med meget men mig min mit nu og om på så skal som til vil være

@@ -13,7 +13,7 @@ import holidays
 from babel.dates import get_day_names
 
 from assistant.booking.service import public_holidays
-from assistant.i18n import BABEL_LOCALES, format_clock, format_day, tr
+from assistant.i18n import BABEL_LOCALES, TZ, format_clock, format_day, local, tr
 from assistant.outputs import Card
 from assistant.site.registry import SiteInfo
 from assistant.site.spec import WEEKDAYS
@@ -63,6 +63,16 @@ def topic_of(question: str) -> str | None:
     return None
 
 
+def address_of(site: SiteInfo | None) -> str | None:
+    """The site's (first) address on one line ("Eksempelvej 1, 0000 Demoby"), or None."""
+    addresses = site.data.get("addresses") if site is not None else None
+    if not addresses:
+        return None
+    first = addresses[0]
+    return ", ".join(filter(None, (first.get("label"), first["street"],
+                                   f"{first['postcode']} {first['city']}")))
+
+
 def local_answer(question: str, site: SiteInfo | None, today: dt.date) -> Card | None:
     """The site's answer to ``question``, or None (not such a question, or the site file
     does not say)."""
@@ -89,6 +99,32 @@ def local_answer(question: str, site: SiteInfo | None, today: dt.date) -> Card |
         notes.insert(0, tr("This is example data, not a real jobcenter."))
     full = {lang: "\n\n".join([body[lang], *(n[lang] for n in notes)]) for lang in LANGS}
     return Card(f"site:{site.code}:{topic}", title, full)
+
+
+OPENING_SEARCH_DAYS = 21
+"""How far ahead :func:`closed_until` looks for the next opening (past Christmas and Easter)."""
+
+
+def closed_until(site: SiteInfo, now: dt.datetime) -> dt.datetime | None:
+    """When the jobcenter opens next, if it is closed at ``now`` (a weekday without hours, a
+    closing day, a public holiday, or outside the day's hours); None when it is open now, or
+    when the site file gives no hours (then nobody can say)."""
+    hours = site.data.get("hours") or {}
+    if not hours:
+        return None
+    moment = local(now)
+    for n in range(OPENING_SEARCH_DAYS + 1):
+        day = moment.date() + dt.timedelta(days=n)
+        span = hours.get(WEEKDAYS[day.weekday()])
+        if not span or _closed_on(site, day):
+            continue
+        opens, closes = (dt.datetime.combine(day, dt.time.fromisoformat(t), tzinfo=TZ)
+                         for t in span.split("-"))
+        if n == 0 and opens <= moment < closes:
+            return None
+        if moment < opens:
+            return opens
+    return None
 
 
 def _closed_on(site: SiteInfo, day: dt.date) -> Text | None:

@@ -108,6 +108,9 @@ class Sites:
                 return site
         raise UnknownSite(code)
 
+    def by_id(self, site_id: int | None) -> SiteInfo | None:
+        return next((s for s in self.sites if site_id is not None and s.id == site_id), None)
+
     def by_path(self, path: str) -> SiteInfo | None:
         return next((s for s in self.sites if s.path == path or s.code == path), None)
 

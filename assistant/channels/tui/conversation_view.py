@@ -62,6 +62,17 @@ def _width(label: str) -> int:
     return max(cell_len(line) for line in label.splitlines()) + 2
 
 
+def _set_label(button: Button, label: str) -> None:
+    """A new label, laid out anew: a Button caches the width of its old label (Textual keeps
+    the width per container width), so after a language change "Допомога" would be cut to the
+    width "Hjælp" took."""
+    if str(button.label) == label:
+        return
+    button.label = label
+    button.clear_cached_dimensions()
+    button.refresh(layout=True)
+
+
 def blot(value: str) -> str:
     """``value`` with every letter and digit hidden; spaces and punctuation keep its shape."""
     return _PRIVATE_CHARACTER.sub("•", value)
@@ -294,9 +305,9 @@ class ConversationScreen(Screen[None]):
         if sum(_width(label) + 1 for label in labels.values()) > self.size.width:
             labels = {bid: pick(command_label(command), self.convo.lang)
                       for bid, command in buttons.items()}
+        labels["not-done"] = self._label(tr("I'm not done"), "\n")
         for bid, label in labels.items():
-            self.query_one(f"#{bid}", Button).label = label
-        self.query_one("#not-done", Button).label = self._label(tr("I'm not done"), "\n")
+            _set_label(self.query_one(f"#{bid}", Button), label)
 
     def show_countdown(self, seconds: int | None) -> None:
         """The countdown to the wipe after a completed step (None hides it)."""
