@@ -577,3 +577,76 @@ def test_a_strangers_wrong_codes_never_lock_the_numbers_holder_out(
     shown = "".join(_say(holder, mine, text) for text in ["3", "2", code, "22334455"])
     assert "6-digit code" in shown and "wrong" not in shown.lower()
     assert "Do you want to cancel the meeting?" in _say(holder, mine, FIXED_OTP)
+
+
+# -- requests for staff: callbacks and "talk to staff now" are capped -----------------------
+
+CALLBACK_TO = ["staff", "2", "Someone Else"]
+"""Ask for a call back, with a name: the number and the confirmation follow."""
+
+
+def _requests(store: SessionStore) -> int:
+    from assistant.store.models import CallbackRequest
+
+    with DB(store.engine) as db:
+        return len(db.exec(select(CallbackRequest)).all())
+
+
+def _callback(client: TestClient, token: str, number: str) -> str:
+    shown = ""
+    for text in [*CALLBACK_TO, number, "1", "1"]:
+        shown = _say(client, token, text)
+        if "call you back" in shown or "not sent this request" in shown:
+            break
+    return shown
+
+
+def test_callbacks_to_one_number_are_capped_per_day(content: Content,
+                                                    store: SessionStore) -> None:
+    from assistant.booking.caps import RequestCaps
+
+    shown = [_callback(*_web(content, store), "22334455")
+             for _ in range(RequestCaps.per_phone_per_day + 1)]
+    assert all("will call you back" in text for text in shown[:-1])
+    assert "Staff have already been asked several times today to call this phone number" \
+        in shown[-1]
+    assert _requests(store) == RequestCaps.per_phone_per_day
+
+
+def test_one_conversation_sends_only_so_many_requests_for_staff(
+        content: Content, store: SessionStore) -> None:
+    from assistant.booking.caps import RequestCaps
+
+    client, token = _web(content, store)
+    shown = [_callback(client, token, f"2233{n:04d}")
+             for n in range(RequestCaps.per_session + 1)]
+    assert "will call you back" in shown[-2]
+    assert "You have already asked for staff several times in this conversation" in shown[-1]
+    assert _requests(store) == RequestCaps.per_session
+
+
+def test_requests_for_staff_now_from_one_address_are_capped_per_day(
+        content: Content, store: SessionStore) -> None:
+    from assistant.booking.caps import RequestCaps
+
+    shown = ""
+    for _ in range(RequestCaps.per_origin_per_day + 1):
+        client, token = _web(content, store)
+        _say(client, token, "staff")
+        shown = _say(client, token, "1")
+    assert "Many requests for staff have been sent from this connection today" in shown
+    assert _requests(store) == RequestCaps.per_origin_per_day
+
+
+def test_the_request_caps_are_read_from_the_environment(
+        content: Content, store: SessionStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant.booking.caps import RequestCaps
+
+    assert RequestCaps.from_environment({"ASSISTANT_MAX_STAFF_REQUESTS_PER_SESSION": "1",
+                                         "ASSISTANT_MAX_STAFF_REQUESTS_PER_PHONE": "0",
+                                         "ASSISTANT_MAX_STAFF_REQUESTS_PER_IP": "7"}) == \
+        RequestCaps(per_session=1, per_phone_per_day=0, per_origin_per_day=7)
+    monkeypatch.setenv("ASSISTANT_MAX_STAFF_REQUESTS_PER_SESSION", "1")
+    client, token = _web(content, store)
+    assert "will call you back" in _callback(client, token, "22334455")
+    assert "several times in this conversation" in _callback(client, token, "22334466")

@@ -290,6 +290,11 @@ def book(act: Act, convo: Conversation) -> list[Output]:
         return refused
     meeting_type, language = _what(convo, answers, act.flow_id)
     if answers["slot"] == CALLBACK:
+        from assistant.actions import request_refused
+
+        phone = answers.get("phone")
+        if (refused := request_refused(convo, str(phone) if phone else None)) is not None:
+            return [refused]
         assert convo.store is not None
         convo.store.add_callback(kind="callback", topic=meeting_type, lang=convo.lang,
                                  name=answers.get("name"), phone=answers.get("phone"),
