@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import threading
+import weakref
+from collections import OrderedDict
 from typing import TYPE_CHECKING
 
+from sqlalchemy import func, select
+from sqlmodel import Session as DB
+
+from assistant.booking.caps import RequestCaps, origin_hash
 from assistant.i18n import format_when, tr
 from assistant.outputs import Act, Done, Output, Say
 from assistant.site.answers import closed_until
+from assistant.store.models import CallbackRequest, utcnow
 
 if TYPE_CHECKING:
     from assistant.conversation import ActionHandler, Conversation
@@ -22,10 +31,66 @@ def no_staff_here(convo: Conversation) -> list[Output] | None:
                 "notice"), *convo.menu()]
 
 
+_ORIGIN_LOCK = threading.Lock()
+_BY_ORIGIN: weakref.WeakKeyDictionary[object, OrderedDict[str, list[dt.datetime]]] = \
+    weakref.WeakKeyDictionary()
+"""Requests for staff per address (hashed) in the last 24 hours, in this process, per
+database (engine)."""
+MAX_ORIGINS = 10_000
+DAY = dt.timedelta(days=1)
+
+
+def _count(convo: Conversation, *where: object) -> int:
+    assert convo.store is not None
+    with DB(convo.store.engine) as db:
+        return db.exec(select(func.count()).select_from(CallbackRequest)  # type: ignore[call-overload]
+                       .where(*where)).one()[0]
+
+
+def request_refused(convo: Conversation, phone: str | None = None) -> Say | None:
+    """None when this conversation may send a request for staff (a callback to ``phone``,
+    or a member of staff now), which is then counted; else why not. The caps (booking/caps.py
+    RequestCaps) keep one client from flooding the staff queue or having staff call a
+    number it does not hold: per conversation, per number a day, per address a day."""
+    if convo.store is None:
+        return None
+    caps, since = RequestCaps.from_environment(), utcnow() - DAY
+    if caps.per_session and convo.session_id is not None and _count(
+            convo, CallbackRequest.session_id == convo.session_id) >= caps.per_session:
+        return Say(tr("You have already asked for staff several times in this conversation, so "
+                      "we have not sent this request. A member of staff has your earlier "
+                      "request."), "notice")
+    if caps.per_phone_per_day and phone and _count(
+            convo, CallbackRequest.phone == phone,
+            CallbackRequest.created_at > since) >= caps.per_phone_per_day:  # type: ignore[operator]
+        return Say(tr("Staff have already been asked several times today to call this phone "
+                      "number, so we have not sent this request. Please try again tomorrow, "
+                      "or ask a member of staff."), "notice")
+    if caps.per_origin_per_day and convo.address:
+        key = origin_hash(convo.address)
+        with _ORIGIN_LOCK:
+            seen = _BY_ORIGIN.setdefault(convo.store.engine, OrderedDict())
+            times = [when for when in seen.pop(key, []) if when > since]
+            full = len(times) >= caps.per_origin_per_day
+            if not full:
+                times.append(utcnow())
+            seen[key] = times
+            while len(seen) > MAX_ORIGINS:
+                seen.popitem(last=False)
+        if full:
+            return Say(tr("Many requests for staff have been sent from this connection today, "
+                          "so we have not sent this one. Please try again tomorrow, or ask a "
+                          "member of staff."), "notice")
+    return None
+
+
 def callback(act: Act, convo: Conversation) -> list[Output]:
     """Queue a staff callback with the name and phone the flow collected."""
     if (nobody := no_staff_here(convo)) is not None:
         return nobody
+    phone = act.answers.get("phone")
+    if (refused := request_refused(convo, str(phone) if phone else None)) is not None:
+        return [refused]
     if convo.store is not None:
         convo.store.add_callback(
             kind="callback", topic=str(act.answers.get("topic", act.flow_id))[:40],
@@ -44,6 +109,9 @@ def handoff(act: Act, convo: Conversation) -> list[Output]:
     if (nobody := no_staff_here(convo)) is not None:
         return nobody
     pending = pending_request(convo.store, convo.session_id) if convo.store else None
+    if pending is None and (refused := request_refused(
+            convo, convo.phone if place_of(convo) == "sms" else None)) is not None:
+        return [refused]  # asking again while in the queue is not a new request
     request = request_staff(convo, act.flow_id)
     place = place_of(convo)
     if pending is not None and pending.status == "taken" and not is_remote(place):

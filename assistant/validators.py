@@ -117,6 +117,27 @@ def _phone(raw: str, spec: Mapping[str, Any], today: dt.date) -> Result:
     return Valid(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
 
 
+_MOBILE_TYPES = (phonenumbers.PhoneNumberType.MOBILE,
+                 phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+
+
+def is_mobile(number: str) -> bool:
+    """Whether SMS may be sent to ``number`` (E.164): a mobile number by libphonenumber's type
+    (MOBILE, or FIXED_LINE_OR_MOBILE where a country does not tell them apart, as Denmark), in
+    a country. Never premium-rate, shared-cost, toll-free, VoIP, UAN, pager or the
+    non-geographic ranges (+881/+882/+883 satellite and international networks): texting
+    those costs the service money and proves nothing (SMS pumping)."""
+    try:
+        parsed = phonenumbers.parse(number, "DK")
+    except phonenumbers.NumberParseException:
+        return False
+    if not phonenumbers.is_valid_number(parsed):
+        return False
+    if phonenumbers.region_code_for_number(parsed) in (None, "001", "ZZ"):
+        return False  # non-geographic: satellite, international networks
+    return phonenumbers.number_type(parsed) in _MOBILE_TYPES
+
+
 def foreign_phone(raw: str) -> str | None:
     """A foreign number as an SMS gateway sends it (E.164, +46701234567), or None. Texts come
     from any country; a staff request about one (privacy export/delete) must find them."""

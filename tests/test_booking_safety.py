@@ -490,3 +490,163 @@ def test_the_demo_proves_a_number_with_the_code_outbox_send_logs(tmp_path: Path)
     after = chat(f"{code[1]}\nyes\n")
     assert "Do you want to cancel the meeting?" in after
     assert "could not find an active booking" in after, "the code proved the number"
+
+
+# -- SMS pumping: codes and receipts go to few numbers, and to mobile numbers only ----------
+
+def _otps(store: SessionStore) -> list[Outbox]:
+    with DB(store.engine) as db:
+        return list(db.exec(select(Outbox).where(Outbox.kind == "otp")).all())
+
+
+def test_one_conversation_has_codes_texted_to_three_numbers_at_most(
+        content: Content, store: SessionStore) -> None:
+    """"back" and a new number, again and again, in one web conversation."""
+    from assistant.booking.proof import NUMBERS_PER_CONVERSATION
+
+    client, token = _web(content, store)
+    for text in JOB_MEETING_AT_SUMMARY[:-1]:
+        _say(client, token, text)
+    shown = ""
+    for n in range(NUMBERS_PER_CONVERSATION + 2):
+        shown = _say(client, token, f"2233{n:04d}")
+        _say(client, token, "back")
+    assert len(_otps(store)) == NUMBERS_PER_CONVERSATION
+    assert "Codes have been sent to several phone numbers in this conversation" in shown
+    # a number that already had its code in this conversation may still have it again
+    assert "6-digit code" in _say(client, token, "22330000")
+
+
+@pytest.mark.parametrize("number", ["+4590123456", "+88216123456", "+8816123456789",
+                                    "+883510012345", "+19005551234"])
+def test_no_code_is_texted_to_a_premium_rate_or_satellite_number(
+        content: Content, store: SessionStore, number: str) -> None:
+    client, token = _web(content, store)
+    for text in JOB_MEETING_AT_SUMMARY[:-1]:
+        _say(client, token, text)
+    shown = _say(client, token, number)
+    assert "We can only send the code by SMS to a mobile phone number" in shown
+    assert "back" in shown and not _otps(store)
+
+
+def test_a_mobile_number_at_home_or_abroad_gets_its_code(
+        content: Content, store: SessionStore) -> None:
+    for number in ["22334455", "+380501234567", "+447400123456"]:
+        client, token = _web(content, store)
+        for text in JOB_MEETING_AT_SUMMARY[:-1]:
+            _say(client, token, text)
+        assert "6-digit code" in _say(client, token, number)
+    assert len(_otps(store)) == 3
+
+
+def test_no_receipt_is_texted_to_a_premium_rate_number_booked_at_the_kiosk(
+        content: Content, store: SessionStore) -> None:
+    kiosk, _ = Conversation.open(content, store, f"kiosk:{uuid.uuid4().hex}", "kiosk", "en",
+                                 now=lambda: NOW)
+    for raw in ["1", "1", "1", "1", "Someone Else", "90123456"]:
+        kiosk.handle(raw)
+    shown = _said(kiosk.handle("1"))
+    assert "Your meeting is booked" in shown
+    assert "We send SMS only to mobile numbers" in shown
+    with DB(store.engine) as db:
+        assert not db.exec(select(Outbox)).all()
+
+
+def test_one_address_cannot_have_codes_texted_to_many_numbers_for_new_bookings(
+        content: Content, store: SessionStore) -> None:
+    from assistant.booking.proof import CODES_PER_ADDRESS_PER_HOUR
+
+    shown = ""
+    for n in range(CODES_PER_ADDRESS_PER_HOUR + 1):
+        client, token = _web(content, store)
+        for text in [*JOB_MEETING_AT_SUMMARY[:-1], f"2233{n:04d}"]:
+            shown = _say(client, token, text)
+    assert "Many codes have been asked for from this connection in the last hour" in shown
+    assert len(_otps(store)) == CODES_PER_ADDRESS_PER_HOUR
+
+
+def test_a_strangers_wrong_codes_never_lock_the_numbers_holder_out(
+        content: Content, store: SessionStore) -> None:
+    code = _book_for_the_owner(store)
+    stranger, token = _web(content, store)
+    for text in ["3", "2", code, "22334455", *[f"00000{n}" for n in range(5)]]:
+        shown = _say(stranger, token, text)
+    assert "Too many wrong codes" in shown
+    assert "Too many wrong codes" in _say(stranger, token, FIXED_OTP), "that code is spent"
+    holder, mine = _web(content, store)
+    shown = "".join(_say(holder, mine, text) for text in ["3", "2", code, "22334455"])
+    assert "6-digit code" in shown and "wrong" not in shown.lower()
+    assert "Do you want to cancel the meeting?" in _say(holder, mine, FIXED_OTP)
+
+
+# -- requests for staff: callbacks and "talk to staff now" are capped -----------------------
+
+CALLBACK_TO = ["staff", "2", "Someone Else"]
+"""Ask for a call back, with a name: the number and the confirmation follow."""
+
+
+def _requests(store: SessionStore) -> int:
+    from assistant.store.models import CallbackRequest
+
+    with DB(store.engine) as db:
+        return len(db.exec(select(CallbackRequest)).all())
+
+
+def _callback(client: TestClient, token: str, number: str) -> str:
+    shown = ""
+    for text in [*CALLBACK_TO, number, "1", "1"]:
+        shown = _say(client, token, text)
+        if "call you back" in shown or "not sent this request" in shown:
+            break
+    return shown
+
+
+def test_callbacks_to_one_number_are_capped_per_day(content: Content,
+                                                    store: SessionStore) -> None:
+    from assistant.booking.caps import RequestCaps
+
+    shown = [_callback(*_web(content, store), "22334455")
+             for _ in range(RequestCaps.per_phone_per_day + 1)]
+    assert all("will call you back" in text for text in shown[:-1])
+    assert "Staff have already been asked several times today to call this phone number" \
+        in shown[-1]
+    assert _requests(store) == RequestCaps.per_phone_per_day
+
+
+def test_one_conversation_sends_only_so_many_requests_for_staff(
+        content: Content, store: SessionStore) -> None:
+    from assistant.booking.caps import RequestCaps
+
+    client, token = _web(content, store)
+    shown = [_callback(client, token, f"2233{n:04d}")
+             for n in range(RequestCaps.per_session + 1)]
+    assert "will call you back" in shown[-2]
+    assert "You have already asked for staff several times in this conversation" in shown[-1]
+    assert _requests(store) == RequestCaps.per_session
+
+
+def test_requests_for_staff_now_from_one_address_are_capped_per_day(
+        content: Content, store: SessionStore) -> None:
+    from assistant.booking.caps import RequestCaps
+
+    shown = ""
+    for _ in range(RequestCaps.per_origin_per_day + 1):
+        client, token = _web(content, store)
+        _say(client, token, "staff")
+        shown = _say(client, token, "1")
+    assert "Many requests for staff have been sent from this connection today" in shown
+    assert _requests(store) == RequestCaps.per_origin_per_day
+
+
+def test_the_request_caps_are_read_from_the_environment(
+        content: Content, store: SessionStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant.booking.caps import RequestCaps
+
+    assert RequestCaps.from_environment({"ASSISTANT_MAX_STAFF_REQUESTS_PER_SESSION": "1",
+                                         "ASSISTANT_MAX_STAFF_REQUESTS_PER_PHONE": "0",
+                                         "ASSISTANT_MAX_STAFF_REQUESTS_PER_IP": "7"}) == \
+        RequestCaps(per_session=1, per_phone_per_day=0, per_origin_per_day=7)
+    monkeypatch.setenv("ASSISTANT_MAX_STAFF_REQUESTS_PER_SESSION", "1")
+    client, token = _web(content, store)
+    assert "will call you back" in _callback(client, token, "22334455")
+    assert "several times in this conversation" in _callback(client, token, "22334466")

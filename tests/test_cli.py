@@ -216,3 +216,18 @@ def test_timer_commands_keep_alembic_quiet_unless_a_migration_runs(tmp_path) -> 
     assert first.splitlines() == [f"database upgraded from revision (empty) to {head()}"]
     for args in (("outbox", "send"), ("privacy", "purge")):
         assert run(*args) == "", "nothing of Alembic's when no migration runs"
+
+
+@pytest.mark.parametrize("url", ["kiosk.example.dk", "ftp://kiosk.example.dk", "https://",
+                                 "/sms/twilio", "https://kiosk example.dk",
+                                 "https://kiosk.example.dk:port", "https://user@kiosk.example.dk"])
+def test_serve_refuses_a_public_url_that_is_not_an_absolute_http_address(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], url: str) -> None:
+    from assistant.cli import main
+
+    monkeypatch.setenv("ASSISTANT_TWILIO_AUTH_TOKEN", "secret-token")
+    monkeypatch.setenv("ASSISTANT_PUBLIC_URL", url)
+    assert main(["serve", "--db", "sqlite://", "--port", "1"]) == 2
+    said = capsys.readouterr().err.strip()
+    assert "ASSISTANT_PUBLIC_URL must be an absolute http(s) address" in said
+    assert "\n" not in said and "secret-token" not in said

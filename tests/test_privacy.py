@@ -346,3 +346,31 @@ def test_privacy_scan_finds_and_redacts_cpr_numbers_already_stored(
         assert json.loads(turn.reply) == [{"text": "\"Anna\" [CPR fjernet]"}]
         assert db.exec(select(Outbox)).one().body == "Kode: 9GC2FV, [CPR fjernet]"
     engine.dispose()
+
+
+def test_privacy_scan_finds_unpadded_spaced_and_hidden_cpr_forms(
+        db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Forms an outside pass found stored in clear (unpadded day and month, "_", a spaced
+    serial, every digit apart, a soft hyphen): `privacy scan` finds and masks them too."""
+    from assistant.cli import main
+    from assistant.store.models import CallbackRequest
+
+    forms = ["1.1.90-7111", "1/1-1990-7202", "010190_7211", "010190-71 29",
+             "0 1 0 1 9 0 7 1 1 8", "0101\u00ad90-7213"]
+    engine = make_engine(db_url)
+    with DB(engine) as db:
+        for form in forms:
+            db.add(CallbackRequest(kind="callback", topic="x", lang="da", name="Anna",
+                                   note=f"cpr {form}, tlf +45 22 33 44 55"))
+        db.commit()
+
+    def run(*args: str) -> dict:
+        assert main(["privacy", "scan", "--db", db_url, *args]) == 0
+        return json.loads(capsys.readouterr().out)
+
+    assert run()["found"]["callback_requests.note"] == len(forms)
+    run("--redact")
+    with DB(engine) as db:
+        notes = [row.note for row in db.exec(select(CallbackRequest))]
+    assert notes == ["cpr [CPR fjernet], tlf +45 22 33 44 55"] * len(forms)
+    engine.dispose()

@@ -542,6 +542,10 @@ def test_unknown_paths_and_methods_answer_in_json(client: TestClient) -> None:
 @pytest.mark.parametrize("stop", [
     "Stop!", "STOP.", " stop ", "Stop please", "stop venligst", "Afmeld", "afmeld mig, tak",
     "Unsubscribe", "Стоп!", "стоп, будь ласка", "Відписатися", "STOP SMS",
+    # an outside pass: the gateway's own opt-out words, Danish, full-width, invisible
+    # characters, an emoji, the word twice, and a word or two around it
+    "CANCEL", "END", "QUIT", "STOPALL", "UNSUBSCRIBE", "Hold op", "ＳＴＯＰ", "stop\u200b",
+    "st\u00adop", "Stop 🙏", "STOP STOP", "stop all", "unsubscribe me", "nej tak stop",
 ])
 def test_stop_in_its_usual_forms_stops_the_messages(client: TestClient, stop: str) -> None:
     assert "1 Book et møde" in sms(client, "menu", "SMv1").text
@@ -552,7 +556,7 @@ def test_stop_in_its_usual_forms_stops_the_messages(client: TestClient, stop: st
 
 @pytest.mark.parametrize("question", [
     "Hvordan stopper jeg min ydelse?", "stop min booking", "Can I stop my benefits?",
-    "Як зупинити допомогу?",
+    "Як зупинити допомогу?", "cancel my booking", "stop stop min booking?",
 ])
 def test_a_question_that_mentions_stop_is_answered(client: TestClient, question: str) -> None:
     reply = sms(client, question, "SMq1").text
@@ -795,3 +799,29 @@ def test_talk_to_staff_when_the_jobcenter_is_closed_says_when_it_opens(
     assert ("closed now" in reply) is closed
     with DB(store.engine) as db:
         assert len(db.exec(select(CallbackRequest)).all()) == 2, "in the queue either way"
+
+
+@pytest.mark.parametrize("field,value", [
+    ("From", "+4522\x00334455"), ("To", "+4570\x00000000"), ("MessageSid", "SM\x00nul"),
+    ("From", "+45" + "2" * 70), ("MessageSid", "SM" + "x" * 70),
+])
+def test_a_gateway_field_with_a_control_character_or_too_long_is_refused(
+        content, db_url: str, monkeypatch: pytest.MonkeyPatch, field: str, value: str) -> None:
+    """A signed request whose From, To or MessageSid holds a NUL (PostgreSQL refuses it in
+    text: a 500) or is longer than 64 characters is answered 400, as the document says."""
+    monkeypatch.setenv("ASSISTANT_TWILIO_AUTH_TOKEN", TOKEN)
+    monkeypatch.setenv("ASSISTANT_PUBLIC_URL", BASE)
+    engine = make_engine(db_url)
+    seed_demo(engine)
+    client = TestClient(make_app(content, SessionStore(engine)), base_url=BASE,
+                        raise_server_exceptions=False)
+    params = {"From": "+4522334455", "To": "+4570000000", "Body": "menu", "MessageSid": "SMf",
+              field: value}
+    signature = RequestValidator(TOKEN).compute_signature(f"{BASE}/sms/twilio", params)
+    response = client.post("/sms/twilio", data=params,
+                           headers={"X-Twilio-Signature": signature})
+    assert response.status_code == 400, response.text
+    assert response.json()["error"]["code"] == "bad_request"
+    assert "400" in client.get("/openapi.json").json()["paths"]["/sms/twilio"]["post"][
+        "responses"]
+    engine.dispose()

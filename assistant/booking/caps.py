@@ -54,3 +54,31 @@ class Origin:
 
     session_id: str | None = None
     address: str | None = None
+
+
+# -- requests for staff: a callback, or a member of staff now ------------------------------
+
+ENV_REQUESTS_SESSION = "ASSISTANT_MAX_STAFF_REQUESTS_PER_SESSION"
+ENV_REQUESTS_PHONE = "ASSISTANT_MAX_STAFF_REQUESTS_PER_PHONE"
+ENV_REQUESTS_IP = "ASSISTANT_MAX_STAFF_REQUESTS_PER_IP"
+
+
+@dataclass(frozen=True)
+class RequestCaps:
+    """How many requests for staff (a callback, "talk to staff" on the web or by SMS, a
+    person to the kiosk) one conversation may send, one phone number may have in 24 hours,
+    and one address (the web) may send in 24 hours; a cap of 0 turns that cap off:
+    - ASSISTANT_MAX_STAFF_REQUESTS_PER_SESSION (default 3);
+    - ASSISTANT_MAX_STAFF_REQUESTS_PER_PHONE (default 3, callbacks to that number);
+    - ASSISTANT_MAX_STAFF_REQUESTS_PER_IP (default 10, counted per process)."""
+
+    per_session: int = 3
+    per_phone_per_day: int = 3
+    per_origin_per_day: int = 10
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] | None = None) -> RequestCaps:
+        env = os.environ if environ is None else environ
+        return cls(per_session=_cap(env, ENV_REQUESTS_SESSION, cls.per_session),
+                   per_phone_per_day=_cap(env, ENV_REQUESTS_PHONE, cls.per_phone_per_day),
+                   per_origin_per_day=_cap(env, ENV_REQUESTS_IP, cls.per_origin_per_day))

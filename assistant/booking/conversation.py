@@ -37,6 +37,7 @@ from assistant.outputs import (
 )
 from assistant.store.models import Booking, Outbox
 from assistant.text import Text, join, pick
+from assistant.validators import is_mobile
 
 if TYPE_CHECKING:
     from assistant.conversation import Conversation
@@ -208,6 +209,8 @@ def _receipt_and_reminder(convo: Conversation) -> Messages:
     """The receipt, and the reminder 24 hours before (if that is still to come)."""
 
     def messages(booking: Booking) -> list[Outbox]:
+        if not is_mobile(booking.phone):  # no SMS to a landline or a premium-rate number
+            return []
         queued = [_sms(convo, booking, "receipt", receipt(booking))]
         reminder_at = booking.start - REMINDER_BEFORE
         if reminder_at > convo.now():
@@ -259,20 +262,29 @@ def receipt(booking: Booking) -> Text:
 
 def confirmation(booking: Booking, heading: Text, sms: bool = True) -> Confirmation:
     """The confirmation card shown on the screen the booking was made on; ``sms``: whether
-    the receipt goes out by SMS (not to a number that texted STOP)."""
+    the receipt goes out by SMS (not to a number that texted STOP, nor to one that is not a
+    mobile number)."""
     rows = _rows(booking)
-    notes = (_what_next(booking),
-             tr("You will also get an SMS with this confirmation.") if sms else
-             tr("You have asked us not to send you SMS, so you get no SMS about this meeting. "
-                "Write down your code."))
+    if sms:
+        about_sms = tr("You will also get an SMS with this confirmation.")
+    elif not is_mobile(booking.phone):
+        about_sms = tr("We send SMS only to mobile numbers, so you get no SMS about this "
+                       "meeting. Write down your code.")
+    else:
+        about_sms = tr("You have asked us not to send you SMS, so you get no SMS about this "
+                       "meeting. Write down your code.")
+    notes = (_what_next(booking), about_sms)
     return Confirmation(_lines(heading, booking.code, rows, notes), "notice", heading=heading,
                         code=booking.code, rows=rows, notes=notes, booking_id=booking.id)
 
 
 def _gets_sms(convo: Conversation, phone: str) -> bool:
-    """Whether SMS go to ``phone``: not after it texted STOP."""
+    """Whether SMS go to ``phone``: not after it texted STOP, nor to a number that is not a
+    mobile number."""
     from sqlmodel import Session as DB
 
+    if not is_mobile(phone):
+        return False
     from assistant.channels_keys import phone_hash
     from assistant.store.models import SmsContact
 
@@ -312,6 +324,11 @@ def book(act: Act, convo: Conversation) -> list[Output]:
         return refused
     meeting_type, language = _what(convo, answers, act.flow_id)
     if answers["slot"] == CALLBACK:
+        from assistant.actions import request_refused
+
+        phone = answers.get("phone")
+        if (refused := request_refused(convo, str(phone) if phone else None)) is not None:
+            return [refused]
         assert convo.store is not None
         convo.store.add_callback(kind="callback", topic=meeting_type, lang=convo.lang,
                                  name=answers.get("name"), phone=answers.get("phone"),
@@ -369,7 +386,8 @@ def cancel(act: Act, convo: Conversation) -> list[Output]:
     try:
         booking = service.cancel(str(act.answers.get("code", "")),
                                  str(act.answers.get("phone", "")),
-                                 messages=lambda b: [_sms(convo, b, "notice", _cancelled(b))])
+                                 messages=lambda b: [_sms(convo, b, "notice", _cancelled(b))]
+                                 if is_mobile(b.phone) else [])
     except NotFound:
         return [Say(tr("We could not find an active booking with that code and phone number."),
                     "error")]

@@ -5,8 +5,12 @@ came from (``Conversation.sender``).
 A number is proven in a conversation
 - by SMS, when the message comes from that number itself;
 - by a one-time code sent to it by SMS through the outbox: 6 digits, valid for 10 minutes
-  and 5 tries; after the fifth wrong try no code is sent to the number for 15 minutes. At
-  most 5 codes an hour go to one number. Codes are stored as salted hashes only.
+  and 5 tries; after the fifth wrong try that conversation gets no new code for the number
+  for 15 minutes (the lock is the conversation's, so a stranger's wrong tries never lock the
+  number's holder out). At most 5 codes an hour go to one number, 10 an hour from one
+  address, and one conversation may have codes sent to at most 3 different numbers. Codes go
+  to mobile numbers only (libphonenumber's type: never premium-rate, shared-cost, VoIP,
+  satellite or other non-geographic numbers). Codes are stored as salted hashes only.
 What needs proof: looking up, moving or cancelling a booking (``manage``) on every channel;
 a new booking (``book``) on the web and by SMS, not at the kiosk (``kiosk``, and
 ``chat --channel text``, which behaves as it): there the citizen is in the jobcenter, and the
@@ -32,7 +36,7 @@ from assistant.channels_keys import phone_hash
 from assistant.i18n import tr, trn
 from assistant.outputs import Output, ProofRequest, Say
 from assistant.store.models import Outbox, PhoneProof
-from assistant.validators import Valid, validate
+from assistant.validators import Valid, is_mobile, validate
 
 if TYPE_CHECKING:
     from assistant.conversation import Conversation
@@ -46,6 +50,8 @@ CODES_PER_HOUR = 5
 CODES_PER_ADDRESS_PER_HOUR = 10
 """Codes asked for from one address (the web) in an hour, to any numbers: one client cannot
 have the system text many numbers."""
+NUMBERS_PER_CONVERSATION = 3
+"""Different numbers one conversation may have codes texted to ("back" and a new number)."""
 RESEND_AFTER = dt.timedelta(minutes=1)
 """A code asked for again within this time (a language change, "help") is not sent again."""
 NO_PROOF_FOR_NEW_BOOKINGS = ("kiosk", "text")
@@ -82,6 +88,8 @@ class Wait:
 
     tries: bool
     address: bool = False
+    conversation: bool = False
+    """Codes have gone to as many different numbers as one conversation may have."""
 
 
 @dataclass(frozen=True)
@@ -103,9 +111,12 @@ class PhoneProofs:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def _blocked(self, db: DB, number: str, now: dt.datetime) -> bool:
+    def _blocked(self, db: DB, session_id: str, number: str, now: dt.datetime) -> bool:
+        """Whether this conversation spent a code's tries for ``number`` in the last 15
+        minutes. Only its own: other conversations (the number's holder) still get codes."""
         return db.exec(select(func.count()).select_from(PhoneProof).where(  # type: ignore[call-overload]
-            PhoneProof.phone_hash == number, PhoneProof.blocked_until > now)).one()[0] > 0
+            PhoneProof.phone_hash == number, PhoneProof.session_id == session_id,
+            PhoneProof.blocked_until > now)).one()[0] > 0
 
     def send(self, session_id: str, phone: str, lang: str, now: dt.datetime,
              address: str | None = None) -> Sent | Wait:
@@ -115,7 +126,7 @@ class PhoneProofs:
         number = phone_hash(phone)
         origin = origin_hash(address) if address else None
         with DB(self.engine) as db:
-            if self._blocked(db, number, now):
+            if self._blocked(db, session_id, number, now):
                 return Wait(tries=True)
             live = db.exec(select(PhoneProof.created_at).where(  # type: ignore[call-overload]
                 PhoneProof.phone_hash == number, PhoneProof.session_id == session_id,
@@ -123,6 +134,10 @@ class PhoneProofs:
                 PhoneProof.tries < TRIES).order_by(PhoneProof.id.desc())).first()  # type: ignore[union-attr]
             if live is not None and _aware(live[0]) > now - RESEND_AFTER:
                 return Sent()
+            others = db.exec(select(func.count(func.distinct(PhoneProof.phone_hash))).where(  # type: ignore[call-overload]
+                PhoneProof.session_id == session_id, PhoneProof.phone_hash != number)).one()[0]
+            if others >= NUMBERS_PER_CONVERSATION:
+                return Wait(tries=False, conversation=True)
             recent = db.exec(select(func.count()).select_from(PhoneProof).where(  # type: ignore[call-overload]
                 PhoneProof.phone_hash == number,
                 PhoneProof.created_at > now - dt.timedelta(hours=1))).one()[0]
@@ -148,10 +163,11 @@ class PhoneProofs:
 
     def check(self, session_id: str, phone: str, typed: str, now: dt.datetime) -> Checked:
         """Is ``typed`` this conversation's live code for ``phone``? A right code is spent,
-        and its SMS leaves the outbox; a wrong one uses a try, the fifth blocks the number."""
+        and its SMS leaves the outbox; a wrong one uses a try, the fifth ends the code and
+        this conversation's codes for the number for 15 minutes."""
         number = phone_hash(phone)
         with DB(self.engine) as db:
-            if self._blocked(db, number, now):
+            if self._blocked(db, session_id, number, now):
                 return Wait(tries=True)
             row = db.exec(select(PhoneProof).where(  # type: ignore[call-overload]
                 PhoneProof.phone_hash == number, PhoneProof.session_id == session_id,
@@ -211,6 +227,10 @@ def _waiting(wait: Wait) -> Say:
                        "and try again, or ask a member of staff.",
                        "Too many wrong codes for this phone number. Please wait {n} minutes "
                        "and try again, or ask a member of staff.", WAIT_MINUTES), "error")
+    if wait.conversation:
+        return Say(tr("Codes have been sent to several phone numbers in this conversation, so "
+                      "we cannot send a code to another number. Please ask a member of staff."),
+                   "error")
     if wait.address:
         return Say(tr("Many codes have been asked for from this connection in the last hour. "
                       "Please wait a while and try again, or ask a member of staff."), "error")
@@ -227,10 +247,18 @@ def ask(req: ProofRequest, convo: Conversation) -> tuple[bool, list[Output]]:
     if proofs is None or number is None or convo.session_id is None:
         return False, [Say(tr("This cannot be done here yet. Please ask a member of staff."),
                            "notice")]
+    if not is_mobile(number):
+        return False, [_not_mobile(), _back_hint()]
     sent = proofs.send(convo.session_id, number, convo.lang, convo.now(), convo.address)
     if isinstance(sent, Wait):
         return False, [_waiting(sent), _back_hint()]
     return False, [_question(convo, req)]
+
+
+def _not_mobile() -> Say:
+    return Say(tr("We can only send the code by SMS to a mobile phone number. This number is "
+                  "not one (for example a landline, premium-rate or satellite number)."),
+               "error")
 
 
 def _question(convo: Conversation, req: ProofRequest) -> Say:

@@ -10,6 +10,7 @@ import base64
 import hashlib
 import hmac
 import math
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -37,7 +38,9 @@ GSM7 = set(
 GSM7_EXT = set("^{}\\[~]|€")
 MAX_SEGMENTS = 3
 STOP_WORDS = {
-    "stop", "stopp", "stopall", "unsubscribe", "optout", "opt out", "afmeld", "frameld",
+    "stop", "stopp", "stopall", "stop all", "unsubscribe", "unsubscribe me", "optout",
+    "opt out", "cancel", "end", "quit", "revoke",  # the gateway's (Twilio's) own opt-out words
+    "afmeld", "frameld", "hold op", "hold så op",
     "afmeld mig", "frameld mig", "stop sms", "stop beskeder", "stop messages", "stop texts",
     "стоп", "стоп смс", "зупинити", "зупини", "відписатися", "відписатись", "відписка",
     "відпишіть мене", "скасувати підписку",
@@ -49,6 +52,8 @@ POLITE_WORDS = {
 }
 """Words that may come with a STOP or START without making it a question: "stop venligst",
 "Stop please!", "стоп, будь ласка". Anything else ("stop my booking?") is answered."""
+LEADING_WORDS = {"nej", "no", "ні", "tak", "thanks", "дякую"}
+"""Words that may come before a STOP: "nej tak stop", "no thanks, stop"."""
 MORE_WORDS = {"more", "mere", "ще"}
 
 
@@ -60,12 +65,26 @@ def keyword(text: str, words: set[str]) -> bool:
     "STOP.", "стоп"), perhaps with a polite word or two ("stop venligst", "afmeld tak")."""
     if len(text) > 60:
         return False
-    plain = normalise_command(text).replace("?", " ").split()
+    plain = _plain_words(text)
     while plain and plain[-1] in POLITE_WORDS:
         plain.pop()
-    while len(plain) > 1 and plain[0] in POLITE_WORDS:
+    while len(plain) > 1 and (plain[0] in POLITE_WORDS or plain[0] in LEADING_WORDS):
         plain.pop(0)
-    return " ".join(plain) in words
+    said = " ".join(plain)
+    if said in words:
+        return True
+    # the word said again ("STOP STOP", "stop stop stop")
+    return len(plain) > 1 and len(set(plain)) == 1 and plain[0] in words
+
+
+def _plain_words(text: str) -> list[str]:
+    """``text``'s words, compared as commands are: full-width letters made ASCII (NFKC),
+    invisible format characters ("st\u00adop", "stop\u200b") removed, and emoji, symbols and
+    punctuation ("Stop 🙏", "STOP!") taken for spaces."""
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join("" if unicodedata.category(c) == "Cf" else
+                   " " if unicodedata.category(c)[0] in "SP" else c for c in text)
+    return normalise_command(text).split()
 
 
 def is_gsm7(text: str) -> bool:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
@@ -504,6 +504,16 @@ async def ui(request: Request) -> Response:
     return JSON({"lang": lang, "strings": ui_strings(lang), "languages": LANG_NAMES})
 
 
+MAX_SMS_FIELD = 64
+"""The longest From, To or MessageSid the webhook takes (Twilio's are 34 characters)."""
+
+
+def _plain_field(value: str) -> bool:
+    """A gateway's address or message id: short, printable, no control character (a NUL
+    breaks PostgreSQL's text)."""
+    return len(value) <= MAX_SMS_FIELD and value.isprintable()
+
+
 async def sms_webhook(request: Request) -> Response:
     """A Twilio-compatible SMS webhook: the reply as TwiML."""
     raw = await bounded_body(request)
@@ -524,6 +534,9 @@ async def sms_webhook(request: Request) -> Response:
         "MessageSid", "")
     if not phone or not sid:
         return TwiML(twiml(""))
+    if not all(_plain_field(params.get(name, "")) for name in ("From", "To", "MessageSid")):
+        return error(400, "bad_request", "From, To and MessageSid must be at most "
+                     f"{MAX_SMS_FIELD} printable characters")
     w = web(request)
     if not w.per_phone.allow(phone):
         return TwiML(twiml(""), status_code=429)
@@ -690,10 +703,28 @@ ENV_FORWARDED = "FORWARDED_ALLOW_IPS"
 def webhook_misconfigured() -> str | None:
     """Why ``serve`` must not start (a Twilio token but no public URL to check signatures
     against), as one line, or None."""
-    if os.environ.get(ENV_TOKEN) and not os.environ.get(ENV_PUBLIC_URL):
+    public = os.environ.get(ENV_PUBLIC_URL)
+    if os.environ.get(ENV_TOKEN) and not public:
         return (f"{ENV_TOKEN} is set but {ENV_PUBLIC_URL} is not: set it to the address the "
                 "SMS gateway posts to (e.g. https://kiosk.example.dk), or unset the token")
+    if public and not _absolute_http_url(public):
+        return (f"{ENV_PUBLIC_URL} must be an absolute http(s) address with a host, such as "
+                "https://kiosk.example.dk")
     return None
+
+
+def _absolute_http_url(url: str) -> bool:
+    """Whether ``url`` is http(s)://host[:port][/path], with nothing odd in it (no spaces or
+    control characters, no user name, a port that is a number)."""
+    if any(c.isspace() or not c.isprintable() for c in url):
+        return False
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises on a port that is not a number)
+    except ValueError:
+        return False
+    return (parts.scheme in ("http", "https") and bool(parts.hostname)
+            and "@" not in parts.netloc and not parts.fragment)
 
 
 def trusted_proxies(given: str | None) -> str:
@@ -827,7 +858,7 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
           responses={200: {"content": api.TWIML, "description": "the reply (TwiML)"},
                      403: {"content": {"text/plain": {"schema": {"type": "string"}}},
                            "description": "a missing or wrong X-Twilio-Signature"},
-                     **api.errors(413),
+                     **api.errors(400, 413),
                      429: {"content": api.TWIML, "description": "too many from this number"},
                      503: {"content": api.TWIML,
                            "description": "busy, or the database cannot be reached: try again"}})

@@ -31,12 +31,13 @@ class CalendarRequest(BaseModel):
 
 
 class SmsForm(BaseModel):
-    """What an SMS gateway posts (Twilio's form fields)."""
+    """What an SMS gateway posts (Twilio's form fields). A From, To or MessageSid longer
+    than 64 characters, or with a control character in it, is answered 400."""
 
-    From: str = ""
-    To: str = ""
+    From: str = Field("", max_length=64)
+    To: str = Field("", max_length=64)
     Body: str = ""
-    MessageSid: str = ""
+    MessageSid: str = Field("", max_length=64)
 
 
 class Option(BaseModel):
