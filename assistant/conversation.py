@@ -278,9 +278,14 @@ class Conversation:
         changed nothing yet, and an answer is a function of the state and the input. A turn
         that has written outside its own transaction (a booking) is never answered twice:
         it is saved as it is. After TURN_TRIES answers :class:`SessionChanged` is raised."""
+        return self._afresh(lambda: self._answer(raw))
+
+    def _afresh(self, turn: Callable[[], list[Output]]) -> list[Output]:
+        """``turn``, done again from the saved state while another turn was saved first (at
+        most TURN_TRIES times; then :class:`SessionChanged`)."""
         for attempt in range(1, TURN_TRIES + 1):
             try:
-                return self._answer(raw)
+                return turn()
             except SessionChanged as changed:
                 if attempt == TURN_TRIES:
                     raise
@@ -339,17 +344,12 @@ class Conversation:
         """A turn written from the staff side (a member of staff joins, writes, leaves):
         ``change`` changes the state and says what the citizen is shown. No input: the turn's
         input is empty. Like :meth:`handle`, done afresh when another turn came first."""
-        for attempt in range(1, TURN_TRIES + 1):
+        def turn() -> list[Output]:
             outputs = change(self.state)
-            try:
-                self._save_turn("", outputs)
-                return outputs
-            except SessionChanged as changed:
-                if attempt == TURN_TRIES:
-                    raise
-                self.state = State.from_dict(changed.saved.state)
-                self.version = changed.saved.turns
-        raise AssertionError("unreachable")
+            self._save_turn("", outputs)
+            return outputs
+
+        return self._afresh(turn)
 
     def _save_turn(self, text: str, outputs: list[Output], check: bool = True) -> None:
         """Persist the turn; with ``check``, only if no other turn was saved since this
