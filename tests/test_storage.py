@@ -40,6 +40,7 @@ def test_demo_data_is_seeded_once(db_url: str) -> None:
 
 def test_every_turn_is_persisted_and_the_session_resumes(db_url: str, content) -> None:
     store = SessionStore(make_engine(db_url))
+    seed_demo(store.engine)  # a jobcenter whose staff read the queue
     key = f"test:{uuid.uuid4().hex}"
     convo, _ = Conversation.open(content, store, key, "text", "en", now=lambda: NOW)
     convo.handle("staff")
@@ -247,6 +248,7 @@ def test_turns_go_on_when_the_server_drops_every_connection(pg_url: str, content
     not pinged before reuse; the next turn's read finds its connection dead, the pool renews
     its connections and the read runs again, so the citizen notices nothing."""
     store = SessionStore(make_engine(pg_url))
+    seed_demo(store.engine)  # a jobcenter whose staff read the queue
     key = f"test:{uuid.uuid4().hex}"
     convo, _ = Conversation.open(content, store, key, "text", "en", now=lambda: NOW)
     convo.handle("staff")

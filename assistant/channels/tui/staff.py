@@ -426,8 +426,9 @@ class StaffApp(App[None]):
         today = local(self.now()).date()
         site = self.site_id()
         day, query, _problem = self.booking_filter
+        cancelled = w(tr("Cancelled"))  # outside the f-string: pybabel finds it
         bookings = [(format_day(local(b.start).date(), lang), format_clock(b.start, lang),
-                     f"{b.code} ✗ {w(tr('Cancelled'))}" if b.cancelled else b.code,
+                     f"{b.code} ✗ {cancelled}" if b.cancelled else b.code,
                      b.name, b.phone, w(meeting_words(b.meeting_type)),
                      w(channel_words(b.channel)), w(language_name(b.meeting_lang)), b.staff,
                      w(yes_no(b.interpreter)), "✓ " + w(yes_no(True)) if b.checked_in
