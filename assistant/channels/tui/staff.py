@@ -131,6 +131,8 @@ class StaffApp(App[None]):
         """The staff screens' language: ``lang``, or the first language of whoever logs in."""
         self.poll_seconds = poll_seconds
         self.staff: str | None = None
+        self._site: tuple[str | None, int | None] | None = None
+        """The logged-in member of staff's initials and site (see site_id)."""
         self.desk = StaffDesk(content, store, now=now)
         self.db_lock = threading.Lock()
         """One database job at a time, so the tables read after a write show it."""
@@ -416,10 +418,13 @@ class StaffApp(App[None]):
 
     def site_id(self) -> int | None:
         """The site of the member of staff logged in: they see only its bookings, callbacks
-        and statistics (None: staff of no one site, who see every site's)."""
-        with DB(self.store.engine) as db:
-            row = db.exec(select(Staff).where(Staff.initials == (self.staff or ""))).first()
-        return row.site_id if row else None
+        and statistics (None: staff of no one site, who see every site's). Read once per
+        login, not on every round of the queue."""
+        if self._site is None or self._site[0] != self.staff:
+            with DB(self.store.engine) as db:
+                row = db.exec(select(Staff).where(Staff.initials == (self.staff or ""))).first()
+            self._site = (self.staff, row.site_id if row else None)
+        return self._site[1]
 
     def _read_tables(self) -> dict[str, list[Row]]:
         w, lang = self.w, self.lang
