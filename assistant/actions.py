@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import weakref
-from collections import OrderedDict
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlmodel import Session as DB
 
-from assistant.booking.caps import RequestCaps, origin_hash
+from assistant.booking.caps import RequestCaps, origin_of
 from assistant.i18n import format_when, tr
 from assistant.outputs import Act, Done, Output, Say
 from assistant.site.answers import closed_until
@@ -31,12 +28,6 @@ def no_staff_here(convo: Conversation) -> list[Output] | None:
                 "notice"), *convo.menu()]
 
 
-_ORIGIN_LOCK = threading.Lock()
-_BY_ORIGIN: weakref.WeakKeyDictionary[object, OrderedDict[str, list[dt.datetime]]] = \
-    weakref.WeakKeyDictionary()
-"""Requests for staff per address (hashed) in the last 24 hours, in this process, per
-database (engine)."""
-MAX_ORIGINS = 10_000
 DAY = dt.timedelta(days=1)
 
 
@@ -66,21 +57,12 @@ def request_refused(convo: Conversation, phone: str | None = None) -> Say | None
         return Say(tr("Staff have already been asked several times today to call this phone "
                       "number, so we have not sent this request. Please try again tomorrow, "
                       "or ask a member of staff."), "notice")
-    if caps.per_origin_per_day and convo.address:
-        key = origin_hash(convo.address)
-        with _ORIGIN_LOCK:
-            seen = _BY_ORIGIN.setdefault(convo.store.engine, OrderedDict())
-            times = [when for when in seen.pop(key, []) if when > since]
-            full = len(times) >= caps.per_origin_per_day
-            if not full:
-                times.append(utcnow())
-            seen[key] = times
-            while len(seen) > MAX_ORIGINS:
-                seen.popitem(last=False)
-        if full:
-            return Say(tr("Many requests for staff have been sent from this connection today, "
-                          "so we have not sent this one. Please try again tomorrow, or ask a "
-                          "member of staff."), "notice")
+    if caps.per_origin_per_day and convo.address and _count(
+            convo, CallbackRequest.origin == origin_of(convo.address),
+            CallbackRequest.created_at > since) >= caps.per_origin_per_day:  # type: ignore[operator]
+        return Say(tr("Many requests for staff have been sent from this connection today, "
+                      "so we have not sent this one. Please try again tomorrow, or ask a "
+                      "member of staff."), "notice")
     return None
 
 
@@ -96,6 +78,7 @@ def callback(act: Act, convo: Conversation) -> list[Output]:
             kind="callback", topic=str(act.answers.get("topic", act.flow_id))[:40],
             lang=convo.lang, name=act.answers.get("name"), phone=act.answers.get("phone"),
             session_id=convo.session_id, place=convo.place or "kiosk", site_id=convo.site_id,
+            origin=origin_of(convo.address),
         )
     return [Say(tr("Thank you. A member of staff will call you back."), "notice"),
             Done.of("callback", act.answers.get("name"), act.answers.get("phone"))]

@@ -25,6 +25,7 @@ from sqlmodel import Session as DB
 from sqlmodel import select
 
 from assistant import jsoncodec
+from assistant.booking.caps import origin_of
 from assistant.conversation import Content, Conversation, State
 from assistant.i18n import tr
 from assistant.outputs import Card, Choices, Output, Say, from_json
@@ -108,7 +109,7 @@ def request_staff(convo: Conversation, topic: str) -> int | None:
     row = convo.store.add_callback(
         kind="chat" if is_remote(place) else "desk", topic=topic[:40], lang=convo.lang,
         session_id=convo.session_id, place=place[:80], site_id=convo.site_id,
-        phone=convo.phone if place == "sms" else None)
+        origin=origin_of(convo.address), phone=convo.phone if place == "sms" else None)
     return row.id
 
 

@@ -48,6 +48,12 @@ def origin_hash(address: str) -> str:
     return hashlib.sha256(("jobcenter-assistant-origin:" + address).encode()).hexdigest()
 
 
+def origin_of(address: str | None) -> str | None:
+    """What a booking or a request for staff keeps of the address it came from (None: not
+    from the web)."""
+    return origin_hash(address) if address else None
+
+
 @dataclass(frozen=True)
 class Origin:
     """Who asks for a booking, for the caps: the conversation and (web) the address."""
@@ -70,7 +76,7 @@ class RequestCaps:
     and one address (the web) may send in 24 hours; a cap of 0 turns that cap off:
     - ASSISTANT_MAX_STAFF_REQUESTS_PER_SESSION (default 3);
     - ASSISTANT_MAX_STAFF_REQUESTS_PER_PHONE (default 3, callbacks to that number);
-    - ASSISTANT_MAX_STAFF_REQUESTS_PER_IP (default 10, counted per process)."""
+    - ASSISTANT_MAX_STAFF_REQUESTS_PER_IP (default 10, counted in the database)."""
 
     per_session: int = 3
     per_phone_per_day: int = 3

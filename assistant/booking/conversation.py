@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from assistant.booking.caps import Origin
+from assistant.booking.caps import Origin, origin_of
 from assistant.booking.proof import is_proven
 from assistant.booking.service import (
     AlreadyBooked,
@@ -336,7 +336,7 @@ def book(act: Act, convo: Conversation) -> list[Output]:
                                  if convo.site is None or convo.site.has_meeting_type(meeting_type)
                                  else "this jobcenter does not book this kind of meeting",
                                  session_id=convo.session_id, place=convo.place or "kiosk",
-                                 site_id=convo.site_id)
+                                 site_id=convo.site_id, origin=origin_of(convo.address))
         site = convo.site
         if site is not None and not site.has_meeting_type(meeting_type):
             return [Say(tr("We have not booked a meeting. A member of staff will call you."),

@@ -78,6 +78,8 @@ class CallbackRequest(SQLModel, table=True):
     seen_turn: int | None = None
     """The last turn of the conversation the member of staff who took it has seen: a citizen
     turn after it is a new message for them (0007)."""
+    origin: str | None = Field(default=None, max_length=64, index=True)
+    """The web address it came from, hashed (caps.py), for the per-address cap (0008)."""
 
 
 class Site(SQLModel, table=True):
