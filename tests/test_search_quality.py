@@ -3,9 +3,10 @@
 Two labelled sets (assistant/knowledge/quality.py says how a result is judged):
 - the project's own questions (tests/data/questions), written with the entries open: hit@3 of
   at least 90% in each language, and their out-of-scope questions get "none";
-- the blind set (tests/data/blind), written by someone who saw only the source documents and
-  the facts file. Only its dev half is asserted on here, with the figures the search was tuned
-  to on it; the test half is measured by bench/search.py and nowhere asserted.
+- the blind sets (tests/data/blind), written by people who saw only the source documents and
+  the facts file. Only the dev questions are asserted on here (the first set's dev half and all
+  of the second set), with the figures the search was tuned to on them; the first set's test
+  half is measured by bench/search.py and nowhere asserted.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from assistant.paths import data_dir
 
 DATA = Path(__file__).parent / "data"
 BLIND = DATA / "blind" / "blind_questions.yaml"
+BLIND2 = DATA / "blind" / "blind_questions_2.yaml"
+"""The second blind set: all of it is dev."""
 TODAY = dt.date(2026, 11, 24)
 SOURCES = data_dir("knowledge") / "_sources"
 
@@ -76,15 +79,16 @@ def test_out_of_scope_questions_get_none(kb: KnowledgeBase, audience: str) -> No
 
 # -- the blind set --------------------------------------------------------------------------
 
-def test_the_blind_set_is_whole_and_its_facts_match_their_sources() -> None:
-    questions = Q.load_blind(BLIND)
+@pytest.mark.parametrize("path", [BLIND, BLIND2], ids=["first", "second"])
+def test_the_blind_set_is_whole_and_its_facts_match_their_sources(path: Path) -> None:
+    questions = Q.load_blind(path)
     assert len({q.id for q in questions}) == len(questions)
     scoped = Counter(q.lang for q in questions if q.in_scope)
     assert len(scoped) == 3 and all(n >= 50 for n in scoped.values()), scoped
-    assert sum(not q.in_scope for q in questions) >= 30
+    assert sum(not q.in_scope for q in questions) >= 29
     import yaml
 
-    for item in yaml.safe_load(BLIND.read_text(encoding="utf-8")):
+    for item in yaml.safe_load(path.read_text(encoding="utf-8")):
         if item["fact"] is None:
             continue
         file, lines = item["source"].rsplit(":", 1)
@@ -106,10 +110,16 @@ def test_the_blind_split_is_half_and_half_in_every_language_and_stays_put() -> N
     assert Q.split(list(reversed(questions))) == (dev, test)
 
 
+def test_the_two_blind_sets_share_no_question() -> None:
+    first, second = Q.load_blind(BLIND), Q.load_blind(BLIND2)
+    assert not {q.id for q in first} & {q.id for q in second}
+    assert not {q.q.casefold() for q in first} & {q.q.casefold() for q in second}
+
+
 @pytest.fixture(scope="module")
 def dev_verdicts(kb: KnowledgeBase) -> list[Q.Verdict]:
     dev, _test = Q.split(Q.load_blind(BLIND))
-    return Q.run(dev, asker(kb))
+    return Q.run(dev + Q.load_blind(BLIND2), asker(kb))
 
 
 # What the search reaches on the blind dev half (tuned there; bench/search.py prints all
@@ -129,9 +139,36 @@ def test_blind_dev_is_rarely_confidently_wrong(dev_verdicts: list[Q.Verdict]) ->
     assert figures.wrong <= 0.02, wrong
 
 
-def test_blind_dev_out_of_scope_gets_none(dev_verdicts: list[Q.Verdict]) -> None:
-    count, share = Q.abstention(dev_verdicts)
-    assert count >= 15 and share >= 0.95, misses(dev_verdicts)
+# The second set's probes ask about benefit amounts and neighbouring public services
+# (housing benefit, tax, driving licences): harder than the first set's.
+DEV_ABSTAIN = {"first": 0.95, "second": 0.80}
+
+
+@pytest.mark.parametrize("which", sorted(DEV_ABSTAIN))
+def test_blind_dev_out_of_scope_gets_none(dev_verdicts: list[Q.Verdict], which: str) -> None:
+    second = {q.id for q in Q.load_blind(BLIND2)}
+    probes = [v for v in dev_verdicts if (v.question.id in second) == (which == "second")]
+    count, share = Q.abstention(probes)
+    assert count >= 15 and share >= DEV_ABSTAIN[which], misses(probes)
+
+
+@pytest.mark.parametrize(("question", "lang"), [
+    ("hvor meget er boligstøtte for en enlig med et barn", "da"),
+    ("does the jobcentre pay for a driving licence?", "en"),
+    ("як отримати податкове відрахування за дорогу на роботу в Данії?", "uk"),
+])
+def test_a_subject_no_source_covers_gets_no_entry(kb: KnowledgeBase, question: str,
+                                                  lang: str) -> None:
+    # each shares words with entries ("enlig", "barn"; "jobcentre", "pay"; "роботу")
+    assert kb.search(question, audience="citizen").outcome == "none"
+
+
+@pytest.mark.parametrize("question", ["skal jeg selv betale tolk til mode paa jobcentret",
+                                      "hvor mange job skal man soge om ugen paa dagpenge"])
+def test_danish_typed_without_ae_oe_aa_is_read(kb: KnowledgeBase, question: str) -> None:
+    index = kb.index
+    assert all(slot.terms for slot in index.slots(question)), [
+        slot.word for slot in index.slots(question) if not slot.terms]
 
 
 # -- source passages ----------------------------------------------------------------------

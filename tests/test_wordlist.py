@@ -112,3 +112,21 @@ def test_a_staff_question_in_english_finds_the_danish_plan_passage(kb: Knowledge
     # ... which, without the word list, it does not: the plan says it in Danish only
     assert not found(KnowledgeBase(list(kb.entries.values()), today=lambda: TODAY,
                                    passages=kb.passages))
+
+
+def test_a_subject_called_outside_that_an_entry_names_is_reported(tmp_path: Path) -> None:
+    folder = _knowledge_with(tmp_path, "reviewed_by: a test\noutside: true\nconcepts:\n"
+                             "- {da: [kørekort], en: [driving licence]}\n"
+                             "- {da: [voksenlærling], en: [adult apprenticeship]}\n")
+    concepts, problems = load_wordlist(folder)
+    assert not problems and all(c.outside for c in concepts)
+    found = [p for p in lint_all(folder) if "outside" in p.message]
+    path = folder / "_glossary" / "broken.yaml"
+    assert [(p.path, p.line) for p in found] == [(str(path), 5), (str(path), 5)]
+    assert "entry 'voksenlaerling' names it" in found[0].message
+
+
+def test_outside_is_true_or_false(tmp_path: Path) -> None:
+    folder = _knowledge_with(tmp_path, "reviewed_by: a test\noutside: maybe\nconcepts: []\n")
+    assert [(p.line, p.message) for p in load_wordlist(folder)[1]] == [
+        (2, "'outside' is true or false")]

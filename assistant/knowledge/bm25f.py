@@ -28,6 +28,8 @@ class Slot:
     terms: dict[str, float] = field(default_factory=dict)
     weight: float = 1.0
     """A part of a split compound counts half."""
+    outside: bool = False
+    """The word names a subject no source covers (the word list's outside subjects)."""
 
     def add(self, term: str, weight: float) -> None:
         if weight > self.terms.get(term, 0.0):

@@ -15,7 +15,8 @@ from assistant.flow.model import Flow
 from assistant.i18n import DOMAIN
 from assistant.knowledge.loader import Problem, load_entries
 from assistant.knowledge.model import Entry
-from assistant.knowledge.wordlist import load_wordlist
+from assistant.knowledge.normalize import fold
+from assistant.knowledge.wordlist import Concept, load_wordlist
 from assistant.paths import data_dir
 from assistant.text import LANGS
 from assistant.yamlsource import ContentError
@@ -60,6 +61,26 @@ def lint_entries(entries: list[Entry], sources: Path) -> list[Problem]:
         if entry.review_by < entry.valid_from:
             problems.append(Problem(entry.path, entry.lines.get("review_by"),
                                     "review_by is before valid_from"))
+    return problems
+
+
+def lint_outside(entries: list[Entry], concepts: list[Concept]) -> list[Problem]:
+    """A subject the word list calls outside the sources that an entry's title or terms name
+    is a contradiction: the entry would never be found by it."""
+    named: dict[str, str] = {}
+    for entry in entries:
+        for text in (*entry.title.values(), *(t for ts in entry.terms.values() for t in ts)):
+            named.setdefault(f" {fold(text)} ", entry.id)
+    problems: list[Problem] = []
+    for concept in concepts:
+        if not concept.outside:
+            continue
+        for term in (t for ts in concept.terms.values() for t in ts):
+            key = f" {fold(term)} "
+            owner = next((entry for text, entry in named.items() if key in text), None)
+            if owner:
+                problems.append(Problem(concept.path, concept.line, f"'{term}' is outside the "
+                                        f"sources, but entry '{owner}' names it"))
     return problems
 
 
@@ -144,7 +165,8 @@ def lint_all(knowledge: Path | None = None, flows: Path | None = None,
     if not entries and not problems:
         problems.append(Problem(str(knowledge), None, "no knowledge entries in this folder"))
     problems += lint_entries(entries, knowledge / "_sources")
-    problems += load_wordlist(knowledge)[1]
+    concepts, wordlist_problems = load_wordlist(knowledge)
+    problems += wordlist_problems + lint_outside(entries, concepts)
     found, flow_problems = lint_flows(flows, {e.id for e in entries})
     problems += flow_problems
     if not found and not flow_problems:

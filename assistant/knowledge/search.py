@@ -8,9 +8,10 @@ How a question is read (every term is a folded lemma, :mod:`assistant.knowledge.
    the words of the same concept in the other languages, at ``WORDLIST_WEIGHT``: "committee"
    and "комітет" also look for "udvalg"; a phrase ("disability pension") stands for its concept
    in each of its words.
-2. The typo layer (rapidfuzz): a word still unknown is corrected against the index vocabulary
-   and the word list (same first letter, similar length, ratio >= ``WORD_SIM``), weighted by
-   similarity.
+2. A Danish word typed without æ, ø or å ("mode", "soge") is read as the word it stands for
+   (:meth:`Index.accented`). The typo layer (rapidfuzz): a word still unknown is corrected
+   against the index vocabulary and the word list (same first letter, similar length, ratio
+   >= ``WORD_SIM``), weighted by similarity.
 3. BM25F ranks the entries (title, terms and body, all three languages), and a score is the
    share of what the question could earn (0-100): a word the index has never seen weighs as
    much as its heaviest word, so "order me a pizza" cannot score well on "order" alone. The
@@ -33,6 +34,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import product
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -204,6 +206,7 @@ class Index:
         self.concept_words: dict[str, set[int]] = defaultdict(set)
         self.concept_phrases: dict[str, list[tuple[tuple[str, ...], int]]] = defaultdict(list)
         self.concept_targets: list[dict[str, float]] = []
+        self.outside = {n for n, concept in enumerate(concepts) if concept.outside}
         for n, concept in enumerate(concepts):
             targets: dict[str, float] = {}
             for lang, terms in concept.terms.items():
@@ -219,6 +222,8 @@ class Index:
                         self.concept_phrases[lemmas[0]].append((lemmas, n))
                     weight = WORDLIST_WEIGHT if len(lemmas) == 1 else (
                         WORDLIST_WEIGHT * WORDLIST_PHRASE_WEIGHT)
+                    if concept.outside:
+                        continue  # names a subject; looks for nothing
                     for lemma in lemmas:
                         if lemma in self.vocab:
                             targets[lemma] = max(targets.get(lemma, 0.0), weight)
@@ -268,6 +273,13 @@ class Index:
                     slot.add(term, 1.0)
             named = concepts[n] | {c for t in candidates for c in self.concept_words.get(t, ())}
             if not slot.terms and not named and not folded.isdigit():
+                for term in self.accented(folded):
+                    slot.add(term, 1.0)
+                    for concept in self.concept_words.get(term, ()):
+                        self._add_concept(slot, concept, 1.0)
+                if slot.terms:
+                    out.append(slot)
+                    continue
                 parts = self.split(folded)
                 if parts:
                     out.extend(Slot(part, {part: 1.0}, weight=0.5) for part in parts)
@@ -279,6 +291,7 @@ class Index:
                         self._add_concept(slot, concept, sim / 100.0)
             for concept in named:
                 self._add_concept(slot, concept, 1.0)
+            slot.outside = bool(named & self.outside)
             out.append(slot)
         return out
 
@@ -299,6 +312,28 @@ class Index:
     def _add_concept(self, slot: Slot, concept: int, sure: float) -> None:
         for term, weight in self.concept_targets[concept].items():
             slot.add(term, weight * sure)
+
+    def accented(self, word: str) -> list[str]:
+        """Index terms a Danish word typed without æ, ø or å stands for: "mode" is "møde"
+        (folded "moede"), "soge" is "søge", "hvornar" is "hvornår". Each o may be an ø and
+        each a an æ or å; words with more than three such letters are left to the typo
+        layer."""
+        slots = [i for i, ch in enumerate(word) if ch in "ao"]
+        if not slots or len(slots) > 3:
+            return []
+        found: list[str] = []
+        for choice in product(*(("a", "ae", "aa") if word[i] == "a" else ("o", "oe")
+                                for i in slots)):
+            if all(len(c) == 1 for c in choice):
+                continue  # the word as typed
+            letters = list(word)
+            for i, c in zip(slots, choice, strict=True):
+                letters[i] = c
+            variant = "".join(letters)
+            for term in (variant, *self.lemmas.of_question_word(variant)):
+                if term in self.vocab and term not in STOPWORDS and term not in found:
+                    found.append(term)
+        return found
 
     def split(self, word: str) -> tuple[str, str] | None:
         """A question's compound that the index lacks, as two index terms ("sygedagpenge-
@@ -387,7 +422,8 @@ class Index:
             held = self.passage_index.coverage(expanded, best)
             passages = tuple(Candidate(i, round(float(found[i]), 1), round(100 * held[i][0], 1),
                                        held[i][1]) for i in best)
-        return Ranking(entries, passages, sum(1 for slot in slots if not slot.terms))
+        return Ranking(entries, passages, sum(1 for slot in slots if not slot.terms),
+                       any(slot.outside for slot in slots))
 
     def search(self, query: str, *, audience: str = "citizen", today: dt.date | None = None,
                top: int = 3, municipality: str | None = None) -> SearchResult:
@@ -441,6 +477,8 @@ class Ranking:
     unknown: int = 0
     """How many of the question's words the search could not read at all (no lemma, typo,
     compound or translation in any index): often what an out-of-scope question is about."""
+    outside: bool = False
+    """The question names a subject no source covers (the word list's outside subjects)."""
 
 
 def decide(ranking: Ranking, top: int) -> tuple[str, list[Candidate], list[Candidate]]:
@@ -453,10 +491,15 @@ def decide(ranking: Ranking, top: int) -> tuple[str, list[Candidate], list[Candi
     only entry shown. A passage is shown when it
     scores PASSAGE_AT and holds PASSAGE_KEY_AT of the question in PASSAGE_WORDS words or more;
     when one is, the last PASSAGE_ROOM places (all but the answer's) are kept for passages, and
-    so are the places of entries after the first that are not strong (STRONG_AT)."""
+    so are the places of entries after the first that are not strong (STRONG_AT). A question
+    that names a subject outside the sources (the word list's ``outside: true`` file) gets no
+    entry."""
     entries = [c for c in ranking.entries if (c.score >= SUGGEST_AT and c.words >= 1)
                or (c.score >= NAMED_AT and c.words >= 2)
                or (c.score >= KNOWN_AT and c.words >= 1 and ranking.unknown == 0)]
+    if ranking.outside:
+        entries = []  # what it asks about is in no entry: one that shares its other words
+        # would be a wrong answer; staff still get the sources' paragraphs
     outcome = "none"
     if entries:
         first = entries[0]

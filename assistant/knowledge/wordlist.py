@@ -29,6 +29,10 @@ class Concept:
     """Language -> its words and phrases, as written."""
     path: str = ""
     line: int = 0
+    outside: bool = False
+    """A subject no source covers (a file with ``outside: true``): a question that names it
+    gets no entry, so the assistant says it does not know instead of suggesting one that
+    shares a few words with it."""
 
 
 def wordlist_files(knowledge: Path) -> list[Path]:
@@ -41,18 +45,21 @@ def parse_wordlist(text: str, path: Path | str) -> tuple[list[Concept], list[Pro
     data = load_yaml(text, path)
     if not isinstance(data, Node) or not isinstance(data.get("concepts"), list):
         raise ContentError(path, 1, "a word list is a mapping with a 'concepts' list")
-    unknown = sorted(set(data) - {"concepts", "reviewed_by"})
+    unknown = sorted(set(data) - {"concepts", "reviewed_by", "outside"})
     if unknown:
         raise ContentError(path, data.line_of(unknown[0]), f"unknown key '{unknown[0]}'")
     if not isinstance(data.get("reviewed_by"), str) or not data["reviewed_by"].strip():
         raise ContentError(path, 1, "a word list says who reviewed it ('reviewed_by')")
+    outside = data.get("outside", False)
+    if not isinstance(outside, bool):
+        raise ContentError(path, data.line_of("outside"), "'outside' is true or false")
     concepts: list[Concept] = []
     problems: list[Problem] = []
     seen: dict[tuple[str, ...], int] = {}
     for item in data["concepts"]:
         line = item.line if isinstance(item, Node) else data.line_of("concepts")
         try:
-            concept = _concept(item, str(path), line)
+            concept = _concept(item, str(path), line, outside)
         except ContentError as exc:
             problems.append(Problem(exc.path, exc.line, exc.message))
             continue
@@ -67,7 +74,7 @@ def parse_wordlist(text: str, path: Path | str) -> tuple[list[Concept], list[Pro
     return concepts, problems
 
 
-def _concept(item: object, path: str, line: int) -> Concept:
+def _concept(item: object, path: str, line: int, outside: bool = False) -> Concept:
     if not isinstance(item, Node):
         raise ContentError(path, line, "a concept maps da/en/uk to lists of words")
     unknown = sorted(set(item) - set(LANGS))
@@ -93,7 +100,7 @@ def _concept(item: object, path: str, line: int) -> Concept:
                 raise ContentError(path, line, f"'{value}' is given twice")
             found.append(value)
         terms[lang] = tuple(found)
-    return Concept(terms, path, line)
+    return Concept(terms, path, line, outside)
 
 
 def load_wordlist(knowledge: Path) -> tuple[list[Concept], list[Problem]]:
