@@ -5,7 +5,7 @@ Two labelled sets (assistant/knowledge/quality.py says how a result is judged):
   at least 90% in each language, and their out-of-scope questions get "none";
 - the blind sets (tests/data/blind), written by people who saw only the source documents and
   the facts file. Only the dev questions are asserted on here (the first set's dev half and all
-  of the second set), with the figures the search was tuned to on them; the first set's test
+  of the second and third sets), with the figures the search was tuned to on them; the first set's test
   half is measured by bench/search.py and nowhere asserted.
 """
 
@@ -27,7 +27,8 @@ from assistant.paths import data_dir
 DATA = Path(__file__).parent / "data"
 BLIND = DATA / "blind" / "blind_questions.yaml"
 BLIND2 = DATA / "blind" / "blind_questions_2.yaml"
-"""The second blind set: all of it is dev."""
+BLIND3 = DATA / "blind" / "blind_questions_3.yaml"
+"""The second and third blind sets: all of them is dev (the third asks mostly as citizens)."""
 TODAY = dt.date(2026, 11, 24)
 SOURCES = data_dir("knowledge") / "_sources"
 
@@ -79,13 +80,13 @@ def test_out_of_scope_questions_get_none(kb: KnowledgeBase, audience: str) -> No
 
 # -- the blind set --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("path", [BLIND, BLIND2], ids=["first", "second"])
+@pytest.mark.parametrize("path", [BLIND, BLIND2, BLIND3], ids=["first", "second", "third"])
 def test_the_blind_set_is_whole_and_its_facts_match_their_sources(path: Path) -> None:
     questions = Q.load_blind(path)
     assert len({q.id for q in questions}) == len(questions)
     scoped = Counter(q.lang for q in questions if q.in_scope)
     assert len(scoped) == 3 and all(n >= 50 for n in scoped.values()), scoped
-    assert sum(not q.in_scope for q in questions) >= 29
+    assert sum(not q.in_scope for q in questions) >= 24
     import yaml
 
     for item in yaml.safe_load(path.read_text(encoding="utf-8")):
@@ -110,16 +111,17 @@ def test_the_blind_split_is_half_and_half_in_every_language_and_stays_put() -> N
     assert Q.split(list(reversed(questions))) == (dev, test)
 
 
-def test_the_two_blind_sets_share_no_question() -> None:
-    first, second = Q.load_blind(BLIND), Q.load_blind(BLIND2)
-    assert not {q.id for q in first} & {q.id for q in second}
-    assert not {q.q.casefold() for q in first} & {q.q.casefold() for q in second}
+def test_the_blind_sets_share_no_question() -> None:
+    sets = [Q.load_blind(path) for path in (BLIND, BLIND2, BLIND3)]
+    ids = [q.id for questions in sets for q in questions]
+    texts = [q.q.casefold() for questions in sets for q in questions]
+    assert len(set(ids)) == len(ids) and len(set(texts)) == len(texts)
 
 
 @pytest.fixture(scope="module")
 def dev_verdicts(kb: KnowledgeBase) -> list[Q.Verdict]:
     dev, _test = Q.split(Q.load_blind(BLIND))
-    return Q.run(dev + Q.load_blind(BLIND2), asker(kb))
+    return Q.run(dev + Q.load_blind(BLIND2) + Q.load_blind(BLIND3), asker(kb))
 
 
 # What the search reaches on the blind dev half (tuned there; bench/search.py prints all
@@ -141,15 +143,15 @@ def test_blind_dev_is_rarely_confidently_wrong(dev_verdicts: list[Q.Verdict]) ->
 
 # The second set's probes ask about benefit amounts and neighbouring public services
 # (housing benefit, tax, driving licences): harder than the first set's.
-DEV_ABSTAIN = {"first": 0.95, "second": 0.80}
+DEV_ABSTAIN = {BLIND: 0.95, BLIND2: 0.80, BLIND3: 0.75}
 
 
-@pytest.mark.parametrize("which", sorted(DEV_ABSTAIN))
-def test_blind_dev_out_of_scope_gets_none(dev_verdicts: list[Q.Verdict], which: str) -> None:
-    second = {q.id for q in Q.load_blind(BLIND2)}
-    probes = [v for v in dev_verdicts if (v.question.id in second) == (which == "second")]
+@pytest.mark.parametrize("path", sorted(DEV_ABSTAIN), ids=["first", "second", "third"])
+def test_blind_dev_out_of_scope_gets_none(dev_verdicts: list[Q.Verdict], path: Path) -> None:
+    mine = {q.id for q in Q.load_blind(path)}
+    probes = [v for v in dev_verdicts if v.question.id in mine]
     count, share = Q.abstention(probes)
-    assert count >= 15 and share >= DEV_ABSTAIN[which], misses(probes)
+    assert count >= 15 and share >= DEV_ABSTAIN[path], misses(probes)
 
 
 @pytest.mark.parametrize(("question", "lang"), [
