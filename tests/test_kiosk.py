@@ -408,3 +408,23 @@ async def test_the_command_buttons_fit_their_labels_after_a_language_change(
         for button in app.screen.query("#commands Button").results(Button):
             assert button.size.width >= len(str(button.label)) + 2, button.id
             assert button.region.right <= 80, f"{button.id} is off the screen"
+
+
+async def test_the_citizens_own_question_stays_readable_after_a_booking(content, store) -> None:
+    """Once a booking is done, what identifies the person is masked, not what they asked:
+    the question typed before it stays readable (a long number in it is masked)."""
+    app = KioskApp(content, store, lang="uk", clock=FakeClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await submit(pilot, "hvor kan jeg lære dansk? ring 12 34 56 78")
+        await submit(pilot, "меню")
+        code = await _book_as_olha(pilot)
+        text = scrollback(app)
+        assert "> hvor kan jeg lære dansk? ring •• •• •• ••" in text
+        for private in ("Olha", "Petrenko", "22334455", "22 33 44 55", "12 34 56 78"):
+            assert private not in text
+        assert "> ••••••••" in text, "the phone typed for the booking, masked whole"
+        await submit(pilot, "меню")
+        text = scrollback(app)
+        assert "> hvor kan jeg lære dansk? ring •• •• •• ••" in text
+        assert code not in text and " ".join(code) not in text

@@ -48,6 +48,8 @@ log = logging.getLogger(__name__)
 COMMAND_BUTTONS = ("back", "menu", "language", "staff", "help", "save")
 _OPTION_KEY = re.compile(r"\s*\d{1,2}\s*")
 _PRIVATE_CHARACTER = re.compile(r"\w")
+_LONG_NUMBER = re.compile(r"\d(?:[\s./-]?\d){5,}")
+"""Six digits or more, written with or without spaces (a phone number, a CPR number)."""
 
 
 def command_label(command: str) -> Text:
@@ -97,12 +99,16 @@ def _pattern(value: str) -> re.Pattern[str]:
 
 class Line(Static):
     """A paragraph of the transcript. It keeps its text, so that what identifies a person can
-    be masked in it later; what the user typed is masked whole (an option number stays)."""
+    be masked in it later. What the user typed for a step that collects personal data (a
+    name, a phone, a code: ``personal``) is masked whole, an option number excepted; any
+    other typed line (a question) stays readable, with the private values and any long run
+    of digits (a phone or CPR number written into a question) masked."""
 
     def __init__(self, parts: Iterable[tuple[str, str]], *, typed: bool = False,
-                 classes: str = "") -> None:
+                 personal: bool = True, classes: str = "") -> None:
         self.parts = list(parts)
         self.typed = typed
+        self.personal = personal
         super().__init__(self._rich(), classes=classes)
 
     def _rich(self) -> RichText:
@@ -112,9 +118,12 @@ class Line(Static):
         return text
 
     def mask(self, private: Collection[str]) -> None:
-        if self.typed:
+        if self.typed and self.personal:
             prompt, typed = self.parts[0][0][:2], self.parts[0][0][2:]
             parts = self.parts if _OPTION_KEY.fullmatch(typed) else [(prompt + blot(typed), "")]
+        elif self.typed:
+            parts = [(_LONG_NUMBER.sub(lambda found: blot(found[0]), mask(piece, private)),
+                      style) for piece, style in self.parts]
         else:
             parts = [(mask(piece, private), style) for piece, style in self.parts]
         if parts != self.parts:
@@ -337,7 +346,9 @@ class ConversationScreen(Screen[None]):
                 line.mask(self.private)
         transcript = self.query_one("#transcript", VerticalScroll)
         if echo is not None:
-            self._turn_start = Line([("> " + echo, "")], typed=True, classes="say user")
+            self._turn_start = Line([("> " + echo, "")], typed=True,
+                                    personal=self.convo.asks_personal_data,
+                                    classes="say user")
             transcript.mount(self._turn_start)
         transcript.mount(Line([(self._label(tr("One moment…")), "")], classes="busy-note"))
         transcript.scroll_end(animate=False)
