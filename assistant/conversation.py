@@ -43,6 +43,8 @@ log = logging.getLogger(__name__)
 ASK = "ask"
 STRICTEST_CHANNEL = "web"
 STAFF_FLOW = "staff"
+PERSONAL_KINDS = ("input", "verify")
+"""Kinds of flow step whose answer is personal data (a name, a phone number, a code)."""
 TURN_TRIES = 5
 """How often a turn is answered afresh when another turn of its conversation was saved first
 (see :meth:`Conversation.handle`) before it gives up with :class:`SessionChanged`."""
@@ -245,6 +247,21 @@ class Conversation:
     @property
     def lang(self) -> str:
         return self.state.lang
+
+    @property
+    def asks_personal_data(self) -> bool:
+        """Whether what the user types now is for a step that collects personal data (an
+        ``input`` or ``verify`` step: a name, a phone number, a code), or for a member of
+        staff writing with them, so that a screen can hide it once the step is done. A
+        question to the assistant is not. Reads the state only; changes nothing."""
+        if self.state.staff is not None:
+            return True
+        if not self.state.flow:
+            return False
+        fstate = FlowState.from_dict(self.state.flow)
+        flow = self.content.flows.get(fstate.flow_id)
+        step = flow.steps.get(fstate.step) if flow is not None and fstate.step else None
+        return step is not None and step.kind in PERSONAL_KINDS
 
     def abandon(self) -> None:
         """The user walked away (kiosk wiped): count where they left, keep nothing on screen."""

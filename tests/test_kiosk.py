@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import faulthandler
+import re
 import threading
 
 import pytest
@@ -345,7 +346,8 @@ async def test_the_interpreter_view_at_80x24_leaves_the_conversation_room(
         seen = "\n".join(screen_lines(pilot))
         assert "1. Записатися на зустріч" in seen and "1. Book et møde" in seen
         for button in app.screen.query("#commands Button").results(Button):
-            assert str(button.label) in seen, f"{button.label} is cut"
+            for line in str(button.label).splitlines():  # one line per language
+                assert line in seen, f"{line} is cut"
         await tap(pilot, "#choice-1")
         assert "Яка зустріч вам потрібна?" in scrollback(app)
         assert "Hvilken slags møde har du brug for?" in scrollback(app)
@@ -408,3 +410,114 @@ async def test_the_command_buttons_fit_their_labels_after_a_language_change(
         for button in app.screen.query("#commands Button").results(Button):
             assert button.size.width >= len(str(button.label)) + 2, button.id
             assert button.region.right <= 80, f"{button.id} is off the screen"
+
+
+async def test_the_citizens_own_question_stays_readable_after_a_booking(content, store) -> None:
+    """Once a booking is done, what identifies the person is masked, not what they asked:
+    the question typed before it stays readable (a long number in it is masked)."""
+    app = KioskApp(content, store, lang="uk", clock=FakeClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await submit(pilot, "hvor kan jeg lære dansk? ring 12 34 56 78")
+        await submit(pilot, "меню")
+        code = await _book_as_olha(pilot)
+        text = scrollback(app)
+        assert "> hvor kan jeg lære dansk? ring •• •• •• ••" in text
+        for private in ("Olha", "Petrenko", "22334455", "22 33 44 55", "12 34 56 78"):
+            assert private not in text
+        assert "> ••••••••" in text, "the phone typed for the booking, masked whole"
+        await submit(pilot, "меню")
+        text = scrollback(app)
+        assert "> hvor kan jeg lære dansk? ring •• •• •• ••" in text
+        assert code not in text and " ".join(code) not in text
+
+
+def _transcript_rows(pilot) -> list[str]:
+    """The rows of the transcript a person sees now (inside its frame)."""
+    region = pilot.app.screen.query_one("#transcript").region
+    return screen_lines(pilot)[region.y + 1:region.bottom - 1]
+
+
+async def test_in_the_interpreter_view_option_n_faces_option_n(content, store) -> None:
+    """Option 5 wraps in Ukrainian, not in Danish: the options below it still face their
+    Danish twins, row by row."""
+    app = KioskApp(content, store, lang="uk", bilingual=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await tap(pilot, "#choice-1")
+        numbers = []
+        for row in _transcript_rows(pilot):
+            found = re.match(r"│ (\d)\. ", row)
+            if found:
+                numbers.append(found[1])
+                assert row.count(f"{found[1]}. ") == 2, row
+        assert numbers == ["1", "2", "3", "4", "5", "6", "7"]
+        assert "5. Учнівство для дорослих" in "\n".join(screen_lines(pilot))
+        assert "5. Voksenlærling" in "\n".join(screen_lines(pilot))
+
+
+async def test_the_interpreter_view_at_80x24_has_every_command_in_both_languages(
+        content, store) -> None:
+    from assistant.channels.tui.conversation_view import command_label
+    from assistant.text import pick
+
+    app = KioskApp(content, store, lang="uk", bilingual=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        lines = screen_lines(pilot)
+        for button in app.screen.query("#commands Button").results(Button):
+            command = (button.id or "").removeprefix("cmd-")
+            rows = "\n".join(lines[button.region.y:button.region.bottom])
+            for lang in ("uk", "da"):
+                word = pick(command_label(command), lang)
+                assert word in rows, f"{word!r} is not on the {command} button"
+            assert button.region.right <= 80, f"{button.id} is off the screen"
+
+
+@pytest.mark.parametrize(("asked", "first"), [
+    (["що таке voksenlærling"], ["Учнівство для дорослих", "Voksenlærling"]),
+    (["як вивчити данську мову", "що таке voksenlærling"],
+     ["Учнівство для дорослих", "Voksenlærling"]),
+    (["що таке voksenlærling", "допомога з житлом"],
+     ["Я не впевнений, що ви маєте на", "Jeg er ikke sikker på, hvad du"]),
+], ids=["answer", "answer-after-an-answer", "suggestions-after-an-answer"])
+async def test_in_the_interpreter_view_a_typed_questions_answer_is_in_view(
+        content, store, asked: list[str], first: list[str]) -> None:
+    """A tester saw no answer at 80x24 until the terminal was enlarged: the first line of the
+    answer (its title) is in the transcript's visible rows, in both languages."""
+    app = KioskApp(content, store, lang="uk", bilingual=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for question in asked:
+            await submit(pilot, question)
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()
+        seen = "\n".join(_transcript_rows(pilot))
+        for title in first:
+            assert title in seen
+        assert f"> {asked[-1]}" in seen
+
+
+@pytest.mark.parametrize(("lang", "bilingual", "size", "question"), [
+    ("uk", True, (120, 40), "що таке voksenlærling"),
+    ("en", False, (80, 24), "what is voksenlaerling")], ids=["interpreter-120x40", "80x24"])
+async def test_page_keys_scroll_the_transcript_while_typing(
+        content, store, lang: str, bilingual: bool, size, question: str) -> None:
+    """A long answer is shown from its top; what follows it (the next question) is reached
+    with PageDown while the focus stays in the input."""
+    app = KioskApp(content, store, lang=lang, bilingual=bilingual)
+    async with app.run_test(size=size) as pilot:
+        await submit(pilot, question)
+        entry = app.screen.query_one("#entry", Input)
+        entry.value = "how"
+        transcript = app.screen.query_one("#transcript")
+        start = transcript.scroll_y
+        assert transcript.max_scroll_y > start, "the answer does not reach below the fold"
+        await pilot.press("pagedown")
+        assert transcript.scroll_y > start
+        await pilot.press("pageup")
+        assert transcript.scroll_y < transcript.max_scroll_y
+        await pilot.press("ctrl+end")
+        assert transcript.scroll_y == transcript.max_scroll_y
+        await pilot.press("ctrl+home")
+        assert transcript.scroll_y == 0
+        assert app.focused is entry and entry.value == "how", "typing goes on where it was"

@@ -151,3 +151,10 @@ def test_command_buttons_after_a_language_change(snap_compare, content, store, l
         await steady_cursor(pilot)
 
     assert snap_compare(kiosk(content, store, lang), terminal_size=SMALL, run_before=run_before)
+
+
+def test_interpreter_view_options_face_each_other(snap_compare, content, store) -> None:
+    """At 80x24 a Ukrainian option that wraps keeps the options below it facing their Danish
+    twins; the commands show both languages (closed up to fit)."""
+    app = kiosk(content, store, "uk", bilingual=True)
+    assert snap_compare(app, terminal_size=SMALL, run_before=typing("1"))

@@ -25,7 +25,8 @@ from rich.cells import cell_len
 from rich.text import Text as RichText
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalGroup, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Static
@@ -48,6 +49,8 @@ log = logging.getLogger(__name__)
 COMMAND_BUTTONS = ("back", "menu", "language", "staff", "help", "save")
 _OPTION_KEY = re.compile(r"\s*\d{1,2}\s*")
 _PRIVATE_CHARACTER = re.compile(r"\w")
+_LONG_NUMBER = re.compile(r"\d(?:[\s./-]?\d){5,}")
+"""Six digits or more, written with or without spaces (a phone number, a CPR number)."""
 
 
 def command_label(command: str) -> Text:
@@ -97,12 +100,16 @@ def _pattern(value: str) -> re.Pattern[str]:
 
 class Line(Static):
     """A paragraph of the transcript. It keeps its text, so that what identifies a person can
-    be masked in it later; what the user typed is masked whole (an option number stays)."""
+    be masked in it later. What the user typed for a step that collects personal data (a
+    name, a phone, a code: ``personal``) is masked whole, an option number excepted; any
+    other typed line (a question) stays readable, with the private values and any long run
+    of digits (a phone or CPR number written into a question) masked."""
 
     def __init__(self, parts: Iterable[tuple[str, str]], *, typed: bool = False,
-                 classes: str = "") -> None:
+                 personal: bool = True, classes: str = "") -> None:
         self.parts = list(parts)
         self.typed = typed
+        self.personal = personal
         super().__init__(self._rich(), classes=classes)
 
     def _rich(self) -> RichText:
@@ -112,9 +119,12 @@ class Line(Static):
         return text
 
     def mask(self, private: Collection[str]) -> None:
-        if self.typed:
+        if self.typed and self.personal:
             prompt, typed = self.parts[0][0][:2], self.parts[0][0][2:]
             parts = self.parts if _OPTION_KEY.fullmatch(typed) else [(prompt + blot(typed), "")]
+        elif self.typed:
+            parts = [(_LONG_NUMBER.sub(lambda found: blot(found[0]), mask(piece, private)),
+                      style) for piece, style in self.parts]
         else:
             parts = [(mask(piece, private), style) for piece, style in self.parts]
         if parts != self.parts:
@@ -145,6 +155,15 @@ class CodeLine(Line):
 
 
 class ConversationScreen(Screen[None]):
+    BINDINGS = [
+        Binding("pagedown", "scroll_transcript('page_down')", "Page down", show=False),
+        Binding("pageup", "scroll_transcript('page_up')", "Page up", show=False),
+        Binding("ctrl+end", "scroll_transcript('end')", "End", show=False),
+        Binding("ctrl+home", "scroll_transcript('home')", "Start", show=False),
+    ]
+    """The transcript scrolls by keys while the focus stays in the input (where it is
+    nearly always): the question after a long answer may be below the fold."""
+
     def __init__(self, convo: Conversation, opening: list[Output],
                  bilingual: bool = False) -> None:
         super().__init__()
@@ -224,9 +243,10 @@ class ConversationScreen(Screen[None]):
             elif isinstance(out, Choices) and self.bilingual:
                 # Side by side in the transcript, and a key per option: labels in two
                 # languages would leave the conversation no room on a small screen.
-                blocks.append(self._block(
-                    lambda lang, out=out: [("\n".join(f"{c.key}. {pick(c.label, lang)}"
-                                                      for c in out.options), "")], "options"))
+                # One row per option, so that option N faces option N however either wraps.
+                blocks.append(VerticalGroup(*(self._block(
+                    lambda lang, c=c: [(f"{c.key}. {pick(c.label, lang)}", "")], "option")
+                    for c in out.options), classes="options"))
                 question = blocks[-1]
                 buttons.extend(Button(choice.key, id=f"choice-{choice.key}", classes="key")
                                for choice in out.options)
@@ -253,18 +273,29 @@ class ConversationScreen(Screen[None]):
         self._turn_start = None
         if first is not None:
             self.call_after_refresh(self._scroll_into_view, first,
-                                    None if answer else question)
+                                    None if answer else question, blocks[-1] if blocks else None)
         self.query_one("#entry", Input).focus()
 
-    def _scroll_into_view(self, start: Widget, question: Widget | None) -> None:
+    def _scroll_into_view(self, start: Widget, question: Widget | None, last: Widget | None,
+                          tries: int = 10) -> None:
         """Once laid out, show the turn from its ``start``: a long answer is read from its
         top, not its end. Only when a turn that asks something does not fit is it shown from
-        further down, so that the ``question`` is in view."""
+        further down, so that the ``question`` is in view.
+
+        The transcript may not have been laid out anew yet (the new blocks have no place, or
+        the scrollable height is still the one from before the answer, and a scroll would be
+        cut short at the old end): then it is tried again after the next refresh."""
         transcript = self.query_one("#transcript", VerticalScroll)
+        seen = transcript.scrollable_content_region.height
         top = start.virtual_region.y
         if question is not None:
-            seen = transcript.scrollable_content_region.height
             top = max(top, question.virtual_region.bottom - seen)
+        laid_out = last is None or (
+            last.is_attached and last.virtual_region.height > 0
+            and transcript.virtual_size.height >= last.virtual_region.bottom)
+        if not laid_out and tries > 0:
+            self.call_after_refresh(self._scroll_into_view, start, question, last, tries - 1)
+            return
         transcript.scroll_to(y=top, animate=False)
 
     def _option(self, choice: Choice) -> Button:
@@ -296,15 +327,21 @@ class ConversationScreen(Screen[None]):
         self._relabel()
 
     def _relabel(self) -> None:
-        """Commands in the user's language, and also in Danish in interpreter mode when the
-        screen is wide enough for both (one line each)."""
+        """Commands in the user's language, and also in Danish in interpreter mode (one line
+        each). When both do not fit with a cell between the buttons, the buttons close up
+        (``-tight``: 80 columns in Ukrainian and Danish); only when even that does not fit
+        are they in the user's language alone."""
         buttons = {f"cmd-{command}": command for command in COMMAND_BUTTONS}
         buttons.update({"interpreter": "interpreter", "finish": "finish"})
         labels = {bid: self._label(command_label(command), "\n")
                   for bid, command in buttons.items()}
-        if sum(_width(label) + 1 for label in labels.values()) > self.size.width:
+        widths = [_width(label) for label in labels.values()]
+        tight = sum(widths) + len(widths) - 1 > self.size.width  # a cell between two
+        if tight and sum(widths) > self.size.width:
+            tight = False
             labels = {bid: pick(command_label(command), self.convo.lang)
                       for bid, command in buttons.items()}
+        self.query_one("#commands").set_class(tight, "-tight")
         labels["not-done"] = self._label(tr("I'm not done"), "\n")
         for bid, label in labels.items():
             _set_label(self.query_one(f"#{bid}", Button), label)
@@ -318,6 +355,17 @@ class ConversationScreen(Screen[None]):
                        "Done. To protect your data, the screen is cleared in {n} seconds.",
                        seconds)
             self.query_one("#done-text", Static).update(RichText(self._label(text, "\n")))
+
+    def action_scroll_transcript(self, where: str) -> None:
+        transcript = self.query_one("#transcript", VerticalScroll)
+        if where == "page_down":
+            transcript.scroll_page_down(animate=False)
+        elif where == "page_up":
+            transcript.scroll_page_up(animate=False)
+        elif where == "end":
+            transcript.scroll_end(animate=False)
+        else:
+            transcript.scroll_home(animate=False)
 
     # -- turns -------------------------------------------------------------------------------
 
@@ -337,7 +385,9 @@ class ConversationScreen(Screen[None]):
                 line.mask(self.private)
         transcript = self.query_one("#transcript", VerticalScroll)
         if echo is not None:
-            self._turn_start = Line([("> " + echo, "")], typed=True, classes="say user")
+            self._turn_start = Line([("> " + echo, "")], typed=True,
+                                    personal=self.convo.asks_personal_data,
+                                    classes="say user")
             transcript.mount(self._turn_start)
         transcript.mount(Line([(self._label(tr("One moment…")), "")], classes="busy-note"))
         transcript.scroll_end(animate=False)

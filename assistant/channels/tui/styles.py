@@ -72,6 +72,7 @@ Screen { align: center middle; }
 #choices.-keys Button { content-align: center middle; text-align: center; }
 #commands { height: auto; }
 #commands Button { margin: 0 1 0 0; }
+#commands.-tight Button { margin: 0; }
 #commands #finish, #done-bar Button { border-top: tall $success; border-bottom: tall $success; }
 #choices Button:focus, #commands Button:focus, #done-bar Button:focus {
     outline: heavy $accent; text-style: bold underline; background: $accent 25%;
