@@ -477,7 +477,7 @@ async def test_the_interpreter_view_at_80x24_has_every_command_in_both_languages
     (["що таке voksenlærling"], ["Учнівство для дорослих", "Voksenlærling"]),
     (["як вивчити данську мову", "що таке voksenlærling"],
      ["Учнівство для дорослих", "Voksenlærling"]),
-    (["що таке voksenlærling", "допомога з житлом"],
+    (["що таке voksenlærling", "як записатися на зустріч з перекладачем?"],
      ["Я не впевнений, що ви маєте на", "Jeg er ikke sikker på, hvad du"]),
 ], ids=["answer", "answer-after-an-answer", "suggestions-after-an-answer"])
 async def test_in_the_interpreter_view_a_typed_questions_answer_is_in_view(
