@@ -126,7 +126,7 @@ def dev_verdicts(kb: KnowledgeBase) -> list[Q.Verdict]:
 
 # What the search reaches on the blind dev half (tuned there; bench/search.py prints all
 # figures, the test half's among them). A change that loses ground on dev fails here.
-DEV_HIT3 = {"da": 0.90, "en": 0.91, "uk": 0.94}
+DEV_HIT3 = {"da": 0.97, "en": 0.97, "uk": 0.97}
 
 
 @pytest.mark.parametrize("lang", sorted(DEV_HIT3))
