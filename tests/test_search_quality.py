@@ -156,6 +156,7 @@ def test_blind_dev_out_of_scope_gets_none(dev_verdicts: list[Q.Verdict], path: P
 
 @pytest.mark.parametrize(("question", "lang"), [
     ("hvor meget er boligstøtte for en enlig med et barn", "da"),
+    ("hvor meget faar man i boligstotte som enlig", "da"),  # typed without ø
     ("does the jobcentre pay for a driving licence?", "en"),
     ("як отримати податкове відрахування за дорогу на роботу в Данії?", "uk"),
 ])

@@ -274,12 +274,10 @@ class Index:
             named = concepts[n] | {c for t in candidates for c in self.concept_words.get(t, ())}
             if not slot.terms and not named and not folded.isdigit():
                 for term in self.accented(folded):
-                    slot.add(term, 1.0)
-                    for concept in self.concept_words.get(term, ()):
-                        self._add_concept(slot, concept, 1.0)
-                if slot.terms:
-                    out.append(slot)
-                    continue
+                    if term in self.vocab:
+                        slot.add(term, 1.0)
+                    named |= self.concept_words.get(term, set())
+            if not slot.terms and not named and not folded.isdigit():
                 parts = self.split(folded)
                 if parts:
                     out.extend(Slot(part, {part: 1.0}, weight=0.5) for part in parts)
@@ -289,9 +287,10 @@ class Index:
                         slot.add(term, sim / 100.0)
                     for concept in self.concept_words.get(term, ()):
                         self._add_concept(slot, concept, sim / 100.0)
+                        slot.outside = slot.outside or concept in self.outside
             for concept in named:
                 self._add_concept(slot, concept, 1.0)
-            slot.outside = bool(named & self.outside)
+            slot.outside = slot.outside or bool(named & self.outside)
             out.append(slot)
         return out
 
@@ -314,8 +313,9 @@ class Index:
             slot.add(term, weight * sure)
 
     def accented(self, word: str) -> list[str]:
-        """Index terms a Danish word typed without æ, ø or å stands for: "mode" is "møde"
-        (folded "moede"), "soge" is "søge", "hvornar" is "hvornår". Each o may be an ø and
+        """Index terms and word-list words a Danish word typed without æ, ø or å stands for:
+        "mode" is "møde" (folded "moede"), "soge" is "søge", "boligstotte" is "boligstøtte"
+        (a subject outside the sources). Each o may be an ø and
         each a an æ or å; words with more than three such letters are left to the typo
         layer."""
         slots = [i for i, ch in enumerate(word) if ch in "ao"]
@@ -330,8 +330,10 @@ class Index:
             for i, c in zip(slots, choice, strict=True):
                 letters[i] = c
             variant = "".join(letters)
-            for term in (variant, *self.lemmas.of_question_word(variant)):
-                if term in self.vocab and term not in STOPWORDS and term not in found:
+            for term in (variant, *self.lemmas.of_question_word(variant),
+                         *self.wordlist_lemmas.of_question_word(variant)):
+                known = term in self.vocab or term in self.concept_words
+                if known and term not in STOPWORDS and term not in found:
                     found.append(term)
         return found
 
