@@ -299,3 +299,13 @@ def test_the_outcome_is_the_questions_however_many_hits_are_asked_for(
         kb: KnowledgeBase, question: str, audience: str) -> None:
     outcomes = {kb.search(question, audience=audience, top=top).outcome for top in (1, 2, 3, 5)}
     assert len(outcomes) == 1, outcomes
+
+
+@pytest.mark.parametrize(("question", "word", "term"), [
+    ("what must municipalities do for Ukrainians", "ukrainians", "ukrainian"),
+    ("kommunens pligter over for ukrainere", "kommunens", "kommune"),
+])
+def test_an_s_form_the_lemmatiser_leaves_alone_is_read(kb: KnowledgeBase, question: str,
+                                                       word: str, term: str) -> None:
+    slot = next(slot for slot in kb.index.slots(question) if slot.word == word)
+    assert term in slot.terms

@@ -262,6 +262,8 @@ class Index:
             candidates.add(self.lemmas.of(word, lang_guess))
             if candidates & STOPWORDS and not candidates - STOPWORDS - {folded}:
                 continue  # a function word that only its lemma shows to be one ("була")
+            if not (candidates - {folded}) & (self.vocab | set(self.concept_words)):
+                candidates |= self.singular(folded)
             read.append((folded, Slot(folded), candidates - STOPWORDS))
         concepts = self._concepts_named(read)
         for n, (folded, slot, candidates) in enumerate(read):
@@ -311,6 +313,20 @@ class Index:
     def _add_concept(self, slot: Slot, concept: int, sure: float) -> None:
         for term, weight in self.concept_targets[concept].items():
             slot.add(term, weight * sure)
+
+    def singular(self, word: str) -> set[str]:
+        """Index terms an -s form the lemmatiser leaves alone stands for: an English plural
+        of a name ("ukrainians", "jobcentres") or a Danish genitive ("kommunens")."""
+        if len(word) < 5 or not word.endswith("s"):
+            return set()
+        found: set[str] = set()
+        for stem in {word[:-1], word[:-2] if word.endswith("es") else "",
+                     word[:-3] + "y" if word.endswith("ies") else ""} - {""}:
+            for term in (stem, *self.lemmas.of_question_word(stem),
+                         *self.wordlist_lemmas.of_question_word(stem)):
+                if term in self.vocab or term in self.concept_words:
+                    found.add(term)
+        return found - STOPWORDS
 
     def accented(self, word: str) -> list[str]:
         """Index terms and word-list words a Danish word typed without æ, ø or å stands for:
