@@ -505,6 +505,9 @@ class Conversation:
                 "\"start over\" (this guide from the beginning), \"menu\", \"save\" (a code to "
                 "continue later), \"language\", \"staff\" (talk to a person), \"help\"."),
                 "info"), *self.current()]
+        if command == commands.GREETING:
+            return [Say(tr("Hello! I am the jobcenter's assistant."), "notice"),
+                    *self.current()]
         if command == commands.SAVE:
             return self._save()
         if command == commands.LANGUAGE:
