@@ -158,7 +158,9 @@ def answer(flow: Flow, state: FlowState, raw: str, today: dt.date,
         state.changed.append(step.id)
     state.history.append(step.id)
     outputs = []
-    if parsed.read:  # read from a sentence: say what was understood, so a slip is seen
+    # read from a sentence, or a time picked by its number: say what was understood, so a
+    # slip is seen ("2" is only a number; the time it stands for is what gets booked)
+    if parsed.read or step.kind == "slot":
         outputs.append(Say(tr("I understood: {answer}", answer=_display(step, value)), "info"))
     _advance(flow, state, _next(step, state.answers), outputs)
     return Turn(state, outputs)
