@@ -200,6 +200,12 @@ def test_booking_in_ukrainian_in_a_real_browser(server_on_either: str, browser) 
     assert copy.get_attribute("lang") == "da", "the Danish copy for staff is read as Danish"
     card = browser.find_element(By.CSS_SELECTOR, "#log .confirmation")
     assert card.get_attribute("lang") == "uk"
+    assert "українська (працівник володіє цією мовою)" in card.text
+    # what next is a button, as after every other reply (not only "write menu")
+    buttons = [b.text for b in browser.find_elements(By.CSS_SELECTOR, "#choices button")]
+    assert buttons == ["1. Меню"]
+    click("1", "Що ви хочете зробити?")
+    assert "1. Записатися на зустріч" in browser.find_element(By.ID, "choices").text
 
 
 def _ukrainian_page(server: str, browser):
