@@ -7,7 +7,7 @@ import unicodedata
 from functools import cache
 
 HELP, BACK, RESTART, MENU, LANGUAGE, STAFF = "help", "back", "restart", "menu", "language", "staff"
-SAVE, CALLBACK = "save", "callback"
+SAVE, CALLBACK, GREETING = "save", "callback", "greeting"
 
 _WORDS: dict[str, tuple[str, ...]] = {
     HELP: ("hjælp", "hjaelp", "help", "?", "допомога", "довідка", "допомогти"),
@@ -63,6 +63,15 @@ _WORDS[CALLBACK] = (
     "can you call me back", "can someone call me back", "зателефонуйте мені",
     "передзвоніть мені", "зателефонуйте мені пізніше", "можете мені зателефонувати",
 )
+
+_WORDS[GREETING] = (
+    "hej", "hejsa", "hej hej", "hallo", "goddag", "god dag", "godmorgen", "god morgen",
+    "god eftermiddag", "godaften", "god aften", "dav",
+    "hello", "hi", "hey", "good morning", "good afternoon", "good evening",
+    "привіт", "вітаю", "добрий день", "доброго дня", "добридень", "добрий ранок",
+    "доброго ранку", "добрий вечір", "доброго вечора", "здрастуйте", "здравствуйте",
+)
+"""A bare greeting: answered with a greeting and what the assistant can do (the menu)."""
 
 _RESUME_WORDS = ("fortsæt", "fortsaet", "resume", "continue", "продовжити")
 
@@ -123,7 +132,8 @@ _ENGLISH_ONLY = {normalise_command(w) for w in (
     "help", "back", "start over", "restart", "start again", "main menu", "language",
     "change language", "staff", "talk to staff", "talk to a person", "human",
     "call me back", "call me", "please call me back", "can you call me back",
-    "can someone call me back")} | {
+    "can someone call me back", "hello", "hi", "hey", "good morning", "good afternoon",
+    "good evening")} | {
     normalise_command(f"{opening} {person}") for opening in _ASKS_FOR_A_PERSON["en"][0]
     for person in _ASKS_FOR_A_PERSON["en"][1] if opening}
 

@@ -43,6 +43,8 @@ log = logging.getLogger(__name__)
 ASK = "ask"
 STRICTEST_CHANNEL = "web"
 STAFF_FLOW = "staff"
+AFTER_FLOW = "menu"
+"""The option offered when a guide is finished: the menu."""
 PERSONAL_KINDS = ("input", "verify")
 """Kinds of flow step whose answer is personal data (a name, a phone number, a code)."""
 TURN_TRIES = 5
@@ -344,7 +346,8 @@ class Conversation:
             self.state = State.from_dict(saved)
             outputs = [Say(tr("Sorry, something went wrong. Please try again, or write "
                               "\"staff\"."), "error"), *self.current()]
-        if self._finished and self.state.flow is None:
+        if self._finished and self.state.flow is None and not (
+                outputs and isinstance(outputs[-1], Choices)):  # options already: the menu
             outputs.extend(self._after_flow())
         if has_cpr(cleaned):
             outputs.insert(0, Say(tr("Please do not write your CPR number here. "
@@ -435,6 +438,10 @@ class Conversation:
             number = int(text.strip())
             if 1 <= number <= len(self.state.suggestions):
                 return self._suggestion(self.state.suggestions[number - 1])
+            if self.state.suggestions == [AFTER_FLOW]:  # a number of the menu, as before
+                self.state.awaiting = "menu"
+                if (picked := self._menu_pick(text)) is not None:
+                    return self._start(picked)
         asked = engine.requested(self.content.flows.values(), text)
         if asked:  # "flyt mit møde", "cancel my meeting": a request, not a question
             return self._start(asked[0].id, asked[1].answers)
@@ -470,6 +477,8 @@ class Conversation:
         """A numbered suggestion picked: ``flow:<id>``, or an entry (``entry:<id>`` or, as
         sessions saved before next steps hold them, the bare id)."""
         self.state.awaiting, self.state.suggestions = None, []
+        if value == AFTER_FLOW:
+            return self.menu()
         if value.startswith(next_steps.FLOW):
             return self._start(value.removeprefix(next_steps.FLOW))
         card = self.content.knowledge.card(value.removeprefix(next_steps.ENTRY),
@@ -505,6 +514,9 @@ class Conversation:
                 "\"start over\" (this guide from the beginning), \"menu\", \"save\" (a code to "
                 "continue later), \"language\", \"staff\" (talk to a person), \"help\"."),
                 "info"), *self.current()]
+        if command == commands.GREETING:
+            return [Say(tr("Hello! I am the jobcenter's assistant."), "notice"),
+                    *self.current()]
         if command == commands.SAVE:
             return self._save()
         if command == commands.LANGUAGE:
@@ -665,7 +677,12 @@ class Conversation:
         self.state.flow = fstate.to_dict()
 
     def _after_flow(self) -> list[Output]:
-        return [Say(tr("Write \"menu\" to see everything I can help with."), "info")]
+        """A guide is finished (a meeting booked, a result shown): what next, as an option
+        like every other turn's (a button on the web and at the kiosk, "1" by SMS). Only the
+        menu's button, not the menu: the confirmation stays in view on a small screen."""
+        self.state.awaiting, self.state.suggestions = "suggest", [AFTER_FLOW]
+        return [Say(tr("Write \"menu\" to see everything I can help with."), "info"),
+                Choices((Choice("1", tr("Menu"), AFTER_FLOW),))]
 
     def _leave_flow(self, event: str) -> None:
         flow, fstate = self._flow()

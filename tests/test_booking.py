@@ -384,7 +384,7 @@ def test_the_sms_receipt_says_an_interpreter_is_booked_and_for_which_language(
         booking = db.exec(select(Booking)).one()
         [receipt] = db.exec(select(Outbox).where(Outbox.kind == "receipt")).all()
     assert booking.interpreter_id is not None and receipt.phone == "+380501234567"
-    assert "Як: У центрі зайнятості, з перекладачем (українська)" in receipt.body
+    assert "Мова: українська, з перекладачем" in receipt.body
     assert FreeTime.from_key(FreeTime(NOW, 1, 2, "uk").key()) == FreeTime(NOW, 1, 2, "uk")
     assert FreeTime.from_key(f"{NOW.isoformat()}|1|2") == FreeTime(NOW, 1, 2), "older keys"
 

@@ -200,6 +200,12 @@ def test_booking_in_ukrainian_in_a_real_browser(server_on_either: str, browser) 
     assert copy.get_attribute("lang") == "da", "the Danish copy for staff is read as Danish"
     card = browser.find_element(By.CSS_SELECTOR, "#log .confirmation")
     assert card.get_attribute("lang") == "uk"
+    assert "українська (працівник володіє цією мовою)" in card.text
+    # what next is a button, as after every other reply (not only "write menu")
+    buttons = [b.text for b in browser.find_elements(By.CSS_SELECTOR, "#choices button")]
+    assert buttons == ["1. Меню"]
+    click("1", "Що ви хочете зробити?")
+    assert "1. Записатися на зустріч" in browser.find_element(By.ID, "choices").text
 
 
 def _ukrainian_page(server: str, browser):
@@ -479,6 +485,7 @@ def test_focus_is_seen_and_stays_in_the_box_while_replies_are_read_out(server: s
                                                                         browser) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
 
     click = _ukrainian_page(server, browser)
     box = browser.find_element(By.ID, "text")
@@ -498,9 +505,25 @@ def test_focus_is_seen_and_stays_in_the_box_while_replies_are_read_out(server: s
     box.send_keys("меню", Keys.ENTER)
     _wait_for_log(browser, "Що ви хочете зробити?")
     assert browser.execute_script("return document.activeElement.id") == "text"
+    # a tap: focus on the new question (the text box would open a phone's keyboard)
     click("1", "Яка зустріч вам потрібна?")
-    assert browser.execute_script("return document.activeElement.id") == "text", \
-        "not moved to the first option"
+    focused = browser.execute_script(
+        "const e = document.activeElement; return [e.tagName, e.textContent, e.tabIndex,"
+        " e.closest('#log') !== null];")
+    assert focused == ["P", "Яка зустріч вам потрібна?", -1, True], focused
+    # typed: focus stays in the text box
+    box.send_keys("2", Keys.ENTER)
+    _wait_for_log(browser, "Це ваша перша розмова про роботу")
+    assert browser.execute_script("return document.activeElement.id") == "text"
+    # a reload: focus in the text box (a mouse and keyboard) or on the latest question (a
+    # touch screen), not nowhere
+    browser.refresh()
+    _wait_for_log(browser, "Це ваша перша розмова про роботу")
+    WebDriverWait(browser, 10).until(lambda b: b.execute_script(
+        "const e = document.activeElement; return e.id === 'text' ||"
+        " (e.closest('#log') !== null && e.textContent.startsWith('Це ваша перша розмова'))"),
+        "focus after a reload: " + str(browser.execute_script(
+            "return [document.activeElement.tagName, matchMedia('(pointer: fine)').matches]")))
     log = browser.find_element(By.ID, "log")
     assert log.get_attribute("role") == "log" and log.get_attribute("aria-live") == "polite"
 

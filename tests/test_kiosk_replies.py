@@ -41,7 +41,7 @@ async def test_a_ukrainian_booking_and_cancel_at_the_kiosk(content, store) -> No
         assert ", з перекладачем (українська)" in shown
         await submit(pilot, "так")
         shown = on_screen(app)
-        assert "Як: У центрі зайнятості, з перекладачем (українська)" in shown
+        assert "Мова: українська, з перекладачем" in shown
         code = booking_code(shown)
         assert code and f"Kode: {code}" in shown, "the Danish copy for staff"
 

@@ -78,3 +78,24 @@ def test_a_question_about_moving_or_cancelling_still_asks_the_knowledge_base(con
                                                                              said: str) -> None:
     convo.handle(said)
     assert convo.state.flow is None and convo.searched is not None
+
+
+@pytest.mark.parametrize("said", [
+    "jeg vil boke et mode", "jeg vil booke et møde", "jeg vil gerne bestille tid",
+    "I want to book an appointment", "make an appointment", "хочу записатися на зустріч",
+    "записати мене на прийом",
+])
+def test_a_typed_request_to_book_starts_the_booking(convo, said: str) -> None:
+    convo.handle(said)
+    assert convo.state.flow is not None and convo.state.flow["flow_id"] == "book"
+    assert convo.searched is None, "not a knowledge search"
+
+
+@pytest.mark.parametrize("said", [
+    "hvordan booker jeg selv et møde på jobnet?", "how do I book a meeting on Jobnet",
+    "rebook my appointment",
+])
+def test_a_question_about_booking_or_a_rebooking_does_not_start_a_new_booking(
+        convo, said: str) -> None:
+    convo.handle(said)
+    assert convo.state.flow is None or convo.state.flow["flow_id"] != "book"

@@ -23,7 +23,7 @@ from assistant.booking.service import (
 from assistant.flow import engine
 from assistant.flow.engine import MORE_KEY, FlowState
 from assistant.flow.model import Flow, Option
-from assistant.i18n import format_when, tr, trn
+from assistant.i18n import format_when, language_name, tr, trn
 from assistant.outputs import (
     Act,
     Choice,
@@ -228,12 +228,24 @@ def _cancelled(booking: Booking) -> Text:
               when=format_when(booking.start, in_sentence=True), code=booking.code)
 
 
-def _rows(booking: Booking) -> tuple[tuple[Text, Text], ...]:
-    how = channel_name(booking.channel)
+def meeting_language(booking: Booking) -> Text | None:
+    """The meeting's language and how it is covered, when it is not Danish: an interpreter
+    was booked, or else the member of staff speaks it (the only way a time in another
+    language is offered: BookingService.free_times). None for a meeting in Danish."""
+    if not booking.meeting_lang or booking.meeting_lang == "da":
+        return None
+    language = language_name(booking.meeting_lang)
     if booking.interpreter_id:
-        how = join(how, engine.with_interpreter(booking.meeting_lang), sep=", ")
-    return ((tr("Time"), format_when(booking.start)),
-            (tr("Meeting"), meeting_name(booking.meeting_type)), (tr("How"), how))
+        return tr("{language}, with an interpreter", language=language)
+    return tr("{language} (the member of staff speaks it)", language=language)
+
+
+def _rows(booking: Booking) -> tuple[tuple[Text, Text], ...]:
+    rows = ((tr("Time"), format_when(booking.start)),
+            (tr("Meeting"), meeting_name(booking.meeting_type)),
+            (tr("How"), channel_name(booking.channel)))
+    language = meeting_language(booking)
+    return (*rows, (tr("Language"), language)) if language is not None else rows
 
 
 def _what_next(booking: Booking) -> Text:

@@ -87,11 +87,17 @@ def begin(flow: Flow) -> Turn:
 
 def requested(flows: Iterable[Flow], text: str) -> tuple[Flow, Request] | None:
     """The flow a typed request asks for ("flyt mit møde", "cancel my meeting"), with the
-    request (the answers it gives), or None: questions go to the knowledge base."""
-    for flow in flows:
-        for request in flow.requests:
-            if replies.is_request(text, request.verbs, request.objects):
-                return flow, request
+    request (the answers it gives), or None: questions go to the knowledge base. The words as
+    written first, in every flow, then as typed without æ, ø, å or with a slip ("jeg vil boke
+    et mode"): "rebook" is the change flow's, not a slip of the booking flow's "book". Later
+    flows in the menu first: they act on what an earlier one made, so their words are the
+    narrower ones ("make a change to my meeting" changes a booking, it does not make one)."""
+    flows = sorted(flows, key=lambda f: f.order, reverse=True)
+    for typos in (False, True):
+        for flow in flows:
+            for request in flow.requests:
+                if replies.is_request(text, request.verbs, request.objects, typos=typos):
+                    return flow, request
     return None
 
 
@@ -152,7 +158,9 @@ def answer(flow: Flow, state: FlowState, raw: str, today: dt.date,
         state.changed.append(step.id)
     state.history.append(step.id)
     outputs = []
-    if parsed.read:  # read from a sentence: say what was understood, so a slip is seen
+    # read from a sentence, or a time picked by its number: say what was understood, so a
+    # slip is seen ("2" is only a number; the time it stands for is what gets booked)
+    if parsed.read or step.kind == "slot":
         outputs.append(Say(tr("I understood: {answer}", answer=_display(step, value)), "info"))
     _advance(flow, state, _next(step, state.answers), outputs)
     return Turn(state, outputs)

@@ -40,13 +40,54 @@ MAX_REQUEST_WORDS = 12
 question or a story, for the knowledge base."""
 
 
-def is_request(text: str, verbs: frozenset[str], objects: frozenset[str]) -> bool:
+MIN_TYPO_LENGTH = 4
+"""A request's word is read with one letter wrong, missing or too many ("boke" for "booke")
+only when it has at least this many letters: shorter words ("tid", "bog") are too alike."""
+_PLAIN = str.maketrans({"æ": "a", "ø": "o", "å": "a", "é": "e"})
+_TYPED_PLAIN = (("ae", "a"), ("oe", "o"), ("aa", "a"))
+
+
+@cache
+def plain(word: str) -> str:
+    """``word`` as typed on a keyboard without æ, ø and å: "møde", "moede" and "mode" are all
+    "mode", "bestille" stays "bestille"."""
+    for typed, letter in _TYPED_PLAIN:
+        word = word.replace(typed, letter)
+    return word.translate(_PLAIN)
+
+
+def _near(token: str, vocab: frozenset[str]) -> bool:
+    """``token`` is a word of ``vocab`` typed without Danish letters, or (both of at least
+    MIN_TYPO_LENGTH letters, the same first letter) with one letter wrong, missing or too
+    many ("boke" for "booke", "apointment" for "appointment")."""
+    from rapidfuzz.distance import Levenshtein
+
+    typed = plain(token)
+    for word in vocab:
+        known = plain(word)
+        if typed == known:
+            return True
+        if (min(len(typed), len(known)) >= MIN_TYPO_LENGTH and typed[0] == known[0]
+                and Levenshtein.distance(typed, known, score_cutoff=1) <= 1):
+            return True
+    return False
+
+
+def is_request(text: str, verbs: frozenset[str], objects: frozenset[str],
+               typos: bool = False) -> bool:
     """``text`` asks to do something: a verb and an object of ``verbs`` and ``objects`` in a
-    short reply that does not start as a question."""
+    short reply that does not start as a question. With ``typos`` a word also counts when
+    typed without æ, ø and å or with one letter wrong (see :func:`_near`)."""
     tokens = words(text)
     if not tokens or len(tokens) > MAX_REQUEST_WORDS or tokens[0] in QUESTION_WORDS:
         return False
-    return bool(verbs.intersection(tokens)) and bool(objects.intersection(tokens))
+    if not typos:
+        return bool(verbs.intersection(tokens)) and bool(objects.intersection(tokens))
+    said = [t for t in tokens if t not in STOPWORDS]
+    as_verb = {k for k, t in enumerate(said) if _near(t, verbs)}
+    as_object = {k for k, t in enumerate(said) if _near(t, objects)}
+    # two words: one slip may make a word look like both ("mode" is "møde" and "move")
+    return any(v != o for v in as_verb for o in as_object)
 
 
 UNITS = frozenset("""

@@ -145,21 +145,37 @@
     }
   }
 
-  // A reply: shown from its start (a long answer is read from its top), focus kept in the
-  // text box (the live region reads the reply out). ``quiet``: on opening the page, nothing
-  // scrolls and nothing takes focus.
+  // The question a reply asks, from its first element ``first`` on: its last prompt, else its
+  // last title, else its first element (a confirmation card). Focusable by script only.
+  function question(first) {
+    let prompt = null, title = null;
+    for (let e = first; e; e = e.nextElementSibling) {
+      if (e.matches("p.say.prompt")) { prompt = e; }
+      if (e.matches("h2.say.title")) { title = e; }
+    }
+    const q = prompt || title || first;
+    q.tabIndex = -1;
+    return q;
+  }
+
   function track(data) {
     if (typeof data.turn === "number") { turn = Math.max(turn, data.turn); }
     staffMode = data.staff === true;
   }
 
-  function render(data, quiet) {
+  // A reply: shown from its start (a long answer is read from its top). Typed: focus stays in
+  // the text box (the live region reads the reply out). ``tapped`` (an option or a command
+  // button): focus goes to the new question, not to the text box, which on a phone would open
+  // the keyboard over the options (WCAG 2.4.3). ``quiet``: on opening the page, nothing
+  // scrolls and nothing takes focus.
+  function render(data, quiet, tapped) {
     track(data);
     label(data);
     const first = show(data.reply, data.lang, true);
     if (!quiet) {
       if (first) { first.scrollIntoView({ block: "nearest" }); }
-      input.focus({ preventScroll: true });
+      if (tapped && first) { question(first).focus({ preventScroll: true }); }
+      else { input.focus({ preventScroll: true }); }
     }
   }
 
@@ -234,7 +250,7 @@
       const data = await call("/api/sessions/" + encodeURIComponent(session) + "/messages",
                               { text: text });
       setBusy(false);
-      render(data);
+      render(data, false, shown !== undefined);
     } catch (e) {
       setBusy(false);
       if (e instanceof Failure && e.code === "no_session") {
@@ -286,7 +302,15 @@
       label(now);
       show(now.reply.filter((item) => item.type === "choices"), now.lang, true);
       const last = log.querySelectorAll("p.user");
-      if (last.length) { last[last.length - 1].scrollIntoView({ block: "start" }); }
+      if (last.length) {
+        last[last.length - 1].scrollIntoView({ block: "start" });
+        // focus where the user goes on: the text box with a mouse and keyboard, the latest
+        // question on a touch screen (no keyboard popping up over it)
+        if (matchMedia("(pointer: fine)").matches) { input.focus({ preventScroll: true }); }
+        else if (last[last.length - 1].nextElementSibling) {
+          question(last[last.length - 1].nextElementSibling).focus({ preventScroll: true });
+        }
+      }
     }
   }
 
