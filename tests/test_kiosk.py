@@ -395,7 +395,7 @@ async def test_high_contrast_is_white_and_yellow_on_black(content, store) -> Non
 
 
 @pytest.mark.parametrize(("first", "switch", "shown"), [
-    ("da", "українська", ["Допомога", "Завершити", "Працівник", "Перекладач", "Зберегти"]),
+    ("da", "українська", ["Допомога", "Завершити", "Працівник", "Дві мови", "Зберегти"]),
     ("uk", "dansk", ["Medarbejder", "Tilbage", "Afslut", "Hjælp", "Sprog"]),
 ])
 async def test_the_command_buttons_fit_their_labels_after_a_language_change(
@@ -465,12 +465,32 @@ async def test_the_interpreter_view_at_80x24_has_every_command_in_both_languages
         await settle(pilot)
         lines = screen_lines(pilot)
         for button in app.screen.query("#commands Button").results(Button):
-            command = (button.id or "").removeprefix("cmd-")
+            command = (button.id or "").removeprefix("cmd-").replace("interpreter",
+                                                                    "one-language")
             rows = "\n".join(lines[button.region.y:button.region.bottom])
             for lang in ("uk", "da"):
                 word = pick(command_label(command), lang)
                 assert word in rows, f"{word!r} is not on the {command} button"
             assert button.region.right <= 80, f"{button.id} is off the screen"
+
+
+@pytest.mark.parametrize(("lang", "before", "after"), [
+    ("uk", "Дві мови", "Одна мова\nÉt sprog"), ("da", "To sprog", "Ét sprog"),
+    ("en", "Two languages", "One language\nÉt sprog")])
+async def test_the_side_by_side_button_says_what_it_does_not_interpreter(
+        content, store, lang: str, before: str, after: str) -> None:
+    """A tester read "Перекладач" (Interpreter) as a way to ask for an interpreter: the
+    button says it shows two languages, and then that it goes back to one."""
+    app = KioskApp(content, store, lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert str(app.screen.query_one("#interpreter", Button).label) == before
+        assert before in "\n".join(screen_lines(pilot))
+        await tap(pilot, "#interpreter")
+        assert str(app.screen.query_one("#interpreter", Button).label) == after
+        labels = "\n".join(str(b.label) for b in app.screen.query("#commands Button"))
+        for word in ("Interpreter", "Перекладач", "Tolk"):
+            assert word not in labels
 
 
 @pytest.mark.parametrize(("asked", "first"), [

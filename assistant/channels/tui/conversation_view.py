@@ -54,9 +54,12 @@ _LONG_NUMBER = re.compile(r"\d(?:[\s./-]?\d){5,}")
 
 
 def command_label(command: str) -> Text:
+    """A command button's label. The side-by-side button says what a tap does ("Two
+    languages", then "One language"), not "Interpreter": a citizen read that as a way to
+    ask for an interpreter."""
     labels = {"back": tr("Back"), "menu": tr("Menu"), "language": tr("Language"),
-              "staff": tr("Staff"), "help": tr("Help"), "interpreter": tr("Interpreter"),
-              "save": tr("Save"), "finish": tr("Finish")}
+              "staff": tr("Staff"), "help": tr("Help"), "interpreter": tr("Two languages"),
+              "one-language": tr("One language"), "save": tr("Save"), "finish": tr("Finish")}
     return labels[command]
 
 
@@ -332,7 +335,8 @@ class ConversationScreen(Screen[None]):
         (``-tight``: 80 columns in Ukrainian and Danish); only when even that does not fit
         are they in the user's language alone."""
         buttons = {f"cmd-{command}": command for command in COMMAND_BUTTONS}
-        buttons.update({"interpreter": "interpreter", "finish": "finish"})
+        buttons.update({"interpreter": "one-language" if self.bilingual else "interpreter",
+                        "finish": "finish"})
         labels = {bid: self._label(command_label(command), "\n")
                   for bid, command in buttons.items()}
         widths = [_width(label) for label in labels.values()]
