@@ -337,6 +337,20 @@ async def test_at_80x24_labels_are_whole_and_targets_three_rows_high(
             assert str(button.label) in seen, f"{button.label} is cut"
 
 
+@pytest.mark.parametrize(("keys", "lang"), [
+    (["down", "down"], "uk"), (["down"], "en"), (["down", "down", "up"], "en"),
+    (["right", "right", "left"], "en")])
+async def test_the_arrow_keys_move_between_the_languages(content, store, keys: list[str],
+                                                          lang: str) -> None:
+    app = KioskApp(content, store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.focused is app.screen.query_one("#lang-da")
+        await pilot.press(*keys, "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConversationScreen) and app.screen.convo.lang == lang
+
+
 async def test_the_interpreter_view_at_80x24_leaves_the_conversation_room(
         content, store) -> None:
     app = KioskApp(content, store, lang="uk", bilingual=True)
