@@ -337,6 +337,47 @@ async def test_at_80x24_labels_are_whole_and_targets_three_rows_high(
             assert str(button.label) in seen, f"{button.label} is cut"
 
 
+async def test_at_80x24_a_line_says_which_options_are_below_the_fold(content, store) -> None:
+    """A tester saw options 1-6 and never knew 7-9 were there: a line under the options
+    says so, and a tap on it brings them into view."""
+    app = KioskApp(content, store, lang="uk")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        seen = "\n".join(screen_lines(pilot))
+        assert "9. Поговорити з працівником" not in seen
+        assert "▼ Більше варіантів нижче: 7–9 ▼" in seen
+        await pilot.click("#more-options")
+        await pilot.pause()
+        seen = "\n".join(screen_lines(pilot))
+        assert "9. Поговорити з працівником" in seen
+        assert "Більше варіантів нижче" not in seen
+        for button in app.screen.query("#commands Button, #choices Button").results(Button):
+            if button.region.height:
+                assert button.region.height >= 3, button.id
+    app = KioskApp(content, store, lang="uk")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert "Більше варіантів нижче" not in "\n".join(screen_lines(pilot))
+
+
+@pytest.mark.parametrize("lang", ["uk", "da", "en"])
+async def test_at_80x24_the_whole_booking_summary_is_in_view(content, store, lang: str) -> None:
+    """A tester had to press PageDown to see the name and phone she had to check: the
+    question and every line of the summary are on screen together."""
+    app = KioskApp(content, store, lang=lang, clock=FakeClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for raw in ["1", "7", "3", "1", "Olha Petrenko", "22334455"]:
+            await submit(pilot, raw)
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()
+        seen = "\n".join(screen_lines(pilot))
+        asked = {"uk": "Усе правильно?", "da": "Er det rigtigt?",
+                 "en": "Is this right?"}[lang]
+        assert asked in seen
+        assert "Olha Petrenko" in seen and "22 33 44 55" in seen
+
+
 @pytest.mark.parametrize(("keys", "lang"), [
     (["down", "down"], "uk"), (["down"], "en"), (["down", "down", "up"], "en"),
     (["right", "right", "left"], "en")])
@@ -447,9 +488,9 @@ async def test_the_citizens_own_question_stays_readable_after_a_booking(content,
 
 
 def _transcript_rows(pilot) -> list[str]:
-    """The rows of the transcript a person sees now (inside its frame)."""
-    region = pilot.app.screen.query_one("#transcript").region
-    return screen_lines(pilot)[region.y + 1:region.bottom - 1]
+    """The rows of the transcript a person sees now (inside its frame, if it has one)."""
+    region = pilot.app.screen.query_one("#transcript").content_region
+    return screen_lines(pilot)[region.y:region.bottom]
 
 
 async def test_in_the_interpreter_view_option_n_faces_option_n(content, store) -> None:
@@ -460,7 +501,7 @@ async def test_in_the_interpreter_view_option_n_faces_option_n(content, store) -
         await tap(pilot, "#choice-1")
         numbers = []
         for row in _transcript_rows(pilot):
-            found = re.match(r"│ (\d)\. ", row)
+            found = re.match(r"│? ?(\d)\. ", row)
             if found:
                 numbers.append(found[1])
                 assert row.count(f"{found[1]}. ") == 2, row

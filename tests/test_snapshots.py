@@ -52,9 +52,14 @@ async def steady_cursor(pilot) -> None:
     await pilot.pause()
     focused = pilot.app.focused
     if isinstance(focused, Input):  # a blink already under way may have hidden it
+        # The blur moves the focus on for a moment, and that scrolls the options to the
+        # focused one: where they were scrolled is put back, as a person saw them.
+        scrolled = [(w, w.scroll_y) for w in pilot.app.screen.query("#choices, #transcript")]
         focused.blur()
         await pilot.pause()
         focused.focus()
+        for widget, y in scrolled:
+            widget.scroll_to(y=y, animate=False, immediate=True)
     await pilot.pause()
 
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.text import Text as RichText
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalGroup, VerticalScroll
@@ -46,6 +46,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+SHORT = 30
+"""Rows below which the screen is short (80x24): the transcript goes without its frame."""
 COMMAND_BUTTONS = ("back", "menu", "language", "staff", "help", "save")
 _OPTION_KEY = re.compile(r"\s*\d{1,2}\s*")
 _PRIVATE_CHARACTER = re.compile(r"\w")
@@ -188,6 +190,7 @@ class ConversationScreen(Screen[None]):
             yield Static(id="done-text")
             yield Button("", id="not-done", variant="primary")
         yield VerticalScroll(id="choices")
+        yield Static(id="more-options")
         yield Input(id="entry", max_length=500)
         with Horizontal(id="commands"):
             for command in COMMAND_BUTTONS:
@@ -197,6 +200,10 @@ class ConversationScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         self.query_one("#done-bar").display = False
+        self.query_one("#more-options").display = False
+        self.set_class(self.size.height < SHORT, "-short")
+        self.watch(self.query_one("#choices"), "scroll_y", self._hint_more_options,
+                   init=False)
         await self.show(self.opening)
 
     def _langs(self) -> list[str]:
@@ -227,6 +234,7 @@ class ConversationScreen(Screen[None]):
         completed: list[Done] = []
         answer: Widget | None = None  # a knowledge entry: read from its top
         question: Widget | None = None  # what the user is asked now: kept in view
+        asked: Widget | None = None  # the question's last paragraph (a summary, a note)
         for out in outputs:
             if isinstance(out, Confirmation):
                 blocks.append(self._block(lambda lang, out=out: confirmation_parts(out, lang),
@@ -237,7 +245,9 @@ class ConversationScreen(Screen[None]):
                     lambda lang, out=out, prefix=prefix: [(prefix + pick(out.text, lang), "")],
                     f"say {out.tone}"))
                 if out.tone == "prompt":
-                    question = blocks[-1]
+                    question = asked = blocks[-1]
+                elif question is not None and asked is not None:
+                    asked = blocks[-1]  # what the question goes on with: the summary
             elif isinstance(out, Card):
                 blocks.append(self._block(
                     lambda lang, out=out: [(pick(out.title, lang) + "\n", "bold"),
@@ -250,7 +260,7 @@ class ConversationScreen(Screen[None]):
                 blocks.append(VerticalGroup(*(self._block(
                     lambda lang, c=c: [(f"{c.key}. {pick(c.label, lang)}", "")], "option")
                     for c in out.options), classes="options"))
-                question = blocks[-1]
+                question = asked = blocks[-1]
                 buttons.extend(Button(choice.key, id=f"choice-{choice.key}", classes="key")
                                for choice in out.options)
             elif isinstance(out, Choices) and out.multi:
@@ -262,6 +272,8 @@ class ConversationScreen(Screen[None]):
                 buttons.extend(self._option(choice) for choice in out.options)
             elif isinstance(out, Done):
                 completed.append(out)
+            if not isinstance(out, Say | Choices):
+                asked = None if question is None else asked
         await transcript.mount_all(blocks)
         choices.set_class(self.bilingual, "-keys")
         await choices.mount_all(buttons)
@@ -276,14 +288,18 @@ class ConversationScreen(Screen[None]):
         self._turn_start = None
         if first is not None:
             self.call_after_refresh(self._scroll_into_view, first,
-                                    None if answer else question, blocks[-1] if blocks else None)
+                                    None if answer else question, blocks[-1] if blocks else None,
+                                    asked)
+        self.call_after_refresh(self._hint_more_options)
         self.query_one("#entry", Input).focus()
 
     def _scroll_into_view(self, start: Widget, question: Widget | None, last: Widget | None,
-                          tries: int = 10) -> None:
+                          asked: Widget | None = None, tries: int = 10) -> None:
         """Once laid out, show the turn from its ``start``: a long answer is read from its
         top, not its end. Only when a turn that asks something does not fit is it shown from
-        further down, so that the ``question`` is in view.
+        further down, so that the ``question`` is in view down to what it goes on with
+        (``asked``: the booking summary after "Is everything right?"), but never from below
+        the question's first line.
 
         The transcript may not have been laid out anew yet (the new blocks have no place, or
         the scrollable height is still the one from before the answer, and a scroll would be
@@ -292,12 +308,14 @@ class ConversationScreen(Screen[None]):
         seen = transcript.scrollable_content_region.height
         top = start.virtual_region.y
         if question is not None:
-            top = max(top, question.virtual_region.bottom - seen)
+            end = (asked or question).virtual_region.bottom
+            top = max(top, min(end - seen, question.virtual_region.y))
         laid_out = last is None or (
             last.is_attached and last.virtual_region.height > 0
             and transcript.virtual_size.height >= last.virtual_region.bottom)
         if not laid_out and tries > 0:
-            self.call_after_refresh(self._scroll_into_view, start, question, last, tries - 1)
+            self.call_after_refresh(self._scroll_into_view, start, question, last, asked,
+                                    tries - 1)
             return
         transcript.scroll_to(y=top, animate=False)
 
@@ -327,7 +345,31 @@ class ConversationScreen(Screen[None]):
         self.send(", ".join(chosen) if chosen else "")
 
     def on_resize(self) -> None:
+        self.set_class(self.size.height < SHORT, "-short")
         self._relabel()
+        self.call_after_refresh(self._hint_more_options)
+
+    def _hint_more_options(self) -> None:
+        """Under the options, when some are below the fold of their scrolling area (80x24
+        in Ukrainian: 7 to 9), a line says so and which; a tap on it scrolls to them."""
+        choices = self.query_one("#choices", VerticalScroll)
+        hint = self.query_one("#more-options", Static)
+        bottom = choices.scroll_y + choices.scrollable_content_region.height
+        hidden = [button for button in choices.query(Button)  # the label cut, not its edge
+                  if button.virtual_region.bottom - 1 > bottom]
+        hint.display = bool(hidden) and choices.max_scroll_y > 0
+        if hint.display:
+            keys = [(b.id or "").removeprefix("choice-") for b in hidden
+                    if (b.id or "").removeprefix("choice-").isdigit()]
+            if len(keys) > 1 and int(keys[-1]) - int(keys[0]) == len(keys) - 1:
+                keys = [f"{keys[0]}–{keys[-1]}"]
+            which = ": " + ", ".join(keys) if keys else ""
+            more = self._label(tr("More options below"))
+            hint.update(RichText("▼ " + more + which + " ▼"))
+
+    def on_click(self, event: events.Click) -> None:
+        if event.widget is not None and event.widget.id == "more-options":
+            self.query_one("#choices", VerticalScroll).scroll_end(animate=False)
 
     def _relabel(self) -> None:
         """Commands in the user's language, and also in Danish in interpreter mode (one line

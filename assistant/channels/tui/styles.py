@@ -56,6 +56,10 @@ Screen { align: center middle; }
 #transcript .pair { height: auto; }
 #transcript .pair > Line { width: 1fr; padding: 0 1 0 0; }
 
+.-short #transcript { border: none; padding: 0 1; }
+#more-options { height: 1; width: 100%; content-align: center middle; text-style: bold;
+                color: $accent; background: $primary 15%; }
+
 #done-bar { height: auto; background: $success 15%; }
 #done-text { width: 1fr; height: auto; padding: 1 1; text-style: bold; }
 
