@@ -510,6 +510,49 @@ async def test_in_the_interpreter_view_option_n_faces_option_n(content, store) -
         assert "5. Voksenlærling" in "\n".join(screen_lines(pilot))
 
 
+async def test_in_the_interpreter_view_a_rule_parts_the_two_columns(content, store) -> None:
+    """A tester read "дізнатися про møde, finde" across a one-cell gap: at 80x24 the
+    columns are three cells apart, with a thin rule before the Danish one."""
+    app = KioskApp(content, store, lang="uk", bilingual=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        lines = screen_lines(pilot)
+        pairs = list(app.screen.query("#transcript .pair"))
+        assert pairs
+        for pair in pairs:
+            left, right = pair.children
+            if not right.region.height:
+                continue  # scrolled away
+            gap = right.content_region.x - left.content_region.right
+            assert gap >= 3, gap
+            seen = app.screen.query_one("#transcript").content_region
+            for y in range(max(right.region.y, seen.y), min(right.region.bottom, seen.bottom)):
+                cells = lines[y][left.content_region.right:right.content_region.x]
+                assert cells.strip() == "▏", repr(lines[y])
+
+
+async def test_in_the_interpreter_view_the_staff_copy_is_not_shown_twice(content, store,
+                                                                         monkeypatch) -> None:
+    """Side by side, the Danish column of the confirmation is the copy staff read: no
+    second "For staff (in Danish)" copy in both columns."""
+    monkeypatch.setattr("assistant.booking.service.new_code", lambda: "K7M2QX")
+    app = KioskApp(content, store, lang="uk", bilingual=True, clock=FakeClock(),
+                   now=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for raw in ["1", "5", "1", "3", "1", "Olha Petrenko", "+380 50 123 4567", "1"]:
+            await submit(pilot, raw)
+        text = scrollback(app)
+        assert text.count("Dit møde er booket.") == 1, text
+        assert text.count("Вашу зустріч заброньовано.") == 1
+        assert "Til personalet" not in text and "Для працівників" not in text
+    monkeypatch.setattr("assistant.booking.service.new_code", lambda: "P3R9WT")
+    app = KioskApp(content, store, lang="uk", clock=FakeClock(), now=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for raw in ["1", "5", "1", "3", "2", "Iryna Koval", "+380 67 765 4321", "1"]:
+            await submit(pilot, raw)
+        assert "Для працівників (данською):" in scrollback(app), "one column: the copy stays"
+
+
 async def test_the_interpreter_view_at_80x24_has_every_command_in_both_languages(
         content, store) -> None:
     from assistant.channels.tui.conversation_view import command_label

@@ -54,7 +54,7 @@ async def steady_cursor(pilot) -> None:
     if isinstance(focused, Input):  # a blink already under way may have hidden it
         # The blur moves the focus on for a moment, and that scrolls the options to the
         # focused one: where they were scrolled is put back, as a person saw them.
-        scrolled = [(w, w.scroll_y) for w in pilot.app.screen.query("#choices, #transcript")]
+        scrolled = [(w, w.scroll_y) for w in pilot.app.screen.query("#choices")]
         focused.blur()
         await pilot.pause()
         focused.focus()

@@ -159,6 +159,25 @@ class CodeLine(Line):
         super().mask({*private, *(" ".join(value) for value in private)})
 
 
+class OptionsArea(VerticalScroll):
+    """The options' scrolling area: a change of its size, its content or its scroll tells the
+    screen to say anew whether options are below the fold."""
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._tell)
+
+    def watch_virtual_size(self) -> None:
+        self.call_after_refresh(self._tell)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._tell()
+
+    def _tell(self) -> None:
+        if self.is_attached and isinstance(self.screen, ConversationScreen):
+            self.screen.hint_more_options()
+
+
 class ConversationScreen(Screen[None]):
     BINDINGS = [
         Binding("pagedown", "scroll_transcript('page_down')", "Page down", show=False),
@@ -189,7 +208,7 @@ class ConversationScreen(Screen[None]):
         with Horizontal(id="done-bar"):
             yield Static(id="done-text")
             yield Button("", id="not-done", variant="primary")
-        yield VerticalScroll(id="choices")
+        yield OptionsArea(id="choices")
         yield Static(id="more-options")
         yield Input(id="entry", max_length=500)
         with Horizontal(id="commands"):
@@ -202,8 +221,6 @@ class ConversationScreen(Screen[None]):
         self.query_one("#done-bar").display = False
         self.query_one("#more-options").display = False
         self.set_class(self.size.height < SHORT, "-short")
-        self.watch(self.query_one("#choices"), "scroll_y", self._hint_more_options,
-                   init=False)
         await self.show(self.opening)
 
     def _langs(self) -> list[str]:
@@ -219,8 +236,23 @@ class ConversationScreen(Screen[None]):
         langs = self._langs()
         if len(langs) == 1:
             return line(parts(langs[0]), classes=classes)
-        return Horizontal(*(line(parts(lang), classes=classes) for lang in langs),
-                          classes="pair")
+        return Horizontal(*(line(parts(lang), classes=f"{classes} -side-{n}")
+                            for n, lang in enumerate(langs)), classes="pair")
+
+    def _shown(self, outputs: list[Output]) -> list[Output]:
+        """What of ``outputs`` is shown. Side by side, the Danish column already is the
+        Danish copy for staff (a booking's, under "For staff (in Danish):"): that copy and
+        the notice heading it are left out rather than shown in both columns."""
+        if len(self._langs()) < 2:
+            return outputs
+        kept: list[Output] = []
+        for out in outputs:
+            if type(out) is Say and out.lang == "da":
+                if kept and type(kept[-1]) is Say and kept[-1].tone == "notice":
+                    kept.pop()
+                continue
+            kept.append(out)
+        return kept
 
     # -- showing outputs ---------------------------------------------------------------------
 
@@ -235,7 +267,7 @@ class ConversationScreen(Screen[None]):
         answer: Widget | None = None  # a knowledge entry: read from its top
         question: Widget | None = None  # what the user is asked now: kept in view
         asked: Widget | None = None  # the question's last paragraph (a summary, a note)
-        for out in outputs:
+        for out in self._shown(outputs):
             if isinstance(out, Confirmation):
                 blocks.append(self._block(lambda lang, out=out: confirmation_parts(out, lang),
                                           "card confirmation", CodeLine))
@@ -290,7 +322,7 @@ class ConversationScreen(Screen[None]):
             self.call_after_refresh(self._scroll_into_view, first,
                                     None if answer else question, blocks[-1] if blocks else None,
                                     asked)
-        self.call_after_refresh(self._hint_more_options)
+        self.call_after_refresh(self.hint_more_options)
         self.query_one("#entry", Input).focus()
 
     def _scroll_into_view(self, start: Widget, question: Widget | None, last: Widget | None,
@@ -347,9 +379,9 @@ class ConversationScreen(Screen[None]):
     def on_resize(self) -> None:
         self.set_class(self.size.height < SHORT, "-short")
         self._relabel()
-        self.call_after_refresh(self._hint_more_options)
+        self.call_after_refresh(self.hint_more_options)
 
-    def _hint_more_options(self) -> None:
+    def hint_more_options(self) -> None:
         """Under the options, when some are below the fold of their scrolling area (80x24
         in Ukrainian: 7 to 9), a line says so and which; a tap on it scrolls to them."""
         choices = self.query_one("#choices", VerticalScroll)
