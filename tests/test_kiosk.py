@@ -337,6 +337,61 @@ async def test_at_80x24_labels_are_whole_and_targets_three_rows_high(
             assert str(button.label) in seen, f"{button.label} is cut"
 
 
+async def test_at_80x24_a_line_says_which_options_are_below_the_fold(content, store) -> None:
+    """A tester saw options 1-6 and never knew 7-9 were there: a line under the options
+    says so, and a tap on it brings them into view."""
+    app = KioskApp(content, store, lang="uk")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        seen = "\n".join(screen_lines(pilot))
+        assert "9. Поговорити з працівником" not in seen
+        assert "▼ Більше варіантів нижче: 7–9 ▼" in seen
+        await pilot.click("#more-options")
+        await pilot.pause()
+        seen = "\n".join(screen_lines(pilot))
+        assert "9. Поговорити з працівником" in seen
+        assert "Більше варіантів нижче" not in seen
+        for button in app.screen.query("#commands Button, #choices Button").results(Button):
+            if button.region.height:
+                assert button.region.height >= 3, button.id
+    app = KioskApp(content, store, lang="uk")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert "Більше варіантів нижче" not in "\n".join(screen_lines(pilot))
+
+
+@pytest.mark.parametrize("lang", ["uk", "da", "en"])
+async def test_at_80x24_the_whole_booking_summary_is_in_view(content, store, lang: str) -> None:
+    """A tester had to press PageDown to see the name and phone she had to check: the
+    question and every line of the summary are on screen together."""
+    app = KioskApp(content, store, lang=lang, clock=FakeClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for raw in ["1", "7", "3", "1", "Olha Petrenko", "22334455"]:
+            await submit(pilot, raw)
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()
+        seen = "\n".join(screen_lines(pilot))
+        asked = {"uk": "Усе правильно?", "da": "Er det rigtigt?",
+                 "en": "Is this right?"}[lang]
+        assert asked in seen
+        assert "Olha Petrenko" in seen and "22 33 44 55" in seen
+
+
+@pytest.mark.parametrize(("keys", "lang"), [
+    (["down", "down"], "uk"), (["down"], "en"), (["down", "down", "up"], "en"),
+    (["right", "right", "left"], "en")])
+async def test_the_arrow_keys_move_between_the_languages(content, store, keys: list[str],
+                                                          lang: str) -> None:
+    app = KioskApp(content, store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.focused is app.screen.query_one("#lang-da")
+        await pilot.press(*keys, "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConversationScreen) and app.screen.convo.lang == lang
+
+
 async def test_the_interpreter_view_at_80x24_leaves_the_conversation_room(
         content, store) -> None:
     app = KioskApp(content, store, lang="uk", bilingual=True)
@@ -395,7 +450,7 @@ async def test_high_contrast_is_white_and_yellow_on_black(content, store) -> Non
 
 
 @pytest.mark.parametrize(("first", "switch", "shown"), [
-    ("da", "українська", ["Допомога", "Завершити", "Працівник", "Перекладач", "Зберегти"]),
+    ("da", "українська", ["Допомога", "Завершити", "Працівник", "Дві мови", "Зберегти"]),
     ("uk", "dansk", ["Medarbejder", "Tilbage", "Afslut", "Hjælp", "Sprog"]),
 ])
 async def test_the_command_buttons_fit_their_labels_after_a_language_change(
@@ -433,9 +488,9 @@ async def test_the_citizens_own_question_stays_readable_after_a_booking(content,
 
 
 def _transcript_rows(pilot) -> list[str]:
-    """The rows of the transcript a person sees now (inside its frame)."""
-    region = pilot.app.screen.query_one("#transcript").region
-    return screen_lines(pilot)[region.y + 1:region.bottom - 1]
+    """The rows of the transcript a person sees now (inside its frame, if it has one)."""
+    region = pilot.app.screen.query_one("#transcript").content_region
+    return screen_lines(pilot)[region.y:region.bottom]
 
 
 async def test_in_the_interpreter_view_option_n_faces_option_n(content, store) -> None:
@@ -446,13 +501,56 @@ async def test_in_the_interpreter_view_option_n_faces_option_n(content, store) -
         await tap(pilot, "#choice-1")
         numbers = []
         for row in _transcript_rows(pilot):
-            found = re.match(r"│ (\d)\. ", row)
+            found = re.match(r"│? ?(\d)\. ", row)
             if found:
                 numbers.append(found[1])
                 assert row.count(f"{found[1]}. ") == 2, row
         assert numbers == ["1", "2", "3", "4", "5", "6", "7"]
         assert "5. Учнівство для дорослих" in "\n".join(screen_lines(pilot))
         assert "5. Voksenlærling" in "\n".join(screen_lines(pilot))
+
+
+async def test_in_the_interpreter_view_a_rule_parts_the_two_columns(content, store) -> None:
+    """A tester read "дізнатися про møde, finde" across a one-cell gap: at 80x24 the
+    columns are three cells apart, with a thin rule before the Danish one."""
+    app = KioskApp(content, store, lang="uk", bilingual=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        lines = screen_lines(pilot)
+        pairs = list(app.screen.query("#transcript .pair"))
+        assert pairs
+        for pair in pairs:
+            left, right = pair.children
+            if not right.region.height:
+                continue  # scrolled away
+            gap = right.content_region.x - left.content_region.right
+            assert gap >= 3, gap
+            seen = app.screen.query_one("#transcript").content_region
+            for y in range(max(right.region.y, seen.y), min(right.region.bottom, seen.bottom)):
+                cells = lines[y][left.content_region.right:right.content_region.x]
+                assert cells.strip() == "▏", repr(lines[y])
+
+
+async def test_in_the_interpreter_view_the_staff_copy_is_not_shown_twice(content, store,
+                                                                         monkeypatch) -> None:
+    """Side by side, the Danish column of the confirmation is the copy staff read: no
+    second "For staff (in Danish)" copy in both columns."""
+    monkeypatch.setattr("assistant.booking.service.new_code", lambda: "K7M2QX")
+    app = KioskApp(content, store, lang="uk", bilingual=True, clock=FakeClock(),
+                   now=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for raw in ["1", "5", "1", "3", "1", "Olha Petrenko", "+380 50 123 4567", "1"]:
+            await submit(pilot, raw)
+        text = scrollback(app)
+        assert text.count("Dit møde er booket.") == 1, text
+        assert text.count("Вашу зустріч заброньовано.") == 1
+        assert "Til personalet" not in text and "Для працівників" not in text
+    monkeypatch.setattr("assistant.booking.service.new_code", lambda: "P3R9WT")
+    app = KioskApp(content, store, lang="uk", clock=FakeClock(), now=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for raw in ["1", "5", "1", "3", "2", "Iryna Koval", "+380 67 765 4321", "1"]:
+            await submit(pilot, raw)
+        assert "Для працівників (данською):" in scrollback(app), "one column: the copy stays"
 
 
 async def test_the_interpreter_view_at_80x24_has_every_command_in_both_languages(
@@ -465,12 +563,32 @@ async def test_the_interpreter_view_at_80x24_has_every_command_in_both_languages
         await settle(pilot)
         lines = screen_lines(pilot)
         for button in app.screen.query("#commands Button").results(Button):
-            command = (button.id or "").removeprefix("cmd-")
+            command = (button.id or "").removeprefix("cmd-").replace("interpreter",
+                                                                    "one-language")
             rows = "\n".join(lines[button.region.y:button.region.bottom])
             for lang in ("uk", "da"):
                 word = pick(command_label(command), lang)
                 assert word in rows, f"{word!r} is not on the {command} button"
             assert button.region.right <= 80, f"{button.id} is off the screen"
+
+
+@pytest.mark.parametrize(("lang", "before", "after"), [
+    ("uk", "Дві мови", "Одна мова\nÉt sprog"), ("da", "To sprog", "Ét sprog"),
+    ("en", "Two languages", "One language\nÉt sprog")])
+async def test_the_side_by_side_button_says_what_it_does_not_interpreter(
+        content, store, lang: str, before: str, after: str) -> None:
+    """A tester read "Перекладач" (Interpreter) as a way to ask for an interpreter: the
+    button says it shows two languages, and then that it goes back to one."""
+    app = KioskApp(content, store, lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert str(app.screen.query_one("#interpreter", Button).label) == before
+        assert before in "\n".join(screen_lines(pilot))
+        await tap(pilot, "#interpreter")
+        assert str(app.screen.query_one("#interpreter", Button).label) == after
+        labels = "\n".join(str(b.label) for b in app.screen.query("#commands Button"))
+        for word in ("Interpreter", "Перекладач", "Tolk"):
+            assert word not in labels
 
 
 @pytest.mark.parametrize(("asked", "first"), [

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.text import Text as RichText
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalGroup, VerticalScroll
@@ -46,6 +46,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+SHORT = 30
+"""Rows below which the screen is short (80x24): the transcript goes without its frame."""
 COMMAND_BUTTONS = ("back", "menu", "language", "staff", "help", "save")
 _OPTION_KEY = re.compile(r"\s*\d{1,2}\s*")
 _PRIVATE_CHARACTER = re.compile(r"\w")
@@ -54,9 +56,12 @@ _LONG_NUMBER = re.compile(r"\d(?:[\s./-]?\d){5,}")
 
 
 def command_label(command: str) -> Text:
+    """A command button's label. The side-by-side button says what a tap does ("Two
+    languages", then "One language"), not "Interpreter": a citizen read that as a way to
+    ask for an interpreter."""
     labels = {"back": tr("Back"), "menu": tr("Menu"), "language": tr("Language"),
-              "staff": tr("Staff"), "help": tr("Help"), "interpreter": tr("Interpreter"),
-              "save": tr("Save"), "finish": tr("Finish")}
+              "staff": tr("Staff"), "help": tr("Help"), "interpreter": tr("Two languages"),
+              "one-language": tr("One language"), "save": tr("Save"), "finish": tr("Finish")}
     return labels[command]
 
 
@@ -154,6 +159,25 @@ class CodeLine(Line):
         super().mask({*private, *(" ".join(value) for value in private)})
 
 
+class OptionsArea(VerticalScroll):
+    """The options' scrolling area: a change of its size, its content or its scroll tells the
+    screen to say anew whether options are below the fold."""
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._tell)
+
+    def watch_virtual_size(self) -> None:
+        self.call_after_refresh(self._tell)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._tell()
+
+    def _tell(self) -> None:
+        if self.is_attached and isinstance(self.screen, ConversationScreen):
+            self.screen.hint_more_options()
+
+
 class ConversationScreen(Screen[None]):
     BINDINGS = [
         Binding("pagedown", "scroll_transcript('page_down')", "Page down", show=False),
@@ -184,7 +208,8 @@ class ConversationScreen(Screen[None]):
         with Horizontal(id="done-bar"):
             yield Static(id="done-text")
             yield Button("", id="not-done", variant="primary")
-        yield VerticalScroll(id="choices")
+        yield OptionsArea(id="choices")
+        yield Static(id="more-options")
         yield Input(id="entry", max_length=500)
         with Horizontal(id="commands"):
             for command in COMMAND_BUTTONS:
@@ -194,6 +219,8 @@ class ConversationScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         self.query_one("#done-bar").display = False
+        self.query_one("#more-options").display = False
+        self.set_class(self.size.height < SHORT, "-short")
         await self.show(self.opening)
 
     def _langs(self) -> list[str]:
@@ -209,8 +236,23 @@ class ConversationScreen(Screen[None]):
         langs = self._langs()
         if len(langs) == 1:
             return line(parts(langs[0]), classes=classes)
-        return Horizontal(*(line(parts(lang), classes=classes) for lang in langs),
-                          classes="pair")
+        return Horizontal(*(line(parts(lang), classes=f"{classes} -side-{n}")
+                            for n, lang in enumerate(langs)), classes="pair")
+
+    def _shown(self, outputs: list[Output]) -> list[Output]:
+        """What of ``outputs`` is shown. Side by side, the Danish column already is the
+        Danish copy for staff (a booking's, under "For staff (in Danish):"): that copy and
+        the notice heading it are left out rather than shown in both columns."""
+        if len(self._langs()) < 2:
+            return outputs
+        kept: list[Output] = []
+        for out in outputs:
+            if type(out) is Say and out.lang == "da":
+                if kept and type(kept[-1]) is Say and kept[-1].tone == "notice":
+                    kept.pop()
+                continue
+            kept.append(out)
+        return kept
 
     # -- showing outputs ---------------------------------------------------------------------
 
@@ -224,7 +266,8 @@ class ConversationScreen(Screen[None]):
         completed: list[Done] = []
         answer: Widget | None = None  # a knowledge entry: read from its top
         question: Widget | None = None  # what the user is asked now: kept in view
-        for out in outputs:
+        asked: Widget | None = None  # the question's last paragraph (a summary, a note)
+        for out in self._shown(outputs):
             if isinstance(out, Confirmation):
                 blocks.append(self._block(lambda lang, out=out: confirmation_parts(out, lang),
                                           "card confirmation", CodeLine))
@@ -234,12 +277,17 @@ class ConversationScreen(Screen[None]):
                     lambda lang, out=out, prefix=prefix: [(prefix + pick(out.text, lang), "")],
                     f"say {out.tone}"))
                 if out.tone == "prompt":
-                    question = blocks[-1]
+                    question = asked = blocks[-1]
+                elif question is not None and asked is not None:
+                    asked = blocks[-1]  # what the question goes on with: the summary
             elif isinstance(out, Card):
                 blocks.append(self._block(
                     lambda lang, out=out: [(pick(out.title, lang) + "\n", "bold"),
                                            (pick(out.body, lang), "")], "card"))
                 answer = answer or blocks[-1]
+            elif isinstance(out, Choices) and [c.value for c in out.options] == ["menu"]:
+                continue  # after a finished guide: the command bar's Menu button is that
+                # option, and a second one would push the confirmation off a small screen
             elif isinstance(out, Choices) and self.bilingual:
                 # Side by side in the transcript, and a key per option: labels in two
                 # languages would leave the conversation no room on a small screen.
@@ -247,7 +295,7 @@ class ConversationScreen(Screen[None]):
                 blocks.append(VerticalGroup(*(self._block(
                     lambda lang, c=c: [(f"{c.key}. {pick(c.label, lang)}", "")], "option")
                     for c in out.options), classes="options"))
-                question = blocks[-1]
+                question = asked = blocks[-1]
                 buttons.extend(Button(choice.key, id=f"choice-{choice.key}", classes="key")
                                for choice in out.options)
             elif isinstance(out, Choices) and out.multi:
@@ -259,6 +307,8 @@ class ConversationScreen(Screen[None]):
                 buttons.extend(self._option(choice) for choice in out.options)
             elif isinstance(out, Done):
                 completed.append(out)
+            if not isinstance(out, Say | Choices):
+                asked = None if question is None else asked
         await transcript.mount_all(blocks)
         choices.set_class(self.bilingual, "-keys")
         await choices.mount_all(buttons)
@@ -273,14 +323,18 @@ class ConversationScreen(Screen[None]):
         self._turn_start = None
         if first is not None:
             self.call_after_refresh(self._scroll_into_view, first,
-                                    None if answer else question, blocks[-1] if blocks else None)
+                                    None if answer else question, blocks[-1] if blocks else None,
+                                    asked)
+        self.call_after_refresh(self.hint_more_options)
         self.query_one("#entry", Input).focus()
 
     def _scroll_into_view(self, start: Widget, question: Widget | None, last: Widget | None,
-                          tries: int = 10) -> None:
+                          asked: Widget | None = None, tries: int = 10) -> None:
         """Once laid out, show the turn from its ``start``: a long answer is read from its
         top, not its end. Only when a turn that asks something does not fit is it shown from
-        further down, so that the ``question`` is in view.
+        further down, so that the ``question`` is in view down to what it goes on with
+        (``asked``: the booking summary after "Is everything right?"), but never from below
+        the question's first line.
 
         The transcript may not have been laid out anew yet (the new blocks have no place, or
         the scrollable height is still the one from before the answer, and a scroll would be
@@ -289,12 +343,14 @@ class ConversationScreen(Screen[None]):
         seen = transcript.scrollable_content_region.height
         top = start.virtual_region.y
         if question is not None:
-            top = max(top, question.virtual_region.bottom - seen)
+            end = (asked or question).virtual_region.bottom
+            top = max(top, min(end - seen, question.virtual_region.y))
         laid_out = last is None or (
             last.is_attached and last.virtual_region.height > 0
             and transcript.virtual_size.height >= last.virtual_region.bottom)
         if not laid_out and tries > 0:
-            self.call_after_refresh(self._scroll_into_view, start, question, last, tries - 1)
+            self.call_after_refresh(self._scroll_into_view, start, question, last, asked,
+                                    tries - 1)
             return
         transcript.scroll_to(y=top, animate=False)
 
@@ -324,7 +380,31 @@ class ConversationScreen(Screen[None]):
         self.send(", ".join(chosen) if chosen else "")
 
     def on_resize(self) -> None:
+        self.set_class(self.size.height < SHORT, "-short")
         self._relabel()
+        self.call_after_refresh(self.hint_more_options)
+
+    def hint_more_options(self) -> None:
+        """Under the options, when some are below the fold of their scrolling area (80x24
+        in Ukrainian: 7 to 9), a line says so and which; a tap on it scrolls to them."""
+        choices = self.query_one("#choices", VerticalScroll)
+        hint = self.query_one("#more-options", Static)
+        bottom = choices.scroll_y + choices.scrollable_content_region.height
+        hidden = [button for button in choices.query(Button)  # the label cut, not its edge
+                  if button.virtual_region.bottom - 1 > bottom]
+        hint.display = bool(hidden) and choices.max_scroll_y > 0
+        if hint.display:
+            keys = [(b.id or "").removeprefix("choice-") for b in hidden
+                    if (b.id or "").removeprefix("choice-").isdigit()]
+            if len(keys) > 1 and int(keys[-1]) - int(keys[0]) == len(keys) - 1:
+                keys = [f"{keys[0]}–{keys[-1]}"]
+            which = ": " + ", ".join(keys) if keys else ""
+            more = self._label(tr("More options below"))
+            hint.update(RichText("▼ " + more + which + " ▼"))
+
+    def on_click(self, event: events.Click) -> None:
+        if event.widget is not None and event.widget.id == "more-options":
+            self.query_one("#choices", VerticalScroll).scroll_end(animate=False)
 
     def _relabel(self) -> None:
         """Commands in the user's language, and also in Danish in interpreter mode (one line
@@ -332,7 +412,8 @@ class ConversationScreen(Screen[None]):
         (``-tight``: 80 columns in Ukrainian and Danish); only when even that does not fit
         are they in the user's language alone."""
         buttons = {f"cmd-{command}": command for command in COMMAND_BUTTONS}
-        buttons.update({"interpreter": "interpreter", "finish": "finish"})
+        buttons.update({"interpreter": "one-language" if self.bilingual else "interpreter",
+                        "finish": "finish"})
         labels = {bid: self._label(command_label(command), "\n")
                   for bid, command in buttons.items()}
         widths = [_width(label) for label in labels.values()]

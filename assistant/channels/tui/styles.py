@@ -55,6 +55,13 @@ Screen { align: center middle; }
 #transcript .card { border: tall $success; padding: 0 1; margin: 0 0 1 0; }
 #transcript .pair { height: auto; }
 #transcript .pair > Line { width: 1fr; padding: 0 1 0 0; }
+#transcript .pair > .-side-1 { border-left: vkey $accent 60%; padding: 0 1; }
+#transcript .pair > .card { padding: 0 1; }
+#transcript .pair > .card.-side-1 { border-left: tall $success; margin-left: 1; }
+
+.-short #transcript { border: none; padding: 0 1; }
+#more-options { height: 1; width: 100%; content-align: center middle; text-style: bold;
+                color: $accent; background: $primary 15%; }
 
 #done-bar { height: auto; background: $success 15%; }
 #done-text { width: 1fr; height: auto; padding: 1 1; text-style: bold; }
@@ -83,7 +90,10 @@ Screen { align: center middle; }
 #entry:focus { border: heavy $accent; }
 
 .high-contrast #transcript { border: heavy $foreground; }
+.high-contrast .-short #transcript { border: none; }
 .high-contrast #transcript .card { border: tall $foreground; }
+.high-contrast #transcript .pair > .-side-1 { border-left: vkey $foreground; }
+.high-contrast #transcript .pair > .card.-side-1 { border-left: tall $foreground; }
 .high-contrast #choices Button, .high-contrast #commands Button,
 .high-contrast #done-bar Button { border-top: tall $foreground; border-bottom: tall $foreground; }
 .high-contrast #entry { border: tall $foreground; }
