@@ -262,7 +262,8 @@ class Index:
             candidates.add(self.lemmas.of(word, lang_guess))
             if candidates & STOPWORDS and not candidates - STOPWORDS - {folded}:
                 continue  # a function word that only its lemma shows to be one ("була")
-            if not (candidates - {folded}) & (self.vocab | set(self.concept_words)):
+            if not any(c in self.vocab or c in self.concept_words
+                       for c in candidates if c != folded):
                 candidates |= self.singular(folded)
             read.append((folded, Slot(folded), candidates - STOPWORDS))
         concepts = self._concepts_named(read)
