@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from rich.text import Text as RichText
+from textual import events
 from textual.widgets import Button, DataTable, Input, Static
 
 from assistant.channels.tui.kiosk import ConversationScreen, IdleWarning, KioskApp, LanguageScreen
@@ -270,3 +271,24 @@ def test_a_failed_login_never_stores_what_was_typed_as_initials(db_url, caplog) 
     assert attempts == {"?", "AB"}
     assert "4821" not in caplog.text
     engine.dispose()
+
+
+async def test_typing_on_through_the_warning_keeps_the_kiosk_running(content, store) -> None:
+    # a citizen coming back types a sentence: the first key closes the warning, the next ones
+    # arrive before it is gone (a second close ended the kiosk with a traceback), and what
+    # they type goes on into the text box
+    clock = FakeClock()
+    app = KioskApp(content, store, lang="uk", idle_seconds=90, warn_seconds=15, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        clock.now += 95
+        app.tick()
+        await pilot.pause()
+        warning = app.screen
+        assert isinstance(warning, IdleWarning)
+        for key in "чи можу":  # all before the screen is gone, as a person types
+            warning.on_key(events.Key(key, key))
+        await pilot.pause()
+        assert isinstance(app.screen, ConversationScreen)
+        assert app.is_running and app.wipes == 0
+        assert app.screen.query_one("#entry", Input).value == "чи можу"

@@ -25,7 +25,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Static
+from textual.widgets import Button, Input, Static
 from textual.worker import get_current_worker
 
 from assistant.channels.tui.conversation_view import ConversationScreen
@@ -97,6 +97,8 @@ class IdleWarning(ModalScreen[None]):
         super().__init__()
         self.lang = lang
         self.seconds = seconds
+        self._answered = False
+        self._entry: Input | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(self._text(), id="idle-text")
@@ -114,10 +116,34 @@ class IdleWarning(ModalScreen[None]):
             widget.update(self._text())
 
     def on_key(self, event: events.Key) -> None:
-        self.dismiss(None)
+        """Close, and what the citizen types goes on into the text box below."""
+        event.stop()
+        entry = self._entry_below()
+        if entry is not None and event.is_printable and event.character:
+            entry.insert_text_at_cursor(event.character)
+        self._close()
 
     def on_click(self, event: events.Click) -> None:
-        self.dismiss(None)
+        event.stop()
+        self._close()
+
+    def _entry_below(self) -> Input | None:
+        """The text box of the screen under this one, found at the first key (the screen is
+        off the stack by the next)."""
+        if not self._answered:
+            stack = self.app.screen_stack
+            below = stack[-2] if len(stack) > 1 and stack[-1] is self else None
+            self._entry = next(iter(below.query("#entry").results(Input)), None) \
+                if below is not None else None
+        return self._entry
+
+    def _close(self) -> None:
+        """Close once: a citizen coming back types on, and the keys after the first reach
+        this screen until it is gone (a second dismiss raised ScreenStackError and ended the
+        kiosk with a traceback)."""
+        if not self._answered:
+            self._answered = True
+            self.dismiss(None)
 
 
 class KioskApp(App[None]):
