@@ -31,7 +31,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session as DB
 
-from assistant.booking.caps import origin_hash
+from assistant.booking.caps import origin_of
 from assistant.channels_keys import phone_hash
 from assistant.i18n import tr, trn
 from assistant.outputs import Output, ProofRequest, Say
@@ -124,7 +124,7 @@ class PhoneProofs:
         the code's row and its SMS are written in one transaction. ``address`` is where the
         request came from (the web), hashed for the per-address cap."""
         number = phone_hash(phone)
-        origin = origin_hash(address) if address else None
+        origin = origin_of(address)
         with DB(self.engine) as db:
             if self._blocked(db, session_id, number, now):
                 return Wait(tries=True)

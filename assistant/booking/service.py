@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session as DB
 from sqlmodel import col, delete, or_, select
 
-from assistant.booking.caps import Caps, Origin, origin_hash
+from assistant.booking.caps import Caps, Origin, origin_of
 from assistant.booking.codes import new_code, normalise_code
 from assistant.i18n import TZ, local
 from assistant.store.models import (
@@ -255,7 +255,7 @@ class BookingService:
         transaction; raises :class:`SlotTaken`, :class:`AlreadyBooked` or, when a cap is
         reached (for the number, or ``origin``'s conversation or address), :class:`TooMany`."""
         origin = origin or Origin()
-        address = origin_hash(origin.address) if origin.address else None
+        address = origin_of(origin.address)
         with DB(self.engine) as db:
             mtype = self._mtype(db, meeting_type)
         if channel not in mtype.channels.split(","):
