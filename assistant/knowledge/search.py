@@ -323,11 +323,8 @@ class Index:
         found: set[str] = set()
         for stem in {word[:-1], word[:-2] if word.endswith("es") else "",
                      word[:-3] + "y" if word.endswith("ies") else ""} - {""}:
-            for term in (stem, *self.lemmas.of_question_word(stem),
-                         *self.wordlist_lemmas.of_question_word(stem)):
-                if term in self.vocab or term in self.concept_words:
-                    found.add(term)
-        return found - STOPWORDS
+            found.update(self._known(stem))
+        return found
 
     def accented(self, word: str) -> list[str]:
         """Index terms and word-list words a Danish word typed without æ, ø or å stands for:
@@ -347,12 +344,16 @@ class Index:
             for i, c in zip(slots, choice, strict=True):
                 letters[i] = c
             variant = "".join(letters)
-            for term in (variant, *self.lemmas.of_question_word(variant),
-                         *self.wordlist_lemmas.of_question_word(variant)):
-                known = term in self.vocab or term in self.concept_words
-                if known and term not in STOPWORDS and term not in found:
-                    found.append(term)
+            found += [term for term in self._known(variant) if term not in found]
         return found
+
+    def _known(self, form: str) -> list[str]:
+        """``form`` and its lemmas that the index or the word list holds, function words
+        left out: what a respelling of a question's word stands for."""
+        terms = (form, *self.lemmas.of_question_word(form),
+                 *self.wordlist_lemmas.of_question_word(form))
+        return [t for t in dict.fromkeys(terms) if (t in self.vocab or t in self.concept_words)
+                and t not in STOPWORDS]
 
     def split(self, word: str) -> tuple[str, str] | None:
         """A question's compound that the index lacks, as two index terms ("sygedagpenge-
