@@ -7,6 +7,8 @@ hit@1, hit@3 and the confidently-wrong rate on
 - ``dev`` and ``test``: the two halves of the first blind set (tests/data/blind). Search was
   tuned on dev only; test is measured here and nowhere else;
 - ``dev2``: the second blind set (tests/data/blind/blind_questions_2.yaml), all of it dev;
+- ``test7``: the test half of the seventh blind set (written on 2026-12-06, split like the first);
+  its dev half is tuned on with the other sets, its test half measured here and nowhere else;
 and abstention ("none") on each set's out-of-scope questions (the project's asked as citizen
 and as staff).
 
@@ -178,24 +180,26 @@ def main() -> int:
     dev, test = quality.split(quality.load_blind(HERE / "tests" / "data" / "blind"
                                                  / "blind_questions.yaml"))
     dev2 = quality.load_blind(HERE / "tests" / "data" / "blind" / "blind_questions_2.yaml")
+    _dev7, test7 = quality.split(quality.load_blind(HERE / "tests" / "data" / "blind"
+                                                    / "blind_questions_7.yaml"))
     ask = subject.asker(kb, quality)
     result: dict[str, object] = {"entries": len(kb.entries),
                                  "passages": len(getattr(kb, "passages", ()))}
     print(f"search of {root} ({'with' if subject.has_passages else 'without'} passages)")
     for name, questions in (("old", old + probes), ("dev", dev), ("dev2", dev2),
-                            ("test", test)):
+                            ("test", test), ("test7", test7)):
         verdicts = quality.run(questions, ask)
         for group, figures in quality.breakdown(verdicts).items():
             if name == "old" and group == "citizen":
                 continue  # only the out-of-scope questions are asked as citizens
-            print(f"  {name:4} {group:7} n={figures.n:3} hit@1 {figures.hit1:.2f} "
+            print(f"  {name:5} {group:7} n={figures.n:3} hit@1 {figures.hit1:.2f} "
                   f"hit@3 {figures.hit3:.2f} confidently wrong {figures.wrong:.3f}")
             key = "" if group == "all" else f"_{group}"
             result[f"{name}_hit1{key}"] = round(figures.hit1, 3)
             result[f"{name}_hit3{key}"] = round(figures.hit3, 3)
             result[f"{name}_wrong{key}"] = round(figures.wrong, 3)
         count, share = quality.abstention(verdicts)
-        print(f"  {name:4} out of scope: {count} questions, {share:.0%} got none")
+        print(f"  {name:5} out of scope: {count} questions, {share:.0%} got none")
         result[f"{name}_abstain"] = round(share, 3)
 
     queries = old + dev + dev2 + test
