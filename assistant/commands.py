@@ -138,6 +138,45 @@ _ENGLISH_ONLY = {normalise_command(w) for w in (
     for person in _ASKS_FOR_A_PERSON["en"][1] if opening}
 
 
+_QUESTION_OPENINGS = frozenset((
+    "hvad", "hvordan", "hvorfor", "hvem", "hvornår", "hvornaar", "hvor", "hvilke", "hvilken",
+    "hvilket", "kan", "må", "maa", "skal", "får", "faar", "har", "er",
+    "what", "how", "why", "who", "when", "where", "which", "can", "could", "may", "do", "does",
+    "is", "are", "will", "should",
+    "що", "як", "чому", "хто", "коли", "де", "який", "яка", "яке", "які", "чи", "скільки",
+    "можна", "навіщо", "куди"))
+"""Words a question opens with in Danish, English and Ukrainian ("hvad er dagpenge")."""
+
+
+_WHAT_OPENINGS = frozenset((
+    "hvad", "hvordan", "hvorfor", "hvem", "hvornår", "hvornaar", "hvilke", "hvilken", "hvilket",
+    "what", "how", "why", "who", "when", "which",
+    "що", "як", "чому", "хто", "коли", "який", "яка", "яке", "які", "скільки", "навіщо"))
+"""Openings of a question that asks for information ("hvad er voksenlærling?"), not for
+something to be done ("kan jeg få et møde om voksenlærling?")."""
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W\d_]+", unicodedata.normalize("NFC", text).casefold())
+
+
+def asks_what(text: str) -> bool:
+    """The message asks for information: two words or more, opened by a question word like
+    "hvad", "how", "що". An option named inside it ("hvad er voksenlærling?") is not chosen."""
+    words = _words(text)
+    return len(words) >= 2 and words[0] in _WHAT_OPENINGS
+
+
+def is_question(text: str) -> bool:
+    """The message reads as a question: two words or more, and a question mark at its end or a
+    question word at its start. In the middle of a guide such a message is not an answer to the
+    step: the conversation answers it aside (see Conversation._aside)."""
+    words = _words(text)
+    if len(words) < 2:
+        return False
+    return text.rstrip().endswith("?") or words[0] in _QUESTION_OPENINGS
+
+
 def language_of(text: str) -> str | None:
     """A language the first message of a conversation shows: Cyrillic letters mean Ukrainian,
     an English-only command word, or more English words than Danish ones and no Danish letter,

@@ -426,10 +426,16 @@ class Conversation:
         flow, fstate = self._flow()
         if flow and fstate:
             self.outcome = "flow"
-            if fstate.step and flow.step(fstate.step).kind == "verify":
+            verify = bool(fstate.step) and flow.step(fstate.step or "").kind == "verify"
+            if verify and commands.is_question(text) and not any(c.isdigit() for c in text):
+                return self._aside(flow, text)  # no code in it: no try spent
+            if verify:
                 return self._proof_answer(flow, fstate, text)
-            return self._flow_turn(flow, engine.answer(flow, fstate, text, self.today(),
-                                                       self.lang))
+            turn = engine.answer(flow, fstate, text, self.today(), self.lang)
+            if (commands.is_question(text) and not turn.valid) or (
+                    turn.read and commands.asks_what(text)):
+                return self._aside(flow, text)
+            return self._flow_turn(flow, turn)
         if self.state.awaiting == "menu" or (self.state.awaiting is None and text.isdigit()):
             picked = self._menu_pick(text)
             if picked:
@@ -446,6 +452,30 @@ class Conversation:
         if asked:  # "flyt mit møde", "cancel my meeting": a request, not a question
             return self._start(asked[0].id, asked[1].answers)
         return self._ask_knowledge(text)
+
+    def _aside(self, flow: Flow, text: str) -> list[Output]:
+        """A question typed in the middle of a guide, where it answers nothing ("hvad er
+        dagpenge?" where a meeting type is asked): answered when the site file or the knowledge
+        base is sure of the answer, and the guide's question is asked again with its place and
+        answers kept (an aside is not a failed try). When not sure, it says how to leave the guide
+        to ask, and asks the guide's question again."""
+        fstate = FlowState.from_dict(self.state.flow or {})  # as it was before this input
+        found = local_answer(text, self.site, self.today())
+        if found is None:
+            outputs = self.content.knowledge.answer(text, self.lang,
+                                                    municipality=self.municipality)
+            last = outputs[-1] if outputs else None
+            found = last if isinstance(last, Card) else None
+            self.searched = (self.lang, "answer" if found else
+                             "suggest" if isinstance(last, Choices) else "none")
+        if found is None:
+            return [Say(tr("That looks like a question. I can answer it when you leave this "
+                           "guide: write \"menu\", then your question. Or answer the question "
+                           "below to go on."), "notice"), *engine.prompt(flow, fstate)]
+        self.outcome = "answer"
+        return [found, Say(tr("You are still in the guide \"{title}\". Answer the question "
+                              "below to go on, or write \"menu\" to leave it.",
+                              title=flow.title), "notice"), *engine.prompt(flow, fstate)]
 
     def _ask_knowledge(self, text: str) -> list[Output]:
         self.state.awaiting, self.state.suggestions = None, []

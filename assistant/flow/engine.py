@@ -76,6 +76,9 @@ class Turn:
     state: FlowState
     outputs: list[Output]
     valid: bool = True
+    read: bool = False
+    """The answer was read from a sentence ("jeg vil gerne have et møde om voksenlærling"),
+    not picked by its number or whole label."""
 
 
 def begin(flow: Flow) -> Turn:
@@ -163,7 +166,7 @@ def answer(flow: Flow, state: FlowState, raw: str, today: dt.date,
     if parsed.read or step.kind == "slot":
         outputs.append(Say(tr("I understood: {answer}", answer=_display(step, value)), "info"))
     _advance(flow, state, _next(step, state.answers), outputs)
-    return Turn(state, outputs)
+    return Turn(state, outputs, read=parsed.read)
 
 
 def proven(flow: Flow, state: FlowState) -> Turn:
