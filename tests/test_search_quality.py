@@ -283,6 +283,21 @@ def test_the_voksenlaerling_question_in_every_form(kb: KnowledgeBase, question: 
     assert "voksenlaerling" in [h.id for h in result.hits]
 
 
+
+# Typed by citizens at the kiosk in the usability test (issue 24): each should be led to the
+# entry on its subject, first among the suggestions.
+@pytest.mark.parametrize(("question", "wanted"), [
+    ("hvad er dagpenge", {"dagpenge_pligter"}),
+    ("що буде якщо я поїду з Данії на деякий час?", {"saerloven_udloeb"}),  # leave Denmark
+    ("kan jeg fa hjaelp til uddannelse", {"et_trin_op", "uddannelsesloeft", "veu_amu",
+                                          "opkvalificering_som_ledig"}),  # typed without å, æ
+])
+def test_a_kiosk_phrasing_leads_to_the_entry_on_its_subject(kb: KnowledgeBase, question: str,
+                                                            wanted: set[str]) -> None:
+    result = kb.search(question, audience="citizen")
+    ids = [h.id for h in result.hits]
+    assert ids[:1] and ids[0] in wanted, ids
+
 def test_a_huge_question_is_read_only_as_far_as_its_first_words(kb: KnowledgeBase) -> None:
     huge = "voksenlærling " + "x" * 2_000_000 + " pizza"
     result = kb.search(huge, audience="staff")

@@ -1,0 +1,23 @@
+"""A question typed in the middle of a guide, where it answers nothing, is answered aside and
+the guide goes on where it was (the transcripts question_in_guide_* show it on every channel)."""
+
+from __future__ import annotations
+
+from assistant.conversation import Content
+from assistant.store.sessions import SessionStore
+
+from .conftest import FIXED_OTP
+from .test_booking_safety import JOB_MEETING_AT_SUMMARY, _say, _web
+
+
+def test_a_question_at_the_sms_code_step_is_answered_and_the_code_still_asked_for(
+        content: Content, store: SessionStore) -> None:
+    client, token = _web(content, store)
+    for text in JOB_MEETING_AT_SUMMARY:
+        shown = _say(client, token, text)
+    assert "6-digit code" in shown
+    shown = _say(client, token, "what is voksenlærling?")
+    assert "You are still in the guide \"Book a meeting\"" in shown
+    assert "The code has 6 digits" not in shown
+    assert "6-digit code" in shown  # the step's question again
+    assert "Is this right?" in _say(client, token, FIXED_OTP)
