@@ -24,6 +24,10 @@ How a question is read (every term is a folded lemma, :mod:`assistant.knowledge.
 The outcome (:func:`decide`): "answer" when one entry is clearly best (and, for staff, no
 passage rivals it); "suggest" when entries or passages pass their thresholds; else "none".
 Passages never make an answer; a staff suggestion keeps room for them after its first entry.
+A question that names a subject outside the sources gets no entry; a citizen's question that
+asks for a detail the sources lack for its subject (the word list's ``missing`` files: "how
+much" about dagpenge, the jobcentre's phone number) gets only entries that give such a detail
+and name another subject of the question (:meth:`Index.gives`).
 The thresholds were calibrated on the dev half of the blind question set (tests/data/blind) and
 the project's own questions; the test half is only measured (bench/search.py).
 """
