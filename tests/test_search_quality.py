@@ -158,7 +158,7 @@ def test_blind_dev_is_rarely_confidently_wrong(dev_verdicts: list[Q.Verdict]) ->
 
 # The second set's probes ask about benefit amounts and neighbouring public services
 # (housing benefit, tax, driving licences): harder than the first set's.
-DEV_ABSTAIN = {BLIND: 0.95, BLIND2: 1.0, BLIND3: 0.95}
+DEV_ABSTAIN = {BLIND: 0.95, BLIND2: 1.0, BLIND3: 1.0}
 
 
 @pytest.mark.parametrize("path", sorted(DEV_ABSTAIN), ids=["first", "second", "third"])
@@ -184,10 +184,13 @@ def test_a_subject_no_source_covers_gets_no_entry(kb: KnowledgeBase, question: s
 @pytest.mark.parametrize(("question", "lang"), [
     ("hvornår kan jeg få folkepension", "da"),
     ("what is the pension age in Denmark?", "en"),
+    ("kan jeg beholde mine dagpenge hvis jeg starter egen virksomhed", "da"),
+    ("чи можу я отримувати dagpenge, якщо відкрию власний бізнес?", "uk"),
 ])
-def test_state_pension_is_outside_the_sources(kb: KnowledgeBase, question: str,
-                                              lang: str) -> None:
-    # reintegration support is "pension-like" and names Denmark's pension age
+def test_state_pension_and_starting_a_business_are_outside_the_sources(
+        kb: KnowledgeBase, question: str, lang: str) -> None:
+    # reintegration support is "pension-like" and names Denmark's pension age; entries on
+    # dagpenge share the other words
     assert kb.search(question, audience="citizen").outcome == "none"
 
 
