@@ -186,8 +186,9 @@ def test_a_subject_no_source_covers_gets_no_entry(kb: KnowledgeBase, question: s
     ("what is the pension age in Denmark?", "en"),
     ("kan jeg beholde mine dagpenge hvis jeg starter egen virksomhed", "da"),
     ("чи можу я отримувати dagpenge, якщо відкрию власний бізнес?", "uk"),
+    ("can I get an advance payment on my dagpenge?", "en"),
 ])
-def test_state_pension_and_starting_a_business_are_outside_the_sources(
+def test_state_pension_a_business_of_ones_own_or_an_advance_is_outside_the_sources(
         kb: KnowledgeBase, question: str, lang: str) -> None:
     # reintegration support is "pension-like" and names Denmark's pension age; entries on
     # dagpenge share the other words
@@ -199,6 +200,8 @@ def test_state_pension_and_starting_a_business_are_outside_the_sources(
     ("what is the rate of sickness benefit (sygedagpenge) per week?", "amount"),
     ("скільки становить допомога по безробіттю на місяць?", "amount"),
     ("how much does the language school cost?", "amount"),
+    ("hvor meget koster a-kassen om måneden", "amount"),
+    ("скільки грошей потрібно для возз'єднання сім'ї?", "amount"),
     ("hvad er adressen på jobcentret i Slagelse", "contact"),
     ("what is the phone number of the jobcentre", "contact"),
     ("який номер телефону центру зайнятості в Лейре?", "contact"),
