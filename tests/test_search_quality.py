@@ -187,6 +187,7 @@ def test_a_subject_no_source_covers_gets_no_entry(kb: KnowledgeBase, question: s
     ("kan jeg beholde mine dagpenge hvis jeg starter egen virksomhed", "da"),
     ("чи можу я отримувати dagpenge, якщо відкрию власний бізнес?", "uk"),
     ("can I get an advance payment on my dagpenge?", "en"),
+    ("Як визнати мій український диплом інженера в Данії?", "uk"),
 ])
 def test_state_pension_a_business_of_ones_own_or_an_advance_is_outside_the_sources(
         kb: KnowledgeBase, question: str, lang: str) -> None:
