@@ -91,9 +91,9 @@ go to the passages (staff asking for a plan's figure are better served by its pa
 by a loosely related entry)."""
 ANSWER_KEY_AT = 30.0
 SPECIFIC_AT = 0.05
-"""... of its words that name a subject: those found in at most this share of the entries."""
-"""An entry answers a question asking for a detail the sources lack for its subject only
-when its title and terms name this share of the question's other words (idf-weighted)."""
+"""An entry answers a question asking for a detail the sources lack for its subject only when
+its title or terms name another of the question's words that names a subject: one found in at
+most this share of the entries ("uddannelsesløft", not "year" or "child")."""
 RIVAL_MARGIN = 20.0
 RIVAL_KEY_AT = 50.0
 """A passage that holds RIVAL_KEY_AT of the question and scores within RIVAL_MARGIN of the best
