@@ -22,6 +22,7 @@ import pytest
 from assistant.knowledge import quality as Q
 from assistant.knowledge.base import KnowledgeBase
 from assistant.knowledge.passages import load_passages
+from assistant.outputs import Say
 from assistant.paths import data_dir
 
 DATA = Path(__file__).parent / "data"
@@ -160,7 +161,7 @@ def test_blind_dev_is_rarely_confidently_wrong(dev_verdicts: list[Q.Verdict]) ->
 
 # The second set's probes ask about benefit amounts and neighbouring public services
 # (housing benefit, tax, driving licences): harder than the first set's.
-DEV_ABSTAIN = {BLIND: 0.95, BLIND2: 0.80, BLIND3: 0.75}
+DEV_ABSTAIN = {BLIND: 0.95, BLIND2: 1.0, BLIND3: 1.0}
 
 
 @pytest.mark.parametrize("path", sorted(DEV_ABSTAIN), ids=["first", "second", "third"])
@@ -181,6 +182,69 @@ def test_a_subject_no_source_covers_gets_no_entry(kb: KnowledgeBase, question: s
                                                   lang: str) -> None:
     # each shares words with entries ("enlig", "barn"; "jobcentre", "pay"; "роботу")
     assert kb.search(question, audience="citizen").outcome == "none"
+
+
+@pytest.mark.parametrize(("question", "lang"), [
+    ("hvornår kan jeg få folkepension", "da"),
+    ("what is the pension age in Denmark?", "en"),
+    ("kan jeg beholde mine dagpenge hvis jeg starter egen virksomhed", "da"),
+    ("чи можу я отримувати dagpenge, якщо відкрию власний бізнес?", "uk"),
+    ("can I get an advance payment on my dagpenge?", "en"),
+    ("Як визнати мій український диплом інженера в Данії?", "uk"),
+])
+def test_state_pension_a_business_of_ones_own_or_an_advance_is_outside_the_sources(
+        kb: KnowledgeBase, question: str, lang: str) -> None:
+    # reintegration support is "pension-like" and names Denmark's pension age; entries on
+    # dagpenge share the other words
+    assert kb.search(question, audience="citizen").outcome == "none"
+
+
+@pytest.mark.parametrize(("question", "missing"), [
+    ("hvor meget får man i kontanthjælp om måneden", "amount"),
+    ("what is the rate of sickness benefit (sygedagpenge) per week?", "amount"),
+    ("скільки становить допомога по безробіттю на місяць?", "amount"),
+    ("how much does the language school cost?", "amount"),
+    ("hvor meget koster a-kassen om måneden", "amount"),
+    ("скільки грошей потрібно для возз'єднання сім'ї?", "amount"),
+    ("hvad er adressen på jobcentret i Slagelse", "contact"),
+    ("what is the phone number of the jobcentre", "contact"),
+    ("який номер телефону центру зайнятості в Лейре?", "contact"),
+])
+def test_a_detail_no_source_gives_gets_no_entry(kb: KnowledgeBase, question: str,
+                                                 missing: str) -> None:
+    # the sources name these benefits and offices but give no amount or contact details:
+    # the other benefits' rates (repatriation) or the Immigration Service's phone number
+    # would be wrong answers
+    result = kb.search(question, audience="citizen")
+    assert (result.outcome, result.missing) == ("none", missing)
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    ("hvor meget er reintegrationsbistand om måneden til irak", "reintegrationsbistand_beloeb"),
+    ("hvor meget får man i dagpenge under uddannelsesløft", "uddannelsesloeft"),  # 110 %
+    ("how much is the establishment support for repatriation per adult", "repatriering_satser"),
+    ("скільки коштує курс AMU?", "opkvalificering_som_ledig"),  # DKK 1,040 a week
+    ("what is the phone number of the immigration service", "udlaendingestyrelsen"),
+])
+def test_a_detail_an_entry_gives_is_still_answered(kb: KnowledgeBase, question: str,
+                                                   entry: str) -> None:
+    result = kb.search(question, audience="citizen")
+    assert result.outcome != "none" and result.hits[0].id == entry
+
+
+def test_staff_asking_a_plans_figure_about_a_benefit_still_get_the_entry(
+        kb: KnowledgeBase) -> None:
+    question = "how many extra FTEs did proposal 1 suggest for dagpenge, and at what cost?"
+    hits = kb.search(question, audience="staff").hits
+    assert "mploy_dagpenge_forslag" in [h.id for h in hits]
+
+
+def test_the_assistant_says_it_does_not_have_the_amounts(kb: KnowledgeBase) -> None:
+    said = kb.answer("hvor meget får man i kontanthjælp om måneden", "da")
+    assert len(said) == 1 and isinstance(said[0], Say) and said[0].tone == "notice"
+    assert said[0].text["en"].startswith("Sorry, I do not have the amounts for that.")
+    assert "beløbene" in said[0].text["da"] and "суми" in said[0].text["uk"]
+    assert "staff" in said[0].text["en"]
 
 
 @pytest.mark.parametrize("question", ["skal jeg selv betale tolk til mode paa jobcentret",

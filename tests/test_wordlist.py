@@ -130,3 +130,33 @@ def test_outside_is_true_or_false(tmp_path: Path) -> None:
     folder = _knowledge_with(tmp_path, "reviewed_by: a test\noutside: maybe\nconcepts: []\n")
     assert [(p.line, p.message) for p in load_wordlist(folder)[1]] == [
         (2, "'outside' is true or false")]
+
+
+def test_a_missing_detail_list_names_subjects_and_the_words_that_ask(tmp_path: Path) -> None:
+    folder = _knowledge_with(tmp_path, "reviewed_by: a test\nmissing: amount\nconcepts:\n"
+                             "- {da: [dagpenge], en: [unemployment benefit]}\n"
+                             "asking:\n- {da: [hvor meget, sats], en: [how much]}\n")
+    concepts, problems = load_wordlist(folder)
+    assert not problems
+    assert [(c.missing, c.asks, c.line) for c in concepts] == [("amount", "", 4),
+                                                               ("", "amount", 6)]
+    # the list names what entries are about (dagpenge): lint does not refuse it
+    assert not [p for p in lint_all(folder) if "broken.yaml" in p.path]
+
+
+@pytest.mark.parametrize(("text", "line", "message"), [
+    ("missing: rent\nconcepts: []\nasking: []\n", 2, "'missing' is one of: amount, contact"),
+    ("missing: amount\nconcepts: []\n", 2, "lists the words that ask for it"),
+    ("concepts: []\nasking: []\n", 3, "lists the words that ask for it"),
+    ("outside: true\nmissing: amount\nconcepts: []\nasking: []\n", 3,
+     "'outside' or 'missing', not both"),
+    ("missing: amount\nconcepts: []\nasking: how much\n", 4, "'asking' is a list of concepts"),
+    ("missing: amount\nconcepts: []\nasking:\n- {da: [hvor meget]}\n", 5,
+     "at least two languages"),
+])
+def test_a_broken_missing_detail_list_is_reported_by_file_and_line(
+        tmp_path: Path, text: str, line: int, message: str) -> None:
+    folder = _knowledge_with(tmp_path, "reviewed_by: a test\n" + text)
+    problems = load_wordlist(folder)[1]
+    assert [p.line for p in problems] == [line] and message in problems[0].message, problems
+    assert problems[0].path == str(folder / "_glossary" / "broken.yaml")

@@ -95,6 +95,12 @@ class KnowledgeBase:
                             "I am not sure what you mean. I found {n} possible answers:",
                             len(options)), "prompt"),
                     Choices(options)]
+        if result.missing == "amount":
+            return [Say(tr("Sorry, I do not have the amounts for that. A member of staff can "
+                           "help you, or you can book a meeting."), "notice")]
+        if result.missing == "contact":
+            return [Say(tr("Sorry, I do not have that phone number or address. A member of "
+                           "staff can help you, or you can book a meeting."), "notice")]
         return [Say(tr("Sorry, I do not know the answer to that. A member of staff can help "
                        "you, or you can book a meeting."), "notice")]
 

@@ -30,6 +30,8 @@ class Slot:
     """A part of a split compound counts half."""
     outside: bool = False
     """The word names a subject no source covers (the word list's outside subjects)."""
+    missing: set[str] = field(default_factory=set)
+    """The details the sources do not give for the subject the word names ("amount")."""
 
     def add(self, term: str, weight: float) -> None:
         if weight > self.terms.get(term, 0.0):
@@ -74,6 +76,13 @@ class FieldIndex:
             return None
         df = int(self.indptr[v + 1] - self.indptr[v])
         return math.log(1 + (self.size - df + 0.5) / (df + 0.5))
+
+    def share(self, term: str) -> float:
+        """The share of the documents that hold ``term`` (0-1)."""
+        v = self.vocab.get(term)
+        if v is None or not self.size:
+            return 0.0
+        return int(self.indptr[v + 1] - self.indptr[v]) / self.size
 
     @property
     def rarest(self) -> float:

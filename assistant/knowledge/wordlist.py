@@ -21,6 +21,8 @@ FOLDER = "_glossary"
 MAX_TERM = 60
 """A term is a word or a short phrase."""
 MAX_WORDS = 5
+MISSING = ("amount", "contact")
+"""The details a ``missing`` file may name: an amount or rate, a phone number or address."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,12 @@ class Concept:
     """A subject no source covers (a file with ``outside: true``): a question that names it
     gets no entry, so the assistant says it does not know instead of suggesting one that
     shares a few words with it."""
+    missing: str = ""
+    """A subject the sources name but give no detail of this kind for (a file with
+    ``missing: amount``): a question that asks for that detail gets no entry that lacks it."""
+    asks: str = ""
+    """Words that ask for a detail of this kind (a ``missing`` file's ``asking`` list: "how
+    much", "sats", "скільки")."""
 
 
 def wordlist_files(knowledge: Path) -> list[Path]:
@@ -45,7 +53,7 @@ def parse_wordlist(text: str, path: Path | str) -> tuple[list[Concept], list[Pro
     data = load_yaml(text, path)
     if not isinstance(data, Node) or not isinstance(data.get("concepts"), list):
         raise ContentError(path, 1, "a word list is a mapping with a 'concepts' list")
-    unknown = sorted(set(data) - {"concepts", "reviewed_by", "outside"})
+    unknown = sorted(set(data) - {"concepts", "reviewed_by", "outside", "missing", "asking"})
     if unknown:
         raise ContentError(path, data.line_of(unknown[0]), f"unknown key '{unknown[0]}'")
     if not isinstance(data.get("reviewed_by"), str) or not data["reviewed_by"].strip():
@@ -53,13 +61,29 @@ def parse_wordlist(text: str, path: Path | str) -> tuple[list[Concept], list[Pro
     outside = data.get("outside", False)
     if not isinstance(outside, bool):
         raise ContentError(path, data.line_of("outside"), "'outside' is true or false")
+    missing = data.get("missing", "")
+    if missing not in ("", *MISSING):
+        raise ContentError(path, data.line_of("missing"),
+                           f"'missing' is one of: {', '.join(MISSING)}")
+    if bool(missing) != ("asking" in data):
+        key = "missing" if missing else "asking"
+        raise ContentError(path, data.line_of(key), "a word list with 'missing' lists the words "
+                           "that ask for it ('asking'), and only such a list has them")
+    if missing and outside:
+        raise ContentError(path, data.line_of("missing"), "a word list is 'outside' or "
+                           "'missing', not both")
+    if missing and not isinstance(data["asking"], list):
+        raise ContentError(path, data.line_of("asking"), "'asking' is a list of concepts")
+    items = [(item, "") for item in data["concepts"]]
+    items += [(item, missing) for item in data.get("asking", [])]
     concepts: list[Concept] = []
     problems: list[Problem] = []
     seen: dict[tuple[str, ...], int] = {}
-    for item in data["concepts"]:
+    for item, asks in items:
         line = item.line if isinstance(item, Node) else data.line_of("concepts")
         try:
-            concept = _concept(item, str(path), line, outside)
+            concept = _concept(item, str(path), line, outside, missing="" if asks else missing,
+                               asks=asks)
         except ContentError as exc:
             problems.append(Problem(exc.path, exc.line, exc.message))
             continue
@@ -74,7 +98,8 @@ def parse_wordlist(text: str, path: Path | str) -> tuple[list[Concept], list[Pro
     return concepts, problems
 
 
-def _concept(item: object, path: str, line: int, outside: bool = False) -> Concept:
+def _concept(item: object, path: str, line: int, outside: bool = False, missing: str = "",
+             asks: str = "") -> Concept:
     if not isinstance(item, Node):
         raise ContentError(path, line, "a concept maps da/en/uk to lists of words")
     unknown = sorted(set(item) - set(LANGS))
@@ -100,7 +125,7 @@ def _concept(item: object, path: str, line: int, outside: bool = False) -> Conce
                 raise ContentError(path, line, f"'{value}' is given twice")
             found.append(value)
         terms[lang] = tuple(found)
-    return Concept(terms, path, line, outside)
+    return Concept(terms, path, line, outside, missing, asks)
 
 
 def load_wordlist(knowledge: Path) -> tuple[list[Concept], list[Problem]]:
@@ -126,6 +151,8 @@ def vocabulary(concepts: Iterable[Concept]) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {lang: set() for lang in LANGS}
     for concept in concepts:
         for lang, terms in concept.terms.items():
+            if concept.asks:
+                continue  # read by the search on their own (Index.asked)
             for term in terms:
                 out[lang].update(words(term))
     return out
