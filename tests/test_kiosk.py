@@ -639,3 +639,31 @@ async def test_page_keys_scroll_the_transcript_while_typing(
         await pilot.press("ctrl+home")
         assert transcript.scroll_y == 0
         assert app.focused is entry and entry.value == "how", "typing goes on where it was"
+
+
+@pytest.mark.parametrize(("bilingual", "size"), [
+    (True, (80, 24)), (False, (80, 24)), (True, (120, 40)), (False, (120, 40))],
+    ids=["two-languages-80x24", "one-language-80x24", "two-languages-120x40",
+         "one-language-120x40"])
+async def test_a_reply_to_an_unknown_question_starts_in_view(
+        content, store, bilingual: bool, size) -> None:
+    """A tester asked something the kiosk does not know in the two-language view at 80x24
+    and saw nothing happen: "I do not know the answer to that" had scrolled above the top,
+    to keep the menu after it in view. A reply is shown from its first line; the options
+    below it are reached with PageDown."""
+    app = KioskApp(content, store, lang="uk", bilingual=bilingual)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await submit(pilot, "як нагодувати жирафа у вівторок")
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()
+        transcript = app.screen.query_one("#transcript")
+        reply = next(line for line in app.screen.query("#transcript Line")
+                     if str(line.render()).startswith("На жаль, я не знаю"))
+        seen = transcript.content_region
+        assert reply.region.height > 0, "the reply is scrolled out of view"
+        assert seen.y <= reply.region.y < seen.bottom, (reply.region, seen)
+        rows = "\n".join(_transcript_rows(pilot))
+        assert "На жаль, я не знаю" in rows
+        if bilingual:
+            assert "Det ved jeg desværre ikke" in rows

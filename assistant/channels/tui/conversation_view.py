@@ -324,17 +324,23 @@ class ConversationScreen(Screen[None]):
         if first is not None:
             self.call_after_refresh(self._scroll_into_view, first,
                                     None if answer else question, blocks[-1] if blocks else None,
-                                    asked)
+                                    asked, blocks[0] if blocks else None)
         self.call_after_refresh(self.hint_more_options)
         self.query_one("#entry", Input).focus()
 
     def _scroll_into_view(self, start: Widget, question: Widget | None, last: Widget | None,
-                          asked: Widget | None = None, tries: int = 10) -> None:
+                          asked: Widget | None = None, reply: Widget | None = None,
+                          tries: int = 10) -> None:
         """Once laid out, show the turn from its ``start``: a long answer is read from its
         top, not its end. Only when a turn that asks something does not fit is it shown from
         further down, so that the ``question`` is in view down to what it goes on with
         (``asked``: the booking summary after "Is everything right?"), but never from below
-        the question's first line.
+        the first line of the ``reply`` (the turn's first paragraph after what the user
+        typed) nor of the question. A reply that does not fit together with the question
+        after it is read from its top: side by side at 80x24, "I do not know the answer to
+        that" went above the top of the screen to keep the menu after it in view, and the
+        kiosk seemed not to answer. What follows is then below the fold (PageDown; side by
+        side the option keys stay under the transcript).
 
         The transcript may not have been laid out anew yet (the new blocks have no place, or
         the scrollable height is still the one from before the answer, and a scroll would be
@@ -344,13 +350,14 @@ class ConversationScreen(Screen[None]):
         top = start.virtual_region.y
         if question is not None:
             end = (asked or question).virtual_region.bottom
-            top = max(top, min(end - seen, question.virtual_region.y))
+            top = max(top, min(end - seen, question.virtual_region.y,
+                               (reply or question).virtual_region.y))
         laid_out = last is None or (
             last.is_attached and last.virtual_region.height > 0
             and transcript.virtual_size.height >= last.virtual_region.bottom)
         if not laid_out and tries > 0:
             self.call_after_refresh(self._scroll_into_view, start, question, last, asked,
-                                    tries - 1)
+                                    reply, tries - 1)
             return
         transcript.scroll_to(y=top, animate=False)
 
