@@ -667,3 +667,49 @@ async def test_a_reply_to_an_unknown_question_starts_in_view(
         assert "На жаль, я не знаю" in rows
         if bilingual:
             assert "Det ved jeg desværre ikke" in rows
+
+
+
+def _held(store, release: threading.Event):
+    """A store that loads only once the test lets it: a kiosk still starting up."""
+
+    def load():
+        release.wait(30)
+        return store
+
+    return load
+
+
+@pytest.mark.parametrize("loading", [False, True], ids=["loaded", "loading"])
+async def test_what_is_typed_while_the_kiosk_starts_is_not_lost(
+        content, store, loading: bool) -> None:
+    """A tester typed a question as soon as the kiosk was started, before its menu was
+    drawn, and it was lost. What is typed then goes into the text box, and Enter sends it."""
+    release = threading.Event()
+    app = (KioskApp(lambda: content, _held(store, release), lang="en") if loading
+           else KioskApp(content, store, lang="en"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"what is voksenlaerlingg", "backspace", "enter", *"how")
+        release.set()
+        await settle(pilot)
+        await pilot.pause()
+        assert isinstance(app.screen, ConversationScreen)
+        assert "> what is voksenlaerling" in scrollback(app)
+        assert "Adult apprenticeship (voksenlærling)" in scrollback(app)
+        entry = app.screen.query_one("#entry", Input)
+        assert entry.value == "how" and app.focused is entry
+
+
+async def test_what_is_typed_while_the_chosen_language_opens_is_not_lost(
+        content, store) -> None:
+    """The language is chosen while the kiosk still loads: what is typed next is kept for
+    the conversation's text box; the keys before the choice still choose."""
+    release = threading.Event()
+    app = KioskApp(lambda: content, _held(store, release))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "enter", *"hello")  # English, then typing at once
+        release.set()
+        await settle(pilot)
+        await pilot.pause()
+        assert isinstance(app.screen, ConversationScreen) and app.screen.convo.lang == "en"
+        assert app.screen.query_one("#entry", Input).value == "hello"

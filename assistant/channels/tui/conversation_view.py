@@ -32,6 +32,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Static
 
 from assistant.channels.tui.messages import (
+    ConversationShown,
     FinishRequested,
     KeepGoing,
     StepCompleted,
@@ -210,7 +211,9 @@ class ConversationScreen(Screen[None]):
             yield Button("", id="not-done", variant="primary")
         yield OptionsArea(id="choices")
         yield Static(id="more-options")
-        yield Input(id="entry", max_length=500)
+        # Not all selected when it gets the focus back: the next key would replace what
+        # was typed before it (ahead of the screen, or as the idle warning closed).
+        yield Input(id="entry", max_length=500, select_on_focus=False)
         with Horizontal(id="commands"):
             for command in COMMAND_BUTTONS:
                 yield Button("", id=f"cmd-{command}")
@@ -222,6 +225,16 @@ class ConversationScreen(Screen[None]):
         self.query_one("#more-options").display = False
         self.set_class(self.size.height < SHORT, "-short")
         await self.show(self.opening)
+        self.post_message(ConversationShown(self))
+
+    def type_ahead(self, typed: str) -> None:
+        """What was typed before this screen took input (``typed``, lines ended by Enter):
+        each whole line is sent, in order, and the rest waits in the text box."""
+        *lines, rest = typed.split("\n")
+        for line in lines:
+            if line.strip():
+                self.send(line)
+        self.query_one("#entry", Input).insert_text_at_cursor(rest)
 
     def _langs(self) -> list[str]:
         lang = self.convo.lang
