@@ -8,6 +8,7 @@ import re
 import threading
 
 import pytest
+from textual import events
 from textual.widgets import Button, Input, Static
 from textual.worker import WorkerFailed
 
@@ -700,15 +701,24 @@ async def test_what_is_typed_while_the_kiosk_starts_is_not_lost(
         assert entry.value == "how" and app.focused is entry
 
 
+@pytest.mark.parametrize("burst", [False, True], ids=["while-loading", "at-once"])
 async def test_what_is_typed_while_the_chosen_language_opens_is_not_lost(
-        content, store) -> None:
-    """The language is chosen while the kiosk still loads: what is typed next is kept for
-    the conversation's text box; the keys before the choice still choose."""
+        content, store, burst: bool) -> None:
+    """The language is chosen while the kiosk still loads, or the keys after the choice come
+    at once (before the choice is taken): what is typed next is kept for the conversation's
+    text box; the keys before it still choose."""
     release = threading.Event()
     app = KioskApp(lambda: content, _held(store, release))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("down", "enter", *"hello")  # English, then typing at once
-        release.set()
+        if burst:
+            release.set()
+            await settle(pilot)
+            for key, character in [("down", None), ("enter", "\r"),
+                                   *((c, c) for c in "hello")]:
+                app.post_message(events.Key(key, character))  # as a terminal sends them
+        else:
+            await pilot.press("down", "enter", *"hello")  # English, then typing at once
+            release.set()
         await settle(pilot)
         await pilot.pause()
         assert isinstance(app.screen, ConversationScreen) and app.screen.convo.lang == "en"

@@ -303,9 +303,16 @@ class KioskApp(App[None]):
     def _type_ahead(self, event: events.Key) -> bool:
         """While a conversation opens (the kiosk starting, a language just chosen), keep a
         typed character, Enter or Backspace for its text box: a tester typed a question as
-        soon as the kiosk started, and it was lost. Whether kept."""
-        if not self._opening or isinstance(self.screen, ModalScreen):
+        soon as the kiosk started, and it was lost. The Enter that chooses a language counts
+        as the start of the opening: the keys typed right after it come before the choice is
+        taken. Whether kept."""
+        if isinstance(self.screen, ModalScreen):
             return False  # a PIN or the idle warning takes its own keys
+        if not self._opening:
+            if (isinstance(self.screen, LanguageScreen) and event.key == "enter"
+                    and isinstance(self.focused, Button) and not self.focused.disabled):
+                self._opening = True  # the Enter itself goes on to the button
+            return False
         if event.key == "enter":
             self._typed.append("\n")
         elif event.key == "backspace":
