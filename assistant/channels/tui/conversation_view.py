@@ -333,11 +333,14 @@ class ConversationScreen(Screen[None]):
                 line.mask(self.private)
             self.post_message(StepCompleted())
         first = self._turn_start or (blocks[0] if blocks else None)
+        # the answer to what the user typed or tapped; the opening's welcome is not one:
+        # the menu under it is what the citizen came for
+        reply = blocks[0] if blocks and self._turn_start is not None else None
         self._turn_start = None
         if first is not None:
             self.call_after_refresh(self._scroll_into_view, first,
                                     None if answer else question, blocks[-1] if blocks else None,
-                                    asked, blocks[0] if blocks else None)
+                                    asked, reply)
         self.call_after_refresh(self.hint_more_options)
         self.query_one("#entry", Input).focus()
 
