@@ -723,3 +723,25 @@ async def test_what_is_typed_while_the_chosen_language_opens_is_not_lost(
         await pilot.pause()
         assert isinstance(app.screen, ConversationScreen) and app.screen.convo.lang == "en"
         assert app.screen.query_one("#entry", Input).value == "hello"
+
+
+@pytest.mark.parametrize(("bilingual", "rows"), [(False, 8), (True, 12)],
+                         ids=["one-language", "two-languages"])
+@pytest.mark.parametrize("high_contrast", [False, True])
+async def test_at_80x24_an_answer_spends_no_rows_on_rules_above_and_below_it(
+        content, store, bilingual: bool, rows: int, high_contrast: bool) -> None:
+    """A tester read only 7 lines of an answer at a time at 80x24. There, an answer is
+    marked by a bar at its left only (no rule above and below it): a row more of it is in
+    view, two when it ends on screen."""
+    app = KioskApp(content, store, lang="uk", bilingual=bilingual,
+                   high_contrast=high_contrast)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await submit(pilot, "що таке voksenlærling")
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()
+        seen = _transcript_rows(pilot)
+        assert "> що таке voksenlærling" in seen[0]
+        assert "Учнівство для дорослих" in seen[2]
+        text = [row for row in seen if row.lstrip().startswith("▊")]
+        assert len(text) >= rows
+        assert not any("▔▔▔" in row or "▁▁▁" in row for row in text), "a rule"
