@@ -681,16 +681,20 @@ def _held(store, release: threading.Event):
     return load
 
 
-@pytest.mark.parametrize("loading", [False, True], ids=["loaded", "loading"])
+@pytest.mark.parametrize(("loading", "enter"), [
+    (False, "enter"), (True, "enter"), (True, "ctrl+j")],
+    ids=["loaded", "loading", "loading-newline"])
 async def test_what_is_typed_while_the_kiosk_starts_is_not_lost(
-        content, store, loading: bool) -> None:
+        content, store, loading: bool, enter: str) -> None:
     """A tester typed a question as soon as the kiosk was started, before its menu was
-    drawn, and it was lost. What is typed then goes into the text box, and Enter sends it."""
+    drawn, and it was lost. What is typed then goes into the text box, and Enter sends it
+    (typed before the terminal was switched to raw input, Enter arrives as a newline:
+    ctrl+j)."""
     release = threading.Event()
     app = (KioskApp(lambda: content, _held(store, release), lang="en") if loading
            else KioskApp(content, store, lang="en"))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"what is voksenlaerlingg", "backspace", "enter", *"how")
+        await pilot.press(*"what is voksenlaerlingg", "backspace", enter, *"how")
         release.set()
         await settle(pilot)
         await pilot.pause()

@@ -313,7 +313,7 @@ class KioskApp(App[None]):
                     and isinstance(self.focused, Button) and not self.focused.disabled):
                 self._opening = True  # the Enter itself goes on to the button
             return False
-        if event.key == "enter":
+        if event.key in ("enter", "ctrl+j"):  # typed before the terminal was raw: a newline
             self._typed.append("\n")
         elif event.key == "backspace":
             if self._typed and self._typed[-1] != "\n":
