@@ -135,8 +135,11 @@ class Content:
     offer_slots: Callable[[SlotRequest, Conversation], list[Output]] | None = None
     proof: ProofHandler | None = None
 
-    def menu_flows(self) -> list[Flow]:
-        return [f for f in self.flows.values() if f.menu]
+    def menu_flows(self, channel: str | None = None) -> list[Flow]:
+        """The menu's guides; on ``channel``, only those offered there (a flow's
+        ``only_at``: check-in is for the kiosk, never offered on the web or by SMS)."""
+        return [f for f in self.flows.values() if f.menu and
+                (channel is None or not f.only_at or channel in f.only_at)]
 
 
 class Conversation:
@@ -396,7 +399,7 @@ class Conversation:
 
     def menu(self) -> list[Output]:
         self.state.awaiting = "menu"
-        flows = self.content.menu_flows()
+        flows = self.content.menu_flows(self.state.channel)
         options = [Choice(str(i), f.title, f.id) for i, f in enumerate(flows, 1)]
         options.append(Choice(str(len(options) + 1), tr("Ask a question"), ASK))
         options.append(Choice(str(len(options) + 1), tr("Talk to staff"), STAFF_FLOW))
@@ -490,7 +493,8 @@ class Conversation:
 
     def _next_steps(self, card: Card) -> list[Output]:
         """After a knowledge answer: what the user may want next, as numbered options."""
-        options = next_steps.next_steps(card, self.content, self.municipality)
+        options = next_steps.next_steps(card, self.content, self.municipality,
+                                        self.state.channel)
         self.state.awaiting, self.state.suggestions = "suggest", [c.value for c in options]
         return [Say(tr("What would you like to do now? Choose a number, or write another "
                        "question."), "prompt"), Choices(options)]
