@@ -135,8 +135,11 @@ class Content:
     offer_slots: Callable[[SlotRequest, Conversation], list[Output]] | None = None
     proof: ProofHandler | None = None
 
-    def menu_flows(self) -> list[Flow]:
-        return [f for f in self.flows.values() if f.menu]
+    def menu_flows(self, channel: str | None = None) -> list[Flow]:
+        """The menu's guides; on ``channel``, only those offered there (a flow's
+        ``only_at``: check-in is for the kiosk, never offered on the web or by SMS)."""
+        return [f for f in self.flows.values() if f.menu and
+                (channel is None or not f.only_at or channel in f.only_at)]
 
 
 class Conversation:
@@ -394,14 +397,24 @@ class Conversation:
             return [Say(flow.title, "title"), *engine.prompt(flow, fstate)]
         return self.menu()
 
-    def menu(self) -> list[Output]:
-        self.state.awaiting = "menu"
+    def _numbered(self) -> list[Choice]:
+        """The menu's options on every channel, numbered."""
         flows = self.content.menu_flows()
         options = [Choice(str(i), f.title, f.id) for i, f in enumerate(flows, 1)]
         options.append(Choice(str(len(options) + 1), tr("Ask a question"), ASK))
         options.append(Choice(str(len(options) + 1), tr("Talk to staff"), STAFF_FLOW))
+        return options
+
+    def menu(self) -> list[Output]:
+        """The menu. A guide not offered on this channel (check-in, on the web and by SMS) is
+        not shown, and the others keep their numbers: "3" is the same on every channel (its
+        number or name typed anyway is told where it is offered)."""
+        self.state.awaiting = "menu"
+        offered = {f.id for f in self.content.menu_flows(self.state.channel)}
+        hidden = {f.id for f in self.content.menu_flows()} - offered
+        options = tuple(c for c in self._numbered() if c.value not in hidden)
         return [Say(tr("What would you like to do? Choose a number, or write your question."),
-                    "prompt"), Choices(tuple(options))]
+                    "prompt"), Choices(options)]
 
     # -- routing ----------------------------------------------------------------------------
 
@@ -520,7 +533,8 @@ class Conversation:
 
     def _next_steps(self, card: Card) -> list[Output]:
         """After a knowledge answer: what the user may want next, as numbered options."""
-        options = next_steps.next_steps(card, self.content, self.municipality)
+        options = next_steps.next_steps(card, self.content, self.municipality,
+                                        self.state.channel)
         self.state.awaiting, self.state.suggestions = "suggest", [c.value for c in options]
         return [Say(tr("What would you like to do now? Choose a number, or write another "
                        "question."), "prompt"), Choices(options)]
@@ -633,11 +647,9 @@ class Conversation:
         return [Say(tr("Language: {name}", name=LANG_NAMES[lang]), "notice"), *self.current()]
 
     def _menu_pick(self, text: str) -> str | None:
-        menu = self.menu()[-1]
-        assert isinstance(menu, Choices)
         number = whole_number(text)  # "tre", "three", "три"
         folded = str(number) if number is not None else commands.normalise_command(text)
-        for choice in menu.options:
+        for choice in self._numbered():
             if folded == choice.key or any(
                 commands.normalise_label(choice.label[lang]) == folded for lang in LANGS
             ):

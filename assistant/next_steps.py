@@ -20,14 +20,15 @@ MAX_FLOWS = 2
 MAX_ENTRIES = 1
 
 
-def next_steps(card: Card, content: Content,
-               municipality: str | None = None) -> tuple[Choice, ...]:
+def next_steps(card: Card, content: Content, municipality: str | None = None,
+               channel: str | None = None) -> tuple[Choice, ...]:
     """Options after ``card``; each value is ``flow:<id>`` or ``entry:<id>`` (related entries
-    only of ``municipality`` and national ones, when given)."""
+    only of ``municipality`` and national ones, when given; guides only those offered on
+    ``channel``, when given)."""
     from assistant.conversation import STAFF_FLOW  # the conversation imports this module
 
     steps: list[tuple[Text, str]] = []
-    flows = [flow for flow in content.menu_flows()
+    flows = [flow for flow in content.menu_flows(channel)
              if any(step.entry == card.entry_id for step in flow.steps.values())]
     if not flows and BOOK_FLOW in content.flows:
         flows = [content.flows[BOOK_FLOW]]

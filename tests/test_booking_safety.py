@@ -80,6 +80,101 @@ def test_already_booked_by_sms_never_names_the_other_bookings_time_or_code(
     assert code not in replies[-1] and "2026" not in replies[-1]
 
 
+def _codes_texted(store: SessionStore) -> int:
+    with DB(store.engine) as db:
+        return len(db.exec(select(Outbox).where(Outbox.kind == "otp")).all())
+
+
+def test_a_number_that_has_this_kind_of_meeting_is_told_so_before_any_code_is_texted(
+        content: Content, store: SessionStore) -> None:
+    """On the web the refusal comes when the number is given, not after the SMS code; the
+    words are those of booking time, nothing of the other booking."""
+    code = _book_for_the_owner(store)
+    client, token = _web(content, store)
+    for text in JOB_MEETING_AT_SUMMARY[:-1]:
+        _say(client, token, text)
+    shown = _say(client, token, "22334455")
+    assert "This phone number already has a booking of this kind." in shown
+    assert "6-digit code" not in shown and "Is this right?" not in shown
+    assert code not in shown and "2026" not in shown
+    assert _codes_texted(store) == 0
+    # a code typed anyway does not bring one either; "back" lets another number be given
+    assert "already has a booking of this kind" in _say(client, token, "123456")
+    assert _codes_texted(store) == 0
+    _say(client, token, "back")
+    assert "6-digit code" in _say(client, token, "22334466")
+    assert _codes_texted(store) == 1
+
+
+def test_at_the_kiosk_and_by_sms_the_refusal_comes_when_the_number_is_given(
+        content: Content, store: SessionStore) -> None:
+    _book_for_the_owner(store)
+    convo, _ = Conversation.open(content, store, f"kiosk:{uuid.uuid4().hex}", "kiosk", "en",
+                                 now=lambda: NOW)
+    for raw in JOB_MEETING_AT_SUMMARY[:-1]:
+        convo.handle(raw)
+    shown = _said(convo.handle(JOB_MEETING_AT_SUMMARY[-1]))
+    assert "already has a booking of this kind" in shown and "Is this right?" not in shown
+    replies = [sms_turn(content, store, phone="+4566778899", body=body, sid=f"SM{i}",
+                        lang="en", now=lambda: NOW)
+               for i, body in enumerate(["english", *JOB_MEETING_AT_SUMMARY])]
+    assert "already has a booking of this kind" in replies[-1]
+    assert "code" not in replies[-1].split("kind.")[0]
+    assert _codes_texted(store) == 0
+
+
+def test_a_number_at_its_cap_of_bookings_is_told_so_before_any_code_is_texted(
+        content: Content, store: SessionStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSISTANT_MAX_BOOKINGS_PER_PHONE", "1")
+    service = BookingService(store.engine, now=lambda: NOW, site_id=_site(store))
+    service.book(meeting_type="first_meeting", channel="in_person", meeting_lang="da",
+                 lang="en", free=service.free_times("first_meeting", "da")[0], name="Owner",
+                 phone="+4522334455")
+    client, token = _web(content, store)
+    for text in JOB_MEETING_AT_SUMMARY[:-1]:
+        _say(client, token, text)
+    shown = _say(client, token, "22334455")
+    assert "This phone number already has 1 booked meeting, which is as many as one number " \
+        "can have." in shown
+    assert "6-digit code" not in shown and _codes_texted(store) == 0
+
+
+def test_a_booking_made_while_the_code_is_typed_is_still_refused_at_booking_time(
+        content: Content, store: SessionStore) -> None:
+    client, token = _web(content, store)
+    for text in JOB_MEETING_AT_SUMMARY:
+        shown = _say(client, token, text)
+    assert "6-digit code" in shown
+    service = BookingService(store.engine, now=lambda: NOW, site_id=_site(store))
+    code = service.book(meeting_type="job_meeting", channel="in_person", meeting_lang="da",
+                        lang="en", free=service.free_times("job_meeting", "da")[-1],
+                        name="Owner", phone="+4522334455").code  # booked meanwhile elsewhere
+    assert "Is this right?" in _say(client, token, FIXED_OTP)
+    shown = _say(client, token, "1")
+    assert "already has a booking of this kind" in shown and code not in shown
+
+
+def test_numbers_refused_before_a_code_count_as_codes_asked_for(
+        content: Content, store: SessionStore) -> None:
+    """Typing number after number tells whose have bookings no faster than asking for codes
+    would: one conversation is told about 3 numbers at most."""
+    from assistant.booking.proof import NUMBERS_PER_CONVERSATION
+
+    service = BookingService(store.engine, now=lambda: NOW, site_id=_site(store))
+    for n in range(NUMBERS_PER_CONVERSATION + 1):
+        service.book(meeting_type="job_meeting", channel="in_person", meeting_lang="da",
+                     lang="en", free=service.free_times("job_meeting", "da")[n],
+                     name="Owner", phone=f"+452233{n:04d}")
+    client, token = _web(content, store)
+    for text in JOB_MEETING_AT_SUMMARY[:-1]:
+        _say(client, token, text)
+    for n in range(NUMBERS_PER_CONVERSATION + 1):
+        shown = _say(client, token, f"2233{n:04d}")
+        _say(client, token, "back")
+    assert "already has a booking" not in shown
+    assert "we cannot send a code to another number" in shown
+
+
 # -- 2. proof that the person holds the phone -----------------------------------------------
 
 def _web(content: Content, store: SessionStore, clock: list[dt.datetime] | None = None,

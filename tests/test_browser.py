@@ -414,6 +414,83 @@ def test_every_page_state_passes_axe_in_every_language_at_phone_width(
     click("menu")
 
 
+def test_the_page_never_offers_check_in_which_is_only_at_the_kiosk(server: str,
+                                                                    browser) -> None:
+    """Not as the page opens, not after a new language, not after a reload."""
+    from selenium.webdriver.support.ui import Select
+
+    _page(server, browser, "da", 375)
+
+    def offered() -> list[str]:
+        return browser.execute_script(
+            "return Array.from(document.querySelectorAll('#choices button'), b => b.textContent)")
+
+    assert offered()[0] == "1. Book et møde" and not any("Tjek ind" in o for o in offered())
+    Select(browser.find_element("id", "lang")).select_by_value("en")
+    _wait_for_log(browser, "What would you like to do?")
+    assert not any("Check in" in o for o in offered()) and "3. Change or cancel a booking" \
+        in offered(), offered()
+    browser.refresh()
+    _wait_for_log(browser, "What would you like to do?")
+    assert offered() and not any("Check in" in o for o in offered()), offered()
+
+
+IN_VIEW = """
+    const users = document.querySelectorAll('#log p.user');
+    const box = (e) => e && e.getBoundingClientRect().toJSON();
+    return {start: box(users[users.length - 1].nextElementSibling),
+            text: box(document.getElementById('text')),
+            yes: box(document.querySelector("#choices button[data-key='1']")),
+            inner: window.innerHeight};"""
+
+
+def test_on_a_phone_each_reply_starts_in_view_with_what_to_act_on_next(server: str,
+                                                                      browser) -> None:
+    """At 375 x 667: after each reply its start is in view, and so is the next thing to act
+    on (the text box after a time is chosen, "Yes" under the summary after the code)."""
+    click, type_in = _page(server, browser, "en", 375)
+    phone_width(browser, 375, 667)
+
+    def seen(where: str, wanted: str) -> None:
+        at = browser.execute_script(IN_VIEW)
+        assert 0 <= at["start"]["top"] < at["inner"], f"{where}: the reply starts out of view"
+        assert 0 <= at[wanted]["top"] and at[wanted]["bottom"] <= at["inner"], \
+            f"{where}: {wanted} is out of view: {at}"
+
+    click("1")            # book
+    click("7")            # the special law meeting
+    click("3")            # in Ukrainian
+    seen("the free times", "yes")
+    click("1")            # the first free time
+    seen("after choosing a time", "text")
+    assert browser.execute_script("return document.activeElement.textContent").startswith(
+        "What is your name?"), "a tap still puts focus on the new question"
+    type_in("Olha Petrenko")
+    type_in("22334455")
+    type_in(FIXED_OTP)    # the summary: is this right?
+    seen("the summary after the code", "yes")
+    assert browser.execute_script("return document.activeElement.id") == "text", \
+        "typed: focus stays in the text box"
+    assert "Is this right?" in browser.find_element("id", "log").text
+
+
+@pytest.mark.parametrize(("lang", "name"), [("da", "Sprog"), ("en", "Language"),
+                                             ("uk", "Мова")])
+def test_the_language_menu_has_a_label_that_is_seen_in_the_pages_language(
+        server: str, browser, lang: str, name: str) -> None:
+    _page(server, browser, lang, 320)
+    label = browser.execute_script("""
+        window.scrollTo(0, 0);  // the header, where the page opens
+        const label = document.querySelector("label[for='lang']");
+        const r = label.getBoundingClientRect();
+        return {text: label.textContent.trim(), width: r.width, height: r.height,
+                clip: getComputedStyle(label).clip, top: r.top,
+                select: document.getElementById('lang').labels.length};""")
+    assert label["text"].endswith(name) and label["select"] == 1, label
+    assert label["width"] > 20 and label["height"] > 10 and label["top"] >= 0, label
+    assert label["clip"] in ("auto", ""), "not hidden away"
+
+
 def test_the_axe_check_finds_what_it_should(server: str, browser) -> None:
     """The check can fail: an unnamed button and an image without text are violations."""
     _ukrainian_page(server, browser)

@@ -20,6 +20,7 @@ from assistant.booking import codes
 from assistant.channels.text import run_chat
 from assistant.channels.web import make_app
 from assistant.conversation import Content
+from assistant.flow.loader import load_flows
 from assistant.store.db import make_engine
 from assistant.store.demo import seed_demo
 from assistant.store.models import Session, Turn
@@ -40,9 +41,17 @@ def turns_of(store: SessionStore, key_prefix: str) -> list[tuple[str, list]]:
         return [(t.input, [told(item) for item in json.loads(t.reply)]) for t in rows]
 
 
+KIOSK_ONLY = {flow.id for flow in load_flows().values() if flow.only_at}
+"""Guides the menu offers only at the kiosk (check-in): the web and SMS menus leave them out,
+the others keep their numbers."""
+
+
 def told(item: dict) -> dict:
-    """A reply item; where the citizen is told staff are on their way, the one thing that
-    differs by design (at a kiosk a person comes, on the web page or by SMS one writes)."""
+    """A reply item; where the citizen is told staff are on their way, and the menu's
+    kiosk-only guides, the things that differ by design (at a kiosk a person comes, on the web
+    page or by SMS one writes; check-in is at the kiosk)."""
+    if item.get("type") == "choices":
+        return {**item, "options": [o for o in item["options"] if o["value"] not in KIOSK_ONLY]}
     text = item.get("text")
     if isinstance(text, dict) and text.get("en", "").startswith(
             "A member of staff has been told and will "):

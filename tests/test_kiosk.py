@@ -749,3 +749,25 @@ async def test_at_80x24_an_answer_spends_no_rows_on_rules_above_and_below_it(
         text = [row for row in seen if row.lstrip().startswith("▊")]
         assert len(text) >= rows
         assert not any("▔▔▔" in row or "▁▁▁" in row for row in text), "a rule"
+
+
+async def test_a_number_that_has_this_meeting_is_told_so_before_the_summary(content,
+                                                                            store) -> None:
+    """At the kiosk too the refusal comes when the number is given; "back" takes another."""
+    from assistant.booking.service import BookingService
+
+    service = BookingService(store.engine, now=lambda: NOW, site_id=store.sites().sites[0].id)
+    free = service.free_times("special_law_intake", "uk")[-1]
+    service.book(meeting_type="special_law_intake", channel="in_person", meeting_lang="uk",
+                 lang="uk", free=free, name="Owner", phone="+4522334455")
+    app = KioskApp(content, store, lang="uk")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for raw in ["1", "7", "3", "1", "Olha Petrenko", "22334455"]:
+            await submit(pilot, raw)
+        text = scrollback(app)
+        assert "На цей номер телефону вже заброньовано таку зустріч." in text
+        assert "Усе правильно?" not in text
+        await submit(pilot, "назад")
+        await submit(pilot, "22334466")
+        assert "Усе правильно?" in scrollback(app)

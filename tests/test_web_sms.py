@@ -70,6 +70,36 @@ def test_a_ukrainian_booking_through_the_json_api(client: TestClient) -> None:
     assert resumed["lang"] == "uk" and resumed["session"] == token
 
 
+def _offers_check_in(data: dict) -> bool:
+    return any("Check in" in o["label"] or "Tjek ind" in o["label"]
+               for item in data["reply"] if item["type"] == "choices" for o in item["options"])
+
+
+def test_the_web_menu_never_offers_check_in_which_is_only_at_the_kiosk(
+        client: TestClient) -> None:
+    """On every way to the menu: opening, a new language, a finished guide, a reload (the
+    conversation's state and its history); the other options keep the kiosk's numbers."""
+    data = client.post("/api/sessions", json={"lang": "da"}).json()
+    token, seen = data["session"], [data]
+
+    def say(text: str) -> dict:
+        seen.append(client.post(f"/api/sessions/{token}/messages", json={"text": text}).json())
+        return seen[-1]
+
+    say("english")
+    say("menu")
+    for text in ["1", "7", "3", "1", "Olha Petrenko", "22334455", FIXED_OTP, "1"]:
+        say(text)
+    assert "Your meeting is booked." in texts(seen[-1])
+    after = say("1")  # the finished guide's "Menu" button
+    assert "3. Change or cancel a booking" in texts(after) and "\n2. " not in texts(after)
+    seen.append(client.get(f"/api/sessions/{token}").json())
+    history = client.get(f"/api/sessions/{token}/history").json()["turns"]
+    assert [data for data in seen if _offers_check_in(data)] == []
+    assert [turn for turn in history if _offers_check_in(turn)] == []
+    assert "You can do this at the kiosk" in texts(say("2"))  # typed: told where it is
+
+
 def test_openapi_document_describes_the_api(client: TestClient) -> None:
     doc = client.get("/openapi.json").json()
     assert doc["openapi"].startswith("3.")

@@ -327,6 +327,33 @@ def _too_many(exc: TooMany) -> Say:
                "notice")
 
 
+def _refused(exc: AlreadyBooked | TooMany) -> Say:
+    """Why the number cannot book this meeting. Never the other booking's time or code:
+    whoever typed the number may not hold it."""
+    if isinstance(exc, TooMany):
+        return _too_many(exc)
+    return Say(tr("This phone number already has a booking of this kind. The booking "
+                  "code and time are in the SMS that was sent when it was booked. To "
+                  "change or cancel it, choose \"Change or cancel a booking\" in the "
+                  "menu."), "notice")
+
+
+def refused_number(convo: Conversation, flow_id: str, phone: str) -> list[Output] | None:
+    """At a flow's verify step for a new booking, before a code is texted to ``phone``: what
+    :func:`book` would say if the number cannot book this meeting type whatever time is
+    chosen (it has one of this kind, or as many as one number may have); None when it can.
+    The same words as at booking time, which checks again."""
+    service = _service(convo)
+    if service is None or not convo.state.flow:
+        return None
+    answers = FlowState.from_dict(convo.state.flow).answers
+    if answers.get("slot") == CALLBACK:
+        return None  # no time is booked: staff call back (book() does not refuse it either)
+    meeting_type, _language = _what(convo, answers, flow_id)
+    refusal = service.refusal(phone, meeting_type)
+    return None if refusal is None else [_refused(refusal)]
+
+
 def book(act: Act, convo: Conversation) -> list[Output]:
     service = _service(convo)
     if service is None or "slot" not in act.answers:
@@ -368,14 +395,8 @@ def book(act: Act, convo: Conversation) -> list[Output]:
         return _reopen(convo, act.flow_id, "slot", answers, [Say(tr(
             "Sorry, that time was just taken. Here are the next free times."), "error")],
             keep_later=True)
-    except AlreadyBooked:
-        # Never the other booking's time or code: whoever typed the number may not hold it.
-        return [Say(tr("This phone number already has a booking of this kind. The booking "
-                       "code and time are in the SMS that was sent when it was booked. To "
-                       "change or cancel it, choose \"Change or cancel a booking\" in the "
-                       "menu."), "notice")]
-    except TooMany as too_many:
-        return [_too_many(too_many)]
+    except (AlreadyBooked, TooMany) as refused:
+        return [_refused(refused)]
     except BookingError:
         return [Say(tr("That is not available here. Please ask a member of staff."), "error")]
     card = confirmation(booking, tr("Your meeting is booked."), _gets_sms(convo, booking.phone))

@@ -119,10 +119,12 @@ class PhoneProofs:
             PhoneProof.blocked_until > now)).one()[0] > 0
 
     def send(self, session_id: str, phone: str, lang: str, now: dt.datetime,
-             address: str | None = None) -> Sent | Wait:
+             address: str | None = None, text: bool = True) -> Sent | Wait:
         """Send a new code to ``phone`` for this conversation, unless one went a moment ago;
         the code's row and its SMS are written in one transaction. ``address`` is where the
-        request came from (the web), hashed for the per-address cap."""
+        request came from (the web), hashed for the per-address cap. ``text=False``: the
+        number is refused (it cannot book), so no SMS goes; the request is still counted
+        against the caps, as a code already spent."""
         number = phone_hash(phone)
         origin = origin_of(address)
         with DB(self.engine) as db:
@@ -154,7 +156,10 @@ class PhoneProofs:
             code, salt = new_code(), secrets.token_hex(16)
             db.add(PhoneProof(phone_hash=number, session_id=session_id,
                               code_hash=_hash(salt, number, code), salt=salt, created_at=now,
-                              expires_at=now + VALID_FOR, origin=origin))
+                              expires_at=now + VALID_FOR, origin=origin, used=not text))
+            if not text:
+                db.commit()
+                return Sent()
             body = tr("{code} is your code for the jobcenter assistant. It works for 10 "
                       "minutes. Do not give it to anyone.", code=code)[lang]
             db.add(Outbox(phone=phone, lang=lang, kind=OTP_KIND, body=body, due_at=now))
@@ -238,20 +243,38 @@ def _waiting(wait: Wait) -> Say:
                   "wait a while and try again, or ask a member of staff."), "error")
 
 
+def _refused(req: ProofRequest, convo: Conversation) -> list[Output] | None:
+    """For a new booking: why this number cannot book the flow's meeting whatever time is
+    chosen (booking/conversation.py), so no code is worth sending; None when it can."""
+    if req.purpose != "book":
+        return None
+    from assistant.booking.conversation import refused_number
+
+    return refused_number(convo, req.flow_id, req.phone)
+
+
 def ask(req: ProofRequest, convo: Conversation) -> tuple[bool, list[Output]]:
     """A verify step is reached: (True, []) when the number needs no code, else the code is
-    sent and the step's question asked."""
+    sent and the step's question asked. A number that cannot book this meeting (it has one
+    of this kind, or as many as a number may have) is told so here, on every channel, and
+    gets no code. Where a code would be needed, asking counts as a code asked for (the
+    caps above), so typing number after number does not tell whose numbers have bookings
+    any faster than asking for codes would."""
+    refused = _refused(req, convo)
     if is_proven(convo, req.phone, req.purpose):
-        return True, []
+        return (True, []) if refused is None else (False, [*refused, _back_hint()])
     proofs, number = _proofs(convo), _number(req.phone, convo)
     if proofs is None or number is None or convo.session_id is None:
         return False, [Say(tr("This cannot be done here yet. Please ask a member of staff."),
                            "notice")]
     if not is_mobile(number):
         return False, [_not_mobile(), _back_hint()]
-    sent = proofs.send(convo.session_id, number, convo.lang, convo.now(), convo.address)
+    sent = proofs.send(convo.session_id, number, convo.lang, convo.now(), convo.address,
+                       text=refused is None)
     if isinstance(sent, Wait):
         return False, [_waiting(sent), _back_hint()]
+    if refused is not None:
+        return False, [*refused, _back_hint()]
     return False, [_question(convo, req)]
 
 
@@ -274,12 +297,17 @@ def _back_hint() -> Say:
 def check(req: ProofRequest, typed: str, convo: Conversation) -> tuple[bool, list[Output]]:
     """The user's answer at a verify step: (True, []) when it is the code, and the number is
     proven for the rest of the conversation; else what to tell them."""
+    refused = _refused(req, convo)
+    if is_proven(convo, req.phone, req.purpose):  # at the kiosk: refused when asked, or not
+        return (True, []) if refused is None else (False, [*refused, _back_hint()])
     proofs, number = _proofs(convo), _number(req.phone, convo)
     if proofs is None or number is None or convo.session_id is None:
         return False, [Say(tr("This cannot be done here yet. Please ask a member of staff."),
                            "notice")]
     code = "".join(typed.split()).replace("-", "")
     if not _TYPED_CODE.fullmatch(code):
+        if refused is not None:
+            return False, [*refused, _back_hint()]  # as when asked: no code is coming
         return False, [Say(tr("The code has 6 digits. Write the code from the SMS."), "error"),
                        _question(convo, req), _back_hint()]
     result = proofs.check(convo.session_id, number, code, convo.now())
@@ -292,8 +320,13 @@ def check(req: ProofRequest, typed: str, convo: Conversation) -> tuple[bool, lis
                                result.left), "error"), _question(convo, req)]
     if isinstance(result, Wait):
         return False, [_waiting(result), _back_hint()]
-    sent = proofs.send(convo.session_id, number, convo.lang, convo.now(), convo.address)
+    # No live code (none was sent, as for a refused number, or it is too old): a right code
+    # goes on to the summary, where booking checks the number again.
+    sent = proofs.send(convo.session_id, number, convo.lang, convo.now(), convo.address,
+                       text=refused is None)
     if isinstance(sent, Wait):
         return False, [_waiting(sent), _back_hint()]
+    if refused is not None:
+        return False, [*refused, _back_hint()]
     return False, [Say(tr("That code is too old or was already used. We have sent a new code."),
                        "notice"), _question(convo, req)]

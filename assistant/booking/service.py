@@ -294,6 +294,24 @@ class BookingService:
                     raise SlotTaken() from None
         raise BookingError("could not make a unique booking code")
 
+    def refusal(self, phone: str, meeting_type: str) -> AlreadyBooked | TooMany | None:
+        """Why :meth:`book` would refuse ``phone`` now whatever time is chosen: it already has
+        an active booking of ``meeting_type`` here, or as many active bookings as one number
+        may have. Asked when the number is given, before a code is texted to it; ``book``
+        checks again in its transaction (another booking may come in between)."""
+        existing = self._active(phone, meeting_type)
+        if existing is not None:
+            return AlreadyBooked(existing)
+        cap = self.caps.per_phone
+        if cap > 0:
+            with DB(self.engine) as db:
+                count = db.exec(select(func.count()).select_from(Booking).where(  # type: ignore[call-overload]
+                    Booking.phone == phone, Booking.status == "active",
+                    Booking.end > self.now())).one()
+            if count >= cap:
+                return TooMany("phone", cap)
+        return None
+
     def _within_caps(self, db: DB, phone: str, session_id: str | None,
                      address: str | None) -> None:
         """Raise :class:`TooMany` if one more active booking would pass a cap. Checked in the

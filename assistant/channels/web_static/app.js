@@ -136,6 +136,7 @@
     document.getElementById("send").textContent = ui["Send"];
     input.placeholder = ui["Write here"];
     document.getElementById("text-label").textContent = ui["Write here"];
+    document.getElementById("lang-label").textContent = ui["Language"];
     log.setAttribute("aria-label", ui["Conversation"]);
     choices.setAttribute("aria-label", ui["Options"]);
     document.getElementById("commands").setAttribute("aria-label", ui["Commands"]);
@@ -158,12 +159,22 @@
     return q;
   }
 
+  // On a small screen: the reply from its start, and below it what to act on next (its
+  // options down to the last, else the text box), scrolled up as far as needed and no further.
+  // When both do not fit, the reply's start wins: it is read from its top. (The text box is
+  // not fixed to the screen's bottom: it would cover options and focus.)
+  function reveal(first) {
+    (choices.lastElementChild || form).scrollIntoView({ block: "nearest" });
+    if (first.getBoundingClientRect().top < 0) { first.scrollIntoView({ block: "start" }); }
+  }
+
   function track(data) {
     if (typeof data.turn === "number") { turn = Math.max(turn, data.turn); }
     staffMode = data.staff === true;
   }
 
-  // A reply: shown from its start (a long answer is read from its top). Typed: focus stays in
+  // A reply: shown from its start (a long answer is read from its top), with what to act on
+  // next below it (``reveal``). Typed: focus stays in
   // the text box (the live region reads the reply out). ``tapped`` (an option or a command
   // button): focus goes to the new question, not to the text box, which on a phone would open
   // the keyboard over the options (WCAG 2.4.3). ``quiet``: on opening the page, nothing
@@ -173,7 +184,7 @@
     label(data);
     const first = show(data.reply, data.lang, true);
     if (!quiet) {
-      if (first) { first.scrollIntoView({ block: "nearest" }); }
+      if (first) { reveal(first); }
       if (tapped && first) { question(first).focus({ preventScroll: true }); }
       else { input.focus({ preventScroll: true }); }
     }
