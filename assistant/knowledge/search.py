@@ -505,6 +505,14 @@ class Index:
             held = self.passage_index.coverage(expanded, best)
             passages = tuple(Candidate(i, round(float(found[i]), 1), round(100 * held[i][0], 1),
                                        held[i][1]) for i in best)
+        outside = [slot for slot in slots if slot.outside]
+        if outside and passages:
+            # the sources do not cover the subject: a paragraph that does not name it (all of
+            # its words) only shares the question's other words
+            expanded = self.glossary.expand(outside)
+            held = self.passage_index.coverage(expanded, [c.index for c in passages])
+            need = sum(slot.weight for slot in outside)
+            passages = tuple(c for c in passages if held[c.index][1] >= need)
         kinds, asking = self.asked(query)
         missing = kinds & {kind for slot in slots for kind in slot.missing}
         if audience == "staff":
@@ -616,13 +624,13 @@ def decide(ranking: Ranking, top: int) -> tuple[str, list[Candidate], list[Candi
     when one is, the last PASSAGE_ROOM places (all but the answer's) are kept for passages, and
     so are the places of entries after the first that are not strong (STRONG_AT). A question
     that names a subject outside the sources (the word list's ``outside: true`` file) gets no
-    entry."""
+    entry, and only the passages that name the subject (:meth:`Index.rank`)."""
     entries = [c for c in ranking.entries if (c.score >= SUGGEST_AT and c.words >= 1)
                or (c.score >= NAMED_AT and c.words >= 2)
                or (c.score >= KNOWN_AT and c.words >= 1 and ranking.unknown == 0)]
     if ranking.outside:
         entries = []  # what it asks about is in no entry: one that shares its other words
-        # would be a wrong answer; staff still get the sources' paragraphs
+        # would be a wrong answer; staff still get the sources' paragraphs that name it
     outcome = "none"
     if entries:
         first = entries[0]
