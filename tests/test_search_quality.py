@@ -259,6 +259,31 @@ def test_a_detail_no_source_gives_gets_no_entry(kb: KnowledgeBase, question: str
 
 
 @pytest.mark.parametrize(("question", "lang"), [
+    ("hvor meget er ydelsen om måneden for en ukrainer?", "da"),
+    ("how much benefit does a Ukrainian family get per month?", "en"),
+    ("скільки становить допомога на місяць для українця?", "uk"),
+])
+def test_how_much_a_benefit_in_general_is_gets_none(kb: KnowledgeBase, question: str,
+                                                   lang: str) -> None:
+    # the sources give amounts only for a few schemes (repatriation, reintegration support),
+    # and the question names none of them: their rates would be wrong answers
+    result = kb.search(question, audience="citizen")
+    assert (result.outcome, result.missing) == ("none", "amount")
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    ("hvor stor er ydelsen om måneden, hvis jeg rejser hjem til Irak?",
+     "reintegrationsbistand_beloeb"),
+    ("how much is the monthly benefit if I return home to Iraq?", "reintegrationsbistand_beloeb"),
+    ("скільки допомоги на репатріацію отримує дорослий?", "repatriering_satser"),
+])
+def test_how_much_a_benefit_is_that_names_a_scheme_with_amounts_is_still_answered(
+        kb: KnowledgeBase, question: str, entry: str) -> None:
+    result = kb.search(question, audience="citizen")
+    assert result.outcome != "none" and entry in [h.id for h in result.hits]
+
+
+@pytest.mark.parametrize(("question", "lang"), [
     ("hvad er telefonnummeret til jobcentret i Lejre?", "da"),
     ("what is the address of the language centre in Slagelse?", "en"),
     ("яка адреса і номер телефону мовного центру в Слагельсе?", "uk"),

@@ -235,6 +235,7 @@ class Index:
         self.outside = {n for n, concept in enumerate(concepts) if concept.outside}
         self.missing = {n: concept.missing for n, concept in enumerate(concepts)
                         if concept.missing}
+        self.general = {n for n, concept in enumerate(concepts) if concept.general}
         self._read_asking([c for c in concepts if c.asks])
         for n, concept in enumerate(concepts):
             targets: dict[str, float] = {}
@@ -357,6 +358,8 @@ class Index:
                 self._add_concept(slot, concept, 1.0)
             slot.outside = slot.outside or bool(named & self.outside)
             slot.missing = {self.missing[c] for c in named if c in self.missing}
+            slot.general = bool(slot.missing) and all(
+                c in self.general for c in named if c in self.missing)
             out.append(slot)
         return out
 
@@ -514,13 +517,16 @@ class Index:
             need = sum(slot.weight for slot in outside)
             passages = tuple(c for c in passages if held[c.index][1] >= need)
         kinds, asking = self.asked(query)
-        missing = kinds & {kind for slot in slots for kind in slot.missing}
+        # the other words: what names a subject that may have the detail
+        rest = [slot for slot in slots if not slot.missing and slot.word not in asking
+                and not slot.word.isdigit() and self.specific(slot)]
+        # a benefit in general ("how much is the benefit") lacks it when the question names
+        # no particular subject ("... when I return to Syria" may be the repatriation rates)
+        missing = kinds & {kind for slot in slots for kind in slot.missing
+                           if not slot.general or not rest}
         if audience == "staff":
             missing -= STAFF_DETAILS
         if missing:
-            # the other words: what names a subject that may have the detail
-            rest = [slot for slot in slots if not slot.missing and slot.word not in asking
-                    and not slot.word.isdigit() and self.specific(slot)]
             entries = tuple(c for c in entries if self.gives(c.index, missing, rest))
             passages = tuple(c for c in passages
                              if self.passage_gives(c.index, missing, rest))
