@@ -8,6 +8,7 @@ import re
 import threading
 
 import pytest
+from textual import events
 from textual.widgets import Button, Input, Static
 from textual.worker import WorkerFailed
 
@@ -639,3 +640,112 @@ async def test_page_keys_scroll_the_transcript_while_typing(
         await pilot.press("ctrl+home")
         assert transcript.scroll_y == 0
         assert app.focused is entry and entry.value == "how", "typing goes on where it was"
+
+
+@pytest.mark.parametrize(("bilingual", "size"), [
+    (True, (80, 24)), (False, (80, 24)), (True, (120, 40)), (False, (120, 40))],
+    ids=["two-languages-80x24", "one-language-80x24", "two-languages-120x40",
+         "one-language-120x40"])
+async def test_a_reply_to_an_unknown_question_starts_in_view(
+        content, store, bilingual: bool, size) -> None:
+    """A tester asked something the kiosk does not know in the two-language view at 80x24
+    and saw nothing happen: "I do not know the answer to that" had scrolled above the top,
+    to keep the menu after it in view. A reply is shown from its first line; the options
+    below it are reached with PageDown."""
+    app = KioskApp(content, store, lang="uk", bilingual=bilingual)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await submit(pilot, "як нагодувати жирафа у вівторок")
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()
+        transcript = app.screen.query_one("#transcript")
+        reply = next(line for line in app.screen.query("#transcript Line")
+                     if str(line.render()).startswith("На жаль, я не знаю"))
+        seen = transcript.content_region
+        assert reply.region.height > 0, "the reply is scrolled out of view"
+        assert seen.y <= reply.region.y < seen.bottom, (reply.region, seen)
+        rows = "\n".join(_transcript_rows(pilot))
+        assert "На жаль, я не знаю" in rows
+        if bilingual:
+            assert "Det ved jeg desværre ikke" in rows
+
+
+
+def _held(store, release: threading.Event):
+    """A store that loads only once the test lets it: a kiosk still starting up."""
+
+    def load():
+        release.wait(30)
+        return store
+
+    return load
+
+
+@pytest.mark.parametrize(("loading", "enter"), [
+    (False, "enter"), (True, "enter"), (True, "ctrl+j")],
+    ids=["loaded", "loading", "loading-newline"])
+async def test_what_is_typed_while_the_kiosk_starts_is_not_lost(
+        content, store, loading: bool, enter: str) -> None:
+    """A tester typed a question as soon as the kiosk was started, before its menu was
+    drawn, and it was lost. What is typed then goes into the text box, and Enter sends it
+    (typed before the terminal was switched to raw input, Enter arrives as a newline:
+    ctrl+j)."""
+    release = threading.Event()
+    app = (KioskApp(lambda: content, _held(store, release), lang="en") if loading
+           else KioskApp(content, store, lang="en"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"what is voksenlaerlingg", "backspace", enter, *"how")
+        release.set()
+        await settle(pilot)
+        await pilot.pause()
+        assert isinstance(app.screen, ConversationScreen)
+        assert "> what is voksenlaerling" in scrollback(app)
+        assert "Adult apprenticeship (voksenlærling)" in scrollback(app)
+        entry = app.screen.query_one("#entry", Input)
+        assert entry.value == "how" and app.focused is entry
+
+
+@pytest.mark.parametrize("burst", [False, True], ids=["while-loading", "at-once"])
+async def test_what_is_typed_while_the_chosen_language_opens_is_not_lost(
+        content, store, burst: bool) -> None:
+    """The language is chosen while the kiosk still loads, or the keys after the choice come
+    at once (before the choice is taken): what is typed next is kept for the conversation's
+    text box; the keys before it still choose."""
+    release = threading.Event()
+    app = KioskApp(lambda: content, _held(store, release))
+    async with app.run_test(size=(80, 24)) as pilot:
+        if burst:
+            release.set()
+            await settle(pilot)
+            for key, character in [("down", None), ("enter", "\r"),
+                                   *((c, c) for c in "hello")]:
+                app.post_message(events.Key(key, character))  # as a terminal sends them
+        else:
+            await pilot.press("down", "enter", *"hello")  # English, then typing at once
+            release.set()
+        await settle(pilot)
+        await pilot.pause()
+        assert isinstance(app.screen, ConversationScreen) and app.screen.convo.lang == "en"
+        assert app.screen.query_one("#entry", Input).value == "hello"
+
+
+@pytest.mark.parametrize(("bilingual", "rows"), [(False, 8), (True, 12)],
+                         ids=["one-language", "two-languages"])
+@pytest.mark.parametrize("high_contrast", [False, True])
+async def test_at_80x24_an_answer_spends_no_rows_on_rules_above_and_below_it(
+        content, store, bilingual: bool, rows: int, high_contrast: bool) -> None:
+    """A tester read only 7 lines of an answer at a time at 80x24. There, an answer is
+    marked by a bar at its left only (no rule above and below it): a row more of it is in
+    view, two when it ends on screen."""
+    app = KioskApp(content, store, lang="uk", bilingual=bilingual,
+                   high_contrast=high_contrast)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await submit(pilot, "що таке voksenlærling")
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()
+        seen = _transcript_rows(pilot)
+        assert "> що таке voksenlærling" in seen[0]
+        assert "Учнівство для дорослих" in seen[2]
+        text = [row for row in seen if row.lstrip().startswith("▊")]
+        assert len(text) >= rows
+        assert not any("▔▔▔" in row or "▁▁▁" in row for row in text), "a rule"

@@ -4,9 +4,9 @@ Two labelled sets (assistant/knowledge/quality.py says how a result is judged):
 - the project's own questions (tests/data/questions), written with the entries open: hit@3 of
   at least 90% in each language, and their out-of-scope questions get "none";
 - the blind sets (tests/data/blind), written by people who saw only the source documents and
-  the facts file. Only the dev questions are asserted on here (the first set's dev half and all
-  of the later sets), with the figures the search was tuned to on them; the first set's test half
-  is measured by bench/search.py and nowhere asserted.
+  the facts file. Only the dev questions are asserted on here (the dev halves of the first and
+  seventh sets and all of sets 2-6), with the figures the search was tuned to on them; the test
+  halves are measured by bench/search.py and nowhere asserted.
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ BLIND3 = DATA / "blind" / "blind_questions_3.yaml"
 """The second and third blind sets: all of them is dev (the third asks mostly as citizens)."""
 LATER = [DATA / "blind" / f"blind_questions_{n}.yaml" for n in ("4a", "4b", "5", "6")]
 """Sets 4-6, written fact by fact (6 and most of 5 in English): all dev."""
+BLIND7 = DATA / "blind" / "blind_questions_7.yaml"
+"""Set 7 (mostly English), split dev/test like the first set."""
 TODAY = dt.date(2026, 11, 24)
 SOURCES = data_dir("knowledge") / "_sources"
 
@@ -92,7 +94,7 @@ def test_the_blind_set_is_whole_and_its_facts_match_their_sources(path: Path) ->
     _facts_match_their_sources(path)
 
 
-@pytest.mark.parametrize("path", LATER, ids=[p.stem for p in LATER])
+@pytest.mark.parametrize("path", [*LATER, BLIND7], ids=[p.stem for p in [*LATER, BLIND7]])
 def test_a_later_blind_sets_facts_match_their_sources(path: Path) -> None:
     assert len(Q.load_blind(path)) >= 100
     _facts_match_their_sources(path)
@@ -126,7 +128,7 @@ def test_the_blind_split_is_half_and_half_in_every_language_and_stays_put() -> N
 
 
 def test_the_blind_sets_share_no_question() -> None:
-    sets = [Q.load_blind(path) for path in (BLIND, BLIND2, BLIND3, *LATER)]
+    sets = [Q.load_blind(path) for path in (BLIND, BLIND2, BLIND3, *LATER, BLIND7)]
     ids = [q.id for questions in sets for q in questions]
     texts = [q.q.casefold() for questions in sets for q in questions]
     assert len(set(ids)) == len(ids) and len(set(texts)) == len(texts)
@@ -136,7 +138,8 @@ def test_the_blind_sets_share_no_question() -> None:
 def dev_verdicts(kb: KnowledgeBase) -> list[Q.Verdict]:
     dev, _test = Q.split(Q.load_blind(BLIND))
     later = [q for path in LATER for q in Q.load_blind(path)]
-    return Q.run(dev + Q.load_blind(BLIND2) + Q.load_blind(BLIND3) + later, asker(kb))
+    dev7, _test7 = Q.split(Q.load_blind(BLIND7))
+    return Q.run(dev + Q.load_blind(BLIND2) + Q.load_blind(BLIND3) + later + dev7, asker(kb))
 
 
 # What the search reaches on the blind dev half (tuned there; bench/search.py prints all

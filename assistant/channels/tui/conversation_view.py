@@ -32,6 +32,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Static
 
 from assistant.channels.tui.messages import (
+    ConversationShown,
     FinishRequested,
     KeepGoing,
     StepCompleted,
@@ -210,7 +211,9 @@ class ConversationScreen(Screen[None]):
             yield Button("", id="not-done", variant="primary")
         yield OptionsArea(id="choices")
         yield Static(id="more-options")
-        yield Input(id="entry", max_length=500)
+        # Not all selected when it gets the focus back: the next key would replace what
+        # was typed before it (ahead of the screen, or as the idle warning closed).
+        yield Input(id="entry", max_length=500, select_on_focus=False)
         with Horizontal(id="commands"):
             for command in COMMAND_BUTTONS:
                 yield Button("", id=f"cmd-{command}")
@@ -222,6 +225,16 @@ class ConversationScreen(Screen[None]):
         self.query_one("#more-options").display = False
         self.set_class(self.size.height < SHORT, "-short")
         await self.show(self.opening)
+        self.post_message(ConversationShown(self))
+
+    def type_ahead(self, typed: str) -> None:
+        """What was typed before this screen took input (``typed``, lines ended by Enter):
+        each whole line is sent, in order, and the rest waits in the text box."""
+        *lines, rest = typed.split("\n")
+        for line in lines:
+            if line.strip():
+                self.send(line)
+        self.query_one("#entry", Input).insert_text_at_cursor(rest)
 
     def _langs(self) -> list[str]:
         lang = self.convo.lang
@@ -320,21 +333,30 @@ class ConversationScreen(Screen[None]):
                 line.mask(self.private)
             self.post_message(StepCompleted())
         first = self._turn_start or (blocks[0] if blocks else None)
+        # the answer to what the user typed or tapped; the opening's welcome is not one:
+        # the menu under it is what the citizen came for
+        reply = blocks[0] if blocks and self._turn_start is not None else None
         self._turn_start = None
         if first is not None:
             self.call_after_refresh(self._scroll_into_view, first,
                                     None if answer else question, blocks[-1] if blocks else None,
-                                    asked)
+                                    asked, reply)
         self.call_after_refresh(self.hint_more_options)
         self.query_one("#entry", Input).focus()
 
     def _scroll_into_view(self, start: Widget, question: Widget | None, last: Widget | None,
-                          asked: Widget | None = None, tries: int = 10) -> None:
+                          asked: Widget | None = None, reply: Widget | None = None,
+                          tries: int = 10) -> None:
         """Once laid out, show the turn from its ``start``: a long answer is read from its
         top, not its end. Only when a turn that asks something does not fit is it shown from
         further down, so that the ``question`` is in view down to what it goes on with
         (``asked``: the booking summary after "Is everything right?"), but never from below
-        the question's first line.
+        the first line of the ``reply`` (the turn's first paragraph after what the user
+        typed) nor of the question. A reply that does not fit together with the question
+        after it is read from its top: side by side at 80x24, "I do not know the answer to
+        that" went above the top of the screen to keep the menu after it in view, and the
+        kiosk seemed not to answer. What follows is then below the fold (PageDown; side by
+        side the option keys stay under the transcript).
 
         The transcript may not have been laid out anew yet (the new blocks have no place, or
         the scrollable height is still the one from before the answer, and a scroll would be
@@ -344,13 +366,14 @@ class ConversationScreen(Screen[None]):
         top = start.virtual_region.y
         if question is not None:
             end = (asked or question).virtual_region.bottom
-            top = max(top, min(end - seen, question.virtual_region.y))
+            top = max(top, min(end - seen, question.virtual_region.y,
+                               (reply or question).virtual_region.y))
         laid_out = last is None or (
             last.is_attached and last.virtual_region.height > 0
             and transcript.virtual_size.height >= last.virtual_region.bottom)
         if not laid_out and tries > 0:
             self.call_after_refresh(self._scroll_into_view, start, question, last, asked,
-                                    tries - 1)
+                                    reply, tries - 1)
             return
         transcript.scroll_to(y=top, animate=False)
 

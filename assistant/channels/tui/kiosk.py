@@ -31,6 +31,7 @@ from textual.worker import get_current_worker
 from assistant.channels.tui.conversation_view import ConversationScreen
 from assistant.channels.tui.messages import (
     ConversationOpened,
+    ConversationShown,
     FinishRequested,
     KeepGoing,
     LanguageChosen,
@@ -185,6 +186,10 @@ class KioskApp(App[None]):
         self.bad_site: str | None = None
         """Why the kiosk ended at once: ``site`` is not one of the database's."""
         self.wipes = 0
+        self._opening = False
+        """A conversation is being opened and its screen does not take input yet."""
+        self._typed: list[str] = []
+        """What was typed meanwhile (characters, "\\n" for Enter), for its text box."""
         super().__init__()
 
     def on_mount(self) -> None:
@@ -261,6 +266,7 @@ class KioskApp(App[None]):
     def begin(self, lang: str) -> None:
         """Open a conversation in ``lang`` (in a worker: it waits for the loader and writes
         the new session); :meth:`on_conversation_opened` shows it."""
+        self._opening = True
         self._open(lang)
 
     @work(thread=True, exclusive=True, group="open")
@@ -284,14 +290,50 @@ class KioskApp(App[None]):
         else:
             self.push_screen(screen)
 
+    @on(ConversationShown)
+    def conversation_shown(self, message: ConversationShown) -> None:
+        """The conversation takes input: what was typed while it opened goes into it."""
+        if message.screen is not self.screen and message.screen not in self.screen_stack:
+            return  # wiped before it was shown
+        self._opening = False
+        typed, self._typed = "".join(self._typed), []
+        if typed:
+            message.screen.type_ahead(typed)
+
+    def _type_ahead(self, event: events.Key) -> bool:
+        """While a conversation opens (the kiosk starting, a language just chosen), keep a
+        typed character, Enter or Backspace for its text box: a tester typed a question as
+        soon as the kiosk started, and it was lost. The Enter that chooses a language counts
+        as the start of the opening: the keys typed right after it come before the choice is
+        taken. Whether kept."""
+        if isinstance(self.screen, ModalScreen):
+            return False  # a PIN or the idle warning takes its own keys
+        if not self._opening:
+            if (isinstance(self.screen, LanguageScreen) and event.key == "enter"
+                    and isinstance(self.focused, Button) and not self.focused.disabled):
+                self._opening = True  # the Enter itself goes on to the button
+            return False
+        if event.key in ("enter", "ctrl+j"):  # typed before the terminal was raw: a newline
+            self._typed.append("\n")
+        elif event.key == "backspace":
+            if self._typed and self._typed[-1] != "\n":
+                self._typed.pop()
+        elif event.is_printable and event.character:
+            self._typed.append(event.character)
+        else:
+            return False
+        return True
+
     # -- the wipe: idle, after a completed step, or Finish ----------------------------------
 
-    def on_event(self, event: events.Event):  # type: ignore[override]
+    async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown):
             self.last_activity = self.clock()
             if self.warning is not None and not self.warning.is_attached:
                 self.warning = None
-        return super().on_event(event)
+        if isinstance(event, events.Key) and not event.is_forwarded and self._type_ahead(event):
+            return
+        await super().on_event(event)
 
     @on(StepCompleted)
     def step_completed(self) -> None:
@@ -350,6 +392,7 @@ class KioskApp(App[None]):
         """Remove every trace of the last user from the screen, then start again."""
         self.warning = None
         self.done_at = None
+        self._opening, self._typed = False, []
         for screen in self._conversations():
             self._abandon(screen.convo, screen.turn_lock)
         while len(self.screen_stack) > 1:

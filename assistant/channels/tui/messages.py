@@ -29,6 +29,13 @@ class ConversationOpened(Message):
 
 
 @dataclass
+class ConversationShown(Message):
+    """A conversation screen has shown its opening and takes input."""
+
+    screen: Any
+
+
+@dataclass
 class TurnAnswered(Message):
     """A turn's outputs, or None when the turn could not be answered (database down)."""
 

@@ -60,6 +60,7 @@ Screen { align: center middle; }
 #transcript .pair > .card.-side-1 { border-left: tall $success; margin-left: 1; }
 
 .-short #transcript { border: none; padding: 0 1; }
+.-short #transcript .card { border: none; border-left: tall $success; }
 #more-options { height: 1; width: 100%; content-align: center middle; text-style: bold;
                 color: $accent; background: $primary 15%; }
 
@@ -91,6 +92,7 @@ Screen { align: center middle; }
 
 .high-contrast #transcript { border: heavy $foreground; }
 .high-contrast .-short #transcript { border: none; }
+.high-contrast .-short #transcript .card { border: none; border-left: tall $foreground; }
 .high-contrast #transcript .card { border: tall $foreground; }
 .high-contrast #transcript .pair > .-side-1 { border-left: vkey $foreground; }
 .high-contrast #transcript .pair > .card.-side-1 { border-left: tall $foreground; }
