@@ -160,11 +160,12 @@ def test_blind_dev_is_rarely_confidently_wrong(dev_verdicts: list[Q.Verdict]) ->
 
 
 # The second set's probes ask about benefit amounts and neighbouring public services
-# (housing benefit, tax, driving licences): harder than the first set's.
-DEV_ABSTAIN = {BLIND: 0.95, BLIND2: 1.0, BLIND3: 1.0}
+# (housing benefit, tax, driving licences): harder than the first set's. The seventh's dev half
+# asks about deposits, SU, the appeals board, caseloads and offices' addresses.
+DEV_ABSTAIN = {BLIND: 0.95, BLIND2: 1.0, BLIND3: 1.0, BLIND7: 1.0}
 
 
-@pytest.mark.parametrize("path", sorted(DEV_ABSTAIN), ids=["first", "second", "third"])
+@pytest.mark.parametrize("path", sorted(DEV_ABSTAIN), ids=["first", "second", "third", "seventh"])
 def test_blind_dev_out_of_scope_gets_none(dev_verdicts: list[Q.Verdict], path: Path) -> None:
     mine = {q.id for q in Q.load_blind(path)}
     probes = [v for v in dev_verdicts if v.question.id in mine]
@@ -199,6 +200,46 @@ def test_state_pension_a_business_of_ones_own_or_an_advance_is_outside_the_sourc
     assert kb.search(question, audience="citizen").outcome == "none"
 
 
+@pytest.mark.parametrize(("question", "lang"), [
+    ("Skal jeg betale depositum til min nye lejlighed, og kan kommunen hjælpe?", "da"),
+    ("can the jobcentre help me pay the deposit on a flat?", "en"),
+    ("Як подати скаргу до Ankestyrelsen на рішення комуни?", "uk"),
+    ("Kan jeg tage min hund med til samtalen på jobcentret?", "da"),
+    ("can I bring my pet to the first interview?", "en"),
+    ("Чи можна прийти на зустріч у джобцентр із собакою?", "uk"),
+])
+def test_deposits_the_appeals_board_and_pets_are_outside_the_sources(
+        kb: KnowledgeBase, question: str, lang: str) -> None:
+    # no source says anything about them; entries share the other words ("kommunen", "pay",
+    # "рішення", "samtale", "interview", "джобцентр")
+    assert kb.search(question, audience="citizen").outcome == "none"
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    ("Hvordan kommer jeg i gang med danskuddannelse på sprogcentret?", "sprogcenter"),
+    ("can I appeal if my extension under the special act is refused?", "saerloven_afslag"),
+])
+def test_questions_near_those_subjects_that_the_sources_answer_still_get_their_entry(
+        kb: KnowledgeBase, question: str, entry: str) -> None:
+    result = kb.search(question, audience="citizen")
+    assert result.outcome != "none" and entry in [h.id for h in result.hits]
+
+
+def test_staff_asking_about_caseloads_get_no_paragraph_that_only_shares_other_words(
+        kb: KnowledgeBase) -> None:
+    # no source gives caseloads; the plans' paragraphs on sygedagpenge cases share "sager"
+    question = "hvor mange sager må en sagsbehandler have i sin sagsstamme i Slagelse?"
+    assert kb.search(question, audience="staff").outcome == "none"
+
+
+def test_staff_still_get_a_plans_paragraph_that_names_an_outside_subject(
+        kb: KnowledgeBase) -> None:
+    # the state pension age is outside the sources for citizens, but Slagelse's plan names it
+    question = "hvad betyder hævelsen af pensionsalderen for førtidspension i Slagelse?"
+    hits = kb.search(question, audience="staff").hits
+    assert "seeds/001_f109d0051abe7456.txt:427-434" in [h.id for h in hits]
+
+
 @pytest.mark.parametrize(("question", "missing"), [
     ("hvor meget får man i kontanthjælp om måneden", "amount"),
     ("what is the rate of sickness benefit (sygedagpenge) per week?", "amount"),
@@ -206,6 +247,8 @@ def test_state_pension_a_business_of_ones_own_or_an_advance_is_outside_the_sourc
     ("how much does the language school cost?", "amount"),
     ("hvor meget koster a-kassen om måneden", "amount"),
     ("скільки грошей потрібно для возз'єднання сім'ї?", "amount"),
+    ("hvor meget får man i SU om måneden", "amount"),
+    ("how much is the student grant (SU) for someone living at home?", "amount"),
     ("hvad er adressen på jobcentret i Slagelse", "contact"),
     ("what is the phone number of the jobcentre", "contact"),
     ("який номер телефону центру зайнятості в Лейре?", "contact"),
@@ -217,6 +260,53 @@ def test_a_detail_no_source_gives_gets_no_entry(kb: KnowledgeBase, question: str
     # would be wrong answers
     result = kb.search(question, audience="citizen")
     assert (result.outcome, result.missing) == ("none", missing)
+
+
+@pytest.mark.parametrize(("question", "lang"), [
+    ("hvor meget er ydelsen om måneden for en ukrainer?", "da"),
+    ("how much benefit does a Ukrainian family get per month?", "en"),
+    ("скільки становить допомога на місяць для українця?", "uk"),
+])
+def test_how_much_a_benefit_in_general_is_gets_none(kb: KnowledgeBase, question: str,
+                                                   lang: str) -> None:
+    # the sources give amounts only for a few schemes (repatriation, reintegration support),
+    # and the question names none of them: their rates would be wrong answers
+    result = kb.search(question, audience="citizen")
+    assert (result.outcome, result.missing) == ("none", "amount")
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    ("hvor stor er ydelsen om måneden, hvis jeg rejser hjem til Irak?",
+     "reintegrationsbistand_beloeb"),
+    ("how much is the monthly benefit if I return home to Iraq?", "reintegrationsbistand_beloeb"),
+    ("скільки допомоги на репатріацію отримує дорослий?", "repatriering_satser"),
+])
+def test_how_much_a_benefit_is_that_names_a_scheme_with_amounts_is_still_answered(
+        kb: KnowledgeBase, question: str, entry: str) -> None:
+    result = kb.search(question, audience="citizen")
+    assert result.outcome != "none" and entry in [h.id for h in result.hits]
+
+
+@pytest.mark.parametrize(("question", "lang"), [
+    ("hvad er telefonnummeret til jobcentret i Lejre?", "da"),
+    ("what is the address of the language centre in Slagelse?", "en"),
+    ("яка адреса і номер телефону мовного центру в Слагельсе?", "uk"),
+])
+def test_staff_asking_for_an_offices_contact_details_get_none(kb: KnowledgeBase, question: str,
+                                                              lang: str) -> None:
+    # no source gives them to staff either: the language centre's entry and the plans'
+    # paragraphs that name it (or "telefon") have no phone number or address
+    result = kb.search(question, audience="staff")
+    assert (result.outcome, result.missing) == ("none", "contact")
+
+
+def test_staff_still_get_a_phone_number_an_entry_gives_and_paragraphs_on_phone_meetings(
+        kb: KnowledgeBase) -> None:
+    result = kb.search("what is the phone number of the immigration service", audience="staff")
+    assert result.hits[0].id == "udlaendingestyrelsen"
+    question = "opfølgningssamtaler via telefon og videomøder i sygedagpengesager i Slagelse"
+    hits = [h.id for h in kb.search(question, audience="staff").hits]
+    assert "seeds/001_f109d0051abe7456.txt:1254-1261" in hits
 
 
 @pytest.mark.parametrize(("question", "entry"), [

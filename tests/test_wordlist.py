@@ -144,6 +144,17 @@ def test_a_missing_detail_list_names_subjects_and_the_words_that_ask(tmp_path: P
     assert not [p for p in lint_all(folder) if "broken.yaml" in p.path]
 
 
+def test_a_missing_detail_list_may_name_a_subject_in_general(tmp_path: Path) -> None:
+    folder = _knowledge_with(tmp_path, "reviewed_by: a test\nmissing: amount\nconcepts:\n"
+                             "- {da: [dagpenge], en: [unemployment benefit]}\n"
+                             "general:\n- {da: [ydelse], en: [benefit]}\n"
+                             "asking:\n- {da: [hvor meget], en: [how much]}\n")
+    concepts, problems = load_wordlist(folder)
+    assert not problems
+    assert [(c.missing, c.general, c.asks, c.line) for c in concepts] == [
+        ("amount", False, "", 4), ("amount", True, "", 6), ("", False, "amount", 8)]
+
+
 @pytest.mark.parametrize(("text", "line", "message"), [
     ("missing: rent\nconcepts: []\nasking: []\n", 2, "'missing' is one of: amount, contact"),
     ("missing: amount\nconcepts: []\n", 2, "lists the words that ask for it"),
@@ -151,6 +162,10 @@ def test_a_missing_detail_list_names_subjects_and_the_words_that_ask(tmp_path: P
     ("outside: true\nmissing: amount\nconcepts: []\nasking: []\n", 3,
      "'outside' or 'missing', not both"),
     ("missing: amount\nconcepts: []\nasking: how much\n", 4, "'asking' is a list of concepts"),
+    ("concepts: []\ngeneral:\n- {da: [ydelse], en: [benefit]}\n", 3,
+     "only a word list with 'missing' has it"),
+    ("missing: amount\nconcepts: []\ngeneral: ydelse\nasking: []\n", 4,
+     "'general' is a list of concepts"),
     ("missing: amount\nconcepts: []\nasking:\n- {da: [hvor meget]}\n", 5,
      "at least two languages"),
 ])

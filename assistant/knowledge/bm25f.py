@@ -32,6 +32,9 @@ class Slot:
     """The word names a subject no source covers (the word list's outside subjects)."""
     missing: set[str] = field(default_factory=set)
     """The details the sources do not give for the subject the word names ("amount")."""
+    general: bool = False
+    """... and the word names no particular subject ("benefit"): the detail counts as missing
+    only when no other word of the question names one."""
 
     def add(self, term: str, weight: float) -> None:
         if weight > self.terms.get(term, 0.0):

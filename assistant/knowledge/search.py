@@ -24,10 +24,11 @@ How a question is read (every term is a folded lemma, :mod:`assistant.knowledge.
 The outcome (:func:`decide`): "answer" when one entry is clearly best (and, for staff, no
 passage rivals it); "suggest" when entries or passages pass their thresholds; else "none".
 Passages never make an answer; a staff suggestion keeps room for them after its first entry.
-A question that names a subject outside the sources gets no entry; a citizen's question that
-asks for a detail the sources lack for its subject (the word list's ``missing`` files: "how
-much" about dagpenge, the jobcentre's phone number) gets only entries that give such a detail
-and name another subject of the question (:meth:`Index.gives`).
+A question that names a subject outside the sources gets no entry; a question that asks for a
+detail the sources lack for its subject (the word list's ``missing`` files: "how much" about
+dagpenge, the jobcentre's phone number; staff only the contact details, :data:`STAFF_DETAILS`)
+gets only entries and passages that give such a detail and name another subject of the question
+(:meth:`Index.gives`).
 The thresholds were calibrated on the dev half of the blind question set (tests/data/blind) and
 the project's own questions; the test half is only measured (bench/search.py).
 """
@@ -123,6 +124,11 @@ DETAILS = {
 }
 """What an entry's body holds when it gives a detail of a kind: an amount (a figure in kroner
 or percent) or a contact (a phone number or an e-mail address)."""
+STAFF_DETAILS = {"amount"}
+"""Details that staff questions may ask for whatever the word list says: the plans' budgets and
+counts are amounts the sources do give (a staff question "how much" about dagpenge asks for
+them). No source gives an office's phone number or address to staff either, so a staff question
+asking for one gets only the entries and passages that give one."""
 
 
 @dataclass(frozen=True)
@@ -229,6 +235,7 @@ class Index:
         self.outside = {n for n, concept in enumerate(concepts) if concept.outside}
         self.missing = {n: concept.missing for n, concept in enumerate(concepts)
                         if concept.missing}
+        self.general = {n for n, concept in enumerate(concepts) if concept.general}
         self._read_asking([c for c in concepts if c.asks])
         for n, concept in enumerate(concepts):
             targets: dict[str, float] = {}
@@ -351,6 +358,8 @@ class Index:
                 self._add_concept(slot, concept, 1.0)
             slot.outside = slot.outside or bool(named & self.outside)
             slot.missing = {self.missing[c] for c in named if c in self.missing}
+            slot.general = bool(slot.missing) and all(
+                c in self.general for c in named if c in self.missing)
             out.append(slot)
         return out
 
@@ -499,15 +508,28 @@ class Index:
             held = self.passage_index.coverage(expanded, best)
             passages = tuple(Candidate(i, round(float(found[i]), 1), round(100 * held[i][0], 1),
                                        held[i][1]) for i in best)
-        missing: set[str] = set()
-        if audience != "staff":  # staff ask for the plans' budgets and counts, which they give
-            kinds, asking = self.asked(query)
-            missing = kinds & {kind for slot in slots for kind in slot.missing}
+        outside = [slot for slot in slots if slot.outside]
+        if outside and passages:
+            # the sources do not cover the subject: a paragraph that does not name it (all of
+            # its words) only shares the question's other words
+            expanded = self.glossary.expand(outside)
+            held = self.passage_index.coverage(expanded, [c.index for c in passages])
+            need = sum(slot.weight for slot in outside)
+            passages = tuple(c for c in passages if held[c.index][1] >= need)
+        kinds, asking = self.asked(query)
+        # the other words: what names a subject that may have the detail
+        rest = [slot for slot in slots if not slot.missing and slot.word not in asking
+                and not slot.word.isdigit() and self.specific(slot)]
+        # a benefit in general ("how much is the benefit") lacks it when the question names
+        # no particular subject ("... when I return to Syria" may be the repatriation rates)
+        missing = kinds & {kind for slot in slots for kind in slot.missing
+                           if not slot.general or not rest}
+        if audience == "staff":
+            missing -= STAFF_DETAILS
         if missing:
-            # the other words: what names a subject that may have the detail
-            rest = [slot for slot in slots if not slot.missing and slot.word not in asking
-                    and not slot.word.isdigit() and self.specific(slot)]
             entries = tuple(c for c in entries if self.gives(c.index, missing, rest))
+            passages = tuple(c for c in passages
+                             if self.passage_gives(c.index, missing, rest))
         return Ranking(entries, passages, sum(1 for slot in slots if not slot.terms),
                        any(slot.outside for slot in slots), min(missing, default=""))
 
@@ -527,6 +549,14 @@ class Index:
                    for text in self.entries[entry].body.values()):
             return False
         return bool(rest) and self.key_index.coverage(rest, [entry])[entry][1] > 0
+
+    def passage_gives(self, passage: int, kinds: set[str], rest: list[Slot]) -> bool:
+        """:meth:`gives` for a source passage: its text gives such a detail and holds one of
+        the question's ``rest`` of words."""
+        if not any(DETAILS[kind].search(self.passages[passage].text) for kind in kinds):
+            return False
+        expanded = self.glossary.expand(rest) if rest else []
+        return bool(rest) and self.passage_index.coverage(expanded, [passage])[passage][1] > 0
 
     def search(self, query: str, *, audience: str = "citizen", today: dt.date | None = None,
                top: int = 3, municipality: str | None = None) -> SearchResult:
@@ -600,13 +630,13 @@ def decide(ranking: Ranking, top: int) -> tuple[str, list[Candidate], list[Candi
     when one is, the last PASSAGE_ROOM places (all but the answer's) are kept for passages, and
     so are the places of entries after the first that are not strong (STRONG_AT). A question
     that names a subject outside the sources (the word list's ``outside: true`` file) gets no
-    entry."""
+    entry, and only the passages that name the subject (:meth:`Index.rank`)."""
     entries = [c for c in ranking.entries if (c.score >= SUGGEST_AT and c.words >= 1)
                or (c.score >= NAMED_AT and c.words >= 2)
                or (c.score >= KNOWN_AT and c.words >= 1 and ranking.unknown == 0)]
     if ranking.outside:
         entries = []  # what it asks about is in no entry: one that shares its other words
-        # would be a wrong answer; staff still get the sources' paragraphs
+        # would be a wrong answer; staff still get the sources' paragraphs that name it
     outcome = "none"
     if entries:
         first = entries[0]

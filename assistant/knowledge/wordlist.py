@@ -41,6 +41,9 @@ class Concept:
     asks: str = ""
     """Words that ask for a detail of this kind (a ``missing`` file's ``asking`` list: "how
     much", "sats", "скільки")."""
+    general: bool = False
+    """A ``missing`` file's ``general`` subject: words that name no particular one ("benefit",
+    "допомога"); the detail is missing when the question names no other subject."""
 
 
 def wordlist_files(knowledge: Path) -> list[Path]:
@@ -53,7 +56,8 @@ def parse_wordlist(text: str, path: Path | str) -> tuple[list[Concept], list[Pro
     data = load_yaml(text, path)
     if not isinstance(data, Node) or not isinstance(data.get("concepts"), list):
         raise ContentError(path, 1, "a word list is a mapping with a 'concepts' list")
-    unknown = sorted(set(data) - {"concepts", "reviewed_by", "outside", "missing", "asking"})
+    unknown = sorted(set(data) - {"concepts", "reviewed_by", "outside", "missing", "asking",
+                                  "general"})
     if unknown:
         raise ContentError(path, data.line_of(unknown[0]), f"unknown key '{unknown[0]}'")
     if not isinstance(data.get("reviewed_by"), str) or not data["reviewed_by"].strip():
@@ -74,16 +78,20 @@ def parse_wordlist(text: str, path: Path | str) -> tuple[list[Concept], list[Pro
                            "'missing', not both")
     if missing and not isinstance(data["asking"], list):
         raise ContentError(path, data.line_of("asking"), "'asking' is a list of concepts")
-    items = [(item, "") for item in data["concepts"]]
-    items += [(item, missing) for item in data.get("asking", [])]
+    if "general" in data and (not missing or not isinstance(data["general"], list)):
+        raise ContentError(path, data.line_of("general"), "'general' is a list of concepts, "
+                           "and only a word list with 'missing' has it")
+    items = [(item, "", False) for item in data["concepts"]]
+    items += [(item, "", True) for item in data.get("general", [])]
+    items += [(item, missing, False) for item in data.get("asking", [])]
     concepts: list[Concept] = []
     problems: list[Problem] = []
     seen: dict[tuple[str, ...], int] = {}
-    for item, asks in items:
+    for item, asks, general in items:
         line = item.line if isinstance(item, Node) else data.line_of("concepts")
         try:
             concept = _concept(item, str(path), line, outside, missing="" if asks else missing,
-                               asks=asks)
+                               asks=asks, general=general)
         except ContentError as exc:
             problems.append(Problem(exc.path, exc.line, exc.message))
             continue
@@ -99,7 +107,7 @@ def parse_wordlist(text: str, path: Path | str) -> tuple[list[Concept], list[Pro
 
 
 def _concept(item: object, path: str, line: int, outside: bool = False, missing: str = "",
-             asks: str = "") -> Concept:
+             asks: str = "", general: bool = False) -> Concept:
     if not isinstance(item, Node):
         raise ContentError(path, line, "a concept maps da/en/uk to lists of words")
     unknown = sorted(set(item) - set(LANGS))
@@ -125,7 +133,7 @@ def _concept(item: object, path: str, line: int, outside: bool = False, missing:
                 raise ContentError(path, line, f"'{value}' is given twice")
             found.append(value)
         terms[lang] = tuple(found)
-    return Concept(terms, path, line, outside, missing, asks)
+    return Concept(terms, path, line, outside, missing, asks, general)
 
 
 def load_wordlist(knowledge: Path) -> tuple[list[Concept], list[Problem]]:
