@@ -38,7 +38,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import product
 
@@ -107,6 +107,9 @@ WORDLIST_PHRASE_WEIGHT = 0.5
 WORD_SIM = 84.0
 """rapidfuzz ratio a misspelt word needs to count as a vocabulary word."""
 MIN_TYPO_LENGTH = 5
+MIN_ASKING_TYPO_LENGTH = 4
+"""An asking word may be shorter ("peng" for "penge"): it only counts in a phrase that asks
+for an amount about a subject the word list names."""
 TITLE_REPEAT = 3
 TERMS_REPEAT = 3
 HEADING_REPEAT = 2
@@ -277,12 +280,18 @@ class Index:
         self.asking: list[tuple[tuple[str, ...], str]] = sorted({
             (tuple(of(w, lemma_language(w, lang)) for w in words(term)), concept.asks)
             for concept in concepts for lang, terms in concept.terms.items() for term in terms})
+        # their words as the typo layer and the unaccented reading look them up
+        self.asking_words = {w for phrase, _kind in self.asking for w in phrase}
+        self.asking_words |= {fold_word(w) for lang_words in vocab.values() for w in lang_words}
+        by_length: dict[tuple[str, int], list[str]] = defaultdict(list)
+        for word in sorted(self.asking_words):
+            by_length[(word[0], len(word))].append(word)
+        self.asking_by_length = dict(by_length)
 
     def asked(self, query: str) -> tuple[set[str], set[str]]:
         """The details ``query`` asks for ("amount", "contact") and the (folded) words that
         ask for them: each of the question's words stands for itself and its lemmas."""
-        found = [{fold_word(w), *self.asking_lemmas.of_question_word(fold_word(w))}
-                 for w in words(query)[:MAX_WORDS]]
+        found = [self._asking_reads(fold_word(w)) for w in words(query)[:MAX_WORDS]]
         kinds: set[str] = set()
         asking: set[str] = set()
         for start in range(len(found)):
@@ -293,6 +302,24 @@ class Index:
                     kinds.add(kind)
                     asking.update(fold_word(w) for w in words(query)[start:end])
         return kinds, asking
+
+    def _asking_reads(self, word: str) -> set[str]:
+        """What a question's word stands for among the asking words: itself and its lemmas,
+        or, when none of them is one, the asking words it stands for typed without æ, ø or å
+        or with a slip ("peng" is "penge", "mutch" is "much"), as the rest of the question is
+        read (:meth:`accented`, :meth:`similar`)."""
+        reads = {word, *self.asking_lemmas.of_question_word(word)}
+        if reads & self.asking_words or word.isdigit():
+            return reads
+        reads.update(self.accented(word, self._asking_known))
+        if not reads & self.asking_words:
+            reads.update(term for _sim, term in self.similar(
+                word, pool=self.asking_by_length, min_length=MIN_ASKING_TYPO_LENGTH))
+        return reads
+
+    def _asking_known(self, form: str) -> list[str]:
+        return [t for t in dict.fromkeys((form, *self.asking_lemmas.of_question_word(form)))
+                if t in self.asking_words]
 
     def title_fit(self, entry: int, named: set[str]) -> float:
         """The largest share of one of the entry's titles (any language) that ``named``
@@ -338,6 +365,7 @@ class Index:
                 if term in self.vocab:
                     slot.add(term, 1.0)
             named = concepts[n] | {c for t in candidates for c in self.concept_words.get(t, ())}
+            slipped: set[int] = set()
             if not slot.terms and not named and not folded.isdigit():
                 for term in self.accented(folded):
                     if term in self.vocab:
@@ -354,12 +382,15 @@ class Index:
                     for concept in self.concept_words.get(term, ()):
                         self._add_concept(slot, concept, sim / 100.0)
                         slot.outside = slot.outside or concept in self.outside
+                        slipped.add(concept)
             for concept in named:
                 self._add_concept(slot, concept, 1.0)
             slot.outside = slot.outside or bool(named & self.outside)
-            slot.missing = {self.missing[c] for c in named if c in self.missing}
+            # a subject named with a slip ("sygedagpnge") lacks the detail as much
+            subjects = named | slipped
+            slot.missing = {self.missing[c] for c in subjects if c in self.missing}
             slot.general = bool(slot.missing) and all(
-                c in self.general for c in named if c in self.missing)
+                c in self.general for c in subjects if c in self.missing)
             out.append(slot)
         return out
 
@@ -392,12 +423,14 @@ class Index:
             found.update(self._known(stem))
         return found
 
-    def accented(self, word: str) -> list[str]:
+    def accented(self, word: str, known: Callable[[str], list[str]] | None = None
+                 ) -> list[str]:
         """Index terms and word-list words a Danish word typed without æ, ø or å stands for:
         "mode" is "møde" (folded "moede"), "soge" is "søge", "boligstotte" is "boligstøtte"
         (a subject outside the sources). Each o may be an ø and
         each a an æ or å; words with more than three such letters are left to the typo
-        layer."""
+        layer. ``known`` says what a respelling stands for (:meth:`_known` unless given)."""
+        known = known or self._known
         slots = [i for i, ch in enumerate(word) if ch in "ao"]
         if not slots or len(slots) > 3:
             return []
@@ -410,7 +443,7 @@ class Index:
             for i, c in zip(slots, choice, strict=True):
                 letters[i] = c
             variant = "".join(letters)
-            found += [term for term in self._known(variant) if term not in found]
+            found += [term for term in known(variant) if term not in found]
         return found
 
     def _known(self, form: str) -> list[str]:
@@ -441,15 +474,19 @@ class Index:
         modifier, head = (lemma(p) for p in parts)
         return (modifier, head) if modifier and head else None
 
-    def similar(self, word: str, limit: int = 3) -> list[tuple[float, str]]:
+    def similar(self, word: str, limit: int = 3,
+                pool: dict[tuple[str, int], list[str]] | None = None,
+                min_length: int = MIN_TYPO_LENGTH) -> list[tuple[float, str]]:
         """Vocabulary words close to ``word``, best first: the same first letter (a typo
-        rarely hits it), a similar length, and a rapidfuzz ratio of at least WORD_SIM."""
-        if len(word) < MIN_TYPO_LENGTH:
+        rarely hits it), a similar length, and a rapidfuzz ratio of at least WORD_SIM.
+        ``pool``: other words to look in, by first letter and length (the asking words)."""
+        if len(word) < min_length:
             return []
+        pool = self.by_length if pool is None else pool
         slack = max(1, len(word) * (100 - int(WORD_SIM)) // 100 + 1)
         found: list[tuple[float, str]] = []
         for length in range(max(1, len(word) - slack), len(word) + slack + 1):
-            candidates = self.by_length.get((word[0], length))
+            candidates = pool.get((word[0], length))
             if not candidates:
                 continue
             for term, sim, _k in process.extract(word, candidates, scorer=fuzz.ratio,
