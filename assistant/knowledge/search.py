@@ -95,6 +95,10 @@ SPECIFIC_AT = 0.05
 """An entry answers a question asking for a detail the sources lack for its subject only when
 its title or terms name another of the question's words that names a subject: one found in at
 most this share of the entries ("uddannelsesløft", not "year" or "child")."""
+SUBJECT_AT = 0.2
+"""A question asking for an amount names no subject at all when each of its other words is
+found in more than this share of the entries ("how much money will I get": "get", "receive");
+the sources have no amount for that ("per month" or "repatriate" name one)."""
 RIVAL_MARGIN = 20.0
 RIVAL_KEY_AT = 50.0
 """A passage that holds RIVAL_KEY_AT of the question and scores within RIVAL_MARGIN of the best
@@ -398,12 +402,19 @@ class Index:
         """For each word of the question, the concepts of the word list's phrases it stands
         in ("disability pension", "центр зайнятості")."""
         found: list[set[int]] = [set() for _ in read]
-        for start, (_folded, _slot, candidates) in enumerate(read):
+        # a word the index and the word list do not know stands for what it is typed for
+        # without æ, ø or å or with a slip ("mødepligtt", "мовна шкла")
+        reads = [candidates if folded.isdigit() or any(
+                     c in self.vocab or c in self.concept_words for c in candidates)
+                 else candidates | set(self.accented(folded))
+                 | {term for _sim, term in self.similar(folded)}
+                 for folded, _slot, candidates in read]
+        for start, candidates in enumerate(reads):
             for term in candidates:
                 for phrase, concept in self.concept_phrases.get(term, ()):
                     end = start + len(phrase)
                     if end <= len(read) and all(
-                            phrase[k] in read[start + k][2] for k in range(1, len(phrase))):
+                            phrase[k] in reads[start + k] for k in range(1, len(phrase))):
                         for position in range(start, end):
                             found[position].add(concept)
         return found
@@ -561,6 +572,11 @@ class Index:
         # no particular subject ("... when I return to Syria" may be the repatriation rates)
         missing = kinds & {kind for slot in slots for kind in slot.missing
                            if not slot.general or not rest}
+        # ... and so does a question that asks for it and names nothing else ("hvor mange
+        # penge får jeg?", "скільки грошей я буду отримувати?")
+        if not any(self.specific(slot, SUBJECT_AT) for slot in slots
+                   if slot.word not in asking and not slot.word.isdigit()):
+            missing |= kinds
         if audience == "staff":
             missing -= STAFF_DETAILS
         if missing:
@@ -570,12 +586,12 @@ class Index:
         return Ranking(entries, passages, sum(1 for slot in slots if not slot.terms),
                        any(slot.outside for slot in slots), min(missing, default=""))
 
-    def specific(self, slot: Slot) -> bool:
+    def specific(self, slot: Slot, at: float = SPECIFIC_AT) -> bool:
         """Whether a question's word names a subject rather than a circumstance: no reading
-        of it ("year", "søge", "ukrainer") stands in more than SPECIFIC_AT of the entries."""
+        of it ("year", "søge", "ukrainer") stands in more than ``at`` of the entries."""
         index = self.entry_index
         share = [index.share(term) for term, w in slot.terms.items() if w >= WORDLIST_WEIGHT]
-        return bool(share) and max(share) <= SPECIFIC_AT
+        return bool(share) and max(share) <= at
 
     def gives(self, entry: int, kinds: set[str], rest: list[Slot]) -> bool:
         """Whether an entry may answer a question that asks for a detail (``kinds``) the
