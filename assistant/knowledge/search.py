@@ -28,7 +28,9 @@ A question that names a subject outside the sources gets no entry; a question th
 detail the sources lack for its subject (the word list's ``missing`` files: "how much" about
 dagpenge, the jobcentre's phone number; staff only the contact details, :data:`STAFF_DETAILS`)
 gets only entries and passages that give such a detail and name another subject of the question
-(:meth:`Index.gives`).
+(:meth:`Index.gives`); the words that ask for it are read without æ/ø/å and with a slip as the
+others are, and a question that asks for it and names no subject ("how much money will I get")
+gets none.
 The thresholds were calibrated on the dev half of the blind question set (tests/data/blind) and
 the project's own questions; the test half is only measured (bench/search.py).
 """
