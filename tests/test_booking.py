@@ -124,10 +124,9 @@ def test_check_in_is_only_on_the_day_of_the_meeting(tmp_path) -> None:
 
 def test_check_in_is_only_for_a_meeting_at_the_jobcenter(tmp_path) -> None:
     service = service_for(f"sqlite:///{tmp_path / 'b.sqlite3'}")
-    first, second, third = [f for f in service.free_times("job_meeting", "da", limit=40)
-                            if f.start.astimezone(TZ).date()
-                            == service.free_times("job_meeting", "da", limit=1)[0].start
-                            .astimezone(TZ).date()][:3]
+    times = service.free_times("job_meeting", "da", limit=40)
+    day = times[0].start.astimezone(TZ).date()
+    first, second, third = [f for f in times if f.start.astimezone(TZ).date() == day][:3]
     on_the_day = BookingService(service.engine, now=lambda: first.start - dt.timedelta(hours=1))
     for free, channel, phone in [(first, "phone", "+4522334455"),
                                  (second, "video", "+4522334466")]:
