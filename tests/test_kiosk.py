@@ -771,3 +771,75 @@ async def test_a_number_that_has_this_meeting_is_told_so_before_the_summary(cont
         await submit(pilot, "назад")
         await submit(pilot, "22334466")
         assert "Усе правильно?" in scrollback(app)
+
+
+async def _answered(pilot, echo: str) -> None:
+    """Wait until the conversation has opened and answered the text typed before it."""
+    for _ in range(20):
+        await settle(pilot)
+        app = pilot.app
+        if isinstance(app.screen, ConversationScreen) and echo in scrollback(app) \
+                and not app.screen.busy:
+            return
+        await pilot.pause()
+
+
+@pytest.mark.parametrize(("typed", "lang"), [
+    ("мені потрібна зустріч", "uk"), ("I need a meeting", "en"),
+    ("jeg skal have et møde", "da")],
+    ids=["uk", "en", "da"])
+async def test_what_is_typed_on_the_language_screen_opens_its_language_with_it(
+        content, store, typed: str, lang: str) -> None:
+    """A tester typed "мені потрібна зустріч" on the first screen and Enter: her text was
+    dropped and Enter pressed the focused "Dansk". What is typed there is shown, and Enter
+    opens the conversation in its language with it as the first message."""
+    app = KioskApp(content, store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*typed[:-1], "x", "backspace", typed[-1])
+        assert f"> {typed}" in "\n".join(screen_lines(pilot))
+        await pilot.press("enter")
+        await _answered(pilot, f"> {typed}")
+        assert isinstance(app.screen, ConversationScreen) and app.screen.convo.lang == lang
+        assert f"> {typed}" in scrollback(app)
+        assert scrollback(app).split(f"> {typed}")[1].strip(), "and it is answered"
+
+
+async def test_text_on_the_language_screen_in_no_known_language_asks_for_one(
+        content, store) -> None:
+    """Typed text whose language cannot be told is not sent in Danish: the screen asks, in
+    all three languages, to choose a language; a tap then sends it in that one. Nothing of
+    it is left for the next person after the wipe."""
+    app = KioskApp(content, store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"zxq 123", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, LanguageScreen)
+        seen = "\n".join(screen_lines(pilot))
+        assert "> zxq 123" in seen
+        for said in ("Vælg et sprog nedenfor.", "Choose a language below.",
+                     "Оберіть мову нижче."):
+            assert said in seen
+        await tap(pilot, "#lang-en")
+        await _answered(pilot, "> zxq 123")
+        assert isinstance(app.screen, ConversationScreen) and app.screen.convo.lang == "en"
+        assert "> zxq 123" in scrollback(app)
+        await tap(pilot, "#finish")
+        assert isinstance(app.screen, LanguageScreen)
+        assert "zxq" not in "\n".join(screen_lines(pilot))
+
+
+async def test_text_left_on_the_language_screen_is_cleared_when_idle(content, store) -> None:
+    clock = FakeClock()
+    app = KioskApp(content, store, clock=clock, idle_seconds=90)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"secret")
+        app.tick()
+        assert "> secret" in "\n".join(screen_lines(pilot))
+        clock.now += 91
+        app.tick()
+        await pilot.pause()
+        assert "secret" not in "\n".join(screen_lines(pilot))
+        assert isinstance(app.screen, LanguageScreen) and app.screen.typed == ""

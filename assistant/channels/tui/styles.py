@@ -46,6 +46,8 @@ CSS = """
 Screen { align: center middle; }
 #languages { width: 60; max-width: 100%; height: auto; }
 #languages Button { width: 100%; height: 3; margin: 1 0; }
+#typed { border: tall $accent; padding: 0 1; margin: 1 0 0 0; }
+#typed-note { text-style: bold; color: $warning; padding: 0 1; }
 
 #transcript { height: 1fr; min-height: 5; border: round $accent; padding: 0 1; }
 #transcript .say { margin: 0 0 1 0; }
