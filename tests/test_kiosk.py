@@ -843,3 +843,39 @@ async def test_text_left_on_the_language_screen_is_cleared_when_idle(content, st
         await pilot.pause()
         assert "secret" not in "\n".join(screen_lines(pilot))
         assert isinstance(app.screen, LanguageScreen) and app.screen.typed == ""
+
+
+@pytest.mark.parametrize("keys", [["down"], ["pagedown"], ["shift+tab"]],
+                         ids=["down", "pagedown", "shift-tab"])
+async def test_at_80x24_the_keys_bring_the_options_below_the_fold_into_view(
+        content, store, keys: list[str]) -> None:
+    """A tester saw "▼ more options below: 7–9 ▼", but neither PageDown nor Down brought
+    them into view: only typing their number reached them."""
+    app = KioskApp(content, store, lang="uk")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "▼ Більше варіантів нижче: 7–9 ▼" in "\n".join(screen_lines(pilot))
+        await pilot.press(*keys)
+        await pilot.pause()
+        seen = "\n".join(screen_lines(pilot))
+        assert "9. Поговорити з працівником" in seen
+        assert "Більше варіантів нижче" not in seen
+
+
+async def test_down_moves_through_the_options_once_one_is_focused(content, store) -> None:
+    app = KioskApp(content, store, lang="uk")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#choice-6").focus()
+        await pilot.press("down", "down", "down")
+        await pilot.pause()
+        assert app.focused is app.screen.query_one("#choice-9")
+        assert "9. Поговорити з працівником" in "\n".join(screen_lines(pilot))
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert "1. Записатися на зустріч" in "\n".join(screen_lines(pilot))
+        app.screen.query_one("#choice-1").focus()
+        await pilot.press(*["tab"] * 8)  # Tab through the options scrolls too
+        await pilot.pause()
+        assert app.focused is app.screen.query_one("#choice-9")
+        assert "9. Поговорити з працівником" in "\n".join(screen_lines(pilot))

@@ -162,7 +162,20 @@ class CodeLine(Line):
 
 class OptionsArea(VerticalScroll):
     """The options' scrolling area: a change of its size, its content or its scroll tells the
-    screen to say anew whether options are below the fold."""
+    screen to say anew whether options are below the fold. With the focus on an option, Down
+    and Up move to the next and previous one (scrolled into view), PageDown and PageUp
+    scroll the options."""
+
+    BINDINGS = [Binding("down", "app.focus_next", "Next", show=False),
+                Binding("up", "app.focus_previous", "Previous", show=False),
+                Binding("pagedown", "page_down", "Page down", show=False),
+                Binding("pageup", "page_up", "Page up", show=False)]
+
+    def action_page_down(self) -> None:
+        self.scroll_page_down(animate=False)
+
+    def action_page_up(self) -> None:
+        self.scroll_page_up(animate=False)
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._tell)
@@ -182,6 +195,8 @@ class OptionsArea(VerticalScroll):
 class ConversationScreen(Screen[None]):
     BINDINGS = [
         Binding("pagedown", "scroll_transcript('page_down')", "Page down", show=False),
+        Binding("down", "more_options", "More options", show=False),
+        Binding("up", "fewer_options", "Options above", show=False),
         Binding("pageup", "scroll_transcript('page_up')", "Page up", show=False),
         Binding("ctrl+end", "scroll_transcript('end')", "End", show=False),
         Binding("ctrl+home", "scroll_transcript('home')", "Start", show=False),
@@ -460,9 +475,24 @@ class ConversationScreen(Screen[None]):
                        seconds)
             self.query_one("#done-text", Static).update(RichText(self._label(text, "\n")))
 
+    def _options_below(self) -> bool:
+        return bool(self.query_one("#more-options").display)
+
+    def action_more_options(self) -> None:
+        """Down in the text box: the options below the fold ("▼ more options below: 7–9 ▼")
+        come into view (a tester could reach them only by typing their number)."""
+        if self._options_below():
+            self.query_one("#choices", VerticalScroll).scroll_page_down(animate=False)
+
+    def action_fewer_options(self) -> None:
+        self.query_one("#choices", VerticalScroll).scroll_page_up(animate=False)
+
     def action_scroll_transcript(self, where: str) -> None:
         transcript = self.query_one("#transcript", VerticalScroll)
-        if where == "page_down":
+        if where == "page_down" and transcript.scroll_y >= transcript.max_scroll_y \
+                and self._options_below():
+            self.action_more_options()  # the transcript is read to its end: the options
+        elif where == "page_down":
             transcript.scroll_page_down(animate=False)
         elif where == "page_up":
             transcript.scroll_page_up(animate=False)
