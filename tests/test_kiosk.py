@@ -879,3 +879,34 @@ async def test_down_moves_through_the_options_once_one_is_focused(content, store
         await pilot.pause()
         assert app.focused is app.screen.query_one("#choice-9")
         assert "9. Поговорити з працівником" in "\n".join(screen_lines(pilot))
+
+
+async def test_in_the_interpreter_view_at_80x24_the_booking_card_is_seen_whole(
+        content, store) -> None:
+    """Side by side at 80x24 the command bar and the countdown under it cut the card: "How",
+    "Language", "show your code" and "SMS" were hidden. The countdown takes the command bar's
+    place (with its own Finish) and the card is shown from its top."""
+    app = KioskApp(content, store, lang="uk", bilingual=True, clock=FakeClock(),
+                   now=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for raw in ["1", "5", "1", "3", "1", "Olha Petrenko", "+380 50 123 4567", "1"]:
+            await submit(pilot, raw)
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()
+        seen = "\n".join(screen_lines(pilot))
+        for line in ("Вашу зустріч заброньовано.", "Dit møde er booket.",
+                     "Як: У центрі зайнятості", "Hvordan: I jobcentret",
+                     "Мова: українська, з перекладачем", "Sprog: ukrainsk, med tolk",
+                     "Покажіть або напишіть свій код,", "підтвердження в SMS.",
+                     "Du får også denne bekræftelse som", "екран буде",
+                     "ryddes skærmen om 20 sekunder.", "Я ще не закінчив(-ла)", "Завершити",
+                     "Afslut"):
+            assert line in seen, line
+        await tap(pilot, "#not-done")
+        assert "Назад" in "\n".join(screen_lines(pilot)), "the command bar is back"
+        app.step_completed()  # the countdown again: its Finish wipes at once
+        await pilot.pause()
+        assert countdown(app)
+        await tap(pilot, "#done-finish")
+        assert app.wipes == 1 and "Olha" not in scrollback(app)

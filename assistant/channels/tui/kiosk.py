@@ -155,9 +155,10 @@ class IdleWarning(ModalScreen[None]):
                            padding: 1 2; background: $surface; text-style: bold; }
     """
 
-    def __init__(self, lang: str, seconds: int) -> None:
+    def __init__(self, lang: str | list[str], seconds: int) -> None:
         super().__init__()
-        self.lang = lang
+        self.langs = [lang] if isinstance(lang, str) else lang
+        """The view's languages: side by side, the citizen's and Danish."""
         self.seconds = seconds
         self._answered = False
         self._entry: Input | None = None
@@ -166,11 +167,12 @@ class IdleWarning(ModalScreen[None]):
         yield Static(self._text(), id="idle-text")
 
     def _text(self) -> RichText:
-        return RichText(trn("Are you still there? The screen is cleared in {n} second. "
-                            "Touch the screen or press a key to continue.",
-                            "Are you still there? The screen is cleared in {n} seconds. "
-                            "Touch the screen or press a key to continue.",
-                            self.seconds)[self.lang])
+        said = trn("Are you still there? The screen is cleared in {n} second. "
+                   "Touch the screen or press a key to continue.",
+                   "Are you still there? The screen is cleared in {n} seconds. "
+                   "Touch the screen or press a key to continue.",
+                   self.seconds)
+        return RichText("\n\n".join(said[lang] for lang in self.langs))
 
     def update(self, seconds: int) -> None:
         self.seconds = seconds
@@ -448,16 +450,16 @@ class KioskApp(App[None]):
         if left <= 0:
             self.wipe()
             return
-        lang = self._lang()
         if self.warning is None or not self.warning.is_attached:
-            self.warning = IdleWarning(lang, left)
+            self.warning = IdleWarning(self._langs(), left)
             self.push_screen(self.warning)
         else:
             self.warning.update(left)
 
-    def _lang(self) -> str:
+    def _langs(self) -> list[str]:
+        """The languages of the conversation on screen (two side by side)."""
         screens = self._conversations()
-        return screens[0].convo.lang if screens else "da"
+        return screens[-1].langs() if screens else ["da"]
 
     def wipe(self) -> None:
         """Remove every trace of the last user from the screen, then start again."""

@@ -68,6 +68,8 @@ Screen { align: center middle; }
 
 #done-bar { height: auto; background: $success 15%; }
 #done-text { width: 1fr; height: auto; padding: 1 1; text-style: bold; }
+.-compact-countdown #done-text { padding: 0 1; }
+#done-bar #done-finish { margin-left: 1; }
 
 #choices { layout: grid; grid-size: 2; grid-gutter: 0 1; grid-rows: auto;
            height: auto; max-height: 50%; }
