@@ -910,3 +910,19 @@ async def test_in_the_interpreter_view_at_80x24_the_booking_card_is_seen_whole(
         assert countdown(app)
         await tap(pilot, "#done-finish")
         assert app.wipes == 1 and "Olha" not in scrollback(app)
+
+
+async def test_pagedown_after_a_typed_menu_brings_the_options_below_the_fold(
+        content, store) -> None:
+    """After "меню" typed below an answer, the transcript is at the end of what it says: the
+    first PageDown brings options 7-9 into view, not a blank row of the transcript."""
+    app = KioskApp(content, store, lang="uk")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await submit(pilot, "мені потрібна зустріч")
+        await submit(pilot, "меню")
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()
+        assert "▼ Більше варіантів нижче: 7–9 ▼" in "\n".join(screen_lines(pilot))
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert "9. Поговорити з працівником" in "\n".join(screen_lines(pilot))

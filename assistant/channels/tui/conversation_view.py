@@ -513,9 +513,11 @@ class ConversationScreen(Screen[None]):
 
     def action_scroll_transcript(self, where: str) -> None:
         transcript = self.query_one("#transcript", VerticalScroll)
-        if where == "page_down" and transcript.scroll_y >= transcript.max_scroll_y \
+        if where == "page_down" and transcript.max_scroll_y - transcript.scroll_y <= 2 \
                 and self._options_below():
-            self.action_more_options()  # the transcript is read to its end: the options
+            # the transcript is read to its end (but for the blank rows under its last
+            # paragraph): the options
+            self.action_more_options()
         elif where == "page_down":
             transcript.scroll_page_down(animate=False)
         elif where == "page_up":
