@@ -194,6 +194,15 @@ def language_of(text: str) -> str | None:
     return None
 
 
+def looks_danish(text: str) -> bool:
+    """Whether ``text``, that :func:`language_of` could not place, shows itself Danish: a
+    Danish letter (æ, ø, å) or a common Danish word, and no Cyrillic."""
+    if language_of(text) is not None:
+        return False
+    words = re.findall(r"[^\W\d_]+", unicodedata.normalize("NFC", text).casefold())
+    return any(c in "æøå" for w in words for c in w) or any(w in _DANISH_WORDS for w in words)
+
+
 _ENGLISH_WORDS = frozenset((
     "hello", "hi", "what", "when", "where", "who", "why", "how", "which", "is", "are", "was",
     "you", "your", "the", "open", "opening", "opened", "closed", "address", "phone", "today",

@@ -771,3 +771,158 @@ async def test_a_number_that_has_this_meeting_is_told_so_before_the_summary(cont
         await submit(pilot, "назад")
         await submit(pilot, "22334466")
         assert "Усе правильно?" in scrollback(app)
+
+
+async def _answered(pilot, echo: str) -> None:
+    """Wait until the conversation has opened and answered the text typed before it."""
+    for _ in range(20):
+        await settle(pilot)
+        app = pilot.app
+        if isinstance(app.screen, ConversationScreen) and echo in scrollback(app) \
+                and not app.screen.busy:
+            return
+        await pilot.pause()
+
+
+@pytest.mark.parametrize(("typed", "lang"), [
+    ("мені потрібна зустріч", "uk"), ("I need a meeting", "en"),
+    ("jeg skal have et møde", "da")],
+    ids=["uk", "en", "da"])
+async def test_what_is_typed_on_the_language_screen_opens_its_language_with_it(
+        content, store, typed: str, lang: str) -> None:
+    """A tester typed "мені потрібна зустріч" on the first screen and Enter: her text was
+    dropped and Enter pressed the focused "Dansk". What is typed there is shown, and Enter
+    opens the conversation in its language with it as the first message."""
+    app = KioskApp(content, store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*typed[:-1], "x", "backspace", typed[-1])
+        assert f"> {typed}" in "\n".join(screen_lines(pilot))
+        await pilot.press("enter")
+        await _answered(pilot, f"> {typed}")
+        assert isinstance(app.screen, ConversationScreen) and app.screen.convo.lang == lang
+        assert f"> {typed}" in scrollback(app)
+        assert scrollback(app).split(f"> {typed}")[1].strip(), "and it is answered"
+
+
+async def test_text_on_the_language_screen_in_no_known_language_asks_for_one(
+        content, store) -> None:
+    """Typed text whose language cannot be told is not sent in Danish: the screen asks, in
+    all three languages, to choose a language; a tap then sends it in that one. Nothing of
+    it is left for the next person after the wipe."""
+    app = KioskApp(content, store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"zxq 123", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, LanguageScreen)
+        seen = "\n".join(screen_lines(pilot))
+        assert "> zxq 123" in seen
+        for said in ("Vælg et sprog nedenfor.", "Choose a language below.",
+                     "Оберіть мову нижче."):
+            assert said in seen
+        await tap(pilot, "#lang-en")
+        await _answered(pilot, "> zxq 123")
+        assert isinstance(app.screen, ConversationScreen) and app.screen.convo.lang == "en"
+        assert "> zxq 123" in scrollback(app)
+        await tap(pilot, "#finish")
+        assert isinstance(app.screen, LanguageScreen)
+        assert "zxq" not in "\n".join(screen_lines(pilot))
+
+
+async def test_text_left_on_the_language_screen_is_cleared_when_idle(content, store) -> None:
+    clock = FakeClock()
+    app = KioskApp(content, store, clock=clock, idle_seconds=90)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"secret")
+        app.tick()
+        assert "> secret" in "\n".join(screen_lines(pilot))
+        clock.now += 91
+        app.tick()
+        await pilot.pause()
+        assert "secret" not in "\n".join(screen_lines(pilot))
+        assert isinstance(app.screen, LanguageScreen) and app.screen.typed == ""
+
+
+@pytest.mark.parametrize("keys", [["down"], ["pagedown"], ["shift+tab"]],
+                         ids=["down", "pagedown", "shift-tab"])
+async def test_at_80x24_the_keys_bring_the_options_below_the_fold_into_view(
+        content, store, keys: list[str]) -> None:
+    """A tester saw "▼ more options below: 7–9 ▼", but neither PageDown nor Down brought
+    them into view: only typing their number reached them."""
+    app = KioskApp(content, store, lang="uk")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "▼ Більше варіантів нижче: 7–9 ▼" in "\n".join(screen_lines(pilot))
+        await pilot.press(*keys)
+        await pilot.pause()
+        seen = "\n".join(screen_lines(pilot))
+        assert "9. Поговорити з працівником" in seen
+        assert "Більше варіантів нижче" not in seen
+
+
+async def test_down_moves_through_the_options_once_one_is_focused(content, store) -> None:
+    app = KioskApp(content, store, lang="uk")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#choice-6").focus()
+        await pilot.press("down", "down", "down")
+        await pilot.pause()
+        assert app.focused is app.screen.query_one("#choice-9")
+        assert "9. Поговорити з працівником" in "\n".join(screen_lines(pilot))
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert "1. Записатися на зустріч" in "\n".join(screen_lines(pilot))
+        app.screen.query_one("#choice-1").focus()
+        await pilot.press(*["tab"] * 8)  # Tab through the options scrolls too
+        await pilot.pause()
+        assert app.focused is app.screen.query_one("#choice-9")
+        assert "9. Поговорити з працівником" in "\n".join(screen_lines(pilot))
+
+
+async def test_in_the_interpreter_view_at_80x24_the_booking_card_is_seen_whole(
+        content, store) -> None:
+    """Side by side at 80x24 the command bar and the countdown under it cut the card: "How",
+    "Language", "show your code" and "SMS" were hidden. The countdown takes the command bar's
+    place (with its own Finish) and the card is shown from its top."""
+    app = KioskApp(content, store, lang="uk", bilingual=True, clock=FakeClock(),
+                   now=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for raw in ["1", "5", "1", "3", "1", "Olha Petrenko", "+380 50 123 4567", "1"]:
+            await submit(pilot, raw)
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()
+        seen = "\n".join(screen_lines(pilot))
+        for line in ("Вашу зустріч заброньовано.", "Dit møde er booket.",
+                     "Як: У центрі зайнятості", "Hvordan: I jobcentret",
+                     "Мова: українська, з перекладачем", "Sprog: ukrainsk, med tolk",
+                     "Покажіть або напишіть свій код,", "підтвердження в SMS.",
+                     "Du får også denne bekræftelse som", "екран буде",
+                     "ryddes skærmen om 20 sekunder.", "Я ще не закінчив(-ла)", "Завершити",
+                     "Afslut"):
+            assert line in seen, line
+        await tap(pilot, "#not-done")
+        assert "Назад" in "\n".join(screen_lines(pilot)), "the command bar is back"
+        app.step_completed()  # the countdown again: its Finish wipes at once
+        await pilot.pause()
+        assert countdown(app)
+        await tap(pilot, "#done-finish")
+        assert app.wipes == 1 and "Olha" not in scrollback(app)
+
+
+async def test_pagedown_after_a_typed_menu_brings_the_options_below_the_fold(
+        content, store) -> None:
+    """After "меню" typed below an answer, the transcript is at the end of what it says: the
+    first PageDown brings options 7-9 into view, not a blank row of the transcript."""
+    app = KioskApp(content, store, lang="uk")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await submit(pilot, "мені потрібна зустріч")
+        await submit(pilot, "меню")
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()
+        assert "▼ Більше варіантів нижче: 7–9 ▼" in "\n".join(screen_lines(pilot))
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert "9. Поговорити з працівником" in "\n".join(screen_lines(pilot))

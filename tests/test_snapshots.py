@@ -164,3 +164,25 @@ def test_interpreter_view_options_face_each_other(snap_compare, content, store) 
     twins; the commands show both languages (closed up to fit)."""
     app = kiosk(content, store, "uk", bilingual=True)
     assert snap_compare(app, terminal_size=SMALL, run_before=typing("1"))
+
+
+def test_interpreter_view_booking_card_at_80x24(snap_compare, content, store,
+                                                monkeypatch) -> None:
+    """Side by side at 80x24 the card is seen whole: the countdown takes the command bar's
+    place, with its own Finish."""
+    monkeypatch.setattr("assistant.booking.service.new_code", lambda: "K7M2QX")
+    app = kiosk(content, store, "uk", bilingual=True, now=lambda: NOW)
+    assert snap_compare(app, terminal_size=SMALL, run_before=typing(
+        "1", "5", "1", "3", "1", "Olha Petrenko", "+380 50 123 4567", "1"))
+
+
+def test_language_screen_with_text_in_no_known_language(snap_compare, content, store) -> None:
+    """What is typed on the language screen is shown; when its language cannot be told,
+    the screen asks in all three to choose one."""
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press(*"zxq 123", "enter")
+        await settle(pilot)
+
+    assert snap_compare(kiosk(content, store), terminal_size=SMALL, run_before=run_before)

@@ -16,7 +16,7 @@ from assistant.staff import add_staff
 from assistant.store.models import CallbackRequest
 
 from .conftest import NOW
-from .pilot import FakeClock, settle, submit, tap
+from .pilot import FakeClock, screen_lines, settle, submit, tap
 
 
 def all_text(app) -> str:
@@ -286,3 +286,20 @@ def test_a_failed_login_never_stores_what_was_typed_as_initials(db_url, caplog) 
     assert "4821" not in caplog.text
     engine.dispose()
 
+
+
+async def test_in_the_interpreter_view_the_idle_warning_is_in_both_languages(
+        content, store) -> None:
+    clock = FakeClock()
+    app = KioskApp(content, store, lang="uk", bilingual=True, idle_seconds=90,
+                   warn_seconds=15, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        clock.now += 91
+        app.tick()
+        await pilot.pause()
+        assert isinstance(app.screen, IdleWarning)
+        text = all_text(app)
+        assert "14 секунд" in text and "14 sekunder" in text
+        lines = "\n".join(screen_lines(pilot))
+        assert "Ви ще тут?" in lines and "Er du her stadig?" in lines

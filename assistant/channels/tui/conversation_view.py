@@ -162,7 +162,20 @@ class CodeLine(Line):
 
 class OptionsArea(VerticalScroll):
     """The options' scrolling area: a change of its size, its content or its scroll tells the
-    screen to say anew whether options are below the fold."""
+    screen to say anew whether options are below the fold. With the focus on an option, Down
+    and Up move to the next and previous one (scrolled into view), PageDown and PageUp
+    scroll the options."""
+
+    BINDINGS = [Binding("down", "app.focus_next", "Next", show=False),
+                Binding("up", "app.focus_previous", "Previous", show=False),
+                Binding("pagedown", "page_down", "Page down", show=False),
+                Binding("pageup", "page_up", "Page up", show=False)]
+
+    def action_page_down(self) -> None:
+        self.scroll_page_down(animate=False)
+
+    def action_page_up(self) -> None:
+        self.scroll_page_up(animate=False)
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._tell)
@@ -182,6 +195,8 @@ class OptionsArea(VerticalScroll):
 class ConversationScreen(Screen[None]):
     BINDINGS = [
         Binding("pagedown", "scroll_transcript('page_down')", "Page down", show=False),
+        Binding("down", "more_options", "More options", show=False),
+        Binding("up", "fewer_options", "Options above", show=False),
         Binding("pageup", "scroll_transcript('page_up')", "Page up", show=False),
         Binding("ctrl+end", "scroll_transcript('end')", "End", show=False),
         Binding("ctrl+home", "scroll_transcript('home')", "Start", show=False),
@@ -209,6 +224,7 @@ class ConversationScreen(Screen[None]):
         with Horizontal(id="done-bar"):
             yield Static(id="done-text")
             yield Button("", id="not-done", variant="primary")
+            yield Button("", id="done-finish", variant="primary")
         yield OptionsArea(id="choices")
         yield Static(id="more-options")
         # Not all selected when it gets the focus back: the next key would replace what
@@ -222,6 +238,7 @@ class ConversationScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         self.query_one("#done-bar").display = False
+        self.query_one("#done-finish").display = False
         self.query_one("#more-options").display = False
         self.set_class(self.size.height < SHORT, "-short")
         await self.show(self.opening)
@@ -235,6 +252,10 @@ class ConversationScreen(Screen[None]):
             if line.strip():
                 self.send(line)
         self.query_one("#entry", Input).insert_text_at_cursor(rest)
+
+    def langs(self) -> list[str]:
+        """The languages shown: the user's, and Danish beside it in the two-language view."""
+        return self._langs()
 
     def _langs(self) -> list[str]:
         lang = self.convo.lang
@@ -280,10 +301,12 @@ class ConversationScreen(Screen[None]):
         answer: Widget | None = None  # a knowledge entry: read from its top
         question: Widget | None = None  # what the user is asked now: kept in view
         asked: Widget | None = None  # the question's last paragraph (a summary, a note)
+        card: Widget | None = None  # a confirmation: side by side, shown from its top
         for out in self._shown(outputs):
             if isinstance(out, Confirmation):
                 blocks.append(self._block(lambda lang, out=out: confirmation_parts(out, lang),
                                           "card confirmation", CodeLine))
+                card = card or blocks[-1]
             elif isinstance(out, Say):
                 prefix = "⚠ " if out.tone == "error" else ""
                 blocks.append(self._block(
@@ -333,6 +356,8 @@ class ConversationScreen(Screen[None]):
                 line.mask(self.private)
             self.post_message(StepCompleted())
         first = self._turn_start or (blocks[0] if blocks else None)
+        if card is not None and len(self._langs()) > 1:
+            first = card  # two columns at 80x24: the card fills the screen, the "> 1" not
         # the answer to what the user typed or tapped; the opening's welcome is not one:
         # the menu under it is what the citizen came for
         reply = blocks[0] if blocks and self._turn_start is not None else None
@@ -405,6 +430,7 @@ class ConversationScreen(Screen[None]):
     def on_resize(self) -> None:
         self.set_class(self.size.height < SHORT, "-short")
         self._relabel()
+        self._place_countdown()
         self.call_after_refresh(self.hint_more_options)
 
     def hint_more_options(self) -> None:
@@ -447,6 +473,7 @@ class ConversationScreen(Screen[None]):
                       for bid, command in buttons.items()}
         self.query_one("#commands").set_class(tight, "-tight")
         labels["not-done"] = self._label(tr("I'm not done"), "\n")
+        labels["done-finish"] = self._label(command_label("finish"), "\n")
         for bid, label in labels.items():
             _set_label(self.query_one(f"#{bid}", Button), label)
 
@@ -459,10 +486,39 @@ class ConversationScreen(Screen[None]):
                        "Done. To protect your data, the screen is cleared in {n} seconds.",
                        seconds)
             self.query_one("#done-text", Static).update(RichText(self._label(text, "\n")))
+        self._place_countdown()
+
+    def _place_countdown(self) -> None:
+        """Two languages on a short screen (80x24): the countdown, in both, takes the command
+        bar's place, with its own Finish button, so that the confirmation card above it is
+        seen whole (the command bar and the countdown together cut "How", "Language" and the
+        notes off it)."""
+        counting = bool(self.query_one("#done-bar").display)
+        compact = counting and len(self._langs()) > 1 and self.size.height < SHORT
+        self.set_class(compact, "-compact-countdown")
+        self.query_one("#commands").display = not compact
+        self.query_one("#done-finish").display = compact
+
+    def _options_below(self) -> bool:
+        return bool(self.query_one("#more-options").display)
+
+    def action_more_options(self) -> None:
+        """Down in the text box: the options below the fold ("▼ more options below: 7–9 ▼")
+        come into view (a tester could reach them only by typing their number)."""
+        if self._options_below():
+            self.query_one("#choices", VerticalScroll).scroll_page_down(animate=False)
+
+    def action_fewer_options(self) -> None:
+        self.query_one("#choices", VerticalScroll).scroll_page_up(animate=False)
 
     def action_scroll_transcript(self, where: str) -> None:
         transcript = self.query_one("#transcript", VerticalScroll)
-        if where == "page_down":
+        if where == "page_down" and transcript.max_scroll_y - transcript.scroll_y <= 2 \
+                and self._options_below():
+            # the transcript is read to its end (but for the blank rows under its last
+            # paragraph): the options
+            self.action_more_options()
+        elif where == "page_down":
             transcript.scroll_page_down(animate=False)
         elif where == "page_up":
             transcript.scroll_page_up(animate=False)
@@ -543,7 +599,7 @@ class ConversationScreen(Screen[None]):
     @on(Button.Pressed)
     def pressed(self, event: Button.Pressed) -> None:
         bid = event.button.id or ""
-        if bid == "finish":
+        if bid in ("finish", "done-finish"):
             self.post_message(FinishRequested())
         elif bid == "not-done":
             self.post_message(KeepGoing())

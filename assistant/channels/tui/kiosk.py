@@ -71,18 +71,79 @@ class LanguageScreen(Screen[None]):
     """The arrow keys move between the languages, as Tab does: a tester pressed Down twice
     and Enter for Українська and got Danish."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.typed = ""
+        """What the person typed here (a tester wrote "мені потрібна зустріч" and Enter
+        pressed the focused "Dansk"): Enter opens the conversation in its language with it
+        as the first message. Each person gets a new screen: nothing of it is kept."""
+
     def compose(self) -> ComposeResult:
         with Vertical(id="languages"):
             yield Static(RichText("Vælg sprog · Choose language · Оберіть мову", justify="center"))
+            yield Static(id="typed")
+            yield Static(id="typed-note")
             for lang in LANGS:
                 yield Button(LANG_NAMES[lang], id=f"lang-{lang}", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#typed").display = False
+        self.query_one("#typed-note").display = False
+
+    def type_key(self, event: events.Key) -> bool:
+        """A letter, Backspace or Enter typed here (the app hands them on before the focused
+        button sees them): whether taken."""
+        if any(button.disabled for button in self.query(Button)):
+            return False  # a language is being opened: the app keeps what is typed
+        if event.key == "backspace" and self.typed:
+            self._show(self.typed[:-1])
+        elif event.key in ("enter", "ctrl+j") and self.typed.strip():
+            self._send()
+        elif event.is_printable and event.character and (self.typed or
+                                                         not event.character.isspace()):
+            self._show(self.typed + event.character)
+        else:
+            return False
+        return True
+
+    def _show(self, typed: str, note: bool = False) -> None:
+        self.typed = typed[:500]
+        box = self.query_one("#typed", Static)
+        box.display = bool(self.typed)
+        box.update(RichText("> " + self.typed + "▏"))
+        self.query_one("#typed-note").display = note and bool(self.typed)
+
+    def _send(self) -> None:
+        """Open the conversation in the language of what was typed, with it as its first
+        message; when that language cannot be told, ask (in all three) to choose one."""
+        from assistant.commands import language_of, looks_danish
+
+        lang = language_of(self.typed) or ("da" if looks_danish(self.typed) else None)
+        if lang is None:
+            from assistant.channels.tui.strings import tr
+
+            said = tr("Choose a language below.")
+            self.query_one("#typed-note", Static).update(
+                RichText("\n".join(said[lang] for lang in LANGS), style="bold"))
+            self._show(self.typed, note=True)
+            return
+        self._choose(lang)
+
+    def forget(self) -> None:
+        """Clear what was typed (the person left without choosing)."""
+        self._show("")
+
+    def _choose(self, lang: str) -> None:
+        for button in self.query(Button):
+            button.disabled = True  # one conversation per tap, however many taps
+        typed, self.typed = self.typed, ""
+        self._show("")
+        self.post_message(LanguageChosen(lang, typed))
 
     @on(Button.Pressed)
     def chosen(self, event: Button.Pressed) -> None:
         if event.button.id and event.button.id.startswith("lang-"):
-            for button in self.query(Button):
-                button.disabled = True  # one conversation per tap, however many taps
-            self.post_message(LanguageChosen(event.button.id.removeprefix("lang-")))
+            self._choose(event.button.id.removeprefix("lang-"))
 
 
 class IdleWarning(ModalScreen[None]):
@@ -94,9 +155,10 @@ class IdleWarning(ModalScreen[None]):
                            padding: 1 2; background: $surface; text-style: bold; }
     """
 
-    def __init__(self, lang: str, seconds: int) -> None:
+    def __init__(self, lang: str | list[str], seconds: int) -> None:
         super().__init__()
-        self.lang = lang
+        self.langs = [lang] if isinstance(lang, str) else lang
+        """The view's languages: side by side, the citizen's and Danish."""
         self.seconds = seconds
         self._answered = False
         self._entry: Input | None = None
@@ -105,11 +167,12 @@ class IdleWarning(ModalScreen[None]):
         yield Static(self._text(), id="idle-text")
 
     def _text(self) -> RichText:
-        return RichText(trn("Are you still there? The screen is cleared in {n} second. "
-                            "Touch the screen or press a key to continue.",
-                            "Are you still there? The screen is cleared in {n} seconds. "
-                            "Touch the screen or press a key to continue.",
-                            self.seconds)[self.lang])
+        said = trn("Are you still there? The screen is cleared in {n} second. "
+                   "Touch the screen or press a key to continue.",
+                   "Are you still there? The screen is cleared in {n} seconds. "
+                   "Touch the screen or press a key to continue.",
+                   self.seconds)
+        return RichText("\n\n".join(said[lang] for lang in self.langs))
 
     def update(self, seconds: int) -> None:
         self.seconds = seconds
@@ -261,6 +324,8 @@ class KioskApp(App[None]):
 
     @on(LanguageChosen)
     def language_chosen(self, message: LanguageChosen) -> None:
+        if message.typed.strip():  # typed on the language screen: the first message
+            self._typed = [*message.typed, "\n", *self._typed]
         self.begin(message.lang)
 
     def begin(self, lang: str) -> None:
@@ -308,6 +373,9 @@ class KioskApp(App[None]):
         taken. Whether kept."""
         if isinstance(self.screen, ModalScreen):
             return False  # a PIN or the idle warning takes its own keys
+        if not self._opening and isinstance(self.screen, LanguageScreen) \
+                and self.screen.type_key(event):
+            return True
         if not self._opening:
             if (isinstance(self.screen, LanguageScreen) and event.key == "enter"
                     and isinstance(self.focused, Button) and not self.focused.disabled):
@@ -360,6 +428,11 @@ class KioskApp(App[None]):
         completed step, then the idle warning and wipe. (Not ``check_idle``: that name is
         Textual's, which it calls itself at any time.)"""
         if not self._conversations() or not self._loaded.is_set():
+            screen = self.screen
+            if isinstance(screen, LanguageScreen) and screen.typed:
+                if self.clock() - self.last_activity >= self.idle_seconds:
+                    screen.forget()  # typed, then gone: the next person sees nothing of it
+                return
             self.last_activity = self.clock()  # nothing of anyone's on screen
             return
         if self.done_at is not None:
@@ -377,16 +450,16 @@ class KioskApp(App[None]):
         if left <= 0:
             self.wipe()
             return
-        lang = self._lang()
         if self.warning is None or not self.warning.is_attached:
-            self.warning = IdleWarning(lang, left)
+            self.warning = IdleWarning(self._langs(), left)
             self.push_screen(self.warning)
         else:
             self.warning.update(left)
 
-    def _lang(self) -> str:
+    def _langs(self) -> list[str]:
+        """The languages of the conversation on screen (two side by side)."""
         screens = self._conversations()
-        return screens[0].convo.lang if screens else "da"
+        return screens[-1].langs() if screens else ["da"]
 
     def wipe(self) -> None:
         """Remove every trace of the last user from the screen, then start again."""

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 @dataclass
 class LanguageChosen(Message):
     lang: str
+    typed: str = ""
+    """What was typed on the language screen: the conversation's first message."""
 
 
 @dataclass

@@ -46,6 +46,8 @@ CSS = """
 Screen { align: center middle; }
 #languages { width: 60; max-width: 100%; height: auto; }
 #languages Button { width: 100%; height: 3; margin: 1 0; }
+#typed { border: tall $accent; padding: 0 1; margin: 1 0 0 0; }
+#typed-note { text-style: bold; color: $warning; padding: 0 1; }
 
 #transcript { height: 1fr; min-height: 5; border: round $accent; padding: 0 1; }
 #transcript .say { margin: 0 0 1 0; }
@@ -66,6 +68,8 @@ Screen { align: center middle; }
 
 #done-bar { height: auto; background: $success 15%; }
 #done-text { width: 1fr; height: auto; padding: 1 1; text-style: bold; }
+.-compact-countdown #done-text { padding: 0 1; }
+#done-bar #done-finish { margin-left: 1; }
 
 #choices { layout: grid; grid-size: 2; grid-gutter: 0 1; grid-rows: auto;
            height: auto; max-height: 50%; }
