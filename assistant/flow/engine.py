@@ -103,13 +103,18 @@ def requested(flows: Iterable[Flow], text: str) -> tuple[Flow, Request] | None:
     written first, in every flow, then as typed without æ, ø, å or with a slip ("jeg vil boke
     et mode"): "rebook" is the change flow's, not a slip of the booking flow's "book". Later
     flows in the menu first: they act on what an earlier one made, so their words are the
-    narrower ones ("make a change to my meeting" changes a booking, it does not make one)."""
+    narrower ones ("make a change to my meeting" changes a booking, it does not make one).
+    A weak request ("I'm here for my meeting" checks in) after every other one: "can I book a
+    meeting here" books."""
     flows = sorted(flows, key=lambda f: f.order, reverse=True)
     for typos in (False, True):
-        for flow in flows:
-            for request in flow.requests:
-                if replies.is_request(text, request.verbs, request.objects, typos=typos):
-                    return flow, request
+        for weak in (False, True):  # a weak request's words may ask for another flow too
+            for flow in flows:
+                for request in flow.requests:
+                    if request.weak == weak and replies.is_request(
+                            text, request.verbs, request.objects, typos=typos,
+                            alone=request.alone):
+                        return flow, request
     return None
 
 
