@@ -103,9 +103,26 @@ _INDEX = {normalise_command(w): cmd for cmd, words in _WORDS.items() for w in wo
 _LANG_INDEX = {normalise_command(w): lang for lang, words in _LANGUAGE_WORDS.items() for w in words}
 
 
+_PERSON_ENDINGS = frozenset(normalise_command(w) for w in _WORDS[STAFF] if len(w.split()) > 1)
+"""Requests for a person of more than one word ("jeg vil tale med en medarbejder", "мені
+потрібна людина"): a message that ends with one asks for a person, whatever comes before it
+("jeg forstår ikke, jeg vil tale med en medarbejder")."""
+
+
 def match_command(text: str) -> str | None:
-    """The global command ``text`` names, or None."""
-    return _INDEX.get(normalise_command(text))
+    """The global command ``text`` names, or None. A message that ends with a request for a
+    person (see _PERSON_ENDINGS) is the staff command, unless it asks for information ("who
+    can I talk to about repatriation" goes to the knowledge base)."""
+    folded = normalise_command(text)
+    found = _INDEX.get(folded)
+    if found is not None:
+        return found
+    words = folded.split()
+    if asks_what(text):
+        return None
+    if any(" ".join(words[start:]) in _PERSON_ENDINGS for start in range(1, len(words) - 1)):
+        return STAFF
+    return None
 
 
 def match_language(text: str) -> str | None:

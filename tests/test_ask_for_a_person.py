@@ -47,3 +47,36 @@ def test_an_answer_not_sure_of_offers_a_person(content) -> None:
     assert isinstance(last, Choices) and last.options[-1].label["en"] == "Talk to staff"
     picked = convo.handle(last.options[-1].key)
     assert picked[0].text["en"] == "Talk to staff"
+
+
+IN_A_SENTENCE = [("da", "jeg forstår ikke, jeg vil tale med en medarbejder"),
+                 ("da", "Det er for svært. Jeg har brug for et menneske"),
+                 ("en", "I don't understand, I want to talk to a person"),
+                 ("en", "this is confusing, can I speak to someone?"),
+                 ("uk", "я не розумію, мені потрібна людина"),
+                 ("uk", "Не виходить. Я хочу поговорити з працівником")]
+
+
+@pytest.mark.parametrize(("lang", "text"), IN_A_SENTENCE)
+def test_asking_for_a_person_at_the_end_of_a_sentence_in_a_guide_reaches_staff(
+        content, lang: str, text: str) -> None:
+    convo = Conversation(content, State(lang=lang))
+    convo.handle("1")  # in the booking guide, at its first question
+    said = convo.handle(text)
+    assert said[0].text[lang] == STAFF_TITLE[lang]
+    assert isinstance(said[-1], Choices) and len(said[-1].options) == 2
+
+
+@pytest.mark.parametrize(("lang", "text"), IN_A_SENTENCE)
+def test_asking_for_a_person_at_the_end_of_a_sentence_at_the_menu_reaches_staff(
+        content, lang: str, text: str) -> None:
+    said = Conversation(content, State(lang=lang)).handle(text)
+    assert said[0].text[lang] == STAFF_TITLE[lang]
+
+
+def test_a_question_about_who_to_talk_to_in_a_guide_is_no_request_for_a_person(content) -> None:
+    convo = Conversation(content, State(lang="en"))
+    convo.handle("1")
+    said = convo.handle("who can I talk to about repatriation")
+    assert all(not (isinstance(o, Say) and o.text["en"] == STAFF_TITLE["en"]) for o in said)
+    assert convo.state.flow is not None and convo.state.flow["flow_id"] == "book"

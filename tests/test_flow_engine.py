@@ -409,3 +409,51 @@ def test_a_broken_option_range_fails_at_load_with_its_line(tmp_path: Path, range
     error = str(info.value)
     assert error.startswith(f"{path}:") and message in error, error
     assert "step 'first'" in error
+
+
+@pytest.mark.parametrize("said", ["senere", "Senere tider", "flere tider", "later",
+                                  "more times", "later times please", "пізніше",
+                                  "Пізніший час"])
+def test_the_word_of_the_later_times_option_asks_for_later_times(flows, said: str) -> None:
+    book = flows["book"]
+    turn = walk(book, ["1", "1"])
+    turn.state.offers = {"1": SLOT, "2": "more", "more": "2026-11-25T09:00:00+00:00"}
+    turn = engine.answer(book, turn.state, said, TODAY)
+    assert turn.valid and turn.state.after == "2026-11-25T09:00:00+00:00"
+
+
+def test_senere_in_a_sentence_about_something_else_is_no_request_for_times(flows) -> None:
+    book = flows["book"]
+    turn = walk(book, ["1", "1"])
+    turn.state.offers = {"1": SLOT, "2": "more", "more": "2026-11-25T09:00:00+00:00"}
+    turn = engine.answer(book, turn.state, "jeg kommer senere med min kone", TODAY)
+    assert not turn.valid and turn.state.after is None
+
+
+AT_1030 = "2026-11-25T09:30:00+00:00|1|"  # 10.30 in Copenhagen
+AT_1030_TOO = "2026-11-26T09:30:00+00:00|2|"
+AT_1115 = "2026-11-25T10:15:00+00:00|1|"
+
+
+@pytest.mark.parametrize("said", ["kl 10.30", "10:30", "10.30", "kl. 10.30 tak"])
+def test_a_time_typed_as_shown_picks_the_one_offered_time_at_it(flows, said: str) -> None:
+    book = flows["book"]
+    turn = walk(book, ["1", "1"])
+    turn.state.offers = {"1": AT_1115, "2": AT_1030, "3": "more", "more": AT_1030[:25]}
+    turn = engine.answer(book, turn.state, said, TODAY)
+    assert turn.valid and turn.state.answers["slot"] == AT_1030
+    assert "10:30" in texts(turn.outputs) or "10.30" in texts(turn.outputs, "da")
+
+
+def test_a_time_two_offered_times_have_or_none_has_asks_for_a_number(flows) -> None:
+    book = flows["book"]
+    turn = walk(book, ["1", "1"])
+    offers = {"1": AT_1030, "2": AT_1030_TOO, "3": AT_1115, "4": "more",
+              "more": AT_1115[:25]}
+    turn.state.offers = dict(offers)
+    twice = engine.answer(book, turn.state, "kl 10.30", TODAY)
+    assert not twice.valid and "slot" not in twice.state.answers
+    assert "More than one of the times shown is at 10:30" in texts(twice.outputs)
+    twice.state.offers = dict(offers)
+    none = engine.answer(book, twice.state, "9.00", TODAY)
+    assert not none.valid and "None of the times shown is at 09:00" in texts(none.outputs)

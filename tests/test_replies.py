@@ -6,6 +6,7 @@ import itertools
 
 import pytest
 
+from assistant.flow.engine import requested
 from assistant.flow.loader import load_flows
 from assistant.flow.replies import (
     Ambiguous,
@@ -127,3 +128,17 @@ def test_several_options_are_not_guessed(said: str, lang: str, read) -> None:
 ])
 def test_the_number_of_a_free_time_in_a_sentence(said: str, lang: str, number) -> None:
     assert chosen_number(said, lang) == number
+
+
+@pytest.mark.parametrize(("text", "flow_id"), [
+    ("book", "book"), ("booke", "book"), ("jeg vil booke", "book"), ("bestil tid", "book"),
+    ("записатися", "book"), ("I want to book", "book"),
+    ("tjek ind", "checkin"), ("check in", "checkin"), ("відмітитися", "checkin"),
+    ("I'm here for my meeting", "checkin"), ("я прийшов на зустріч", "checkin"),
+    ("can I book a meeting here", "book"), ("jeg er her for at flytte mit møde", "manage"),
+    ("jeg har booket", None), ("hvordan booker jeg selv på jobnet?", None),
+])
+def test_a_bare_verb_or_words_of_arriving_ask_for_their_flow(text: str,
+                                                              flow_id: str | None) -> None:
+    asked = requested(FLOWS.values(), text)
+    assert (asked[0].id if asked else None) == flow_id

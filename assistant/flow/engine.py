@@ -7,6 +7,7 @@ knowledge steps are shown and passed, an action step ends the flow with an :clas
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from typing import Any
 from assistant.flow import replies
 from assistant.flow.conditions import evaluate
 from assistant.flow.model import ASKING_KINDS, Flow, Option, Request, Step
-from assistant.i18n import format_when, language_name, tr
+from assistant.i18n import format_clock, format_when, language_name, local, tr
 from assistant.outputs import (
     Act,
     Choice,
@@ -33,8 +34,16 @@ from assistant.validators import Invalid, Valid, display_value, parse_yes_no, va
 MAX_TRIES = 3
 CONFIRM = "confirm"
 MORE_KEY = "more"
-MORE = frozenset({"more", "flere", "mere", "ще", "далі", "більше"})
-"""Words that ask a slot step for later times (besides the offered "more" number)."""
+MORE = frozenset({"more", "flere", "mere", "ще", "далі", "більше", "senere", "later",
+                  "пізніше", "пізніший", "пізніші", "next"})
+"""Words that ask a slot step for later times (besides the offered "more" number): alone or
+with words of :data:`MORE_ALSO` ("senere", "flere tider", "more times", "пізніший час")."""
+MORE_ALSO = frozenset({"tider", "tid", "times", "time", "час", "години", "годину", "vis",
+                       "show", "gerne", "please", "покажіть", "покажи", "ledige", "free",
+                       "вільний", "вільні", "some", "nogle", "tak"})
+"""Words said with a word of :data:`MORE` when asking for later times ("vis flere tider")."""
+_TIME = re.compile(r"(?<![\d.:])([01]?\d|2[0-3])[.:]([0-5]\d)(?![\d.:])")
+"""A time of day as the times are shown or typed: "10.30", "kl 10:30", "9.45"."""
 
 
 @dataclass
@@ -94,13 +103,18 @@ def requested(flows: Iterable[Flow], text: str) -> tuple[Flow, Request] | None:
     written first, in every flow, then as typed without æ, ø, å or with a slip ("jeg vil boke
     et mode"): "rebook" is the change flow's, not a slip of the booking flow's "book". Later
     flows in the menu first: they act on what an earlier one made, so their words are the
-    narrower ones ("make a change to my meeting" changes a booking, it does not make one)."""
+    narrower ones ("make a change to my meeting" changes a booking, it does not make one).
+    A weak request ("I'm here for my meeting" checks in) after every other one: "can I book a
+    meeting here" books."""
     flows = sorted(flows, key=lambda f: f.order, reverse=True)
     for typos in (False, True):
-        for flow in flows:
-            for request in flow.requests:
-                if replies.is_request(text, request.verbs, request.objects, typos=typos):
-                    return flow, request
+        for weak in (False, True):  # a weak request's words may ask for another flow too
+            for flow in flows:
+                for request in flow.requests:
+                    if request.weak == weak and replies.is_request(
+                            text, request.verbs, request.objects, typos=typos,
+                            alone=request.alone):
+                        return flow, request
     return None
 
 
@@ -137,7 +151,7 @@ def answer(flow: Flow, state: FlowState, raw: str, today: dt.date,
     if step.kind == "summary":
         return _summary_answer(flow, state, step, raw)
     key = _fold(raw)
-    wants_more = key in MORE or state.offers.get(key) == MORE_KEY
+    wants_more = _asks_for_more(raw) or state.offers.get(key) == MORE_KEY
     if step.kind == "slot" and wants_more and state.offers.get(MORE_KEY):
         state.after, state.tries = state.offers[MORE_KEY], 0
         return Turn(state, _ask(flow, step, state))
@@ -359,6 +373,8 @@ def _as_number(step: Step, state: FlowState, raw: str, lang: str | None) -> str:
     if step.kind in ("choice", "multi") and _pick_option(offered(step, state.answers), raw):
         return raw
     number = replies.whole_number(raw)
+    if step.kind == "slot" and _TIME.search(raw):
+        return raw  # a time of day ("12.12"), not a number
     if number is None and step.kind == "slot" and _fold(raw) not in offers:
         number = replies.chosen_number(raw, lang)
     return raw if number is None else str(number)
@@ -370,7 +386,7 @@ def _parse(step: Step, raw: str, today: dt.date, state: FlowState,
         key, offers = _fold(raw), state.offers
         if key in offers and key != MORE_KEY and offers[key] != MORE_KEY:
             return _Parsed(offers[key])
-        return _Parsed(error=tr("Please choose one of the numbers shown."))
+        return _slot_by_time(raw, offers)
     if step.kind in ("choice", "multi"):
         one, options = step.kind == "choice", offered(step, state.answers)
         shown = _pick_option(options, raw) if one else _pick_each(options, raw)
@@ -401,6 +417,39 @@ def _parse(step: Step, raw: str, today: dt.date, state: FlowState,
     if isinstance(result, Invalid):
         return _Parsed(error=result.error)
     return _Parsed(result.value)
+
+
+def _asks_for_more(raw: str) -> bool:
+    """The reply asks for later times: a word of MORE, with nothing else than MORE_ALSO and
+    small words ("senere", "flere tider", "more times please", "пізніший час")."""
+    said = [w for w in replies.words(raw) if w not in replies.STOPWORDS]
+    return any(w in MORE for w in said) and all(w in MORE or w in MORE_ALSO for w in said)
+
+
+def _slot_by_time(raw: str, offers: Mapping[str, str]) -> _Parsed:
+    """A time typed as shown ("kl 10.30", "10:30"): the offered time at that hour and minute,
+    when exactly one of the offered times is at it; else the user is asked for a number."""
+    typed = {(int(h), int(m)) for h, m in _TIME.findall(raw)}
+    if len(typed) != 1:
+        return _Parsed(error=tr("Please choose one of the numbers shown."))
+    hour, minute = typed.pop()
+    at = [value for key, value in offers.items()
+          if key != MORE_KEY and "|" in value and _clock(value) == (hour, minute)]
+    if len(at) == 1:
+        return _Parsed(at[0])
+    clock = dt.time(hour, minute)
+    shown = {lang: format_clock(clock, lang) for lang in LANGS}  # "10.30", "10:30"
+    if at:
+        return _Parsed(error=tr("More than one of the times shown is at {time}. Please choose "
+                                "the number of the one you want.", time=shown))
+    return _Parsed(error=tr("None of the times shown is at {time}. Please choose one of the "
+                            "numbers shown.", time=shown))
+
+
+def _clock(offer: str) -> tuple[int, int]:
+    """The hour and minute an offered time ("<start>|<staff>|...") starts at."""
+    start = local(dt.datetime.fromisoformat(offer.split("|")[0]))  # as shown: Danish time
+    return start.hour, start.minute
 
 
 def _pick_by_range(options: tuple[Option, ...], raw: str, lang: str | None) -> str | None:

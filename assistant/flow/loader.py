@@ -332,9 +332,12 @@ def _requests(ctx: _Ctx, data: Node, flow: Flow) -> tuple[Request, ...]:
         raise ctx.fail(data, "'requests' must be a list of {answer, verbs, objects}", "requests")
     found: list[Request] = []
     for item in raw:
-        if not isinstance(item, Node) or set(item) - {"answer", "verbs", "objects"}:
+        if not isinstance(item, Node) or set(item) - {"answer", "verbs", "objects", "alone",
+                                                      "weak"}:
             raise ctx.fail(item if isinstance(item, Node) else data,
-                           "a request is {answer, verbs, objects}", "requests")
+                           "a request is {answer, verbs, objects, alone, weak}", "requests")
+        if not isinstance(item.get("weak", False), bool):
+            raise ctx.fail(item, "requests: 'weak' must be true or false", "weak")
         answers = item.get("answer", {})
         if not isinstance(answers, Node):
             raise ctx.fail(item, "requests: 'answer' must map a step id to an option", "answer")
@@ -345,7 +348,9 @@ def _requests(ctx: _Ctx, data: Node, flow: Flow) -> tuple[Request, ...]:
                 raise ctx.fail(item, f"requests: '{step_id}' is no choice step with an option "
                                      f"'{value}'", "answer")
         found.append(Request({str(k): str(v) for k, v in answers.items()},
-                             _words(ctx, item, "verbs"), _words(ctx, item, "objects")))
+                             _words(ctx, item, "verbs"), _words(ctx, item, "objects"),
+                             _words(ctx, item, "alone") if "alone" in item else frozenset(),
+                             bool(item.get("weak", False))))
     return tuple(found)
 
 

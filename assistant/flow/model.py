@@ -84,6 +84,12 @@ class Request:
     answers: Mapping[str, str]
     verbs: frozenset[str]
     objects: frozenset[str]
+    alone: frozenset[str] = frozenset()
+    """Words that ask for the flow on their own, said with small words only ("book", "jeg vil
+    booke", "відмітитися"): a bare verb."""
+    weak: bool = False
+    """Tried after the other flows' requests: its verb may be said in a request for another
+    flow too ("I'm here for my meeting" checks in, "can I book a meeting here" books)."""
 
 
 @dataclass(frozen=True)

@@ -74,16 +74,19 @@ def _near(token: str, vocab: frozenset[str]) -> bool:
 
 
 def is_request(text: str, verbs: frozenset[str], objects: frozenset[str],
-               typos: bool = False) -> bool:
+               typos: bool = False, alone: frozenset[str] = frozenset()) -> bool:
     """``text`` asks to do something: a verb and an object of ``verbs`` and ``objects`` in a
-    short reply that does not start as a question. With ``typos`` a word also counts when
-    typed without æ, ø and å or with one letter wrong (see :func:`_near`)."""
+    short reply that does not start as a question, or a word of ``alone`` with nothing but
+    small words ("book", "jeg vil booke"), as written. With ``typos`` a verb or an object also
+    counts when typed without æ, ø and å or with one letter wrong (see :func:`_near`)."""
     tokens = words(text)
     if not tokens or len(tokens) > MAX_REQUEST_WORDS or tokens[0] in QUESTION_WORDS:
         return False
+    said = [t for t in tokens if t not in STOPWORDS]
+    if len(said) == 1 and said[0] in alone:  # one word is too little to read with a slip
+        return True  # ("jeg har booket" is no "booke")
     if not typos:
         return bool(verbs.intersection(tokens)) and bool(objects.intersection(tokens))
-    said = [t for t in tokens if t not in STOPWORDS]
     as_verb = {k for k, t in enumerate(said) if _near(t, verbs)}
     as_object = {k for k, t in enumerate(said) if _near(t, objects)}
     # two words: one slip may make a word look like both ("mode" is "møde" and "move")
