@@ -771,11 +771,13 @@ class Conversation:
 
     def _leave_flow(self, event: str, pause: bool = False) -> None:
         """The guide is left; with ``pause``, kept to go on with from the menu (State.paused)
-        when the user was in the middle of it (past its first question)."""
+        when the user was in the middle of it (past its first question). Talking to staff is
+        not kept: it is always in the menu, and would push out the guide it was asked from."""
         flow, fstate = self._flow()
         if flow and fstate:
             self._count(flow.id, event, fstate.step or "")
-            if pause and fstate.step and not fstate.done and fstate.history:
+            if pause and fstate.step and not fstate.done and fstate.history and \
+                    flow.id != STAFF_FLOW:
                 self.state.paused = fstate.to_dict()
         self.state.flow = None
 

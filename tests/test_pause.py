@@ -113,6 +113,10 @@ def test_the_staff_command_keeps_the_guide_it_leaves(content: Content,
     for text in ("1", "1", "2", "staff"):
         convo.handle(text)
     assert convo.state.paused is not None and convo.state.paused["step"] == "slot"
+    convo.handle("2")  # staff: a call back (a step answered), then left
+    convo.handle("menu")
+    assert convo.state.paused is not None and convo.state.paused["flow_id"] == "book"
+    assert _menu(convo)[0] == "1. Go on with: Book a meeting"
 
 
 def test_a_kiosk_wipe_drops_the_paused_guide(content: Content, store: SessionStore) -> None:
