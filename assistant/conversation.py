@@ -44,9 +44,9 @@ ASK = "ask"
 STRICTEST_CHANNEL = "web"
 STAFF_FLOW = "staff"
 AFTER_FLOW = "menu"
+"""The option offered when a guide is finished: the menu."""
 PAUSED = "paused"
 """The menu option that goes on with the guide left in the middle (State.paused)."""
-"""The option offered when a guide is finished: the menu."""
 PERSONAL_KINDS = ("input", "verify")
 """Kinds of flow step whose answer is personal data (a name, a phone number, a code)."""
 TURN_TRIES = 5
