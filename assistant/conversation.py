@@ -16,7 +16,7 @@ from assistant import commands, next_steps
 from assistant.flow import engine
 from assistant.flow.engine import FlowState
 from assistant.flow.model import Flow
-from assistant.flow.replies import whole_number
+from assistant.flow.replies import chosen_number, whole_number
 from assistant.i18n import local, tr
 from assistant.outputs import (
     Act,
@@ -479,8 +479,12 @@ class Conversation:
             picked = self._menu_pick(text)
             if picked:
                 return self._start(picked)
-        if self.state.awaiting == "suggest" and text.strip().isdigit():
-            number = int(text.strip())
+        number = None
+        if self.state.awaiting == "suggest":  # "2", "tre", "three", "три", "nummer 2"
+            number = whole_number(text)
+            if number is None:
+                number = chosen_number(text, self.lang)
+        if number is not None:
             if 1 <= number <= len(self.state.suggestions):
                 return self._suggestion(self.state.suggestions[number - 1])
             if self.state.suggestions == [AFTER_FLOW]:  # a number of the menu, as before

@@ -22,6 +22,7 @@ from assistant.booking.service import (
     BookingService,
     FreeTime,
     NotFound,
+    NotInPerson,
     NotToday,
     SlotTaken,
 )
@@ -118,6 +119,23 @@ def test_check_in_is_only_on_the_day_of_the_meeting(tmp_path) -> None:
         service.check_in(booking.code)
     assert other_day.value.booking.code == booking.code
     on_the_day = BookingService(service.engine, now=lambda: later[0].start - dt.timedelta(hours=1))
+    assert on_the_day.check_in(booking.code).checked_in_at is not None
+
+
+def test_check_in_is_only_for_a_meeting_at_the_jobcenter(tmp_path) -> None:
+    service = service_for(f"sqlite:///{tmp_path / 'b.sqlite3'}")
+    times = service.free_times("job_meeting", "da", limit=40)
+    day = times[0].start.astimezone(TZ).date()
+    first, second, third = [f for f in times if f.start.astimezone(TZ).date() == day][:3]
+    on_the_day = BookingService(service.engine, now=lambda: first.start - dt.timedelta(hours=1))
+    for free, channel, phone in [(first, "phone", "+4522334455"),
+                                 (second, "video", "+4522334466")]:
+        booking = book(service, free, channel=channel, phone=phone)
+        with pytest.raises(NotInPerson) as remote:
+            on_the_day.check_in(booking.code)
+        assert remote.value.booking.channel == channel
+        assert on_the_day.find(booking.code, phone).checked_in_at is None
+    booking = book(service, third, channel="in_person", phone="+4522334477")
     assert on_the_day.check_in(booking.code).checked_in_at is not None
 
 
@@ -296,7 +314,7 @@ def test_booking_through_chat_then_check_in(tmp_path) -> None:
         row.start = dt.datetime.combine(today + dt.timedelta(days=2), dt.time(12), TZ)
         session.add(row)
         session.commit()
-        assert "You can check in on the day of the meeting." in check_in()
+        assert "Please check in on that day, when you arrive at the jobcenter." in check_in()
         row.start = noon
         session.add(row)
         session.commit()

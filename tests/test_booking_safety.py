@@ -27,6 +27,7 @@ from assistant.channels.text import run_chat
 from assistant.channels.web import make_app
 from assistant.conversation import Content, Conversation
 from assistant.flow.loader import load_flows
+from assistant.i18n import TZ, format_when
 from assistant.paths import data_dir
 from assistant.store.db import make_engine
 from assistant.store.demo import seed_demo
@@ -390,6 +391,23 @@ def _today_booking(store: SessionStore) -> str:
                         lang="en", free=free, name="Owner", phone="+4522334455").code
 
 
+def _booking_on(store: SessionStore, day: dt.date, channel: str = "in_person") -> Booking:
+    """A job meeting of the owner's on ``day`` (Danish date), held ``channel``."""
+    service = BookingService(store.engine, now=lambda: NOW - dt.timedelta(hours=3),
+                             site_id=_site(store))
+    free = next(f for f in service.free_times("job_meeting", "da", limit=80)
+                if f.start.astimezone(TZ).date() == day)
+    return service.book(meeting_type="job_meeting", channel=channel, meeting_lang="da",
+                        lang="en", free=free, name="Owner", phone="+4522334455")
+
+
+def _kiosk_check_in(content: Content, store: SessionStore, code: str, lang: str = "en") -> str:
+    kiosk, _ = Conversation.open(content, store, f"kiosk:{uuid.uuid4().hex}", "kiosk", lang,
+                                 now=lambda: NOW)
+    kiosk.handle("2")
+    return _said(kiosk.handle(code), lang)
+
+
 def _checked_in(store: SessionStore, code: str) -> bool:
     with DB(store.engine) as db:
         return db.exec(select(Booking).where(Booking.code == code)).one().checked_in_at \
@@ -420,6 +438,48 @@ def test_check_in_works_at_the_kiosk(content: Content, store: SessionStore) -> N
     kiosk, _ = Conversation.open(content, store, "kiosk:in", "kiosk", "en", now=lambda: NOW)
     kiosk.handle("2")
     assert "You are checked in" in _said(kiosk.handle(code)) and _checked_in(store, code)
+
+
+@pytest.mark.parametrize(("channel", "then"), [
+    ("phone", "and it is by phone. You do not need to check in. A member of staff calls you "
+              "at this time."),
+    ("video", "and it is by video. You do not need to check in. The jobcenter tells you how "
+              "to join the video meeting.")])
+def test_a_phone_or_video_meeting_today_is_not_checked_in_at_the_kiosk(
+        content: Content, store: SessionStore, channel: str, then: str) -> None:
+    """Nobody comes to the jobcenter for it: the kiosk says how and when it is held, and no
+    more than a check-in says (a code alone was typed): not the number that is called, nor
+    the name."""
+    booking = _booking_on(store, NOW.astimezone(TZ).date(), channel)
+    said = _kiosk_check_in(content, store, booking.code)
+    assert f"Your meeting is {format_when(booking.start, in_sentence=True)['en']}, {then}" \
+        in said, said
+    assert "checked in" not in said and not _checked_in(store, booking.code)
+    assert "22334455" not in said and "Owner" not in said
+    danish = _kiosk_check_in(content, store, booking.code, "da")
+    assert "Du skal ikke tjekke ind." in danish and not _checked_in(store, booking.code)
+
+
+def test_an_in_person_meeting_on_another_day_is_not_checked_in_at_the_kiosk(
+        content: Content, store: SessionStore) -> None:
+    booking = _booking_on(store, NOW.astimezone(TZ).date() + dt.timedelta(days=1))
+    said = _kiosk_check_in(content, store, booking.code)
+    assert f"Your meeting is {format_when(booking.start, in_sentence=True)['en']}. Please " \
+        "check in on that day, when you arrive at the jobcenter." in said, said
+    assert "checked in" not in said and not _checked_in(store, booking.code)
+    assert "22334455" not in said and "Owner" not in said
+
+
+def test_a_meeting_on_a_past_day_is_not_checked_in_either(
+        content: Content, store: SessionStore) -> None:
+    """As before: a day gone by is not "that day" to come back on."""
+    booking = _booking_on(store, NOW.astimezone(TZ).date())
+    later = NOW + dt.timedelta(days=1)
+    kiosk, _ = Conversation.open(content, store, "kiosk:late", "kiosk", "en", now=lambda: later)
+    kiosk.handle("2")
+    said = _said(kiosk.handle(booking.code))
+    assert "You can check in on the day of the meeting." in said and "that day" not in said
+    assert not _checked_in(store, booking.code)
 
 
 # -- 8. a booking and its messages: all or nothing ------------------------------------------

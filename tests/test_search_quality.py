@@ -275,6 +275,63 @@ def test_how_much_a_benefit_in_general_is_gets_none(kb: KnowledgeBase, question:
     assert (result.outcome, result.missing) == ("none", "amount")
 
 
+@pytest.mark.parametrize(("question", "lang"), [
+    ("hvor mange peng far jeg pa dagpenge", "da"),  # "penge", "får", "på"
+    ("hvor meget far man i sygedagpnge", "da"),
+    ("how mutch is the sickness benifit", "en"),
+    ("how much is the unemployment benefitt", "en"),
+    ("скільки коштує мовна шкла?", "uk"),
+])
+def test_how_much_asked_with_slips_or_without_accents_still_gets_none(
+        kb: KnowledgeBase, question: str, lang: str) -> None:
+    # the question is read as the rest of the search reads it: the subject and the words that
+    # ask for the amount alike; otherwise courses and flexjob were suggested
+    result = kb.search(question, audience="citizen")
+    assert (result.outcome, result.missing) == ("none", "amount")
+
+
+@pytest.mark.parametrize(("question", "lang"), [
+    ("hvor mange penge får jeg?", "da"),
+    ("how much money will I get?", "en"),
+    ("скільки грошей я буду отримувати?", "uk"),
+])
+def test_how_much_money_with_no_subject_gets_none(kb: KnowledgeBase, question: str,
+                                                  lang: str) -> None:
+    # no subject named: the repatriation rates, the only amounts most entries have, are not
+    # what the citizen asks about
+    result = kb.search(question, audience="citizen")
+    assert (result.outcome, result.missing) == ("none", "amount")
+
+
+@pytest.mark.parametrize(("question", "lang"), [
+    ("kan jeg få dagpenge i udlandet?", "da"),
+    ("can I travel abroad while on unemployment benefit?", "en"),
+    ("чи можна отримувати допомогу по безробіттю за кордоном?", "uk"),
+])
+def test_dagpenge_abroad_gets_none(kb: KnowledgeBase, question: str, lang: str) -> None:
+    # no source says whether dagpenge can be kept abroad (only the exploratory trip before
+    # repatriating); særloven's lapse, the a-kasse duties or reintegration would be wrong
+    result = kb.search(question, audience="citizen")
+    assert result.outcome == "none" and not result.hits
+
+
+def test_keeping_dagpenge_on_an_exploratory_trip_home_is_still_found(kb: KnowledgeBase) -> None:
+    question = "kan jeg beholde mine dagpenge, hvis jeg rejser til mit hjemland og ser mig om?"
+    hits = [h.id for h in kb.search(question, audience="citizen").hits]
+    assert "rekognosceringsrejse" in hits
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    ("how much money do I get for repatriation", "repatriering_satser"),
+    ("Roughly how much is the start-up money per grown-up when you repatriate?",
+     "repatriering_satser"),
+])
+def test_how_much_money_for_a_scheme_with_amounts_is_still_answered(
+        kb: KnowledgeBase, question: str, entry: str) -> None:
+    result = kb.search(question, audience="citizen")
+    assert result.outcome != "none" and entry in [h.id for h in result.hits]
+
+
 @pytest.mark.parametrize(("question", "entry"), [
     ("hvor stor er ydelsen om måneden, hvis jeg rejser hjem til Irak?",
      "reintegrationsbistand_beloeb"),

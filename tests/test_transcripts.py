@@ -3,15 +3,20 @@ channel exactly as `jobcenter-assistant chat` runs them."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import uuid
 from pathlib import Path
 
 import pytest
 import yaml
+from sqlmodel import Session as DB
 
+from assistant.booking.service import BookingService
 from assistant.channels.text import run_chat
 from assistant.conversation import Content
+from assistant.i18n import TZ
+from assistant.store.models import Booking
 from assistant.store.sessions import SessionStore
 
 from .conftest import NOW
@@ -29,6 +34,26 @@ def proof_prompts(content: Content) -> list[str]:
 def asks_for_code(content: Content, reply: str) -> bool:
     """Is this reply asking for the one-time code (its turn ended at a verify step)?"""
     return any(prompt in reply for prompt in proof_prompts(content))
+
+
+def add_bookings(store: SessionStore, script: dict) -> None:
+    """The script's ``bookings``: each a job meeting at the first free time on the Danish day
+    ``days`` after NOW's, held ``channel``, with the booking code ``code``."""
+    for n, wanted in enumerate(script.get("bookings", [])):
+        service = BookingService(store.engine, now=lambda: NOW - dt.timedelta(hours=3),
+                                 site_id=store.sites().sites[0].id)
+        day = NOW.astimezone(TZ).date() + dt.timedelta(days=wanted.get("days", 0))
+        free = next(f for f in service.free_times("job_meeting", "da", limit=80)
+                    if f.start.astimezone(TZ).date() == day)
+        booking = service.book(meeting_type="job_meeting", channel=wanted["channel"],
+                               meeting_lang="da", lang=script["lang"], free=free,
+                               name="Test Person", phone=f"+45223344{10 + n}")
+        with DB(store.engine) as db:
+            row = db.get(Booking, booking.id)
+            assert row is not None
+            row.code = wanted["code"]
+            db.add(row)
+            db.commit()
 
 
 def run_transcript(content: Content, store: SessionStore, script: dict) -> list[str | None]:
@@ -54,6 +79,7 @@ def run_transcript(content: Content, store: SessionStore, script: dict) -> list[
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
 def test_transcript(path: Path, content: Content, store: SessionStore) -> None:
     script = yaml.safe_load(path.read_text(encoding="utf-8"))
+    add_bookings(store, script)
     blocks = run_transcript(content, store, script)
     for number, (turn, block) in enumerate(zip(script["turns"], blocks, strict=True), 1):
         if block is None:

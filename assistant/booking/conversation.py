@@ -16,6 +16,7 @@ from assistant.booking.service import (
     FreeTime,
     Messages,
     NotFound,
+    NotInPerson,
     NotToday,
     SlotTaken,
     TooMany,
@@ -23,7 +24,7 @@ from assistant.booking.service import (
 from assistant.flow import engine
 from assistant.flow.engine import MORE_KEY, FlowState
 from assistant.flow.model import Flow, Option
-from assistant.i18n import format_when, language_name, tr, trn
+from assistant.i18n import format_when, language_name, local, tr, trn
 from assistant.outputs import (
     Act,
     Choice,
@@ -451,6 +452,19 @@ def reschedule(act: Act, convo: Conversation) -> list[Output]:
             _done("booking", booking)]
 
 
+def _not_in_person(booking: Booking) -> Say:
+    """A phone or video meeting has nothing to check in for. Only its time and how it is
+    held: the code alone was typed, at a public kiosk, so not the phone number (which the
+    confirmation shows to the one who booked)."""
+    when = format_when(booking.start, in_sentence=True)
+    if booking.channel == "video":
+        return Say(tr("Your meeting is {when}, and it is by video. You do not need to check in. "
+                      "The jobcenter tells you how to join the video meeting.", when=when),
+                   "notice")
+    return Say(tr("Your meeting is {when}, and it is by phone. You do not need to check in. "
+                  "A member of staff calls you at this time.", when=when), "notice")
+
+
 CHECK_IN_AT = ("kiosk", "text")
 """Check-in is for someone who is in the jobcenter: the kiosk (and `chat --channel text`)."""
 
@@ -466,9 +480,16 @@ def checkin(act: Act, convo: Conversation) -> list[Output]:
         booking = service.check_in(str(act.answers.get("code", "")))
     except NotFound:
         return [Say(tr("We could not find that code. Check it, or ask at the desk."), "error")]
+    except NotInPerson as remote:
+        return [_not_in_person(remote.booking)]
     except NotToday as other_day:
+        start = other_day.booking.start
+        when = format_when(start, in_sentence=True)
+        if local(start).date() > local(convo.now()).date():
+            return [Say(tr("Your meeting is {when}. Please check in on that day, when you "
+                           "arrive at the jobcenter.", when=when), "error")]
         return [Say(tr("Your meeting is {when}. You can check in on the day of the meeting.",
-                       when=format_when(other_day.booking.start, in_sentence=True)), "error")]
+                       when=when), "error")]
     return [Say(tr("You are checked in for your meeting {when}. Please take a seat. We will "
                    "come to you.", when=format_when(booking.start, in_sentence=True)), "notice"),
             _done("checkin", booking)]

@@ -73,6 +73,14 @@ class NotToday(BookingError):
         self.booking = booking
 
 
+class NotInPerson(BookingError):
+    """Check-in is for meetings at the jobcenter; this booking is by phone or video."""
+
+    def __init__(self, booking: Booking) -> None:
+        super().__init__(booking.code)
+        self.booking = booking
+
+
 @dataclass(frozen=True)
 class FreeTime:
     start: dt.datetime
@@ -412,12 +420,17 @@ class BookingService:
             return row
 
     def check_in(self, code: str) -> Booking:
+        """Mark the citizen as arrived for the active booking with ``code``: only a meeting at
+        the jobcenter (else :class:`NotInPerson`), and only on its day in Danish time by this
+        service's clock (else :class:`NotToday`)."""
         with DB(self.engine) as db:
             row = db.exec(select(Booking).where(Booking.code == normalise_code(code),
                                                 Booking.status == "active",
                                                 self._ours())).first()
             if row is None:
                 raise NotFound()
+            if row.channel in ("phone", "video"):
+                raise NotInPerson(row)
             if local(row.start).date() != local(self.now()).date():
                 raise NotToday(row)
             if row.checked_in_at is None:

@@ -28,7 +28,9 @@ A question that names a subject outside the sources gets no entry; a question th
 detail the sources lack for its subject (the word list's ``missing`` files: "how much" about
 dagpenge, the jobcentre's phone number; staff only the contact details, :data:`STAFF_DETAILS`)
 gets only entries and passages that give such a detail and name another subject of the question
-(:meth:`Index.gives`).
+(:meth:`Index.gives`); the words that ask for it are read without æ/ø/å and with a slip as the
+others are, and a question that asks for it and names no subject ("how much money will I get")
+gets none.
 The thresholds were calibrated on the dev half of the blind question set (tests/data/blind) and
 the project's own questions; the test half is only measured (bench/search.py).
 """
@@ -38,7 +40,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import product
 
@@ -95,6 +97,10 @@ SPECIFIC_AT = 0.05
 """An entry answers a question asking for a detail the sources lack for its subject only when
 its title or terms name another of the question's words that names a subject: one found in at
 most this share of the entries ("uddannelsesløft", not "year" or "child")."""
+SUBJECT_AT = 0.2
+"""A question asking for an amount names no subject at all when each of its other words is
+found in more than this share of the entries ("how much money will I get": "get", "receive");
+the sources have no amount for that ("per month" or "repatriate" name one)."""
 RIVAL_MARGIN = 20.0
 RIVAL_KEY_AT = 50.0
 """A passage that holds RIVAL_KEY_AT of the question and scores within RIVAL_MARGIN of the best
@@ -107,6 +113,9 @@ WORDLIST_PHRASE_WEIGHT = 0.5
 WORD_SIM = 84.0
 """rapidfuzz ratio a misspelt word needs to count as a vocabulary word."""
 MIN_TYPO_LENGTH = 5
+MIN_ASKING_TYPO_LENGTH = 4
+"""An asking word may be shorter ("peng" for "penge"): it only counts in a phrase that asks
+for an amount about a subject the word list names."""
 TITLE_REPEAT = 3
 TERMS_REPEAT = 3
 HEADING_REPEAT = 2
@@ -277,12 +286,18 @@ class Index:
         self.asking: list[tuple[tuple[str, ...], str]] = sorted({
             (tuple(of(w, lemma_language(w, lang)) for w in words(term)), concept.asks)
             for concept in concepts for lang, terms in concept.terms.items() for term in terms})
+        # their words as the typo layer and the unaccented reading look them up
+        self.asking_words = {w for phrase, _kind in self.asking for w in phrase}
+        self.asking_words |= {fold_word(w) for lang_words in vocab.values() for w in lang_words}
+        by_length: dict[tuple[str, int], list[str]] = defaultdict(list)
+        for word in sorted(self.asking_words):
+            by_length[(word[0], len(word))].append(word)
+        self.asking_by_length = dict(by_length)
 
     def asked(self, query: str) -> tuple[set[str], set[str]]:
         """The details ``query`` asks for ("amount", "contact") and the (folded) words that
         ask for them: each of the question's words stands for itself and its lemmas."""
-        found = [{fold_word(w), *self.asking_lemmas.of_question_word(fold_word(w))}
-                 for w in words(query)[:MAX_WORDS]]
+        found = [self._asking_reads(fold_word(w)) for w in words(query)[:MAX_WORDS]]
         kinds: set[str] = set()
         asking: set[str] = set()
         for start in range(len(found)):
@@ -293,6 +308,24 @@ class Index:
                     kinds.add(kind)
                     asking.update(fold_word(w) for w in words(query)[start:end])
         return kinds, asking
+
+    def _asking_reads(self, word: str) -> set[str]:
+        """What a question's word stands for among the asking words: itself and its lemmas,
+        or, when none of them is one, the asking words it stands for typed without æ, ø or å
+        or with a slip ("peng" is "penge", "mutch" is "much"), as the rest of the question is
+        read (:meth:`accented`, :meth:`similar`)."""
+        reads = {word, *self.asking_lemmas.of_question_word(word)}
+        if reads & self.asking_words or word.isdigit():
+            return reads
+        reads.update(self.accented(word, self._asking_known))
+        if not reads & self.asking_words:
+            reads.update(term for _sim, term in self.similar(
+                word, pool=self.asking_by_length, min_length=MIN_ASKING_TYPO_LENGTH))
+        return reads
+
+    def _asking_known(self, form: str) -> list[str]:
+        return [t for t in dict.fromkeys((form, *self.asking_lemmas.of_question_word(form)))
+                if t in self.asking_words]
 
     def title_fit(self, entry: int, named: set[str]) -> float:
         """The largest share of one of the entry's titles (any language) that ``named``
@@ -338,6 +371,7 @@ class Index:
                 if term in self.vocab:
                     slot.add(term, 1.0)
             named = concepts[n] | {c for t in candidates for c in self.concept_words.get(t, ())}
+            slipped: set[int] = set()
             if not slot.terms and not named and not folded.isdigit():
                 for term in self.accented(folded):
                     if term in self.vocab:
@@ -354,12 +388,15 @@ class Index:
                     for concept in self.concept_words.get(term, ()):
                         self._add_concept(slot, concept, sim / 100.0)
                         slot.outside = slot.outside or concept in self.outside
+                        slipped.add(concept)
             for concept in named:
                 self._add_concept(slot, concept, 1.0)
             slot.outside = slot.outside or bool(named & self.outside)
-            slot.missing = {self.missing[c] for c in named if c in self.missing}
+            # a subject named with a slip ("sygedagpnge") lacks the detail as much
+            subjects = named | slipped
+            slot.missing = {self.missing[c] for c in subjects if c in self.missing}
             slot.general = bool(slot.missing) and all(
-                c in self.general for c in named if c in self.missing)
+                c in self.general for c in subjects if c in self.missing)
             out.append(slot)
         return out
 
@@ -367,12 +404,19 @@ class Index:
         """For each word of the question, the concepts of the word list's phrases it stands
         in ("disability pension", "центр зайнятості")."""
         found: list[set[int]] = [set() for _ in read]
-        for start, (_folded, _slot, candidates) in enumerate(read):
+        # a word the index and the word list do not know stands for what it is typed for
+        # without æ, ø or å or with a slip ("mødepligtt", "мовна шкла")
+        reads = [candidates if folded.isdigit() or any(
+                     c in self.vocab or c in self.concept_words for c in candidates)
+                 else candidates | set(self.accented(folded))
+                 | {term for _sim, term in self.similar(folded)}
+                 for folded, _slot, candidates in read]
+        for start, candidates in enumerate(reads):
             for term in candidates:
                 for phrase, concept in self.concept_phrases.get(term, ()):
                     end = start + len(phrase)
                     if end <= len(read) and all(
-                            phrase[k] in read[start + k][2] for k in range(1, len(phrase))):
+                            phrase[k] in reads[start + k] for k in range(1, len(phrase))):
                         for position in range(start, end):
                             found[position].add(concept)
         return found
@@ -392,12 +436,14 @@ class Index:
             found.update(self._known(stem))
         return found
 
-    def accented(self, word: str) -> list[str]:
+    def accented(self, word: str, known: Callable[[str], list[str]] | None = None
+                 ) -> list[str]:
         """Index terms and word-list words a Danish word typed without æ, ø or å stands for:
         "mode" is "møde" (folded "moede"), "soge" is "søge", "boligstotte" is "boligstøtte"
         (a subject outside the sources). Each o may be an ø and
         each a an æ or å; words with more than three such letters are left to the typo
-        layer."""
+        layer. ``known`` says what a respelling stands for (:meth:`_known` unless given)."""
+        known = known or self._known
         slots = [i for i, ch in enumerate(word) if ch in "ao"]
         if not slots or len(slots) > 3:
             return []
@@ -410,7 +456,7 @@ class Index:
             for i, c in zip(slots, choice, strict=True):
                 letters[i] = c
             variant = "".join(letters)
-            found += [term for term in self._known(variant) if term not in found]
+            found += [term for term in known(variant) if term not in found]
         return found
 
     def _known(self, form: str) -> list[str]:
@@ -441,15 +487,19 @@ class Index:
         modifier, head = (lemma(p) for p in parts)
         return (modifier, head) if modifier and head else None
 
-    def similar(self, word: str, limit: int = 3) -> list[tuple[float, str]]:
+    def similar(self, word: str, limit: int = 3,
+                pool: dict[tuple[str, int], list[str]] | None = None,
+                min_length: int = MIN_TYPO_LENGTH) -> list[tuple[float, str]]:
         """Vocabulary words close to ``word``, best first: the same first letter (a typo
-        rarely hits it), a similar length, and a rapidfuzz ratio of at least WORD_SIM."""
-        if len(word) < MIN_TYPO_LENGTH:
+        rarely hits it), a similar length, and a rapidfuzz ratio of at least WORD_SIM.
+        ``pool``: other words to look in, by first letter and length (the asking words)."""
+        if len(word) < min_length:
             return []
+        pool = self.by_length if pool is None else pool
         slack = max(1, len(word) * (100 - int(WORD_SIM)) // 100 + 1)
         found: list[tuple[float, str]] = []
         for length in range(max(1, len(word) - slack), len(word) + slack + 1):
-            candidates = self.by_length.get((word[0], length))
+            candidates = pool.get((word[0], length))
             if not candidates:
                 continue
             for term, sim, _k in process.extract(word, candidates, scorer=fuzz.ratio,
@@ -524,6 +574,11 @@ class Index:
         # no particular subject ("... when I return to Syria" may be the repatriation rates)
         missing = kinds & {kind for slot in slots for kind in slot.missing
                            if not slot.general or not rest}
+        # ... and so does a question that asks for it and names nothing else ("hvor mange
+        # penge får jeg?", "скільки грошей я буду отримувати?")
+        if not any(self.specific(slot, SUBJECT_AT) for slot in slots
+                   if slot.word not in asking and not slot.word.isdigit()):
+            missing |= kinds
         if audience == "staff":
             missing -= STAFF_DETAILS
         if missing:
@@ -533,12 +588,12 @@ class Index:
         return Ranking(entries, passages, sum(1 for slot in slots if not slot.terms),
                        any(slot.outside for slot in slots), min(missing, default=""))
 
-    def specific(self, slot: Slot) -> bool:
+    def specific(self, slot: Slot, at: float = SPECIFIC_AT) -> bool:
         """Whether a question's word names a subject rather than a circumstance: no reading
-        of it ("year", "søge", "ukrainer") stands in more than SPECIFIC_AT of the entries."""
+        of it ("year", "søge", "ukrainer") stands in more than ``at`` of the entries."""
         index = self.entry_index
         share = [index.share(term) for term, w in slot.terms.items() if w >= WORDLIST_WEIGHT]
-        return bool(share) and max(share) <= SPECIFIC_AT
+        return bool(share) and max(share) <= at
 
     def gives(self, entry: int, kinds: set[str], rest: list[Slot]) -> bool:
         """Whether an entry may answer a question that asks for a detail (``kinds``) the

@@ -1,0 +1,25 @@
+"""A numbered suggestion ("I found 3 possible answers") is chosen with a number written in
+words as with digits: a number word is not a new question."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.channels.render import render_text
+from assistant.conversation import Conversation
+
+
+@pytest.mark.parametrize(("lang", "question", "choice", "third"), [
+    ("da", "hvad gælder for voksenlærling", "tre", "Voksenlærling: sådan søger arbejdsgiveren"),
+    ("da", "hvad gælder for voksenlærling", "nummer 3",
+     "Voksenlærling: sådan søger arbejdsgiveren"),
+    ("uk", "я хочу повернутися додому в Україну, що буде з моїм дозволом?", "три",
+     "Спеціальний закон: коли дозвіл втрачає силу"),
+])
+def test_a_suggestion_is_chosen_by_a_number_word(convo: Conversation, lang: str, question: str,
+                                                 choice: str, third: str) -> None:
+    convo.state.lang = lang
+    offered = render_text(convo.handle(question), lang)
+    assert third in offered and "3." in offered
+    shown = render_text(convo.handle(choice), lang)
+    assert shown.startswith(f"== {third}"), shown
