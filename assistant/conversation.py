@@ -36,7 +36,7 @@ from assistant.site.answers import local_answer
 from assistant.site.registry import SiteInfo
 from assistant.store.models import utcnow
 from assistant.store.sessions import Saved, SessionChanged, SessionStore
-from assistant.text import DEFAULT_LANG, LANG_NAMES, LANGS, same
+from assistant.text import DEFAULT_LANG, LANG_NAMES, LANGS, pick, same
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +45,8 @@ STRICTEST_CHANNEL = "web"
 STAFF_FLOW = "staff"
 AFTER_FLOW = "menu"
 """The option offered when a guide is finished: the menu."""
+PAUSED = "paused"
+"""The menu option that goes on with the guide left in the middle (State.paused)."""
 PERSONAL_KINDS = ("input", "verify")
 """Kinds of flow step whose answer is personal data (a name, a phone number, a code)."""
 TURN_TRIES = 5
@@ -99,6 +101,10 @@ class State:
     first."""
     booked: list[int] = field(default_factory=list)
     """Bookings made or moved in this conversation (its calendar files are its own)."""
+    paused: dict[str, Any] | None = None
+    """The guide left in the middle ("menu", another guide begun), with its step and answers:
+    the menu's first option goes on with it. One only, the latest; dropped when that guide is
+    begun afresh, when any guide is finished, and at "start over"."""
 
     def to_dict(self) -> dict[str, Any]:
         """A copy, apart from later changes to this state (a failed turn goes back to it)."""
@@ -112,6 +118,8 @@ class State:
             data["staff_wait"] = self.staff_wait
         if self.site:
             data["site"] = self.site
+        if self.paused:
+            data["paused"] = FlowState.from_dict(self.paused).to_dict()
         return data
 
     @classmethod
@@ -122,7 +130,8 @@ class State:
                    proven=list(data.get("proven", [])),
                    staff=data.get("staff"), staff_wait=data.get("staff_wait"),
                    site=data.get("site"),
-                   booked=[int(b) for b in data.get("booked", [])][-20:])
+                   booked=[int(b) for b in data.get("booked", [])][-20:],
+                   paused=data.get("paused") or None)
 
 
 @dataclass
@@ -140,6 +149,17 @@ class Content:
         ``only_at``: check-in is for the kiosk, never offered on the web or by SMS)."""
         return [f for f in self.flows.values() if f.menu and
                 (channel is None or not f.only_at or channel in f.only_at)]
+
+
+def _unproven(flow: Flow, fstate: FlowState) -> FlowState:
+    """``fstate`` with its verify steps not passed: the first one passed is asked again."""
+    for sid in list(fstate.answers):
+        if sid in flow.steps and flow.step(sid).kind == "verify":
+            fstate.answers.pop(sid)
+            if sid in fstate.history:
+                fstate.history = fstate.history[:fstate.history.index(sid)]
+                fstate.step, fstate.returning, fstate.changed = sid, True, []
+    return fstate
 
 
 class Conversation:
@@ -271,6 +291,7 @@ class Conversation:
     def abandon(self) -> None:
         """The user walked away (kiosk wiped): count where they left, keep nothing on screen."""
         self._leave_flow("left")
+        self.state.paused = None
         self._save_turn("", [], check=False)
 
     def remember_booking(self, booking_id: int | None) -> None:
@@ -398,9 +419,14 @@ class Conversation:
         return self.menu()
 
     def _numbered(self) -> list[Choice]:
-        """The menu's options on every channel, numbered."""
-        flows = self.content.menu_flows()
-        options = [Choice(str(i), f.title, f.id) for i, f in enumerate(flows, 1)]
+        """The menu's options on every channel, numbered; first, while a guide is paused,
+        "Go on with" it (then every other option's number is one higher, on every channel)."""
+        options: list[Choice] = []
+        if (paused := self._paused_flow()) is not None:
+            options.append(Choice("1", tr("Go on with: {title}", title=paused[0].title), PAUSED))
+        first = len(options) + 1
+        options.extend(Choice(str(i), f.title, f.id)
+                       for i, f in enumerate(self.content.menu_flows(), first))
         options.append(Choice(str(len(options) + 1), tr("Ask a question"), ASK))
         options.append(Choice(str(len(options) + 1), tr("Talk to staff"), STAFF_FLOW))
         return options
@@ -474,10 +500,13 @@ class Conversation:
         """A question typed in the middle of a guide, where it answers nothing ("hvad er
         dagpenge?" where a meeting type is asked): answered when the site file or the knowledge
         base is sure of the answer, and the guide's question is asked again with its place and
-        answers kept (an aside is not a failed try). When not sure, it says how to leave the guide
-        to ask, and asks the guide's question again."""
+        answers kept (an aside is not a failed try). When not sure, it names the entries the
+        search found (as plain lines: numbers pick the step's options), says how to read one
+        ("menu", and ask again: the guide is kept, see State.paused), and asks the guide's
+        question again."""
         fstate = FlowState.from_dict(self.state.flow or {})  # as it was before this input
         found = local_answer(text, self.site, self.today())
+        titles: list[dict[str, str]] = []
         if found is None:
             outputs = self.content.knowledge.answer(text, self.lang,
                                                     municipality=self.municipality)
@@ -485,10 +514,22 @@ class Conversation:
             found = last if isinstance(last, Card) else None
             self.searched = (self.lang, "answer" if found else
                              "suggest" if isinstance(last, Choices) else "none")
+            if isinstance(last, Choices):
+                titles = [dict(c.label) for c in last.options
+                          if not c.value.startswith(next_steps.FLOW)]
+        if found is None and titles:
+            listed = {lang: "\n".join("- " + pick(title, lang) for title in titles)
+                      for lang in LANGS}
+            return [Say(tr("That looks like a question. I found this about it:"), "notice"),
+                    Say(listed, "info"),
+                    Say(tr("To read one, write \"menu\" and ask again: your answers here are "
+                           "kept. Or answer the question below to go on."), "notice"),
+                    *engine.prompt(flow, fstate)]
         if found is None:
             return [Say(tr("That looks like a question. I can answer it when you leave this "
-                           "guide: write \"menu\", then your question. Or answer the question "
-                           "below to go on."), "notice"), *engine.prompt(flow, fstate)]
+                           "guide: write \"menu\", then your question; your answers here are "
+                           "kept. Or answer the question below to go on."), "notice"),
+                    *engine.prompt(flow, fstate)]
         self.outcome = "answer"
         return [found, Say(tr("You are still in the guide \"{title}\". Answer the question "
                               "below to go on, or write \"menu\" to leave it.",
@@ -571,15 +612,16 @@ class Conversation:
             self.state.awaiting = "language"
             return self._language_choices()
         if command == commands.MENU:
-            self._leave_flow("left")
+            self._leave_flow("left", pause=True)
             return self.menu()
         if command == commands.STAFF:
-            self._leave_flow("left")
+            self._leave_flow("left", pause=True)
             return self._start(STAFF_FLOW)
         if command == commands.CALLBACK:
-            self._leave_flow("left")
+            self._leave_flow("left", pause=True)
             return self._start_callback()
         if command == commands.RESTART:
+            self.state.paused = None
             if flow and fstate:  # only this flow: say which, and how to reach the rest
                 self._count(flow.id, "restarted", fstate.step or "")
                 return [Say(tr("We start \"{flow}\" again from the beginning. To choose something "
@@ -661,6 +703,8 @@ class Conversation:
         return None
 
     def _start(self, flow_id: str, answers: Mapping[str, str] | None = None) -> list[Output]:
+        if flow_id == PAUSED:
+            return self._go_on()
         if flow_id == ASK:
             self.state.flow, self.state.awaiting = None, None
             return [Say(tr("Write your question in a few words."), "prompt")]
@@ -677,6 +721,10 @@ class Conversation:
 
             if (nobody := no_staff_here(self)) is not None:
                 return nobody
+        if self.state.flow and FlowState.from_dict(self.state.flow).flow_id != flow.id:
+            self._leave_flow("left", pause=True)  # another guide begun: the one left is kept
+        if self.state.paused and FlowState.from_dict(self.state.paused).flow_id == flow.id:
+            self.state.paused = None  # begun afresh
         turn = (engine.begin_with(flow, answers, self.today(), self.lang) if answers else
                 engine.begin(flow))
         self._count(flow.id, "started")
@@ -690,7 +738,7 @@ class Conversation:
             self._count(flow.id, "invalid", turn.state.step or "")
         if turn.state.done:
             self._count(flow.id, "completed")
-            self.state.flow = None
+            self.state.flow = self.state.paused = None
             self._finished = True
         return outputs
 
@@ -712,15 +760,10 @@ class Conversation:
         """Resumed from a code saved elsewhere: a verify step already passed counts only for
         numbers this conversation has proven (none, when just opened)."""
         flow, fstate = self._flow()
-        if not (flow and fstate):
-            return
-        for sid in list(fstate.answers):
-            if sid in flow.steps and flow.step(sid).kind == "verify":
-                fstate.answers.pop(sid)
-                if sid in fstate.history:
-                    fstate.history = fstate.history[:fstate.history.index(sid)]
-                    fstate.step, fstate.returning, fstate.changed = sid, True, []
-        self.state.flow = fstate.to_dict()
+        if flow and fstate:
+            self.state.flow = _unproven(flow, fstate).to_dict()
+        if (paused := self._paused_flow()) is not None:
+            self.state.paused = _unproven(*paused).to_dict()
 
     def _after_flow(self) -> list[Output]:
         """A guide is finished (a meeting booked, a result shown): what next, as an option
@@ -730,11 +773,42 @@ class Conversation:
         return [Say(tr("Write \"menu\" to see everything I can help with."), "info"),
                 Choices((Choice("1", tr("Menu"), AFTER_FLOW),))]
 
-    def _leave_flow(self, event: str) -> None:
+    def _leave_flow(self, event: str, pause: bool = False) -> None:
+        """The guide is left; with ``pause``, kept to go on with from the menu (State.paused)
+        when the user was in the middle of it (past its first question). Talking to staff is
+        not kept: it is always in the menu, and would push out the guide it was asked from."""
         flow, fstate = self._flow()
         if flow and fstate:
             self._count(flow.id, event, fstate.step or "")
+            if pause and fstate.step and not fstate.done and fstate.history and \
+                    flow.id != STAFF_FLOW:
+                self.state.paused = fstate.to_dict()
         self.state.flow = None
+
+    def _paused_flow(self) -> tuple[Flow, FlowState] | None:
+        """The guide left in the middle, if it can be gone on with here (the flow and its step
+        still exist, and it is offered on this channel)."""
+        if not self.state.paused:
+            return None
+        fstate = FlowState.from_dict(self.state.paused)
+        flow = self._at_site(self.content.flows.get(fstate.flow_id))
+        if flow is None or not fstate.step or fstate.step not in flow.steps or (
+                flow.only_at and self.state.channel not in flow.only_at):
+            self.state.paused = None
+            return None
+        return flow, fstate
+
+    def _go_on(self) -> list[Output]:
+        """The menu's "Go on with": the paused guide at the step where it was left, its
+        answers kept, the step's question asked again (a code step sends or takes its code as
+        when first reached; a number this conversation has proven needs no new code)."""
+        paused = self._paused_flow()
+        self.state.paused, self.state.awaiting, self.state.suggestions = None, None, []
+        if paused is None:
+            return self.menu()
+        flow, fstate = paused
+        self.state.flow = fstate.to_dict()
+        return [Say(flow.title, "title"), *engine.prompt(flow, fstate)]
 
     def _at_site(self, flow: Flow | None) -> Flow | None:
         """``flow`` as this conversation's site offers it: a step that asks for the meeting
