@@ -7,14 +7,12 @@ from assistant.conversation import Content
 from assistant.store.sessions import SessionStore
 
 from .conftest import FIXED_OTP
-from .test_booking_safety import JOB_MEETING_AT_SUMMARY, _say, _web
+from .test_booking_safety import _say, _web_at_the_code
 
 
 def test_a_question_at_the_sms_code_step_is_answered_and_the_code_still_asked_for(
         content: Content, store: SessionStore) -> None:
-    client, token = _web(content, store)
-    for text in JOB_MEETING_AT_SUMMARY:
-        shown = _say(client, token, text)
+    client, token, shown = _web_at_the_code(content, store)
     assert "6-digit code" in shown
     shown = _say(client, token, "what is voksenlærling?")
     assert "You are still in the guide \"Book a meeting\"" in shown

@@ -142,9 +142,7 @@ def test_a_number_at_its_cap_of_bookings_is_told_so_before_any_code_is_texted(
 
 def test_a_booking_made_while_the_code_is_typed_is_still_refused_at_booking_time(
         content: Content, store: SessionStore) -> None:
-    client, token = _web(content, store)
-    for text in JOB_MEETING_AT_SUMMARY:
-        shown = _say(client, token, text)
+    client, token, shown = _web_at_the_code(content, store)
     assert "6-digit code" in shown
     service = BookingService(store.engine, now=lambda: NOW, site_id=_site(store))
     code = service.book(meeting_type="job_meeting", channel="in_person", meeting_lang="da",
@@ -189,6 +187,15 @@ def _say(client: TestClient, token: str, text: str) -> str:
     data = client.post(f"/api/sessions/{token}/messages", json={"text": text}).json()
     # a confirmation is a card on the web: its heading says what happened
     return "\n".join(item.get("text") or item.get("heading", "") for item in data["reply"])
+
+
+def _web_at_the_code(content: Content, store: SessionStore) -> tuple[TestClient, str, str]:
+    """A web conversation that has booked up to the SMS code (JOB_MEETING_AT_SUMMARY): the
+    client, its session and what the last reply showed."""
+    client, token = _web(content, store)
+    for text in JOB_MEETING_AT_SUMMARY:
+        shown = _say(client, token, text)
+    return client, token, shown
 
 
 def _active(store: SessionStore, code: str) -> bool:
@@ -250,9 +257,7 @@ def test_a_code_works_for_ten_minutes(content: Content, store: SessionStore) -> 
 
 def test_a_new_booking_on_the_web_needs_the_code_and_at_the_kiosk_does_not(
         content: Content, store: SessionStore) -> None:
-    client, token = _web(content, store)
-    for text in JOB_MEETING_AT_SUMMARY:
-        shown = _say(client, token, text)
+    client, token, shown = _web_at_the_code(content, store)
     assert "We have sent an SMS with a 6-digit code to your number" in shown
     assert "Your meeting is booked" not in _say(client, token, "1")
     with DB(store.engine) as db:
