@@ -7,7 +7,7 @@ import unicodedata
 from functools import cache
 
 HELP, BACK, RESTART, MENU, LANGUAGE, STAFF = "help", "back", "restart", "menu", "language", "staff"
-SAVE, CALLBACK, GREETING = "save", "callback", "greeting"
+SAVE, CALLBACK, GREETING, FINISH = "save", "callback", "greeting", "finish"
 
 _WORDS: dict[str, tuple[str, ...]] = {
     HELP: ("hjælp", "hjaelp", "help", "?", "допомога", "довідка", "допомогти"),
@@ -28,6 +28,16 @@ _WORDS: dict[str, tuple[str, ...]] = {
 }
 
 _WORDS[SAVE] = ("gem", "gem til senere", "save", "save for later", "зберегти", "зберегти на потім")
+
+_WORDS[FINISH] = (
+    "afslut", "afslut samtalen", "jeg er færdig", "jeg er faerdig",
+    "finish", "end conversation", "end the conversation", "i'm done", "i’m done", "im done",
+    "i am done",
+    "завершити", "завершити розмову", "закінчити", "я закінчив", "я закінчила",
+)
+"""The kiosk's Finish button, typed (its label in each language, and "I'm done"): at the kiosk
+it wipes the screen as the button does; elsewhere (no such button) the menu. A bare "done",
+"færdig" or "готово" is not one: it may mean "send my choices" at a step of several."""
 
 _ASKS_FOR_A_PERSON: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "da": (("", "jeg vil gerne tale med", "jeg vil tale med", "jeg vil gerne snakke med",
@@ -149,8 +159,8 @@ _ENGLISH_ONLY = {normalise_command(w) for w in (
     "help", "back", "start over", "restart", "start again", "main menu", "language",
     "change language", "staff", "talk to staff", "talk to a person", "human",
     "call me back", "call me", "please call me back", "can you call me back",
-    "can someone call me back", "hello", "hi", "hey", "good morning", "good afternoon",
-    "good evening")} | {
+    "can someone call me back", "finish", "end conversation", "i'm done", "i am done",
+    "hello", "hi", "hey", "good morning", "good afternoon", "good evening")} | {
     normalise_command(f"{opening} {person}") for opening in _ASKS_FOR_A_PERSON["en"][0]
     for person in _ASKS_FOR_A_PERSON["en"][1] if opening}
 

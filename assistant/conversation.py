@@ -614,6 +614,12 @@ class Conversation:
         if command == commands.MENU:
             self._leave_flow("left", pause=True)
             return self.menu()
+        if command == commands.FINISH:
+            # The kiosk's Finish button, typed: the kiosk wipes its screen before asking the
+            # core. The web page and SMS have no such button: the menu, as "menu" gives it.
+            self._leave_flow("left", pause=True)
+            return [Say(tr("Thank you for using the jobcenter assistant."),
+                        "notice"), *self.menu()]
         if command == commands.STAFF:
             self._leave_flow("left", pause=True)
             return self._start(STAFF_FLOW)

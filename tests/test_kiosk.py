@@ -295,6 +295,47 @@ async def test_finish_wipes_at_once_and_keeps_nothing(content, store) -> None:
         assert code not in "\n".join(screen_lines(pilot))
 
 
+@pytest.mark.parametrize(("lang", "word"), [("uk", "завершити"), ("da", "Afslut"),
+                                          ("en", "I'm done")])
+async def test_the_finish_word_typed_wipes_at_once_as_the_button_does(content, store,
+                                                                      lang: str,
+                                                                      word: str) -> None:
+    """A tester typed "завершити", the Finish button's word, and was told "I do not know the
+    answer to that". Typed alone, it does what the button does."""
+    app = KioskApp(content, store, clock=FakeClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await tap(pilot, f"#lang-{lang}")
+        await submit(pilot, "1")
+        await submit(pilot, "1")
+        assert "> 1" in scrollback(app)
+        await submit(pilot, word)
+        assert isinstance(app.screen, LanguageScreen) and app.wipes == 1
+        for screen in app.screen_stack:
+            assert not screen.query("#transcript")
+        shown = "\n".join(screen_lines(pilot))
+        assert "> 1" not in shown and word not in shown
+
+
+COMMAND_ECHOES = {"da": ["Tilbage", "Gem", "Menu", "Hjælp", "Medarbejder", "Sprog"],
+                  "en": ["Back", "Save", "Menu", "Help", "Staff", "Language"],
+                  "uk": ["Назад", "Зберегти", "Меню", "Допомога", "Працівник", "Мова"]}
+
+
+@pytest.mark.parametrize("lang", ["da", "en", "uk"])
+async def test_a_command_button_is_echoed_in_the_users_language(content, store,
+                                                                lang: str) -> None:
+    """A tester at the kiosk in Ukrainian tapped "Назад" and the transcript said "> back",
+    in English. A command button's tap shows its own label."""
+    app = KioskApp(content, store, lang=lang, clock=FakeClock())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await tap(pilot, "#choice-1")  # in a guide: Back and Save have something to do
+        await tap(pilot, "#choice-1")
+        for command in ("back", "save", "menu", "help", "staff", "language"):
+            await tap(pilot, f"#cmd-{command}")
+        echoes = [line for line in scrollback(app).splitlines() if line.startswith("> ")]
+        assert echoes == ["> 1", "> 1", *(f"> {label}" for label in COMMAND_ECHOES[lang])]
+
+
 async def test_a_callback_request_is_done_too_with_the_countdown_in_english(
         content, store) -> None:
     app = KioskApp(content, store, lang="en", clock=FakeClock())

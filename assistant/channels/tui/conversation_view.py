@@ -39,6 +39,7 @@ from assistant.channels.tui.messages import (
     TurnAnswered,
 )
 from assistant.channels.tui.strings import tr, trn
+from assistant.commands import FINISH, match_command
 from assistant.outputs import Card, Choice, Choices, Confirmation, Done, Output, Say
 from assistant.text import Text, pick
 
@@ -213,8 +214,9 @@ class ConversationScreen(Screen[None]):
         self.turn_lock = threading.Lock()
         """Held while a thread uses ``convo`` (a turn; the abandon at a wipe)."""
         self.busy = False
-        self.waiting: deque[str] = deque()
-        """Lines sent while a turn ran, answered after it in order."""
+        self.waiting: deque[tuple[str, str | None]] = deque()
+        """Lines sent while a turn ran (with their echo, see send), answered after it in
+        order."""
         self.private: set[str] = set()
         """What completed steps showed of the person, masked once the user goes on."""
         self._turn_start: Widget | None = None
@@ -250,7 +252,7 @@ class ConversationScreen(Screen[None]):
         *lines, rest = typed.split("\n")
         for line in lines:
             if line.strip():
-                self.send(line)
+                self.typed(line)
         self.query_one("#entry", Input).insert_text_at_cursor(rest)
 
     def langs(self) -> list[str]:
@@ -529,15 +531,26 @@ class ConversationScreen(Screen[None]):
 
     # -- turns -------------------------------------------------------------------------------
 
-    def send(self, text: str) -> None:
-        """Answer ``text`` now, or after the turn that is running."""
+    def typed(self, text: str) -> None:
+        """A line the user typed. The Finish button's word alone ("afslut", "завершити",
+        "finish") does what the button does: the screen is wiped at once, the line with it."""
+        if match_command(text) == FINISH:
+            self.post_message(FinishRequested())
+        else:
+            self.send(text)
+
+    def send(self, text: str, echo: str | None = None) -> None:
+        """Answer ``text`` now, or after the turn that is running. The transcript shows
+        ``echo`` for it (a command button's label in the user's language: "> Назад", not
+        the command word "back" it sends), or else ``text``."""
         if self.busy:
-            self.waiting.append(text)
+            self.waiting.append((text, echo))
             return
-        self._start_turn(lambda convo: convo.handle(text), echo=text)
+        self._start_turn(lambda convo: convo.handle(text),
+                         echo=text if echo is None else echo, personal=echo is None)
 
     def _start_turn(self, job: Callable[[Conversation], list[Output]],
-                    echo: str | None = None) -> None:
+                    echo: str | None = None, personal: bool = True) -> None:
         self.post_message(KeepGoing())  # a new input: the user is not done
         self.show_countdown(None)
         if self.private:
@@ -546,7 +559,7 @@ class ConversationScreen(Screen[None]):
         transcript = self.query_one("#transcript", VerticalScroll)
         if echo is not None:
             self._turn_start = Line([("> " + echo, "")], typed=True,
-                                    personal=self.convo.asks_personal_data,
+                                    personal=personal and self.convo.asks_personal_data,
                                     classes="say user")
             transcript.mount(self._turn_start)
         transcript.mount(Line([(self._label(tr("One moment…")), "")], classes="busy-note"))
@@ -587,14 +600,14 @@ class ConversationScreen(Screen[None]):
         self._set_busy(False)
         await self.show(outputs)
         if self.waiting:
-            self.send(self.waiting.popleft())
+            self.send(*self.waiting.popleft())
 
     @on(Input.Submitted, "#entry")
     def submitted(self, event: Input.Submitted) -> None:
         text = event.value
         event.input.value = ""
         if text.strip():
-            self.send(text)
+            self.typed(text)
 
     @on(Button.Pressed)
     def pressed(self, event: Button.Pressed) -> None:
@@ -614,7 +627,8 @@ class ConversationScreen(Screen[None]):
         elif bid.startswith("choice-"):
             self.send(bid.removeprefix("choice-"))
         elif bid.startswith("cmd-"):
-            self.send(bid.removeprefix("cmd-"))
+            command = bid.removeprefix("cmd-")
+            self.send(command, echo=pick(command_label(command), self.convo.lang))
         elif bid == "interpreter":
             self.bilingual = not self.bilingual
             self._start_turn(lambda convo: convo.prompt())
