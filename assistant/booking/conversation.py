@@ -50,6 +50,9 @@ REMINDER_BEFORE = dt.timedelta(hours=24)
 
 
 def meeting_name(code: str) -> Text:
+    """A meeting type's name: the one name the booking flow's choice, its summary, the
+    confirmation, the receipt and staff views give it (flows/book.yaml's labels are the
+    same; a test checks)."""
     names = {
         "first_meeting": tr("First meeting"),
         "job_meeting": tr("Job meeting"),
@@ -67,14 +70,15 @@ MEETING_TYPE_STEP = "meeting_type"
 
 
 def site_options(flow: Flow, codes: tuple[str, ...]) -> Flow:
-    """``flow`` with its meeting-type step offering the meeting types ``codes`` (a site's):
-    the flow's label for a type it knows, else the type's name; a type the site lacks is not
-    offered."""
+    """``flow`` with its meeting-type step offering the meeting types ``codes`` (a site's),
+    each under its name (:func:`meeting_name`, as the confirmation names it) with the flow's
+    condition for it; a type the site lacks is not offered."""
     step = flow.steps.get(MEETING_TYPE_STEP)
     if step is None or step.kind != "choice":
         return flow
     known = {o.value: o for o in step.options}
-    options = tuple(known.get(code) or Option(code, meeting_name(code)) for code in codes)
+    options = tuple(replace(known[code], label=meeting_name(code)) if code in known
+                    else Option(code, meeting_name(code)) for code in codes)
     if options == step.options:
         return flow
     steps = {**flow.steps, step.id: replace(step, options=options)}
