@@ -245,3 +245,43 @@ _DANISH_WORDS = frozenset((
     "skal", "godt", "goddag", "farvel", "ja", "nej", "jobcenter", "jobcentret", "tid", "ledig",
     "arbejde", "have", "find"))
 """Danish words (some also English, like "I"): they count against English."""
+
+
+_NEW_CODE_PHRASES = tuple(tuple(phrase.split()) for phrase in (
+    # Danish (also typed without æ, ø, å)
+    "send koden igen", "send en ny kode", "send ny kode", "send igen", "ny kode",
+    "en ny kode", "har ikke fået nogen kode", "har ikke fået koden", "har ikke fået en kode",
+    "har ikke faaet nogen kode", "har ikke faaet koden", "har ikke faet nogen kode",
+    "fik ingen kode", "fik ikke koden", "fik ikke nogen kode", "ingen kode",
+    "koden kom ikke", "koden er ikke kommet", "kan i sende koden igen", "sende koden igen",
+    # English
+    "send the code again", "send it again", "send again", "send a new code",
+    "send me a new code", "send me the code again", "resend", "resend the code", "new code",
+    "a new code", "didn t get a code", "didn t get the code", "did not get a code",
+    "did not get the code", "didnt get a code", "didnt get the code", "never got the code",
+    "never got a code", "didn t receive", "did not receive", "haven t got a code",
+    "haven t received", "no code", "the code didn t come", "the code did not come",
+    "code not received",
+    # Ukrainian
+    "надішліть код ще раз", "надішліть код знову", "надішліть новий код",
+    "надішліть ще раз", "надіслати код ще раз", "надіслати код знову", "надіслати ще раз",
+    "відправте код ще раз", "відправте ще раз", "новий код", "не отримав код",
+    "не отримала код", "не отримав коду", "не отримала коду", "не отримав кода",
+    "код не прийшов", "не прийшов код", "код не надійшов", "не надійшов код", "немає коду",
+))
+"""Requests, at the SMS-code step, to send the code again ("jeg har ikke fået nogen kode",
+"send the code again", "надішліть код ще раз"): one of these, in a short message."""
+_NEW_CODE_MAX_WORDS = 10
+
+
+def asks_for_new_code(text: str) -> bool:
+    """``text`` asks for the SMS code to be sent again: a short message, with no digits, that
+    holds one of :data:`_NEW_CODE_PHRASES` ("I didn't get a code", "send koden igen")."""
+    if any(c.isdigit() for c in text):
+        return False
+    words = re.findall(r"[^\W\d_]+", unicodedata.normalize("NFC", text).casefold()
+                       .replace("’", "'"))
+    if not words or len(words) > _NEW_CODE_MAX_WORDS:
+        return False
+    return any(tuple(words[i:i + len(p)]) == p
+               for p in _NEW_CODE_PHRASES for i in range(len(words) - len(p) + 1))

@@ -466,7 +466,8 @@ class Conversation:
         if flow and fstate:
             self.outcome = "flow"
             verify = bool(fstate.step) and flow.step(fstate.step or "").kind == "verify"
-            if verify and commands.is_question(text) and not any(c.isdigit() for c in text):
+            if verify and commands.is_question(text) and not any(c.isdigit() for c in text) \
+                    and not commands.asks_for_new_code(text):  # "kan I sende koden igen?"
                 return self._aside(flow, text)  # no code in it: no try spent
             if verify:
                 return self._proof_answer(flow, fstate, text)

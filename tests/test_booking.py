@@ -451,3 +451,46 @@ def test_ukrainian_sentences_put_the_preposition_before_the_day(content, store) 
     assert ", бо у " in notice and UK_DAY.search(notice), notice
     assert ".." not in notice
     assert booking.lang == "uk"
+
+
+MEETING_LABEL = {"da": "Møde", "en": "Meeting", "uk": "Зустріч"}
+
+
+@pytest.mark.parametrize("lang", ["da", "en", "uk"])
+@pytest.mark.parametrize(("meeting_type", "answers"), [
+    ("upskilling", ["4", "1", "1"]),  # at the jobcenter, in Danish
+    ("adult_apprenticeship", ["5", "1", "1"]),
+    ("special_law_intake", ["7", "1"]),  # in Danish (always at the jobcenter)
+])
+def test_the_summary_and_the_confirmation_name_the_meeting_type_alike(
+        content, store, lang: str, meeting_type: str, answers: list[str]) -> None:
+    """The meeting chosen ("Vejledning om opkvalificering") is named so in the summary, the
+    confirmation and the receipt SMS, in every language: one name for each meeting type."""
+    from assistant.booking.conversation import meeting_name
+
+    convo, _ = Conversation.open(content, store, f"name-{lang}-{meeting_type}", "text", lang,
+                                 now=lambda: NOW)
+    for raw in ["1", *answers, "1", "Eve Example"]:
+        convo.handle(raw)
+
+    def meeting_line(outputs: list) -> str:
+        text = "\n".join(pick(o.text, lang) for o in outputs if hasattr(o, "text"))
+        found = re.search(rf"^(?:- )?{MEETING_LABEL[lang]}: (.+)$", text, re.MULTILINE)
+        assert found, text
+        return found[1]
+
+    summary = meeting_line(convo.handle("22334455"))
+    confirmation = meeting_line(convo.handle("1"))
+    assert summary == confirmation == meeting_name(meeting_type)[lang]
+    with DB(store.engine) as db:
+        [receipt] = db.exec(select(Outbox).where(Outbox.kind == "receipt")).all()
+    assert f"{MEETING_LABEL[lang]}: {summary}\n" in receipt.body
+
+
+def test_the_booking_flow_names_meeting_types_as_bookings_do(content) -> None:
+    """flows/book.yaml's meeting-type labels (shown where no site lists its types) are the
+    names meeting_name gives them, in every language."""
+    from assistant.booking.conversation import meeting_name
+
+    for option in content.flows["book"].step("meeting_type").options:
+        assert dict(option.label) == dict(meeting_name(option.value)), option.value

@@ -203,6 +203,30 @@ def _active(store: SessionStore, code: str) -> bool:
         return db.exec(select(Booking).where(Booking.code == code)).one().status == "active"
 
 
+def test_a_code_asked_for_again_is_sent_again_within_the_same_caps(
+        content: Content, store: SessionStore) -> None:
+    """At the code, "I didn't get a code" (in Danish, English or Ukrainian, as a question
+    too) texts a new code at once; after 5 codes to the number in an hour no more go."""
+    from assistant.booking.proof import CODES_PER_HOUR
+
+    client, token, shown = _web_at_the_code(content, store)
+    assert _codes_texted(store) == 1
+    shown = _say(client, token, "no")
+    assert "The code has 6 digits." in shown and 'Write "send again" for a new code' in shown
+    asks = ["I didn't get a code", "jeg har ikke fået nogen kode", "надішліть код ще раз",
+            "kan I sende koden igen?", "send the code again"]
+    for n, ask in enumerate(asks[:CODES_PER_HOUR - 1], start=2):
+        shown = _say(client, token, ask)
+        assert "We have sent a new code." in shown and "6-digit code" in shown, ask
+        assert "The code has 6 digits" not in shown
+        assert _codes_texted(store) == n
+    shown = _say(client, token, asks[-1])
+    assert "We have sent several codes to this phone number in the last hour" in shown
+    assert "We have sent a new code." not in shown
+    assert _codes_texted(store) == CODES_PER_HOUR
+    assert "Is this right?" in _say(client, token, FIXED_OTP)  # the last code still works
+
+
 def test_a_code_and_a_phone_number_are_not_enough_to_cancel_on_the_web(
         content: Content, store: SessionStore) -> None:
     code = _book_for_the_owner(store)

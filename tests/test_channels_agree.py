@@ -21,6 +21,7 @@ from assistant.channels.text import run_chat
 from assistant.channels.web import make_app
 from assistant.conversation import Content
 from assistant.flow.loader import load_flows
+from assistant.i18n import tr
 from assistant.store.db import make_engine
 from assistant.store.demo import seed_demo
 from assistant.store.models import Session, Turn
@@ -31,6 +32,7 @@ from .test_transcripts import FILES, asks_for_code
 
 TOKEN, BASE = "channels-agree-token", "https://kiosk.example.dk"
 LANGUAGE_WORD = {"da": "dansk", "en": "english", "uk": "українська"}
+ALSO_SMS = tr("You will also get an SMS with this confirmation.")
 
 
 def turns_of(store: SessionStore, key_prefix: str) -> list[tuple[str, list]]:
@@ -46,12 +48,23 @@ KIOSK_ONLY = {flow.id for flow in load_flows().values() if flow.only_at}
 the others keep their numbers."""
 
 
+def _without_also_sms(text: str) -> str:
+    for said in ALSO_SMS.values():
+        text = text.replace(f"\n{said}", "")
+    return text
+
+
 def told(item: dict) -> dict:
     """A reply item; where the citizen is told staff are on their way, and the menu's
     kiosk-only guides, the things that differ by design (at a kiosk a person comes, on the web
     page or by SMS one writes; check-in is at the kiosk)."""
     if item.get("type") == "choices":
         return {**item, "options": [o for o in item["options"] if o["value"] not in KIOSK_ONLY]}
+    if item.get("type") == "confirmation":  # by SMS the card is itself the SMS: no "you will
+        # also get an SMS" in it, nor in the staff's Danish copy (booking/conversation.py)
+        item = {**item, "notes": [n for n in item["notes"] if n != ALSO_SMS]}
+    if isinstance(item.get("text"), dict):
+        item = {**item, "text": {lang: _without_also_sms(t) for lang, t in item["text"].items()}}
     text = item.get("text")
     if isinstance(text, dict) and text.get("en", "").startswith(
             "A member of staff has been told and will "):

@@ -115,7 +115,7 @@ def test_the_history_api_gives_the_conversation_back_each_turn_in_its_language(
     assert turns[0]["said"] == "" and turns[0]["reply"][0]["text"].startswith("Velkommen")
     assert turns[1]["said"] == "1. Book et møde" and turns[1]["lang"] == "da"
     assert turns[1]["reply"][0] == {"type": "say", "tone": "title", "text": "Book et møde"}
-    assert turns[2]["lang"] == "en" and turns[3]["said"] == "5. Adult apprenticeship"
+    assert turns[2]["lang"] == "en" and turns[3]["said"] == "5. Guidance on adult apprenticeship"
     assert all(item["type"] != "choices" for turn in turns for item in turn["reply"])
     [card] = [item for item in turns[-1]["reply"] if item["type"] == "confirmation"]
     copy = turns[-1]["reply"][2]

@@ -548,8 +548,8 @@ async def test_in_the_interpreter_view_option_n_faces_option_n(content, store) -
                 numbers.append(found[1])
                 assert row.count(f"{found[1]}. ") == 2, row
         assert numbers == ["1", "2", "3", "4", "5", "6", "7"]
-        assert "5. Учнівство для дорослих" in "\n".join(screen_lines(pilot))
-        assert "5. Voksenlærling" in "\n".join(screen_lines(pilot))
+        assert "5. Консультація щодо учнівства" in "\n".join(screen_lines(pilot))
+        assert "5. Vejledning om voksenlærling" in "\n".join(screen_lines(pilot))
 
 
 async def test_in_the_interpreter_view_a_rule_parts_the_two_columns(content, store) -> None:

@@ -79,7 +79,7 @@ def test_no_option_is_read_past_a_negation_or_from_nothing(options, said: str, l
     (SITUATION, "ledig, men jeg har et job", "da", ("employed", "unemployed")),
     (EDUCATION, "faglært", "da", ("outdated", "skilled")),
     (EDUCATION, "a skilled worker", "en", ("outdated", "skilled")),
-    (MEETING, "guidance", "en", ("upskilling", "repatriation")),
+    (MEETING, "guidance", "en", ("upskilling", "adult_apprenticeship", "repatriation")),
 ])
 def test_two_answers_to_a_one_answer_question_are_asked_about(options, said, lang,
                                                               among) -> None:

@@ -23,7 +23,7 @@ from assistant.channels.web import make_app
 from assistant.channels_keys import phone_hash
 from assistant.store.db import make_engine
 from assistant.store.demo import seed_demo
-from assistant.store.models import Booking, CallbackRequest, SmsMessage, Turn
+from assistant.store.models import Booking, CallbackRequest, Outbox, SmsMessage, Turn
 from assistant.store.sessions import SessionStore
 
 from .conftest import FIXED_OTP, NOW
@@ -855,3 +855,25 @@ def test_a_gateway_field_with_a_control_character_or_too_long_is_refused(
     assert "400" in client.get("/openapi.json").json()["paths"]["/sms/twilio"]["post"][
         "responses"]
     engine.dispose()
+
+
+def test_booked_by_sms_the_reply_does_not_promise_another_sms(client: TestClient,
+                                                              store) -> None:
+    """By SMS the confirmation is itself an SMS to the booked number: it does not say "you
+    will also get an SMS" (the receipt is still queued, a copy to keep). Booked by SMS for
+    another number (proven with a code), that number does get the receipt, and is told so."""
+    also = "You will also get an SMS with this confirmation."
+    steps = ["english", "1", "2", "1", "1", "1", "Anna Jensen"]
+    for i, body in enumerate([*steps, "22334455"]):
+        sms(client, body, f"SMown{i}")
+    own = sms(client, "1", "SMownbook").text
+    assert "Your meeting is booked." in own and "Code: " in own
+    assert also not in own and "MORE" not in own
+    for i, body in enumerate([*steps, "22334466", FIXED_OTP]):
+        sms(client, body, f"SMother{i}", phone="+4522998877")
+    other = sms(client, "1", "SMotherbook", phone="+4522998877").text
+    assert "Your meeting is booked." in other and also in other
+    with DB(store.engine) as db:
+        receipts = sorted(o.phone for o in db.exec(select(Outbox).where(
+            Outbox.kind == "receipt")))
+    assert receipts == ["+4522334455", "+4522334466"]

@@ -50,6 +50,9 @@ REMINDER_BEFORE = dt.timedelta(hours=24)
 
 
 def meeting_name(code: str) -> Text:
+    """A meeting type's name: the one name the booking flow's choice, its summary, the
+    confirmation, the receipt and staff views give it (flows/book.yaml's labels are the
+    same; a test checks)."""
     names = {
         "first_meeting": tr("First meeting"),
         "job_meeting": tr("Job meeting"),
@@ -67,14 +70,15 @@ MEETING_TYPE_STEP = "meeting_type"
 
 
 def site_options(flow: Flow, codes: tuple[str, ...]) -> Flow:
-    """``flow`` with its meeting-type step offering the meeting types ``codes`` (a site's):
-    the flow's label for a type it knows, else the type's name; a type the site lacks is not
-    offered."""
+    """``flow`` with its meeting-type step offering the meeting types ``codes`` (a site's),
+    each under its name (:func:`meeting_name`, as the confirmation names it) with the flow's
+    condition for it; a type the site lacks is not offered."""
     step = flow.steps.get(MEETING_TYPE_STEP)
     if step is None or step.kind != "choice":
         return flow
     known = {o.value: o for o in step.options}
-    options = tuple(known.get(code) or Option(code, meeting_name(code)) for code in codes)
+    options = tuple(replace(known[code], label=meeting_name(code)) if code in known
+                    else Option(code, meeting_name(code)) for code in codes)
     if options == step.options:
         return flow
     steps = {**flow.steps, step.id: replace(step, options=options)}
@@ -273,12 +277,17 @@ def receipt(booking: Booking) -> Text:
                   (_what_next(booking),))
 
 
-def confirmation(booking: Booking, heading: Text, sms: bool = True) -> Confirmation:
+def confirmation(booking: Booking, heading: Text, sms: bool = True,
+                 texted: bool = False) -> Confirmation:
     """The confirmation card shown on the screen the booking was made on; ``sms``: whether
     the receipt goes out by SMS (not to a number that texted STOP, nor to one that is not a
-    mobile number)."""
+    mobile number); ``texted``: the card itself is an SMS reply to the booking's number, so
+    "you will also get an SMS" is not said (the receipt still goes, as a copy to keep)."""
     rows = _rows(booking)
-    if sms:
+    about_sms: Text | None
+    if texted:
+        about_sms = None
+    elif sms:
         about_sms = tr("You will also get an SMS with this confirmation.")
     elif not is_mobile(booking.phone):
         about_sms = tr("We send SMS only to mobile numbers, so you get no SMS about this "
@@ -286,9 +295,17 @@ def confirmation(booking: Booking, heading: Text, sms: bool = True) -> Confirmat
     else:
         about_sms = tr("You have asked us not to send you SMS, so you get no SMS about this "
                        "meeting. Write down your code.")
-    notes = (_what_next(booking), about_sms)
+    notes = (_what_next(booking),) if about_sms is None else (_what_next(booking), about_sms)
     return Confirmation(_lines(heading, booking.code, rows, notes), "notice", heading=heading,
                         code=booking.code, rows=rows, notes=notes, booking_id=booking.id)
+
+
+def _texted(convo: Conversation, phone: str) -> bool:
+    """Whether this turn's reply is itself an SMS to ``phone``: booked by SMS from the
+    number."""
+    from assistant.booking.proof import same_number
+
+    return convo.sender is not None and same_number(convo.sender, phone, convo)
 
 
 def _gets_sms(convo: Conversation, phone: str) -> bool:
@@ -400,7 +417,8 @@ def book(act: Act, convo: Conversation) -> list[Output]:
         return [_refused(refused)]
     except BookingError:
         return [Say(tr("That is not available here. Please ask a member of staff."), "error")]
-    card = confirmation(booking, tr("Your meeting is booked."), _gets_sms(convo, booking.phone))
+    card = confirmation(booking, tr("Your meeting is booked."), _gets_sms(convo, booking.phone),
+                        _texted(convo, booking.phone))
     outputs: list[Output] = [card]
     if convo.lang != "da":
         # The copy staff read, headed in the citizen's language so they know what it is.
@@ -448,7 +466,8 @@ def reschedule(act: Act, convo: Conversation) -> list[Output]:
             "Sorry, that time was just taken. Here are the next free times."), "error")],
             keep_later=True)
     convo.remember_booking(booking.id)
-    return [confirmation(booking, tr("Your meeting is moved."), _gets_sms(convo, booking.phone)),
+    return [confirmation(booking, tr("Your meeting is moved."), _gets_sms(convo, booking.phone),
+                         _texted(convo, booking.phone)),
             _done("booking", booking)]
 
 

@@ -7,10 +7,12 @@ A number is proven in a conversation
 - by a one-time code sent to it by SMS through the outbox: 6 digits, valid for 10 minutes
   and 5 tries; after the fifth wrong try that conversation gets no new code for the number
   for 15 minutes (the lock is the conversation's, so a stranger's wrong tries never lock the
-  number's holder out). At most 5 codes an hour go to one number, 10 an hour from one
-  address, and one conversation may have codes sent to at most 3 different numbers. Codes go
-  to mobile numbers only (libphonenumber's type: never premium-rate, shared-cost, VoIP,
-  satellite or other non-geographic numbers). Codes are stored as salted hashes only.
+  number's holder out). Asked for again ("send the code again", "jeg har ikke fået nogen
+  kode"), a new code is sent within the same caps. At most 5 codes an hour go to one
+  number, 10 an hour from one address, and one conversation may have codes sent to at most
+  3 different numbers. Codes go to mobile numbers only (libphonenumber's type: never
+  premium-rate, shared-cost, VoIP, satellite or other non-geographic numbers).
+  Codes are stored as salted hashes only.
 What needs proof: looking up, moving or cancelling a booking (``manage``) on every channel;
 a new booking (``book``) on the web and by SMS, not at the kiosk (``kiosk``, and
 ``chat --channel text``, which behaves as it): there the citizen is in the jobcenter, and the
@@ -31,6 +33,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session as DB
 
+from assistant import commands
 from assistant.booking.caps import origin_of
 from assistant.channels_keys import phone_hash
 from assistant.i18n import tr, trn
@@ -53,7 +56,8 @@ have the system text many numbers."""
 NUMBERS_PER_CONVERSATION = 3
 """Different numbers one conversation may have codes texted to ("back" and a new number)."""
 RESEND_AFTER = dt.timedelta(minutes=1)
-"""A code asked for again within this time (a language change, "help") is not sent again."""
+"""A code asked for again within this time (a language change, "help") is not sent again;
+one the user asks for ("send the code again") is, within the caps."""
 NO_PROOF_FOR_NEW_BOOKINGS = ("kiosk", "text")
 """Channels used in the jobcenter itself: a new booking needs no proof there."""
 OTP_KIND = "otp"
@@ -119,12 +123,14 @@ class PhoneProofs:
             PhoneProof.blocked_until > now)).one()[0] > 0
 
     def send(self, session_id: str, phone: str, lang: str, now: dt.datetime,
-             address: str | None = None, text: bool = True) -> Sent | Wait:
-        """Send a new code to ``phone`` for this conversation, unless one went a moment ago;
-        the code's row and its SMS are written in one transaction. ``address`` is where the
-        request came from (the web), hashed for the per-address cap. ``text=False``: the
-        number is refused (it cannot book), so no SMS goes; the request is still counted
-        against the caps, as a code already spent."""
+             address: str | None = None, text: bool = True,
+             again: bool = False) -> Sent | Wait:
+        """Send a new code to ``phone`` for this conversation, unless one went a moment ago
+        (``again``: the user asked for a new code, so one goes even then); the caps and the
+        wait after wrong tries hold all the same. The code's row and its SMS are written in
+        one transaction. ``address`` is where the request came from (the web), hashed for the
+        per-address cap. ``text=False``: the number is refused (it cannot book), so no SMS
+        goes; the request is still counted against the caps, as a code already spent."""
         number = phone_hash(phone)
         origin = origin_of(address)
         with DB(self.engine) as db:
@@ -134,7 +140,7 @@ class PhoneProofs:
                 PhoneProof.phone_hash == number, PhoneProof.session_id == session_id,
                 PhoneProof.used.is_(False), PhoneProof.expires_at > now,  # type: ignore[attr-defined]
                 PhoneProof.tries < TRIES).order_by(PhoneProof.id.desc())).first()  # type: ignore[union-attr]
-            if live is not None and _aware(live[0]) > now - RESEND_AFTER:
+            if live is not None and not again and _aware(live[0]) > now - RESEND_AFTER:
                 return Sent()
             others = db.exec(select(func.count(func.distinct(PhoneProof.phone_hash))).where(  # type: ignore[call-overload]
                 PhoneProof.session_id == session_id, PhoneProof.phone_hash != number)).one()[0]
@@ -208,6 +214,13 @@ def _number(raw: str | None, convo: Conversation) -> str | None:
         return None
     result = validate("phone", raw, {}, convo.today())
     return str(result.value) if isinstance(result, Valid) else None
+
+
+def same_number(raw: str, phone: str, convo: Conversation) -> bool:
+    """Whether ``raw`` (a sender, as typed or as the gateway gives it) is the number
+    ``phone``."""
+    number = _number(raw, convo)
+    return number is not None and number == _number(phone, convo)
 
 
 def is_proven(convo: Conversation, phone: str, purpose: str) -> bool:
@@ -289,6 +302,22 @@ def _question(convo: Conversation, req: ProofRequest) -> Say:
     return Say(flow.step(req.step_id).text, "prompt")
 
 
+def _new_code_hint() -> Say:
+    return Say(tr("No code? Write \"send again\" for a new code, \"back\" to change the phone "
+                  "number, or \"menu\" to do something else."), "info")
+
+
+def _again(req: ProofRequest, convo: Conversation, proofs: PhoneProofs,
+           number: str) -> list[Output]:
+    """The user asks for the code again ("I didn't get a code"): a new one is sent as the
+    first was, within the same caps (PhoneProofs.send)."""
+    sent = proofs.send(convo.session_id or "", number, convo.lang, convo.now(), convo.address,
+                       again=True)
+    if isinstance(sent, Wait):
+        return [_waiting(sent), _back_hint()]
+    return [Say(tr("We have sent a new code."), "notice"), _question(convo, req), _back_hint()]
+
+
 def _back_hint() -> Say:
     return Say(tr("Write \"back\" to change the phone number, or \"menu\" to do something "
                   "else."), "info")
@@ -308,8 +337,10 @@ def check(req: ProofRequest, typed: str, convo: Conversation) -> tuple[bool, lis
     if not _TYPED_CODE.fullmatch(code):
         if refused is not None:
             return False, [*refused, _back_hint()]  # as when asked: no code is coming
+        if commands.asks_for_new_code(typed):
+            return False, _again(req, convo, proofs, number)
         return False, [Say(tr("The code has 6 digits. Write the code from the SMS."), "error"),
-                       _question(convo, req), _back_hint()]
+                       _question(convo, req), _new_code_hint()]
     result = proofs.check(convo.session_id, number, code, convo.now())
     if result is True:
         convo.state.proven.append(phone_hash(number))
