@@ -506,18 +506,11 @@ class Conversation:
         ("menu", and ask again: the guide is kept, see State.paused), and asks the guide's
         question again."""
         fstate = FlowState.from_dict(self.state.flow or {})  # as it was before this input
-        found = local_answer(text, self.site, self.today())
-        titles: list[dict[str, str]] = []
-        if found is None:
-            outputs = self.content.knowledge.answer(text, self.lang,
-                                                    municipality=self.municipality)
-            last = outputs[-1] if outputs else None
-            found = last if isinstance(last, Card) else None
-            self.searched = (self.lang, "answer" if found else
-                             "suggest" if isinstance(last, Choices) else "none")
-            if isinstance(last, Choices):
-                titles = [dict(c.label) for c in last.options
-                          if not c.value.startswith(next_steps.FLOW)]
+        kind, outputs = self._look_up(text)
+        last = outputs[-1] if outputs else None
+        found = last if kind in ("local", "answer") else None
+        titles = [dict(c.label) for c in last.options
+                  if not c.value.startswith(next_steps.FLOW)] if isinstance(last, Choices) else []
         if found is None and titles:
             listed = {lang: "\n".join("- " + pick(title, lang) for title in titles)
                       for lang in LANGS}
@@ -536,17 +529,24 @@ class Conversation:
                               "below to go on, or write \"menu\" to leave it.",
                               title=flow.title), "notice"), *engine.prompt(flow, fstate)]
 
-    def _ask_knowledge(self, text: str) -> list[Output]:
-        self.state.awaiting, self.state.suggestions = None, []
+    def _look_up(self, text: str) -> tuple[str, list[Output]]:
+        """What the site file (hours, address, phone: "local") or else the knowledge base
+        ("answer", "suggest" or "none", counted as a search) says to ``text``."""
         local = local_answer(text, self.site, self.today())
-        if local is not None:  # hours, address, phone: the site file knows them
-            self.outcome = "local"
-            return [local, *self.menu()]
+        if local is not None:
+            return "local", [local]
         outputs = self.content.knowledge.answer(text, self.lang, municipality=self.municipality)
         last = outputs[-1] if outputs else None
-        self.outcome = ("answer" if isinstance(last, Card) else
-                        "suggest" if isinstance(last, Choices) else "none")
-        self.searched = (self.lang, self.outcome)
+        kind = ("answer" if isinstance(last, Card) else
+                "suggest" if isinstance(last, Choices) else "none")
+        self.searched = (self.lang, kind)
+        return kind, outputs
+
+    def _ask_knowledge(self, text: str) -> list[Output]:
+        self.state.awaiting, self.state.suggestions = None, []
+        self.outcome, outputs = self._look_up(text)
+        if self.outcome == "local":
+            return [*outputs, *self.menu()]
         last = outputs[-1] if outputs else None
         if isinstance(last, Choices):  # not sure: a person is one of the options
             staff = next_steps.FLOW + STAFF_FLOW
