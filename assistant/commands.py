@@ -165,22 +165,18 @@ _ENGLISH_ONLY = {normalise_command(w) for w in (
     for person in _ASKS_FOR_A_PERSON["en"][1] if opening}
 
 
-_QUESTION_OPENINGS = frozenset((
-    "hvad", "hvordan", "hvorfor", "hvem", "hvornår", "hvornaar", "hvor", "hvilke", "hvilken",
-    "hvilket", "kan", "må", "maa", "skal", "får", "faar", "har", "er",
-    "what", "how", "why", "who", "when", "where", "which", "can", "could", "may", "do", "does",
-    "is", "are", "will", "should",
-    "що", "як", "чому", "хто", "коли", "де", "який", "яка", "яке", "які", "чи", "скільки",
-    "можна", "навіщо", "куди"))
-"""Words a question opens with in Danish, English and Ukrainian ("hvad er dagpenge")."""
-
-
 _WHAT_OPENINGS = frozenset((
     "hvad", "hvordan", "hvorfor", "hvem", "hvornår", "hvornaar", "hvilke", "hvilken", "hvilket",
     "what", "how", "why", "who", "when", "which",
     "що", "як", "чому", "хто", "коли", "який", "яка", "яке", "які", "скільки", "навіщо"))
 """Openings of a question that asks for information ("hvad er voksenlærling?"), not for
 something to be done ("kan jeg få et møde om voksenlærling?")."""
+_QUESTION_OPENINGS = _WHAT_OPENINGS | {
+    "hvor", "kan", "må", "maa", "skal", "får", "faar", "har", "er",
+    "where", "can", "could", "may", "do", "does", "is", "are", "will", "should",
+    "де", "чи", "можна", "куди"}
+"""Words a question opens with in Danish, English and Ukrainian ("hvad er dagpenge", "kan jeg
+tage min mor med?"): those that ask for information, and those that ask for a yes or no."""
 
 
 def _words(text: str) -> list[str]:
@@ -213,7 +209,7 @@ def language_of(text: str) -> str | None:
         return "uk"
     if normalise_command(text) in _ENGLISH_ONLY:
         return "en"
-    words = re.findall(r"[^\W\d_]+", unicodedata.normalize("NFC", text).casefold())
+    words = _words(text)
     english = sum(w in _ENGLISH_WORDS for w in words)
     danish = sum(w in _DANISH_WORDS for w in words)
     if english > danish and not any(c in "æøå" for w in words for c in w):
@@ -226,7 +222,7 @@ def looks_danish(text: str) -> bool:
     Danish letter (æ, ø, å) or a common Danish word, and no Cyrillic."""
     if language_of(text) is not None:
         return False
-    words = re.findall(r"[^\W\d_]+", unicodedata.normalize("NFC", text).casefold())
+    words = _words(text)
     return any(c in "æøå" for w in words for c in w) or any(w in _DANISH_WORDS for w in words)
 
 
@@ -279,8 +275,7 @@ def asks_for_new_code(text: str) -> bool:
     holds one of :data:`_NEW_CODE_PHRASES` ("I didn't get a code", "send koden igen")."""
     if any(c.isdigit() for c in text):
         return False
-    words = re.findall(r"[^\W\d_]+", unicodedata.normalize("NFC", text).casefold()
-                       .replace("’", "'"))
+    words = _words(text)
     if not words or len(words) > _NEW_CODE_MAX_WORDS:
         return False
     return any(tuple(words[i:i + len(p)]) == p
