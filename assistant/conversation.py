@@ -412,6 +412,8 @@ class Conversation:
         if self.state.awaiting == "language":
             return self._language_choices()
         if self.state.awaiting == "suggest":
+            if again := self._suggestions_again():
+                return again
             self.state.awaiting, self.state.suggestions = None, []
         flow, fstate = self._flow()
         if flow and fstate:
@@ -561,6 +563,28 @@ class Conversation:
         else:
             outputs.extend(self.menu())
         return outputs
+
+    def _suggestions_again(self) -> list[Output]:
+        """The numbered suggestions still open, shown again in the current language (after a
+        resume or a language change), so that a number still picks what it picked before;
+        nothing when one of them can no longer be shown (then the menu is)."""
+        options = []
+        for number, value in enumerate(self.state.suggestions, 1):
+            name = value.removeprefix(next_steps.FLOW)
+            if value == AFTER_FLOW:
+                return []
+            if name == STAFF_FLOW:
+                label = tr("Talk to staff")
+            elif value.startswith(next_steps.FLOW) and name in self.content.flows:
+                label = self.content.flows[name].title
+            elif (card := self.content.knowledge.card(value.removeprefix(next_steps.ENTRY),
+                                                      municipality=self.municipality)):
+                label = card.title
+            else:
+                return []
+            options.append(Choice(str(number), label, value))
+        return [Say(tr("What would you like to do now? Choose a number, or write another "
+                       "question."), "prompt"), Choices(tuple(options))] if options else []
 
     def _suggestion(self, value: str) -> list[Output]:
         """A numbered suggestion picked: ``flow:<id>``, or an entry (``entry:<id>`` or, as

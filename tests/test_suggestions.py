@@ -23,3 +23,18 @@ def test_a_suggestion_is_chosen_by_a_number_word(convo: Conversation, lang: str,
     assert third in offered and "3." in offered
     shown = render_text(convo.handle(choice), lang)
     assert shown.startswith(f"== {third}"), shown
+
+
+def test_open_suggestions_survive_a_reopened_session_and_a_language_change(content,
+                                                                            store) -> None:
+    """`chat --session` a second time, or a web page reloaded: the suggestions on screen
+    before are shown again, and "2" still opens the second of them (not the menu's 2)."""
+    first, _ = Conversation.open(content, store, "chat:suggest", "text", "da")
+    offered = render_text(first.handle("hvad gælder for voksenlærling"), "da")
+    second = offered.split("\n  2. ", 1)[1].split("\n", 1)[0]
+    again, opening = Conversation.open(content, store, "chat:suggest", "text")
+    assert f"2. {second}" in render_text(opening, "da")
+    assert render_text(again.handle("2"), "da").startswith(f"== {second}")
+    again.handle("hvad gælder for voksenlærling")
+    english = render_text(again.handle("english"), "en")
+    assert "2. Adult apprentice" in english, english
