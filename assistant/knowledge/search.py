@@ -48,11 +48,13 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from assistant.knowledge.analysis import (
+    MIN_PART,
     STOPWORDS,
     Lemmas,
     compound_parts,
     content_words,
     fold_word,
+    is_cyrillic,
     lemma_language,
     words,
 )
@@ -114,6 +116,9 @@ WORD_SIM = 84.0
 """rapidfuzz ratio a misspelt word needs to count as a vocabulary word."""
 MIN_TYPO_LENGTH = 5
 MIN_ASKING_TYPO_LENGTH = 4
+ASKING_HEAD = 4
+"""A Danish asking word that ends a compound is read in it when it has this many letters
+("dagpengesatsen" asks for a rate; "dyr" is not read in "eventyr")."""
 """An asking word may be shorter ("peng" for "penge"): it only counts in a phrase that asks
 for an amount about a subject the word list names."""
 TITLE_REPEAT = 3
@@ -289,6 +294,10 @@ class Index:
         # their words as the typo layer and the unaccented reading look them up
         self.asking_words = {w for phrase, _kind in self.asking for w in phrase}
         self.asking_words |= {fold_word(w) for lang_words in vocab.values() for w in lang_words}
+        # the Danish ones that end a compound ("dagpengesatsen", "kursusprisen")
+        self.asking_heads = {w for phrase, _kind in self.asking if len(phrase) == 1
+                             for w in phrase if len(w) >= ASKING_HEAD and w.isalpha()
+                             and w in {fold_word(v) for v in vocab["da"]}}
         by_length: dict[tuple[str, int], list[str]] = defaultdict(list)
         for word in sorted(self.asking_words):
             by_length[(word[0], len(word))].append(word)
@@ -321,6 +330,11 @@ class Index:
         if not reads & self.asking_words:
             reads.update(term for _sim, term in self.similar(
                 word, pool=self.asking_by_length, min_length=MIN_ASKING_TYPO_LENGTH))
+        if not reads & self.asking_words and not is_cyrillic(word):
+            for cut in range(MIN_PART, len(word) - ASKING_HEAD + 1):  # the longest head first
+                head = {word[cut:], *self.asking_lemmas.of_question_word(word[cut:])}
+                if head & self.asking_heads:
+                    return reads | head
         return reads
 
     def _asking_known(self, form: str) -> list[str]:
