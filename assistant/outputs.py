@@ -58,12 +58,15 @@ class Choices:
 @dataclass(frozen=True)
 class Card:
     """A knowledge entry shown to the user. ``related`` holds the ids of entries the entry
-    points to (what a reader may want next)."""
+    points to (what a reader may want next). ``source`` is the line a citizen reads under it,
+    naming where it comes from ("Source: Slagelse Municipality's employment plan 2023-24"),
+    or empty (staff, who see the exact references, and a site's own answers)."""
 
     entry_id: str
     title: Text
     body: Text
     related: tuple[str, ...] = ()
+    source: Text = field(default_factory=dict)
 
 
 DoneKind = Literal["booking", "checkin", "callback", "cancel", "saved"]
@@ -146,12 +149,13 @@ def to_json(output: Output) -> dict[str, Any]:
             ],
         }
     if isinstance(output, Card):
-        return {
+        card = {
             "type": "card",
             "entry_id": output.entry_id,
             "title": dict(output.title),
             "body": dict(output.body),
         }
+        return {**card, "source": dict(output.source)} if output.source else card
     if isinstance(output, Done):
         return {"type": "done", "kind": output.kind}  # never the private values
     if isinstance(output, ShowEntry):
@@ -173,5 +177,6 @@ def from_json(data: dict[str, Any]) -> Output | None:
         return Choices(tuple(Choice(o["key"], dict(o["label"]), o.get("value", o["key"]))
                              for o in data["options"]), bool(data.get("multi")))
     if kind == "card":
-        return Card(data["entry_id"], dict(data["title"]), dict(data["body"]))
+        return Card(data["entry_id"], dict(data["title"]), dict(data["body"]),
+                    source=dict(data.get("source") or {}))
     return None

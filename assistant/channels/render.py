@@ -34,11 +34,14 @@ def render_text(outputs: Iterable[Output], lang: str) -> str:
         elif isinstance(out, Card):
             lines.append(f"== {pick(out.title, lang)} ==")
             lines.extend(_lines(pick(out.body, lang)))
+            lines.extend(_lines(pick(out.source, lang)) if out.source else [])
     return "\n".join(lines)
 
 
-def render_sms(outputs: Iterable[Output], lang: str) -> str:
-    """What an SMS reply holds: plain characters, numbered options, nothing decorative."""
+def render_sms(outputs: Iterable[Output], lang: str, sources: bool = True) -> str:
+    """What an SMS reply holds: plain characters, numbered options, nothing decorative.
+    ``sources``: an answer's source line under it (the SMS channel leaves it out when it
+    would cost the reader another message)."""
     lines: list[str] = []
     for out in outputs:
         if isinstance(out, Say):
@@ -48,6 +51,8 @@ def render_sms(outputs: Iterable[Output], lang: str) -> str:
         elif isinstance(out, Card):
             lines.append(pick(out.title, lang).upper() if lang != "uk" else pick(out.title, lang))
             lines.extend(_lines(pick(out.body, lang)))
+            if sources and out.source:
+                lines.extend(_lines(pick(out.source, lang)))
     text = "\n".join(lines)
     # translate() looks every character up in a dict; the search runs in C and mostly fails.
     return text.translate(_GSM_FRIENDLY) if _NOT_GSM_FRIENDLY.search(text) else text

@@ -286,7 +286,7 @@ def _answer(content: Content, store: SessionStore, message: Message, look: Look,
         if not (opened and opened[-1].wrote_outside):
             sms.release(sid)
         raise
-    reply, rest = _fit(render_sms(outputs, convo.lang), convo.lang)
+    reply, rest = _fit(_text(outputs, convo.lang), convo.lang)
     if rest or pending:
         changes["pending"] = rest or None
     sms.finish(sid, key, reply, changes, claimed=True)
@@ -320,6 +320,24 @@ def _turn(content: Content, store: SessionStore, message: Message, saved: Saved 
                 raise
             saved = None
     raise AssertionError("unreachable")
+
+
+def _text(outputs: list[Output], lang: str) -> str:
+    """The reply's text: with an answer's source line ("Source: ...") when it costs no
+    message more than the reply without it (another part to ask MORE for, for a line the
+    reader may not need: a Ukrainian SMS part holds about 200 characters, and a source line
+    takes 40 to 150); else without it."""
+    full = render_sms(outputs, lang)
+    bare = render_sms(outputs, lang, sources=False)
+    return full if full == bare or _parts(full, lang) <= _parts(bare, lang) else bare
+
+
+def _parts(text: str, lang: str) -> int:
+    """How many messages ``text`` is sent as (the first, and each MORE)."""
+    count, rest = 1, _fit(text, lang)[1]
+    while rest:
+        count, rest = count + 1, _fit(rest, lang)[1]
+    return count
 
 
 def _fit(text: str, lang: str) -> tuple[str, str]:

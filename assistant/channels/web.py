@@ -267,8 +267,9 @@ def render_json(outputs: list[Output], lang: str, token: str = "") -> list[dict[
             items.append({"type": "choices", "multi": out.multi, "options": [
                 {"key": c.key, "label": pick(c.label, lang)} for c in out.options]})
         elif isinstance(out, Card):
-            items.append({"type": "card", "id": out.entry_id, "title": pick(out.title, lang),
-                          "body": pick(out.body, lang)})
+            card = {"type": "card", "id": out.entry_id, "title": pick(out.title, lang),
+                    "body": pick(out.body, lang)}
+            items.append({**card, "source": pick(out.source, lang)} if out.source else card)
     return items
 
 

@@ -25,9 +25,11 @@ def _item(stored: Mapping[str, Any], lang: str, calendar: str | None) -> dict[st
                 "text": pick(stored.get("text", {}), lang)}
         return {**said, "lang": stored["lang"]} if stored.get("lang") in LANGS else said
     if kind == "card":
-        return {"type": "card", "id": stored.get("entry_id", ""),
+        card = {"type": "card", "id": stored.get("entry_id", ""),
                 "title": pick(stored.get("title", {}), lang),
                 "body": pick(stored.get("body", {}), lang)}
+        source = stored.get("source")
+        return {**card, "source": pick(source, lang)} if source else card
     if kind == "confirmation":
         return {"type": "confirmation", "heading": pick(stored.get("heading", {}), lang),
                 "code_label": pick(tr("Code"), lang), "code": stored.get("code", ""),

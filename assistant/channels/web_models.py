@@ -84,6 +84,8 @@ class CardItem(BaseModel):
     id: str
     title: str
     body: str
+    source: str | None = Field(None, description="where the answer comes from, in words "
+                                                 "(\"Source: ...\"), to show under it")
 
 
 class Reply(BaseModel):

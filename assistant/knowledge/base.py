@@ -12,6 +12,7 @@ from assistant.knowledge.loader import load_entries
 from assistant.knowledge.model import Entry
 from assistant.knowledge.passages import Passage, load_passages
 from assistant.knowledge.search import Hit, Index, SearchResult, local_to
+from assistant.knowledge.sources import SourceLabels, lint_labels, load_labels
 from assistant.knowledge.wordlist import Concept, load_wordlist
 from assistant.outputs import Card, Choice, Choices, Output, Say
 from assistant.paths import data_dir
@@ -20,8 +21,11 @@ from assistant.yamlsource import ContentError
 
 class KnowledgeBase:
     def __init__(self, entries: list[Entry], today: Callable[[], dt.date] = dt.date.today,
-                 passages: Sequence[Passage] = (), concepts: Sequence[Concept] = ()) -> None:
+                 passages: Sequence[Passage] = (), concepts: Sequence[Concept] = (),
+                 labels: SourceLabels | None = None) -> None:
         self.entries = {e.id: e for e in entries}
+        self.labels = labels or SourceLabels()
+        """The names of the source documents, for the source line under a citizen's answer."""
         self.passages = list(passages)
         self.concepts = list(concepts)
         self.index = Index(entries, self.passages, self.concepts)
@@ -30,17 +34,18 @@ class KnowledgeBase:
 
     @classmethod
     def load(cls, folder: Path | None = None, **kw: Callable[[], dt.date]) -> KnowledgeBase:
-        """Load and index the entries, the passages of ``_sources`` and the word list of
-        ``_glossary``; refuses to start on broken content (run `kb lint` for all errors)."""
+        """Load and index the entries, the passages of ``_sources``, the names of the source
+        documents (``_sources/labels.yaml``) and the word list of ``_glossary``; refuses to
+        start on broken content (run `kb lint` for all errors)."""
         folder = folder or data_dir("knowledge")
         entries, problems = load_entries(folder)
         concepts, wrong = load_wordlist(folder)
-        problems += wrong
+        problems += wrong + lint_labels(entries, folder)
         if problems:
             first = problems[0]
             raise ContentError(first.path, first.line, first.message)
         return cls(entries, passages=load_passages(folder / "_sources"), concepts=concepts,
-                   **kw)
+                   labels=load_labels(folder), **kw)
 
     def search(self, query: str, audience: str = "citizen", top: int = 3,
                municipality: str | None = None) -> SearchResult:
@@ -75,9 +80,12 @@ class KnowledgeBase:
         entry = self.entries.get(entry_id)
         if entry is None or not local_to(entry, municipality):
             return None
-        if audience != "staff" and (not entry.for_citizens() or entry.stale(self.today())):
+        if audience == "staff":
+            return Card(entry.id, entry.title, entry.body, entry.related)
+        if not entry.for_citizens() or entry.stale(self.today()):
             return None
-        return Card(entry.id, entry.title, entry.body, entry.related)
+        return Card(entry.id, entry.title, entry.body, entry.related,
+                    source=self.labels.line(entry))
 
     def answer(self, question: str, lang: str, municipality: str | None = None) -> list[Output]:
         """A citizen's answer (entries only, never passages); at a site of ``municipality``,

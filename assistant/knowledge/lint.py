@@ -16,6 +16,7 @@ from assistant.i18n import DOMAIN
 from assistant.knowledge.loader import Problem, load_entries
 from assistant.knowledge.model import Entry
 from assistant.knowledge.normalize import fold
+from assistant.knowledge.sources import lint_labels
 from assistant.knowledge.wordlist import Concept, load_wordlist
 from assistant.paths import data_dir
 from assistant.text import LANGS
@@ -165,6 +166,7 @@ def lint_all(knowledge: Path | None = None, flows: Path | None = None,
     if not entries and not problems:
         problems.append(Problem(str(knowledge), None, "no knowledge entries in this folder"))
     problems += lint_entries(entries, knowledge / "_sources")
+    problems += lint_labels(entries, knowledge)
     concepts, wordlist_problems = load_wordlist(knowledge)
     problems += wordlist_problems + lint_outside(entries, concepts)
     found, flow_problems = lint_flows(flows, {e.id for e in entries})

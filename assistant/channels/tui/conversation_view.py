@@ -275,6 +275,16 @@ class ConversationScreen(Screen[None]):
         return Horizontal(*(line(parts(lang), classes=f"{classes} -side-{n}")
                             for n, lang in enumerate(langs)), classes="pair")
 
+    def _source(self, card: Card, lang: str) -> list[tuple[str, str]]:
+        """The card's source line, set apart below it: a blank line, then in italics, dimmed
+        but for the high-contrast theme (where dim text would lose its contrast). It says
+        what it is in words ("Kilde: ..."), so it is not told apart by its look alone."""
+        line = pick(card.source, lang) if card.source else ""
+        if not line:
+            return []
+        return [("\n\n" + line, "italic" if self.app.has_class("high-contrast")
+                 else "dim italic")]
+
     def _shown(self, outputs: list[Output]) -> list[Output]:
         """What of ``outputs`` is shown. Side by side, the Danish column already is the
         Danish copy for staff (a booking's, under "For staff (in Danish):"): that copy and
@@ -321,7 +331,8 @@ class ConversationScreen(Screen[None]):
             elif isinstance(out, Card):
                 blocks.append(self._block(
                     lambda lang, out=out: [(pick(out.title, lang) + "\n", "bold"),
-                                           (pick(out.body, lang), "")], "card"))
+                                           (pick(out.body, lang), ""),
+                                           *self._source(out, lang)], "card"))
                 answer = answer or blocks[-1]
             elif isinstance(out, Choices) and [c.value for c in out.options] == ["menu"]:
                 continue  # after a finished guide: the command bar's Menu button is that

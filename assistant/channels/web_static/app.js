@@ -80,6 +80,7 @@
       } else if (item.type === "card") {
         const card = element("section", "card", undefined, lang);
         card.append(element("h2", "", item.title), element("p", "", item.body));
+        if (item.source) { card.appendChild(element("p", "source", item.source, lang)); }
         add(card);
       } else if (item.type === "choices" && offer && item.multi) {
         toggles(item.options, lang);
