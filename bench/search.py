@@ -10,7 +10,8 @@ hit@1, hit@3 and the confidently-wrong rate on
 - ``test7``: the test half of the seventh blind set (written on 2026-12-06, split like the first);
   its dev half is tuned on with the other sets, its test half measured here and nowhere else;
 - ``test8``: the same for the eighth blind set (written on 2026-12-07; Ukrainian and Danish
-  citizens first), and ``test9`` for the ninth (2026-12-07; out-of-scope probes first);
+  citizens first), and ``test9`` for the ninth (2026-12-07; out-of-scope probes first),
+  ``test10`` for the tenth (2026-12-07; English and Ukrainian first);
 and abstention ("none") on each set's out-of-scope questions (the project's asked as citizen
 and as staff).
 
@@ -188,13 +189,15 @@ def main() -> int:
                                                     / "blind_questions_8.yaml"))
     _dev9, test9 = quality.split(quality.load_blind(HERE / "tests" / "data" / "blind"
                                                     / "blind_questions_9.yaml"))
+    _dev10, test10 = quality.split(quality.load_blind(HERE / "tests" / "data" / "blind"
+                                                      / "blind_questions_10.yaml"))
     ask = subject.asker(kb, quality)
     result: dict[str, object] = {"entries": len(kb.entries),
                                  "passages": len(getattr(kb, "passages", ()))}
     print(f"search of {root} ({'with' if subject.has_passages else 'without'} passages)")
     for name, questions in (("old", old + probes), ("dev", dev), ("dev2", dev2),
                             ("test", test), ("test7", test7), ("test8", test8),
-                            ("test9", test9)):
+                            ("test9", test9), ("test10", test10)):
         verdicts = quality.run(questions, ask)
         for group, figures in quality.breakdown(verdicts).items():
             if name == "old" and group == "citizen":
