@@ -337,6 +337,31 @@ def test_sms_keywords_stop_start_and_help(client: TestClient) -> None:
     assert '"назад"' in sms(client, "ДОПОМОГА", "SMs6", phone="+4522334477").text
 
 
+def test_a_number_over_its_limit_is_told_once_in_its_language(
+        content, store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 429 from the webhook carries a short reply (once a minute, not one per message of a
+    flood): in the conversation's language, else the message's, else Danish and English."""
+    monkeypatch.setenv("ASSISTANT_TWILIO_AUTH_TOKEN", TOKEN)
+    monkeypatch.setenv("ASSISTANT_PUBLIC_URL", "https://kiosk.example.dk")
+    client = TestClient(make_app(content, store, phone_limit=2), base_url=BASE)
+    wait = {"da": "Du har sendt mange beskeder", "en": "You have sent many messages",
+            "uk": "Ви надіслали багато повідомлень"}
+    for i in range(2):
+        assert sms(client, "українська", f"SMr{i}", phone="+4522000001").status_code == 200
+    over = sms(client, "1", "SMr2", phone="+4522000001")
+    assert over.status_code == 429 and over.headers["content-type"].startswith("application/xml")
+    assert "<Message>" + wait["uk"] in over.text and wait["da"] not in over.text
+    again = sms(client, "1", "SMr3", phone="+4522000001")
+    assert again.status_code == 429 and "<Message>" not in again.text  # once, not per message
+    # a number with no conversation: the language its message shows, else Danish and English
+    client = TestClient(make_app(content, store, phone_limit=0), base_url=BASE)
+    for n, (said, langs) in enumerate([("привіт", ["uk"]), ("hello there", ["en"]),
+                                        ("1", ["da", "en"])]):
+        over = sms(client, said, f"SMq{n}", phone=f"+452200001{n}")
+        assert over.status_code == 429
+        assert [lang for lang in wait if wait[lang] in over.text] == langs, over.text
+
+
 def test_segments_gsm7_and_ucs2() -> None:
     assert segments("a" * 160) == 1 and segments("a" * 161) == 2 and segments("a" * 306) == 2
     assert segments("€" * 80) == 1 and segments("€" * 81) == 2

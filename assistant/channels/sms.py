@@ -322,6 +322,25 @@ def _turn(content: Content, store: SessionStore, message: Message, saved: Saved 
     raise AssertionError("unreachable")
 
 
+def too_many_reply(store: SessionStore, phone: str, body: str) -> str:
+    """What a number that sends more messages than the webhook takes is told: to wait and
+    try again, in its conversation's language, else in the language the message shows
+    ("привіт" is Ukrainian), else in Danish and English. Only reads the database."""
+    said = tr("You have sent many messages in a short time. Please wait a minute and try "
+              "again.")
+    lang: str | None = None
+    try:
+        saved = store.load(f"sms:{phone_hash(phone)}")
+    except Exception:  # the database cannot be read now: guess from the message alone
+        saved = None
+    if saved is not None:
+        lang = saved.state.get("lang")
+    lang = lang if lang in said else language_of(body[:200])
+    if lang in said:
+        return said[str(lang)]
+    return f"{said['da']}\n{said['en']}"
+
+
 def _fit(text: str, lang: str) -> tuple[str, str]:
     """What fits in the reply, and the rest for "reply MORE"."""
     return split_reply(text, tr("Reply MORE for the rest.")[lang])
