@@ -15,7 +15,7 @@ from typing import Any, Protocol
 from assistant import commands, next_steps
 from assistant.flow import engine
 from assistant.flow.engine import FlowState
-from assistant.flow.model import Flow
+from assistant.flow.model import Flow, Step
 from assistant.flow.replies import chosen_number, whole_number
 from assistant.i18n import local, tr
 from assistant.outputs import (
@@ -37,6 +37,7 @@ from assistant.site.registry import SiteInfo
 from assistant.store.models import utcnow
 from assistant.store.sessions import Saved, SessionChanged, SessionStore
 from assistant.text import DEFAULT_LANG, LANG_NAMES, LANGS, pick, same
+from assistant.validators import Valid, parse_yes_no, validate
 
 log = logging.getLogger(__name__)
 
@@ -304,7 +305,7 @@ class Conversation:
         if self.state.staff is not None:
             return [Say(tr("You are writing with a member of staff. Write your message here."),
                         "staff")]
-        return self._resolve(self.current())
+        return self._offer_sender(self._resolve(self.current()))
 
     def welcome(self) -> list[Output]:
         return [Say(tr("Welcome to the jobcenter assistant. I can help you book a meeting, "
@@ -362,7 +363,7 @@ class Conversation:
             self._save_turn(text, outputs)
             return outputs
         try:
-            outputs = self._resolve(self._route(text))
+            outputs = self._offer_sender(self._resolve(self._route(text)))
         except Exception:
             self.outcome = "error"
             # Never leave a user stuck: keep the state from before this input, say so.
@@ -473,6 +474,12 @@ class Conversation:
                 return self._aside(flow, text)  # no code in it: no try spent
             if verify:
                 return self._proof_answer(flow, fstate, text)
+            if (phone := self._phone_step(flow, fstate)) is not None:
+                said = None if any(c.isdigit() for c in text) else parse_yes_no(text)
+                if said is False:  # not the number written from: the number to use
+                    return [Say(tr("Write the phone number to use: 8 digits, or + and the "
+                                   "country code for a foreign number."), "prompt")]
+                text = phone[1] if said else text
             turn = engine.answer(flow, fstate, text, self.today(), self.lang)
             if (commands.is_question(text) and not turn.valid) or (
                     turn.read and commands.asks_what(text)):
@@ -772,6 +779,43 @@ class Conversation:
             self.state.flow = self.state.paused = None
             self._finished = True
         return outputs
+
+    def _sender_number(self) -> str | None:
+        """The number this turn's SMS came from, as a booking stores it (+45...), when it is
+        one; None on every other channel."""
+        if not self.sender:
+            return None
+        result = validate("phone", self.sender, {}, self.today())
+        return str(result.value) if isinstance(result, Valid) else None
+
+    def _phone_step(self, flow: Flow, fstate: FlowState) -> tuple[Step, str] | None:
+        """By SMS, at a question for a phone number: the step, and the number the message
+        came from, which is offered instead of being asked for (the web and the kiosk ask).
+        "yes" takes it; it is proven as any number the SMS comes from (booking/proof.py),
+        so no code is sent; another number written is taken, and proven with a code, as
+        before."""
+        if not fstate.step:
+            return None
+        step = flow.step(fstate.step)
+        if step.kind != "input" or step.validate != "phone":
+            return None
+        number = self._sender_number()
+        return (step, number) if number is not None else None
+
+    def _offer_sender(self, outputs: list[Output]) -> list[Output]:
+        """``outputs`` with the phone question, by SMS, offering the number written from
+        (only its last 2 digits shown): "Use the number you write from, ending in 55?"."""
+        if not self.sender or not self.state.flow:  # not by SMS, or in no guide: nothing
+            return outputs
+        flow, fstate = self._flow()
+        phone = self._phone_step(flow, fstate) if flow and fstate else None
+        if phone is None:
+            return outputs
+        step, number = phone
+        offer = Say(tr("Use the number you write from, ending in {digits}? Reply YES, or "
+                       "write another number.", digits=number[-2:]), "prompt")
+        return [offer if isinstance(out, Say) and out.tone == "prompt" and out.text == step.text
+                else out for out in outputs]
 
     def _proof_answer(self, flow: Flow, fstate: FlowState, text: str) -> list[Output]:
         """The answer at a verify step: the code (or not) that proves the phone number."""

@@ -109,6 +109,14 @@ def format_day(day: dt.date, lang: str, in_sentence: bool = False) -> str:
     return text
 
 
+def weekday_name(weekday: int) -> Text:
+    """A weekday (0 is Monday) as a sentence names it after "on": "tirsdag", "Tuesday",
+    and in Ukrainian the accusative that follows "на"/"у" ("середу")."""
+    day = dt.date(2026, 11, 23) + dt.timedelta(days=weekday)  # a Monday
+    names = {lang: format_date(day, "EEEE", locale=BABEL_LOCALES[lang]) for lang in LANGS}
+    return {**names, "uk": _uk_accusative(names["uk"])}
+
+
 def _uk_accusative(weekday: str) -> str:
     """середа -> середу, пʼятниця -> пʼятницю, неділя -> неділю; понеділок, вівторок and
     четвер do not change."""

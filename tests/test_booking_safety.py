@@ -311,6 +311,45 @@ def test_by_sms_the_number_itself_is_the_proof(content: Content, store: SessionS
     assert "is cancelled" in own[-1] and not _active(store, code)
 
 
+def test_by_sms_the_number_written_from_is_offered_not_asked_for(
+        content: Content, store: SessionStore) -> None:
+    """At the phone question an SMS citizen is offered the number they write from (only its
+    last digits shown), in their language: "yes" takes it, with no code (the SMS from it is
+    the proof, as before); "no" asks for the number; another number is taken and gets a
+    code. The web and the kiosk still ask for the number."""
+    def texted(phone: str, bodies: list[str]) -> list[str]:
+        return [sms_turn(content, store, phone=phone, body=body,
+                         sid=f"SM{phone}{uuid.uuid4().hex}", lang="en", now=lambda: NOW)
+                for body in bodies]
+
+    to_name = ["book", "1", "1", "1", "Anna Hansen"]
+    own = texted("+4522334412", ["english", *to_name])
+    assert "Use the number you write from, ending in 12? Reply YES, or write another number." \
+        in own[-1] and "What is your phone number?" not in own[-1] and "22334412" not in own[-1]
+    summary = texted("+4522334412", ["yes"])[0]
+    assert "Is this right?" in summary and "Phone: +45 22 33 44 12" in summary
+    with DB(store.engine) as db:
+        assert not db.exec(select(Outbox).where(Outbox.kind == "otp")).all()  # no code
+    danish = texted("+4522334413", ["dansk", *to_name])[-1]
+    assert "Vil du bruge det nummer, du skriver fra (det slutter på 13)?" in danish
+    ukrainian = texted("+4522334414", ["українська", *to_name])[-1]
+    assert "Використати номер, з якого ви пишете (закінчується на 14)?" in ukrainian
+    declined = texted("+4522334415", ["english", *to_name, "no"])[-1]
+    assert declined.startswith("Write the phone number to use: 8 digits")
+    other = texted("+4522334415", ["22334499"])[0]
+    assert "6-digit code" in other  # another number is proven with a code, as before
+
+    out = io.StringIO()  # the kiosk (as chat --channel text) asks
+    run_chat(content, store, lang="en", channel="text", session_key=None,
+             stdin=io.StringIO("".join(f"{line}\n" for line in to_name)), stdout=out,
+             now=lambda: NOW)
+    assert "What is your phone number?" in out.getvalue().split("\n\n")[-2]
+    convo, _ = Conversation.open(content, store, "web:asks", "web", "en", now=lambda: NOW)
+    for raw in to_name[:-1]:
+        convo.handle(raw)
+    assert "What is your phone number?" in _said(convo.handle("Anna Hansen"))
+
+
 def test_chat_channel_sms_asks_for_the_code_as_sms_does(content: Content,
                                                         store: SessionStore) -> None:
     out = io.StringIO()

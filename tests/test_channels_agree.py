@@ -48,6 +48,13 @@ KIOSK_ONLY = {flow.id for flow in load_flows().values() if flow.only_at}
 the others keep their numbers."""
 
 
+PHONE_QUESTIONS = [step.text for flow in load_flows().values() for step in flow.steps.values()
+                   if step.kind == "input" and step.validate == "phone"]
+OFFERED_NUMBER = tr("Use the number you write from, ending in {digits}? Reply YES, or write "
+                    "another number.", digits="")["en"].split("{digits}")[0][:40]
+"""By SMS the phone question offers the number written from instead of asking for one."""
+
+
 def _without_also_sms(text: str) -> str:
     for said in ALSO_SMS.values():
         text = text.replace(f"\n{said}", "")
@@ -55,9 +62,10 @@ def _without_also_sms(text: str) -> str:
 
 
 def told(item: dict) -> dict:
-    """A reply item; where the citizen is told staff are on their way, and the menu's
-    kiosk-only guides, the things that differ by design (at a kiosk a person comes, on the web
-    page or by SMS one writes; check-in is at the kiosk)."""
+    """A reply item; where the citizen is told staff are on their way, the menu's kiosk-only
+    guides and the phone question, the things that differ by design (at a kiosk a person
+    comes, on the web page or by SMS one writes; check-in is at the kiosk; by SMS the number
+    written from is offered)."""
     if item.get("type") == "choices":
         return {**item, "options": [o for o in item["options"] if o["value"] not in KIOSK_ONLY]}
     if item.get("type") == "confirmation":  # by SMS the card is itself the SMS: no "you will
@@ -66,6 +74,9 @@ def told(item: dict) -> dict:
     if isinstance(item.get("text"), dict):
         item = {**item, "text": {lang: _without_also_sms(t) for lang, t in item["text"].items()}}
     text = item.get("text")
+    if isinstance(text, dict) and (text in PHONE_QUESTIONS or
+                                   text.get("en", "").startswith(OFFERED_NUMBER)):
+        return {**item, "text": "the phone question"}
     if isinstance(text, dict) and text.get("en", "").startswith(
             "A member of staff has been told and will "):
         return {**item, "text": "staff told"}

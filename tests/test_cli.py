@@ -109,14 +109,14 @@ def test_lint_of_a_folder_that_is_missing_or_empty_fails(tmp_path) -> None:
 
 
 def test_chat_sms_channel_holds_what_an_sms_reply_holds(tmp_path) -> None:
-    from assistant.channels.sms import MAX_SEGMENTS, segments
+    from assistant.channels.sms import fits
 
     result = run(["chat", "--lang", "uk", "--channel", "sms"],
                  "що таке voksenlærling\nще\nSTOP\nменю\n", tmp_path)
     assert result.returncode == 0, result.stderr
     long_answer, more, stopped, after_stop = result.stdout.split("\n\n")[:4]
     assert long_answer.endswith("Надішліть ЩЕ, щоб отримати решту.")  # cut, as over SMS
-    assert segments(long_answer) <= MAX_SEGMENTS and segments(more) <= MAX_SEGMENTS
+    assert fits(long_answer) and fits(more)
     assert more and more != long_answer
     assert stopped == "" and after_stop == ""  # STOP: no replies until START
 

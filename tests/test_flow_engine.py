@@ -445,6 +445,96 @@ def test_a_time_typed_as_shown_picks_the_one_offered_time_at_it(flows, said: str
     assert "10:30" in texts(turn.outputs) or "10.30" in texts(turn.outputs, "da")
 
 
+AT_1400_TUE = "2026-11-24T13:00:00+00:00|1|"  # Tuesday 14.00 in Copenhagen
+PICK_BY_WORDS = {"1": AT_1400_TUE, "2": AT_1030, "3": AT_1115, "4": "more",
+                 "more": AT_1115[:25]}
+"""Tuesday 14.00, Wednesday 10.30 and 11.15, and later times."""
+
+
+@pytest.mark.parametrize("said", ["tirsdag", "på tirsdag tak", "Tuesday", "on tuesday",
+                                  "вівторок", "у вівторок", "kl. 14", "kl 14", "klokken 14",
+                                  "14:00", "at 14", "2pm", "at 2 pm", "о 14", "об 14",
+                                  "tirsdag kl 14", "tuesday at 2pm"])
+def test_a_time_picked_by_its_day_or_hour_is_the_one_offered_then(flows, said: str) -> None:
+    """A weekday or a whole hour picks the offered time on it, in da, en and uk, on every
+    channel (the core reads it): "tirsdag", "kl. 14" and "14:00" were all refused."""
+    book = flows["book"]
+    turn = walk(book, ["1", "1"])
+    turn.state.offers = dict(PICK_BY_WORDS)
+    turn = engine.answer(book, turn.state, said, TODAY)
+    assert turn.valid and turn.state.answers["slot"] == AT_1400_TUE, texts(turn.outputs)
+    assert "I understood: Tuesday, 24 November 2026 at 14:00" in texts(turn.outputs)
+
+
+@pytest.mark.parametrize(("said", "day"), [("onsdag", "Wednesday"), ("wednesday", "Wednesday"),
+                                           ("у середу", "Wednesday"),
+                                           ("kl 10.30", "10:30")])
+def test_a_day_with_several_offered_times_shows_only_those(flows, said: str, day: str) -> None:
+    """Several offered times fit: none is guessed; only they are shown, under their numbers,
+    and a number picks from all that were offered."""
+    book = flows["book"]
+    turn = walk(book, ["1", "1"])
+    offers = dict(PICK_BY_WORDS) if day != "10:30" else {
+        "1": AT_1400_TUE, "2": AT_1030, "3": AT_1030_TOO, "4": "more", "more": AT_1115[:25]}
+    turn.state.offers = dict(offers)
+    turn = engine.answer(book, turn.state, said, TODAY)
+    assert not turn.valid and "slot" not in turn.state.answers
+    assert f"More than one of the times shown is {'at' if ':' in day else 'on'} {day}." \
+        in texts(turn.outputs)
+    [shown] = [o for o in turn.outputs if isinstance(o, Choices)]
+    assert [c.key for c in shown.options] == ["2", "3"]
+    assert [c.value for c in shown.options] == [offers["2"], offers["3"]]
+    assert "Later times" not in texts(turn.outputs) and turn.state.offers == offers
+    turn = engine.answer(book, turn.state, "3", TODAY)
+    assert turn.valid and turn.state.answers["slot"] == offers["3"]
+
+
+@pytest.mark.parametrize(("said", "error"), [
+    ("fredag", "None of the times shown is on Friday."),
+    ("п'ятниця", "None of the times shown is on Friday."),
+    ("kl 9", "None of the times shown is at 09:00."),
+    ("tirsdag kl 10.30", "None of the times shown is on Tuesday at 10:30."),
+    ("tirsdag eller onsdag", "Please choose one of the numbers shown."),
+    ("kl 14 eller kl 11", "Please choose one of the numbers shown."),
+    ("ikke tirsdag", "Please choose one of the numbers shown."),
+    ("I can't on Tuesday", "Please choose one of the numbers shown."),
+    ("не у вівторок", "Please choose one of the numbers shown."),
+])
+def test_a_day_or_hour_no_offered_time_has_picks_nothing(flows, said: str, error: str) -> None:
+    book = flows["book"]
+    turn = walk(book, ["1", "1"])
+    turn.state.offers = dict(PICK_BY_WORDS)
+    turn = engine.answer(book, turn.state, said, TODAY)
+    assert not turn.valid and "slot" not in turn.state.answers
+    assert error in texts(turn.outputs)
+
+
+def test_a_whole_hour_is_the_time_at_it_then_the_only_one_in_it(flows) -> None:
+    """"kl 12" with 12.00 and 12.45 offered is 12.00; with 12.15 and 12.45 neither is
+    guessed: both are shown."""
+    book = flows["book"]
+    at = {m: f"2026-11-24T11:{m:02d}:00+00:00|1|" for m in (0, 15, 45)}  # 12.xx in Copenhagen
+    turn = walk(book, ["1", "1"])
+    turn.state.offers = {"1": at[0], "2": at[45], "3": "more", "more": at[45][:25]}
+    assert engine.answer(book, turn.state, "kl 12", TODAY).state.answers["slot"] == at[0]
+    turn = walk(book, ["1", "1"])
+    turn.state.offers = {"1": at[15], "2": at[45], "3": "more", "more": at[45][:25]}
+    turn = engine.answer(book, turn.state, "kl 12", TODAY)
+    assert not turn.valid and "That fits more than one answer." in texts(turn.outputs)
+    assert [c.key for o in turn.outputs if isinstance(o, Choices) for c in o.options] == \
+        ["1", "2"]
+    assert turn.state.tries == 0  # narrowed down, not a failed try
+
+
+def test_a_day_is_named_in_each_language(flows) -> None:
+    book = flows["book"]
+    turn = walk(book, ["1", "1"])
+    turn.state.offers = dict(PICK_BY_WORDS)
+    turn = engine.answer(book, turn.state, "onsdag", TODAY)
+    assert "Flere af de viste tider er på onsdag." in texts(turn.outputs, "da")
+    assert "Серед показаних є кілька варіантів на середу." in texts(turn.outputs, "uk")
+
+
 def test_a_time_two_offered_times_have_or_none_has_asks_for_a_number(flows) -> None:
     book = flows["book"]
     turn = walk(book, ["1", "1"])

@@ -18,7 +18,7 @@ from sqlmodel import select
 from starlette.testclient import TestClient
 from twilio.request_validator import RequestValidator
 
-from assistant.channels.sms import segments, split_reply
+from assistant.channels.sms import MAX_UCS2_SEGMENTS, fits, segments, split_reply
 from assistant.channels.web import make_app
 from assistant.channels_keys import phone_hash
 from assistant.store.db import make_engine
@@ -337,6 +337,47 @@ def test_sms_keywords_stop_start_and_help(client: TestClient) -> None:
     assert '"назад"' in sms(client, "ДОПОМОГА", "SMs6", phone="+4522334477").text
 
 
+def test_a_number_over_its_limit_is_told_once_in_its_language(
+        content, store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 429 from the webhook carries a short reply (once a minute, not one per message of a
+    flood): in the conversation's language, else the message's, else Danish and English."""
+    monkeypatch.setenv("ASSISTANT_TWILIO_AUTH_TOKEN", TOKEN)
+    monkeypatch.setenv("ASSISTANT_PUBLIC_URL", "https://kiosk.example.dk")
+    client = TestClient(make_app(content, store, phone_limit=2), base_url=BASE)
+    wait = {"da": "Du har sendt mange beskeder", "en": "You have sent many messages",
+            "uk": "Ви надіслали багато повідомлень"}
+    for i in range(2):
+        assert sms(client, "українська", f"SMr{i}", phone="+4522000001").status_code == 200
+    over = sms(client, "1", "SMr2", phone="+4522000001")
+    assert over.status_code == 429 and over.headers["content-type"].startswith("application/xml")
+    assert "<Message>" + wait["uk"] in over.text and wait["da"] not in over.text
+    again = sms(client, "1", "SMr3", phone="+4522000001")
+    assert again.status_code == 429 and "<Message>" not in again.text  # once, not per message
+    # a number with no conversation: the language its message shows, else Danish and English
+    client = TestClient(make_app(content, store, phone_limit=0), base_url=BASE)
+    for n, (said, langs) in enumerate([("привіт", ["uk"]), ("hello there", ["en"]),
+                                        ("1", ["da", "en"])]):
+        over = sms(client, said, f"SMq{n}", phone=f"+452200001{n}")
+        assert over.status_code == 429
+        assert [lang for lang in wait if wait[lang] in over.text] == langs, over.text
+
+
+def test_a_ukrainian_sms_shows_as_many_options_as_a_danish_one(client: TestClient) -> None:
+    """Cyrillic is sent as UCS-2 (67 characters a segment, not 153): a reply may take more
+    segments, so the list of meeting types and the list of times come whole, as in Danish,
+    not two options and "reply MORE"."""
+    for phone, lang, more in (("+4522000101", "uk", "ЩЕ"), ("+4522000102", "da", "MERE")):
+        start = "записатися" if lang == "uk" else "book"
+        kinds = sms(client, start, f"SMp{lang}1", phone=phone).text
+        assert "7 " in kinds and more not in kinds, kinds
+        sms(client, "1", f"SMp{lang}2", phone=phone)  # first meeting
+        times = sms(client, "3", f"SMp{lang}3", phone=phone).text  # in Ukrainian
+        assert all(f"\n{n} " in times for n in range(1, 7)) and more not in times, times
+    long = "\n".join(["Рядок тексту номер " + str(i) for i in range(40)])
+    head, _ = split_reply(long, "Надішліть ЩЕ")
+    assert 3 < segments(head) <= MAX_UCS2_SEGMENTS and len(head) > 300  # still bounded
+
+
 def test_segments_gsm7_and_ucs2() -> None:
     assert segments("a" * 160) == 1 and segments("a" * 161) == 2 and segments("a" * 306) == 2
     assert segments("€" * 80) == 1 and segments("€" * 81) == 2
@@ -358,7 +399,8 @@ def test_sms_replies_use_plain_quotes_and_dashes_to_stay_gsm7() -> None:
 def test_long_replies_are_split_with_reply_more(client: TestClient) -> None:
     head, rest = split_reply("\n".join(["Рядок тексту номер " + str(i) for i in range(40)]),
                              "Надішліть ЩЕ")
-    assert segments(head) <= 3 and head.endswith("Надішліть ЩЕ") and rest.startswith("Рядок")
+    assert segments(head) <= MAX_UCS2_SEGMENTS and head.endswith("Надішліть ЩЕ")
+    assert rest.startswith("Рядок") and fits(head) and not fits(head + "\n" + rest)
     reply = sms(client, "привіт, що таке воксенлерлінг і дагпенге", "SMl1",
                 phone="+4522334488").text
     assert "Response" in reply
@@ -457,7 +499,8 @@ def test_reply_more_sends_the_rest_once(client: TestClient) -> None:
     first = sms(client, "ДОПОМОГА", "SMm1", phone="+4522334499").text
     assert "Надішліть ЩЕ, щоб отримати решту." in first
     rest = sms(client, "ЩЕ", "SMm2", phone="+4522334499").text
-    assert "Записатися на зустріч" in rest and "допомога" not in rest.split("<Message>")[1][:20]
+    assert "Поговорити з працівником" in rest and "Поговорити з працівником" not in first
+    assert "допомога" not in rest.split("<Message>")[1][:20]
     assert "Svar MERE" not in rest, "every page asks for MORE in the conversation's language"
     again = sms(client, "ЩЕ", "SMm3", phone="+4522334499").text
     assert again != rest, "the rest is sent once; a second MORE is an ordinary message"

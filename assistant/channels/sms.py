@@ -37,6 +37,11 @@ GSM7 = set(
 )
 GSM7_EXT = set("^{}\\[~]|€")
 MAX_SEGMENTS = 3
+"""The segments a reply may take in GSM-7 (459 characters) before the rest waits for MORE."""
+MAX_UCS2_SEGMENTS = 6
+"""The segments a reply may take in UCS-2 (Cyrillic, or any character GSM-7 lacks): 402
+characters, about what a GSM-7 reply holds. At 3 (201 characters) a Ukrainian list of times
+showed two before MORE, where the Danish one shows all five and "later times"."""
 STOP_WORDS = {
     "stop", "stopp", "stopall", "stop all", "unsubscribe", "unsubscribe me", "optout",
     "opt out", "cancel", "end", "quit", "revoke",  # the gateway's (Twilio's) own opt-out words
@@ -117,25 +122,37 @@ def segments(text: str) -> int:
     return count
 
 
-def split_reply(text: str, more_hint: str, max_segments: int = MAX_SEGMENTS) -> tuple[str, str]:
-    """The part that fits in ``max_segments`` (with the hint to reply MORE), and the rest."""
-    if segments(text) <= max_segments:
+def fits(text: str, max_segments: int = MAX_SEGMENTS,
+         max_ucs2_segments: int = MAX_UCS2_SEGMENTS) -> bool:
+    """Whether ``text`` is short enough for one reply: ``max_segments`` in GSM-7,
+    ``max_ucs2_segments`` in UCS-2 (its segments hold 67 characters, not 153)."""
+    return segments(text) <= (max_segments if is_gsm7(text) else max_ucs2_segments)
+
+
+def split_reply(text: str, more_hint: str, max_segments: int = MAX_SEGMENTS,
+                max_ucs2_segments: int = MAX_UCS2_SEGMENTS) -> tuple[str, str]:
+    """The part that fits in one reply (:func:`fits`, with the hint to reply MORE), and the
+    rest."""
+    def over(candidate: str) -> bool:
+        return not fits(candidate, max_segments, max_ucs2_segments)
+
+    if not over(text):
         return text, ""
     lines = text.split("\n")
     head: list[str] = []
     for i, line in enumerate(lines):
         candidate = "\n".join([*head, line, more_hint])
-        if segments(candidate) > max_segments:
+        if over(candidate):
             if not head:  # one very long line: cut it by words
                 words, cut = line.split(" "), []
                 for word in words:
-                    if segments(" ".join([*cut, word]) + "\n" + more_hint) > max_segments:
+                    if over(" ".join([*cut, word]) + "\n" + more_hint):
                         break
                     cut.append(word)
                 if not cut:  # not even the first word fits: cut the word itself
                     word = words[0]
                     n = len(word)
-                    while n > 1 and segments(word[:n] + "\n" + more_hint) > max_segments:
+                    while n > 1 and over(word[:n] + "\n" + more_hint):
                         n -= 1
                     cut, words = [word[:n]], [word[:n], word[n:], *words[1:]]
                 rest = " ".join(words[len(cut):])
@@ -338,6 +355,25 @@ def _parts(text: str, lang: str) -> int:
     while rest:
         count, rest = count + 1, _fit(rest, lang)[1]
     return count
+
+
+def too_many_reply(store: SessionStore, phone: str, body: str) -> str:
+    """What a number that sends more messages than the webhook takes is told: to wait and
+    try again, in its conversation's language, else in the language the message shows
+    ("привіт" is Ukrainian), else in Danish and English. Only reads the database."""
+    said = tr("You have sent many messages in a short time. Please wait a minute and try "
+              "again.")
+    lang: str | None = None
+    try:
+        saved = store.load(f"sms:{phone_hash(phone)}")
+    except Exception:  # the database cannot be read now: guess from the message alone
+        saved = None
+    if saved is not None:
+        lang = saved.state.get("lang")
+    lang = lang if lang in said else language_of(body[:200])
+    if lang in said:
+        return said[str(lang)]
+    return f"{said['da']}\n{said['en']}"
 
 
 def _fit(text: str, lang: str) -> tuple[str, str]:

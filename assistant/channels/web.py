@@ -38,7 +38,7 @@ from starlette.routing import BaseRoute
 from assistant import jsoncodec
 from assistant.channels import web_models as api
 from assistant.channels.metrics import CONTENT_TYPE, Metrics
-from assistant.channels.sms import sms_turn, twiml, valid_signature
+from assistant.channels.sms import sms_turn, too_many_reply, twiml, valid_signature
 from assistant.conversation import Content, Conversation, State
 from assistant.i18n import tr
 from assistant.outputs import Card, Choices, Confirmation, Output, Say, from_json, to_json
@@ -155,6 +155,8 @@ class Web:
     per_phone: RateLimiter
     now: Callable[[], dt.datetime] = utcnow
     one_at_a_time: OneAtATime = field(default_factory=OneAtATime)
+    told_too_many: RateLimiter = field(default_factory=lambda: RateLimiter(1))
+    """A number over its limit is told so once a minute; later messages get no reply."""
     metrics: Metrics = field(default_factory=Metrics)
     workers: ThreadPoolExecutor = field(init=False)
 
@@ -540,7 +542,12 @@ async def sms_webhook(request: Request) -> Response:
                      f"{MAX_SMS_FIELD} printable characters")
     w = web(request)
     if not w.per_phone.allow(phone):
-        return TwiML(twiml(""), status_code=429)
+        # Told once a window, in words: a flood is not answered message by message (each
+        # reply is an SMS someone pays for), but the person is not left with silence.
+        said = ""
+        if w.told_too_many.allow(phone):
+            said = await w.run(lambda: too_many_reply(w.store, phone, body))
+        return TwiML(twiml(said), status_code=429)
     async with w.one_at_a_time(f"sms:{phone}"):
         try:
             text = await w.run(lambda: sms_turn(

@@ -17,7 +17,7 @@ from typing import Any
 from assistant.flow import replies
 from assistant.flow.conditions import evaluate
 from assistant.flow.model import ASKING_KINDS, Flow, Option, Request, Step
-from assistant.i18n import format_clock, format_when, language_name, local, tr
+from assistant.i18n import format_clock, format_when, language_name, local, tr, weekday_name
 from assistant.outputs import (
     Act,
     Choice,
@@ -44,6 +44,21 @@ MORE_ALSO = frozenset({"tider", "tid", "times", "time", "час", "години"
 """Words said with a word of :data:`MORE` when asking for later times ("vis flere tider")."""
 _TIME = re.compile(r"(?<![\d.:])([01]?\d|2[0-3])[.:]([0-5]\d)(?![\d.:])")
 """A time of day as the times are shown or typed: "10.30", "kl 10:30", "9.45"."""
+_HOUR = re.compile(r"(?:\b(?:kl|klokken|at|о|об)\.?\s*([01]?\d|2[0-3])(?!\d|[.:,]\d|\s*[ap]\.?m)"
+                   r"|(?<![\d.:])(0?[1-9]|1[0-2])\s*(p\.?m\.?|a\.?m\.?)(?!\w))", re.IGNORECASE)
+"""A whole hour said as such: "kl 14", "kl. 14", "klokken 14", "at 14", "о 14", "2 pm"."""
+WEEKDAYS: dict[str, int] = {
+    **{w: 0 for w in ("mandag", "monday", "понеділок", "понеділка")},
+    **{w: 1 for w in ("tirsdag", "tuesday", "вівторок", "вівторка")},
+    **{w: 2 for w in ("onsdag", "wednesday", "середа", "середу", "середи")},
+    **{w: 3 for w in ("torsdag", "thursday", "четвер", "четверга")},
+    **{w: 4 for w in ("fredag", "friday", "п'ятниця", "п'ятницю", "п'ятниці", "пятниця",
+                      "пятницю", "пятниці")},
+    **{w: 5 for w in ("lørdag", "lordag", "loerdag", "saturday", "субота", "суботу", "суботи")},
+    **{w: 6 for w in ("søndag", "sondag", "soendag", "sunday", "неділя", "неділю", "неділі")},
+}
+"""Weekdays (0 is Monday) as typed in Danish, English and Ukrainian, with the forms that
+follow "у"/"в" ("у середу") and Danish typed without ø: a time picked by its day."""
 
 
 @dataclass
@@ -157,12 +172,16 @@ def answer(flow: Flow, state: FlowState, raw: str, today: dt.date,
         return Turn(state, _ask(flow, step, state))
     parsed = _parse(step, raw, today, state, lang)
     if parsed.error is not None:
-        state.tries += 1
+        # the offered times narrowed down ("tirsdag": Tuesday's) is no failed try
+        state.tries += 0 if parsed.choose_from and step.kind == "slot" else 1
         outputs: list[Output] = [Say(parsed.error, "error")]
         if state.tries >= MAX_TRIES:
             outputs.append(Say(tr("This seems hard to answer here. A member of staff can help: "
                                   "write \"staff\"."), "notice"))
-        if parsed.choose_from:
+        if parsed.choose_from and step.kind == "slot":  # the offered times that fit
+            outputs.extend([Say(step.text, "prompt"), _offered_times(
+                step, state.offers, parsed.choose_from)])
+        elif parsed.choose_from:
             outputs.extend([Say(step.text, "prompt"),
                             _choices(step, state.answers, parsed.choose_from)])
         else:
@@ -373,8 +392,8 @@ def _as_number(step: Step, state: FlowState, raw: str, lang: str | None) -> str:
     if step.kind in ("choice", "multi") and _pick_option(offered(step, state.answers), raw):
         return raw
     number = replies.whole_number(raw)
-    if step.kind == "slot" and _TIME.search(raw):
-        return raw  # a time of day ("12.12"), not a number
+    if step.kind == "slot" and (_TIME.search(raw) or _HOUR.search(raw) or _weekdays(raw)):
+        return raw  # a time of day ("12.12", "kl 14") or a day ("tirsdag"), not a number
     if number is None and step.kind == "slot" and _fold(raw) not in offers:
         number = replies.chosen_number(raw, lang)
     return raw if number is None else str(number)
@@ -426,29 +445,79 @@ def _asks_for_more(raw: str) -> bool:
     return any(w in MORE for w in said) and all(w in MORE or w in MORE_ALSO for w in said)
 
 
+def _weekdays(raw: str) -> set[int]:
+    """The weekdays a reply names ("tirsdag", "on Tuesday", "у вівторок")."""
+    return {WEEKDAYS[w] for w in replies.words(raw) if w in WEEKDAYS}
+
+
+def _hours(raw: str) -> set[int]:
+    """The whole hours a reply names ("kl 14", "at 14", "о 14", "2 pm")."""
+    found = set()
+    for hour, short, half in _HOUR.findall(raw):
+        if hour:
+            found.add(int(hour))
+        elif short:
+            found.add(int(short) % 12 + (12 if half[:1].lower() == "p" else 0))
+    return found
+
+
 def _slot_by_time(raw: str, offers: Mapping[str, str]) -> _Parsed:
-    """A time typed as shown ("kl 10.30", "10:30"): the offered time at that hour and minute,
-    when exactly one of the offered times is at it; else the user is asked for a number."""
-    typed = {(int(h), int(m)) for h, m in _TIME.findall(raw)}
-    if len(typed) != 1:
+    """A time picked by what it is, not its number: a time typed as shown ("kl 10.30",
+    "10:30"), a whole hour ("kl 14", "at 14", "о 14", "2 pm"), a weekday ("tirsdag", "on
+    Tuesday", "у вівторок") or a day and a time ("tirsdag kl 14"). The offered time that
+    fits, when exactly one does; when several do, only they are shown again, to choose by
+    number; never a time that was not offered."""
+    times = {(int(h), int(m)) for h, m in _TIME.findall(raw)}
+    hours, days = _hours(raw), _weekdays(raw)
+    clocks = len(times) + len(hours)  # one time, one hour or none, with one day or none
+    negated = any(w in replies.NEGATIONS or w in ("can't", "cannot")
+                  for w in replies.words(raw))  # "ikke tirsdag", "not on Tuesday"
+    if clocks > 1 or len(days) > 1 or not (clocks or days) or negated:
         return _Parsed(error=tr("Please choose one of the numbers shown."))
-    hour, minute = typed.pop()
-    at = [value for key, value in offers.items()
-          if key != MORE_KEY and "|" in value and _clock(value) == (hour, minute)]
-    if len(at) == 1:
-        return _Parsed(at[0])
-    clock = dt.time(hour, minute)
-    shown = {lang: format_clock(clock, lang) for lang in LANGS}  # "10.30", "10:30"
-    if at:
+    fit = [key for key, value in offers.items() if key != MORE_KEY and "|" in value and
+           (not times or _clock(value) in times) and (not hours or _clock(value)[0] in hours)
+           and (not days or _start(value).weekday() in days)]
+    if hours and len(fit) > 1:  # "kl 12" with 12.00 and 12.45 offered: 12.00
+        fit = [key for key in fit if _clock(offers[key])[1] == 0] or fit
+    if len(fit) == 1:
+        return _Parsed(offers[fit[0]])
+    said: Text | None = None
+    if times or hours:
+        hour, minute = next(iter(times)) if times else (next(iter(hours)), 0)
+        said = {lang: format_clock(dt.time(hour, minute), lang) for lang in LANGS}
+    if fit and hours:  # 12.15 and 12.45 for "kl 12": neither is at 12.00
+        return _Parsed(error=_fits_several(), choose_from=tuple(fit))
+    if days:
+        day = weekday_name(next(iter(days)))
+        said = day if said is None else tr("{date} at {time}", date=day, time=said)
+        if fit:
+            return _Parsed(error=tr("More than one of the times shown is on {day}. Please "
+                                    "choose the number of the one you want.", day=said),
+                           choose_from=tuple(fit))
+        return _Parsed(error=tr("None of the times shown is on {day}. Please choose one of "
+                                "the numbers shown.", day=said))
+    if fit:
         return _Parsed(error=tr("More than one of the times shown is at {time}. Please choose "
-                                "the number of the one you want.", time=shown))
+                                "the number of the one you want.", time=said or {}),
+                       choose_from=tuple(fit))
     return _Parsed(error=tr("None of the times shown is at {time}. Please choose one of the "
-                            "numbers shown.", time=shown))
+                            "numbers shown.", time=said or {}))
+
+
+def _offered_times(step: Step, offers: Mapping[str, str], keys: tuple[str, ...]) -> Choices:
+    """Some of the offered times, under their own numbers (the others still count)."""
+    return Choices(tuple(Choice(key, _display(step, offers[key]), offers[key])
+                         for key in keys))
+
+
+def _start(offer: str) -> dt.datetime:
+    """When an offered time ("<start>|<staff>|...") starts, as shown: Danish time."""
+    return local(dt.datetime.fromisoformat(offer.split("|")[0]))
 
 
 def _clock(offer: str) -> tuple[int, int]:
-    """The hour and minute an offered time ("<start>|<staff>|...") starts at."""
-    start = local(dt.datetime.fromisoformat(offer.split("|")[0]))  # as shown: Danish time
+    """The hour and minute an offered time starts at."""
+    start = _start(offer)
     return start.hour, start.minute
 
 
