@@ -543,11 +543,13 @@ async def sms_webhook(request: Request) -> Response:
     w = web(request)
     if not w.per_phone.allow(phone):
         # Told once a window, in words: a flood is not answered message by message (each
-        # reply is an SMS someone pays for), but the person is not left with silence.
-        said = ""
+        # reply is an SMS someone pays for), but the person is not left with silence. The
+        # reply that says so is a 200: an SMS gateway (Twilio) sends no reply it gets with
+        # an error status; the rest of the flood gets 429 and nothing to send.
         if w.told_too_many.allow(phone):
             said = await w.run(lambda: too_many_reply(w.store, phone, body))
-        return TwiML(twiml(said), status_code=429)
+            return TwiML(twiml(said))
+        return TwiML(twiml(""), status_code=429)
     async with w.one_at_a_time(f"sms:{phone}"):
         try:
             text = await w.run(lambda: sms_turn(
