@@ -355,8 +355,12 @@ def test_active_bookings_per_phone_number_are_capped(db_url: str) -> None:
     seed_demo(engine)
     service = BookingService(engine, now=lambda: NOW, caps=Caps(per_phone=2))
 
+    ends: list[dt.datetime] = []
+
     def book(meeting_type: str, phone: str = "+4522334455"):
-        free = service.free_times(meeting_type, "da")[0]
+        # each after the one before: one number holds no two meetings at once
+        free = service.free_times(meeting_type, "da", after=max(ends, default=None))[0]
+        ends.append(free.start + dt.timedelta(hours=1))
         return service.book(meeting_type=meeting_type, channel="in_person", meeting_lang="da",
                             lang="da", free=free, name="X", phone=phone)
 
