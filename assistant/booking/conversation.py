@@ -24,7 +24,7 @@ from assistant.booking.service import (
 from assistant.flow import engine
 from assistant.flow.engine import MORE_KEY, FlowState
 from assistant.flow.model import Flow, Option
-from assistant.i18n import format_when, language_name, local, tr, trn
+from assistant.i18n import format_clock, format_when, language_name, local, tr, trn
 from assistant.outputs import (
     Act,
     Choice,
@@ -37,7 +37,7 @@ from assistant.outputs import (
     SlotRequest,
 )
 from assistant.store.models import Booking, Outbox
-from assistant.text import Text, join, pick
+from assistant.text import LANGS, Text, join, pick
 from assistant.validators import is_mobile
 
 if TYPE_CHECKING:
@@ -518,6 +518,13 @@ def checkin(act: Act, convo: Conversation) -> list[Output]:
                            "arrive at the jobcenter.", when=when), "error")]
         return [Say(tr("Your meeting is {when}. You can check in on the day of the meeting.",
                        when=when), "error")]
+    if booking.start > convo.now():
+        # Later today (no rule says how early one may check in): the time plainly, first,
+        # so someone at 01.40 for 10.30 sees they are early; not "take a seat".
+        return [Say(tr("Your meeting is at {time}. You are checked in. We will come to you "
+                       "at that time.", time={lang: format_clock(booking.start, lang)
+                                              for lang in LANGS}), "notice"),
+                _done("checkin", booking)]
     return [Say(tr("You are checked in for your meeting {when}. Please take a seat. We will "
                    "come to you.", when=format_when(booking.start, in_sentence=True)), "notice"),
             _done("checkin", booking)]
