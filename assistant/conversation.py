@@ -471,6 +471,8 @@ class Conversation:
                 return self._aside(flow, text)  # no code in it: no try spent
             if verify:
                 return self._proof_answer(flow, fstate, text)
+            if self._without_code(flow, fstate, text):
+                return self._no_code(flow, fstate)
             turn = engine.answer(flow, fstate, text, self.today(), self.lang)
             if (commands.is_question(text) and not turn.valid) or (
                     turn.read and commands.asks_what(text)):
@@ -528,6 +530,29 @@ class Conversation:
         return [found, Say(tr("You are still in the guide \"{title}\". Answer the question "
                               "below to go on, or write \"menu\" to leave it.",
                               title=flow.title), "notice"), *engine.prompt(flow, fstate)]
+
+    @staticmethod
+    def _without_code(flow: Flow, fstate: FlowState, text: str) -> bool:
+        """At a step that asks for a booking code, ``text`` says there is none, or that it is
+        forgotten ("jeg har ingen kode", "forgot", "я не маю коду"), and is no code itself."""
+        from assistant.booking.codes import looks_like_code
+
+        step = flow.step(fstate.step) if fstate.step else None
+        return step is not None and step.kind == "input" and step.validate == "code" \
+            and not looks_like_code(text) and commands.has_no_booking_code(text)
+
+    def _no_code(self, flow: Flow, fstate: FlowState) -> list[Output]:
+        """No booking code: staff can find the meeting (the assistant looks meetings up only
+        by their code, and never asks for a CPR number). At check-in, also the desk. The
+        question is asked again, its tries not spent, for one who finds the code after all."""
+        if any(step.action == "checkin" for step in flow.steps.values()):
+            said = tr("If you do not have your booking code, a member of staff can find your "
+                      "meeting and check you in. Write \"staff\" to get help now, or ask at "
+                      "the desk.")
+        else:
+            said = tr("If you do not have your booking code, a member of staff can help you. "
+                      "Write \"staff\" to get help.")
+        return [Say(said, "notice"), *engine.prompt(flow, fstate)]
 
     def _look_up(self, text: str) -> tuple[str, list[Output]]:
         """What the site file (hours, address, phone: "local") or else the knowledge base
