@@ -316,3 +316,26 @@ def has_no_booking_code(text: str) -> bool:
         return True
     return any(tuple(words[i:i + len(p)]) == p
                for p in _NO_BOOKING_CODE_PHRASES for i in range(len(words) - len(p) + 1))
+
+
+@cache
+def _view_words() -> frozenset[str]:
+    """The kiosk's side-by-side button, typed: its labels in every language ("To sprog",
+    "Two languages", "Дві мови", and "Ét sprog" / "One language" / "Одна мова" once it is
+    on; channels/tui/conversation_view.command_label), and "et sprog" without the accent.
+    Only the kiosk has the button: the core cannot turn the view on, but must not take the
+    words for an answer either."""
+    from assistant.i18n import tr
+
+    labels = [*tr("Two languages").values(), *tr("One language").values(), "et sprog"]
+    return frozenset(normalise_command(label) for label in labels)
+
+
+def names_a_command(text: str) -> bool:
+    """``text`` is one of the assistant's own words, not an answer in one's own words: a
+    command (in any language), a language's name, "resume CODE", or a button's label. A
+    free-text answer (a name) that is one of them is refused: "two languages" typed at the
+    name step is not a name."""
+    folded = normalise_command(text)
+    return (folded in _INDEX or folded in _LANG_INDEX or folded in _view_words()
+            or match_resume(text) is not None)

@@ -37,6 +37,7 @@ from assistant.site.registry import SiteInfo
 from assistant.store.models import utcnow
 from assistant.store.sessions import Saved, SessionChanged, SessionStore
 from assistant.text import DEFAULT_LANG, LANG_NAMES, LANGS, pick, same
+from assistant.validators import not_an_answer
 
 log = logging.getLogger(__name__)
 
@@ -473,6 +474,8 @@ class Conversation:
                 return self._proof_answer(flow, fstate, text)
             if self._without_code(flow, fstate, text):
                 return self._no_code(flow, fstate)
+            if self._menu_words_as_text(flow, fstate, text):
+                return [Say(not_an_answer(), "error"), *engine.prompt(flow, fstate)]
             turn = engine.answer(flow, fstate, text, self.today(), self.lang)
             if (commands.is_question(text) and not turn.valid) or (
                     turn.read and commands.asks_what(text)):
@@ -540,6 +543,18 @@ class Conversation:
         step = flow.step(fstate.step) if fstate.step else None
         return step is not None and step.kind == "input" and step.validate == "code" \
             and not looks_like_code(text) and commands.has_no_booking_code(text)
+
+    def _menu_words_as_text(self, flow: Flow, fstate: FlowState, text: str) -> bool:
+        """At a free-text step (a name), ``text`` is one of the menu's options ("Book a
+        meeting", "Ask a question", in any language): the menu's words, not an answer. The
+        validator refuses commands and buttons' words (validators._text); the menu's options
+        are the content's, known here."""
+        step = flow.step(fstate.step) if fstate.step else None
+        if step is None or step.kind != "input" or (step.validate or "text") != "text":
+            return False
+        folded = commands.normalise_command(text)
+        return any(commands.normalise_label(choice.label[lang]) == folded
+                   for choice in self._numbered() for lang in LANGS)
 
     def _no_code(self, flow: Flow, fstate: FlowState) -> list[Output]:
         """No booking code: staff can find the meeting (the assistant looks meetings up only
