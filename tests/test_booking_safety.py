@@ -838,3 +838,21 @@ def test_the_request_caps_are_read_from_the_environment(
     client, token = _web(content, store)
     assert "will call you back" in _callback(client, token, "22334455")
     assert "several times in this conversation" in _callback(client, token, "22334466")
+
+
+def test_a_number_with_a_meeting_at_that_time_is_told_so_when_it_is_given(
+        content: Content, store: SessionStore) -> None:
+    """The owner has a job meeting at the first free time; a sickness follow-up at that same
+    time (another member of staff is free) is refused for the number when it is given, with
+    neither the other meeting's time nor its code, and nothing is booked."""
+    code = _book_for_the_owner(store)
+    convo, _ = Conversation.open(content, store, f"kiosk:{uuid.uuid4().hex}", "kiosk", "en",
+                                 now=lambda: NOW)
+    for raw in ["1", "3", "1", "1", "1", "Someone Else"]:
+        shown = _said(convo.handle(raw))
+    assert "What is your phone number?" in shown
+    shown = _said(convo.handle("22334455"))
+    assert "This phone number already has a meeting at that time." in shown, shown
+    assert code not in shown and "Is this right?" not in shown
+    with DB(store.engine) as db:
+        assert len(db.exec(select(Booking)).all()) == 1
