@@ -280,3 +280,62 @@ def asks_for_new_code(text: str) -> bool:
         return False
     return any(tuple(words[i:i + len(p)]) == p
                for p in _NEW_CODE_PHRASES for i in range(len(words) - len(p) + 1))
+
+
+_NO_BOOKING_CODE_WORDS = frozenset((
+    "glemt", "glemte", "glemmer", "mistet", "forgot", "forgotten", "forget", "lost",
+    "забув", "забула", "забули", "загубив", "загубила", "втратив", "втратила"))
+"""Words that, in a short message at a booking-code step, say the code is forgotten or lost
+("glemt", "I forgot my code", "я забув код")."""
+_NO_BOOKING_CODE_PHRASES = tuple(tuple(_words(phrase)) for phrase in (
+    # Danish (also typed without æ, ø, å)
+    "ingen kode", "ingen bookingkode", "har ikke en kode", "har ikke nogen kode",
+    "har ikke koden", "har ikke min kode", "har ikke bookingkoden", "kan ikke huske",
+    "husker ikke", "ved ikke", "uden kode",
+    # English
+    "no code", "don't have", "do not have", "dont have", "haven't got", "have not got",
+    "can't remember", "cannot remember", "don't remember", "do not remember", "don't know",
+    "do not know", "without a code", "without code",
+    # Ukrainian
+    "не маю", "немає коду", "нема коду", "не пам'ятаю", "не памʼятаю", "не знаю",
+    "без коду", "не маю коду",
+))
+_NO_BOOKING_CODE_MAX_WORDS = 10
+
+
+def has_no_booking_code(text: str) -> bool:
+    """``text``, at a booking-code step, says the user has no code or forgot it ("I don't have
+    a code", "jeg har ingen kode", "я не маю коду", "glemt", "forgot"): a short message with no
+    digits (a code has some) holding one of the words or phrases above."""
+    if any(c.isdigit() for c in text):
+        return False
+    words = _words(text)
+    if not words or len(words) > _NO_BOOKING_CODE_MAX_WORDS:
+        return False
+    if any(w in _NO_BOOKING_CODE_WORDS for w in words):
+        return True
+    return any(tuple(words[i:i + len(p)]) == p
+               for p in _NO_BOOKING_CODE_PHRASES for i in range(len(words) - len(p) + 1))
+
+
+@cache
+def _view_words() -> frozenset[str]:
+    """The kiosk's side-by-side button, typed: its labels in every language ("To sprog",
+    "Two languages", "Дві мови", and "Ét sprog" / "One language" / "Одна мова" once it is
+    on; channels/tui/conversation_view.command_label), and "et sprog" without the accent.
+    Only the kiosk has the button: the core cannot turn the view on, but must not take the
+    words for an answer either."""
+    from assistant.i18n import tr
+
+    labels = [*tr("Two languages").values(), *tr("One language").values(), "et sprog"]
+    return frozenset(normalise_command(label) for label in labels)
+
+
+def names_a_command(text: str) -> bool:
+    """``text`` is one of the assistant's own words, not an answer in one's own words: a
+    command (in any language), a language's name, "resume CODE", or a button's label. A
+    free-text answer (a name) that is one of them is refused: "two languages" typed at the
+    name step is not a name."""
+    folded = normalise_command(text)
+    return (folded in _INDEX or folded in _LANG_INDEX or folded in _view_words()
+            or match_resume(text) is not None)

@@ -37,7 +37,7 @@ from assistant.site.registry import SiteInfo
 from assistant.store.models import utcnow
 from assistant.store.sessions import Saved, SessionChanged, SessionStore
 from assistant.text import DEFAULT_LANG, LANG_NAMES, LANGS, pick, same
-from assistant.validators import Valid, parse_yes_no, validate
+from assistant.validators import Valid, not_an_answer, parse_yes_no, validate
 
 log = logging.getLogger(__name__)
 
@@ -474,6 +474,10 @@ class Conversation:
                 return self._aside(flow, text)  # no code in it: no try spent
             if verify:
                 return self._proof_answer(flow, fstate, text)
+            if self._without_code(flow, fstate, text):
+                return self._no_code(flow, fstate)
+            if self._menu_words_as_text(flow, fstate, text):
+                return [Say(not_an_answer(), "error"), *engine.prompt(flow, fstate)]
             if (phone := self._phone_step(flow, fstate)) is not None:
                 said = None if any(c.isdigit() for c in text) else parse_yes_no(text)
                 if said is False:  # not the number written from: the number to use
@@ -537,6 +541,41 @@ class Conversation:
         return [found, Say(tr("You are still in the guide \"{title}\". Answer the question "
                               "below to go on, or write \"menu\" to leave it.",
                               title=flow.title), "notice"), *engine.prompt(flow, fstate)]
+
+    @staticmethod
+    def _without_code(flow: Flow, fstate: FlowState, text: str) -> bool:
+        """At a step that asks for a booking code, ``text`` says there is none, or that it is
+        forgotten ("jeg har ingen kode", "forgot", "я не маю коду"), and is no code itself."""
+        from assistant.booking.codes import looks_like_code
+
+        step = flow.step(fstate.step) if fstate.step else None
+        return step is not None and step.kind == "input" and step.validate == "code" \
+            and not looks_like_code(text) and commands.has_no_booking_code(text)
+
+    def _menu_words_as_text(self, flow: Flow, fstate: FlowState, text: str) -> bool:
+        """At a free-text step (a name), ``text`` is one of the menu's options ("Book a
+        meeting", "Ask a question", in any language): the menu's words, not an answer. The
+        validator refuses commands and buttons' words (validators._text); the menu's options
+        are the content's, known here."""
+        step = flow.step(fstate.step) if fstate.step else None
+        if step is None or step.kind != "input" or (step.validate or "text") != "text":
+            return False
+        folded = commands.normalise_command(text)
+        return any(commands.normalise_label(choice.label[lang]) == folded
+                   for choice in self._numbered() for lang in LANGS)
+
+    def _no_code(self, flow: Flow, fstate: FlowState) -> list[Output]:
+        """No booking code: staff can find the meeting (the assistant looks meetings up only
+        by their code, and never asks for a CPR number). At check-in, also the desk. The
+        question is asked again, its tries not spent, for one who finds the code after all."""
+        if any(step.action == "checkin" for step in flow.steps.values()):
+            said = tr("If you do not have your booking code, a member of staff can find your "
+                      "meeting and check you in. Write \"staff\" to get help now, or ask at "
+                      "the desk.")
+        else:
+            said = tr("If you do not have your booking code, a member of staff can help you. "
+                      "Write \"staff\" to get help.")
+        return [Say(said, "notice"), *engine.prompt(flow, fstate)]
 
     def _look_up(self, text: str) -> tuple[str, list[Output]]:
         """What the site file (hours, address, phone: "local") or else the knowledge base

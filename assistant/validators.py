@@ -36,11 +36,23 @@ YES = ("ja", "j", "jo", "yes", "y", "yeah", "так", "т", "да")
 NO = ("nej", "n", "no", "nope", "ні", "нi", "н", "нет")
 
 
+def not_an_answer() -> Text:
+    """The error for a free-text answer that is a button's or a command's word."""
+    return tr("That is the name of a button or a command, not an answer. Please answer the "
+              "question below.")
+
+
 def _text(raw: str, spec: Mapping[str, Any], today: dt.date) -> Result:
+    """Free text (a name): not empty, not too long, and not one of the assistant's own
+    words (a command, a button's label: commands.names_a_command)."""
+    from assistant.commands import names_a_command
+
     max_length = int(spec.get("max_length", 200))
     value = " ".join(raw.split())
     if not value:
         return Invalid(tr("Please write an answer."))
+    if names_a_command(value):
+        return Invalid(not_an_answer())
     if len(value) > max_length:
         return Invalid(tr("Please keep it under {n} characters.", n=max_length))
     return Valid(value)

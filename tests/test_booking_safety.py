@@ -394,8 +394,12 @@ def test_active_bookings_per_phone_number_are_capped(db_url: str) -> None:
     seed_demo(engine)
     service = BookingService(engine, now=lambda: NOW, caps=Caps(per_phone=2))
 
+    ends: list[dt.datetime] = []
+
     def book(meeting_type: str, phone: str = "+4522334455"):
-        free = service.free_times(meeting_type, "da")[0]
+        # each after the one before: one number holds no two meetings at once
+        free = service.free_times(meeting_type, "da", after=max(ends, default=None))[0]
+        ends.append(free.start + dt.timedelta(hours=1))
         return service.book(meeting_type=meeting_type, channel="in_person", meeting_lang="da",
                             lang="da", free=free, name="X", phone=phone)
 
@@ -873,3 +877,21 @@ def test_the_request_caps_are_read_from_the_environment(
     client, token = _web(content, store)
     assert "will call you back" in _callback(client, token, "22334455")
     assert "several times in this conversation" in _callback(client, token, "22334466")
+
+
+def test_a_number_with_a_meeting_at_that_time_is_told_so_when_it_is_given(
+        content: Content, store: SessionStore) -> None:
+    """The owner has a job meeting at the first free time; a sickness follow-up at that same
+    time (another member of staff is free) is refused for the number when it is given, with
+    neither the other meeting's time nor its code, and nothing is booked."""
+    code = _book_for_the_owner(store)
+    convo, _ = Conversation.open(content, store, f"kiosk:{uuid.uuid4().hex}", "kiosk", "en",
+                                 now=lambda: NOW)
+    for raw in ["1", "3", "1", "1", "1", "Someone Else"]:
+        shown = _said(convo.handle(raw))
+    assert "What is your phone number?" in shown
+    shown = _said(convo.handle("22334455"))
+    assert "This phone number already has a meeting at that time." in shown, shown
+    assert code not in shown and "Is this right?" not in shown
+    with DB(store.engine) as db:
+        assert len(db.exec(select(Booking)).all()) == 1

@@ -38,13 +38,15 @@ def asks_for_code(content: Content, reply: str) -> bool:
 
 def add_bookings(store: SessionStore, script: dict) -> None:
     """The script's ``bookings``: each a job meeting at the first free time on the Danish day
-    ``days`` after NOW's, held ``channel``, with the booking code ``code``."""
+    ``days`` after NOW's (and ``hours`` after NOW, when given), held ``channel``, with the
+    booking code ``code``."""
     for n, wanted in enumerate(script.get("bookings", [])):
         service = BookingService(store.engine, now=lambda: NOW - dt.timedelta(hours=3),
                                  site_id=store.sites().sites[0].id)
         day = NOW.astimezone(TZ).date() + dt.timedelta(days=wanted.get("days", 0))
+        earliest = NOW + dt.timedelta(hours=wanted.get("hours", -24))
         free = next(f for f in service.free_times("job_meeting", "da", limit=80)
-                    if f.start.astimezone(TZ).date() == day)
+                    if f.start.astimezone(TZ).date() == day and f.start >= earliest)
         booking = service.book(meeting_type="job_meeting", channel=wanted["channel"],
                                meeting_lang="da", lang=script["lang"], free=free,
                                name="Test Person", phone=f"+45223344{10 + n}")

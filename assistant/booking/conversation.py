@@ -24,7 +24,7 @@ from assistant.booking.service import (
 from assistant.flow import engine
 from assistant.flow.engine import MORE_KEY, FlowState
 from assistant.flow.model import Flow, Option
-from assistant.i18n import format_when, language_name, local, tr, trn
+from assistant.i18n import format_clock, format_when, language_name, local, tr, trn
 from assistant.outputs import (
     Act,
     Choice,
@@ -37,7 +37,7 @@ from assistant.outputs import (
     SlotRequest,
 )
 from assistant.store.models import Booking, Outbox
-from assistant.text import Text, join, pick
+from assistant.text import LANGS, Text, join, pick
 from assistant.validators import is_mobile
 
 if TYPE_CHECKING:
@@ -350,6 +350,11 @@ def _refused(exc: AlreadyBooked | TooMany) -> Say:
     whoever typed the number may not hold it."""
     if isinstance(exc, TooMany):
         return _too_many(exc)
+    if exc.same_time:
+        return Say(tr("This phone number already has a meeting at that time. The booking "
+                      "code and time are in the SMS that was sent when it was booked. To "
+                      "change or cancel it, choose \"Change or cancel a booking\" in the "
+                      "menu."), "notice")
     return Say(tr("This phone number already has a booking of this kind. The booking "
                   "code and time are in the SMS that was sent when it was booked. To "
                   "change or cancel it, choose \"Change or cancel a booking\" in the "
@@ -368,7 +373,9 @@ def refused_number(convo: Conversation, flow_id: str, phone: str) -> list[Output
     if answers.get("slot") == CALLBACK:
         return None  # no time is booked: staff call back (book() does not refuse it either)
     meeting_type, _language = _what(convo, answers, flow_id)
-    refusal = service.refusal(phone, meeting_type)
+    slot = answers.get("slot")
+    refusal = service.refusal(phone, meeting_type,
+                              FreeTime.from_key(str(slot)) if slot else None)
     return None if refusal is None else [_refused(refusal)]
 
 
@@ -465,6 +472,8 @@ def reschedule(act: Act, convo: Conversation) -> list[Output]:
         return _reopen(convo, act.flow_id, "slot", answers, [Say(tr(
             "Sorry, that time was just taken. Here are the next free times."), "error")],
             keep_later=True)
+    except AlreadyBooked as refused:
+        return [_refused(refused)]
     convo.remember_booking(booking.id)
     return [confirmation(booking, tr("Your meeting is moved."), _gets_sms(convo, booking.phone),
                          _texted(convo, booking.phone)),
@@ -509,6 +518,13 @@ def checkin(act: Act, convo: Conversation) -> list[Output]:
                            "arrive at the jobcenter.", when=when), "error")]
         return [Say(tr("Your meeting is {when}. You can check in on the day of the meeting.",
                        when=when), "error")]
+    if booking.start > convo.now():
+        # Later today (no rule says how early one may check in): the time plainly, first,
+        # so someone at 01.40 for 10.30 sees they are early; not "take a seat".
+        return [Say(tr("Your meeting is at {time}. You are checked in. We will come to you "
+                       "at that time.", time={lang: format_clock(booking.start, lang)
+                                              for lang in LANGS}), "notice"),
+                _done("checkin", booking)]
     return [Say(tr("You are checked in for your meeting {when}. Please take a seat. We will "
                    "come to you.", when=format_when(booking.start, in_sentence=True)), "notice"),
             _done("checkin", booking)]

@@ -46,11 +46,13 @@ class SlotTaken(BookingError):
 
 
 class AlreadyBooked(BookingError):
-    """The citizen already has an active booking of this meeting type."""
+    """The citizen already has an active booking of this meeting type, or (``same_time``) an
+    active meeting of any type at that time: one number, one person, one place at a time."""
 
-    def __init__(self, booking: Booking) -> None:
+    def __init__(self, booking: Booking, same_time: bool = False) -> None:
         super().__init__(booking.code)
         self.booking = booking
+        self.same_time = same_time
 
 
 class TooMany(BookingError):
@@ -283,6 +285,7 @@ class BookingService:
             with DB(self.engine) as db:
                 try:
                     self._within_caps(db, phone, origin.session_id, address)
+                    self._free_for(db, phone, booking.start, booking.end)
                     db.add(booking)
                     db.flush()
                     self._hold(db, booking, minutes)
@@ -302,11 +305,13 @@ class BookingService:
                     raise SlotTaken() from None
         raise BookingError("could not make a unique booking code")
 
-    def refusal(self, phone: str, meeting_type: str) -> AlreadyBooked | TooMany | None:
-        """Why :meth:`book` would refuse ``phone`` now whatever time is chosen: it already has
-        an active booking of ``meeting_type`` here, or as many active bookings as one number
-        may have. Asked when the number is given, before a code is texted to it; ``book``
-        checks again in its transaction (another booking may come in between)."""
+    def refusal(self, phone: str, meeting_type: str,
+                free: FreeTime | None = None) -> AlreadyBooked | TooMany | None:
+        """Why :meth:`book` would refuse ``phone`` now: it already has an active booking of
+        ``meeting_type`` here, or as many active bookings as one number may have, or (at
+        ``free``, the time chosen) a meeting then, in the order :meth:`book` checks them.
+        Asked when the number is given, before a code is texted to it; ``book`` checks again
+        in its transaction (another booking may come in between)."""
         existing = self._active(phone, meeting_type)
         if existing is not None:
             return AlreadyBooked(existing)
@@ -318,6 +323,13 @@ class BookingService:
                     Booking.end > self.now())).one()
             if count >= cap:
                 return TooMany("phone", cap)
+        if free is not None:
+            end = free.start + dt.timedelta(minutes=self.meeting_minutes(meeting_type))
+            with DB(self.engine) as db:
+                try:
+                    self._free_for(db, phone, free.start, end)
+                except AlreadyBooked as then:
+                    return then
         return None
 
     def _within_caps(self, db: DB, phone: str, session_id: str | None,
@@ -348,6 +360,26 @@ class BookingService:
                 where, *active)).one()
             if count >= cap:
                 raise TooMany(which, cap)
+
+    def _free_for(self, db: DB, phone: str, start: dt.datetime, end: dt.datetime,
+                  moving: int | None = None) -> None:
+        """Raise :class:`AlreadyBooked` (``same_time``) if ``phone`` has an active meeting, of
+        any type and at any site, that overlaps ``start``-``end`` (other than the booking
+        ``moving``). The one-per-type rule (``active_key``) lets one number hold a job meeting
+        and a sickness follow-up at the same hour with two members of staff; a person is at
+        one meeting at a time. Checked in the booking's transaction: SQLite's BEGIN IMMEDIATE
+        lets one writer in at a time; on PostgreSQL bookings for one number wait for each
+        other on its advisory lock (as in :meth:`_within_caps`)."""
+        if self.engine.dialect.name == "postgresql":
+            db.exec(text("SELECT pg_advisory_xact_lock(hashtext(:key))")  # type: ignore[call-overload]
+                    .bindparams(key=f"phone:{phone}"))
+        where = [Booking.phone == phone, Booking.status == "active", Booking.start < end,
+                 Booking.end > start]
+        if moving is not None:
+            where.append(Booking.id != moving)
+        other = db.exec(select(Booking).where(*where).order_by(Booking.start)).first()
+        if other is not None:
+            raise AlreadyBooked(other, same_time=True)
 
     @staticmethod
     def _hold(db: DB, booking: Booking, minutes: int) -> None:
@@ -402,6 +434,8 @@ class BookingService:
         with DB(self.engine) as db:
             row = db.get(Booking, old.id)
             assert row is not None
+            self._free_for(db, row.phone, start, start + dt.timedelta(minutes=minutes),
+                           moving=row.id)
             try:
                 drop_holds(db, row.id)
                 db.flush()
