@@ -79,7 +79,8 @@ def test_every_status_a_route_answers_is_in_the_document(tmp_path, monkeypatch) 
             documented = set(doc["paths"][route.path][method.lower()]["responses"])
             for path in {route.path.replace("{token}", t).replace("{lang}", lang)
                          for t in (token, "nosuchsessiontoken") for lang in ("da", "fr")}:
-                for request in bodies * 3:
+                # the signed SMS a fourth time: the number is over its limit and was told so
+                for request in [*bodies * 3, bodies[4]]:
                     answered = client.request(method, path, **request).status_code
                     assert str(answered) in documented, (method, route.path, answered)
                     walked.add((route.path, answered))
