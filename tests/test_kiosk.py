@@ -1041,3 +1041,26 @@ async def test_in_the_interpreter_view_at_80x24_a_line_says_the_options_are_belo
         pages = await _page_down_to_the_end(pilot)
         assert "6. Змінити: Телефон" in pages[-1] and "6. Ret: Telefon" in pages[-1]
         assert "Далі нижче" not in pages[-1] and "Mere nedenfor" not in pages[-1]
+
+
+@pytest.mark.parametrize(("bilingual", "key"), [(False, "enter"), (False, "space"),
+                                                (True, "enter"), (True, "space")])
+async def test_after_a_booking_the_first_tab_reaches_im_not_done(
+        content, store, bilingual: bool, key: str) -> None:
+    """A tester could not reach "I'm not done" with Tab: it is the first Tab stop after the
+    text box, and Enter or Space presses it."""
+    clock = FakeClock()
+    app = KioskApp(content, store, lang="uk", bilingual=bilingual, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await _book_as_olha(pilot)
+        assert countdown(app) and app.focused is app.screen.query_one("#entry")
+        await pilot.press("tab")
+        assert app.focused is app.screen.query_one("#not-done")
+        await pilot.press(key)
+        await settle(pilot)
+        assert countdown(app) == ""
+        clock.now += 60
+        app.tick()
+        await pilot.pause()
+        assert app.wipes == 0

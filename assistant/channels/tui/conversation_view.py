@@ -161,6 +161,12 @@ class CodeLine(Line):
         super().mask({*private, *(" ".join(value) for value in private)})
 
 
+class PressButton(Button):
+    """A button that Space presses as well as Enter (Textual's Button takes Enter only)."""
+
+    BINDINGS = [Binding("space", "press", "Press button", show=False)]
+
+
 class OptionsArea(VerticalScroll):
     """The options' scrolling area: a change of its size, its content or its scroll tells the
     screen to say anew whether options are below the fold. With the focus on an option, Down
@@ -247,15 +253,18 @@ class ConversationScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Transcript(id="transcript")
         yield Static(id="more-text")
-        with Horizontal(id="done-bar"):
-            yield Static(id="done-text")
-            yield Button("", id="not-done", variant="primary")
-            yield Button("", id="done-finish", variant="primary")
         yield OptionsArea(id="choices")
         yield Static(id="more-options")
         # Not all selected when it gets the focus back: the next key would replace what
         # was typed before it (ahead of the screen, or as the idle warning closed).
         yield Input(id="entry", max_length=500, select_on_focus=False)
+        # The countdown after a completed step comes right after the text box, where the
+        # focus nearly always is: the first Tab reaches "I'm not done" (a tester never got
+        # to it through the command bar and the transcript).
+        with Horizontal(id="done-bar"):
+            yield Static(id="done-text")
+            yield PressButton("", id="not-done", variant="primary")
+            yield PressButton("", id="done-finish", variant="primary")
         with Horizontal(id="commands"):
             for command in COMMAND_BUTTONS:
                 yield Button("", id=f"cmd-{command}")
