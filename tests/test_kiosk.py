@@ -439,7 +439,11 @@ async def test_the_interpreter_view_at_80x24_leaves_the_conversation_room(
     app = KioskApp(content, store, lang="uk", bilingual=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        assert app.screen.query_one("#transcript").region.height >= 14
+        # the conversation's rows: the transcript, and the line under it that says the
+        # menu goes on below the fold
+        rows = sum(app.screen.query_one(part).region.height
+                   for part in ("#transcript", "#more-text"))
+        assert rows >= 14
         seen = "\n".join(screen_lines(pilot))
         assert "1. Записатися на зустріч" in seen and "1. Book et møde" in seen
         for button in app.screen.query("#commands Button").results(Button):
@@ -777,7 +781,8 @@ async def test_at_80x24_an_answer_spends_no_rows_on_rules_above_and_below_it(
         content, store, bilingual: bool, rows: int, high_contrast: bool) -> None:
     """A tester read only 7 lines of an answer at a time at 80x24. There, an answer is
     marked by a bar at its left only (no rule above and below it): a row more of it is in
-    view, two when it ends on screen."""
+    view, two when it ends on screen. (Of those rows, the last one says that the answer goes
+    on below.)"""
     app = KioskApp(content, store, lang="uk", bilingual=bilingual,
                    high_contrast=high_contrast)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -788,7 +793,8 @@ async def test_at_80x24_an_answer_spends_no_rows_on_rules_above_and_below_it(
         assert "> що таке voksenlærling" in seen[0]
         assert "Учнівство для дорослих" in seen[2]
         text = [row for row in seen if row.lstrip().startswith("▊")]
-        assert len(text) >= rows
+        assert len(text) >= rows - 1
+        assert "▼ Далі нижче – прокрутіть" in screen_lines(pilot)[len(seen)]
         assert not any("▔▔▔" in row or "▁▁▁" in row for row in text), "a rule"
 
 
@@ -967,3 +973,94 @@ async def test_pagedown_after_a_typed_menu_brings_the_options_below_the_fold(
         await pilot.press("pagedown")
         await pilot.pause()
         assert "9. Поговорити з працівником" in "\n".join(screen_lines(pilot))
+
+
+MORE_BELOW = {"da": "▼ Mere nedenfor – rul ned", "en": "▼ More below – scroll down",
+              "uk": "▼ Далі нижче – прокрутіть"}
+MORE_ABOVE = {"da": "▲ Mere ovenfor", "en": "▲ More above", "uk": "▲ Вище є ще"}
+LONG_QUESTION = {"da": "hvad er voksenlærling", "en": "what is voksenlaerling",
+                 "uk": "що таке voksenlærling"}
+
+
+async def _page_down_to_the_end(pilot) -> list[str]:
+    """PageDown until the transcript scrolls no further: what was seen after each press."""
+    transcript = pilot.app.screen.query_one("#transcript")
+    seen = []
+    for _ in range(20):
+        before = transcript.scroll_y
+        await pilot.press("pagedown")
+        await pilot.pause()
+        await pilot.pause()
+        seen.append("\n".join(screen_lines(pilot)))
+        if transcript.scroll_y == before:
+            return seen
+    raise AssertionError("the transcript never reached its end")
+
+
+@pytest.mark.parametrize("lang", ["da", "en", "uk"])
+async def test_at_80x24_a_line_says_the_answer_goes_on_below_until_its_end(
+        content, store, lang: str) -> None:
+    """A tester read a long answer from its first line and never knew it went on: a line
+    under the transcript says so (in words and an arrow, not a colour) until the end is in
+    view; scrolled down, it says that more is above."""
+    app = KioskApp(content, store, lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert MORE_BELOW[lang] not in "\n".join(screen_lines(pilot)), "the menu fits"
+        await submit(pilot, LONG_QUESTION[lang])
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()
+        seen = "\n".join(screen_lines(pilot))
+        assert MORE_BELOW[lang] in seen and MORE_ABOVE[lang] not in seen
+        pages = await _page_down_to_the_end(pilot)
+        assert MORE_ABOVE[lang] in pages[0]
+        assert MORE_BELOW[lang] not in pages[-1], "at the end the line is gone"
+        last = str(list(app.screen.query("#transcript Line"))[-1].render()).splitlines()[-1]
+        assert last.strip() in pages[-1], "the end of the transcript is in view"
+        await pilot.press("ctrl+home")
+        await pilot.pause()
+        await pilot.pause()
+        assert MORE_BELOW[lang] in "\n".join(screen_lines(pilot))
+
+
+async def test_in_the_interpreter_view_at_80x24_a_line_says_the_options_are_below(
+        content, store) -> None:
+    """Side by side at 80x24 the booking summary's options went on below the fold, and the
+    tester missed them: the line under the transcript says so, in both languages."""
+    app = KioskApp(content, store, lang="uk", bilingual=True, clock=FakeClock(),
+                   now=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for raw in ["1", "7", "3", "1", "Olha Petrenko", "22334455"]:
+            await submit(pilot, raw)
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()
+        seen = "\n".join(screen_lines(pilot))
+        assert "Olha Petrenko" in seen and "6. Змінити: Телефон" not in seen
+        assert "▼ Далі нижче – прокрутіть / Mere nedenfor – rul ned" in seen
+        pages = await _page_down_to_the_end(pilot)
+        assert "6. Змінити: Телефон" in pages[-1] and "6. Ret: Telefon" in pages[-1]
+        assert "Далі нижче" not in pages[-1] and "Mere nedenfor" not in pages[-1]
+
+
+@pytest.mark.parametrize(("bilingual", "key"), [(False, "enter"), (False, "space"),
+                                                (True, "enter"), (True, "space")])
+async def test_after_a_booking_the_first_tab_reaches_im_not_done(
+        content, store, bilingual: bool, key: str) -> None:
+    """A tester could not reach "I'm not done" with Tab: it is the first Tab stop after the
+    text box, and Enter or Space presses it."""
+    clock = FakeClock()
+    app = KioskApp(content, store, lang="uk", bilingual=bilingual, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await _book_as_olha(pilot)
+        assert countdown(app) and app.focused is app.screen.query_one("#entry")
+        await pilot.press("tab")
+        assert app.focused is app.screen.query_one("#not-done")
+        await pilot.press(key)
+        await settle(pilot)
+        assert countdown(app) == ""
+        clock.now += 60
+        app.tick()
+        await pilot.pause()
+        assert app.wipes == 0

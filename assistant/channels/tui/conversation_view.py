@@ -161,6 +161,12 @@ class CodeLine(Line):
         super().mask({*private, *(" ".join(value) for value in private)})
 
 
+class PressButton(Button):
+    """A button that Space presses as well as Enter (Textual's Button takes Enter only)."""
+
+    BINDINGS = [Binding("space", "press", "Press button", show=False)]
+
+
 class OptionsArea(VerticalScroll):
     """The options' scrolling area: a change of its size, its content or its scroll tells the
     screen to say anew whether options are below the fold. With the focus on an option, Down
@@ -193,6 +199,25 @@ class OptionsArea(VerticalScroll):
             self.screen.hint_more_options()
 
 
+class Transcript(VerticalScroll):
+    """The conversation's scrolling area: a change of its size, its content or its scroll
+    tells the screen to say anew whether more of it is below (or above) what is seen."""
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._tell)
+
+    def watch_virtual_size(self) -> None:
+        self.call_after_refresh(self._tell)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._tell()
+
+    def _tell(self) -> None:
+        if self.is_attached and isinstance(self.screen, ConversationScreen):
+            self.screen.hint_more_text()
+
+
 class ConversationScreen(Screen[None]):
     BINDINGS = [
         Binding("pagedown", "scroll_transcript('page_down')", "Page down", show=False),
@@ -220,18 +245,26 @@ class ConversationScreen(Screen[None]):
         self.private: set[str] = set()
         """What completed steps showed of the person, masked once the user goes on."""
         self._turn_start: Widget | None = None
+        self._read_from: float | None = None
+        """Where the transcript was scrolled to show the last turn (the top of the answer);
+        scrolled further down, "more above" is shown. None while a turn runs."""
+        self._more_below = False
 
     def compose(self) -> ComposeResult:
-        yield VerticalScroll(id="transcript")
-        with Horizontal(id="done-bar"):
-            yield Static(id="done-text")
-            yield Button("", id="not-done", variant="primary")
-            yield Button("", id="done-finish", variant="primary")
+        yield Transcript(id="transcript")
+        yield Static(id="more-text")
         yield OptionsArea(id="choices")
         yield Static(id="more-options")
         # Not all selected when it gets the focus back: the next key would replace what
         # was typed before it (ahead of the screen, or as the idle warning closed).
         yield Input(id="entry", max_length=500, select_on_focus=False)
+        # The countdown after a completed step comes right after the text box, where the
+        # focus nearly always is: the first Tab reaches "I'm not done" (a tester never got
+        # to it through the command bar and the transcript).
+        with Horizontal(id="done-bar"):
+            yield Static(id="done-text")
+            yield PressButton("", id="not-done", variant="primary")
+            yield PressButton("", id="done-finish", variant="primary")
         with Horizontal(id="commands"):
             for command in COMMAND_BUTTONS:
                 yield Button("", id=f"cmd-{command}")
@@ -242,6 +275,7 @@ class ConversationScreen(Screen[None]):
         self.query_one("#done-bar").display = False
         self.query_one("#done-finish").display = False
         self.query_one("#more-options").display = False
+        self.query_one("#more-text").display = False
         self.set_class(self.size.height < SHORT, "-short")
         await self.show(self.opening)
         self.post_message(ConversationShown(self))
@@ -379,6 +413,8 @@ class ConversationScreen(Screen[None]):
             self.call_after_refresh(self._scroll_into_view, first,
                                     None if answer else question, blocks[-1] if blocks else None,
                                     asked, reply)
+        else:
+            self._read_from = self.query_one("#transcript", VerticalScroll).scroll_y
         self.call_after_refresh(self.hint_more_options)
         self.query_one("#entry", Input).focus()
 
@@ -400,12 +436,13 @@ class ConversationScreen(Screen[None]):
         the scrollable height is still the one from before the answer, and a scroll would be
         cut short at the old end): then it is tried again after the next refresh."""
         transcript = self.query_one("#transcript", VerticalScroll)
-        seen = transcript.scrollable_content_region.height
-        top = start.virtual_region.y
-        if question is not None:
-            end = (asked or question).virtual_region.bottom
-            top = max(top, min(end - seen, question.virtual_region.y,
-                               (reply or question).virtual_region.y))
+        # the rows the transcript has without the line under it that says more is below;
+        # when more is below where the turn is shown from, that line takes one of them
+        seen = transcript.scrollable_content_region.height \
+            + self.query_one("#more-text").region.height
+        top = self._top(start, question, asked, reply, seen)
+        if self._content_end() > top + seen:
+            top = self._top(start, question, asked, reply, seen - 1)
         laid_out = last is None or (
             last.is_attached and last.virtual_region.height > 0
             and transcript.virtual_size.height >= last.virtual_region.bottom)
@@ -414,6 +451,25 @@ class ConversationScreen(Screen[None]):
                                     reply, tries - 1)
             return
         transcript.scroll_to(y=top, animate=False)
+        self._read_from = min(top, transcript.max_scroll_y)
+        self.hint_more_text()
+
+    @staticmethod
+    def _top(start: Widget, question: Widget | None, asked: Widget | None,
+             reply: Widget | None, seen: int) -> int:
+        """Where to show a turn from with ``seen`` rows (see _scroll_into_view)."""
+        top = start.virtual_region.y
+        if question is not None:
+            end = (asked or question).virtual_region.bottom
+            top = max(top, min(end - seen, question.virtual_region.y,
+                               (reply or question).virtual_region.y))
+        return top
+
+    def _content_end(self) -> int:
+        """The transcript's last row of text (not the blank row of its last margin)."""
+        transcript = self.query_one("#transcript", VerticalScroll)
+        return max((child.virtual_region.bottom for child in transcript.children
+                    if child.display), default=0)
 
     def _option(self, choice: Choice) -> Button:
         return Button(RichText(f"{choice.key}. {pick(choice.label, self.convo.lang)}"),
@@ -464,9 +520,42 @@ class ConversationScreen(Screen[None]):
             more = self._label(tr("More options below"))
             hint.update(RichText("▼ " + more + which + " ▼"))
 
+    def hint_more_text(self) -> None:
+        """Under the transcript, while some of it is below what is seen (a long answer read
+        from its top, the booking summary's options side by side at 80x24), a line says so:
+        "▼ More below – scroll down"; scrolled down from the top of the answer, it also says
+        "▲ More above". Said in words and arrows, not by colour; gone at the bottom.
+        Whether more is below is judged on the transcript's rows without this line, so that
+        the line comes and goes once, not with the row it takes."""
+        transcript = self.query_one("#transcript", VerticalScroll)
+        hint = self.query_one("#more-text", Static)
+        # judged on the rows the transcript has without this line: the row it takes is not
+        # a reason for it (it would stay for the one row it hides itself)
+        seen = transcript.scroll_y + transcript.scrollable_content_region.height \
+            + hint.region.height
+        below = self._content_end() > seen
+        # "more above" only on a line that is there anyway: a line of its own would take the
+        # transcript's last row at its end (without saying so) or move what is seen
+        above = below and self._read_from is not None and transcript.scroll_y > self._read_from
+        self._more_below = below
+        said = []
+        if above:
+            said.append("▲ " + self._label(tr("More above")))
+        if below:
+            said.append("▼ " + self._label(tr("More below – scroll down")))
+        hint.display = bool(said)
+        if said:
+            hint.update(RichText("   ".join(said)))
+
     def on_click(self, event: events.Click) -> None:
         if event.widget is not None and event.widget.id == "more-options":
             self.query_one("#choices", VerticalScroll).scroll_end(animate=False)
+        elif event.widget is not None and event.widget.id == "more-text":
+            transcript = self.query_one("#transcript", VerticalScroll)
+            if self._more_below:
+                transcript.scroll_page_down(animate=False)
+            else:
+                transcript.scroll_to(y=self._read_from or 0, animate=False)
 
     def _relabel(self) -> None:
         """Commands in the user's language, and also in Danish in interpreter mode (one line
@@ -574,6 +663,7 @@ class ConversationScreen(Screen[None]):
                                     classes="say user")
             transcript.mount(self._turn_start)
         transcript.mount(Line([(self._label(tr("One moment…")), "")], classes="busy-note"))
+        self._read_from = None
         transcript.scroll_end(animate=False)
         self._set_busy(True)
         self._run_turn(job)

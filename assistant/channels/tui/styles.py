@@ -63,7 +63,7 @@ Screen { align: center middle; }
 
 .-short #transcript { border: none; padding: 0 1; }
 .-short #transcript .card { border: none; border-left: tall $success; }
-#more-options { height: 1; width: 100%; content-align: center middle; text-style: bold;
+#more-options, #more-text { height: 1; width: 100%; content-align: center middle; text-style: bold;
                 color: $accent; background: $primary 15%; }
 
 #done-bar { height: auto; background: $success 15%; }
