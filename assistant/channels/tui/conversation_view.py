@@ -167,7 +167,28 @@ class PressButton(Button):
     BINDINGS = [Binding("space", "press", "Press button", show=False)]
 
 
-class OptionsArea(VerticalScroll):
+class _TellsScreen(VerticalScroll):
+    """A scrolling area that tells the conversation screen (its ``HINT`` method) to say anew
+    what is out of sight whenever its size, its content or its scroll changes."""
+
+    HINT = ""
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._tell)
+
+    def watch_virtual_size(self) -> None:
+        self.call_after_refresh(self._tell)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._tell()
+
+    def _tell(self) -> None:
+        if self.is_attached and isinstance(self.screen, ConversationScreen):
+            getattr(self.screen, self.HINT)()
+
+
+class OptionsArea(_TellsScreen):
     """The options' scrolling area: a change of its size, its content or its scroll tells the
     screen to say anew whether options are below the fold. With the focus on an option, Down
     and Up move to the next and previous one (scrolled into view), PageDown and PageUp
@@ -178,44 +199,20 @@ class OptionsArea(VerticalScroll):
                 Binding("pagedown", "page_down", "Page down", show=False),
                 Binding("pageup", "page_up", "Page up", show=False)]
 
+    HINT = "hint_more_options"
+
     def action_page_down(self) -> None:
         self.scroll_page_down(animate=False)
 
     def action_page_up(self) -> None:
         self.scroll_page_up(animate=False)
 
-    def on_resize(self) -> None:
-        self.call_after_refresh(self._tell)
 
-    def watch_virtual_size(self) -> None:
-        self.call_after_refresh(self._tell)
-
-    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        super().watch_scroll_y(old_value, new_value)
-        self._tell()
-
-    def _tell(self) -> None:
-        if self.is_attached and isinstance(self.screen, ConversationScreen):
-            self.screen.hint_more_options()
-
-
-class Transcript(VerticalScroll):
+class Transcript(_TellsScreen):
     """The conversation's scrolling area: a change of its size, its content or its scroll
     tells the screen to say anew whether more of it is below (or above) what is seen."""
 
-    def on_resize(self) -> None:
-        self.call_after_refresh(self._tell)
-
-    def watch_virtual_size(self) -> None:
-        self.call_after_refresh(self._tell)
-
-    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        super().watch_scroll_y(old_value, new_value)
-        self._tell()
-
-    def _tell(self) -> None:
-        if self.is_attached and isinstance(self.screen, ConversationScreen):
-            self.screen.hint_more_text()
+    HINT = "hint_more_text"
 
 
 class ConversationScreen(Screen[None]):
