@@ -372,6 +372,9 @@ class Index:
             candidates.add(self.lemmas.of(word, lang_guess))
             if candidates & STOPWORDS and not candidates - STOPWORDS - {folded}:
                 continue  # a function word that only its lemma shows to be one ("була")
+            if not any(c in self.vocab or c in self.concept_words for c in candidates) and (
+                    self.accented(folded, lambda form: [form] if form in STOPWORDS else [])):
+                continue  # one typed without æ, ø or å ("gore", "pa", "ma")
             if not any(c in self.vocab or c in self.concept_words
                        for c in candidates if c != folded):
                 candidates |= self.singular(folded)
