@@ -791,8 +791,9 @@ class Conversation:
                         "error"), *self.menu()]
         if flow.only_at and self.state.channel not in flow.only_at:
             self.state.flow = None
-            return [Say(tr("You can do this at the kiosk in the jobcenter, or a member of staff "
-                           "can help you at the desk."), "notice"), *self.menu()]
+            return [Say(tr("{title}: you can do this at the kiosk in the jobcenter, or a member "
+                           "of staff can help you at the desk.", title=flow.title), "notice"),
+                    *self.menu()]
         if flow.id == STAFF_FLOW:
             from assistant.actions import no_staff_here
 
