@@ -166,13 +166,14 @@ _ENGLISH_ONLY = {normalise_command(w) for w in (
 
 
 _WHAT_OPENINGS = frozenset((
-    "hvad", "hvordan", "hvorfor", "hvem", "hvornår", "hvornaar", "hvilke", "hvilken", "hvilket",
+    "hvad", "hvordan", "hvorfor", "hvem", "hvornår", "hvornaar", "hvornar", "hvilke", "hvilken",
+    "hvilket",
     "what", "how", "why", "who", "when", "which",
     "що", "як", "чому", "хто", "коли", "який", "яка", "яке", "які", "скільки", "навіщо"))
 """Openings of a question that asks for information ("hvad er voksenlærling?"), not for
 something to be done ("kan jeg få et møde om voksenlærling?")."""
 _QUESTION_OPENINGS = _WHAT_OPENINGS | {
-    "hvor", "kan", "må", "maa", "skal", "får", "faar", "har", "er",
+    "hvor", "kan", "må", "maa", "ma", "skal", "får", "faar", "far", "har", "er",
     "where", "can", "could", "may", "do", "does", "is", "are", "will", "should",
     "де", "чи", "можна", "куди"}
 """Words a question opens with in Danish, English and Ukrainian ("hvad er dagpenge", "kan jeg

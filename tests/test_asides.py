@@ -19,3 +19,12 @@ def test_a_question_at_the_sms_code_step_is_answered_and_the_code_still_asked_fo
     assert "The code has 6 digits" not in shown
     assert "6-digit code" in shown  # the step's question again
     assert "Is this right?" in _say(client, token, FIXED_OTP)
+
+
+def test_a_question_typed_without_the_danish_letters_reads_as_a_question() -> None:
+    """A fast typist writes "hvornar", "ma", "far" for "hvornår", "må", "får": in the middle
+    of a guide it is a question answered aside, not a wrong answer to the step."""
+    from assistant import commands
+
+    for text in ("hvornar har i abent", "ma jeg tage min mor med", "far jeg penge nu"):
+        assert commands.is_question(text), text

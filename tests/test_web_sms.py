@@ -97,7 +97,8 @@ def test_the_web_menu_never_offers_check_in_which_is_only_at_the_kiosk(
     history = client.get(f"/api/sessions/{token}/history").json()["turns"]
     assert [data for data in seen if _offers_check_in(data)] == []
     assert [turn for turn in history if _offers_check_in(turn)] == []
-    assert "Check in for a meeting: you can do this at the kiosk" in texts(say("2"))  # typed: told where it is
+    # typed: told what it is and where
+    assert "Check in for a meeting: you can do this at the kiosk" in texts(say("2"))
 
 
 def test_openapi_document_describes_the_api(client: TestClient) -> None:

@@ -96,5 +96,5 @@ def test_a_kiosk_in_the_browser_is_the_web_no_check_in_there(client) -> None:
         ws.send_text(json.dumps(["stdin", "\t\r"]))  # English
         _screen_until(ws, "Book a meeting")
         ws.send_text(json.dumps(["stdin", "2\r"]))
-        assert "Check in for a meeting: you can do this at the kiosk in the jobcenter" in _screen_until(
-            ws, "at the kiosk in the jobcenter")
+        told = _screen_until(ws, "at the kiosk in the jobcenter")
+        assert "Check in for a meeting: you can do this at the kiosk in the jobcenter" in told
