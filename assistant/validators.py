@@ -32,7 +32,7 @@ class Invalid:
 Result = Valid | Invalid
 Validator = Callable[[str, Mapping[str, Any], dt.date], Result]
 
-YES = ("ja", "j", "jo", "yes", "y", "yeah", "так", "т", "да")
+YES = ("ja", "j", "jo", "yes", "y", "yeah", "ok", "okay", "так", "т", "да", "ок", "окей")
 NO = ("nej", "n", "no", "nope", "ні", "нi", "н", "нет")
 
 

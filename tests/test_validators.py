@@ -22,3 +22,15 @@ def test_a_name_without_a_letter_is_refused_with_a_reason(typed: str) -> None:
 @pytest.mark.parametrize("typed", ["Anna Jensen", "Ø", "Олена", "Anna 2", "J. 3"])
 def test_a_name_with_a_letter_is_a_name(typed: str) -> None:
     assert validate("text", typed, {}, TODAY) == Valid(typed)
+
+
+@pytest.mark.parametrize(("said", "meant"), [
+    ("ok", True), ("OK.", True), ("okay", True), ("ок", True), ("Ок!", True), ("окей", True),
+    ("так", True), ("ok tak", True), ("ок, ні", None), ("ok, nej", None),
+])
+def test_ok_is_yes_in_every_language(said: str, meant) -> None:
+    from assistant.validators import parse_yes_no
+
+    assert parse_yes_no(said) is meant
+    assert validate("yes_no", said, {}, TODAY) == (Valid(meant) if meant is not None else
+                                                    validate("yes_no", "?", {}, TODAY))
