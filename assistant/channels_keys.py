@@ -3,11 +3,35 @@
 from __future__ import annotations
 
 import hashlib
+import re
+
+_WRITTEN_NUMBER = re.compile(r"\+?[\d\s().-]{6,30}")
+"""A phone number as a gateway or a person writes it: digits, a +, spaces and the like."""
+
+
+def canonical_phone(phone: str) -> str:
+    """``phone`` as a booking stores it (E.164, +4522334455) when it is a valid number in
+    any of the ways it is written ("004522334455", "+45 22 33 44 55", "22334455"); else as
+    it is (a chat's key)."""
+    text = phone.strip()
+    if not _WRITTEN_NUMBER.fullmatch(text):
+        return phone
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(text, "DK")
+    except phonenumbers.NumberParseException:
+        return phone
+    if not phonenumbers.is_valid_number(number):
+        return phone
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def phone_hash(phone: str) -> str:
-    """A phone number as stored in session keys: never in clear text."""
-    return hashlib.sha256(("jobcenter-assistant:" + phone).encode()).hexdigest()
+    """A phone number as stored in session keys: never in clear text. One number is one
+    key however it is written (:func:`canonical_phone`): a STOP texted from "004522334455"
+    is the opt-out of the +4522334455 a receipt is queued for."""
+    return hashlib.sha256(("jobcenter-assistant:" + canonical_phone(phone)).encode()).hexdigest()
 
 
 def sms_session_key(phone: str) -> str:

@@ -32,7 +32,7 @@ class Invalid:
 Result = Valid | Invalid
 Validator = Callable[[str, Mapping[str, Any], dt.date], Result]
 
-YES = ("ja", "j", "jo", "yes", "y", "yeah", "так", "т", "да")
+YES = ("ja", "j", "jo", "yes", "y", "yeah", "ok", "okay", "так", "т", "да", "ок", "окей")
 NO = ("nej", "n", "no", "nope", "ні", "нi", "н", "нет")
 
 
@@ -43,8 +43,8 @@ def not_an_answer() -> Text:
 
 
 def _text(raw: str, spec: Mapping[str, Any], today: dt.date) -> Result:
-    """Free text (a name): not empty, not too long, and not one of the assistant's own
-    words (a command, a button's label: commands.names_a_command)."""
+    """Free text (a name): not empty, with a letter, not too long, and not one of the
+    assistant's own words (a command, a button's label: commands.names_a_command)."""
     from assistant.commands import names_a_command
 
     max_length = int(spec.get("max_length", 200))
@@ -53,6 +53,8 @@ def _text(raw: str, spec: Mapping[str, Any], today: dt.date) -> Result:
         return Invalid(tr("Please write an answer."))
     if names_a_command(value):
         return Invalid(not_an_answer())
+    if not any(ch.isalpha() for ch in value):  # "1", "---": a slip, not a name
+        return Invalid(tr("A name has at least one letter. Please write your name."))
     if len(value) > max_length:
         return Invalid(tr("Please keep it under {n} characters.", n=max_length))
     return Valid(value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlmodel import Session as DB
 from sqlmodel import select
 
@@ -128,3 +129,32 @@ def test_a_failing_send_is_retried_with_back_off_then_given_up(store, caplog) ->
         row = db.exec(select(Outbox)).one()
     assert row.failed_at is not None and row.attempts == 5 and row.failure == "ConnectionError"
     assert "22334455" not in caplog.text and "gateway down" not in caplog.text
+
+
+@pytest.mark.parametrize("sender", ["+4522334455", "004522334455", "+45 22 33 44 55",
+                                    "22334455"])
+def test_a_receipt_queued_before_stop_is_not_sent_after_it(content, store, sender) -> None:
+    """A receipt waits in the outbox (the booking stores the number as +4522334455); the
+    citizen then texts STOP, from the number as their gateway writes it: the receipt is
+    never sent, and later messages neither."""
+    from assistant.channels.sms import sms_turn
+
+    with DB(store.engine) as db:
+        db.add(Outbox(phone="+4522334455", lang="da", kind="receipt", body="Kode: ABC234",
+                      due_at=NOW + dt.timedelta(minutes=5)))
+        db.commit()
+    assert sms_turn(content, store, phone=sender, body="STOP", sid="SMstop",
+                    now=lambda: NOW) == ""
+    gateway = LoggingGateway()
+    assert send_due(store.engine, gateway, now=lambda: NOW + dt.timedelta(minutes=10)) == 0
+    assert gateway.sent == []
+    with DB(store.engine) as db:
+        assert db.exec(select(Outbox)).all() == []  # dropped, not left queued
+    # START again: the number gets messages again
+    assert "Book et møde" in sms_turn(content, store, phone="+4522334455", body="START",
+                                      sid="SMstart", now=lambda: NOW)
+    with DB(store.engine) as db:
+        db.add(Outbox(phone="+4522334455", lang="da", kind="reminder", body="Husk",
+                      due_at=NOW))
+        db.commit()
+    assert send_due(store.engine, gateway, now=lambda: NOW + dt.timedelta(minutes=10)) == 1

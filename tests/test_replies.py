@@ -142,3 +142,9 @@ def test_a_bare_verb_or_words_of_arriving_ask_for_their_flow(text: str,
                                                               flow_id: str | None) -> None:
     asked = requested(FLOWS.values(), text)
     assert (asked[0].id if asked else None) == flow_id
+
+
+@pytest.mark.parametrize("said", ["voksenlaerling", "voksenlarling", "voksenlærling",
+                                  "Vejledning om voksenlaerling"])
+def test_an_option_typed_without_danish_letters_is_the_option(said: str) -> None:
+    assert pick_one(MEETING, said, "da") == "adult_apprenticeship"

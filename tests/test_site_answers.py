@@ -113,3 +113,11 @@ def test_closed_until_is_the_next_opening_and_none_when_open_or_unknown() -> Non
     christmas = closed_until(site, dt.datetime(2026, 12, 24, 16, 0, tzinfo=utc))  # Thursday
     assert christmas is not None and christmas.date() == dt.date(2026, 12, 28), "not on 25th"
     assert closed_until(SiteInfo(2, "x", "X"), dt.datetime(2026, 11, 28, tzinfo=utc)) is None
+
+
+def test_opening_hours_typed_without_danish_letters() -> None:
+    from assistant.site.answers import HOURS, topic_of
+
+    for question in ("hvornaar har i aabent", "hvornar har i abent", "abningstider",
+                     "aabningstider", "åbningstider", "Hvornår har I åbent?"):
+        assert topic_of(question) == HOURS, question

@@ -922,3 +922,37 @@ def test_booked_by_sms_the_reply_does_not_promise_another_sms(client: TestClient
         receipts = sorted(o.phone for o in db.exec(select(Outbox).where(
             Outbox.kind == "receipt")))
     assert receipts == ["+4522334455", "+4522334466"]
+
+
+@pytest.mark.parametrize(("lang", "typed", "summary"), [
+    ("uk", f"код {FIXED_OTP}", "Усе правильно?"), ("da", f"kode {FIXED_OTP}", "Er det rigtigt?"),
+    ("en", f"code: {FIXED_OTP}", "Is this right?"),
+    ("en", f"The code is {FIXED_OTP[:3]} {FIXED_OTP[3:]}.", "Is this right?"),
+])
+def test_the_code_is_read_out_of_a_sentence(client: TestClient, lang: str, typed: str,
+                                            summary: str) -> None:
+    token = client.post("/api/sessions", json={"lang": lang}).json()["session"]
+    for text in ["1", "2", "2", "1", "1", "1", "Anna Jensen", "22334455", typed]:
+        data = client.post(f"/api/sessions/{token}/messages", json={"text": text}).json()
+    assert summary in texts(data), texts(data)
+
+
+def test_two_codes_in_one_reply_are_not_guessed_between(client: TestClient) -> None:
+    token = client.post("/api/sessions", json={"lang": "en"}).json()["session"]
+    for text in ["1", "2", "2", "1", "1", "1", "Anna Jensen", "22334455",
+                 f"{FIXED_OTP} or 654321"]:
+        data = client.post(f"/api/sessions/{token}/messages", json={"text": text}).json()
+    assert "The code has 6 digits." in texts(data)
+
+
+@pytest.mark.parametrize(("language", "yes", "summary"), [
+    ("українська", "ок", "Усе правильно?"), ("українська", "Так", "Усе правильно?"),
+    ("dansk", "ok", "Er det rigtigt?"), ("english", "OK", "Is this right?"),
+])
+def test_ok_takes_the_number_written_from(client: TestClient, language: str, yes: str,
+                                          summary: str) -> None:
+    phone = "+4522334412"
+    for n, body in enumerate([language, "book", "1", "1", "1", "Anna Hansen"]):
+        sms(client, body, f"SMok{n}", phone=phone)
+    reply = sms(client, yes, "SMok9", phone=phone).text
+    assert summary in reply and "+45 22 33 44 12" in reply, reply

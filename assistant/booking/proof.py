@@ -26,6 +26,7 @@ import hashlib
 import hmac
 import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -64,6 +65,20 @@ OTP_KIND = "otp"
 """The outbox kind of a code's SMS. Its body starts with the code (the logging gateway logs
 it, so a demo without an SMS gateway still works)."""
 _TYPED_CODE = re.compile(r"\d{6}")
+_CODE_IN_TEXT = re.compile(r"(?<!\d)\d{6}(?!\d)")
+_BETWEEN_DIGITS = re.compile(r"(?<=\d)[\s-]+(?=\d)")
+
+
+def typed_code(typed: str) -> str | None:
+    """The 6-digit code in a reply: the reply itself ("993116", "993 116", "993-116"), or the
+    one group of 6 digits in a sentence ("kode 993116", "код: 993116", "code is 993 116");
+    None when there is none, or several (which one was meant is not guessed)."""
+    text = unicodedata.normalize("NFKC", typed)
+    code = "".join(text.split()).replace("-", "")
+    if _TYPED_CODE.fullmatch(code):
+        return code
+    found = _CODE_IN_TEXT.findall(_BETWEEN_DIGITS.sub("", text))
+    return found[0] if len(found) == 1 else None
 
 
 def new_code() -> str:
@@ -333,8 +348,8 @@ def check(req: ProofRequest, typed: str, convo: Conversation) -> tuple[bool, lis
     if proofs is None or number is None or convo.session_id is None:
         return False, [Say(tr("This cannot be done here yet. Please ask a member of staff."),
                            "notice")]
-    code = "".join(typed.split()).replace("-", "")
-    if not _TYPED_CODE.fullmatch(code):
+    code = typed_code(typed)
+    if code is None:
         if refused is not None:
             return False, [*refused, _back_hint()]  # as when asked: no code is coming
         if commands.asks_for_new_code(typed):

@@ -359,14 +359,18 @@ def _fold(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).casefold().split()).strip(" .")
 
 
-_fold_label = cache(_fold)
-"""Kept: each answer is compared with every option's label in three languages."""
+@cache
+def _fold_label(label: str) -> str:
+    """A label as typed without æ, ø and å ("Voksenlærling" is "voksenlaerling" and
+    "voksenlarling"); kept: each answer is compared with every option's label."""
+    return replies.plain(_fold(label))
 
 
 def _pick_option(options: tuple[Option, ...], raw: str) -> str | None:
     text = _fold(raw)
+    typed = replies.plain(text)
     for i, opt in enumerate(options, 1):
-        if text in (str(i), opt.value) or any(_fold_label(opt.label[lang]) == text
+        if text in (str(i), opt.value) or any(_fold_label(opt.label[lang]) == typed
                                               for lang in LANGS):
             return opt.value
     return None

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from assistant.flow.model import Option
 from assistant.text import LANGS
@@ -47,7 +47,7 @@ _PLAIN = str.maketrans({"æ": "a", "ø": "o", "å": "a", "é": "e"})
 _TYPED_PLAIN = (("ae", "a"), ("oe", "o"), ("aa", "a"))
 
 
-@cache
+@lru_cache(maxsize=8192)
 def plain(word: str) -> str:
     """``word`` as typed on a keyboard without æ, ø and å: "møde", "moede" and "mode" are all
     "mode", "bestille" stays "bestille"."""
@@ -128,6 +128,13 @@ _WEAK_NUMBERS = frozenset({"en", "et", "one", "один", "одна", "одне"
 number only in a reply that holds other numbers too ("en og tre")."""
 _EXTRA_NUMBERS = {"da": {"en": 1, "ét": 1}, "en": {}, "uk": {"одна": 1, "одне": 1, "одну": 1,
                                                             "дві": 2}}
+
+
+_PLAIN_STOPWORDS = frozenset(map(plain, STOPWORDS))
+_PLAIN_CHOOSING = frozenset(map(plain, CHOOSING))
+_PLAIN_NEGATIONS = frozenset(map(plain, NEGATIONS))
+"""The word lists as :func:`_read` compares them: folded as :func:`plain` folds an option's
+words."""
 
 
 @dataclass(frozen=True)
@@ -241,7 +248,8 @@ def _same_word(said: str, label: str) -> bool:
 
 @cache
 def _label_words(label: tuple[tuple[str, str], ...]) -> tuple[tuple[str, ...], ...]:
-    return tuple(tuple(words(text)) for _lang, text in label)
+    """The words of each of an option's labels, folded as :func:`plain` folds them."""
+    return tuple(tuple(plain(w) for w in words(text)) for _lang, text in label)
 
 
 def _contains(tokens: Sequence[str], part: Sequence[str]) -> bool:
@@ -263,7 +271,10 @@ class _Reading:
 
 
 def _read(options: Sequence[Option], text: str, lang: str | None) -> _Reading:
-    tokens = words(text)
+    said = words(text)
+    # options are read by their words typed without æ, ø and å ("voksenlaerling"), as the
+    # search reads them; numbers by the words as written ("første" has no twin)
+    tokens = [plain(t) for t in said]
     labels = [_label_words(tuple(sorted(o.label.items()))) for o in options]
     label_vocab = [{w for label in ls for w in label} for ls in labels]
     strong: set[int] = set()
@@ -275,13 +286,13 @@ def _read(options: Sequence[Option], text: str, lang: str | None) -> _Reading:
                 if n and tuple(tokens[start:start + n]) == label:
                     strong.add(i)
                     used.update(range(start, start + n))
-    numbers = [n for n in _numbers(tokens, [lang] if lang in LANGS else [])
+    numbers = [n for n in _numbers(said, [lang] if lang in LANGS else [])
                if not any(str(n[0]) in vocab for vocab in label_vocab)]  # "5 år" in a label
     in_numbers = {k for _, first, after in numbers for k in range(first, after)}
     # A number is an option's number in a reply of numbers and words of choosing ("nummer 3",
     # "1 og 3"), not in one about something else ("jeg har arbejdet 3 år som tømrer").
-    about_else = any(k not in used and k not in in_numbers and t not in STOPWORDS and
-                     t not in CHOOSING and t not in NEGATIONS and
+    about_else = any(k not in used and k not in in_numbers and t not in _PLAIN_STOPWORDS and
+                     t not in _PLAIN_CHOOSING and t not in _PLAIN_NEGATIONS and
                      not any(_same_word(t, w) for vocab in label_vocab for w in vocab)
                      for k, t in enumerate(tokens))
     stray = False
@@ -293,15 +304,16 @@ def _read(options: Sequence[Option], text: str, lang: str | None) -> _Reading:
         used.update(range(first, after))
     weak: list[frozenset[int]] = []
     for k, token in enumerate(tokens):
-        if k in used or token in STOPWORDS or token in NEGATIONS:
+        if k in used or token in _PLAIN_STOPWORDS or token in _PLAIN_NEGATIONS:
             continue
         named = frozenset(i for i, vocab in enumerate(label_vocab)
-                          if any(_same_word(token, w) for w in vocab if w not in STOPWORDS))
+                          if any(_same_word(token, w) for w in vocab
+                                 if w not in _PLAIN_STOPWORDS))
         if len(named) == 1:
             strong |= named
         elif 1 < len(named) < len(options):
             weak.append(named)
-    negations = frozenset(t for t in tokens if t in NEGATIONS or t.endswith("n't"))
+    negations = frozenset(t for t in tokens if t in _PLAIN_NEGATIONS or t.endswith("n't"))
     return _Reading(frozenset(strong), tuple(weak), negations, stray)
 
 

@@ -13,6 +13,7 @@ import holidays
 from babel.dates import get_day_names
 
 from assistant.booking.service import public_holidays
+from assistant.flow.replies import plain
 from assistant.i18n import BABEL_LOCALES, TZ, format_clock, format_day, local, tr
 from assistant.outputs import Card
 from assistant.site.registry import SiteInfo
@@ -44,12 +45,16 @@ _PATTERNS = {
 }
 HOLIDAY_LANGS = {"da": "da", "en": "en_US", "uk": "uk"}
 _TODAY = re.compile(r"\bi dag\b|\bidag\b|\btoday\b|\bсьогодні\b")
-_COMPILED = {topic: [re.compile(p) for p in patterns] for topic, patterns in _PATTERNS.items()}
+_COMPILED = {topic: [re.compile(plain(p)) for p in patterns]
+             for topic, patterns in _PATTERNS.items()}
+"""The patterns as typed without æ, ø and å (see :func:`_fold`)."""
 
 
 def _fold(text: str) -> str:
+    """Casefolded, punctuation gone, and æ, ø, å as typed on a keyboard without them (the
+    search's folding: "aabningstider", "abningstider" and "åbningstider" are one word)."""
     text = unicodedata.normalize("NFC", text).casefold().replace("’", "'").replace("ʼ", "'")
-    return " ".join(re.sub(r"[^\w' ]+", " ", text).split())
+    return plain(" ".join(re.sub(r"[^\w' ]+", " ", text).split()))
 
 
 def topic_of(question: str) -> str | None:
