@@ -337,6 +337,25 @@ class Conversation:
                 self.version = changed.saved.turns
         raise AssertionError("unreachable")
 
+    def change_language(self, lang: str) -> list[Output]:
+        """The page's language menu: the conversation goes on in ``lang`` and shows again what
+        it asks. Never an answer, even at a step that offers that language as an option (a
+        language's name typed there is one: see _answers_current_step). The turn is saved
+        with the input "🌐 <language>", which no step takes for its answer."""
+        def turn() -> list[Output]:
+            self._finished = self._effects = False
+            self.outcome, self.searched = "command", None
+            if self.state.staff is not None:  # the staff member's conversation goes on
+                self.state.lang = lang
+                outputs = [Say(tr("Language: {name}", name=LANG_NAMES[lang]), "notice"),
+                           *self.prompt()]
+            else:
+                outputs = self._offer_sender(self._resolve(self._switch_language(lang)))
+            self._save_turn(f"🌐 {LANG_NAMES[lang]}", outputs)
+            return outputs
+
+        return self._afresh(turn)
+
     def _first_words(self, text: str) -> None:
         """On the web page and by SMS the first message picks the language when it clearly is
         another one (the page only guessed it from the browser): "hello" answers in English,

@@ -338,6 +338,21 @@ async def send_message(request: Request) -> Response:
                                                 address, turn=True))
 
 
+async def change_language(request: Request) -> Response:
+    """Switch the conversation's language (the page's language menu) and get what it asks
+    now, in that language. Unlike the language's name sent as a message, never an answer."""
+    w = web(request)
+    if isinstance(token := w.session_token(request), Response):
+        return token
+    wanted = await read_json(request, api.NewLanguage, lambda exc: error(
+        400, "bad_lang", f"lang must be one of {', '.join(LANGS)}"))
+    if isinstance(wanted, Response):
+        return wanted
+    async with w.one_at_a_time(token):
+        return await w.run(lambda: w.in_session(
+            token, lambda convo: convo.change_language(wanted.lang), client_key(request)))
+
+
 async def create_session(request: Request) -> Response:
     """Start a conversation: the welcome and the menu."""
     w = web(request)
@@ -872,6 +887,9 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
                      429: {"content": api.TWIML, "description": "too many from this number"},
                      503: {"content": api.TWIML,
                            "description": "busy, or the database cannot be reached: try again"}})
+    route("/api/sessions/{token}/language", change_language, methods=["POST"],
+          openapi_extra={**api.body(api.NewLanguage), "parameters": [api.TOKEN]},
+          responses={200: {"model": api.Reply}, **api.errors(400, 404, 413, 429, 503)})
     route("/api/sessions/{token}/history", read_history, methods=["GET"],
           openapi_extra={"parameters": [api.TOKEN]},
           responses={200: {"model": api.History}, **api.errors(404, 429, 503)})

@@ -20,6 +20,11 @@ class NewSession(BaseModel):
                                          "first")
 
 
+class NewLanguage(BaseModel):
+    lang: Lang = Field(description="the language the conversation goes on in (the page's "
+                                   "language menu; never an answer to the question asked)")
+
+
 class NewMessage(BaseModel):
     text: str = Field(max_length=MAX_TEXT, description="what the citizen wrote")
 
