@@ -106,6 +106,10 @@ class State:
     """The guide left in the middle ("menu", another guide begun), with its step and answers:
     the menu's first option goes on with it. One only, the latest; dropped when that guide is
     begun afresh, when any guide is finished, and at "start over"."""
+    ended: bool = False
+    """The citizen finished the conversation on the web page ("afslut", "finish"): its page
+    starts a new one, and the page's token no longer opens this one (its history, name,
+    phone and booking code are not shown again on a shared device)."""
 
     def to_dict(self) -> dict[str, Any]:
         """A copy, apart from later changes to this state (a failed turn goes back to it)."""
@@ -121,6 +125,8 @@ class State:
             data["site"] = self.site
         if self.paused:
             data["paused"] = FlowState.from_dict(self.paused).to_dict()
+        if self.ended:
+            data["ended"] = True
         return data
 
     @classmethod
@@ -132,7 +138,7 @@ class State:
                    staff=data.get("staff"), staff_wait=data.get("staff_wait"),
                    site=data.get("site"),
                    booked=[int(b) for b in data.get("booked", [])][-20:],
-                   paused=data.get("paused") or None)
+                   paused=data.get("paused") or None, ended=bool(data.get("ended")))
 
 
 @dataclass
@@ -706,8 +712,11 @@ class Conversation:
             return self.menu()
         if command == commands.FINISH:
             # The kiosk's Finish button, typed: the kiosk wipes its screen before asking the
-            # core. The web page and SMS have no such button: the menu, as "menu" gives it.
+            # core. The web page ends the conversation (its page starts a new one); by SMS
+            # (one conversation per number) the menu, as "menu" gives it.
             self._leave_flow("left", pause=True)
+            if self.state.channel == "web":
+                self.state.ended = True
             return [Say(tr("Thank you for using the jobcenter assistant."),
                         "notice"), *self.menu()]
         if command == commands.STAFF:

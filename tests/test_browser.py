@@ -336,6 +336,33 @@ def test_the_language_menu_changes_the_page_and_answers_no_step(server: str, bro
     assert buttons[:3] == ["1. Dansk", "2. Engelsk", "3. Ukrainsk"], "still asked"
 
 
+def test_finish_leaves_nothing_to_reload_on_a_shared_device(server: str, browser,
+                                                             store) -> None:
+    """"Завершити" (Finish) ends the conversation: the page starts a new one at once, and a
+    reload shows nothing of the old one (the name typed in it)."""
+    from selenium.webdriver.common.by import By
+
+    click = _ukrainian_page(server, browser)
+    click("1", "Яка зустріч вам потрібна?")
+    click("7", "Якою мовою ви хочете провести зустріч?")
+    click("3", "Оберіть час.")
+    click("1", "Як вас звати?")
+    for said, expect in (("Ольга Петренко", "Який ваш номер телефону?"),
+                         ("завершити", "Дякуємо, що скористалися помічником")):
+        box = browser.find_element(By.ID, "text")
+        box.send_keys(said)
+        browser.find_element(By.ID, "send").click()
+        _wait_for_log(browser, expect)
+    assert "Ольга" not in browser.find_element(By.ID, "log").text
+    assert browser.find_elements(By.CSS_SELECTOR, "#log p.user") == []
+    assert browser.execute_script("return document.documentElement.lang") == "uk"
+    browser.refresh()
+    _wait_for_log(browser, "Що ви хочете зробити?")
+    assert "Ольга" not in browser.find_element(By.ID, "log").text
+    assert browser.find_elements(By.CSS_SELECTOR, "#log p.user") == []
+    assert _web_count(store, "sessions") == 2, "a new conversation, not the finished one"
+
+
 def test_a_reload_keeps_the_conversation(server: str, browser, store) -> None:
     click = _ukrainian_page(server, browser)
     click("1", "Яка зустріч вам потрібна?")

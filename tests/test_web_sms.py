@@ -93,6 +93,36 @@ def test_the_pages_language_menu_switches_language_and_never_answers_a_step(
     assert "Sprog: Dansk" not in texts(data)
 
 
+def test_finish_on_the_web_ends_the_conversation_for_its_page(client: TestClient,
+                                                                store) -> None:
+    """On a shared device the next person must not reload the last one's name, phone and
+    booking code: "afslut" ends the conversation, and its token opens nothing of it again.
+    The server keeps its turns until the purge, as it keeps every conversation's."""
+    token = client.post("/api/sessions", json={"lang": "uk"}).json()["session"]
+    for text in ["1", "7", "3", "1", "Ольга Петренко", "22334455", FIXED_OTP, "1"]:
+        data = client.post(f"/api/sessions/{token}/messages", json={"text": text}).json()
+    [card] = [item for item in data["reply"] if item["type"] == "confirmation"]
+    assert data["ended"] is False
+    data = client.post(f"/api/sessions/{token}/messages", json={"text": "afslut"}).json()
+    assert data["ended"] is True
+    assert "Дякуємо, що скористалися помічником центру зайнятості." in texts(data)
+    assert data["ui"]["Thank you for using the jobcenter assistant."] == (
+        "Дякуємо, що скористалися помічником центру зайнятості.")
+    for gone in (client.get(f"/api/sessions/{token}/history"),
+                 client.get(f"/api/sessions/{token}"),
+                 client.get(f"/api/sessions/{token}/news?after=0"),
+                 client.get(card["calendar"]),
+                 client.post(f"/api/sessions/{token}/messages", json={"text": "1"}),
+                 client.post(f"/api/sessions/{token}/language", json={"lang": "da"})):
+        assert gone.status_code == 404, gone.text
+        assert "Ольга" not in gone.text and card["code"] not in gone.text
+    fresh = client.post("/api/sessions", json={"lang": "uk"}).json()["session"]
+    assert [t["said"] for t in client.get(f"/api/sessions/{fresh}/history").json()[
+        "turns"]] == []
+    with DB(store.engine) as db:  # kept for staff and the purge, not served to the page
+        assert db.exec(select(Turn).where(Turn.input == "Ольга Петренко")).first()
+
+
 def _offers_check_in(data: dict) -> bool:
     return any("Check in" in o["label"] or "Tjek ind" in o["label"]
                for item in data["reply"] if item["type"] == "choices" for o in item["options"])

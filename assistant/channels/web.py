@@ -190,7 +190,7 @@ class Web:
         counted in the metrics."""
         convo = Conversation.load(self.content, self.store, f"web:{token}", now=self.now,
                                   address=address, place="web")
-        if convo is None:
+        if convo is None or convo.state.ended:  # finished on its page: not shown again
             return no_session()
         try:
             outputs = work(convo)
@@ -292,7 +292,8 @@ def reply(convo: Conversation, token: str, outputs: list[Output]) -> JSONRespons
     return JSON({"session": token, "lang": convo.lang,
                  "reply": render_json(outputs, convo.lang, token), "ui": ui_strings(convo.lang),
                  "turn": convo.version or 0,
-                 "staff": state.staff is not None or state.staff_wait is not None})
+                 "staff": state.staff is not None or state.staff_wait is not None,
+                 "ended": state.ended})
 
 
 @cache
@@ -307,6 +308,8 @@ def ui_strings(lang: str) -> dict[str, str]:
                "Options": tr("Options"), "Commands": tr("Commands"),
                "One moment…": tr("One moment…"),
                "Done: send my choices": tr("Done: send my choices"),
+               "Thank you for using the jobcenter assistant.": tr(
+                   "Thank you for using the jobcenter assistant."),
                "error.rate_limited": tr("You have sent many messages in a short time. Please "
                                         "wait a minute and try again."),
                "error.too_long": too_long, "error.too_large": too_long,
@@ -470,7 +473,7 @@ async def read_history(request: Request) -> Response:
 
     def read() -> Response:
         saved = w.store.load(f"web:{token}")
-        if saved is None:
+        if saved is None or saved.state.get("ended"):
             return no_session()
         lang = str(saved.state.get("lang", "da"))
         turns = w.store.turns(saved.id)
@@ -497,7 +500,8 @@ async def session_calendar(request: Request) -> Response:
 
     def find() -> Booking | None:
         saved = w.store.load(f"web:{token}")
-        if saved is None or booking_id not in saved.state.get("booked", []):
+        if (saved is None or saved.state.get("ended")
+                or booking_id not in saved.state.get("booked", [])):
             return None
         from sqlmodel import Session as DB
 

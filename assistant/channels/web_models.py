@@ -106,6 +106,9 @@ class Reply(BaseModel):
                                   "send after it")
     staff: bool = Field(description="a member of staff has the conversation, or the citizen "
                                     "waits for one: ask for news every few seconds")
+    ended: bool = Field(False, description="the citizen finished the conversation "
+                                           "(\"afslut\", \"finish\"): its token no longer "
+                                           "opens it; start a new one")
 
 
 Item = Annotated[SayItem | ChoicesItem | CardItem | ConfirmationItem,

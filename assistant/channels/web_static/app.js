@@ -262,6 +262,14 @@
       const data = await call("/api/sessions/" + encodeURIComponent(session) + "/messages",
                               { text: text });
       setBusy(false);
+      if (data.ended) {
+        // Finished ("afslut"): nothing of it stays on this page, which may be shared (its
+        // name, phone and code): a new conversation starts, with the thanks above it.
+        sessionStorage.removeItem("jobcenter-session");
+        session = null;
+        await startOrSay(data.lang, "Thank you for using the jobcenter assistant.");
+        return;
+      }
       render(data, false, shown !== undefined);
     } catch (e) {
       setBusy(false);
