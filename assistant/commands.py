@@ -36,8 +36,9 @@ _WORDS[FINISH] = (
     "завершити", "завершити розмову", "закінчити", "я закінчив", "я закінчила",
 )
 """The kiosk's Finish button, typed (its label in each language, and "I'm done"): at the kiosk
-it wipes the screen as the button does; elsewhere (no such button) the menu. A bare "done",
-"færdig" or "готово" is not one: it may mean "send my choices" at a step of several."""
+it wipes the screen as the button does; on the web page it ends the conversation (the page
+starts a new one); by SMS the menu. A bare "done", "færdig" or "готово" is not one: it may
+mean "send my choices" at a step of several."""
 
 _ASKS_FOR_A_PERSON: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "da": (("", "jeg vil gerne tale med", "jeg vil tale med", "jeg vil gerne snakke med",

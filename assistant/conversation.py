@@ -106,6 +106,10 @@ class State:
     """The guide left in the middle ("menu", another guide begun), with its step and answers:
     the menu's first option goes on with it. One only, the latest; dropped when that guide is
     begun afresh, when any guide is finished, and at "start over"."""
+    ended: bool = False
+    """The citizen finished the conversation on the web page ("afslut", "finish"): its page
+    starts a new one, and the page's token no longer opens this one (its history, name,
+    phone and booking code are not shown again on a shared device)."""
 
     def to_dict(self) -> dict[str, Any]:
         """A copy, apart from later changes to this state (a failed turn goes back to it)."""
@@ -121,6 +125,8 @@ class State:
             data["site"] = self.site
         if self.paused:
             data["paused"] = FlowState.from_dict(self.paused).to_dict()
+        if self.ended:
+            data["ended"] = True
         return data
 
     @classmethod
@@ -132,7 +138,7 @@ class State:
                    staff=data.get("staff"), staff_wait=data.get("staff_wait"),
                    site=data.get("site"),
                    booked=[int(b) for b in data.get("booked", [])][-20:],
-                   paused=data.get("paused") or None)
+                   paused=data.get("paused") or None, ended=bool(data.get("ended")))
 
 
 @dataclass
@@ -336,6 +342,25 @@ class Conversation:
                 self.state = State.from_dict(changed.saved.state)
                 self.version = changed.saved.turns
         raise AssertionError("unreachable")
+
+    def change_language(self, lang: str) -> list[Output]:
+        """The page's language menu: the conversation goes on in ``lang`` and shows again what
+        it asks. Never an answer, even at a step that offers that language as an option (a
+        language's name typed there is one: see _answers_current_step). The turn is saved
+        with the input "🌐 <language>", which no step takes for its answer."""
+        def turn() -> list[Output]:
+            self._finished = self._effects = False
+            self.outcome, self.searched = "command", None
+            if self.state.staff is not None:  # the staff member's conversation goes on
+                self.state.lang = lang
+                outputs = [Say(tr("Language: {name}", name=LANG_NAMES[lang]), "notice"),
+                           *self.prompt()]
+            else:
+                outputs = self._offer_sender(self._resolve(self._switch_language(lang)))
+            self._save_turn(f"🌐 {LANG_NAMES[lang]}", outputs)
+            return outputs
+
+        return self._afresh(turn)
 
     def _first_words(self, text: str) -> None:
         """On the web page and by SMS the first message picks the language when it clearly is
@@ -687,8 +712,11 @@ class Conversation:
             return self.menu()
         if command == commands.FINISH:
             # The kiosk's Finish button, typed: the kiosk wipes its screen before asking the
-            # core. The web page and SMS have no such button: the menu, as "menu" gives it.
+            # core. The web page ends the conversation (its page starts a new one); by SMS
+            # (one conversation per number) the menu, as "menu" gives it.
             self._leave_flow("left", pause=True)
+            if self.state.channel == "web":
+                self.state.ended = True
             return [Say(tr("Thank you for using the jobcenter assistant."),
                         "notice"), *self.menu()]
         if command == commands.STAFF:

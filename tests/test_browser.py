@@ -318,6 +318,51 @@ def test_the_page_sends_one_message_at_a_time(server: str, browser, store) -> No
     click("menu", "Що ви хочете зробити?")  # and the page goes on
 
 
+def test_the_language_menu_changes_the_page_and_answers_no_step(server: str, browser) -> None:
+    """At "which language for the meeting" the header's menu switches the page to Danish and
+    the step is asked again in Danish: it is not answered with Danish."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    click = _ukrainian_page(server, browser)
+    click("1", "Яка зустріч вам потрібна?")
+    click("7", "Якою мовою ви хочете провести зустріч?")
+    Select(browser.find_element(By.ID, "lang")).select_by_value("da")
+    _wait_for_log(browser, "På hvilket sprog vil du holde mødet?")
+    assert browser.execute_script("return document.documentElement.lang") == "da"
+    said = [p.text for p in browser.find_elements(By.CSS_SELECTOR, "#log p.user")]
+    assert said[-1] == "🌐 Dansk" and "Dansk" not in said
+    buttons = [b.text for b in browser.find_elements(By.CSS_SELECTOR, "#choices button")]
+    assert buttons[:3] == ["1. Dansk", "2. Engelsk", "3. Ukrainsk"], "still asked"
+
+
+def test_finish_leaves_nothing_to_reload_on_a_shared_device(server: str, browser,
+                                                             store) -> None:
+    """"Завершити" (Finish) ends the conversation: the page starts a new one at once, and a
+    reload shows nothing of the old one (the name typed in it)."""
+    from selenium.webdriver.common.by import By
+
+    click = _ukrainian_page(server, browser)
+    click("1", "Яка зустріч вам потрібна?")
+    click("7", "Якою мовою ви хочете провести зустріч?")
+    click("3", "Оберіть час.")
+    click("1", "Як вас звати?")
+    for said, expect in (("Ольга Петренко", "Який ваш номер телефону?"),
+                         ("завершити", "Дякуємо, що скористалися помічником")):
+        box = browser.find_element(By.ID, "text")
+        box.send_keys(said)
+        browser.find_element(By.ID, "send").click()
+        _wait_for_log(browser, expect)
+    assert "Ольга" not in browser.find_element(By.ID, "log").text
+    assert browser.find_elements(By.CSS_SELECTOR, "#log p.user") == []
+    assert browser.execute_script("return document.documentElement.lang") == "uk"
+    browser.refresh()
+    _wait_for_log(browser, "Що ви хочете зробити?")
+    assert "Ольга" not in browser.find_element(By.ID, "log").text
+    assert browser.find_elements(By.CSS_SELECTOR, "#log p.user") == []
+    assert _web_count(store, "sessions") == 2, "a new conversation, not the finished one"
+
+
 def test_a_reload_keeps_the_conversation(server: str, browser, store) -> None:
     click = _ukrainian_page(server, browser)
     click("1", "Яка зустріч вам потрібна?")
@@ -328,7 +373,7 @@ def test_a_reload_keeps_the_conversation(server: str, browser, store) -> None:
     assert _web_count(store, "sessions") == 1, "it went on with its conversation, not a new one"
     assert _web_count(store, "turns") == turns, "reading the conversation again is not a turn"
     said = [p.text for p in browser.find_elements("css selector", "#log p.user")]
-    assert said == ["Українська", "1. Записатися на зустріч"], "what was said is still there"
+    assert said == ["🌐 Українська", "1. Записатися на зустріч"], "what was said is still there"
     assert [h.text for h in browser.find_elements("css selector", "#log h2.title")] == [
         "Записатися на зустріч"]
     assert browser.find_element("css selector", "#log p.user").get_attribute("lang") == "uk"

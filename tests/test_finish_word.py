@@ -1,7 +1,8 @@
 """The kiosk's Finish button typed as a word ("afslut", "finish", "I'm done", "завершити"). At
 the kiosk the screen wipes, as the button does (tests/test_kiosk.py); the web page and SMS have
 no Finish button: the word gives the menu, as "menu" does, with a thank-you line, never "I do
-not know the answer to that"."""
+not know the answer to that". On the web it also ends the conversation: its page starts a new
+one (tests/test_web_sms.py)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ def test_the_finish_word_on_the_web_or_by_sms_gives_the_menu(content, channel: s
     assert convo.state.flow is None and convo.state.awaiting == "menu"
     assert options(outputs, lang)[0].startswith(GO_ON[lang]), "the guide is kept, as at Menu"
     assert convo.lang == lang
+    assert convo.state.ended is (channel == "web"), "by SMS the number's conversation goes on"
 
 
 @pytest.mark.parametrize(("lang", "text"), [

@@ -16,6 +16,7 @@ from assistant.site.apply import apply_site
 from assistant.site.spec import load_site
 from assistant.store.db import make_engine
 from assistant.store.sessions import SessionStore
+from assistant.text import LANGS
 
 from .conftest import NOW
 
@@ -41,7 +42,9 @@ def test_when_are_you_open_is_answered_from_the_site_file_in_each_language(conte
     assert da.entry_id == "site:demo:hours"
     assert "I dag, tirsdag den 24. november 2026: 09.00–15.00" in da.body["da"]
     assert "Torsdag: 09.00–17.00" in da.body["da"] and "Lørdag: lukket" in da.body["da"]
-    assert "Kilde: demo.yaml" in da.body["da"]
+    assert "Kilde: Demo Jobcenter (fictitious)" in da.body["da"]
+    for lang in LANGS:  # a file name means nothing to a citizen
+        assert ".yaml" not in da.body[lang]
     assert "Det er eksempeldata, ikke et rigtigt jobcenter." in da.body["da"]
 
     en = card_of(ask(content, store, "when are you open today?", "en"))
@@ -49,7 +52,8 @@ def test_when_are_you_open_is_answered_from_the_site_file_in_each_language(conte
     assert "Thursday" not in en.body["en"], "today only"
 
     uk = card_of(ask(content, store, "коли ви працюєте?", "uk"))
-    assert "Четвер: 09:00–17:00" in uk.body["uk"] and "Джерело: demo.yaml" in uk.body["uk"]
+    assert "Четвер: 09:00–17:00" in uk.body["uk"]
+    assert "Джерело: Demo Jobcenter (fictitious)" in uk.body["uk"]
 
 
 def test_the_knowledge_base_alone_does_not_know_them(content) -> None:
@@ -83,7 +87,7 @@ def test_address_and_phone_come_from_the_site_file(content, store) -> None:
     assert "Eksempelvej 1, 0000 Demoby" in address.body["da"]
     phone = card_of(ask(content, store, "what is your phone number?", "en"))
     assert "You can call us on +45 00 00 00 00." in phone.body["en"]
-    assert "Source: demo.yaml" in phone.body["en"]
+    assert "Source: Demo Jobcenter (fictitious)" in phone.body["en"]
 
 
 def test_a_question_about_meetings_by_phone_is_not_a_phone_number_question(content,

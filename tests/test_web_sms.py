@@ -70,6 +70,59 @@ def test_a_ukrainian_booking_through_the_json_api(client: TestClient) -> None:
     assert resumed["lang"] == "uk" and resumed["session"] == token
 
 
+def test_the_pages_language_menu_switches_language_and_never_answers_a_step(
+        client: TestClient) -> None:
+    """At the booking's "which language for the meeting" step the page's language menu only
+    changes the page's language; the step is still asked. Typed, "Dansk" answers it."""
+    token = client.post("/api/sessions", json={"lang": "uk"}).json()["session"]
+    for text in ["1", "7"]:
+        data = client.post(f"/api/sessions/{token}/messages", json={"text": text}).json()
+    assert "Якою мовою ви хочете провести зустріч?" in texts(data)
+    data = client.post(f"/api/sessions/{token}/language", json={"lang": "da"}).json()
+    assert data["lang"] == "da" and data["ui"]["Send"] == "Send"
+    assert "Sprog: Dansk" in texts(data)
+    assert "På hvilket sprog vil du holde mødet?" in texts(data), "the step is still asked"
+    assert "1. Dansk" in texts(data) and "2. Engelsk" in texts(data)
+    history = client.get(f"/api/sessions/{token}/history").json()["turns"]
+    assert history[-1]["said"] == "🌐 Dansk"
+    assert client.post(f"/api/sessions/{token}/language",
+                       json={"lang": "fr"}).json()["error"]["code"] == "bad_lang"
+    # typed, the language's name answers the step that offers it (the meeting in Danish)
+    data = client.post(f"/api/sessions/{token}/messages", json={"text": "Dansk"}).json()
+    assert "På hvilket sprog vil du holde mødet?" not in texts(data)
+    assert "Sprog: Dansk" not in texts(data)
+
+
+def test_finish_on_the_web_ends_the_conversation_for_its_page(client: TestClient,
+                                                                store) -> None:
+    """On a shared device the next person must not reload the last one's name, phone and
+    booking code: "afslut" ends the conversation, and its token opens nothing of it again.
+    The server keeps its turns until the purge, as it keeps every conversation's."""
+    token = client.post("/api/sessions", json={"lang": "uk"}).json()["session"]
+    for text in ["1", "7", "3", "1", "Ольга Петренко", "22334455", FIXED_OTP, "1"]:
+        data = client.post(f"/api/sessions/{token}/messages", json={"text": text}).json()
+    [card] = [item for item in data["reply"] if item["type"] == "confirmation"]
+    assert data["ended"] is False
+    data = client.post(f"/api/sessions/{token}/messages", json={"text": "afslut"}).json()
+    assert data["ended"] is True
+    assert "Дякуємо, що скористалися помічником центру зайнятості." in texts(data)
+    assert data["ui"]["Thank you for using the jobcenter assistant."] == (
+        "Дякуємо, що скористалися помічником центру зайнятості.")
+    for gone in (client.get(f"/api/sessions/{token}/history"),
+                 client.get(f"/api/sessions/{token}"),
+                 client.get(f"/api/sessions/{token}/news?after=0"),
+                 client.get(card["calendar"]),
+                 client.post(f"/api/sessions/{token}/messages", json={"text": "1"}),
+                 client.post(f"/api/sessions/{token}/language", json={"lang": "da"})):
+        assert gone.status_code == 404, gone.text
+        assert "Ольга" not in gone.text and card["code"] not in gone.text
+    fresh = client.post("/api/sessions", json={"lang": "uk"}).json()["session"]
+    assert [t["said"] for t in client.get(f"/api/sessions/{fresh}/history").json()[
+        "turns"]] == []
+    with DB(store.engine) as db:  # kept for staff and the purge, not served to the page
+        assert db.exec(select(Turn).where(Turn.input == "Ольга Петренко")).first()
+
+
 def _offers_check_in(data: dict) -> bool:
     return any("Check in" in o["label"] or "Tjek ind" in o["label"]
                for item in data["reply"] if item["type"] == "choices" for o in item["options"])

@@ -190,7 +190,7 @@ class Web:
         counted in the metrics."""
         convo = Conversation.load(self.content, self.store, f"web:{token}", now=self.now,
                                   address=address, place="web")
-        if convo is None:
+        if convo is None or convo.state.ended:  # finished on its page: not shown again
             return no_session()
         try:
             outputs = work(convo)
@@ -292,7 +292,8 @@ def reply(convo: Conversation, token: str, outputs: list[Output]) -> JSONRespons
     return JSON({"session": token, "lang": convo.lang,
                  "reply": render_json(outputs, convo.lang, token), "ui": ui_strings(convo.lang),
                  "turn": convo.version or 0,
-                 "staff": state.staff is not None or state.staff_wait is not None})
+                 "staff": state.staff is not None or state.staff_wait is not None,
+                 "ended": state.ended})
 
 
 @cache
@@ -307,6 +308,8 @@ def ui_strings(lang: str) -> dict[str, str]:
                "Options": tr("Options"), "Commands": tr("Commands"),
                "One moment…": tr("One moment…"),
                "Done: send my choices": tr("Done: send my choices"),
+               "Thank you for using the jobcenter assistant.": tr(
+                   "Thank you for using the jobcenter assistant."),
                "error.rate_limited": tr("You have sent many messages in a short time. Please "
                                         "wait a minute and try again."),
                "error.too_long": too_long, "error.too_large": too_long,
@@ -336,6 +339,21 @@ async def send_message(request: Request) -> Response:
     async with w.one_at_a_time(token):
         return await w.run(lambda: w.in_session(token, lambda convo: convo.handle(message.text),
                                                 address, turn=True))
+
+
+async def change_language(request: Request) -> Response:
+    """Switch the conversation's language (the page's language menu) and get what it asks
+    now, in that language. Unlike the language's name sent as a message, never an answer."""
+    w = web(request)
+    if isinstance(token := w.session_token(request), Response):
+        return token
+    wanted = await read_json(request, api.NewLanguage, lambda exc: error(
+        400, "bad_lang", f"lang must be one of {', '.join(LANGS)}"))
+    if isinstance(wanted, Response):
+        return wanted
+    async with w.one_at_a_time(token):
+        return await w.run(lambda: w.in_session(
+            token, lambda convo: convo.change_language(wanted.lang), client_key(request)))
 
 
 async def create_session(request: Request) -> Response:
@@ -455,7 +473,7 @@ async def read_history(request: Request) -> Response:
 
     def read() -> Response:
         saved = w.store.load(f"web:{token}")
-        if saved is None:
+        if saved is None or saved.state.get("ended"):
             return no_session()
         lang = str(saved.state.get("lang", "da"))
         turns = w.store.turns(saved.id)
@@ -482,7 +500,8 @@ async def session_calendar(request: Request) -> Response:
 
     def find() -> Booking | None:
         saved = w.store.load(f"web:{token}")
-        if saved is None or booking_id not in saved.state.get("booked", []):
+        if (saved is None or saved.state.get("ended")
+                or booking_id not in saved.state.get("booked", [])):
             return None
         from sqlmodel import Session as DB
 
@@ -872,6 +891,9 @@ def make_app(content: Content, store: SessionStore, *, ip_limit: int = 120,
                      429: {"content": api.TWIML, "description": "too many from this number"},
                      503: {"content": api.TWIML,
                            "description": "busy, or the database cannot be reached: try again"}})
+    route("/api/sessions/{token}/language", change_language, methods=["POST"],
+          openapi_extra={**api.body(api.NewLanguage), "parameters": [api.TOKEN]},
+          responses={200: {"model": api.Reply}, **api.errors(400, 404, 413, 429, 503)})
     route("/api/sessions/{token}/history", read_history, methods=["GET"],
           openapi_extra={"parameters": [api.TOKEN]},
           responses={200: {"model": api.History}, **api.errors(404, 429, 503)})

@@ -20,6 +20,11 @@ class NewSession(BaseModel):
                                          "first")
 
 
+class NewLanguage(BaseModel):
+    lang: Lang = Field(description="the language the conversation goes on in (the page's "
+                                   "language menu; never an answer to the question asked)")
+
+
 class NewMessage(BaseModel):
     text: str = Field(max_length=MAX_TEXT, description="what the citizen wrote")
 
@@ -101,6 +106,9 @@ class Reply(BaseModel):
                                   "send after it")
     staff: bool = Field(description="a member of staff has the conversation, or the citizen "
                                     "waits for one: ask for news every few seconds")
+    ended: bool = Field(False, description="the citizen finished the conversation "
+                                           "(\"afslut\", \"finish\"): its token no longer "
+                                           "opens it; start a new one")
 
 
 Item = Annotated[SayItem | ChoicesItem | CardItem | ConfirmationItem,

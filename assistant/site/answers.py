@@ -99,7 +99,7 @@ def local_answer(question: str, site: SiteInfo | None, today: dt.date) -> Card |
         body = tr("You can call us on {phone}.", phone=data["phone"])
     else:
         return None
-    notes = [tr("Source: {file}", file=site.source)]
+    notes = [tr("Source: {name}", name=site.name)]  # the jobcenter, not its file
     if data.get("fictitious"):
         notes.insert(0, tr("This is example data, not a real jobcenter."))
     full = {lang: "\n\n".join([body[lang], *(n[lang] for n in notes)]) for lang in LANGS}

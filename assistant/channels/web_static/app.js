@@ -262,6 +262,14 @@
       const data = await call("/api/sessions/" + encodeURIComponent(session) + "/messages",
                               { text: text });
       setBusy(false);
+      if (data.ended) {
+        // Finished ("afslut"): nothing of it stays on this page, which may be shared (its
+        // name, phone and code): a new conversation starts, with the thanks above it.
+        sessionStorage.removeItem("jobcenter-session");
+        session = null;
+        await startOrSay(data.lang, "Thank you for using the jobcenter assistant.");
+        return;
+      }
       render(data, false, shown !== undefined);
     } catch (e) {
       setBusy(false);
@@ -291,9 +299,37 @@
   for (const b of document.querySelectorAll("#commands button")) {
     b.addEventListener("click", () => send(b.dataset.command, b.textContent));
   }
+  // The language menu switches the conversation's language through its own call, never as
+  // a message: "Dansk" sent as text would answer a step that offers Danish (a meeting's
+  // language).
+  async function switchLanguage(lang, name) {
+    if (busy) { langSelect.value = document.documentElement.lang; return; }
+    setBusy(true);
+    line("user", "🌐 " + name, lang);
+    try {
+      const data = await call("/api/sessions/" + encodeURIComponent(session) + "/language",
+                              { lang: lang });
+      setBusy(false);
+      render(data, false, true);
+    } catch (e) {
+      setBusy(false);
+      if (e instanceof Failure && e.code === "no_session") {
+        sessionStorage.removeItem("jobcenter-session");
+        session = null;
+        await startOrSay(lang, "error.no_session");
+      } else {
+        failed(e);
+        langSelect.value = document.documentElement.lang;
+      }
+    } finally {
+      setBusy(false);
+    }
+  }
+
   langSelect.addEventListener("change", () => {
-    if (session) { send(langSelect.options[langSelect.selectedIndex].text); }
-    else { startOrSay(langSelect.value); }
+    if (session) {
+      switchLanguage(langSelect.value, langSelect.options[langSelect.selectedIndex].text);
+    } else { startOrSay(langSelect.value); }
   });
 
   // After a reload: the conversation so far, each turn in its own language, then what is
