@@ -579,6 +579,33 @@ def _display(step: Step, value: Any) -> Text:
     return display_value(step.validate or "text", value)
 
 
+_CHANGE_WORDS = frozenset(replies.plain(w) for w in (
+    "ret", "rette", "ændre", "ændr", "skift", "skifte", "gerne", "vil", "jeg", "min", "mit",
+    "mine", "den", "det", "change", "edit", "correct", "fix", "the", "my", "i", "want", "to",
+    "please", "змінити", "змініть", "зміни", "виправити", "виправте", "хочу", "мій", "моя",
+    "моє"))
+"""Words around a summary field's name in a request to change it ("ret tid", "change the
+time", "змінити час")."""
+
+
+def _plain_words(text: str) -> frozenset[str]:
+    return frozenset(re.findall(r"[^\W_]+", replies.plain(_fold(text))))
+
+
+def _field_named(flow: Flow, choices: Choices, raw: str) -> str | None:
+    """The "Change: ..." option whose field a reply names, in any language, with or without
+    words that ask to change it ("ret tid", "tid", "change the time"); None if none or two."""
+    typed = _plain_words(raw) - _CHANGE_WORDS
+    if not typed:
+        return None
+    found = {c.value for c in choices.options if c.value.startswith("change:")
+             for lang in LANGS
+             if _plain_words(pick(flow.step(c.value.removeprefix("change:")).label
+                                  or flow.step(c.value.removeprefix("change:")).text, lang))
+             - _CHANGE_WORDS == typed}
+    return next(iter(found)) if len(found) == 1 else None
+
+
 def _summary_answer(flow: Flow, state: FlowState, step: Step, raw: str) -> Turn:
     choices = _ask(flow, step, state)[-1]
     assert isinstance(choices, Choices)
@@ -590,6 +617,8 @@ def _summary_answer(flow: Flow, state: FlowState, step: Step, raw: str) -> Turn:
     )
     if picked is None and parse_yes_no(raw) is True:
         picked = CONFIRM
+    if picked is None:
+        picked = _field_named(flow, choices, raw)
     if picked is None:
         state.tries += 1
         return Turn(state, [Say(tr("Please choose one of the numbers shown."), "error"),
