@@ -498,14 +498,14 @@ def _slot_by_time(raw: str, offers: Mapping[str, str]) -> _Parsed:
             return _Parsed(error=tr("More than one of the times shown is on {day}. Please "
                                     "choose the number of the one you want.", day=said),
                            choose_from=tuple(fit))
-        return _Parsed(error=tr("None of the times shown is on {day}. Please choose one of "
-                                "the numbers shown.", day=said))
+        return _Parsed(error=tr("None of the times shown is on {day}. Choose \"Later times\" "
+                                "to see more, or one of the numbers shown.", day=said))
     if fit:
         return _Parsed(error=tr("More than one of the times shown is at {time}. Please choose "
                                 "the number of the one you want.", time=said or {}),
                        choose_from=tuple(fit))
-    return _Parsed(error=tr("None of the times shown is at {time}. Please choose one of the "
-                            "numbers shown.", time=said or {}))
+    return _Parsed(error=tr("None of the times shown is at {time}. Choose \"Later times\" to "
+                            "see more, or one of the numbers shown.", time=said or {}))
 
 
 def _offered_times(step: Step, offers: Mapping[str, str], keys: tuple[str, ...]) -> Choices:
