@@ -301,6 +301,19 @@ class Conversation:
         self.state.paused = None
         self._save_turn("", [], check=False)
 
+    def waits_for_staff(self) -> bool:
+        """The citizen asked for a member of staff and nobody has taken the request yet (a
+        desk request at a kiosk, a chat on the web or by SMS). A request does not expire: the
+        wait ends when a member of staff takes it or marks it done."""
+        if self.state.staff_wait is not None:
+            return True
+        if self.store is None:
+            return False
+        from assistant.staffdesk import pending_request
+
+        pending = pending_request(self.store, self.session_id)
+        return pending is not None and pending.status == "open"
+
     def remember_booking(self, booking_id: int | None) -> None:
         """This conversation made (or moved) booking ``booking_id``."""
         if booking_id is not None and booking_id not in self.state.booked:

@@ -547,3 +547,38 @@ def test_a_time_two_offered_times_have_or_none_has_asks_for_a_number(flows) -> N
     twice.state.offers = dict(offers)
     none = engine.answer(book, twice.state, "9.00", TODAY)
     assert not none.valid and "None of the times shown is at 09:00" in texts(none.outputs)
+
+
+GUIDE = """id: guide
+title: {{da: G, en: G, uk: Г}}
+description: {{da: d, en: d, uk: d}}
+meeting_type: {meeting_type}
+steps:
+  - id: channel
+    use: {use}
+    next: done
+  - id: done
+    kind: message
+    text: {{da: Tak, en: Thanks, uk: Дякуємо}}
+"""
+
+
+def test_a_guide_asks_book_s_how_question_with_the_ways_its_meeting_type_allows(
+        tmp_path: Path) -> None:
+    """`use: book` asks the very question of flows/book.yaml: a repatriation guide offers no
+    video, as "Book a meeting" does not for that meeting type."""
+    (tmp_path / "book.yaml").write_text(
+        (Path(__file__).parents[1] / "flows" / "book.yaml").read_text(encoding="utf-8"),
+        encoding="utf-8")
+    for meeting_type, ways in (("repatriation", ["in_person", "phone"]),
+                               ("upskilling", ["in_person", "phone", "video"])):
+        (tmp_path / "guide.yaml").write_text(GUIDE.format(meeting_type=meeting_type, use="book"),
+                                             encoding="utf-8")
+        step = load_flows(tmp_path)["guide"].steps["channel"]
+        assert [o.value for o in step.options] == ways
+        assert step.text["en"] == "How would you like to meet?"
+        assert step.next[0].goto == "done" and step.depends_on == ()
+    (tmp_path / "guide.yaml").write_text(GUIDE.format(meeting_type="upskilling", use="nobook"),
+                                         encoding="utf-8")
+    with pytest.raises(ContentError, match="'use' names unknown flow 'nobook'"):
+        load_flows(tmp_path)

@@ -1064,3 +1064,45 @@ async def test_after_a_booking_the_first_tab_reaches_im_not_done(
         app.tick()
         await pilot.pause()
         assert app.wipes == 0
+
+
+async def test_a_citizen_waiting_for_staff_is_not_wiped_until_staff_take_the_request(
+        content, store) -> None:
+    """"A member of staff has been told and will come to you. Please wait here.": the idle
+    timer does not wipe the screen of someone waiting; once a member of staff has taken the
+    request, the warning and the wipe come as usual."""
+    from assistant.channels.tui.kiosk import IdleWarning
+    from assistant.staff import add_staff
+    from assistant.staffdesk import StaffDesk
+
+    add_staff(store.engine, "AB", "Anne B", "4821")
+    clock = FakeClock()
+    app = KioskApp(content, store, lang="en", idle_seconds=90, warn_seconds=15, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for raw in ["staff", "1"]:
+            await submit(pilot, raw)
+        assert "will come to you. Please wait here." in scrollback(app)
+        for _ in range(4):  # six minutes without a key
+            clock.now += 91
+            app.tick()
+            await settle(pilot)
+            clock.now += 15
+            app.tick()
+            await settle(pilot)
+            assert app.wipes == 0 and not isinstance(app.screen, IdleWarning)
+        assert "Please wait here." in scrollback(app)
+        desk = StaffDesk(content, store)
+        [item] = desk.queue()
+        assert desk.take(item.id, "AB")  # a member of staff comes to them
+        clock.now += 91
+        app.tick()  # the kiosk looks at the queue: taken
+        await settle(pilot)
+        clock.now += 91
+        app.tick()
+        await pilot.pause()
+        assert isinstance(app.screen, IdleWarning)
+        clock.now += 15
+        app.tick()
+        await settle(pilot)
+        assert app.wipes == 1 and "Please wait here." not in scrollback(app)

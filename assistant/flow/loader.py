@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.flow import replies
-from assistant.flow.conditions import COMPARATORS, leaves, references
+from assistant.flow.conditions import COMPARATORS, evaluate, leaves, references
 from assistant.flow.model import (
     ACTIONS,
     ASKING_KINDS,
@@ -35,6 +35,9 @@ STEP_KEYS = {
     "id", "kind", "text", "label", "help", "options", "validate", "entry", "action", "next",
     "depends_on", "notes", "phone", "purpose",
 }
+USE_KEYS = {"id", "use", "next", "depends_on"}
+"""A step that reuses another flow's step of the same id keeps its own place: id, next,
+depends_on."""
 
 
 class _Ctx:
@@ -254,6 +257,52 @@ def _step(ctx: _Ctx, node: Any, index: int) -> Step:
     )
 
 
+def _used_step(ctx: _Ctx, node: Node, index: int, path: Path, meeting_type: Any,
+               chain: tuple[str, ...]) -> Step:
+    """``use: book``: the step of the same id in flows/book.yaml (its kind, question, label,
+    options), asked here with this flow's own ``next`` and ``depends_on``. An option shown
+    only for some meeting types (``when: {answer: meeting_type, ...}``) is kept or left out
+    once, for this flow's fixed ``meeting_type``."""
+    sid = node.get("id")
+    if not isinstance(sid, str) or not ID.fullmatch(sid):
+        raise ctx.fail(node, f"step {index + 1}: 'id' must match {ID.pattern}", "id")
+    where = f"step '{sid}'"
+    unknown = set(node) - USE_KEYS
+    if unknown:
+        raise ctx.fail(node, f"{where}: a step with 'use' has only {', '.join(sorted(USE_KEYS))}",
+                       sorted(unknown)[0])
+    source = node.get("use")
+    if not isinstance(source, str) or not ID.fullmatch(source) or source in (path.stem, *chain):
+        raise ctx.fail(node, f"{where}: 'use' must name another flow", "use")
+    file = path.parent / f"{source}.yaml"
+    if not file.is_file():
+        raise ctx.fail(node, f"{where}: 'use' names unknown flow '{source}'", "use")
+    shared = parse_flow(file.read_text(encoding="utf-8"), file,
+                        _chain=(*chain, path.stem)).steps.get(sid)
+    if shared is None or shared.kind not in ASKING_KINDS:
+        raise ctx.fail(node, f"{where}: flow '{source}' has no question '{sid}' to use", "use")
+    options: list[Option] = []
+    for option in shared.options:
+        if option.when is None or not set(references(option.when)) <= {"meeting_type"}:
+            options.append(option)
+        elif meeting_type is None:
+            raise ctx.fail(node, f"{where}: an option of '{source}' depends on the meeting "
+                                 "type, and this flow has no 'meeting_type'", "use")
+        elif evaluate(option.when, {"meeting_type": meeting_type}):
+            options.append(replace(option, when=None))
+    if shared.options and len(options) < 2:
+        raise ctx.fail(node, f"{where}: fewer than two options are left for meeting type "
+                             f"'{meeting_type}'", "use")
+    branches = _branches(ctx, node, where)
+    if not branches:
+        raise ctx.fail(node, f"{where}: a {shared.kind} step needs 'next'", "use")
+    depends = node.get("depends_on", [])
+    if not isinstance(depends, list):
+        raise ctx.fail(node, f"{where}: 'depends_on' must be a list of step ids", "depends_on")
+    return replace(shared, id=sid, line=node.line, options=tuple(options), next=branches,
+                   depends_on=tuple(str(d) for d in depends))
+
+
 def _compared_values(cond: Mapping[str, Any]) -> list[tuple[str, Any]]:
     """The (answer, value) pairs a condition compares with eq, ne or in."""
     pairs: list[tuple[str, Any]] = []
@@ -361,7 +410,7 @@ def _only_at(ctx: _Ctx, data: Node) -> tuple[str, ...]:
     return tuple(str(c) for c in raw)
 
 
-def parse_flow(text: str, path: Path) -> Flow:
+def parse_flow(text: str, path: Path, _chain: tuple[str, ...] = ()) -> Flow:
     ctx = _Ctx(path)
     data = load_yaml(text, path)
     if not isinstance(data, Node):
@@ -380,7 +429,10 @@ def parse_flow(text: str, path: Path) -> Flow:
     steps: dict[str, Step] = {}
     nodes: dict[str, Node] = {}
     for i, raw in enumerate(raw_steps):
-        step = _step(ctx, raw, i)
+        if isinstance(raw, Node) and "use" in raw:
+            step = _used_step(ctx, raw, i, path, data.get("meeting_type"), _chain)
+        else:
+            step = _step(ctx, raw, i)
         if step.id in steps:
             raise ctx.fail(raw, f"step id '{step.id}' is used twice", "id")
         steps[step.id] = step

@@ -234,6 +234,9 @@ class ConversationScreen(Screen[None]):
         self.opening = opening
         self.bilingual = bilingual
         self.turn_lock = threading.Lock()
+        self.staff_awaited = False
+        """The citizen waits for a member of staff who has not taken the request yet (as of
+        the last turn, or the kiosk's last look at the queue): no idle wipe meanwhile."""
         """Held while a thread uses ``convo`` (a turn; the abandon at a wipe)."""
         self.busy = False
         self.waiting: deque[tuple[str, str | None]] = deque()
@@ -683,6 +686,7 @@ class ConversationScreen(Screen[None]):
         try:
             with self.turn_lock:
                 outputs = job(self.convo)
+                self.staff_awaited = self.convo.waits_for_staff()
         except Exception:
             # The conversation answers its own errors; this is the store failing under it
             # (database down). The kiosk stays up and says so; the turn was not saved.

@@ -1,7 +1,8 @@
 """The kiosk: pick a language, then the same conversation as every other channel.
 
 After a period without input a warning counts down, then everything of the previous user is
-wiped and the language screen returns. A completed booking, check-in or callback request
+wiped and the language screen returns (not while the citizen waits for a member of staff who
+has not yet taken the request). A completed booking, check-in or callback request
 starts a shorter countdown to the same wipe ("I'm not done" stops it); Finish wipes at once.
 Quitting takes a staff PIN. Nothing that waits (loading, opening a conversation, a turn, the
 PIN check, the abandon at a wipe) runs on Textual's UI thread.
@@ -446,6 +447,14 @@ class KioskApp(App[None]):
             if self.warning is not None:
                 self.warning = None
             return
+        waiting = [screen for screen in self._conversations() if screen.staff_awaited]
+        if waiting and self.warning is None:
+            # Told "a member of staff will come to you, please wait here": waiting is not
+            # walking away. Once an idle period the queue is looked at again (off this
+            # thread): the warning and the wipe come after staff take the request or end it.
+            self.last_activity = self.clock()
+            self._look_at_staff_wait(waiting)
+            return
         left = int(self.idle_seconds + self.warn_seconds - idle)
         if left <= 0:
             self.wipe()
@@ -455,6 +464,16 @@ class KioskApp(App[None]):
             self.push_screen(self.warning)
         else:
             self.warning.update(left)
+
+    @work(thread=True, group="staff-wait", exclusive=True)
+    def _look_at_staff_wait(self, screens: list[ConversationScreen]) -> None:
+        for screen in screens:
+            try:
+                with screen.turn_lock:
+                    screen.staff_awaited = screen.convo.waits_for_staff()
+            except Exception:  # the database is down: wipe as usual, privacy first
+                log.exception("could not look at the staff queue")
+                screen.staff_awaited = False
 
     def _langs(self) -> list[str]:
         """The languages of the conversation on screen (two side by side)."""
