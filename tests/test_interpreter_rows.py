@@ -1,0 +1,77 @@
+"""The two-language (interpreter) view: each fact faces its Danish twin on the same screen row
+(a summary's fields, a long answer's paragraphs), however much more one language wraps."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.channels.tui.kiosk import KioskApp
+
+from .conftest import NOW
+from .pilot import screen_lines, settle, submit
+
+SIZES = [(80, 24), (120, 40)]
+FIELDS = {"uk": ["Зустріч", "Як", "Мова", "Час", "Ім'я", "Телефон"],
+          "en": ["Meeting", "How", "Language", "Time", "Name", "Phone"]}
+DANISH = ["Møde", "Hvordan", "Sprog", "Tid", "Navn", "Telefon"]
+QUESTION = {"uk": "що таке voksenlærling", "en": "what is voksenlaerling"}
+
+
+def facing(lines: list[str], left: str, right: str, width: int) -> bool | None:
+    """Whether the screen row that starts ``left`` in the citizen's column shows ``right`` in
+    the Danish one; None when ``left`` is not on screen."""
+    for line in lines:
+        at = line.find(left)
+        if 0 <= at < width // 2:
+            return line.find(right, width // 2) >= 0
+    return None
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+@pytest.mark.parametrize("lang", ["uk", "en"])
+async def test_each_summary_field_faces_its_danish_twin(content, store, lang, size) -> None:
+    app = KioskApp(content, store, lang=lang, bilingual=True, now=lambda: NOW)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        for typed in ("1", "5", "1", "3", "1", "Olha Petrenko", "+380 50 123 4567"):
+            await submit(pilot, typed)
+        await pilot.wait_for_scheduled_animations()
+        await settle(pilot)
+        for field, twin in zip(FIELDS[lang], DANISH, strict=True):
+            assert await paged_to(pilot, f"- {field}:", f"- {twin}:", size[0]), field
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+@pytest.mark.parametrize("lang", ["uk", "en"])
+async def test_a_long_answers_paragraphs_start_on_the_same_row(content, store, lang,
+                                                               size) -> None:
+    app = KioskApp(content, store, lang=lang, bilingual=True)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await submit(pilot, QUESTION[lang])
+        await pilot.wait_for_scheduled_animations()
+        await settle(pilot)
+        answer = "#transcript .card Line.-side-{n}, #transcript Line.card.-side-{n}"
+        sides = [[text for line in app.screen.query(answer.format(n=n))
+                  for text in "".join(piece for piece, _ in line.parts).split("\n") if text]
+                 for n in (0, 1)]
+        assert len(sides[0]) == len(sides[1])
+        paragraphs = [(left, right) for left, right in zip(*sides, strict=True)
+                      if len(left) > 60]
+        assert len(paragraphs) >= 3
+        for left, right in paragraphs:
+            assert await paged_to(pilot, left[:20], right[:20], size[0]), (left, right)
+
+
+async def paged_to(pilot, left: str, right: str, width: int) -> bool | None:
+    """Whether ``left`` faces ``right``, paging down the transcript from its top until
+    ``left`` is on screen."""
+    pilot.app.screen.query_one("#transcript").scroll_home(animate=False, immediate=True)
+    await pilot.pause()
+    for _ in range(20):
+        found = facing(screen_lines(pilot), left, right, width)
+        if found is not None:
+            return found
+        await pilot.press("pagedown")
+        await pilot.pause()
+    return None
