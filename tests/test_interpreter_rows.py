@@ -1,5 +1,6 @@
 """The two-language (interpreter) view: each fact faces its Danish twin on the same screen row
-(a summary's fields, a long answer's paragraphs), however much more one language wraps."""
+(a summary's fields, a long answer's paragraphs), however much more one language wraps; and
+the line that says more is above or below fits on one row at 80 columns."""
 
 from __future__ import annotations
 
@@ -75,3 +76,21 @@ async def paged_to(pilot, left: str, right: str, width: int) -> bool | None:
         await pilot.press("pagedown")
         await pilot.pause()
     return None
+
+
+@pytest.mark.parametrize("lang", ["uk", "en"])
+async def test_the_more_above_and_below_line_is_not_cut_at_80_columns(content, store,
+                                                                       lang) -> None:
+    app = KioskApp(content, store, lang=lang, bilingual=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await submit(pilot, QUESTION[lang])
+        await pilot.wait_for_scheduled_animations()
+        await settle(pilot)
+        await pilot.press("pagedown")
+        await pilot.pause()
+        await pilot.pause()
+        # both arrows in both languages: the line is whole, down to its last Danish word
+        hint = [line for line in screen_lines(pilot) if "▼" in line and "/" in line]
+        assert hint and "▲" in hint[0], screen_lines(pilot)
+        assert hint[0].rstrip().endswith(("Mere nedenfor", "Mere nedenfor – rul ned"))

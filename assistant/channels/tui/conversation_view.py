@@ -572,14 +572,28 @@ class ConversationScreen(Screen[None]):
         # transcript's last row at its end (without saying so) or move what is seen
         above = below and self._read_from is not None and transcript.scroll_y > self._read_from
         self._more_below = below
-        said = []
-        if above:
-            said.append("▲ " + self._label(tr("More above")))
-        if below:
-            said.append("▼ " + self._label(tr("More below – scroll down")))
-        hint.display = bool(said)
-        if said:
-            hint.update(RichText("   ".join(said)))
+        hint.display = above or below
+        if hint.display:
+            hint.update(RichText(self._more_text(above, below)))
+
+    def _more_text(self, above: bool, below: bool) -> str:
+        """The line that says what is out of sight, in as many words as fit on one row:
+        "– scroll down" is left out when the line is too long with it (both arrows in two
+        languages at 80 columns cut it mid-word), and Danish last; never cut."""
+        width = self.size.width
+        tries = [(self._label, tr("More below – scroll down")), (self._label, tr("More below")),
+                 (lambda text: pick(text, self.convo.lang), tr("More below"))]
+        said = ""
+        for label, more in tries:
+            parts = []
+            if above:
+                parts.append("▲ " + label(tr("More above")))
+            if below:
+                parts.append("▼ " + label(more))
+            said = "   ".join(parts)
+            if cell_len(said) <= width:
+                break
+        return said
 
     def on_click(self, event: events.Click) -> None:
         if event.widget is not None and event.widget.id == "more-options":
