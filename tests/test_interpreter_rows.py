@@ -94,3 +94,21 @@ async def test_the_more_above_and_below_line_is_not_cut_at_80_columns(content, s
         hint = [line for line in screen_lines(pilot) if "▼" in line and "/" in line]
         assert hint and "▲" in hint[0], screen_lines(pilot)
         assert hint[0].rstrip().endswith(("Mere nedenfor", "Mere nedenfor – rul ned"))
+
+
+async def test_side_by_side_rows_keep_names_masked_and_markup_as_typed(content, store) -> None:
+    """A summary's rows mask the name and phone once the booking is done, in both columns,
+    and a name written as markup is shown as typed, not styled."""
+    app = KioskApp(content, store, lang="uk", bilingual=True, now=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for typed in ("1", "7", "3", "1", "[b]Olha[/b] Petrenko", "22334455"):
+            await submit(pilot, typed)
+        shown = "\n".join(str(line.render()) for line in app.screen.query("#transcript Static"))
+        assert "- Ім'я: [b]Olha[/b] Petrenko" in shown and "- Navn: [b]Olha[/b]" in shown
+        await submit(pilot, "1")
+        await submit(pilot, "меню")
+        shown = "\n".join(str(line.render()) for line in app.screen.query("#transcript Static"))
+        for private in ("Olha", "Petrenko", "22334455", "22 33 44 55"):
+            assert private not in shown
+        assert "- Ім'я: " in shown and "- Navn: " in shown
