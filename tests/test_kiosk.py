@@ -558,7 +558,8 @@ async def test_in_the_interpreter_view_option_n_faces_option_n(content, store) -
 
 async def test_in_the_interpreter_view_a_rule_parts_the_two_columns(content, store) -> None:
     """A tester read "дізнатися про møde, finde" across a one-cell gap: at 80x24 the
-    columns are three cells apart, with a thin rule before the Danish one."""
+    columns are three cells apart, with a thin rule between them (its halves drawn by each
+    column, so that it goes on where one of them is shorter)."""
     app = KioskApp(content, store, lang="uk", bilingual=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -574,7 +575,7 @@ async def test_in_the_interpreter_view_a_rule_parts_the_two_columns(content, sto
             seen = app.screen.query_one("#transcript").content_region
             for y in range(max(right.region.y, seen.y), min(right.region.bottom, seen.bottom)):
                 cells = lines[y][left.content_region.right:right.content_region.x]
-                assert cells.strip() == "▏", repr(lines[y])
+                assert cells.strip() in ("▕▏", "▕", "▏"), repr(lines[y])
 
 
 async def test_in_the_interpreter_view_the_staff_copy_is_not_shown_twice(content, store,

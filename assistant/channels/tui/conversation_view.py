@@ -154,6 +154,28 @@ def confirmation_parts(out: Confirmation, lang: str) -> list[tuple[str, str]]:
             ("\n".join(pick(note, lang) for note in out.notes), "bold")]
 
 
+def units(parts: list[tuple[str, str]]) -> list[tuple[list[tuple[str, str]], bool]]:
+    """``parts`` (styled pieces of one message) cut into its lines, each with its styles,
+    and whether a blank line came before it. Blank lines are not units: they set paragraphs
+    apart."""
+    found: list[tuple[list[tuple[str, str]], bool]] = []
+    current: list[tuple[str, str]] = []
+    blank = False
+    for piece, style in parts:
+        for n, segment in enumerate(piece.split("\n")):
+            if n > 0:  # a line ends here
+                if current:
+                    found.append((current, blank))
+                    current, blank = [], False
+                elif found:
+                    blank = True
+            if segment:
+                current.append((segment, style))
+    if current:
+        found.append((current, blank))
+    return found
+
+
 class CodeLine(Line):
     """A confirmation card: the code is masked in its spaced-out form too."""
 
@@ -302,10 +324,25 @@ class ConversationScreen(Screen[None]):
 
     def _block(self, parts: Callable[[str], list[tuple[str, str]]], classes: str,
                line: type[Line] = Line) -> Widget:
-        """One paragraph in the user's language, or side by side with Danish."""
+        """One message in the user's language, or side by side with Danish. Side by side,
+        each paragraph and each list line (a summary's field, a card's line, a bullet) is a
+        row of its own, beside the same unit in Danish and as tall as the taller of the two:
+        a Ukrainian line wraps more than its Danish twin, and whole columns drifted apart
+        until each row paired two different facts. When the two languages do not have as
+        many units, the message is shown as two whole columns."""
         langs = self._langs()
         if len(langs) == 1:
             return line(parts(langs[0]), classes=classes)
+        sides = [units(parts(lang)) for lang in langs]
+        if len(sides[0]) > 1 and all(len(side) == len(sides[0]) for side in sides):
+            inner = " ".join(name for name in classes.split() if name not in ("say", "card"))
+            rows = []
+            for row in zip(*sides, strict=True):
+                gap = " -gap" if any(before for _, before in row) else ""
+                rows.append(Horizontal(*(line(unit, classes=f"{inner} unit -side-{n}")
+                                         for n, (unit, _) in enumerate(row)),
+                                       classes=f"pair{gap}"))
+            return VerticalGroup(*rows, classes=f"{classes} rows")
         return Horizontal(*(line(parts(lang), classes=f"{classes} -side-{n}")
                             for n, lang in enumerate(langs)), classes="pair")
 
@@ -538,14 +575,28 @@ class ConversationScreen(Screen[None]):
         # transcript's last row at its end (without saying so) or move what is seen
         above = below and self._read_from is not None and transcript.scroll_y > self._read_from
         self._more_below = below
-        said = []
-        if above:
-            said.append("▲ " + self._label(tr("More above")))
-        if below:
-            said.append("▼ " + self._label(tr("More below – scroll down")))
-        hint.display = bool(said)
-        if said:
-            hint.update(RichText("   ".join(said)))
+        hint.display = above or below
+        if hint.display:
+            hint.update(RichText(self._more_text(above, below)))
+
+    def _more_text(self, above: bool, below: bool) -> str:
+        """The line that says what is out of sight, in as many words as fit on one row:
+        "– scroll down" is left out when the line is too long with it (both arrows in two
+        languages at 80 columns cut it mid-word), and Danish last; never cut."""
+        width = self.size.width
+        tries = [(self._label, tr("More below – scroll down")), (self._label, tr("More below")),
+                 (lambda text: pick(text, self.convo.lang), tr("More below"))]
+        said = ""
+        for label, more in tries:
+            parts = []
+            if above:
+                parts.append("▲ " + label(tr("More above")))
+            if below:
+                parts.append("▼ " + label(more))
+            said = "   ".join(parts)
+            if cell_len(said) <= width:
+                break
+        return said
 
     def on_click(self, event: events.Click) -> None:
         if event.widget is not None and event.widget.id == "more-options":

@@ -60,6 +60,10 @@ Screen { align: center middle; }
 #transcript .pair > .-side-1 { border-left: vkey $accent 60%; padding: 0 1; }
 #transcript .pair > .card { padding: 0 1; }
 #transcript .pair > .card.-side-1 { border-left: tall $success; margin-left: 1; }
+#transcript .rows { height: auto; }
+#transcript .rows > .-gap { margin-top: 1; }
+#transcript .pair > .unit.-side-0, #transcript .pair > .say.-side-0,
+#transcript .pair > .option.-side-0 { border-right: vkey $accent 60%; }
 
 .-short #transcript { border: none; padding: 0 1; }
 .-short #transcript .card { border: none; border-left: tall $success; }
@@ -99,6 +103,8 @@ Screen { align: center middle; }
 .high-contrast .-short #transcript .card { border: none; border-left: tall $foreground; }
 .high-contrast #transcript .card { border: tall $foreground; }
 .high-contrast #transcript .pair > .-side-1 { border-left: vkey $foreground; }
+.high-contrast #transcript .pair > .unit.-side-0, .high-contrast #transcript .pair > .say.-side-0,
+.high-contrast #transcript .pair > .option.-side-0 { border-right: vkey $foreground; }
 .high-contrast #transcript .pair > .card.-side-1 { border-left: tall $foreground; }
 .high-contrast #choices Button, .high-contrast #commands Button,
 .high-contrast #done-bar Button { border-top: tall $foreground; border-bottom: tall $foreground; }
