@@ -520,3 +520,45 @@ def test_one_number_cannot_hold_two_meetings_at_the_same_time(db_url: str) -> No
         rows = db.exec(select(Booking).where(Booking.phone == "+4522334455",
                                              Booking.status == "active")).all()
     assert sorted(r.start for r in rows) == [held.start, later.start]
+
+
+KIND_WORDS = {  # how each language names the way a meeting is held, as the card does
+    "in_person": {"da": "i jobcentret", "en": "at the jobcenter", "uk": "у центрі зайнятості"},
+    "phone": {"da": "i telefonen", "en": "by phone", "uk": "телефоном"},
+    "video": {"da": "på video", "en": "by video", "uk": "відеозв'язком"},
+}
+
+
+@pytest.mark.parametrize("lang", ["da", "en", "uk"])
+@pytest.mark.parametrize("channel, choice", [("in_person", "1"), ("phone", "2"),
+                                             ("video", "3")])
+def test_reminder_and_cancel_sms_say_how_the_meeting_is_held(content, store, lang, channel,
+                                                              choice) -> None:
+    """A phone or video meeting's reminder and cancel notice never say it is at the
+    jobcenter (someone could travel in while staff try to call): each names the kind."""
+    convo, _ = Conversation.open(content, store, f"kind-{lang}-{channel}", "text", lang,
+                                 now=lambda: NOW)
+    # sickness follow-up, how, Ukrainian; three pages of later times: the next day
+    for raw in ["1", "3", choice, "3", "6", "6", "6", "1", "Olga Petrenko", "22334455", "1"]:
+        out = convo.handle(raw)
+    with DB(store.engine) as db:
+        booking = db.exec(select(Booking)).one()
+        reminder = db.exec(select(Outbox).where(Outbox.kind == "reminder")).one().body
+    assert booking.channel == channel
+    words = KIND_WORDS[channel][lang]
+    assert words in reminder, reminder
+    for other, names in KIND_WORDS.items():
+        if other != channel:
+            assert names[lang] not in reminder, reminder
+    if channel == "phone":
+        assert {"da": "ringer til dig", "en": "calls you", "uk": "зателефонує"}[lang] in reminder
+
+    convo.handle({"da": "menu", "en": "menu", "uk": "меню"}[lang])
+    for raw in ["3", "2", booking.code, "22334455", FIXED_OTP]:
+        out = convo.handle(raw)
+    out = convo.handle("1")
+    said = " ".join(pick(o.text, lang) for o in out if isinstance(o, Say))
+    assert words in said, said
+    with DB(store.engine) as db:
+        notice = db.exec(select(Outbox).where(Outbox.kind == "notice")).one().body
+    assert words in notice, notice

@@ -219,18 +219,37 @@ def _receipt_and_reminder(convo: Conversation) -> Messages:
         queued = [_sms(convo, booking, "receipt", receipt(booking))]
         reminder_at = booking.start - REMINDER_BEFORE
         if reminder_at > convo.now():
-            queued.append(_sms(convo, booking, "reminder", tr(
-                "Reminder: you have a meeting with the jobcenter {when}. Code: {code}.",
-                when=format_when(booking.start, in_sentence=True), code=booking.code),
-                reminder_at))
+            queued.append(_sms(convo, booking, "reminder", reminder(booking), reminder_at))
         return queued
 
     return messages
 
 
+def reminder(booking: Booking) -> Text:
+    """The SMS the day before: when, and how the meeting is held (by phone or video the
+    citizen stays where they are: a reminder must not send them to the jobcenter)."""
+    when, code = format_when(booking.start, in_sentence=True), booking.code
+    if booking.channel == "phone":
+        return tr("Reminder: you have a meeting with the jobcenter by phone {when}. A member of "
+                  "staff calls you. Code: {code}.", when=when, code=code)
+    if booking.channel == "video":
+        return tr("Reminder: you have a meeting with the jobcenter by video {when}. Code: "
+                  "{code}.", when=when, code=code)
+    return tr("Reminder: you have a meeting at the jobcenter {when}. Code: {code}.",
+              when=when, code=code)
+
+
 def _cancelled(booking: Booking) -> Text:
-    return tr("Your meeting {when} (code {code}) is cancelled.",
-              when=format_when(booking.start, in_sentence=True), code=booking.code)
+    """A cancelled meeting, named by its time and how it was to be held."""
+    when, code = format_when(booking.start, in_sentence=True), booking.code
+    if booking.channel == "phone":
+        return tr("Your meeting by phone {when} (code {code}) is cancelled.", when=when,
+                  code=code)
+    if booking.channel == "video":
+        return tr("Your meeting by video {when} (code {code}) is cancelled.", when=when,
+                  code=code)
+    return tr("Your meeting at the jobcenter {when} (code {code}) is cancelled.", when=when,
+              code=code)
 
 
 def meeting_language(booking: Booking) -> Text | None:
