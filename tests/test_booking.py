@@ -562,3 +562,60 @@ def test_reminder_and_cancel_sms_say_how_the_meeting_is_held(content, store, lan
     with DB(store.engine) as db:
         notice = db.exec(select(Outbox).where(Outbox.kind == "notice")).one().body
     assert words in notice, notice
+
+
+DEMO_ADDRESS = "Eksempelvej 1, 0000 Demoby"  # sites/demo.yaml
+
+
+def _book_sickness_followup(content, store, lang: str, choice: str) -> tuple[str, Booking]:
+    """Book a sickness follow-up (``choice``: 1 in person, 2 phone, 3 video) for the next day
+    by text; the confirmation's text in ``lang`` and the booking."""
+    convo, _ = Conversation.open(content, store, f"place-{lang}-{choice}", "text", lang,
+                                 now=lambda: NOW)
+    for raw in ["1", "3", choice, "3", "6", "6", "6", "1", "Olga Petrenko", "22334455", "1"]:
+        out = convo.handle(raw)
+    with DB(store.engine) as db:
+        booking = db.exec(select(Booking)).one()
+    return pick(out[0].text, lang), booking
+
+
+@pytest.mark.parametrize("lang, label", [("da", "Adresse"), ("en", "Address"),
+                                         ("uk", "Адреса")])
+def test_an_in_person_meeting_says_the_sites_address(content, store, lang, label) -> None:
+    """The confirmation card, the SMS receipt and the reminder of a meeting at the jobcenter
+    give the site file's address."""
+    shown, _booking = _book_sickness_followup(content, store, lang, "1")
+    assert f"{label}: {DEMO_ADDRESS}" in shown, shown
+    with DB(store.engine) as db:
+        for sms in db.exec(select(Outbox)).all():
+            assert f"{label}: {DEMO_ADDRESS}" in sms.body, (sms.kind, sms.body)
+            assert len(sms.body) < 400, sms.body
+
+
+def test_a_phone_meeting_gives_no_address(content, store) -> None:
+    shown, _booking = _book_sickness_followup(content, store, "en", "2")
+    with DB(store.engine) as db:
+        bodies = [o.body for o in db.exec(select(Outbox)).all()]
+    assert len(bodies) == 2
+    for text in (shown, *bodies):
+        assert "Eksempelvej" not in text and "Address" not in text, text
+
+
+def test_no_address_is_made_up_when_the_site_file_has_none(content, store) -> None:
+    import json
+
+    from assistant.store.models import Site
+
+    with DB(store.engine) as db:
+        site = db.exec(select(Site)).one()
+        data = json.loads(site.data)
+        data.pop("addresses")
+        site.data = json.dumps(data)
+        db.add(site)
+        db.commit()
+    shown, _booking = _book_sickness_followup(content, store, "en", "1")
+    with DB(store.engine) as db:
+        bodies = [o.body for o in db.exec(select(Outbox)).all()]
+    assert len(bodies) == 2 and "How: At the jobcenter" in shown
+    for text in (shown, *bodies):
+        assert "Address" not in text, text
