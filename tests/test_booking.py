@@ -619,3 +619,25 @@ def test_no_address_is_made_up_when_the_site_file_has_none(content, store) -> No
     assert len(bodies) == 2 and "How: At the jobcenter" in shown
     for text in (shown, *bodies):
         assert "Address" not in text, text
+
+
+@pytest.mark.parametrize("lang, moved, booked", [
+    ("da", "Dit møde er flyttet.", "Dit møde er booket."),
+    ("en", "Your meeting is moved.", "Your meeting is booked."),
+    ("uk", "Вашу зустріч перенесено.", "Вашу зустріч заброньовано.")])
+def test_the_receipt_after_a_move_says_the_meeting_was_moved(content, store, lang, moved,
+                                                             booked) -> None:
+    """Two "booked" SMS with different times would leave the citizen guessing which holds:
+    the receipt of a move says the meeting was moved, with the new time."""
+    _shown, booking = _book_sickness_followup(content, store, lang, "2")
+    convo, _ = Conversation.open(content, store, f"move-{lang}", "text", lang, now=lambda: NOW)
+    for raw in ["3", "1", booking.code, "22334455", FIXED_OTP, "1", "1"]:
+        convo.handle(raw)
+    with DB(store.engine) as db:
+        moved_to = db.exec(select(Booking)).one().start
+        first, second = db.exec(select(Outbox).where(Outbox.kind == "receipt")
+                                .order_by(Outbox.id)).all()
+    assert moved_to != booking.start
+    assert first.body.startswith(booked), first.body
+    assert second.body.startswith(moved), second.body
+    assert booked not in second.body

@@ -32,6 +32,7 @@ from assistant.outputs import (
     Confirmation,
     Done,
     DoneKind,
+    MeetingRequest,
     Output,
     Say,
     SlotRequest,
@@ -201,6 +202,35 @@ def offer_slots(req: SlotRequest, convo: Conversation) -> list[Output]:
     return [Choices(tuple(options))]
 
 
+def _now_held(booking: Booking, place: str | None) -> Text:
+    """A booked meeting as it stands: its time, how it is held and (in person) where. No
+    name or phone number."""
+    when = format_when(booking.start, in_sentence=True)
+    if booking.channel == "phone":
+        said = tr("Your meeting is {when}, by phone.", when=when)
+    elif booking.channel == "video":
+        said = tr("Your meeting is {when}, by video.", when=when)
+    else:
+        said = tr("Your meeting is {when}, at the jobcenter.", when=when)
+    return join(said, *(join(label, value, sep=": ") for label, value in _address_row(place)),
+                sep="\n")
+
+
+def show_meeting(req: MeetingRequest, convo: Conversation) -> list[Output]:
+    """The meeting the proven code and phone number name, before it is moved or cancelled;
+    nothing when there is none (the action then says so) or the number is not proven."""
+    service = _service(convo)
+    code, phone = req.answers.get("code"), req.answers.get("phone")
+    if service is None or not code or not phone or \
+            not is_proven(convo, str(phone), "manage"):
+        return []
+    try:
+        booking = service.find(str(code), str(phone))
+    except NotFound:
+        return []
+    return [Say(_now_held(booking, place_of(convo, booking)), "info")]
+
+
 def _label(free: FreeTime) -> Text:
     when = format_when(free.start)
     if free.interpreter_id:
@@ -236,14 +266,15 @@ def _sms(convo: Conversation, booking: Booking, kind: str, body: Text,
                   booking_id=booking.id)
 
 
-def _receipt_and_reminder(convo: Conversation) -> Messages:
-    """The receipt, and the reminder 24 hours before (if that is still to come)."""
+def _receipt_and_reminder(convo: Conversation, heading: Text | None = None) -> Messages:
+    """The receipt (headed ``heading``: booked, or moved), and the reminder 24 hours before
+    (if that is still to come)."""
 
     def messages(booking: Booking) -> list[Outbox]:
         if not is_mobile(booking.phone):  # no SMS to a landline or a premium-rate number
             return []
         place = place_of(convo, booking)
-        queued = [_sms(convo, booking, "receipt", receipt(booking, place))]
+        queued = [_sms(convo, booking, "receipt", receipt(booking, place, heading))]
         reminder_at = booking.start - REMINDER_BEFORE
         if reminder_at > convo.now():
             queued.append(_sms(convo, booking, "reminder", reminder(booking, place),
@@ -322,9 +353,10 @@ def _lines(heading: Text, code: str, rows: tuple[tuple[Text, Text], ...],
     return join(*parts, sep="\n")
 
 
-def receipt(booking: Booking, place: str | None = None) -> Text:
-    """The SMS receipt: the confirmation as plain lines."""
-    return _lines(tr("Your meeting is booked."), booking.code, _rows(booking, place),
+def receipt(booking: Booking, place: str | None = None, heading: Text | None = None) -> Text:
+    """The SMS receipt: the confirmation as plain lines, headed ``heading`` (default: the
+    meeting is booked)."""
+    return _lines(heading or tr("Your meeting is booked."), booking.code, _rows(booking, place),
                   (_what_next(booking),))
 
 
@@ -516,7 +548,8 @@ def reschedule(act: Act, convo: Conversation) -> list[Output]:
         booking = service.reschedule(str(answers.get("code", "")),
                                      str(answers.get("phone", "")),
                                      FreeTime.from_key(str(answers["slot"])),
-                                     messages=_receipt_and_reminder(convo))
+                                     messages=_receipt_and_reminder(
+                                         convo, tr("Your meeting is moved.")))
     except NotFound:
         return [Say(tr("We could not find an active booking with that code and phone number."),
                     "error")]
