@@ -513,8 +513,11 @@ def book(act: Act, convo: Conversation) -> list[Output]:
     outputs: list[Output] = [card]
     if convo.lang != "da":
         # The copy staff read, headed in the citizen's language so they know what it is.
+        # Without the address: staff know where they work, and by SMS the reply stays short.
+        copy = confirmation(booking, tr("Your meeting is booked."),
+                            _gets_sms(convo, booking.phone), _texted(convo, booking.phone)).text
         outputs.append(Say(tr("For staff (in Danish):"), "notice"))
-        outputs.append(Say(dict.fromkeys(card.text, card.text["da"]), "info", lang="da"))
+        outputs.append(Say(dict.fromkeys(copy, copy["da"]), "info", lang="da"))
     convo.remember_booking(booking.id)
     outputs.append(_done("booking", booking))
     return outputs
