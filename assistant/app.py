@@ -9,7 +9,7 @@ from pathlib import Path
 
 from assistant.actions import default_actions
 from assistant.booking import proof
-from assistant.booking.conversation import offer_slots
+from assistant.booking.conversation import offer_slots, show_meeting
 from assistant.conversation import Content
 from assistant.flow.loader import load_flows
 from assistant.knowledge.base import KnowledgeBase
@@ -21,7 +21,8 @@ from assistant.store.sessions import SessionStore
 def load_content(flows: Path | None = None, knowledge: Path | None = None,
                  today: Callable[[], dt.date] = dt.date.today) -> Content:
     return Content(flows=load_flows(flows), knowledge=KnowledgeBase.load(knowledge, today=today),
-                   actions=default_actions(), offer_slots=offer_slots, proof=proof)
+                   actions=default_actions(), offer_slots=offer_slots, show_meeting=show_meeting,
+                   proof=proof)
 
 
 def open_store(url: str | None = None, demo: bool | None = None,

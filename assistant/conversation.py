@@ -24,6 +24,7 @@ from assistant.outputs import (
     Choice,
     Choices,
     Done,
+    MeetingRequest,
     Output,
     ProofRequest,
     Say,
@@ -149,6 +150,7 @@ class Content:
     knowledge: KnowledgeLike
     actions: dict[str, ActionHandler] = field(default_factory=dict)
     offer_slots: Callable[[SlotRequest, Conversation], list[Output]] | None = None
+    show_meeting: Callable[[MeetingRequest, Conversation], list[Output]] | None = None
     proof: ProofHandler | None = None
 
     def menu_flows(self, channel: str | None = None) -> list[Flow]:
@@ -1009,6 +1011,9 @@ class Conversation:
                             isinstance(resolved[-1], Say) and resolved[-1].tone == "prompt":
                         resolved.pop()  # the time question no longer applies
                     resolved.extend(offered)
+            elif isinstance(out, MeetingRequest):
+                if self.content.show_meeting is not None:
+                    resolved.extend(self.content.show_meeting(out, self))
             elif isinstance(out, ProofRequest):
                 if self.content.proof is None:
                     resolved.append(Say(tr("This cannot be done here yet. Please ask a member "

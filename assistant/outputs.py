@@ -107,6 +107,16 @@ class SlotRequest:
 
 
 @dataclass(frozen=True)
+class MeetingRequest:
+    """Engine request: show the booked meeting the answers ``code`` and ``phone`` name (its
+    time, how it is held, where) before a step that changes it (a step's ``show: meeting``)."""
+
+    flow_id: str
+    step_id: str
+    answers: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class ProofRequest:
     """Engine request: the phone number in answer ``phone`` must be proven to be the user's
     (for ``purpose``: see booking/proof.py) before the flow goes on."""
@@ -126,7 +136,8 @@ class Act:
     answers: Mapping[str, Any] = field(default_factory=dict)
 
 
-Output = Say | Choices | Card | Done | ShowEntry | SlotRequest | ProofRequest | Act
+Output = (Say | Choices | Card | Done | ShowEntry | SlotRequest | MeetingRequest | ProofRequest
+          | Act)
 
 
 def to_json(output: Output) -> dict[str, Any]:
@@ -164,6 +175,8 @@ def to_json(output: Output) -> dict[str, Any]:
         return {"type": "slot_request", "step_id": output.step_id}
     if isinstance(output, ProofRequest):
         return {"type": "proof_request", "step_id": output.step_id}
+    if isinstance(output, MeetingRequest):  # never the answers (a code, a phone number)
+        return {"type": "meeting_request", "step_id": output.step_id}
     return {"type": "act", "action": output.action, "flow_id": output.flow_id}
 
 

@@ -520,3 +520,124 @@ def test_one_number_cannot_hold_two_meetings_at_the_same_time(db_url: str) -> No
         rows = db.exec(select(Booking).where(Booking.phone == "+4522334455",
                                              Booking.status == "active")).all()
     assert sorted(r.start for r in rows) == [held.start, later.start]
+
+
+KIND_WORDS = {  # how each language names the way a meeting is held, as the card does
+    "in_person": {"da": "i jobcentret", "en": "at the jobcenter", "uk": "у центрі зайнятості"},
+    "phone": {"da": "i telefonen", "en": "by phone", "uk": "телефоном"},
+    "video": {"da": "på video", "en": "by video", "uk": "відеозв'язком"},
+}
+
+
+@pytest.mark.parametrize("lang", ["da", "en", "uk"])
+@pytest.mark.parametrize("channel, choice", [("in_person", "1"), ("phone", "2"),
+                                             ("video", "3")])
+def test_reminder_and_cancel_sms_say_how_the_meeting_is_held(content, store, lang, channel,
+                                                              choice) -> None:
+    """A phone or video meeting's reminder and cancel notice never say it is at the
+    jobcenter (someone could travel in while staff try to call): each names the kind."""
+    convo, _ = Conversation.open(content, store, f"kind-{lang}-{channel}", "text", lang,
+                                 now=lambda: NOW)
+    # sickness follow-up, how, Ukrainian; three pages of later times: the next day
+    for raw in ["1", "3", choice, "3", "6", "6", "6", "1", "Olga Petrenko", "22334455", "1"]:
+        out = convo.handle(raw)
+    with DB(store.engine) as db:
+        booking = db.exec(select(Booking)).one()
+        reminder = db.exec(select(Outbox).where(Outbox.kind == "reminder")).one().body
+    assert booking.channel == channel
+    words = KIND_WORDS[channel][lang]
+    assert words in reminder, reminder
+    for other, names in KIND_WORDS.items():
+        if other != channel:
+            assert names[lang] not in reminder, reminder
+    if channel == "phone":
+        assert {"da": "ringer til dig", "en": "calls you", "uk": "зателефонує"}[lang] in reminder
+
+    convo.handle({"da": "menu", "en": "menu", "uk": "меню"}[lang])
+    for raw in ["3", "2", booking.code, "22334455", FIXED_OTP]:
+        out = convo.handle(raw)
+    out = convo.handle("1")
+    said = " ".join(pick(o.text, lang) for o in out if isinstance(o, Say))
+    assert words in said, said
+    with DB(store.engine) as db:
+        notice = db.exec(select(Outbox).where(Outbox.kind == "notice")).one().body
+    assert words in notice, notice
+
+
+DEMO_ADDRESS = "Eksempelvej 1, 0000 Demoby"  # sites/demo.yaml
+
+
+def _book_sickness_followup(content, store, lang: str, choice: str) -> tuple[str, Booking]:
+    """Book a sickness follow-up (``choice``: 1 in person, 2 phone, 3 video) for the next day
+    by text; the confirmation's text in ``lang`` and the booking."""
+    convo, _ = Conversation.open(content, store, f"place-{lang}-{choice}", "text", lang,
+                                 now=lambda: NOW)
+    for raw in ["1", "3", choice, "3", "6", "6", "6", "1", "Olga Petrenko", "22334455", "1"]:
+        out = convo.handle(raw)
+    with DB(store.engine) as db:
+        booking = db.exec(select(Booking)).one()
+    return pick(out[0].text, lang), booking
+
+
+@pytest.mark.parametrize("lang, label", [("da", "Adresse"), ("en", "Address"),
+                                         ("uk", "Адреса")])
+def test_an_in_person_meeting_says_the_sites_address(content, store, lang, label) -> None:
+    """The confirmation card, the SMS receipt and the reminder of a meeting at the jobcenter
+    give the site file's address."""
+    shown, _booking = _book_sickness_followup(content, store, lang, "1")
+    assert f"{label}: {DEMO_ADDRESS}" in shown, shown
+    with DB(store.engine) as db:
+        for sms in db.exec(select(Outbox)).all():
+            assert f"{label}: {DEMO_ADDRESS}" in sms.body, (sms.kind, sms.body)
+            assert len(sms.body) < 400, sms.body
+
+
+def test_a_phone_meeting_gives_no_address(content, store) -> None:
+    shown, _booking = _book_sickness_followup(content, store, "en", "2")
+    with DB(store.engine) as db:
+        bodies = [o.body for o in db.exec(select(Outbox)).all()]
+    assert len(bodies) == 2
+    for text in (shown, *bodies):
+        assert "Eksempelvej" not in text and "Address" not in text, text
+
+
+def test_no_address_is_made_up_when_the_site_file_has_none(content, store) -> None:
+    import json
+
+    from assistant.store.models import Site
+
+    with DB(store.engine) as db:
+        site = db.exec(select(Site)).one()
+        data = json.loads(site.data)
+        data.pop("addresses")
+        site.data = json.dumps(data)
+        db.add(site)
+        db.commit()
+    shown, _booking = _book_sickness_followup(content, store, "en", "1")
+    with DB(store.engine) as db:
+        bodies = [o.body for o in db.exec(select(Outbox)).all()]
+    assert len(bodies) == 2 and "How: At the jobcenter" in shown
+    for text in (shown, *bodies):
+        assert "Address" not in text, text
+
+
+@pytest.mark.parametrize("lang, moved, booked", [
+    ("da", "Dit møde er flyttet.", "Dit møde er booket."),
+    ("en", "Your meeting is moved.", "Your meeting is booked."),
+    ("uk", "Вашу зустріч перенесено.", "Вашу зустріч заброньовано.")])
+def test_the_receipt_after_a_move_says_the_meeting_was_moved(content, store, lang, moved,
+                                                             booked) -> None:
+    """Two "booked" SMS with different times would leave the citizen guessing which holds:
+    the receipt of a move says the meeting was moved, with the new time."""
+    _shown, booking = _book_sickness_followup(content, store, lang, "2")
+    convo, _ = Conversation.open(content, store, f"move-{lang}", "text", lang, now=lambda: NOW)
+    for raw in ["3", "1", booking.code, "22334455", FIXED_OTP, "1", "1"]:
+        convo.handle(raw)
+    with DB(store.engine) as db:
+        moved_to = db.exec(select(Booking)).one().start
+        first, second = db.exec(select(Outbox).where(Outbox.kind == "receipt")
+                                .order_by(Outbox.id)).all()
+    assert moved_to != booking.start
+    assert first.body.startswith(booked), first.body
+    assert second.body.startswith(moved), second.body
+    assert booked not in second.body

@@ -32,6 +32,7 @@ from assistant.outputs import (
     Confirmation,
     Done,
     DoneKind,
+    MeetingRequest,
     Output,
     Say,
     SlotRequest,
@@ -89,6 +90,32 @@ def channel_name(code: str) -> Text:
     names = {"in_person": tr("At the jobcenter"), "phone": tr("By phone"),
              "video": tr("By video")}
     return names.get(code, names["in_person"])
+
+
+PLACE_CHARS = 120
+"""At most this much of a site's address goes into a confirmation, receipt or reminder."""
+
+
+def place_of(convo: Conversation, booking: Booking) -> str | None:
+    """Where an in-person meeting is: its site's (first) address from the site file, on one
+    line and bounded; None for a phone or video meeting, or when the site file gives no
+    address (then nothing more is said: an address is never made up)."""
+    from assistant.site.answers import address_of
+
+    if booking.channel != "in_person":
+        return None
+    site = None
+    if convo.store is not None and booking.site_id is not None:
+        site = convo.store.sites().by_id(booking.site_id)
+    address = address_of(site or convo.site)
+    if not address:
+        return None
+    address = " ".join(address.split())
+    return address if len(address) <= PLACE_CHARS else address[:PLACE_CHARS - 1] + "…"
+
+
+def _address_row(place: str | None) -> tuple[tuple[Text, Text], ...]:
+    return () if not place else ((tr("Address"), dict.fromkeys(LANGS, place)),)
 
 
 def _unproven(convo: Conversation, phone: object, purpose: str) -> list[Output] | None:
@@ -175,6 +202,35 @@ def offer_slots(req: SlotRequest, convo: Conversation) -> list[Output]:
     return [Choices(tuple(options))]
 
 
+def _now_held(booking: Booking, place: str | None) -> Text:
+    """A booked meeting as it stands: its time, how it is held and (in person) where. No
+    name or phone number."""
+    when = format_when(booking.start, in_sentence=True)
+    if booking.channel == "phone":
+        said = tr("Your meeting is {when}, by phone.", when=when)
+    elif booking.channel == "video":
+        said = tr("Your meeting is {when}, by video.", when=when)
+    else:
+        said = tr("Your meeting is {when}, at the jobcenter.", when=when)
+    return join(said, *(join(label, value, sep=": ") for label, value in _address_row(place)),
+                sep="\n")
+
+
+def show_meeting(req: MeetingRequest, convo: Conversation) -> list[Output]:
+    """The meeting the proven code and phone number name, before it is moved or cancelled;
+    nothing when there is none (the action then says so) or the number is not proven."""
+    service = _service(convo)
+    code, phone = req.answers.get("code"), req.answers.get("phone")
+    if service is None or not code or not phone or \
+            not is_proven(convo, str(phone), "manage"):
+        return []
+    try:
+        booking = service.find(str(code), str(phone))
+    except NotFound:
+        return []
+    return [Say(_now_held(booking, place_of(convo, booking)), "info")]
+
+
 def _label(free: FreeTime) -> Text:
     when = format_when(free.start)
     if free.interpreter_id:
@@ -210,27 +266,52 @@ def _sms(convo: Conversation, booking: Booking, kind: str, body: Text,
                   booking_id=booking.id)
 
 
-def _receipt_and_reminder(convo: Conversation) -> Messages:
-    """The receipt, and the reminder 24 hours before (if that is still to come)."""
+def _receipt_and_reminder(convo: Conversation, heading: Text | None = None) -> Messages:
+    """The receipt (headed ``heading``: booked, or moved), and the reminder 24 hours before
+    (if that is still to come)."""
 
     def messages(booking: Booking) -> list[Outbox]:
         if not is_mobile(booking.phone):  # no SMS to a landline or a premium-rate number
             return []
-        queued = [_sms(convo, booking, "receipt", receipt(booking))]
+        place = place_of(convo, booking)
+        queued = [_sms(convo, booking, "receipt", receipt(booking, place, heading))]
         reminder_at = booking.start - REMINDER_BEFORE
         if reminder_at > convo.now():
-            queued.append(_sms(convo, booking, "reminder", tr(
-                "Reminder: you have a meeting with the jobcenter {when}. Code: {code}.",
-                when=format_when(booking.start, in_sentence=True), code=booking.code),
-                reminder_at))
+            queued.append(_sms(convo, booking, "reminder", reminder(booking, place),
+                               reminder_at))
         return queued
 
     return messages
 
 
+def reminder(booking: Booking, place: str | None = None) -> Text:
+    """The SMS the day before: when, and how the meeting is held (by phone or video the
+    citizen stays where they are: a reminder must not send them to the jobcenter); for a
+    meeting at the jobcenter, ``place``: its address (:func:`place_of`)."""
+    when, code = format_when(booking.start, in_sentence=True), booking.code
+    if booking.channel == "phone":
+        return tr("Reminder: you have a meeting with the jobcenter by phone {when}. A member of "
+                  "staff calls you. Code: {code}.", when=when, code=code)
+    if booking.channel == "video":
+        return tr("Reminder: you have a meeting with the jobcenter by video {when}. Code: "
+                  "{code}.", when=when, code=code)
+    said = tr("Reminder: you have a meeting at the jobcenter {when}. Code: {code}.",
+              when=when, code=code)
+    return join(said, *(join(label, value, sep=": ") for label, value in _address_row(place)),
+                sep="\n")
+
+
 def _cancelled(booking: Booking) -> Text:
-    return tr("Your meeting {when} (code {code}) is cancelled.",
-              when=format_when(booking.start, in_sentence=True), code=booking.code)
+    """A cancelled meeting, named by its time and how it was to be held."""
+    when, code = format_when(booking.start, in_sentence=True), booking.code
+    if booking.channel == "phone":
+        return tr("Your meeting by phone {when} (code {code}) is cancelled.", when=when,
+                  code=code)
+    if booking.channel == "video":
+        return tr("Your meeting by video {when} (code {code}) is cancelled.", when=when,
+                  code=code)
+    return tr("Your meeting at the jobcenter {when} (code {code}) is cancelled.", when=when,
+              code=code)
 
 
 def meeting_language(booking: Booking) -> Text | None:
@@ -245,10 +326,11 @@ def meeting_language(booking: Booking) -> Text | None:
     return tr("{language} (the member of staff speaks it)", language=language)
 
 
-def _rows(booking: Booking) -> tuple[tuple[Text, Text], ...]:
+def _rows(booking: Booking, place: str | None = None) -> tuple[tuple[Text, Text], ...]:
     rows = ((tr("Time"), format_when(booking.start)),
             (tr("Meeting"), meeting_name(booking.meeting_type)),
-            (tr("How"), channel_name(booking.channel)))
+            (tr("How"), channel_name(booking.channel)),
+            *_address_row(place if booking.channel == "in_person" else None))
     language = meeting_language(booking)
     return (*rows, (tr("Language"), language)) if language is not None else rows
 
@@ -271,19 +353,21 @@ def _lines(heading: Text, code: str, rows: tuple[tuple[Text, Text], ...],
     return join(*parts, sep="\n")
 
 
-def receipt(booking: Booking) -> Text:
-    """The SMS receipt: the confirmation as plain lines."""
-    return _lines(tr("Your meeting is booked."), booking.code, _rows(booking),
+def receipt(booking: Booking, place: str | None = None, heading: Text | None = None) -> Text:
+    """The SMS receipt: the confirmation as plain lines, headed ``heading`` (default: the
+    meeting is booked)."""
+    return _lines(heading or tr("Your meeting is booked."), booking.code, _rows(booking, place),
                   (_what_next(booking),))
 
 
 def confirmation(booking: Booking, heading: Text, sms: bool = True,
-                 texted: bool = False) -> Confirmation:
+                 texted: bool = False, place: str | None = None) -> Confirmation:
     """The confirmation card shown on the screen the booking was made on; ``sms``: whether
     the receipt goes out by SMS (not to a number that texted STOP, nor to one that is not a
     mobile number); ``texted``: the card itself is an SMS reply to the booking's number, so
-    "you will also get an SMS" is not said (the receipt still goes, as a copy to keep)."""
-    rows = _rows(booking)
+    "you will also get an SMS" is not said (the receipt still goes, as a copy to keep);
+    ``place``: an in-person meeting's address (:func:`place_of`)."""
+    rows = _rows(booking, place)
     about_sms: Text | None
     if texted:
         about_sms = None
@@ -425,12 +509,15 @@ def book(act: Act, convo: Conversation) -> list[Output]:
     except BookingError:
         return [Say(tr("That is not available here. Please ask a member of staff."), "error")]
     card = confirmation(booking, tr("Your meeting is booked."), _gets_sms(convo, booking.phone),
-                        _texted(convo, booking.phone))
+                        _texted(convo, booking.phone), place_of(convo, booking))
     outputs: list[Output] = [card]
     if convo.lang != "da":
         # The copy staff read, headed in the citizen's language so they know what it is.
+        # Without the address: staff know where they work, and by SMS the reply stays short.
+        copy = confirmation(booking, tr("Your meeting is booked."),
+                            _gets_sms(convo, booking.phone), _texted(convo, booking.phone)).text
         outputs.append(Say(tr("For staff (in Danish):"), "notice"))
-        outputs.append(Say(dict.fromkeys(card.text, card.text["da"]), "info", lang="da"))
+        outputs.append(Say(dict.fromkeys(copy, copy["da"]), "info", lang="da"))
     convo.remember_booking(booking.id)
     outputs.append(_done("booking", booking))
     return outputs
@@ -464,7 +551,8 @@ def reschedule(act: Act, convo: Conversation) -> list[Output]:
         booking = service.reschedule(str(answers.get("code", "")),
                                      str(answers.get("phone", "")),
                                      FreeTime.from_key(str(answers["slot"])),
-                                     messages=_receipt_and_reminder(convo))
+                                     messages=_receipt_and_reminder(
+                                         convo, tr("Your meeting is moved.")))
     except NotFound:
         return [Say(tr("We could not find an active booking with that code and phone number."),
                     "error")]
@@ -476,7 +564,7 @@ def reschedule(act: Act, convo: Conversation) -> list[Output]:
         return [_refused(refused)]
     convo.remember_booking(booking.id)
     return [confirmation(booking, tr("Your meeting is moved."), _gets_sms(convo, booking.phone),
-                         _texted(convo, booking.phone)),
+                         _texted(convo, booking.phone), place_of(convo, booking)),
             _done("booking", booking)]
 
 

@@ -22,6 +22,7 @@ from assistant.outputs import (
     Act,
     Choice,
     Choices,
+    MeetingRequest,
     Output,
     ProofRequest,
     Say,
@@ -327,7 +328,10 @@ def _choices(step: Step, answers: dict[str, Any], only: tuple[str, ...] = ()) ->
 
 
 def _ask(flow: Flow, step: Step, state: FlowState) -> list[Output]:
-    outputs: list[Output] = [Say(step.text, "prompt")]
+    outputs: list[Output] = []
+    if step.spec.get("show") == "meeting" and not state.after:  # not again for later times
+        outputs.append(MeetingRequest(flow.id, step.id, dict(state.answers)))
+    outputs.append(Say(step.text, "prompt"))
     outputs.extend(Say(note.text, "info") for note in step.notes
                    if note.when is None or evaluate(note.when, state.answers))
     if step.kind in ("choice", "multi"):

@@ -33,7 +33,7 @@ FLOW_KEYS = {"id", "title", "description", "start", "steps", "menu", "order", "m
              "only_at", "requests"}
 STEP_KEYS = {
     "id", "kind", "text", "label", "help", "options", "validate", "entry", "action", "next",
-    "depends_on", "notes", "phone", "purpose",
+    "depends_on", "notes", "phone", "purpose", "show",
 }
 USE_KEYS = {"id", "use", "next", "depends_on"}
 """A step that reuses another flow's step of the same id keeps its own place: id, next,
@@ -225,6 +225,12 @@ def _step(ctx: _Ctx, node: Any, index: int) -> Step:
     elif "phone" in node or "purpose" in node:
         raise ctx.fail(node, f"{where}: only verify steps have 'phone' and 'purpose'",
                        "phone" if "phone" in node else "purpose")
+    show = node.get("show")
+    if show is not None:
+        if show != "meeting" or kind not in ("input", "slot"):
+            raise ctx.fail(node, f"{where}: 'show' can only be 'meeting', on an input or slot "
+                                 "step", "show")
+        spec = {**spec, "show": show}
     entry = node.get("entry")
     if kind == "knowledge" and not isinstance(entry, str):
         raise ctx.fail(node, f"{where}: a knowledge step needs 'entry'", "entry")
