@@ -1107,3 +1107,27 @@ async def test_a_citizen_waiting_for_staff_is_not_wiped_until_staff_take_the_req
         app.tick()
         await settle(pilot)
         assert app.wipes == 1 and "Please wait here." not in scrollback(app)
+
+
+async def test_a_citizen_who_goes_on_after_asking_for_staff_is_wiped_as_usual(
+        content, store) -> None:
+    """A stranger asked for staff, then went on into a booking and typed a name: the screen
+    was never wiped. Waiting untouched postpones the wipe; using the kiosk again ends that."""
+    from assistant.channels.tui.kiosk import IdleWarning
+
+    clock = FakeClock()
+    app = KioskApp(content, store, lang="en", idle_seconds=90, warn_seconds=15, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for raw in ["staff", "1", "menu", "1", "1", "2", "1", "Peter Privat"]:
+            await submit(pilot, raw)
+        assert "Peter Privat" in scrollback(app)
+        clock.now += 91
+        app.tick()
+        await settle(pilot)
+        assert isinstance(app.screen, IdleWarning)
+        clock.now += 15
+        app.tick()
+        await settle(pilot)
+        assert app.wipes == 1 and "Peter Privat" not in scrollback(app)
+

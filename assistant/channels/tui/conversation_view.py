@@ -736,8 +736,12 @@ class ConversationScreen(Screen[None]):
         outputs: list[Output] | None
         try:
             with self.turn_lock:
+                waited = self.convo.waits_for_staff()
                 outputs = job(self.convo)
-                self.staff_awaited = self.convo.waits_for_staff()
+                # the wait holds from the turn that asked for a member of staff until the
+                # citizen uses the kiosk again (gone on to a booking, say): then the idle
+                # wipe is as usual, whatever the request's state
+                self.staff_awaited = self.convo.waits_for_staff() and not waited
         except Exception:
             # The conversation answers its own errors; this is the store failing under it
             # (database down). The kiosk stays up and says so; the turn was not saved.
