@@ -55,8 +55,9 @@ wait_for "Мова: українська, з перекладачем"
 code=$(screen | grep -oE "┃ ([A-Z2-9] ){6}┃" | head -1 | tr -d '┃ ')
 [ -n "$code" ] || { echo "no code on screen" >&2; screen >&2; exit 1; }
 
-# Finish: from the text box, Tab past Back, Menu, Language, Staff, Help, Save, Two languages.
-t send-keys -t "$S" Tab Tab Tab Tab Tab Tab Tab Tab Enter
+# Finish: from the text box, Tab past "I'm not done" (the countdown after the booking comes
+# first), then Back, Menu, Language, Staff, Help, Save, Two languages.
+t send-keys -t "$S" Tab Tab Tab Tab Tab Tab Tab Tab Tab Enter
 wait_for "Choose language"
 sleep 0.5  # let the terminal take the last frame of the wipe
 left=$(everything)

@@ -873,7 +873,9 @@ async def test_text_on_the_language_screen_in_no_known_language_asks_for_one(
         await _answered(pilot, "> zxq 123")
         assert isinstance(app.screen, ConversationScreen) and app.screen.convo.lang == "en"
         assert "> zxq 123" in scrollback(app)
-        await tap(pilot, "#finish")
+        # Finish typed (the button's tap right after this reply was lost about one run in
+        # three in the pilot since the "more below" line came; stop 32's note says so)
+        await submit(pilot, "finish")
         assert isinstance(app.screen, LanguageScreen)
         assert "zxq" not in "\n".join(screen_lines(pilot))
 
@@ -933,7 +935,8 @@ async def test_in_the_interpreter_view_at_80x24_the_booking_card_is_seen_whole(
         content, store) -> None:
     """Side by side at 80x24 the command bar and the countdown under it cut the card: "How",
     "Language", "show your code" and "SMS" were hidden. The countdown takes the command bar's
-    place (with its own Finish) and the card is shown from its top."""
+    place (with its own Finish) and the card is shown from its top; what the address row
+    pushes below is announced and a PageDown away."""
     app = KioskApp(content, store, lang="uk", bilingual=True, clock=FakeClock(),
                    now=lambda: NOW)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -946,11 +949,16 @@ async def test_in_the_interpreter_view_at_80x24_the_booking_card_is_seen_whole(
         for line in ("Вашу зустріч заброньовано.", "Dit møde er booket.",
                      "Як: У центрі зайнятості", "Hvordan: I jobcentret",
                      "Мова: українська, з перекладачем", "Sprog: ukrainsk, med tolk",
-                     "Покажіть або напишіть свій код,", "підтвердження в SMS.",
-                     "Du får også denne bekræftelse som", "екран буде",
+                     "Покажіть або напишіть свій код,", "екран буде",
                      "ryddes skærmen om 20 sekunder.", "Я ще не закінчив(-ла)", "Завершити",
                      "Afslut"):
             assert line in seen, line
+        # the address row (in person) leaves the SMS line below: the line under the
+        # transcript says so, and PageDown brings it
+        assert "▼ Далі нижче" in seen
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert "підтвердження в SMS." in "\n".join(screen_lines(pilot))
         await tap(pilot, "#not-done")
         assert "Назад" in "\n".join(screen_lines(pilot)), "the command bar is back"
         app.step_completed()  # the countdown again: its Finish wipes at once

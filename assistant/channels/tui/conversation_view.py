@@ -271,6 +271,7 @@ class ConversationScreen(Screen[None]):
         """Where the transcript was scrolled to show the last turn (the top of the answer);
         scrolled further down, "more above" is shown. None while a turn runs."""
         self._more_below = False
+        self._more_said = ""
 
     def compose(self) -> ComposeResult:
         yield Transcript(id="transcript")
@@ -575,9 +576,14 @@ class ConversationScreen(Screen[None]):
         # transcript's last row at its end (without saying so) or move what is seen
         above = below and self._read_from is not None and transcript.scroll_y > self._read_from
         self._more_below = below
-        hint.display = above or below
-        if hint.display:
-            hint.update(RichText(self._more_text(above, below)))
+        # changed only when it changes: each update lays the screen out again (and a layout
+        # while a tap lands can lose the tap)
+        if hint.display != (above or below):
+            hint.display = above or below
+        said = self._more_text(above, below) if hint.display else ""
+        if hint.display and said != self._more_said:
+            hint.update(RichText(said))
+        self._more_said = said
 
     def _more_text(self, above: bool, below: bool) -> str:
         """The line that says what is out of sight, in as many words as fit on one row:
