@@ -16,15 +16,9 @@ def canonical_phone(phone: str) -> str:
     text = phone.strip()
     if not _WRITTEN_NUMBER.fullmatch(text):
         return phone
-    import phonenumbers
+    from assistant.validators import e164
 
-    try:
-        number = phonenumbers.parse(text, "DK")
-    except phonenumbers.NumberParseException:
-        return phone
-    if not phonenumbers.is_valid_number(number):
-        return phone
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return e164(text) or phone
 
 
 def phone_hash(phone: str) -> str:

@@ -116,19 +116,26 @@ def _phone_error() -> Text:
               "its country code, like +380 for Ukraine.")
 
 
-def _phone(raw: str, spec: Mapping[str, Any], today: dt.date) -> Result:
+def e164(raw: str) -> str | None:
     """A Danish number (with or without +45), or a foreign one with + (or 00) and its country
-    code, as E.164: receipts and reminders go to it through the outbox."""
+    code, as E.164 (+4522334455); None when it is not a valid number."""
     text = unicodedata.normalize("NFKC", raw).strip()
     if len(text) > 30:
-        return Invalid(_phone_error())
+        return None
     try:
         number = phonenumbers.parse(text, "DK")
     except phonenumbers.NumberParseException:
-        return Invalid(_phone_error())
+        return None
     if not phonenumbers.is_valid_number(number):
-        return Invalid(_phone_error())
-    return Valid(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _phone(raw: str, spec: Mapping[str, Any], today: dt.date) -> Result:
+    """A phone number as E.164 (:func:`e164`): receipts and reminders go to it through the
+    outbox."""
+    number = e164(raw)
+    return Invalid(_phone_error()) if number is None else Valid(number)
 
 
 _MOBILE_TYPES = (phonenumbers.PhoneNumberType.MOBILE,
