@@ -637,7 +637,10 @@ class ConversationScreen(Screen[None]):
             _set_label(self.query_one(f"#{bid}", Button), label)
 
     def show_countdown(self, seconds: int | None) -> None:
-        """The countdown to the wipe after a completed step (None hides it)."""
+        """The countdown to the wipe after a completed step (None hides it). Nothing on a
+        screen that is being taken down (a wipe or the app's end while the clock ticks)."""
+        if not self.is_attached or not self.query("#done-text"):
+            return
         bar = self.query_one("#done-bar")
         bar.display = seconds is not None
         if seconds is not None:
