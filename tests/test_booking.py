@@ -536,13 +536,8 @@ def test_reminder_and_cancel_sms_say_how_the_meeting_is_held(content, store, lan
                                                               choice) -> None:
     """A phone or video meeting's reminder and cancel notice never say it is at the
     jobcenter (someone could travel in while staff try to call): each names the kind."""
-    convo, _ = Conversation.open(content, store, f"kind-{lang}-{channel}", "text", lang,
-                                 now=lambda: NOW)
-    # sickness follow-up, how, Ukrainian; three pages of later times: the next day
-    for raw in ["1", "3", choice, "3", "6", "6", "6", "1", "Olga Petrenko", "22334455", "1"]:
-        out = convo.handle(raw)
+    convo, _shown, booking = _book_sickness_followup(content, store, lang, choice)
     with DB(store.engine) as db:
-        booking = db.exec(select(Booking)).one()
         reminder = db.exec(select(Outbox).where(Outbox.kind == "reminder")).one().body
     assert booking.channel == channel
     words = KIND_WORDS[channel][lang]
@@ -567,16 +562,18 @@ def test_reminder_and_cancel_sms_say_how_the_meeting_is_held(content, store, lan
 DEMO_ADDRESS = "Eksempelvej 1, 0000 Demoby"  # sites/demo.yaml
 
 
-def _book_sickness_followup(content, store, lang: str, choice: str) -> tuple[str, Booking]:
-    """Book a sickness follow-up (``choice``: 1 in person, 2 phone, 3 video) for the next day
-    by text; the confirmation's text in ``lang`` and the booking."""
+def _book_sickness_followup(content, store, lang: str, choice: str
+                            ) -> tuple[Conversation, str, Booking]:
+    """Book a sickness follow-up (``choice``: 1 in person, 2 phone, 3 video) in Ukrainian for
+    the next day (three pages of later times) by text; the conversation, the confirmation's
+    text in ``lang`` and the booking."""
     convo, _ = Conversation.open(content, store, f"place-{lang}-{choice}", "text", lang,
                                  now=lambda: NOW)
     for raw in ["1", "3", choice, "3", "6", "6", "6", "1", "Olga Petrenko", "22334455", "1"]:
         out = convo.handle(raw)
     with DB(store.engine) as db:
         booking = db.exec(select(Booking)).one()
-    return pick(out[0].text, lang), booking
+    return convo, pick(out[0].text, lang), booking
 
 
 @pytest.mark.parametrize("lang, label", [("da", "Adresse"), ("en", "Address"),
@@ -584,7 +581,7 @@ def _book_sickness_followup(content, store, lang: str, choice: str) -> tuple[str
 def test_an_in_person_meeting_says_the_sites_address(content, store, lang, label) -> None:
     """The confirmation card, the SMS receipt and the reminder of a meeting at the jobcenter
     give the site file's address."""
-    shown, _booking = _book_sickness_followup(content, store, lang, "1")
+    _convo, shown, _booking = _book_sickness_followup(content, store, lang, "1")
     assert f"{label}: {DEMO_ADDRESS}" in shown, shown
     with DB(store.engine) as db:
         for sms in db.exec(select(Outbox)).all():
@@ -593,7 +590,7 @@ def test_an_in_person_meeting_says_the_sites_address(content, store, lang, label
 
 
 def test_a_phone_meeting_gives_no_address(content, store) -> None:
-    shown, _booking = _book_sickness_followup(content, store, "en", "2")
+    _convo, shown, _booking = _book_sickness_followup(content, store, "en", "2")
     with DB(store.engine) as db:
         bodies = [o.body for o in db.exec(select(Outbox)).all()]
     assert len(bodies) == 2
@@ -613,7 +610,7 @@ def test_no_address_is_made_up_when_the_site_file_has_none(content, store) -> No
         site.data = json.dumps(data)
         db.add(site)
         db.commit()
-    shown, _booking = _book_sickness_followup(content, store, "en", "1")
+    _convo, shown, _booking = _book_sickness_followup(content, store, "en", "1")
     with DB(store.engine) as db:
         bodies = [o.body for o in db.exec(select(Outbox)).all()]
     assert len(bodies) == 2 and "How: At the jobcenter" in shown
@@ -629,7 +626,7 @@ def test_the_receipt_after_a_move_says_the_meeting_was_moved(content, store, lan
                                                              booked) -> None:
     """Two "booked" SMS with different times would leave the citizen guessing which holds:
     the receipt of a move says the meeting was moved, with the new time."""
-    _shown, booking = _book_sickness_followup(content, store, lang, "2")
+    _convo, _shown, booking = _book_sickness_followup(content, store, lang, "2")
     convo, _ = Conversation.open(content, store, f"move-{lang}", "text", lang, now=lambda: NOW)
     for raw in ["3", "1", booking.code, "22334455", FIXED_OTP, "1", "1"]:
         convo.handle(raw)
