@@ -160,13 +160,18 @@ def _ranges_apart(ctx: _Ctx, node: Node, options: list[Option], where: str) -> N
                                      f"'{b.value}' overlap", "options")
 
 
-def _step(ctx: _Ctx, node: Any, index: int) -> Step:
-    if not isinstance(node, Node):
-        raise ctx.fail(node, f"step {index + 1} must be a mapping")
+def _step_id(ctx: _Ctx, node: Node, index: int) -> tuple[str, str]:
+    """A step's id, checked, and how errors name the step ("step 'name'")."""
     sid = node.get("id")
     if not isinstance(sid, str) or not ID.fullmatch(sid):
         raise ctx.fail(node, f"step {index + 1}: 'id' must match {ID.pattern}", "id")
-    where = f"step '{sid}'"
+    return sid, f"step '{sid}'"
+
+
+def _step(ctx: _Ctx, node: Any, index: int) -> Step:
+    if not isinstance(node, Node):
+        raise ctx.fail(node, f"step {index + 1} must be a mapping")
+    sid, where = _step_id(ctx, node, index)
     unknown = set(node) - STEP_KEYS
     if unknown:
         raise ctx.fail(node, f"{where}: unknown keys {sorted(unknown)}", sorted(unknown)[0])
@@ -269,10 +274,7 @@ def _used_step(ctx: _Ctx, node: Node, index: int, path: Path, meeting_type: Any,
     options), asked here with this flow's own ``next`` and ``depends_on``. An option shown
     only for some meeting types (``when: {answer: meeting_type, ...}``) is kept or left out
     once, for this flow's fixed ``meeting_type``."""
-    sid = node.get("id")
-    if not isinstance(sid, str) or not ID.fullmatch(sid):
-        raise ctx.fail(node, f"step {index + 1}: 'id' must match {ID.pattern}", "id")
-    where = f"step '{sid}'"
+    sid, where = _step_id(ctx, node, index)
     unknown = set(node) - USE_KEYS
     if unknown:
         raise ctx.fail(node, f"{where}: a step with 'use' has only {', '.join(sorted(USE_KEYS))}",
