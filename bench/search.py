@@ -11,7 +11,9 @@ hit@1, hit@3 and the confidently-wrong rate on
   its dev half is tuned on with the other sets, its test half measured here and nowhere else;
 - ``test8``: the same for the eighth blind set (written on 2026-12-07; Ukrainian and Danish
   citizens first), and ``test9`` for the ninth (2026-12-07; out-of-scope probes first),
-  ``test10`` for the tenth (2026-12-07; English and Ukrainian first);
+  ``test10`` for the tenth (2026-12-07; English and Ukrainian first), ``test11`` for the
+  eleventh (2026-12-07, a later session; English and Ukrainian first) and ``test12`` for the
+  twelfth (the same day; Ukrainian and Danish personas);
 and abstention ("none") on each set's out-of-scope questions (the project's asked as citizen
 and as staff).
 
@@ -51,6 +53,10 @@ def load_quality():
     sys.modules["search_quality"] = module
     spec.loader.exec_module(module)
     return module
+
+
+LATER_SPLIT = (7, 8, 9, 10, 11, 12)
+"""The later blind sets split like the first: only their test halves are measured here."""
 
 
 def pct(values: list[float], p: float) -> float:
@@ -180,24 +186,17 @@ def main() -> int:
     old = quality.load_project(HERE / "tests" / "data" / "questions")
     probes = [replace(q, id=q.id + "-citizen", audience="citizen")
               for q in old if not q.in_scope]
-    dev, test = quality.split(quality.load_blind(HERE / "tests" / "data" / "blind"
-                                                 / "blind_questions.yaml"))
-    dev2 = quality.load_blind(HERE / "tests" / "data" / "blind" / "blind_questions_2.yaml")
-    _dev7, test7 = quality.split(quality.load_blind(HERE / "tests" / "data" / "blind"
-                                                    / "blind_questions_7.yaml"))
-    _dev8, test8 = quality.split(quality.load_blind(HERE / "tests" / "data" / "blind"
-                                                    / "blind_questions_8.yaml"))
-    _dev9, test9 = quality.split(quality.load_blind(HERE / "tests" / "data" / "blind"
-                                                    / "blind_questions_9.yaml"))
-    _dev10, test10 = quality.split(quality.load_blind(HERE / "tests" / "data" / "blind"
-                                                      / "blind_questions_10.yaml"))
+    blind = HERE / "tests" / "data" / "blind"
+    dev, test = quality.split(quality.load_blind(blind / "blind_questions.yaml"))
+    dev2 = quality.load_blind(blind / "blind_questions_2.yaml")
+    later = [(f"test{n}", quality.split(quality.load_blind(blind / f"blind_questions_{n}.yaml"))[1])
+             for n in LATER_SPLIT]
     ask = subject.asker(kb, quality)
     result: dict[str, object] = {"entries": len(kb.entries),
                                  "passages": len(getattr(kb, "passages", ()))}
     print(f"search of {root} ({'with' if subject.has_passages else 'without'} passages)")
     for name, questions in (("old", old + probes), ("dev", dev), ("dev2", dev2),
-                            ("test", test), ("test7", test7), ("test8", test8),
-                            ("test9", test9), ("test10", test10)):
+                            ("test", test), *later):
         verdicts = quality.run(questions, ask)
         for group, figures in quality.breakdown(verdicts).items():
             if name == "old" and group == "citizen":
