@@ -552,3 +552,13 @@ def test_an_s_form_the_lemmatiser_leaves_alone_is_read(kb: KnowledgeBase, questi
                                                        word: str, term: str) -> None:
     slot = next(slot for slot in kb.index.slots(question) if slot.word == word)
     assert term in slot.terms
+
+
+@pytest.mark.parametrize("apostrophe", ["'", "’", "ʼ"])
+def test_a_ukrainian_word_keeps_its_apostrophe(kb: KnowledgeBase, apostrophe: str) -> None:
+    # "сім'ї" (family's) fell apart into "сім" (seven) and "ї", so a question about bringing a
+    # dependent mother as a family member under særloven led with repatriation
+    question = (f"Моя мама живе в Запоріжжі, я її утримую. Чи може вона отримати дозвіл як "
+                f"член моєї сім{apostrophe}ї за særloven?")
+    hits = [h.id for h in kb.search(question, audience="citizen").hits]
+    assert "saerloven_familie" in hits

@@ -34,12 +34,14 @@ from typing import Any
 from assistant.knowledge.normalize import fold
 
 LANGS = ("da", "en", "uk")
-FORMAT = 2
+FORMAT = 3
 """Bump when what a cached computation means changes: old cache files are then not read."""
 CACHE_ENV = "ASSISTANT_CACHE_DIR"
 
 log = logging.getLogger(__name__)
-_WORD = re.compile(r"[^\W_]+")
+_WORD = re.compile(r"[^\W_]+(?:(?<=[а-яіїєґ])['’ʼ](?=[а-яіїєґ])[^\W_]+)*")
+"""A word: letters and digits; a Ukrainian word keeps its apostrophe ("сім'я", "п’ять"), as
+the lemmatiser knows it, instead of falling apart into "сім" (seven) and "я" (I)."""
 
 _STOP = """
 hvad er hvordan hvor hvem hvornår hvorfor kan jeg mig min mit mine du dig din dit dine det den
@@ -59,7 +61,7 @@ what's i'm
 мене мною ми нам нас наш він вона воно вони його її їх їм ним нею до від по за під над при після
 собою же ж би б не ні так тут там то той те ця цей ці все всі вже ще також або якщо щоб бо
 якого якої яких якому якій якою тільки лише наскільки щас шо теж весь свій себе собі мій
-той цей котрий
+той цей котрий може можуть можемо можеш отримати отримувати одержати
 """
 # dictionary forms of the function words above, for words that only their lemma shows to be
 # one ("була" -> "бути", "fik" -> "få", "does" -> "do")
@@ -81,7 +83,8 @@ def fold_word(word: str) -> str:
 def words(text: str) -> list[str]:
     """The words of ``text`` as typed (the words of :func:`norm`): letters kept, punctuation
     gone."""
-    return _WORD.findall(unicodedata.normalize("NFC", text).casefold())
+    return _WORD.findall(unicodedata.normalize("NFC", text).casefold().replace("’", "'")
+                         .replace("ʼ", "'"))
 
 
 def content_words(text: str) -> list[str]:
