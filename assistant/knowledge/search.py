@@ -94,6 +94,10 @@ STRONG_KEY_AT = 50.0
 scores STRONG_AT or its title and terms name STRONG_KEY_AT of the question; the other places
 go to the passages (staff asking for a plan's figure are better served by its paragraph than
 by a loosely related entry)."""
+TIED_WITHIN = 2.0
+"""... and so does an entry that scores within this of the first: the search cannot tell which
+of the two the question is about ("share on public support per the service check": Lejre's
+figures or mploy's)."""
 ANSWER_KEY_AT = 30.0
 SPECIFIC_AT = 0.05
 """An entry answers a question asking for a detail the sources lack for its subject only when
@@ -700,9 +704,10 @@ def decide(ranking: Ranking, top: int) -> tuple[str, list[Candidate], list[Candi
     only entry shown. A passage is shown when it
     scores PASSAGE_AT and holds PASSAGE_KEY_AT of the question in PASSAGE_WORDS words or more;
     when one is, the last PASSAGE_ROOM places (all but the answer's) are kept for passages, and
-    so are the places of entries after the first that are not strong (STRONG_AT). A question
-    that names a subject outside the sources (the word list's ``outside: true`` file) gets no
-    entry, and only the passages that name the subject (:meth:`Index.rank`)."""
+    so are the places of entries after the first that are neither strong (STRONG_AT) nor tied
+    with it (TIED_WITHIN). A question that names a subject outside the sources (the word list's
+    ``outside: true`` file) gets no entry, and only the passages that name the subject
+    (:meth:`Index.rank`)."""
     entries = [c for c in ranking.entries if (c.score >= SUGGEST_AT and c.words >= 1)
                or (c.score >= NAMED_AT and c.words >= 2)
                or (c.score >= KNOWN_AT and c.words >= 1 and ranking.unknown == 0)]
@@ -726,7 +731,8 @@ def decide(ranking: Ranking, top: int) -> tuple[str, list[Candidate], list[Candi
     if passages:
         room = 1 if outcome == "answer" or top == 1 else max(1, top - PASSAGE_ROOM)
         entries = entries[:1] + [c for c in entries[1:] if c.score >= STRONG_AT
-                                 or c.key >= STRONG_KEY_AT][:room - 1]
+                                 or c.key >= STRONG_KEY_AT
+                                 or c.score >= entries[0].score - TIED_WITHIN][:room - 1]
         passages = passages[:top - len(entries)]
     else:
         entries = entries[:top]
