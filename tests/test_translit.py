@@ -126,3 +126,12 @@ def test_an_unknown_word_is_kept_or_read_as_a_slip() -> None:
 def test_only_whole_latin_words_are_read() -> None:
     assert read("koly pislia særzvilnennia") == "коли після særzvilnennia"
     assert read("koly pislia zvilnennia2") == "коли після zvilnennia2"
+
+
+def test_a_word_typed_with_an_apostrophe_is_read_as_one_word() -> None:
+    readable = (READABLE | {"danskoji"}).__contains__
+    assert read_latin_ukrainian("skil'ky koshtuie kurs dans'koji", readable=readable,
+                                known=known) == "скілки коштує kurs danskoji"
+    # ... only in a question that is read as Ukrainian
+    assert read_latin_ukrainian("what's dans'koji", readable=readable, known=known) == (
+        "what's dans'koji")

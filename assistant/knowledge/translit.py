@@ -176,27 +176,37 @@ def read_latin_ukrainian(text: str, *, readable: Callable[[str], bool],
     with no known spelling is left as typed when ``slip`` accepts it (the search reads it as
     a slip of a word it knows), else written as the first of its first NEAR_TRIES spellings
     that ``near`` accepts (a slip of a known Ukrainian word, e.g. an informal "e" for є),
-    else left as typed. The result is NFC and casefolded, as the search reads a question."""
+    else left as typed. A word the search reads that is typed with an apostrophe (for the
+    soft sign: "dans'koji") is written without it, so that it is read as one word. The
+    result is NFC and casefolded, as the search reads a question."""
     typed = unicodedata.normalize("NFC", text).casefold()
     unread: list[tuple[re.Match[str], str]] = []
+    joined: list[tuple[re.Match[str], str]] = []
     for match in LATIN_WORD.finditer(typed):
         word = match.group().translate({ord(a): None for a in _APOSTROPHES})
-        if len(word) >= 2 and _alone(typed, match) and not readable(word):
+        if len(word) < 2 or not _alone(typed, match):
+            continue
+        if not readable(word):
             unread.append((match, word))
+        elif word != match.group():
+            joined.append((match, word))
     if len(unread) < min_words:
         return text  # most questions: no spelling is worked out at all
     found = [(match, word, reading(word, known)) for match, word in unread]
     if sum(1 for _m, _w, spelling in found if spelling) < min_words:
         return text
-    out: list[str] = []
-    end = 0
+    # a word typed with an apostrophe for the soft sign is read as one word ("dans'koji")
+    rewritten = list(joined)
     for match, word, spelling in found:
         if spelling is None and not slip(word):
             spelling = next((c for c in cyrillic_candidates(word)[:NEAR_TRIES] if near(c)),
                             None)
-        if spelling is None:
-            continue
-        out += [typed[end:match.start()], spelling]
+        if spelling is not None:
+            rewritten.append((match, spelling))
+    out: list[str] = []
+    end = 0
+    for match, written in sorted(rewritten, key=lambda pair: pair[0].start()):
+        out += [typed[end:match.start()], written]
         end = match.end()
     out.append(typed[end:])
     return "".join(out)
