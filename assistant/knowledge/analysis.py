@@ -118,6 +118,12 @@ def is_cyrillic(word: str) -> bool:
     return any("\u0400" <= ch <= "\u04ff" for ch in word)
 
 
+UK_STOPWORDS: frozenset[str] = frozenset(
+    fold(w) for w in _STOP.split() + _STOP_LEMMAS.split() if is_cyrillic(w))
+"""The Ukrainian ones among them (a Ukrainian question typed in Latin letters shows itself by
+them: :mod:`assistant.knowledge.translit`)."""
+
+
 def lemma_language(word: str, lang: str) -> str:
     """The dictionary to read ``word`` with: a Latin word in Ukrainian text is a Danish term
     ("dagpenge"); a Cyrillic word is Ukrainian whatever the text."""

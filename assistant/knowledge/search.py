@@ -11,7 +11,11 @@ How a question is read (every term is a folded lemma, :mod:`assistant.knowledge.
 2. A Danish word typed without æ, ø or å ("mode", "soge") is read as the word it stands for
    (:meth:`Index.accented`). The typo layer (rapidfuzz): a word still unknown is corrected
    against the index vocabulary and the word list (same first letter, similar length, ratio
-   >= ``WORD_SIM``), weighted by similarity.
+   >= ``WORD_SIM``), weighted by similarity. A Ukrainian question typed in Latin letters
+   ("Koly treba zareiestruvatysia ... pislia zvilnennia?") is first written in Cyrillic where
+   the search cannot read its words as typed (:meth:`Index.latin_ukrainian`,
+   :mod:`assistant.knowledge.translit`); :meth:`Index.slots` and :meth:`Index.asked` read the
+   same rewritten question.
 3. BM25F ranks the entries (title, terms and body, all three languages), and a score is the
    share of what the question could earn (0-100): a word the index has never seen weighs as
    much as its heaviest word, so "order me a pizza" cannot score well on "order" alone. The
@@ -42,6 +46,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import product
 
 import numpy as np
@@ -50,6 +55,7 @@ from rapidfuzz import fuzz, process
 from assistant.knowledge.analysis import (
     MIN_PART,
     STOPWORDS,
+    UK_STOPWORDS,
     Lemmas,
     compound_parts,
     content_words,
@@ -63,6 +69,7 @@ from assistant.knowledge.glossary import Glossary
 from assistant.knowledge.model import Entry
 from assistant.knowledge.normalize import fold
 from assistant.knowledge.passages import Passage
+from assistant.knowledge.translit import read_latin_ukrainian
 from assistant.knowledge.wordlist import Concept
 from assistant.knowledge.wordlist import vocabulary as wordlist_vocabulary
 from assistant.text import LANGS
@@ -135,6 +142,9 @@ MAX_WORDS = 40
 """Longer questions are cut: a story around one key word still has the word in 40."""
 MAX_CHARS = 1000
 """... and so is anything longer than this (hostile input), before it is read at all."""
+READINGS_KEPT = 256
+"""Questions whose Latin-letter Ukrainian reading (:meth:`Index.latin_ukrainian`) is kept, so
+that ranking, :meth:`Index.slots` and :meth:`Index.asked` work it out once."""
 DETAILS = {
     "amount": re.compile(r"\d\s*(%|kr\b|kroner|dkk|procent|pct|per cent|percent|відсот|грн|"
                          r"крон)|\b(dkk|kr\.?)\s*\d", re.IGNORECASE),
@@ -228,6 +238,8 @@ class Index:
         for word in sorted(vocab | set(self.concept_words)):
             by_length[(word[0], len(word))].append(word)
         self.by_length = dict(by_length)
+        self.ukrainian = self._ukrainian_terms()
+        self._readings: dict[str, str] = {}
         self.glossary = Glossary(self.entries, self)
         self.titles = [[frozenset(self.terms(e.title[lang], lang)) for lang in e.title]
                        for e in self.entries]
@@ -310,6 +322,7 @@ class Index:
     def asked(self, query: str) -> tuple[set[str], set[str]]:
         """The details ``query`` asks for ("amount", "contact") and the (folded) words that
         ask for them: each of the question's words stands for itself and its lemmas."""
+        query = self.latin_ukrainian(query)
         found = [self._asking_reads(fold_word(w)) for w in words(query)[:MAX_WORDS]]
         kinds: set[str] = set()
         asking: set[str] = set()
@@ -341,6 +354,82 @@ class Index:
                     return reads | head
         return reads
 
+    # -- Ukrainian typed in Latin letters -------------------------------------------------
+
+    def _ukrainian_terms(self) -> set[str]:
+        """The folded Cyrillic words of the texts, the word list and the asking words, their
+        lemmas, and the Ukrainian function words: what a Latin word read back into Cyrillic
+        may be (:meth:`latin_ukrainian`)."""
+        found = set(UK_STOPWORDS)
+        for lemmas in (self.lemmas, self.wordlist_lemmas, self.asking_lemmas):
+            for word, lemma in lemmas.index.get("uk", {}).items():
+                if is_cyrillic(word):
+                    found.update((fold_word(word), lemma))
+        return found
+
+    def latin_ukrainian(self, query: str) -> str:
+        """``query`` with its Ukrainian words typed in Latin letters ("Koly treba
+        zareiestruvatysia na jobnet.dk pislia zvilnennia?") written in Cyrillic, as the
+        search reads a question (:func:`~assistant.knowledge.translit.read_latin_ukrainian`):
+        only in a question where two words the search cannot read as typed
+        (:meth:`_reads_as_typed`) are Ukrainian words it knows (:attr:`ukrainian`), each
+        such word as the first of its Cyrillic spellings that is one; a word with no such
+        spelling is left as typed when the typo layer reads it, else written as a slip of
+        a known Ukrainian word if it is one. So a word that is a slip as typed but exactly a
+        Ukrainian word in Cyrillic ("zvilnennia", "звільнення") is read as the Ukrainian
+        word. Any other question is returned as it is (the same object), and so is one longer
+        than MAX_CHARS (:meth:`rank` cuts first). The last READINGS_KEPT are kept."""
+        if len(query) > MAX_CHARS:
+            return query
+        found = self._readings.get(query)
+        if found is None:
+            found = read_latin_ukrainian(query, readable=self._reads_as_typed,
+                                         known=self._ukrainian_known,
+                                         slip=lambda word: bool(self.similar(word)),
+                                         near=self._ukrainian_near)
+            if len(self._readings) >= READINGS_KEPT:
+                self._readings.clear()
+            self._readings[query] = found
+            self._readings[found] = found  # rewritten, it reads as it is (rank, then slots)
+        return found
+
+    def _reads_as_typed(self, word: str) -> bool:
+        """Whether :meth:`slots` or :meth:`asked` read a (folded) Latin word without the
+        typo layer: a function word, an index or word-list term, a form of one, an asking
+        word, one typed without æ, ø or å, an -s form or a compound."""
+        if word in STOPWORDS or word.isdigit():
+            return True
+        terms = {word, self.lemmas.of(word, "da"), *self.lemmas.of_question_word(word),
+                 *self.wordlist_lemmas.of_question_word(word),
+                 *self.asking_lemmas.of_question_word(word)}
+        if any(t in self.vocab or t in self.concept_words or t in self.asking_words
+               or t in STOPWORDS for t in terms):
+            return True
+        def known(form: str) -> list[str]:
+            return [form] if form in STOPWORDS else self._known(form) or self._asking_known(form)
+
+        return bool(self.accented(word, known) or self.singular(word) or self.split(word))
+
+    @cached_property
+    def ukrainian_forms(self) -> frozenset[str]:
+        """:attr:`ukrainian` and every (folded) form of a lemma in it that the question-side
+        tables know: one look-up per Cyrillic spelling tried. Worked out for the first
+        question that needs it (some 50 ms), not when the index is built."""
+        found = set(self.ukrainian)
+        for lemmas in (self.lemmas, self.wordlist_lemmas, self.asking_lemmas):
+            found.update(form for form, of in lemmas.forms.items()
+                         if any(lemma in self.ukrainian for lemma in of))
+        return frozenset(found)
+
+    def _ukrainian_known(self, spelling: str) -> bool:
+        """Whether a Cyrillic spelling is a Ukrainian word the search knows (folded, or a
+        form of a lemma it holds)."""
+        return fold_word(spelling) in self.ukrainian_forms
+
+    def _ukrainian_near(self, spelling: str) -> bool:
+        """Whether a Cyrillic spelling is a slip of a Ukrainian word the index knows."""
+        return any(term in self.ukrainian for _sim, term in self.similar(fold_word(spelling)))
+
     def _asking_known(self, form: str) -> list[str]:
         return [t for t in dict.fromkeys((form, *self.asking_lemmas.of_question_word(form)))
                 if t in self.asking_words]
@@ -363,6 +452,7 @@ class Index:
     # -- questions --------------------------------------------------------------------------
 
     def slots(self, query: str) -> list[Slot]:
+        query = self.latin_ukrainian(query)
         out: list[Slot] = []
         seen: set[str] = set()
         read: list[tuple[str, Slot, set[str]]] = []
@@ -550,7 +640,7 @@ class Index:
         entries the audience may see and, for staff, RANKED_PASSAGES passages (or ``top``).
         The outcome is read from them all, so it does not depend on how many are shown."""
         today = today or dt.date.today()
-        query = query[:MAX_CHARS]
+        query = self.latin_ukrainian(query[:MAX_CHARS])
         slots = self.slots(query)
         if not slots:
             return Ranking((), ())
