@@ -51,17 +51,20 @@ os deres hvilke hvilken hvilket mon må gør gøre betyder alle alt da dem denne
 før han hans hende hendes her hver ingen intet kom kun kunne meget mellem men mod måske ned nogen
 nogle når også over samme selv sin sine sit sådan sådanne sådant under ud uden vores vor vort dog
 jo ind op fordi ja både selvom ham hun anden
+tak venligst hej hilsen
 what is a an the how do does did i me my can could to for of in on about get whats tell and or
 are be been it its with who whom when where want wants need please you your know which why am
 will would should there this that these those as at but by if into no not such their then they
 was were has have had any some so than too very just also our we us he she him her them from
 what's i'm
+please hi hello thanks thank
 що таке як де хто коли чи я мені мій моя моє мої можу можна про для в у на з із зі і й та це є
 треба потрібно хочу мене які який яка яке бути а але чому скільки ви вам вас ваш ваша ваше мати
 мене мною ми нам нас наш він вона воно вони його її їх їм ним нею до від по за під над при після
 собою же ж би б не ні так тут там то той те ця цей ці все всі вже ще також або якщо щоб бо
 якого якої яких якому якій якою тільки лише наскільки щас шо теж весь свій себе собі мій
 той цей котрий може можуть можемо можеш отримати отримувати одержати стати
+будь ласка привіт дякую
 """
 # dictionary forms of the function words above, for words that only their lemma shows to be
 # one ("була" -> "бути", "fik" -> "få", "does" -> "do")
