@@ -286,6 +286,9 @@ def test_staff_still_get_a_plans_paragraph_that_names_an_outside_subject(
     ("how mutch is the sickness benifit", "amount"),
     ("how much is the unemployment benefitt", "amount"),
     ("скільки коштує мовна шкла?", "amount"),
+    # a word that only stresses stands between the asking words ("скільки саме грошей")
+    ("скільки саме грошей я отримаю на kontanthjælp?", "amount"),
+    ("скільки точно коштує мовна школа?", "amount"),
     # money with no subject: the repatriation rates are not what the citizen asks about
     ("hvor mange penge får jeg?", "amount"),
     ("how much money will I get?", "amount"),

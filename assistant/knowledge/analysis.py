@@ -73,7 +73,13 @@ være blive have få gøre kunne skulle ville måtte
 be have do get can could will would shall should may might must
 бути мати могти який цей той весь свій
 """
-STOPWORDS: frozenset[str] = frozenset(fold(w) for w in _STOP.split() + _STOP_LEMMAS.split())
+FILLERS: frozenset[str] = frozenset(fold(w) for w in """
+præcis præcist egentlig egentligt exactly actually precisely саме точно власне
+""".split())
+"""Words that only stress what they stand next to ("hvor meget præcis", "скільки саме
+грошей"): function words, and no part of a phrase that asks for a detail."""
+STOPWORDS: frozenset[str] = frozenset(fold(w) for w in _STOP.split() + _STOP_LEMMAS.split()
+                                      ) | FILLERS
 """Function words of the three languages, folded; dropped from texts and questions."""
 
 

@@ -53,6 +53,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from assistant.knowledge.analysis import (
+    FILLERS,
     MIN_PART,
     STOPWORDS,
     UK_STOPWORDS,
@@ -323,7 +324,10 @@ class Index:
         """The details ``query`` asks for ("amount", "contact") and the (folded) words that
         ask for them: each of the question's words stands for itself and its lemmas."""
         query = self.latin_ukrainian(query)
-        found = [self._asking_reads(fold_word(w)) for w in words(query)[:MAX_WORDS]]
+        # a word that only stresses ("скільки саме грошей", "how much exactly") does not part
+        # the words of an asking phrase
+        typed = [w for w in words(query)[:MAX_WORDS] if fold_word(w) not in FILLERS]
+        found = [self._asking_reads(fold_word(w)) for w in typed]
         kinds: set[str] = set()
         asking: set[str] = set()
         for start in range(len(found)):
@@ -332,7 +336,7 @@ class Index:
                 if end <= len(found) and all(phrase[k] in found[start + k]
                                              for k in range(len(phrase))):
                     kinds.add(kind)
-                    asking.update(fold_word(w) for w in words(query)[start:end])
+                    asking.update(fold_word(w) for w in typed[start:end])
         return kinds, asking
 
     def _asking_reads(self, word: str) -> set[str]:
