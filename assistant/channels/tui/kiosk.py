@@ -428,6 +428,8 @@ class KioskApp(App[None]):
         """Called every second (and by tests with a fake clock): the countdown after a
         completed step, then the idle warning and wipe. (Not ``check_idle``: that name is
         Textual's, which it calls itself at any time.)"""
+        if not self.screen_stack:
+            return  # the app is ending (or not yet started): a last tick has nothing to do
         if not self._conversations() or not self._loaded.is_set():
             screen = self.screen
             if isinstance(screen, LanguageScreen) and screen.typed:
