@@ -9,18 +9,18 @@ from assistant.channels.render import render_text
 from assistant.conversation import Conversation
 
 
-@pytest.mark.parametrize(("lang", "question", "choice", "third"), [
-    ("da", "hvad gælder for voksenlærling", "tre", "Voksenlærling: sådan søger arbejdsgiveren"),
-    ("da", "hvad gælder for voksenlærling", "nummer 3",
-     "Voksenlærling: sådan søger arbejdsgiveren"),
-    ("uk", "я хочу повернутися додому в Україну, що буде з моїм дозволом?", "три",
-     "Спеціальний закон: коли дозвіл втрачає силу"),
+@pytest.mark.parametrize(("lang", "question", "choice"), [
+    ("da", "hvad gælder for voksenlærling", "tre"),
+    ("da", "hvad gælder for voksenlærling", "nummer 3"),
+    ("uk", "я хочу повернутися додому в Україну, що буде з моїм дозволом?", "три"),
 ])
 def test_a_suggestion_is_chosen_by_a_number_word(convo: Conversation, lang: str, question: str,
-                                                 choice: str, third: str) -> None:
+                                                 choice: str) -> None:
     convo.state.lang = lang
     offered = render_text(convo.handle(question), lang)
-    assert third in offered and "3." in offered
+    # the third of the suggestions, whichever the search ranks third
+    third = offered.split("\n  3. ", 1)[1].split("\n", 1)[0]
+    assert "\n  4. " in offered  # three answers and a person: "3" is an answer
     shown = render_text(convo.handle(choice), lang)
     assert shown.startswith(f"== {third}"), shown
 
