@@ -13,7 +13,8 @@ hit@1, hit@3 and the confidently-wrong rate on
   citizens first), and ``test9`` for the ninth (2026-12-07; out-of-scope probes first),
   ``test10`` for the tenth (2026-12-07; English and Ukrainian first), ``test11`` for the
   eleventh (2026-12-07, a later session; English and Ukrainian first) and ``test12`` for the
-  twelfth (the same day; Ukrainian and Danish personas);
+  twelfth (the same day; Ukrainian and Danish personas), ``test13`` (details further down a
+  section) and ``test14`` (kiosk and phone style), written later the same day;
 and abstention ("none") on each set's out-of-scope questions (the project's asked as citizen
 and as staff).
 
@@ -55,7 +56,7 @@ def load_quality():
     return module
 
 
-LATER_SPLIT = (7, 8, 9, 10, 11, 12)
+LATER_SPLIT = (7, 8, 9, 10, 11, 12, 13, 14)
 """The later blind sets split like the first: only their test halves are measured here."""
 
 
