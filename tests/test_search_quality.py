@@ -235,6 +235,9 @@ def test_blind_dev_out_of_scope_gets_none(dev_verdicts: list[Q.Verdict], path: P
     ("how much income tax do I pay on a voksenlærling salary?", "en"),
     ("får jeg rejsekort betalt af kommunen?", "da"),
     ("Чи можу я отримувати SU, якщо піду вчитися?", "uk"),
+    # other municipal services: "kommunen", "Slagelse" are the entries' words too
+    ("kan kommunen give mig byggetilladelse til en carport?", "da"),
+    ("where can I get a library card in Slagelse?", "en"),
 ])
 def test_a_subject_no_source_covers_gets_no_entry(kb: KnowledgeBase, question: str,
                                                   lang: str) -> None:
