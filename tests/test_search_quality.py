@@ -155,8 +155,8 @@ def test_the_blind_sets_share_no_question() -> None:
     sets = [Q.load_blind(path) for path in (BLIND, BLIND2, BLIND3, *LATER, *SPLIT_LATER,
                                             HELD15)]
     ids = [q.id for questions in sets for q in questions]
-    # the eighth to fifteenth sets repeat thirteen earlier questions word for word (their headers say
-    # why they stay): they count once
+    # the eighth to fifteenth sets repeat thirteen earlier questions word for word (their
+    # headers say why they stay): they count once
     texts = [q.q.casefold() for questions in sets for q in questions
              if q.id not in LATER_REPEATS]
     assert len(set(ids)) == len(ids) and len(set(texts)) == len(texts)
