@@ -241,6 +241,10 @@ def test_blind_dev_out_of_scope_gets_none(dev_verdicts: list[Q.Verdict], path: P
     # other municipal services: "kommunen", "Slagelse" are the entries' words too
     ("kan kommunen give mig byggetilladelse til en carport?", "da"),
     ("where can I get a library card in Slagelse?", "en"),
+    # tax on a benefit: entries on the benefit share "dagpenge", "kontanthjælp"
+    ("skal jeg betale skat af mine dagpenge?", "da"),
+    ("Do I have to pay tax on my unemployment benefits?", "en"),
+    ("Чи треба платити податок з kontanthjælp?", "uk"),
 ])
 def test_a_subject_no_source_covers_gets_no_entry(kb: KnowledgeBase, question: str,
                                                   lang: str) -> None:
@@ -576,3 +580,12 @@ def test_a_ukrainian_word_keeps_its_apostrophe(kb: KnowledgeBase, apostrophe: st
                 f"член моєї сім{apostrophe}ї за særloven?")
     hits = [h.id for h in kb.search(question, audience="citizen").hits]
     assert "saerloven_familie" in hits
+
+
+def test_a_short_danish_function_word_without_its_accent_is_not_a_word_of_the_question(
+        kb: KnowledgeBase) -> None:
+    # "fa" is "få" typed without å; a text holding "fa" of its own made it the question's
+    # rarest word, and "hvad skal jeg gore for at fa dagpenge" got nothing at all
+    hits = [h.id for h in kb.search("hvad skal jeg gore for at fa dagpenge",
+                                    audience="citizen").hits]
+    assert "dagpenge_pligter" in hits

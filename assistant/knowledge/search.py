@@ -126,6 +126,9 @@ WORDLIST_PHRASE_WEIGHT = 0.5
 """... and each word of a phrase that names the concept ("disability pension")."""
 WORD_SIM = 84.0
 """rapidfuzz ratio a misspelt word needs to count as a vocabulary word."""
+SHORT_WORD = 2
+"""A word this short that is a Danish function word typed without æ, ø or å ("fa", "pa") is
+read as that, even when some text holds it as typed (an abbreviation, a name)."""
 MIN_TYPO_LENGTH = 5
 MIN_ASKING_TYPO_LENGTH = 4
 ASKING_HEAD = 4
@@ -470,9 +473,11 @@ class Index:
             candidates.add(self.lemmas.of(word, lang_guess))
             if candidates & STOPWORDS and not candidates - STOPWORDS - {folded}:
                 continue  # a function word that only its lemma shows to be one ("була")
-            if not any(c in self.vocab or c in self.concept_words for c in candidates) and (
+            if (len(folded) <= SHORT_WORD or not any(
+                    c in self.vocab or c in self.concept_words for c in candidates)) and (
                     self.accented(folded, lambda form: [form] if form in STOPWORDS else [])):
-                continue  # one typed without æ, ø or å ("gore", "pa", "ma")
+                continue  # one typed without æ, ø or å ("gore", "pa", "ma"; "fa" even where
+                # a text has "fa" of its own)
             if not any(c in self.vocab or c in self.concept_words
                        for c in candidates if c != folded):
                 candidates |= self.singular(folded)
