@@ -146,9 +146,6 @@ MAX_WORDS = 40
 """Longer questions are cut: a story around one key word still has the word in 40."""
 MAX_CHARS = 1000
 """... and so is anything longer than this (hostile input), before it is read at all."""
-READINGS_KEPT = 256
-"""Questions whose Latin-letter Ukrainian reading (:meth:`Index.latin_ukrainian`) is kept, so
-that ranking, :meth:`Index.slots` and :meth:`Index.asked` work it out once."""
 DETAILS = {
     "amount": re.compile(r"\d\s*(%|kr\b|kroner|dkk|procent|pct|per cent|percent|відсот|грн|"
                          r"крон)|\b(dkk|kr\.?)\s*\d", re.IGNORECASE),
@@ -243,7 +240,6 @@ class Index:
             by_length[(word[0], len(word))].append(word)
         self.by_length = dict(by_length)
         self.ukrainian = self._ukrainian_terms()
-        self._readings: dict[str, str] = {}
         self.glossary = Glossary(self.entries, self)
         self.titles = [[frozenset(self.terms(e.title[lang], lang)) for lang in e.title]
                        for e in self.entries]
@@ -326,7 +322,10 @@ class Index:
     def asked(self, query: str) -> tuple[set[str], set[str]]:
         """The details ``query`` asks for ("amount", "contact") and the (folded) words that
         ask for them: each of the question's words stands for itself and its lemmas."""
-        query = self.latin_ukrainian(query)
+        return self._asked(self.latin_ukrainian(query))
+
+    def _asked(self, query: str) -> tuple[set[str], set[str]]:
+        """:meth:`asked` of a question already read (:meth:`latin_ukrainian`)."""
         # a word that only stresses ("скільки саме грошей", "how much exactly") does not part
         # the words of an asking phrase
         typed = [w for w in words(query)[:MAX_WORDS] if fold_word(w) not in FILLERS]
@@ -385,20 +384,13 @@ class Index:
         a known Ukrainian word if it is one. So a word that is a slip as typed but exactly a
         Ukrainian word in Cyrillic ("zvilnennia", "звільнення") is read as the Ukrainian
         word. Any other question is returned as it is (the same object), and so is one longer
-        than MAX_CHARS (:meth:`rank` cuts first). The last READINGS_KEPT are kept."""
+        than MAX_CHARS (:meth:`rank` cuts first). :meth:`rank` reads a question once."""
         if len(query) > MAX_CHARS:
             return query
-        found = self._readings.get(query)
-        if found is None:
-            found = read_latin_ukrainian(query, readable=self._reads_as_typed,
-                                         known=self._ukrainian_known,
-                                         slip=lambda word: bool(self.similar(word)),
-                                         near=self._ukrainian_near)
-            if len(self._readings) >= READINGS_KEPT:
-                self._readings.clear()
-            self._readings[query] = found
-            self._readings[found] = found  # rewritten, it reads as it is (rank, then slots)
-        return found
+        return read_latin_ukrainian(query, readable=self._reads_as_typed,
+                                    known=self._ukrainian_known,
+                                    slip=lambda word: bool(self.similar(word)),
+                                    near=self._ukrainian_near)
 
     def _reads_as_typed(self, word: str) -> bool:
         """Whether :meth:`slots` or :meth:`asked` read a (folded) Latin word without the
@@ -459,7 +451,10 @@ class Index:
     # -- questions --------------------------------------------------------------------------
 
     def slots(self, query: str) -> list[Slot]:
-        query = self.latin_ukrainian(query)
+        return self._slots(self.latin_ukrainian(query))
+
+    def _slots(self, query: str) -> list[Slot]:
+        """:meth:`slots` of a question already read (:meth:`latin_ukrainian`)."""
         out: list[Slot] = []
         seen: set[str] = set()
         read: list[tuple[str, Slot, set[str]]] = []
@@ -650,7 +645,7 @@ class Index:
         The outcome is read from them all, so it does not depend on how many are shown."""
         today = today or dt.date.today()
         query = self.latin_ukrainian(query[:MAX_CHARS])
-        slots = self.slots(query)
+        slots = self._slots(query)
         if not slots:
             return Ranking((), ())
         scores = self.entry_scores(query, slots)
@@ -686,7 +681,7 @@ class Index:
             held = self.passage_index.coverage(expanded, [c.index for c in passages])
             need = sum(slot.weight for slot in outside)
             passages = tuple(c for c in passages if held[c.index][1] >= need)
-        kinds, asking = self.asked(query)
+        kinds, asking = self._asked(query)
         # the other words: what names a subject that may have the detail
         rest = [slot for slot in slots if not slot.missing and slot.word not in asking
                 and not slot.word.isdigit() and self.specific(slot)]
