@@ -593,7 +593,8 @@ time", "змінити час")."""
 
 
 def _plain_words(text: str) -> frozenset[str]:
-    return frozenset(re.findall(r"[^\W_]+", replies.plain(_fold(text))))
+    """The words of ``text`` (:func:`replies.words`) as typed without æ, ø and å."""
+    return frozenset(replies.plain(w) for w in replies.words(text))
 
 
 def _field_named(flow: Flow, choices: Choices, raw: str) -> str | None:
@@ -602,11 +603,14 @@ def _field_named(flow: Flow, choices: Choices, raw: str) -> str | None:
     typed = _plain_words(raw) - _CHANGE_WORDS
     if not typed:
         return None
-    found = {c.value for c in choices.options if c.value.startswith("change:")
-             for lang in LANGS
-             if _plain_words(pick(flow.step(c.value.removeprefix("change:")).label
-                                  or flow.step(c.value.removeprefix("change:")).text, lang))
-             - _CHANGE_WORDS == typed}
+    found = set()
+    for choice in choices.options:
+        if not choice.value.startswith("change:"):
+            continue
+        step = flow.step(choice.value.removeprefix("change:"))
+        if any(_plain_words(pick(step.label or step.text, lang)) - _CHANGE_WORDS == typed
+               for lang in LANGS):
+            found.add(choice.value)
     return next(iter(found)) if len(found) == 1 else None
 
 
