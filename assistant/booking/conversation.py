@@ -118,6 +118,12 @@ def _address_row(place: str | None) -> tuple[tuple[Text, Text], ...]:
     return () if not place else ((tr("Address"), dict.fromkeys(LANGS, place)),)
 
 
+def _with_address(said: Text, place: str | None) -> Text:
+    """``said``, and on a line of its own the address of an in-person meeting, if any."""
+    return join(said, *(join(label, value, sep=": ") for label, value in _address_row(place)),
+                sep="\n")
+
+
 def _unproven(convo: Conversation, phone: object, purpose: str) -> list[Output] | None:
     """What to say when the conversation has not proven that it holds ``phone`` (a flow
     without its verify step): nothing is looked up, booked, moved or cancelled."""
@@ -212,8 +218,7 @@ def _now_held(booking: Booking, place: str | None) -> Text:
         said = tr("Your meeting is {when}, by video.", when=when)
     else:
         said = tr("Your meeting is {when}, at the jobcenter.", when=when)
-    return join(said, *(join(label, value, sep=": ") for label, value in _address_row(place)),
-                sep="\n")
+    return _with_address(said, place)
 
 
 def show_meeting(req: MeetingRequest, convo: Conversation) -> list[Output]:
@@ -297,8 +302,7 @@ def reminder(booking: Booking, place: str | None = None) -> Text:
                   "{code}.", when=when, code=code)
     said = tr("Reminder: you have a meeting at the jobcenter {when}. Code: {code}.",
               when=when, code=code)
-    return join(said, *(join(label, value, sep=": ") for label, value in _address_row(place)),
-                sep="\n")
+    return _with_address(said, place)
 
 
 def _cancelled(booking: Booking) -> Text:
