@@ -269,11 +269,12 @@ def _step(ctx: _Ctx, node: Any, index: int) -> Step:
 
 
 def _used_step(ctx: _Ctx, node: Node, index: int, path: Path, meeting_type: Any,
-               chain: tuple[str, ...]) -> Step:
+               chain: tuple[str, ...], parsed: dict[Path, Flow]) -> Step:
     """``use: book``: the step of the same id in flows/book.yaml (its kind, question, label,
     options), asked here with this flow's own ``next`` and ``depends_on``. An option shown
     only for some meeting types (``when: {answer: meeting_type, ...}``) is kept or left out
-    once, for this flow's fixed ``meeting_type``."""
+    once, for this flow's fixed ``meeting_type``. ``parsed``: the flows already read while
+    loading (each file is read once however many steps use it)."""
     sid, where = _step_id(ctx, node, index)
     unknown = set(node) - USE_KEYS
     if unknown:
@@ -285,8 +286,10 @@ def _used_step(ctx: _Ctx, node: Node, index: int, path: Path, meeting_type: Any,
     file = path.parent / f"{source}.yaml"
     if not file.is_file():
         raise ctx.fail(node, f"{where}: 'use' names unknown flow '{source}'", "use")
-    shared = parse_flow(file.read_text(encoding="utf-8"), file,
-                        _chain=(*chain, path.stem)).steps.get(sid)
+    if file not in parsed:
+        parsed[file] = parse_flow(file.read_text(encoding="utf-8"), file,
+                                  _chain=(*chain, path.stem), _parsed=parsed)
+    shared = parsed[file].steps.get(sid)
     if shared is None or shared.kind not in ASKING_KINDS:
         raise ctx.fail(node, f"{where}: flow '{source}' has no question '{sid}' to use", "use")
     options: list[Option] = []
@@ -418,8 +421,10 @@ def _only_at(ctx: _Ctx, data: Node) -> tuple[str, ...]:
     return tuple(str(c) for c in raw)
 
 
-def parse_flow(text: str, path: Path, _chain: tuple[str, ...] = ()) -> Flow:
+def parse_flow(text: str, path: Path, _chain: tuple[str, ...] = (),
+               _parsed: dict[Path, Flow] | None = None) -> Flow:
     ctx = _Ctx(path)
+    parsed = {} if _parsed is None else _parsed
     data = load_yaml(text, path)
     if not isinstance(data, Node):
         raise ContentError(path, 1, "a flow file must be a mapping")
@@ -438,7 +443,7 @@ def parse_flow(text: str, path: Path, _chain: tuple[str, ...] = ()) -> Flow:
     nodes: dict[str, Node] = {}
     for i, raw in enumerate(raw_steps):
         if isinstance(raw, Node) and "use" in raw:
-            step = _used_step(ctx, raw, i, path, data.get("meeting_type"), _chain)
+            step = _used_step(ctx, raw, i, path, data.get("meeting_type"), _chain, parsed)
         else:
             step = _step(ctx, raw, i)
         if step.id in steps:
@@ -483,7 +488,11 @@ def _check_proof(ctx: _Ctx, flow: Flow, nodes: dict[str, Node]) -> None:
 def load_flows(folder: Path | None = None) -> dict[str, Flow]:
     """Every flow in ``folder`` (default: the installed ``flows/``), by id, in menu order."""
     folder = folder or data_dir("flows")
-    flows = [parse_flow(p.read_text(encoding="utf-8"), p) for p in sorted(folder.glob("*.yaml"))]
+    parsed: dict[Path, Flow] = {}  # a flow's steps that others use (book.yaml) are read once
+    for p in sorted(folder.glob("*.yaml")):
+        if p not in parsed:
+            parsed[p] = parse_flow(p.read_text(encoding="utf-8"), p, _parsed=parsed)
+    flows = list(parsed.values())
     flows.sort(key=lambda f: (f.order, f.id))
     return {f.id: f for f in flows}
 
