@@ -256,10 +256,10 @@ class ConversationScreen(Screen[None]):
         self.opening = opening
         self.bilingual = bilingual
         self.turn_lock = threading.Lock()
+        """Held while a thread uses ``convo`` (a turn; the abandon at a wipe)."""
         self.staff_awaited = False
         """The citizen waits for a member of staff who has not taken the request yet (as of
         the last turn, or the kiosk's last look at the queue): no idle wipe meanwhile."""
-        """Held while a thread uses ``convo`` (a turn; the abandon at a wipe)."""
         self.busy = False
         self.waiting: deque[tuple[str, str | None]] = deque()
         """Lines sent while a turn ran (with their echo, see send), answered after it in
