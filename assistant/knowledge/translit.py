@@ -95,6 +95,7 @@ _AFTER_VOWEL_I = ("й", "ї", "і")
 _VOWELS = set("aeiouy")
 _LONGEST = max(len(group) for group in _GROUPS)
 _APOSTROPHES = "'’ʼ`"
+_NO_APOSTROPHES = str.maketrans("", "", _APOSTROPHES)
 LATIN_WORD = re.compile(r"[a-z]+(?:['’ʼ`][a-z]+)*")
 """A Latin word as typed (after NFC and casefolding), an apostrophe inside kept ("p'iat")."""
 
@@ -103,7 +104,7 @@ def segments(word: str) -> list[tuple[str, ...]]:
     """The Cyrillic readings of ``word``'s letter groups, left to right, the longest group
     first ("shchastia" -> щ, а, с, т, я/іа); an apostrophe reads as nothing. ``word`` is
     lower-case Latin (:data:`LATIN_WORD`); [] when it holds anything else."""
-    word = word.translate({ord(a): None for a in _APOSTROPHES})
+    word = word.translate(_NO_APOSTROPHES)
     out: list[tuple[str, ...]] = []
     at = 0
     while at < len(word):
@@ -183,7 +184,7 @@ def read_latin_ukrainian(text: str, *, readable: Callable[[str], bool],
     unread: list[tuple[re.Match[str], str]] = []
     joined: list[tuple[re.Match[str], str]] = []
     for match in LATIN_WORD.finditer(typed):
-        word = match.group().translate({ord(a): None for a in _APOSTROPHES})
+        word = match.group().translate(_NO_APOSTROPHES)
         if len(word) < 2 or not _alone(typed, match):
             continue
         if not readable(word):
