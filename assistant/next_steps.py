@@ -32,11 +32,15 @@ def next_steps(card: Card, content: Content, municipality: str | None = None,
              if any(step.entry == card.entry_id for step in flow.steps.values())]
     if not flows and BOOK_FLOW in content.flows:
         flows = [content.flows[BOOK_FLOW]]
-    steps.extend((flow.title, FLOW + flow.id) for flow in flows[:MAX_FLOWS])
-    related = (content.knowledge.card(entry_id, municipality=municipality)
-               for entry_id in card.related)
-    steps.extend((other.title, ENTRY + other.entry_id)
-                 for other in [c for c in related if c is not None][:MAX_ENTRIES])
+    related = [c for c in (content.knowledge.card(entry_id, municipality=municipality)
+                           for entry_id in card.related) if c is not None][:MAX_ENTRIES]
+    # a guide named as the answer or an entry offered beside it ("Voksenlærling") is told
+    # apart from them: "2. Voksenlærling 3. Voksenlærling" reads as one thing twice
+    titles = {title for c in (card, *related) for title in c.title.values()}
+    steps.extend((tr("Step by step: {title}", title=flow.title)
+                  if titles & set(flow.title.values()) else flow.title, FLOW + flow.id)
+                 for flow in flows[:MAX_FLOWS])
+    steps.extend((other.title, ENTRY + other.entry_id) for other in related)
     steps.append((tr("Talk to staff"), FLOW + STAFF_FLOW))
     return tuple(Choice(str(number), label, value)
                  for number, (label, value) in enumerate(steps, 1))

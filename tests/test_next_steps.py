@@ -20,13 +20,27 @@ def test_a_free_text_answer_offers_its_flow_related_entries_and_staff(convo) -> 
     out = convo.handle("what is voksenlaerling")
     assert isinstance(out[0], Card) and out[0].entry_id == "voksenlaerling"
     assert _options(out) == ["1. One step up - education and upskilling",
-                             "2. Adult apprenticeship",
+                             "2. Step by step: Adult apprenticeship",
                              "3. Adult apprenticeship: target groups, the 6-month rule and the "
-                             "subsidy", 
+                             "subsidy",
                              "4. Talk to staff"]
     out = convo.handle("2")
     assert "How old are you?" in pick(next(o for o in out if isinstance(o, Say)
                                            and o.tone == "prompt").text, "en")
+
+
+@pytest.mark.parametrize("lang", ["da", "en", "uk"])
+def test_a_guide_named_as_the_answer_is_told_apart_from_it(convo, lang: str) -> None:
+    """The voksenlærling entry and its guide share a title: offered as "Voksenlærling" after
+    the entry "Voksenlærling", the guide read as the same text again."""
+    out = convo.handle("what is voksenlaerling")
+    card = out[0]
+    assert isinstance(card, Card)
+    labels = [label.split(". ", 1)[1] for label in _options(out, lang)]
+    assert pick(card.title, lang) not in labels and len(set(labels)) == len(labels)
+    guide = {"da": "Trin for trin: Voksenlærling", "en": "Step by step: Adult apprenticeship",
+             "uk": "Покроково: "}[lang]
+    assert any(label.startswith(guide) for label in labels), labels
 
 
 def test_a_related_entry_comes_with_next_steps_of_its_own(convo) -> None:
