@@ -15,7 +15,9 @@ hit@1, hit@3 and the confidently-wrong rate on
   eleventh (2026-12-07, a later session; English and Ukrainian first) and ``test12`` for the
   twelfth (the same day; Ukrainian and Danish personas), ``test13`` (details further down a
   section) and ``test14`` (kiosk and phone style), written later the same day; ``held15``: the
-  fifteenth set, held out whole (nobody here read it; no half is tuned on);
+  fifteenth set, held out whole (nobody here read it; no half is tuned on); ``held16`` (a later
+  session; 60 probes, half of them near misses), held out the same way, and ``test17`` (the
+  same session; conditions further into each section);
 and abstention ("none") on each set's out-of-scope questions (the project's asked as citizen
 and as staff).
 
@@ -57,7 +59,7 @@ def load_quality():
     return module
 
 
-LATER_SPLIT = (7, 8, 9, 10, 11, 12, 13, 14)
+LATER_SPLIT = (7, 8, 9, 10, 11, 12, 13, 14, 17)
 """The later blind sets split like the first: only their test halves are measured here."""
 
 
@@ -193,7 +195,8 @@ def main() -> int:
     dev2 = quality.load_blind(blind / "blind_questions_2.yaml")
     later = [(f"test{n}", quality.split(quality.load_blind(blind / f"blind_questions_{n}.yaml"))[1])
              for n in LATER_SPLIT]
-    later.append(("held15", quality.load_blind(blind / "blind_questions_15.yaml")))
+    later += [(f"held{n}", quality.load_blind(blind / f"blind_questions_{n}.yaml"))
+              for n in (15, 16)]
     ask = subject.asker(kb, quality)
     result: dict[str, object] = {"entries": len(kb.entries),
                                  "passages": len(getattr(kb, "passages", ()))}
