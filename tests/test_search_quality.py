@@ -594,3 +594,27 @@ def test_a_short_danish_function_word_without_its_accent_is_not_a_word_of_the_qu
     hits = [h.id for h in kb.search("hvad skal jeg gore for at fa dagpenge",
                                     audience="citizen").hits]
     assert "dagpenge_pligter" in hits
+
+
+@pytest.mark.parametrize(("plain", "accented"), [
+    ("hvor mange penge far jeg", "hvor mange penge får jeg"),
+    ("hvor mange penge far vi", "hvor mange penge får vi")])
+def test_a_verb_before_its_subject_typed_without_its_accent_is_read_as_that_verb(
+        kb: KnowledgeBase, plain: str, accented: str) -> None:
+    # "far jeg" is "får jeg": read as "far" (father), it named a subject, so a question asking
+    # how much money one gets was offered youth jobs and repatriation instead of "I don't have
+    # the amounts" (a stranger, 55, typing without æøå)
+    typed, written = (kb.search(q, audience="citizen") for q in (plain, accented))
+    assert (typed.outcome, typed.missing) == ("none", "amount")
+    assert (written.outcome, written.missing) == ("none", "amount")
+
+
+def test_staff_asking_about_one_municipalitys_plan_are_not_shown_anothers(
+        kb: KnowledgeBase) -> None:
+    # Slagelse's integration entry led "According to Lejre's 2019 plan, what share of the newly
+    # arrived refugees had found work?", and pushed Lejre's own entry off the list
+    hits = kb.search("According to Lejre's 2019 plan, roughly what share of the newly arrived "
+                     "refugees had found work?", audience="staff").hits
+    entries = [h.entry for h in hits if h.entry is not None]
+    assert entries and all(e.municipality in ("lejre", "national") for e in entries)
+    assert "lejre_sigtelinjer_integration_unge" in [e.id for e in entries]

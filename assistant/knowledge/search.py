@@ -129,6 +129,8 @@ WORD_SIM = 84.0
 SHORT_WORD = 2
 """A word this short that is a Danish function word typed without æ, ø or å ("fa", "pa") is
 read as that, even when some text holds it as typed (an abbreviation, a name)."""
+INVERTED_SUBJECTS = frozenset({"jeg", "du", "man", "vi", "i", "de", "han", "hun"})
+"""Danish subject pronouns: a word just before one is a verb (a question's word order)."""
 MIN_TYPO_LENGTH = 5
 MIN_ASKING_TYPO_LENGTH = 4
 ASKING_HEAD = 4
@@ -228,6 +230,7 @@ class Index:
                 out.append((terms, repeat))
             return out
 
+        self.municipalities = {fold(e.municipality) for e in self.entries} - {"national"}
         self.entry_index = FieldIndex([lemmatized(f) for f in entry_fields], K1, B)
         self.key_index = FieldIndex([[(terms, 1) for terms, repeat in lemmatized(f)
                                       if repeat > 1] for f in entry_fields])
@@ -458,10 +461,15 @@ class Index:
         out: list[Slot] = []
         seen: set[str] = set()
         read: list[tuple[str, Slot, set[str]]] = []
-        for word in words(query)[:MAX_WORDS]:
+        typed = words(query)[:MAX_WORDS]
+        for n, word in enumerate(typed):
             folded = fold_word(word)
             if folded in STOPWORDS or (len(folded) < 2 and not folded.isdigit()):
                 continue
+            if n + 1 < len(typed) and fold_word(typed[n + 1]) in INVERTED_SUBJECTS and \
+                    self.accented(folded, lambda form: [form] if form in STOPWORDS else []):
+                continue  # a verb before its subject, typed without æ, ø or å: "far jeg"
+                # is "får jeg" (not "father I"), "gor man" "gør man"
             candidates = {folded, *self.lemmas.of_question_word(folded),
                           *self.wordlist_lemmas.of_question_word(folded)}
             lang_guess = lemma_language(word, "da")
@@ -649,9 +657,15 @@ class Index:
         if not slots:
             return Ranking((), ())
         scores = self.entry_scores(query, slots)
+        # staff asking about one municipality's plans ("Lejre's 2019 plan") are not answered
+        # with another's figures (a citizen's "we live in Lejre" may be answered by a national
+        # scheme that an entry tells as Slagelse's: FGU)
+        named = {m for m in self.municipalities if any(m in slot.terms for slot in slots)}
+        place = next(iter(named)) if len(named) == 1 and audience == "staff" else None
         order = [int(i) for i in _ranked(scores, CANDIDATES)
                  if self._visible(self.entries[i], audience, today)
-                 and local_to(self.entries[i], municipality)]
+                 and local_to(self.entries[i], municipality)
+                 and local_to(self.entries[i], place)]
         keys = self.key_index.coverage(slots, order)
         # the entry's own title and terms naming the question's words decide among
         # candidates that the bodies rank alike
