@@ -231,6 +231,8 @@ class Index:
             return out
 
         self.municipalities = {fold(e.municipality) for e in self.entries} - {"national"}
+        self.entry_text = [fold(" ".join([*e.title.values(), *e.body.values()]))
+                           for e in self.entries]
         self.entry_index = FieldIndex([lemmatized(f) for f in entry_fields], K1, B)
         self.key_index = FieldIndex([[(terms, 1) for terms, repeat in lemmatized(f)
                                       if repeat > 1] for f in entry_fields])
@@ -660,8 +662,8 @@ class Index:
         # staff asking about one municipality's plans ("Lejre's 2019 plan") are not answered
         # with another's figures (a citizen's "we live in Lejre" may be answered by a national
         # scheme that an entry tells as Slagelse's: FGU)
-        named = {m for m in self.municipalities if any(m in slot.terms for slot in slots)}
-        place = next(iter(named)) if len(named) == 1 and audience == "staff" else None
+        places = {m for m in self.municipalities if any(m in slot.terms for slot in slots)}
+        place = next(iter(places)) if len(places) == 1 and audience == "staff" else None
         order = [int(i) for i in _ranked(scores, CANDIDATES)
                  if self._visible(self.entries[i], audience, today)
                  and local_to(self.entries[i], municipality)
@@ -714,8 +716,13 @@ class Index:
             entries = tuple(c for c in entries if self.gives(c.index, missing, rest))
             passages = tuple(c for c in passages
                              if self.passage_gives(c.index, missing, rest))
+        # the year and the municipality a question names ("... in Lejre in 2023"): an entry
+        # that speaks of neither may be about the subject but cannot be sure to answer it
+        marks = {*YEAR.findall(query), *places}
+        held = not entries or not marks or all(
+            mark in self.entry_text[entries[0].index] for mark in marks)
         return Ranking(entries, passages, sum(1 for slot in slots if not slot.terms),
-                       any(slot.outside for slot in slots), min(missing, default=""))
+                       any(slot.outside for slot in slots), min(missing, default=""), held)
 
     def specific(self, slot: Slot, at: float = SPECIFIC_AT) -> bool:
         """Whether a question's word names a subject rather than a circumstance: no reading
@@ -760,6 +767,9 @@ class Index:
         return entry.for_citizens() and not entry.stale(today)
 
 
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
 def local_to(entry: Entry, municipality: str | None) -> bool:
     """Whether ``entry`` shows at a site of ``municipality`` (None: a site that shows all)."""
     return municipality is None or entry.municipality in ("national", municipality)
@@ -800,6 +810,8 @@ class Ranking:
     missing: str = ""
     """The detail the question asks for ("amount", "contact") that the sources do not give
     for its subject (a ``missing`` word list); the entries that lack it are left out."""
+    held: bool = True
+    """The first entry's text holds every year and municipality the question names."""
 
 
 def decide(ranking: Ranking, top: int) -> tuple[str, list[Candidate], list[Candidate]]:
@@ -808,8 +820,8 @@ def decide(ranking: Ranking, top: int) -> tuple[str, list[Candidate], list[Candi
     An entry is shown when its title or terms name one of the question's words and it scores
     SUGGEST_AT, or they name two and it scores NAMED_AT. The best entry is the answer when it
     also scores ANSWER_AT, leads the runner-up by MARGIN and its title and terms name
-    ANSWER_KEY_AT of the question, and no passage rivals it (RIVAL_MARGIN); then it is the
-    only entry shown. A passage is shown when it
+    ANSWER_KEY_AT of the question, no passage rivals it (RIVAL_MARGIN) and its text holds the
+    year and the municipality the question names, if any; then it is the only entry shown. A passage is shown when it
     scores PASSAGE_AT and holds PASSAGE_KEY_AT of the question in PASSAGE_WORDS words or more;
     when one is, the last PASSAGE_ROOM places (all but the answer's) are kept for passages, and
     so are the places of entries after the first that are neither strong (STRONG_AT) nor tied
@@ -830,7 +842,7 @@ def decide(ranking: Ranking, top: int) -> tuple[str, list[Candidate], list[Candi
                       and p.key >= RIVAL_KEY_AT and p.score > first.score - RIVAL_MARGIN), None)
         answer = (first is ranking.entries[0] and first.score >= ANSWER_AT
                   and first.score - runner_up >= MARGIN and first.key >= ANSWER_KEY_AT
-                  and rival is None)
+                  and rival is None and ranking.held)
         outcome = "answer" if answer else "suggest"
         if answer:
             entries = entries[:1]
