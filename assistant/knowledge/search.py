@@ -821,13 +821,13 @@ def decide(ranking: Ranking, top: int) -> tuple[str, list[Candidate], list[Candi
     SUGGEST_AT, or they name two and it scores NAMED_AT. The best entry is the answer when it
     also scores ANSWER_AT, leads the runner-up by MARGIN and its title and terms name
     ANSWER_KEY_AT of the question, no passage rivals it (RIVAL_MARGIN) and its text holds the
-    year and the municipality the question names, if any; then it is the only entry shown. A passage is shown when it
-    scores PASSAGE_AT and holds PASSAGE_KEY_AT of the question in PASSAGE_WORDS words or more;
-    when one is, the last PASSAGE_ROOM places (all but the answer's) are kept for passages, and
-    so are the places of entries after the first that are neither strong (STRONG_AT) nor tied
-    with it (TIED_WITHIN). A question that names a subject outside the sources (the word list's
-    ``outside: true`` file) gets no entry, and only the passages that name the subject
-    (:meth:`Index.rank`)."""
+    year and the municipality the question names, if any; then it is the only entry shown. A
+    passage is shown when it scores PASSAGE_AT and holds PASSAGE_KEY_AT of the question in
+    PASSAGE_WORDS words or more; when one is, the last PASSAGE_ROOM places (all but the
+    answer's) are kept for passages, and so are the places of entries after the first that are
+    neither strong (STRONG_AT) nor tied with it (TIED_WITHIN). A question that names a subject
+    outside the sources (the word list's ``outside: true`` file) gets no entry, and only the
+    passages that name the subject (:meth:`Index.rank`)."""
     entries = [c for c in ranking.entries if (c.score >= SUGGEST_AT and c.words >= 1)
                or (c.score >= NAMED_AT and c.words >= 2)
                or (c.score >= KNOWN_AT and c.words >= 1 and ranking.unknown == 0)]
