@@ -92,11 +92,17 @@ def handoff(act: Act, convo: Conversation) -> list[Output]:
     if (nobody := no_staff_here(convo)) is not None:
         return nobody
     pending = pending_request(convo.store, convo.session_id) if convo.store else None
+    place = place_of(convo)
+    opens = closed_until(convo.site, convo.now()) if convo.site is not None else None
+    if pending is None and opens is not None and not is_remote(place):
+        # nobody is here to come to the kiosk: no request waits in the queue all night
+        return [Say(tr("The jobcenter is closed now. It opens {when}. Nobody can come to you "
+                       "before then. You can book a meeting, or ask us to call you back.",
+                       when=format_when(opens, in_sentence=True)), "notice")]
     if pending is None and (refused := request_refused(
             convo, convo.phone if place_of(convo) == "sms" else None)) is not None:
         return [refused]  # asking again while in the queue is not a new request
     request = request_staff(convo, act.flow_id)
-    place = place_of(convo)
     if pending is not None and pending.status == "taken" and not is_remote(place):
         return [Say(tr("A member of staff is on the way to you. Please wait here."), "notice")]
     if pending is not None and pending.status == "taken":
@@ -111,7 +117,6 @@ def handoff(act: Act, convo: Conversation) -> list[Output]:
         return [Say(tr("A member of staff has been told and will come to you. Please wait "
                        "here."), "notice")]
     convo.state.staff_wait = request
-    opens = closed_until(convo.site, convo.now()) if convo.site is not None else None
     if opens is not None:  # nobody reads the queue now: say when somebody will
         when = format_when(opens, in_sentence=True)
         if place == "sms":

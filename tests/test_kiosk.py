@@ -358,7 +358,7 @@ async def test_a_long_answer_starts_at_its_top_with_next_steps_as_buttons(
         assert "> what is voksenlaerling" in seen
         assert "Ask a member of staff what applies to you." not in seen, "not the end"
         assert [str(b.label) for b in app.screen.query("#choices Button")] == [
-            "1. One step up - education and upskilling", "2. Adult apprenticeship",
+            "1. One step up - education and upskilling", "2. Step by step: Adult apprenticeship",
             "3. Adult apprenticeship: target groups, the 6-month rule and the subsidy",
             "4. Talk to staff"]
         await tap(pilot, "#choice-2")
@@ -1087,7 +1087,8 @@ async def test_a_citizen_waiting_for_staff_is_not_wiped_until_staff_take_the_req
 
     add_staff(store.engine, "AB", "Anne B", "4821")
     clock = FakeClock()
-    app = KioskApp(content, store, lang="en", idle_seconds=90, warn_seconds=15, clock=clock)
+    app = KioskApp(content, store, lang="en", idle_seconds=90, warn_seconds=15, clock=clock,
+                   now=lambda: NOW)  # the jobcenter is open: somebody can come
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         for raw in ["staff", "1"]:

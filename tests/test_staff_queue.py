@@ -32,6 +32,7 @@ from .pilot import settle, tap
 BASE = "https://kiosk.example.dk"
 
 ELSEWHERE = """
+import datetime as dt
 import sys
 from starlette.testclient import TestClient
 from assistant.app import load_content, open_store
@@ -39,8 +40,9 @@ from assistant.channels.web import make_app
 from assistant.conversation import Conversation
 
 content, store = load_content(), open_store(sys.argv[1])
+open_hours = lambda: dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC)  # a Tuesday, open
 kiosk, _ = Conversation.open(content, store, "kiosk:elsewhere", "kiosk", "uk",
-                             place="kiosk:Lobby 1")
+                             place="kiosk:Lobby 1", now=open_hours)
 kiosk.handle("працівник")
 kiosk.handle("1")
 caller, _ = Conversation.open(content, store, "kiosk:caller", "kiosk", "da",

@@ -929,6 +929,26 @@ def test_talk_to_staff_when_the_jobcenter_is_closed_says_when_it_opens(
         assert len(db.exec(select(CallbackRequest)).all()) == 2, "in the queue either way"
 
 
+@pytest.mark.parametrize(("now", "closed"), [(SATURDAY, True), (NOW, False)],
+                         ids=["saturday", "tuesday-morning"])
+def test_staff_now_at_a_kiosk_when_the_jobcenter_is_closed_promises_nobody(
+        content, store, now: dt.datetime, closed: bool) -> None:
+    # the kiosk said "A member of staff has been told and will come to you" before opening
+    # time, while the web page and SMS said the jobcenter was closed; at a kiosk nobody can
+    # write later, so nothing is queued
+    from assistant.conversation import Conversation
+
+    convo, _ = Conversation.open(content, store, "kiosk:lobby", "kiosk", "en",
+                                 now=lambda: now)
+    convo.handle("staff")
+    said = " ".join(o.text["en"] for o in convo.handle("1") if hasattr(o, "text"))
+    assert ("The jobcenter is closed now. It opens Monday, 30 November 2026 at 09:00. Nobody "
+            "can come to you before then." in said) is closed
+    assert ("will come to you" in said) is not closed
+    with DB(store.engine) as db:
+        assert len(db.exec(select(CallbackRequest)).all()) == (0 if closed else 1)
+
+
 @pytest.mark.parametrize("field,value", [
     ("From", "+4522\x00334455"), ("To", "+4570\x00000000"), ("MessageSid", "SM\x00nul"),
     ("From", "+45" + "2" * 70), ("MessageSid", "SM" + "x" * 70),
