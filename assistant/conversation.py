@@ -16,7 +16,7 @@ from assistant import commands, next_steps
 from assistant.flow import engine
 from assistant.flow.engine import FlowState
 from assistant.flow.model import Flow, Step
-from assistant.flow.replies import chosen_number, whole_number
+from assistant.flow.replies import chosen_number, picked_number, whole_number
 from assistant.i18n import local, tr
 from assistant.outputs import (
     Act,
@@ -533,6 +533,8 @@ class Conversation:
             picked = self._menu_pick(text)
             if picked:
                 return self._start(picked)
+            if self.state.awaiting == "menu" and picked_number(text, self.lang) is not None:
+                return self._not_shown()  # "15": no option of the menu, and no question
         number = None
         if self.state.awaiting == "suggest":  # "2", "tre", "three", "три", "nummer 2"
             number = whole_number(text)
@@ -545,10 +547,18 @@ class Conversation:
                 self.state.awaiting = "menu"
                 if (picked := self._menu_pick(text)) is not None:
                     return self._start(picked)
+            if picked_number(text, self.lang) is not None:
+                return self._not_shown()  # "5" under 3 options: never searched as a question
         asked = engine.requested(self.content.flows.values(), text)
         if asked:  # "flyt mit møde", "cancel my meeting": a request, not a question
             return self._start(asked[0].id, asked[1].answers)
         return self._ask_knowledge(text)
+
+    def _not_shown(self) -> list[Output]:
+        """A number (alone, or "nummer 5") that is no option shown: said so, and the options
+        shown again, so that a number is never searched for as a question."""
+        self.outcome = "menu"
+        return [Say(tr("Please choose one of the numbers shown."), "error"), *self.current()]
 
     def _aside(self, flow: Flow, text: str) -> list[Output]:
         """A question typed in the middle of a guide, where it answers nothing ("hvad er
@@ -813,7 +823,7 @@ class Conversation:
         return [Say(tr("Language: {name}", name=LANG_NAMES[lang]), "notice"), *self.current()]
 
     def _menu_pick(self, text: str) -> str | None:
-        number = whole_number(text)  # "tre", "three", "три"
+        number = picked_number(text, self.lang)  # "tre", "three", "три", "nummer 3"
         folded = str(number) if number is not None else commands.normalise_command(text)
         for choice in self._numbered():
             if folded == choice.key or any(
