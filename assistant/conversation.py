@@ -105,8 +105,8 @@ class State:
     """Bookings made or moved in this conversation (its calendar files are its own)."""
     paused: dict[str, Any] | None = None
     """The guide left in the middle ("menu", another guide begun), with its step and answers:
-    the menu's first option goes on with it. One only, the latest; dropped when that guide is
-    begun afresh, when any guide is finished, and at "start over"."""
+    its own option in the menu, under the same number, goes on with it. One only, the latest;
+    dropped when that guide is begun afresh, when any guide is finished, and at "start over"."""
     ended: bool = False
     """The citizen finished the conversation on the web page ("afslut", "finish"): its page
     starts a new one, and the page's token no longer opens this one (its history, name,
@@ -462,17 +462,34 @@ class Conversation:
         return self.menu()
 
     def _numbered(self) -> list[Choice]:
-        """The menu's options on every channel, numbered; first, while a guide is paused,
-        "Go on with" it (then every other option's number is one higher, on every channel)."""
+        """The menu's options on every channel, numbered; each keeps its number whether or not
+        a guide is paused ("6" is always the same guide). While a guide is paused, its own
+        option is "Go on with: <guide>", under its own number (it is not listed twice, and no
+        other option moves); a paused guide that the menu does not list goes on as "0", first."""
+        flows = self.content.menu_flows()
+        paused = self._paused_flow()
+        kept = paused[0].id if paused else None
+
+        def go_on(key: str) -> Choice:
+            assert paused is not None
+            return Choice(key, tr("Go on with: {title}", title=paused[0].title), PAUSED)
+
         options: list[Choice] = []
-        if (paused := self._paused_flow()) is not None:
-            options.append(Choice("1", tr("Go on with: {title}", title=paused[0].title), PAUSED))
-        first = len(options) + 1
-        options.extend(Choice(str(i), f.title, f.id)
-                       for i, f in enumerate(self.content.menu_flows(), first))
-        options.append(Choice(str(len(options) + 1), tr("Ask a question"), ASK))
-        options.append(Choice(str(len(options) + 1), tr("Talk to staff"), STAFF_FLOW))
+        if kept is not None and all(f.id != kept for f in flows):
+            options.append(go_on("0"))
+        options.extend(go_on(str(i)) if f.id == kept else Choice(str(i), f.title, f.id)
+                       for i, f in enumerate(flows, 1))
+        options.append(Choice(str(len(flows) + 1), tr("Ask a question"), ASK))
+        options.append(Choice(str(len(flows) + 2), tr("Talk to staff"), STAFF_FLOW))
         return options
+
+    def _labels(self, choice: Choice) -> list[str]:
+        """The words that pick ``choice`` of the menu, in every language: its label, and for
+        "Go on with" the paused guide's own title too (it stands in that guide's place)."""
+        labels = [choice.label[lang] for lang in LANGS]
+        if choice.value == PAUSED and (paused := self._paused_flow()) is not None:
+            labels.extend(paused[0].title[lang] for lang in LANGS)
+        return [commands.normalise_label(label) for label in labels]
 
     def menu(self) -> list[Output]:
         """The menu. A guide not offered on this channel (check-in, on the web and by SMS) is
@@ -611,8 +628,7 @@ class Conversation:
         if step is None or step.kind != "input" or (step.validate or "text") != "text":
             return False
         folded = commands.normalise_command(text)
-        return any(commands.normalise_label(choice.label[lang]) == folded
-                   for choice in self._numbered() for lang in LANGS)
+        return any(folded in self._labels(choice) for choice in self._numbered())
 
     def _no_code(self, flow: Flow, fstate: FlowState) -> list[Output]:
         """No booking code: staff can find the meeting (the assistant looks meetings up only
@@ -826,9 +842,7 @@ class Conversation:
         number = picked_number(text, self.lang)  # "tre", "three", "три", "nummer 3"
         folded = str(number) if number is not None else commands.normalise_command(text)
         for choice in self._numbered():
-            if folded == choice.key or any(
-                commands.normalise_label(choice.label[lang]) == folded for lang in LANGS
-            ):
+            if folded == choice.key or folded in self._labels(choice):
                 return choice.value
         return None
 
