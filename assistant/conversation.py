@@ -512,6 +512,8 @@ class Conversation:
             chosen = self._language_from(text)
             if chosen:
                 return self._switch_language(chosen)
+            if picked_number(text, self.lang) is not None:  # "5" under three languages
+                return self._not_shown()
         lang = commands.match_language(text)
         if lang and not self._answers_current_step(text):
             return self._switch_language(lang)
@@ -828,9 +830,11 @@ class Conversation:
 
     def _language_from(self, text: str) -> str | None:
         stripped = text.strip()
-        if stripped in ("1", "2", "3"):
-            return LANGS[int(stripped) - 1]
-        return commands.match_language(stripped) or (stripped if stripped in LANGS else None)
+        named = commands.match_language(stripped) or (stripped if stripped in LANGS else None)
+        if named:  # "dansk", "en" (English, not the Danish "one")
+            return named
+        number = picked_number(stripped, self.lang)  # "2", "to", "nummer 2"
+        return LANGS[number - 1] if number is not None and 1 <= number <= len(LANGS) else None
 
     def _switch_language(self, lang: str) -> list[Output]:
         self.state.lang = lang
