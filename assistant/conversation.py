@@ -16,7 +16,7 @@ from assistant import commands, next_steps
 from assistant.flow import engine
 from assistant.flow.engine import FlowState
 from assistant.flow.model import Flow, Step
-from assistant.flow.replies import chosen_number, whole_number
+from assistant.flow.replies import chosen_number, picked_number, whole_number
 from assistant.i18n import local, tr
 from assistant.outputs import (
     Act,
@@ -105,8 +105,8 @@ class State:
     """Bookings made or moved in this conversation (its calendar files are its own)."""
     paused: dict[str, Any] | None = None
     """The guide left in the middle ("menu", another guide begun), with its step and answers:
-    the menu's first option goes on with it. One only, the latest; dropped when that guide is
-    begun afresh, when any guide is finished, and at "start over"."""
+    its own option in the menu, under the same number, goes on with it. One only, the latest;
+    dropped when that guide is begun afresh, when any guide is finished, and at "start over"."""
     ended: bool = False
     """The citizen finished the conversation on the web page ("afslut", "finish"): its page
     starts a new one, and the page's token no longer opens this one (its history, name,
@@ -462,17 +462,34 @@ class Conversation:
         return self.menu()
 
     def _numbered(self) -> list[Choice]:
-        """The menu's options on every channel, numbered; first, while a guide is paused,
-        "Go on with" it (then every other option's number is one higher, on every channel)."""
+        """The menu's options on every channel, numbered; each keeps its number whether or not
+        a guide is paused ("6" is always the same guide). While a guide is paused, its own
+        option is "Go on with: <guide>", under its own number (it is not listed twice, and no
+        other option moves); a paused guide that the menu does not list goes on as "0", first."""
+        flows = self.content.menu_flows()
+        paused = self._paused_flow()
+        kept = paused[0].id if paused else None
+
+        def go_on(key: str) -> Choice:
+            assert paused is not None
+            return Choice(key, tr("Go on with: {title}", title=paused[0].title), PAUSED)
+
         options: list[Choice] = []
-        if (paused := self._paused_flow()) is not None:
-            options.append(Choice("1", tr("Go on with: {title}", title=paused[0].title), PAUSED))
-        first = len(options) + 1
-        options.extend(Choice(str(i), f.title, f.id)
-                       for i, f in enumerate(self.content.menu_flows(), first))
-        options.append(Choice(str(len(options) + 1), tr("Ask a question"), ASK))
-        options.append(Choice(str(len(options) + 1), tr("Talk to staff"), STAFF_FLOW))
+        if kept is not None and all(f.id != kept for f in flows):
+            options.append(go_on("0"))
+        options.extend(go_on(str(i)) if f.id == kept else Choice(str(i), f.title, f.id)
+                       for i, f in enumerate(flows, 1))
+        options.append(Choice(str(len(flows) + 1), tr("Ask a question"), ASK))
+        options.append(Choice(str(len(flows) + 2), tr("Talk to staff"), STAFF_FLOW))
         return options
+
+    def _labels(self, choice: Choice) -> list[str]:
+        """The words that pick ``choice`` of the menu, in every language: its label, and for
+        "Go on with" the paused guide's own title too (it stands in that guide's place)."""
+        labels = [choice.label[lang] for lang in LANGS]
+        if choice.value == PAUSED and (paused := self._paused_flow()) is not None:
+            labels.extend(paused[0].title[lang] for lang in LANGS)
+        return [commands.normalise_label(label) for label in labels]
 
     def menu(self) -> list[Output]:
         """The menu. A guide not offered on this channel (check-in, on the web and by SMS) is
@@ -495,6 +512,8 @@ class Conversation:
             chosen = self._language_from(text)
             if chosen:
                 return self._switch_language(chosen)
+            if picked_number(text, self.lang) is not None:  # "5" under three languages
+                return self._not_shown()
         lang = commands.match_language(text)
         if lang and not self._answers_current_step(text):
             return self._switch_language(lang)
@@ -533,6 +552,8 @@ class Conversation:
             picked = self._menu_pick(text)
             if picked:
                 return self._start(picked)
+            if self.state.awaiting == "menu" and picked_number(text, self.lang) is not None:
+                return self._not_shown()  # "15": no option of the menu, and no question
         number = None
         if self.state.awaiting == "suggest":  # "2", "tre", "three", "три", "nummer 2"
             number = whole_number(text)
@@ -545,10 +566,18 @@ class Conversation:
                 self.state.awaiting = "menu"
                 if (picked := self._menu_pick(text)) is not None:
                     return self._start(picked)
+            if picked_number(text, self.lang) is not None:
+                return self._not_shown()  # "5" under 3 options: never searched as a question
         asked = engine.requested(self.content.flows.values(), text)
         if asked:  # "flyt mit møde", "cancel my meeting": a request, not a question
             return self._start(asked[0].id, asked[1].answers)
         return self._ask_knowledge(text)
+
+    def _not_shown(self) -> list[Output]:
+        """A number (alone, or "nummer 5") that is no option shown: said so, and the options
+        shown again, so that a number is never searched for as a question."""
+        self.outcome = "menu"
+        return [Say(tr("Please choose one of the numbers shown."), "error"), *self.current()]
 
     def _aside(self, flow: Flow, text: str) -> list[Output]:
         """A question typed in the middle of a guide, where it answers nothing ("hvad er
@@ -601,8 +630,7 @@ class Conversation:
         if step is None or step.kind != "input" or (step.validate or "text") != "text":
             return False
         folded = commands.normalise_command(text)
-        return any(commands.normalise_label(choice.label[lang]) == folded
-                   for choice in self._numbered() for lang in LANGS)
+        return any(folded in self._labels(choice) for choice in self._numbered())
 
     def _no_code(self, flow: Flow, fstate: FlowState) -> list[Output]:
         """No booking code: staff can find the meeting (the assistant looks meetings up only
@@ -802,9 +830,11 @@ class Conversation:
 
     def _language_from(self, text: str) -> str | None:
         stripped = text.strip()
-        if stripped in ("1", "2", "3"):
-            return LANGS[int(stripped) - 1]
-        return commands.match_language(stripped) or (stripped if stripped in LANGS else None)
+        named = commands.match_language(stripped) or (stripped if stripped in LANGS else None)
+        if named:  # "dansk", "en" (English, not the Danish "one")
+            return named
+        number = picked_number(stripped, self.lang)  # "2", "to", "nummer 2"
+        return LANGS[number - 1] if number is not None and 1 <= number <= len(LANGS) else None
 
     def _switch_language(self, lang: str) -> list[Output]:
         self.state.lang = lang
@@ -813,12 +843,10 @@ class Conversation:
         return [Say(tr("Language: {name}", name=LANG_NAMES[lang]), "notice"), *self.current()]
 
     def _menu_pick(self, text: str) -> str | None:
-        number = whole_number(text)  # "tre", "three", "три"
+        number = picked_number(text, self.lang)  # "tre", "three", "три", "nummer 3"
         folded = str(number) if number is not None else commands.normalise_command(text)
         for choice in self._numbered():
-            if folded == choice.key or any(
-                commands.normalise_label(choice.label[lang]) == folded for lang in LANGS
-            ):
+            if folded == choice.key or folded in self._labels(choice):
                 return choice.value
         return None
 

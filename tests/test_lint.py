@@ -32,6 +32,8 @@ def test_lint_is_red_on_broken_content_and_names_file_and_line() -> None:
                                      "citizens in _sources/labels.yaml"),
         (BROKEN / "knowledge" / "other" / "ok_entry.md", "duplicate id 'ok_entry'"),
         (BROKEN / "flows" / "shows_missing.yaml", "unknown knowledge entry 'not_there'"),
+        (BROKEN / "flows" / "languages_reordered.yaml",
+         "step 'language' lists the languages uk, da; every step lists them in the same order"),
     ]
     for path, message in expected:
         hits = [p for p in problems if p.startswith(f"{path}:") and message in p]

@@ -231,6 +231,20 @@ def chosen_number(text: str, lang: str | None) -> int | None:
     return numbers[0][0]
 
 
+def picked_number(text: str, lang: str | None) -> int | None:
+    """The number a reply that only picks an option picks: the number alone ("5", "fem",
+    "п'ять") or said with a word of choosing ("nummer 5", "option 7", "номер 5"); None for a
+    reply about something else that holds a number ("6 uger", "§ 30", "hvad er 225 timer")."""
+    if any(not (c.isalnum() or c.isspace() or c in ".,!?#:;()'’-") for c in text):
+        return None  # "§ 30", "5%", "2+2": not a pick
+    whole = whole_number(text)
+    if whole is not None:
+        return whole
+    if not any(t in CHOOSING for t in words(text)):
+        return None
+    return chosen_number(text, lang)
+
+
 def _same_word(said: str, label: str) -> bool:
     """A word of the reply is a word of a label: the same, or the same stem (ledig/ledige,
     безробітна/безробітний). Never by similarity alone: "faglært" is not "ufaglært"."""

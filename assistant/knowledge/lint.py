@@ -99,6 +99,12 @@ def lint_flows(folder: Path, entry_ids: set[str]) -> tuple[list[Flow], list[Prob
             if step.entry and step.entry not in entry_ids:
                 problems.append(Problem(str(path), step.line, f"step '{step.id}' shows unknown "
                                         f"knowledge entry '{step.entry}'"))
+            langs = [o.value for o in step.options if o.value in LANGS]
+            if len(langs) > 1 and langs != sorted(langs, key=LANGS.index):
+                # a citizen who learned "1 = Danish" in one guide gets it in every guide
+                problems.append(Problem(str(path), step.line, f"step '{step.id}' lists the "
+                                        f"languages {', '.join(langs)}; every step lists them "
+                                        f"in the same order: {', '.join(LANGS)}"))
     return flows, problems
 
 
