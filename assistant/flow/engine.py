@@ -221,7 +221,8 @@ def back(flow: Flow, state: FlowState) -> Turn:
     if state.history and flow.step(state.history[-1]).kind == "verify":
         state.history.pop()
     if not state.history:
-        return Turn(state, [Say(tr("This is the first question."), "notice"),
+        return Turn(state, [Say(tr("This is the first question. To leave the guide, write "
+                                   "\"menu\"."), "notice"),
                             *prompt(flow, state)])
     target = state.history.pop()
     keep = set(state.history) | {target}
