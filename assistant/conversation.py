@@ -666,10 +666,22 @@ class Conversation:
         last = outputs[-1] if outputs else None
         if isinstance(last, Choices):  # not sure: a person is one of the options
             staff = next_steps.FLOW + STAFF_FLOW
-            if all(c.value != staff for c in last.options):
-                last = Choices((*last.options, Choice(str(len(last.options) + 1),
-                                                      tr("Talk to staff"), staff)))
-                outputs[-1] = last
+            options = list(last.options)
+            # ... and so is the guide through the first ("I'd like to become an adult
+            # apprentice": the voksenlærling guide, not only three voksenlærling entries)
+            first = options[0].value.removeprefix(next_steps.ENTRY) if options else ""
+            guides = sorted(next_steps.guides_through(first, self.content, self.state.channel),
+                            key=lambda flow: sum(step.entry is not None
+                                                 for step in flow.steps.values()))
+            for flow in guides[:1]:  # the guide most about it: the fewest entries besides
+                if all(c.value != next_steps.FLOW + flow.id for c in options):
+                    options.append(Choice("", next_steps.guide_label(flow),
+                                          next_steps.FLOW + flow.id))
+            if all(c.value != staff for c in options):
+                options.append(Choice("", tr("Talk to staff"), staff))
+            last = Choices(tuple(Choice(str(n), c.label, c.value)
+                                 for n, c in enumerate(options, 1)))
+            outputs[-1] = last
             self.state.awaiting = "suggest"
             self.state.suggestions = [c.value for c in last.options]
         elif isinstance(last, Card):

@@ -12,12 +12,25 @@ from assistant.text import Text
 
 if TYPE_CHECKING:
     from assistant.conversation import Content
+    from assistant.flow.model import Flow
 
 FLOW = "flow:"
 ENTRY = "entry:"
 BOOK_FLOW = "book"
 MAX_FLOWS = 2
 MAX_ENTRIES = 1
+
+
+def guides_through(entry_id: str, content: Content, channel: str | None = None) -> list[Flow]:
+    """The menu's guides (those offered on ``channel``, when given) that show ``entry_id``."""
+    return [flow for flow in content.menu_flows(channel)
+            if any(step.entry == entry_id for step in flow.steps.values())]
+
+
+def guide_label(flow: Flow) -> Text:
+    """A guide offered beside entries: "Step by step: Voksenlærling" (the guide and its
+    entry may share a title)."""
+    return tr("Step by step: {title}", title=flow.title)
 
 
 def next_steps(card: Card, content: Content, municipality: str | None = None,
@@ -28,8 +41,7 @@ def next_steps(card: Card, content: Content, municipality: str | None = None,
     from assistant.conversation import STAFF_FLOW  # the conversation imports this module
 
     steps: list[tuple[Text, str]] = []
-    flows = [flow for flow in content.menu_flows(channel)
-             if any(step.entry == card.entry_id for step in flow.steps.values())]
+    flows = guides_through(card.entry_id, content, channel)
     if not flows and BOOK_FLOW in content.flows:
         flows = [content.flows[BOOK_FLOW]]
     related = [c for c in (content.knowledge.card(entry_id, municipality=municipality)
@@ -37,8 +49,8 @@ def next_steps(card: Card, content: Content, municipality: str | None = None,
     # a guide named as the answer or an entry offered beside it ("Voksenlærling") is told
     # apart from them: "2. Voksenlærling 3. Voksenlærling" reads as one thing twice
     titles = {title for c in (card, *related) for title in c.title.values()}
-    steps.extend((tr("Step by step: {title}", title=flow.title)
-                  if titles & set(flow.title.values()) else flow.title, FLOW + flow.id)
+    steps.extend((guide_label(flow) if titles & set(flow.title.values()) else flow.title,
+                  FLOW + flow.id)
                  for flow in flows[:MAX_FLOWS])
     steps.extend((other.title, ENTRY + other.entry_id) for other in related)
     steps.append((tr("Talk to staff"), FLOW + STAFF_FLOW))

@@ -113,3 +113,22 @@ def test_a_question_about_booking_or_a_rebooking_does_not_start_a_new_booking(
         convo, said: str) -> None:
     convo.handle(said)
     assert convo.state.flow is None or convo.state.flow["flow_id"] != "book"
+
+
+@pytest.mark.parametrize(("lang", "said", "guide"), [
+    ("en", "Hi, I'm 35 and I'd like to become an adult apprentice",
+     "Step by step: Adult apprenticeship"),
+    ("da", "jeg er 35 og vil gerne være voksenlærling", "Trin for trin: Voksenlærling")])
+def test_an_unsure_answer_also_offers_the_guide_through_its_first_suggestion(
+        content, store, lang: str, said: str, guide: str) -> None:
+    # someone who wants to become an adult apprentice got three voksenlærling entries to read
+    # and no way into the guide that asks what the rules need
+    convo, _ = Conversation.open(content, store, "unsure-guide", "text", lang,
+                                 now=lambda: NOW)
+    out = convo.handle(said)
+    options = _options(out, lang)
+    picked = next(o for o in options if o.endswith(guide))
+    assert options[-1].endswith({"en": "Talk to staff", "da": "Tal med en medarbejder"}[lang])
+    out = convo.handle(picked.split(".")[0])
+    prompt = next(o for o in out if isinstance(o, Say) and o.tone == "prompt")
+    assert pick(prompt.text, "en").startswith("How old are you?")
