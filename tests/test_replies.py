@@ -69,6 +69,9 @@ def test_one_option_named_in_a_sentence(options, said: str, lang: str, picked: s
     (MEETING, "I want to book", "en"),
     # a number in a sentence about something else is no option's number
     (EDUCATION, "jeg har arbejdet 3 år som tømrer", "da"),
+    # ... and a reply of numbers one of which is no option is no reading of the others: "1,5"
+    # was taken for 1, "2 og 4" for 2
+    (SITUATION, "1,5", "en"), (SITUATION, "2 og 4", "da"), (SITUATION, "nummer 1 eller 7", "da"),
 ])
 def test_no_option_is_read_past_a_negation_or_from_nothing(options, said: str, lang) -> None:
     assert pick_one(options, said, lang) is None

@@ -282,6 +282,8 @@ class _Reading:
     negations: frozenset[str]
     stray: bool
     """The reply holds a number that is no option's number."""
+    wrong_number: bool = False
+    """... in a reply of numbers and words of choosing ("1,5" where 5 is no option)."""
 
 
 def _read(options: Sequence[Option], text: str, lang: str | None) -> _Reading:
@@ -309,12 +311,13 @@ def _read(options: Sequence[Option], text: str, lang: str | None) -> _Reading:
                      t not in _PLAIN_CHOOSING and t not in _PLAIN_NEGATIONS and
                      not any(_same_word(t, w) for vocab in label_vocab for w in vocab)
                      for k, t in enumerate(tokens))
-    stray = False
+    stray = wrong_number = False
     for value, first, after in numbers:
         if 1 <= value <= len(options) and not about_else:
             strong.add(value - 1)
         else:
             stray = True
+            wrong_number = wrong_number or not about_else
         used.update(range(first, after))
     weak: list[frozenset[int]] = []
     for k, token in enumerate(tokens):
@@ -328,7 +331,7 @@ def _read(options: Sequence[Option], text: str, lang: str | None) -> _Reading:
         elif 1 < len(named) < len(options):
             weak.append(named)
     negations = frozenset(t for t in tokens if t in _PLAIN_NEGATIONS or t.endswith("n't"))
-    return _Reading(frozenset(strong), tuple(weak), negations, stray)
+    return _Reading(frozenset(strong), tuple(weak), negations, stray, wrong_number)
 
 
 def _negations_allowed(reading: _Reading, options: Sequence[Option], picked: set[int]) -> bool:
@@ -342,6 +345,8 @@ def pick_one(options: Sequence[Option], text: str,
              lang: str | None = None) -> str | Ambiguous | None:
     """The one option a reply names, :class:`Ambiguous` when it names several, or None."""
     reading = _read(options, text, lang)
+    if reading.wrong_number:
+        return None  # "1,5": which of them was meant is not for the assistant to guess
     named = set(reading.strong)
     if not named and reading.weak:
         shared = frozenset.intersection(*reading.weak)
