@@ -34,6 +34,7 @@ _WORDS[FINISH] = (
     "finish", "end conversation", "end the conversation", "i'm done", "i’m done", "im done",
     "i am done",
     "завершити", "завершити розмову", "закінчити", "я закінчив", "я закінчила",
+    "farvel", "hej hej", "goodbye", "bye", "до побачення", "бувайте", "бувай",
 )
 """The kiosk's Finish button, typed (its label in each language, and "I'm done"): at the kiosk
 it wipes the screen as the button does; on the web page it ends the conversation (the page
@@ -112,6 +113,16 @@ def normalise_label(label: str) -> str:
 
 _INDEX = {normalise_command(w): cmd for cmd, words in _WORDS.items() for w in words}
 _LANG_INDEX = {normalise_command(w): lang for lang, words in _LANGUAGE_WORDS.items() for w in words}
+
+_THANKS = frozenset(normalise_command(w) for w in (
+    "tak", "mange tak", "tusind tak", "tak for hjælpen", "thanks", "thank you",
+    "thank you very much", "thanks a lot", "дякую", "дуже дякую", "спасибі"))
+
+
+def is_thanks(text: str) -> bool:
+    """The message only thanks ("tak", "thank you", "дякую"): no answer to anything, and no
+    question to search for."""
+    return normalise_command(text) in _THANKS
 
 
 _PERSON_ENDINGS = frozenset(normalise_command(w) for w in _WORDS[STAFF] if len(w.split()) > 1)

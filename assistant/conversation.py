@@ -524,6 +524,8 @@ class Conversation:
         if command:
             self.outcome = "command"
             return self._command(command)
+        if commands.is_thanks(text):  # no answer to the step, and nothing to search for
+            return [Say(tr("You are welcome."), "notice"), *self.current()]
         flow, fstate = self._flow()
         if flow and fstate:
             self.outcome = "flow"

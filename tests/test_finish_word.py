@@ -12,7 +12,9 @@ from assistant.conversation import Conversation, State
 from assistant.outputs import Choices, Say
 
 WORDS = [("da", "afslut"), ("da", "Jeg er færdig"), ("en", "Finish"), ("en", "I'm done"),
-         ("uk", "Завершити"), ("uk", "я закінчила")]
+         ("uk", "Завершити"), ("uk", "я закінчила"),
+         # a goodbye is done too ("farvel" in a guide said "please choose a number")
+         ("da", "Farvel"), ("en", "bye"), ("uk", "до побачення")]
 THANKS = {"da": "Tak fordi du brugte jobcentrets assistent.",
           "en": "Thank you for using the jobcenter assistant.",
           "uk": "Дякуємо, що скористалися помічником центру зайнятості."}
