@@ -163,7 +163,7 @@ def answer(flow: Flow, state: FlowState, raw: str, today: dt.date,
     step = flow.step(state.step)
     if step.kind == "verify":  # only the conversation, having checked the code, passes it
         return Turn(state, _ask(flow, step, state), valid=False)
-    raw = _as_number(step, state, raw, lang)
+    typed, raw = raw, _as_number(step, state, raw, lang)
     if step.kind == "summary":
         return _summary_answer(flow, state, step, raw)
     key = _fold(raw)
@@ -172,6 +172,8 @@ def answer(flow: Flow, state: FlowState, raw: str, today: dt.date,
         state.after, state.tries = state.offers[MORE_KEY], 0
         return Turn(state, _ask(flow, step, state))
     parsed = _parse(step, raw, today, state, lang)
+    if step.validate == "integer" and raw != typed and parsed.error is None:
+        parsed = _Parsed(parsed.value, read=True)  # "thirty five": said back as read
     if parsed.error is not None:
         # the offered times narrowed down ("tirsdag": Tuesday's) is no failed try
         state.tries += 0 if parsed.choose_from and step.kind == "slot" else 1
