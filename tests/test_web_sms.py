@@ -949,6 +949,24 @@ def test_staff_now_at_a_kiosk_when_the_jobcenter_is_closed_promises_nobody(
         assert len(db.exec(select(CallbackRequest)).all()) == (0 if closed else 1)
 
 
+def test_what_a_citizen_waiting_at_the_kiosk_types_is_met_with_a_reminder(content,
+                                                                          store) -> None:
+    # "Олена Коваленко" typed while waiting for staff got "I don't know the answer to that"
+    from assistant.conversation import Conversation
+
+    convo, _ = Conversation.open(content, store, "kiosk:waiting", "kiosk", "uk",
+                                 now=lambda: NOW)
+    convo.handle("працівник")
+    convo.handle("1")
+    said = " ".join(o.text["uk"] for o in convo.handle("Олена Коваленко") if hasattr(o, "text"))
+    assert "Ви вже в черзі" in said and "не знаю" not in said
+    with DB(store.engine) as db:
+        assert len(db.exec(select(CallbackRequest)).all()) == 1, "no second request"
+    said = " ".join(o.text["uk"] for o in convo.handle("що таке voksenlærling")
+                    if hasattr(o, "text"))
+    assert "Ви вже в черзі" not in said, "a question still gets its answer"
+
+
 @pytest.mark.parametrize("field,value", [
     ("From", "+4522\x00334455"), ("To", "+4570\x00000000"), ("MessageSid", "SM\x00nul"),
     ("From", "+45" + "2" * 70), ("MessageSid", "SM" + "x" * 70),
