@@ -40,7 +40,17 @@ def turns_of(store: SessionStore, key_prefix: str) -> list[tuple[str, list]]:
     with DB(store.engine) as db:
         [session] = [s for s in db.exec(select(Session)) if s.key.startswith(key_prefix)]
         rows = db.exec(select(Turn).where(Turn.session_id == session.id).order_by(Turn.seq))
-        return [(t.input, [told(item) for item in json.loads(t.reply)]) for t in rows]
+        return [(t.input, [told(item) for item in without_staff_copy(json.loads(t.reply))])
+                for t in rows]
+
+
+def without_staff_copy(reply: list[dict]) -> list[dict]:
+    """A reply without a booking's Danish copy for staff and the notice heading it: only where
+    staff stand beside the citizen (the kiosk, and the text channel, which behaves as it), not
+    on the web page or by SMS, by design (booking/conversation.py, STAFF_BESIDE)."""
+    copies = {n for n, item in enumerate(reply) if item.get("type") == "say"
+              and item.get("lang") == "da"}
+    return [item for n, item in enumerate(reply) if n not in copies and n + 1 not in copies]
 
 
 KIOSK_ONLY = {flow.id for flow in load_flows().values() if flow.only_at}
