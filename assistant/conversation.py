@@ -709,11 +709,16 @@ class Conversation:
         flow, fstate = self._flow()
         if command == commands.HELP:
             extra = engine.help_for(flow, fstate) if flow and fstate else []
+            asked = self.current()
+            if self.state.channel == "sms" and self.state.awaiting == "menu" and not extra:
+                # The menu is one SMS by itself: with the words it would take two, and
+                # "talk to staff" would wait behind MORE. The words say how to reach staff.
+                asked = [Say(tr("Write \"menu\" to see everything I can help with."), "info")]
             return [*extra, Say(tr(
                 "You can write these words at any time: \"back\" (previous question), "
                 "\"start over\" (this guide from the beginning), \"menu\", \"save\" (a code to "
                 "continue later), \"language\", \"staff\" (talk to a person), \"help\"."),
-                "info"), *self.current()]
+                "info"), *asked]
         if command == commands.GREETING:
             return [Say(tr("Hello! I am the jobcenter's assistant."), "notice"),
                     *self.current()]
