@@ -1042,3 +1042,20 @@ def test_help_by_sms_fits_one_reply_and_says_how_to_reach_staff(
     assert staff in helped and fits(helped) and "ЩЕ" not in helped and "MORE" not in helped
     assert "MERE" not in helped
     assert picked.split("\n")[0] == menu.split("\n")[-1][2:]  # "9": talk to staff
+
+
+def test_a_part_never_ends_with_a_title(content, store) -> None:
+    """A Ukrainian answer's first SMS held its title alone (and "reply MORE"); now the title
+    comes with the start of its text, and a title further down waits for the next part."""
+    from assistant.channels.sms import KEEP
+
+    first = texted(content, store, "uk", ["перекладач"], "26110044")[0].split("\n")
+    assert first[0] == "Перекладач на зустрічах з муніципалітетом"
+    assert first[1].startswith("На зустрічах") and first[2] == "Надішліть ЩЕ, щоб отримати решту."
+    lines = [f"Line {n} of the first card's text, long enough to fill a part." for n in range(6)]
+    text = "\n".join([*lines, KEEP + "SECOND CARD", "Its text " * 60])
+    head, rest = split_reply(text, "Reply MORE for the rest.")
+    assert head.split("\n")[-2] == lines[-1] and KEEP not in head
+    assert rest.startswith(KEEP + "SECOND CARD\nIts text")
+    head, rest = split_reply(rest, "Reply MORE for the rest.")
+    assert head.startswith("SECOND CARD\nIts text Its text") and rest.startswith("Its text")

@@ -24,7 +24,7 @@ from assistant.channels_keys import phone_hash
 from assistant.commands import language_of, normalise_command
 from assistant.conversation import TURN_TRIES, Content, Conversation
 from assistant.i18n import tr
-from assistant.outputs import Output
+from assistant.outputs import Card, Choices, Output, Say
 from assistant.site.registry import SiteInfo
 from assistant.store.models import utcnow
 from assistant.store.saved import Saved
@@ -60,6 +60,10 @@ POLITE_WORDS = {
 LEADING_WORDS = {"nej", "no", "ні", "tak", "thanks", "дякую"}
 """Words that may come before a STOP: "nej tak stop", "no thanks, stop"."""
 MORE_WORDS = {"more", "mere", "ще"}
+KEEP = "\x1f"
+"""Marks a line a part never ends with (a title, the question before its options): it goes
+with at least the start of what follows it. Marks are kept in the rest for MORE, never sent."""
+_MARKS = str.maketrans("", "", KEEP)
 
 
 _GSM7_ALL = frozenset(GSM7 | GSM7_EXT)
@@ -132,34 +136,49 @@ def fits(text: str, max_segments: int = MAX_SEGMENTS,
 def split_reply(text: str, more_hint: str, max_segments: int = MAX_SEGMENTS,
                 max_ucs2_segments: int = MAX_UCS2_SEGMENTS) -> tuple[str, str]:
     """The part that fits in one reply (:func:`fits`, with the hint to reply MORE), and the
-    rest."""
+    rest. Whole lines where they fit; a part never ends with a line marked KEEP (a title, a
+    question before its options): that line goes to the next part, or, when the part holds
+    nothing else, the start of the line after it (as many words as fit) comes along. The part
+    is sent without marks (:func:`bare`); the rest keeps them, for the next MORE."""
     def over(candidate: str) -> bool:
-        return not fits(candidate, max_segments, max_ucs2_segments)
+        return not fits(bare(candidate), max_segments, max_ucs2_segments)
 
     if not over(text):
-        return text, ""
+        return bare(text), ""
     lines = text.split("\n")
     head: list[str] = []
     for i, line in enumerate(lines):
         candidate = "\n".join([*head, line, more_hint])
         if over(candidate):
-            if not head:  # one very long line: cut it by words
+            kept = len(head)
+            while kept and head[kept - 1].startswith(KEEP):
+                kept -= 1
+            if 0 < kept < len(head):  # a title (or a question) goes on with what follows it
+                return (bare("\n".join([*head[:kept], more_hint])),
+                        "\n".join([*head[kept:], *lines[i:]]))
+            if not kept:  # one very long line, or titles before it: cut it by words
                 words, cut = line.split(" "), []
                 for word in words:
-                    if over(" ".join([*cut, word]) + "\n" + more_hint):
+                    if over("\n".join([*head, " ".join([*cut, word]), more_hint])):
                         break
                     cut.append(word)
-                if not cut:  # not even the first word fits: cut the word itself
+                if not cut and not head:  # not even the first word fits: cut the word itself
                     word = words[0]
                     n = len(word)
                     while n > 1 and over(word[:n] + "\n" + more_hint):
                         n -= 1
                     cut, words = [word[:n]], [word[:n], word[n:], *words[1:]]
-                rest = " ".join(words[len(cut):])
-                return " ".join(cut) + "\n" + more_hint, "\n".join([rest, *lines[i + 1:]])
-            return "\n".join([*head, more_hint]), "\n".join(lines[i:])
+                if cut:
+                    return (bare("\n".join([*head, " ".join(cut), more_hint])),
+                            "\n".join([" ".join(words[len(cut):]), *lines[i + 1:]]))
+            return bare("\n".join([*head, more_hint])), "\n".join(lines[i:])
         head.append(line)
-    return text, ""
+    return bare(text), ""
+
+
+def bare(text: str) -> str:
+    """``text`` without the marks :func:`split_reply` reads (KEEP): what is sent."""
+    return text.translate(_MARKS) if KEEP in text else text
 
 
 def twilio_signature(token: str, url: str, params: Mapping[str, str]) -> str:
@@ -339,14 +358,32 @@ def _turn(content: Content, store: SessionStore, message: Message, saved: Saved 
     raise AssertionError("unreachable")
 
 
+def _marked(outputs: list[Output], lang: str, sources: bool = True) -> str:
+    """:func:`render_sms`, with the marks :func:`split_reply` reads: KEEP on a title (a card's,
+    a guide's) and on a question's last line right before its options."""
+    lines: list[str] = []
+    for i, out in enumerate(outputs):
+        text = bare(render_sms([out], lang, sources))  # nothing typed can mark a line
+        if not text:
+            continue
+        shown = text.split("\n")
+        if isinstance(out, Card) or (type(out) is Say and out.tone == "title"):
+            shown[0] = KEEP + shown[0]
+        elif (type(out) is Say and out.tone == "prompt" and i + 1 < len(outputs)
+              and isinstance(outputs[i + 1], Choices)):
+            shown[-1] = KEEP + shown[-1]
+        lines.extend(shown)
+    return "\n".join(lines)
+
+
 def _text(outputs: list[Output], lang: str) -> str:
     """The reply's text: with an answer's source line ("Source: ...") when it costs no
     message more than the reply without it (another part to ask MORE for, for a line the
     reader may not need: a Ukrainian SMS part holds about 200 characters, and a source line
     takes 40 to 150); else without it."""
-    full = render_sms(outputs, lang)
-    bare = render_sms(outputs, lang, sources=False)
-    return full if full == bare or _parts(full, lang) <= _parts(bare, lang) else bare
+    full = _marked(outputs, lang)
+    without = _marked(outputs, lang, sources=False)
+    return full if full == without or _parts(full, lang) <= _parts(without, lang) else without
 
 
 def _parts(text: str, lang: str) -> int:
