@@ -316,6 +316,15 @@ class Conversation:
         pending = pending_request(self.store, self.session_id)
         return pending is not None and pending.status == "open"
 
+    def takes_more(self) -> bool:
+        """Whether "more" is a message to answer now: later times, where a list of times
+        offers them, or a message for the member of staff who has the conversation. (By SMS,
+        else, it asks for the rest of a long reply.) Reads the state only."""
+        if self.state.staff is not None:
+            return True
+        flow, fstate = self._flow()
+        return bool(flow and fstate and engine.offers_later(flow, fstate))
+
     def remember_booking(self, booking_id: int | None) -> None:
         """This conversation made (or moved) booking ``booking_id``."""
         if booking_id is not None and booking_id not in self.state.booked:

@@ -229,7 +229,7 @@ def test_two_mores_at_once_in_two_processes_send_each_part_once(
         content, stores, monkeypatch: pytest.MonkeyPatch) -> None:
     """Process A reads the rest of a long reply for a MORE; process B answers another MORE
     from the same phone and sends that part; then A answers: A sends the part after it (or,
-    with none left, answers MORE as a message), as if the two had come one at a time."""
+    with none left, says there is nothing more), as if the two had come one at a time."""
     one, other = stores
 
     def sid() -> str:

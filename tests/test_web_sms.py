@@ -1059,3 +1059,35 @@ def test_a_part_never_ends_with_a_title(content, store) -> None:
     assert rest.startswith(KEEP + "SECOND CARD\nIts text")
     head, rest = split_reply(rest, "Reply MORE for the rest.")
     assert head.startswith("SECOND CARD\nIts text Its text") and rest.startswith("Its text")
+
+
+@pytest.mark.parametrize(("lang", "more", "nothing"), [
+    ("da", "MERE", "Det var alt: der er ikke mere at vise."),
+    ("da", "MERE tak", "Det var alt: der er ikke mere at vise."),
+    ("en", "more please", "That is all: there is nothing more to show."),
+    ("uk", "ЩЕ", "Це все: більше нічого немає."),
+])
+def test_more_with_nothing_left_says_so_and_asks_the_question_again(
+        content, store, lang: str, more: str, nothing: str) -> None:
+    """A MORE when every part has been sent is not a question about "more" (it answered with
+    the reform entry "Mere værdighed..." over several SMS): it says there is nothing more, in
+    the conversation's language, and asks the open question again, in one short SMS."""
+    from assistant.i18n import tr
+
+    question = {"da": "jeg er blevet fyret hvad gor jeg", "en": "I was fired, what do I do",
+                "uk": "я втратив роботу, що робити"}[lang]
+    prompt = tr("What would you like to do now? Choose a number, or write another "
+                "question.")[lang]
+    replies = texted(content, store, lang, [question, *[more] * 5], f"2611{len(more)}{lang}")
+    first_more = next(n for n, reply in enumerate(replies) if nothing in reply)
+    assert first_more > 1 and prompt in replies[first_more - 1].split("\n")
+    for extra in replies[first_more:]:
+        assert extra.split("\n") == [nothing, prompt]
+    assert all("værdighed" not in reply for reply in replies)
+
+
+def test_more_with_nothing_left_in_a_guide_asks_its_question_again(content, store) -> None:
+    replies = texted(content, store, "en", ["book", "MORE"], "26110001")
+    assert replies[1].split("\n") == ["That is all: there is nothing more to show.",
+                                      "What kind of meeting do you need?"]
+    assert "What kind of meeting do you need?" in replies[0].split("\n")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import math
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -24,7 +25,7 @@ from assistant.channels_keys import phone_hash
 from assistant.commands import language_of, normalise_command
 from assistant.conversation import TURN_TRIES, Content, Conversation
 from assistant.i18n import tr
-from assistant.outputs import Card, Choices, Output, Say
+from assistant.outputs import Card, Choices, Output, Say, from_json
 from assistant.site.registry import SiteInfo
 from assistant.store.models import utcnow
 from assistant.store.saved import Saved
@@ -289,7 +290,7 @@ def _answer(content: Content, store: SessionStore, message: Message, look: Look,
     """The reply to a message no delivery has answered yet, and what it changes, stored."""
     sms, sid, key = store.sms, message.sid, message.key
     stopped, pending = look.contact.stopped, look.contact.pending
-    body, word = message.body, message.body.strip().casefold()
+    body = message.body
     changes: dict[str, object] = {}
     if keyword(body, STOP_WORDS):
         sms.finish(sid, key, "", {"stopped": True, "pending": None}, claimed=False)
@@ -300,13 +301,22 @@ def _answer(content: Content, store: SessionStore, message: Message, look: Look,
     elif stopped:
         sms.finish(sid, key, "", {}, claimed=False)
         return ""
-    if word in MORE_WORDS and pending:
-        lang = message.lang
-        if look.session is not None:  # the rest is in the conversation's language
-            lang = look.session.state.get("lang", lang)
+    lang = message.lang
+    if look.session is not None:  # the rest is in the conversation's language
+        lang = look.session.state.get("lang", lang)
+    more = keyword(body, MORE_WORDS)
+    if more and pending:
         head, rest = _fit(pending, lang)
         sms.next_part(sid, key, head, pending, rest or None)
         return head
+    if more and look.session is not None and not Conversation.resume(
+            content, store, look.session, site=message.site).takes_more():
+        # Nothing is left to send: say so, with the question asked (never a search for "more").
+        reply, rest = _fit("\n".join([tr("That is all: there is nothing more to show.")[lang],
+                                      _question_again(store, look.session, lang)]).strip(),
+                           lang)
+        sms.finish(sid, key, reply, {"pending": rest} if rest else {}, claimed=False)
+        return reply
     # A turn of the conversation. The message is claimed first, so a turn that books or
     # cancels is never run twice, whatever happens after (a crash, a gateway's retry).
     if not sms.claim(sid, key):
@@ -356,6 +366,16 @@ def _turn(content: Content, store: SessionStore, message: Message, saved: Saved 
                 raise
             saved = None
     raise AssertionError("unreachable")
+
+
+def _question_again(store: SessionStore, saved: Saved, lang: str) -> str:
+    """The question the conversation's last reply asked (its last prompt), when one is open;
+    "" for none. Its options stay where they were read: the reply is to be short."""
+    last = store.turns(saved.id, after=saved.turns - 1) if saved.turns else []
+    outputs = [out for item in (json.loads(last[-1].reply) if last else [])
+               if (out := from_json(item)) is not None]
+    asked = [out for out in outputs if type(out) is Say and out.tone == "prompt"]
+    return render_sms(asked[-1:], lang)
 
 
 def _marked(outputs: list[Output], lang: str, sources: bool = True) -> str:
