@@ -1091,3 +1091,32 @@ def test_more_with_nothing_left_in_a_guide_asks_its_question_again(content, stor
     assert replies[1].split("\n") == ["That is all: there is nothing more to show.",
                                       "What kind of meeting do you need?"]
     assert "What kind of meeting do you need?" in replies[0].split("\n")
+
+
+def test_an_answer_to_a_question_not_yet_sent_is_not_taken(content, store) -> None:
+    """After four MOREs the citizen is still reading the second card; the yes/no question
+    ("book a guidance meeting?") is in the part not sent yet. A "2" then is not taken for
+    "No": the next part comes, with a note to read it first; once the question has been
+    sent, "2" answers it."""
+    note = "Please read this first, then answer again:"
+    replies = texted(content, store, "en", ["hi", "5", "thirty", "2", "1", "1",
+                                            *["MORE"] * 4, "2"], "26119900")
+    assert "Would you like to book a guidance meeting" not in "".join(replies[:-1])
+    assert replies[-1].startswith(f"{note}\n") and "That is fine" not in replies[-1]
+    for _ in range(5):
+        if "Would you like to book a guidance meeting" in replies[-1]:
+            break
+        [reply] = texted(content, store, "en", ["2"], "26119900")
+        assert reply.startswith(f"{note}\n") and "That is fine" not in reply
+        replies.append(reply)
+    assert replies[-1].endswith("Would you like to book a guidance meeting about adult "
+                                "apprenticeship?\n1 Yes\n2 No")
+    [answered] = texted(content, store, "en", ["2"], "26119900")
+    assert answered.startswith("That is fine.")
+
+
+def test_a_question_of_their_own_while_more_is_waiting_is_answered(content, store) -> None:
+    replies = texted(content, store, "en", ["hi", "5", "thirty", "2", "1", "1", "MORE",
+                                            "what is dagpenge?"], "26119901")
+    assert "Please read this first" not in replies[-1]
+    assert "DAGPENGE" in replies[-1].upper()

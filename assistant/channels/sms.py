@@ -24,6 +24,7 @@ from assistant.channels.render import render_sms
 from assistant.channels_keys import phone_hash
 from assistant.commands import language_of, normalise_command
 from assistant.conversation import TURN_TRIES, Content, Conversation
+from assistant.flow.replies import whole_number, words
 from assistant.i18n import tr
 from assistant.outputs import Card, Choices, Output, Say, from_json
 from assistant.site.registry import SiteInfo
@@ -31,6 +32,7 @@ from assistant.store.models import utcnow
 from assistant.store.saved import Saved
 from assistant.store.sessions import SessionGone, SessionStore
 from assistant.store.sms import Look, PartTaken
+from assistant.validators import parse_yes_no
 
 GSM7 = set(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
@@ -61,10 +63,13 @@ POLITE_WORDS = {
 LEADING_WORDS = {"nej", "no", "ні", "tak", "thanks", "дякую"}
 """Words that may come before a STOP: "nej tak stop", "no thanks, stop"."""
 MORE_WORDS = {"more", "mere", "ще"}
+ASK = "\x1e"
+"""Marks, in a reply's text, the line where the question the citizen is asked begins (the
+last prompt): a rest that holds it is a question not yet sent (:func:`_holds_question`)."""
 KEEP = "\x1f"
 """Marks a line a part never ends with (a title, the question before its options): it goes
 with at least the start of what follows it. Marks are kept in the rest for MORE, never sent."""
-_MARKS = str.maketrans("", "", KEEP)
+_MARKS = str.maketrans("", "", ASK + KEEP)
 
 
 _GSM7_ALL = frozenset(GSM7 | GSM7_EXT)
@@ -152,7 +157,7 @@ def split_reply(text: str, more_hint: str, max_segments: int = MAX_SEGMENTS,
         candidate = "\n".join([*head, line, more_hint])
         if over(candidate):
             kept = len(head)
-            while kept and head[kept - 1].startswith(KEEP):
+            while kept and KEEP in head[kept - 1][:2]:  # marks only begin a line
                 kept -= 1
             if 0 < kept < len(head):  # a title (or a question) goes on with what follows it
                 return (bare("\n".join([*head[:kept], more_hint])),
@@ -178,8 +183,8 @@ def split_reply(text: str, more_hint: str, max_segments: int = MAX_SEGMENTS,
 
 
 def bare(text: str) -> str:
-    """``text`` without the marks :func:`split_reply` reads (KEEP): what is sent."""
-    return text.translate(_MARKS) if KEEP in text else text
+    """``text`` without the marks :func:`split_reply` reads (ASK, KEEP): what is sent."""
+    return text.translate(_MARKS) if ASK in text or KEEP in text else text
 
 
 def twilio_signature(token: str, url: str, params: Mapping[str, str]) -> str:
@@ -317,6 +322,13 @@ def _answer(content: Content, store: SessionStore, message: Message, look: Look,
                            lang)
         sms.finish(sid, key, reply, {"pending": rest} if rest else {}, claimed=False)
         return reply
+    if pending and _holds_question(pending) and _short_answer(body):
+        # An answer to a question the citizen has not been sent yet: not taken. The next part
+        # is sent, with a note to read it first.
+        note = KEEP + tr("Please read this first, then answer again:")[lang]
+        head, rest = _fit(f"{note}\n{pending}", lang)
+        sms.next_part(sid, key, head, pending, rest or None)
+        return head
     # A turn of the conversation. The message is claimed first, so a turn that books or
     # cancels is never run twice, whatever happens after (a crash, a gateway's retry).
     if not sms.claim(sid, key):
@@ -368,6 +380,19 @@ def _turn(content: Content, store: SessionStore, message: Message, saved: Saved 
     raise AssertionError("unreachable")
 
 
+def _holds_question(rest: str) -> bool:
+    """Whether the unsent ``rest`` of a reply holds the start of the question it asks."""
+    return ASK in rest
+
+
+def _short_answer(body: str) -> bool:
+    """Whether ``body`` looks like an answer to a question, not a message of its own: a number
+    ("2", "tre") or a yes or no ("ja", "no thanks"), in three words at most."""
+    if len(words(body)) > 3:
+        return False
+    return whole_number(body) is not None or parse_yes_no(body) is not None
+
+
 def _question_again(store: SessionStore, saved: Saved, lang: str) -> str:
     """The question the conversation's last reply asked (its last prompt), when one is open;
     "" for none. Its options stay where they were read: the reply is to be short."""
@@ -380,7 +405,10 @@ def _question_again(store: SessionStore, saved: Saved, lang: str) -> str:
 
 def _marked(outputs: list[Output], lang: str, sources: bool = True) -> str:
     """:func:`render_sms`, with the marks :func:`split_reply` reads: KEEP on a title (a card's,
-    a guide's) and on a question's last line right before its options."""
+    a guide's) and on a question's last line right before its options, ASK where the last
+    question begins."""
+    asked = max((i for i, out in enumerate(outputs) if type(out) is Say and out.tone == "prompt"),
+                default=None)
     lines: list[str] = []
     for i, out in enumerate(outputs):
         text = bare(render_sms([out], lang, sources))  # nothing typed can mark a line
@@ -392,6 +420,8 @@ def _marked(outputs: list[Output], lang: str, sources: bool = True) -> str:
         elif (type(out) is Say and out.tone == "prompt" and i + 1 < len(outputs)
               and isinstance(outputs[i + 1], Choices)):
             shown[-1] = KEEP + shown[-1]
+        if i == asked:
+            shown[0] = ASK + shown[0]
         lines.extend(shown)
     return "\n".join(lines)
 
