@@ -1120,3 +1120,16 @@ def test_a_question_of_their_own_while_more_is_waiting_is_answered(content, stor
                                             "what is dagpenge?"], "26119901")
     assert "Please read this first" not in replies[-1]
     assert "DAGPENGE" in replies[-1].upper()
+
+
+@pytest.mark.parametrize(("more", "menu"), [
+    ("MERE", "Hvad vil du gerne? Vælg et nummer, eller skriv dit spørgsmål."),
+    ("More please", "What would you like to do? Choose a number, or write your question."),
+    ("ще", "Що ви хочете зробити? Оберіть номер або напишіть своє запитання."),
+])
+def test_more_as_a_first_message_opens_the_menu_in_its_language(content, store, more: str,
+                                                                 menu: str) -> None:
+    """A MORE from a number with no conversation has nothing to send either: the menu, in the
+    word's language, not an answer about "mere" (the reform entry)."""
+    [reply] = texted(content, store, "da", [more], f"2611{len(more)}7")
+    assert reply.split("\n")[0] == menu and "værdighed" not in reply

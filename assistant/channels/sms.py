@@ -13,7 +13,7 @@ import json
 import math
 import unicodedata
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from urllib.parse import urlsplit, urlunsplit
 from xml.sax.saxutils import escape
@@ -63,6 +63,8 @@ POLITE_WORDS = {
 LEADING_WORDS = {"nej", "no", "ні", "tak", "thanks", "дякую"}
 """Words that may come before a STOP: "nej tak stop", "no thanks, stop"."""
 MORE_WORDS = {"more", "mere", "ще"}
+MORE_LANGS = {"mere": "da", "more": "en", "ще": "uk"}
+"""The language each MORE word is in: a MORE before any conversation opens one in it."""
 ASK = "\x1e"
 """Marks, in a reply's text, the line where the question the citizen is asked begins (the
 last prompt): a rest that holds it is a question not yet sent (:func:`_holds_question`)."""
@@ -314,7 +316,11 @@ def _answer(content: Content, store: SessionStore, message: Message, look: Look,
         head, rest = _fit(pending, lang)
         sms.next_part(sid, key, head, pending, rest or None)
         return head
-    if more and look.session is not None and not Conversation.resume(
+    if more and look.session is None:
+        # A MORE before any conversation: nothing to send yet. The menu, in the word's language.
+        said = next(w for w in _plain_words(body) if w in MORE_LANGS)
+        message, body = replace(message, lang=MORE_LANGS[said]), "menu"
+    elif more and look.session is not None and not Conversation.resume(
             content, store, look.session, site=message.site).takes_more():
         # Nothing is left to send: say so, with the question asked (never a search for "more").
         reply, rest = _fit("\n".join([tr("That is all: there is nothing more to show.")[lang],
