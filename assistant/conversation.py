@@ -316,6 +316,15 @@ class Conversation:
         pending = pending_request(self.store, self.session_id)
         return pending is not None and pending.status == "open"
 
+    def takes_more(self) -> bool:
+        """Whether "more" is a message to answer now: later times, where a list of times
+        offers them, or a message for the member of staff who has the conversation. (By SMS,
+        else, it asks for the rest of a long reply.) Reads the state only."""
+        if self.state.staff is not None:
+            return True
+        flow, fstate = self._flow()
+        return bool(flow and fstate and engine.offers_later(flow, fstate))
+
     def remember_booking(self, booking_id: int | None) -> None:
         """This conversation made (or moved) booking ``booking_id``."""
         if booking_id is not None and booking_id not in self.state.booked:
@@ -769,11 +778,16 @@ class Conversation:
         flow, fstate = self._flow()
         if command == commands.HELP:
             extra = engine.help_for(flow, fstate) if flow and fstate else []
+            asked = self.current()
+            if self.state.channel == "sms" and self.state.awaiting == "menu" and not extra:
+                # The menu is one SMS by itself: with the words it would take two, and
+                # "talk to staff" would wait behind MORE. The words say how to reach staff.
+                asked = [Say(tr("Write \"menu\" to see everything I can help with."), "info")]
             return [*extra, Say(tr(
                 "You can write these words at any time: \"back\" (previous question), "
                 "\"start over\" (this guide from the beginning), \"menu\", \"save\" (a code to "
                 "continue later), \"language\", \"staff\" (talk to a person), \"help\"."),
-                "info"), *self.current()]
+                "info"), *asked]
         if command == commands.GREETING:
             return [Say(tr("Hello! I am the jobcenter's assistant."), "notice"),
                     *self.current()]

@@ -33,6 +33,7 @@ from .test_transcripts import FILES, asks_for_code
 TOKEN, BASE = "channels-agree-token", "https://kiosk.example.dk"
 LANGUAGE_WORD = {"da": "dansk", "en": "english", "uk": "українська"}
 ALSO_SMS = tr("You will also get an SMS with this confirmation.")
+MORE_HINT = tr("Reply MORE for the rest.")
 
 
 def turns_of(store: SessionStore, key_prefix: str) -> list[tuple[str, list]]:
@@ -40,7 +41,17 @@ def turns_of(store: SessionStore, key_prefix: str) -> list[tuple[str, list]]:
     with DB(store.engine) as db:
         [session] = [s for s in db.exec(select(Session)) if s.key.startswith(key_prefix)]
         rows = db.exec(select(Turn).where(Turn.session_id == session.id).order_by(Turn.seq))
-        return [(t.input, [told(item) for item in json.loads(t.reply)]) for t in rows]
+        return [(t.input, [told(item) for item in without_staff_copy(json.loads(t.reply))])
+                for t in rows]
+
+
+def without_staff_copy(reply: list[dict]) -> list[dict]:
+    """A reply without a booking's Danish copy for staff and the notice heading it: only where
+    staff stand beside the citizen (the kiosk, and the text channel, which behaves as it), not
+    on the web page or by SMS, by design (booking/conversation.py, STAFF_BESIDE)."""
+    copies = {n for n, item in enumerate(reply) if item.get("type") == "say"
+              and item.get("lang") == "da"}
+    return [item for n, item in enumerate(reply) if n not in copies and n + 1 not in copies]
 
 
 KIOSK_ONLY = {flow.id for flow in load_flows().values() if flow.only_at}
@@ -122,22 +133,32 @@ def by_web(content: Content, store: SessionStore, lang: str, says: list[Typed]) 
 def by_sms(content: Content, store: SessionStore, lang: str, says: list[Typed],
            monkeypatch: pytest.MonkeyPatch) -> None:
     """Through the signed webhook. An SMS conversation has no language screen: the citizen's
-    first text names the language, and the transcript follows."""
+    first text names the language, and the transcript follows. The citizen reads each reply
+    to its end (MORE while it says there is more) before answering it, as they must: an
+    answer sent while the question is still unsent is not taken (channels/sms.py)."""
     monkeypatch.setenv("ASSISTANT_TWILIO_AUTH_TOKEN", TOKEN)
     monkeypatch.setenv("ASSISTANT_PUBLIC_URL", "https://kiosk.example.dk")
     client = TestClient(make_app(content, store, now=lambda: NOW, phone_limit=10**6),
                         base_url=BASE)
-    last = ""
-    for i, (say, proof) in enumerate([(LANGUAGE_WORD[lang], False), *says]):
-        if proof and not asks_for_code(content, last):
-            continue
-        form = {"From": "+4522334455", "To": "+4570000000", "Body": say,
-                "MessageSid": f"SMagree{i}"}
+
+    def text(say: str, sid: str) -> str:
+        form = {"From": "+4522334455", "To": "+4570000000", "Body": say, "MessageSid": sid}
         signature = RequestValidator(TOKEN).compute_signature(f"{BASE}/sms/twilio", form)
         response = client.post("/sms/twilio", data=form,
                                headers={"X-Twilio-Signature": signature})
         assert response.status_code == 200
-        last = response.text
+        return response.text
+
+    last = ""
+    for i, (say, proof) in enumerate([(LANGUAGE_WORD[lang], False), *says]):
+        if proof and not asks_for_code(content, last):
+            continue
+        reply = last = text(say, f"SMagree{i}")
+        for part in range(20):
+            if not any(hint in reply for hint in MORE_HINT.values()):
+                break
+            reply = text("MORE", f"SMagree{i}-more{part}")
+            last += reply
 
 
 def proven(content: Content, turns: list[tuple[str, list]]) -> list[tuple[str, list]]:

@@ -551,11 +551,11 @@ def test_calendar_file_for_the_citizens_own_booking(client: TestClient) -> None:
 
 
 def test_reply_more_sends_the_rest_once(client: TestClient) -> None:
-    first = sms(client, "ДОПОМОГА", "SMm1", phone="+4522334499").text
+    first = sms(client, "перекладач", "SMm1", phone="+4522334499").text
     assert "Надішліть ЩЕ, щоб отримати решту." in first
     rest = sms(client, "ЩЕ", "SMm2", phone="+4522334499").text
-    assert "Поговорити з працівником" in rest and "Поговорити з працівником" not in first
-    assert "допомога" not in rest.split("<Message>")[1][:20]
+    start = rest.split("<Message>")[1].split("\n")[0]
+    assert len(start) > 20 and start not in first
     assert "Svar MERE" not in rest, "every page asks for MORE in the conversation's language"
     again = sms(client, "ЩЕ", "SMm3", phone="+4522334499").text
     assert again != rest, "the rest is sent once; a second MORE is an ordinary message"
@@ -1047,3 +1047,127 @@ def test_ok_takes_the_number_written_from(client: TestClient, language: str, yes
         sms(client, body, f"SMok{n}", phone=phone)
     reply = sms(client, yes, "SMok9", phone=phone).text
     assert summary in reply and "+45 22 33 44 12" in reply, reply
+
+
+def texted(content, store, lang: str, lines: list[str], session: str) -> list[str]:
+    """Each SMS reply to ``lines``, sent one by one from one number as `chat --channel sms
+    --session` sends them."""
+    import io
+
+    from assistant.channels.text import run_chat
+
+    out = io.StringIO()
+    assert run_chat(content, store, lang=lang, channel="sms", session_key=session,
+                    stdin=io.StringIO("".join(f"{line}\n" for line in lines)), stdout=out,
+                    now=lambda: NOW) == 0
+    replies = out.getvalue().split("\n\n")
+    assert replies[-1] == "" and len(replies) == len(lines) + 1
+    return replies[:-1]
+
+
+@pytest.mark.parametrize(("lang", "help_word", "staff"), [
+    ("da", "hjaelp", '"medarbejder" (tal med et menneske)'),
+    ("en", "help", '"staff" (talk to a person)'),
+    ("uk", "допомога", '"працівник" (поговорити з людиною)'),
+])
+def test_help_by_sms_fits_one_reply_and_says_how_to_reach_staff(
+        content, store, lang: str, help_word: str, staff: str) -> None:
+    """At the menu the help and the whole menu took two SMS ("9 Talk to staff" behind
+    MORE): by SMS the help says the words (staff among them) and how to see the menu again,
+    in one SMS; the menu's numbers still work."""
+    menu, helped, picked = texted(content, store, lang, ["menu", help_word, "9"],
+                                  f"2611{len(help_word)}5{lang}")
+    assert staff in helped and fits(helped) and "ЩЕ" not in helped and "MORE" not in helped
+    assert "MERE" not in helped
+    assert picked.split("\n")[0] == menu.split("\n")[-1][2:]  # "9": talk to staff
+
+
+def test_a_part_never_ends_with_a_title(content, store) -> None:
+    """A Ukrainian answer's first SMS held its title alone (and "reply MORE"); now the title
+    comes with the start of its text, and a title further down waits for the next part."""
+    from assistant.channels.sms import KEEP
+
+    first = texted(content, store, "uk", ["перекладач"], "26110044")[0].split("\n")
+    assert first[0] == "Перекладач на зустрічах з муніципалітетом"
+    assert first[1].startswith("На зустрічах") and first[2] == "Надішліть ЩЕ, щоб отримати решту."
+    lines = [f"Line {n} of the first card's text, long enough to fill a part." for n in range(6)]
+    text = "\n".join([*lines, KEEP + "SECOND CARD", "Its text " * 60])
+    head, rest = split_reply(text, "Reply MORE for the rest.")
+    assert head.split("\n")[-2] == lines[-1] and KEEP not in head
+    assert rest.startswith(KEEP + "SECOND CARD\nIts text")
+    head, rest = split_reply(rest, "Reply MORE for the rest.")
+    assert head.startswith("SECOND CARD\nIts text Its text") and rest.startswith("Its text")
+
+
+@pytest.mark.parametrize(("lang", "more", "nothing"), [
+    ("da", "MERE", "Det var alt: der er ikke mere at vise."),
+    ("da", "MERE tak", "Det var alt: der er ikke mere at vise."),
+    ("en", "more please", "That is all: there is nothing more to show."),
+    ("uk", "ЩЕ", "Це все: більше нічого немає."),
+])
+def test_more_with_nothing_left_says_so_and_asks_the_question_again(
+        content, store, lang: str, more: str, nothing: str) -> None:
+    """A MORE when every part has been sent is not a question about "more" (it answered with
+    the reform entry "Mere værdighed..." over several SMS): it says there is nothing more, in
+    the conversation's language, and asks the open question again, in one short SMS."""
+    from assistant.i18n import tr
+
+    question = {"da": "jeg er blevet fyret hvad gor jeg", "en": "I was fired, what do I do",
+                "uk": "я втратив роботу, що робити"}[lang]
+    prompt = tr("What would you like to do now? Choose a number, or write another "
+                "question.")[lang]
+    replies = texted(content, store, lang, [question, *[more] * 5], f"2611{len(more)}{lang}")
+    first_more = next(n for n, reply in enumerate(replies) if nothing in reply)
+    assert first_more > 1 and prompt in replies[first_more - 1].split("\n")
+    for extra in replies[first_more:]:
+        assert extra.split("\n") == [nothing, prompt]
+    assert all("værdighed" not in reply for reply in replies)
+
+
+def test_more_with_nothing_left_in_a_guide_asks_its_question_again(content, store) -> None:
+    replies = texted(content, store, "en", ["book", "MORE"], "26110001")
+    assert replies[1].split("\n") == ["That is all: there is nothing more to show.",
+                                      "What kind of meeting do you need?"]
+    assert "What kind of meeting do you need?" in replies[0].split("\n")
+
+
+def test_an_answer_to_a_question_not_yet_sent_is_not_taken(content, store) -> None:
+    """After four MOREs the citizen is still reading the second card; the yes/no question
+    ("book a guidance meeting?") is in the part not sent yet. A "2" then is not taken for
+    "No": the next part comes, with a note to read it first; once the question has been
+    sent, "2" answers it."""
+    note = "Please read this first, then answer again:"
+    replies = texted(content, store, "en", ["hi", "5", "thirty", "2", "1", "1",
+                                            *["MORE"] * 4, "2"], "26119900")
+    assert "Would you like to book a guidance meeting" not in "".join(replies[:-1])
+    assert replies[-1].startswith(f"{note}\n") and "That is fine" not in replies[-1]
+    for _ in range(5):
+        if "Would you like to book a guidance meeting" in replies[-1]:
+            break
+        [reply] = texted(content, store, "en", ["2"], "26119900")
+        assert reply.startswith(f"{note}\n") and "That is fine" not in reply
+        replies.append(reply)
+    assert replies[-1].endswith("Would you like to book a guidance meeting about adult "
+                                "apprenticeship?\n1 Yes\n2 No")
+    [answered] = texted(content, store, "en", ["2"], "26119900")
+    assert answered.startswith("That is fine.")
+
+
+def test_a_question_of_their_own_while_more_is_waiting_is_answered(content, store) -> None:
+    replies = texted(content, store, "en", ["hi", "5", "thirty", "2", "1", "1", "MORE",
+                                            "what is dagpenge?"], "26119901")
+    assert "Please read this first" not in replies[-1]
+    assert "DAGPENGE" in replies[-1].upper()
+
+
+@pytest.mark.parametrize(("more", "menu"), [
+    ("MERE", "Hvad vil du gerne? Vælg et nummer, eller skriv dit spørgsmål."),
+    ("More please", "What would you like to do? Choose a number, or write your question."),
+    ("ще", "Що ви хочете зробити? Оберіть номер або напишіть своє запитання."),
+])
+def test_more_as_a_first_message_opens_the_menu_in_its_language(content, store, more: str,
+                                                                 menu: str) -> None:
+    """A MORE from a number with no conversation has nothing to send either: the menu, in the
+    word's language, not an answer about "mere" (the reform entry)."""
+    [reply] = texted(content, store, "da", [more], f"2611{len(more)}7")
+    assert reply.split("\n")[0] == menu and "værdighed" not in reply

@@ -48,6 +48,10 @@ OFFERED = 5
 CALLBACK = "callback"
 """The slot answer when no time was free: staff call the citizen instead."""
 REMINDER_BEFORE = dt.timedelta(hours=24)
+STAFF_BESIDE = ("kiosk", "text")
+"""Where staff may stand beside the citizen (the kiosk, the interpreter view at the kiosk or
+the desk, and `chat --channel text`, which behaves as the kiosk): there a booking made in
+another language is confirmed with a Danish copy for staff too; not on the web or by SMS."""
 
 
 def meeting_name(code: str) -> Text:
@@ -515,9 +519,11 @@ def book(act: Act, convo: Conversation) -> list[Output]:
     card = confirmation(booking, tr("Your meeting is booked."), _gets_sms(convo, booking.phone),
                         _texted(convo, booking.phone), place_of(convo, booking))
     outputs: list[Output] = [card]
-    if convo.lang != "da":
-        # The copy staff read, headed in the citizen's language so they know what it is.
-        # Without the address: staff know where they work, and by SMS the reply stays short.
+    if convo.lang != "da" and convo.state.channel in STAFF_BESIDE:
+        # The copy staff read beside the citizen (the kiosk, the interpreter view), headed in
+        # the citizen's language so they know what it is; without the address: staff know
+        # where they work. Not on the citizen's own phone or web page, where no staff stand
+        # by (by SMS it would push the citizen's own text into another part).
         copy = confirmation(booking, tr("Your meeting is booked."),
                             _gets_sms(convo, booking.phone), _texted(convo, booking.phone)).text
         outputs.append(Say(tr("For staff (in Danish):"), "notice"))

@@ -9,10 +9,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import math
 import unicodedata
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from urllib.parse import urlsplit, urlunsplit
 from xml.sax.saxutils import escape
@@ -23,13 +24,15 @@ from assistant.channels.render import render_sms
 from assistant.channels_keys import phone_hash
 from assistant.commands import language_of, normalise_command
 from assistant.conversation import TURN_TRIES, Content, Conversation
+from assistant.flow.replies import whole_number, words
 from assistant.i18n import tr
-from assistant.outputs import Output
+from assistant.outputs import Card, Choices, Output, Say, from_json
 from assistant.site.registry import SiteInfo
 from assistant.store.models import utcnow
 from assistant.store.saved import Saved
 from assistant.store.sessions import SessionGone, SessionStore
 from assistant.store.sms import Look, PartTaken
+from assistant.validators import parse_yes_no
 
 GSM7 = set(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
@@ -60,6 +63,15 @@ POLITE_WORDS = {
 LEADING_WORDS = {"nej", "no", "ні", "tak", "thanks", "дякую"}
 """Words that may come before a STOP: "nej tak stop", "no thanks, stop"."""
 MORE_WORDS = {"more", "mere", "ще"}
+MORE_LANGS = {"mere": "da", "more": "en", "ще": "uk"}
+"""The language each MORE word is in: a MORE before any conversation opens one in it."""
+ASK = "\x1e"
+"""Marks, in a reply's text, the line where the question the citizen is asked begins (the
+last prompt): a rest that holds it is a question not yet sent (:func:`_holds_question`)."""
+KEEP = "\x1f"
+"""Marks a line a part never ends with (a title, the question before its options): it goes
+with at least the start of what follows it. Marks are kept in the rest for MORE, never sent."""
+_MARKS = str.maketrans("", "", ASK + KEEP)
 
 
 _GSM7_ALL = frozenset(GSM7 | GSM7_EXT)
@@ -132,34 +144,49 @@ def fits(text: str, max_segments: int = MAX_SEGMENTS,
 def split_reply(text: str, more_hint: str, max_segments: int = MAX_SEGMENTS,
                 max_ucs2_segments: int = MAX_UCS2_SEGMENTS) -> tuple[str, str]:
     """The part that fits in one reply (:func:`fits`, with the hint to reply MORE), and the
-    rest."""
+    rest. Whole lines where they fit; a part never ends with a line marked KEEP (a title, a
+    question before its options): that line goes to the next part, or, when the part holds
+    nothing else, the start of the line after it (as many words as fit) comes along. The part
+    is sent without marks (:func:`bare`); the rest keeps them, for the next MORE."""
     def over(candidate: str) -> bool:
-        return not fits(candidate, max_segments, max_ucs2_segments)
+        return not fits(bare(candidate), max_segments, max_ucs2_segments)
 
     if not over(text):
-        return text, ""
+        return bare(text), ""
     lines = text.split("\n")
     head: list[str] = []
     for i, line in enumerate(lines):
         candidate = "\n".join([*head, line, more_hint])
         if over(candidate):
-            if not head:  # one very long line: cut it by words
+            kept = len(head)
+            while kept and KEEP in head[kept - 1][:2]:  # marks only begin a line
+                kept -= 1
+            if 0 < kept < len(head):  # a title (or a question) goes on with what follows it
+                return (bare("\n".join([*head[:kept], more_hint])),
+                        "\n".join([*head[kept:], *lines[i:]]))
+            if not kept:  # one very long line, or titles before it: cut it by words
                 words, cut = line.split(" "), []
                 for word in words:
-                    if over(" ".join([*cut, word]) + "\n" + more_hint):
+                    if over("\n".join([*head, " ".join([*cut, word]), more_hint])):
                         break
                     cut.append(word)
-                if not cut:  # not even the first word fits: cut the word itself
+                if not cut and not head:  # not even the first word fits: cut the word itself
                     word = words[0]
                     n = len(word)
                     while n > 1 and over(word[:n] + "\n" + more_hint):
                         n -= 1
                     cut, words = [word[:n]], [word[:n], word[n:], *words[1:]]
-                rest = " ".join(words[len(cut):])
-                return " ".join(cut) + "\n" + more_hint, "\n".join([rest, *lines[i + 1:]])
-            return "\n".join([*head, more_hint]), "\n".join(lines[i:])
+                if cut:
+                    return (bare("\n".join([*head, " ".join(cut), more_hint])),
+                            "\n".join([" ".join(words[len(cut):]), *lines[i + 1:]]))
+            return bare("\n".join([*head, more_hint])), "\n".join(lines[i:])
         head.append(line)
-    return text, ""
+    return bare(text), ""
+
+
+def bare(text: str) -> str:
+    """``text`` without the marks :func:`split_reply` reads (ASK, KEEP): what is sent."""
+    return text.translate(_MARKS) if ASK in text or KEEP in text else text
 
 
 def twilio_signature(token: str, url: str, params: Mapping[str, str]) -> str:
@@ -270,7 +297,7 @@ def _answer(content: Content, store: SessionStore, message: Message, look: Look,
     """The reply to a message no delivery has answered yet, and what it changes, stored."""
     sms, sid, key = store.sms, message.sid, message.key
     stopped, pending = look.contact.stopped, look.contact.pending
-    body, word = message.body, message.body.strip().casefold()
+    body = message.body
     changes: dict[str, object] = {}
     if keyword(body, STOP_WORDS):
         sms.finish(sid, key, "", {"stopped": True, "pending": None}, claimed=False)
@@ -281,11 +308,31 @@ def _answer(content: Content, store: SessionStore, message: Message, look: Look,
     elif stopped:
         sms.finish(sid, key, "", {}, claimed=False)
         return ""
-    if word in MORE_WORDS and pending:
-        lang = message.lang
-        if look.session is not None:  # the rest is in the conversation's language
-            lang = look.session.state.get("lang", lang)
+    lang = message.lang
+    if look.session is not None:  # the rest is in the conversation's language
+        lang = look.session.state.get("lang", lang)
+    more = keyword(body, MORE_WORDS)
+    if more and pending:
         head, rest = _fit(pending, lang)
+        sms.next_part(sid, key, head, pending, rest or None)
+        return head
+    if more and look.session is None:
+        # A MORE before any conversation: nothing to send yet. The menu, in the word's language.
+        said = next(w for w in _plain_words(body) if w in MORE_LANGS)
+        message, body = replace(message, lang=MORE_LANGS[said]), "menu"
+    elif more and look.session is not None and not Conversation.resume(
+            content, store, look.session, site=message.site).takes_more():
+        # Nothing is left to send: say so, with the question asked (never a search for "more").
+        reply, rest = _fit("\n".join([tr("That is all: there is nothing more to show.")[lang],
+                                      _question_again(store, look.session, lang)]).strip(),
+                           lang)
+        sms.finish(sid, key, reply, {"pending": rest} if rest else {}, claimed=False)
+        return reply
+    if pending and _holds_question(pending) and _short_answer(body):
+        # An answer to a question the citizen has not been sent yet: not taken. The next part
+        # is sent, with a note to read it first.
+        note = KEEP + tr("Please read this first, then answer again:")[lang]
+        head, rest = _fit(f"{note}\n{pending}", lang)
         sms.next_part(sid, key, head, pending, rest or None)
         return head
     # A turn of the conversation. The message is claimed first, so a turn that books or
@@ -339,14 +386,60 @@ def _turn(content: Content, store: SessionStore, message: Message, saved: Saved 
     raise AssertionError("unreachable")
 
 
+def _holds_question(rest: str) -> bool:
+    """Whether the unsent ``rest`` of a reply holds the start of the question it asks."""
+    return ASK in rest
+
+
+def _short_answer(body: str) -> bool:
+    """Whether ``body`` looks like an answer to a question, not a message of its own: a number
+    ("2", "tre") or a yes or no ("ja", "no thanks"), in three words at most."""
+    if len(words(body)) > 3:
+        return False
+    return whole_number(body) is not None or parse_yes_no(body) is not None
+
+
+def _question_again(store: SessionStore, saved: Saved, lang: str) -> str:
+    """The question the conversation's last reply asked (its last prompt), when one is open;
+    "" for none. Its options stay where they were read: the reply is to be short."""
+    last = store.turns(saved.id, after=saved.turns - 1) if saved.turns else []
+    outputs = [out for item in (json.loads(last[-1].reply) if last else [])
+               if (out := from_json(item)) is not None]
+    asked = [out for out in outputs if type(out) is Say and out.tone == "prompt"]
+    return render_sms(asked[-1:], lang)
+
+
+def _marked(outputs: list[Output], lang: str, sources: bool = True) -> str:
+    """:func:`render_sms`, with the marks :func:`split_reply` reads: KEEP on a title (a card's,
+    a guide's) and on a question's last line right before its options, ASK where the last
+    question begins."""
+    asked = max((i for i, out in enumerate(outputs) if type(out) is Say and out.tone == "prompt"),
+                default=None)
+    lines: list[str] = []
+    for i, out in enumerate(outputs):
+        text = bare(render_sms([out], lang, sources))  # nothing typed can mark a line
+        if not text:
+            continue
+        shown = text.split("\n")
+        if isinstance(out, Card) or (type(out) is Say and out.tone == "title"):
+            shown[0] = KEEP + shown[0]
+        elif (type(out) is Say and out.tone == "prompt" and i + 1 < len(outputs)
+              and isinstance(outputs[i + 1], Choices)):
+            shown[-1] = KEEP + shown[-1]
+        if i == asked:
+            shown[0] = ASK + shown[0]
+        lines.extend(shown)
+    return "\n".join(lines)
+
+
 def _text(outputs: list[Output], lang: str) -> str:
     """The reply's text: with an answer's source line ("Source: ...") when it costs no
     message more than the reply without it (another part to ask MORE for, for a line the
     reader may not need: a Ukrainian SMS part holds about 200 characters, and a source line
     takes 40 to 150); else without it."""
-    full = render_sms(outputs, lang)
-    bare = render_sms(outputs, lang, sources=False)
-    return full if full == bare or _parts(full, lang) <= _parts(bare, lang) else bare
+    full = _marked(outputs, lang)
+    without = _marked(outputs, lang, sources=False)
+    return full if full == without or _parts(full, lang) <= _parts(without, lang) else without
 
 
 def _parts(text: str, lang: str) -> int:

@@ -449,6 +449,12 @@ def _parse(step: Step, raw: str, today: dt.date, state: FlowState,
     return _Parsed(result.value)
 
 
+def offers_later(flow: Flow, state: FlowState) -> bool:
+    """Whether the question asked now is a list of times that offers later ones."""
+    return (state.step is not None and not state.done and state.step in flow.steps
+            and flow.step(state.step).kind == "slot" and bool(state.offers.get(MORE_KEY)))
+
+
 def _asks_for_more(raw: str) -> bool:
     """The reply asks for later times: a word of MORE, with nothing else than MORE_ALSO and
     small words ("senere", "flere tider", "more times please", "пізніший час")."""
