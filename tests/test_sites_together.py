@@ -190,8 +190,9 @@ def test_a_desk_request_reaches_only_its_own_sites_staff_queue(two_sites: Sessio
 
     store = two_sites
     lejre = store.sites().by_code("lejre")
+    open_hours = NOW + dt.timedelta(hours=2)  # 10.00: the test Lejre opens at 09.00
     kiosk, _ = Conversation.open(content, store, "kiosk:lejre-2", "kiosk", "da",
-                                 now=lambda: NOW, site=lejre, place="kiosk:Lejre hall")
+                                 now=lambda: open_hours, site=lejre, place="kiosk:Lejre hall")
     kiosk.handle("talk to a person")
     kiosk.handle("1")
     desk = StaffDesk(content, store, now=lambda: NOW)
