@@ -466,6 +466,20 @@ def test_a_time_picked_by_its_day_or_hour_is_the_one_offered_then(flows, said: s
     assert "I understood: Tuesday, 24 November 2026 at 14:00" in texts(turn.outputs)
 
 
+@pytest.mark.parametrize(("today", "said"), [
+    (dt.date(2026, 11, 24), "i dag"), (dt.date(2026, 11, 24), "today kl 14"),
+    (dt.date(2026, 11, 24), "сьогодні"), (dt.date(2026, 11, 23), "i morgen"),
+    (dt.date(2026, 11, 23), "tomorrow at 2pm"), (dt.date(2026, 11, 23), "завтра")])
+def test_today_or_tomorrow_picks_the_offered_time_on_that_day(flows, today: dt.date,
+                                                              said: str) -> None:
+    # "i morgen" was refused: "please choose one of the numbers shown"
+    book = flows["book"]
+    turn = walk(book, ["1", "1"])
+    turn.state.offers = dict(PICK_BY_WORDS)
+    turn = engine.answer(book, turn.state, said, today)
+    assert turn.valid and turn.state.answers["slot"] == AT_1400_TUE, texts(turn.outputs)
+
+
 @pytest.mark.parametrize(("said", "day"), [("onsdag", "Wednesday"), ("wednesday", "Wednesday"),
                                            ("у середу", "Wednesday"),
                                            ("kl 10.30", "10:30")])

@@ -416,7 +416,7 @@ def _parse(step: Step, raw: str, today: dt.date, state: FlowState,
         key, offers = _fold(raw), state.offers
         if key in offers and key != MORE_KEY and offers[key] != MORE_KEY:
             return _Parsed(offers[key])
-        return _slot_by_time(raw, offers)
+        return _slot_by_time(raw, offers, today)
     if step.kind in ("choice", "multi"):
         one, options = step.kind == "choice", offered(step, state.answers)
         shown = _pick_option(options, raw) if one else _pick_each(options, raw)
@@ -478,14 +478,26 @@ def _hours(raw: str) -> set[int]:
     return found
 
 
-def _slot_by_time(raw: str, offers: Mapping[str, str]) -> _Parsed:
+def _relative_days(raw: str, today: dt.date) -> set[int]:
+    """The weekday a reply names by "today" or "tomorrow" ("i morgen", "tomorrow", "завтра")."""
+    said = " " + " ".join(replies.words(raw)) + " "
+    return {(today + dt.timedelta(days=ahead)).weekday()
+            for ahead, phrases in enumerate((_TODAY, _TOMORROW))
+            if any(f" {phrase} " in said for phrase in phrases)}
+
+
+_TODAY = ("i dag", "idag", "today", "сьогодні")
+_TOMORROW = ("i morgen", "imorgen", "tomorrow", "завтра")
+
+
+def _slot_by_time(raw: str, offers: Mapping[str, str], today: dt.date) -> _Parsed:
     """A time picked by what it is, not its number: a time typed as shown ("kl 10.30",
     "10:30"), a whole hour ("kl 14", "at 14", "о 14", "2 pm"), a weekday ("tirsdag", "on
-    Tuesday", "у вівторок") or a day and a time ("tirsdag kl 14"). The offered time that
+    Tuesday", "у вівторок", "i morgen") or a day and a time ("tirsdag kl 14"). The offered time that
     fits, when exactly one does; when several do, only they are shown again, to choose by
     number; never a time that was not offered."""
     times = {(int(h), int(m)) for h, m in _TIME.findall(raw)}
-    hours, days = _hours(raw), _weekdays(raw)
+    hours, days = _hours(raw), _weekdays(raw) | _relative_days(raw, today)
     clocks = len(times) + len(hours)  # one time, one hour or none, with one day or none
     negated = any(w in replies.NEGATIONS or w in ("can't", "cannot")
                   for w in replies.words(raw))  # "ikke tirsdag", "not on Tuesday"
