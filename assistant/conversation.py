@@ -933,7 +933,9 @@ class Conversation:
             self._count(flow.id, "invalid", turn.state.step or "")
         if turn.state.done:
             self._count(flow.id, "completed")
-            self.state.flow = self.state.paused = None
+            self.state.flow = None
+            if flow.id != STAFF_FLOW:  # asking for a person keeps the guide asked from
+                self.state.paused = None
             self._finished = True
         return outputs
 
