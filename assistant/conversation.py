@@ -387,10 +387,11 @@ class Conversation:
         return self._afresh(turn)
 
     def _first_words(self, text: str) -> None:
-        """On the web page and by SMS the first message picks the language when it clearly is
-        another one (the page only guessed it from the browser): "hello" answers in English,
-        "привіт" in Ukrainian. Only the first message; the language menu changes it later."""
-        if self.version != 0 or self.state.channel not in ("web", "sms"):
+        """On the web page, by SMS and in the text channel the first message picks the
+        language when it clearly is another one (the page only guessed it from the browser):
+        "hello" answers in English, "привіт" in Ukrainian. Only the first message; the
+        language menu changes it later. The kiosk asks first."""
+        if self.version != 0 or self.state.channel not in ("web", "sms", "text"):
             return
         from assistant.commands import language_of
 

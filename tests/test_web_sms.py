@@ -894,6 +894,23 @@ def test_a_first_english_question_in_a_danish_web_session_is_answered_in_english
     assert later.json()["lang"] == "en", "only the first message picks the language"
 
 
+def test_a_first_ukrainian_message_in_the_text_channel_is_answered_in_ukrainian(
+        content, store) -> None:
+    # `chat` without --lang answered "Добрий день, у мене закінчується дозвіл" in Danish, where
+    # the web page and SMS answer in Ukrainian
+    import io
+
+    from assistant.channels.text import run_chat
+
+    out = io.StringIO()
+    run_chat(content, store, lang=None, channel="text", session_key="text-first-uk",
+             stdin=io.StringIO("Добрий день, у мене закінчується дозвіл\nhvad er særloven\n"),
+             stdout=out, now=lambda: NOW)
+    first, later = out.getvalue().split("\n\n")[:2]
+    assert "Спеціальний закон" in first and "Særloven" not in first, first
+    assert "Спеціальний закон" in later, "only the first message picks the language"
+
+
 def test_an_unknown_site_path_answers_404_with_a_page_that_says_so(client: TestClient) -> None:
     page = client.get("/s/nosuch/")
     assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
