@@ -1136,15 +1136,19 @@ def test_more_with_nothing_left_says_so_and_asks_the_question_again(
     replies = texted(content, store, lang, [question, *[more] * 5], f"2611{len(more)}{lang}")
     first_more = next(n for n, reply in enumerate(replies) if nothing in reply)
     assert first_more > 1 and prompt in replies[first_more - 1].split("\n")
-    for extra in replies[first_more:]:
-        assert extra.split("\n") == [nothing, prompt]
+    for extra in replies[first_more:]:  # the question with its options: a heading that
+        # only says what follows means nothing without them
+        lines = extra.split("\n")
+        assert lines[:2] == [nothing, prompt] and lines[2].startswith("1 "), lines
+        assert lines[2:] == replies[first_more - 1].split("\n")[-len(lines[2:]):]
     assert all("værdighed" not in reply for reply in replies)
 
 
 def test_more_with_nothing_left_in_a_guide_asks_its_question_again(content, store) -> None:
     replies = texted(content, store, "en", ["book", "MORE"], "26110001")
-    assert replies[1].split("\n") == ["That is all: there is nothing more to show.",
-                                      "What kind of meeting do you need?"]
+    assert replies[1].split("\n")[:3] == ["That is all: there is nothing more to show.",
+                                          "What kind of meeting do you need?",
+                                          "1 First meeting"]
     assert "What kind of meeting do you need?" in replies[0].split("\n")
 
 

@@ -400,13 +400,18 @@ def _short_answer(body: str) -> bool:
 
 
 def _question_again(store: SessionStore, saved: Saved, lang: str) -> str:
-    """The question the conversation's last reply asked (its last prompt), when one is open;
-    "" for none. Its options stay where they were read: the reply is to be short."""
+    """The question the conversation's last reply asked (its last prompt) and its options,
+    when one is open; "" for none. A heading that only says what follows ("I found 3 possible
+    answers:") means nothing without its options."""
     last = store.turns(saved.id, after=saved.turns - 1) if saved.turns else []
     outputs = [out for item in (json.loads(last[-1].reply) if last else [])
                if (out := from_json(item)) is not None]
-    asked = [out for out in outputs if type(out) is Say and out.tone == "prompt"]
-    return render_sms(asked[-1:], lang)
+    asked = [i for i, out in enumerate(outputs) if type(out) is Say and out.tone == "prompt"]
+    if not asked:
+        return ""
+    options = outputs[asked[-1] + 1:asked[-1] + 2]
+    return render_sms([outputs[asked[-1]],
+                       *[out for out in options if isinstance(out, Choices)]], lang)
 
 
 def _marked(outputs: list[Output], lang: str, sources: bool = True) -> str:
