@@ -114,15 +114,42 @@ def normalise_label(label: str) -> str:
 _INDEX = {normalise_command(w): cmd for cmd, words in _WORDS.items() for w in words}
 _LANG_INDEX = {normalise_command(w): lang for lang, words in _LANGUAGE_WORDS.items() for w in words}
 
-_THANKS = frozenset(normalise_command(w) for w in (
-    "tak", "mange tak", "tusind tak", "tak for hjælpen", "thanks", "thank you",
-    "thank you very much", "thanks a lot", "дякую", "дуже дякую", "спасибі"))
+_THANKING = frozenset({"tak", "thanks", "thank", "thx", "дякую", "спасибі", "спасибо"})
+_GOODBYES = frozenset({"farvel", "ses", "bye", "goodbye", "бувай", "бувайте"})
+_GOODBYE_PHRASES = ("hej hej", "vi ses", "hav en god dag", "god weekend", "see you",
+                    "have a good day", "have a nice day", "до побачення", "гарного дня")
+"""("god dag" and "good day" are also greetings: only "have a good day" says goodbye.)"""
+_COURTESY = frozenset("""
+mange tusind for hjælpen hjælp det var så søde ok okay nå fint godt super hav en dag god hej
+vi weekend
+you so much very a lot for your help the ok okay great nice have good day fine see weekend
+дуже велике вам за допомогу ок добре гарного дня вам і до побачення
+""".split())
+"""Words that come with a thank-you or a goodbye ("tusind tak for hjælpen", "ok farvel",
+"thank you so much, goodbye", "спасибі велике"): a message of them only asks nothing."""
+
+
+def _courtesy(text: str) -> tuple[bool, bool]:
+    """(thanks, goodbye): whether a message of courtesy words only thanks or says goodbye."""
+    folded = normalise_command(re.sub(r"[^\w\s'’]", " ", text))
+    said = set(folded.split())
+    goodbye = bool(said & _GOODBYES) or any(f" {p} " in f" {folded} " for p in _GOODBYE_PHRASES)
+    thanks = bool(said & _THANKING)
+    rest = said - _THANKING - _GOODBYES - _COURTESY
+    return (thanks and not rest, goodbye and not rest)
 
 
 def is_thanks(text: str) -> bool:
-    """The message only thanks ("tak", "thank you", "дякую"): no answer to anything, and no
-    question to search for."""
-    return normalise_command(text) in _THANKS
+    """The message only thanks ("tak", "thank you so much", "дякую"): no answer to anything,
+    and no question to search for."""
+    thanks, goodbye = _courtesy(text)
+    return thanks and not goodbye
+
+
+def is_goodbye(text: str) -> bool:
+    """The message says goodbye, with thanks or courtesy words only ("ok farvel", "thank you
+    so much, goodbye", "hav en god dag"): the conversation is done, as at Finish."""
+    return _courtesy(text)[1]
 
 
 _PERSON_ENDINGS = frozenset(normalise_command(w) for w in _WORDS[STAFF] if len(w.split()) > 1)
@@ -139,6 +166,8 @@ def match_command(text: str) -> str | None:
     found = _INDEX.get(folded)
     if found is not None:
         return found
+    if is_goodbye(text):
+        return FINISH
     words = folded.split()
     if asks_what(text):
         return None

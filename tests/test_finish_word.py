@@ -14,7 +14,10 @@ from assistant.outputs import Choices, Say
 WORDS = [("da", "afslut"), ("da", "Jeg er færdig"), ("en", "Finish"), ("en", "I'm done"),
          ("uk", "Завершити"), ("uk", "я закінчила"),
          # a goodbye is done too ("farvel" in a guide said "please choose a number")
-         ("da", "Farvel"), ("en", "bye"), ("uk", "до побачення")]
+         ("da", "Farvel"), ("en", "bye"), ("uk", "до побачення"),
+         # ... with thanks or courtesy words round it
+         ("da", "ok farvel"), ("da", "tak for hjælpen, hav en god dag"),
+         ("en", "thank you so much, goodbye"), ("uk", "дякую, до побачення")]
 THANKS = {"da": "Tak fordi du brugte jobcentrets assistent.",
           "en": "Thank you for using the jobcenter assistant.",
           "uk": "Дякуємо, що скористалися помічником центру зайнятості."}
