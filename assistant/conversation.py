@@ -698,24 +698,26 @@ class Conversation:
             self.state.suggestions = [c.value for c in last.options]
         elif isinstance(last, Card):
             outputs.extend(self._next_steps(last))
-        elif (waiting := self._waiting_at_the_kiosk()) is not None:
-            # what someone waiting for staff types ("Olena Kovalenko") is for the person
-            # coming, not a question the assistant cannot answer
-            return [waiting, *self.menu()]
+        elif (waiting := self._waiting_for_staff()) is not None:
+            # what someone waiting for staff types ("Olena Kovalenko", "are you there?") is
+            # for the person coming, not a question the assistant cannot answer (no menu after
+            # it: by SMS that is another message to pay for, for nothing)
+            return [waiting]
         else:
             outputs.extend(self.menu())
         return outputs
 
-    def _waiting_at_the_kiosk(self) -> Say | None:
-        """At a kiosk whose citizen waits for a member of staff to come: a reminder of that."""
+    def _waiting_for_staff(self) -> Say | None:
+        """When the citizen waits for a member of staff (to come to the kiosk, or to write on
+        the web page or by SMS): a reminder of that."""
         from assistant.staffdesk import is_remote, pending_request, place_of
 
-        if self.store is None or is_remote(place_of(self)):
+        if self.store is None:
             return None
         pending = pending_request(self.store, self.session_id)
         if pending is None:
             return None
-        if pending.status == "taken":
+        if pending.status == "taken" and not is_remote(place_of(self)):
             return Say(tr("A member of staff is on the way to you. Please wait here."), "notice")
         return Say(tr("You are already in the queue. A member of staff has been told. "
                       "Please wait."), "notice")

@@ -984,6 +984,16 @@ def test_what_a_citizen_waiting_at_the_kiosk_types_is_met_with_a_reminder(conten
     assert "Ви вже в черзі" not in said, "a question still gets its answer"
 
 
+
+def test_what_a_citizen_waiting_by_sms_writes_is_met_with_a_reminder(client: TestClient) -> None:
+    # "ви тут?" and "мені ще ніхто не написав" got "I don't know the answer" and the menu
+    sms(client, "працівник", "SM-wait-1", phone="+4522339911")
+    sms(client, "1", "SM-wait-2", phone="+4522339911")
+    reply = sms(client, "ви тут?", "SM-wait-3", phone="+4522339911").text
+    assert "Ви вже в черзі" in reply and "не знаю" not in reply, reply
+    assert "1 Записатися на зустріч" not in reply, "no menu to pay for"
+
+
 @pytest.mark.parametrize("field,value", [
     ("From", "+4522\x00334455"), ("To", "+4570\x00000000"), ("MessageSid", "SM\x00nul"),
     ("From", "+45" + "2" * 70), ("MessageSid", "SM" + "x" * 70),
