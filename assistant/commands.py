@@ -176,9 +176,36 @@ def match_command(text: str) -> str | None:
     return None
 
 
+_LANG_FORMS = {"dansk": "da", "på dansk": "da", "in danish": "da", "данською": "da",
+               "датською": "da", "in english": "en", "på engelsk": "en", "англійською": "en",
+               "українською": "uk", "in ukrainian": "uk", "på ukrainsk": "uk",
+               "по-українськи": "uk", "по-украински": "uk"}
+_LANG_ASKING = frozenset("""
+please kan jeg vi få tak venligst gerne tale snakke skrive svare du
+can i we speak talk write use switch to answer you
+можна будь ласка ласка пишіть говоріть давайте будь
+""".split())
+"""Words said around a language's name when asking for it ("English please", "på dansk tak",
+"можна українською?")."""
+
+
 def match_language(text: str) -> str | None:
-    """The language ``text`` names ("dansk", "English", "українська"), or None."""
-    return _LANG_INDEX.get(normalise_command(text))
+    """The language ``text`` names ("dansk", "English", "українська"), alone or asked for with
+    a few words ("English please", "kan vi tale dansk", "можна українською?"), or None."""
+    folded = normalise_command(text)
+    if (found := _LANG_INDEX.get(folded)) is not None:
+        return found
+    said = folded.split()
+    if not 1 < len(said) <= 6:
+        return None
+    named = {lang for phrase, lang in [*_LANG_INDEX.items(), *_LANG_FORMS.items()]
+             if f" {phrase} " in f" {folded} "}
+    covered = {w for phrase in [*_LANG_INDEX, *_LANG_FORMS] if f" {phrase} " in f" {folded} "
+               for w in phrase.split()}
+    if len(named) == 1 and all(w in covered or w in _LANG_ASKING or w in {"in", "på", "on"}
+                               for w in said):
+        return next(iter(named))
+    return None
 
 
 def match_resume(text: str) -> str | None:
