@@ -42,13 +42,22 @@ def not_an_answer() -> Text:
               "question below.")
 
 
+_NAME_INTRO = re.compile(
+    r"^(?:my name is|my name's|i am|i'm|it's|this is|jeg hedder|mit navn er|jeg er|"
+    r"мене звати|моє ім['’]я|я звуся)\s*[:,-]?\s+", re.IGNORECASE)
+"""Words said before a name ("My name is Emir Hodzic", "Jeg hedder Anna", "Мене звати
+Олена"): not part of it."""
+
+
 def _text(raw: str, spec: Mapping[str, Any], today: dt.date) -> Result:
     """Free text (a name): not empty, with a letter, not too long, and not one of the
     assistant's own words (a command, a button's label: commands.names_a_command)."""
     from assistant.commands import names_a_command
 
     max_length = int(spec.get("max_length", 200))
-    value = " ".join(raw.split())
+    value = _NAME_INTRO.sub("", " ".join(raw.split()), count=1)
+    if not any(ch.isalpha() for ch in value):  # "Jeg hedder" alone: kept as written
+        value = " ".join(raw.split())
     if not value:
         return Invalid(tr("Please write an answer."))
     if names_a_command(value):

@@ -34,3 +34,13 @@ def test_ok_is_yes_in_every_language(said: str, meant) -> None:
     assert parse_yes_no(said) is meant
     assert validate("yes_no", said, {}, TODAY) == (Valid(meant) if meant is not None else
                                                     validate("yes_no", "?", {}, TODAY))
+
+
+@pytest.mark.parametrize(("said", "name"), [
+    ("My name is Emir Hodzic", "Emir Hodzic"), ("Jeg hedder Anna Jensen", "Anna Jensen"),
+    ("Мене звати Олена Коваленко", "Олена Коваленко"), ("Isabella Irving", "Isabella Irving"),
+    ("jeg er", "jeg er")])
+def test_the_words_said_before_a_name_are_not_part_of_it(said: str, name: str) -> None:
+    # "My name is Emir Hodzic" was kept, and shown, as the name "My name is Emir Hodzic"
+    result = validate("text", said, {"max_length": 100}, dt.date(2026, 11, 24))
+    assert isinstance(result, Valid) and result.value == name
