@@ -638,3 +638,23 @@ def test_the_receipt_after_a_move_says_the_meeting_was_moved(content, store, lan
     assert first.body.startswith(booked), first.body
     assert second.body.startswith(moved), second.body
     assert booked not in second.body
+
+
+def test_a_meeting_being_moved_is_never_offered_its_own_time(content, store) -> None:
+    # the first free time was the meeting's own, with another member of staff: "moved"
+    # there, it got a new receipt for the same time
+    from assistant.outputs import Choices
+
+    first, _ = Conversation.open(content, store, "move-own-book", "text", "da", now=lambda: NOW)
+    for raw in ["1", "2", "2", "2", "1", "1", "Ole Hansen", "22334455", FIXED_OTP, "1"]:
+        first.handle(raw)  # a job meeting, not the first, by phone, in Danish, the first time
+    with DB(store.engine) as db:
+        booking = db.exec(select(Booking)).one()
+    convo, _ = Conversation.open(content, store, "move-own", "text", "da", now=lambda: NOW)
+    for raw in ["3", "1", booking.code, "22334455"]:
+        convo.handle(raw)
+    offered = next(o for o in convo.handle(FIXED_OTP) if isinstance(o, Choices))
+    starts = [dt.datetime.fromisoformat(c.value.split("|")[0]) for c in offered.options
+              if "|" in c.value]
+    own = booking.start if booking.start.tzinfo else booking.start.replace(tzinfo=dt.UTC)
+    assert len(starts) == 5 and own not in starts, (own, starts)
