@@ -170,11 +170,6 @@ def _not_this_kind(convo: Conversation) -> list[Output]:
             Choices((Choice("1", tr("Ask staff to call me"), CALLBACK),))]
 
 
-def _utc(moment: dt.datetime) -> dt.datetime:
-    """``moment`` in UTC (a database may give it back without its zone: stored as UTC)."""
-    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
-
-
 def offer_slots(req: SlotRequest, convo: Conversation) -> list[Output]:
     service = _service(convo)
     if service is None:  # the flow ends here: back to the menu
@@ -192,7 +187,7 @@ def offer_slots(req: SlotRequest, convo: Conversation) -> list[Output]:
                 "We could not find an active booking with that code and phone number."),
                 "error")])
         meeting_type, language = booking.meeting_type, booking.meeting_lang
-        moving = _utc(booking.start)
+        moving = local(booking.start)  # naive from SQLite: UTC, as i18n.local reads it
     else:
         meeting_type, language = _what(convo, answers, req.flow_id)
         site = convo.site
@@ -204,7 +199,7 @@ def offer_slots(req: SlotRequest, convo: Conversation) -> list[Output]:
     except BookingError:
         times = []
     # a meeting moved to its own time would be "moved" nowhere, with a new receipt
-    times = [t for t in times if _utc(t.start) != moving][:OFFERED]
+    times = [t for t in times if local(t.start) != moving][:OFFERED]
     if not times:
         options = [Choice("1", tr("Ask staff to call me to find a time"), CALLBACK)]
         if convo.state.flow is not None:
