@@ -182,7 +182,7 @@ _LANG_FORMS = {"dansk": "da", "på dansk": "da", "in danish": "da", "дансь�
                "по-українськи": "uk", "по-украински": "uk"}
 _LANG_ASKING = frozenset("""
 please kan jeg vi få tak venligst gerne tale snakke skrive svare du
-can i we speak talk write use switch to answer you
+can i we speak talk write use switch to answer you in on på
 можна будь ласка ласка пишіть говоріть давайте будь
 """.split())
 """Words said around a language's name when asking for it ("English please", "på dansk tak",
@@ -198,12 +198,11 @@ def match_language(text: str) -> str | None:
     said = folded.split()
     if not 1 < len(said) <= 6:
         return None
-    named = {lang for phrase, lang in [*_LANG_INDEX.items(), *_LANG_FORMS.items()]
+    found = {phrase: lang for phrase, lang in [*_LANG_INDEX.items(), *_LANG_FORMS.items()]
              if f" {phrase} " in f" {folded} "}
-    covered = {w for phrase in [*_LANG_INDEX, *_LANG_FORMS] if f" {phrase} " in f" {folded} "
-               for w in phrase.split()}
-    if len(named) == 1 and all(w in covered or w in _LANG_ASKING or w in {"in", "på", "on"}
-                               for w in said):
+    named = set(found.values())
+    covered = {w for phrase in found for w in phrase.split()}
+    if len(named) == 1 and all(w in covered or w in _LANG_ASKING for w in said):
         return next(iter(named))
     return None
 
