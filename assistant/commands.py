@@ -8,6 +8,7 @@ from functools import cache
 
 HELP, BACK, RESTART, MENU, LANGUAGE, STAFF = "help", "back", "restart", "menu", "language", "staff"
 SAVE, CALLBACK, GREETING, FINISH = "save", "callback", "greeting", "finish"
+ABOUT = "about"
 
 _WORDS: dict[str, tuple[str, ...]] = {
     HELP: ("hjælp", "hjaelp", "help", "?", "допомога", "довідка", "допомогти"),
@@ -84,6 +85,24 @@ _WORDS[GREETING] = (
     "доброго ранку", "добрий вечір", "доброго вечора", "здрастуйте", "здравствуйте",
 )
 """A bare greeting: answered with a greeting and what the assistant can do (the menu)."""
+
+_WORDS[ABOUT] = (
+    "hvem er du", "hvad er du", "hvad hedder du", "hvad er dit navn", "er du en robot",
+    "er du en computer", "er du et menneske", "er du en rigtig person", "er du en chatbot",
+    "er du en bot", "hvem har lavet dig", "hvordan har du det", "hvordan går det",
+    "hvordan gaar det", "hvordan har du det i dag", "jeg elsker dig",
+    "who are you", "what are you", "what is your name", "what's your name", "whats your name",
+    "are you a robot", "are you a bot", "are you a chatbot", "are you a computer",
+    "are you a human", "are you human", "are you a real person", "are you real",
+    "who made you", "who created you", "how are you", "how are you doing", "how are you today",
+    "how's it going", "hows it going", "i love you",
+    "хто ти", "хто ви", "що ти таке", "як тебе звати", "як вас звати", "ти робот", "ви робот",
+    "ти бот", "ви бот", "ти людина", "ви людина", "ти справжня людина", "хто тебе створив",
+    "як справи", "як у тебе справи", "як у вас справи", "як ся маєш", "як ви", "я тебе кохаю",
+)
+"""Small talk about the assistant itself ("are you a robot", "як справи"): answered with what
+it is and what it can do. Searched as questions, their words found the knowledge's ("name" on
+the mailbox, "robot" read as "робота", "love" as the Danish "love", laws)."""
 
 _RESUME_WORDS = ("fortsæt", "fortsaet", "resume", "continue", "продовжити")
 

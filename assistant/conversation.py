@@ -794,6 +794,11 @@ class Conversation:
         if command == commands.GREETING:
             return [Say(tr("Hello! I am the jobcenter's assistant."), "notice"),
                     *self.current()]
+        if command == commands.ABOUT:
+            return [Say(tr("I am the jobcenter's assistant, a computer program. I answer "
+                           "questions about work, education and the jobcenter, and I help you "
+                           "book a meeting. Write \"staff\" to talk to a person."), "notice"),
+                    *self.current()]
         if command == commands.SAVE:
             return self._save()
         if command == commands.LANGUAGE:
