@@ -633,3 +633,16 @@ def test_an_entry_that_names_neither_the_year_nor_the_place_asked_about_is_no_an
     held = kb.search("How many Ukrainians have residence permits under the special act?",
                      audience="staff")
     assert held.outcome == "answer" and held.hits[0].id == "saerloven_tal"
+
+
+@pytest.mark.parametrize("question", ["name", "navn", "made", "ім'я"])
+def test_a_question_of_one_word_is_answered_only_by_an_entry_about_it(
+        kb: KnowledgeBase, question: str) -> None:
+    # "name" was answered with the permit entry, whose term "name on the mailbox" holds it, and
+    # "made" with the reform's ("who made the reform"): a word inside a longer term may be
+    # suggested, not given as the answer
+    assert kb.search(question).outcome != "answer"
+    for word, entry in (("opholdskort", "saerloven_forlaengelse"), ("voksenlærling",
+                                                                    "voksenlaerling")):
+        found = kb.search(word)
+        assert found.outcome == "answer" and found.hits[0].id == entry, word

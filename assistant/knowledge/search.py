@@ -248,6 +248,12 @@ class Index:
         self.glossary = Glossary(self.entries, self)
         self.titles = [[frozenset(self.terms(e.title[lang], lang)) for lang in e.title]
                        for e in self.entries]
+        # what an entry is about in a word: its titles' words and its terms of one word ("a
+        # new residence card", "opholdskort"; not "name" of "name on the mailbox")
+        self.heads = [frozenset(t for lang in e.title for t in self.terms(e.title[lang], lang))
+                      | frozenset(t for lang, terms in e.terms.items() for term in terms
+                                  if len(found := self.terms(term, lang)) == 1 for t in found)
+                      for e in self.entries]
         self.phrases: dict[str, set[int]] = defaultdict(set)
         for i, entry in enumerate(self.entries):
             keys = {fold(t) for t in entry.title.values()}
@@ -721,6 +727,10 @@ class Index:
         marks = {*YEAR.findall(query), *places}
         held = not entries or not marks or all(
             mark in self.entry_text[entries[0].index] for mark in marks)
+        # ... and a question of one word ("name", "made") is only answered by an entry about
+        # it, not by one with a term of many words that holds it ("name on the mailbox")
+        if entries and len(slots) == 1:
+            held = held and bool(set(slots[0].terms) & self.heads[entries[0].index])
         return Ranking(entries, passages, sum(1 for slot in slots if not slot.terms),
                        any(slot.outside for slot in slots), min(missing, default=""), held)
 
@@ -811,7 +821,8 @@ class Ranking:
     """The detail the question asks for ("amount", "contact") that the sources do not give
     for its subject (a ``missing`` word list); the entries that lack it are left out."""
     held: bool = True
-    """The first entry's text holds every year and municipality the question names."""
+    """The first entry's text holds every year and municipality the question names, and a
+    question of one word names its title or one of its terms of one word."""
 
 
 def decide(ranking: Ranking, top: int) -> tuple[str, list[Candidate], list[Candidate]]:
@@ -820,8 +831,9 @@ def decide(ranking: Ranking, top: int) -> tuple[str, list[Candidate], list[Candi
     An entry is shown when its title or terms name one of the question's words and it scores
     SUGGEST_AT, or they name two and it scores NAMED_AT. The best entry is the answer when it
     also scores ANSWER_AT, leads the runner-up by MARGIN and its title and terms name
-    ANSWER_KEY_AT of the question, no passage rivals it (RIVAL_MARGIN) and its text holds the
-    year and the municipality the question names, if any; then it is the only entry shown. A
+    ANSWER_KEY_AT of the question, no passage rivals it (RIVAL_MARGIN), its text holds the
+    year and the municipality the question names, if any, and a question of one word names
+    its title or one of its terms of one word; then it is the only entry shown. A
     passage is shown when it scores PASSAGE_AT and holds PASSAGE_KEY_AT of the question in
     PASSAGE_WORDS words or more; when one is, the last PASSAGE_ROOM places (all but the
     answer's) are kept for passages, and so are the places of entries after the first that are
