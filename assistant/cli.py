@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -158,6 +159,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return _run(args)
+    except BrokenPipeError:
+        # the reader went away (`ask ... | head`): what is left to print has nowhere to go.
+        # Python would report the pipe again when it flushes stdout at exit; point it at
+        # /dev/null first (the way the Python docs give for SIGPIPE)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141  # as a shell reports a command stopped by SIGPIPE (128 + 13)
     except Exception as exc:
         # Imported here, not before the command runs: SQLAlchemy takes most of a second to
         # import, and the kiosk's first screen needs none of it (see channels/tui/kiosk.py).

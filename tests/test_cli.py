@@ -231,3 +231,17 @@ def test_serve_refuses_a_public_url_that_is_not_an_absolute_http_address(
     said = capsys.readouterr().err.strip()
     assert "ASSISTANT_PUBLIC_URL must be an absolute http(s) address" in said
     assert "\n" not in said and "secret-token" not in said
+
+
+def test_ask_into_a_pipe_closed_early_ends_without_a_traceback() -> None:
+    # `ask ... | head` printed a BrokenPipeError traceback once head had read enough
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before anything is written
+    try:
+        result = subprocess.run([sys.executable, "-m", "assistant", "ask", "dagpenge", "--json"],
+                                stdout=write, stderr=subprocess.PIPE, text=True, timeout=120,
+                                env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    finally:
+        os.close(write)
+    assert result.returncode == 141, result.stderr
+    assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr
