@@ -25,6 +25,7 @@ EDUCATION = FLOWS["voksenlaerling"].step("education").options
 MEETING = FLOWS["book"].step("meeting_type").options
 SKILLS = FLOWS["et_trin_op"].step("skills").options
 CHANNEL = FLOWS["book"].step("channel").options
+STATUS = FLOWS["et_trin_op"].step("status").options
 
 
 @pytest.mark.parametrize(("said", "lang", "number"), [
@@ -186,3 +187,15 @@ def test_the_number_of_a_phone_meeting_said_with_how_is_that_meeting() -> None:
     assert pick_one(options, "4 телефоном, дякую", "uk") == "phone_meeting"
     assert pick_one(options, "1 gerne over telefonen", "da") == Ambiguous(
         ("in_person", "phone_meeting"))
+
+
+@pytest.mark.parametrize(("options", "said", "lang", "picked"), [
+    (CHANNEL, "tlf", "da", "phone"), (CHANNEL, "tlf.", "da", "phone"),
+    (CHANNEL, "over tlf tak", "da", "phone"), (CHANNEL, "2 tlf", "da", "phone"),
+    (CHANNEL, "1 tlf", "da", Ambiguous(("in_person", "phone"))),
+    (STATUS, "jep", "da", "employed"), (STATUS, "yup", "en", "employed"),
+    (STATUS, "nope", "en", "unemployed"), (STATUS, "nej tak", "da", "unemployed"),
+])
+def test_abbreviations_and_casual_yes_and_no_name_their_option(options, said, lang,
+                                                               picked) -> None:
+    assert pick_one(options, said, lang) == picked

@@ -136,6 +136,11 @@ after it are not small words, words of choosing or the options' own words ("4 ge
 telefonen"): a longer one is about something else."""
 
 
+CASUAL = {"jep": "ja", "jup": "ja", "yep": "ja", "yup": "ja", "nope": "nej", "tlf": "telefon"}
+"""Words typed for others (casual yes and no, "tlf" for "telefon", "tlf." too): an option is
+read by the word they stand for ("jep" is "Ja, jeg har et job", "tlf" is "I telefonen")."""
+
+
 _PLAIN_STOPWORDS = frozenset(map(plain, STOPWORDS))
 _PLAIN_CHOOSING = frozenset(map(plain, CHOOSING))
 _PLAIN_NEGATIONS = frozenset(map(plain, NEGATIONS))
@@ -293,7 +298,7 @@ class _Reading:
 
 
 def _read(options: Sequence[Option], text: str, lang: str | None) -> _Reading:
-    said = words(text)
+    said = [CASUAL.get(t, t) for t in words(text)]
     # options are read by their words typed without æ, ø and å ("voksenlaerling"), as the
     # search reads them; numbers by the words as written ("første" has no twin)
     tokens = [plain(t) for t in said]
