@@ -141,6 +141,22 @@ CASUAL = {"jep": "ja", "jup": "ja", "yep": "ja", "yup": "ja", "nope": "nej", "tl
 read by the word they stand for ("jep" is "Ja, jeg har et job", "tlf" is "I telefonen")."""
 
 
+NOT_KNOWN = tuple(tuple(phrase.split()) for phrase in """
+ved ikke|ved det ikke|aner ikke|aner det ikke|ikke sikker|usikker|i tvivl
+don't know|dont know|do not know|not sure|no idea|unsure
+не знаю|незнаю|не впевнений|не впевнена|не певен|не певна
+""".replace("\n", "|").strip("|").split("|"))
+"""Phrases of a reply that does not know the answer ("ved ikke", "I don't know", "не знаю")."""
+MAX_NOT_KNOWN_WORDS = 8
+
+
+def says_not_known(text: str) -> bool:
+    """``text`` is a short reply saying the writer does not know ("jeg ved det ikke", "I'm not
+    sure", "не знаю"): not an answer, and no question to search for."""
+    said = words(text)
+    return len(said) <= MAX_NOT_KNOWN_WORDS and any(_contains(said, p) for p in NOT_KNOWN)
+
+
 _PLAIN_STOPWORDS = frozenset(map(plain, STOPWORDS))
 _PLAIN_CHOOSING = frozenset(map(plain, CHOOSING))
 _PLAIN_NEGATIONS = frozenset(map(plain, NEGATIONS))
