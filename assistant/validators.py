@@ -32,8 +32,11 @@ class Invalid:
 Result = Valid | Invalid
 Validator = Callable[[str, Mapping[str, Any], dt.date], Result]
 
-YES = ("ja", "j", "jo", "yes", "y", "yeah", "ok", "okay", "так", "т", "да", "ок", "окей")
+YES = ("ja", "j", "jo", "jep", "jup", "yes", "y", "yeah", "yep", "yup", "ok", "okay", "так", "т",
+       "да", "ок", "окей")
 NO = ("nej", "n", "no", "nope", "ні", "нi", "н", "нет")
+"""Yes and no, as typed in a hurry too ("jep", "yup", "nope"); replies.CASUAL reads them so in
+an option's words ("jep" is "Ja, jeg har et job")."""
 
 
 def not_an_answer() -> Text:

@@ -350,6 +350,23 @@ def test_by_sms_the_number_written_from_is_offered_not_asked_for(
     assert "What is your phone number?" in _said(convo.handle("Anna Hansen"))
 
 
+def test_by_sms_the_number_written_from_is_taken_with_a_casual_yes(
+        content: Content, store: SessionStore) -> None:
+    """"jep" or "yup" takes the number written from, as "yes" does; "nope" asks for one."""
+    def texted(phone: str, bodies: list[str]) -> list[str]:
+        return [sms_turn(content, store, phone=phone, body=body,
+                         sid=f"SM{phone}{uuid.uuid4().hex}", lang="en", now=lambda: NOW)
+                for body in bodies]
+
+    to_name = ["book", "1", "1", "1", "Anna Hansen"]
+    danish = texted("+4522334416", ["dansk", *to_name, "jep"])[-1]
+    assert "Er det rigtigt?" in danish and "Telefon: +45 22 33 44 16" in danish
+    english = texted("+4522334417", ["english", *to_name, "yup"])[-1]
+    assert "Is this right?" in english and "Phone: +45 22 33 44 17" in english
+    declined = texted("+4522334418", ["english", *to_name, "nope"])[-1]
+    assert declined.startswith("Write the phone number to use: 8 digits")
+
+
 def test_chat_channel_sms_asks_for_the_code_as_sms_does(content: Content,
                                                         store: SessionStore) -> None:
     out = io.StringIO()

@@ -8,6 +8,7 @@ import pytest
 
 from assistant.flow.engine import requested
 from assistant.flow.loader import load_flows
+from assistant.flow.model import Option
 from assistant.flow.replies import (
     Ambiguous,
     chosen_number,
@@ -23,6 +24,8 @@ SITUATION = FLOWS["voksenlaerling"].step("situation").options
 EDUCATION = FLOWS["voksenlaerling"].step("education").options
 MEETING = FLOWS["book"].step("meeting_type").options
 SKILLS = FLOWS["et_trin_op"].step("skills").options
+CHANNEL = FLOWS["book"].step("channel").options
+STATUS = FLOWS["et_trin_op"].step("status").options
 
 
 @pytest.mark.parametrize(("said", "lang", "number"), [
@@ -151,3 +154,48 @@ def test_a_bare_verb_or_words_of_arriving_ask_for_their_flow(text: str,
                                   "Vejledning om voksenlaerling"])
 def test_an_option_typed_without_danish_letters_is_the_option(said: str) -> None:
     assert pick_one(MEETING, said, "da") == "adult_apprenticeship"
+
+
+@pytest.mark.parametrize(("options", "said", "lang", "picked"), [
+    # the number, then courtesy or the option's own words: that option
+    (MEETING, "4 gerne over telefonen", "da", "upskilling"),
+    (CHANNEL, "2 tak, det er fint", "da", "phone"),
+    (CHANNEL, "nummer 2 gerne over telefonen", "da", "phone"),
+    (MEETING, "2 sounds good", "en", "job_meeting"),
+    (MEETING, "2 мені підходить", "uk", "job_meeting"),
+    # ... words that name another option: asked which
+    (CHANNEL, "1 gerne over telefonen", "da", Ambiguous(("in_person", "phone"))),
+    (CHANNEL, "3 please, by phone", "en", Ambiguous(("phone", "video"))),
+    # ... a number in a sentence, or said with a word of time, or with many words after it:
+    # no option's number
+    (MEETING, "jeg har 2 børn", "da", None),
+    (MEETING, "3 år som tømrer", "da", None),
+    (MEETING, "2 men jeg har lige fået nyt arbejde i byen", "da", None),
+])
+def test_an_options_number_followed_by_a_few_words(options, said, lang, picked) -> None:
+    assert pick_one(options, said, lang) == picked
+
+
+def test_the_number_of_a_phone_meeting_said_with_how_is_that_meeting() -> None:
+    """At a list whose 4th option is a phone meeting, "4 gerne over telefonen" is that one."""
+    options = (CHANNEL[0], CHANNEL[2],
+               Option("later", {"da": "Senere", "en": "Later", "uk": "Пізніше"}),
+               Option("phone_meeting", {"da": "Møde i telefonen", "en": "Meeting by phone",
+                                        "uk": "Зустріч телефоном"}))
+    assert pick_one(options, "4 gerne over telefonen", "da") == "phone_meeting"
+    assert pick_one(options, "4 over the phone please", "en") == "phone_meeting"
+    assert pick_one(options, "4 телефоном, дякую", "uk") == "phone_meeting"
+    assert pick_one(options, "1 gerne over telefonen", "da") == Ambiguous(
+        ("in_person", "phone_meeting"))
+
+
+@pytest.mark.parametrize(("options", "said", "lang", "picked"), [
+    (CHANNEL, "tlf", "da", "phone"), (CHANNEL, "tlf.", "da", "phone"),
+    (CHANNEL, "over tlf tak", "da", "phone"), (CHANNEL, "2 tlf", "da", "phone"),
+    (CHANNEL, "1 tlf", "da", Ambiguous(("in_person", "phone"))),
+    (STATUS, "jep", "da", "employed"), (STATUS, "yup", "en", "employed"),
+    (STATUS, "nope", "en", "unemployed"), (STATUS, "nej tak", "da", "unemployed"),
+])
+def test_abbreviations_and_casual_yes_and_no_name_their_option(options, said, lang,
+                                                               picked) -> None:
+    assert pick_one(options, said, lang) == picked

@@ -36,6 +36,19 @@ def test_ok_is_yes_in_every_language(said: str, meant) -> None:
                                                     validate("yes_no", "?", {}, TODAY))
 
 
+@pytest.mark.parametrize(("said", "meant"), [
+    ("jep", True), ("Jup!", True), ("yep", True), ("yup.", True), ("jep tak", True),
+    ("ja tak", True), ("nej tak", False), ("nope", False), ("Nope, thanks", False),
+    ("jep, nej", None),
+])
+def test_casual_yes_and_no_are_yes_and_no(said: str, meant) -> None:
+    from assistant.commands import is_thanks
+    from assistant.validators import parse_yes_no
+
+    assert parse_yes_no(said) is meant
+    assert not is_thanks(said)  # "nej tak" is a no, not a thank-you
+
+
 @pytest.mark.parametrize(("said", "name"), [
     ("My name is Emir Hodzic", "Emir Hodzic"), ("Jeg hedder Anna Jensen", "Anna Jensen"),
     ("Мене звати Олена Коваленко", "Олена Коваленко"), ("Isabella Irving", "Isabella Irving"),

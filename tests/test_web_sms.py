@@ -1202,3 +1202,20 @@ def test_more_as_a_first_message_opens_the_menu_in_its_language(content, store, 
     word's language, not an answer about "mere" (the reform entry)."""
     [reply] = texted(content, store, "da", [more], f"2611{len(more)}7")
     assert reply.split("\n")[0] == menu and "værdighed" not in reply
+
+
+@pytest.mark.parametrize(("language", "until"), [
+    ("dansk", "17. marts 2027"), ("english", "17 March 2027"), ("українська", "17 березня 2027"),
+])
+def test_the_special_law_permits_current_end_date_comes_in_the_first_sms(
+        client: TestClient, language: str, until: str) -> None:
+    """By SMS, the særlov guide's "extension" topic says until when the permits are valid in its
+    first part, not after the history of the earlier extensions (it came in the 4th of 5
+    parts in Ukrainian); the rest still comes with MORE, the way to check it at the end."""
+    phone = "+4522334460"
+    parts = [sms(client, body, f"SMsl{language}{n}", phone=phone).text
+             for n, body in enumerate([language, "7", "6", *["MORE"] * 5])]
+    first = parts[2]
+    assert until in first and "2025" not in first, first
+    rest = "".join(parts[3:])
+    assert "2025" in rest and "2026" in rest and "+45 35 36 66 00" in rest

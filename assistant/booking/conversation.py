@@ -77,7 +77,8 @@ MEETING_TYPE_STEP = "meeting_type"
 def site_options(flow: Flow, codes: tuple[str, ...]) -> Flow:
     """``flow`` with its meeting-type step offering the meeting types ``codes`` (a site's),
     each under its name (:func:`meeting_name`, as the confirmation names it) with the flow's
-    condition for it; a type the site lacks is not offered."""
+    condition for it; a type the site lacks is not offered, and the step's help, which names
+    the flow's types, is left out."""
     step = flow.steps.get(MEETING_TYPE_STEP)
     if step is None or step.kind != "choice":
         return flow
@@ -86,7 +87,8 @@ def site_options(flow: Flow, codes: tuple[str, ...]) -> Flow:
                     else Option(code, meeting_name(code)) for code in codes)
     if options == step.options:
         return flow
-    steps = {**flow.steps, step.id: replace(step, options=options)}
+    # the step's help names the flow's own types: it would name others than those offered
+    steps = {**flow.steps, step.id: replace(step, options=options, help=None)}
     return replace(flow, steps=steps)
 
 

@@ -174,6 +174,11 @@ def answer(flow: Flow, state: FlowState, raw: str, today: dt.date,
     parsed = _parse(step, raw, today, state, lang)
     if step.validate == "integer" and raw != typed and parsed.error is None:
         parsed = _Parsed(parsed.value, read=True)  # "thirty five": said back as read
+    if parsed.error is not None and step.kind == "choice" and replies.says_not_known(typed):
+        # "ved ikke": no failed try; what the step's help says, and where a person is
+        return Turn(state, [*help_for(flow, state), Say(tr(
+            "Not sure which one? A member of staff can help: write \"staff\"."), "notice"),
+            *_ask(flow, step, state)], valid=False)
     if parsed.error is not None:
         # the offered times narrowed down ("tirsdag": Tuesday's) is no failed try
         state.tries += 0 if parsed.choose_from and step.kind == "slot" else 1

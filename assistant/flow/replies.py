@@ -130,6 +130,33 @@ _EXTRA_NUMBERS = {"da": {"en": 1, "ét": 1}, "en": {}, "uk": {"одна": 1, "о
                                                             "дві": 2}}
 
 
+MAX_WORDS_AFTER_NUMBER = 3
+"""A reply that starts with an option's number is that option when at most this many words
+after it are not small words, words of choosing or the options' own words ("4 gerne over
+telefonen"): a longer one is about something else."""
+
+
+CASUAL = {"jep": "ja", "jup": "ja", "yep": "ja", "yup": "ja", "nope": "nej", "tlf": "telefon"}
+"""Words typed for others (casual yes and no, "tlf" for "telefon", "tlf." too): an option is
+read by the word they stand for ("jep" is "Ja, jeg har et job", "tlf" is "I telefonen")."""
+
+
+NOT_KNOWN = tuple(tuple(phrase.split()) for phrase in """
+ved ikke|ved det ikke|aner ikke|aner det ikke|ikke sikker|usikker|i tvivl
+don't know|dont know|do not know|not sure|no idea|unsure
+не знаю|незнаю|не впевнений|не впевнена|не певен|не певна
+""".replace("\n", "|").strip("|").split("|"))
+"""Phrases of a reply that does not know the answer ("ved ikke", "I don't know", "не знаю")."""
+MAX_NOT_KNOWN_WORDS = 8
+
+
+def says_not_known(text: str) -> bool:
+    """``text`` is a short reply saying the writer does not know ("jeg ved det ikke", "I'm not
+    sure", "не знаю"): not an answer, and no question to search for."""
+    said = words(text)
+    return len(said) <= MAX_NOT_KNOWN_WORDS and any(_contains(said, p) for p in NOT_KNOWN)
+
+
 _PLAIN_STOPWORDS = frozenset(map(plain, STOPWORDS))
 _PLAIN_CHOOSING = frozenset(map(plain, CHOOSING))
 _PLAIN_NEGATIONS = frozenset(map(plain, NEGATIONS))
@@ -287,7 +314,7 @@ class _Reading:
 
 
 def _read(options: Sequence[Option], text: str, lang: str | None) -> _Reading:
-    said = words(text)
+    said = [CASUAL.get(t, t) for t in words(text)]
     # options are read by their words typed without æ, ø and å ("voksenlaerling"), as the
     # search reads them; numbers by the words as written ("første" has no twin)
     tokens = [plain(t) for t in said]
@@ -306,11 +333,18 @@ def _read(options: Sequence[Option], text: str, lang: str | None) -> _Reading:
                if not any(str(n[0]) in vocab for vocab in label_vocab)]  # "5 år" in a label
     in_numbers = {k for _, first, after in numbers for k in range(first, after)}
     # A number is an option's number in a reply of numbers and words of choosing ("nummer 3",
-    # "1 og 3"), not in one about something else ("jeg har arbejdet 3 år som tømrer").
-    about_else = any(k not in used and k not in in_numbers and t not in _PLAIN_STOPWORDS and
-                     t not in _PLAIN_CHOOSING and t not in _PLAIN_NEGATIONS and
-                     not any(_same_word(t, w) for vocab in label_vocab for w in vocab)
-                     for k, t in enumerate(tokens))
+    # "1 og 3"), not in one about something else ("jeg har arbejdet 3 år som tømrer") ...
+    other = [t for k, t in enumerate(tokens)
+             if k not in used and k not in in_numbers and t not in _PLAIN_STOPWORDS and
+             t not in _PLAIN_CHOOSING and t not in _PLAIN_NEGATIONS and
+             not any(_same_word(t, w) for vocab in label_vocab for w in vocab)]
+    # ... but one the reply starts with ("4 ...", "nummer 4 ...") and a few words follow is
+    # the option's number ("4 gerne over telefonen", "2 tak, det er fint"): words that name
+    # another option make two answers, asked about; a word of time makes an amount ("3 år")
+    leading = (len({n for n, _, _ in numbers}) == 1
+               and all(t in _PLAIN_CHOOSING for t in tokens[:numbers[0][1]])  # "nummer 4 ..."
+               and len(other) <= MAX_WORDS_AFTER_NUMBER and not UNITS.intersection(said))
+    about_else = bool(other) and not leading
     stray = wrong_number = False
     for value, first, after in numbers:
         if 1 <= value <= len(options) and not about_else:
