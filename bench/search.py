@@ -16,8 +16,9 @@ hit@1, hit@3 and the confidently-wrong rate on
   twelfth (the same day; Ukrainian and Danish personas), ``test13`` (details further down a
   section) and ``test14`` (kiosk and phone style), written later the same day; ``held15``: the
   fifteenth set, held out whole (nobody here read it; no half is tuned on); ``held16`` (a later
-  session; 60 probes, half of them near misses), held out the same way, and ``test17`` (the
-  same session; conditions further into each section);
+  session; 60 probes, half of them near misses), held out the same way, ``test17`` (the
+  same session; conditions further into each section) and ``test18`` (a later session: an
+  ordinary day at the desk and the kiosk, all sources);
 and abstention ("none") on each set's out-of-scope questions (the project's asked as citizen
 and as staff).
 
@@ -59,7 +60,7 @@ def load_quality():
     return module
 
 
-LATER_SPLIT = (7, 8, 9, 10, 11, 12, 13, 14, 17)
+LATER_SPLIT = (7, 8, 9, 10, 11, 12, 13, 14, 17, 18)
 """The later blind sets split like the first: only their test halves are measured here."""
 
 
