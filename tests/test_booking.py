@@ -658,3 +658,18 @@ def test_a_meeting_being_moved_is_never_offered_its_own_time(content, store) -> 
               if "|" in c.value]
     own = booking.start if booking.start.tzinfo else booking.start.replace(tzinfo=dt.UTC)
     assert len(starts) == 5 and own not in starts, (own, starts)
+
+
+def test_a_booking_after_the_sites_are_due_to_be_read_again_succeeds(content, store,
+                                                                     monkeypatch) -> None:
+    # A kiosk idle for a minute: the site list is read again when the receipt gives the
+    # site's address, inside the booking's own write transaction. On SQLite that read waited
+    # 30 seconds on the kiosk's own write lock and the booking failed ("something went
+    # wrong"), every time after
+    import assistant.store.sessions as sessions
+
+    monkeypatch.setattr(sessions, "SITES_SECONDS", -1.0)  # always due
+    _convo, shown, booking = _book_sickness_followup(content, store, "en", "1")
+    assert booking.code in shown and f"Address: {DEMO_ADDRESS}" in shown, shown
+    with DB(store.engine) as db:
+        assert {o.kind for o in db.exec(select(Outbox)).all()} == {"receipt", "reminder"}

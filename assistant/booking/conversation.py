@@ -43,6 +43,7 @@ from assistant.validators import is_mobile
 
 if TYPE_CHECKING:
     from assistant.conversation import Conversation
+    from assistant.site.registry import Sites
 
 OFFERED = 5
 CALLBACK = "callback"
@@ -102,17 +103,20 @@ PLACE_CHARS = 120
 """At most this much of a site's address goes into a confirmation, receipt or reminder."""
 
 
-def place_of(convo: Conversation, booking: Booking) -> str | None:
+def place_of(convo: Conversation, booking: Booking, sites: Sites | None = None) -> str | None:
     """Where an in-person meeting is: its site's (first) address from the site file, on one
     line and bounded; None for a phone or video meeting, or when the site file gives no
-    address (then nothing more is said: an address is never made up)."""
+    address (then nothing more is said: an address is never made up). ``sites``: the sites
+    as read before a booking's transaction (inside it no other read may wait on its lock)."""
     from assistant.site.answers import address_of
 
     if booking.channel != "in_person":
         return None
     site = None
-    if convo.store is not None and booking.site_id is not None:
-        site = convo.store.sites().by_id(booking.site_id)
+    if sites is None and convo.store is not None:
+        sites = convo.store.sites()
+    if sites is not None and booking.site_id is not None:
+        site = sites.by_id(booking.site_id)
     address = address_of(site or convo.site)
     if not address:
         return None
@@ -283,12 +287,14 @@ def _sms(convo: Conversation, booking: Booking, kind: str, body: Text,
 
 def _receipt_and_reminder(convo: Conversation, heading: Text | None = None) -> Messages:
     """The receipt (headed ``heading``: booked, or moved), and the reminder 24 hours before
-    (if that is still to come)."""
+    (if that is still to come). The messages are made inside the booking's transaction: the
+    sites they name are read before it."""
+    sites = convo.store.sites() if convo.store is not None else None
 
     def messages(booking: Booking) -> list[Outbox]:
         if not is_mobile(booking.phone):  # no SMS to a landline or a premium-rate number
             return []
-        place = place_of(convo, booking)
+        place = place_of(convo, booking, sites)
         queued = [_sms(convo, booking, "receipt", receipt(booking, place, heading))]
         reminder_at = booking.start - REMINDER_BEFORE
         if reminder_at > convo.now():
