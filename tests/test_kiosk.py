@@ -68,6 +68,17 @@ async def test_user_text_is_never_parsed_as_markup(content, store) -> None:
         assert "[bold red]Eve[/] [link=http://x]y[/link]" in screen_text(app)
 
 
+async def test_a_cpr_number_typed_is_not_shown_on_the_kiosk(content, store) -> None:
+    # the reply said "we have removed it", and the line echoed above it still showed it to
+    # whoever came to the kiosk next
+    app = KioskApp(content, store, lang="da")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await submit(pilot, "mit cpr er 1203661234 skal jeg melde mig ledig")
+        shown = screen_text(app)
+        assert "Vi har fjernet det" in shown, shown
+        assert "1203661234" not in shown and "> mit cpr er [CPR fjernet] skal jeg" in shown
+
+
 async def test_command_buttons_work_in_the_chosen_language(content, store) -> None:
     app = KioskApp(content, store, lang="da")
     async with app.run_test(size=(80, 24)) as pilot:

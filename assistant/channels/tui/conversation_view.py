@@ -41,6 +41,7 @@ from assistant.channels.tui.messages import (
 from assistant.channels.tui.strings import tr, trn
 from assistant.commands import FINISH, match_command
 from assistant.outputs import Card, Choice, Choices, Confirmation, Done, Output, Say
+from assistant.privacy import redact_cpr
 from assistant.text import Text, pick
 
 if TYPE_CHECKING:
@@ -706,8 +707,9 @@ class ConversationScreen(Screen[None]):
         if self.busy:
             self.waiting.append((text, echo))
             return
+        # a CPR number typed is not shown back: the next person at the kiosk would read it
         self._start_turn(lambda convo: convo.handle(text),
-                         echo=text if echo is None else echo, personal=echo is None)
+                         echo=redact_cpr(text) if echo is None else echo, personal=echo is None)
 
     def _start_turn(self, job: Callable[[Conversation], list[Output]],
                     echo: str | None = None, personal: bool = True) -> None:
