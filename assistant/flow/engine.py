@@ -491,6 +491,10 @@ def _relative_days(raw: str, today: dt.date) -> set[int]:
             if any(f" {phrase} " in said for phrase in phrases)}
 
 
+NEAR_MINUTES = 60
+"""A whole hour typed that no offered time starts at ("kl 10"), when the one time in that hour
+is not the nearest to it: the times within this of it are shown to choose from."""
+
 _TODAY = ("i dag", "idag", "today", "сьогодні")
 _TOMORROW = ("i morgen", "imorgen", "tomorrow", "завтра")
 
@@ -513,6 +517,22 @@ def _slot_by_time(raw: str, offers: Mapping[str, str], today: dt.date) -> _Parse
            and (not days or _start(value).weekday() in days)]
     if hours and len(fit) > 1:  # "kl 12" with 12.00 and 12.45 offered: 12.00
         fit = [key for key in fit if _clock(offers[key])[1] == 0] or fit
+    if hours and len(fit) == 1 and _clock(offers[fit[0]])[1] != 0:
+        # "kl 14" with 13.30 and 14.15 offered is 14.15; "tirsdag kl 10" with 09.45 and 10.30
+        # is not 10.30 unasked (09.45 is nearer 10.00): the nearest times are shown to choose
+        hour = next(iter(hours))
+
+        def off(value: str) -> int:
+            return abs(60 * _clock(value)[0] + _clock(value)[1] - 60 * hour)
+
+        near = tuple(key for key, value in offers.items() if key != MORE_KEY and "|" in value
+                     and (not days or _start(value).weekday() in days)
+                     and off(value) < NEAR_MINUTES)
+        if any(key != fit[0] and off(offers[key]) <= off(offers[fit[0]]) for key in near):
+            at = {lang: format_clock(dt.time(hour, 0), lang) for lang in LANGS}
+            return _Parsed(error=tr("No time shown is at {time}. These are the nearest: please "
+                                    "choose the number of the one you want.", time=at),
+                           choose_from=near)
     if len(fit) == 1:
         return _Parsed(offers[fit[0]])
     said: Text | None = None
