@@ -405,6 +405,14 @@ class Conversation:
         self.outcome, self.searched = "menu", None
         saved = self.state.to_dict()
         self._first_words(cleaned)
+        if self.state.staff is not None and self.state.channel == "web" and \
+                commands.match_command(text) == commands.FINISH:
+            # "afslut" on the page ends its conversation even while a person has it (a shared
+            # device): the word is in the staff transcript, with the end after it.
+            self.outcome = "command"
+            outputs = self._command(commands.FINISH)
+            self._save_turn(text, outputs, check=not self._effects)
+            return outputs
         if self.state.staff is not None:
             # A person has the conversation: the message is theirs to read (the turn is the
             # staff transcript), and the assistant does not answer it.
@@ -812,10 +820,9 @@ class Conversation:
             # core. The web page ends the conversation (its page starts a new one); by SMS
             # (one conversation per number) the menu, as "menu" gives it.
             self._leave_flow("left", pause=True)
-            if self.state.channel == "web":
-                self.state.ended = True
+            ended = self._end_on_the_page() if self.state.channel == "web" else []
             return [Say(tr("Thank you for using the jobcenter assistant."),
-                        "notice"), *self.menu()]
+                        "notice"), *self.menu(), *ended]
         if command == commands.STAFF:
             self._leave_flow("left", pause=True)
             return self._start(STAFF_FLOW)
@@ -834,6 +841,22 @@ class Conversation:
         if flow and fstate:
             return self._flow_turn(flow, engine.back(flow, fstate))
         return self.menu()
+
+    def _end_on_the_page(self) -> list[Output]:
+        """The web page's conversation ends ("afslut"): its token opens nothing of it again.
+        A member of staff who has it, or is asked for, no longer has anyone to write to: the
+        request is done (it leaves the queue) and the transcript says the citizen ended it
+        (``Done("ended")``)."""
+        self.state.ended = True
+        self.state.staff = self.state.staff_wait = None
+        if self.store is None:
+            return []
+        from assistant.staffdesk import citizen_ended
+
+        if not citizen_ended(self.store, self.session_id):
+            return []
+        self._effect()  # a request was closed: this turn is not answered twice
+        return [Done("ended")]
 
     def _start_callback(self) -> list[Output]:
         """The staff flow at its callback option ("ring mig op", "call me back")."""
