@@ -674,6 +674,10 @@ def test_unknown_paths_and_methods_answer_in_json(client: TestClient) -> None:
     # characters, an emoji, the word twice, and a word or two around it
     "CANCEL", "END", "QUIT", "STOPALL", "UNSUBSCRIBE", "Hold op", "ＳＴＯＰ", "stop\u200b",
     "st\u00adop", "Stop 🙏", "STOP STOP", "stop all", "unsubscribe me", "nej tak stop",
+    # a tester's plain opt-outs, and their Danish and Ukrainian twins
+    "stop sending", "Stop texting me!", "stop it", "Remove me", "No more messages.",
+    "Afmelding", "Hold op med at skrive", "ikke flere beskeder", "afmeld mig",
+    "Більше не пишіть!", "відпишіть мене", "no thanks, stop sending me messages",
 ])
 def test_stop_in_its_usual_forms_stops_the_messages(client: TestClient, stop: str) -> None:
     assert "1 Book et møde" in sms(client, "menu", "SMv1").text
@@ -685,6 +689,8 @@ def test_stop_in_its_usual_forms_stops_the_messages(client: TestClient, stop: st
 @pytest.mark.parametrize("question", [
     "Hvordan stopper jeg min ydelse?", "stop min booking", "Can I stop my benefits?",
     "Як зупинити допомогу?", "cancel my booking", "stop stop min booking?",
+    "when does my dagpenge stop?", "hvornår stopper min dagpenge", "remove me from the queue",
+    "Коли припиняться виплати?",
 ])
 def test_a_question_that_mentions_stop_is_answered(client: TestClient, question: str) -> None:
     reply = sms(client, question, "SMq1").text
