@@ -30,3 +30,14 @@ def phone_hash(phone: str) -> str:
 
 def sms_session_key(phone: str) -> str:
     return f"sms:{phone_hash(phone)}"
+
+
+SENDER = "sender:"
+"""How a stored conversation holds the number an SMS comes from, where an answer is that number
+(the phone question's "use the number you write from"): its hash, never the number, which
+comes again with every message from it (:func:`sender_mark`)."""
+
+
+def sender_mark(phone: str) -> str:
+    """What the state stores for an answer that is the SMS sender's own number ``phone``."""
+    return SENDER + phone_hash(phone)

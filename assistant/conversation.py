@@ -171,6 +171,44 @@ def _unproven(flow: Flow, fstate: FlowState) -> FlowState:
     return fstate
 
 
+def _marked(data: dict[str, Any], number: str | None, mark: str | None) -> dict[str, Any]:
+    """``data`` (a State's dict) with each answer that is the SMS sender's ``number`` stored
+    as its ``mark`` (channels_keys.sender_mark): SMS state holds no number in clear."""
+    if number is None or mark is None:
+        return data
+    for key in ("flow", "paused"):
+        if data.get(key):
+            answers = data[key]["answers"]
+            data[key]["answers"] = {sid: mark if value == number else value
+                                    for sid, value in answers.items()}
+    return data
+
+
+def _unmarked(state: State, number: str | None, mark: str | None) -> State:
+    """``state`` as read from the store, each answer stored as the sender's mark the number
+    again when this turn's SMS comes from that number; else (a resume code used on another
+    channel or number) the answer is forgotten and its question asked again."""
+    from assistant.channels_keys import SENDER
+
+    for key in ("flow", "paused"):
+        data = getattr(state, key)
+        if not data:
+            continue
+        fstate = FlowState.from_dict(data)
+        for sid, value in list(fstate.answers.items()):
+            if not (isinstance(value, str) and value.startswith(SENDER)):
+                continue
+            if value == mark and number is not None:
+                fstate.answers[sid] = number
+                continue
+            fstate.answers.pop(sid)
+            if sid in fstate.history:
+                fstate.history = fstate.history[:fstate.history.index(sid)]
+                fstate.step, fstate.returning, fstate.changed = sid, True, []
+        setattr(state, key, fstate.to_dict())
+    return state
+
+
 class Conversation:
     """One user's conversation. ``store`` may be None (nothing persisted: tests, `ask`)."""
 
@@ -200,6 +238,10 @@ class Conversation:
         self.version: int | None = None
         """The session's turns as stored when this conversation last read or saved it."""
         self.now = now
+        self._own = self._sender_number()
+        """The SMS sender's number as a booking stores it (None on other channels)."""
+        if self._own is not None:  # an answer stored as the number written from: the number
+            self.state = _unmarked(self.state, self._own, self._mark)
         self._finished = False
         self._effects = False
         self._counts: list[tuple[str, str, str]] = []
@@ -211,6 +253,18 @@ class Conversation:
 
     def today(self) -> dt.date:
         return local(self.now()).date()
+
+    @property
+    def _mark(self) -> str | None:
+        """What the store holds for an answer that is this SMS's sender's number (None on
+        every other channel)."""
+        from assistant.channels_keys import sender_mark
+
+        return sender_mark(self._own) if self._own is not None else None
+
+    def _stored(self) -> dict[str, Any]:
+        """The state as the store keeps it: the SMS sender's number only as its mark."""
+        return _marked(self.state.to_dict(), self._own, self._mark)
 
     @property
     def site(self) -> SiteInfo | None:
@@ -250,7 +304,7 @@ class Conversation:
             state = State(lang=lang if lang in LANGS else DEFAULT_LANG, channel=channel)
             convo = cls(content, state, store, None, **kw)
             outputs = convo.welcome()
-            convo.session_id = store.create(key, channel, state.lang, convo.state.to_dict())
+            convo.session_id = store.create(key, channel, state.lang, convo._stored())
             if convo.session_id is not None:
                 convo.version = 0
                 return convo, outputs
@@ -363,7 +417,8 @@ class Conversation:
             except SessionChanged as changed:
                 if attempt == TURN_TRIES:
                     raise
-                self.state = State.from_dict(changed.saved.state)
+                self.state = _unmarked(State.from_dict(changed.saved.state), self._own,
+                                       self._mark)
                 self.version = changed.saved.turns
         raise AssertionError("unreachable")
 
@@ -405,6 +460,14 @@ class Conversation:
         self.outcome, self.searched = "menu", None
         saved = self.state.to_dict()
         self._first_words(cleaned)
+        if self.state.staff is not None and self.state.channel == "web" and \
+                commands.match_command(text) == commands.FINISH:
+            # "afslut" on the page ends its conversation even while a person has it (a shared
+            # device): the word is in the staff transcript, with the end after it.
+            self.outcome = "command"
+            outputs = self._command(commands.FINISH)
+            self._save_turn(text, outputs, check=not self._effects)
+            return outputs
         if self.state.staff is not None:
             # A person has the conversation: the message is theirs to read (the turn is the
             # staff transcript), and the assistant does not answer it.
@@ -452,7 +515,7 @@ class Conversation:
         counts, self._counts = self._counts, []
         if self.store is not None and self.session_id is not None:
             self.store.record_turn(self.session_id, text, [to_json(o) for o in outputs],
-                                   self.state.to_dict(), self.lang, counts=counts,
+                                   self._stored(), self.lang, counts=counts,
                                    day=self.now().date(), seen=self.version if check else None,
                                    site_id=self.site_id if counts else None)
             if self.version is not None:
@@ -812,10 +875,9 @@ class Conversation:
             # core. The web page ends the conversation (its page starts a new one); by SMS
             # (one conversation per number) the menu, as "menu" gives it.
             self._leave_flow("left", pause=True)
-            if self.state.channel == "web":
-                self.state.ended = True
+            ended = self._end_on_the_page() if self.state.channel == "web" else []
             return [Say(tr("Thank you for using the jobcenter assistant."),
-                        "notice"), *self.menu()]
+                        "notice"), *self.menu(), *ended]
         if command == commands.STAFF:
             self._leave_flow("left", pause=True)
             return self._start(STAFF_FLOW)
@@ -834,6 +896,22 @@ class Conversation:
         if flow and fstate:
             return self._flow_turn(flow, engine.back(flow, fstate))
         return self.menu()
+
+    def _end_on_the_page(self) -> list[Output]:
+        """The web page's conversation ends ("afslut"): its token opens nothing of it again.
+        A member of staff who has it, or is asked for, no longer has anyone to write to: the
+        request is done (it leaves the queue) and the transcript says the citizen ended it
+        (``Done("ended")``)."""
+        self.state.ended = True
+        self.state.staff = self.state.staff_wait = None
+        if self.store is None:
+            return []
+        from assistant.staffdesk import citizen_ended
+
+        if not citizen_ended(self.store, self.session_id):
+            return []
+        self._effect()  # a request was closed: this turn is not answered twice
+        return [Done("ended")]
 
     def _start_callback(self) -> list[Output]:
         """The staff flow at its callback option ("ring mig op", "call me back")."""
@@ -854,7 +932,7 @@ class Conversation:
             return [Say(tr("There is nothing to save here yet. Saving works inside a guided "
                            "flow."), "notice"), *self.current()]
         self._effect()
-        code = self.store.save_progress(self.state.to_dict(), self.now())
+        code = self.store.save_progress(self._stored(), self.now())
         self._count(flow.id, "saved", fstate.step or "")
         return [Say(tr("Your answers are saved. Your code is {code}. To continue on any kiosk, "
                        "by SMS or on the web page, write: resume {code}. The code works once "
@@ -870,7 +948,7 @@ class Conversation:
             return [Say(tr("That code is not valid. It may have been used already, or it is "
                            "older than 7 days."), "error"), *self.current()]
         here = self.state
-        self.state = State.from_dict(saved)
+        self.state = _unmarked(State.from_dict(saved), self._own, self._mark)
         # proof belongs to this conversation, not to the one that saved the answers
         self.state.channel, self.state.proven = here.channel, list(here.proven)
         self._reprove()

@@ -69,7 +69,9 @@ class Card:
     source: Text = field(default_factory=dict)
 
 
-DoneKind = Literal["booking", "checkin", "callback", "cancel", "saved"]
+DoneKind = Literal["booking", "checkin", "callback", "cancel", "saved", "ended"]
+"""``ended``: the citizen ended the web page's conversation while a member of staff had it or
+was asked for (the staff transcript shows it)."""
 
 
 @dataclass(frozen=True)

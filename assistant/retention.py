@@ -18,7 +18,7 @@ from sqlmodel import col, delete, select, update
 
 from assistant.booking.proof import OTP_KIND
 from assistant.booking.service import release
-from assistant.channels_keys import sms_session_key
+from assistant.channels_keys import sender_mark, sms_session_key
 from assistant.staff import audit
 from assistant.store.models import (
     AuditEntry,
@@ -150,8 +150,9 @@ def _held(db: DB, phone: str) -> Held:
     if found:
         held.conversations = list(db.exec(select(Session).where(col(Session.id).in_(found))
                                           .order_by(Session.created_at)))
+    mark = sender_mark(phone)  # saved by SMS from the number: held as its hash
     held.resume_codes = [code for code in db.exec(select(ResumeCode))
-                         if _mentions(pattern, code.state)]
+                         if _mentions(pattern, code.state) or mark in code.state]
     hashed = key.removeprefix("sms:")
     held.sms_replies = list(db.exec(select(SmsMessage).where(SmsMessage.phone_hash == hashed)
                                     .order_by(SmsMessage.id)))

@@ -68,7 +68,8 @@ class QueueItem:
 
 @dataclass(frozen=True)
 class Line:
-    """One line of a conversation's transcript: who said it (citizen, assistant, staff)."""
+    """One line of a conversation's transcript: who said it (citizen, assistant, staff), or
+    ``ended`` (no text): the citizen ended the conversation on the web page."""
 
     seq: int
     who: str
@@ -94,6 +95,20 @@ def pending_request(store: SessionStore, session_id: str | None) -> QueueItem | 
             CallbackRequest.session_id == session_id, CallbackRequest.kind != "callback",
             CallbackRequest.status != "done").order_by(CallbackRequest.id)).first()
         return _item(row) if row is not None else None
+
+
+def citizen_ended(store: SessionStore, session_id: str | None) -> bool:
+    """The citizen ended conversation ``session_id`` (on the web page): its request for staff,
+    waiting or taken, is done, so that nobody waits for or writes to a page that is gone.
+    Whether there was one."""
+    if session_id is None:
+        return False
+    with DB(store.engine) as db:
+        done = db.exec(update(CallbackRequest).where(  # type: ignore[call-overload]
+            CallbackRequest.session_id == session_id, CallbackRequest.kind != "callback",
+            CallbackRequest.status != "done").values(status="done"))
+        db.commit()
+    return bool(done.rowcount)
 
 
 def request_staff(convo: Conversation, topic: str) -> int | None:
@@ -181,6 +196,8 @@ class StaffDesk:
             name = self._name(staff)
 
             def join(state: State) -> list[Output]:
+                if state.ended:  # the citizen ended it on the page a moment before
+                    return []
                 state.staff, state.staff_wait = staff[:8], None
                 return [Say(tr("{name} from the jobcenter has joined the conversation. You are "
                                "now writing with a person.", name=name), "staff")]
@@ -255,7 +272,11 @@ class StaffDesk:
         for turn in turns:
             if turn.input:
                 lines.append(Line(turn.seq, "citizen", redact_cpr(turn.input), turn.created_at))
-            for out in (from_json(item) for item in jsoncodec.loads(turn.reply)):
+            for item in jsoncodec.loads(turn.reply):
+                if item.get("type") == "done" and item.get("kind") == "ended":
+                    lines.append(Line(turn.seq, "ended", "", turn.created_at))
+                    continue
+                out = from_json(item)
                 if out is not None:
                     who = "staff" if isinstance(out, Say) and out.tone == "staff" else "assistant"
                     lines.append(Line(turn.seq, who, redact_cpr(plain([out], turn.lang)),

@@ -241,3 +241,29 @@ async def test_marking_a_waiting_web_request_done_says_the_citizen_will_be_told(
         await until(pilot, lambda: rows(app) == [], 2)
     news = client.get(f"/api/sessions/{token}/news", params={"after": asked["turn"]}).json()
     assert "booke et møde" in news["reply"][0]["text"]
+
+
+async def test_a_web_citizen_who_ends_the_chat_is_shown_ended_to_the_member_of_staff(
+        content, store) -> None:
+    add_staff(store.engine, "AB", "Anne B", "4821", languages="en")
+    client = TestClient(make_app(content, store), base_url=BASE)
+    token = client.post("/api/sessions", json={"lang": "da"}).json()["session"]
+    for text in ("9", "1"):  # talk to staff, now
+        client.post(f"/api/sessions/{token}/messages", json={"text": text})
+    app = StaffApp(content, store)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await log_in(pilot)
+        await until(pilot, lambda: len(rows(app)) == 1, 2)
+        await tap(pilot, "#req-take")
+        await until(pilot, lambda: isinstance(app.screen, TakeoverScreen), 2)
+        assert client.post(f"/api/sessions/{token}/messages",
+                           json={"text": "afslut"}).json()["ended"] is True
+        await until(pilot, lambda: "ended the conversation" in texts(app.screen), 2)
+        assert "Citizen: afslut" in texts(app.screen)
+        app.screen.query_one("#to-text", Input).value = "Hello?"
+        await pilot.press("enter")
+        await settle(pilot)
+        notes = [n.message for n in app._notifications]
+        assert any("nothing more reaches the citizen" in n for n in notes), notes
+        await tap(pilot, "#to-back")
+        await until(pilot, lambda: rows(app) == [], 2)

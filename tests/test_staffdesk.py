@@ -242,3 +242,60 @@ def test_a_waiting_chat_marked_done_untaken_tells_the_citizen_what_to_do(content
     assert desk.close(sms.id, "AB")
     told = _outbox(any_store)[-1]
     assert told.phone == "+4522334455" and "booke et møde" in told.body  # in Danish, by SMS
+
+
+@pytest.mark.parametrize("word", ["afslut", "finish", "завершити", "tak for hjælpen, farvel"])
+def test_the_finish_word_ends_the_web_chat_a_member_of_staff_has(content, any_store,
+                                                                 word: str) -> None:
+    """A shared device: "afslut" ends the page's conversation while a person writes with it,
+    as it does without one. The member of staff sees the word and that the citizen ended it,
+    and the request leaves the queue: nobody writes on to a page that is gone. By SMS the
+    word is a message to the member of staff."""
+    client = TestClient(make_app(content, any_store, now=lambda: NOW), base_url=BASE)
+    desk = StaffDesk(content, any_store, now=lambda: NOW)
+    token = client.post("/api/sessions", json={"lang": "da"}).json()["session"]
+    for text in ("9", "1"):  # talk to staff, now
+        client.post(f"/api/sessions/{token}/messages", json={"text": text})
+    [item] = desk.queue()
+    assert desk.take(item.id, "AB")
+    client.post(f"/api/sessions/{token}/messages", json={"text": "Mit navn er Ole Olsen"})
+    ended = client.post(f"/api/sessions/{token}/messages", json={"text": word}).json()
+    assert ended["ended"] is True and ended["staff"] is False
+    assert "Tak fordi du brugte jobcentrets assistent." in said(ended)
+    for gone in (client.get(f"/api/sessions/{token}/history"),
+                 client.get(f"/api/sessions/{token}/news", params={"after": 0}),
+                 client.get(f"/api/sessions/{token}"),
+                 client.post(f"/api/sessions/{token}/messages", json={"text": "hej"})):
+        assert gone.status_code == 404 and "Ole Olsen" not in gone.text
+    lines = desk.transcript(item.session_id)
+    assert [(line.who, line.text) for line in lines if line.who == "citizen"][-1] == (
+        "citizen", word)
+    assert lines[-1].who == "ended"
+    assert desk.queue() == [] and desk.get(item.id).status == "done"
+    with pytest.raises(NotYours):
+        desk.write(item.id, "AB", "Are you still there?")
+
+    # By SMS there is no shared page: the word is said to the person, who closes the
+    # conversation when it is done
+    for text in ("hej", "staff", "1"):
+        _sms(content, any_store, text)
+    [by_sms] = desk.queue()
+    assert desk.take(by_sms.id, "AB")
+    assert _sms(content, any_store, word) == ""  # the assistant does not answer it
+    assert desk.transcript(by_sms.session_id)[-1].text == word
+    assert desk.get(by_sms.id).status == "taken"
+
+
+def test_the_finish_word_on_the_web_takes_a_waiting_request_out_of_the_queue(
+        content, any_store) -> None:
+    client = TestClient(make_app(content, any_store, now=lambda: NOW), base_url=BASE)
+    desk = StaffDesk(content, any_store, now=lambda: NOW)
+    token = client.post("/api/sessions", json={"lang": "en"}).json()["session"]
+    for text in ("staff", "1"):
+        client.post(f"/api/sessions/{token}/messages", json={"text": text})
+    [item] = desk.queue()
+    assert client.post(f"/api/sessions/{token}/messages",
+                       json={"text": "bye"}).json()["ended"] is True
+    assert desk.queue() == [] and not desk.take(item.id, "AB")
+    assert desk.transcript(item.session_id)[-1].who == "ended"
+

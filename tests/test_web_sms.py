@@ -674,6 +674,10 @@ def test_unknown_paths_and_methods_answer_in_json(client: TestClient) -> None:
     # characters, an emoji, the word twice, and a word or two around it
     "CANCEL", "END", "QUIT", "STOPALL", "UNSUBSCRIBE", "Hold op", "ＳＴＯＰ", "stop\u200b",
     "st\u00adop", "Stop 🙏", "STOP STOP", "stop all", "unsubscribe me", "nej tak stop",
+    # a tester's plain opt-outs, and their Danish and Ukrainian twins
+    "stop sending", "Stop texting me!", "stop it", "Remove me", "No more messages.",
+    "Afmelding", "Hold op med at skrive", "ikke flere beskeder", "afmeld mig",
+    "Більше не пишіть!", "відпишіть мене", "no thanks, stop sending me messages",
 ])
 def test_stop_in_its_usual_forms_stops_the_messages(client: TestClient, stop: str) -> None:
     assert "1 Book et møde" in sms(client, "menu", "SMv1").text
@@ -685,6 +689,8 @@ def test_stop_in_its_usual_forms_stops_the_messages(client: TestClient, stop: st
 @pytest.mark.parametrize("question", [
     "Hvordan stopper jeg min ydelse?", "stop min booking", "Can I stop my benefits?",
     "Як зупинити допомогу?", "cancel my booking", "stop stop min booking?",
+    "when does my dagpenge stop?", "hvornår stopper min dagpenge", "remove me from the queue",
+    "Коли припиняться виплати?",
 ])
 def test_a_question_that_mentions_stop_is_answered(client: TestClient, question: str) -> None:
     reply = sms(client, question, "SMq1").text
@@ -1219,3 +1225,56 @@ def test_the_special_law_permits_current_end_date_comes_in_the_first_sms(
     assert until in first and "2025" not in first, first
     rest = "".join(parts[3:])
     assert "2025" in rest and "2026" in rest and "+45 35 36 66 00" in rest
+
+
+def _sms_state(store, phone: str) -> str:
+    from sqlalchemy import text
+
+    with store.engine.connect() as db:
+        return db.execute(text("select state from sessions where key = :key"),
+                          {"key": f"sms:{phone_hash(phone)}"}).scalar_one()
+
+
+def test_an_sms_booking_keeps_the_number_written_from_out_of_the_stored_state(
+        client: TestClient, store) -> None:
+    """SECURITY.md: phone numbers in SMS state are hashed. "YES, the number I write from"
+    is kept as its hash (the number comes with every message from it), and the booking
+    still gets the number, in the summary, the booking and its receipt."""
+    phone = "+4531317777"
+    for n, body in enumerate(["english", "1", "1", "1", "3", "Hanne Hansen", "YES"]):
+        reply = sms(client, body, f"SMown{n}", phone=phone).text
+        assert "31317777" not in _sms_state(store, phone).replace(" ", "")
+    assert "Phone: +45 31 31 77 77" in reply
+    assert "Your meeting is booked" in sms(client, "1", "SMown9", phone=phone).text
+    assert "31317777" not in _sms_state(store, phone)
+    with DB(store.engine) as db:
+        [booking] = db.exec(select(Booking)).all()
+        assert booking.phone == phone and booking.name == "Hanne Hansen"
+        assert db.exec(select(Outbox).where(Outbox.phone == phone)).first() is not None
+
+
+def test_answers_saved_by_sms_ask_another_channel_for_the_number_again(
+        client: TestClient, store) -> None:
+    """A resume code saved by SMS holds the number written from only as its hash: the same
+    number goes on with it; on the web page the phone question is asked again (its hash is
+    no number to book with), and `privacy export` of the number finds the code."""
+    from assistant.retention import export
+
+    phone = "+4531317788"
+    for n, body in enumerate(["english", "1", "1", "1", "3", "Hanne Hansen", "YES"]):
+        sms(client, body, f"SMsave{n}", phone=phone)
+    saved = sms(client, "save", "SMsave7", phone=phone).text
+    code = saved.split("Your code is ")[1].split(".")[0]
+    again = sms(client, f"resume {code}", "SMsave8", phone=phone).text
+    assert "Phone: +45 31 31 77 88" in again, again  # the same number goes on
+    saved = sms(client, "save", "SMsave9", phone=phone).text
+    code = saved.split("Your code is ")[1].split(".")[0]
+    with DB(store.engine) as db:
+        from assistant.store.models import ResumeCode
+
+        codes = db.exec(select(ResumeCode)).all()
+        assert codes and all("31317788" not in row.state for row in codes)
+    assert len(export(store.engine, phone, "AB")["resume_codes"]) == len(codes)  # its own
+    token = client.post("/api/sessions", json={"lang": "en"}).json()["session"]
+    data = client.post(f"/api/sessions/{token}/messages", json={"text": f"resume {code}"}).json()
+    assert "What is your phone number?" in texts(data) and "sender" not in texts(data)

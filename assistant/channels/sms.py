@@ -52,6 +52,15 @@ STOP_WORDS = {
     "afmeld mig", "frameld mig", "stop sms", "stop beskeder", "stop messages", "stop texts",
     "стоп", "стоп смс", "зупинити", "зупини", "відписатися", "відписатись", "відписка",
     "відпишіть мене", "скасувати підписку",
+    # plain opt-outs in one's own words
+    "stop it", "stop sending", "stop sending me", "stop sending messages",
+    "stop sending me messages", "stop texting", "stop texting me", "stop messaging me",
+    "remove me", "no more messages", "no more texts", "no more sms",
+    "afmelding", "fjern mig", "hold op med at skrive", "hold op med at skrive til mig",
+    "stop med at skrive", "stop med at skrive til mig", "ikke flere beskeder", "ikke flere sms",
+    "більше не пишіть", "більше не пишіть мені", "не пишіть мені", "відпишіть",
+    "більше не надсилайте", "більше не надсилайте повідомлень",
+    "більше не надсилайте мені повідомлень", "видаліть мене",
 }
 START_WORDS = {"start", "старт", "unstop", "tilmeld", "tilmeld mig", "підписатися"}
 POLITE_WORDS = {
@@ -85,11 +94,12 @@ def keyword(text: str, words: set[str]) -> bool:
     plain = _plain_words(text)
     while plain and plain[-1] in POLITE_WORDS:
         plain.pop()
-    while len(plain) > 1 and (plain[0] in POLITE_WORDS or plain[0] in LEADING_WORDS):
+    while True:  # as said, then without a leading word ("no more messages" is one whole)
+        if " ".join(plain) in words:
+            return True
+        if not (len(plain) > 1 and (plain[0] in POLITE_WORDS or plain[0] in LEADING_WORDS)):
+            break
         plain.pop(0)
-    said = " ".join(plain)
-    if said in words:
-        return True
     # the word said again ("STOP STOP", "stop stop stop")
     return len(plain) > 1 and len(set(plain)) == 1 and plain[0] in words
 

@@ -67,6 +67,7 @@ class TakeoverScreen(Screen[None]):
     TakeoverScreen .line-citizen { color: $text; }
     TakeoverScreen .line-assistant { color: $text-muted; }
     TakeoverScreen .line-staff { text-style: bold; color: $accent; }
+    TakeoverScreen .line-ended { text-style: bold reverse; }
     TakeoverScreen Horizontal { height: auto; }
     TakeoverScreen #to-text { width: 1fr; }
     """
@@ -164,6 +165,10 @@ class TakeoverScreen(Screen[None]):
 
     def _line(self, line: Line) -> RichText:
         when = format_clock(line.at, self.host.lang)
+        if line.who == "ended":
+            return RichText(f"{when} " + self.w(tr(
+                "The citizen has ended the conversation on the web page and no longer reads "
+                "what you write. The request is done.")), style="bold")
         text = RichText(f"{when} {self.w(WHO[line.who])}: ", style="bold")
         text.append(line.text)
         return text
@@ -204,6 +209,8 @@ class TakeoverScreen(Screen[None]):
             item = self.host.desk.get(self.item.id)
             if item is not None and item.status == "open":
                 note = self.w(tr("Take the request first: it is still waiting in the queue."))
+            elif item is not None and item.status == "done":
+                note = self.w(tr("This request is done: nothing more reaches the citizen."))
             else:
                 note = self.w(tr("This request is not yours: another member of staff has it."))
             self.post_message(TakeoverDone(note, error=True))
