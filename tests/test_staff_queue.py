@@ -243,6 +243,34 @@ async def test_marking_a_waiting_web_request_done_says_the_citizen_will_be_told(
     assert "booke et møde" in news["reply"][0]["text"]
 
 
+async def test_closing_a_taken_request_asks_first_with_no_focused(content, store) -> None:
+    # "Close the request" in a taken conversation closed it at the first Enter, where "Mark
+    # done" in the queue asks (SECURITY.md: a dialog whose "No" has the focus)
+    from assistant.channels.tui.staff_dialogs import Confirm
+
+    add_staff(store.engine, "AB", "Anne B", "4821", languages="en")
+    client = TestClient(make_app(content, store), base_url=BASE)
+    token = client.post("/api/sessions", json={"lang": "en"}).json()["session"]
+    client.post(f"/api/sessions/{token}/messages", json={"text": "staff"})
+    client.post(f"/api/sessions/{token}/messages", json={"text": "1"})
+    app = StaffApp(content, store)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await log_in(pilot)
+        await until(pilot, lambda: len(rows(app)) == 1, 2)
+        await tap(pilot, "#req-take")
+        await until(pilot, lambda: isinstance(app.screen, TakeoverScreen), 2)
+        await tap(pilot, "#to-close")
+        assert isinstance(app.screen, Confirm)
+        assert app.focused is not None and app.focused.id == "confirm-no"
+        await pilot.press("enter")  # No
+        await settle(pilot)
+        assert isinstance(app.screen, TakeoverScreen), "nothing was closed"
+        await tap(pilot, "#to-close")
+        await tap(pilot, "#confirm-yes")
+        await until(pilot, lambda: not isinstance(app.screen, TakeoverScreen), 2)
+        await until(pilot, lambda: rows(app) == [], 2)
+
+
 async def test_a_web_citizen_who_ends_the_chat_is_shown_ended_to_the_member_of_staff(
         content, store) -> None:
     add_staff(store.engine, "AB", "Anne B", "4821", languages="en")

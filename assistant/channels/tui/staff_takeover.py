@@ -193,8 +193,19 @@ class TakeoverScreen(Screen[None]):
 
     @on(Button.Pressed, "#to-close")
     def close_request(self) -> None:
-        self._write(lambda desk, staff: desk.close(self.item.id, staff),
-                    self.w(tr("The request is closed.")), leave=True)
+        """Asks first, as marking done in the queue does ("No" has the focus): a closed
+        request cannot be opened again, and a citizen on the web or by SMS is gone."""
+        from assistant.channels.tui.staff_dialogs import Confirm
+
+        item = self.item
+        detail = " · ".join([self.w(kind_name(item.kind)), self.w(place_name(item.place)),
+                             item.name or self.w(language_name(item.lang))])
+        self.app.push_screen(
+            Confirm(self.w(tr("Mark this request done?")), detail,
+                    self.w(tr("Yes, mark it done")), self.w(tr("No"))),
+            lambda yes: self._write(lambda desk, staff: desk.close(item.id, staff),
+                                    self.w(tr("The request is closed.")), leave=True)
+            if yes else None)
 
     @work(thread=True, group="takeover-write")
     def _write(self, job: Callable[[StaffDesk, str], object], note: str | None,
