@@ -92,13 +92,24 @@ def purge(engine: Engine, *, keep_days: int = 30, anonymise_after_days: int = 30
 _SEP = r"[\s.\-/()\u2010-\u2015]{0,3}"
 """What may stand between two digits of a written number: spaces, dots, dashes, slashes,
 brackets (2611-2233, 26.11.22.33, (+45) 26 11 22 33)."""
+_COUNTRY_BEFORE = re.compile(rf"(?:\+|(?<!\d)00)((?:{_SEP}\d){{1,7}}){_SEP}$")
+"""A "+" or "00" and up to 7 digits right before the number: a country code (and an area
+code) written before it, "+49 30 " in "+49 30 26112233"."""
+_AMOUNT_BEFORE = re.compile(r"(?:\bkr\.?|\bdkk)\s*$", re.IGNORECASE)
+_AMOUNT_AFTER = re.compile(r"\s*(?:kr\b|dkk\b|,-)", re.IGNORECASE)
+"""An amount: "kr. 26.112.233", "26.112.233 kr", "26.112.233,-"."""
 
 
-def number_pattern(phone: str) -> re.Pattern[str]:
-    """How ``phone`` (E.164) may be written in what citizens type and replies show: with or
-    without its country code (+45, 0045, 45), the digits in any grouping, separated by spaces,
-    dots, dashes or slashes: +4526112233, 2611-2233, 26.11.22.33, +45 2611 2233. Match it in
-    text normalised with NFKC (full-width digits)."""
+def number_finder(phone: str) -> Callable[[str], bool]:
+    """Whether a text (normalised with NFKC: full-width digits) mentions ``phone`` (E.164)
+    as citizens type it and replies show it: with or without its own country code (+45,
+    0045, 45), the digits in any grouping, separated by spaces, dots, dashes, slashes or
+    brackets: +4526112233, 2611-2233, 26.11.22.33, +45 2611 2233. Not someone else's number
+    that ends in the same digits: one written with another country code ("+46 26112233",
+    "0046 26112233", "+49 30 26112233", "+1 2611 2233"), an amount ("26.112.233 kr",
+    "kr. 26.112.233"), or digits with letters glued after them ("26112233xyz", which the
+    phone question refuses too; letters before them, "tlf26112233", it takes, and so are
+    they found)."""
     try:
         number = phonenumbers.parse(phone, "DK")
         national = phonenumbers.national_significant_number(number)
@@ -107,11 +118,26 @@ def number_pattern(phone: str) -> re.Pattern[str]:
         national, country = re.sub(r"\D", "", phone), ""
     digits = _SEP.join(national)
     prefix = (rf"(?:(?:\+|00)?{_SEP}{_SEP.join(country)}{_SEP})?" if country else "")
-    return re.compile(rf"(?<!\d){prefix}{digits}(?!\d)")
+    pattern = re.compile(rf"(?<!\d){prefix}{digits}(?!\d)(?![^\W\d_])")
+
+    def found(text: str) -> bool:
+        pos = 0
+        while (m := pattern.search(text, pos)) is not None:
+            pos = m.start() + 1
+            before = text[max(0, m.start() - 40):m.start()]
+            code = _COUNTRY_BEFORE.search(before)
+            if code is not None and re.sub(r"\D", "", code[1]) != country:
+                continue  # another country's number
+            if _AMOUNT_BEFORE.search(before) or _AMOUNT_AFTER.match(text, m.end()):
+                continue
+            return True
+        return False
+
+    return found
 
 
-def _mentions(pattern: re.Pattern[str], *texts: str | None) -> bool:
-    return any(text and pattern.search(unicodedata.normalize("NFKC", text)) for text in texts)
+def _mentions(found: Callable[[str], bool], *texts: str | None) -> bool:
+    return any(text and found(unicodedata.normalize("NFKC", text)) for text in texts)
 
 
 @dataclass
@@ -131,7 +157,7 @@ class Held:
 
 def _held(db: DB, phone: str) -> Held:
     """Everything held about ``phone``, found the same way for export and erase."""
-    held, pattern = Held(), number_pattern(phone)
+    held, mentions = Held(), number_finder(phone)
     held.bookings = list(db.exec(select(Booking).where(Booking.phone == phone)))
     held.callbacks = list(db.exec(select(CallbackRequest).where(CallbackRequest.phone == phone)))
     held.outbox = list(db.exec(select(Outbox).where(Outbox.phone == phone)))
@@ -142,16 +168,16 @@ def _held(db: DB, phone: str) -> Held:
     # SQL's LIKE cannot say "these digits, with anything between them").
     found = {session_id for session_id, said, replied in db.exec(
         select(Turn.session_id, Turn.input, Turn.reply).execution_options(yield_per=1000))
-        if _mentions(pattern, said, replied)}
+        if _mentions(mentions, said, replied)}
     found |= {session_id for session_id, state in db.exec(
         select(Session.id, Session.state).execution_options(yield_per=1000))
-        if _mentions(pattern, state)}
+        if _mentions(mentions, state)}
     found.discard(sms_id)
     if found:
         held.conversations = list(db.exec(select(Session).where(col(Session.id).in_(found))
                                           .order_by(Session.created_at)))
     held.resume_codes = [code for code in db.exec(select(ResumeCode))
-                         if _mentions(pattern, code.state)]
+                         if _mentions(mentions, code.state)]
     hashed = key.removeprefix("sms:")
     held.sms_replies = list(db.exec(select(SmsMessage).where(SmsMessage.phone_hash == hashed)
                                     .order_by(SmsMessage.id)))

@@ -476,3 +476,33 @@ def test_privacy_scan_finds_the_forms_a_tester_found(
         notes = [row.note for row in db.exec(select(CallbackRequest))]
     assert notes == ["cpr [CPR fjernet], tlf 26 11 22 33, 24.11.2026 10.30"] * len(forms)
     engine.dispose()
+
+
+OTHER_PEOPLES_NUMBERS = ["+49 30 26112233", "+46 26112233", "0046 26112233", "+1 2611 2233",
+                         "(+46) 26 11 22 33", "26.112.233 kr", "kr. 26.112.233", "26112233xyz"]
+"""Text that ends in the same 8 digits as +45 26 11 22 33 but is not that number: another
+country's numbers, amounts, digits with letters glued after them (the phone question
+refuses "26112233xyz" too)."""
+
+
+def test_other_peoples_numbers_that_end_in_the_same_digits_are_not_erased(store,
+                                                                           content) -> None:
+    """An erasure request for +45 26 11 22 33 takes the conversations in which that number
+    was written with its own country code or none, and leaves those with a foreign number
+    that ends in the same digits, or an amount of those digits."""
+    mine = ["26112233", "+45 26112233", "0045 2611 2233", "45 26112233", "tlf26112233"]
+    for i, text in enumerate(mine):
+        convo, _ = Conversation.open(content, store, f"web:mine{i}", "web", "da",
+                                     now=lambda: NOW)
+        convo.handle(f"Anna Jensen, ring på {text}")
+    for i, text in enumerate(OTHER_PEOPLES_NUMBERS):
+        convo, _ = Conversation.open(content, store, f"kiosk:other{i}", "kiosk", "da",
+                                     now=lambda: NOW)
+        convo.handle(f"Bo Hansen {text}")
+    exported = export(store.engine, "+4526112233", "AB")
+    said = json.dumps(exported["conversations"], ensure_ascii=False)
+    assert len(exported["conversations"]) == len(mine) and "Bo Hansen" not in said
+    assert erase(store.engine, "+4526112233", "AB")["conversations"] == len(mine)
+    with DB(store.engine) as db:
+        kept = sorted(s.key for s in db.exec(select(Session)))
+    assert kept == sorted(f"kiosk:other{i}" for i in range(len(OTHER_PEOPLES_NUMBERS)))
