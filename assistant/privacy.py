@@ -21,7 +21,7 @@ CPR_MASK = "[CPR fjernet]"
 # grouped any way by single spaces ("01019 01234"; not a Ukrainian number written at home,
 # "050 123 45 67"), and with full-width digits (NFKC makes
 # them ASCII first) or invisible characters (a soft hyphen, a zero-width space, a braille
-# blank, a Hangul filler, a variation selector: removed first, see _plain). Not inside a
+# blank, a Hangul filler, a variation selector: removed first, see plain_text). Not inside a
 # longer run of digits. A date with separators, a space and then a time ("24.11.2026
 # 10.30", "1. marts 2026 09:15") is a meeting's time, not a CPR number.
 _START = r"(?<!\d)(?<!\d[.:])"
@@ -57,7 +57,7 @@ _GROUPED = re.compile(rf"{_START}(?<!\d[/\-])\d+(?: \d+)+(?![.,:/\-]\d)")
 with a four-digit year) however they are grouped ("01019 01234"), unless it is a Ukrainian
 phone number written the Ukrainian way ("050 123 45 67", see _ukrainian_number)."""
 _TIME = re.compile(r"([01]\d|2[0-3])[.:][0-5]\d")
-_INVISIBLE = re.compile("[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2800\u3164"
+INVISIBLE = re.compile("[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2800\u3164"
                         "\ufe00-\ufe0f\uffa0\U000e0100-\U000e01ef]")
 """Characters that show as nothing or as blank space but are not format characters (Cf):
 the combining grapheme joiner, Hangul fillers, Khmer inherent vowels, Mongolian and other
@@ -182,23 +182,23 @@ def _cpr_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _plain(text: str) -> str:
+def plain_text(text: str) -> str:
     """NFKC, without format characters (soft hyphens, zero-width spaces and joiners, word
-    joiners, bidi marks: category Cf) nor other invisible ones (_INVISIBLE: a braille blank,
+    joiners, bidi marks: category Cf) nor other invisible ones (INVISIBLE: a braille blank,
     Hangul fillers, variation selectors), which would otherwise hide a number's digits."""
-    return _INVISIBLE.sub("", "".join(c for c in unicodedata.normalize("NFKC", text)
+    return INVISIBLE.sub("", "".join(c for c in unicodedata.normalize("NFKC", text)
                                       if unicodedata.category(c) != "Cf"))
 
 
 def has_cpr(text: str) -> bool:
-    return bool(_cpr_spans(_plain(text)))
+    return bool(_cpr_spans(plain_text(text)))
 
 
 def redact_cpr(text: str) -> str:
     """Replace every CPR-like number (a real date followed by four digits) with a mask. Text
     without one comes back as it was; text with one comes back NFKC-normalised, without
     format characters (category Cf)."""
-    normal = _plain(text)
+    normal = plain_text(text)
     spans = _cpr_spans(normal)
     if not spans:
         return text

@@ -4,7 +4,9 @@ export and erase what we hold about a phone number. Every request is audited."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+import sys
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +21,7 @@ from sqlmodel import col, delete, select, update
 from assistant.booking.proof import OTP_KIND
 from assistant.booking.service import release
 from assistant.channels_keys import sms_session_key
+from assistant.privacy import INVISIBLE
 from assistant.staff import audit
 from assistant.store.models import (
     AuditEntry,
@@ -89,9 +92,12 @@ def purge(engine: Engine, *, keep_days: int = 30, anonymise_after_days: int = 30
     return counts
 
 
-_SEP = r"[\s.\-/()\u2010-\u2015]{0,3}"
-"""What may stand between two digits of a written number: spaces, dots, dashes, slashes,
-brackets (2611-2233, 26.11.22.33, (+45) 26 11 22 33)."""
+_SEP = r"(?:[\s\-/()\[\]*_,~\u2010-\u2015\u2053\u2212\u223c]|\.{1,3}){0,3}"
+"""What may stand between two digits of a written number, in text made plain (_plain):
+up to three of what the phone question (validators.e164, libphonenumber) reads as a
+separator (spaces of any width, dots or "…", dashes of any kind, slashes, brackets, "*",
+tildes), and also underscores and commas (2611-2233, 26.11.22.33, (+45) 26 11 22 33, 26_11_22_33,
+26,11,22,33). Soft hyphens and other invisible characters are removed before."""
 _COUNTRY_BEFORE = re.compile(rf"(?:\+|(?<!\d)00)((?:{_SEP}\d){{1,7}}){_SEP}$")
 """A "+" or "00" and up to 7 digits right before the number: a country code (and an area
 code) written before it, "+49 30 " in "+49 30 26112233"."""
@@ -101,10 +107,11 @@ _AMOUNT_AFTER = re.compile(r"\s*(?:kr\b|dkk\b|,-)", re.IGNORECASE)
 
 
 def number_finder(phone: str) -> Callable[[str], bool]:
-    """Whether a text (normalised with NFKC: full-width digits) mentions ``phone`` (E.164)
-    as citizens type it and replies show it: with or without its own country code (+45,
-    0045, 45), the digits in any grouping, separated by spaces, dots, dashes, slashes or
-    brackets: +4526112233, 2611-2233, 26.11.22.33, +45 2611 2233. Not someone else's number
+    """Whether a text (made plain with _plain: full-width, Arabic-Indic and other digits
+    as ASCII, no soft hyphens) mentions ``phone`` (E.164) as citizens type it and replies
+    show it: with or without its own country code (+45, 0045, 45), the digits in any
+    grouping, separated as _SEP says: +4526112233, 2611-2233, 26.11.22.33, +45 2611 2233,
+    26_11_22_33. Not someone else's number
     that ends in the same digits: one written with another country code ("+46 26112233",
     "0046 26112233", "+49 30 26112233", "+1 2611 2233"), an amount ("26.112.233 kr",
     "kr. 26.112.233"), or digits with letters glued after them ("26112233xyz", which the
@@ -136,8 +143,31 @@ def number_finder(phone: str) -> Callable[[str], bool]:
     return found
 
 
+@functools.cache
+def _plain_table() -> dict[int, str | None]:
+    """For str.translate: format and other invisible characters (as privacy.plain_text
+    removes them) to nothing, every other script's decimal digit to its ASCII digit."""
+    table: dict[int, str | None] = {}
+    for code in range(0x80, sys.maxunicode + 1):
+        char = chr(code)
+        if unicodedata.category(char) == "Cf" or INVISIBLE.match(char):
+            table[code] = None
+        elif char.isdecimal():
+            table[code] = str(unicodedata.decimal(char))
+    return table
+
+
+def _plain(text: str) -> str:
+    """``text`` as the phone question reads a number: NFKC (full-width digits), without
+    format and other invisible characters (soft hyphens, zero-width spaces, as privacy's
+    plain_text), and every decimal digit as an ASCII one (Arabic-Indic ٢٦, Devanagari २६)."""
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFKC", text).translate(_plain_table())
+
+
 def _mentions(found: Callable[[str], bool], *texts: str | None) -> bool:
-    return any(text and found(unicodedata.normalize("NFKC", text)) for text in texts)
+    return any(text and found(_plain(text)) for text in texts)
 
 
 @dataclass

@@ -506,3 +506,33 @@ def test_other_peoples_numbers_that_end_in_the_same_digits_are_not_erased(store,
     with DB(store.engine) as db:
         kept = sorted(s.key for s in db.exec(select(Session)))
     assert kept == sorted(f"kiosk:other{i}" for i in range(len(OTHER_PEOPLES_NUMBERS)))
+
+
+BOOKABLE = ["26\u00ad11\u00ad22\u00ad66", "٢٦١١٢٢٦٦", "२६११२२६६", "۲۶ ۱۱ ۲۲ ۶۶", "26*11*22*66",
+            "26…11…22…66"]
+"""Writings of +45 26 11 22 66 that the phone question takes (validators.e164): soft hyphens,
+Arabic-Indic, Devanagari and Persian digits, the separators libphonenumber reads."""
+ALSO_WRITTEN = ["26_11_22_66", "26,11,22,66"]
+"""Writings the phone question refuses but a citizen may type in a sentence."""
+
+
+def test_every_writing_the_phone_question_takes_is_found_and_erased(store, content) -> None:
+    """A number written in a sentence the way the booking's phone question would take it
+    (other digits, soft hyphens) is in the export and goes with the erasure; the same
+    writing of another number stays."""
+    from assistant.validators import e164
+
+    assert all(e164(text) == "+4526112266" for text in BOOKABLE)
+    forms = [*BOOKABLE, *ALSO_WRITTEN]
+    for i, text in enumerate(forms):
+        convo, _ = Conversation.open(content, store, f"web:mine{i}", "web", "da",
+                                     now=lambda: NOW)
+        convo.handle(f"Anna Jensen, mit nummer er {text} tak")
+    other, _ = Conversation.open(content, store, "kiosk:other", "kiosk", "da", now=lambda: NOW)
+    other.handle("Bo Hansen ٢٦١١٢٢٦٧, 26\u00ad11\u00ad22\u00ad67, 26_11_22_67")
+    exported = export(store.engine, "+4526112266", "AB")
+    assert len(exported["conversations"]) == len(forms)
+    assert "Bo Hansen" not in json.dumps(exported["conversations"], ensure_ascii=False)
+    assert erase(store.engine, "+4526112266", "AB")["conversations"] == len(forms)
+    with DB(store.engine) as db:
+        assert [s.key for s in db.exec(select(Session))] == ["kiosk:other"]
