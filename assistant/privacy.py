@@ -10,19 +10,58 @@ MAX_INPUT_CHARS = 500
 CPR_MASK = "[CPR fjernet]"
 
 # A CPR number is a date and four digits: DDMMYY-XXXX. People write it in many ways: with
-# spaces, dots, slashes, dashes of any kind, underscores or commas (or a mix) between any of
-# the parts ("01 01 90 1234", "0101 90 1234", "01.01.90-1234", "010190/1234", "010190_1234"),
-# with a four-digit year ("01011990-1234"), with the day and month unpadded when a separator
-# follows them ("1.1.90-1234", "3/12-1985 1234"), with a space inside the serial
-# ("010190-12 34"), with every digit spaced ("0 1 0 1 9 0 1 2 3 4") and with full-width
-# digits (NFKC makes them ASCII first) or invisible format characters (a soft hyphen, a
-# zero-width space: Unicode category Cf, removed first). Not inside a longer run of digits,
-# and not after "+" (a foreign phone number with its country code).
+# spaces, dots, slashes, dashes of any kind, underscores, commas, colons, semicolons, a "+"
+# or brackets (or a mix) between any of the parts ("01 01 90 1234", "0101 90 1234",
+# "01.01.90-1234", "010190/1234", "010190_1234", "010190:1234", "(010190) 1234"), with a
+# four-digit year ("01011990-1234"), with the day and month unpadded when a separator
+# follows them ("1.1.90-1234", "3/12-1985 1234"), with the month's name in Danish, English
+# or Ukrainian ("1. januar 1990 1234", "01 jan 90 1234", "1 січня 1990 1234"), with the
+# serial in two pairs ("010190-12 34", "01.01.90.12.34", "010190 12-34") or spaced
+# ("010190-1 2 3 4"), with every digit spaced ("0 1 0 1 9 0 1 2 3 4") or the ten digits
+# grouped any way by single spaces ("01019 01234"; not a Ukrainian number written at home,
+# "050 123 45 67"), and with full-width digits (NFKC makes
+# them ASCII first) or invisible characters (a soft hyphen, a zero-width space, a braille
+# blank, a Hangul filler, a variation selector: removed first, see plain_text). Not inside a
+# longer run of digits. A date with separators, a space and then a time ("24.11.2026
+# 10.30", "1. marts 2026 09:15") is a meeting's time, not a CPR number.
+_START = r"(?<!\d)(?<!\d[.:])"
+"""Not inside a longer number: "1.12 10.30-11.30" holds no date "12.10.30", "1.234 567 890"
+no "23.4.56"."""
 _SEP = r"[\s./\-_,\u2010-\u2015\u2212]{0,3}"
-_CPR = re.compile(rf"(?<![\d+])(\d{{1,2}})({_SEP})(\d{{1,2}})({_SEP})(\d{{4}}|\d{{2}}){_SEP}"
-                  r"(\d{4}(?!\d)|\d(?: ?\d){3}(?! ?\d))")
-_SPACED = re.compile(r"(?<![\d+])\d(?: \d){9}(?:(?: \d){2})?(?! ?\d)")
+_SERIAL_SEP = r"[\s./\-_,:;+()\u2010-\u2015\u2212]{0,3}"
+"""Before the serial also a colon, semicolon, "+" or bracket ("010190:1234", "(010190) 1234"),
+never inside the date ("2026-12-07 10:43+0000" holds no "07 10:43+0000")."""
+_PAIR_SEP = r"[\s./\-_,:\u2010-\u2015\u2212]"
+_SERIAL = (rf"(\d{{4}}(?!\d)|(?<!\d)\d\d{_PAIR_SEP}\d\d(?!{_PAIR_SEP}?\d)"
+           r"|\d(?: ?\d){3}(?! ?\d))")
+_CPR = re.compile(rf"{_START}(\d{{1,2}})({_SEP})(\d{{1,2}})({_SEP})(\d{{4}}|\d{{2}})"
+                  rf"({_SERIAL_SEP})" + _SERIAL)
+_MONTHS = {
+    1: "januar january jan січня", 2: "februar february feb лютого",
+    3: "marts march mar березня", 4: "april apr квітня", 5: "maj may травня",
+    6: "juni june jun червня", 7: "juli july jul липня", 8: "august aug серпня",
+    9: "september sept sep вересня", 10: "oktober october okt oct жовтня",
+    11: "november nov листопада", 12: "december dec грудня",
+}
+_MONTH_OF = {name: month for month, names in _MONTHS.items() for name in names.split()}
+_NAMED = re.compile(
+    rf"{_START}(\d{{1,2}})(\.?[\s\-/]{{0,3}})"
+    rf"({'|'.join(sorted(_MONTH_OF, key=len, reverse=True))})(?![^\W\d_])"
+    rf"(\.?[\s\-/,]{{0,3}})(\d{{4}}|\d{{2}})({_SERIAL_SEP})" + _SERIAL,
+    re.IGNORECASE)
+"""A date with its month's name: "1. januar 1990 1234", "01 jan 90 1234"."""
+_SPACED = re.compile(r"(?<!\d)\d(?: \d){9}(?:(?: \d){2})?(?! ?\d)")
 """Every digit apart: "0 1 0 1 9 0 1 2 3 4" (ten digits, or twelve with a four-digit year)."""
+_GROUPED = re.compile(rf"{_START}(?<!\d[/\-])\d+(?: \d+)+(?![.,:/\-]\d)")
+"""Digits grouped by single spaces: a CPR number when the whole run is ten digits (twelve
+with a four-digit year) however they are grouped ("01019 01234"), unless it is a Ukrainian
+phone number written the Ukrainian way ("050 123 45 67", see _ukrainian_number)."""
+_TIME = re.compile(r"([01]\d|2[0-3])[.:][0-5]\d")
+INVISIBLE = re.compile("[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2800\u3164"
+                        "\ufe00-\ufe0f\uffa0\U000e0100-\U000e01ef]")
+"""Characters that show as nothing or as blank space but are not format characters (Cf):
+the combining grapheme joiner, Hangul fillers, Khmer inherent vowels, Mongolian and other
+variation selectors, the braille blank."""
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069"
                       r"\ud800-\udfff]")  # lone surrogates: bytes that were not UTF-8
 
@@ -74,18 +113,50 @@ def _international_numbers(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _ukrainian_number(grouped: str) -> bool:
+    """Whether digits grouped by spaces are a Ukrainian phone number as written at home,
+    its operator's or area's code apart ("050 123 45 67", "050 123 4567"): the digits of
+    many are a date and four digits (05.01.23-4567)."""
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(grouped.replace(" ", ""), "UA")
+    except phonenumbers.NumberParseException:
+        return False
+    if not phonenumbers.is_valid_number(number) or number.country_code != 380:
+        return False
+    national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return re.findall(r"\d+", national)[:1] == grouped.split(" ")[:1]
+
+
+def _a_time(date_has_separators: bool, before: str, serial: str) -> bool:
+    """Whether the four digits after a date are its time ("24.11.2026 10.30"): a date
+    written with separators, then a space (and a comma), then hours and minutes with "." or ":"."""
+    return (date_has_separators and before.strip(" ,") == "" and " " in before
+            and _TIME.fullmatch(serial) is not None)
+
+
 def _candidates(text: str) -> list[tuple[int, int, str, str, str]]:
     """Every place that could be a CPR number: (start, end, day, month, year)."""
     found = []
     pos = 0
     while (m := _CPR.search(text, pos)) is not None:
         # an unpadded day or month needs a separator after it ("1.1.90", never "1190")
-        if (len(m[1]) == 2 or m[2]) and (len(m[3]) == 2 or m[4]):
+        if ((len(m[1]) == 2 or m[2]) and (len(m[3]) == 2 or m[4])
+                and not _a_time(bool(m[2] and m[4]), m[6], m[7])):
             found.append((m.start(), m.end(), m[1], m[3], m[5]))
         pos = m.start() + 1
+    for m in _NAMED.finditer(text):
+        if not _a_time(True, m[6], m[7]):
+            found.append((m.start(), m.end(), m[1], f"{_MONTH_OF[m[3].casefold()]:02d}", m[5]))
     for m in _SPACED.finditer(text):
         digits = m[0].replace(" ", "")
         found.append((m.start(), m.end(), digits[:2], digits[2:4], digits[4:-4]))
+    for m in _GROUPED.finditer(text):
+        digits = m[0].replace(" ", "")
+        if (len(digits) in (10, 12) and _real_date(digits[:2], digits[2:4], digits[4:-4])
+                and not _ukrainian_number(m[0])):
+            found.append((m.start(), m.end(), digits[:2], digits[2:4], digits[4:-4]))
     return sorted(found)
 
 
@@ -103,26 +174,31 @@ def _cpr_spans(text: str) -> list[tuple[int, int]]:
         if phones is None:
             phones = _international_numbers(text)
         if not any(p_start < end and start < p_end for p_start, p_end in phones):
+            # the "+" or "(" written before it goes with it ("+010190-1234", "(010190) 1234")
+            if start and (text[start - 1] == "+"
+                          or (text[start - 1] == "(" and ")" in text[start:end])):
+                start -= 1
             spans.append((start, end))
     return spans
 
 
-def _plain(text: str) -> str:
+def plain_text(text: str) -> str:
     """NFKC, without format characters (soft hyphens, zero-width spaces and joiners, word
-    joiners, bidi marks: category Cf), which would otherwise hide a number's digits."""
-    return "".join(c for c in unicodedata.normalize("NFKC", text)
-                   if unicodedata.category(c) != "Cf")
+    joiners, bidi marks: category Cf) nor other invisible ones (INVISIBLE: a braille blank,
+    Hangul fillers, variation selectors), which would otherwise hide a number's digits."""
+    return INVISIBLE.sub("", "".join(c for c in unicodedata.normalize("NFKC", text)
+                                      if unicodedata.category(c) != "Cf"))
 
 
 def has_cpr(text: str) -> bool:
-    return bool(_cpr_spans(_plain(text)))
+    return bool(_cpr_spans(plain_text(text)))
 
 
 def redact_cpr(text: str) -> str:
     """Replace every CPR-like number (a real date followed by four digits) with a mask. Text
     without one comes back as it was; text with one comes back NFKC-normalised, without
     format characters (category Cf)."""
-    normal = _plain(text)
+    normal = plain_text(text)
     spans = _cpr_spans(normal)
     if not spans:
         return text

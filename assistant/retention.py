@@ -4,7 +4,9 @@ export and erase what we hold about a phone number. Every request is audited."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+import sys
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +21,7 @@ from sqlmodel import col, delete, select, update
 from assistant.booking.proof import OTP_KIND
 from assistant.booking.service import release
 from assistant.channels_keys import sender_mark, sms_session_key
+from assistant.privacy import INVISIBLE
 from assistant.staff import audit
 from assistant.store.models import (
     AuditEntry,
@@ -89,16 +92,31 @@ def purge(engine: Engine, *, keep_days: int = 30, anonymise_after_days: int = 30
     return counts
 
 
-_SEP = r"[\s.\-/()\u2010-\u2015]{0,3}"
-"""What may stand between two digits of a written number: spaces, dots, dashes, slashes,
-brackets (2611-2233, 26.11.22.33, (+45) 26 11 22 33)."""
+_SEP = r"(?:[\s\-/()\[\]*_,~\u2010-\u2015\u2053\u2212\u223c]|\.{1,3}){0,3}"
+"""What may stand between two digits of a written number, in text made plain (_plain):
+up to three of what the phone question (validators.e164, libphonenumber) reads as a
+separator (spaces of any width, dots or "…", dashes of any kind, slashes, brackets, "*",
+tildes), and also underscores and commas (2611-2233, 26.11.22.33, (+45) 26 11 22 33, 26_11_22_33,
+26,11,22,33). Soft hyphens and other invisible characters are removed before."""
+_COUNTRY_BEFORE = re.compile(rf"(?:\+|(?<!\d)00)((?:{_SEP}\d){{1,7}}){_SEP}$")
+"""A "+" or "00" and up to 7 digits right before the number: a country code (and an area
+code) written before it, "+49 30 " in "+49 30 26112233"."""
+_AMOUNT_BEFORE = re.compile(r"(?:\bkr\.?|\bdkk)\s*$", re.IGNORECASE)
+_AMOUNT_AFTER = re.compile(r"\s*(?:kr\b|dkk\b|,-)", re.IGNORECASE)
+"""An amount: "kr. 26.112.233", "26.112.233 kr", "26.112.233,-"."""
 
 
-def number_pattern(phone: str) -> re.Pattern[str]:
-    """How ``phone`` (E.164) may be written in what citizens type and replies show: with or
-    without its country code (+45, 0045, 45), the digits in any grouping, separated by spaces,
-    dots, dashes or slashes: +4526112233, 2611-2233, 26.11.22.33, +45 2611 2233. Match it in
-    text normalised with NFKC (full-width digits)."""
+def number_finder(phone: str) -> Callable[[str], bool]:
+    """Whether a text (made plain with _plain: full-width, Arabic-Indic and other digits
+    as ASCII, no soft hyphens) mentions ``phone`` (E.164) as citizens type it and replies
+    show it: with or without its own country code (+45, 0045, 45), the digits in any
+    grouping, separated as _SEP says: +4526112233, 2611-2233, 26.11.22.33, +45 2611 2233,
+    26_11_22_33. Not someone else's number
+    that ends in the same digits: one written with another country code ("+46 26112233",
+    "0046 26112233", "+49 30 26112233", "+1 2611 2233"), an amount ("26.112.233 kr",
+    "kr. 26.112.233"), or digits with letters glued after them ("26112233xyz", which the
+    phone question refuses too; letters before them, "tlf26112233", it takes, and so are
+    they found)."""
     try:
         number = phonenumbers.parse(phone, "DK")
         national = phonenumbers.national_significant_number(number)
@@ -107,11 +125,49 @@ def number_pattern(phone: str) -> re.Pattern[str]:
         national, country = re.sub(r"\D", "", phone), ""
     digits = _SEP.join(national)
     prefix = (rf"(?:(?:\+|00)?{_SEP}{_SEP.join(country)}{_SEP})?" if country else "")
-    return re.compile(rf"(?<!\d){prefix}{digits}(?!\d)")
+    pattern = re.compile(rf"(?<!\d){prefix}{digits}(?!\d)(?![^\W\d_])")
+
+    def found(text: str) -> bool:
+        pos = 0
+        while (m := pattern.search(text, pos)) is not None:
+            pos = m.start() + 1
+            before = text[max(0, m.start() - 40):m.start()]
+            code = _COUNTRY_BEFORE.search(before)
+            if code is not None and re.sub(r"\D", "", code[1]) != country:
+                continue  # another country's number
+            if _AMOUNT_BEFORE.search(before) or _AMOUNT_AFTER.match(text, m.end()):
+                continue
+            return True
+        return False
+
+    return found
 
 
-def _mentions(pattern: re.Pattern[str], *texts: str | None) -> bool:
-    return any(text and pattern.search(unicodedata.normalize("NFKC", text)) for text in texts)
+@functools.cache
+def _plain_table() -> dict[int, str | None]:
+    """For str.translate: format and other invisible characters (as privacy.plain_text
+    removes them) to nothing, every other script's decimal digit to its ASCII digit."""
+    table: dict[int, str | None] = {}
+    for code in range(0x80, sys.maxunicode + 1):
+        char = chr(code)
+        if unicodedata.category(char) == "Cf" or INVISIBLE.match(char):
+            table[code] = None
+        elif char.isdecimal():
+            table[code] = str(unicodedata.decimal(char))
+    return table
+
+
+def _plain(text: str) -> str:
+    """``text`` as the phone question reads a number: NFKC (full-width digits), without
+    format and other invisible characters (soft hyphens, zero-width spaces, as privacy's
+    plain_text), and every decimal digit as an ASCII one (Arabic-Indic ٢٦, Devanagari २६)."""
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFKC", text).translate(_plain_table())
+
+
+def _mentions(found: Callable[[str], bool], *texts: str | None) -> bool:
+    return any(text and found(_plain(text)) for text in texts)
 
 
 @dataclass
@@ -131,7 +187,7 @@ class Held:
 
 def _held(db: DB, phone: str) -> Held:
     """Everything held about ``phone``, found the same way for export and erase."""
-    held, pattern = Held(), number_pattern(phone)
+    held, mentions = Held(), number_finder(phone)
     held.bookings = list(db.exec(select(Booking).where(Booking.phone == phone)))
     held.callbacks = list(db.exec(select(CallbackRequest).where(CallbackRequest.phone == phone)))
     held.outbox = list(db.exec(select(Outbox).where(Outbox.phone == phone)))
@@ -142,17 +198,17 @@ def _held(db: DB, phone: str) -> Held:
     # SQL's LIKE cannot say "these digits, with anything between them").
     found = {session_id for session_id, said, replied in db.exec(
         select(Turn.session_id, Turn.input, Turn.reply).execution_options(yield_per=1000))
-        if _mentions(pattern, said, replied)}
+        if _mentions(mentions, said, replied)}
     found |= {session_id for session_id, state in db.exec(
         select(Session.id, Session.state).execution_options(yield_per=1000))
-        if _mentions(pattern, state)}
+        if _mentions(mentions, state)}
     found.discard(sms_id)
     if found:
         held.conversations = list(db.exec(select(Session).where(col(Session.id).in_(found))
                                           .order_by(Session.created_at)))
     mark = sender_mark(phone)  # saved by SMS from the number: held as its hash
     held.resume_codes = [code for code in db.exec(select(ResumeCode))
-                         if _mentions(pattern, code.state) or mark in code.state]
+                         if _mentions(mentions, code.state) or mark in code.state]
     hashed = key.removeprefix("sms:")
     held.sms_replies = list(db.exec(select(SmsMessage).where(SmsMessage.phone_hash == hashed)
                                     .order_by(SmsMessage.id)))

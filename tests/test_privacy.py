@@ -374,3 +374,165 @@ def test_privacy_scan_finds_unpadded_spaced_and_hidden_cpr_forms(
         notes = [row.note for row in db.exec(select(CallbackRequest))]
     assert notes == ["cpr [CPR fjernet], tlf +45 22 33 44 55"] * len(forms)
     engine.dispose()
+
+
+CPR_FOUND_BY_A_TESTER = [
+    "01.01.90.12.34", "01-01-90 12-34", "010190 12-34", "010190-12.34", "(010190) 1234",
+    "010190:1234", "010190+1234", "010190;1234", "+010190-1234", "1. januar 1990 1234",
+    "01 jan 90 1234", "1 January 1990 1234", "1. jan. 90-1234", "3 sept 85 1234",
+    "3. okt 1985 1234", "1 May 1990 1234", "01019 01234", "010 190 1234",
+    "1 січня 1990 1234"]
+"""CPR numbers in forms a security tester found stored in clear (separators, a split serial,
+the month by name, the ten digits grouped wrongly)."""
+INVISIBLE = ["\u2800", "\u3164", "\u115f", "\u034f", "\ufe0f"]
+"""Characters that show as nothing but are not format characters (category Cf): a braille
+blank, Hangul fillers, a combining grapheme joiner, a variation selector."""
+NOT_A_CPR_NUMBER = [
+    "ring 26 11 22 33", "+45 26112233", "+45 26 11 22 33", "født 01.01.1990", "kr. 12.345,00",
+    "kl. 10.30", "kl. 10:30-12:00", "din kode er K7M2QX", "2023-2024", "i 2011-2012",
+    "Din tid er 24.11.2026 10.30", "mødet er 24.11.26 10.30", "1. marts 2026 09:15",
+    "Tuesday 24 November 2026, 09.00", "den 1.12 10.30-11.30", "1.234 567 890,50 kr",
+    "050 123 45 67", "050 123 4567", "+380 50 123 45 67", "2026-12-07 10:43+0000",
+    "1.12.2026-2.12.2026", "sag 1.1.2026-12", "kode K7M2QX, tlf 26112233 kl. 10.30"]
+"""What a jobcenter writes every day and must reach the citizen as written: Danish phone
+numbers, a date alone, amounts, times, a booking code, year ranges, a meeting's date and time,
+a Ukrainian number written the Ukrainian way."""
+
+
+@pytest.mark.parametrize("written", CPR_FOUND_BY_A_TESTER)
+def test_cpr_numbers_a_tester_found_unmasked_are_masked(written: str) -> None:
+    from assistant.privacy import has_cpr, redact_cpr
+
+    assert redact_cpr(f"mit cpr er {written} tak") == "mit cpr er [CPR fjernet] tak"
+    assert redact_cpr(f"tlf 26112233, cpr {written}") == "tlf 26112233, cpr [CPR fjernet]"
+    assert has_cpr(written)
+
+
+@pytest.mark.parametrize("invisible", INVISIBLE)
+def test_invisible_characters_between_the_digits_hide_no_cpr_number(invisible: str) -> None:
+    from assistant.privacy import redact_cpr
+
+    for written in ("010190-1234", "01.01.90.12.34", "01019 01234"):
+        hidden = invisible.join(written)
+        assert redact_cpr(f"cpr {hidden} tak") == "cpr [CPR fjernet] tak", repr(hidden)
+
+
+def test_phone_numbers_dates_amounts_times_and_codes_are_not_masked() -> None:
+    from assistant.privacy import has_cpr, redact_cpr
+
+    for text in NOT_A_CPR_NUMBER:
+        assert redact_cpr(text) == text
+        assert not has_cpr(text), text
+
+
+def test_a_staff_reply_reaches_the_citizen_with_its_cpr_numbers_masked(store, content) -> None:
+    """What a member of staff writes goes through the same detector before it is stored or
+    texted: both CPR numbers are masked, the meeting's time and the phone number stay."""
+    from assistant.channels.sms import sms_turn
+    from assistant.staff import add_staff
+    from assistant.staffdesk import StaffDesk
+    from assistant.store.models import Outbox
+
+    seed_demo(store.engine)
+    add_staff(store.engine, "AB", "Anne B", "4821")
+    desk = StaffDesk(content, store, now=lambda: NOW)
+    for i, body in enumerate(["staff", "1"]):
+        sms_turn(content, store, phone="+4526112233", body=body, sid=f"SMstaff{i}",
+                 now=lambda: NOW)
+    [item] = desk.queue()
+    assert desk.take(item.id, "AB")
+    desk.write(item.id, "AB", "din cpr 01.01.90.12.34 eller 010190-1234, tid 24.11.2026 10.30")
+    with DB(store.engine) as db:
+        sent = db.exec(select(Outbox).where(Outbox.kind == "staff")
+                       .order_by(Outbox.id.desc())).first()  # type: ignore[union-attr]
+    assert sent.body == "din cpr [CPR fjernet] eller [CPR fjernet], tid 24.11.2026 10.30"
+    staff_lines = [line.text for line in desk.transcript(item.session_id) if line.who == "staff"]
+    assert "din cpr [CPR fjernet] eller [CPR fjernet], tid 24.11.2026 10.30" in staff_lines
+
+
+def test_privacy_scan_finds_the_forms_a_tester_found(
+        db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """`privacy scan` reads with the same detector: the new forms already stored are found and
+    masked, a phone number and a meeting's time beside them are not."""
+    from assistant.cli import main
+    from assistant.store.models import CallbackRequest
+
+    forms = ["01.01.90.12.34", "(010190) 1234", "1. januar 1990 1234", "01019 01234",
+             "\u2800".join("010190-1234")]
+    engine = make_engine(db_url)
+    with DB(engine) as db:
+        for form in forms:
+            db.add(CallbackRequest(kind="callback", topic="x", lang="da", name="Anna",
+                                   note=f"cpr {form}, tlf 26 11 22 33, 24.11.2026 10.30"))
+        db.commit()
+
+    def run(*args: str) -> dict:
+        assert main(["privacy", "scan", "--db", db_url, *args]) == 0
+        return json.loads(capsys.readouterr().out)
+
+    assert run()["found"]["callback_requests.note"] == len(forms)
+    run("--redact")
+    with DB(engine) as db:
+        notes = [row.note for row in db.exec(select(CallbackRequest))]
+    assert notes == ["cpr [CPR fjernet], tlf 26 11 22 33, 24.11.2026 10.30"] * len(forms)
+    engine.dispose()
+
+
+OTHER_PEOPLES_NUMBERS = ["+49 30 26112233", "+46 26112233", "0046 26112233", "+1 2611 2233",
+                         "(+46) 26 11 22 33", "26.112.233 kr", "kr. 26.112.233", "26112233xyz"]
+"""Text that ends in the same 8 digits as +45 26 11 22 33 but is not that number: another
+country's numbers, amounts, digits with letters glued after them (the phone question
+refuses "26112233xyz" too)."""
+
+
+def test_other_peoples_numbers_that_end_in_the_same_digits_are_not_erased(store,
+                                                                           content) -> None:
+    """An erasure request for +45 26 11 22 33 takes the conversations in which that number
+    was written with its own country code or none, and leaves those with a foreign number
+    that ends in the same digits, or an amount of those digits."""
+    mine = ["26112233", "+45 26112233", "0045 2611 2233", "45 26112233", "tlf26112233"]
+    for i, text in enumerate(mine):
+        convo, _ = Conversation.open(content, store, f"web:mine{i}", "web", "da",
+                                     now=lambda: NOW)
+        convo.handle(f"Anna Jensen, ring på {text}")
+    for i, text in enumerate(OTHER_PEOPLES_NUMBERS):
+        convo, _ = Conversation.open(content, store, f"kiosk:other{i}", "kiosk", "da",
+                                     now=lambda: NOW)
+        convo.handle(f"Bo Hansen {text}")
+    exported = export(store.engine, "+4526112233", "AB")
+    said = json.dumps(exported["conversations"], ensure_ascii=False)
+    assert len(exported["conversations"]) == len(mine) and "Bo Hansen" not in said
+    assert erase(store.engine, "+4526112233", "AB")["conversations"] == len(mine)
+    with DB(store.engine) as db:
+        kept = sorted(s.key for s in db.exec(select(Session)))
+    assert kept == sorted(f"kiosk:other{i}" for i in range(len(OTHER_PEOPLES_NUMBERS)))
+
+
+BOOKABLE = ["26\u00ad11\u00ad22\u00ad66", "٢٦١١٢٢٦٦", "२६११२२६६", "۲۶ ۱۱ ۲۲ ۶۶", "26*11*22*66",
+            "26…11…22…66"]
+"""Writings of +45 26 11 22 66 that the phone question takes (validators.e164): soft hyphens,
+Arabic-Indic, Devanagari and Persian digits, the separators libphonenumber reads."""
+ALSO_WRITTEN = ["26_11_22_66", "26,11,22,66"]
+"""Writings the phone question refuses but a citizen may type in a sentence."""
+
+
+def test_every_writing_the_phone_question_takes_is_found_and_erased(store, content) -> None:
+    """A number written in a sentence the way the booking's phone question would take it
+    (other digits, soft hyphens) is in the export and goes with the erasure; the same
+    writing of another number stays."""
+    from assistant.validators import e164
+
+    assert all(e164(text) == "+4526112266" for text in BOOKABLE)
+    forms = [*BOOKABLE, *ALSO_WRITTEN]
+    for i, text in enumerate(forms):
+        convo, _ = Conversation.open(content, store, f"web:mine{i}", "web", "da",
+                                     now=lambda: NOW)
+        convo.handle(f"Anna Jensen, mit nummer er {text} tak")
+    other, _ = Conversation.open(content, store, "kiosk:other", "kiosk", "da", now=lambda: NOW)
+    other.handle("Bo Hansen ٢٦١١٢٢٦٧, 26\u00ad11\u00ad22\u00ad67, 26_11_22_67")
+    exported = export(store.engine, "+4526112266", "AB")
+    assert len(exported["conversations"]) == len(forms)
+    assert "Bo Hansen" not in json.dumps(exported["conversations"], ensure_ascii=False)
+    assert erase(store.engine, "+4526112266", "AB")["conversations"] == len(forms)
+    with DB(store.engine) as db:
+        assert [s.key for s in db.exec(select(Session))] == ["kiosk:other"]
