@@ -202,16 +202,17 @@ def _code(raw: str, spec: Mapping[str, Any], today: dt.date) -> Result:
 
 
 def parse_yes_no(raw: str) -> bool | None:
-    """Yes or no, also at the start of a sentence ("ja tak", "no, I have not", "так, звісно");
-    None for anything else, and for a reply that says both ("ja, nej", "yes, I have not")."""
-    from assistant.flow.replies import NEGATIONS, words
+    """Yes or no, also drawn out ("jaa") and at the start of a sentence ("ja tak", "no, I have
+    not", "так, звісно"); None for anything else, and for a reply that says both ("ja, nej",
+    "yes, I have not")."""
+    from assistant.flow.replies import NEGATIONS, undrawn, words
 
-    text = unicodedata.normalize("NFC", raw).strip().casefold().strip(".!")
+    text = undrawn(unicodedata.normalize("NFC", raw).strip().casefold().strip(".!"))
     if text in YES:
         return True
     if text in NO:
         return False
-    said = words(text)
+    said = [undrawn(w) for w in words(text)]
     if len(said) < 2:
         return None
     if said[0] in YES and not any(w in NO or w in NEGATIONS for w in said[1:]):

@@ -18,6 +18,7 @@ from functools import cache, lru_cache
 
 from assistant.flow.model import Option
 from assistant.text import LANGS
+from assistant.validators import NO, YES
 
 MAX_NUMBER = 130
 """Numbers written as words are read up to this (ages, months, the options of a step)."""
@@ -313,8 +314,17 @@ class _Reading:
     """... in a reply of numbers and words of choosing ("1,5" where 5 is no option)."""
 
 
+def undrawn(word: str) -> str:
+    """A yes or no typed drawn out ("jaa", "yesss", "neej", "таак") as the word itself; any
+    other word as it is."""
+    if word in YES or word in NO:
+        return word
+    short = re.sub(r"(\w)\1+", r"\1", word)
+    return short if short in YES or short in NO else word
+
+
 def _read(options: Sequence[Option], text: str, lang: str | None) -> _Reading:
-    said = [CASUAL.get(t, t) for t in words(text)]
+    said = [CASUAL.get(t, t) for t in map(undrawn, words(text))]
     # options are read by their words typed without æ, ø and å ("voksenlaerling"), as the
     # search reads them; numbers by the words as written ("første" has no twin)
     tokens = [plain(t) for t in said]
