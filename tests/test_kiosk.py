@@ -79,6 +79,20 @@ async def test_a_cpr_number_typed_is_not_shown_on_the_kiosk(content, store) -> N
         assert "1203661234" not in shown and "> mit cpr er [CPR fjernet] skal jeg" in shown
 
 
+async def test_an_options_number_is_shown_with_what_it_chose(content, store) -> None:
+    # the suggestions go when one is chosen: "> 2" was left under "I found 3 possible answers:"
+    app = KioskApp(content, store, lang="da")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await submit(pilot, "hvad gælder for voksenlærling")
+        second = next(str(b.label) for b in app.screen.query(Button) if b.id == "choice-2")
+        await submit(pilot, "2")
+        assert f"> {second}" in screen_text(app), screen_text(app)
+        await tap(pilot, "#cmd-menu")
+        book = next(str(b.label) for b in app.screen.query(Button) if b.id == "choice-1")
+        await tap(pilot, "#choice-1")
+        assert f"> {book}" in screen_text(app)
+
+
 async def test_command_buttons_work_in_the_chosen_language(content, store) -> None:
     app = KioskApp(content, store, lang="da")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -344,7 +358,10 @@ async def test_a_command_button_is_echoed_in_the_users_language(content, store,
         for command in ("back", "save", "menu", "help", "staff", "language"):
             await tap(pilot, f"#cmd-{command}")
         echoes = [line for line in scrollback(app).splitlines() if line.startswith("> ")]
-        assert echoes == ["> 1", "> 1", *(f"> {label}" for label in COMMAND_ECHOES[lang])]
+        # the two options tapped show what they chose ("> 1. Book a meeting")
+        assert [e.split(". ")[0] for e in echoes[:2]] == ["> 1", "> 1"]
+        assert all(len(e) > len("> 1. ") for e in echoes[:2]), echoes
+        assert echoes[2:] == [f"> {label}" for label in COMMAND_ECHOES[lang]]
 
 
 async def test_a_callback_request_is_done_too_with_the_countdown_in_english(

@@ -707,9 +707,24 @@ class ConversationScreen(Screen[None]):
         if self.busy:
             self.waiting.append((text, echo))
             return
-        # a CPR number typed is not shown back: the next person at the kiosk would read it
-        self._start_turn(lambda convo: convo.handle(text),
-                         echo=redact_cpr(text) if echo is None else echo, personal=echo is None)
+        personal = echo is None
+        if echo is None:
+            # an option's number, typed or tapped, is shown with what it chose ("> 2.
+            # Voksenlærling": the list goes when the answer comes, and "> 2" under "I found 3
+            # possible answers:" said nothing); a CPR number typed is not shown back: the next
+            # person at the kiosk would read it
+            echo = self._option_label(text) or redact_cpr(text)
+        self._start_turn(lambda convo: convo.handle(text), echo=echo, personal=personal)
+
+    def _option_label(self, text: str) -> str | None:
+        """The label of the option shown under the number ``text`` ("2" -> "2. Voksenlærling"),
+        if it is one."""
+        key = text.strip()
+        if not key.isdigit() or len(key) > 3:
+            return None
+        for button in self.query(f"#choices #choice-{key}").results(Button):
+            return str(button.label)
+        return None
 
     def _start_turn(self, job: Callable[[Conversation], list[Output]],
                     echo: str | None = None, personal: bool = True) -> None:
