@@ -49,7 +49,6 @@ AFTER_FLOW = "menu"
 """The option offered when a guide is finished: the menu."""
 PAUSED = "paused"
 """The menu option that goes on with the guide left in the middle (State.paused)."""
-PERSONAL_KINDS = ("input", "verify")
 """Kinds of flow step whose answer is personal data (a name, a phone number, a code)."""
 TURN_TRIES = 5
 """How often a turn is answered afresh when another turn of its conversation was saved first
@@ -338,18 +337,19 @@ class Conversation:
 
     @property
     def asks_personal_data(self) -> bool:
-        """Whether what the user types now is for a step that collects personal data (an
-        ``input`` or ``verify`` step: a name, a phone number, a code), or for a member of
-        staff writing with them, so that a screen can hide it once the step is done. A
-        question to the assistant is not. Reads the state only; changes nothing."""
+        """Whether what the user types now may be personal, so that a screen can hide it once
+        a step is done: typed for a step of a guide (a name, a phone number, a code, or in
+        one's own words at a question with options: "мій дозвіл закінчується" at "what is it
+        about?"), or for a member of staff writing with them. A question to the assistant
+        outside a guide is not; an option's number is not (the screen knows it). Reads the
+        state only; changes nothing."""
         if self.state.staff is not None:
             return True
         if not self.state.flow:
             return False
         fstate = FlowState.from_dict(self.state.flow)
         flow = self.content.flows.get(fstate.flow_id)
-        step = flow.steps.get(fstate.step) if flow is not None and fstate.step else None
-        return step is not None and step.kind in PERSONAL_KINDS
+        return flow is not None and bool(fstate.step) and fstate.step in flow.steps
 
     def abandon(self) -> None:
         """The user walked away (kiosk wiped): count where they left, keep nothing on screen."""

@@ -364,6 +364,22 @@ async def test_a_command_button_is_echoed_in_the_users_language(content, store,
         assert echoes[2:] == [f"> {label}" for label in COMMAND_ECHOES[lang]]
 
 
+async def test_words_typed_at_a_question_with_options_are_masked_once_the_request_is_done(
+        content, store) -> None:
+    # "мій дозвіл закінчується", typed at "what is it about?", stayed readable after the
+    # callback was confirmed, where the name and the phone were masked (SECURITY.md: so is
+    # everything the citizen typed on the way; option numbers stay)
+    app = KioskApp(content, store, lang="en", clock=FakeClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        for raw in ["staff", "2", "Eve Example", "22334455", "my permit ends in March", "4",
+                    "1"]:
+            await submit(pilot, raw)
+        shown = scrollback(app)
+        assert "A member of staff will call you back." in shown
+        assert "my permit ends in March" not in shown and "Eve Example" not in shown, shown
+        assert "> 4. Something else" in shown and "> 1. Yes, this is right" in shown, shown
+
+
 async def test_a_callback_request_is_done_too_with_the_countdown_in_english(
         content, store) -> None:
     app = KioskApp(content, store, lang="en", clock=FakeClock())

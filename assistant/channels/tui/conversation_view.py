@@ -711,9 +711,11 @@ class ConversationScreen(Screen[None]):
         if echo is None:
             # an option's number, typed or tapped, is shown with what it chose ("> 2.
             # Voksenlærling": the list goes when the answer comes, and "> 2" under "I found 3
-            # possible answers:" said nothing); a CPR number typed is not shown back: the next
-            # person at the kiosk would read it
-            echo = self._option_label(text) or redact_cpr(text)
+            # possible answers:" said nothing), and stays when the rest is masked; a CPR number
+            # typed is not shown back: the next person at the kiosk would read it
+            chosen = self._option_label(text)
+            personal = chosen is None
+            echo = chosen or redact_cpr(text)
         self._start_turn(lambda convo: convo.handle(text), echo=echo, personal=personal)
 
     def _option_label(self, text: str) -> str | None:
