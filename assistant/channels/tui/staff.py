@@ -318,6 +318,18 @@ class StaffApp(App[None]):
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return next((i for i in self.queue_items if str(i.id) == key), None)
 
+    @on(TabbedContent.TabActivated, "#tabs")
+    def tab_opened(self, event: TabbedContent.TabActivated) -> None:
+        """A tab opened shows what is true now (the bookings tab kept the list read at login:
+        a booking made since was missing), and its search box has the focus."""
+        pane = event.pane.id
+        if pane in ("tab-today", "tab-stats", "tab-audit") and self.staff is not None:
+            self.booking_filter = self._booking_filter()
+            self._database()
+        focus = {"tab-kb": "#kb-query", "tab-today": "#booking-query"}.get(pane or "")
+        if focus is not None:
+            self.query_one(focus, Input).focus()
+
     @on(Button.Pressed, "#req-take")
     def take(self) -> None:
         item = self._selected()
