@@ -137,7 +137,8 @@ def login(engine: Engine, initials: str, pin: str,
             for row in failures:
                 db.delete(row)
             db.commit()
-            audit(engine, key, "login", "")
+            # at a kiosk the PIN quits it (or ends a kiosk served at /tui): no one logged in
+            audit(engine, key, "login" if place == STAFF_TERMINAL else "kiosk_quit", "")
             return LoginResult(staff)
         db.add(LoginAttempt(initials=key, at=moment, place=place))
         db.commit()

@@ -287,6 +287,25 @@ def test_a_failed_login_never_stores_what_was_typed_as_initials(db_url, caplog) 
     engine.dispose()
 
 
+def test_a_pin_that_quits_a_kiosk_is_no_login_in_the_log(db_url) -> None:
+    # the staff log said "Logged in" for a kiosk closed with a PIN
+    from sqlmodel import Session as DB
+    from sqlmodel import select
+
+    from assistant.staff import KIOSK, login
+    from assistant.store.db import make_engine
+    from assistant.store.models import AuditEntry
+
+    engine = make_engine(db_url)
+    add_staff(engine, "AB", "Anne B", "4821")
+    assert login(engine, "AB", "4821", now=lambda: NOW, place=KIOSK).staff is not None
+    assert login(engine, "AB", "4821", now=lambda: NOW).staff is not None
+    with DB(engine) as db:
+        actions = [a.action for a in db.exec(select(AuditEntry).order_by(AuditEntry.id))]
+    assert actions[-2:] == ["kiosk_quit", "login"]
+    engine.dispose()
+
+
 
 async def test_in_the_interpreter_view_the_idle_warning_is_in_both_languages(
         content, store) -> None:

@@ -88,7 +88,7 @@ ACTIONS: dict[str, Text] = {
     "close_day": tr("Closed a day"), "interpreter_session": tr("Interpreter session"),
     "request_taken": tr("Took a request"), "request_reply": tr("Wrote to a citizen"),
     "request_handed_back": tr("Handed back to the assistant"),
-    "request_closed": tr("Marked a request done"),
+    "request_closed": tr("Marked a request done"), "kiosk_quit": tr("Closed a kiosk"),
 }
 
 
