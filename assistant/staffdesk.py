@@ -263,8 +263,12 @@ class StaffDesk:
             self._staff_turn(item, self._not_taken)
         return self._done(request_id, staff, "request_closed")
 
-    def transcript(self, session_id: str, after: int = 0) -> list[Line]:
-        """What the citizen wrote and was told, oldest first, CPR numbers removed."""
+    def transcript(self, session_id: str, after: int = 0, lang: str | None = None
+                   ) -> list[Line]:
+        """What the citizen wrote and was told, oldest first, CPR numbers removed. ``lang``:
+        the assistant's lines in that language (the staff member's: a Danish-only member of
+        staff reads what a Ukrainian citizen was told in Danish); None: as the citizen read
+        them. The citizen's and the staff's own words stay as written."""
         with DB(self.engine) as db:
             turns = list(db.exec(select(Turn).where(Turn.session_id == session_id,
                                                     Turn.seq > after).order_by(Turn.seq)))
@@ -279,7 +283,8 @@ class StaffDesk:
                 out = from_json(item)
                 if out is not None:
                     who = "staff" if isinstance(out, Say) and out.tone == "staff" else "assistant"
-                    lines.append(Line(turn.seq, who, redact_cpr(plain([out], turn.lang)),
+                    shown = turn.lang if who == "staff" or lang is None else lang
+                    lines.append(Line(turn.seq, who, redact_cpr(plain([out], shown)),
                                       turn.created_at))
         return lines
 

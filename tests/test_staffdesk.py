@@ -299,3 +299,21 @@ def test_the_finish_word_on_the_web_takes_a_waiting_request_out_of_the_queue(
     assert desk.queue() == [] and not desk.take(item.id, "AB")
     assert desk.transcript(item.session_id)[-1].who == "ended"
 
+
+
+def test_the_transcript_tells_the_assistants_lines_in_the_staff_members_language(
+        content, any_store) -> None:
+    # a Danish-only member of staff opened a Ukrainian citizen's conversation and read the
+    # assistant's lines in Ukrainian only, though every one of them exists in Danish
+    client = TestClient(make_app(content, any_store, now=lambda: NOW), base_url=BASE)
+    desk = StaffDesk(content, any_store, now=lambda: NOW)
+    token = client.post("/api/sessions", json={"lang": "uk"}).json()["session"]
+    client.post(f"/api/sessions/{token}/messages", json={"text": "працівник"})
+    client.post(f"/api/sessions/{token}/messages", json={"text": "1"})
+    [item] = desk.queue()
+    danish = desk.transcript(item.session_id, lang="da")
+    told = " ".join(line.text for line in danish if line.who == "assistant")
+    assert "Hvordan vil du have hjælp?" in told, told
+    assert "працівник" in [line.text for line in danish if line.who == "citizen"]
+    as_read = desk.transcript(item.session_id)
+    assert "Як вам зручніше отримати допомогу?" in " ".join(line.text for line in as_read)

@@ -137,7 +137,8 @@ class TakeoverScreen(Screen[None]):
     def _read(self, after: int) -> None:
         try:
             with self.host.db_lock:
-                lines = (self.host.desk.transcript(self.item.session_id, after)
+                lines = (self.host.desk.transcript(self.item.session_id, after,
+                                                   self.host.lang)
                          if self.item.session_id else [])
                 if lines and self.host.staff is not None:  # no longer a new message
                     self.host.desk.seen(self.item.id, self.host.staff,
