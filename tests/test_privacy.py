@@ -348,20 +348,18 @@ def test_privacy_scan_finds_and_redacts_cpr_numbers_already_stored(
     engine.dispose()
 
 
-def test_privacy_scan_finds_unpadded_spaced_and_hidden_cpr_forms(
-        db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
-    """Forms an outside pass found stored in clear (unpadded day and month, "_", a spaced
-    serial, every digit apart, a soft hyphen): `privacy scan` finds and masks them too."""
+def _scanned_and_masked(db_url: str, capsys: pytest.CaptureFixture[str], forms: list[str],
+                        beside: str) -> None:
+    """Callback notes with each CPR form and ``beside`` it: `privacy scan` finds each once,
+    and `--redact` leaves only ``beside``."""
     from assistant.cli import main
     from assistant.store.models import CallbackRequest
 
-    forms = ["1.1.90-7111", "1/1-1990-7202", "010190_7211", "010190-71 29",
-             "0 1 0 1 9 0 7 1 1 8", "0101\u00ad90-7213"]
     engine = make_engine(db_url)
     with DB(engine) as db:
         for form in forms:
             db.add(CallbackRequest(kind="callback", topic="x", lang="da", name="Anna",
-                                   note=f"cpr {form}, tlf +45 22 33 44 55"))
+                                   note=f"cpr {form}, {beside}"))
         db.commit()
 
     def run(*args: str) -> dict:
@@ -372,8 +370,17 @@ def test_privacy_scan_finds_unpadded_spaced_and_hidden_cpr_forms(
     run("--redact")
     with DB(engine) as db:
         notes = [row.note for row in db.exec(select(CallbackRequest))]
-    assert notes == ["cpr [CPR fjernet], tlf +45 22 33 44 55"] * len(forms)
+    assert notes == [f"cpr [CPR fjernet], {beside}"] * len(forms)
     engine.dispose()
+
+
+def test_privacy_scan_finds_unpadded_spaced_and_hidden_cpr_forms(
+        db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Forms an outside pass found stored in clear (unpadded day and month, "_", a spaced
+    serial, every digit apart, a soft hyphen): `privacy scan` finds and masks them too."""
+    _scanned_and_masked(db_url, capsys, ["1.1.90-7111", "1/1-1990-7202", "010190_7211",
+                                         "010190-71 29", "0 1 0 1 9 0 7 1 1 8",
+                                         "0101\u00ad90-7213"], "tlf +45 22 33 44 55")
 
 
 CPR_FOUND_BY_A_TESTER = [
@@ -454,28 +461,10 @@ def test_privacy_scan_finds_the_forms_a_tester_found(
         db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     """`privacy scan` reads with the same detector: the new forms already stored are found and
     masked, a phone number and a meeting's time beside them are not."""
-    from assistant.cli import main
-    from assistant.store.models import CallbackRequest
-
-    forms = ["01.01.90.12.34", "(010190) 1234", "1. januar 1990 1234", "01019 01234",
-             "\u2800".join("010190-1234")]
-    engine = make_engine(db_url)
-    with DB(engine) as db:
-        for form in forms:
-            db.add(CallbackRequest(kind="callback", topic="x", lang="da", name="Anna",
-                                   note=f"cpr {form}, tlf 26 11 22 33, 24.11.2026 10.30"))
-        db.commit()
-
-    def run(*args: str) -> dict:
-        assert main(["privacy", "scan", "--db", db_url, *args]) == 0
-        return json.loads(capsys.readouterr().out)
-
-    assert run()["found"]["callback_requests.note"] == len(forms)
-    run("--redact")
-    with DB(engine) as db:
-        notes = [row.note for row in db.exec(select(CallbackRequest))]
-    assert notes == ["cpr [CPR fjernet], tlf 26 11 22 33, 24.11.2026 10.30"] * len(forms)
-    engine.dispose()
+    _scanned_and_masked(db_url, capsys, ["01.01.90.12.34", "(010190) 1234",
+                                         "1. januar 1990 1234", "01019 01234",
+                                         "\u2800".join("010190-1234")],
+                        "tlf 26 11 22 33, 24.11.2026 10.30")
 
 
 OTHER_PEOPLES_NUMBERS = ["+49 30 26112233", "+46 26112233", "0046 26112233", "+1 2611 2233",
