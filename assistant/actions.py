@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session as DB
 
 from assistant.booking.caps import RequestCaps, origin_of
+from assistant.flow.engine import words_key
 from assistant.i18n import format_when, tr
 from assistant.outputs import Act, Done, Output, Say
 from assistant.site.answers import closed_until
@@ -76,12 +77,14 @@ def callback(act: Act, convo: Conversation) -> list[Output]:
     if convo.store is not None:
         convo.store.add_callback(
             kind="callback", topic=str(act.answers.get("topic", act.flow_id))[:40],
+            note=act.answers.get(words_key("topic")),  # what it is about, in their words
             lang=convo.lang, name=act.answers.get("name"), phone=act.answers.get("phone"),
             session_id=convo.session_id, place=convo.place or "kiosk", site_id=convo.site_id,
             origin=origin_of(convo.address),
         )
     return [Say(tr("Thank you. A member of staff will call you back."), "notice"),
-            Done.of("callback", act.answers.get("name"), act.answers.get("phone"))]
+            Done.of("callback", act.answers.get("name"), act.answers.get("phone"),
+                    act.answers.get(words_key("topic")))]
 
 
 def handoff(act: Act, convo: Conversation) -> list[Output]:

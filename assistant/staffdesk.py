@@ -61,6 +61,8 @@ class QueueItem:
     session_id: str | None
     unread: bool = False
     """The citizen wrote since the member of staff who took it last looked."""
+    note: str = ""
+    """What it is about in the citizen's own words ("something else": CPR numbers masked)."""
 
     def waiting(self, now: dt.datetime) -> dt.timedelta:
         return max(now - self.since, dt.timedelta(0))
@@ -135,7 +137,7 @@ def _item(row: CallbackRequest, unread: bool = False) -> QueueItem:
                      phone=row.phone if row.kind == "callback" and row.phone else "",
                      since=row.created_at,
                      status=row.status, taken_by=row.taken_by, session_id=row.session_id,
-                     unread=unread)
+                     unread=unread, note=row.note or "")
 
 
 class StaffDesk:

@@ -20,6 +20,7 @@ from assistant.channels.sms import sms_turn
 from assistant.channels.tui.staff import StaffApp
 from assistant.channels.tui.staff_takeover import TakeoverScreen
 from assistant.channels.web import make_app
+from assistant.conversation import Conversation
 from assistant.staff import add_staff
 from assistant.staffdesk import StaffDesk
 from assistant.store.db import make_engine
@@ -27,6 +28,7 @@ from assistant.store.demo import seed_demo
 from assistant.store.models import Outbox
 from assistant.store.sessions import SessionStore
 
+from .conftest import NOW
 from .pilot import settle, tap
 
 BASE = "https://kiosk.example.dk"
@@ -37,6 +39,7 @@ import sys
 from starlette.testclient import TestClient
 from assistant.app import load_content, open_store
 from assistant.channels.web import make_app
+from assistant.conversation import Conversation
 from assistant.conversation import Conversation
 
 content, store = load_content(), open_store(sys.argv[1])
@@ -295,3 +298,19 @@ async def test_a_web_citizen_who_ends_the_chat_is_shown_ended_to_the_member_of_s
         assert any("nothing more reaches the citizen" in n for n in notes), notes
         await tap(pilot, "#to-back")
         await until(pilot, lambda: rows(app) == [], 2)
+
+
+async def test_a_callback_in_the_citizens_own_words_shows_them_in_the_queue(
+        content, store) -> None:
+    # "мій дозвіл закінчується" at "what is it about?" was refused, and a member of staff
+    # calling back learnt only "Something else"
+    add_staff(store.engine, "AB", "Anne B", "4821", languages="da")
+    convo, _ = Conversation.open(content, store, "own-words", "kiosk", "uk", now=lambda: NOW)
+    for text in ("працівник", "2", "Олена Коваленко", "22334455", "мій дозвіл закінчується",
+                 "1"):
+        convo.handle(text)
+    app = StaffApp(content, store)
+    async with app.run_test(size=(200, 40)) as pilot:
+        await log_in(pilot)
+        await until(pilot, lambda: len(rows(app)) == 1, 2)
+        assert "Noget andet: мій дозвіл закінчується" in rows(app)[0]

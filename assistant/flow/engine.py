@@ -198,6 +198,9 @@ def answer(flow: Flow, state: FlowState, raw: str, today: dt.date,
     value = parsed.value
     state.tries, state.offers, state.after = 0, {}, None
     state.answers[step.id] = value
+    state.answers.pop(words_key(step.id), None)
+    if parsed.words is not None:
+        state.answers[words_key(step.id)] = parsed.words
     if state.returning and step.id not in state.changed:
         state.changed.append(step.id)
     state.history.append(step.id)
@@ -205,7 +208,10 @@ def answer(flow: Flow, state: FlowState, raw: str, today: dt.date,
     # read from a sentence, or a time picked by its number: say what was understood, so a
     # slip is seen ("2" is only a number; the time it stands for is what gets booked)
     if parsed.read or step.kind == "slot":
-        outputs.append(Say(tr("I understood: {answer}", answer=_display(step, value)), "info"))
+        shown = _display(step, value)
+        if parsed.words is not None:  # "Something else: my permit ends in March"
+            shown = join(shown, dict.fromkeys(LANGS, parsed.words), sep=": ")
+        outputs.append(Say(tr("I understood: {answer}", answer=shown), "info"))
     _advance(flow, state, _next(step, state.answers), outputs)
     return Turn(state, outputs, read=parsed.read)
 
@@ -233,6 +239,7 @@ def back(flow: Flow, state: FlowState) -> Turn:
                             *prompt(flow, state)])
     target = state.history.pop()
     keep = set(state.history) | {target}
+    keep |= {words_key(k) for k in keep}
     state.answers = {k: v for k, v in state.answers.items() if k in keep}
     state.step, state.tries, state.returning, state.changed = target, 0, False, []
     return Turn(state, _ask(flow, flow.step(target), state))
@@ -259,8 +266,10 @@ def summary_lines(flow: Flow, state: FlowState) -> Text:
             continue
         label = step.label or step.text
         shown = _display(step, state.answers[sid])
+        words = state.answers.get(words_key(sid))  # "Something else: my permit ends ..."
         for lang in LANGS:
-            lines[lang].append(f"- {pick(label, lang)}: {pick(shown, lang)}")
+            told = pick(shown, lang) + (f": {words}" if isinstance(words, str) else "")
+            lines[lang].append(f"- {pick(label, lang)}: {told}")
     return {lang: "\n".join(lines[lang]) for lang in LANGS}
 
 
@@ -300,6 +309,7 @@ def _advance(flow: Flow, state: FlowState, step_id: str | None, outputs: list[Ou
         else:
             if step.kind == "summary":
                 keep = set(state.history)
+                keep |= {words_key(k) for k in keep}
                 state.answers = {k: v for k, v in state.answers.items() if k in keep}
                 state.returning, state.changed = False, []
             state.step, state.tries = step.id, 0
@@ -396,6 +406,12 @@ class _Parsed:
     """Read from a sentence ("jeg er ledig", "1 og 3"), not given as shown."""
     choose_from: tuple[str, ...] = ()
     """The reply fits these options and one must be chosen: ask again with only them."""
+    words: str | None = None
+    """The reply in one's own words, for the option that takes them (Option.words)."""
+
+
+WORDS_CHARS = 200
+"""At most this much of a reply in one's own words is kept."""
 
 
 def _as_number(step: Step, state: FlowState, raw: str, lang: str | None) -> str:
@@ -435,6 +451,11 @@ def _parse(step: Step, raw: str, today: dt.date, state: FlowState,
             return _Parsed(error=_fits_several(), choose_from=read.values)
         if read:
             return _Parsed(read, read=True)
+        own = next((o for o in options if o.words), None) if one else None
+        said = " ".join(raw.split())[:WORDS_CHARS]
+        if own is not None and sum(ch.isalpha() for ch in said) >= 3 and \
+                not replies.says_not_known(said):
+            return _Parsed(own.value, read=True, words=said)
         return _Parsed(error=tr("Please choose one of the numbers shown.") if one else
                        tr("Please choose one or more of the numbers shown, like 1,3."))
     kind = step.validate or "text"
@@ -452,6 +473,11 @@ def _parse(step: Step, raw: str, today: dt.date, state: FlowState,
     if isinstance(result, Invalid):
         return _Parsed(error=result.error)
     return _Parsed(result.value)
+
+
+def words_key(step_id: str) -> str:
+    """The answer that holds a reply in one's own words to step ``step_id`` (Option.words)."""
+    return f"{step_id}_words"
 
 
 def offers_later(flow: Flow, state: FlowState) -> bool:

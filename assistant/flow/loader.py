@@ -187,14 +187,20 @@ def _step(ctx: _Ctx, node: Any, index: int) -> Step:
         for opt in raw:
             if not isinstance(opt, Node) or not ID.fullmatch(str(opt.get("value", ""))):
                 raise ctx.fail(node, f"{where}: every option needs a 'value' id", "options")
-            if set(opt) - {"value", "label", "when", "range"}:
-                raise ctx.fail(opt, f"{where}: an option is {{value, label, when, range}}")
+            if set(opt) - {"value", "label", "when", "range", "words"}:
+                raise ctx.fail(opt, f"{where}: an option is {{value, label, when, range, words}}")
             when = opt.get("when")
             if when is not None:
                 _condition(ctx, when, where)
+            words = opt.get("words", False)
+            if not isinstance(words, bool) or (words and kind != "choice"):
+                raise ctx.fail(opt, f"{where}: 'words' is true or false, on an option of a "
+                                    "choice step", "words")
             options.append(Option(str(opt["value"]), _text(ctx, opt, "label", where), when,
-                                  _range(ctx, opt, kind, where)))
+                                  _range(ctx, opt, kind, where), words))
         _ranges_apart(ctx, node, options, where)
+        if sum(o.words for o in options) > 1:
+            raise ctx.fail(node, f"{where}: only one option takes one's own words", "options")
         values = [o.value for o in options]
         if len(set(values)) != len(values):
             raise ctx.fail(node, f"{where}: option values must be unique", "options")

@@ -30,6 +30,10 @@ class Option:
     range: tuple[int | None, int | None] | None = None
     """The numbers this option stands for, both ends included (None: open): an age or a
     number of weeks answers the step by the option whose range holds it ("jeg er 42 år")."""
+    words: bool = False
+    """Also answered in one's own words: a reply that is none of the options and holds
+    letters is this option ("something else"), and the words are kept beside it (the answer
+    ``<step>_words``): "мій дозвіл закінчується" at "what is it about?"."""
 
     def holds(self, number: int) -> bool:
         if self.range is None:

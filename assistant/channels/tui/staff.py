@@ -82,6 +82,9 @@ COLUMNS: dict[str, tuple[Text, ...]] = {
     "stats": (tr("Guide"), tr("Started"), tr("Completed"), tr("Left at")),
     "audit": (tr("Time"), tr("Staff"), tr("Action"), tr("Details")),
 }
+NOTE_SHOWN = 60
+"""How much of a request's note (the citizen's own words) the queue's topic column shows."""
+
 ACTIONS: dict[str, Text] = {
     "login": tr("Logged in"), "login_failed": tr("Wrong PIN"), "pin_set": tr("PIN set"),
     "kb_search": tr("Searched the knowledge"), "callback_done": tr("Marked a request done"),
@@ -296,7 +299,8 @@ class StaffApp(App[None]):
             cells = [self.w(status_name(item.status, item.taken_by)),
                      self.w(waiting_name(item.waiting(now))), self.w(kind_name(item.kind)),
                      self.w(place_name(item.place)), self.w(language_name(item.lang)),
-                     self.w(topic_name(item.topic, self.content.flows)), item.name,
+                     self.w(topic_name(item.topic, self.content.flows))
+                     + (f": {item.note[:NOTE_SHOWN]}" if item.note else ""), item.name,
                      item.phone]
             table.add_row(mark, *(T(c) for c in cells), key=str(item.id))
         if keep is not None and str(keep) in {str(i.id) for i in self.queue_items}:
