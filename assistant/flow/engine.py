@@ -238,9 +238,7 @@ def back(flow: Flow, state: FlowState) -> Turn:
                                    "\"menu\"."), "notice"),
                             *prompt(flow, state)])
     target = state.history.pop()
-    keep = set(state.history) | {target}
-    keep |= {words_key(k) for k in keep}
-    state.answers = {k: v for k, v in state.answers.items() if k in keep}
+    state.answers = _answers_of(state, {*state.history, target})
     state.step, state.tries, state.returning, state.changed = target, 0, False, []
     return Turn(state, _ask(flow, flow.step(target), state))
 
@@ -308,9 +306,7 @@ def _advance(flow: Flow, state: FlowState, step_id: str | None, outputs: list[Ou
             step_id = _next(step, state.answers)
         else:
             if step.kind == "summary":
-                keep = set(state.history)
-                keep |= {words_key(k) for k in keep}
-                state.answers = {k: v for k, v in state.answers.items() if k in keep}
+                state.answers = _answers_of(state, set(state.history))
                 state.returning, state.changed = False, []
             state.step, state.tries = step.id, 0
             outputs.extend(_ask(flow, step, state))
@@ -478,6 +474,12 @@ def _parse(step: Step, raw: str, today: dt.date, state: FlowState,
 def words_key(step_id: str) -> str:
     """The answer that holds a reply in one's own words to step ``step_id`` (Option.words)."""
     return f"{step_id}_words"
+
+
+def _answers_of(state: FlowState, steps: set[str]) -> dict[str, Any]:
+    """The answers to ``steps``, each with its reply in one's own words (if any)."""
+    keep = steps | {words_key(k) for k in steps}
+    return {k: v for k, v in state.answers.items() if k in keep}
 
 
 def offers_later(flow: Flow, state: FlowState) -> bool:
