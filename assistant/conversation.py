@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from assistant import commands, next_steps
+from assistant.channels_keys import SENDER, sender_mark
 from assistant.flow import engine
 from assistant.flow.engine import FlowState
 from assistant.flow.model import Flow, Step
@@ -49,7 +50,6 @@ AFTER_FLOW = "menu"
 """The option offered when a guide is finished: the menu."""
 PAUSED = "paused"
 """The menu option that goes on with the guide left in the middle (State.paused)."""
-"""Kinds of flow step whose answer is personal data (a name, a phone number, a code)."""
 TURN_TRIES = 5
 """How often a turn is answered afresh when another turn of its conversation was saved first
 (see :meth:`Conversation.handle`) before it gives up with :class:`SessionChanged`."""
@@ -187,8 +187,6 @@ def _unmarked(state: State, number: str | None, mark: str | None) -> State:
     """``state`` as read from the store, each answer stored as the sender's mark the number
     again when this turn's SMS comes from that number; else (a resume code used on another
     channel or number) the answer is forgotten and its question asked again."""
-    from assistant.channels_keys import SENDER
-
     for key in ("flow", "paused"):
         data = getattr(state, key)
         if not data:
@@ -239,6 +237,8 @@ class Conversation:
         self.now = now
         self._own = self._sender_number()
         """The SMS sender's number as a booking stores it (None on other channels)."""
+        self._mark = sender_mark(self._own) if self._own is not None else None
+        """What the store holds for an answer that is that number (None on other channels)."""
         if self._own is not None:  # an answer stored as the number written from: the number
             self.state = _unmarked(self.state, self._own, self._mark)
         self._finished = False
@@ -252,14 +252,6 @@ class Conversation:
 
     def today(self) -> dt.date:
         return local(self.now()).date()
-
-    @property
-    def _mark(self) -> str | None:
-        """What the store holds for an answer that is this SMS's sender's number (None on
-        every other channel)."""
-        from assistant.channels_keys import sender_mark
-
-        return sender_mark(self._own) if self._own is not None else None
 
     def _stored(self) -> dict[str, Any]:
         """The state as the store keeps it: the SMS sender's number only as its mark."""
