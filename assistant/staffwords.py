@@ -31,6 +31,13 @@ def kind_name(kind: str) -> Text:
     return names.get(kind, same(kind))
 
 
+def request_name(kind: str, place: str, name: str | None, lang: str) -> Text:
+    """A staff request in one line, as a dialog about it names it: what, where, and who (the
+    citizen's name, else their language)."""
+    return join(kind_name(kind), place_name(place), dict.fromkeys(LANGS, name) if name
+                else language_name(lang), sep=" · ")
+
+
 def status_name(status: str, taken_by: str | None) -> Text:
     if status == "taken":
         return tr("Taken by {who}", who=taken_by or "?")

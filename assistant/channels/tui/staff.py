@@ -59,6 +59,7 @@ from assistant.staffwords import (
     languages_name,
     meeting_words,
     place_name,
+    request_name,
     status_name,
     step_name,
     topic_name,
@@ -380,8 +381,7 @@ class StaffApp(App[None]):
         if item is None:
             return
         question = self.w(tr("Mark this request done?"))
-        detail = " · ".join([self.w(kind_name(item.kind)), self.w(place_name(item.place)),
-                             item.name or self.w(language_name(item.lang))])
+        detail = self.w(request_name(item.kind, item.place, item.name, item.lang))
         if item.kind == "chat" and item.status == "open" and is_remote(item.place):
             detail += "\n" + self.w(tr("The citizen will be told that no one can write with "
                                        "them now, and that they can book a meeting or ask at "

@@ -25,7 +25,7 @@ from textual.widgets import Button, Input, Static
 
 from assistant.i18n import format_clock, language_name, tr
 from assistant.staffdesk import Line, NotYours, QueueItem, StaffDesk, is_remote
-from assistant.staffwords import kind_name, place_name, waiting_name
+from assistant.staffwords import kind_name, place_name, request_name, waiting_name
 from assistant.text import Text, pick
 
 POLL_SECONDS = 1.0
@@ -199,8 +199,7 @@ class TakeoverScreen(Screen[None]):
         from assistant.channels.tui.staff_dialogs import Confirm
 
         item = self.item
-        detail = " · ".join([self.w(kind_name(item.kind)), self.w(place_name(item.place)),
-                             item.name or self.w(language_name(item.lang))])
+        detail = self.w(request_name(item.kind, item.place, item.name, item.lang))
         self.app.push_screen(
             Confirm(self.w(tr("Mark this request done?")), detail,
                     self.w(tr("Yes, mark it done")), self.w(tr("No"))),
