@@ -21,7 +21,7 @@ from sqlmodel import col, delete, select, update
 from assistant.booking.proof import OTP_KIND
 from assistant.booking.service import release
 from assistant.channels_keys import sender_mark, sms_session_key
-from assistant.privacy import INVISIBLE
+from assistant.privacy import plain_text
 from assistant.staff import audit
 from assistant.store.models import (
     AuditEntry,
@@ -144,26 +144,19 @@ def number_finder(phone: str) -> Callable[[str], bool]:
 
 
 @functools.cache
-def _plain_table() -> dict[int, str | None]:
-    """For str.translate: format and other invisible characters (as privacy.plain_text
-    removes them) to nothing, every other script's decimal digit to its ASCII digit."""
-    table: dict[int, str | None] = {}
-    for code in range(0x80, sys.maxunicode + 1):
-        char = chr(code)
-        if unicodedata.category(char) == "Cf" or INVISIBLE.match(char):
-            table[code] = None
-        elif char.isdecimal():
-            table[code] = str(unicodedata.decimal(char))
-    return table
+def _digits() -> dict[int, str]:
+    """For str.translate: every other script's decimal digit as its ASCII digit."""
+    return {code: str(unicodedata.decimal(chr(code))) for code in range(0x80, sys.maxunicode + 1)
+            if chr(code).isdecimal()}
 
 
 def _plain(text: str) -> str:
-    """``text`` as the phone question reads a number: NFKC (full-width digits), without
-    format and other invisible characters (soft hyphens, zero-width spaces, as privacy's
-    plain_text), and every decimal digit as an ASCII one (Arabic-Indic ٢٦, Devanagari २६)."""
+    """``text`` as the phone question reads a number: made plain as privacy.plain_text makes
+    it (NFKC, no format or other invisible characters: soft hyphens, zero-width spaces), and
+    every decimal digit as an ASCII one (Arabic-Indic ٢٦, Devanagari २६)."""
     if text.isascii():
         return text
-    return unicodedata.normalize("NFKC", text).translate(_plain_table())
+    return plain_text(text).translate(_digits())
 
 
 def _mentions(found: Callable[[str], bool], *texts: str | None) -> bool:
