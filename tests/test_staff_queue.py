@@ -111,12 +111,28 @@ async def test_an_open_staff_screen_shows_new_kiosk_callback_and_web_requests_wi
     engine.dispose()
 
 
+def asks_for_staff_on_the_web(content, store, lang: str, word: str
+                              ) -> tuple[TestClient, str, dict]:
+    """A web page's citizen who asks for a person ("staff", "medarbejder") and to write with
+    one now ("1"): the client, the page's token and the reply to "1"."""
+    client = TestClient(make_app(content, store), base_url=BASE)
+    token = client.post("/api/sessions", json={"lang": lang}).json()["session"]
+    client.post(f"/api/sessions/{token}/messages", json={"text": word})
+    asked = client.post(f"/api/sessions/{token}/messages", json={"text": "1"}).json()
+    return client, token, asked
+
+
+async def take_the_one_request(pilot, app: StaffApp) -> None:
+    """Log in, wait for the one request in the queue, take it: its conversation opens."""
+    await log_in(pilot)
+    await until(pilot, lambda: len(rows(app)) == 1, 2)
+    await tap(pilot, "#req-take")
+    await until(pilot, lambda: isinstance(app.screen, TakeoverScreen), 2)
+
+
 async def test_staff_take_a_web_conversation_write_and_hand_it_back(content, store) -> None:
     add_staff(store.engine, "AB", "Anne B", "4821", languages="da")
-    client = TestClient(make_app(content, store), base_url=BASE)
-    token = client.post("/api/sessions", json={"lang": "en"}).json()["session"]
-    client.post(f"/api/sessions/{token}/messages", json={"text": "staff"})
-    asked = client.post(f"/api/sessions/{token}/messages", json={"text": "1"}).json()
+    client, token, asked = asks_for_staff_on_the_web(content, store, "en", "staff")
     app = StaffApp(content, store)
     async with app.run_test(size=(160, 40)) as pilot:
         await log_in(pilot)
@@ -181,10 +197,7 @@ async def test_staff_take_an_sms_conversation_and_the_replies_go_by_sms(content,
 async def test_a_request_someone_else_took_is_not_taken_twice(content, store) -> None:
     add_staff(store.engine, "AB", "Anne B", "4821", languages="en")
     add_staff(store.engine, "CD", "Carl D", "4822")
-    client = TestClient(make_app(content, store), base_url=BASE)
-    token = client.post("/api/sessions", json={"lang": "da"}).json()["session"]
-    client.post(f"/api/sessions/{token}/messages", json={"text": "medarbejder"})
-    client.post(f"/api/sessions/{token}/messages", json={"text": "1"})
+    _client, _token, _asked = asks_for_staff_on_the_web(content, store, "da", "medarbejder")
     app = StaffApp(content, store)
     async with app.run_test(size=(160, 40)) as pilot:
         await log_in(pilot)
@@ -199,18 +212,12 @@ async def test_a_request_someone_else_took_is_not_taken_twice(content, store) ->
 async def test_a_citizen_writing_after_staff_left_the_conversation_shows_in_the_queue(
         content, store) -> None:
     add_staff(store.engine, "AB", "Anne B", "4821", languages="en")
-    client = TestClient(make_app(content, store), base_url=BASE)
-    token = client.post("/api/sessions", json={"lang": "en"}).json()["session"]
-    client.post(f"/api/sessions/{token}/messages", json={"text": "staff"})
-    client.post(f"/api/sessions/{token}/messages", json={"text": "1"})
+    client, token, _asked = asks_for_staff_on_the_web(content, store, "en", "staff")
     app = StaffApp(content, store)
     bells: list[int] = []
     app.bell = lambda: bells.append(1)  # type: ignore[method-assign]
     async with app.run_test(size=(160, 40)) as pilot:
-        await log_in(pilot)
-        await until(pilot, lambda: len(rows(app)) == 1, 2)
-        await tap(pilot, "#req-take")
-        await until(pilot, lambda: isinstance(app.screen, TakeoverScreen), 2)
+        await take_the_one_request(pilot, app)
         await tap(pilot, "#to-back")  # to the queue: the conversation is still theirs
         await until(pilot, lambda: rows(app)[0][0] == "", 2)
         bells.clear()
@@ -229,10 +236,7 @@ async def test_marking_a_waiting_web_request_done_says_the_citizen_will_be_told(
     from assistant.channels.tui.staff_dialogs import Confirm
 
     add_staff(store.engine, "AB", "Anne B", "4821", languages="en")
-    client = TestClient(make_app(content, store), base_url=BASE)
-    token = client.post("/api/sessions", json={"lang": "da"}).json()["session"]
-    client.post(f"/api/sessions/{token}/messages", json={"text": "medarbejder"})
-    asked = client.post(f"/api/sessions/{token}/messages", json={"text": "1"}).json()
+    client, token, asked = asks_for_staff_on_the_web(content, store, "da", "medarbejder")
     app = StaffApp(content, store)
     async with app.run_test(size=(160, 40)) as pilot:
         await log_in(pilot)
@@ -252,16 +256,10 @@ async def test_closing_a_taken_request_asks_first_with_no_focused(content, store
     from assistant.channels.tui.staff_dialogs import Confirm
 
     add_staff(store.engine, "AB", "Anne B", "4821", languages="en")
-    client = TestClient(make_app(content, store), base_url=BASE)
-    token = client.post("/api/sessions", json={"lang": "en"}).json()["session"]
-    client.post(f"/api/sessions/{token}/messages", json={"text": "staff"})
-    client.post(f"/api/sessions/{token}/messages", json={"text": "1"})
+    _client, _token, _asked = asks_for_staff_on_the_web(content, store, "en", "staff")
     app = StaffApp(content, store)
     async with app.run_test(size=(160, 40)) as pilot:
-        await log_in(pilot)
-        await until(pilot, lambda: len(rows(app)) == 1, 2)
-        await tap(pilot, "#req-take")
-        await until(pilot, lambda: isinstance(app.screen, TakeoverScreen), 2)
+        await take_the_one_request(pilot, app)
         await tap(pilot, "#to-close")
         assert isinstance(app.screen, Confirm)
         assert app.focused is not None and app.focused.id == "confirm-no"
@@ -283,10 +281,7 @@ async def test_a_web_citizen_who_ends_the_chat_is_shown_ended_to_the_member_of_s
         client.post(f"/api/sessions/{token}/messages", json={"text": text})
     app = StaffApp(content, store)
     async with app.run_test(size=(160, 40)) as pilot:
-        await log_in(pilot)
-        await until(pilot, lambda: len(rows(app)) == 1, 2)
-        await tap(pilot, "#req-take")
-        await until(pilot, lambda: isinstance(app.screen, TakeoverScreen), 2)
+        await take_the_one_request(pilot, app)
         assert client.post(f"/api/sessions/{token}/messages",
                            json={"text": "afslut"}).json()["ended"] is True
         await until(pilot, lambda: "ended the conversation" in texts(app.screen), 2)
