@@ -422,6 +422,40 @@ def test_the_assistant_says_it_does_not_have_the_amounts(kb: KnowledgeBase) -> N
     assert "staff" in said[0].text["en"]
 
 
+@pytest.mark.parametrize(("question", "audience"), [
+    # the plans give counts and targets for the years they cover: a count of another year is
+    # not in them, and last plan's figure would be a wrong answer
+    ("Hvor mange borgere i Slagelse fik repatrieringsstøtte i 2024?", "citizen"),
+    ("What was the unemployment rate in Slagelse in 2025?", "citizen"),
+    ("Hvor mange borgere rejste hjem med repatriering fra Lejre Kommune i 2019?", "staff"),
+    ("Hvad er Slagelses måltal for antal voksenlærlinge i 2025 og 2026?", "staff"),
+])
+def test_a_figure_of_a_year_no_source_speaks_of_gets_none(kb: KnowledgeBase, question: str,
+                                                         audience: str) -> None:
+    result = kb.search(question, audience=audience)
+    assert (result.outcome, result.missing, result.hits) == ("none", "year", ())
+
+
+@pytest.mark.parametrize(("question", "audience", "entry"), [
+    # ... while a year the entry names, or one its plan period spans ("2023-24"), is found
+    ("How many Ukrainians in Slagelse had a job in 2022?", "citizen", "ukrainere_slagelse"),
+    ("Hvad er Slagelses mål for andelen af ledige i opkvalificering i 2024?", "staff",
+     "slagelse_maal_2023"),
+])
+def test_a_figure_of_a_year_the_entry_speaks_of_is_found(kb: KnowledgeBase, question: str,
+                                                        audience: str, entry: str) -> None:
+    result = kb.search(question, audience=audience)
+    assert result.hits and result.hits[0].id == entry
+
+
+def test_the_assistant_says_it_does_not_have_the_figures_of_that_year(
+        kb: KnowledgeBase) -> None:
+    said = kb.answer("hvor mange fik repatrieringsstøtte i Slagelse i 2024?", "da")
+    assert len(said) == 1 and isinstance(said[0], Say) and said[0].tone == "notice"
+    assert said[0].text["en"].startswith("Sorry, I do not have the figures for that year.")
+    assert "det år" in said[0].text["da"] and "рік" in said[0].text["uk"]
+
+
 @pytest.mark.parametrize("question", ["skal jeg selv betale tolk til mode paa jobcentret",
                                       "hvor mange job skal man soge om ugen paa dagpenge"])
 def test_danish_typed_without_ae_oe_aa_is_read(kb: KnowledgeBase, question: str) -> None:

@@ -65,7 +65,7 @@ def test_asking_for_an_amount_in_latin_letters_is_read_as_in_cyrillic(
         kb: KnowledgeBase, latin: str) -> None:
     cyrillic = "Скільки коштує курс данської мови?"
     assert kb.index.asked(latin) == kb.index.asked(cyrillic)
-    assert kb.index.asked(latin)[0] == {"amount"}
+    assert "amount" in kb.index.asked(latin)[0]
     typed, original = kb.search(latin), kb.search(cyrillic)
     assert (typed.outcome, typed.missing) == (original.outcome, original.missing)
 

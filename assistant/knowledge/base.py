@@ -106,6 +106,9 @@ class KnowledgeBase:
         if result.missing == "amount":
             return [Say(tr("Sorry, I do not have the amounts for that. A member of staff can "
                            "help you, or you can book a meeting."), "notice")]
+        if result.missing == "year":
+            return [Say(tr("Sorry, I do not have the figures for that year. A member of staff can "
+                           "help you, or you can book a meeting."), "notice")]
         if result.missing == "contact":
             return [Say(tr("Sorry, I do not have that phone number or address. A member of "
                            "staff can help you, or you can book a meeting."), "notice")]

@@ -34,7 +34,9 @@ dagpenge, the jobcentre's phone number; staff only the contact details, :data:`S
 gets only entries and passages that give such a detail and name another subject of the question
 (:meth:`Index.gives`); the words that ask for it are read without æ/ø/å and with a slip as the
 others are, and a question that asks for it and names no subject ("how much money will I get")
-gets none.
+gets none. A question that asks for a figure of a year ("how many repatriated in 2023") gets
+none when neither the best entry nor, for staff, the best two paragraphs speak of that year
+(``counts.yaml``; a plan period "2023-24" speaks of both years).
 The thresholds were calibrated on the dev half of the blind question set (tests/data/blind) and
 the project's own questions; the test half is only measured (bench/search.py).
 """
@@ -233,6 +235,9 @@ class Index:
         self.municipalities = {fold(e.municipality) for e in self.entries} - {"national"}
         self.entry_text = [fold(" ".join([*e.title.values(), *e.body.values()]))
                            for e in self.entries]
+        self.entry_years = [years_of(" ".join([*e.title.values(), *e.body.values()]))
+                            for e in self.entries]
+        self.passage_years = [years_of(f"{p.heading} {p.text}") for p in self.passages]
         self.entry_index = FieldIndex([lemmatized(f) for f in entry_fields], K1, B)
         self.key_index = FieldIndex([[(terms, 1) for terms, repeat in lemmatized(f)
                                       if repeat > 1] for f in entry_fields])
@@ -715,13 +720,22 @@ class Index:
         # penge får jeg?", "скільки грошей я буду отримувати?")
         if not any(self.specific(slot, SUBJECT_AT) for slot in slots
                    if slot.word not in asking and not slot.word.isdigit()):
-            missing |= kinds
+            missing |= kinds & DETAILS.keys()
         if audience == "staff":
             missing -= STAFF_DETAILS
         if missing:
             entries = tuple(c for c in entries if self.gives(c.index, missing, rest))
             passages = tuple(c for c in passages
                              if self.passage_gives(c.index, missing, rest))
+        # a figure of a year ("how many repatriated in 2023", "the rate from 1 July 2025"):
+        # when neither the best entry nor (for staff) the best paragraph speaks of that year,
+        # the sources have no such figure and the question gets none, not last plan's figure
+        named_years = set(YEAR.findall(query))
+        spoken = [*(self.entry_years[c.index] for c in entries[:1]),
+                  *(self.passage_years[c.index] for c in passages[:2])]
+        if named_years and kinds & FIGURES and spoken and not any(
+                named_years <= years for years in spoken):
+            entries, passages, missing = (), (), {"year"}
         # the year and the municipality a question names ("... in Lejre in 2023"): an entry
         # that speaks of neither may be about the subject but cannot be sure to answer it
         marks = {*YEAR.findall(query), *places}
@@ -778,6 +792,21 @@ class Index:
 
 
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+YEARS = re.compile(r"\b((?:19|20)\d\d)\s*[-–/]\s*((?:19|20)?\d\d)\b")
+FIGURES = {"amount", "count"}
+"""The details that are figures of a year: an amount or rate, a count, share or target."""
+
+
+def years_of(text: str) -> frozenset[str]:
+    """The years a text speaks of: each one named, and those a period spans ("2023-24",
+    "2021/2022", "2024-2026")."""
+    found = set(YEAR.findall(text))
+    for first, last in YEARS.findall(text):
+        start = int(first)
+        end = int(last) if len(last) == 4 else int(first[:2] + last)
+        if 0 < end - start < 10:
+            found.update(str(year) for year in range(start, end + 1))
+    return frozenset(found)
 
 
 def local_to(entry: Entry, municipality: str | None) -> bool:
@@ -819,7 +848,8 @@ class Ranking:
     """The question names a subject no source covers (the word list's outside subjects)."""
     missing: str = ""
     """The detail the question asks for ("amount", "contact") that the sources do not give
-    for its subject (a ``missing`` word list); the entries that lack it are left out."""
+    for its subject (a ``missing`` word list); the entries that lack it are left out. "year":
+    a figure of a year that neither the best entry nor the best paragraph speaks of."""
     held: bool = True
     """The first entry's text holds every year and municipality the question names, and a
     question of one word names its title or one of its terms of one word."""

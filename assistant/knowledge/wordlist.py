@@ -21,8 +21,9 @@ FOLDER = "_glossary"
 MAX_TERM = 60
 """A term is a word or a short phrase."""
 MAX_WORDS = 5
-MISSING = ("amount", "contact")
-"""The details a ``missing`` file may name: an amount or rate, a phone number or address."""
+MISSING = ("amount", "contact", "count")
+"""The details a ``missing`` file may name: an amount or rate, a phone number or address, a
+count, share or target (asked for a year the sources do not speak of: ``Index.rank``)."""
 
 
 @dataclass(frozen=True)
