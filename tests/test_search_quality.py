@@ -464,6 +464,23 @@ def test_danish_typed_without_ae_oe_aa_is_read(kb: KnowledgeBase, question: str)
         slot.word for slot in index.slots(question) if not slot.terms]
 
 
+
+@pytest.mark.parametrize(("typed", "written"), [
+    # "hjalp" is a word of its own (helped), but typed in a question it is "hjælp" (help),
+    # and "hjælp til uddannelse" names the upskilling guide; before, "hjalp" was read as the
+    # verb and the youth entries came first
+    ("kan jeg fa hjalp til uddannelse", "kan jeg få hjælp til uddannelse"),
+    ("skal jeg selv betale tolk til mode paa jobcentret",
+     "skal jeg selv betale tolk til møde på jobcentret"),
+    ("jeg er 22 og pa uddannelseshjaelp i slagelse, har kommunen smajob til unge som mig?",
+     "jeg er 22 og på uddannelseshjælp i slagelse, har kommunen småjob til unge som mig?"),
+])
+def test_danish_typed_without_ae_oe_aa_finds_what_it_finds_written_out(
+        kb: KnowledgeBase, typed: str, written: str) -> None:
+    as_typed, as_written = kb.search(typed), kb.search(written)
+    assert as_typed.outcome == as_written.outcome
+    assert [h.id for h in as_typed.hits] == [h.id for h in as_written.hits]
+
 # -- source passages ----------------------------------------------------------------------
 
 PLAN_FIGURE_QUESTION = ("hvor mange fuldtidspersoner på offentlig forsørgelse ville Slagelse have "

@@ -261,8 +261,9 @@ class Index:
                       for e in self.entries]
         self.phrases: dict[str, set[int]] = defaultdict(set)
         for i, entry in enumerate(self.entries):
-            keys = {fold(t) for t in entry.title.values()}
-            keys |= {fold(t) for terms in entry.terms.values() for t in terms}
+            texts = [*entry.title.values(), *(t for terms in entry.terms.values() for t in terms)]
+            # ... also as typed without æ, ø or å ("hjalp til uddannelse")
+            keys = {fold(t) for t in texts} | {fold(t.translate(UNACCENTED)) for t in texts}
             for key in keys:
                 parts = key.split()
                 if len(parts) > 1 and any(w in STOPWORDS for w in parts):
@@ -508,6 +509,18 @@ class Index:
                     slot.add(term, 1.0)
             named = concepts[n] | {c for t in candidates for c in self.concept_words.get(t, ())}
             slipped: set[int] = set()
+            if (slot.terms or named) and folded not in self.vocab and \
+                    folded not in self.concept_words and not folded.isdigit():
+                # a word known only by a lemma of its own that is a word typed without æ, ø or
+                # å ("hjalp", helped, is "hjælp", help) is read as that word
+                respelt = self.accented(folded, self._as_typed)
+                if respelt:
+                    slot.terms.clear()
+                    named = set()
+                for term in respelt:
+                    if term in self.vocab:
+                        slot.add(term, 1.0)
+                    named |= self.concept_words.get(term, set())
             if not slot.terms and not named and not folded.isdigit():
                 for term in self.accented(folded):
                     if term in self.vocab:
@@ -602,6 +615,11 @@ class Index:
                  *self.wordlist_lemmas.of_question_word(form))
         return [t for t in dict.fromkeys(terms) if (t in self.vocab or t in self.concept_words)
                 and t not in STOPWORDS]
+
+    def _as_typed(self, form: str) -> list[str]:
+        """``form`` itself when the index or the word list holds it (not by a lemma)."""
+        return [form] if (form in self.vocab or form in self.concept_words) and \
+            form not in STOPWORDS else []
 
     def split(self, word: str) -> tuple[str, str] | None:
         """A question's compound that the index lacks, as two index terms ("sygedagpenge-
@@ -792,6 +810,7 @@ class Index:
 
 
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+UNACCENTED = str.maketrans("æøåÆØÅ", "aoaAOA")
 YEARS = re.compile(r"\b((?:19|20)\d\d)\s*[-–/]\s*((?:19|20)?\d\d)\b")
 FIGURES = {"amount", "count"}
 """The details that are figures of a year: an amount or rate, a count, share or target."""
