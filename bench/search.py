@@ -17,8 +17,9 @@ hit@1, hit@3 and the confidently-wrong rate on
   section) and ``test14`` (kiosk and phone style), written later the same day; ``held15``: the
   fifteenth set, held out whole (nobody here read it; no half is tuned on); ``held16`` (a later
   session; 60 probes, half of them near misses), held out the same way, ``test17`` (the
-  same session; conditions further into each section) and ``test18`` (a later session: an
-  ordinary day at the desk and the kiosk, all sources);
+  same session; conditions further into each section), ``test18`` (a later session: an
+  ordinary day at the desk and the kiosk, all sources) and ``test19`` (a later session:
+  people in a hurry or upset);
 and abstention ("none") on each set's out-of-scope questions (the project's asked as citizen
 and as staff).
 
@@ -60,7 +61,7 @@ def load_quality():
     return module
 
 
-LATER_SPLIT = (7, 8, 9, 10, 11, 12, 13, 14, 17, 18)
+LATER_SPLIT = (7, 8, 9, 10, 11, 12, 13, 14, 17, 18, 19)
 """The later blind sets split like the first: only their test halves are measured here."""
 
 
