@@ -484,6 +484,33 @@ def test_danish_typed_without_ae_oe_aa_finds_what_it_finds_written_out(
     assert as_typed.outcome == as_written.outcome
     assert [h.id for h in as_typed.hits] == [h.id for h in as_written.hits]
 
+
+@pytest.mark.parametrize("question", [
+    # the facts file: "Not found: whether Ukrainians under the special act are covered by the
+    # repatriation law ... do not answer it from this file" (knowledge/_glossary/unknown.yaml);
+    # the repatriation entries would read as a yes
+    "Jeg er ukrainer på særloven. Kan jeg få repatrieringsstøtte, hvis jeg flytter hjem?",
+    "Can Ukrainians under the special act get repatriation support to go back?",
+    "чи можу я як українка за særloven отримати допомогу на репатріацію?",
+])
+def test_a_question_the_sources_say_they_do_not_answer_gets_none(kb: KnowledgeBase,
+                                                                 question: str) -> None:
+    result = kb.search(question, audience="citizen")
+    assert (result.outcome, result.hits) == ("none", ())
+    # staff get no entry either, only the sources' paragraphs that name both subjects
+    staff = kb.search(question, audience="staff")
+    assert staff.hits and all(hit.kind == "passage" for hit in staff.hits)
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    # ... while each subject alone is answered as before
+    ("Hvem kan få repatrieringsstøtte?", "repatriering_betingelser"),
+    ("Hvornår udløber min opholdstilladelse efter særloven?", "saerloven_udloeb"),
+])
+def test_one_subject_of_an_unknown_question_is_still_answered(kb: KnowledgeBase, question: str,
+                                                              entry: str) -> None:
+    assert entry in [hit.id for hit in kb.search(question, audience="citizen").hits]
+
 # -- source passages ----------------------------------------------------------------------
 
 PLAN_FIGURE_QUESTION = ("hvor mange fuldtidspersoner på offentlig forsørgelse ville Slagelse have "

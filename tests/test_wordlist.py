@@ -156,7 +156,8 @@ def test_a_missing_detail_list_may_name_a_subject_in_general(tmp_path: Path) -> 
 
 
 @pytest.mark.parametrize(("text", "line", "message"), [
-    ("missing: rent\nconcepts: []\nasking: []\n", 2, "'missing' is one of: amount, contact"),
+    ("missing: rent\nconcepts: []\nasking: []\n", 2,
+     "'missing' is one of: amount, contact, count"),
     ("missing: amount\nconcepts: []\n", 2, "lists the words that ask for it"),
     ("concepts: []\nasking: []\n", 3, "lists the words that ask for it"),
     ("outside: true\nmissing: amount\nconcepts: []\nasking: []\n", 3,
@@ -175,3 +176,33 @@ def test_a_broken_missing_detail_list_is_reported_by_file_and_line(
     problems = load_wordlist(folder)[1]
     assert [p.line for p in problems] == [line] and message in problems[0].message, problems
     assert problems[0].path == str(folder / "_glossary" / "broken.yaml")
+
+
+def test_an_unknown_question_names_its_subjects(tmp_path: Path) -> None:
+    folder = _knowledge_with(tmp_path, "reviewed_by: a test\nconcepts: []\nunknown:\n"
+                             "- question: whether A is covered by B\n"
+                             "  source: facts/public-rules.md:158\n"
+                             "  names:\n"
+                             "  - {da: [særlov], en: [special act]}\n"
+                             "  - {da: [repatriering], en: [repatriation]}\n")
+    concepts, problems = load_wordlist(folder)
+    assert not problems
+    of = f"{folder / '_glossary' / 'broken.yaml'}:4"
+    assert [(c.unknown, c.line, c.outside) for c in concepts] == [(of, 7, False),
+                                                                  (of, 8, False)]
+
+
+@pytest.mark.parametrize(("text", "line", "message"), [
+    ("unknown: whether\n", 3, "'unknown' is a list of questions"),
+    ("unknown:\n- question: q\n  names: []\n", 4, "has 'question', 'source' and 'names'"),
+    ("unknown:\n- {question: q, source: '', names: []}\n", 4, "'question' and 'source' are text"),
+    ("unknown:\n- question: q\n  source: s\n  names:\n  - {da: [a], en: [a]}\n", 4,
+     "two or more subjects"),
+    ("unknown:\n- question: q\n  source: s\n  names:\n  - {da: [a], en: [a]}\n  - {da: [b]}\n",
+     8, "at least two languages"),
+])
+def test_a_broken_unknown_question_is_reported_by_file_and_line(
+        tmp_path: Path, text: str, line: int, message: str) -> None:
+    folder = _knowledge_with(tmp_path, "reviewed_by: a test\nconcepts: []\n" + text)
+    problems = load_wordlist(folder)[1]
+    assert [p.line for p in problems] == [line] and message in problems[0].message, problems

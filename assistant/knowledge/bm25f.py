@@ -35,6 +35,8 @@ class Slot:
     general: bool = False
     """... and the word names no particular subject ("benefit"): the detail counts as missing
     only when no other word of the question names one."""
+    concepts: set[int] = field(default_factory=set)
+    """The word list's concepts the word names (by index)."""
 
     def add(self, term: str, weight: float) -> None:
         if weight > self.terms.get(term, 0.0):

@@ -45,6 +45,10 @@ class Concept:
     general: bool = False
     """A ``missing`` file's ``general`` subject: words that name no particular one ("benefit",
     "допомога"); the detail is missing when the question names no other subject."""
+    unknown: str = ""
+    """One subject of a question the sources say they do not answer (an ``unknown`` item,
+    named ``file:line``): a question that names every subject of the item is answered as one
+    outside the sources ("can Ukrainians under the special act get repatriation support")."""
 
 
 def wordlist_files(knowledge: Path) -> list[Path]:
@@ -58,7 +62,7 @@ def parse_wordlist(text: str, path: Path | str) -> tuple[list[Concept], list[Pro
     if not isinstance(data, Node) or not isinstance(data.get("concepts"), list):
         raise ContentError(path, 1, "a word list is a mapping with a 'concepts' list")
     unknown = sorted(set(data) - {"concepts", "reviewed_by", "outside", "missing", "asking",
-                                  "general"})
+                                  "general", "unknown"})
     if unknown:
         raise ContentError(path, data.line_of(unknown[0]), f"unknown key '{unknown[0]}'")
     if not isinstance(data.get("reviewed_by"), str) or not data["reviewed_by"].strip():
@@ -82,17 +86,19 @@ def parse_wordlist(text: str, path: Path | str) -> tuple[list[Concept], list[Pro
     if "general" in data and (not missing or not isinstance(data["general"], list)):
         raise ContentError(path, data.line_of("general"), "'general' is a list of concepts, "
                            "and only a word list with 'missing' has it")
-    items = [(item, "", False) for item in data["concepts"]]
-    items += [(item, "", True) for item in data.get("general", [])]
-    items += [(item, missing, False) for item in data.get("asking", [])]
+    items = [(item, "", False, "") for item in data["concepts"]]
+    items += [(item, "", True, "") for item in data.get("general", [])]
+    items += [(item, missing, False, "") for item in data.get("asking", [])]
+    items += [(name, "", False, f"{path}:{question.line}")
+              for question in _unknown_questions(data, path) for name in question["names"]]
     concepts: list[Concept] = []
     problems: list[Problem] = []
     seen: dict[tuple[str, ...], int] = {}
-    for item, asks, general in items:
+    for item, asks, general, unknown_of in items:
         line = item.line if isinstance(item, Node) else data.line_of("concepts")
         try:
             concept = _concept(item, str(path), line, outside, missing="" if asks else missing,
-                               asks=asks, general=general)
+                               asks=asks, general=general, unknown_of=unknown_of)
         except ContentError as exc:
             problems.append(Problem(exc.path, exc.line, exc.message))
             continue
@@ -107,8 +113,27 @@ def parse_wordlist(text: str, path: Path | str) -> tuple[list[Concept], list[Pro
     return concepts, problems
 
 
+def _unknown_questions(data: Node, path: Path | str) -> list[Node]:
+    """A file's ``unknown`` list: each item a question the sources say they do not answer,
+    with the ``source`` line that says so and the subjects it ``names`` (two or more)."""
+    questions = data.get("unknown", [])
+    if not isinstance(questions, list):
+        raise ContentError(path, data.line_of("unknown"), "'unknown' is a list of questions")
+    for question in questions:
+        line = question.line if isinstance(question, Node) else data.line_of("unknown")
+        if not isinstance(question, Node) or set(question) != {"question", "source", "names"}:
+            raise ContentError(path, line, "an unknown question has 'question', 'source' and "
+                               "'names'")
+        if not all(isinstance(question[key], str) and question[key].strip()
+                   for key in ("question", "source")):
+            raise ContentError(path, line, "'question' and 'source' are text")
+        if not isinstance(question["names"], list) or len(question["names"]) < 2:
+            raise ContentError(path, line, "'names' lists two or more subjects (concepts)")
+    return questions
+
+
 def _concept(item: object, path: str, line: int, outside: bool = False, missing: str = "",
-             asks: str = "", general: bool = False) -> Concept:
+             asks: str = "", general: bool = False, unknown_of: str = "") -> Concept:
     if not isinstance(item, Node):
         raise ContentError(path, line, "a concept maps da/en/uk to lists of words")
     unknown = sorted(set(item) - set(LANGS))
@@ -134,7 +159,7 @@ def _concept(item: object, path: str, line: int, outside: bool = False, missing:
                 raise ContentError(path, line, f"'{value}' is given twice")
             found.append(value)
         terms[lang] = tuple(found)
-    return Concept(terms, path, line, outside, missing, asks, general)
+    return Concept(terms, path, line, outside, missing, asks, general, unknown_of)
 
 
 def load_wordlist(knowledge: Path) -> tuple[list[Concept], list[Problem]]:
