@@ -511,6 +511,16 @@ def test_one_subject_of_an_unknown_question_is_still_answered(kb: KnowledgeBase,
                                                               entry: str) -> None:
     assert entry in [hit.id for hit in kb.search(question, audience="citizen").hits]
 
+
+def test_a_year_an_entry_names_only_as_the_end_of_a_period_is_not_answered_surely(
+        kb: KnowledgeBase) -> None:
+    # the rates entry has the 2022 table and says no table for 2024-2026 was found: asked for
+    # 2026 it is a suggestion (read it and see), not the answer; asked for 2022 it is
+    asked = "hvor meget er etableringshjælpen ved repatriering pr voksen i {}"
+    later, named = kb.search(asked.format(2026)), kb.search(asked.format(2022))
+    assert later.outcome == "suggest" and later.hits[0].id == "repatriering_satser"
+    assert (named.outcome, [h.id for h in named.hits]) == ("answer", ["repatriering_satser"])
+
 # -- source passages ----------------------------------------------------------------------
 
 PLAN_FIGURE_QUESTION = ("hvor mange fuldtidspersoner på offentlig forsørgelse ville Slagelse have "

@@ -237,8 +237,9 @@ class Index:
         self.municipalities = {fold(e.municipality) for e in self.entries} - {"national"}
         self.entry_text = [fold(" ".join([*e.title.values(), *e.body.values()]))
                            for e in self.entries]
-        self.entry_years = [years_of(" ".join([*e.title.values(), *e.body.values()]))
-                            for e in self.entries]
+        texts = [" ".join([*e.title.values(), *e.body.values()]) for e in self.entries]
+        self.entry_years = [years_of(text) for text in texts]
+        self.entry_named_years = [frozenset(YEAR.findall(YEARS.sub(" ", text))) for text in texts]
         self.passage_years = [years_of(f"{p.heading} {p.text}") for p in self.passages]
         self.entry_index = FieldIndex([lemmatized(f) for f in entry_fields], K1, B)
         self.key_index = FieldIndex([[(terms, 1) for terms, repeat in lemmatized(f)
@@ -772,9 +773,13 @@ class Index:
             entries, passages, missing = (), (), {"year"}
         # the year and the municipality a question names ("... in Lejre in 2023"): an entry
         # that speaks of neither may be about the subject but cannot be sure to answer it
-        marks = {*YEAR.findall(query), *places}
-        held = not entries or not marks or all(
-            mark in self.entry_text[entries[0].index] for mark in marks)
+        # (a year only as the end of a period, "no table for 2024-2026 was found", is not one
+        # the entry speaks of surely)
+        alone = set(YEAR.findall(YEARS.sub(" ", query)))  # a period asked about is one
+        held = not entries or (
+            alone <= self.entry_named_years[entries[0].index]
+            and years_of(query) - alone <= self.entry_years[entries[0].index]
+            and all(place in self.entry_text[entries[0].index] for place in places))
         # ... and a question of one word ("name", "made") is only answered by an entry about
         # it, not by one with a term of many words that holds it ("name on the mailbox")
         if entries and len(slots) == 1:
