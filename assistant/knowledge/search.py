@@ -891,8 +891,9 @@ class Ranking:
     for its subject (a ``missing`` word list); the entries that lack it are left out. "year":
     a figure of a year that neither the best entry nor the best paragraph speaks of."""
     held: bool = True
-    """The first entry's text holds every year and municipality the question names, and a
-    question of one word names its title or one of its terms of one word."""
+    """The first entry's text holds every year (not only as the end of a period) and
+    municipality the question names, and a question of one word names its title or one of its
+    terms of one word."""
 
 
 def decide(ranking: Ranking, top: int) -> tuple[str, list[Candidate], list[Candidate]]:
