@@ -157,7 +157,7 @@ def test_the_menu_keeps_its_numbers_while_a_guide_is_paused(content: Content,
     assert [m for m, b in zip(menu, before, strict=True) if m != b] == \
         ["7. Go on with: Ukrainians - the special law"]
     assert sum("Ukrainians" in label for label in menu) == 1
-    assert "Repatriation - moving back" in _shown(convo, "6")
+    assert "Repatriation - moving home from Denmark" in _shown(convo, "6")
 
 
 def test_the_paused_guide_s_own_name_goes_on_with_it(content: Content,
