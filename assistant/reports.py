@@ -164,6 +164,9 @@ class FlowFigures:
     flow_id: str
     started: int
     completed: int
+    """How many got what the guide is for: its end reached, and its action (a booking, a
+    request for staff...) done; a refused or failed action is not counted, and one tried
+    again (a time just taken) counts once when done. Never more than ``started``."""
     left_at: dict[str, int]
     """Step -> how many left the flow there (menu, staff, start over)."""
 
