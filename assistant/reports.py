@@ -156,7 +156,7 @@ def close_callback(engine: Engine, request_id: int, staff: str) -> None:
             row.status = "done"
             db.add(row)
             db.commit()
-    audit(engine, staff, "callback_done", f"callback {request_id}")
+    audit(engine, staff, "callback_done", request=request_id)
 
 
 @dataclass(frozen=True)
@@ -222,5 +222,5 @@ def close_day(engine: Engine, day: dt.date, staff: str, reason: str,
                           body=pick(text, booking.lang), due_at=now(), booking_id=booking.id))
             cancelled += 1
         db.commit()
-    audit(engine, staff, "close_day", f"{day.isoformat()}: {cancelled} cancelled")
+    audit(engine, staff, "close_day", day=day.isoformat(), cancelled=cancelled)
     return cancelled

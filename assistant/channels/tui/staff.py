@@ -53,6 +53,8 @@ from assistant.reports import (
 from assistant.staff import audit
 from assistant.staffdesk import QueueItem, StaffDesk, is_remote
 from assistant.staffwords import (
+    audit_action_name,
+    audit_detail,
     channel_words,
     flow_name,
     kind_name,
@@ -85,15 +87,6 @@ COLUMNS: dict[str, tuple[Text, ...]] = {
 }
 NOTE_SHOWN = 60
 """How much of a request's note (the citizen's own words) the queue's topic column shows."""
-
-ACTIONS: dict[str, Text] = {
-    "login": tr("Logged in"), "login_failed": tr("Wrong PIN"), "pin_set": tr("PIN set"),
-    "kb_search": tr("Searched the knowledge"), "callback_done": tr("Marked a request done"),
-    "close_day": tr("Closed a day"), "interpreter_session": tr("Interpreter session"),
-    "request_taken": tr("Took a request"), "request_reply": tr("Wrote to a citizen"),
-    "request_handed_back": tr("Handed back to the assistant"),
-    "request_closed": tr("Marked a request done"), "kiosk_quit": tr("Closed a kiosk"),
-}
 
 
 @dataclass
@@ -465,7 +458,8 @@ class StaffApp(App[None]):
             entries = db.exec(select(AuditEntry).order_by(AuditEntry.id.desc())  # type: ignore[union-attr]
                               .limit(200))
             log = [(local(row.at).strftime("%d.%m %H.%M"), row.staff,
-                    w(ACTIONS.get(row.action, {"da": row.action})), row.detail)
+                    w(audit_action_name(row.action)),
+                    w(audit_detail(row.action, row.params, row.detail)))
                    for row in entries]
         return {"today": bookings, "stats": stats, "audit": log}
 
@@ -526,7 +520,7 @@ class StaffApp(App[None]):
         assert isinstance(kb, KnowledgeBase)
         result = kb.search(query, audience="staff", top=5)
         if self.staff:
-            audit(self.store.engine, self.staff, "kb_search", "")
+            audit(self.store.engine, self.staff, "kb_search")
         if not get_current_worker().is_cancelled:  # a later search's answer is shown
             self.post_message(SearchAnswered(result))
 
@@ -620,7 +614,7 @@ class StaffApp(App[None]):
         convo, opening = Conversation.open(self.content, self.store,
                                            f"interpreter:{uuid.uuid4().hex}", "kiosk", lang)
         if self.staff:
-            audit(self.store.engine, self.staff, "interpreter_session", lang)
+            audit(self.store.engine, self.staff, "interpreter_session", lang=lang)
         if not get_current_worker().is_cancelled:  # one conversation for two taps
             self.post_message(ConversationOpened(convo, opening, bilingual=True))
 
