@@ -23,6 +23,7 @@ from sqlmodel import Session as DB
 from sqlmodel import select
 from textual import on, work
 from textual.app import App, ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Static, TabbedContent, TabPane
@@ -87,6 +88,22 @@ COLUMNS: dict[str, tuple[Text, ...]] = {
 }
 NOTE_SHOWN = 60
 """How much of a request's note (the citizen's own words) the queue's topic column shows."""
+
+
+class QueueTable(DataTable):  # type: ignore[type-arg]
+    """The staff queue: Enter on the highlighted row takes its request, as "Take" does. A
+    mouse click only highlights a row: DataTable's own "select" (its Enter) is also sent by a
+    click on the row already highlighted, so the queue takes a request on its own key, never
+    on that."""
+
+    BINDINGS = [Binding("enter", "take", "Take", show=False)]
+
+    class TakeAsked(Message):
+        """Enter was pressed on the queue's highlighted row."""
+
+    def action_take(self) -> None:
+        if self.row_count:
+            self.post_message(self.TakeAsked())
 
 
 @dataclass
@@ -159,7 +176,7 @@ class StaffApp(App[None]):
         with TabbedContent(id="tabs"):
             with TabPane(w(tr("Queue")), id="tab-queue"):
                 yield Static("", id="queue-note")
-                yield DataTable(id="queue", cursor_type="row")
+                yield QueueTable(id="queue", cursor_type="row")
                 with Horizontal(classes="buttons"):
                     yield Button(w(tr("Take")), id="req-take", variant="primary")
                     yield Button(w(tr("Open the conversation")), id="req-open")
@@ -329,6 +346,7 @@ class StaffApp(App[None]):
             self.query_one(focus, Input).focus()
 
     @on(Button.Pressed, "#req-take")
+    @on(QueueTable.TakeAsked)
     def take(self) -> None:
         item = self._selected()
         if item is not None:
