@@ -33,6 +33,28 @@ def kind_name(kind: str) -> Text:
     return names.get(kind, same(kind))
 
 
+def kind_short(kind: str) -> Text:
+    """A request's kind in a word or two, for a narrow queue: "In person", "Call back"."""
+    names = {"desk": tr("In person"), "callback": tr("Call back"), "chat": tr("In writing")}
+    return names.get(kind, same(kind))
+
+
+def place_short(place: str) -> Text:
+    """Where a request came from, short, for a narrow queue: a kiosk by its name alone
+    ("Lobby 1"), "Web", "SMS"."""
+    if place.startswith("kiosk:"):
+        return same(place.removeprefix("kiosk:"))
+    if place == "web":
+        return tr("Web")
+    return place_name(place)
+
+
+def language_short(code: str) -> Text:
+    """A conversation's language, short, for a narrow queue: "Ukr.", "укр."."""
+    names = {"da": tr("Dan."), "en": tr("Eng."), "uk": tr("Ukr.")}
+    return names.get(code, same(code))
+
+
 def request_name(kind: str, place: str, name: str | None, lang: str) -> Text:
     """A staff request in one line, as a dialog about it names it: what, where, and who (the
     citizen's name, else their language)."""
@@ -56,6 +78,14 @@ def waiting_name(waited: dt.timedelta) -> Text:
     if minutes < 60:
         return trn("{n} min", "{n} min", minutes)
     return tr("{h} h {m} min", h=minutes // 60, m=minutes % 60)
+
+
+def waiting_short(waited: dt.timedelta) -> Text:
+    """How long someone has waited, short, for a narrow queue: "< 1 min", "65 min"."""
+    minutes = max(int(waited.total_seconds() // 60), 0)
+    if minutes < 1:
+        return tr("< 1 min")
+    return trn("{n} min", "{n} min", minutes)
 
 
 def languages_name(codes: Iterable[str]) -> Text:
@@ -179,5 +209,6 @@ def audit_detail(action: str, params: str | None, detail: str) -> Text:
 
 
 __all__ = ["LANGS", "audit_action_name", "audit_detail", "channel_words", "flow_name",
-           "kind_name", "languages_name", "meeting_words", "place_name", "status_name",
-           "step_name", "topic_name", "waiting_name", "yes_no"]
+           "kind_name", "kind_short", "language_short", "languages_name", "meeting_words",
+           "place_name", "place_short", "status_name", "step_name", "topic_name",
+           "waiting_name", "waiting_short", "yes_no"]

@@ -284,3 +284,41 @@ async def test_the_log_tells_its_details_in_the_readers_language(content, store)
     assert stored["request_taken"] == ("", f'{{"request":{request.id}}}')
     assert stored["close_day"] == ("", f'{{"day":"{day.isoformat()}","cancelled":1}}')
     assert stored["login_failed"] == ("", '{"place":"staff","known":false}')
+
+
+SHORT_HEADERS = {"da": "Ny Status Venter Hvad Hvor Sprog Emne Navn Telefon".split(),
+                 "en": "New Status Waiting What Where Lang. About Name Phone".split(),
+                 "uk": "Новий Стан Очікує Що Де Мова Тема Ім'я Телефон".split()}
+
+
+@pytest.mark.parametrize("lang", ["da", "en", "uk"])
+async def test_every_queue_column_shows_at_80_by_24(content, store, lang: str) -> None:
+    # at 80 columns the queue showed New to Where (or Language) only: no topic, name or
+    # phone number to call back; now short headers and words fit, and long values are cut
+    from assistant.channels.tui.staff import COLUMNS
+    from assistant.text import pick
+
+    from .pilot import screen_lines
+
+    fill(content, store)
+    site = store.sites().sites[0].id
+    store.add_callback(kind="callback", topic="benefits", lang="uk", place="kiosk:Lobby 2",
+                       name="Oleksandra Volodymyrivna Shevchenko-Kovalenko",
+                       phone="+380501234567", note="мій дозвіл закінчується наступного місяця",
+                       site_id=site, created_at=NOW - dt.timedelta(minutes=3))
+    app = StaffApp(content, store, now=lambda: NOW, lang=lang, poll_seconds=3600)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        await settle(pilot)
+        lines = screen_lines(pilot)
+        header = next(line for line in lines if pick(COLUMNS["queue"][1], lang) in line)
+        assert header.split() == SHORT_HEADERS[lang]
+        row = next(line for line in lines if "+380501234567" in line)  # the number whole
+        assert "Oleksa" in row and "…" in row and "Lobby 2" in row  # a long name cut
+    app = StaffApp(content, store, now=lambda: NOW, lang=lang, poll_seconds=3600)
+    async with app.run_test(size=(160, 40)) as pilot:  # wide: the full words, as before
+        await log_in(pilot)
+        await settle(pilot)
+        labels = [str(c.label).strip() for c in app.query_one("#queue", DataTable).columns.values()]
+        assert labels == [pick(h, lang) for h in COLUMNS["queue"]]
+        assert "+380501234567" in " ".join(screen_lines(pilot))
