@@ -82,6 +82,7 @@ def callback(act: Act, convo: Conversation) -> list[Output]:
             session_id=convo.session_id, place=convo.place or "kiosk", site_id=convo.site_id,
             origin=origin_of(convo.address),
         )
+    convo.completed(act)
     return [Say(tr("Thank you. A member of staff will call you back."), "notice"),
             Done.of("callback", act.answers.get("name"), act.answers.get("phone"),
                     act.answers.get(words_key("topic")))]
@@ -106,6 +107,7 @@ def handoff(act: Act, convo: Conversation) -> list[Output]:
             convo, convo.phone if place_of(convo) == "sms" else None)) is not None:
         return [refused]  # asking again while in the queue is not a new request
     request = request_staff(convo, act.flow_id)
+    convo.completed(act)  # the citizen is in the queue (asked now, or already)
     if pending is not None and pending.status == "taken" and not is_remote(place):
         return [Say(tr("A member of staff is on the way to you. Please wait here."), "notice")]
     if pending is not None and pending.status == "taken":

@@ -371,8 +371,7 @@ def _privacy(args: argparse.Namespace) -> int:
         print(json.dumps({"redacted" if args.redact else "found": found,
                           "total": sum(found.values())}, ensure_ascii=False))
         if args.redact:
-            retention.audit(store.engine, "cli", "privacy_scan",
-                            f"redacted {sum(found.values())} values")
+            retention.audit(store.engine, "cli", "privacy_scan", redacted=sum(found.values()))
         return 0
     import datetime as dt
 

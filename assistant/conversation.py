@@ -474,6 +474,7 @@ class Conversation:
             # Never leave a user stuck: keep the state from before this input, say so.
             log.exception("turn failed in session %s", self.session_id)
             self.state = State.from_dict(saved)
+            self._counts = []  # nor its statistics: tried again, it would count twice
             outputs = [Say(tr("Sorry, something went wrong. Please try again, or write "
                               "\"staff\"."), "error"), *self.current()]
         if self._finished and self.state.flow is None and not (
@@ -1010,7 +1011,8 @@ class Conversation:
         if not turn.valid:
             self._count(flow.id, "invalid", turn.state.step or "")
         if turn.state.done:
-            self._count(flow.id, "completed")
+            if not any(isinstance(out, Act) for out in outputs):
+                self._count(flow.id, "completed")  # else when its action did it: completed()
             self.state.flow = None
             if flow.id != STAFF_FLOW:  # asking for a person keeps the guide asked from
                 self.state.paused = None
@@ -1192,6 +1194,13 @@ class Conversation:
             else:
                 resolved.append(out)
         return resolved
+
+    def completed(self, act: Act) -> None:
+        """``act`` did what its guide is for (a meeting booked, moved or cancelled, a
+        check-in, a request for staff queued): the guide is counted as completed, once. An
+        action refused, or one that sends the user back into the guide (a time just taken),
+        does not call this: the guide, gone through again, is counted when it is done."""
+        self._count(act.flow_id, "completed")
 
     def _count(self, flow_id: str, event: str, step_id: str = "") -> None:
         """Statistics are saved with the turn, in the same transaction."""

@@ -156,7 +156,7 @@ def close_callback(engine: Engine, request_id: int, staff: str) -> None:
             row.status = "done"
             db.add(row)
             db.commit()
-    audit(engine, staff, "callback_done", f"callback {request_id}")
+    audit(engine, staff, "callback_done", request=request_id)
 
 
 @dataclass(frozen=True)
@@ -164,6 +164,9 @@ class FlowFigures:
     flow_id: str
     started: int
     completed: int
+    """How many got what the guide is for: its end reached, and its action (a booking, a
+    request for staff...) done; a refused or failed action is not counted, and one tried
+    again (a time just taken) counts once when done. Never more than ``started``."""
     left_at: dict[str, int]
     """Step -> how many left the flow there (menu, staff, start over)."""
 
@@ -219,5 +222,5 @@ def close_day(engine: Engine, day: dt.date, staff: str, reason: str,
                           body=pick(text, booking.lang), due_at=now(), booking_id=booking.id))
             cancelled += 1
         db.commit()
-    audit(engine, staff, "close_day", f"{day.isoformat()}: {cancelled} cancelled")
+    audit(engine, staff, "close_day", day=day.isoformat(), cancelled=cancelled)
     return cancelled

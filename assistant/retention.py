@@ -88,7 +88,7 @@ def purge(engine: Engine, *, keep_days: int = 30, anonymise_after_days: int = 30
         counts["sms"] += db.exec(delete(Outbox).where(Outbox.kind == OTP_KIND,
                                                       Outbox.due_at < day_ago)).rowcount
         db.commit()
-    audit(engine, "system", "purge", ", ".join(f"{k}={v}" for k, v in counts.items()))
+    audit(engine, "system", "purge", counts=counts)
     return counts
 
 
@@ -239,7 +239,7 @@ def export(engine: Engine, phone: str, staff: str) -> dict[str, Any]:
                                "turns": _turns(db, s)} for s in held.conversations],
             "resume_codes": [{"expires": r.expires_at.isoformat()} for r in held.resume_codes],
         }
-    audit(engine, staff, "privacy_export", f"phone ending {phone[-2:]}")
+    audit(engine, staff, "privacy_export", phone_ending=phone[-2:])
     return data
 
 
@@ -283,8 +283,7 @@ def erase(engine: Engine, phone: str, staff: str) -> dict[str, int]:
         db.commit()
         if sqlite:
             db.connection().exec_driver_sql("PRAGMA secure_delete = OFF")
-    audit(engine, staff, "privacy_delete",
-          f"phone ending {phone[-2:]}: " + ", ".join(f"{k}={v}" for k, v in counts.items()))
+    audit(engine, staff, "privacy_delete", phone_ending=phone[-2:], counts=counts)
     if sqlite:
         wal_checkpoint(engine)
     return counts

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session as DB
 from sqlmodel import select
 
+from assistant import jsoncodec
 from assistant.privacy import clean_input
 from assistant.store.models import AuditEntry, LoginAttempt, Site, Staff, utcnow
 
@@ -93,7 +94,7 @@ def add_staff(engine: Engine, initials: str, name: str, pin: str, languages: str
         db.add(row)
         db.commit()
         db.refresh(row)
-    audit(engine, initials, "pin_set", "")
+    audit(engine, initials, "pin_set")
     return row
 
 
@@ -138,11 +139,11 @@ def login(engine: Engine, initials: str, pin: str,
                 db.delete(row)
             db.commit()
             # at a kiosk the PIN quits it (or ends a kiosk served at /tui): no one logged in
-            audit(engine, key, "login" if place == STAFF_TERMINAL else "kiosk_quit", "")
+            audit(engine, key, "login" if place == STAFF_TERMINAL else "kiosk_quit")
             return LoginResult(staff)
         db.add(LoginAttempt(initials=key, at=moment, place=place))
         db.commit()
-    audit(engine, key, "login_failed", place if known else f"{place}: unknown initials")
+    audit(engine, key, "login_failed", place=place, known=bool(known))
     return LoginResult(None, _wait(len(failures) + 1))
 
 
@@ -156,7 +157,18 @@ def _wait(failures: int) -> dt.timedelta:
     return min(dt.timedelta(seconds=30 * 2 ** (failures - FREE_TRIES)), MAX_WAIT)
 
 
-def audit(engine: Engine, staff: str, action: str, detail: str = "") -> None:
+AUDIT_PARAMS_MAX = 1000
+"""The longest ``params`` an audit row keeps (AuditEntry.params)."""
+
+
+def audit(engine: Engine, staff: str, action: str, **params: object) -> None:
+    """Append to the audit log that ``staff`` did ``action`` (a key: "request_taken"), to
+    what: ``params`` (``request=3``), kept as JSON in no language, for a staff screen to word
+    in its reader's language (staffwords.audit_detail). Numbers, codes and days only: never
+    a citizen's words."""
+    kept = jsoncodec.dumps(params) if params else None
+    if kept is not None and len(kept) > AUDIT_PARAMS_MAX:
+        raise ValueError(f"audit parameters of {action} too long")
     with DB(engine) as db:
-        db.add(AuditEntry(staff=staff[:8], action=action[:40], detail=detail[:500]))
+        db.add(AuditEntry(staff=staff[:8], action=action[:40], params=kept))
         db.commit()

@@ -192,7 +192,7 @@ class StaffDesk:
             db.commit()
         if taken.rowcount != 1:
             return False
-        audit(self.engine, staff, "request_taken", f"request {request_id}")
+        audit(self.engine, staff, "request_taken", request=request_id)
         item = self.get(request_id)
         if item is not None and item.kind == "chat":
             name = self._name(staff)
@@ -226,7 +226,7 @@ class StaffDesk:
             return
         item = self._mine(request_id, staff)
         self._staff_turn(item, lambda state: [Say(same(text), "staff")])
-        audit(self.engine, staff, "request_reply", f"request {request_id}")
+        audit(self.engine, staff, "request_reply", request=request_id)
 
     def hand_back(self, request_id: int, staff: str) -> None:
         """The assistant answers again; the citizen is told the person has left."""
@@ -332,7 +332,7 @@ class StaffDesk:
                     CallbackRequest.kind != "callback", CallbackRequest.status != "done")
                     .values(status="done"))
             db.commit()
-        audit(self.engine, staff, action, f"request {request_id}")
+        audit(self.engine, staff, action, request=request_id)
         return bool(done.rowcount)
 
     def _staff_turn(self, item: QueueItem, change: Callable[[State], list[Output]]) -> None:

@@ -251,6 +251,41 @@ def test_the_loser_is_told_the_time_was_taken_and_offered_the_next(content, stor
     assert mine.name == "Test Person"
 
 
+def test_statistics_count_a_guide_completed_once_and_only_when_booked(content, store,
+                                                                     monkeypatch) -> None:
+    """The staff's statistics: "Completed" is how many got what the booking guide is for, a
+    meeting, never more than "Started". A time taken by someone else meanwhile, then booked,
+    is one completed guide (it was two); a turn that failed ("something went wrong") and was
+    tried again counts once (the failed turn's count was kept); a booking refused (the
+    citizen already has one) is not completed."""
+    from assistant.booking.service import BookingService
+    from assistant.reports import flow_statistics
+
+    first = _at_summary(content, store, "a", "22334455")
+    second = _at_summary(content, store, "b", "22334466")
+    refused = _at_summary(content, store, "c", "22334455")  # the same number as the first
+    assert "Your meeting is booked." in pick(first.handle("1")[0].text, "en")
+    assert "that time was just taken" in pick(second.handle("1")[0].text, "en")
+    second.handle("1")  # the next free time
+    assert "Your meeting is booked." in pick(second.handle("1")[0].text, "en")
+    assert "already has a meeting" in pick(refused.handle("1")[0].text, "en")
+
+    real_book, failures = BookingService.book, [RuntimeError("the database went away")]
+
+    def book_failing_once(self, *args, **kwargs):
+        if failures:
+            raise failures.pop()
+        return real_book(self, *args, **kwargs)
+
+    monkeypatch.setattr(BookingService, "book", book_failing_once)
+    retried = _at_summary(content, store, "d", "22334477")
+    assert "something went wrong" in pick(retried.handle("1")[0].text, "en")
+    assert "Your meeting is booked." in pick(retried.handle("1")[0].text, "en")
+
+    [figures] = flow_statistics(store.engine, NOW.date())
+    assert (figures.flow_id, figures.started, figures.completed) == ("book", 4, 3)
+
+
 def test_no_free_time_in_the_language_becomes_a_callback(content, store) -> None:
     with DB(store.engine) as db:
         for interpreter in db.exec(select(Interpreter)):

@@ -16,7 +16,7 @@ from assistant.site.apply import apply_site
 from assistant.site.spec import load_site
 from assistant.store.db import make_engine
 from assistant.store.sessions import SessionStore
-from assistant.text import LANGS
+from assistant.text import LANGS, pick
 
 from .conftest import NOW
 
@@ -42,7 +42,7 @@ def test_when_are_you_open_is_answered_from_the_site_file_in_each_language(conte
     assert da.entry_id == "site:demo:hours"
     assert "I dag, tirsdag den 24. november 2026: 09.00–15.00" in da.body["da"]
     assert "Torsdag: 09.00–17.00" in da.body["da"] and "Lørdag: lukket" in da.body["da"]
-    assert "Kilde: Demo Jobcenter (fictitious)" in da.body["da"]
+    assert "Kilde: Demo-jobcenter (fiktivt)" in da.body["da"]  # the name in Danish too
     for lang in LANGS:  # a file name means nothing to a citizen
         assert ".yaml" not in da.body[lang]
     assert "Det er eksempeldata, ikke et rigtigt jobcenter." in da.body["da"]
@@ -53,7 +53,8 @@ def test_when_are_you_open_is_answered_from_the_site_file_in_each_language(conte
 
     uk = card_of(ask(content, store, "коли ви працюєте?", "uk"))
     assert "Четвер: 09:00–17:00" in uk.body["uk"]
-    assert "Джерело: Demo Jobcenter (fictitious)" in uk.body["uk"]
+    assert "Джерело: Демо-центр зайнятості (вигаданий)" in uk.body["uk"]
+    assert "Demo Jobcenter" not in uk.body["uk"] and "Demo Jobcenter" not in da.body["da"]
 
 
 def test_the_knowledge_base_alone_does_not_know_them(content) -> None:
@@ -125,3 +126,24 @@ def test_opening_hours_typed_without_danish_letters() -> None:
     for question in ("hvornaar har i aabent", "hvornar har i abent", "abningstider",
                      "aabningstider", "åbningstider", "Hvornår har I åbent?"):
         assert topic_of(question) == HOURS, question
+
+
+def test_a_site_file_without_names_in_other_languages_reads_its_name(content, tmp_path) -> None:
+    """``names`` is the site's name as each language's readers read it; a language it does
+    not give (or a file without it) reads ``name``, as written: nothing is made up."""
+    for name in ("demo.yaml", "demo-staff.csv"):
+        shutil.copy(SITES / name, tmp_path / name)
+    path = tmp_path / "demo.yaml"
+    text = path.read_text()
+    start = text.index("names:")
+    end = text.index("\n", text.index("uk:", start))
+    path.write_text(text[:start] + "names: {da: Demo-jobcenter (fiktivt)}" + text[end:])
+    engine = make_engine(f"sqlite:///{tmp_path / 'n.sqlite3'}")
+    apply_site(engine, load_site(path))
+    store = SessionStore(engine)
+    da = card_of(ask(content, store, "hvad er jeres telefonnummer?", "da"))
+    assert "Kilde: Demo-jobcenter (fiktivt)" in da.body["da"]
+    uk = card_of(ask(content, store, "який у вас номер телефону?", "uk"))
+    assert "Джерело: Demo Jobcenter (fictitious)" in uk.body["uk"]
+    assert pick(uk.title, "uk").endswith("Demo Jobcenter (fictitious)")
+    engine.dispose()

@@ -309,3 +309,34 @@ async def test_a_callback_in_the_citizens_own_words_shows_them_in_the_queue(
         await log_in(pilot)
         await until(pilot, lambda: len(rows(app)) == 1, 2)
         assert "Noget andet: мій дозвіл закінчується" in rows(app)[0]
+
+
+async def test_enter_on_a_row_takes_its_request_and_a_click_only_highlights_it(content,
+                                                                              store) -> None:
+    # Enter on the queue's highlighted row did nothing: staff working by keyboard had to
+    # tab to "Take". A click must not take a request (a slip of the mouse is not a decision),
+    # not even a click on the row already highlighted, which DataTable counts as a "select".
+    add_staff(store.engine, "AB", "Anne B", "4821", languages="en")
+    site = store.sites().sites[0].id
+    for lobby in ("kiosk:Lobby 1", "kiosk:Lobby 2"):
+        store.add_callback(kind="desk", topic="staff", lang="uk", place=lobby, site_id=site)
+    app = StaffApp(content, store)
+
+    def statuses() -> list[tuple[str, str | None]]:
+        return [(item.place, item.taken_by) for item in StaffDesk(content, store).queue()]
+
+    async with app.run_test(size=(160, 40)) as pilot:
+        await log_in(pilot)
+        await until(pilot, lambda: len(rows(app)) == 2, 2)
+        table = app.query_one("#queue", DataTable)
+        await pilot.click("#queue", offset=(10, 2))  # the second row
+        await settle(pilot)
+        assert table.cursor_row == 1
+        await pilot.click("#queue", offset=(10, 2))  # again, now that it is highlighted
+        await settle(pilot)
+        assert statuses() == [("kiosk:Lobby 1", None), ("kiosk:Lobby 2", None)]
+        table.focus()
+        await pilot.press("up", "enter")
+        await settle(pilot)
+        assert statuses() == [("kiosk:Lobby 1", "AB"), ("kiosk:Lobby 2", None)]
+        await until(pilot, lambda: rows(app)[0][1] == "Taken by AB", 2)

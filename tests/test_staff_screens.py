@@ -232,3 +232,93 @@ async def test_a_tab_opened_shows_what_is_true_now_and_its_search_box_has_the_fo
         app.query_one("#tabs").active = "tab-kb"
         await settle(pilot)
         assert app.focused is app.query_one("#kb-query")
+
+
+async def test_the_log_tells_its_details_in_the_readers_language(content, store) -> None:
+    """The staff log (audit) keeps what each action was done to as parameters in no
+    language, and words them in the reading staff member's language: a Danish member of
+    staff read "request 3" and "2026-11-25: 1 cancelled" in English. Rows written before keep
+    their stored English words, shown as they are (the log is append-only: never rewritten)."""
+    from sqlmodel import Session as DB
+    from sqlmodel import select
+
+    from assistant.i18n import format_day
+    from assistant.reports import close_day
+    from assistant.staff import login
+    from assistant.staffdesk import StaffDesk
+    from assistant.store.models import AuditEntry, CallbackRequest
+
+    made = fill(content, store)
+    with DB(store.engine) as db:  # a row as an older version wrote it
+        db.add(AuditEntry(staff="XY", action="close_day", detail="2026-11-20: 4 cancelled",
+                          at=NOW - dt.timedelta(days=4)))
+        db.commit()
+        request = db.exec(select(CallbackRequest).where(CallbackRequest.kind == "desk")).one()
+    assert StaffDesk(content, store, now=lambda: NOW).take(request.id, "AB")
+    day = find_bookings(store.engine, None, made["olena"])[0].start.date()
+    site = store.sites().sites[0].id
+    assert close_day(store.engine, day, "AB", "Strømsvigt", now=lambda: NOW, site_id=site) == 1
+    login(store.engine, "4821", "", now=lambda: NOW)  # a PIN typed in the initials box
+    expected = {  # newest first
+        "da": ["Ved en medarbejderskærm, ukendte initialer",
+               f"{format_day(day, 'da')}: 1 møde aflyst", f"Henvendelse {request.id}",
+               "2026-11-20: 4 cancelled"],
+        "uk": ["На екрані працівника, невідомі ініціали",
+               f"{format_day(day, 'uk')}: скасовано 1 зустріч", f"Запит {request.id}",
+               "2026-11-20: 4 cancelled"],
+    }
+    for lang in ("da", "uk"):
+        app = StaffApp(content, store, now=lambda: NOW, lang=lang, poll_seconds=3600)
+        async with app.run_test(size=(160, 40)) as pilot:
+            await log_in(pilot)
+            app.query_one("#tabs").active = "tab-audit"
+            await settle(pilot)
+            await app.workers.wait_for_complete()
+            await settle(pilot)
+            details = [row[3] for row in cells(app, "audit") if row[3]]  # not log-ins
+        assert details == expected[lang], lang
+    # stored in no language: the action's key and its parameters
+    with DB(store.engine) as db:
+        stored = {row.action: (row.detail, row.params) for row in db.exec(
+            select(AuditEntry).order_by(AuditEntry.id))}  # type: ignore[arg-type]
+    assert stored["request_taken"] == ("", f'{{"request":{request.id}}}')
+    assert stored["close_day"] == ("", f'{{"day":"{day.isoformat()}","cancelled":1}}')
+    assert stored["login_failed"] == ("", '{"place":"staff","known":false}')
+
+
+SHORT_HEADERS = {"da": "Ny Status Venter Hvad Hvor Sprog Emne Navn Telefon".split(),
+                 "en": "New Status Waiting What Where Lang. About Name Phone".split(),
+                 "uk": "Новий Стан Очікує Що Де Мова Тема Ім'я Телефон".split()}
+
+
+@pytest.mark.parametrize("lang", ["da", "en", "uk"])
+async def test_every_queue_column_shows_at_80_by_24(content, store, lang: str) -> None:
+    # at 80 columns the queue showed New to Where (or Language) only: no topic, name or
+    # phone number to call back; now short headers and words fit, and long values are cut
+    from assistant.channels.tui.staff import COLUMNS
+    from assistant.text import pick
+
+    from .pilot import screen_lines
+
+    fill(content, store)
+    site = store.sites().sites[0].id
+    store.add_callback(kind="callback", topic="benefits", lang="uk", place="kiosk:Lobby 2",
+                       name="Oleksandra Volodymyrivna Shevchenko-Kovalenko",
+                       phone="+380501234567", note="мій дозвіл закінчується наступного місяця",
+                       site_id=site, created_at=NOW - dt.timedelta(minutes=3))
+    app = StaffApp(content, store, now=lambda: NOW, lang=lang, poll_seconds=3600)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        await settle(pilot)
+        lines = screen_lines(pilot)
+        header = next(line for line in lines if pick(COLUMNS["queue"][1], lang) in line)
+        assert header.split() == SHORT_HEADERS[lang]
+        row = next(line for line in lines if "+380501234567" in line)  # the number whole
+        assert "Oleksa" in row and "…" in row and "Lobby 2" in row  # a long name cut
+    app = StaffApp(content, store, now=lambda: NOW, lang=lang, poll_seconds=3600)
+    async with app.run_test(size=(160, 40)) as pilot:  # wide: the full words, as before
+        await log_in(pilot)
+        await settle(pilot)
+        labels = [str(c.label).strip() for c in app.query_one("#queue", DataTable).columns.values()]
+        assert labels == [pick(h, lang) for h in COLUMNS["queue"]]
+        assert "+380501234567" in " ".join(screen_lines(pilot))

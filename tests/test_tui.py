@@ -278,10 +278,11 @@ def test_a_failed_login_never_stores_what_was_typed_as_initials(db_url, caplog) 
     assert login(engine, "4821", "", now=lambda: NOW).staff is None  # the PIN, in the wrong box
     assert login(engine, "AB", "0000", now=lambda: NOW).staff is None
     with DB(engine) as db:
-        audited = [(a.staff, a.detail) for a in db.exec(
+        audited = [(a.staff, a.params) for a in db.exec(
             select(AuditEntry).where(AuditEntry.action == "login_failed").order_by(AuditEntry.id))]
         attempts = {a.initials for a in db.exec(select(LoginAttempt))}
-    assert audited == [("?", "staff: unknown initials"), ("AB", "staff")]
+    assert audited == [("?", '{"place":"staff","known":false}'),
+                       ("AB", '{"place":"staff","known":true}')]
     assert attempts == {"?", "AB"}
     assert "4821" not in caplog.text
     engine.dispose()

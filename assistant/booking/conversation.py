@@ -505,6 +505,7 @@ def book(act: Act, convo: Conversation) -> list[Output]:
                                  else "this jobcenter does not book this kind of meeting",
                                  session_id=convo.session_id, place=convo.place or "kiosk",
                                  site_id=convo.site_id, origin=origin_of(convo.address))
+        convo.completed(act)
         site = convo.site
         if site is not None and not site.has_meeting_type(meeting_type):
             return [Say(tr("We have not booked a meeting. A member of staff will call you."),
@@ -541,6 +542,7 @@ def book(act: Act, convo: Conversation) -> list[Output]:
         outputs.append(Say(tr("For staff (in Danish):"), "notice"))
         outputs.append(Say(dict.fromkeys(copy, copy["da"]), "info", lang="da"))
     convo.remember_booking(booking.id)
+    convo.completed(act)
     outputs.append(_done("booking", booking))
     return outputs
 
@@ -559,6 +561,7 @@ def cancel(act: Act, convo: Conversation) -> list[Output]:
     except NotFound:
         return [Say(tr("We could not find an active booking with that code and phone number."),
                     "error")]
+    convo.completed(act)
     return [Say(_cancelled(booking), "notice"), _done("cancel", booking)]
 
 
@@ -585,6 +588,7 @@ def reschedule(act: Act, convo: Conversation) -> list[Output]:
     except AlreadyBooked as refused:
         return [_refused(refused)]
     convo.remember_booking(booking.id)
+    convo.completed(act)
     return [confirmation(booking, tr("Your meeting is moved."), _gets_sms(convo, booking.phone),
                          _texted(convo, booking.phone), place_of(convo, booking)),
             _done("booking", booking)]
@@ -628,6 +632,7 @@ def checkin(act: Act, convo: Conversation) -> list[Output]:
                            "arrive at the jobcenter.", when=when), "error")]
         return [Say(tr("Your meeting is {when}. You can check in on the day of the meeting.",
                        when=when), "error")]
+    convo.completed(act)  # checked in
     if booking.start > convo.now():
         # Later today (no rule says how early one may check in): the time plainly, first,
         # so someone at 01.40 for 10.30 sees they are early; not "take a seat".

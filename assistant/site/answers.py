@@ -86,20 +86,20 @@ def local_answer(question: str, site: SiteInfo | None, today: dt.date) -> Card |
         return None
     data = site.data
     if topic == HOURS and data.get("hours"):
-        title = tr("Opening hours: {name}", name=site.name)
+        title = tr("Opening hours: {name}", name=site.names)
         body = _hours(site, today, only_today=bool(_TODAY.search(_fold(question))))
     elif topic == ADDRESS and data.get("addresses"):
-        title = tr("Address: {name}", name=site.name)
+        title = tr("Address: {name}", name=site.names)
         lines = [", ".join(filter(None, (a.get("label"), a["street"],
                                          f"{a['postcode']} {a['city']}")))
                  for a in data["addresses"]]
         body = {lang: "\n".join(lines) for lang in LANGS}
     elif topic == PHONE and data.get("phone"):
-        title = tr("Phone: {name}", name=site.name)
+        title = tr("Phone: {name}", name=site.names)
         body = tr("You can call us on {phone}.", phone=data["phone"])
     else:
         return None
-    notes = [tr("Source: {name}", name=site.name)]  # the jobcenter, not its file
+    notes = [tr("Source: {name}", name=site.names)]  # the jobcenter, not its file
     if data.get("fictitious"):
         notes.insert(0, tr("This is example data, not a real jobcenter."))
     full = {lang: "\n\n".join([body[lang], *(n[lang] for n in notes)]) for lang in LANGS}

@@ -12,6 +12,7 @@ from sqlmodel import select
 
 from assistant.store.db import one_statement
 from assistant.store.models import Site
+from assistant.text import LANGS
 
 NO_SITE = ("This database has no jobcenter set up yet: run `jobcenter-assistant site apply "
            "FILE` (see sites/demo.yaml), or start with --demo.")
@@ -35,6 +36,14 @@ class SiteInfo:
     name: str
     municipality: str | None = None
     data: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def names(self) -> dict[str, str]:
+        """The site's name in each language: the site file's ``names``, else its ``name``
+        as written (never a translation made up here)."""
+        given = self.data.get("names")
+        given = given if isinstance(given, dict) else {}
+        return {lang: str(given.get(lang) or self.name) for lang in LANGS}
 
     @property
     def source(self) -> str:

@@ -301,6 +301,10 @@ class AuditEntry(SQLModel, table=True):
     staff: str = Field(max_length=8)
     action: str = Field(max_length=40)
     detail: str = Field(default="", max_length=500)
+    """What it was done to, in English: rows written before ``params`` (empty since)."""
+    params: str | None = Field(default=None, max_length=1000)
+    """What it was done to, in no language (JSON: ``{"request": 3}``), for a screen to word
+    in its reader's language (staffwords.audit_detail); None in rows written before."""
 
 
 class LoginAttempt(SQLModel, table=True):

@@ -23,6 +23,7 @@ from sqlmodel import Session as DB
 from sqlmodel import select
 from textual import on, work
 from textual.app import App, ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Static, TabbedContent, TabPane
@@ -53,17 +54,23 @@ from assistant.reports import (
 from assistant.staff import audit
 from assistant.staffdesk import QueueItem, StaffDesk, is_remote
 from assistant.staffwords import (
+    audit_action_name,
+    audit_detail,
     channel_words,
     flow_name,
     kind_name,
+    kind_short,
+    language_short,
     languages_name,
     meeting_words,
     place_name,
+    place_short,
     request_name,
     status_name,
     step_name,
     topic_name,
     waiting_name,
+    waiting_short,
     yes_no,
 )
 from assistant.store.models import AuditEntry, Staff, utcnow
@@ -85,15 +92,60 @@ COLUMNS: dict[str, tuple[Text, ...]] = {
 }
 NOTE_SHOWN = 60
 """How much of a request's note (the citizen's own words) the queue's topic column shows."""
+QUEUE_COMPACT_HEADERS: tuple[Text, ...] = (
+    tr("New"), tr("Status"), tr("Waiting"), tr("What"), tr("Where"), tr("Lang."), tr("About"),
+    tr("Name"), tr("Phone"))
+"""The queue's column headers when its full words do not fit (80 columns): short ones."""
+QUEUE_SHRINK = (6, 7, 4, 3, 1, 2)
+"""The queue's columns shrunk first, long values cut with "…", when the table is too wide:
+About, Name, Where, What, Status, Waiting. New, Language and Phone (a number cut is no
+number) keep their width."""
+QUEUE_MIN_FULL = {6: 15, 7: 10}
+"""How narrow the columns may get before the queue changes to its short words."""
+QUEUE_MIN_COMPACT = {6: 8, 7: 6, 4: 6, 3: 6, 1: 6, 2: 5}
+SCROLLBAR = 2
+"""Room kept for the queue's scroll bar, shown once the requests fill its height."""
 
-ACTIONS: dict[str, Text] = {
-    "login": tr("Logged in"), "login_failed": tr("Wrong PIN"), "pin_set": tr("PIN set"),
-    "kb_search": tr("Searched the knowledge"), "callback_done": tr("Marked a request done"),
-    "close_day": tr("Closed a day"), "interpreter_session": tr("Interpreter session"),
-    "request_taken": tr("Took a request"), "request_reply": tr("Wrote to a citizen"),
-    "request_handed_back": tr("Handed back to the assistant"),
-    "request_closed": tr("Marked a request done"), "kiosk_quit": tr("Closed a kiosk"),
-}
+
+def fit_widths(naturals: list[int], mins: dict[int, int], room: int) -> tuple[list[int], bool]:
+    """Column widths whose sum fits ``room``: the ``naturals``, those in QUEUE_SHRINK's order
+    narrowed down to their minimum (never below ``naturals``); and whether they fit."""
+    widths = list(naturals)
+    over = sum(widths) - room
+    for i in QUEUE_SHRINK:
+        if over <= 0:
+            break
+        cut = min(over, max(widths[i] - mins.get(i, widths[i]), 0))
+        widths[i] -= cut
+        over -= cut
+    return widths, over <= 0
+
+
+def cut(text: RichText, width: int) -> RichText:
+    """``text`` at most ``width`` cells wide, ending in "…" when it was longer."""
+    if text.cell_len <= width:
+        return text
+    shorter = text.copy()
+    shorter.truncate(max(width - 1, 0))
+    shorter.rstrip()
+    shorter.append("…")
+    return shorter
+
+
+class QueueTable(DataTable):  # type: ignore[type-arg]
+    """The staff queue: Enter on the highlighted row takes its request, as "Take" does. A
+    mouse click only highlights a row: DataTable's own "select" (its Enter) is also sent by a
+    click on the row already highlighted, so the queue takes a request on its own key, never
+    on that."""
+
+    BINDINGS = [Binding("enter", "take", "Take", show=False)]
+
+    class TakeAsked(Message):
+        """Enter was pressed on the queue's highlighted row."""
+
+    def action_take(self) -> None:
+        if self.row_count:
+            self.post_message(self.TakeAsked())
 
 
 @dataclass
@@ -148,7 +200,7 @@ class StaffApp(App[None]):
         """This member of staff's conversations the citizen wrote in since they looked."""
         self.queue_items: list[QueueItem] = []
         self._reading_queue = False
-        self._queue_shown: list[tuple[QueueItem, bool, str]] | None = None
+        self._queue_shown: tuple[list[tuple[QueueItem, bool, str]], int] | None = None
         self.booking_filter: tuple[dt.date | None, str, str | None] = (None, "", None)
         """The booking search (day, words, a problem with the day), read on the UI thread."""
         super().__init__()
@@ -166,7 +218,7 @@ class StaffApp(App[None]):
         with TabbedContent(id="tabs"):
             with TabPane(w(tr("Queue")), id="tab-queue"):
                 yield Static("", id="queue-note")
-                yield DataTable(id="queue", cursor_type="row")
+                yield QueueTable(id="queue", cursor_type="row")
                 with Horizontal(classes="buttons"):
                     yield Button(w(tr("Take")), id="req-take", variant="primary")
                     yield Button(w(tr("Open the conversation")), id="req-open")
@@ -279,31 +331,69 @@ class StaffApp(App[None]):
                                   language=language_name(latest.lang))),
                         title=self.w(tr("Queue")), severity="warning", timeout=8)
 
+    def on_resize(self) -> None:
+        if self.staff is not None and self.queue_items:
+            self._show_queue()  # the queue's columns fit the new width
+
+    def _queue_rows(self, compact: bool) -> list[list[RichText]]:
+        """The queue's cells, in full words or (``compact``) short ones, for 80 columns."""
+        now, w, rows = self.now(), self.w, []
+        for item in self.queue_items:
+            new = "✉" if item.unread else "●" if item.id in self.fresh else ""
+            if new and not compact:
+                new += " " + w(tr("New message") if item.unread else tr("New"))
+            topic = w(topic_name(item.topic, self.content.flows)) + (
+                f": {item.note[:NOTE_SHOWN]}" if item.note else "")
+            cells = [w(status_name(item.status, item.taken_by)),
+                     w((waiting_short if compact else waiting_name)(item.waiting(now))),
+                     w((kind_short if compact else kind_name)(item.kind)),
+                     w((place_short if compact else place_name)(item.place)),
+                     w((language_short if compact else language_name)(item.lang)),
+                     topic, item.name, item.phone]
+            rows.append([T(new, style="bold reverse" if new else ""),
+                         *(T(" ".join(c.split())) for c in cells)])
+        return rows
+
+    def _queue_layout(self) -> tuple[list[RichText], list[list[RichText]], list[int], int]:
+        """The queue's headers, rows, column widths and cell padding that fit the screen's
+        width: the full words where they fit (long topics and names cut with "…"), else
+        short headers and words with one space between columns (80 columns)."""
+        width = self.size.width - SCROLLBAR
+        for compact in (False, True):
+            headers = [T(self.w(c)) for c in (QUEUE_COMPACT_HEADERS if compact
+                                              else COLUMNS["queue"])]
+            rows = self._queue_rows(compact)
+            naturals = [max([h.cell_len, *(row[i].cell_len for row in rows)])
+                        for i, h in enumerate(headers)]
+            mins = {i: max(m, headers[i].cell_len) for i, m in
+                    (QUEUE_MIN_COMPACT if compact else QUEUE_MIN_FULL).items()}
+            padding = 0 if compact else 1
+            room = width - len(headers) * (1 if compact else 2)
+            widths, fits = fit_widths(naturals, mins, room)
+            if fits or compact:
+                return headers, rows, widths, padding
+        raise AssertionError("unreachable")
+
     def _show_queue(self) -> None:
         now = self.now()
         shown = [(item, item.id in self.fresh, self.w(waiting_name(item.waiting(now))))
                  for item in self.queue_items]
-        if shown == self._queue_shown:
+        if (shown, self.size.width) == self._queue_shown:
             return  # nothing changed: the table (and where the cursor is) stays as it is
-        self._queue_shown = shown
+        self._queue_shown = (shown, self.size.width)
         table = self.query_one("#queue", DataTable)
         keep = None
         if table.row_count:
             keep = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         table.clear(columns=True)
-        table.add_columns(*(self.w(c) for c in COLUMNS["queue"]))
-        now = self.now()
-        for item in self.queue_items:
-            mark = (T("✉ " + self.w(tr("New message")), style="bold reverse") if item.unread
-                    else T("● " + self.w(tr("New")), style="bold reverse")
-                    if item.id in self.fresh else T(""))
-            cells = [self.w(status_name(item.status, item.taken_by)),
-                     self.w(waiting_name(item.waiting(now))), self.w(kind_name(item.kind)),
-                     self.w(place_name(item.place)), self.w(language_name(item.lang)),
-                     self.w(topic_name(item.topic, self.content.flows))
-                     + (f": {item.note[:NOTE_SHOWN]}" if item.note else ""), item.name,
-                     item.phone]
-            table.add_row(mark, *(T(c) for c in cells), key=str(item.id))
+        headers, rows, widths, padding = self._queue_layout()
+        table.cell_padding = padding
+        gap = " " if padding == 0 else ""  # one space between short columns
+        for header, width in zip(headers, widths, strict=True):
+            table.add_column(T(gap) + header, width=width + len(gap))
+        for item, row in zip(self.queue_items, rows, strict=True):
+            table.add_row(*(T(gap) + cut(c, width) for c, width in zip(row, widths, strict=True)),
+                          key=str(item.id))
         if keep is not None and str(keep) in {str(i.id) for i in self.queue_items}:
             table.move_cursor(row=table.get_row_index(keep))
         note = self.query_one("#queue-note", Static)
@@ -336,6 +426,7 @@ class StaffApp(App[None]):
             self.query_one(focus, Input).focus()
 
     @on(Button.Pressed, "#req-take")
+    @on(QueueTable.TakeAsked)
     def take(self) -> None:
         item = self._selected()
         if item is not None:
@@ -465,7 +556,8 @@ class StaffApp(App[None]):
             entries = db.exec(select(AuditEntry).order_by(AuditEntry.id.desc())  # type: ignore[union-attr]
                               .limit(200))
             log = [(local(row.at).strftime("%d.%m %H.%M"), row.staff,
-                    w(ACTIONS.get(row.action, {"da": row.action})), row.detail)
+                    w(audit_action_name(row.action)),
+                    w(audit_detail(row.action, row.params, row.detail)))
                    for row in entries]
         return {"today": bookings, "stats": stats, "audit": log}
 
@@ -526,7 +618,7 @@ class StaffApp(App[None]):
         assert isinstance(kb, KnowledgeBase)
         result = kb.search(query, audience="staff", top=5)
         if self.staff:
-            audit(self.store.engine, self.staff, "kb_search", "")
+            audit(self.store.engine, self.staff, "kb_search")
         if not get_current_worker().is_cancelled:  # a later search's answer is shown
             self.post_message(SearchAnswered(result))
 
@@ -620,7 +712,7 @@ class StaffApp(App[None]):
         convo, opening = Conversation.open(self.content, self.store,
                                            f"interpreter:{uuid.uuid4().hex}", "kiosk", lang)
         if self.staff:
-            audit(self.store.engine, self.staff, "interpreter_session", lang)
+            audit(self.store.engine, self.staff, "interpreter_session", lang=lang)
         if not get_current_worker().is_cancelled:  # one conversation for two taps
             self.post_message(ConversationOpened(convo, opening, bilingual=True))
 
