@@ -91,7 +91,13 @@ def callback(act: Act, convo: Conversation) -> list[Output]:
 def handoff(act: Act, convo: Conversation) -> list[Output]:
     """Put the citizen in the staff queue: at a kiosk a person comes to them; on the web page
     or by SMS a person writes with them there (see staffdesk)."""
-    from assistant.staffdesk import is_remote, pending_request, place_of, request_staff
+    from assistant.staffdesk import (
+        is_remote,
+        pending_request,
+        place_of,
+        request_staff,
+        still_waiting,
+    )
 
     if (nobody := no_staff_here(convo)) is not None:
         return nobody
@@ -108,16 +114,13 @@ def handoff(act: Act, convo: Conversation) -> list[Output]:
         return [refused]  # asking again while in the queue is not a new request
     request = request_staff(convo, act.flow_id)
     convo.completed(act)  # the citizen is in the queue (asked now, or already)
-    if pending is not None and pending.status == "taken" and not is_remote(place):
-        return [Say(tr("A member of staff is on the way to you. Please wait here."), "notice")]
-    if pending is not None and pending.status == "taken":
-        return [Say(tr("A member of staff is already with you. Write your message here."),
-                    "notice")]
-    if pending is not None:
+    if pending is not None:  # asked again: told what any message while waiting is told
+        if is_remote(place) and pending.status == "taken":
+            return [Say(tr("A member of staff is already with you. Write your message here."),
+                        "notice")]
         if is_remote(place):
             convo.state.staff_wait = request
-        return [Say(tr("You are already in the queue. A member of staff has been told. "
-                       "Please wait."), "notice")]
+        return [still_waiting(pending, place)]
     if not is_remote(place):
         return [Say(tr("A member of staff has been told and will come to you. Please wait "
                        "here."), "notice")]

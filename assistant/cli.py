@@ -426,13 +426,15 @@ def _ask(args: argparse.Namespace) -> int:
     from assistant.channels.render import render_text
     from assistant.knowledge.base import KnowledgeBase
     from assistant.outputs import Card
+    from assistant.privacy import redact_cpr
 
+    question = redact_cpr(args.question)  # searched and echoed as the kiosk does: masked
     kb = KnowledgeBase.load()
-    result = kb.search(args.question, audience=args.audience, top=max(1, min(args.top, 20)))
+    result = kb.search(question, audience=args.audience, top=max(1, min(args.top, 20)))
     lang = args.lang
     if args.json:
         payload = {
-            "query": args.question,
+            "query": question,
             "lang": lang,
             "outcome": result.outcome,
             "results": [kb.record(h, lang) for h in result.hits],
@@ -440,7 +442,7 @@ def _ask(args: argparse.Namespace) -> int:
         print(json.dumps(payload, ensure_ascii=False, indent=2))
         return 0
     if result.outcome == "none":
-        print(render_text(kb.answer(args.question, lang), lang))
+        print(render_text(kb.answer(question, lang), lang))
         return 0
     for hit in result.hits:
         if hit.entry is None:

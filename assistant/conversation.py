@@ -766,17 +766,12 @@ class Conversation:
     def _waiting_for_staff(self) -> Say | None:
         """When the citizen waits for a member of staff (to come to the kiosk, or to write on
         the web page or by SMS): a reminder of that."""
-        from assistant.staffdesk import is_remote, pending_request, place_of
+        from assistant.staffdesk import pending_request, place_of, still_waiting
 
         if self.store is None:
             return None
         pending = pending_request(self.store, self.session_id)
-        if pending is None:
-            return None
-        if pending.status == "taken" and not is_remote(place_of(self)):
-            return Say(tr("A member of staff is on the way to you. Please wait here."), "notice")
-        return Say(tr("You are already in the queue. A member of staff has been told. "
-                      "Please wait."), "notice")
+        return still_waiting(pending, place_of(self)) if pending is not None else None
 
     def _suggestions_again(self) -> list[Output]:
         """The numbered suggestions still open, shown again in the current language (after a

@@ -134,18 +134,29 @@ def format_clock(when: dt.datetime | dt.time, lang: str) -> str:
     return format_time(when, "short", locale=BABEL_LOCALES[lang])
 
 
+def at_clock(when: dt.datetime | dt.time) -> dict[str, str]:
+    """A time of day with its preposition in every language: "kl. 10.30", "at 10:30",
+    "о 10:30". Ukrainian says "об" before a vowel, and only 11 o'clock is read with one
+    ("об одинадцятій"): "об 11:30", "о 10:30", "о 12:00"."""
+    hour = local(when).hour if isinstance(when, dt.datetime) else when.hour
+    said = tr("at {time}", time={lang: format_clock(when, lang) for lang in LANGS})
+    if hour == 11:
+        said["uk"] = "об " + format_clock(when, "uk")
+    return said
+
+
 def format_when(when: dt.datetime, in_sentence: bool = False) -> dict[str, str]:
     """A meeting time in every language: "tirsdag den 24. november 2026 kl. 10.30".
 
     ``in_sentence``: the form inside a sentence, see :func:`format_day` ("у середу, ...").
     """
     moment = local(when)
+    at = at_clock(moment)
     return {
         lang: _fmt(
-            translations(lang).gettext("{date} at {time}"),
+            translations(lang).gettext("{date} {at_time}"),
             lang,
-            {"date": format_day(moment.date(), lang, in_sentence),
-             "time": format_clock(moment, lang)},
+            {"date": format_day(moment.date(), lang, in_sentence), "at_time": at[lang]},
         )
         for lang in LANGS
     }

@@ -88,6 +88,16 @@ def is_remote(place: str) -> bool:
     return place in ("web", "sms")
 
 
+def still_waiting(pending: QueueItem, place: str) -> Say:
+    """What a citizen whose request for staff is pending is told when they write again (ask
+    for staff again, or type something the assistant cannot answer): at the jobcenter, once
+    someone has taken it, that the person is on the way; else that they are in the queue."""
+    if pending.status == "taken" and not is_remote(place):
+        return Say(tr("A member of staff is on the way to you. Please wait here."), "notice")
+    return Say(tr("You are already in the queue. A member of staff has been told. "
+                  "Please wait."), "notice")
+
+
 def pending_request(store: SessionStore, session_id: str | None) -> QueueItem | None:
     """The request of conversation ``session_id`` that is still open or taken, or None."""
     if session_id is None:

@@ -51,6 +51,28 @@ def test_ask_json_contract_and_out_of_scope(tmp_path) -> None:
     assert payload["query"] == "order me a pizza" and payload["lang"] == "en"
 
 
+def test_ask_never_prints_a_cpr_number_typed_into_the_question(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """`ask --json` printed the query as typed, CPR number and all (where the kiosk masks it
+    before anything else): it is masked in the query printed, and searched masked."""
+    from assistant.cli import main
+    from assistant.privacy import CPR_MASK
+
+    def ask(*args: str) -> str:
+        assert main(["ask", *args]) == 0
+        return capsys.readouterr().out
+
+    masked = json.loads(ask(f"mit cpr-nummer er {CPR_MASK}, hvad er dagpenge", "--json"))
+    for cpr in ("010190-1234", "01 01 90 1234", "0101901234", "01.01.1990-1234"):
+        question = f"mit cpr-nummer er {cpr}, hvad er dagpenge"
+        payload = json.loads(ask(question, "--json"))
+        assert payload["query"] == f"mit cpr-nummer er {CPR_MASK}, hvad er dagpenge"
+        assert payload == masked, "searched as the kiosk searches it: masked"
+    printed = ask(question, "--json", "--audience", "staff") + ask(question) + \
+        ask(question, "--audience", "staff")
+    assert cpr not in printed and CPR_MASK in printed, printed
+
+
 def test_ask_gives_staff_a_source_passage_with_its_own_line_range() -> None:
     question = ("hvor mange fuldtidspersoner på offentlig forsørgelse ville Slagelse have "
                 "i 2020, hvis Finansministeriets forventning blev realiseret")

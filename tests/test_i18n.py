@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.i18n import format_when, plural_category, tr, trn
+from assistant.i18n import TZ, at_clock, format_when, plural_category, tr, trn
 from assistant.knowledge.lint import lint_i18n
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,6 +44,26 @@ def test_dates_in_each_locale_s_own_format() -> None:
     assert text["da"] == "tirsdag den 24. november 2026 kl. 10.30"
     assert text["en"] == "Tuesday, 24 November 2026 at 10:30"
     assert text["uk"] == "вівторок, 24 листопада 2026\u202fр. о 10:30"  # CLDR: narrow NBSP
+
+
+@pytest.mark.parametrize(("hour", "minute", "ukrainian"), [
+    (11, 0, "об 11:00"), (11, 15, "об 11:15"), (11, 59, "об 11:59"), (10, 30, "о 10:30"),
+    (10, 59, "о 10:59"), (12, 0, "о 12:00"), (1, 0, "о 01:00"), (21, 0, "о 21:00")])
+def test_ukrainian_says_ob_before_eleven_and_o_before_every_other_hour(
+        hour: int, minute: int, ukrainian: str) -> None:
+    """"об одинадцятій", "о десятій": a meeting at 11.15 read "о 11:15" in every Ukrainian
+    sentence that gives a time (the booking's time, the list of times, check-in)."""
+    when = dt.datetime(2026, 11, 24, hour, minute, tzinfo=TZ)
+    assert at_clock(when)["uk"] == at_clock(when.time())["uk"] == ukrainian
+    assert format_when(when)["uk"].endswith(f"р. {ukrainian}")
+    assert format_when(when, in_sentence=True)["uk"].endswith(f"р. {ukrainian}")
+    clock = f"{hour:02d}:{minute:02d}"
+    assert at_clock(when)["en"] == f"at {clock}" and at_clock(when)["da"] == \
+        f"kl. {clock.replace(':', '.')}"
+    checked_in = tr("Your meeting is {at_time}. You are checked in. We will come to you at "
+                    "that time.", at_time=at_clock(when))
+    assert checked_in["uk"].startswith(f"Ваша зустріч {ukrainian}. ")
+    assert checked_in["en"].startswith(f"Your meeting is at {clock}. ")
 
 
 @pytest.mark.parametrize(("day", "ukrainian"), [

@@ -1190,3 +1190,35 @@ async def test_a_citizen_who_goes_on_after_asking_for_staff_is_wiped_as_usual(
         await settle(pilot)
         assert app.wipes == 1 and "Peter Privat" not in scrollback(app)
 
+
+
+ET_TRIN_OP_TO_SUMMARY = ("4", "1", "2", "3", "1", "1", "no", "2, 3", "yes", "1", "1", "1",
+                         "Anna Jensen", "22334455")
+"""'One step up' (et_trin_op) to its booking summary: 13 answers, so the summary has 13 lines
+and 14 options (Yes, and a "Change: ..." per answer)."""
+
+
+@pytest.mark.parametrize(("changed", "bilingual"), [
+    ((), False), (("8", "1, 2"), False), (("4", "3"), False), (("8", "1, 2"), True)],
+    ids=["first", "after-changing-skills", "after-changing-age", "two-languages"])
+async def test_the_summary_to_confirm_is_in_view_above_its_change_options(
+        content, store, changed: tuple[str, ...], bilingual: bool) -> None:
+    """At 100x30 the 14 options of the 'One step up' summary fill half the screen. After a
+    "Change: ..." the guide shows its answers again (eligibility and the entries that fit,
+    tens of lines) before it asks "Is this right?" again, and the screen showed those from
+    their top: the question and the summary to confirm were out of sight, below. The
+    question and the summary's first line are now in view, with "more above" and "more
+    below" said (side by side too, the options' keys under the transcript)."""
+    app = KioskApp(content, store, lang="en", now=lambda: NOW, bilingual=bilingual)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for said in (*ET_TRIN_OP_TO_SUMMARY, *changed):
+            await submit(pilot, said)
+        seen = "\n".join(screen_lines(pilot))
+        assert "Is this right?" in seen, seen
+        assert "- Education: No vocational education" in seen, seen
+        if bilingual:
+            assert "Er det rigtigt?" in seen and "- Uddannelse: Ingen erhvervsuddannelse" in seen
+        else:
+            assert "1. Yes, this is right" in seen and "Change: Education" in seen, seen
+        if changed:
+            assert "▲ More above" in seen and "▼ More below" in seen, seen

@@ -317,3 +317,32 @@ def test_the_transcript_tells_the_assistants_lines_in_the_staff_members_language
     assert "працівник" in [line.text for line in danish if line.who == "citizen"]
     as_read = desk.transcript(item.session_id)
     assert "Як вам зручніше отримати допомогу?" in " ".join(line.text for line in as_read)
+
+
+@pytest.mark.parametrize("place", ["kiosk:Lobby 1", "web"])
+def test_asking_for_staff_again_and_writing_while_waiting_are_told_the_same(
+        content, store, place: str) -> None:
+    """A citizen waiting for staff who asks for staff again, or writes something the
+    assistant cannot answer ("Olena Kovalenko"), is told the same: in the queue, and at the
+    kiosk, once a member of staff has taken the request, that the person is on the way."""
+    from assistant.channels.render import render_text
+
+    channel = "web" if place == "web" else "kiosk"
+    convo, _ = Conversation.open(content, store, f"{channel}:{uuid.uuid4().hex}", channel, "en",
+                                 place=place, now=lambda: NOW)
+    for text in ("staff", "1"):
+        convo.handle(text)
+
+    def told(*texts: str) -> list[str]:
+        """Each reply's first line (asking again finishes the guide: the menu's button
+        follows)."""
+        return [render_text(convo.handle(text), "en").splitlines()[0] for text in texts]
+
+    again, written = told("staff", "1", "Olena Kovalenko")[1:]
+    queued = "You are already in the queue. A member of staff has been told. Please wait."
+    assert again == written == queued
+    if channel == "kiosk":
+        [item] = StaffDesk(content, store, now=lambda: NOW).queue()
+        assert StaffDesk(content, store, now=lambda: NOW).take(item.id, "AB")
+        again, written = told("staff", "1", "Olena Kovalenko")[1:]
+        assert again == written == "A member of staff is on the way to you. Please wait here."

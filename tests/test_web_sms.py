@@ -917,6 +917,37 @@ def test_a_first_ukrainian_message_in_the_text_channel_is_answered_in_ukrainian(
     assert "Спеціальний закон" in later, "only the first message picks the language"
 
 
+@pytest.mark.parametrize("channel", ["kiosk", "web", "sms", "text"])
+@pytest.mark.parametrize(("small_talk", "question"), [
+    ("are you a robot", "when are you open today?"), ("як справи", "коли ви відкриті сьогодні?")],
+    ids=["en", "uk"])
+def test_small_talk_in_another_language_is_answered_as_a_question_in_it_is(
+        content, store, channel: str, small_talk: str, question: str) -> None:
+    """"are you a robot" at a Danish kiosk was reported answered in Danish. So is a knowledge
+    question in English there, on purpose: only a conversation's first message picks its
+    language (on the web page, by SMS and in chat; the kiosk's language screen picks it there),
+    and later messages in another language are answered in the conversation's. Small talk
+    about the assistant follows the same rule as a question, on every channel."""
+    import uuid
+
+    from assistant.channels.render import render_text
+    from assistant.conversation import Conversation
+
+    def first_and_later(message: str) -> tuple[str, str]:
+        langs = []
+        for before in ([], ["hej"]):  # as the first message, and after a Danish one
+            convo, _ = Conversation.open(content, store, f"t:{uuid.uuid4().hex}", channel, "da",
+                                         now=lambda: NOW)
+            for said in [*before, message]:
+                outputs = convo.handle(said)
+            assert render_text(outputs, convo.lang).strip()
+            langs.append(convo.lang)
+        return langs[0], langs[1]
+
+    assert first_and_later(small_talk) == first_and_later(question)
+    assert first_and_later(small_talk)[1] == "da", "a later message keeps the conversation's"
+
+
 def test_an_unknown_site_path_answers_404_with_a_page_that_says_so(client: TestClient) -> None:
     page = client.get("/s/nosuch/")
     assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")

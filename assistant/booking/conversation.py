@@ -24,7 +24,7 @@ from assistant.booking.service import (
 from assistant.flow import engine
 from assistant.flow.engine import MORE_KEY, FlowState
 from assistant.flow.model import Flow, Option
-from assistant.i18n import format_clock, format_when, language_name, local, tr, trn
+from assistant.i18n import at_clock, format_when, language_name, local, tr, trn
 from assistant.outputs import (
     Act,
     Choice,
@@ -636,9 +636,8 @@ def checkin(act: Act, convo: Conversation) -> list[Output]:
     if booking.start > convo.now():
         # Later today (no rule says how early one may check in): the time plainly, first,
         # so someone at 01.40 for 10.30 sees they are early; not "take a seat".
-        return [Say(tr("Your meeting is at {time}. You are checked in. We will come to you "
-                       "at that time.", time={lang: format_clock(booking.start, lang)
-                                              for lang in LANGS}), "notice"),
+        return [Say(tr("Your meeting is {at_time}. You are checked in. We will come to you "
+                       "at that time.", at_time=at_clock(booking.start)), "notice"),
                 _done("checkin", booking)]
     return [Say(tr("You are checked in for your meeting {when}. Please take a seat. We will "
                    "come to you.", when=format_when(booking.start, in_sentence=True)), "notice"),

@@ -17,7 +17,7 @@ from typing import Any
 from assistant.flow import replies
 from assistant.flow.conditions import evaluate
 from assistant.flow.model import ASKING_KINDS, Flow, Option, Request, Step
-from assistant.i18n import format_clock, format_when, language_name, local, tr, weekday_name
+from assistant.i18n import at_clock, format_when, language_name, local, tr, weekday_name
 from assistant.outputs import (
     Act,
     Choice,
@@ -557,21 +557,21 @@ def _slot_by_time(raw: str, offers: Mapping[str, str], today: dt.date) -> _Parse
                      and (not days or _start(value).weekday() in days)
                      and off(value) < NEAR_MINUTES)
         if any(key != fit[0] and off(offers[key]) <= off(offers[fit[0]]) for key in near):
-            at = {lang: format_clock(dt.time(hour, 0), lang) for lang in LANGS}
-            return _Parsed(error=tr("No time shown is at {time}. These are the nearest: please "
-                                    "choose the number of the one you want.", time=at),
+            return _Parsed(error=tr("No time shown is {at_time}. These are the nearest: please "
+                                    "choose the number of the one you want.",
+                                    at_time=at_clock(dt.time(hour, 0))),
                            choose_from=near)
     if len(fit) == 1:
         return _Parsed(offers[fit[0]])
     said: Text | None = None
     if times or hours:
         hour, minute = next(iter(times)) if times else (next(iter(hours)), 0)
-        said = {lang: format_clock(dt.time(hour, minute), lang) for lang in LANGS}
+        said = at_clock(dt.time(hour, minute))
     if fit and hours:  # 12.15 and 12.45 for "kl 12": neither is at 12.00
         return _Parsed(error=_fits_several(), choose_from=tuple(fit))
     if days:
         day = weekday_name(next(iter(days)))
-        said = day if said is None else tr("{date} at {time}", date=day, time=said)
+        said = day if said is None else tr("{date} {at_time}", date=day, at_time=said)
         if fit:
             return _Parsed(error=tr("More than one of the times shown is on {day}. Please "
                                     "choose the number of the one you want.", day=said),
@@ -579,11 +579,11 @@ def _slot_by_time(raw: str, offers: Mapping[str, str], today: dt.date) -> _Parse
         return _Parsed(error=tr("None of the times shown is on {day}. Choose \"Later times\" "
                                 "to see more, or one of the numbers shown.", day=said))
     if fit:
-        return _Parsed(error=tr("More than one of the times shown is at {time}. Please choose "
-                                "the number of the one you want.", time=said or {}),
+        return _Parsed(error=tr("More than one of the times shown is {at_time}. Please choose "
+                                "the number of the one you want.", at_time=said or {}),
                        choose_from=tuple(fit))
-    return _Parsed(error=tr("None of the times shown is at {time}. Choose \"Later times\" to "
-                            "see more, or one of the numbers shown.", time=said or {}))
+    return _Parsed(error=tr("None of the times shown is {at_time}. Choose \"Later times\" to "
+                            "see more, or one of the numbers shown.", at_time=said or {}))
 
 
 def _offered_times(step: Step, offers: Mapping[str, str], keys: tuple[str, ...]) -> Choices:

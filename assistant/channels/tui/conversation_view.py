@@ -40,6 +40,7 @@ from assistant.channels.tui.messages import (
 )
 from assistant.channels.tui.strings import tr, trn
 from assistant.commands import FINISH, match_command
+from assistant.flow.engine import CONFIRM
 from assistant.outputs import Card, Choice, Choices, Confirmation, Done, Output, Say
 from assistant.privacy import redact_cpr
 from assistant.text import Text, pick
@@ -386,6 +387,8 @@ class ConversationScreen(Screen[None]):
         answer: Widget | None = None  # a knowledge entry: read from its top
         question: Widget | None = None  # what the user is asked now: kept in view
         asked: Widget | None = None  # the question's last paragraph (a summary, a note)
+        prompt: Widget | None = None  # the question's own words ("Is this right?")
+        confirming = False  # a summary to confirm: it is kept in view, not the reply's top
         card: Widget | None = None  # a confirmation: side by side, shown from its top
         for out in self._shown(outputs):
             if isinstance(out, Confirmation):
@@ -398,7 +401,7 @@ class ConversationScreen(Screen[None]):
                     lambda lang, out=out, prefix=prefix: [(prefix + pick(out.text, lang), "")],
                     f"say {out.tone}"))
                 if out.tone == "prompt":
-                    question = asked = blocks[-1]
+                    question = asked = prompt = blocks[-1]
                 elif question is not None and asked is not None:
                     asked = blocks[-1]  # what the question goes on with: the summary
             elif isinstance(out, Card):
@@ -429,6 +432,8 @@ class ConversationScreen(Screen[None]):
                 buttons.extend(self._option(choice) for choice in out.options)
             elif isinstance(out, Done):
                 completed.append(out)
+            if isinstance(out, Choices) and any(c.value == CONFIRM for c in out.options):
+                confirming = True
             if not isinstance(out, Say | Choices):
                 asked = None if question is None else asked
         await transcript.mount_all(blocks)
@@ -448,7 +453,14 @@ class ConversationScreen(Screen[None]):
         # the menu under it is what the citizen came for
         reply = blocks[0] if blocks and self._turn_start is not None else None
         self._turn_start = None
-        if first is not None:
+        if first is not None and confirming and prompt is not None:
+            # "Is this right?" and the summary under it: after a "Change: ...", the guide's
+            # answers and entries come again first, tens of lines, and the summary to confirm
+            # was out of sight below them (and its options). It is shown from the question,
+            # what came before it above ("more above").
+            self.call_after_refresh(self._scroll_into_view, first, prompt, blocks[-1], asked,
+                                    None, read_from=blocks[0])
+        elif first is not None:
             self.call_after_refresh(self._scroll_into_view, first,
                                     None if answer else question, blocks[-1] if blocks else None,
                                     asked, reply)
@@ -459,7 +471,7 @@ class ConversationScreen(Screen[None]):
 
     def _scroll_into_view(self, start: Widget, question: Widget | None, last: Widget | None,
                           asked: Widget | None = None, reply: Widget | None = None,
-                          tries: int = 10) -> None:
+                          tries: int = 10, read_from: Widget | None = None) -> None:
         """Once laid out, show the turn from its ``start``: a long answer is read from its
         top, not its end. Only when a turn that asks something does not fit is it shown from
         further down, so that the ``question`` is in view down to what it goes on with
@@ -469,7 +481,9 @@ class ConversationScreen(Screen[None]):
         after it is read from its top: side by side at 80x24, "I do not know the answer to
         that" went above the top of the screen to keep the menu after it in view, and the
         kiosk seemed not to answer. What follows is then below the fold (PageDown; side by
-        side the option keys stay under the transcript).
+        side the option keys stay under the transcript). Without a ``reply`` (a summary to
+        confirm) the question is kept in view however long the turn is; what of the turn is
+        above it from ``read_from`` (the turn's first paragraph) on is "more above".
 
         The transcript may not have been laid out anew yet (the new blocks have no place, or
         the scrollable height is still the one from before the answer, and a scroll would be
@@ -487,10 +501,11 @@ class ConversationScreen(Screen[None]):
             and transcript.virtual_size.height >= last.virtual_region.bottom)
         if not laid_out and tries > 0:
             self.call_after_refresh(self._scroll_into_view, start, question, last, asked,
-                                    reply, tries - 1)
+                                    reply, tries - 1, read_from)
             return
         transcript.scroll_to(y=top, animate=False)
-        self._read_from = min(top, transcript.max_scroll_y)
+        read = min(top, read_from.virtual_region.y) if read_from is not None else top
+        self._read_from = min(read, transcript.max_scroll_y)
         self.hint_more_text()
 
     @staticmethod
