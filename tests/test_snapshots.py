@@ -47,7 +47,9 @@ def typing(*lines: str):
 
 async def steady_cursor(pilot) -> None:
     """The input's cursor shown, not blinking: the same picture whenever it is taken."""
-    for widget in pilot.app.query(Input):
+    # the screen shown (``app.query`` does not reach a screen pushed over the first one: the
+    # cursor kept blinking, and a busy machine took the picture once with it, once without)
+    for widget in pilot.app.screen.query(Input):
         widget.cursor_blink = False
     await pilot.pause()
     focused = pilot.app.focused
