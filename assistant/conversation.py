@@ -249,6 +249,9 @@ class Conversation:
         local (a site answer), answer, suggest or none (a knowledge search), error."""
         self.searched: tuple[str, str] | None = None
         """The last turn's knowledge search: (language, answer|suggest|none), or None."""
+        self.said: str | None = None
+        """The last turn's input as it was stored (a CPR number masked): what a channel shows
+        as the user's own line, never what was typed. None before a turn is saved."""
 
     def today(self) -> dt.date:
         return local(self.now()).date()
@@ -505,6 +508,7 @@ class Conversation:
         """Persist the turn; with ``check``, only if no other turn was saved since this
         conversation read the session (else :class:`SessionChanged`)."""
         counts, self._counts = self._counts, []
+        self.said = text
         if self.store is not None and self.session_id is not None:
             self.store.record_turn(self.session_id, text, [to_json(o) for o in outputs],
                                    self._stored(), self.lang, counts=counts,

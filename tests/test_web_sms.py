@@ -128,6 +128,22 @@ def _offers_check_in(data: dict) -> bool:
                for item in data["reply"] if item["type"] == "choices" for o in item["options"])
 
 
+def test_the_reply_says_the_message_as_kept_with_its_cpr_number_masked(
+        client: TestClient) -> None:
+    """The page shows the citizen's line as the reply says it was kept, as a reload shows it:
+    a CPR number typed is masked there too, not left on a shared screen."""
+    token = client.post("/api/sessions", json={"lang": "da"}).json()["session"]
+    data = client.post(f"/api/sessions/{token}/messages",
+                       json={"text": "mit cpr nr er 12 03 85 1234"}).json()
+    assert data["said"] == "mit cpr nr er [CPR fjernet]"
+    assert "1234" not in str(data)
+    history = client.get(f"/api/sessions/{token}/history").json()["turns"]
+    assert history[-1]["said"] == data["said"]
+    data = client.post(f"/api/sessions/{token}/messages", json={"text": "1"}).json()
+    assert data["said"] == "1"  # a button's number: the page keeps its label
+    assert client.get(f"/api/sessions/{token}").json()["said"] is None  # no message sent
+
+
 def test_the_web_menu_never_offers_check_in_which_is_only_at_the_kiosk(
         client: TestClient) -> None:
     """On every way to the menu: opening, a new language, a finished guide, a reload (the
