@@ -62,6 +62,8 @@ class KnowledgeLike(Protocol):
     def answer(self, question: str, lang: str,
                municipality: str | None = None) -> list[Output]: ...
 
+    def reads_as_latin_ukrainian(self, text: str) -> bool: ...
+
 
 class ActionHandler(Protocol):
     def __call__(self, act: Act, convo: Conversation) -> list[Output]: ...
@@ -439,13 +441,18 @@ class Conversation:
     def _first_words(self, text: str) -> None:
         """On the web page, by SMS and in the text channel the first message picks the
         language when it clearly is another one (the page only guessed it from the browser):
-        "hello" answers in English, "привіт" in Ukrainian. Only the first message; the
-        language menu changes it later. The kiosk asks first."""
+        "hello" answers in English, "привіт" in Ukrainian, and so does Ukrainian typed in
+        Latin letters that the knowledge search reads as Ukrainian ("dobryi den, chy mozhu
+        ya pratsiuvaty v danii?"). Only the first message; the language menu changes it
+        later. The kiosk asks first."""
         if self.version != 0 or self.state.channel not in ("web", "sms", "text"):
             return
         from assistant.commands import language_of
 
-        if (lang := language_of(text)) is not None and lang in LANGS:
+        lang = language_of(text)
+        if lang is None and self.content.knowledge.reads_as_latin_ukrainian(text):
+            lang = "uk"
+        if lang is not None and lang in LANGS:
             self.state.lang = lang
 
     def _answer(self, raw: str) -> list[Output]:
@@ -952,9 +959,14 @@ class Conversation:
                 *self.current()]
 
     def _language_choices(self) -> list[Output]:
+        """The languages to choose from, asked in all three languages (who asks to change it
+        may not read the one in use), the conversation's own first."""
         options = tuple(Choice(str(i), same(LANG_NAMES[lang]), lang)
                         for i, lang in enumerate(LANGS, 1))
-        return [Say(tr("Choose your language."), "prompt"), Choices(options)]
+        ask = tr("Choose your language.")
+        asked = {lang: "\n".join(ask[other] for other in (lang, *(o for o in LANGS if o != lang)))
+                 for lang in LANGS}
+        return [Say(asked, "prompt"), Choices(options)]
 
     def _language_from(self, text: str) -> str | None:
         stripped = text.strip()

@@ -933,6 +933,52 @@ def test_a_first_ukrainian_message_in_the_text_channel_is_answered_in_ukrainian(
     assert "Спеціальний закон" in later, "only the first message picks the language"
 
 
+LATIN_UKRAINIAN = "dobryi den, chy mozhu ya pratsiuvaty v danii?"
+
+
+def test_a_first_message_in_ukrainian_typed_in_latin_letters_is_answered_in_ukrainian(
+        client: TestClient, content, store) -> None:
+    """Ukrainian typed in Latin letters sets the conversation's language as Cyrillic does,
+    by SMS (from a Ukrainian number too), in `chat --channel sms` and on the web page; it was
+    answered with the right entry, in Danish. Danish typed without æ, ø and å stays Danish."""
+    import io
+
+    from assistant.channels.text import run_chat
+
+    by_sms = sms(client, LATIN_UKRAINIAN, "SMlatin1", phone="+380501234567").text
+    assert "Спеціальний закон" in by_sms and "Særloven" not in by_sms, by_sms
+    out = io.StringIO()
+    run_chat(content, store, lang=None, channel="sms", session_key="+380501234568",
+             stdin=io.StringIO(f"{LATIN_UKRAINIAN}\nmenu\n"), stdout=out, now=lambda: NOW)
+    first, later = out.getvalue().split("\n\n")[:2]
+    assert "Спеціальний закон" in first and "Særloven" not in first, first
+    assert "Записатися на зустріч" in later, "the conversation goes on in Ukrainian"
+    token = client.post("/api/sessions", json={"lang": "da"}).json()["session"]
+    web = client.post(f"/api/sessions/{token}/messages", json={"text": LATIN_UKRAINIAN}).json()
+    assert web["lang"] == "uk" and "Спеціальний закон" in texts(web), texts(web)
+    token = client.post("/api/sessions", json={"lang": "da"}).json()["session"]
+    danish = client.post(f"/api/sessions/{token}/messages",
+                         json={"text": "hej, kan jeg fa hjaelp til at finde arbejde?"}).json()
+    assert danish["lang"] == "da", texts(danish)
+
+
+@pytest.mark.parametrize("word", ["mova", "Mova", "мова", "sprog", "language"])
+def test_the_language_word_asks_in_all_three_languages(content, store, word: str) -> None:
+    """"mova" (Ukrainian for language, typed in Latin letters) is the language word, as
+    "мова" is; the question that follows is asked in all three languages, the
+    conversation's own first: whoever asks to change it may not read the one in use."""
+    import io
+
+    from assistant.channels.text import run_chat
+
+    out = io.StringIO()
+    run_chat(content, store, lang="da", channel="sms", session_key="+4522334411",
+             stdin=io.StringIO(f"menu\n{word}\n"), stdout=out, now=lambda: NOW)
+    asked = out.getvalue().split("\n\n")[1]
+    assert asked.startswith("Vælg dit sprog.\nChoose your language.\nОберіть мову.\n"), asked
+    assert "1 Dansk" in asked and "3 Українська" in asked
+
+
 def test_an_unknown_site_path_answers_404_with_a_page_that_says_so(client: TestClient) -> None:
     page = client.get("/s/nosuch/")
     assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
