@@ -20,6 +20,7 @@ _WORDS: dict[str, tuple[str, ...]] = {
     MENU: ("menu", "hovedmenu", "main menu", "меню", "головне меню"),
     LANGUAGE: (
         "sprog", "skift sprog", "language", "change language", "мова", "змінити мову",
+        "mova", "zminyty movu",  # Ukrainian typed in Latin letters
     ),
     STAFF: (
         "personale", "medarbejder", "tal med en medarbejder", "tal med personale",

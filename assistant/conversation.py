@@ -62,6 +62,8 @@ class KnowledgeLike(Protocol):
     def answer(self, question: str, lang: str,
                municipality: str | None = None) -> list[Output]: ...
 
+    def reads_as_latin_ukrainian(self, text: str) -> bool: ...
+
 
 class ActionHandler(Protocol):
     def __call__(self, act: Act, convo: Conversation) -> list[Output]: ...
@@ -249,6 +251,9 @@ class Conversation:
         local (a site answer), answer, suggest or none (a knowledge search), error."""
         self.searched: tuple[str, str] | None = None
         """The last turn's knowledge search: (language, answer|suggest|none), or None."""
+        self.said: str | None = None
+        """The last turn's input as it was stored (a CPR number masked): what a channel shows
+        as the user's own line, never what was typed. None before a turn is saved."""
 
     def today(self) -> dt.date:
         return local(self.now()).date()
@@ -436,13 +441,18 @@ class Conversation:
     def _first_words(self, text: str) -> None:
         """On the web page, by SMS and in the text channel the first message picks the
         language when it clearly is another one (the page only guessed it from the browser):
-        "hello" answers in English, "привіт" in Ukrainian. Only the first message; the
-        language menu changes it later. The kiosk asks first."""
+        "hello" answers in English, "привіт" in Ukrainian, and so does Ukrainian typed in
+        Latin letters that the knowledge search reads as Ukrainian ("dobryi den, chy mozhu
+        ya pratsiuvaty v danii?"). Only the first message; the language menu changes it
+        later. The kiosk asks first."""
         if self.version != 0 or self.state.channel not in ("web", "sms", "text"):
             return
         from assistant.commands import language_of
 
-        if (lang := language_of(text)) is not None and lang in LANGS:
+        lang = language_of(text)
+        if lang is None and self.content.knowledge.reads_as_latin_ukrainian(text):
+            lang = "uk"
+        if lang is not None and lang in LANGS:
             self.state.lang = lang
 
     def _answer(self, raw: str) -> list[Output]:
@@ -506,6 +516,7 @@ class Conversation:
         """Persist the turn; with ``check``, only if no other turn was saved since this
         conversation read the session (else :class:`SessionChanged`)."""
         counts, self._counts = self._counts, []
+        self.said = text
         if self.store is not None and self.session_id is not None:
             self.store.record_turn(self.session_id, text, [to_json(o) for o in outputs],
                                    self._stored(), self.lang, counts=counts,
@@ -944,9 +955,14 @@ class Conversation:
                 *self.current()]
 
     def _language_choices(self) -> list[Output]:
+        """The languages to choose from, asked in all three languages (who asks to change it
+        may not read the one in use), the conversation's own first."""
         options = tuple(Choice(str(i), same(LANG_NAMES[lang]), lang)
                         for i, lang in enumerate(LANGS, 1))
-        return [Say(tr("Choose your language."), "prompt"), Choices(options)]
+        ask = tr("Choose your language.")
+        asked = {lang: "\n".join(ask[other] for other in (lang, *(o for o in LANGS if o != lang)))
+                 for lang in LANGS}
+        return [Say(asked, "prompt"), Choices(options)]
 
     def _language_from(self, text: str) -> str | None:
         stripped = text.strip()

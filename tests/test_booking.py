@@ -325,6 +325,44 @@ def test_receipt_in_two_languages_and_sms_queued(content, store) -> None:
     assert kinds == ["receipt", "reminder"]
 
 
+def test_a_booking_by_sms_is_confirmed_once_by_the_reply(content, store) -> None:
+    """Booked by SMS from its own number, the reply is the confirmation: no receipt with the
+    same text is queued after it (one booking, one text), and the reminder still is. Moved
+    or cancelled by SMS, likewise: the reply says it, once. Booked by SMS for another number,
+    that number gets its receipt."""
+    import uuid
+
+    from assistant.channels.sms import sms_turn
+
+    def texted(bodies: list[str], phone: str = "+4522334455") -> str:
+        return [sms_turn(content, store, phone=phone, body=body, sid=f"SM{uuid.uuid4().hex}",
+                         lang="en", now=lambda: NOW) for body in bodies][-1]
+
+    def queued() -> list[tuple[str, str]]:
+        with DB(store.engine) as db:
+            return sorted((o.kind, o.phone) for o in db.exec(select(Outbox))
+                          if o.kind != "otp")
+
+    # three pages of later times: the meeting is more than a day ahead, so it is reminded
+    booked = texted(["english", "book", "1", "1", "6", "6", "6", "1", "Anna Hansen", "yes",
+                     "1"])
+    assert booked.startswith("Your meeting is booked.\nCode: ")
+    assert "You will also get an SMS" not in booked
+    assert queued() == [("reminder", "+4522334455")]
+    code = re.search(r"Code: ([A-Z2-9]{6})", booked)[1]
+    moved = texted(["menu", "3", "1", code, "22334455", "6", "6", "6", "1", "1"])
+    assert moved.startswith("Your meeting is moved.\nCode: ")
+    assert queued() == [("reminder", "+4522334455")]  # the new time's reminder only
+    cancelled = texted(["menu", "3", "2", code, "22334455", "yes"])
+    assert cancelled.startswith("Your meeting at the jobcenter ") and "is cancelled" in cancelled
+    assert queued() == []
+
+    # by SMS for another number (proven with its code): the receipt goes to that number
+    texted(["english", "book", "1", "1", "6", "6", "6", "1", "Anna Hansen", "no", "22334466",
+            FIXED_OTP, "1"], phone="+4522334477")
+    assert queued() == [("receipt", "+4522334466"), ("reminder", "+4522334466")]
+
+
 def test_booking_through_chat_then_check_in(tmp_path) -> None:
     db = f"sqlite:///{tmp_path / 'chat.sqlite3'}"
     booking = subprocess.run(

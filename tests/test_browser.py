@@ -382,6 +382,28 @@ def test_a_reload_keeps_the_conversation(server: str, browser, store) -> None:
     click("7", "Якою мовою ви хочете провести зустріч?")
 
 
+def test_a_typed_cpr_number_is_masked_in_the_citizens_own_line(server: str, browser) -> None:
+    """The line the page shows for what the citizen typed is what the server kept: a CPR
+    number in it is masked at once, as after a reload, not left in clear on a shared
+    screen."""
+    from selenium.webdriver.common.by import By
+
+    _ukrainian_page(server, browser)
+    box = browser.find_element(By.ID, "text")
+    box.send_keys("мій cpr 12 03 85 1234")
+    browser.find_element(By.ID, "send").click()
+    _wait_for_log(browser, "Будь ласка, не пишіть тут свій номер CPR.")
+
+    def said() -> list[str]:
+        return [p.text for p in browser.find_elements(By.CSS_SELECTOR, "#log p.user")]
+
+    assert said()[-1] == "мій cpr [CPR fjernet]"
+    assert "1234" not in browser.find_element(By.ID, "log").text
+    browser.refresh()
+    _wait_for_log(browser, "Будь ласка, не пишіть тут свій номер CPR.")
+    assert said()[-1] == "мій cpr [CPR fjernet]", "the same line after a reload"
+
+
 def _page(server: str, browser, lang: str, width: int) -> tuple[
         Callable[[str], None], Callable[[str], None]]:
     """Open the page at ``width`` px in ``lang``; return functions that click an option (or a

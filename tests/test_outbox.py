@@ -158,3 +158,39 @@ def test_a_receipt_queued_before_stop_is_not_sent_after_it(content, store, sende
                       due_at=NOW))
         db.commit()
     assert send_due(store.engine, gateway, now=lambda: NOW + dt.timedelta(minutes=10)) == 1
+
+
+def test_outbox_send_through_twilio_prints_its_own_lines_with_numbers_masked(
+        store, monkeypatch, capsys, caplog) -> None:
+    """With the Twilio gateway, `outbox send` prints one line an SMS, the number masked, and
+    "sent N" on a line of its own; Twilio's HTTP client logged every request and response
+    at INFO (a dozen lines an SMS, its URL naming the account), and nothing said which
+    number got what."""
+    import logging
+
+    import requests
+    from requests.models import Response
+
+    from assistant.cli import main
+
+    def delivered(session, request, **kw) -> Response:  # the gateway's answer, no network
+        answer = Response()
+        answer.status_code, answer._content = 201, b'{"sid": "SM1", "status": "queued"}'
+        answer.headers["Content-Type"], answer.request = "application/json", request
+        return answer
+
+    monkeypatch.setattr(requests.Session, "send", delivered)
+    account = "AC" + "7" * 32
+    monkeypatch.setenv("ASSISTANT_TWILIO_ACCOUNT_SID", account)
+    monkeypatch.setenv("ASSISTANT_TWILIO_AUTH_TOKEN", "token")
+    monkeypatch.setenv("ASSISTANT_SMS_FROM", "Jobcenter")
+    with DB(store.engine) as db:
+        for phone, body in (("+4522334433", "Kode: ABC234"), ("+380501234567", "Код: ABC234")):
+            db.add(Outbox(phone=phone, lang="da", kind="receipt", body=body, due_at=NOW))
+        db.commit()
+    caplog.set_level(logging.INFO)
+    assert main(["outbox", "send", "--db", str(store.engine.url)]) == 0
+    assert capsys.readouterr().out == "sent 2\n"
+    logged = [record.getMessage() for record in caplog.records]
+    assert logged == ["SMS to +45******33, 12 characters", "SMS to +38********67, 11 characters"]
+    assert not any(number in "\n".join(logged) for number in ("22334433", "501234567", account))

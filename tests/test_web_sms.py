@@ -128,6 +128,22 @@ def _offers_check_in(data: dict) -> bool:
                for item in data["reply"] if item["type"] == "choices" for o in item["options"])
 
 
+def test_the_reply_says_the_message_as_kept_with_its_cpr_number_masked(
+        client: TestClient) -> None:
+    """The page shows the citizen's line as the reply says it was kept, as a reload shows it:
+    a CPR number typed is masked there too, not left on a shared screen."""
+    token = client.post("/api/sessions", json={"lang": "da"}).json()["session"]
+    data = client.post(f"/api/sessions/{token}/messages",
+                       json={"text": "mit cpr nr er 12 03 85 1234"}).json()
+    assert data["said"] == "mit cpr nr er [CPR fjernet]"
+    assert "1234" not in str(data)
+    history = client.get(f"/api/sessions/{token}/history").json()["turns"]
+    assert history[-1]["said"] == data["said"]
+    data = client.post(f"/api/sessions/{token}/messages", json={"text": "1"}).json()
+    assert data["said"] == "1"  # a button's number: the page keeps its label
+    assert client.get(f"/api/sessions/{token}").json()["said"] is None  # no message sent
+
+
 def test_the_web_menu_never_offers_check_in_which_is_only_at_the_kiosk(
         client: TestClient) -> None:
     """On every way to the menu: opening, a new language, a finished guide, a reload (the
@@ -948,6 +964,52 @@ def test_small_talk_in_another_language_is_answered_as_a_question_in_it_is(
     assert first_and_later(small_talk)[1] == "da", "a later message keeps the conversation's"
 
 
+LATIN_UKRAINIAN = "dobryi den, chy mozhu ya pratsiuvaty v danii?"
+
+
+def test_a_first_message_in_ukrainian_typed_in_latin_letters_is_answered_in_ukrainian(
+        client: TestClient, content, store) -> None:
+    """Ukrainian typed in Latin letters sets the conversation's language as Cyrillic does,
+    by SMS (from a Ukrainian number too), in `chat --channel sms` and on the web page; it was
+    answered with the right entry, in Danish. Danish typed without æ, ø and å stays Danish."""
+    import io
+
+    from assistant.channels.text import run_chat
+
+    by_sms = sms(client, LATIN_UKRAINIAN, "SMlatin1", phone="+380501234567").text
+    assert "Спеціальний закон" in by_sms and "Særloven" not in by_sms, by_sms
+    out = io.StringIO()
+    run_chat(content, store, lang=None, channel="sms", session_key="+380501234568",
+             stdin=io.StringIO(f"{LATIN_UKRAINIAN}\nmenu\n"), stdout=out, now=lambda: NOW)
+    first, later = out.getvalue().split("\n\n")[:2]
+    assert "Спеціальний закон" in first and "Særloven" not in first, first
+    assert "Записатися на зустріч" in later, "the conversation goes on in Ukrainian"
+    token = client.post("/api/sessions", json={"lang": "da"}).json()["session"]
+    web = client.post(f"/api/sessions/{token}/messages", json={"text": LATIN_UKRAINIAN}).json()
+    assert web["lang"] == "uk" and "Спеціальний закон" in texts(web), texts(web)
+    token = client.post("/api/sessions", json={"lang": "da"}).json()["session"]
+    danish = client.post(f"/api/sessions/{token}/messages",
+                         json={"text": "hej, kan jeg fa hjaelp til at finde arbejde?"}).json()
+    assert danish["lang"] == "da", texts(danish)
+
+
+@pytest.mark.parametrize("word", ["mova", "Mova", "мова", "sprog", "language"])
+def test_the_language_word_asks_in_all_three_languages(content, store, word: str) -> None:
+    """"mova" (Ukrainian for language, typed in Latin letters) is the language word, as
+    "мова" is; the question that follows is asked in all three languages, the
+    conversation's own first: whoever asks to change it may not read the one in use."""
+    import io
+
+    from assistant.channels.text import run_chat
+
+    out = io.StringIO()
+    run_chat(content, store, lang="da", channel="sms", session_key="+4522334411",
+             stdin=io.StringIO(f"menu\n{word}\n"), stdout=out, now=lambda: NOW)
+    asked = out.getvalue().split("\n\n")[1]
+    assert asked.startswith("Vælg dit sprog.\nChoose your language.\nОберіть мову.\n"), asked
+    assert "1 Dansk" in asked and "3 Українська" in asked
+
+
 def test_an_unknown_site_path_answers_404_with_a_page_that_says_so(client: TestClient) -> None:
     page = client.get("/s/nosuch/")
     assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
@@ -1060,8 +1122,9 @@ def test_a_gateway_field_with_a_control_character_or_too_long_is_refused(
 def test_booked_by_sms_the_reply_does_not_promise_another_sms(client: TestClient,
                                                               store) -> None:
     """By SMS the confirmation is itself an SMS to the booked number: it does not say "you
-    will also get an SMS" (the receipt is still queued, a copy to keep). Booked by SMS for
-    another number (proven with a code), that number does get the receipt, and is told so."""
+    will also get an SMS", and no receipt is queued (the reply is the receipt). Booked by SMS
+    for another number (proven with a code), that number does get the receipt, and is told
+    so."""
     also = "You will also get an SMS with this confirmation."
     steps = ["english", "1", "2", "1", "1", "1", "Anna Jensen"]
     for i, body in enumerate([*steps, "22334455"]):
@@ -1076,7 +1139,7 @@ def test_booked_by_sms_the_reply_does_not_promise_another_sms(client: TestClient
     with DB(store.engine) as db:
         receipts = sorted(o.phone for o in db.exec(select(Outbox).where(
             Outbox.kind == "receipt")))
-    assert receipts == ["+4522334455", "+4522334466"]
+    assert receipts == ["+4522334466"]
 
 
 @pytest.mark.parametrize(("lang", "typed", "summary"), [
@@ -1267,21 +1330,26 @@ def _sms_state(store, phone: str) -> str:
 
 
 def test_an_sms_booking_keeps_the_number_written_from_out_of_the_stored_state(
-        client: TestClient, store) -> None:
+        client: TestClient, content, store) -> None:  # client: the webhook's settings
     """SECURITY.md: phone numbers in SMS state are hashed. "YES, the number I write from"
     is kept as its hash (the number comes with every message from it), and the booking
-    still gets the number, in the summary, the booking and its receipt."""
+    still gets the number, in the summary, the booking and its reminder (by SMS the reply
+    is the receipt: none is queued)."""
+    timed = TestClient(make_app(content, store, now=lambda: NOW), base_url=BASE)
     phone = "+4531317777"
-    for n, body in enumerate(["english", "1", "1", "1", "3", "Hanne Hansen", "YES"]):
-        reply = sms(client, body, f"SMown{n}", phone=phone).text
+    # three pages of later times: the meeting is more than a day ahead, so it is reminded
+    for n, body in enumerate(["english", "1", "1", "1", "6", "6", "6", "1", "Hanne Hansen",
+                              "YES"]):
+        reply = sms(timed, body, f"SMown{n}", phone=phone).text
         assert "31317777" not in _sms_state(store, phone).replace(" ", "")
     assert "Phone: +45 31 31 77 77" in reply
-    assert "Your meeting is booked" in sms(client, "1", "SMown9", phone=phone).text
+    assert "Your meeting is booked" in sms(timed, "1", "SMown99", phone=phone).text
     assert "31317777" not in _sms_state(store, phone)
     with DB(store.engine) as db:
         [booking] = db.exec(select(Booking)).all()
         assert booking.phone == phone and booking.name == "Hanne Hansen"
-        assert db.exec(select(Outbox).where(Outbox.phone == phone)).first() is not None
+        assert [o.kind for o in db.exec(select(Outbox).where(Outbox.phone == phone))] == [
+            "reminder"]
 
 
 def test_answers_saved_by_sms_ask_another_channel_for_the_number_again(

@@ -287,7 +287,9 @@ def _sms(convo: Conversation, booking: Booking, kind: str, body: Text,
 
 def _receipt_and_reminder(convo: Conversation, heading: Text | None = None) -> Messages:
     """The receipt (headed ``heading``: booked, or moved), and the reminder 24 hours before
-    (if that is still to come). The messages are made inside the booking's transaction: the
+    (if that is still to come). No receipt when this turn's reply is itself an SMS to the
+    booking's number (booked by SMS from it): the reply is the receipt, and the same text
+    twice is one too many. The messages are made inside the booking's transaction: the
     sites they name are read before it."""
     sites = convo.store.sites() if convo.store is not None else None
 
@@ -295,7 +297,8 @@ def _receipt_and_reminder(convo: Conversation, heading: Text | None = None) -> M
         if not is_mobile(booking.phone):  # no SMS to a landline or a premium-rate number
             return []
         place = place_of(convo, booking, sites)
-        queued = [_sms(convo, booking, "receipt", receipt(booking, place, heading))]
+        queued = [] if _texted(convo, booking.phone) else [
+            _sms(convo, booking, "receipt", receipt(booking, place, heading))]
         reminder_at = booking.start - REMINDER_BEFORE
         if reminder_at > convo.now():
             queued.append(_sms(convo, booking, "reminder", reminder(booking, place),
@@ -385,7 +388,7 @@ def confirmation(booking: Booking, heading: Text, sms: bool = True,
     """The confirmation card shown on the screen the booking was made on; ``sms``: whether
     the receipt goes out by SMS (not to a number that texted STOP, nor to one that is not a
     mobile number); ``texted``: the card itself is an SMS reply to the booking's number, so
-    "you will also get an SMS" is not said (the receipt still goes, as a copy to keep);
+    "you will also get an SMS" is not said (no receipt goes: the reply is the receipt);
     ``place``: an in-person meeting's address (:func:`place_of`)."""
     rows = _rows(booking, place)
     about_sms: Text | None
@@ -557,7 +560,7 @@ def cancel(act: Act, convo: Conversation) -> list[Output]:
         booking = service.cancel(str(act.answers.get("code", "")),
                                  str(act.answers.get("phone", "")),
                                  messages=lambda b: [_sms(convo, b, "notice", _cancelled(b))]
-                                 if is_mobile(b.phone) else [])
+                                 if is_mobile(b.phone) and not _texted(convo, b.phone) else [])
     except NotFound:
         return [Say(tr("We could not find an active booking with that code and phone number."),
                     "error")]

@@ -24,6 +24,10 @@ from assistant.channels_keys import phone_hash
 from assistant.store.models import Booking, Outbox, Site, SmsContact, utcnow
 
 log = logging.getLogger(__name__)
+_TWILIO_HTTP = logging.getLogger(f"{__name__}.twilio")
+"""What Twilio's HTTP client logs: every request and response at INFO, a dozen lines an SMS
+(its URL names the account), which buried the outbox's own lines; only its warnings show."""
+_TWILIO_HTTP.setLevel(logging.WARNING)
 
 
 class Gateway(Protocol):
@@ -93,9 +97,11 @@ class LoggingGateway:
 
 class TwilioGateway:
     def __init__(self, account_sid: str, auth_token: str, sender: str) -> None:
+        from twilio.http.http_client import TwilioHttpClient
         from twilio.rest import Client  # optional dependency: pip install ".[sms]"
 
-        self.client = Client(account_sid, auth_token)
+        self.client = Client(account_sid, auth_token,
+                             http_client=TwilioHttpClient(logger=_TWILIO_HTTP))
         self.sender = sender
 
     def send(self, phone: str, body: str) -> None:
@@ -109,6 +115,7 @@ class TwilioGateway:
             if 400 <= exc.status < 500 and exc.status != 429:
                 raise PermanentFailure(f"Twilio {exc.status} {exc.code or ''}".strip()) from None
             raise
+        log.info("SMS to %s, %d characters", masked(phone), len(body))
 
     def as_sender(self, sender: str) -> TwilioGateway:
         """The same account, sending as ``sender`` (a site's SMS sender name)."""

@@ -293,7 +293,7 @@ def reply(convo: Conversation, token: str, outputs: list[Output]) -> JSONRespons
                  "reply": render_json(outputs, convo.lang, token), "ui": ui_strings(convo.lang),
                  "turn": convo.version or 0,
                  "staff": state.staff is not None or state.staff_wait is not None,
-                 "ended": state.ended})
+                 "ended": state.ended, "said": convo.said})
 
 
 @cache

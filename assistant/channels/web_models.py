@@ -109,6 +109,10 @@ class Reply(BaseModel):
     ended: bool = Field(False, description="the citizen finished the conversation "
                                            "(\"afslut\", \"finish\"): its token no longer "
                                            "opens it; start a new one")
+    said: str | None = Field(None, description="the message this reply answers, as the "
+                                               "conversation keeps it (a CPR number masked): "
+                                               "show this as the user's line, not what was "
+                                               "typed; null when no message was sent")
 
 
 Item = Annotated[SayItem | ChoicesItem | CardItem | ConfirmationItem,

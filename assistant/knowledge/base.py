@@ -52,6 +52,14 @@ class KnowledgeBase:
         return self.index.search(query, audience=audience, today=self.today(), top=top,
                                  municipality=municipality)
 
+    def reads_as_latin_ukrainian(self, text: str) -> bool:
+        """Whether the search reads ``text`` as Ukrainian typed in Latin letters ("dobryi
+        den, chy mozhu ya pratsiuvaty v danii?"): at least two of its words that are no
+        Danish or English word it knows are Ukrainian words in Cyrillic
+        (:meth:`Index.latin_ukrainian`)."""
+        read = self.index.latin_ukrainian(text)
+        return read is not text and any("\u0400" <= c <= "\u04ff" for c in read)
+
     def record(self, hit: Hit, lang: str) -> dict[str, object]:
         """One result as ``ask --json`` gives it (DESIGN.md): an entry in ``lang``, or a source
         passage as it stands in its document, cited by its own line range."""

@@ -254,13 +254,16 @@
   }
 
   // Send ``text``; the log shows ``shown`` (a button's whole label, not just its number).
+  // Typed text is shown at once, then as the server kept it (``said``: a CPR number masked),
+  // as a reload would show it: what was typed does not stay on a shared screen.
   async function send(text, shown) {
     if (busy) { return; }
     setBusy(true);
-    line("user", shown || text);
+    const echo = line("user", shown || text);
     try {
       const data = await call("/api/sessions/" + encodeURIComponent(session) + "/messages",
                               { text: text });
+      if (shown === undefined && typeof data.said === "string") { echo.textContent = data.said; }
       setBusy(false);
       if (data.ended) {
         // Finished ("afslut"): nothing of it stays on this page, which may be shared (its
