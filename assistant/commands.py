@@ -8,7 +8,7 @@ from functools import cache
 
 HELP, BACK, RESTART, MENU, LANGUAGE, STAFF = "help", "back", "restart", "menu", "language", "staff"
 SAVE, CALLBACK, GREETING, FINISH = "save", "callback", "greeting", "finish"
-ABOUT = "about"
+ABOUT, LEAVE = "about", "leave"
 
 _WORDS: dict[str, tuple[str, ...]] = {
     HELP: ("hjælp", "hjaelp", "help", "?", "допомога", "довідка", "допомогти"),
@@ -41,6 +41,48 @@ _WORDS[FINISH] = (
 it wipes the screen as the button does; on the web page it ends the conversation (the page
 starts a new one); by SMS the menu. A bare "done", "færdig" or "готово" is not one: it may
 mean "send my choices" at a step of several."""
+
+_WORDS[LEAVE] = (
+    "stop", "stop det", "annuller", "annullér", "annuller det", "afbryd", "aflys", "fortryd",
+    "fortryder", "jeg fortryder", "jeg har fortrudt", "glem det", "ikke alligevel",
+    "jeg vil ikke alligevel", "det vil jeg ikke alligevel",
+    "cancel", "cancel it", "cancel that", "quit", "exit", "abort", "never mind", "nevermind",
+    "forget it", "changed my mind", "i changed my mind", "i've changed my mind",
+    "i have changed my mind", "not anymore",
+    "стоп", "зупинити", "зупиніть", "скасувати", "скасуйте", "відмінити", "вийти", "вихід",
+    "передумав", "передумала", "я передумав", "я передумала", "забудьте",
+)
+"""Words that leave the guide one is in, its answers dropped ("annuller", "never mind",
+"я передумав"): in a guide, unless the question asked has an option of those words
+("cancel" at "What would you like to do?" is "Cancel the meeting"). Outside a guide a word
+that asks for a guide starts it ("aflys": cancel a meeting), the others show the menu. By SMS
+STOP, CANCEL, QUIT and the other opt-out words never reach the conversation: the SMS channel
+takes them for an opt-out first (channels/sms.py STOP_WORDS)."""
+
+_LEAVE_OPENINGS = tuple(tuple(phrase.split()) for phrase in (
+    "fortryd", "fortryder", "jeg fortryder", "jeg har fortrudt", "glem det",
+    "never mind", "nevermind", "forget it", "changed my mind", "i changed my mind",
+    "i've changed my mind", "i have changed my mind",
+    "передумав", "передумала", "я передумав", "я передумала", "забудьте",
+))
+"""Openings that leave a guide when a comma or a full stop ends them: "jeg fortryder, jeg vil
+ikke booke alligevel", "never mind. I'll come back later", "я передумав, не хочу" ("jeg
+fortryder min opsigelse", said in one's own words at a question, is no such opening)."""
+_NOT_WANTING = (
+    frozenset({"vil", "want", "wanna", "хочу", "хочемо", "бажаю"}),
+    frozenset({"ikke", "not", "don't", "dont", "doesn't", "не"}),
+    frozenset({"alligevel", "længere", "laengere", "anymore", "вже", "більше", "таки"}),
+)
+"""A short message holding a word of each ("jeg vil ikke booke alligevel", "I don't want to
+book after all", "я вже не хочу записуватися") says one does not want to go on."""
+_AFTER_ALL = ("after", "all")
+_SMALL = frozenset("""
+jeg du i et en at det den mig to a an the it this that i'm do me я мені це цього ні
+""".split())
+_MAX_OTHER_WORDS = 2
+"""At most this many other words ("booke", "møde") than those of _NOT_WANTING and _SMALL:
+"jeg vil ikke have mit job længere" tells something, at a question for one's own words."""
+_MAX_LEAVE_WORDS = 12
 
 _ASKS_FOR_A_PERSON: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "da": (("", "jeg vil gerne tale med", "jeg vil tale med", "jeg vil gerne snakke med",
@@ -192,7 +234,35 @@ def match_command(text: str) -> str | None:
         return None
     if any(" ".join(words[start:]) in _PERSON_ENDINGS for start in range(1, len(words) - 1)):
         return STAFF
+    if _leaves(text):
+        return LEAVE
     return None
+
+
+def _leaves(text: str) -> bool:
+    """``text``, a short message, says one wants out of what one is doing, in a sentence: an
+    opening of _LEAVE_OPENINGS alone or ended by a comma or a full stop ("jeg fortryder, jeg
+    vil ikke booke alligevel"), or a word of each of _NOT_WANTING with at most
+    _MAX_OTHER_WORDS others ("I don't want to book after all")."""
+    folded = unicodedata.normalize("NFC", text).casefold().replace("’", "'")
+    said = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)*", folded)
+    if not said or len(said) > _MAX_LEAVE_WORDS:
+        return False
+    for opening in _LEAVE_OPENINGS:
+        if tuple(said[:len(opening)]) == opening:
+            ended = re.match(r"\W*" + r"\W+".join(map(re.escape, opening)) + r"\s*([,.!;:\-–—]|$)",
+                             folded)
+            if ended:
+                return True
+    if "after all" in " ".join(said):
+        said = [*said, "anymore"]
+    want, negation, anymore = _NOT_WANTING
+    if not (want.intersection(said) and negation.intersection(said) and
+            anymore.intersection(said)):
+        return False
+    others = [w for w in said if w not in _SMALL and w not in _AFTER_ALL
+              and not any(w in group for group in _NOT_WANTING)]
+    return len(others) <= _MAX_OTHER_WORDS
 
 
 _LANG_FORMS = {"dansk": "da", "på dansk": "da", "in danish": "da", "данською": "da",

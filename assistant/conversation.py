@@ -586,6 +586,8 @@ class Conversation:
         if code:
             return self._resume(code)
         command = commands.match_command(text)
+        if command == commands.LEAVE and self._leave_word_asks_more(text):
+            command = None
         if command:
             self.outcome = "command"
             return self._command(command)
@@ -822,6 +824,15 @@ class Conversation:
         return [Say(tr("What would you like to do now? Choose a number, or write another "
                        "question."), "prompt"), Choices(options)]
 
+    def _leave_word_asks_more(self, text: str) -> bool:
+        """A word that leaves a guide ("cancel", "aflys") is more than that here: an option of
+        the question asked in the guide ("Cancel the meeting"), or, outside a guide, the
+        request of one ("aflys" starts the guide that cancels a meeting)."""
+        flow, fstate = self._flow()
+        if flow and fstate:
+            return engine.names_option(flow, fstate, text, self.lang)
+        return engine.requested(self.content.flows.values(), text) is not None
+
     def _answers_current_step(self, text: str) -> bool:
         """A language name that is also an option of the current step is an answer."""
         flow, fstate = self._flow()
@@ -870,6 +881,15 @@ class Conversation:
             ended = self._end_on_the_page() if self.state.channel == "web" else []
             return [Say(tr("Thank you for using the jobcenter assistant."),
                         "notice"), *self.menu(), *ended]
+        if command == commands.LEAVE:
+            # "annuller", "never mind": out of the guide, its answers not kept (unlike "menu",
+            # which keeps them to go on with)
+            if flow and fstate:
+                self._leave_flow("left")
+                return [Say(tr("We stop \"{flow}\". Your answers there are not kept.",
+                               flow=flow.title), "notice"), *self.menu()]
+            return [Say(tr("There is nothing to stop. You are at the menu."), "notice"),
+                    *self.menu()]
         if command == commands.STAFF:
             self._leave_flow("left", pause=True)
             return self._start(STAFF_FLOW)
