@@ -213,27 +213,82 @@ def is_goodbye(text: str) -> bool:
     return _courtesy(text)[1]
 
 
-_PERSON_ENDINGS = frozenset(normalise_command(w) for w in _WORDS[STAFF] if len(w.split()) > 1)
-"""Requests for a person of more than one word ("jeg vil tale med en medarbejder", "мені
-потрібна людина"): a message that ends with one asks for a person, whatever comes before it
-("jeg forstår ikke, jeg vil tale med en medarbejder")."""
+_POLITE = tuple(sorted((tuple(normalise_command(phrase).split()) for phrase in (
+    # Danish
+    "venligst", "gerne", "lige", "bare", "tak", "nu", "jeg vil gerne", "vil gerne", "jeg vil",
+    "jeg vil bare", "jeg ville gerne", "jeg vil meget gerne", "kan du", "kan i", "vil du",
+    "vil i", "kunne du", "kunne i", "må jeg", "hurtigst muligt",
+    # English
+    "please", "pls", "plz", "kindly", "just", "now", "thanks", "thank you", "could you",
+    "would you", "can you", "will you", "could someone", "can someone", "i would like to",
+    "i'd like to", "i want to", "i wanna", "if possible", "as soon as possible",
+    # Ukrainian
+    "будь ласка", "будь-ласка", "прошу", "дякую", "зараз", "можете", "ви можете",
+    "чи можете", "чи можете ви", "чи не могли б ви", "чи не могли би ви", "могли б ви",
+    "можна", "я хочу", "хочу", "я б хотів", "я б хотіла", "я хотів би", "я хотіла б",
+)), key=len, reverse=True))
+"""Polite and filler words said around a request ("ring venligst til mig", "Could you please
+call me back?", "Зателефонуйте мені, будь ласка", "vil gerne snakke med en person"): a
+command is read without them, in its words and in what is typed alike."""
+
+
+def _without_polite(folded: str) -> str:
+    """``folded`` (a :func:`normalise_command` form) without the phrases of _POLITE."""
+    said, kept, at = folded.split(), [], 0
+    while at < len(said):
+        polite = next((p for p in _POLITE if tuple(said[at:at + len(p)]) == p), None)
+        if polite is None:
+            kept.append(said[at])
+            at += 1
+        else:
+            at += len(polite)
+    return " ".join(kept)
+
+
+def _politely(index: dict[str, str]) -> dict[str, str]:
+    """``index`` by its phrases without polite words, where that names one command only and
+    is no other command's phrase as it stands."""
+    named: dict[str, set[str]] = {}
+    for phrase, command in index.items():
+        if (plain := _without_polite(phrase)) and plain != phrase:
+            named.setdefault(plain, set()).add(command)
+    return {plain: next(iter(commands)) for plain, commands in named.items()
+            if len(commands) == 1 and index.get(plain, next(iter(commands))) in commands}
+
+
+_POLITE_INDEX = _politely(_INDEX)
+
+_ENDINGS = {_without_polite(normalise_command(w)): command for command in (STAFF, CALLBACK)
+            for w in _WORDS[command] if len(_without_polite(normalise_command(w)).split()) > 1}
+"""Requests for a person or a call of more than one word, polite words aside ("jeg vil tale
+med en medarbejder", "мені потрібна людина", "ring til mig"): a message that ends with one
+asks for it, whatever comes before it ("jeg forstår ikke, jeg vil tale med en medarbejder"),
+but for a negation in its own clause ("I don't want to talk to a person")."""
+_NEGATIONS = frozenset(("ikke", "aldrig", "not", "never", "don", "dont", "t", "не", "ні"))
+"""(normalise_command takes the apostrophe out of "don't": "don t".)"""
 
 
 def match_command(text: str) -> str | None:
-    """The global command ``text`` names, or None. A message that ends with a request for a
-    person (see _PERSON_ENDINGS) is the staff command, unless it asks for information ("who
-    can I talk to about repatriation" goes to the knowledge base)."""
+    """The global command ``text`` names, or None: its words, polite words aside (_POLITE). A
+    message that ends with a request for a person or a call (see _ENDINGS) is that command,
+    unless it asks for information ("who can I talk to about repatriation" goes to the
+    knowledge base)."""
     folded = normalise_command(text)
     found = _INDEX.get(folded)
     if found is not None:
         return found
     if is_goodbye(text):
         return FINISH
-    words = folded.split()
+    plain = _without_polite(folded)
+    if not is_thanks(text) and (found := _INDEX.get(plain) or _POLITE_INDEX.get(plain)):
+        return found  # ("hej tak" thanks: "You are welcome", as ever)
+    words = plain.split()
     if asks_what(text):
         return None
-    if any(" ".join(words[start:]) in _PERSON_ENDINGS for start in range(1, len(words) - 1)):
-        return STAFF
+    for start in range(1, len(words) - 1):
+        if (found := _ENDINGS.get(" ".join(words[start:]))) is not None:
+            clause = re.split(r"[,.;:!?]+", text.strip().rstrip(" .!?"))[-1]
+            return None if _NEGATIONS.intersection(normalise_command(clause).split()) else found
     if _leaves(text):
         return LEAVE
     return None
