@@ -33,7 +33,7 @@ from assistant.outputs import (
     SlotRequest,
     to_json,
 )
-from assistant.privacy import clean_input, has_cpr, redact_cpr
+from assistant.privacy import read_input
 from assistant.site.answers import local_answer
 from assistant.site.registry import SiteInfo
 from assistant.store.models import utcnow
@@ -446,12 +446,19 @@ class Conversation:
             self.state.lang = lang
 
     def _answer(self, raw: str) -> list[Output]:
-        cleaned = clean_input(raw)
-        text = redact_cpr(cleaned)  # before anything can store, log or echo it
+        # CPR numbers masked before anything can store, log or echo the text; a long message
+        # is read to MAX_INPUT_CHARS, and the user told so, on every channel (a question at
+        # its end was answered from its beginning, unsaid)
+        text, cpr, cut = read_input(raw)
+        notices = [Say(tr("Please do not write your CPR number here. We have removed it."),
+                       "notice")] if cpr else []
+        if cut:
+            notices.append(Say(tr("Your message was long, so only its first part was read. "
+                                  "Please send the rest in a shorter message."), "notice"))
         self._finished = self._effects = False
         self.outcome, self.searched = "menu", None
         saved = self.state.to_dict()
-        self._first_words(cleaned)
+        self._first_words(text)
         if self.state.staff is not None and self.state.channel == "web" and \
                 commands.match_command(text) == commands.FINISH:
             # "afslut" on the page ends its conversation even while a person has it (a shared
@@ -463,10 +470,8 @@ class Conversation:
         if self.state.staff is not None:
             # A person has the conversation: the message is theirs to read (the turn is the
             # staff transcript), and the assistant does not answer it.
-            outputs = [Say(tr("Please do not write your CPR number here. We have removed it."),
-                           "notice")] if has_cpr(cleaned) else []
-            self._save_turn(text, outputs)
-            return outputs
+            self._save_turn(text, notices)
+            return notices
         try:
             outputs = self._offer_sender(self._resolve(self._route(text)))
         except Exception:
@@ -479,9 +484,7 @@ class Conversation:
         if self._finished and self.state.flow is None and not (
                 outputs and isinstance(outputs[-1], Choices)):  # options already: the menu
             outputs.extend(self._after_flow())
-        if has_cpr(cleaned):
-            outputs.insert(0, Say(tr("Please do not write your CPR number here. "
-                                     "We have removed it."), "notice"))
+        outputs[:0] = notices
         self._save_turn(text, outputs, check=not self._effects)
         return outputs
 
