@@ -8,7 +8,7 @@ from functools import cache
 
 HELP, BACK, RESTART, MENU, LANGUAGE, STAFF = "help", "back", "restart", "menu", "language", "staff"
 SAVE, CALLBACK, GREETING, FINISH = "save", "callback", "greeting", "finish"
-ABOUT = "about"
+ABOUT, LEAVE = "about", "leave"
 
 _WORDS: dict[str, tuple[str, ...]] = {
     HELP: ("hjælp", "hjaelp", "help", "?", "допомога", "довідка", "допомогти"),
@@ -42,6 +42,48 @@ _WORDS[FINISH] = (
 it wipes the screen as the button does; on the web page it ends the conversation (the page
 starts a new one); by SMS the menu. A bare "done", "færdig" or "готово" is not one: it may
 mean "send my choices" at a step of several."""
+
+_WORDS[LEAVE] = (
+    "stop", "stop det", "annuller", "annullér", "annuller det", "afbryd", "aflys", "fortryd",
+    "fortryder", "jeg fortryder", "jeg har fortrudt", "glem det", "ikke alligevel",
+    "jeg vil ikke alligevel", "det vil jeg ikke alligevel",
+    "cancel", "cancel it", "cancel that", "quit", "exit", "abort", "never mind", "nevermind",
+    "forget it", "changed my mind", "i changed my mind", "i've changed my mind",
+    "i have changed my mind", "not anymore",
+    "стоп", "зупинити", "зупиніть", "скасувати", "скасуйте", "відмінити", "вийти", "вихід",
+    "передумав", "передумала", "я передумав", "я передумала", "забудьте",
+)
+"""Words that leave the guide one is in, its answers dropped ("annuller", "never mind",
+"я передумав"): in a guide, unless the question asked has an option of those words
+("cancel" at "What would you like to do?" is "Cancel the meeting"). Outside a guide a word
+that asks for a guide starts it ("aflys": cancel a meeting), the others show the menu. By SMS
+STOP, CANCEL, QUIT and the other opt-out words never reach the conversation: the SMS channel
+takes them for an opt-out first (channels/sms.py STOP_WORDS)."""
+
+_LEAVE_OPENINGS = tuple(tuple(phrase.split()) for phrase in (
+    "fortryd", "fortryder", "jeg fortryder", "jeg har fortrudt", "glem det",
+    "never mind", "nevermind", "forget it", "changed my mind", "i changed my mind",
+    "i've changed my mind", "i have changed my mind",
+    "передумав", "передумала", "я передумав", "я передумала", "забудьте",
+))
+"""Openings that leave a guide when a comma or a full stop ends them: "jeg fortryder, jeg vil
+ikke booke alligevel", "never mind. I'll come back later", "я передумав, не хочу" ("jeg
+fortryder min opsigelse", said in one's own words at a question, is no such opening)."""
+_NOT_WANTING = (
+    frozenset({"vil", "want", "wanna", "хочу", "хочемо", "бажаю"}),
+    frozenset({"ikke", "not", "don't", "dont", "doesn't", "не"}),
+    frozenset({"alligevel", "længere", "laengere", "anymore", "вже", "більше", "таки"}),
+)
+"""A short message holding a word of each ("jeg vil ikke booke alligevel", "I don't want to
+book after all", "я вже не хочу записуватися") says one does not want to go on."""
+_AFTER_ALL = ("after", "all")
+_SMALL = frozenset("""
+jeg du i et en at det den mig to a an the it this that i'm do me я мені це цього ні
+""".split())
+_MAX_OTHER_WORDS = 2
+"""At most this many other words ("booke", "møde") than those of _NOT_WANTING and _SMALL:
+"jeg vil ikke have mit job længere" tells something, at a question for one's own words."""
+_MAX_LEAVE_WORDS = 12
 
 _ASKS_FOR_A_PERSON: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "da": (("", "jeg vil gerne tale med", "jeg vil tale med", "jeg vil gerne snakke med",
@@ -172,28 +214,111 @@ def is_goodbye(text: str) -> bool:
     return _courtesy(text)[1]
 
 
-_PERSON_ENDINGS = frozenset(normalise_command(w) for w in _WORDS[STAFF] if len(w.split()) > 1)
-"""Requests for a person of more than one word ("jeg vil tale med en medarbejder", "мені
-потрібна людина"): a message that ends with one asks for a person, whatever comes before it
-("jeg forstår ikke, jeg vil tale med en medarbejder")."""
+_POLITE = tuple(sorted((tuple(normalise_command(phrase).split()) for phrase in (
+    # Danish
+    "venligst", "gerne", "lige", "bare", "tak", "nu", "jeg vil gerne", "vil gerne", "jeg vil",
+    "jeg vil bare", "jeg ville gerne", "jeg vil meget gerne", "kan du", "kan i", "vil du",
+    "vil i", "kunne du", "kunne i", "må jeg", "hurtigst muligt",
+    # English
+    "please", "pls", "plz", "kindly", "just", "now", "thanks", "thank you", "could you",
+    "would you", "can you", "will you", "could someone", "can someone", "i would like to",
+    "i'd like to", "i want to", "i wanna", "if possible", "as soon as possible",
+    # Ukrainian
+    "будь ласка", "будь-ласка", "прошу", "дякую", "зараз", "можете", "ви можете",
+    "чи можете", "чи можете ви", "чи не могли б ви", "чи не могли би ви", "могли б ви",
+    "можна", "я хочу", "хочу", "я б хотів", "я б хотіла", "я хотів би", "я хотіла б",
+)), key=len, reverse=True))
+"""Polite and filler words said around a request ("ring venligst til mig", "Could you please
+call me back?", "Зателефонуйте мені, будь ласка", "vil gerne snakke med en person"): a
+command is read without them, in its words and in what is typed alike."""
+
+
+def _without_polite(folded: str) -> str:
+    """``folded`` (a :func:`normalise_command` form) without the phrases of _POLITE."""
+    said, kept, at = folded.split(), [], 0
+    while at < len(said):
+        polite = next((p for p in _POLITE if tuple(said[at:at + len(p)]) == p), None)
+        if polite is None:
+            kept.append(said[at])
+            at += 1
+        else:
+            at += len(polite)
+    return " ".join(kept)
+
+
+def _politely(index: dict[str, str]) -> dict[str, str]:
+    """``index`` by its phrases without polite words, where that names one command only and
+    is no other command's phrase as it stands."""
+    named: dict[str, set[str]] = {}
+    for phrase, command in index.items():
+        if (plain := _without_polite(phrase)) and plain != phrase:
+            named.setdefault(plain, set()).add(command)
+    return {plain: next(iter(commands)) for plain, commands in named.items()
+            if len(commands) == 1 and index.get(plain, next(iter(commands))) in commands}
+
+
+_POLITE_INDEX = _politely(_INDEX)
+
+_ENDINGS = {_without_polite(normalise_command(w)): command for command in (STAFF, CALLBACK)
+            for w in _WORDS[command] if len(_without_polite(normalise_command(w)).split()) > 1}
+"""Requests for a person or a call of more than one word, polite words aside ("jeg vil tale
+med en medarbejder", "мені потрібна людина", "ring til mig"): a message that ends with one
+asks for it, whatever comes before it ("jeg forstår ikke, jeg vil tale med en medarbejder"),
+but for a negation in its own clause ("I don't want to talk to a person")."""
+_NEGATIONS = frozenset(("ikke", "aldrig", "not", "never", "don", "dont", "t", "не", "ні"))
+"""(normalise_command takes the apostrophe out of "don't": "don t".)"""
 
 
 def match_command(text: str) -> str | None:
-    """The global command ``text`` names, or None. A message that ends with a request for a
-    person (see _PERSON_ENDINGS) is the staff command, unless it asks for information ("who
-    can I talk to about repatriation" goes to the knowledge base)."""
+    """The global command ``text`` names, or None: its words, polite words aside (_POLITE). A
+    message that ends with a request for a person or a call (see _ENDINGS) is that command,
+    unless it asks for information ("who can I talk to about repatriation" goes to the
+    knowledge base)."""
     folded = normalise_command(text)
     found = _INDEX.get(folded)
     if found is not None:
         return found
     if is_goodbye(text):
         return FINISH
-    words = folded.split()
+    plain = _without_polite(folded)
+    if not is_thanks(text) and (found := _INDEX.get(plain) or _POLITE_INDEX.get(plain)):
+        return found  # ("hej tak" thanks: "You are welcome", as ever)
+    words = plain.split()
     if asks_what(text):
         return None
-    if any(" ".join(words[start:]) in _PERSON_ENDINGS for start in range(1, len(words) - 1)):
-        return STAFF
+    for start in range(1, len(words) - 1):
+        if (found := _ENDINGS.get(" ".join(words[start:]))) is not None:
+            clause = re.split(r"[,.;:!?]+", text.strip().rstrip(" .!?"))[-1]
+            return None if _NEGATIONS.intersection(normalise_command(clause).split()) else found
+    if _leaves(text):
+        return LEAVE
     return None
+
+
+def _leaves(text: str) -> bool:
+    """``text``, a short message, says one wants out of what one is doing, in a sentence: an
+    opening of _LEAVE_OPENINGS alone or ended by a comma or a full stop ("jeg fortryder, jeg
+    vil ikke booke alligevel"), or a word of each of _NOT_WANTING with at most
+    _MAX_OTHER_WORDS others ("I don't want to book after all")."""
+    folded = unicodedata.normalize("NFC", text).casefold().replace("’", "'")
+    said = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)*", folded)
+    if not said or len(said) > _MAX_LEAVE_WORDS:
+        return False
+    for opening in _LEAVE_OPENINGS:
+        if tuple(said[:len(opening)]) == opening:
+            ended = re.match(r"\W*" + r"\W+".join(map(re.escape, opening)) + r"\s*([,.!;:\-–—]|$)",
+                             folded)
+            if ended:
+                return True
+    if "after all" in " ".join(said):
+        said = [*said, "anymore"]
+    want, negation, anymore = _NOT_WANTING
+    if not (want.intersection(said) and negation.intersection(said) and
+            anymore.intersection(said)):
+        return False
+    others = [w for w in said if w not in _SMALL and w not in _AFTER_ALL
+              and not any(w in group for group in _NOT_WANTING)]
+    return len(others) <= _MAX_OTHER_WORDS
 
 
 _LANG_FORMS = {"dansk": "da", "på dansk": "da", "in danish": "da", "данською": "da",

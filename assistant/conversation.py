@@ -33,7 +33,7 @@ from assistant.outputs import (
     SlotRequest,
     to_json,
 )
-from assistant.privacy import clean_input, has_cpr, redact_cpr
+from assistant.privacy import read_input
 from assistant.site.answers import local_answer
 from assistant.site.registry import SiteInfo
 from assistant.store.models import utcnow
@@ -456,12 +456,19 @@ class Conversation:
             self.state.lang = lang
 
     def _answer(self, raw: str) -> list[Output]:
-        cleaned = clean_input(raw)
-        text = redact_cpr(cleaned)  # before anything can store, log or echo it
+        # CPR numbers masked before anything can store, log or echo the text; a long message
+        # is read to MAX_INPUT_CHARS, and the user told so, on every channel (a question at
+        # its end was answered from its beginning, unsaid)
+        text, cpr, cut = read_input(raw)
+        notices = [Say(tr("Please do not write your CPR number here. We have removed it."),
+                       "notice")] if cpr else []
+        if cut:
+            notices.append(Say(tr("Your message was long, so only its first part was read. "
+                                  "Please send the rest in a shorter message."), "notice"))
         self._finished = self._effects = False
         self.outcome, self.searched = "menu", None
         saved = self.state.to_dict()
-        self._first_words(cleaned)
+        self._first_words(text)
         if self.state.staff is not None and self.state.channel == "web" and \
                 commands.match_command(text) == commands.FINISH:
             # "afslut" on the page ends its conversation even while a person has it (a shared
@@ -473,10 +480,8 @@ class Conversation:
         if self.state.staff is not None:
             # A person has the conversation: the message is theirs to read (the turn is the
             # staff transcript), and the assistant does not answer it.
-            outputs = [Say(tr("Please do not write your CPR number here. We have removed it."),
-                           "notice")] if has_cpr(cleaned) else []
-            self._save_turn(text, outputs)
-            return outputs
+            self._save_turn(text, notices)
+            return notices
         try:
             outputs = self._offer_sender(self._resolve(self._route(text)))
         except Exception:
@@ -490,9 +495,7 @@ class Conversation:
         if self._finished and self.state.flow is None and not (
                 outputs and isinstance(outputs[-1], Choices)):  # options already: the menu
             outputs.extend(self._after_flow())
-        if has_cpr(cleaned):
-            outputs.insert(0, Say(tr("Please do not write your CPR number here. "
-                                     "We have removed it."), "notice"))
+        outputs[:0] = notices
         self._save_turn(text, outputs, check=not self._effects)
         return outputs
 
@@ -598,6 +601,8 @@ class Conversation:
         if code:
             return self._resume(code)
         command = commands.match_command(text)
+        if command == commands.LEAVE and self._leave_word_asks_more(text):
+            command = None
         if command:
             self.outcome = "command"
             return self._command(command)
@@ -829,6 +834,15 @@ class Conversation:
         return [Say(tr("What would you like to do now? Choose a number, or write another "
                        "question."), "prompt"), Choices(options)]
 
+    def _leave_word_asks_more(self, text: str) -> bool:
+        """A word that leaves a guide ("cancel", "aflys") is more than that here: an option of
+        the question asked in the guide ("Cancel the meeting"), or, outside a guide, the
+        request of one ("aflys" starts the guide that cancels a meeting)."""
+        flow, fstate = self._flow()
+        if flow and fstate:
+            return engine.names_option(flow, fstate, text, self.lang)
+        return engine.requested(self.content.flows.values(), text) is not None
+
     def _answers_current_step(self, text: str) -> bool:
         """A language name that is also an option of the current step is an answer."""
         flow, fstate = self._flow()
@@ -877,6 +891,15 @@ class Conversation:
             ended = self._end_on_the_page() if self.state.channel == "web" else []
             return [Say(tr("Thank you for using the jobcenter assistant."),
                         "notice"), *self.menu(), *ended]
+        if command == commands.LEAVE:
+            # "annuller", "never mind": out of the guide, its answers not kept (unlike "menu",
+            # which keeps them to go on with)
+            if flow and fstate:
+                self._leave_flow("left")
+                return [Say(tr("We stop \"{flow}\". Your answers there are not kept.",
+                               flow=flow.title), "notice"), *self.menu()]
+            return [Say(tr("There is nothing to stop. You are at the menu."), "notice"),
+                    *self.menu()]
         if command == commands.STAFF:
             self._leave_flow("left", pause=True)
             return self._start(STAFF_FLOW)

@@ -5,8 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from typing import NamedTuple
 
 MAX_INPUT_CHARS = 500
+"""What the assistant reads of a message: a longer one is read to there, and the user is told
+(conversation.py). The web API takes 2,000 characters, an SMS 1,600, the kiosk's box 500."""
+MAX_LINE_CHARS = 4000
+"""What of a message is looked at at all, before anything else (hostile input)."""
 CPR_MASK = "[CPR fjernet]"
 
 # A CPR number is a date and four digits: DDMMYY-XXXX. People write it in many ways: with
@@ -209,9 +214,48 @@ def redact_cpr(text: str) -> str:
     return "".join([*out, normal[last:]])
 
 
-def clean_input(text: str) -> str:
+def one_line(text: str) -> str:
     """NFC, no control or bidi-override characters (nor lone surrogates, which a line of
-    bytes that were not UTF-8 decodes to), one line, at most MAX_INPUT_CHARS."""
-    text = unicodedata.normalize("NFC", text)
+    bytes that were not UTF-8 decodes to), one line, of the first MAX_LINE_CHARS typed."""
+    text = unicodedata.normalize("NFC", text[:MAX_LINE_CHARS])
     text = _CONTROL.sub(" ", text.replace("\r", " ").replace("\n", " ").replace("\t", " "))
-    return " ".join(text.split())[:MAX_INPUT_CHARS]
+    return " ".join(text.split())
+
+
+def clean_input(text: str) -> str:
+    """:func:`one_line`, at most MAX_INPUT_CHARS."""
+    return one_line(text)[:MAX_INPUT_CHARS]
+
+
+class Read(NamedTuple):
+    """A message as the conversation reads it (:func:`read_input`)."""
+
+    text: str
+    """One line, CPR numbers masked, at most MAX_INPUT_CHARS."""
+    cpr: bool
+    """A CPR number was masked."""
+    cut: bool
+    """The message was longer: only its first part is read."""
+
+
+CPR_MARGIN = 60
+"""Characters looked at past MAX_INPUT_CHARS for a CPR number the cut would split ("... 010190
+-1234"): it is masked whole, no half number is kept. (Masking the whole of a long line would
+cost far more: the patterns are slow on long runs of digits.)"""
+
+
+def read_input(typed: str) -> Read:
+    """``typed`` as the assistant reads it: :func:`one_line`, CPR numbers masked, at most
+    MAX_INPUT_CHARS, cut at the end of a word when one ends near there."""
+    line = one_line(typed)
+    cut = len(line) > MAX_INPUT_CHARS or len(typed) > MAX_LINE_CHARS
+    window = line[:MAX_INPUT_CHARS + CPR_MARGIN]
+    cpr = has_cpr(window)
+    text = redact_cpr(window) if cpr else window
+    if len(text) > MAX_INPUT_CHARS:
+        part = text[:MAX_INPUT_CHARS]
+        if text[MAX_INPUT_CHARS] != " ":  # inside a word: the word is left out
+            head = part.rpartition(" ")[0]
+            part = head if len(head) >= MAX_INPUT_CHARS - 50 else part
+        text = part.rstrip()
+    return Read(text, cpr, cut)

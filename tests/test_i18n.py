@@ -11,31 +11,31 @@ from assistant.i18n import TZ, at_clock, format_when, plural_category, tr, trn
 from assistant.knowledge.lint import lint_i18n
 
 ROOT = Path(__file__).resolve().parents[1]
-ANSWERS = ("I am not sure what you mean. I found {n} possible answer:",
-           "I am not sure what you mean. I found {n} possible answers:")
+WIPED = ("Done. To protect your data, the screen is cleared in {n} second.",
+         "Done. To protect your data, the screen is cleared in {n} seconds.")
 
 
 @pytest.mark.parametrize(("n", "category", "word"), [
-    (1, "one", "можливу відповідь"),
-    (2, "few", "можливі відповіді"),
-    (5, "many", "можливих відповідей"),
-    (11, "many", "можливих відповідей"),
-    (21, "one", "можливу відповідь"),
-    (22, "few", "можливі відповіді"),
-    (25, "many", "можливих відповідей"),
+    (1, "one", "секунду"),
+    (2, "few", "секунди"),
+    (5, "many", "секунд"),
+    (11, "many", "секунд"),
+    (21, "one", "секунду"),
+    (22, "few", "секунди"),
+    (25, "many", "секунд"),
 ])
 def test_ukrainian_plurals(n: int, category: str, word: str) -> None:
     assert plural_category(n, "uk") == category
-    assert f"{n} {word}" in trn(*ANSWERS, n)["uk"]
+    assert f"{n} {word}." in trn(*WIPED, n)["uk"]
 
 
 def test_danish_and_english_plurals() -> None:
-    assert "1 muligt svar" in trn(*ANSWERS, 1)["da"]
-    assert "2 mulige svar" in trn(*ANSWERS, 2)["da"]
-    assert "1 possible answer:" in trn(*ANSWERS, 1)["en"]
-    assert "21 possible answers" in trn(*ANSWERS, 21)["en"]
+    assert "1 sekund." in trn(*WIPED, 1)["da"]
+    assert "2 sekunder." in trn(*WIPED, 2)["da"]
+    assert "1 second." in trn(*WIPED, 1)["en"]
+    assert "21 seconds." in trn(*WIPED, 21)["en"]
     with pytest.raises(TypeError):
-        trn(*ANSWERS, 1.5)  # type: ignore[arg-type]
+        trn(*WIPED, 1.5)  # type: ignore[arg-type]
 
 
 def test_dates_in_each_locale_s_own_format() -> None:

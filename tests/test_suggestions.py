@@ -1,12 +1,14 @@
-"""A numbered suggestion ("I found 3 possible answers") is chosen with a number written in
-words as with digits: a number word is not a new question."""
+"""A numbered suggestion ("I am not sure what you mean. Choose one of these:") is chosen with a
+number written in words as with digits: a number word is not a new question. Its heading counts
+nothing: a count of the answers stood over the answers, a guide and "Talk to staff"."""
 
 from __future__ import annotations
 
 import pytest
 
 from assistant.channels.render import render_text
-from assistant.conversation import Conversation
+from assistant.conversation import Conversation, State
+from assistant.outputs import Choices, Say
 
 
 @pytest.mark.parametrize(("lang", "question", "choice"), [
@@ -38,3 +40,27 @@ def test_open_suggestions_survive_a_reopened_session_and_a_language_change(conte
     again.handle("hvad gælder for voksenlærling")
     english = render_text(again.handle("english"), "en")
     assert "2. Adult apprentice" in english, english
+
+
+HEADING = {"da": "Jeg er ikke sikker på, hvad du mener. Vælg en af disse:",
+           "en": "I am not sure what you mean. Choose one of these:",
+           "uk": "Я не впевнений, що ви маєте на увазі. Оберіть один із цих варіантів:"}
+STAFF = {"da": "Tal med en medarbejder", "en": "Talk to staff", "uk": "Поговорити з працівником"}
+
+
+@pytest.mark.parametrize(("lang", "question"), [
+    ("da", "pension sag ting"), ("da", "dagpenge ting sag"), ("en", "pension abroad stuff"),
+    ("en", "Could you please call me back about repatriation stuff"),
+    ("uk", "щось про гроші та податки"), ("uk", "пенсія в іншій країні питання"),
+])
+@pytest.mark.parametrize("channel", ["web", "sms", "kiosk"])
+def test_the_heading_of_suggestions_counts_nothing_the_list_does_not_show(
+        content, channel: str, lang: str, question: str) -> None:
+    """"I found 1 possible answer:" stood over two options (the answer and "Talk to staff"):
+    the heading says to choose, in every language, and counts nothing."""
+    said = Conversation(content, State(lang=lang, channel=channel)).handle(question)
+    heading, shown = said[-2], said[-1]
+    assert isinstance(heading, Say) and isinstance(shown, Choices)
+    assert heading.text == HEADING
+    assert not any(c.isdigit() for c in heading.text[lang])
+    assert shown.options[-1].label[lang] == STAFF[lang]

@@ -411,8 +411,8 @@ def _short_answer(body: str) -> bool:
 
 def _question_again(store: SessionStore, saved: Saved, lang: str) -> str:
     """The question the conversation's last reply asked (its last prompt) and its options,
-    when one is open; "" for none. A heading that only says what follows ("I found 3 possible
-    answers:") means nothing without its options."""
+    when one is open; "" for none. A heading that only says what follows ("I am not sure what
+    you mean. Choose one of these:") means nothing without its options."""
     last = store.turns(saved.id, after=saved.turns - 1) if saved.turns else []
     outputs = [out for item in (json.loads(last[-1].reply) if last else [])
                if (out := from_json(item)) is not None]

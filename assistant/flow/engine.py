@@ -183,6 +183,8 @@ def answer(flow: Flow, state: FlowState, raw: str, today: dt.date,
         # the offered times narrowed down ("tirsdag": Tuesday's) is no failed try
         state.tries += 0 if parsed.choose_from and step.kind == "slot" else 1
         outputs: list[Output] = [Say(parsed.error, "error")]
+        if parsed.unread:
+            outputs.append(_way_out())
         if state.tries >= MAX_TRIES:
             outputs.append(Say(tr("This seems hard to answer here. A member of staff can help: "
                                   "write \"staff\"."), "notice"))
@@ -214,6 +216,11 @@ def answer(flow: Flow, state: FlowState, raw: str, today: dt.date,
         outputs.append(Say(tr("I understood: {answer}", answer=shown), "info"))
     _advance(flow, state, _next(step, state.answers), outputs)
     return Turn(state, outputs, read=parsed.read)
+
+
+def _way_out() -> Say:
+    """Under "choose one of the numbers shown" in a guide: how to go back, or leave."""
+    return Say(tr("To go back a step, write \"back\". To leave, write \"menu\"."), "info")
 
 
 def proven(flow: Flow, state: FlowState) -> Turn:
@@ -384,6 +391,22 @@ def _fold_label(label: str) -> str:
     return replies.plain(_fold(label))
 
 
+def names_option(flow: Flow, state: FlowState, raw: str, lang: str | None = None) -> bool:
+    """Whether ``raw`` names an option of the question asked now, by its number, label or
+    words ("cancel" at "What would you like to do?" is "Cancel the meeting"), not in one's
+    own words: a command word that is an option's word answers the question."""
+    if state.step is None or state.done or state.step not in flow.steps:
+        return False
+    step = flow.step(state.step)
+    if step.kind not in ("choice", "multi"):
+        return False
+    options = offered(step, state.answers)
+    if _pick_option(options, raw):
+        return True
+    return bool((replies.pick_one if step.kind == "choice" else replies.pick_many)(
+        options, raw, lang))
+
+
 def _pick_option(options: tuple[Option, ...], raw: str) -> str | None:
     text = _fold(raw)
     typed = replies.plain(text)
@@ -404,6 +427,9 @@ class _Parsed:
     """The reply fits these options and one must be chosen: ask again with only them."""
     words: str | None = None
     """The reply in one's own words, for the option that takes them (Option.words)."""
+    unread: bool = False
+    """Nothing of the reply was read ("stop", "hvad?"): the user is told how to go back or
+    leave, besides the error."""
 
 
 WORDS_CHARS = 200
@@ -453,7 +479,8 @@ def _parse(step: Step, raw: str, today: dt.date, state: FlowState,
                 not replies.says_not_known(said):
             return _Parsed(own.value, read=True, words=said)
         return _Parsed(error=tr("Please choose one of the numbers shown.") if one else
-                       tr("Please choose one or more of the numbers shown, like 1,3."))
+                       tr("Please choose one or more of the numbers shown, like 1,3."),
+                       unread=True)
     kind = step.validate or "text"
     if kind == "yes_no" and raw.strip() in ("1", "2"):
         return _Parsed(raw.strip() == "1")
@@ -539,7 +566,7 @@ def _slot_by_time(raw: str, offers: Mapping[str, str], today: dt.date) -> _Parse
     negated = any(w in replies.NEGATIONS or w in ("can't", "cannot")
                   for w in replies.words(raw))  # "ikke tirsdag", "not on Tuesday"
     if clocks > 1 or len(days) > 1 or not (clocks or days) or negated:
-        return _Parsed(error=tr("Please choose one of the numbers shown."))
+        return _Parsed(error=tr("Please choose one of the numbers shown."), unread=True)
     fit = [key for key, value in offers.items() if key != MORE_KEY and "|" in value and
            (not times or _clock(value) in times) and (not hours or _clock(value)[0] in hours)
            and (not days or _start(value).weekday() in days)]
@@ -704,7 +731,7 @@ def _summary_answer(flow: Flow, state: FlowState, step: Step, raw: str) -> Turn:
     if picked is None:
         state.tries += 1
         return Turn(state, [Say(tr("Please choose one of the numbers shown."), "error"),
-                            *_ask(flow, step, state)], valid=False)
+                            _way_out(), *_ask(flow, step, state)], valid=False)
     state.tries = 0
     if picked == CONFIRM:
         outputs: list[Output] = []

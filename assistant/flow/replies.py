@@ -102,10 +102,11 @@ UNITS = frozenset("""
 option's number."""
 STOPWORDS = frozenset("""
 af alle at da de den der det dig din du eller en er et for fra gerne har have her hvad i ind
-jeg kan med meget men mig min mit nu og om på så skal som til vil være
+jeg kan med meget men mig min mit nu og om på så skal som til venligst vil være
 a all am an and are at be but for from have i i'd i'll i'm in is it's me my of on or please so the
 this to want we with would you
-а або але в вам ви від для до є з за и й мені мене на ну по про та то у хочу це чи що я
+а або але в вам ви від для до є з за и й мені мене на ну по про та то у хочу це чи що я будь
+ласка
 år måned måneder uge uger dag dage year years month months week weeks day days
 рік роки років місяць місяці місяців тиждень тижні тижнів день дні днів
 """.split())

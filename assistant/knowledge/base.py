@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from assistant.i18n import tr, trn
+from assistant.i18n import tr
 from assistant.knowledge.loader import load_entries
 from assistant.knowledge.model import Entry
 from assistant.knowledge.passages import Passage, load_passages
@@ -107,9 +107,9 @@ class KnowledgeBase:
         if result.outcome == "suggest" and found:
             options = tuple(Choice(str(i), entry.title, f"entry:{entry.id}")
                             for i, entry in enumerate(found, 1))
-            return [Say(trn("I am not sure what you mean. I found {n} possible answer:",
-                            "I am not sure what you mean. I found {n} possible answers:",
-                            len(options)), "prompt"),
+            # no count: the conversation adds a guide and "Talk to staff" to these options
+            # ("I found 1 possible answer:" stood over two)
+            return [Say(tr("I am not sure what you mean. Choose one of these:"), "prompt"),
                     Choices(options)]
         if result.missing == "amount":
             return [Say(tr("Sorry, I do not have the amounts for that. A member of staff can "

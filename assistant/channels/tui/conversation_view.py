@@ -725,8 +725,8 @@ class ConversationScreen(Screen[None]):
         personal = echo is None
         if echo is None:
             # an option's number, typed or tapped, is shown with what it chose ("> 2.
-            # Voksenlærling": the list goes when the answer comes, and "> 2" under "I found 3
-            # possible answers:" said nothing), and stays when the rest is masked; a CPR number
+            # Voksenlærling": the list goes when the answer comes, and "> 2" under "Choose one
+            # of these:" said nothing), and stays when the rest is masked; a CPR number
             # typed is not shown back: the next person at the kiosk would read it
             chosen = self._option_label(text)
             personal = chosen is None
