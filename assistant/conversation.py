@@ -76,6 +76,9 @@ class ProofHandler(Protocol):
     def check(self, req: ProofRequest, typed: str,
               convo: Conversation) -> tuple[bool, list[Output]]: ...
 
+    def no_code(self, req: ProofRequest, convo: Conversation) -> list[Output] | None:
+        """Why no code can go to the number (not a mobile number), or None."""
+
 
 @dataclass
 class State:
@@ -1061,12 +1064,35 @@ class Conversation:
                         "notice")]
         request = engine.prompt(flow, fstate)[-1]
         assert isinstance(request, ProofRequest)
+        if (refused := self._not_textable(request)) is not None:
+            return self._resolve(refused)
         passed, outputs = self.content.proof.check(request, text, self)
         self._effect()  # a try was counted, a code spent or sent: never answered twice
         if not passed:
             self._count(flow.id, "invalid", fstate.step or "")
             return outputs
         return [*outputs, *self._flow_turn(flow, engine.proven(flow, fstate))]
+
+    def _not_textable(self, req: ProofRequest) -> list[Output] | None:
+        """At a verify step whose number can have no code (not a mobile number, where a code
+        is needed: booking/proof.py no_code): why, and the phone question asked again (by SMS
+        offering the number written from), so no path ("send again", a code typed, the
+        number changed at the summary, a guide gone on with) texts it a code; None when a
+        code may go."""
+        assert self.content.proof is not None
+        said = self.content.proof.no_code(req, self)
+        if said is None:
+            return None
+        flow, fstate = self._flow()
+        phone = flow.step(req.step_id).spec.get("phone") if flow and fstate and \
+            fstate.step == req.step_id else None
+        if flow is None or fstate is None or not isinstance(phone, str) or \
+                phone not in flow.steps:
+            return said
+        self._count(flow.id, "invalid", req.step_id)
+        turn = engine.ask_again(flow, fstate, phone)
+        self.state.flow = turn.state.to_dict()
+        return [*said, *turn.outputs]
 
     def _reprove(self) -> None:
         """Resumed from a code saved elsewhere: a verify step already passed counts only for
@@ -1172,6 +1198,9 @@ class Conversation:
                 if self.content.proof is None:
                     resolved.append(Say(tr("This cannot be done here yet. Please ask a member "
                                            "of staff."), "notice"))
+                    continue
+                if (refused := self._not_textable(out)) is not None:
+                    resolved.extend(self._resolve(refused))
                     continue
                 passed, said = self.content.proof.ask(out, self)
                 if not passed:

@@ -228,6 +228,18 @@ def proven(flow: Flow, state: FlowState) -> Turn:
     return Turn(state, outputs)
 
 
+def ask_again(flow: Flow, state: FlowState, step_id: str) -> Turn:
+    """Ask the earlier question ``step_id`` again, its answer refused after it was taken (a
+    phone number no code can be texted to, found at the verify step after it): that answer
+    goes, the answers before it stay, and the flow goes on from it as before."""
+    if step_id in state.history:
+        state.history = state.history[:state.history.index(step_id)]
+    state.answers.pop(step_id, None)
+    state.answers.pop(words_key(step_id), None)
+    state.step, state.tries = step_id, 0
+    return Turn(state, _ask(flow, flow.step(step_id), state), valid=False)
+
+
 def back(flow: Flow, state: FlowState) -> Turn:
     """Return to the previous question; answers after it are cleared. A verify step is not a
     question: back goes past it to the one before (the number is proven again if need be)."""
