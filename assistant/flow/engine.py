@@ -16,8 +16,18 @@ from typing import Any
 
 from assistant.flow import replies
 from assistant.flow.conditions import evaluate
+from assistant.flow.dates import dates_in, names_a_date
 from assistant.flow.model import ASKING_KINDS, Flow, Option, Request, Step
-from assistant.i18n import format_clock, format_when, language_name, local, tr, weekday_name
+from assistant.i18n import (
+    date_name,
+    format_clock,
+    format_day,
+    format_when,
+    language_name,
+    local,
+    tr,
+    weekday_name,
+)
 from assistant.outputs import (
     Act,
     Choice,
@@ -432,8 +442,9 @@ def _as_number(step: Step, state: FlowState, raw: str, lang: str | None) -> str:
     if step.kind in ("choice", "multi") and _pick_option(offered(step, state.answers), raw):
         return raw
     number = replies.whole_number(raw)
-    if step.kind == "slot" and (_TIME.search(raw) or _HOUR.search(raw) or _weekdays(raw)):
-        return raw  # a time of day ("12.12", "kl 14") or a day ("tirsdag"), not a number
+    if step.kind == "slot" and (_TIME.search(raw) or _HOUR.search(raw) or _weekdays(raw)
+                                or names_a_date(raw)):
+        return raw  # a time of day ("12.12", "kl 14"), a day ("tirsdag", "8/12"): no number
     if number is None and step.kind == "slot" and _fold(raw) not in offers:
         number = replies.chosen_number(raw, lang)
     return raw if number is None else str(number)
@@ -523,38 +534,43 @@ def _hours(raw: str) -> set[int]:
     return found
 
 
-def _relative_days(raw: str, today: dt.date) -> set[int]:
-    """The weekday a reply names by "today" or "tomorrow" ("i morgen", "tomorrow", "завтра")."""
-    said = " " + " ".join(replies.words(raw)) + " "
-    return {(today + dt.timedelta(days=ahead)).weekday()
-            for ahead, phrases in enumerate((_TODAY, _TOMORROW))
-            if any(f" {phrase} " in said for phrase in phrases)}
-
-
 NEAR_MINUTES = 60
 """A whole hour typed that no offered time starts at ("kl 10"), when the one time in that hour
 is not the nearest to it: the times within this of it are shown to choose from."""
-
-_TODAY = ("i dag", "idag", "today", "сьогодні")
-_TOMORROW = ("i morgen", "imorgen", "tomorrow", "завтра")
 
 
 def _slot_by_time(raw: str, offers: Mapping[str, str], today: dt.date) -> _Parsed:
     """A time picked by what it is, not its number: a time typed as shown ("kl 10.30",
     "10:30"), a whole hour ("kl 14", "at 14", "о 14", "2 pm"), a weekday ("tirsdag", "on
-    Tuesday", "у вівторок", "i morgen") or a day and a time ("tirsdag kl 14"). The offered time that
-    fits, when exactly one does; when several do, only they are shown again, to choose by
-    number; never a time that was not offered."""
+    Tuesday", "у вівторок"), a date ("den 8. december", "8/12", "i morgen") or a day and a
+    time ("tirsdag kl 14"). The offered time that fits, when exactly one does; when several
+    do, only they are shown again, to choose by number; never a time that was not offered,
+    nor one on another day than the one named: a date that does not exist ("31. februar")
+    or has passed ("i går") is said to be so, not read by its hour alone."""
     times = {(int(h), int(m)) for h, m in _TIME.findall(raw)}
-    hours, days = _hours(raw), _weekdays(raw) | _relative_days(raw, today)
+    hours, days, dates = _hours(raw), _weekdays(raw), dates_in(raw, today)
+    if dates.impossible is not None:
+        return _Parsed(error=tr("The date {date} does not exist. Please choose one of the "
+                                "numbers shown.", date=dates.impossible))
+    if (past := sorted(d for d in dates.days if d < today)):
+        named = {lang: format_day(past[0], lang) for lang in LANGS}
+        return _Parsed(error=tr("That day has already passed ({date}). Please choose one of "
+                                "the numbers shown.", date=named))
     clocks = len(times) + len(hours)  # one time, one hour or none, with one day or none
     negated = any(w in replies.NEGATIONS or w in ("can't", "cannot")
                   for w in replies.words(raw))  # "ikke tirsdag", "not on Tuesday"
-    if clocks > 1 or len(days) > 1 or not (clocks or days) or negated:
+    if clocks > 1 or len(days) > 1 or len(dates.days) > 1 or \
+            not (clocks or days or dates.days) or negated:
         return _Parsed(error=tr("Please choose one of the numbers shown."))
+
+    def on_day(value: str) -> bool:
+        start = _start(value)
+        return (not days or start.weekday() in days) and \
+            (not dates.days or start.date() in dates.days)
+
     fit = [key for key, value in offers.items() if key != MORE_KEY and "|" in value and
            (not times or _clock(value) in times) and (not hours or _clock(value)[0] in hours)
-           and (not days or _start(value).weekday() in days)]
+           and on_day(value)]
     if hours and len(fit) > 1:  # "kl 12" with 12.00 and 12.45 offered: 12.00
         fit = [key for key in fit if _clock(offers[key])[1] == 0] or fit
     if hours and len(fit) == 1 and _clock(offers[fit[0]])[1] != 0:
@@ -566,8 +582,7 @@ def _slot_by_time(raw: str, offers: Mapping[str, str], today: dt.date) -> _Parse
             return abs(60 * _clock(value)[0] + _clock(value)[1] - 60 * hour)
 
         near = tuple(key for key, value in offers.items() if key != MORE_KEY and "|" in value
-                     and (not days or _start(value).weekday() in days)
-                     and off(value) < NEAR_MINUTES)
+                     and on_day(value) and off(value) < NEAR_MINUTES)
         if any(key != fit[0] and off(offers[key]) <= off(offers[fit[0]]) for key in near):
             at = {lang: format_clock(dt.time(hour, 0), lang) for lang in LANGS}
             return _Parsed(error=tr("No time shown is at {time}. These are the nearest: please "
@@ -581,8 +596,8 @@ def _slot_by_time(raw: str, offers: Mapping[str, str], today: dt.date) -> _Parse
         said = {lang: format_clock(dt.time(hour, minute), lang) for lang in LANGS}
     if fit and hours:  # 12.15 and 12.45 for "kl 12": neither is at 12.00
         return _Parsed(error=_fits_several(), choose_from=tuple(fit))
-    if days:
-        day = weekday_name(next(iter(days)))
+    if days or dates.days:
+        day = date_name(next(iter(dates.days))) if dates.days else weekday_name(next(iter(days)))
         said = day if said is None else tr("{date} at {time}", date=day, time=said)
         if fit:
             return _Parsed(error=tr("More than one of the times shown is on {day}. Please "
