@@ -694,10 +694,11 @@ class Conversation:
     def _menu_words_as_text(self, flow: Flow, fstate: FlowState, text: str) -> bool:
         """At a free-text step (a name), ``text`` is one of the menu's options ("Book a
         meeting", "Ask a question", in any language): the menu's words, not an answer. The
-        validator refuses commands and buttons' words (validators._text); the menu's options
+        validator refuses commands and buttons' words (validators._text, _name); the menu's options
         are the content's, known here."""
         step = flow.step(fstate.step) if fstate.step else None
-        if step is None or step.kind != "input" or (step.validate or "text") != "text":
+        if step is None or step.kind != "input" or \
+                (step.validate or "text") not in ("text", "name"):
             return False
         folded = commands.normalise_command(text)
         return any(folded in self._labels(choice) for choice in self._numbered())

@@ -673,3 +673,23 @@ def test_a_booking_after_the_sites_are_due_to_be_read_again_succeeds(content, st
     assert booking.code in shown and f"Address: {DEMO_ADDRESS}" in shown, shown
     with DB(store.engine) as db:
         assert {o.kind for o in db.exec(select(Outbox)).all()} == {"receipt", "reminder"}
+
+
+def test_the_name_question_refuses_a_time_or_a_cpr_number_and_keeps_real_names(
+        content, store) -> None:
+    """Found by a tester: "i går kl 9", "kl 25" and "Ole Hansen cpr 1203851234" were taken as
+    names (the summary and the booking then named the citizen so); every flow that asks a
+    name refuses digits, in the citizen's language, and asks again."""
+    convo, _ = Conversation.open(content, store, "name-digits", "text", "da", now=lambda: NOW)
+    for raw in ["1", "1", "1", "1"]:
+        convo.handle(raw)
+    for typed in ["i går kl 9", "kl 25", "Ole Hansen cpr 1203851234"]:
+        shown = "\n".join(pick(o.text, "da") for o in convo.handle(typed) if isinstance(o, Say))
+        assert "Et navn har ingen cifre." in shown and "Hvad hedder du?" in shown, shown
+    shown = "\n".join(pick(o.text, "da") for o in convo.handle("Anne-Marie O'Brien")
+                      if isinstance(o, Say))
+    assert "Hvad er dit telefonnummer?" in shown
+    for flow in content.flows.values():
+        for step in flow.steps.values():
+            if step.id == "name":
+                assert step.validate == "name", flow.id
