@@ -462,6 +462,9 @@ def _parse(step: Step, raw: str, today: dt.date, state: FlowState,
         shown = _pick_option(options, raw) if one else _pick_each(options, raw)
         if shown:
             return _Parsed(shown)
+        first = _named_first(options, raw) if one else None
+        if first is not None:
+            return first
         by_range = _pick_by_range(options, raw, lang) if one else None
         if by_range is not None:
             return _Parsed(by_range, read=True)
@@ -469,7 +472,8 @@ def _parse(step: Step, raw: str, today: dt.date, state: FlowState,
         if isinstance(read, replies.Ambiguous):
             return _Parsed(error=_fits_several(), choose_from=read.values)
         if read:
-            return _Parsed(read, read=True)
+            return _Parsed(read, read=True,
+                           words=_own_words(options, read, raw) if one else None)
         own = next((o for o in options if o.words), None) if one else None
         said = " ".join(raw.split())[:WORDS_CHARS]
         if own is not None and sum(ch.isalpha() for ch in said) >= 3 and \
@@ -492,6 +496,39 @@ def _parse(step: Step, raw: str, today: dt.date, state: FlowState,
     if isinstance(result, Invalid):
         return _Parsed(error=result.error)
     return _Parsed(result.value)
+
+
+def _named_first(options: tuple[Option, ...], raw: str) -> _Parsed | None:
+    """At a step with an option that takes one's own words (Option.words), a reply that
+    starts with an option's name or number and goes on ("Інше: я хочу поговорити про
+    дозвіл", "4: мій дозвіл закінчується", "Виплати та гроші: я не отримала виплату"): that
+    option, with the words after its name kept as the answer's words (a callback's note)."""
+    if not any(o.words for o in options):
+        return None
+    said = " ".join(raw.split())
+    names = sorted(((name, o) for i, o in enumerate(options, 1)
+                    for name in {str(i), *o.label.values()}), key=lambda n: -len(n[0]))
+    for name, option in names:
+        rest = said[len(name):]
+        if rest and not rest[0].isalnum() and \
+                replies.plain(_fold(said[:len(name)])) == _fold_label(name):
+            rest = rest.lstrip(" :;,.-\u2013\u2014")[:WORDS_CHARS]
+            if sum(ch.isalpha() for ch in rest) < 3 or not replies.says_more(option, rest):
+                return None  # "2 tak", "Noget andet." : read as before
+            return _Parsed(option.value, read=True, words=rest)
+    return None
+
+
+def _own_words(options: tuple[Option, ...], value: Any, raw: str) -> str | None:
+    """At a step with an option that takes one's own words (Option.words), a reply an option
+    was read from ("про мій дозвіл opholdstilladelse і роботу" is "Education and work"), kept
+    whole as the answer's words, so the note says what the citizen said; None at any other
+    step, and for a reply that says no more than the option's name ("noget andet tak")."""
+    if not any(o.words for o in options):
+        return None
+    option = next(o for o in options if o.value == value)
+    said = " ".join(raw.split())[:WORDS_CHARS]
+    return said if replies.says_more(option, said) else None
 
 
 def words_key(step_id: str) -> str:
