@@ -17,7 +17,7 @@ from assistant.channels_keys import SENDER, sender_mark
 from assistant.flow import engine
 from assistant.flow.engine import FlowState
 from assistant.flow.model import Flow, Step
-from assistant.flow.replies import chosen_number, picked_number, whole_number
+from assistant.flow.replies import chosen_number, names_part, picked_number, whole_number
 from assistant.i18n import local, tr
 from assistant.outputs import (
     Act,
@@ -38,7 +38,7 @@ from assistant.site.answers import local_answer
 from assistant.site.registry import SiteInfo
 from assistant.store.models import utcnow
 from assistant.store.sessions import Saved, SessionChanged, SessionStore
-from assistant.text import DEFAULT_LANG, LANG_NAMES, LANGS, pick, same
+from assistant.text import DEFAULT_LANG, LANG_NAMES, LANGS, Text, pick, same
 from assistant.validators import Valid, not_an_answer, parse_yes_no, validate
 
 log = logging.getLogger(__name__)
@@ -638,6 +638,9 @@ class Conversation:
                     return self._start(picked)
             if picked_number(text, self.lang) is not None:
                 return self._not_shown()  # "5" under 3 options: never searched as a question
+        if self.state.awaiting == "suggest" and \
+                (named := self._suggestion_named(text)) is not None:
+            return self._suggestion(named)  # "trin for trin": the option, not a search
         asked = engine.requested(self.content.flows.values(), text)
         if asked:  # "flyt mit møde", "cancel my meeting": a request, not a question
             return self._start(asked[0].id, asked[1].answers)
@@ -780,6 +783,40 @@ class Conversation:
             return Say(tr("A member of staff is on the way to you. Please wait here."), "notice")
         return Say(tr("You are already in the queue. A member of staff has been told. "
                       "Please wait."), "notice")
+
+    def _suggestion_labels(self, value: str) -> list[Text]:
+        """The name a numbered suggestion is shown by: an entry's title, "Talk to staff", a
+        guide's title, or "Step by step: <title>" for a guide that shares its title with an
+        entry it goes through or one shown beside it (next_steps tells them apart so)."""
+        name = value.removeprefix(next_steps.FLOW)
+        if name == STAFF_FLOW:
+            return [tr("Talk to staff")]
+        if not value.startswith(next_steps.FLOW):
+            card = self._entry_card(value)
+            return [card.title] if card is not None else []
+        flow = self.content.flows.get(name)
+        if flow is None:
+            return []
+        entries = [*(s.entry for s in flow.steps.values() if s.entry),
+                   *(v for v in self.state.suggestions if not v.startswith(next_steps.FLOW))]
+        titles = {t for card in map(self._entry_card, entries) if card is not None
+                  for t in card.title.values()}
+        return [next_steps.guide_label(flow) if titles & set(flow.title.values())
+                else flow.title]
+
+    def _entry_card(self, value: str) -> Card | None:
+        return self.content.knowledge.card(value.removeprefix(next_steps.ENTRY),
+                                           municipality=self.municipality)
+
+    def _suggestion_named(self, text: str) -> str | None:
+        """While numbered suggestions are shown: the one whose name the words typed are, or a
+        clear part of, in any language ("trin for trin", "Step by step" for "Trin for trin:
+        Voksenlærling"); None when they name none of them, or several ("voksenlærling" under
+        the guide and an entry both named so: searched as a question, as before)."""
+        named = {value for value in self.state.suggestions if value != AFTER_FLOW
+                 and any(names_part(text, label[lang])
+                         for label in self._suggestion_labels(value) for lang in LANGS)}
+        return named.pop() if len(named) == 1 else None
 
     def _suggestions_again(self) -> list[Output]:
         """The numbered suggestions still open, shown again in the current language (after a

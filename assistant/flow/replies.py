@@ -388,6 +388,19 @@ def says_more(option: Option, text: str) -> bool:
                for t in map(plain, words(text)))
 
 
+def names_part(text: str, label: str) -> bool:
+    """Whether the words of ``text`` are ``label``'s words or a run of them ("trin for trin"
+    of "Trin for trin: Voksenlærling", "Step by step please" of "Step by step: ..."), typed
+    with or without æ, ø and å; small words and words of choosing around them do not count,
+    and words that are only small words name nothing."""
+    typed = [plain(w) for w in words(text)]
+    while typed and (typed[0] in _PLAIN_STOPWORDS or typed[0] in _PLAIN_CHOOSING):
+        typed.pop(0)
+    while typed and (typed[-1] in _PLAIN_STOPWORDS or typed[-1] in _PLAIN_CHOOSING):
+        typed.pop()
+    return bool(typed) and _contains([plain(w) for w in words(label)], typed)
+
+
 def _negations_allowed(reading: _Reading, options: Sequence[Option], picked: set[int]) -> bool:
     """Every negation in the reply is a word of a picked option's label."""
     vocab = {w for i in picked for label in _label_words(tuple(sorted(options[i].label.items())))
