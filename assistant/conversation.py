@@ -17,7 +17,7 @@ from assistant.channels_keys import SENDER, sender_mark
 from assistant.flow import engine
 from assistant.flow.engine import FlowState
 from assistant.flow.model import Flow, Step
-from assistant.flow.replies import chosen_number, picked_number, whole_number
+from assistant.flow.replies import chosen_number, names_part, picked_number, whole_number
 from assistant.i18n import local, tr
 from assistant.outputs import (
     Act,
@@ -38,7 +38,7 @@ from assistant.site.answers import local_answer
 from assistant.site.registry import SiteInfo
 from assistant.store.models import utcnow
 from assistant.store.sessions import Saved, SessionChanged, SessionStore
-from assistant.text import DEFAULT_LANG, LANG_NAMES, LANGS, pick, same
+from assistant.text import DEFAULT_LANG, LANG_NAMES, LANGS, Text, pick, same
 from assistant.validators import Valid, not_an_answer, parse_yes_no, validate
 
 log = logging.getLogger(__name__)
@@ -77,6 +77,9 @@ class ProofHandler(Protocol):
 
     def check(self, req: ProofRequest, typed: str,
               convo: Conversation) -> tuple[bool, list[Output]]: ...
+
+    def no_code(self, req: ProofRequest, convo: Conversation) -> list[Output] | None:
+        """Why no code can go to the number (not a mobile number), or None."""
 
 
 @dataclass
@@ -652,6 +655,9 @@ class Conversation:
                     return self._start(picked)
             if picked_number(text, self.lang) is not None:
                 return self._not_shown()  # "5" under 3 options: never searched as a question
+        if self.state.awaiting == "suggest" and \
+                (named := self._suggestion_named(text)) is not None:
+            return self._suggestion(named)  # "trin for trin": the option, not a search
         asked = engine.requested(self.content.flows.values(), text)
         if asked:  # "flyt mit møde", "cancel my meeting": a request, not a question
             return self._start(asked[0].id, asked[1].answers)
@@ -708,10 +714,11 @@ class Conversation:
     def _menu_words_as_text(self, flow: Flow, fstate: FlowState, text: str) -> bool:
         """At a free-text step (a name), ``text`` is one of the menu's options ("Book a
         meeting", "Ask a question", in any language): the menu's words, not an answer. The
-        validator refuses commands and buttons' words (validators._text); the menu's options
+        validator refuses commands and buttons' words (validators._text, _name); the menu's options
         are the content's, known here."""
         step = flow.step(fstate.step) if fstate.step else None
-        if step is None or step.kind != "input" or (step.validate or "text") != "text":
+        if step is None or step.kind != "input" or \
+                (step.validate or "text") not in ("text", "name"):
             return False
         folded = commands.normalise_command(text)
         return any(folded in self._labels(choice) for choice in self._numbered())
@@ -788,6 +795,40 @@ class Conversation:
             return None
         pending = pending_request(self.store, self.session_id)
         return still_waiting(pending, place_of(self)) if pending is not None else None
+
+    def _suggestion_labels(self, value: str) -> list[Text]:
+        """The name a numbered suggestion is shown by: an entry's title, "Talk to staff", a
+        guide's title, or "Step by step: <title>" for a guide that shares its title with an
+        entry it goes through or one shown beside it (next_steps tells them apart so)."""
+        name = value.removeprefix(next_steps.FLOW)
+        if name == STAFF_FLOW:
+            return [tr("Talk to staff")]
+        if not value.startswith(next_steps.FLOW):
+            card = self._entry_card(value)
+            return [card.title] if card is not None else []
+        flow = self.content.flows.get(name)
+        if flow is None:
+            return []
+        entries = [*(s.entry for s in flow.steps.values() if s.entry),
+                   *(v for v in self.state.suggestions if not v.startswith(next_steps.FLOW))]
+        titles = {t for card in map(self._entry_card, entries) if card is not None
+                  for t in card.title.values()}
+        return [next_steps.guide_label(flow) if titles & set(flow.title.values())
+                else flow.title]
+
+    def _entry_card(self, value: str) -> Card | None:
+        return self.content.knowledge.card(value.removeprefix(next_steps.ENTRY),
+                                           municipality=self.municipality)
+
+    def _suggestion_named(self, text: str) -> str | None:
+        """While numbered suggestions are shown: the one whose name the words typed are, or a
+        clear part of, in any language ("trin for trin", "Step by step" for "Trin for trin:
+        Voksenlærling"); None when they name none of them, or several ("voksenlærling" under
+        the guide and an entry both named so: searched as a question, as before)."""
+        named = {value for value in self.state.suggestions if value != AFTER_FLOW
+                 and any(names_part(text, label[lang])
+                         for label in self._suggestion_labels(value) for lang in LANGS)}
+        return named.pop() if len(named) == 1 else None
 
     def _suggestions_again(self) -> list[Output]:
         """The numbered suggestions still open, shown again in the current language (after a
@@ -1097,12 +1138,35 @@ class Conversation:
                         "notice")]
         request = engine.prompt(flow, fstate)[-1]
         assert isinstance(request, ProofRequest)
+        if (refused := self._not_textable(request)) is not None:
+            return self._resolve(refused)
         passed, outputs = self.content.proof.check(request, text, self)
         self._effect()  # a try was counted, a code spent or sent: never answered twice
         if not passed:
             self._count(flow.id, "invalid", fstate.step or "")
             return outputs
         return [*outputs, *self._flow_turn(flow, engine.proven(flow, fstate))]
+
+    def _not_textable(self, req: ProofRequest) -> list[Output] | None:
+        """At a verify step whose number can have no code (not a mobile number, where a code
+        is needed: booking/proof.py no_code): why, and the phone question asked again (by SMS
+        offering the number written from), so no path ("send again", a code typed, the
+        number changed at the summary, a guide gone on with) texts it a code; None when a
+        code may go."""
+        assert self.content.proof is not None
+        said = self.content.proof.no_code(req, self)
+        if said is None:
+            return None
+        flow, fstate = self._flow()
+        phone = flow.step(req.step_id).spec.get("phone") if flow and fstate and \
+            fstate.step == req.step_id else None
+        if flow is None or fstate is None or not isinstance(phone, str) or \
+                phone not in flow.steps:
+            return said
+        self._count(flow.id, "invalid", req.step_id)
+        turn = engine.ask_again(flow, fstate, phone)
+        self.state.flow = turn.state.to_dict()
+        return [*said, *turn.outputs]
 
     def _reprove(self) -> None:
         """Resumed from a code saved elsewhere: a verify step already passed counts only for
@@ -1208,6 +1272,9 @@ class Conversation:
                 if self.content.proof is None:
                     resolved.append(Say(tr("This cannot be done here yet. Please ask a member "
                                            "of staff."), "notice"))
+                    continue
+                if (refused := self._not_textable(out)) is not None:
+                    resolved.extend(self._resolve(refused))
                     continue
                 passed, said = self.content.proof.ask(out, self)
                 if not passed:

@@ -117,6 +117,17 @@ def weekday_name(weekday: int) -> Text:
     return {**names, "uk": _uk_accusative(names["uk"])}
 
 
+def date_name(day: dt.date) -> Text:
+    """A date as a sentence names it after "on": "tirsdag den 15. december 2026", "Tuesday,
+    15 December 2026", and in Ukrainian with the weekday in the accusative that follows "на"
+    ("середу, 16 грудня 2026 р.")."""
+    names = {lang: format_day(day, lang) for lang in LANGS}
+    weekday = format_date(day, "EEEE", locale=BABEL_LOCALES["uk"])
+    if names["uk"].startswith(weekday):
+        names["uk"] = _uk_accusative(weekday) + names["uk"][len(weekday):]
+    return names
+
+
 def _uk_accusative(weekday: str) -> str:
     """середа -> середу, пʼятниця -> пʼятницю, неділя -> неділю; понеділок, вівторок and
     четвер do not change."""

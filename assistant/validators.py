@@ -12,7 +12,7 @@ from typing import Any
 import phonenumbers
 
 from assistant.i18n import format_day, tr
-from assistant.privacy import MAX_INPUT_CHARS
+from assistant.privacy import CPR_MASK, MAX_INPUT_CHARS
 from assistant.text import LANGS, Text
 
 MAX_INPUT = MAX_INPUT_CHARS
@@ -70,6 +70,18 @@ def _text(raw: str, spec: Mapping[str, Any], today: dt.date) -> Result:
     if len(value) > max_length:
         return Invalid(tr("Please keep it under {n} characters.", n=max_length))
     return Valid(value)
+
+
+def _name(raw: str, spec: Mapping[str, Any], today: dt.date) -> Result:
+    """A person's name: free text (:func:`_text`) with no digits. A time ("i går kl 9", "у
+    вівторок о 12") or a CPR number typed with the name (masked before it gets here) is not
+    a name; hyphens, apostrophes, accents and any alphabet are."""
+    result = _text(raw, spec, today)
+    if isinstance(result, Valid) and (any(ch.isdigit() for ch in result.value)
+                                      or CPR_MASK in result.value):
+        return Invalid(tr("A name has no digits. Please write only your first name and last "
+                          "name."))
+    return result
 
 
 def _integer(raw: str, spec: Mapping[str, Any], today: dt.date) -> Result:
@@ -231,6 +243,7 @@ def _yes_no(raw: str, spec: Mapping[str, Any], today: dt.date) -> Result:
 
 VALIDATORS: dict[str, Validator] = {
     "text": _text,
+    "name": _name,
     "integer": _integer,
     "date": _date,
     "time": _time,
@@ -242,6 +255,7 @@ VALIDATORS: dict[str, Validator] = {
 
 SPEC_KEYS: dict[str, set[str]] = {
     "text": {"max_length"},
+    "name": {"max_length"},
     "integer": {"min", "max"},
     "date": {"not_past"},
     "time": set(),

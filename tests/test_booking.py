@@ -746,3 +746,51 @@ def test_a_booking_after_the_sites_are_due_to_be_read_again_succeeds(content, st
     assert booking.code in shown and f"Address: {DEMO_ADDRESS}" in shown, shown
     with DB(store.engine) as db:
         assert {o.kind for o in db.exec(select(Outbox)).all()} == {"receipt", "reminder"}
+
+
+def test_the_name_question_refuses_a_time_or_a_cpr_number_and_keeps_real_names(
+        content, store) -> None:
+    """Found by a tester: "i går kl 9", "kl 25" and "Ole Hansen cpr 1203851234" were taken as
+    names (the summary and the booking then named the citizen so); every flow that asks a
+    name refuses digits, in the citizen's language, and asks again."""
+    convo, _ = Conversation.open(content, store, "name-digits", "text", "da", now=lambda: NOW)
+    for raw in ["1", "1", "1", "1"]:
+        convo.handle(raw)
+    for typed in ["i går kl 9", "kl 25", "Ole Hansen cpr 1203851234"]:
+        shown = "\n".join(pick(o.text, "da") for o in convo.handle(typed) if isinstance(o, Say))
+        assert "Et navn har ingen cifre." in shown and "Hvad hedder du?" in shown, shown
+    shown = "\n".join(pick(o.text, "da") for o in convo.handle("Anne-Marie O'Brien")
+                      if isinstance(o, Say))
+    assert "Hvad er dit telefonnummer?" in shown
+    for flow in content.flows.values():
+        for step in flow.steps.values():
+            if step.id == "name":
+                assert step.validate == "name", flow.id
+
+
+@pytest.mark.parametrize(("about", "topic", "note"), [
+    ("Інше: я хочу поговорити про дозвіл", "other", "я хочу поговорити про дозвіл"),
+    ("Noget andet - min tilladelse udløber i marts", "other", "min tilladelse udløber i marts"),
+    ("4: мій дозвіл закінчується", "other", "мій дозвіл закінчується"),
+    ("Виплати та гроші: я не отримала виплату", "benefits", "я не отримала виплату"),
+    ("про мій дозвіл opholdstilladelse і роботу", "education",
+     "про мій дозвіл opholdstilladelse і роботу"),
+    ("Інше", "other", None), ("noget andet tak", "other", None), ("2", "benefits", None),
+])
+def test_a_callbacks_topic_keeps_the_citizens_words_after_an_options_name(
+        content, store, about: str, topic: str, note: str | None) -> None:
+    """Found by a tester: "Інше: я хочу поговорити про дозвіл" was "Інше" with no note (the
+    words after the option's name were dropped), and "про мій дозвіл opholdstilladelse і
+    роботу", read as an option, lost its words too. At "what is it about?" (a step that takes
+    one's own words) what is said beyond an option's name is kept: said back, in the summary
+    and as the request's note for the member of staff who calls."""
+    convo, _ = Conversation.open(content, store, f"cb-{about}", "text", "uk", now=lambda: NOW)
+    for raw in ["працівник", "2", "Олена Коваленко", "22334455"]:
+        convo.handle(raw)
+    shown = "\n".join(pick(o.text, "uk") for o in convo.handle(about) if isinstance(o, Say))
+    if note is not None:  # said back ("Зрозуміло: Інше: ..."), and in the summary
+        assert shown.count(f": {note}") == 2 and "\n- Тема: " in shown, shown
+    convo.handle("1")
+    with DB(store.engine) as db:
+        request = db.exec(select(CallbackRequest)).one()
+    assert (request.topic, request.note) == (topic, note)

@@ -770,7 +770,7 @@ def test_no_code_is_texted_to_a_premium_rate_or_satellite_number(
         _say(client, token, text)
     shown = _say(client, token, number)
     assert "We can only send the code by SMS to a mobile phone number" in shown
-    assert "back" in shown and not _otps(store)
+    assert "What is your phone number?" in shown and not _otps(store)
 
 
 def test_a_mobile_number_at_home_or_abroad_gets_its_code(
@@ -912,3 +912,59 @@ def test_a_number_with_a_meeting_at_that_time_is_told_so_when_it_is_given(
     assert code not in shown and "Is this right?" not in shown
     with DB(store.engine) as db:
         assert len(db.exec(select(Booking)).all()) == 1
+
+
+def test_a_number_no_code_can_go_to_is_asked_for_again_and_never_gets_a_code(
+        content: Content, store: SessionStore) -> None:
+    """A premium-rate number (+45 90...) at the phone question is refused and the phone
+    question is asked again: "send again" or a code typed then sends nothing, and the code
+    step is never reached for it. The same when the number is changed at the summary, and
+    by SMS, where the number written from is offered again."""
+    client, token = _web(content, store)
+    for text in JOB_MEETING_AT_SUMMARY[:-1]:
+        _say(client, token, text)
+    shown = _say(client, token, "+45 90 00 00 01")
+    assert "We can only send the code by SMS to a mobile phone number" in shown
+    assert "What is your phone number?" in shown and "6-digit code" not in shown
+    for text in ["send again", "123456", "I did not get a code"]:
+        shown = _say(client, token, text)
+        assert "6-digit code" not in shown and "new code" not in shown
+        assert "Is this right?" not in shown
+    assert not _otps(store)
+    assert "6-digit code" in _say(client, token, "22334455")  # a mobile number gets its code
+    assert "Is this right?" in _say(client, token, FIXED_OTP)
+    _say(client, token, "Change: Phone")
+    shown = _say(client, token, "+4590000001")
+    assert "We can only send the code by SMS to a mobile phone number" in shown
+    assert "What is your phone number?" in shown and "6-digit code" not in shown
+    assert "6-digit code" not in _say(client, token, "send again")
+    assert not _otps(store) and _proofs(store) == 1  # only 22334455's, spent
+
+    def texted(bodies: list[str]) -> list[str]:
+        return [sms_turn(content, store, phone="+4522334412", body=body,
+                         sid=f"SM{uuid.uuid4().hex}", lang="en", now=lambda: NOW)
+                for body in bodies]
+
+    replies = texted(["english", "book", "1", "1", "1", "Anna Hansen", "+45 90 00 00 01",
+                      "send again", "123456"])
+    assert "We can only send the code by SMS to a mobile phone number" in replies[-3]
+    assert "Use the number you write from, ending in 12?" in replies[-3]
+    assert not any("6-digit code" in reply for reply in replies)
+    assert "Is this right?" in texted(["yes"])[0]  # the number written from needs no code
+    assert not _otps(store) and _proofs(store) == 1
+
+
+def _proofs(store: SessionStore) -> int:
+    """Codes made (sent, or counted as asked for), whatever became of their SMS."""
+    with DB(store.engine) as db:
+        return len(db.exec(select(PhoneProof)).all())
+
+
+def test_no_code_is_ever_queued_for_a_number_that_is_not_a_mobile_number(
+        store: SessionStore) -> None:
+    from assistant.booking.proof import PhoneProofs, Sent
+
+    proofs = PhoneProofs(store.engine)
+    for again in (False, True):
+        assert not isinstance(proofs.send("s1", "+4590000001", "da", NOW, again=again), Sent)
+    assert not _otps(store) and _proofs(store) == 0

@@ -523,6 +523,75 @@ def test_a_day_or_hour_no_offered_time_has_picks_nothing(flows, said: str, error
     assert error in texts(turn.outputs)
 
 
+ON_8_DECEMBER = {str(n): f"2026-12-08T{t}:00+00:00|1|" for n, t in enumerate(
+    ("08:00", "08:45", "09:30", "10:15", "11:00"), 1)}  # Tuesday 8 December, 09.00 to 12.00
+ON_8_DECEMBER |= {"6": "more", "more": ON_8_DECEMBER["5"][:25]}
+THURSDAY = dt.date(2026, 12, 3)
+
+
+@pytest.mark.parametrize(("said", "error", "dansk"), [
+    ("den 31. februar kl 10", "The date 31 February does not exist.",
+     "Datoen 31. februar findes ikke."),
+    ("31 лютого о 10", "The date 31 February does not exist.",
+     "Datoen 31. februar findes ikke."),
+    ("den 30/2 kl 10", "The date 30 February does not exist.",
+     "Datoen 30. februar findes ikke."),
+    ("den 15. december kl 10",
+     "None of the times shown is on Tuesday, 15 December 2026 at 10:00.",
+     "Ingen af de viste tider er på tirsdag den 15. december 2026 kl. 10.00."),
+    ("December 15th at 10", "None of the times shown is on Tuesday, 15 December 2026 at 10:00.",
+     "Ingen af de viste tider er på tirsdag den 15. december 2026 kl. 10.00."),
+    ("15 грудня", "None of the times shown is on Tuesday, 15 December 2026.",
+     "Ingen af de viste tider er på tirsdag den 15. december 2026."),
+    ("i går kl 9", "That day has already passed (Wednesday, 2 December 2026).",
+     "Den dag er allerede gået (onsdag den 2. december 2026)."),
+    ("yesterday at 9", "That day has already passed (Wednesday, 2 December 2026).",
+     "Den dag er allerede gået (onsdag den 2. december 2026)."),
+    ("вчора о 9", "That day has already passed (Wednesday, 2 December 2026).",
+     "Den dag er allerede gået (onsdag den 2. december 2026)."),
+    ("8. december 2025 kl 9", "That day has already passed (Monday, 8 December 2025).",
+     "Den dag er allerede gået (mandag den 8. december 2025)."),
+])
+def test_a_date_no_offered_time_is_on_picks_nothing_whatever_the_hour(
+        flows, said: str, error: str, dansk: str) -> None:
+    """Found by a tester: with times on Tuesday 8 December shown, "den 31. februar kl 10",
+    "den 15. december kl 10" and "i går kl 9" picked Tuesday 8 December at that hour (the
+    date was not read). A date that does not exist, has passed or has none of the times shown
+    picks nothing; the reply says so and the times are shown again."""
+    book = flows["book"]
+    turn = walk(book, ["1", "1"])
+    turn.state.offers = dict(ON_8_DECEMBER)
+    turn = engine.answer(book, turn.state, said, THURSDAY)
+    assert not turn.valid and "slot" not in turn.state.answers, texts(turn.outputs)
+    assert error in texts(turn.outputs) and dansk in texts(turn.outputs, "da")
+    assert any(type(o).__name__ == "SlotRequest" for o in turn.outputs)  # shown again
+
+
+@pytest.mark.parametrize(("said", "at"), [
+    ("den 8. december kl 10.30", "3"), ("8 December at 9", "1"), ("8 грудня о 12", "5"),
+    ("tirsdag den 8/12 kl 11.15", "4"), ("tirsdag den 8. december 2026 kl. 09.45", "2"),
+    ("den 8.12.2026 kl 12", "5"), ("i overmorgen kl 9", "1")])
+def test_a_date_some_offered_times_are_on_picks_among_them(flows, said: str, at: str) -> None:
+    book = flows["book"]
+    turn = walk(book, ["1", "1"])
+    turn.state.offers = dict(ON_8_DECEMBER)
+    turn = engine.answer(book, turn.state, said, dt.date(2026, 12, 6))
+    assert turn.valid and turn.state.answers["slot"] == ON_8_DECEMBER[at], texts(turn.outputs)
+
+
+def test_a_date_in_ukrainian_is_said_back_in_ukrainian(flows) -> None:
+    book = flows["book"]
+    turn = walk(book, ["1", "1"])
+    turn.state.offers = dict(ON_8_DECEMBER)
+    turn = engine.answer(book, turn.state, "15 грудня о 10", THURSDAY)
+    assert "Серед показаних немає часу на вівторок, 15 грудня 2026\u202fр. о 10:00." in \
+        texts(turn.outputs, "uk")
+    turn = engine.answer(book, turn.state, "31 лютого", THURSDAY)
+    assert "Дати 31 лютого не існує." in texts(turn.outputs, "uk")
+    turn = engine.answer(book, turn.state, "учора", THURSDAY)
+    assert "Цей день уже минув (середа, 2 грудня 2026\u202fр.)." in texts(turn.outputs, "uk")
+
+
 def test_a_whole_hour_is_the_time_at_it_then_the_only_one_in_it(flows) -> None:
     """"kl 12" with 12.00 and 12.45 offered is 12.00; with 12.15 and 12.45 neither is
     guessed: both are shown."""

@@ -132,3 +132,31 @@ def test_an_unsure_answer_also_offers_the_guide_through_its_first_suggestion(
     out = convo.handle(picked.split(".")[0])
     prompt = next(o for o in out if isinstance(o, Say) and o.tone == "prompt")
     assert pick(prompt.text, "en").startswith("How old are you?")
+
+
+@pytest.mark.parametrize(("lang", "typed"), [
+    ("da", "trin for trin"), ("da", "Trin for trin: Voksenlærling"), ("en", "Step by step"),
+    ("en", "step by step please"), ("uk", "покроково"), ("en", "trin for trin"),
+])
+def test_the_words_of_one_shown_option_choose_it_before_any_search(
+        content, store, lang: str, typed: str) -> None:
+    """Found by a tester: after the voksenlærling card, "trin for trin" (the start of the
+    option "Trin for trin: Voksenlærling") was searched and gave the "Ét trin op" card. Words
+    that name exactly one shown option, its label or a clear part of it, in any language,
+    choose it."""
+    convo, _ = Conversation.open(content, store, f"words-{lang}-{typed}", "text", lang,
+                                 now=lambda: NOW)
+    convo.handle("what is voksenlaerling")
+    out = convo.handle(typed)
+    assert not any(isinstance(o, Card) for o in out), [type(o).__name__ for o in out]
+    assert convo.state.flow and convo.state.flow["flow_id"] == "voksenlaerling"
+
+
+def test_words_that_name_several_shown_options_or_none_are_still_a_question(convo) -> None:
+    out = convo.handle("what is voksenlaerling")
+    out = convo.handle("adult apprenticeship")  # the guide and an entry: searched, as before
+    assert not convo.state.flow
+    out = convo.handle("what is fleksjob")  # no option's words: a question
+    assert isinstance(out[0], Card) and out[0].entry_id != "voksenlaerling"
+    out = convo.handle("Talk")  # "Talk to staff"
+    assert convo.state.flow and convo.state.flow["flow_id"] == "staff"

@@ -57,3 +57,29 @@ def test_the_words_said_before_a_name_are_not_part_of_it(said: str, name: str) -
     # "My name is Emir Hodzic" was kept, and shown, as the name "My name is Emir Hodzic"
     result = validate("text", said, {"max_length": 100}, dt.date(2026, 11, 24))
     assert isinstance(result, Valid) and result.value == name
+
+
+@pytest.mark.parametrize("typed", ["i går kl 9", "kl 25", "у вівторок о 12", "Anna 2",
+                                   "Ole Hansen cpr [CPR fjernet]", "Jens Hansen ２"])
+def test_a_name_with_digits_is_refused_with_a_reason(typed: str) -> None:
+    """Found by a tester: a time ("i går kl 9", "у вівторок о 12") or a name with a CPR
+    number was taken as a name. Names have no digits (a CPR number is masked before this)."""
+    result = validate("name", typed, {"max_length": 100}, TODAY)
+    assert isinstance(result, Invalid), typed
+    assert result.error["en"] == ("A name has no digits. Please write only your first name "
+                                  "and last name.")
+    assert result.error["da"] == "Et navn har ingen cifre. Skriv kun dit fornavn og efternavn."
+    assert result.error["uk"] == "Ім'я не має цифр. Напишіть лише ваше ім'я та прізвище."
+
+
+@pytest.mark.parametrize("typed", ["Anne-Marie O'Brien", "Søren Ærø-Østergård", "José Álvarez",
+                                   "Олена Шевченко", "Мар'яна Коваль-Петренко",
+                                   "Nguyễn Thị Minh", "Zoë D’Arcy", "J. R. Hansen"])
+def test_a_name_with_hyphens_apostrophes_accents_or_cyrillic_is_a_name(typed: str) -> None:
+    assert validate("name", typed, {"max_length": 100}, TODAY) == Valid(typed)
+    assert validate("name", f"My name is {typed}", {}, TODAY) == Valid(typed)
+
+
+def test_a_name_is_refused_as_text_is() -> None:
+    for typed in ["42", "", "x" * 101]:
+        assert isinstance(validate("name", typed, {"max_length": 100}, TODAY), Invalid)

@@ -11,7 +11,8 @@ A number is proven in a conversation
   kode"), a new code is sent within the same caps. At most 5 codes an hour go to one
   number, 10 an hour from one address, and one conversation may have codes sent to at most
   3 different numbers. Codes go to mobile numbers only (libphonenumber's type: never
-  premium-rate, shared-cost, VoIP, satellite or other non-geographic numbers).
+  premium-rate, shared-cost, VoIP, satellite or other non-geographic numbers): such a
+  number is refused at the verify step and the phone question is asked again (no_code).
   Codes are stored as salted hashes only.
 What needs proof: looking up, moving or cancelling a booking (``manage``) on every channel;
 a new booking (``book``) on the web and by SMS, not at the kiosk (``kiosk``, and
@@ -112,6 +113,11 @@ class Wait:
 
 
 @dataclass(frozen=True)
+class NotMobile:
+    """No code: the number is not a mobile number (:func:`assistant.validators.is_mobile`)."""
+
+
+@dataclass(frozen=True)
 class Wrong:
     left: int
 
@@ -139,13 +145,17 @@ class PhoneProofs:
 
     def send(self, session_id: str, phone: str, lang: str, now: dt.datetime,
              address: str | None = None, text: bool = True,
-             again: bool = False) -> Sent | Wait:
+             again: bool = False) -> Sent | Wait | NotMobile:
         """Send a new code to ``phone`` for this conversation, unless one went a moment ago
         (``again``: the user asked for a new code, so one goes even then); the caps and the
         wait after wrong tries hold all the same. The code's row and its SMS are written in
         one transaction. ``address`` is where the request came from (the web), hashed for the
         per-address cap. ``text=False``: the number is refused (it cannot book), so no SMS
-        goes; the request is still counted against the caps, as a code already spent."""
+        goes; the request is still counted against the caps, as a code already spent. A
+        number that is not a mobile number gets no code and counts for nothing: every path
+        to a code (a verify step reached, "send again", an old code replaced) comes here."""
+        if not is_mobile(phone):
+            return NotMobile()
         number = phone_hash(phone)
         origin = origin_of(address)
         with DB(self.engine) as db:
@@ -254,7 +264,9 @@ def _proofs(convo: Conversation) -> PhoneProofs | None:
     return PhoneProofs(convo.store.engine) if convo.store is not None else None
 
 
-def _waiting(wait: Wait) -> Say:
+def _waiting(wait: Wait | NotMobile) -> Say:
+    if isinstance(wait, NotMobile):
+        return _not_mobile()
     if wait.tries:
         return Say(trn("Too many wrong codes for this phone number. Please wait {n} minute "
                        "and try again, or ask a member of staff.",
@@ -295,15 +307,28 @@ def ask(req: ProofRequest, convo: Conversation) -> tuple[bool, list[Output]]:
     if proofs is None or number is None or convo.session_id is None:
         return False, [Say(tr("This cannot be done here yet. Please ask a member of staff."),
                            "notice")]
-    if not is_mobile(number):
-        return False, [_not_mobile(), _back_hint()]
+    if (said := no_code(req, convo)) is not None:
+        return False, said
     sent = proofs.send(convo.session_id, number, convo.lang, convo.now(), convo.address,
                        text=refused is None)
-    if isinstance(sent, Wait):
+    if not isinstance(sent, Sent):
         return False, [_waiting(sent), _back_hint()]
     if refused is not None:
         return False, [*refused, _back_hint()]
     return False, [_question(convo, req)]
+
+
+def no_code(req: ProofRequest, convo: Conversation) -> list[Output] | None:
+    """The one check before a code is texted for a verify step (reached, asked for again,
+    an old code replaced, a guide gone on with or resumed): a number that needs a code here
+    and is not a mobile number (premium-rate, landline, satellite: SMS pumping) gets none,
+    and this says so; the conversation then asks for the phone number again, so the code
+    step is never reached for it. None when a code may go, or none is needed (the kiosk, an
+    SMS from the number itself)."""
+    number = _number(req.phone, convo)
+    if number is None or is_proven(convo, req.phone, req.purpose) or is_mobile(number):
+        return None
+    return [_not_mobile()]
 
 
 def _not_mobile() -> Say:
@@ -328,7 +353,7 @@ def _again(req: ProofRequest, convo: Conversation, proofs: PhoneProofs,
     first was, within the same caps (PhoneProofs.send)."""
     sent = proofs.send(convo.session_id or "", number, convo.lang, convo.now(), convo.address,
                        again=True)
-    if isinstance(sent, Wait):
+    if not isinstance(sent, Sent):
         return [_waiting(sent), _back_hint()]
     return [Say(tr("We have sent a new code."), "notice"), _question(convo, req), _back_hint()]
 
@@ -348,6 +373,8 @@ def check(req: ProofRequest, typed: str, convo: Conversation) -> tuple[bool, lis
     if proofs is None or number is None or convo.session_id is None:
         return False, [Say(tr("This cannot be done here yet. Please ask a member of staff."),
                            "notice")]
+    if (said := no_code(req, convo)) is not None:
+        return False, said
     code = typed_code(typed)
     if code is None:
         if refused is not None:
@@ -370,7 +397,7 @@ def check(req: ProofRequest, typed: str, convo: Conversation) -> tuple[bool, lis
     # goes on to the summary, where booking checks the number again.
     sent = proofs.send(convo.session_id, number, convo.lang, convo.now(), convo.address,
                        text=refused is None)
-    if isinstance(sent, Wait):
+    if not isinstance(sent, Sent):
         return False, [_waiting(sent), _back_hint()]
     if refused is not None:
         return False, [*refused, _back_hint()]

@@ -16,8 +16,18 @@ from typing import Any
 
 from assistant.flow import replies
 from assistant.flow.conditions import evaluate
+from assistant.flow.dates import dates_in, names_a_date
 from assistant.flow.model import ASKING_KINDS, Flow, Option, Request, Step
-from assistant.i18n import at_clock, format_when, language_name, local, tr, weekday_name
+from assistant.i18n import (
+    at_clock,
+    date_name,
+    format_day,
+    format_when,
+    language_name,
+    local,
+    tr,
+    weekday_name,
+)
 from assistant.outputs import (
     Act,
     Choice,
@@ -235,6 +245,18 @@ def proven(flow: Flow, state: FlowState) -> Turn:
     return Turn(state, outputs)
 
 
+def ask_again(flow: Flow, state: FlowState, step_id: str) -> Turn:
+    """Ask the earlier question ``step_id`` again, its answer refused after it was taken (a
+    phone number no code can be texted to, found at the verify step after it): that answer
+    goes, the answers before it stay, and the flow goes on from it as before."""
+    if step_id in state.history:
+        state.history = state.history[:state.history.index(step_id)]
+    state.answers.pop(step_id, None)
+    state.answers.pop(words_key(step_id), None)
+    state.step, state.tries = step_id, 0
+    return Turn(state, _ask(flow, flow.step(step_id), state), valid=False)
+
+
 def back(flow: Flow, state: FlowState) -> Turn:
     """Return to the previous question; answers after it are cleared. A verify step is not a
     question: back goes past it to the one before (the number is proven again if need be)."""
@@ -446,8 +468,9 @@ def _as_number(step: Step, state: FlowState, raw: str, lang: str | None) -> str:
     if step.kind in ("choice", "multi") and _pick_option(offered(step, state.answers), raw):
         return raw
     number = replies.whole_number(raw)
-    if step.kind == "slot" and (_TIME.search(raw) or _HOUR.search(raw) or _weekdays(raw)):
-        return raw  # a time of day ("12.12", "kl 14") or a day ("tirsdag"), not a number
+    if step.kind == "slot" and (_TIME.search(raw) or _HOUR.search(raw) or _weekdays(raw)
+                                or names_a_date(raw)):
+        return raw  # a time of day ("12.12", "kl 14"), a day ("tirsdag", "8/12"): no number
     if number is None and step.kind == "slot" and _fold(raw) not in offers:
         number = replies.chosen_number(raw, lang)
     return raw if number is None else str(number)
@@ -465,6 +488,9 @@ def _parse(step: Step, raw: str, today: dt.date, state: FlowState,
         shown = _pick_option(options, raw) if one else _pick_each(options, raw)
         if shown:
             return _Parsed(shown)
+        first = _named_first(options, raw) if one else None
+        if first is not None:
+            return first
         by_range = _pick_by_range(options, raw, lang) if one else None
         if by_range is not None:
             return _Parsed(by_range, read=True)
@@ -472,7 +498,8 @@ def _parse(step: Step, raw: str, today: dt.date, state: FlowState,
         if isinstance(read, replies.Ambiguous):
             return _Parsed(error=_fits_several(), choose_from=read.values)
         if read:
-            return _Parsed(read, read=True)
+            return _Parsed(read, read=True,
+                           words=_own_words(options, read, raw) if one else None)
         own = next((o for o in options if o.words), None) if one else None
         said = " ".join(raw.split())[:WORDS_CHARS]
         if own is not None and sum(ch.isalpha() for ch in said) >= 3 and \
@@ -496,6 +523,39 @@ def _parse(step: Step, raw: str, today: dt.date, state: FlowState,
     if isinstance(result, Invalid):
         return _Parsed(error=result.error)
     return _Parsed(result.value)
+
+
+def _named_first(options: tuple[Option, ...], raw: str) -> _Parsed | None:
+    """At a step with an option that takes one's own words (Option.words), a reply that
+    starts with an option's name or number and goes on ("Інше: я хочу поговорити про
+    дозвіл", "4: мій дозвіл закінчується", "Виплати та гроші: я не отримала виплату"): that
+    option, with the words after its name kept as the answer's words (a callback's note)."""
+    if not any(o.words for o in options):
+        return None
+    said = " ".join(raw.split())
+    names = sorted(((name, o) for i, o in enumerate(options, 1)
+                    for name in {str(i), *o.label.values()}), key=lambda n: -len(n[0]))
+    for name, option in names:
+        rest = said[len(name):]
+        if rest and not rest[0].isalnum() and \
+                replies.plain(_fold(said[:len(name)])) == _fold_label(name):
+            rest = rest.lstrip(" :;,.-\u2013\u2014")[:WORDS_CHARS]
+            if sum(ch.isalpha() for ch in rest) < 3 or not replies.says_more(option, rest):
+                return None  # "2 tak", "Noget andet." : read as before
+            return _Parsed(option.value, read=True, words=rest)
+    return None
+
+
+def _own_words(options: tuple[Option, ...], value: Any, raw: str) -> str | None:
+    """At a step with an option that takes one's own words (Option.words), a reply an option
+    was read from ("про мій дозвіл opholdstilladelse і роботу" is "Education and work"), kept
+    whole as the answer's words, so the note says what the citizen said; None at any other
+    step, and for a reply that says no more than the option's name ("noget andet tak")."""
+    if not any(o.words for o in options):
+        return None
+    option = next(o for o in options if o.value == value)
+    said = " ".join(raw.split())[:WORDS_CHARS]
+    return said if replies.says_more(option, said) else None
 
 
 def words_key(step_id: str) -> str:
@@ -538,38 +598,43 @@ def _hours(raw: str) -> set[int]:
     return found
 
 
-def _relative_days(raw: str, today: dt.date) -> set[int]:
-    """The weekday a reply names by "today" or "tomorrow" ("i morgen", "tomorrow", "завтра")."""
-    said = " " + " ".join(replies.words(raw)) + " "
-    return {(today + dt.timedelta(days=ahead)).weekday()
-            for ahead, phrases in enumerate((_TODAY, _TOMORROW))
-            if any(f" {phrase} " in said for phrase in phrases)}
-
-
 NEAR_MINUTES = 60
 """A whole hour typed that no offered time starts at ("kl 10"), when the one time in that hour
 is not the nearest to it: the times within this of it are shown to choose from."""
-
-_TODAY = ("i dag", "idag", "today", "сьогодні")
-_TOMORROW = ("i morgen", "imorgen", "tomorrow", "завтра")
 
 
 def _slot_by_time(raw: str, offers: Mapping[str, str], today: dt.date) -> _Parsed:
     """A time picked by what it is, not its number: a time typed as shown ("kl 10.30",
     "10:30"), a whole hour ("kl 14", "at 14", "о 14", "2 pm"), a weekday ("tirsdag", "on
-    Tuesday", "у вівторок", "i morgen") or a day and a time ("tirsdag kl 14"). The offered time that
-    fits, when exactly one does; when several do, only they are shown again, to choose by
-    number; never a time that was not offered."""
+    Tuesday", "у вівторок"), a date ("den 8. december", "8/12", "i morgen") or a day and a
+    time ("tirsdag kl 14"). The offered time that fits, when exactly one does; when several
+    do, only they are shown again, to choose by number; never a time that was not offered,
+    nor one on another day than the one named: a date that does not exist ("31. februar")
+    or has passed ("i går") is said to be so, not read by its hour alone."""
     times = {(int(h), int(m)) for h, m in _TIME.findall(raw)}
-    hours, days = _hours(raw), _weekdays(raw) | _relative_days(raw, today)
+    hours, days, dates = _hours(raw), _weekdays(raw), dates_in(raw, today)
+    if dates.impossible is not None:
+        return _Parsed(error=tr("The date {date} does not exist. Please choose one of the "
+                                "numbers shown.", date=dates.impossible))
+    if (past := sorted(d for d in dates.days if d < today)):
+        named = {lang: format_day(past[0], lang) for lang in LANGS}
+        return _Parsed(error=tr("That day has already passed ({date}). Please choose one of "
+                                "the numbers shown.", date=named))
     clocks = len(times) + len(hours)  # one time, one hour or none, with one day or none
     negated = any(w in replies.NEGATIONS or w in ("can't", "cannot")
                   for w in replies.words(raw))  # "ikke tirsdag", "not on Tuesday"
-    if clocks > 1 or len(days) > 1 or not (clocks or days) or negated:
+    if clocks > 1 or len(days) > 1 or len(dates.days) > 1 or \
+            not (clocks or days or dates.days) or negated:
         return _Parsed(error=tr("Please choose one of the numbers shown."), unread=True)
+
+    def on_day(value: str) -> bool:
+        start = _start(value)
+        return (not days or start.weekday() in days) and \
+            (not dates.days or start.date() in dates.days)
+
     fit = [key for key, value in offers.items() if key != MORE_KEY and "|" in value and
            (not times or _clock(value) in times) and (not hours or _clock(value)[0] in hours)
-           and (not days or _start(value).weekday() in days)]
+           and on_day(value)]
     if hours and len(fit) > 1:  # "kl 12" with 12.00 and 12.45 offered: 12.00
         fit = [key for key in fit if _clock(offers[key])[1] == 0] or fit
     if hours and len(fit) == 1 and _clock(offers[fit[0]])[1] != 0:
@@ -581,8 +646,7 @@ def _slot_by_time(raw: str, offers: Mapping[str, str], today: dt.date) -> _Parse
             return abs(60 * _clock(value)[0] + _clock(value)[1] - 60 * hour)
 
         near = tuple(key for key, value in offers.items() if key != MORE_KEY and "|" in value
-                     and (not days or _start(value).weekday() in days)
-                     and off(value) < NEAR_MINUTES)
+                     and on_day(value) and off(value) < NEAR_MINUTES)
         if any(key != fit[0] and off(offers[key]) <= off(offers[fit[0]]) for key in near):
             return _Parsed(error=tr("No time shown is {at_time}. These are the nearest: please "
                                     "choose the number of the one you want.",
@@ -596,8 +660,8 @@ def _slot_by_time(raw: str, offers: Mapping[str, str], today: dt.date) -> _Parse
         said = at_clock(dt.time(hour, minute))
     if fit and hours:  # 12.15 and 12.45 for "kl 12": neither is at 12.00
         return _Parsed(error=_fits_several(), choose_from=tuple(fit))
-    if days:
-        day = weekday_name(next(iter(days)))
+    if days or dates.days:
+        day = date_name(next(iter(dates.days))) if dates.days else weekday_name(next(iter(days)))
         said = day if said is None else tr("{date} {at_time}", date=day, at_time=said)
         if fit:
             return _Parsed(error=tr("More than one of the times shown is on {day}. Please "

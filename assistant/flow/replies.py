@@ -379,6 +379,29 @@ def _read(options: Sequence[Option], text: str, lang: str | None) -> _Reading:
     return _Reading(frozenset(strong), tuple(weak), negations, stray, wrong_number)
 
 
+def says_more(option: Option, text: str) -> bool:
+    """Whether a reply read as ``option`` says more than the option's name: a word that is
+    none of its labels' words (in any language), no number, small word or word of choosing
+    ("Інше: я хочу поговорити про дозвіл" does; "noget andet tak", "4", "Інше" do not)."""
+    vocab = {w for label in _label_words(tuple(sorted(option.label.items()))) for w in label}
+    return any(not t.isdigit() and t not in _PLAIN_STOPWORDS and t not in _PLAIN_CHOOSING
+               and not any(_same_word(t, w) for w in vocab)
+               for t in map(plain, words(text)))
+
+
+def names_part(text: str, label: str) -> bool:
+    """Whether the words of ``text`` are ``label``'s words or a run of them ("trin for trin"
+    of "Trin for trin: Voksenlærling", "Step by step please" of "Step by step: ..."), typed
+    with or without æ, ø and å; small words and words of choosing around them do not count,
+    and words that are only small words name nothing."""
+    typed = [plain(w) for w in words(text)]
+    while typed and (typed[0] in _PLAIN_STOPWORDS or typed[0] in _PLAIN_CHOOSING):
+        typed.pop(0)
+    while typed and (typed[-1] in _PLAIN_STOPWORDS or typed[-1] in _PLAIN_CHOOSING):
+        typed.pop()
+    return bool(typed) and _contains([plain(w) for w in words(label)], typed)
+
+
 def _negations_allowed(reading: _Reading, options: Sequence[Option], picked: set[int]) -> bool:
     """Every negation in the reply is a word of a picked option's label."""
     vocab = {w for i in picked for label in _label_words(tuple(sorted(options[i].label.items())))

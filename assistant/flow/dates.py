@@ -1,0 +1,133 @@
+"""Dates in a reply to a list of times: "den 15. december", "December 15th", "15 грудня",
+"8/12", "8.12.2026", "i går", "tomorrow", "післязавтра". Pure: ``today`` is given.
+
+A date with its month's name or in digits, in Danish, English and Ukrainian, is read with
+its year when one is written, else as the nearest such day to today (this year's, last
+year's or next year's): "1. december" a few days ago has passed, "15. januar" in December is
+next January's. A date that no calendar has ("31. februar", "30/2") is kept apart, to be
+told so, never read as another day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from babel.dates import format_skeleton
+
+from assistant.flow import replies
+from assistant.i18n import BABEL_LOCALES
+from assistant.text import LANGS, Text
+
+_MONTH_NAMES = {
+    1: "januar january jan січня січень", 2: "februar february feb лютого лютий",
+    3: "marts march mar березня березень", 4: "april apr квітня квітень",
+    5: "maj may травня травень", 6: "juni june jun червня червень",
+    7: "juli july jul липня липень", 8: "august aug серпня серпень",
+    9: "september sept sep вересня вересень", 10: "oktober october okt oct жовтня жовтень",
+    11: "november nov листопада листопад", 12: "december dec грудня грудень",
+}
+MONTHS = {name: month for month, names in _MONTH_NAMES.items() for name in names.split()}
+"""A month by its name, full or short, in da/en/uk (Ukrainian also as a date says it:
+"15 грудня")."""
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+_YEAR = r"(?:,?\s*(\d{4}))?"
+_DAY_MONTH = re.compile(
+    rf"(?<![\d.:/])(\d{{1,2}})(?:\.|-?(?:st|nd|rd|th|го|ого))?\s*(?:of\s+)?({_MONTH})"
+    rf"(?![^\W\d_])\.?{_YEAR}", re.IGNORECASE)
+"""The day, then the month: "15. december", "15 december 2026", "15th of December",
+"15 грудня", "15-го грудня"."""
+_MONTH_DAY = re.compile(
+    rf"(?<![^\W\d_])({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?![\d.:]?\d|[^\W\d_]){_YEAR}",
+    re.IGNORECASE)
+"""The month, then the day: "December 15", "Dec 15th, 2026"."""
+_DIGITS = re.compile(r"(?<![\d.:/])(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?(?![\d/])"
+                     r"|(?<![\d.:/])(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})(?![\d.:])")
+"""A day and a month in digits, as written in Denmark and Ukraine: "8/12", "8/12/2026",
+"8.12.2026", "8.12.26" (with dots only with a year: "10.30" is a time)."""
+_RELATIVE = (
+    ("i overmorgen", 2), ("overmorgen", 2), ("the day after tomorrow", 2),
+    ("day after tomorrow", 2), ("післязавтра", 2),
+    ("i forgårs", -2), ("forgårs", -2), ("i forgars", -2), ("the day before yesterday", -2),
+    ("day before yesterday", -2), ("позавчора", -2),
+    ("i morgen", 1), ("imorgen", 1), ("tomorrow", 1), ("завтра", 1),
+    ("i dag", 0), ("idag", 0), ("today", 0), ("сьогодні", 0),
+    ("i går", -1), ("igår", -1), ("i gar", -1), ("yesterday", -1), ("вчора", -1),
+    ("учора", -1),
+)
+"""Days named from today, the longer phrases first ("i overmorgen" is not "i morgen")."""
+
+
+@dataclass(frozen=True)
+class Dates:
+    days: frozenset[dt.date] = frozenset()
+    """The calendar days a reply names."""
+    impossible: Text | None = None
+    """A date the reply names that no calendar has, as said back ("31. februar")."""
+
+
+def _year(written: str | None, today: dt.date) -> int | None:
+    if not written:
+        return None
+    year = int(written)
+    return year + 2000 if year < 100 else year
+
+
+def _day(day: int, month: int, year: int | None, today: dt.date) -> dt.date | None:
+    """The date, or None if there is none: with no year, the nearest such day to today."""
+    years = (year,) if year is not None else (today.year - 1, today.year, today.year + 1)
+    found = []
+    for y in years:
+        try:
+            found.append(dt.date(y, month, day))
+        except ValueError:
+            continue
+    return min(found, key=lambda d: abs((d - today).days)) if found else None
+
+
+def _said(day: int, month: int) -> Text:
+    """A day of a month as written ("31. februar", "31 February", "31 лютого"), for a date
+    no calendar has: the first of the month named, its day replaced."""
+    if not 1 <= month <= 12:
+        return dict.fromkeys(LANGS, f"{day}/{month}")
+    first = dt.date(2026, month, 1)
+    return {lang: re.sub(r"^1(?!\d)", str(day),
+                         format_skeleton("MMMMd", first, locale=BABEL_LOCALES[lang]))
+            for lang in LANGS}
+
+
+def dates_in(raw: str, today: dt.date) -> Dates:
+    """The days ``raw`` names by date or from today, and any date it names that no calendar
+    has."""
+    found: set[dt.date] = set()
+    impossible: Text | None = None
+    text = raw
+
+    def take(day: int, month: int, year: str | None) -> None:
+        nonlocal impossible
+        date = _day(day, month, _year(year, today), today) if 1 <= month <= 12 else None
+        if date is None:
+            impossible = impossible or _said(day, month)
+        else:
+            found.add(date)
+
+    for pattern, order in ((_DAY_MONTH, "dm"), (_MONTH_DAY, "md")):
+        for m in pattern.finditer(text):
+            day, month = (m[1], m[2]) if order == "dm" else (m[2], m[1])
+            take(int(day), MONTHS[month.casefold()], m[3])
+        text = pattern.sub(" ", text)
+    for m in _DIGITS.finditer(text):
+        day, month, year = (m[1], m[2], m[3]) if m[1] else (m[4], m[5], m[6])
+        take(int(day), int(month), year)
+    said = " " + " ".join(replies.words(_DIGITS.sub(" ", text))) + " "
+    for phrase, ahead in _RELATIVE:
+        if f" {phrase} " in said:
+            found.add(today + dt.timedelta(days=ahead))
+            said = said.replace(f" {phrase} ", " ")
+    return Dates(frozenset(found), impossible)
+
+
+def names_a_date(raw: str) -> bool:
+    """Whether ``raw`` names a date by its month or in digits (not a number to choose)."""
+    return bool(_DAY_MONTH.search(raw) or _MONTH_DAY.search(raw) or _DIGITS.search(raw))
