@@ -157,9 +157,26 @@ def e164(raw: str) -> str | None:
 
 def _phone(raw: str, spec: Mapping[str, Any], today: dt.date) -> Result:
     """A phone number as E.164 (:func:`e164`): receipts and reminders go to it through the
-    outbox."""
+    outbox, and staff call it back. Never one that costs whoever calls or texts it
+    (premium-rate, shared-cost, satellite: a call back to +45 90 00 00 01 was queued)."""
     number = e164(raw)
-    return Invalid(_phone_error()) if number is None else Valid(number)
+    if number is None:
+        return Invalid(_phone_error())
+    if is_costly(number):
+        return Invalid(tr("We cannot call or text a premium-rate, shared-cost or satellite "
+                          "number. Please write your own phone number."))
+    return Valid(number)
+
+
+def is_costly(number: str) -> bool:
+    """Whether calling or texting ``number`` (E.164) costs the caller more than a call: a
+    premium-rate or shared-cost number, or a non-geographic one (+881/+882/+883 satellite and
+    international networks)."""
+    parsed = phonenumbers.parse(number, "DK")
+    if phonenumbers.region_code_for_number(parsed) in (None, "001", "ZZ"):
+        return True
+    return phonenumbers.number_type(parsed) in (phonenumbers.PhoneNumberType.PREMIUM_RATE,
+                                                 phonenumbers.PhoneNumberType.SHARED_COST)
 
 
 _MOBILE_TYPES = (phonenumbers.PhoneNumberType.MOBILE,

@@ -31,7 +31,7 @@ from assistant.i18n import TZ, format_when
 from assistant.paths import data_dir
 from assistant.store.db import make_engine
 from assistant.store.demo import seed_demo
-from assistant.store.models import Booking, BookingCell, Outbox, PhoneProof
+from assistant.store.models import Booking, BookingCell, CallbackRequest, Outbox, PhoneProof
 from assistant.store.sessions import SessionStore
 from assistant.yamlsource import ContentError
 
@@ -769,7 +769,8 @@ def test_no_code_is_texted_to_a_premium_rate_or_satellite_number(
     for text in JOB_MEETING_AT_SUMMARY[:-1]:
         _say(client, token, text)
     shown = _say(client, token, number)
-    assert "We can only send the code by SMS to a mobile phone number" in shown
+    # refused as a number at all (it costs whoever calls or texts it), before any code
+    assert "We cannot call or text a premium-rate, shared-cost or satellite number" in shown
     assert "What is your phone number?" in shown and not _otps(store)
 
 
@@ -783,15 +784,16 @@ def test_a_mobile_number_at_home_or_abroad_gets_its_code(
     assert len(_otps(store)) == 3
 
 
-def test_no_receipt_is_texted_to_a_premium_rate_number_booked_at_the_kiosk(
+def test_a_premium_rate_number_is_no_number_to_book_with_at_the_kiosk(
         content: Content, store: SessionStore) -> None:
     kiosk, _ = Conversation.open(content, store, f"kiosk:{uuid.uuid4().hex}", "kiosk", "en",
                                  now=lambda: NOW)
-    for raw in ["1", "1", "1", "1", "Someone Else", "90123456"]:
+    for raw in ["1", "1", "1", "1", "Someone Else"]:
         kiosk.handle(raw)
-    shown = _said(kiosk.handle("1"))
-    assert "Your meeting is booked" in shown
-    assert "We send SMS only to mobile numbers" in shown
+    shown = _said(kiosk.handle("90123456"))
+    # a premium-rate number is no number to call or text back: asked for another
+    assert "We cannot call or text a premium-rate, shared-cost or satellite number" in shown
+    assert "Your meeting is booked" not in shown
     with DB(store.engine) as db:
         assert not db.exec(select(Outbox)).all()
 
@@ -916,14 +918,15 @@ def test_a_number_with_a_meeting_at_that_time_is_told_so_when_it_is_given(
 
 def test_a_number_no_code_can_go_to_is_asked_for_again_and_never_gets_a_code(
         content: Content, store: SessionStore) -> None:
-    """A premium-rate number (+45 90...) at the phone question is refused and the phone
-    question is asked again: "send again" or a code typed then sends nothing, and the code
-    step is never reached for it. The same when the number is changed at the summary, and
-    by SMS, where the number written from is offered again."""
+    """A number no SMS can go to (a British landline; a premium-rate one is refused before,
+    as no number at all) at the phone question is refused and the phone question is asked
+    again: "send again" or a code typed then sends nothing, and the code step is never
+    reached for it. The same when the number is changed at the summary, and by SMS, where the
+    number written from is offered again."""
     client, token = _web(content, store)
     for text in JOB_MEETING_AT_SUMMARY[:-1]:
         _say(client, token, text)
-    shown = _say(client, token, "+45 90 00 00 01")
+    shown = _say(client, token, "+44 20 7946 0958")
     assert "We can only send the code by SMS to a mobile phone number" in shown
     assert "What is your phone number?" in shown and "6-digit code" not in shown
     for text in ["send again", "123456", "I did not get a code"]:
@@ -934,7 +937,7 @@ def test_a_number_no_code_can_go_to_is_asked_for_again_and_never_gets_a_code(
     assert "6-digit code" in _say(client, token, "22334455")  # a mobile number gets its code
     assert "Is this right?" in _say(client, token, FIXED_OTP)
     _say(client, token, "Change: Phone")
-    shown = _say(client, token, "+4590000001")
+    shown = _say(client, token, "+442079460958")
     assert "We can only send the code by SMS to a mobile phone number" in shown
     assert "What is your phone number?" in shown and "6-digit code" not in shown
     assert "6-digit code" not in _say(client, token, "send again")
@@ -945,7 +948,7 @@ def test_a_number_no_code_can_go_to_is_asked_for_again_and_never_gets_a_code(
                          sid=f"SM{uuid.uuid4().hex}", lang="en", now=lambda: NOW)
                 for body in bodies]
 
-    replies = texted(["english", "book", "1", "1", "1", "Anna Hansen", "+45 90 00 00 01",
+    replies = texted(["english", "book", "1", "1", "1", "Anna Hansen", "+44 20 7946 0958",
                       "send again", "123456"])
     assert "We can only send the code by SMS to a mobile phone number" in replies[-3]
     assert "Use the number you write from, ending in 12?" in replies[-3]
@@ -953,6 +956,21 @@ def test_a_number_no_code_can_go_to_is_asked_for_again_and_never_gets_a_code(
     assert "Is this right?" in texted(["yes"])[0]  # the number written from needs no code
     assert not _otps(store) and _proofs(store) == 1
 
+
+
+@pytest.mark.parametrize("number", ["+45 90 00 00 01", "+882 16 12345678"])
+def test_staff_are_never_asked_to_call_back_a_premium_rate_or_satellite_number(
+        content: Content, store: SessionStore, number: str) -> None:
+    """A call back needs no code, so the code step's check never saw it: a tester had a call
+    back to +45 90 00 00 01 queued for staff (toll fraud)."""
+    client, token = _web(content, store)
+    _say(client, token, "call me back")
+    _say(client, token, "Tom Jones")
+    shown = _say(client, token, number)
+    assert "We cannot call or text a premium-rate, shared-cost or satellite number" in shown
+    assert "Which phone number should we call?" in shown
+    with DB(store.engine) as db:
+        assert not db.exec(select(CallbackRequest)).all()
 
 def _proofs(store: SessionStore) -> int:
     """Codes made (sent, or counted as asked for), whatever became of their SMS."""
