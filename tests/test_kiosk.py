@@ -79,6 +79,22 @@ async def test_a_cpr_number_typed_is_not_shown_on_the_kiosk(content, store) -> N
         assert "1203661234" not in shown and "> mit cpr er [CPR fjernet] skal jeg" in shown
 
 
+
+async def test_a_long_message_pasted_at_the_kiosk_is_said_to_be_read_in_part(
+        content, store) -> None:
+    # the text box stopped at 500 characters itself: a tester's 551 pasted were cut there,
+    # unsaid, while the web page and SMS said "only its first part was read"
+    story = "Jeg har arbejdet på lager i mange år og vil gerne videre. " * 9
+    app = KioskApp(content, store, lang="da")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        entry = app.screen.query_one("#entry", Input)
+        entry.insert_text_at_cursor(story + "Kan jeg blive voksenlærling?")
+        assert len(entry.value) > 500
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Din besked var lang" in screen_text(app), screen_text(app)
+
 async def test_an_options_number_is_shown_with_what_it_chose(content, store) -> None:
     # the suggestions go when one is chosen: "> 2" was left under "I found 3 possible answers:"
     app = KioskApp(content, store, lang="da")

@@ -42,7 +42,7 @@ from assistant.channels.tui.strings import tr, trn
 from assistant.commands import FINISH, match_command
 from assistant.flow.engine import CONFIRM
 from assistant.outputs import Card, Choice, Choices, Confirmation, Done, Output, Say
-from assistant.privacy import redact_cpr
+from assistant.privacy import MAX_LINE_CHARS, redact_cpr
 from assistant.text import Text, pick
 
 if TYPE_CHECKING:
@@ -282,7 +282,8 @@ class ConversationScreen(Screen[None]):
         yield Static(id="more-options")
         # Not all selected when it gets the focus back: the next key would replace what
         # was typed before it (ahead of the screen, or as the idle warning closed).
-        yield Input(id="entry", max_length=500, select_on_focus=False)
+        # longer than is read (a paste): the conversation says it read only the first part
+        yield Input(id="entry", max_length=MAX_LINE_CHARS, select_on_focus=False)
         # The countdown after a completed step comes right after the text box, where the
         # focus nearly always is: the first Tab reaches "I'm not done" (a tester never got
         # to it through the command bar and the transcript).
