@@ -173,10 +173,15 @@ def is_costly(number: str) -> bool:
     premium-rate or shared-cost number, or a non-geographic one (+881/+882/+883 satellite and
     international networks)."""
     parsed = phonenumbers.parse(number, "DK")
-    if phonenumbers.region_code_for_number(parsed) in (None, "001", "ZZ"):
+    if _non_geographic(parsed):
         return True
     return phonenumbers.number_type(parsed) in (phonenumbers.PhoneNumberType.PREMIUM_RATE,
                                                  phonenumbers.PhoneNumberType.SHARED_COST)
+
+
+def _non_geographic(parsed: phonenumbers.PhoneNumber) -> bool:
+    """A number in no country: satellite and international networks (+881/+882/+883)."""
+    return phonenumbers.region_code_for_number(parsed) in (None, "001", "ZZ")
 
 
 _MOBILE_TYPES = (phonenumbers.PhoneNumberType.MOBILE,
@@ -195,8 +200,8 @@ def is_mobile(number: str) -> bool:
         return False
     if not phonenumbers.is_valid_number(parsed):
         return False
-    if phonenumbers.region_code_for_number(parsed) in (None, "001", "ZZ"):
-        return False  # non-geographic: satellite, international networks
+    if _non_geographic(parsed):
+        return False
     return phonenumbers.number_type(parsed) in _MOBILE_TYPES
 
 

@@ -235,9 +235,8 @@ class Index:
             return out
 
         self.municipalities = {fold(e.municipality) for e in self.entries} - {"national"}
-        self.entry_text = [fold(" ".join([*e.title.values(), *e.body.values()]))
-                           for e in self.entries]
         texts = [" ".join([*e.title.values(), *e.body.values()]) for e in self.entries]
+        self.entry_text = [fold(text) for text in texts]
         self.entry_years = [years_of(text) for text in texts]
         self.entry_named_years = [frozenset(YEAR.findall(YEARS.sub(" ", text))) for text in texts]
         self.passage_years = [years_of(f"{p.heading} {p.text}") for p in self.passages]
