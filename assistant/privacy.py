@@ -9,7 +9,8 @@ from typing import NamedTuple
 
 MAX_INPUT_CHARS = 500
 """What the assistant reads of a message: a longer one is read to there, and the user is told
-(conversation.py). The web API takes 2,000 characters, an SMS 1,600, the kiosk's box 500."""
+(conversation.py). The web API and the web page's box take 2,000 characters, an SMS 1,600,
+the kiosk's box MAX_LINE_CHARS."""
 MAX_LINE_CHARS = 4000
 """What of a message is looked at at all, before anything else (hostile input)."""
 CPR_MASK = "[CPR fjernet]"
