@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -30,6 +32,18 @@ async def settle(pilot: Pilot) -> None:
             continue
         await app.workers.wait_for_complete(running)
     raise AssertionError("the app is still busy")
+
+
+async def until(pilot: Pilot, seen: Callable[[], object], what: str) -> None:
+    """Let the app go on until ``seen()`` holds, as a person waits for the screen to show what
+    they did (at most 200 of Textual's pauses). A single pause is not enough on a busy
+    machine: Textual takes the process for idle when another process has the CPU, and a
+    hidden bar's place is then given up a little later."""
+    for _ in range(200):
+        if seen():
+            return
+        await pilot.pause()
+    assert seen(), what
 
 
 async def tap(pilot: Pilot, selector: str) -> None:

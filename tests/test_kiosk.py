@@ -15,7 +15,7 @@ from textual.worker import WorkerFailed
 from assistant.channels.tui.kiosk import ConversationScreen, KioskApp, LanguageScreen
 
 from .conftest import NOW
-from .pilot import FakeClock, booking_code, screen_lines, settle, submit, tap
+from .pilot import FakeClock, booking_code, screen_lines, settle, submit, tap, until
 
 
 @pytest.fixture
@@ -294,8 +294,8 @@ async def test_after_a_booking_the_screen_counts_down_then_wipes(content, store)
         assert "екран буде очищено через 20 секунд" in countdown(app)
         clock.now += 5
         app.tick()
-        await pilot.pause()
-        assert "екран буде очищено через 15 секунд" in countdown(app)
+        await until(pilot, lambda: "екран буде очищено через 15 секунд" in countdown(app),
+                    "the countdown went on")
         clock.now += 15
         app.tick()
         await settle(pilot)
@@ -313,7 +313,7 @@ async def test_not_done_stops_the_countdown_and_the_code_is_masked_once_gone_on(
         code = await _book_as_olha(pilot)
         assert f"┃ {' '.join(code)} ┃" in scrollback(app), "readable to write it down"
         await tap(pilot, "#not-done")
-        assert countdown(app) == ""
+        await until(pilot, lambda: countdown(app) == "", "the countdown is gone")
         clock.now += 30
         app.tick()
         await pilot.pause()
@@ -1026,10 +1026,10 @@ async def test_in_the_interpreter_view_at_80x24_the_booking_card_is_seen_whole(
         # busy) the click after PageDown landed beside the button and the test failed
         pilot.app.screen.query_one("#not-done", Button).press()
         await settle(pilot)
-        assert "Назад" in "\n".join(screen_lines(pilot)), "the command bar is back"
+        await until(pilot, lambda: "Назад" in "\n".join(screen_lines(pilot)),
+                    "the command bar is back")
         app.step_completed()  # the countdown again: its Finish wipes at once
-        await pilot.pause()
-        assert countdown(app)
+        await until(pilot, lambda: countdown(app), "the countdown is back")
         await tap(pilot, "#done-finish")
         assert app.wipes == 1 and "Olha" not in scrollback(app)
 
@@ -1134,7 +1134,7 @@ async def test_after_a_booking_the_first_tab_reaches_im_not_done(
         assert app.focused is app.screen.query_one("#not-done")
         await pilot.press(key)
         await settle(pilot)
-        assert countdown(app) == ""
+        await until(pilot, lambda: countdown(app) == "", "the countdown is gone")
         clock.now += 60
         app.tick()
         await pilot.pause()

@@ -16,7 +16,7 @@ from assistant.staff import add_staff
 from assistant.store.models import CallbackRequest
 
 from .conftest import NOW
-from .pilot import FakeClock, screen_lines, settle, submit, tap
+from .pilot import FakeClock, screen_lines, settle, submit, tap, until
 
 
 def all_text(app) -> str:
@@ -69,12 +69,11 @@ async def test_a_key_during_the_warning_keeps_the_session_and_what_is_typed(cont
         await pilot.pause()
         clock.now += 95
         app.tick()
-        await pilot.pause()
-        assert isinstance(app.screen, IdleWarning)
-        assert "через 10 секунд" in all_text(app)
+        await until(pilot, lambda: isinstance(app.screen, IdleWarning)
+                    and "через 10 секунд" in all_text(app), "the warning is shown")
         await pilot.press("a")
-        await pilot.pause()
-        assert isinstance(app.screen, ConversationScreen)
+        await until(pilot, lambda: isinstance(app.screen, ConversationScreen),
+                    "the warning is gone")
         clock.now += 30
         app.tick()
         assert app.wipes == 0
@@ -88,10 +87,10 @@ async def test_a_key_during_the_warning_keeps_the_session_and_what_is_typed(cont
         assert isinstance(warning, IdleWarning)
         for key in " чи можу":  # all before the screen is gone, as a person types
             warning.on_key(events.Key(key, key))
-        await pilot.pause()
-        assert isinstance(app.screen, ConversationScreen)
+        await until(pilot, lambda: isinstance(app.screen, ConversationScreen)
+                    and app.screen.query_one("#entry", Input).value.endswith(" чи можу"),
+                    "the warning is gone and what was typed is in the text box")
         assert app.is_running and app.wipes == 0
-        assert app.screen.query_one("#entry", Input).value.endswith(" чи можу")
 
 
 async def test_quitting_the_kiosk_takes_a_staff_pin(content, store) -> None:
