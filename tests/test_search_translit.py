@@ -70,6 +70,21 @@ def test_asking_for_an_amount_in_latin_letters_is_read_as_in_cyrillic(
     assert (typed.outcome, typed.missing) == (original.outcome, original.missing)
 
 
+@pytest.mark.parametrize("latin", ["skilky koshtuje perekladach",
+                                   "skilky koshtuie perekladach?"])
+def test_a_short_question_whose_words_are_ukrainian_as_typed_is_read_as_ukrainian(
+        kb: KnowledgeBase, latin: str) -> None:
+    """A tester typed "skilky koshtuje perekladach" (how much is an interpreter) and got
+    nothing: two of its three words are Ukrainian words' Latin spellings the search reads as
+    typed, so only "skilky" was left to show the question Ukrainian, and one word was too
+    few. It finds the interpreter entry as the Cyrillic question does."""
+    typed, original = kb.search(latin), kb.search("скільки коштує перекладач")
+    assert typed.outcome == original.outcome == "suggest"
+    assert [h.id for h in typed.hits] == [h.id for h in original.hits]
+    assert typed.hits[0].id == "tolk"
+    assert kb.reads_as_latin_ukrainian(latin)
+
+
 ENGLISH_AND_DANISH = [
     "How do I regsiter for dagpenge?",
     "were can I read about my plan",

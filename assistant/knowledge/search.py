@@ -148,6 +148,9 @@ HEADING_REPEAT = 2
 K1 = 1.2
 B = 0.75
 PASSAGE_B = 0.5
+LATIN_UK_LETTERS = 5
+"""A Latin word this long that is a Ukrainian word's Latin spelling shows a question
+Ukrainian (:meth:`Index._typed_ukrainian`)."""
 MAX_WORDS = 40
 """Longer questions are cut: a story around one key word still has the word in 40."""
 MAX_CHARS = 1000
@@ -415,7 +418,8 @@ class Index:
         return read_latin_ukrainian(query, readable=self._reads_as_typed,
                                     known=self._ukrainian_known,
                                     slip=lambda word: bool(self.similar(word)),
-                                    near=self._ukrainian_near)
+                                    near=self._ukrainian_near,
+                                    typed_ukrainian=self._typed_ukrainian)
 
     def _reads_as_typed(self, word: str) -> bool:
         """Whether :meth:`slots` or :meth:`asked` read a (folded) Latin word without the
@@ -449,6 +453,23 @@ class Index:
         """Whether a Cyrillic spelling is a Ukrainian word the search knows (folded, or a
         form of a lemma it holds)."""
         return fold_word(spelling) in self.ukrainian_forms
+
+    def _typed_ukrainian(self, word: str) -> bool:
+        """Whether a Latin word the search reads as typed is the Latin spelling of a
+        Ukrainian word it knows, and of no Danish or English one ("perekladach",
+        "koshtuje"): words of LATIN_UK_LETTERS letters or more, so that short ones shared
+        with Danish and English ("tak", "do", "pro") show nothing."""
+        return (len(word) >= LATIN_UK_LETTERS and word not in STOPWORDS
+                and word in self.ukrainian_latin)
+
+    @cached_property
+    def ukrainian_latin(self) -> frozenset[str]:
+        """The Latin spellings (as folded) of the Ukrainian words the search knows that are
+        no Latin word of the texts (:meth:`_typed_ukrainian`)."""
+        latin = {word for lemmas in (self.lemmas, self.wordlist_lemmas, self.asking_lemmas)
+                 for lang in ("da", "en") for word in lemmas.index.get(lang, {})
+                 if not is_cyrillic(word)}
+        return frozenset(self.ukrainian_forms - {fold_word(word) for word in latin})
 
     def _ukrainian_near(self, spelling: str) -> bool:
         """Whether a Cyrillic spelling is a slip of a Ukrainian word the index knows."""

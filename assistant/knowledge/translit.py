@@ -166,6 +166,7 @@ def read_latin_ukrainian(text: str, *, readable: Callable[[str], bool],
                          known: Callable[[str], bool],
                          slip: Callable[[str], bool] = lambda word: False,
                          near: Callable[[str], bool] = lambda word: False,
+                         typed_ukrainian: Callable[[str], bool] = lambda word: False,
                          min_words: int = MIN_WORDS) -> str:
     """``text`` with its Ukrainian words typed in Latin letters written in Cyrillic, or
     ``text`` itself (the same object) when it has none.
@@ -177,24 +178,30 @@ def read_latin_ukrainian(text: str, *, readable: Callable[[str], bool],
     with no known spelling is left as typed when ``slip`` accepts it (the search reads it as
     a slip of a word it knows), else written as the first of its first NEAR_TRIES spellings
     that ``near`` accepts (a slip of a known Ukrainian word, e.g. an informal "e" for є),
-    else left as typed. A word the search reads that is typed with an apostrophe (for the
+    else left as typed. A word the search reads as typed because it is a Ukrainian word's
+    Latin spelling (``typed_ukrainian``: "perekladach", as перекладач folds) counts towards
+    ``min_words`` too: "skilky koshtuje perekladach" has one word to rewrite and two that
+    show the question Ukrainian. A word the search reads that is typed with an apostrophe (for the
     soft sign: "dans'koji") is written without it, so that it is read as one word. The
     result is NFC and casefolded, as the search reads a question."""
     typed = unicodedata.normalize("NFC", text).casefold()
     unread: list[tuple[re.Match[str], str]] = []
     joined: list[tuple[re.Match[str], str]] = []
+    latin = 0
     for match in LATIN_WORD.finditer(typed):
         word = match.group().translate(_NO_APOSTROPHES)
         if len(word) < 2 or not _alone(typed, match):
             continue
         if not readable(word):
             unread.append((match, word))
-        elif word != match.group():
+            continue
+        latin += typed_ukrainian(word)
+        if word != match.group():
             joined.append((match, word))
-    if len(unread) < min_words:
+    if not unread or len(unread) + latin < min_words:
         return text  # most questions: no spelling is worked out at all
     found = [(match, word, reading(word, known)) for match, word in unread]
-    if sum(1 for _m, _w, spelling in found if spelling) < min_words:
+    if sum(1 for _m, _w, spelling in found if spelling) + latin < min_words:
         return text
     # a word typed with an apostrophe for the soft sign is read as one word ("dans'koji")
     rewritten = list(joined)
