@@ -241,7 +241,7 @@ class Index:
         texts = [" ".join([*e.title.values(), *e.body.values()]) for e in self.entries]
         self.entry_text = [fold(text) for text in texts]
         self.entry_years = [years_of(text) for text in texts]
-        self.entry_named_years = [frozenset(YEAR.findall(YEARS.sub(" ", text))) for text in texts]
+        self.entry_named_years = [year_parts(text)[0] for text in texts]
         self.passage_years = [years_of(f"{p.heading} {p.text}") for p in self.passages]
         self.entry_index = FieldIndex([lemmatized(f) for f in entry_fields], K1, B)
         self.key_index = FieldIndex([[(terms, 1) for terms, repeat in lemmatized(f)
@@ -785,7 +785,8 @@ class Index:
         # a figure of a year ("how many repatriated in 2023", "the rate from 1 July 2025"):
         # when neither the best entry nor (for staff) the best paragraph speaks of that year,
         # the sources have no such figure and the question gets none, not last plan's figure
-        named_years = set(YEAR.findall(query))
+        alone, spanned = year_parts(query)  # "2023", and what a period asked about spans
+        named_years = alone | spanned
         spoken = [*(self.entry_years[c.index] for c in entries[:1]),
                   *(self.passage_years[c.index] for c in passages[:2])]
         if named_years and kinds & FIGURES and spoken and not any(
@@ -795,10 +796,9 @@ class Index:
         # that speaks of neither may be about the subject but cannot be sure to answer it
         # (a year only as the end of a period, "no table for 2024-2026 was found", is not one
         # the entry speaks of surely)
-        alone = set(YEAR.findall(YEARS.sub(" ", query)))  # a period asked about is one
         held = not entries or (
             alone <= self.entry_named_years[entries[0].index]
-            and years_of(query) - alone <= self.entry_years[entries[0].index]
+            and spanned <= self.entry_years[entries[0].index]
             and all(place in self.entry_text[entries[0].index] for place in places))
         # ... and a question of one word ("name", "made") is only answered by an entry about
         # it, not by one with a term of many words that holds it ("name on the mailbox")
@@ -867,6 +867,13 @@ def years_of(text: str) -> frozenset[str]:
         if 0 < end - start < 10:
             found.update(str(year) for year in range(start, end + 1))
     return frozenset(found)
+
+
+def year_parts(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The years a text names on their own, and the other years its periods span (a period
+    "2023-24" is 2023 and 2024, neither of them named alone)."""
+    alone = frozenset(YEAR.findall(YEARS.sub(" ", text)))
+    return alone, years_of(text) - alone
 
 
 def local_to(entry: Entry, municipality: str | None) -> bool:
