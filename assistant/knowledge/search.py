@@ -288,11 +288,11 @@ class Index:
         self.missing = {n: concept.missing for n, concept in enumerate(concepts)
                         if concept.missing}
         self.general = {n for n, concept in enumerate(concepts) if concept.general}
-        # each unknown question: its subjects, each the concepts with the same words
-        unknowns: dict[str, list[set[int]]] = defaultdict(list)
+        # each unknown question: its subjects, a concept each
+        unknowns: dict[str, list[int]] = defaultdict(list)
         for n, concept in enumerate(concepts):
             if concept.unknown:
-                unknowns[concept.unknown].append({n})
+                unknowns[concept.unknown].append(n)
         self.unknowns = dict(unknowns)
         self._read_asking([c for c in concepts if c.asks])
         for n, concept in enumerate(concepts):
@@ -580,7 +580,7 @@ class Index:
         # a question the sources say they do not answer, named by all of its subjects, is
         # one outside them ("repatriation support" for "Ukrainians under the special act")
         for parts in self.unknowns.values():
-            naming = [[slot for slot in out if slot.concepts & part] for part in parts]
+            naming = [[slot for slot in out if subject in slot.concepts] for subject in parts]
             if all(naming):
                 for slot in (slot for found in naming for slot in found):
                     slot.outside = True
