@@ -19,7 +19,8 @@ hit@1, hit@3 and the confidently-wrong rate on
   session; 60 probes, half of them near misses), held out the same way, ``test17`` (the
   same session; conditions further into each section), ``test18`` (a later session: an
   ordinary day at the desk and the kiosk, all sources) and ``test19`` (a later session:
-  people in a hurry or upset);
+  people in a hurry or upset), ``test20`` (a later session: people asking for someone else,
+  staff preparing a case);
 and abstention ("none") on each set's out-of-scope questions (the project's asked as citizen
 and as staff).
 
@@ -61,7 +62,7 @@ def load_quality():
     return module
 
 
-LATER_SPLIT = (7, 8, 9, 10, 11, 12, 13, 14, 17, 18, 19)
+LATER_SPLIT = (7, 8, 9, 10, 11, 12, 13, 14, 17, 18, 19, 20)
 """The later blind sets split like the first: only their test halves are measured here."""
 
 
