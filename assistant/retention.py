@@ -22,6 +22,7 @@ from assistant import jsoncodec
 from assistant.booking.proof import OTP_KIND
 from assistant.booking.service import release
 from assistant.channels_keys import phone_hash, sender_mark, sms_session_key
+from assistant.i18n import local
 from assistant.privacy import plain_text
 from assistant.staff import audit
 from assistant.store.models import (
@@ -245,8 +246,14 @@ def _held(db: DB, phone: str) -> Held:
     return held
 
 
+def _at(when: dt.datetime) -> str:
+    """A time as the export gives it: ISO 8601 in the jobcenter's local time, with its
+    offset (2026-12-07T17:15:00+01:00), to the second; the store keeps UTC."""
+    return local(when).isoformat(timespec="seconds")
+
+
 def _turns(db: DB, session: Session) -> list[dict[str, Any]]:
-    return [{"at": t.created_at.isoformat(), "input": t.input, "reply": t.reply}
+    return [{"at": _at(t.created_at), "input": t.input, "reply": t.reply}
             for t in db.exec(select(Turn).where(Turn.session_id == session.id)
                              .order_by(Turn.seq))]
 
@@ -276,26 +283,26 @@ def export(engine: Engine, phone: str, staff: str, *,
         data = {
             "phone": phone,
             "bookings": [{"code": b.code, "meeting_type": b.meeting_type,
-                          "start": b.start.isoformat(), "status": b.status, "name": b.name,
+                          "start": _at(b.start), "status": b.status, "name": b.name,
                           "channel": b.channel} for b in held.bookings],
-            "callbacks": [{"created": c.created_at.isoformat(), "topic": c.topic,
+            "callbacks": [{"created": _at(c.created_at), "topic": c.topic,
                            "name": c.name, "status": c.status} for c in held.callbacks],
-            "sms": [{"kind": o.kind, "due": o.due_at.isoformat(), "text": o.body,
-                     "sent": o.sent_at.isoformat() if o.sent_at else None}
+            "sms": [{"kind": o.kind, "due": _at(o.due_at), "text": o.body,
+                     "sent": _at(o.sent_at) if o.sent_at else None}
                     for o in held.outbox],
             "sms_conversation": [] if held.sms_session is None else [
                 {"at": t["at"], "input": t["input"]} for t in _turns(db, held.sms_session)],
-            "sms_replies": [{"at": m.created_at.isoformat(), "reply": m.reply}
+            "sms_replies": [{"at": _at(m.created_at), "reply": m.reply}
                             for m in held.sms_replies],
             "sms_stopped": held.sms_contact.stopped if held.sms_contact else None,
-            "conversations": [{"channel": s.channel, "started": s.created_at.isoformat(),
+            "conversations": [{"channel": s.channel, "started": _at(s.created_at),
                                "turns": _turns(db, s)} for s in held.conversations],
-            "mentions": [{"channel": s.channel, "started": s.created_at.isoformat(),
+            "mentions": [{"channel": s.channel, "started": _at(s.created_at),
                           "turns_with_number": held.mention_turns.get(s.id, 0),
                           **({"turns": _turns(db, s)} if with_mentions else {})}
                          for s in held.mentioned],
             "note": MENTIONS_REVIEW_NOTE if with_mentions else MENTIONS_NOTE,
-            "resume_codes": [{"expires": r.expires_at.isoformat()} for r in held.resume_codes],
+            "resume_codes": [{"expires": _at(r.expires_at)} for r in held.resume_codes],
         }
     if with_mentions:
         audit(engine, staff, "privacy_export_mentions", phone_ending=phone[-2:],

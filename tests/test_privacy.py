@@ -391,6 +391,59 @@ def test_the_numbers_own_conversations_are_exported_in_full(store, content) -> N
     assert sorted(turns) == sorted(stored)
 
 
+TIME_KEYS = {"at", "started", "start", "created", "due", "sent", "expires"}
+LOCAL_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0[12]:00")
+
+
+def _times(item: object) -> list[str]:
+    """Every time an export gives, wherever it is."""
+    if isinstance(item, list):
+        return [t for x in item for t in _times(x)]
+    if isinstance(item, dict):
+        return [t for k, v in item.items()
+                for t in ([v] if k in TIME_KEYS and v is not None else _times(v))]
+    return []
+
+
+def test_every_time_in_the_export_is_copenhagen_time_with_its_offset(db_url: str,
+                                                                     content) -> None:
+    """A citizen read raw UTC times in their export ("2026-11-24T10:00:00+00:00" for a
+    meeting at 11.00). Every time is now the jobcenter's local time with its offset, to the
+    second: +01:00 in winter, +02:00 in summer."""
+    from assistant.channels.sms import sms_turn
+
+    engine = make_engine(db_url)
+    seed_demo(engine)
+    store = SessionStore(engine)
+    anna, _ = Conversation.open(content, store, "web:anna", "web", "en", now=lambda: NOW)
+    for text in [*BOOK_AT_SUMMARY, "Anna Jensen", "22 33 44 55", FIXED_OTP, "1"]:
+        anna.handle(text)
+    for text in ["staff", "2", "Anna Jensen", "22334455", "1", "1"]:
+        anna.handle(text)
+    other, _ = Conversation.open(content, store, "web:other", "web", "en", now=lambda: NOW)
+    other.handle("ring 22 33 44 55")
+    for i, body in enumerate(["hej", "menu"]):
+        sms_turn(content, store, phone="+4522334455", body=body, sid=f"SMt{i}",
+                 now=lambda: NOW)
+    summer = dt.datetime(2026, 7, 1, 12, 0, tzinfo=dt.UTC)
+    with DB(engine) as db:  # her first message was written in July
+        first = db.exec(select(Turn).where(Turn.session_id == anna.session_id)
+                        .order_by(Turn.seq)).first()
+        first.created_at = summer
+        db.add(first)
+        db.commit()
+    exported = export(engine, "+4522334455", "AB", with_mentions=True)
+    assert exported["bookings"][0]["start"] == "2026-11-24T11:00:00+01:00"  # 10.00 UTC
+    assert exported["sms"][0]["due"] == "2026-11-24T09:00:00+01:00"  # sent at NOW, 8.00 UTC
+    assert exported["conversations"][0]["turns"][0]["at"] == "2026-07-01T14:00:00+02:00"
+    times = _times(exported)
+    assert len(times) > 20 and {"bookings", "callbacks", "sms", "sms_conversation",
+                                "sms_replies", "conversations", "mentions"} <= {
+        key for key, value in exported.items() if _times(value)}
+    assert [t for t in times if not LOCAL_TIME.fullmatch(t)] == []
+    engine.dispose()
+
+
 def test_an_erased_name_is_not_left_in_sqlites_files(tmp_path, content) -> None:
     """While the server runs (its connections open), an erasure leaves the erased name
     neither in the write-ahead log nor in the database file's free space."""
