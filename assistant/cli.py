@@ -110,6 +110,11 @@ def _parser() -> argparse.ArgumentParser:
         req = privacy_sub.add_parser(name, parents=[common], help=text)
         req.add_argument("--phone", required=True)
         req.add_argument("--staff", default="cli", help="initials for the audit log")
+        if name == "export":
+            req.add_argument("--with-mentions", action="store_true",
+                             help="also the text of the conversations that only mention the "
+                                  "number (they may be someone else's), for staff to review "
+                                  "before anything is handed out; the audit log says so")
     scan = privacy_sub.add_parser("scan", parents=[common],
                                   help="count CPR numbers already stored (counts only)")
     scan.add_argument("--redact", action="store_true", help="and mask them where they are")
@@ -384,8 +389,9 @@ def _privacy(args: argparse.Namespace) -> int:
               "country code.", file=sys.stderr)
         return 2
     if args.privacy_command == "export":
-        print(json.dumps(retention.export(store.engine, phone, args.staff), ensure_ascii=False,
-                         indent=2))
+        print(json.dumps(retention.export(store.engine, phone, args.staff,
+                                          with_mentions=args.with_mentions),
+                         ensure_ascii=False, indent=2))
     else:
         print(json.dumps(retention.erase(store.engine, phone, args.staff)))
     return 0

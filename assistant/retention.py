@@ -18,9 +18,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session as DB
 from sqlmodel import col, delete, select, update
 
+from assistant import jsoncodec
 from assistant.booking.proof import OTP_KIND
 from assistant.booking.service import release
-from assistant.channels_keys import sender_mark, sms_session_key
+from assistant.channels_keys import phone_hash, sender_mark, sms_session_key
+from assistant.i18n import local
 from assistant.privacy import plain_text
 from assistant.staff import audit
 from assistant.store.models import (
@@ -172,10 +174,41 @@ class Held:
     outbox: list[Outbox] = field(default_factory=list)
     sms_session: Session | None = None
     conversations: list[Session] = field(default_factory=list)
-    """Web, kiosk and chat conversations in which the number was typed, stored or shown."""
+    """The number's own web, kiosk and chat conversations in which it was typed, stored or
+    shown: the store ties them to the number (:func:`_tied`)."""
+    mentioned: list[Session] = field(default_factory=list)
+    """The other conversations in which the number was written: nothing ties them to it, so
+    they may be someone else's (a mistyped number, a friend's number)."""
+    mention_turns: dict[str, int] = field(default_factory=dict)
+    """Per conversation, how many of its turns write the number."""
     resume_codes: list[ResumeCode] = field(default_factory=list)
     sms_replies: list[SmsMessage] = field(default_factory=list)
     sms_contact: SmsContact | None = None
+
+
+def _state(text: str) -> dict[str, Any]:
+    try:
+        data = jsoncodec.loads(text)
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _tied(held: Held, phone: str, states: dict[str, str]) -> set[str]:
+    """The conversations (of ``states``, by id) the store ties to ``phone``: one that proved
+    the number with the code texted to it (its state's ``proven``), or made a booking or a
+    callback request with it (the booking's or request's ``session_id``, the state's
+    ``booked``)."""
+    proof = phone_hash(phone)
+    booked = {b.id for b in held.bookings}
+    tied = {row.session_id for row in [*held.bookings, *held.callbacks] if row.session_id}
+    for session_id, text in states.items():
+        state = _state(text)
+        proven, made = state.get("proven"), state.get("booked")
+        if (isinstance(proven, list) and proof in proven) or (
+                isinstance(made, list) and booked.intersection(made)):
+            tied.add(session_id)
+    return tied
 
 
 def _held(db: DB, phone: str) -> Held:
@@ -189,16 +222,20 @@ def _held(db: DB, phone: str) -> Held:
     sms_id = held.sms_session.id if held.sms_session is not None else None
     # Any written form of the number: read every conversation's text once (a request is rare;
     # SQL's LIKE cannot say "these digits, with anything between them").
-    found = {session_id for session_id, said, replied in db.exec(
-        select(Turn.session_id, Turn.input, Turn.reply).execution_options(yield_per=1000))
-        if _mentions(mentions, said, replied)}
-    found |= {session_id for session_id, state in db.exec(
+    for session_id, said, replied in db.exec(
+            select(Turn.session_id, Turn.input, Turn.reply).execution_options(yield_per=1000)):
+        if _mentions(mentions, said, replied):
+            held.mention_turns[session_id] = held.mention_turns.get(session_id, 0) + 1
+    states = {session_id: state for session_id, state in db.exec(
         select(Session.id, Session.state).execution_options(yield_per=1000))
-        if _mentions(mentions, state)}
-    found.discard(sms_id)
-    if found:
-        held.conversations = list(db.exec(select(Session).where(col(Session.id).in_(found))
-                                          .order_by(Session.created_at)))
+        if session_id in held.mention_turns or _mentions(mentions, state)}
+    states.pop(sms_id or "", None)
+    if states:  # a turn's session is always there (purge and erase take both at once)
+        tied = _tied(held, phone, states)
+        found = list(states)
+        for session in db.exec(select(Session).where(col(Session.id).in_(found))
+                               .order_by(Session.created_at)):
+            (held.conversations if session.id in tied else held.mentioned).append(session)
     mark = sender_mark(phone)  # saved by SMS from the number: held as its hash
     held.resume_codes = [code for code in db.exec(select(ResumeCode))
                          if _mentions(mentions, code.state) or mark in code.state]
@@ -209,37 +246,69 @@ def _held(db: DB, phone: str) -> Held:
     return held
 
 
+def _at(when: dt.datetime) -> str:
+    """A time as the export gives it: ISO 8601 in the jobcenter's local time, with its
+    offset (2026-12-07T17:15:00+01:00), to the second; the store keeps UTC."""
+    return local(when).isoformat(timespec="seconds")
+
+
 def _turns(db: DB, session: Session) -> list[dict[str, Any]]:
-    return [{"at": t.created_at.isoformat(), "input": t.input, "reply": t.reply}
+    return [{"at": _at(t.created_at), "input": t.input, "reply": t.reply}
             for t in db.exec(select(Turn).where(Turn.session_id == session.id)
                              .order_by(Turn.seq))]
 
 
-def export(engine: Engine, phone: str, staff: str) -> dict[str, Any]:
+MENTIONS_NOTE = (
+    "The conversations under \"mentions\" are not tied to this phone number: it was only "
+    "written in them, perhaps by someone else (a mistyped number, or a friend's number), so "
+    "they may be someone else's. Their text is not part of this export. A deletion "
+    "(privacy delete) takes them too.")
+MENTIONS_REVIEW_NOTE = (
+    "The conversations under \"mentions\" are not tied to this phone number: it was only "
+    "written in them, perhaps by someone else (a mistyped number, or a friend's number), so "
+    "they may be someone else's. Their text is here for staff to review only: it is not part "
+    "of the export to hand out. A deletion (privacy delete) takes them too.")
+
+
+def export(engine: Engine, phone: str, staff: str, *,
+           with_mentions: bool = False) -> dict[str, Any]:
     """Everything held about ``phone`` (an access request), as plain data: exactly what
-    :func:`erase` would take."""
+    :func:`erase` would take. The number's own conversations (:func:`_tied`) are given in
+    full; the others in which it was only written ("mentions") by their channel, start and
+    how many of their turns write the number, and not their text, which may be someone
+    else's (GDPR art. 15(4)). ``with_mentions`` adds their turns for staff to review before
+    anything is handed out; the audit log says so (``privacy_export_mentions``)."""
     with DB(engine) as db:
         held = _held(db, phone)
         data = {
             "phone": phone,
             "bookings": [{"code": b.code, "meeting_type": b.meeting_type,
-                          "start": b.start.isoformat(), "status": b.status, "name": b.name,
+                          "start": _at(b.start), "status": b.status, "name": b.name,
                           "channel": b.channel} for b in held.bookings],
-            "callbacks": [{"created": c.created_at.isoformat(), "topic": c.topic,
+            "callbacks": [{"created": _at(c.created_at), "topic": c.topic,
                            "name": c.name, "status": c.status} for c in held.callbacks],
-            "sms": [{"kind": o.kind, "due": o.due_at.isoformat(), "text": o.body,
-                     "sent": o.sent_at.isoformat() if o.sent_at else None}
+            "sms": [{"kind": o.kind, "due": _at(o.due_at), "text": o.body,
+                     "sent": _at(o.sent_at) if o.sent_at else None}
                     for o in held.outbox],
             "sms_conversation": [] if held.sms_session is None else [
                 {"at": t["at"], "input": t["input"]} for t in _turns(db, held.sms_session)],
-            "sms_replies": [{"at": m.created_at.isoformat(), "reply": m.reply}
+            "sms_replies": [{"at": _at(m.created_at), "reply": m.reply}
                             for m in held.sms_replies],
             "sms_stopped": held.sms_contact.stopped if held.sms_contact else None,
-            "conversations": [{"channel": s.channel, "started": s.created_at.isoformat(),
+            "conversations": [{"channel": s.channel, "started": _at(s.created_at),
                                "turns": _turns(db, s)} for s in held.conversations],
-            "resume_codes": [{"expires": r.expires_at.isoformat()} for r in held.resume_codes],
+            "mentions": [{"channel": s.channel, "started": _at(s.created_at),
+                          "turns_with_number": held.mention_turns.get(s.id, 0),
+                          **({"turns": _turns(db, s)} if with_mentions else {})}
+                         for s in held.mentioned],
+            "note": MENTIONS_REVIEW_NOTE if with_mentions else MENTIONS_NOTE,
+            "resume_codes": [{"expires": _at(r.expires_at)} for r in held.resume_codes],
         }
-    audit(engine, staff, "privacy_export", phone_ending=phone[-2:])
+    if with_mentions:
+        audit(engine, staff, "privacy_export_mentions", phone_ending=phone[-2:],
+              mentions=len(held.mentioned))
+    else:
+        audit(engine, staff, "privacy_export", phone_ending=phone[-2:])
     return data
 
 
@@ -267,14 +336,14 @@ def erase(engine: Engine, phone: str, staff: str) -> dict[str, int]:
             db.delete(row)
         counts["resume_codes"], counts["sms_replies"] = (len(held.resume_codes),
                                                          len(held.sms_replies))
-        sessions = [s.id for s in held.conversations]
+        sessions = [s.id for s in [*held.conversations, *held.mentioned]]
         if held.sms_session is not None:
             sessions.append(held.sms_session.id)
         if sessions:
             counts["turns"] = db.exec(delete(Turn).where(col(Turn.session_id).in_(sessions))
                                       ).rowcount
             db.exec(delete(Session).where(col(Session.id).in_(sessions)))
-        counts["conversations"] = len(held.conversations)
+        counts["conversations"] = len(held.conversations) + len(held.mentioned)
         if held.sms_contact is not None:
             db.delete(held.sms_contact)
         # One-time codes sent to prove the number (booking/proof.py)

@@ -143,6 +143,7 @@ def _audit_actions() -> dict[str, Text]:
         "request_handed_back": tr("Handed back to the assistant"),
         "request_closed": tr("Marked a request done"), "kiosk_quit": tr("Closed a kiosk"),
         "purge": tr("Deleted old data"), "privacy_export": tr("Exported a citizen's data"),
+        "privacy_export_mentions": tr("Exported a citizen's data for review"),
         "privacy_delete": tr("Erased a citizen's data"),
         "privacy_scan": tr("Masked CPR numbers already stored"),
     }
@@ -187,6 +188,10 @@ def _audit_words(action: str, params: Mapping[str, Any]) -> Text:
         parts.append(tr("Phone number ending in {digits}", digits=str(params["phone_ending"])))
     if isinstance(params.get("counts"), Mapping):
         parts.append(_counted(params["counts"]))
+    if "mentions" in params:
+        parts.append(trn("{n} conversation that only mentions the number",
+                         "{n} conversations that only mention the number",
+                         int(params["mentions"])))
     if len(parts) == len(params):
         return join(*parts, sep="; ")
     raise ValueError(f"no words for the audit parameters of {action}")

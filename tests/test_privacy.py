@@ -24,6 +24,8 @@ from assistant.store.demo import seed_demo
 from assistant.store.models import AuditEntry, Booking, Session, SmsMessage, Turn
 from assistant.store.sessions import SessionStore
 
+from .conftest import FIXED_OTP
+
 NOW = dt.datetime(2026, 11, 24, 8, 0, tzinfo=dt.UTC)
 CPR_LIKE = re.compile(r"(?<!\d)(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{2}[ -]?\d{4}(?!\d)")
 
@@ -119,6 +121,11 @@ def test_privacy_commands(tmp_path) -> None:
     assert run("export", "--phone", "12").returncode == 2
     out = run("export", "--phone", "22 33 44 55", "--staff", "AB")
     assert out.returncode == 0 and json.loads(out.stdout)["phone"] == "+4522334455"
+    assert json.loads(out.stdout)["mentions"] == [] and "note" in json.loads(out.stdout)
+    reviewed = run("export", "--phone", "22334455", "--with-mentions", "--staff", "AB")
+    assert reviewed.returncode == 0, reviewed.stderr
+    assert "for staff to review" in json.loads(reviewed.stdout)["note"]
+    assert run("delete", "--phone", "22334455", "--with-mentions").returncode == 2
     assert json.loads(run("delete", "--phone", "22334455").stdout)["bookings"] == 0
     assert "sessions" in json.loads(run("purge", "--days", "30").stdout)
 
@@ -234,6 +241,11 @@ def test_a_foreign_number_that_texted_can_be_exported_and_erased(tmp_path, conte
     assert run("delete", "--phone", "+999").returncode == 2
 
 
+def _found(exported: dict) -> list[dict]:
+    """The conversations an export lists: the number's own and those that only mention it."""
+    return [*exported["conversations"], *exported["mentions"]]
+
+
 WRITTEN = ["2611-2233", "26.11.22.33", "+45 2611 2233", "0045 26 11 22 33", "(+45) 26112233",
            "２６１１２２３３"]
 
@@ -251,15 +263,15 @@ def test_a_number_typed_in_any_form_is_exported_and_erased(db_url: str, content,
     mine.handle(f"Anna Jensen, ring på {written} i morgen")
     other, _ = Conversation.open(content, store, "kiosk:other", "kiosk", "da", now=lambda: NOW)
     other.handle("Bo Hansen 26112234, 126112233, 2611223")
-    exported = export(engine, "+4526112233", "AB")
-    said = json.dumps(exported["conversations"], ensure_ascii=False)
-    assert len(exported["conversations"]) == 1 and "Anna Jensen" in said
+    exported = export(engine, "+4526112233", "AB", with_mentions=True)
+    said = json.dumps(_found(exported), ensure_ascii=False)
+    assert len(_found(exported)) == 1 and "Anna Jensen" in said
     assert "Bo Hansen" not in said
     counts = erase(engine, "+4526112233", "AB")
     assert counts["conversations"] == 1
     with DB(engine) as db:
         assert [s.key for s in db.exec(select(Session))] == ["kiosk:other"]
-    assert export(engine, "+4526112233", "AB")["conversations"] == []
+    assert _found(export(engine, "+4526112233", "AB")) == []
     engine.dispose()
 
 
@@ -279,13 +291,156 @@ def test_export_covers_what_erase_takes(db_url: str, content) -> None:
                  now=lambda: NOW)
     web, _ = Conversation.open(content, store, "web:cover", "web", "en", now=lambda: NOW)
     web.handle("my number is 26 11 22 33")
+    for text in ["staff", "2", "Anna Jensen", "26112233", "1", "1"]:  # her callback
+        web.handle(text)
+    other, _ = Conversation.open(content, store, "kiosk:cover", "kiosk", "en", now=lambda: NOW)
+    other.handle("Bo Hansen 26112233")  # a mistyped number: only a mention
+    other.handle("menu")
     exported = export(engine, "+4526112233", "AB")
+    reviewed = export(engine, "+4526112233", "AB", with_mentions=True)
     counts = erase(engine, "+4526112233", "AB")
     for kind, listed in (("bookings", "bookings"), ("sms", "sms"),
-                         ("sms_replies", "sms_replies"), ("conversations", "conversations")):
+                         ("sms_replies", "sms_replies"), ("callbacks", "callbacks")):
         assert counts[kind] == len(exported[listed]) > 0, kind
+    assert len(exported["conversations"]) == len(exported["mentions"]) == 1
+    assert counts["conversations"] == len(exported["conversations"]) + len(exported["mentions"])
+    # every turn erased is in the export: the mentions' turns for staff to review
     assert counts["turns"] == len(exported["sms_conversation"]) + sum(
-        len(c["turns"]) for c in exported["conversations"])
+        len(c["turns"]) for c in [*exported["conversations"], *reviewed["mentions"]])
+    assert [m["turns_with_number"] for m in exported["mentions"]] == [1]
+    engine.dispose()
+
+
+BOOK_AT_SUMMARY = ["1", "2", "1", "1", "1"]
+"""A first job meeting in Danish at the first free time, up to the name question."""
+
+
+def test_someone_elses_conversation_that_only_mentions_the_number_is_not_handed_out(
+        db_url: str, content) -> None:
+    """Bo mistyped his number as Anna's (+45 22 33 44 55) on the web page. Anna's access
+    request gave her Bo's whole conversation: his name and his question. Now it lists her own
+    conversation (she booked with the code texted to her) in full, and Bo's only as a
+    mention: its channel, start and how many of its turns write the number, no text; staff
+    can see its text with --with-mentions, and the audit log says they did."""
+    from assistant.staffwords import audit_detail
+
+    engine = make_engine(db_url)
+    seed_demo(engine)
+    store = SessionStore(engine)
+    anna, _ = Conversation.open(content, store, "web:anna", "web", "en", now=lambda: NOW)
+    for text in [*BOOK_AT_SUMMARY, "Anna Jensen", "22 33 44 55", FIXED_OTP, "1"]:
+        anna.handle(text)
+    bo, _ = Conversation.open(content, store, "web:bo", "web", "en", now=lambda: NOW)
+    for text in [*BOOK_AT_SUMMARY, "Bo Hansen", "22 33 44 55",  # no code comes to him
+                 "menu", "Jeg er Bo Hansen, 22334455, hvornår får jeg mine dagpenge?"]:
+        bo.handle(text)
+    exported = export(engine, "+4522334455", "AB")
+    assert [c["channel"] for c in exported["conversations"]] == ["web"]
+    assert "Anna Jensen" in json.dumps(exported["conversations"], ensure_ascii=False)
+    [mention] = exported["mentions"]  # its channel, start and turns with the number: no text
+    assert sorted(mention) == ["channel", "started", "turns_with_number"]
+    assert mention["channel"] == "web" and mention["turns_with_number"] == 2
+    everything = json.dumps(exported, ensure_ascii=False)
+    assert "Bo Hansen" not in everything and "dagpenge" not in everything
+    assert "someone else" in exported["note"] and "delete" in exported["note"]
+    reviewed = export(engine, "+4522334455", "AB", with_mentions=True)
+    said = json.dumps(reviewed["mentions"], ensure_ascii=False)
+    assert "Bo Hansen" in said and "dagpenge" in said
+    assert len(reviewed["mentions"][0]["turns"]) == 9
+    assert reviewed["conversations"] == exported["conversations"]
+    with DB(engine) as db:
+        rows = [(a.action, a.params) for a in db.exec(select(AuditEntry)
+                                                     .order_by(AuditEntry.id))][-2:]
+    assert rows == [("privacy_export", '{"phone_ending":"55"}'),
+                    ("privacy_export_mentions", '{"phone_ending":"55","mentions":1}')]
+    assert audit_detail(*rows[1], "") == {  # as the staff screen's log shows it
+        "da": "Telefonnummer, der ender på 55; 1 samtale, der kun nævner nummeret",
+        "en": "Phone number ending in 55; 1 conversation that only mentions the number",
+        "uk": "Номер телефону, що закінчується на 55; 1 розмова, де лише згадано номер"}
+    assert erase(engine, "+4522334455", "AB")["conversations"] == 2  # delete takes both
+    engine.dispose()
+
+
+def test_the_numbers_own_conversations_are_exported_in_full(store, content) -> None:
+    """A conversation the store ties to the number is the number's holder's own: one that
+    booked with it (at the kiosk, where no code is needed), one that proved it with the code
+    texted to it (to look up the meeting), one that asked staff to call it. They are in the
+    export in full; a conversation that only wrote the number is not."""
+    kiosk, _ = Conversation.open(content, store, "kiosk:anna", "kiosk", "en", now=lambda: NOW)
+    for text in [*BOOK_AT_SUMMARY, "Anna Jensen", "22 33 44 55", "1"]:
+        kiosk.handle(text)
+    with DB(store.engine) as db:
+        code = db.exec(select(Booking)).one().code
+    web, _ = Conversation.open(content, store, "web:anna", "web", "en", now=lambda: NOW)
+    for text in ["cancel", code, "22 33 44 55", FIXED_OTP, "no"]:
+        web.handle(text)
+    call, _ = Conversation.open(content, store, "web:call", "web", "en", now=lambda: NOW)
+    for text in ["staff", "2", "Anna J.", "22334455", "1", "1"]:
+        call.handle(text)
+    other, _ = Conversation.open(content, store, "web:other", "web", "en", now=lambda: NOW)
+    other.handle("Bo Hansen, ring til 22 33 44 55")
+    exported = export(store.engine, "+4522334455", "AB")
+    said = json.dumps(exported["conversations"], ensure_ascii=False)
+    assert len(exported["conversations"]) == 3 and len(exported["mentions"]) == 1
+    assert "Anna Jensen" in said and code in said and "Anna J." in said
+    assert "Bo Hansen" not in json.dumps(exported, ensure_ascii=False)
+    turns = [len(c["turns"]) for c in exported["conversations"]]
+    with DB(store.engine) as db:
+        stored = [len(db.exec(select(Turn).where(Turn.session_id == convo.session_id)).all())
+                  for convo in (kiosk, web, call)]
+    assert sorted(turns) == sorted(stored)
+
+
+TIME_KEYS = {"at", "started", "start", "created", "due", "sent", "expires"}
+LOCAL_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0[12]:00")
+
+
+def _times(item: object) -> list[str]:
+    """Every time an export gives, wherever it is."""
+    if isinstance(item, list):
+        return [t for x in item for t in _times(x)]
+    if isinstance(item, dict):
+        return [t for k, v in item.items()
+                for t in ([v] if k in TIME_KEYS and v is not None else _times(v))]
+    return []
+
+
+def test_every_time_in_the_export_is_copenhagen_time_with_its_offset(db_url: str,
+                                                                     content) -> None:
+    """A citizen read raw UTC times in their export ("2026-11-24T10:00:00+00:00" for a
+    meeting at 11.00). Every time is now the jobcenter's local time with its offset, to the
+    second: +01:00 in winter, +02:00 in summer."""
+    from assistant.channels.sms import sms_turn
+
+    engine = make_engine(db_url)
+    seed_demo(engine)
+    store = SessionStore(engine)
+    anna, _ = Conversation.open(content, store, "web:anna", "web", "en", now=lambda: NOW)
+    for text in [*BOOK_AT_SUMMARY, "Anna Jensen", "22 33 44 55", FIXED_OTP, "1"]:
+        anna.handle(text)
+    for text in ["staff", "2", "Anna Jensen", "22334455", "1", "1"]:
+        anna.handle(text)
+    other, _ = Conversation.open(content, store, "web:other", "web", "en", now=lambda: NOW)
+    other.handle("ring 22 33 44 55")
+    for i, body in enumerate(["hej", "menu"]):
+        sms_turn(content, store, phone="+4522334455", body=body, sid=f"SMt{i}",
+                 now=lambda: NOW)
+    summer = dt.datetime(2026, 7, 1, 12, 0, tzinfo=dt.UTC)
+    with DB(engine) as db:  # her first message was written in July
+        first = db.exec(select(Turn).where(Turn.session_id == anna.session_id)
+                        .order_by(Turn.seq)).first()
+        first.created_at = summer
+        db.add(first)
+        db.commit()
+    exported = export(engine, "+4522334455", "AB", with_mentions=True)
+    assert exported["bookings"][0]["start"] == "2026-11-24T11:00:00+01:00"  # 10.00 UTC
+    assert exported["sms"][0]["due"] == "2026-11-24T09:00:00+01:00"  # sent at NOW, 8.00 UTC
+    assert exported["conversations"][0]["turns"][0]["at"] == "2026-07-01T14:00:00+02:00"
+    times = _times(exported)
+    assert len(times) > 20 and {"bookings", "callbacks", "sms", "sms_conversation",
+                                "sms_replies", "conversations", "mentions"} <= {
+        key for key, value in exported.items() if _times(value)}
+    assert [t for t in times if not LOCAL_TIME.fullmatch(t)] == []
     engine.dispose()
 
 
@@ -492,9 +647,9 @@ def test_other_peoples_numbers_that_end_in_the_same_digits_are_not_erased(store,
         convo, _ = Conversation.open(content, store, f"kiosk:other{i}", "kiosk", "da",
                                      now=lambda: NOW)
         convo.handle(f"Bo Hansen {text}")
-    exported = export(store.engine, "+4526112233", "AB")
-    said = json.dumps(exported["conversations"], ensure_ascii=False)
-    assert len(exported["conversations"]) == len(mine) and "Bo Hansen" not in said
+    exported = export(store.engine, "+4526112233", "AB", with_mentions=True)
+    said = json.dumps(_found(exported), ensure_ascii=False)
+    assert len(_found(exported)) == len(mine) and "Bo Hansen" not in said
     assert erase(store.engine, "+4526112233", "AB")["conversations"] == len(mine)
     with DB(store.engine) as db:
         kept = sorted(s.key for s in db.exec(select(Session)))
@@ -523,9 +678,9 @@ def test_every_writing_the_phone_question_takes_is_found_and_erased(store, conte
         convo.handle(f"Anna Jensen, mit nummer er {text} tak")
     other, _ = Conversation.open(content, store, "kiosk:other", "kiosk", "da", now=lambda: NOW)
     other.handle("Bo Hansen ٢٦١١٢٢٦٧, 26\u00ad11\u00ad22\u00ad67, 26_11_22_67")
-    exported = export(store.engine, "+4526112266", "AB")
-    assert len(exported["conversations"]) == len(forms)
-    assert "Bo Hansen" not in json.dumps(exported["conversations"], ensure_ascii=False)
+    exported = export(store.engine, "+4526112266", "AB", with_mentions=True)
+    assert len(_found(exported)) == len(forms)
+    assert "Bo Hansen" not in json.dumps(_found(exported), ensure_ascii=False)
     assert erase(store.engine, "+4526112266", "AB")["conversations"] == len(forms)
     with DB(store.engine) as db:
         assert [s.key for s in db.exec(select(Session))] == ["kiosk:other"]
