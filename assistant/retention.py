@@ -194,19 +194,17 @@ def _state(text: str) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _tied(held: Held, phone: str, states: dict[str, str]) -> set[str]:
-    """The conversations (of ``states``, by id) the store ties to ``phone``: one that proved
-    the number with the code texted to it (its state's ``proven``), or made a booking or a
-    callback request with it (the booking's or request's ``session_id``, the state's
-    ``booked``)."""
+def _tied(states: dict[str, str], phone: str) -> set[str]:
+    """The conversations (of ``states``, by id) that proved ``phone`` with the code texted to
+    it (their state's ``proven``): only those are the number's holder's own. A booking or a
+    callback request made with the number needs no code at the kiosk, nor does a callback
+    anywhere, so a conversation that made one may be someone else's who mistyped the number;
+    it is a mention (its booking or request is exported on its own)."""
     proof = phone_hash(phone)
-    booked = {b.id for b in held.bookings}
-    tied = {row.session_id for row in [*held.bookings, *held.callbacks] if row.session_id}
+    tied = set()
     for session_id, text in states.items():
-        state = _state(text)
-        proven, made = state.get("proven"), state.get("booked")
-        if (isinstance(proven, list) and proof in proven) or (
-                isinstance(made, list) and booked.intersection(made)):
+        proven = _state(text).get("proven")
+        if isinstance(proven, list) and proof in proven:
             tied.add(session_id)
     return tied
 
@@ -231,7 +229,7 @@ def _held(db: DB, phone: str) -> Held:
         if session_id in held.mention_turns or _mentions(mentions, state)}
     states.pop(sms_id or "", None)
     if states:  # a turn's session is always there (purge and erase take both at once)
-        tied = _tied(held, phone, states)
+        tied = _tied(states, phone)
         found = list(states)
         for session in db.exec(select(Session).where(col(Session.id).in_(found))
                                .order_by(Session.created_at)):
@@ -253,9 +251,27 @@ def _at(when: dt.datetime) -> str:
 
 
 def _turns(db: DB, session: Session) -> list[dict[str, Any]]:
-    return [{"at": _at(t.created_at), "input": t.input, "reply": t.reply}
+    """A conversation's turns: what was written, the reply as stored (``reply``, JSON with
+    every language) and as read in the turn's language (``reply_text``, plain lines)."""
+    return [{"at": _at(t.created_at), "input": t.input, "reply": t.reply,
+             "reply_text": _reply_text(t.reply, t.lang)}
             for t in db.exec(select(Turn).where(Turn.session_id == session.id)
                              .order_by(Turn.seq))]
+
+
+def _reply_text(reply: str, lang: str) -> str:
+    """A stored reply as the person read it: its lines in ``lang`` (the option list, a
+    card's title), as the staff transcript shows it."""
+    from assistant.outputs import from_json
+    from assistant.staffdesk import plain
+
+    try:
+        stored = jsoncodec.loads(reply)
+    except ValueError:
+        return reply
+    items = stored if isinstance(stored, list) else []
+    return plain([out for item in items if isinstance(item, dict)
+                  and (out := from_json(item)) is not None], lang)
 
 
 MENTIONS_NOTE = (

@@ -302,12 +302,13 @@ def test_export_covers_what_erase_takes(db_url: str, content) -> None:
     for kind, listed in (("bookings", "bookings"), ("sms", "sms"),
                          ("sms_replies", "sms_replies"), ("callbacks", "callbacks")):
         assert counts[kind] == len(exported[listed]) > 0, kind
-    assert len(exported["conversations"]) == len(exported["mentions"]) == 1
+    # her callback's conversation needed no code: a mention, as the mistyped number's is
+    assert not exported["conversations"] and len(exported["mentions"]) == 2
     assert counts["conversations"] == len(exported["conversations"]) + len(exported["mentions"])
     # every turn erased is in the export: the mentions' turns for staff to review
     assert counts["turns"] == len(exported["sms_conversation"]) + sum(
         len(c["turns"]) for c in [*exported["conversations"], *reviewed["mentions"]])
-    assert [m["turns_with_number"] for m in exported["mentions"]] == [1]
+    assert sorted(m["turns_with_number"] for m in exported["mentions"]) == [1, 3]
     engine.dispose()
 
 
@@ -362,10 +363,11 @@ def test_someone_elses_conversation_that_only_mentions_the_number_is_not_handed_
 
 
 def test_the_numbers_own_conversations_are_exported_in_full(store, content) -> None:
-    """A conversation the store ties to the number is the number's holder's own: one that
-    booked with it (at the kiosk, where no code is needed), one that proved it with the code
-    texted to it (to look up the meeting), one that asked staff to call it. They are in the
-    export in full; a conversation that only wrote the number is not."""
+    """A conversation that proved the number with the code texted to it (to look up the
+    meeting) is the number's holder's own, in the export in full. One that booked with it at
+    the kiosk (no code needed) or asked staff to call it may be someone else's who mistyped
+    the number: it is a mention, with no text, as one that only wrote the number is (its
+    booking and request are exported on their own)."""
     kiosk, _ = Conversation.open(content, store, "kiosk:anna", "kiosk", "en", now=lambda: NOW)
     for text in [*BOOK_AT_SUMMARY, "Anna Jensen", "22 33 44 55", "1"]:
         kiosk.handle(text)
@@ -381,14 +383,20 @@ def test_the_numbers_own_conversations_are_exported_in_full(store, content) -> N
     other.handle("Bo Hansen, ring til 22 33 44 55")
     exported = export(store.engine, "+4522334455", "AB")
     said = json.dumps(exported["conversations"], ensure_ascii=False)
-    assert len(exported["conversations"]) == 3 and len(exported["mentions"]) == 1
-    assert "Anna Jensen" in said and code in said and "Anna J." in said
-    assert "Bo Hansen" not in json.dumps(exported, ensure_ascii=False)
-    turns = [len(c["turns"]) for c in exported["conversations"]]
+    assert len(exported["conversations"]) == 1 and len(exported["mentions"]) == 3
+    assert code in said
+    everything = json.dumps(exported, ensure_ascii=False)
+    assert "Bo Hansen" not in everything and "Anna J." not in json.dumps(exported["mentions"])
+    assert [b["name"] for b in exported["bookings"]] == ["Anna Jensen"]
+    assert [c["name"] for c in exported["callbacks"]] == ["Anna J."]
     with DB(store.engine) as db:
-        stored = [len(db.exec(select(Turn).where(Turn.session_id == convo.session_id)).all())
-                  for convo in (kiosk, web, call)]
-    assert sorted(turns) == sorted(stored)
+        stored = len(db.exec(select(Turn).where(Turn.session_id == web.session_id)).all())
+    assert len(exported["conversations"][0]["turns"]) == stored
+    # each reply as she read it, in her language (the stored reply is JSON in every language)
+    replies = [turn["reply_text"] for turn in exported["conversations"][0]["turns"]]
+    assert "Do you want to cancel the meeting?" in "\n".join(replies)
+    assert not any(reply.lstrip().startswith(("[", "{")) for reply in replies)
+    assert "Vil du aflyse mødet?" not in "\n".join(replies)
 
 
 TIME_KEYS = {"at", "started", "start", "created", "due", "sent", "expires"}
