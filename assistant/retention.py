@@ -348,8 +348,11 @@ def erase(engine: Engine, phone: str, staff: str) -> dict[str, int]:
             db.add(booking)
             counts["bookings"] += 1
         counts["callbacks"], counts["sms"] = len(held.callbacks), len(held.outbox)
-        for row in [*held.callbacks, *held.outbox, *held.resume_codes, *held.sms_replies]:
+        for row in [*held.callbacks, *held.resume_codes, *held.sms_replies]:
             db.delete(row)
+        # by id: releasing a booking above already took its reminder, a row of these
+        if held.outbox:
+            db.exec(delete(Outbox).where(col(Outbox.id).in_([o.id for o in held.outbox])))
         counts["resume_codes"], counts["sms_replies"] = (len(held.resume_codes),
                                                          len(held.sms_replies))
         sessions = [s.id for s in [*held.conversations, *held.mentioned]]
