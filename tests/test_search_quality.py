@@ -749,3 +749,16 @@ def test_a_question_of_one_word_is_answered_only_by_an_entry_about_it(
                                                                     "voksenlaerling")):
         found = kb.search(word)
         assert found.outcome == "answer" and found.hits[0].id == entry, word
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    ("repatrieringsstøtte", "repatriering_stoette"),
+    ("repatriation support", "repatriering_stoette"),
+])
+def test_a_question_of_one_word_gets_the_entry_about_it_first(kb: KnowledgeBase, question: str,
+                                                               entry: str) -> None:
+    """"repatrieringsstøtte" (seen in a blind dev question) got three repatriation entries
+    that name it only inside longer terms ("betale repatrieringsstøtte tilbage"), and not the
+    one about the support, whose term it is."""
+    result = kb.search(question, audience="citizen", top=3)
+    assert result.hits and result.hits[0].id == entry

@@ -745,6 +745,12 @@ class Index:
                  + KEY_WEIGHT * 100 * keys[i][0] + TITLE_WEIGHT * 100 * self.title_fit(i, named)
                  for i in order}
         order.sort(key=lambda i: (-round(mixed[i], 1), self.entries[i].id))
+        if len(slots) == 1:
+            # a question of one word asks about what an entry is about in that word (its
+            # title's words, a term of one word: "repatrieringsstøtte"), before an entry
+            # that names it only inside a longer term ("betale repatrieringsstøtte tilbage")
+            word = set(slots[0].terms)
+            order.sort(key=lambda i: not word & self.heads[i])
         entries = tuple(Candidate(i, round(mixed[i], 1), round(100 * keys[i][0], 1),
                                   keys[i][1]) for i in order)
         passages: tuple[Candidate, ...] = ()
