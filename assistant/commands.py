@@ -321,6 +321,116 @@ def _leaves(text: str) -> bool:
     return len(others) <= _MAX_OTHER_WORDS
 
 
+
+_CPR_NAMED = frozenset("""
+mit min mine my your cpr cpr-nr cprnr cpr-nummer cprnummer cpr-number personnummer nr no
+nummer number num er is here her мій мого мене номер номері це ось
+""".split())
+"""Words that say what a CPR number typed right after them is ("mit cpr nr er", "my cpr is",
+"мій номер CPR"): left out with the number when a request is read (:func:`without_cpr`)."""
+
+
+def without_cpr(text: str) -> str:
+    """``text`` (as read: its CPR numbers masked) without each masked number and the words
+    just before it that name it ("ring mig op, mit cpr er [CPR fjernet]" is "ring mig op,"):
+    what a command or a request for a guide is read from. A CPR number is no part of what
+    is asked, and its words made "Hej jeg vil gerne booke et møde, mit cpr nr er ..." too
+    long to be a request."""
+    from assistant.privacy import CPR_MASK
+
+    if CPR_MASK not in text:
+        return text
+    parts = text.split(CPR_MASK)
+    kept: list[str] = []
+    for n, part in enumerate(parts):
+        kept.extend(part.split())
+        while n < len(parts) - 1 and kept and \
+                kept[-1].casefold().strip(",.:;!?-–—=") in _CPR_NAMED:
+            kept.pop()  # a number was masked here: the words that name it go with it
+    return " ".join(kept)
+
+
+_CALLBACK_OPENINGS = sorted({tuple(_without_polite(normalise_command(w)).split())
+                             for w in _WORDS[CALLBACK]}, key=len, reverse=True)
+"""The callback's words, polite words aside ("ring mig op", "ringe mig op" of "kan I ringe
+mig op", "call me back", "передзвоніть мені"), longest first."""
+_GREETINGS = sorted({tuple(normalise_command(w).split()) for w in _WORDS[GREETING]},
+                    key=len, reverse=True)
+_ABOUT = tuple(tuple(phrase.split()) for phrase in (
+    "om", "angående", "angaaende", "ang", "vedrørende", "vedroerende", "vedr", "omkring",
+    "about", "regarding", "concerning", "re",
+    "щодо", "про", "стосовно", "відносно", "з приводу", "із приводу", "з питання",
+    "у справі", "в справі"))
+"""Words that open what a call is about ("om mine dagpenge", "about my benefits", "щодо
+допомоги")."""
+_WHEN = frozenset("""
+lidt øjeblik time timer kvarter minut minutter dag dage uge uger morgen morgenen formiddag
+formiddagen eftermiddag eftermiddagen aften aftenen kl klokken
+hour hours minute minutes moment morning afternoon evening noon o clock
+годину години годин хвилину хвилини хвилин ранку ранок вечора обід
+""".split())
+"""Words of time: "om" with one ("ring mig op om en time", "about 3 o'clock") says when."""
+_CALL_ME = ("call", "me")
+"""The callback's shortest English words: with more words only when those say what it is
+about or when ("call me tomorrow"), never a name ("call me Anna")."""
+_CALL_WHEN = frozenset("""
+tomorrow today later tonight soon asap back
+""".split())
+
+
+def _tokens(text: str) -> tuple[list[str], list[tuple[str, int]]]:
+    """``text``'s tokens (split at spaces) and its words as :func:`normalise_command` folds
+    them, each with the token it is in."""
+    tokens = text.split()
+    said = [(w, at) for at, token in enumerate(tokens)
+            for w in normalise_command(token).split() if any(c.isalnum() for c in w)]
+    return tokens, said
+
+
+def _plain(words: list[str], start: int) -> list[int]:
+    """Where the words from ``start`` on are, polite words (_POLITE) aside."""
+    kept, at = [], start
+    while at < len(words):
+        polite = next((p for p in _POLITE if tuple(words[at:at + len(p)]) == p), None)
+        if polite is None:
+            kept.append(at)
+            at += 1
+        else:
+            at += len(polite)
+    return kept
+
+
+def callback_request(text: str) -> str | None:
+    """``text`` opens with a request for a call, polite words and a greeting aside, and says
+    more: "call me back about my benefits", "kan I ringe mig op i morgen?", "ring mig op
+    angående min dagpenge", "передзвоніть мені щодо допомоги". What it says the call is
+    about, as written from the word that opens it ("about my benefits", "angående min
+    dagpenge"), or "" when it says none ("i morgen"); None when ``text`` is no such request
+    (a question for information, "can I call the jobcenter?", "call me Anna")."""
+    if asks_what(text):
+        return None
+    tokens, said = _tokens(without_cpr(text))
+    words = [w for w, _ in said]
+    start = next((len(g) for g in _GREETINGS if tuple(words[:len(g)]) == g), 0)
+    kept = _plain(words, start)
+    plain = [words[k] for k in kept]
+    opening = next((o for o in _CALLBACK_OPENINGS if tuple(plain[:len(o)]) == o), None)
+    if opening is None:
+        return None
+    rest = kept[len(opening):]
+    if opening == _CALL_ME and rest and words[rest[0]] not in _CALL_WHEN and \
+            not any(tuple(words[rest[0]:rest[0] + len(a)]) == a for a in _ABOUT):
+        return None
+    for k in rest:
+        about = next((a for a in _ABOUT if tuple(words[k:k + len(a)]) == a), None)
+        after = words[k + len(about):k + len(about) + 2] if about else []
+        if about and after and not any(w in _WHEN or any(c.isdigit() for c in w)
+                                       for w in after):
+            first, last = said[k][1], said[kept[-1]][1]
+            return " ".join(tokens[first:last + 1]).rstrip(" ,.;:!?")
+    return ""
+
+
 _LANG_FORMS = {"dansk": "da", "på dansk": "da", "in danish": "da", "данською": "da",
                "датською": "da", "in english": "en", "på engelsk": "en", "англійською": "en",
                "українською": "uk", "in ukrainian": "uk", "på ukrainsk": "uk",

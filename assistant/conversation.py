@@ -603,7 +603,8 @@ class Conversation:
         code = commands.match_resume(text)
         if code:
             return self._resume(code)
-        command = commands.match_command(text)
+        request = commands.without_cpr(text)  # "ring mig op, mit cpr er [CPR fjernet]"
+        command = commands.match_command(request)
         if command == commands.LEAVE and self._leave_word_asks_more(text):
             command = None
         if command:
@@ -658,6 +659,9 @@ class Conversation:
         if self.state.awaiting == "suggest" and \
                 (named := self._suggestion_named(text)) is not None:
             return self._suggestion(named)  # "trin for trin": the option, not a search
+        if commands.callback_request(request) is not None:  # "kan I ringe mig op i morgen?"
+            self.outcome = "command"
+            return self._start_callback()
         asked = engine.requested(self.content.flows.values(), text)
         if asked:  # "flyt mit møde", "cancel my meeting": a request, not a question
             return self._start(asked[0].id, asked[1].answers)

@@ -50,7 +50,8 @@ STAFF = {"da": "Tal med en medarbejder", "en": "Talk to staff", "uk": "Пого�
 
 @pytest.mark.parametrize(("lang", "question"), [
     ("da", "pension sag ting"), ("da", "dagpenge ting sag"), ("en", "pension abroad stuff"),
-    ("en", "Could you please call me back about repatriation stuff"),
+    ("en", "Could you please help me with repatriation stuff"),  # "call me back about ...":
+    # a request for a call (test_intents.py), no question
     ("uk", "щось про гроші та податки"), ("uk", "пенсія в іншій країні питання"),
 ])
 @pytest.mark.parametrize("channel", ["web", "sms", "kiosk"])

@@ -1,0 +1,65 @@
+"""Requests with more words around them, found by outside testers: "ring mig op, mit cpr er
+...", "ring mig op angående min dagpenge", "call me back about my benefits" start the callback
+(after the CPR notice); questions that only mention a meeting or a call still ask the
+knowledge base. (The transcript callback_request_da shows the same in the text channel.)"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.conversation import Conversation, State
+from assistant.outputs import Say
+from assistant.text import pick
+
+STAFF_TITLE = {"da": "Tal med en medarbejder", "en": "Talk to staff",
+               "uk": "Поговорити з працівником"}
+NAME_QUESTION = {"da": "Hvad hedder du?", "en": "What is your name?", "uk": "Як вас звати?"}
+BOOK_QUESTION = {"da": "Hvilken slags møde har du brug for?",
+                 "en": "What kind of meeting do you need?", "uk": "Яка зустріч вам потрібна?"}
+CPR_NOTICE = {"da": "Skriv venligst ikke dit CPR-nummer her. Vi har fjernet det.",
+              "en": "Please do not write your CPR number here. We have removed it.",
+              "uk": "Будь ласка, не пишіть тут свій номер CPR. Ми його видалили."}
+
+
+def lines(outputs: list, lang: str) -> list[str]:
+    return [pick(o.text, lang) for o in outputs if isinstance(o, Say)]
+
+
+CALL_ME_WITH_WORDS = [
+    ("da", "ring mig op, mit cpr er 010203-1234"), ("da", "ring mig op angående min dagpenge"),
+    ("da", "kan I ringe mig op i morgen?"), ("da", "ring mig op om mine dagpenge"),
+    ("da", "Hej, ring venligst til mig om mit møde"), ("da", "ring mig op om en time"),
+    ("en", "call me back about my benefits"), ("en", "Can you call me back tomorrow?"),
+    ("en", "call me tomorrow about my job please"),
+    ("uk", "передзвоніть мені щодо допомоги"),
+    ("uk", "Зателефонуйте мені, будь ласка, з приводу роботи"),
+]
+
+
+@pytest.mark.parametrize("channel", ["web", "kiosk", "sms"])
+@pytest.mark.parametrize(("lang", "text"), CALL_ME_WITH_WORDS)
+def test_a_request_for_a_call_with_more_words_starts_the_callback(
+        content, channel: str, lang: str, text: str) -> None:
+    """It was a knowledge search: "Det ved jeg desværre ikke" and the menu, or a list of
+    entries for a word of it ("benefits": repatriation). A CPR number in it is masked and
+    told first, as ever."""
+    said = lines(Conversation(content, State(lang=lang, channel=channel)).handle(text), lang)
+    start = 1 if "010203" in text else 0
+    assert said[start] == STAFF_TITLE[lang] and said[start + 1].startswith(NAME_QUESTION[lang])
+    assert (said[0] == CPR_NOTICE[lang]) == bool(start)
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("da", "hvordan booker jeg et møde på Jobnet?"),
+    ("en", "what happens at a meeting with the jobcenter?"),
+    ("en", "can I call the jobcenter?"), ("en", "call me Anna"),
+    ("da", "hvornår ringer I mig op?"), ("en", "I don't want you to call me back"),
+    ("uk", "як записатися на зустріч?"),
+])
+def test_a_question_that_mentions_a_meeting_or_a_call_is_no_request(content, lang: str,
+                                                                     text: str) -> None:
+    convo = Conversation(content, State(lang=lang, channel="web"))
+    said = lines(convo.handle(text), lang)
+    assert not any(NAME_QUESTION[lang] in line or BOOK_QUESTION[lang] in line
+                   for line in said), said
+    assert convo.state.flow is None
