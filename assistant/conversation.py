@@ -659,9 +659,10 @@ class Conversation:
         if self.state.awaiting == "suggest" and \
                 (named := self._suggestion_named(text)) is not None:
             return self._suggestion(named)  # "trin for trin": the option, not a search
-        if commands.callback_request(request) is not None:  # "kan I ringe mig op i morgen?"
+        about = commands.callback_request(request)
+        if about is not None:  # "call me back about my benefits": the call, and what about
             self.outcome = "command"
-            return self._start_callback()
+            return self._start_callback(about)
         asked = engine.requested(self.content.flows.values(), text)
         if asked:  # "flyt mit møde", "cancel my meeting": a request, not a question
             return self._start(asked[0].id, asked[1].answers)
@@ -980,8 +981,10 @@ class Conversation:
         self._effect()  # a request was closed: this turn is not answered twice
         return [Done("ended")]
 
-    def _start_callback(self) -> list[Output]:
-        """The staff flow at its callback option ("ring mig op", "call me back")."""
+    def _start_callback(self, about: str = "") -> list[Output]:
+        """The staff flow at its callback option ("ring mig op", "call me back"). ``about``:
+        what the request said the call is about ("about my benefits"), the answer to the
+        question that takes one's own words (the topic), which is then not asked."""
         started = self._start(STAFF_FLOW)
         flow, fstate = self._flow()
         if not (flow and fstate and fstate.step):
@@ -989,6 +992,10 @@ class Conversation:
         values = [option.value for option in flow.step(fstate.step).options]
         if "callback" not in values:
             return started
+        topic = next((step.id for step in flow.steps.values()
+                      if any(option.words for option in step.options)), None)
+        if about and topic is not None:
+            engine.give(flow, fstate, topic, about, self.today(), self.lang)
         turn = engine.answer(flow, fstate, str(values.index("callback") + 1), self.today(),
                              self.lang)
         return [Say(flow.title, "title"), *self._flow_turn(flow, turn)]

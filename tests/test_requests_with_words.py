@@ -1,15 +1,23 @@
 """Requests with more words around them, found by outside testers: "ring mig op, mit cpr er
 ...", "ring mig op angående min dagpenge", "call me back about my benefits" start the callback
-(after the CPR notice); questions that only mention a meeting or a call still ask the
-knowledge base. (The transcript callback_request_da shows the same in the text channel.)"""
+(after the CPR notice), and what a call is about is kept as its topic in the citizen's words;
+questions that only mention a meeting or a call still ask the knowledge base. (The
+transcripts callback_request_* show the same in the text channel.)"""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
+from sqlmodel import Session as DB
+from sqlmodel import select
 
 from assistant.conversation import Conversation, State
 from assistant.outputs import Say
+from assistant.store.models import CallbackRequest
 from assistant.text import pick
+
+from .conftest import NOW
 
 STAFF_TITLE = {"da": "Tal med en medarbejder", "en": "Talk to staff",
                "uk": "Поговорити з працівником"}
@@ -47,6 +55,40 @@ def test_a_request_for_a_call_with_more_words_starts_the_callback(
     start = 1 if "010203" in text else 0
     assert said[start] == STAFF_TITLE[lang] and said[start + 1].startswith(NAME_QUESTION[lang])
     assert (said[0] == CPR_NOTICE[lang]) == bool(start)
+
+
+@pytest.mark.parametrize(("lang", "text", "topic", "note"), [
+    ("en", "call me back about my benefits", "benefits", "about my benefits"),
+    ("da", "ring mig op om mine dagpenge", "other", "om mine dagpenge"),
+    ("da", "ring mig op angående min dagpenge, mit cpr er 010203-1234", "other",
+     "angående min dagpenge"),
+    ("uk", "передзвоніть мені щодо допомоги", "other", "щодо допомоги"),
+    ("da", "ring mig op om min uddannelse", "education", "om min uddannelse"),
+])
+def test_what_a_call_is_about_is_its_topic_in_the_citizens_words(
+        content, store, lang: str, text: str, topic: str, note: str) -> None:
+    """"What is it about?" is answered by the request, as the words after an option's name are
+    kept there (test_booking's own-words test): not asked, in the summary (to change there),
+    and the request's topic and note for the member of staff who calls."""
+    convo, _ = Conversation.open(content, store, f"cb-{uuid.uuid4().hex}", "text", lang,
+                                 now=lambda: NOW)
+    convo.handle(text)
+    convo.handle("Anna Jensen")
+    summary = "\n".join(lines(convo.handle("22334455"), lang))
+    assert f": {note}\n" in summary + "\n" and "010203" not in summary, summary
+    convo.handle("1")
+    with DB(store.engine) as db:
+        request = db.exec(select(CallbackRequest)).one()
+    assert (request.topic, request.note) == (topic, note)
+
+
+def test_a_call_asked_for_with_no_topic_asks_what_it_is_about(content, store) -> None:
+    """"kan I ringe mig op i morgen?" says when, not what about: the topic is asked."""
+    convo, _ = Conversation.open(content, store, f"cb-{uuid.uuid4().hex}", "text", "da",
+                                 now=lambda: NOW)
+    for said in ("kan I ringe mig op i morgen?", "Anna Jensen"):
+        convo.handle(said)
+    assert "Hvad drejer det sig om?" in lines(convo.handle("22334455"), "da")
 
 
 @pytest.mark.parametrize(("lang", "text"), [

@@ -333,6 +333,10 @@ def _advance(flow: Flow, state: FlowState, step_id: str | None, outputs: list[Ou
         elif state.returning and step.kind != "summary" and _still_good(step, state):
             state.history.append(step.id)
             step_id = _next(step, state.answers)
+        elif step.id in state.answers and step.id not in state.history and \
+                step.kind in ("choice", "input") and _still_good(step, state):
+            state.history.append(step.id)  # answered ahead (see give): not asked
+            step_id = _next(step, state.answers)
         else:
             if step.kind == "summary":
                 state.answers = _answers_of(state, set(state.history))
@@ -556,6 +560,26 @@ def _own_words(options: tuple[Option, ...], value: Any, raw: str) -> str | None:
     option = next(o for o in options if o.value == value)
     said = " ".join(raw.split())[:WORDS_CHARS]
     return said if replies.says_more(option, said) else None
+
+
+def give(flow: Flow, state: FlowState, step_id: str, raw: str, today: dt.date,
+         lang: str | None = None) -> bool:
+    """Answer the later question ``step_id`` ahead, from words a request came with ("call me
+    back about my benefits": what the call is about), so that it is not asked when the guide
+    gets there; it is in the summary, to change there. At a step with an option that takes
+    one's own words the words are kept whole as the answer's words (a callback's note), as
+    said. False, and nothing given, when they answer nothing there (the question is asked)."""
+    step = flow.steps.get(step_id)
+    if step is None or step.kind not in ("choice", "input") or step_id in state.history:
+        return False
+    parsed = _parse(step, raw, today, state, lang)
+    if parsed.error is not None:
+        return False
+    state.answers[step_id] = parsed.value
+    said = " ".join(raw.split())[:WORDS_CHARS]
+    if step.kind == "choice" and any(o.words for o in step.options) and said:
+        state.answers[words_key(step_id)] = said
+    return True
 
 
 def words_key(step_id: str) -> str:
