@@ -605,7 +605,7 @@ class Conversation:
             return self._resume(code)
         request = commands.without_cpr(text)  # "ring mig op, mit cpr er [CPR fjernet]"
         command = commands.match_command(request)
-        if command == commands.LEAVE and self._leave_word_asks_more(text):
+        if command == commands.LEAVE and self._leave_word_asks_more(request):
             command = None
         if command:
             self.outcome = "command"
@@ -663,7 +663,7 @@ class Conversation:
         if about is not None:  # "call me back about my benefits": the call, and what about
             self.outcome = "command"
             return self._start_callback(about)
-        asked = engine.requested(self.content.flows.values(), text)
+        asked = engine.requested(self.content.flows.values(), request)
         if asked:  # "flyt mit møde", "cancel my meeting": a request, not a question
             return self._start(asked[0].id, asked[1].answers)
         return self._ask_knowledge(text)

@@ -1,8 +1,9 @@
 """Requests with more words around them, found by outside testers: "ring mig op, mit cpr er
-...", "ring mig op angående min dagpenge", "call me back about my benefits" start the callback
-(after the CPR notice), and what a call is about is kept as its topic in the citizen's words;
-questions that only mention a meeting or a call still ask the knowledge base. (The
-transcripts callback_request_* show the same in the text channel.)"""
+...", "call me back about my benefits", "Hej jeg vil gerne booke et møde, mit cpr nr er ..."
+start the callback or the booking (after the CPR notice), and what a call is about is kept as
+its topic in the citizen's words; questions that only mention a meeting or a call still ask
+the knowledge base. (The transcripts callback_request_* and book_request_cpr_* show the same
+in the text channel.)"""
 
 from __future__ import annotations
 
@@ -89,6 +90,21 @@ def test_a_call_asked_for_with_no_topic_asks_what_it_is_about(content, store) ->
     for said in ("kan I ringe mig op i morgen?", "Anna Jensen"):
         convo.handle(said)
     assert "Hvad drejer det sig om?" in lines(convo.handle("22334455"), "da")
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("da", "Hej jeg vil gerne booke et møde, mit cpr nr er 0102031234"),
+    ("en", "I want to book a meeting, my cpr is 010203-1234"),
+    ("en", "Hello, I would like to book a meeting please, my cpr number is 010203-1234"),
+    ("uk", "Я хочу записатися на зустріч, мій cpr 010203-1234"),
+    ("uk", "Добрий день, я хотіла б записатися на зустріч, ось мій номер CPR: 010203-1234"),
+])
+def test_a_request_to_book_with_a_cpr_number_books_after_the_notice(
+        content, lang: str, text: str) -> None:
+    """The masked number and the words naming it ("mit cpr nr er") made the request too long
+    to be one: it was searched ("Selvbooking af samtaler på Jobnet")."""
+    said = lines(Conversation(content, State(lang=lang, channel="web")).handle(text), lang)
+    assert said[0] == CPR_NOTICE[lang] and BOOK_QUESTION[lang] in said, said
 
 
 @pytest.mark.parametrize(("lang", "text"), [
