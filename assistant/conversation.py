@@ -473,7 +473,9 @@ class Conversation:
         self._finished = self._effects = False
         self.outcome, self.searched = "menu", None
         saved = self.state.to_dict()
-        self._first_words(text)
+        self._first_words(text)  # read with the Danish mask: no word of it tells a language
+        if cpr and self.lang != "da":  # the mask in the conversation's language: "[CPR removed]"
+            text = read_input(raw, self.lang).text
         if self.state.staff is not None and self.state.channel == "web" and \
                 commands.match_command(text) == commands.FINISH:
             # "afslut" on the page ends its conversation even while a person has it (a shared

@@ -123,6 +123,19 @@ def test_finish_on_the_web_ends_the_conversation_for_its_page(client: TestClient
         assert db.exec(select(Turn).where(Turn.input == "Ольга Петренко")).first()
 
 
+@pytest.mark.parametrize(("lang", "typed", "said"), [
+    ("en", "my cpr is 12 03 85 1234", "my cpr is [CPR removed]"),
+    ("uk", "мій cpr 12 03 85 1234", "мій cpr [CPR видалено]")])
+def test_the_reply_says_the_message_as_kept_with_the_mask_in_the_conversations_language(
+        client: TestClient, lang: str, typed: str, said: str) -> None:
+    """An English or Ukrainian citizen's own line read "[CPR fjernet]", in Danish."""
+    token = client.post("/api/sessions", json={"lang": lang}).json()["session"]
+    data = client.post(f"/api/sessions/{token}/messages", json={"text": typed}).json()
+    assert data["lang"] == lang and data["said"] == said, data
+    history = client.get(f"/api/sessions/{token}/history").json()["turns"]
+    assert history[-1]["said"] == said
+
+
 def _offers_check_in(data: dict) -> bool:
     return any("Check in" in o["label"] or "Tjek ind" in o["label"]
                for item in data["reply"] if item["type"] == "choices" for o in item["options"])
