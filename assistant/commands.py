@@ -524,10 +524,21 @@ def is_question(text: str) -> bool:
 
 
 def language_of(text: str) -> str | None:
-    """A language the first message of a conversation shows: Cyrillic letters mean Ukrainian,
-    an English-only command word, or more English words than Danish ones and no Danish letter,
-    means English ("hello", "when are you open today?"; "hej" is Danish). None when it does not
-    tell."""
+    """A language the first message of a conversation shows, or None when it does not tell.
+
+    - Ukrainian: any Cyrillic letter ("привіт", "що таке særlov?").
+    - English: an English-only command word ("hello"), or more English words
+      (:data:`_ENGLISH_WORDS`) than Danish ones (:data:`_DANISH_WORDS`) and no æ, ø or å
+      ("when are you open today?"; "can I get dagpenge?").
+    - Danish: at least two points of Danish and more of them than English words
+      (:data:`_ENGLISH_EVIDENCE`). Each clearly-Danish word (:data:`_CLEARLY_DANISH`: "jeg",
+      "hvornår", "gerne", never one English also has, like "i", "have", "den") is a point,
+      and an æ, ø or å in any other word is one more, once: a Danish term carries those
+      letters, and an English or Ukrainian question may name one ("what is løntilskud?",
+      "tell me about løntilskud og fleksjob" stay as they are). So "Hej, jeg vil gerne have
+      hjælp til at finde et job" and "hvornår har I åbent i dag?" are Danish, and "jeg søger
+      job" (one word and a letter) is too; a single word ("hej", "løntilskud") never is.
+    """
     if any("\u0400" <= c <= "\u04ff" for c in text):
         return "uk"
     if normalise_command(text) in _ENGLISH_ONLY:
@@ -535,16 +546,22 @@ def language_of(text: str) -> str | None:
     words = _words(text)
     english = sum(w in _ENGLISH_WORDS for w in words)
     danish = sum(w in _DANISH_WORDS for w in words)
-    if english > danish and not any(c in "æøå" for w in words for c in w):
+    lettered = any(c in "æøå" for w in words for c in w)
+    if english > danish and not lettered:
         return "en"
+    points = sum(w in _CLEARLY_DANISH for w in words) + any(
+        c in "æøå" for w in words if w not in _CLEARLY_DANISH for c in w)
+    if points >= 2 and points > sum(w in _ENGLISH_EVIDENCE for w in words):
+        return "da"
     return None
 
 
 def looks_danish(text: str) -> bool:
-    """Whether ``text``, that :func:`language_of` could not place, shows itself Danish: a
-    Danish letter (æ, ø, å) or a common Danish word, and no Cyrillic."""
-    if language_of(text) is not None:
-        return False
+    """Whether ``text`` shows itself Danish: :func:`language_of` says so, or it could not place
+    it and it has a Danish letter (æ, ø, å) or a common Danish word ("hej", "løntilskud")."""
+    lang = language_of(text)
+    if lang is not None:
+        return lang == "da"
     words = _words(text)
     return any(c in "æøå" for w in words for c in w) or any(w in _DANISH_WORDS for w in words)
 
@@ -564,6 +581,24 @@ _DANISH_WORDS = frozenset((
     "skal", "godt", "goddag", "farvel", "ja", "nej", "jobcenter", "jobcentret", "tid", "ledig",
     "arbejde", "have", "find"))
 """Danish words (some also English, like "I"): they count against English."""
+_CLEARLY_DANISH = frozenset((
+    "hej", "hejsa", "goddag", "farvel", "nej", "jeg", "mig", "du", "jer", "jeres", "hun",
+    "hvad", "hvornår", "hvornaar", "hvornar", "hvor", "hvem", "hvordan", "hvorfor", "hvilken",
+    "hvilket", "hvilke", "hvis", "og", "eller", "ikke", "også", "ogsaa", "ogsa", "er", "har",
+    "kan", "vil", "skal", "må", "maa", "gerne", "noget", "nogen", "det", "til", "med", "af",
+    "fra", "på", "paa", "om", "efter", "hos", "mit", "dit", "få", "faa", "fået", "faaet",
+    "hjælp", "hjaelp", "finde", "søge", "søger", "arbejde", "åbent", "aabent", "abent", "åben",
+    "aaben", "lukket", "dag", "dage", "tid", "møde", "adresse", "nummer", "ledig",
+    "jobcentret"))
+"""Words only Danish has: none English ("sit", "bare"), nor Ukrainian typed in Latin letters
+("den", "tak", "telefon"). Each is a point for Danish in :func:`language_of`."""
+_ENGLISH_EVIDENCE = _ENGLISH_WORDS | frozenset((
+    "a", "an", "and", "or", "of", "to", "in", "on", "me", "we", "our", "they", "tell",
+    "do", "help", "apply", "mean", "means", "explain", "much", "many", "not", "if", "will",
+    "should", "from", "i'm", "im", "benefit", "benefits", "pay", "say"))
+"""English words a message that may be Danish is checked against: more of them than points of
+Danish, and it is not Danish. Some are Danish words too ("to", two), so they only hold back
+Danish and never make a message English."""
 
 
 _NEW_CODE_PHRASES = tuple(tuple(phrase.split()) for phrase in (

@@ -446,8 +446,10 @@ class Conversation:
         language when it clearly is another one (the page only guessed it from the browser):
         "hello" answers in English, "привіт" in Ukrainian, and so does Ukrainian typed in
         Latin letters that the knowledge search reads as Ukrainian ("dobryi den, chy mozhu
-        ya pratsiuvaty v danii?"). Only the first message; the language menu changes it
-        later. The kiosk asks first."""
+        ya pratsiuvaty v danii?"); "hej, jeg vil gerne have hjælp" in Danish, while "what is
+        løntilskud?" and one word ("hej") keep the language (the rule:
+        :func:`assistant.commands.language_of`). Only the first message; the language menu
+        changes it later. The kiosk asks first."""
         if self.version != 0 or self.state.channel not in ("web", "sms", "text"):
             return
         from assistant.commands import language_of
@@ -471,7 +473,9 @@ class Conversation:
         self._finished = self._effects = False
         self.outcome, self.searched = "menu", None
         saved = self.state.to_dict()
-        self._first_words(text)
+        self._first_words(text)  # read with the Danish mask: no word of it tells a language
+        if cpr and self.lang != "da":  # the mask in the conversation's language: "[CPR removed]"
+            text = read_input(raw, self.lang).text
         if self.state.staff is not None and self.state.channel == "web" and \
                 commands.match_command(text) == commands.FINISH:
             # "afslut" on the page ends its conversation even while a person has it (a shared

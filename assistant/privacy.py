@@ -13,7 +13,24 @@ MAX_INPUT_CHARS = 500
 the kiosk's box MAX_LINE_CHARS."""
 MAX_LINE_CHARS = 4000
 """What of a message is looked at at all, before anything else (hostile input)."""
-CPR_MASK = "[CPR fjernet]"
+CPR_MASKS = {"da": "[CPR fjernet]", "en": "[CPR removed]", "uk": "[CPR видалено]"}
+"""What stands for a CPR number taken out of a text, in the language of the one who reads it:
+the citizen's own line as kept, the transcript. Fixed here, not translated in i18n/: masks are
+stored, and every form ever written must stay known to :func:`has_cpr_mask`."""
+CPR_MASK = CPR_MASKS["da"]
+"""The mask where the language is not known (`ask`, a stored row `privacy scan --redact`
+masks)."""
+
+
+def cpr_mask(lang: str | None) -> str:
+    """The mask in ``lang``; the Danish one for a language it has none in, or None."""
+    return CPR_MASKS.get(lang or "", CPR_MASK)
+
+
+def has_cpr_mask(text: str) -> bool:
+    """Whether ``text`` holds a masked CPR number, in any language's mask."""
+    return any(mask in text for mask in CPR_MASKS.values())
+
 
 # A CPR number is a date and four digits: DDMMYY-XXXX. People write it in many ways: with
 # spaces, dots, slashes, dashes of any kind, underscores, commas, colons, semicolons, a "+"
@@ -200,17 +217,19 @@ def has_cpr(text: str) -> bool:
     return bool(_cpr_spans(plain_text(text)))
 
 
-def redact_cpr(text: str) -> str:
-    """Replace every CPR-like number (a real date followed by four digits) with a mask. Text
-    without one comes back as it was; text with one comes back NFKC-normalised, without
-    format characters (category Cf)."""
+def redact_cpr(text: str, lang: str | None = None) -> str:
+    """Replace every CPR-like number (a real date followed by four digits) with the mask in
+    ``lang`` (:func:`cpr_mask`; Danish when it is not known). Text without one comes back as
+    it was; text with one comes back NFKC-normalised, without format characters (category
+    Cf)."""
     normal = plain_text(text)
     spans = _cpr_spans(normal)
     if not spans:
         return text
+    mask = cpr_mask(lang)
     out, last = [], 0
     for start, end in spans:
-        out += [normal[last:start], CPR_MASK]
+        out += [normal[last:start], mask]
         last = end
     return "".join([*out, normal[last:]])
 
@@ -245,14 +264,14 @@ CPR_MARGIN = 60
 cost far more: the patterns are slow on long runs of digits.)"""
 
 
-def read_input(typed: str) -> Read:
-    """``typed`` as the assistant reads it: :func:`one_line`, CPR numbers masked, at most
-    MAX_INPUT_CHARS, cut at the end of a word when one ends near there."""
+def read_input(typed: str, lang: str | None = None) -> Read:
+    """``typed`` as the assistant reads it: :func:`one_line`, CPR numbers masked (in
+    ``lang``), at most MAX_INPUT_CHARS, cut at the end of a word when one ends near there."""
     line = one_line(typed)
     cut = len(line) > MAX_INPUT_CHARS or len(typed) > MAX_LINE_CHARS
     window = line[:MAX_INPUT_CHARS + CPR_MARGIN]
     cpr = has_cpr(window)
-    text = redact_cpr(window) if cpr else window
+    text = redact_cpr(window, lang) if cpr else window
     if len(text) > MAX_INPUT_CHARS:
         part = text[:MAX_INPUT_CHARS]
         if text[MAX_INPUT_CHARS] != " ":  # inside a word: the word is left out

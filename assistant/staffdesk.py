@@ -231,11 +231,12 @@ class StaffDesk:
     def write(self, request_id: int, staff: str, text: str) -> None:
         """Send the citizen what a member of staff wrote (CPR numbers removed), on the
         citizen's channel; only by the one who took the request."""
-        text = redact_cpr(clean_input(text))[:MAX_REPLY].strip()
+        text = clean_input(text).strip()
         if not text:
             return
         item = self._mine(request_id, staff)
-        self._staff_turn(item, lambda state: [Say(same(text), "staff")])
+        self._staff_turn(item, lambda state: [  # masked in the language the citizen reads
+            Say(same(redact_cpr(text, state.lang)[:MAX_REPLY].strip()), "staff")])
         audit(self.engine, staff, "request_reply", request=request_id)
 
     def hand_back(self, request_id: int, staff: str) -> None:
@@ -287,7 +288,8 @@ class StaffDesk:
         lines: list[Line] = []
         for turn in turns:
             if turn.input:
-                lines.append(Line(turn.seq, "citizen", redact_cpr(turn.input), turn.created_at))
+                lines.append(Line(turn.seq, "citizen", redact_cpr(turn.input, turn.lang),
+                                  turn.created_at))
             for item in jsoncodec.loads(turn.reply):
                 if item.get("type") == "done" and item.get("kind") == "ended":
                     lines.append(Line(turn.seq, "ended", "", turn.created_at))
@@ -296,7 +298,7 @@ class StaffDesk:
                 if out is not None:
                     who = "staff" if isinstance(out, Say) and out.tone == "staff" else "assistant"
                     shown = turn.lang if who == "staff" or lang is None else lang
-                    lines.append(Line(turn.seq, who, redact_cpr(plain([out], shown)),
+                    lines.append(Line(turn.seq, who, redact_cpr(plain([out], shown), shown),
                                       turn.created_at))
         return lines
 

@@ -12,7 +12,7 @@ from typing import Any
 import phonenumbers
 
 from assistant.i18n import format_day, tr
-from assistant.privacy import CPR_MASK, MAX_INPUT_CHARS
+from assistant.privacy import MAX_INPUT_CHARS, has_cpr_mask
 from assistant.text import LANGS, Text
 
 MAX_INPUT = MAX_INPUT_CHARS
@@ -78,7 +78,7 @@ def _name(raw: str, spec: Mapping[str, Any], today: dt.date) -> Result:
     a name; hyphens, apostrophes, accents and any alphabet are."""
     result = _text(raw, spec, today)
     if isinstance(result, Valid) and (any(ch.isdigit() for ch in result.value)
-                                      or CPR_MASK in result.value):
+                                      or has_cpr_mask(result.value)):
         return Invalid(tr("A name has no digits. Please write only your first name and last "
                           "name."))
     return result

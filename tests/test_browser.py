@@ -397,11 +397,11 @@ def test_a_typed_cpr_number_is_masked_in_the_citizens_own_line(server: str, brow
     def said() -> list[str]:
         return [p.text for p in browser.find_elements(By.CSS_SELECTOR, "#log p.user")]
 
-    assert said()[-1] == "мій cpr [CPR fjernet]"
+    assert said()[-1] == "мій cpr [CPR видалено]"
     assert "1234" not in browser.find_element(By.ID, "log").text
     browser.refresh()
     _wait_for_log(browser, "Будь ласка, не пишіть тут свій номер CPR.")
-    assert said()[-1] == "мій cpr [CPR fjernet]", "the same line after a reload"
+    assert said()[-1] == "мій cpr [CPR видалено]", "the same line after a reload"
 
 
 def _page(server: str, browser, lang: str, width: int) -> tuple[

@@ -29,6 +29,8 @@ from .conftest import FIXED_OTP
 
 NOW = dt.datetime(2026, 11, 24, 8, 0, tzinfo=dt.UTC)
 CPR_LIKE = re.compile(r"(?<!\d)(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{2}[ -]?\d{4}(?!\d)")
+MASKS = ("[CPR fjernet]", "[CPR removed]", "[CPR видалено]")
+"""A CPR number masked, in Danish, English and Ukrainian."""
 
 
 def test_audit_log_is_append_only_in_the_database(db_url: str) -> None:
@@ -158,7 +160,7 @@ def test_fuzzed_conversations_leave_no_cpr_number_anywhere(db_url: str, content,
     ids = {"id", "session_id", "key"}
     dump = " ".join(str(value) for row in rows
                     for name, value in row.model_dump().items() if name not in ids)
-    assert "[CPR fjernet]" in dump
+    assert any(mask in dump for mask in MASKS)
     assert not CPR_LIKE.search(dump), CPR_LIKE.search(dump)
     assert not CPR_LIKE.search(caplog.text)
 
@@ -518,6 +520,65 @@ def test_privacy_scan_finds_and_redacts_cpr_numbers_already_stored(
     engine.dispose()
 
 
+@pytest.mark.parametrize(("lang", "typed", "kept"), [
+    ("en", "my cpr is 12 03 85 1234, what now?", "my cpr is [CPR removed], what now?"),
+    ("uk", "мій cpr 12 03 85 1234", "мій cpr [CPR видалено]"),
+    ("da", "mit cpr er 12 03 85 1234", "mit cpr er [CPR fjernet]"),
+    # the first message picks the language, and the mask is in the language it picked
+    ("en", "mit cpr nummer er 12 03 85 1234, hvad gør jeg?",
+     "mit cpr nummer er [CPR fjernet], hvad gør jeg?"),
+    ("da", "my cpr is 12 03 85 1234, what now?", "my cpr is [CPR removed], what now?")])
+def test_a_cpr_number_is_masked_in_the_conversations_language(store, content, lang: str,
+                                                               typed: str, kept: str) -> None:
+    """An English or Ukrainian citizen read "[CPR fjernet]" in their own line (chat, the web
+    page) and the staff transcript showed it so: the mask is in the conversation's language,
+    there and in what is stored."""
+    from assistant.staffdesk import StaffDesk
+
+    convo, _ = Conversation.open(content, store, f"text:{uuid.uuid4().hex}", "text", lang,
+                                 now=lambda: NOW)
+    convo.handle(typed)
+    assert convo.said == kept
+    desk = StaffDesk(content, store, now=lambda: NOW)
+    assert [line.text for line in desk.transcript(convo.session_id)
+            if line.who == "citizen"] == [kept]
+    with DB(store.engine) as db:
+        assert [t.input for t in db.exec(select(Turn))] == [kept]
+
+
+def test_privacy_scan_takes_no_mask_in_any_language_for_a_cpr_number(
+        db_url: str, content, capsys: pytest.CaptureFixture[str]) -> None:
+    """Masks in English and Ukrainian, stored by web conversations, are no CPR numbers to
+    `privacy scan`, and `--redact` leaves them as they are."""
+    from assistant.cli import main
+    from assistant.privacy import has_cpr
+
+    engine = make_engine(db_url)
+    store = SessionStore(engine)
+    for lang, typed in [("en", "my cpr is 12 03 85 1234"), ("uk", "мій cpr 12 03 85 1234"),
+                        ("da", "mit cpr er 12 03 85 1234")]:
+        convo, _ = Conversation.open(content, store, f"web:{lang}", "web", lang,
+                                     now=lambda: NOW)
+        convo.handle(typed)
+
+    def inputs() -> list[str]:
+        with DB(engine) as db:
+            return sorted(t.input for t in db.exec(select(Turn)))
+
+    kept = ["mit cpr er [CPR fjernet]", "my cpr is [CPR removed]", "мій cpr [CPR видалено]"]
+    assert inputs() == kept
+    assert not any(has_cpr(mask) for mask in MASKS)
+
+    def run(*args: str) -> dict:
+        assert main(["privacy", "scan", "--db", db_url, *args]) == 0
+        return json.loads(capsys.readouterr().out)
+
+    assert run()["total"] == 0
+    assert run("--redact")["total"] == 0
+    assert inputs() == kept
+    engine.dispose()
+
+
 def _scanned_and_masked(db_url: str, capsys: pytest.CaptureFixture[str], forms: list[str],
                         beside: str) -> None:
     """Callback notes with each CPR form and ``beside`` it: `privacy scan` finds each once,
@@ -622,9 +683,10 @@ def test_a_staff_reply_reaches_the_citizen_with_its_cpr_numbers_masked(store, co
     with DB(store.engine) as db:
         sent = db.exec(select(Outbox).where(Outbox.kind == "staff")
                        .order_by(Outbox.id.desc())).first()  # type: ignore[union-attr]
-    assert sent.body == "din cpr [CPR fjernet] eller [CPR fjernet], tid 24.11.2026 10.30"
+    # masked in the language the citizen reads (English: the first message was "staff")
+    assert sent.body == "din cpr [CPR removed] eller [CPR removed], tid 24.11.2026 10.30"
     staff_lines = [line.text for line in desk.transcript(item.session_id) if line.who == "staff"]
-    assert "din cpr [CPR fjernet] eller [CPR fjernet], tid 24.11.2026 10.30" in staff_lines
+    assert "din cpr [CPR removed] eller [CPR removed], tid 24.11.2026 10.30" in staff_lines
 
 
 def test_privacy_scan_finds_the_forms_a_tester_found(

@@ -60,7 +60,8 @@ def test_the_words_said_before_a_name_are_not_part_of_it(said: str, name: str) -
 
 
 @pytest.mark.parametrize("typed", ["i går kl 9", "kl 25", "у вівторок о 12", "Anna 2",
-                                   "Ole Hansen cpr [CPR fjernet]", "Jens Hansen ２"])
+                                   "Ole Hansen cpr [CPR fjernet]", "Ole Hansen [CPR removed]",
+                                   "Оля Петренко [CPR видалено]", "Jens Hansen ２"])
 def test_a_name_with_digits_is_refused_with_a_reason(typed: str) -> None:
     """Found by a tester: a time ("i går kl 9", "у вівторок о 12") or a name with a CPR
     number was taken as a name. Names have no digits (a CPR number is masked before this)."""

@@ -123,6 +123,19 @@ def test_finish_on_the_web_ends_the_conversation_for_its_page(client: TestClient
         assert db.exec(select(Turn).where(Turn.input == "Ольга Петренко")).first()
 
 
+@pytest.mark.parametrize(("lang", "typed", "said"), [
+    ("en", "my cpr is 12 03 85 1234", "my cpr is [CPR removed]"),
+    ("uk", "мій cpr 12 03 85 1234", "мій cpr [CPR видалено]")])
+def test_the_reply_says_the_message_as_kept_with_the_mask_in_the_conversations_language(
+        client: TestClient, lang: str, typed: str, said: str) -> None:
+    """An English or Ukrainian citizen's own line read "[CPR fjernet]", in Danish."""
+    token = client.post("/api/sessions", json={"lang": lang}).json()["session"]
+    data = client.post(f"/api/sessions/{token}/messages", json={"text": typed}).json()
+    assert data["lang"] == lang and data["said"] == said, data
+    history = client.get(f"/api/sessions/{token}/history").json()["turns"]
+    assert history[-1]["said"] == said
+
+
 def _offers_check_in(data: dict) -> bool:
     return any("Check in" in o["label"] or "Tjek ind" in o["label"]
                for item in data["reply"] if item["type"] == "choices" for o in item["options"])
@@ -889,14 +902,69 @@ def test_first_sms_at_once_on_two_serve_processes_are_both_answered(
 
 @pytest.mark.parametrize("text, lang", [
     ("hello", "en"), ("what is your address?", "en"), ("when are you open today?", "en"),
-    ("Hi, I need help with my job search", "en"),
-    ("hej", None), ("hvornår har I åbent?", None), ("Hej, hvad er jeres adresse?", None),
-    ("1", None), ("Jobcenter", None), ("привіт", "uk")])
+    ("Hi, I need help with my job search", "en"), ("Hej, can you help me?", "en"),
+    ("привіт", "uk"),
+    # clearly Danish: two clearly-Danish words or more (an æ, ø or å counts once), and more
+    # of them than English words
+    ("Hej, jeg vil gerne have hjælp til at finde et job", "da"),
+    ("hvornår har I åbent i dag?", "da"), ("hvornar har I abent i dag", "da"),
+    ("Hej, hvad er jeres adresse?", "da"), ("hej, kan jeg fa hjaelp til at finde arbejde?", "da"),
+    ("hvad er særloven", "da"), ("jeg søger job", "da"), ("min søn er syg", "da"),
+    # a Danish term named in an English or Ukrainian question keeps that language
+    ("what is løntilskud?", None), ("can I get dagpenge?", "en"), ("що таке særlov?", "uk"),
+    ("tell me about løntilskud og fleksjob", None), ("can I get dagpenge og løntilskud?", None),
+    ("where do I apply for kontanthjælp og boligstøtte?", None),
+    ("is the jobcenter open on mandag?", "en"), ("I want to book a møde", None),
+    # one word, or too little to tell, is left as it is
+    ("hej", None), ("hvornår", None), ("løntilskud", None), ("tak", None), ("ja tak", None),
+    ("1", None), ("Jobcenter", None),
+    # Ukrainian typed in Latin letters is no Danish ("den", "tak")
+    ("dobryi den, chy mozhu ya pratsiuvaty v danii?", None),
+    ("tak, ya khochu pratsiuvaty", None)])
 def test_the_first_message_tells_its_language_only_with_clear_evidence(text: str,
                                                                        lang: str | None) -> None:
     from assistant.commands import language_of
 
     assert language_of(text) == lang
+
+
+@pytest.mark.parametrize(("page", "message", "answered", "shown"), [
+    ("en", "Hej, jeg vil gerne have hjælp til at finde et job", "da", "Løntilskud og selv"),
+    ("uk", "hvornår har I åbent i dag?", "da", "Åbningstider"),
+    ("en", "what is løntilskud?", "en", "Wage subsidy jobs"),
+    ("uk", "що таке særlov?", "uk", "Спеціальний закон"),
+    ("en", "hej", "en", "Book a meeting")])
+def test_a_first_danish_message_on_a_page_started_in_another_language_is_answered_in_danish(
+        client: TestClient, page: str, message: str, answered: str, shown: str) -> None:
+    """Testers wrote "Hej, jeg vil gerne have hjælp til at finde et job" on a page the browser
+    had started in English and were answered in English. A question that only names a Danish
+    term ("what is løntilskud?") stays in the page's language, and so does one word."""
+    token = client.post("/api/sessions", json={"lang": page}).json()["session"]
+    answer = client.post(f"/api/sessions/{token}/messages", json={"text": message}).json()
+    assert answer["lang"] == answered and shown in texts(answer), texts(answer)
+    later = client.post(f"/api/sessions/{token}/messages", json={"text": "what is your address?"})
+    assert later.json()["lang"] == answered, "only the first message picks the language"
+
+
+def test_a_first_danish_sms_in_a_conversation_started_in_english_is_answered_in_danish(
+        content, store) -> None:
+    """`chat --channel sms --lang en` (the SMS channel itself) answered "hvornår har I åbent i
+    dag?" in English; "what is løntilskud?" stays English."""
+    import io
+
+    from assistant.channels.text import run_chat
+
+    def first(message: str, key: str) -> str:
+        out = io.StringIO()
+        run_chat(content, store, lang="en", channel="sms", session_key=key,
+                 stdin=io.StringIO(f"{message}\nmenu\n"), stdout=out, now=lambda: NOW)
+        return out.getvalue()
+
+    danish = first("hvornår har I åbent i dag?", "+4522334466")
+    assert "ÅBNINGSTIDER" in danish and "Book et møde" in danish, danish
+    assert "OPENING HOURS" not in danish and "Book a meeting" not in danish, danish
+    english = first("what is løntilskud?", "+4522334467")
+    assert "Wage subsidy" in english and "Book a meeting" in english, english
 
 
 def test_a_first_english_sms_is_answered_in_english_and_hej_in_danish(client: TestClient) -> None:

@@ -168,7 +168,7 @@ class SessionStore:
         now, when = utcnow(), day or utcnow().date()
         params: dict[str, Any] = {
             "session": session_id, "seen": seen, "new_state": jsoncodec.dumps(state),
-            "new_lang": lang, "now": now, "input": redact_cpr(text),
+            "new_lang": lang, "now": now, "input": redact_cpr(text, lang),
             "reply": jsoncodec.dumps(reply)}
         counted = Counter(counts)
         for i, ((flow_id, event, step_id), n) in enumerate(counted.items()):
@@ -212,7 +212,7 @@ class SessionStore:
     def add_callback(self, **fields: Any) -> CallbackRequest:
         for key in ("name", "note"):
             if fields.get(key):
-                fields[key] = redact_cpr(str(fields[key]))
+                fields[key] = redact_cpr(str(fields[key]), fields.get("lang"))
         row = CallbackRequest(**fields)
         with DB(self.engine) as db:
             db.add(row)

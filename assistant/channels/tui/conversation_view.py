@@ -731,7 +731,7 @@ class ConversationScreen(Screen[None]):
             # typed is not shown back: the next person at the kiosk would read it
             chosen = self._option_label(text)
             personal = chosen is None
-            echo = chosen or redact_cpr(text)
+            echo = chosen or redact_cpr(text, self.convo.lang)
         self._start_turn(lambda convo: convo.handle(text), echo=echo, personal=personal)
 
     def _option_label(self, text: str) -> str | None:
