@@ -331,16 +331,19 @@ nummer number num er is here her мій мого мене номер номер�
 
 
 def without_cpr(text: str) -> str:
-    """``text`` (as read: its CPR numbers masked) without each masked number and the words
-    just before it that name it ("ring mig op, mit cpr er [CPR fjernet]" is "ring mig op,"):
+    """``text`` (as read: its CPR numbers masked, in any language's mask) without each masked
+    number and the words just before it that name it ("ring mig op, mit cpr er [CPR fjernet]"
+    is "ring mig op,"):
     what a command or a request for a guide is read from. A CPR number is no part of what
     is asked, and its words made "Hej jeg vil gerne booke et møde, mit cpr nr er ..." too
     long to be a request."""
-    from assistant.privacy import CPR_MASK
+    import re
 
-    if CPR_MASK not in text:
+    from assistant.privacy import CPR_MASKS, has_cpr_mask
+
+    if not has_cpr_mask(text):
         return text
-    parts = text.split(CPR_MASK)
+    parts = re.split("|".join(re.escape(mask) for mask in CPR_MASKS.values()), text)
     kept: list[str] = []
     for n, part in enumerate(parts):
         kept.extend(part.split())

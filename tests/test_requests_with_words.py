@@ -121,3 +121,18 @@ def test_a_question_that_mentions_a_meeting_or_a_call_is_no_request(content, lan
     assert not any(NAME_QUESTION[lang] in line or BOOK_QUESTION[lang] in line
                    for line in said), said
     assert convo.state.flow is None
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("en", "Hello, I would like to book a meeting please, my cpr number is 010203-1234"),
+    ("uk", "Добрий день, я хотіла б записатися на зустріч, ось мій номер CPR: 010203-1234"),
+])
+def test_a_request_with_a_cpr_number_later_in_an_english_or_ukrainian_conversation(
+        content, lang: str, text: str) -> None:
+    """After the first message a CPR number is masked in the conversation's language ("[CPR
+    removed]", "[CPR видалено]"): the request is read without that mask too, not only
+    without the Danish one."""
+    convo = Conversation(content, State(lang=lang, channel="web"))
+    convo.handle("menu")
+    said = lines(convo.handle(text), lang)
+    assert said[0] == CPR_NOTICE[lang] and BOOK_QUESTION[lang] in said, said
