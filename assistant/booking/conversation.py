@@ -176,6 +176,33 @@ def _not_this_kind(convo: Conversation) -> list[Output]:
             Choices((Choice("1", tr("Ask staff to call me"), CALLBACK),))]
 
 
+def _books(convo: Conversation, flow_id: str) -> bool:
+    """Whether the flow's times are for a new booking (its action books, and books a call
+    from staff when no time is free), not for moving one."""
+    return any(step.kind == "action" and step.action == "book"
+               for step in convo.content.flows[flow_id].steps.values())
+
+
+def _no_free_time(convo: Conversation, flow_id: str) -> list[Output]:
+    """No free time at all: what can be done instead, never "choose a time". A new booking
+    offers a call from staff (and another language, a step back); a meeting being moved
+    stays as it is, and the menu is shown (staff, or cancelling)."""
+    if not _books(convo, flow_id):
+        convo.state.flow = None
+        staff = convo.content.flows.get("staff")
+        return [Say(tr("There is no free time in the next 30 days to move your meeting to, so "
+                       "it has not been moved. A member of staff can help you find a time: "
+                       "choose \"{staff}\" below.",
+                       staff=staff.title if staff else tr("Talk to staff")), "notice"),
+                *convo.menu()]
+    if convo.state.flow is not None:
+        convo.state.flow["offers"] = {"1": CALLBACK}
+    return [Say(tr("There is no free time in the next 30 days with staff who speak your "
+                   "language or an interpreter. Staff can call you to find a time."), "notice"),
+            Choices((Choice("1", tr("Ask staff to call me to find a time"), CALLBACK),)),
+            Say(tr("To choose another language for the meeting, write \"back\"."), "info")]
+
+
 def offer_slots(req: SlotRequest, convo: Conversation) -> list[Output]:
     service = _service(convo)
     if service is None:  # the flow ends here: back to the menu
@@ -207,12 +234,7 @@ def offer_slots(req: SlotRequest, convo: Conversation) -> list[Output]:
     # a meeting moved to its own time would be "moved" nowhere, with a new receipt
     times = [t for t in times if local(t.start) != moving][:OFFERED]
     if not times:
-        options = [Choice("1", tr("Ask staff to call me to find a time"), CALLBACK)]
-        if convo.state.flow is not None:
-            convo.state.flow["offers"] = {"1": CALLBACK}
-        return [Say(tr("There is no free time in the next 30 days with staff who speak your "
-                       "language or an interpreter. Staff can call you to find a time."),
-                    "notice"), Choices(tuple(options))]
+        return _no_free_time(convo, req.flow_id)
     options = [Choice(str(i), _label(t), t.key()) for i, t in enumerate(times, 1)]
     options.append(Choice(str(len(options) + 1), tr("Later times"), MORE_KEY))
     if convo.state.flow is not None:
