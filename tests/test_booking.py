@@ -69,6 +69,50 @@ def test_free_times_respect_hours_notice_holidays_and_closed_days(tmp_path) -> N
     assert all(9 <= t.hour and (t + dt.timedelta(minutes=30)).hour <= 17 for t in local)
 
 
+def test_later_times_end_at_the_booking_horizon(tmp_path) -> None:
+    """The times are those of the next 30 days, however often "Later times" is chosen (each
+    page's 30 days began at its first time, so they never ended), and a day is looked at only
+    within them."""
+    service = service_for(f"sqlite:///{tmp_path / 'b.sqlite3'}")
+    until = service.bookable_until()
+    assert until == dt.date(2027, 1, 21)  # 30 days from Wednesday 23 December
+    times = service.free_times("job_meeting", "da", limit=10_000)
+    assert times[-1].start.astimezone(TZ).date() == until
+    assert service.free_times("job_meeting", "da", after=times[-1].start) == []
+    on_the_last_day = service.free_times(
+        "job_meeting", "da", limit=10_000, since=dt.datetime(2027, 1, 21, tzinfo=TZ))
+    assert on_the_last_day and on_the_last_day == [
+        t for t in times if t.start.astimezone(TZ).date() == until]
+    assert service.free_times("job_meeting", "da", until=dt.date(2026, 12, 23)) == [
+        t for t in times if t.start.astimezone(TZ).date() == dt.date(2026, 12, 23)][:5]
+
+
+def test_later_times_is_offered_only_while_there_are_more(content, store) -> None:
+    """"Later times" was offered on the last page too, and led to "There is no free time in
+    the next 30 days" (with the times just seen free). A list of times that were taken
+    meanwhile shows the first free times again."""
+    from assistant.booking.conversation import offer_slots
+    from assistant.outputs import SlotRequest
+
+    convo, _ = Conversation.open(content, store, "last-page", "text", "en", now=lambda: NOW)
+    for raw in ["1", "1", "1"]:
+        convo.handle(raw)
+    said = _said(convo.handle("21 January"), "en")  # the last day that can be booked
+    assert "Free times on Thursday, 21 January 2027:" in said and "Later times" in said
+    for _ in range(5):  # that day's other times; then no more
+        if "Later times" not in said:
+            break
+        said = _said(convo.handle("Later times"), "en")
+    assert "Later times" not in said and "21 January 2027" in said, said
+    assert "There is no free time" not in said, said
+    request = SlotRequest("book", "slot", {"meeting_type": "first_meeting", "language": "da"},
+                          after="2027-01-21T15:00:00+00:00")  # after the last free time
+    said = _said(offer_slots(request, convo), "en")
+    assert said.startswith("There are no later free times. These are the first free times.\n"
+                           "Choose a time."), said
+    assert "1. Wednesday, 23 December 2026 at " in said and "6. Later times" in said
+
+
 def test_interpreter_is_held_when_no_staff_speaks_the_language(tmp_path) -> None:
     service = service_for(f"sqlite:///{tmp_path / 'b.sqlite3'}")
     free = service.free_times("adult_apprenticeship", "uk", limit=1)[0]
