@@ -606,6 +606,63 @@ def test_a_day_chosen_from_the_days_offered_shows_its_times(flows) -> None:
     assert turn.state.offers == {}  # the conversation offers that day's times
 
 
+MONDAY = dt.date(2026, 11, 23)
+
+
+@pytest.mark.parametrize(("said", "question"), [
+    ("next Tuesday", "Do you mean Tuesday, 24 November 2026 or Tuesday, 1 December 2026?"),
+    ("next tuesday at 2pm", "Do you mean Tuesday, 24 November 2026 or Tuesday, 1 December 2026?"),
+    ("næste tirsdag", "Mener du tirsdag den 24. november 2026 eller tirsdag den 1. december "
+                      "2026?"),
+    ("på næste tirsdag tak", "Mener du tirsdag den 24. november 2026 eller tirsdag den 1. "
+                             "december 2026?"),
+    ("наступного вівторка", "Ви маєте на увазі вівторок, 24 листопада 2026\u202fр. чи вівторок, "
+                            "1 грудня 2026\u202fр.?"),
+    ("у наступну середу", "Ви маєте на увазі середу, 25 листопада 2026\u202fр. чи середу, "
+                          "2 грудня 2026\u202fр.?"),
+    ("next Sunday", "Do you mean Sunday, 29 November 2026 or Sunday, 6 December 2026?"),
+])
+def test_next_weekday_within_six_days_asks_which_date(flows, said: str, question: str) -> None:
+    """Found by testers: "next Tuesday" typed on a Monday took tomorrow's time shown, without
+    asking. Within the coming six days "next Tuesday" may be tomorrow or the Tuesday after:
+    the reply asks which, and a number shows that day's times."""
+    book = flows["book"]
+    turn = walk(book, ["1", "1"])
+    turn.state.offers = dict(PICK_BY_WORDS)  # Tuesday 24 November at 14.00 among them
+    turn = engine.answer(book, turn.state, said, MONDAY)
+    assert "slot" not in turn.state.answers and slot_request(turn.outputs) is None
+    lang = "da" if "næste" in said else "uk" if "наступн" in said else "en"
+    assert question in texts(turn.outputs, lang), texts(turn.outputs, lang)
+    [days] = [o for o in turn.outputs if isinstance(o, Choices)]
+    assert [c.key for c in days.options] == ["1", "2"]
+    turn = engine.answer(book, turn.state, "2", MONDAY)
+    second = days.options[1].value.removeprefix(engine.DAY_KEY)
+    assert slot_request(turn.outputs).days == (second, second)
+
+
+@pytest.mark.parametrize(("said", "day"), [
+    ("next Monday", "2026-11-30"), ("næste mandag", "2026-11-30"),
+    ("наступного понеділка", "2026-11-30"),
+    ("Thursday", "2026-11-26"), ("på torsdag", "2026-11-26"), ("у четвер", "2026-11-26")])
+def test_next_weekday_a_week_ahead_or_a_plain_weekday_is_one_day(flows, said: str,
+                                                                day: str) -> None:
+    """"next Monday" on a Monday can only be in a week; a plain weekday is the next such
+    day: neither is asked about."""
+    book = flows["book"]
+    turn = walk(book, ["1", "1"])
+    turn.state.offers = dict(PICK_BY_WORDS)
+    turn = engine.answer(book, turn.state, said, MONDAY)
+    assert slot_request(turn.outputs).days == (day, day), texts(turn.outputs)
+
+
+def test_a_plain_weekday_is_still_the_time_shown_on_it(flows) -> None:
+    book = flows["book"]
+    turn = walk(book, ["1", "1"])
+    turn.state.offers = dict(PICK_BY_WORDS)
+    assert engine.answer(book, turn.state, "på tirsdag", MONDAY).state.answers["slot"] == \
+        AT_1400_TUE
+
+
 ON_8_DECEMBER = {str(n): f"2026-12-08T{t}:00+00:00|1|" for n, t in enumerate(
     ("08:00", "08:45", "09:30", "10:15", "11:00"), 1)}  # Tuesday 8 December, 09.00 to 12.00
 ON_8_DECEMBER |= {"6": "more", "more": ON_8_DECEMBER["5"][:25]}

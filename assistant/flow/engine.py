@@ -73,8 +73,8 @@ WEEKDAYS: dict[str, int] = {
 follow "у"/"в" ("у середу") and Danish typed without ø: a time picked by its day."""
 NEXT = frozenset({"next", "næste", "naeste", "naste", "наступного", "наступної", "наступний",
                   "наступну", "наступна", "наступному", "наступній"})
-"""Words that say "next" before the week ("i næste uge", "next week", "на наступному
-тижні")."""
+"""Words that say "next" before a weekday or the week ("næste tirsdag", "next week",
+"наступного вівторка", "на наступному тижні")."""
 WEEK = frozenset({"uge", "ugen", "week", "тиждень", "тижня", "тижні"})
 """The week, after a word of :data:`NEXT` ("i næste uge", "next week", "наступного тижня")."""
 DAY_KEY = "day:"
@@ -205,6 +205,13 @@ def answer(flow: Flow, state: FlowState, raw: str, today: dt.date,
         state.days, state.at = [first.isoformat(), last.isoformat()], parsed.at
         state.after, state.tries, state.offers = None, 0, {}
         return Turn(state, _ask(flow, step, state))
+    if step.kind == "slot" and parsed.which:  # "next Tuesday" on a Monday: which Tuesday?
+        state.offers = {str(n): DAY_KEY + day.isoformat()
+                        for n, day in enumerate(parsed.which, 1)}
+        state.tries = 0
+        first, second = (date_name(day) for day in parsed.which)
+        return Turn(state, [Say(tr("Do you mean {first} or {second}?", first=first,
+                                   second=second), "prompt"), days_offered(state.offers)])
     if step.validate == "integer" and raw != typed and parsed.error is None:
         parsed = _Parsed(parsed.value, read=True)  # "thirty five": said back as read
     if parsed.error is not None and step.kind == "choice" and replies.says_not_known(typed):
@@ -495,6 +502,8 @@ class _Parsed:
     on them: their free times are shown."""
     at: str | None = None
     """With :attr:`days`: the time of day named with them ("14:00")."""
+    which: tuple[dt.date, ...] = ()
+    """At a slot step: the reply names one of these days ("next Tuesday"): ask which."""
 
 
 WORDS_CHARS = 200
@@ -651,24 +660,35 @@ NEAR_MINUTES = 60
 is not the nearest to it: the times within this of it are shown to choose from."""
 
 
+def _weekday_after(today: dt.date, weekday: int) -> dt.date:
+    """The next such weekday after today (in 1 to 7 days): "tirsdag" on a Tuesday is next
+    week's."""
+    return today + dt.timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
+
+
 @dataclass
 class _Named:
-    """The days a reply at the times names: dates (a weekday is the date it stands for), or
-    the next week; ``weekday``: the day was named by its weekday alone ("onsdag"), and is
-    said back so."""
+    """The days a reply at the times names: dates (a weekday is the date it stands for), the
+    next week, or one of two days ("next Tuesday" within the coming six days); ``weekday``:
+    the day was named by its weekday alone ("onsdag"), and is said back so."""
 
     dates: set[dt.date]
     weekday: int | None = None
     week: tuple[dt.date, dt.date] | None = None
+    which: tuple[dt.date, ...] = ()
 
 
 def _named_days(said: list[str], weekdays: set[int], dates: set[dt.date],
                 today: dt.date) -> _Named:
     """The days ``said`` (the reply's words) names. A plain weekday is the next such day
     (today, on that weekday); "next week" is Monday to Sunday of the coming week, a weekday
-    in it ("tirsdag i næste uge") that day. Two weekdays are two dates (not read); a date
-    with a weekday is the date."""
-    next_week = any(word in NEXT and then in WEEK for word, then in itertools.pairwise(said))
+    in it ("tirsdag i næste uge") that day; "next Tuesday" in 7 days or more is that day, a
+    sooner one may be either, so both are asked about ("næste tirsdag" on a Monday: tomorrow,
+    or the Tuesday after?). Two weekdays are two dates (not read); a date with a weekday is
+    the date."""
+    pairs = list(itertools.pairwise(said))
+    next_week = any(word in NEXT and then in WEEK for word, then in pairs)
+    after_next = {WEEKDAYS[then] for word, then in pairs if word in NEXT and then in WEEKDAYS}
     weekday = next(iter(weekdays)) if len(weekdays) == 1 else None
     if next_week and not dates:
         monday = today + dt.timedelta(days=7 - today.weekday())
@@ -676,6 +696,11 @@ def _named_days(said: list[str], weekdays: set[int], dates: set[dt.date],
             return _Named({monday + dt.timedelta(days=weekday)})
         if not weekdays:
             return _Named(set(), week=(monday, monday + dt.timedelta(days=6)))
+    if after_next and weekday is not None and not dates:
+        first = _weekday_after(today, weekday)
+        if (first - today).days <= 6:
+            return _Named(set(), which=(first, first + dt.timedelta(days=7)))
+        return _Named({first})
     if dates or not weekdays:
         return _Named(dates)
     return _Named({today + dt.timedelta(days=(w - today.weekday()) % 7) for w in weekdays},
@@ -690,7 +715,8 @@ def _slot_by_time(raw: str, offers: Mapping[str, str], today: dt.date) -> _Parse
     several do, only they are shown again, to choose by number; never a time that was not
     offered, nor one on another day than the one named: a date that does not exist ("31.
     februar") or has passed ("i går") is said to be so, not read by its hour alone. A day
-    (or "next week") with no time shown on it is a day to show the free times of."""
+    (or "next week") with no time shown on it is a day to show the free times of; "next
+    Tuesday" that may be tomorrow or the Tuesday after is asked about."""
     shown = [value for key, value in offers.items() if key != MORE_KEY and "|" in value]
     dates = dates_in(raw, today, {_clock(value) for value in shown})
     times = {(int(h), int(m)) for h, m in _TIME.findall(raw)} - dates.dotted
@@ -709,8 +735,10 @@ def _slot_by_time(raw: str, offers: Mapping[str, str], today: dt.date) -> _Parse
     negated = any(w in replies.NEGATIONS or w in ("can't", "cannot")
                   for w in said_words)  # "ikke tirsdag", "not on Tuesday"
     if clocks > 1 or len(on) > 1 or negated or \
-            not (clocks or on or named.week):
+            not (clocks or on or named.week or named.which):
         return _Parsed(error=tr("Please choose one of the numbers shown."), unread=True)
+    if named.which:
+        return _Parsed(which=named.which)
     if named.week is not None:
         return _Parsed(days=named.week)
 
