@@ -1274,11 +1274,14 @@ class Conversation:
                 else:
                     offered = self._resolve(self.content.offer_slots(out, self))
                     first = offered[0] if offered else None
-                    gone = first.tone == "error" or self.state.flow is None \
-                        if isinstance(first, Say) else False  # the flow was left: no times
+                    # no times as asked (none free, another kind of meeting, a date too far
+                    # ahead), or the flow was left: the time question no longer applies
+                    # (what is offered instead says what to do, with its own question)
+                    gone = first.tone in ("error", "notice") or self.state.flow is None \
+                        if isinstance(first, Say) else False
                     if gone and resolved and \
                             isinstance(resolved[-1], Say) and resolved[-1].tone == "prompt":
-                        resolved.pop()  # the time question no longer applies
+                        resolved.pop()
                     resolved.extend(offered)
             elif isinstance(out, MeetingRequest):
                 if self.content.show_meeting is not None:

@@ -14,7 +14,7 @@ from io import BytesIO
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_skeleton, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -126,6 +126,11 @@ def date_name(day: dt.date) -> Text:
     if names["uk"].startswith(weekday):
         names["uk"] = _uk_accusative(weekday) + names["uk"][len(weekday):]
     return names
+
+
+def day_and_month(day: dt.date) -> Text:
+    """A day of a month as a date is written: "15. december", "15 December", "15 грудня"."""
+    return {lang: format_skeleton("MMMMd", day, locale=BABEL_LOCALES[lang]) for lang in LANGS}
 
 
 def _uk_accusative(weekday: str) -> str:

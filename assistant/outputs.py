@@ -106,6 +106,11 @@ class SlotRequest:
     step_id: str
     answers: Mapping[str, Any] = field(default_factory=dict)
     after: str | None = None
+    days: tuple[str, str] | None = None
+    """Only the free times on these days, the first and the last (ISO dates): a day or a week
+    typed at the times."""
+    at: str | None = None
+    """With ``days``: a time of day typed with the day ("14:00"): the times near it first."""
 
 
 @dataclass(frozen=True)

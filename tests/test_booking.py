@@ -69,6 +69,50 @@ def test_free_times_respect_hours_notice_holidays_and_closed_days(tmp_path) -> N
     assert all(9 <= t.hour and (t + dt.timedelta(minutes=30)).hour <= 17 for t in local)
 
 
+def test_later_times_end_at_the_booking_horizon(tmp_path) -> None:
+    """The times are those of the next 30 days, however often "Later times" is chosen (each
+    page's 30 days began at its first time, so they never ended), and a day is looked at only
+    within them."""
+    service = service_for(f"sqlite:///{tmp_path / 'b.sqlite3'}")
+    until = service.bookable_until()
+    assert until == dt.date(2027, 1, 21)  # 30 days from Wednesday 23 December
+    times = service.free_times("job_meeting", "da", limit=10_000)
+    assert times[-1].start.astimezone(TZ).date() == until
+    assert service.free_times("job_meeting", "da", after=times[-1].start) == []
+    on_the_last_day = service.free_times(
+        "job_meeting", "da", limit=10_000, since=dt.datetime(2027, 1, 21, tzinfo=TZ))
+    assert on_the_last_day and on_the_last_day == [
+        t for t in times if t.start.astimezone(TZ).date() == until]
+    assert service.free_times("job_meeting", "da", until=dt.date(2026, 12, 23)) == [
+        t for t in times if t.start.astimezone(TZ).date() == dt.date(2026, 12, 23)][:5]
+
+
+def test_later_times_is_offered_only_while_there_are_more(content, store) -> None:
+    """"Later times" was offered on the last page too, and led to "There is no free time in
+    the next 30 days" (with the times just seen free). A list of times that were taken
+    meanwhile shows the first free times again."""
+    from assistant.booking.conversation import offer_slots
+    from assistant.outputs import SlotRequest
+
+    convo, _ = Conversation.open(content, store, "last-page", "text", "en", now=lambda: NOW)
+    for raw in ["1", "1", "1"]:
+        convo.handle(raw)
+    said = _said(convo.handle("21 January"), "en")  # the last day that can be booked
+    assert "Free times on Thursday, 21 January 2027:" in said and "Later times" in said
+    for _ in range(5):  # that day's other times; then no more
+        if "Later times" not in said:
+            break
+        said = _said(convo.handle("Later times"), "en")
+    assert "Later times" not in said and "21 January 2027" in said, said
+    assert "There is no free time" not in said, said
+    request = SlotRequest("book", "slot", {"meeting_type": "first_meeting", "language": "da"},
+                          after="2027-01-21T15:00:00+00:00")  # after the last free time
+    said = _said(offer_slots(request, convo), "en")
+    assert said.startswith("There are no later free times. These are the first free times.\n"
+                           "Choose a time."), said
+    assert "1. Wednesday, 23 December 2026 at " in said and "6. Later times" in said
+
+
 def test_interpreter_is_held_when_no_staff_speaks_the_language(tmp_path) -> None:
     service = service_for(f"sqlite:///{tmp_path / 'b.sqlite3'}")
     free = service.free_times("adult_apprenticeship", "uk", limit=1)[0]
@@ -308,6 +352,93 @@ def test_no_free_time_in_the_language_becomes_a_callback(content, store) -> None
     with DB(store.engine) as db:
         request = db.exec(select(CallbackRequest)).one()
     assert (request.topic, request.phone) == ("adult_apprenticeship", "+4522334455")
+
+
+def _said(outputs, lang: str) -> str:
+    """What a reply shows: its sentences and its numbered options, in ``lang``."""
+    lines = []
+    for out in outputs:
+        if isinstance(out, Say):
+            lines.append(pick(out.text, lang))
+        elif isinstance(out, Choices):
+            lines.extend(f"{c.key}. {pick(c.label, lang)}" for c in out.options)
+    return "\n".join(lines)
+
+
+def _no_interpreters(store) -> None:
+    with DB(store.engine) as db:
+        for interpreter in db.exec(select(Interpreter)):
+            interpreter.active = False
+            db.add(interpreter)
+        db.commit()
+
+
+NO_TIME = {
+    "da": ("Der er ingen ledig tid de næste 30 dage", "1. Bed en medarbejder ringe til mig",
+           "Skriv \"tilbage\" for at vælge et andet sprog til mødet.", "Vælg en tid."),
+    "en": ("There is no free time in the next 30 days", "1. Ask staff to call me to find a time",
+           "To choose another language for the meeting, write \"back\".", "Choose a time."),
+    "uk": ("Протягом наступних 30 днів немає вільного часу", "1. Попросити працівника",
+           "Щоб обрати іншу мову зустрічі, напишіть «назад».", "Оберіть час."),
+}
+
+
+@pytest.mark.parametrize("lang", ["da", "en", "uk"])
+def test_no_free_time_is_not_asked_to_be_chosen(content, store, lang: str) -> None:
+    """Found by testers: with no free time the reply said both "There is no free time" and
+    "Choose a time. The first free times are at the top.". Now it says what can be done: a
+    call from staff (its option), or another language for the meeting ("back")."""
+    _no_interpreters(store)
+    convo, _ = Conversation.open(content, store, f"none-{lang}", "text", lang,
+                                 now=lambda: NOW)
+    for raw in ["1", "5", "1"]:  # adult apprenticeship guidance, in person
+        convo.handle(raw)
+    said = _said(convo.handle("3"), lang)  # in Ukrainian: no staff speak it, no interpreter
+    none, call, back, choose = NO_TIME[lang]
+    assert none in said and call in said and back in said, said
+    assert choose not in said, said
+    said = _said(convo.handle("2"), lang)  # "back" is not needed to see: 2 is no option
+    assert choose not in said and none in said, said
+
+
+NOT_MOVED = {
+    "da": ("Der er ingen ledig tid de næste 30 dage at flytte dit møde til, så det er ikke "
+           "flyttet.", "vælg »Tal med en medarbejder« nedenfor.", "Vælg en ny tid."),
+    "en": ("There is no free time in the next 30 days to move your meeting to, so it has not "
+           "been moved.", "choose \"Talk to staff\" below.", "Choose a new time."),
+    "uk": ("Протягом наступних 30 днів немає вільного часу, на який можна перенести вашу "
+           "зустріч, тому її не перенесено.", "оберіть «Поговорити з працівником» нижче.",
+           "Оберіть новий час."),
+}
+
+
+@pytest.mark.parametrize("lang", ["da", "en", "uk"])
+def test_a_meeting_with_no_time_to_move_to_is_kept_and_nothing_is_offered(content, store,
+                                                                          lang: str) -> None:
+    """Moving a meeting with no free time offered "Ask staff to call me to find a time", which
+    moving cannot do: choosing it, then "Yes, this is right", failed ("Sorry, something went
+    wrong"). Now nothing is offered to choose: the meeting stays, and the reply says so and
+    points to staff in the menu."""
+    first, _ = Conversation.open(content, store, f"booker-{lang}", "text", "en",
+                                 now=lambda: NOW)
+    for raw in ["1", "5", "1", "3", "1", "Olga Petrenko", "22334455", "1"]:
+        first.handle(raw)  # adult apprenticeship guidance in Ukrainian, with an interpreter
+    with DB(store.engine) as db:
+        booking = db.exec(select(Booking)).one()
+    _no_interpreters(store)
+    convo, _ = Conversation.open(content, store, f"mover-{lang}", "text", lang,
+                                 now=lambda: NOW)
+    for raw in ["3", "1", booking.code, "22334455"]:
+        convo.handle(raw)
+    said = _said(convo.handle(FIXED_OTP), lang)
+    none, staff, choose = NOT_MOVED[lang]
+    assert none in said and staff in said, said
+    assert choose not in said and NO_TIME[lang][1] not in said, said
+    assert convo.state.flow is None and convo.state.awaiting == "menu"
+    said = _said(convo.handle("9"), lang)  # "Talk to staff", from the menu shown
+    assert "!" not in said and "something went wrong" not in said
+    with DB(store.engine) as db:
+        assert db.get(Booking, booking.id).start == booking.start
 
 
 def test_receipt_in_two_languages_and_sms_queued(content, store) -> None:

@@ -4,6 +4,7 @@ each channel stored them), turn by turn."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import random
@@ -28,7 +29,7 @@ from assistant.store.models import Session, Turn
 from assistant.store.sessions import SessionStore
 
 from .conftest import NOW
-from .test_transcripts import FILES, asks_for_code
+from .test_transcripts import FILES, asks_for_code, now_of
 
 TOKEN, BASE = "channels-agree-token", "https://kiosk.example.dk"
 LANGUAGE_WORD = {"da": "dansk", "en": "english", "uk": "українська"}
@@ -106,7 +107,8 @@ Typed = tuple[str, bool]
 """What the citizen types, and whether it is the SMS code (typed only when asked for)."""
 
 
-def by_text(content: Content, store: SessionStore, lang: str, says: list[Typed]) -> None:
+def by_text(content: Content, store: SessionStore, lang: str, says: list[Typed],
+            now: dt.datetime = NOW) -> None:
     last = ""
     for n, (say, proof) in enumerate(says):
         if proof and not asks_for_code(content, last):
@@ -114,12 +116,13 @@ def by_text(content: Content, store: SessionStore, lang: str, says: list[Typed])
         out = io.StringIO()
         assert run_chat(content, store, lang=lang if n == 0 else None, channel="text",
                         session_key="chat:agree", stdin=io.StringIO(say + "\n"), stdout=out,
-                        now=lambda: NOW) == 0
+                        now=lambda: now) == 0
         last = out.getvalue()
 
 
-def by_web(content: Content, store: SessionStore, lang: str, says: list[Typed]) -> None:
-    client = TestClient(make_app(content, store, now=lambda: NOW), base_url=BASE)
+def by_web(content: Content, store: SessionStore, lang: str, says: list[Typed],
+           now: dt.datetime = NOW) -> None:
+    client = TestClient(make_app(content, store, now=lambda: now), base_url=BASE)
     token = client.post("/api/sessions", json={"lang": lang}).json()["session"]
     last = ""
     for say, proof in says:
@@ -131,14 +134,14 @@ def by_web(content: Content, store: SessionStore, lang: str, says: list[Typed]) 
 
 
 def by_sms(content: Content, store: SessionStore, lang: str, says: list[Typed],
-           monkeypatch: pytest.MonkeyPatch) -> None:
+           monkeypatch: pytest.MonkeyPatch, now: dt.datetime = NOW) -> None:
     """Through the signed webhook. An SMS conversation has no language screen: the citizen's
     first text names the language, and the transcript follows. The citizen reads each reply
     to its end (MORE while it says there is more) before answering it, as they must: an
     answer sent while the question is still unsent is not taken (channels/sms.py)."""
     monkeypatch.setenv("ASSISTANT_TWILIO_AUTH_TOKEN", TOKEN)
     monkeypatch.setenv("ASSISTANT_PUBLIC_URL", "https://kiosk.example.dk")
-    client = TestClient(make_app(content, store, now=lambda: NOW, phone_limit=10**6),
+    client = TestClient(make_app(content, store, now=lambda: now, phone_limit=10**6),
                         base_url=BASE)
 
     def text(say: str, sid: str) -> str:
@@ -188,15 +191,16 @@ def test_the_text_web_and_sms_channels_give_the_same_turns(
     script = yaml.safe_load(path.read_text(encoding="utf-8"))
     lang = script["lang"]
     says = [(turn["say"], bool(turn.get("proof"))) for turn in script["turns"]]
+    now = now_of(script)
 
     store = fresh_store(tmp_path, "text", monkeypatch)
-    by_text(content, store, lang, says)
+    by_text(content, store, lang, says, now)
     text = proven(content, turns_of(store, "chat:"))
     store = fresh_store(tmp_path, "web", monkeypatch)
-    by_web(content, store, lang, says)
+    by_web(content, store, lang, says, now)
     web = proven(content, turns_of(store, "web:"))
     store = fresh_store(tmp_path, "sms", monkeypatch)
-    by_sms(content, store, lang, says, monkeypatch)
+    by_sms(content, store, lang, says, monkeypatch, now)
     sms = proven(content, turns_of(store, "sms:"))[1:]  # after the text naming the language
 
     assert len(text) == len([say for say, proof in says if not proof])

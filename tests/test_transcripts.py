@@ -25,6 +25,12 @@ FOLDER = Path(__file__).parent / "transcripts"
 FILES = sorted(FOLDER.glob("*.yaml"))
 
 
+def now_of(script: dict) -> dt.datetime:
+    """The transcript's clock: its ``now`` (an ISO time, "2026-11-23T08:00:00+00:00": a
+    Monday), else NOW."""
+    return dt.datetime.fromisoformat(script["now"]) if "now" in script else NOW
+
+
 def proof_prompts(content: Content) -> list[str]:
     """What a verify step says when it asks for the SMS code, in every language."""
     return [text for flow in content.flows.values() for step in flow.steps.values()
@@ -62,7 +68,7 @@ def run_transcript(content: Content, store: SessionStore, script: dict) -> list[
     """Each turn's reply block, typed one line at a time exactly as `chat` reads them. A
     turn marked ``proof`` (the SMS code) is typed only when the reply before it asked for
     the code (a new booking at the kiosk needs none); its block is None when it is not."""
-    key, blocks, last = f"chat:{uuid.uuid4().hex}", [], ""
+    key, blocks, last, now = f"chat:{uuid.uuid4().hex}", [], "", now_of(script)
     for n, turn in enumerate(script["turns"]):
         if turn.get("proof") and not asks_for_code(content, last):
             blocks.append(None)
@@ -70,7 +76,7 @@ def run_transcript(content: Content, store: SessionStore, script: dict) -> list[
         out = io.StringIO()
         code = run_chat(content, store, lang=script.get("lang") if n == 0 else None,
                         channel=script.get("channel", "text"), session_key=key,
-                        stdin=io.StringIO(turn["say"] + "\n"), stdout=out, now=lambda: NOW)
+                        stdin=io.StringIO(turn["say"] + "\n"), stdout=out, now=lambda: now)
         assert code == 0
         block = out.getvalue()
         assert block.endswith("\n\n") and block.count("\n\n") == 1, "one reply block per line"

@@ -4,6 +4,7 @@ actions of flows. Core code: it knows nothing of the channel that shows the resu
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -22,9 +23,19 @@ from assistant.booking.service import (
     TooMany,
 )
 from assistant.flow import engine
-from assistant.flow.engine import MORE_KEY, FlowState
+from assistant.flow.engine import DAY_KEY, MORE_KEY, FlowState
 from assistant.flow.model import Flow, Option
-from assistant.i18n import at_clock, format_when, language_name, local, tr, trn
+from assistant.i18n import (
+    TZ,
+    at_clock,
+    date_name,
+    day_and_month,
+    format_when,
+    language_name,
+    local,
+    tr,
+    trn,
+)
 from assistant.outputs import (
     Act,
     Choice,
@@ -46,6 +57,11 @@ if TYPE_CHECKING:
     from assistant.site.registry import Sites
 
 OFFERED = 5
+NEAR = dt.timedelta(hours=1)
+"""A day typed with a time ("15. december kl 14"): its free times from this long before it."""
+MAX_TIMES = 10_000
+"""More free times than a booking horizon holds: all of them, to find the last day before
+another that has one."""
 CALLBACK = "callback"
 """The slot answer when no time was free: staff call the citizen instead."""
 REMINDER_BEFORE = dt.timedelta(hours=24)
@@ -176,6 +192,46 @@ def _not_this_kind(convo: Conversation) -> list[Output]:
             Choices((Choice("1", tr("Ask staff to call me"), CALLBACK),))]
 
 
+def _books(convo: Conversation, flow_id: str) -> bool:
+    """Whether the flow's times are for a new booking (its action books, and books a call
+    from staff when no time is free), not for moving one."""
+    return any(step.kind == "action" and step.action == "book"
+               for step in convo.content.flows[flow_id].steps.values())
+
+
+def _no_free_time(convo: Conversation, flow_id: str) -> list[Output]:
+    """No free time at all: what can be done instead, never "choose a time". A new booking
+    offers a call from staff (and another language, a step back); a meeting being moved
+    stays as it is, and the menu is shown (staff, or cancelling)."""
+    if not _books(convo, flow_id):
+        convo.state.flow = None
+        staff = convo.content.flows.get("staff")
+        return [Say(tr("There is no free time in the next 30 days to move your meeting to, so "
+                       "it has not been moved. A member of staff can help you find a time: "
+                       "choose \"{staff}\" below.",
+                       staff=staff.title if staff else tr("Talk to staff")), "notice"),
+                *convo.menu()]
+    if convo.state.flow is not None:
+        convo.state.flow["offers"] = {"1": CALLBACK}
+    return [Say(tr("There is no free time in the next 30 days with staff who speak your "
+                   "language or an interpreter. Staff can call you to find a time."), "notice"),
+            Choices((Choice("1", tr("Ask staff to call me to find a time"), CALLBACK),)),
+            Say(tr("To choose another language for the meeting, write \"back\"."), "info")]
+
+
+def _listed(convo: Conversation, times: list[FreeTime], more: bool) -> Choices:
+    """The free times to choose from, numbered, and "Later times" when there are more."""
+    options = [Choice(str(i), _label(t), t.key()) for i, t in enumerate(times, 1)]
+    if more:
+        options.append(Choice(str(len(options) + 1), tr("Later times"), MORE_KEY))
+    if convo.state.flow is not None:
+        offers = {c.key: c.value for c in options}
+        if more:
+            offers[MORE_KEY] = times[-1].start.isoformat()
+        convo.state.flow["offers"] = offers
+    return Choices(tuple(options))
+
+
 def offer_slots(req: SlotRequest, convo: Conversation) -> list[Output]:
     service = _service(convo)
     if service is None:  # the flow ends here: back to the menu
@@ -199,27 +255,70 @@ def offer_slots(req: SlotRequest, convo: Conversation) -> list[Output]:
         site = convo.site
         if site is not None and not site.has_meeting_type(meeting_type):
             return _not_this_kind(convo)
+
+    def free(limit: int = OFFERED + 1, **when: Any) -> list[FreeTime]:
+        try:
+            times = service.free_times(meeting_type, language, limit=limit + 1, **when)
+        except BookingError:
+            return []
+        # a meeting moved to its own time would be "moved" nowhere, with a new receipt
+        return [t for t in times if local(t.start) != moving][:limit]
+
+    prompt = Say(convo.content.flows[req.flow_id].step(req.step_id).text, "prompt")
+    lead: list[Output] = []
+    if req.days:
+        first, last = (dt.date.fromisoformat(day) for day in req.days)
+        until = service.bookable_until()
+        if first > until:  # the first times again
+            lead = [Say(tr("Times can be booked up to {last}, so not on {day}.",
+                           last=date_name(until), day=date_name(first)), "error"), prompt]
+            if convo.state.flow is not None:
+                convo.state.flow["days"] = convo.state.flow["at"] = None
+        else:
+            return _offer_days(convo, req, first, min(last, until), free)
     after = dt.datetime.fromisoformat(req.after) if req.after else None
-    try:
-        times = service.free_times(meeting_type, language, limit=OFFERED + 1, after=after)
-    except BookingError:
-        times = []
-    # a meeting moved to its own time would be "moved" nowhere, with a new receipt
-    times = [t for t in times if local(t.start) != moving][:OFFERED]
+    times = free(after=after)
+    if not times and after is not None:  # the later times were taken meanwhile
+        lead, times = [Say(tr("There are no later free times. These are the first free "
+                              "times."), "notice"), prompt], free()
     if not times:
-        options = [Choice("1", tr("Ask staff to call me to find a time"), CALLBACK)]
-        if convo.state.flow is not None:
-            convo.state.flow["offers"] = {"1": CALLBACK}
-        return [Say(tr("There is no free time in the next 30 days with staff who speak your "
-                       "language or an interpreter. Staff can call you to find a time."),
-                    "notice"), Choices(tuple(options))]
-    options = [Choice(str(i), _label(t), t.key()) for i, t in enumerate(times, 1)]
-    options.append(Choice(str(len(options) + 1), tr("Later times"), MORE_KEY))
+        return _no_free_time(convo, req.flow_id)
+    return [*lead, _listed(convo, times[:OFFERED], len(times) > OFFERED)]
+
+
+def _offer_days(convo: Conversation, req: SlotRequest, first: dt.date, last: dt.date,
+                free: Callable[..., list[FreeTime]]) -> list[Output]:
+    """The free times on the days typed (a date, a weekday, next week), from the time typed
+    with them; when they have none, the nearest days that have times, to choose from."""
+    start = dt.datetime.combine(first, dt.time(), TZ)
+    times: list[FreeTime] = []
+    if req.at:  # "15. december kl 14": from an hour before it
+        near = dt.datetime.combine(first, dt.time.fromisoformat(req.at), TZ) - NEAR
+        times = free(since=max(start, near))
+    if not any(local(t.start).date() <= last for t in times):
+        times = free(since=start)
+    shown = [t for t in times if local(t.start).date() <= last][:OFFERED]
+    if shown:
+        return [Say(tr("Free times on {day}:", day=date_name(first)) if first == last else
+                    tr("Free times from {first} to {last}:", first=day_and_month(first),
+                       last=day_and_month(last)), "info"),
+                _listed(convo, shown, len(times) > len(shown))]
+    before = free(limit=MAX_TIMES, until=first - dt.timedelta(days=1))
+    after = free(limit=1, since=start + dt.timedelta(days=(last - first).days + 1))
+    nearest = [local(t.start).date() for t in (before[-1:] + after)]
+    if not nearest:
+        return _no_free_time(convo, req.flow_id)
     if convo.state.flow is not None:
-        offers = {c.key: c.value for c in options}
-        offers[MORE_KEY] = times[-1].start.isoformat()
-        convo.state.flow["offers"] = offers
-    return [Choices(tuple(options))]
+        convo.state.flow["offers"] = {str(n): DAY_KEY + day.isoformat()
+                                      for n, day in enumerate(nearest, 1)}
+        days = engine.days_offered(convo.state.flow["offers"])
+    else:
+        days = None
+    return [Say(tr("There is no free time on {day}.", day=date_name(first)) if first == last
+                else tr("There is no free time from {first} to {last}.",
+                        first=day_and_month(first), last=day_and_month(last)), "notice"),
+            Say(tr("Choose a day with free times, or write another date."), "prompt"),
+            *([days] if days is not None else [])]
 
 
 def _now_held(booking: Booking, place: str | None) -> Text:

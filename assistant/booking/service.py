@@ -177,23 +177,34 @@ class BookingService:
         with DB(self.engine) as db:
             return self._mtype(db, meeting_type).minutes
 
+    def bookable_until(self) -> dt.date:
+        """The last day (Danish) a time can be booked on: the booking horizon, ``horizon_days``
+        from the first time that may be booked."""
+        first = (self.now() + self.min_notice).astimezone(TZ).date()
+        return first + dt.timedelta(days=self.horizon_days - 1)
+
     def free_times(self, meeting_type: str, language: str | None = None, limit: int = 5,
-                   after: dt.datetime | None = None) -> list[FreeTime]:
+                   after: dt.datetime | None = None, since: dt.datetime | None = None,
+                   until: dt.date | None = None) -> list[FreeTime]:
         """The next free times, earliest first; staff who speak ``language`` come first,
-        otherwise an interpreter for it must be free too."""
+        otherwise an interpreter for it must be free too. Only times after ``after`` (a time
+        shown), from ``since`` on, on days up to ``until`` and up to :meth:`bookable_until`."""
         out: list[FreeTime] = []
-        for free in self._iter_free(meeting_type, language, after):
+        for free in self._iter_free(meeting_type, language, after, since, until):
             out.append(free)
             if len(out) >= limit:
                 break
         return out
 
-    def _iter_free(self, meeting_type: str, language: str | None,
-                   after: dt.datetime | None) -> Iterator[FreeTime]:
+    def _iter_free(self, meeting_type: str, language: str | None, after: dt.datetime | None,
+                   since: dt.datetime | None = None,
+                   until: dt.date | None = None) -> Iterator[FreeTime]:
         now = self.now()
-        earliest = max(now + self.min_notice, after + CELL if after else now)
+        earliest = max(now + self.min_notice, after + CELL if after else now, since or now)
         first_day = earliest.astimezone(TZ).date()
-        last_day = first_day + dt.timedelta(days=self.horizon_days)
+        last_day = self.bookable_until() + dt.timedelta(days=1)  # the day after the last
+        if until is not None:
+            last_day = min(last_day, until + dt.timedelta(days=1))
         with DB(self.engine) as db:
             mtype = self._mtype(db, meeting_type)
             staff = [s for s in db.exec(select(Staff).where(

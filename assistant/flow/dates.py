@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from babel.dates import format_skeleton
@@ -45,7 +46,11 @@ _MONTH_DAY = re.compile(
 _DIGITS = re.compile(r"(?<![\d.:/])(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?(?![\d/])"
                      r"|(?<![\d.:/])(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})(?![\d.:])")
 """A day and a month in digits, as written in Denmark and Ukraine: "8/12", "8/12/2026",
-"8.12.2026", "8.12.26" (with dots only with a year: "10.30" is a time)."""
+"8.12.2026", "8.12.26"."""
+_DOTTED = re.compile(r"(?<![\d.:/])(\b(?:kl|klokken|at|о|об)\.?\s*)?(\d{1,2})\.(\d{1,2})(\.)?"
+                     r"(?![\d:]|\.\d)", re.IGNORECASE)
+"""A day and a month with a dot and no year, "15.12" or "15.12.", which may also be a time
+of day ("10.30"): see :func:`dates_in`."""
 _RELATIVE = (
     ("i overmorgen", 2), ("overmorgen", 2), ("the day after tomorrow", 2),
     ("day after tomorrow", 2), ("післязавтра", 2),
@@ -65,6 +70,8 @@ class Dates:
     """The calendar days a reply names."""
     impossible: Text | None = None
     """A date the reply names that no calendar has, as said back ("31. februar")."""
+    dotted: frozenset[tuple[int, int]] = frozenset()
+    """Days and months written with a dot ("15.12") read as dates: not times of day."""
 
 
 def _year(written: str | None, today: dt.date) -> int | None:
@@ -97,11 +104,24 @@ def _said(day: int, month: int) -> Text:
             for lang in LANGS}
 
 
-def dates_in(raw: str, today: dt.date) -> Dates:
+def _dotted_is_date(m: re.Match[str], clocks: Collection[tuple[int, int]]) -> bool:
+    """Whether "15.12" is a date, not a time of day: its second number is a month (a time
+    shown starts on the quarter hour, "10.30", "14.00"), and it is neither said as a time
+    ("kl 15.12") nor one of the times of day ``clocks`` shown. With a dot after it ("den
+    15.12.") it is a date."""
+    if m[1]:
+        return False
+    day, month = int(m[2]), int(m[3])
+    return 1 <= month <= 12 and 1 <= day <= 31 and (bool(m[4]) or (day, month) not in clocks)
+
+
+def dates_in(raw: str, today: dt.date, clocks: Collection[tuple[int, int]] = ()) -> Dates:
     """The days ``raw`` names by date or from today, and any date it names that no calendar
-    has."""
+    has. A day and a month with a dot and no year ("15.12") is a date unless it is said as a
+    time or is one of the times of day ``clocks`` (hour, minute) shown."""
     found: set[dt.date] = set()
     impossible: Text | None = None
+    dotted: set[tuple[int, int]] = set()
     text = raw
 
     def take(day: int, month: int, year: str | None) -> None:
@@ -120,14 +140,21 @@ def dates_in(raw: str, today: dt.date) -> Dates:
     for m in _DIGITS.finditer(text):
         day, month, year = (m[1], m[2], m[3]) if m[1] else (m[4], m[5], m[6])
         take(int(day), int(month), year)
-    said = " " + " ".join(replies.words(_DIGITS.sub(" ", text))) + " "
+    text = _DIGITS.sub(" ", text)
+    for m in _DOTTED.finditer(text):
+        if _dotted_is_date(m, clocks):
+            take(int(m[2]), int(m[3]), None)
+            dotted.add((int(m[2]), int(m[3])))
+    text = _DOTTED.sub(lambda m: " " if _dotted_is_date(m, clocks) else m[0], text)
+    said = " " + " ".join(replies.words(text)) + " "
     for phrase, ahead in _RELATIVE:
         if f" {phrase} " in said:
             found.add(today + dt.timedelta(days=ahead))
             said = said.replace(f" {phrase} ", " ")
-    return Dates(frozenset(found), impossible)
+    return Dates(frozenset(found), impossible, frozenset(dotted))
 
 
 def names_a_date(raw: str) -> bool:
     """Whether ``raw`` names a date by its month or in digits (not a number to choose)."""
-    return bool(_DAY_MONTH.search(raw) or _MONTH_DAY.search(raw) or _DIGITS.search(raw))
+    return bool(_DAY_MONTH.search(raw) or _MONTH_DAY.search(raw) or _DIGITS.search(raw)
+                or any(_dotted_is_date(m, ()) for m in _DOTTED.finditer(raw)))

@@ -7,6 +7,7 @@ knowledge steps are shown and passed, an action step ends the flow with an :clas
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -70,6 +71,14 @@ WEEKDAYS: dict[str, int] = {
 }
 """Weekdays (0 is Monday) as typed in Danish, English and Ukrainian, with the forms that
 follow "у"/"в" ("у середу") and Danish typed without ø: a time picked by its day."""
+NEXT = frozenset({"next", "næste", "naeste", "naste", "наступного", "наступної", "наступний",
+                  "наступну", "наступна", "наступному", "наступній"})
+"""Words that say "next" before a weekday or the week ("næste tirsdag", "next week",
+"наступного вівторка", "на наступному тижні")."""
+WEEK = frozenset({"uge", "ugen", "week", "тиждень", "тижня", "тижні"})
+"""The week, after a word of :data:`NEXT` ("i næste uge", "next week", "наступного тижня")."""
+DAY_KEY = "day:"
+"""For a slot step: an offered day ("day:2026-12-15") whose free times its number shows."""
 
 
 @dataclass
@@ -88,6 +97,12 @@ class FlowState:
     """For a slot step: what each offered key stands for (filled by the conversation)."""
     after: str | None = None
     """For a slot step: show free times after this moment ("more times")."""
+    days: list[str] | None = None
+    """For a slot step: show the free times on these days, the first and the last (ISO dates),
+    a day or a week typed ("15. december", "next week")."""
+    at: str | None = None
+    """For a slot step with :attr:`days`: a time of day typed with the day ("15. december kl
+    14"), the times near it first."""
 
     def to_dict(self) -> dict[str, Any]:
         """A copy: the engine changes a state's lists and dicts in place, never the values
@@ -95,7 +110,9 @@ class FlowState:
         return {"flow_id": self.flow_id, "step": self.step, "answers": dict(self.answers),
                 "history": list(self.history), "tries": self.tries,
                 "changed": list(self.changed), "returning": self.returning,
-                "done": self.done, "offers": dict(self.offers), "after": self.after}
+                "done": self.done, "offers": dict(self.offers), "after": self.after,
+                # only when set: a state saved before them reads back the same
+                **({"days": list(self.days), "at": self.at} if self.days else {})}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> FlowState:
@@ -103,6 +120,7 @@ class FlowState:
         state = cls(**data)
         state.answers, state.history = dict(state.answers), list(state.history)
         state.changed, state.offers = list(state.changed), dict(state.offers)
+        state.days = list(state.days) if state.days else None
         return state
 
 
@@ -179,9 +197,21 @@ def answer(flow: Flow, state: FlowState, raw: str, today: dt.date,
     key = _fold(raw)
     wants_more = _asks_for_more(raw) or state.offers.get(key) == MORE_KEY
     if step.kind == "slot" and wants_more and state.offers.get(MORE_KEY):
-        state.after, state.tries = state.offers[MORE_KEY], 0
+        state.after, state.tries, state.days, state.at = state.offers[MORE_KEY], 0, None, None
         return Turn(state, _ask(flow, step, state))
     parsed = _parse(step, raw, today, state, lang)
+    if step.kind == "slot" and parsed.days:  # a day or a week typed: its free times
+        first, last = parsed.days
+        state.days, state.at = [first.isoformat(), last.isoformat()], parsed.at
+        state.after, state.tries, state.offers = None, 0, {}
+        return Turn(state, _ask(flow, step, state))
+    if step.kind == "slot" and parsed.which:  # "next Tuesday" on a Monday: which Tuesday?
+        state.offers = {str(n): DAY_KEY + day.isoformat()
+                        for n, day in enumerate(parsed.which, 1)}
+        state.tries = 0
+        first, second = (date_name(day) for day in parsed.which)
+        return Turn(state, [Say(tr("Do you mean {first} or {second}?", first=first,
+                                   second=second), "prompt"), days_offered(state.offers)])
     if step.validate == "integer" and raw != typed and parsed.error is None:
         parsed = _Parsed(parsed.value, read=True)  # "thirty five": said back as read
     if parsed.error is not None and step.kind == "choice" and replies.says_not_known(typed):
@@ -208,7 +238,7 @@ def answer(flow: Flow, state: FlowState, raw: str, today: dt.date,
             outputs.extend(_ask(flow, step, state))
         return Turn(state, outputs, valid=False)
     value = parsed.value
-    state.tries, state.offers, state.after = 0, {}, None
+    state.tries, state.offers, state.after, state.days, state.at = 0, {}, None, None, None
     state.answers[step.id] = value
     state.answers.pop(words_key(step.id), None)
     if parsed.words is not None:
@@ -374,10 +404,23 @@ def _choices(step: Step, answers: dict[str, Any], only: tuple[str, ...] = ()) ->
     )
 
 
+def days_offered(offers: Mapping[str, str]) -> Choices | None:
+    """The days offered to choose from at a slot step ("Tuesday 8 December or Tuesday 15
+    December?", the nearest days with free times), or None when times are offered."""
+    days = [(key, value) for key, value in offers.items() if value.startswith(DAY_KEY)]
+    if not days:
+        return None
+    return Choices(tuple(
+        Choice(key, {lang: format_day(dt.date.fromisoformat(value[len(DAY_KEY):]), lang)
+                     for lang in LANGS}, value) for key, value in days))
+
+
 def _ask(flow: Flow, step: Step, state: FlowState) -> list[Output]:
     outputs: list[Output] = []
-    if step.spec.get("show") == "meeting" and not state.after:  # not again for later times
-        outputs.append(MeetingRequest(flow.id, step.id, dict(state.answers)))
+    if step.kind == "slot" and (days := days_offered(state.offers)) is not None:
+        return [Say(tr("Choose a day, or write a date."), "prompt"), days]
+    if step.spec.get("show") == "meeting" and not state.after and not state.days:
+        outputs.append(MeetingRequest(flow.id, step.id, dict(state.answers)))  # once
     outputs.append(Say(step.text, "prompt"))
     outputs.extend(Say(note.text, "info") for note in step.notes
                    if note.when is None or evaluate(note.when, state.answers))
@@ -387,7 +430,9 @@ def _ask(flow: Flow, step: Step, state: FlowState) -> list[Output]:
                                   "for example 1,3."), "info"))
         outputs.append(_choices(step, state.answers))
     elif step.kind == "slot":
-        outputs.append(SlotRequest(flow.id, step.id, dict(state.answers), state.after))
+        outputs.append(SlotRequest(flow.id, step.id, dict(state.answers), state.after,
+                                   (state.days[0], state.days[-1]) if state.days else None,
+                                   state.at))
     elif step.kind == "verify":  # the conversation says what to do (send a code, or go on)
         return [ProofRequest(flow.id, step.id, str(state.answers.get(step.spec["phone"], "")),
                              str(step.spec["purpose"]))]
@@ -456,6 +501,13 @@ class _Parsed:
     unread: bool = False
     """Nothing of the reply was read ("stop", "hvad?"): the user is told how to go back or
     leave, besides the error."""
+    days: tuple[dt.date, dt.date] | None = None
+    """At a slot step: the reply names these days (the first and the last) and no time shown
+    on them: their free times are shown."""
+    at: str | None = None
+    """With :attr:`days`: the time of day named with them ("14:00")."""
+    which: tuple[dt.date, ...] = ()
+    """At a slot step: the reply names one of these days ("next Tuesday"): ask which."""
 
 
 WORDS_CHARS = 200
@@ -484,6 +536,9 @@ def _parse(step: Step, raw: str, today: dt.date, state: FlowState,
            lang: str | None) -> _Parsed:
     if step.kind == "slot":
         key, offers = _fold(raw), state.offers
+        if key in offers and key != MORE_KEY and offers[key].startswith(DAY_KEY):
+            day = dt.date.fromisoformat(offers[key][len(DAY_KEY):])
+            return _Parsed(days=(day, day))
         if key in offers and key != MORE_KEY and offers[key] != MORE_KEY:
             return _Parsed(offers[key])
         return _slot_by_time(raw, offers, today)
@@ -602,6 +657,8 @@ def offers_later(flow: Flow, state: FlowState) -> bool:
 def _asks_for_more(raw: str) -> bool:
     """The reply asks for later times: a word of MORE, with nothing else than MORE_ALSO and
     small words ("senere", "flere tider", "more times please", "пізніший час")."""
+    if any(w in WEEK for w in replies.words(raw)):
+        return False  # "next week" names the days to show, "næste uge"
     said = [w for w in replies.words(raw) if w not in replies.STOPWORDS]
     return any(w in MORE for w in said) and all(w in MORE or w in MORE_ALSO for w in said)
 
@@ -627,16 +684,66 @@ NEAR_MINUTES = 60
 is not the nearest to it: the times within this of it are shown to choose from."""
 
 
+def _weekday_after(today: dt.date, weekday: int) -> dt.date:
+    """The next such weekday after today (in 1 to 7 days): "tirsdag" on a Tuesday is next
+    week's."""
+    return today + dt.timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
+
+
+@dataclass
+class _Named:
+    """The days a reply at the times names: dates (a weekday is the date it stands for), the
+    next week, or one of two days ("next Tuesday" within the coming six days); ``weekday``:
+    the day was named by its weekday alone ("onsdag"), and is said back so."""
+
+    dates: set[dt.date]
+    weekday: int | None = None
+    week: tuple[dt.date, dt.date] | None = None
+    which: tuple[dt.date, ...] = ()
+
+
+def _named_days(said: list[str], weekdays: set[int], dates: set[dt.date],
+                today: dt.date) -> _Named:
+    """The days ``said`` (the reply's words) names. A plain weekday is the next such day
+    (today, on that weekday); "next week" is Monday to Sunday of the coming week, a weekday
+    in it ("tirsdag i næste uge") that day; "next Tuesday" in 7 days or more is that day, a
+    sooner one may be either, so both are asked about ("næste tirsdag" on a Monday: tomorrow,
+    or the Tuesday after?). Two weekdays are two dates (not read); a date with a weekday is
+    the date."""
+    pairs = list(itertools.pairwise(said))
+    next_week = any(word in NEXT and then in WEEK for word, then in pairs)
+    after_next = {WEEKDAYS[then] for word, then in pairs if word in NEXT and then in WEEKDAYS}
+    weekday = next(iter(weekdays)) if len(weekdays) == 1 else None
+    if next_week and not dates:
+        monday = today + dt.timedelta(days=7 - today.weekday())
+        if weekday is not None:  # "tirsdag i næste uge", "вівторок наступного тижня"
+            return _Named({monday + dt.timedelta(days=weekday)})
+        if not weekdays:
+            return _Named(set(), week=(monday, monday + dt.timedelta(days=6)))
+    if after_next and weekday is not None and not dates:
+        first = _weekday_after(today, weekday)
+        if (first - today).days <= 6:
+            return _Named(set(), which=(first, first + dt.timedelta(days=7)))
+        return _Named({first})
+    if dates or not weekdays:
+        return _Named(dates)
+    return _Named({today + dt.timedelta(days=(w - today.weekday()) % 7) for w in weekdays},
+                  weekday)
+
+
 def _slot_by_time(raw: str, offers: Mapping[str, str], today: dt.date) -> _Parsed:
     """A time picked by what it is, not its number: a time typed as shown ("kl 10.30",
     "10:30"), a whole hour ("kl 14", "at 14", "о 14", "2 pm"), a weekday ("tirsdag", "on
-    Tuesday", "у вівторок"), a date ("den 8. december", "8/12", "i morgen") or a day and a
-    time ("tirsdag kl 14"). The offered time that fits, when exactly one does; when several
-    do, only they are shown again, to choose by number; never a time that was not offered,
-    nor one on another day than the one named: a date that does not exist ("31. februar")
-    or has passed ("i går") is said to be so, not read by its hour alone."""
-    times = {(int(h), int(m)) for h, m in _TIME.findall(raw)}
-    hours, days, dates = _hours(raw), _weekdays(raw), dates_in(raw, today)
+    Tuesday", "у вівторок"), a date ("den 8. december", "8/12", "15.12", "i morgen") or a day
+    and a time ("tirsdag kl 14"). The offered time that fits, when exactly one does; when
+    several do, only they are shown again, to choose by number; never a time that was not
+    offered, nor one on another day than the one named: a date that does not exist ("31.
+    februar") or has passed ("i går") is said to be so, not read by its hour alone. A day
+    (or "next week") with no time shown on it is a day to show the free times of; "next
+    Tuesday" that may be tomorrow or the Tuesday after is asked about."""
+    shown = [value for key, value in offers.items() if key != MORE_KEY and "|" in value]
+    dates = dates_in(raw, today, {_clock(value) for value in shown})
+    times = {(int(h), int(m)) for h, m in _TIME.findall(raw)} - dates.dotted
     if dates.impossible is not None:
         return _Parsed(error=tr("The date {date} does not exist. Please choose one of the "
                                 "numbers shown.", date=dates.impossible))
@@ -644,17 +751,23 @@ def _slot_by_time(raw: str, offers: Mapping[str, str], today: dt.date) -> _Parse
         named = {lang: format_day(past[0], lang) for lang in LANGS}
         return _Parsed(error=tr("That day has already passed ({date}). Please choose one of "
                                 "the numbers shown.", date=named))
+    said_words = replies.words(raw)
+    hours = _hours(raw)
+    named = _named_days(said_words, _weekdays(raw), set(dates.days), today)
+    on = named.dates
     clocks = len(times) + len(hours)  # one time, one hour or none, with one day or none
     negated = any(w in replies.NEGATIONS or w in ("can't", "cannot")
-                  for w in replies.words(raw))  # "ikke tirsdag", "not on Tuesday"
-    if clocks > 1 or len(days) > 1 or len(dates.days) > 1 or \
-            not (clocks or days or dates.days) or negated:
+                  for w in said_words)  # "ikke tirsdag", "not on Tuesday"
+    if clocks > 1 or len(on) > 1 or negated or \
+            not (clocks or on or named.week or named.which):
         return _Parsed(error=tr("Please choose one of the numbers shown."), unread=True)
+    if named.which:
+        return _Parsed(which=named.which)
+    if named.week is not None:
+        return _Parsed(days=named.week)
 
     def on_day(value: str) -> bool:
-        start = _start(value)
-        return (not days or start.weekday() in days) and \
-            (not dates.days or start.date() in dates.days)
+        return not on or _start(value).date() in on
 
     fit = [key for key, value in offers.items() if key != MORE_KEY and "|" in value and
            (not times or _clock(value) in times) and (not hours or _clock(value)[0] in hours)
@@ -679,20 +792,23 @@ def _slot_by_time(raw: str, offers: Mapping[str, str], today: dt.date) -> _Parse
     if len(fit) == 1:
         return _Parsed(offers[fit[0]])
     said: Text | None = None
+    clock: tuple[int, int] | None = None
     if times or hours:
-        hour, minute = next(iter(times)) if times else (next(iter(hours)), 0)
-        said = at_clock(dt.time(hour, minute))
+        clock = next(iter(times)) if times else (next(iter(hours)), 0)
+        said = at_clock(dt.time(*clock))
     if fit and hours:  # 12.15 and 12.45 for "kl 12": neither is at 12.00
         return _Parsed(error=_fits_several(), choose_from=tuple(fit))
-    if days or dates.days:
-        day = date_name(next(iter(dates.days))) if dates.days else weekday_name(next(iter(days)))
-        said = day if said is None else tr("{date} {at_time}", date=day, at_time=said)
+    if on:
+        target = next(iter(on))
         if fit:
+            day = date_name(target) if named.weekday is None else weekday_name(named.weekday)
+            said = day if said is None else tr("{date} {at_time}", date=day, at_time=said)
             return _Parsed(error=tr("More than one of the times shown is on {day}. Please "
                                     "choose the number of the one you want.", day=said),
                            choose_from=tuple(fit))
-        return _Parsed(error=tr("None of the times shown is on {day}. Choose \"Later times\" "
-                                "to see more, or one of the numbers shown.", day=said))
+        # no time shown on that day (at that time): the day's free times, from near it
+        return _Parsed(days=(target, target),
+                       at=f"{clock[0]:02d}:{clock[1]:02d}" if clock else None)
     if fit:
         return _Parsed(error=tr("More than one of the times shown is {at_time}. Please choose "
                                 "the number of the one you want.", at_time=said or {}),
