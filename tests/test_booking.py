@@ -35,6 +35,7 @@ from assistant.store.models import Booking, CallbackRequest, ClosedDay, Interpre
 from assistant.text import pick
 
 from .conftest import FIXED_OTP
+from .replies import reply_text
 
 NOW = dt.datetime(2026, 12, 23, 7, 0, tzinfo=dt.UTC)  # Wednesday 08.00 in Copenhagen
 
@@ -97,17 +98,17 @@ def test_later_times_is_offered_only_while_there_are_more(content, store) -> Non
     convo, _ = Conversation.open(content, store, "last-page", "text", "en", now=lambda: NOW)
     for raw in ["1", "1", "1"]:
         convo.handle(raw)
-    said = _said(convo.handle("21 January"), "en")  # the last day that can be booked
+    said = reply_text(convo.handle("21 January"), "en")  # the last day that can be booked
     assert "Free times on Thursday, 21 January 2027:" in said and "Later times" in said
     for _ in range(5):  # that day's other times; then no more
         if "Later times" not in said:
             break
-        said = _said(convo.handle("Later times"), "en")
+        said = reply_text(convo.handle("Later times"), "en")
     assert "Later times" not in said and "21 January 2027" in said, said
     assert "There is no free time" not in said, said
     request = SlotRequest("book", "slot", {"meeting_type": "first_meeting", "language": "da"},
                           after="2027-01-21T15:00:00+00:00")  # after the last free time
-    said = _said(offer_slots(request, convo), "en")
+    said = reply_text(offer_slots(request, convo), "en")
     assert said.startswith("There are no later free times. These are the first free times.\n"
                            "Choose a time."), said
     assert "1. Wednesday, 23 December 2026 at " in said and "6. Later times" in said
@@ -354,15 +355,6 @@ def test_no_free_time_in_the_language_becomes_a_callback(content, store) -> None
     assert (request.topic, request.phone) == ("adult_apprenticeship", "+4522334455")
 
 
-def _said(outputs, lang: str) -> str:
-    """What a reply shows: its sentences and its numbered options, in ``lang``."""
-    lines = []
-    for out in outputs:
-        if isinstance(out, Say):
-            lines.append(pick(out.text, lang))
-        elif isinstance(out, Choices):
-            lines.extend(f"{c.key}. {pick(c.label, lang)}" for c in out.options)
-    return "\n".join(lines)
 
 
 def _no_interpreters(store) -> None:
@@ -393,11 +385,11 @@ def test_no_free_time_is_not_asked_to_be_chosen(content, store, lang: str) -> No
                                  now=lambda: NOW)
     for raw in ["1", "5", "1"]:  # adult apprenticeship guidance, in person
         convo.handle(raw)
-    said = _said(convo.handle("3"), lang)  # in Ukrainian: no staff speak it, no interpreter
+    said = reply_text(convo.handle("3"), lang)  # in Ukrainian: no staff speak it, no interpreter
     none, call, back, choose = NO_TIME[lang]
     assert none in said and call in said and back in said, said
     assert choose not in said, said
-    said = _said(convo.handle("2"), lang)  # "back" is not needed to see: 2 is no option
+    said = reply_text(convo.handle("2"), lang)  # "back" is not needed to see: 2 is no option
     assert choose not in said and none in said, said
 
 
@@ -430,12 +422,12 @@ def test_a_meeting_with_no_time_to_move_to_is_kept_and_nothing_is_offered(conten
                                  now=lambda: NOW)
     for raw in ["3", "1", booking.code, "22334455"]:
         convo.handle(raw)
-    said = _said(convo.handle(FIXED_OTP), lang)
+    said = reply_text(convo.handle(FIXED_OTP), lang)
     none, staff, choose = NOT_MOVED[lang]
     assert none in said and staff in said, said
     assert choose not in said and NO_TIME[lang][1] not in said, said
     assert convo.state.flow is None and convo.state.awaiting == "menu"
-    said = _said(convo.handle("9"), lang)  # "Talk to staff", from the menu shown
+    said = reply_text(convo.handle("9"), lang)  # "Talk to staff", from the menu shown
     assert "!" not in said and "something went wrong" not in said
     with DB(store.engine) as db:
         assert db.get(Booking, booking.id).start == booking.start

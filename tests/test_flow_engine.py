@@ -9,21 +9,14 @@ import pytest
 
 from assistant.flow import engine
 from assistant.flow.loader import load_flows, parse_flow
-from assistant.outputs import Act, Choices, Say, SlotRequest
-from assistant.text import pick
+from assistant.outputs import Act, Choices, SlotRequest
 from assistant.yamlsource import ContentError
+
+from .replies import reply_text
 
 TODAY = dt.date(2026, 11, 24)
 
 
-def texts(outputs, lang="en") -> str:
-    parts = []
-    for o in outputs:
-        if isinstance(o, Say):
-            parts.append(pick(o.text, lang))
-        elif isinstance(o, Choices):
-            parts.extend(f"{c.key}. {pick(c.label, lang)}" for c in o.options)
-    return "\n".join(parts)
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +56,7 @@ def test_summary_change_reasks_dependent_steps_and_keeps_the_rest(flows) -> None
     assert not engine.answer(book, turn.state, "123456", TODAY).valid, "only the conversation"
     turn = engine.proven(book, turn.state)
     assert turn.state.step == "summary"
-    assert "- Time: Wednesday, 25 November 2026 at 10:00" in texts(turn.outputs)
+    assert "- Time: Wednesday, 25 November 2026 at 10:00" in reply_text(turn.outputs)
     # change the meeting type to one held only in person: the channel question drops out,
     # the language is kept, and the time (which depends on the meeting type) is asked again
     turn = engine.answer(book, turn.state, "2", TODAY)
@@ -103,7 +96,7 @@ def test_back_clears_answers_after_the_step_it_returns_to(flows) -> None:
     assert turn.state.step == "situation"
     assert set(turn.state.answers) == {"age", "situation"}
     turn = engine.back(flow, engine.back(flow, turn.state).state)
-    assert "first question" in texts(turn.outputs)
+    assert "first question" in reply_text(turn.outputs)
 
 
 def test_a_condition_on_an_option_that_does_not_exist_fails_at_load(tmp_path: Path) -> None:
@@ -139,14 +132,15 @@ def test_a_first_job_meeting_is_offered_in_person_only(flows) -> None:
     book = flows["book"]
     asked = walk(book, ["2"])
     assert asked.state.step == "first_job_meeting"
-    assert "Is this your first job meeting?" in texts(asked.outputs)
-    assert "By video" not in texts(asked.outputs) and "By phone" not in texts(asked.outputs)
+    assert "Is this your first job meeting?" in reply_text(asked.outputs)
+    said = reply_text(asked.outputs)
+    assert "By video" not in said and "By phone" not in said
     first = walk(book, ["2", "1"])
-    assert "Your first job meeting is in person, at the jobcenter." in texts(first.outputs)
-    assert first.state.step == "language" and "By video" not in texts(first.outputs)
+    assert "Your first job meeting is in person, at the jobcenter." in reply_text(first.outputs)
+    assert first.state.step == "language" and "By video" not in reply_text(first.outputs)
     later = walk(book, ["2", "no"])
-    assert later.state.step == "channel" and "3. By video" in texts(later.outputs)
-    sickness = texts(walk(book, ["3"]).outputs)
+    assert later.state.step == "channel" and "3. By video" in reply_text(later.outputs)
+    sickness = reply_text(walk(book, ["3"]).outputs)
     assert "How would you like to meet?" in sickness and "first job meeting" not in sickness
 
 
@@ -178,19 +172,19 @@ steps:
     kind: message
     text: {da: Tak, en: Thanks, uk: Дякуємо}
 """, Path("notes.yaml"))
-    job = texts(walk(flow, ["1"]).outputs)
+    job = reply_text(walk(flow, ["1"]).outputs)
     assert "How?" in job and "In person only the first time" in job
-    sick = texts(walk(flow, ["2"]).outputs)
+    sick = reply_text(walk(flow, ["2"]).outputs)
     assert "How?" in sick and "In person" not in sick
     state = walk(flow, ["1"]).state
-    assert "In person only" in texts(engine.prompt(flow, state)), "shown again on resume"
+    assert "In person only" in reply_text(engine.prompt(flow, state)), "shown again on resume"
 
 
 def test_branch_on_age(flows) -> None:
     flow = flows["voksenlaerling"]
     young = walk(flow, ["24"])
     assert young.state.step == "ask_staff"  # a member of staff, not a voksenlærling meeting
-    assert "25 or older" in texts(young.outputs)
+    assert "25 or older" in reply_text(young.outputs)
     old = walk(flow, ["25"])
     assert old.state.step == "situation"
 
@@ -244,7 +238,7 @@ steps:
     assert turn.state.answers["when"] == "2026-12-01"
     assert not engine.answer(flow, turn.state, "not an address", TODAY).valid
     turn = engine.answer(flow, turn.state, "olga@example.dk", TODAY)
-    assert turn.state.done and "Thanks" in texts(turn.outputs)
+    assert turn.state.done and "Thanks" in reply_text(turn.outputs)
 
 
 BROKEN = {
@@ -325,10 +319,10 @@ def test_the_booking_offers_only_the_ways_to_meet_each_meeting_type_allows(flows
                 continue
             offered = {o.value for o in engine.offered(book.step("channel"), turn.state.answers)}
             assert offered <= allowed, (option.value, offered - allowed)
-            assert "By video" not in texts(turn.outputs) or "video" in allowed
+            assert "By video" not in reply_text(turn.outputs) or "video" in allowed
     repatriation = walk(book, ["6"])
-    assert "2. By phone" in texts(repatriation.outputs)
-    assert "By video" not in texts(repatriation.outputs)
+    assert "2. By phone" in reply_text(repatriation.outputs)
+    assert "By video" not in reply_text(repatriation.outputs)
     assert not engine.answer(book, repatriation.state, "3", TODAY).valid
     assert not engine.answer(book, walk(book, ["6"]).state, "video", TODAY).valid
 
@@ -442,7 +436,7 @@ def test_a_time_typed_as_shown_picks_the_one_offered_time_at_it(flows, said: str
     turn.state.offers = {"1": AT_1115, "2": AT_1030, "3": "more", "more": AT_1030[:25]}
     turn = engine.answer(book, turn.state, said, TODAY)
     assert turn.valid and turn.state.answers["slot"] == AT_1030
-    assert "10:30" in texts(turn.outputs) or "10.30" in texts(turn.outputs, "da")
+    assert "10:30" in reply_text(turn.outputs) or "10.30" in reply_text(turn.outputs, "da")
 
 
 AT_1400_TUE = "2026-11-24T13:00:00+00:00|1|"  # Tuesday 14.00 in Copenhagen
@@ -462,8 +456,8 @@ def test_a_time_picked_by_its_day_or_hour_is_the_one_offered_then(flows, said: s
     turn = walk(book, ["1", "1"])
     turn.state.offers = dict(PICK_BY_WORDS)
     turn = engine.answer(book, turn.state, said, TODAY)
-    assert turn.valid and turn.state.answers["slot"] == AT_1400_TUE, texts(turn.outputs)
-    assert "I understood: Tuesday, 24 November 2026 at 14:00" in texts(turn.outputs)
+    assert turn.valid and turn.state.answers["slot"] == AT_1400_TUE, reply_text(turn.outputs)
+    assert "I understood: Tuesday, 24 November 2026 at 14:00" in reply_text(turn.outputs)
 
 
 @pytest.mark.parametrize(("today", "said"), [
@@ -477,7 +471,7 @@ def test_today_or_tomorrow_picks_the_offered_time_on_that_day(flows, today: dt.d
     turn = walk(book, ["1", "1"])
     turn.state.offers = dict(PICK_BY_WORDS)
     turn = engine.answer(book, turn.state, said, today)
-    assert turn.valid and turn.state.answers["slot"] == AT_1400_TUE, texts(turn.outputs)
+    assert turn.valid and turn.state.answers["slot"] == AT_1400_TUE, reply_text(turn.outputs)
 
 
 @pytest.mark.parametrize(("said", "day"), [("onsdag", "Wednesday"), ("wednesday", "Wednesday"),
@@ -494,11 +488,11 @@ def test_a_day_with_several_offered_times_shows_only_those(flows, said: str, day
     turn = engine.answer(book, turn.state, said, TODAY)
     assert not turn.valid and "slot" not in turn.state.answers
     assert f"More than one of the times shown is {'at' if ':' in day else 'on'} {day}." \
-        in texts(turn.outputs)
+        in reply_text(turn.outputs)
     [shown] = [o for o in turn.outputs if isinstance(o, Choices)]
     assert [c.key for c in shown.options] == ["2", "3"]
     assert [c.value for c in shown.options] == [offers["2"], offers["3"]]
-    assert "Later times" not in texts(turn.outputs) and turn.state.offers == offers
+    assert "Later times" not in reply_text(turn.outputs) and turn.state.offers == offers
     turn = engine.answer(book, turn.state, "3", TODAY)
     assert turn.valid and turn.state.answers["slot"] == offers["3"]
 
@@ -517,7 +511,7 @@ def test_a_day_or_hour_no_offered_time_has_picks_nothing(flows, said: str, error
     turn.state.offers = dict(PICK_BY_WORDS)
     turn = engine.answer(book, turn.state, said, TODAY)
     assert not turn.valid and "slot" not in turn.state.answers
-    assert error in texts(turn.outputs)
+    assert error in reply_text(turn.outputs)
 
 
 def slot_request(outputs):
@@ -548,9 +542,10 @@ def test_a_day_no_offered_time_is_on_shows_that_days_free_times(flows, said: str
     turn = engine.answer(book, turn.state, said, TODAY)
     assert turn.valid and "slot" not in turn.state.answers and turn.state.tries == 0
     request = slot_request(turn.outputs)
-    assert request is not None, texts(turn.outputs)
+    assert request is not None, reply_text(turn.outputs)
     assert (request.days, request.at, request.after) == ((day, day), at, None)
-    assert "!" not in texts(turn.outputs) and "None of the times" not in texts(turn.outputs)
+    said = reply_text(turn.outputs)
+    assert "!" not in said and "None of the times" not in said
 
 
 @pytest.mark.parametrize("said", ["next week", "i næste uge", "næste uge", "наступного тижня",
@@ -563,7 +558,7 @@ def test_next_week_shows_the_free_times_of_the_coming_week(flows, said: str) -> 
     turn.state.offers = dict(PICK_BY_WORDS)
     turn = engine.answer(book, turn.state, said, TODAY)
     request = slot_request(turn.outputs)
-    assert turn.valid and request is not None, texts(turn.outputs)
+    assert turn.valid and request is not None, reply_text(turn.outputs)
     assert (request.days, request.after) == (("2026-11-30", "2026-12-06"), None)
 
 
@@ -587,7 +582,7 @@ def test_a_time_shown_that_reads_as_a_date_is_the_time(flows) -> None:
     turn = walk(book, ["1", "1"])
     turn.state.offers = dict(PICK_BY_WORDS)
     turn = engine.answer(book, turn.state, "kl 15.12", TODAY)
-    assert not turn.valid and "None of the times shown is at 15:12." in texts(turn.outputs)
+    assert not turn.valid and "None of the times shown is at 15:12." in reply_text(turn.outputs)
 
 
 def test_a_day_chosen_from_the_days_offered_shows_its_times(flows) -> None:
@@ -599,7 +594,7 @@ def test_a_day_chosen_from_the_days_offered_shows_its_times(flows) -> None:
     wrong = engine.answer(book, turn.state, "3", TODAY)
     assert not wrong.valid and slot_request(wrong.outputs) is None
     assert "Choose a day, or write a date.\n1. Friday, 27 November 2026\n2. Monday, 30 " \
-        "November 2026" in texts(wrong.outputs)
+        "November 2026" in reply_text(wrong.outputs)
     turn = engine.answer(book, wrong.state, "2", TODAY)
     request = slot_request(turn.outputs)
     assert turn.valid and request is not None and request.days == ("2026-11-30", "2026-11-30")
@@ -632,7 +627,7 @@ def test_next_weekday_within_six_days_asks_which_date(flows, said: str, question
     turn = engine.answer(book, turn.state, said, MONDAY)
     assert "slot" not in turn.state.answers and slot_request(turn.outputs) is None
     lang = "da" if "næste" in said else "uk" if "наступн" in said else "en"
-    assert question in texts(turn.outputs, lang), texts(turn.outputs, lang)
+    assert question in reply_text(turn.outputs, lang), reply_text(turn.outputs, lang)
     [days] = [o for o in turn.outputs if isinstance(o, Choices)]
     assert [c.key for c in days.options] == ["1", "2"]
     turn = engine.answer(book, turn.state, "2", MONDAY)
@@ -652,7 +647,7 @@ def test_next_weekday_a_week_ahead_or_a_plain_weekday_is_one_day(flows, said: st
     turn = walk(book, ["1", "1"])
     turn.state.offers = dict(PICK_BY_WORDS)
     turn = engine.answer(book, turn.state, said, MONDAY)
-    assert slot_request(turn.outputs).days == (day, day), texts(turn.outputs)
+    assert slot_request(turn.outputs).days == (day, day), reply_text(turn.outputs)
 
 
 def test_a_plain_weekday_is_still_the_time_shown_on_it(flows) -> None:
@@ -695,8 +690,8 @@ def test_a_date_that_does_not_exist_or_has_passed_picks_nothing_whatever_the_hou
     turn = walk(book, ["1", "1"])
     turn.state.offers = dict(ON_8_DECEMBER)
     turn = engine.answer(book, turn.state, said, THURSDAY)
-    assert not turn.valid and "slot" not in turn.state.answers, texts(turn.outputs)
-    assert error in texts(turn.outputs) and dansk in texts(turn.outputs, "da")
+    assert not turn.valid and "slot" not in turn.state.answers, reply_text(turn.outputs)
+    assert error in reply_text(turn.outputs) and dansk in reply_text(turn.outputs, "da")
     assert any(type(o).__name__ == "SlotRequest" for o in turn.outputs)  # shown again
 
 
@@ -709,7 +704,7 @@ def test_a_date_some_offered_times_are_on_picks_among_them(flows, said: str, at:
     turn = walk(book, ["1", "1"])
     turn.state.offers = dict(ON_8_DECEMBER)
     turn = engine.answer(book, turn.state, said, dt.date(2026, 12, 6))
-    assert turn.valid and turn.state.answers["slot"] == ON_8_DECEMBER[at], texts(turn.outputs)
+    assert turn.valid and turn.state.answers["slot"] == ON_8_DECEMBER[at], reply_text(turn.outputs)
 
 
 def test_a_date_in_ukrainian_is_said_back_in_ukrainian(flows) -> None:
@@ -717,9 +712,9 @@ def test_a_date_in_ukrainian_is_said_back_in_ukrainian(flows) -> None:
     turn = walk(book, ["1", "1"])
     turn.state.offers = dict(ON_8_DECEMBER)
     turn = engine.answer(book, turn.state, "31 лютого", THURSDAY)
-    assert "Дати 31 лютого не існує." in texts(turn.outputs, "uk")
+    assert "Дати 31 лютого не існує." in reply_text(turn.outputs, "uk")
     turn = engine.answer(book, turn.state, "учора", THURSDAY)
-    assert "Цей день уже минув (середа, 2 грудня 2026\u202fр.)." in texts(turn.outputs, "uk")
+    assert "Цей день уже минув (середа, 2 грудня 2026\u202fр.)." in reply_text(turn.outputs, "uk")
 
 
 def test_a_whole_hour_is_the_time_at_it_then_the_only_one_in_it(flows) -> None:
@@ -733,7 +728,7 @@ def test_a_whole_hour_is_the_time_at_it_then_the_only_one_in_it(flows) -> None:
     turn = walk(book, ["1", "1"])
     turn.state.offers = {"1": at[15], "2": at[45], "3": "more", "more": at[45][:25]}
     turn = engine.answer(book, turn.state, "kl 12", TODAY)
-    assert not turn.valid and "That fits more than one answer." in texts(turn.outputs)
+    assert not turn.valid and "That fits more than one answer." in reply_text(turn.outputs)
     assert [c.key for o in turn.outputs if isinstance(o, Choices) for c in o.options] == \
         ["1", "2"]
     assert turn.state.tries == 0  # narrowed down, not a failed try
@@ -744,8 +739,8 @@ def test_a_day_is_named_in_each_language(flows) -> None:
     turn = walk(book, ["1", "1"])
     turn.state.offers = dict(PICK_BY_WORDS)
     turn = engine.answer(book, turn.state, "onsdag", TODAY)
-    assert "Flere af de viste tider er på onsdag." in texts(turn.outputs, "da")
-    assert "Серед показаних є кілька варіантів на середу." in texts(turn.outputs, "uk")
+    assert "Flere af de viste tider er på onsdag." in reply_text(turn.outputs, "da")
+    assert "Серед показаних є кілька варіантів на середу." in reply_text(turn.outputs, "uk")
 
 
 def test_a_time_two_offered_times_have_or_none_has_asks_for_a_number(flows) -> None:
@@ -756,10 +751,10 @@ def test_a_time_two_offered_times_have_or_none_has_asks_for_a_number(flows) -> N
     turn.state.offers = dict(offers)
     twice = engine.answer(book, turn.state, "kl 10.30", TODAY)
     assert not twice.valid and "slot" not in twice.state.answers
-    assert "More than one of the times shown is at 10:30" in texts(twice.outputs)
+    assert "More than one of the times shown is at 10:30" in reply_text(twice.outputs)
     twice.state.offers = dict(offers)
     none = engine.answer(book, twice.state, "9.00", TODAY)
-    assert not none.valid and "None of the times shown is at 09:00" in texts(none.outputs)
+    assert not none.valid and "None of the times shown is at 09:00" in reply_text(none.outputs)
 
 
 GUIDE = """id: guide
