@@ -8,6 +8,8 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
+import pytest
+
 from assistant.channels.render import render_text
 from assistant.channels.sms import sms_turn
 from assistant.conversation import Conversation
@@ -95,6 +97,32 @@ def test_a_question_about_meetings_by_phone_is_not_a_phone_number_question(conte
                                                                           store) -> None:
     said = ask(content, store, "can I have my meeting by phone?", "en")
     assert not any(isinstance(o, Card) and o.entry_id.startswith("site:") for o in said)
+
+
+@pytest.mark.parametrize(("question", "lang"), [
+    ("hvad er telefonnummeret til 3F a-kasse?", "da"),
+    ("telefonnummer til akassen", "da"),
+    ("hvornar har laegen abent", "da"),
+    ("what is the address of the language centre?", "en"),
+    ("номер телефону каси по безробіттю", "uk"),
+])
+def test_another_offices_phone_address_or_hours_is_not_ours(content, store, question: str,
+                                                            lang: str) -> None:
+    """By SMS "hvad er telefonnummeret til 3F a-kasse?" was answered with the jobcenter's own
+    number, as if it were the a-kasse's. A question that names another office is not about
+    us: the knowledge search says it does not have its contact details."""
+    said = ask(content, store, question, lang)
+    assert not any(isinstance(o, Card) and o.entry_id.startswith("site:") for o in said)
+    assert "+45 00 00 00 00" not in render_text(said, lang)
+
+
+@pytest.mark.parametrize(("question", "lang"), [
+    ("hvad er telefonnummeret til jobcentret?", "da"),
+    ("номер телефону центру зайнятості", "uk"),
+])
+def test_the_jobcenters_own_phone_named_so_is_ours(content, store, question: str,
+                                                   lang: str) -> None:
+    assert "+45 00 00 00 00" in card_of(ask(content, store, question, lang)).body[lang]
 
 
 def test_by_sms_the_same_answer(content, store) -> None:

@@ -43,11 +43,24 @@ _PATTERNS = {
         r"номер телефону", r"\bваш телефон", r"\bзателефонувати вам\b",
     ],
 }
+_OTHERS = [
+    r"\ba-?kasse", r"arbejdsl[oø]shedskasse", r"\bunemployment (insurance )?fund",
+    r"\b3f\b", r"fagforening", r"\bunion\b", r"sprogcent", r"sprogskole",
+    r"\blanguage (centre|center|school)", r"borgerservice", r"\bcitizen service",
+    r"udl[æe]ndingestyrelsen", r"\bimmigration service", r"\bskat(te)?(styrelsen)?\b",
+    r"\btax (office|agency)", r"udbetaling danmark", r"\bpoliti", r"\bpolice\b",
+    r"\bhospital", r"sygehus", r"\bl[æe]ge", r"\bdoctor", r"flygtningehj[æe]lp",
+    r"\brefugee council", r"\bкас[аиі]", r"мовн(ий|ого) центр", r"мовн(а|ої) школ",
+    r"поліці", r"лікар", r"податков", r"профспілк",
+]
+"""Other offices than the jobcenter: "the phone number of 3F a-kasse", "the address of the
+language centre" ask about them, not about us (the knowledge search says what it knows)."""
 HOLIDAY_LANGS = {"da": "da", "en": "en_US", "uk": "uk"}
 _TODAY = re.compile(r"\bi dag\b|\bidag\b|\btoday\b|\bсьогодні\b")
 _COMPILED = {topic: [re.compile(plain(p)) for p in patterns]
              for topic, patterns in _PATTERNS.items()}
 """The patterns as typed without æ, ø and å (see :func:`_fold`)."""
+_OTHERS_COMPILED = [re.compile(plain(p)) for p in _OTHERS]
 
 
 def _fold(text: str) -> str:
@@ -62,6 +75,8 @@ def topic_of(question: str) -> str | None:
     if len(question) > MAX_CHARS:
         return None
     folded = _fold(question)
+    if any(p.search(folded) for p in _OTHERS_COMPILED):
+        return None  # another office's phone, address or hours
     for topic in (PHONE, ADDRESS, HOURS):
         if any(p.search(folded) for p in _COMPILED[topic]):
             return topic
