@@ -745,7 +745,7 @@ class Index:
                  + KEY_WEIGHT * 100 * keys[i][0] + TITLE_WEIGHT * 100 * self.title_fit(i, named)
                  for i in order}
         order.sort(key=lambda i: (-round(mixed[i], 1), self.entries[i].id))
-        if len(slots) == 1:
+        if len(slots) == 1 and len(query.split()) == 1:
             # a question of one word asks about what an entry is about in that word (its
             # title's words, a term of one word: "repatrieringsstøtte"), before an entry
             # that names it only inside a longer term ("betale repatrieringsstøtte tilbage")
