@@ -119,10 +119,14 @@ def drop_holds(db: DB, booking_id: int | None) -> None:
     db.exec(delete(BookingCell).where(BookingCell.booking_id == booking_id))
 
 
-def drop_reminders(db: DB, booking_id: int | None) -> None:
-    """Let go of the booking's reminders not sent yet (inside the caller's transaction)."""
+def drop_unsent(db: DB, booking_id: int | None) -> None:
+    """Let go of the booking's reminders and receipts not sent yet (inside the caller's
+    transaction): a meeting cancelled or moved before the outbox sent its receipt is not
+    texted as booked at a time it no longer has (a tester got "Dit møde er booket" and "…er
+    aflyst" in one send)."""
     db.exec(delete(Outbox).where(Outbox.booking_id == booking_id,  # type: ignore[arg-type]
-                                 Outbox.kind == "reminder", Outbox.sent_at.is_(None)))  # type: ignore[union-attr]
+                                 col(Outbox.kind).in_(("reminder", "receipt")),
+                                 Outbox.sent_at.is_(None)))  # type: ignore[union-attr]
 
 
 def _queue(db: DB, booking: Booking, messages: Messages | None) -> None:
@@ -135,7 +139,7 @@ def release(db: DB, booking: Booking) -> None:
     may book this meeting type again, calendar files see a new sequence number, and no
     reminder of it is sent."""
     drop_holds(db, booking.id)
-    drop_reminders(db, booking.id)
+    drop_unsent(db, booking.id)
     booking.status, booking.active_key = "cancelled", None
     booking.sequence += 1
     db.add(booking)
@@ -455,7 +459,7 @@ class BookingService:
                 row.sequence += 1
                 db.add(row)
                 self._hold(db, row, minutes)
-                drop_reminders(db, row.id)
+                drop_unsent(db, row.id)
                 _queue(db, row, messages)
                 db.commit()
             except IntegrityError:
