@@ -3,6 +3,7 @@ export and erase what we hold about a phone number. Every request is audited."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import re
@@ -39,6 +40,7 @@ from assistant.store.models import (
     Turn,
     utcnow,
 )
+from assistant.validators import PHONE_CHARS, e164
 
 ANONYMOUS = "(anonymised)"
 
@@ -108,41 +110,119 @@ _AMOUNT_AFTER = re.compile(r"\s*(?:kr\b|dkk\b|,-)", re.IGNORECASE)
 """An amount: "kr. 26.112.233", "26.112.233 kr", "26.112.233,-"."""
 
 
-def number_finder(phone: str) -> Callable[[str], bool]:
-    """Whether a text (made plain with _plain: full-width, Arabic-Indic and other digits
-    as ASCII, no soft hyphens) mentions ``phone`` (E.164) as citizens type it and replies
-    show it: with or without its own country code (+45, 0045, 45), the digits in any
-    grouping, separated as _SEP says: +4526112233, 2611-2233, 26.11.22.33, +45 2611 2233,
-    26_11_22_33. Not someone else's number
-    that ends in the same digits: one written with another country code ("+46 26112233",
-    "0046 26112233", "+49 30 26112233", "+1 2611 2233"), an amount ("26.112.233 kr",
-    "kr. 26.112.233"), or digits with letters glued after them ("26112233xyz", which the
-    phone question refuses too; letters before them, "tlf26112233", it takes, and so are
-    they found)."""
-    try:
-        number = phonenumbers.parse(phone, "DK")
-        national = phonenumbers.national_significant_number(number)
-        country = str(number.country_code)
-    except phonenumbers.NumberParseException:
-        national, country = re.sub(r"\D", "", phone), ""
-    digits = _SEP.join(national)
-    prefix = (rf"(?:(?:\+|00)?{_SEP}{_SEP.join(country)}{_SEP})?" if country else "")
-    pattern = re.compile(rf"(?<!\d){prefix}{digits}(?!\d)(?![^\W\d_])")
+_KEYPAD = str.maketrans({letter: digit for digit, letters in (
+    ("2", "abc"), ("3", "def"), ("4", "ghi"), ("5", "jkl"), ("6", "mno"), ("7", "pqrs"),
+    ("8", "tuv"), ("9", "wxyz")) for lower in letters for letter in (lower, lower.upper())})
+"""Letters as the phone question reads them when a number has three or more (libphonenumber,
+as on a phone's keypad: "2611ABDE" is 26112233); with fewer it leaves them out."""
+_NOT_DIGITS = re.compile(r"[^0-9]+")
+_START = re.compile(r"(?<![0-9])[+0-9]")
+"""Where a number may begin: a "+" or a digit that follows no digit."""
+_WORD_END = re.compile(r"(?<=[^\W_])(?![^\W_])")
+"""Where a written word ends (a letter or digit, then none): a number ends at one."""
+_TAIL = 6
+"""How many of a number's last digits every writing of it holds, in a row, as digits or as
+keypad letters (a country's own prefixes change only its start)."""
 
-    def found(text: str) -> bool:
-        pos = 0
-        while (m := pattern.search(text, pos)) is not None:
-            pos = m.start() + 1
-            before = text[max(0, m.start() - 40):m.start()]
-            code = _COUNTRY_BEFORE.search(before)
-            if code is not None and re.sub(r"\D", "", code[1]) != country:
-                continue  # another country's number
-            if _AMOUNT_BEFORE.search(before) or _AMOUNT_AFTER.match(text, m.end()):
-                continue
+
+class NumberFinder:
+    """Where a text (made plain with _plain: full-width, Arabic-Indic and other digits as
+    ASCII, no soft hyphens) writes ``phone`` (E.164) as citizens type it and replies show
+    it. Two readings, and what either finds is the number:
+
+    - every stretch of the text the phone question (validators.e164, libphonenumber) takes
+      as the number: from a "+" or a digit to the end of a word, at most 30 characters,
+      with any of its separators ("26--//--11 22 33"), letters it reads as keypad digits
+      ("2611ABDE", "26 11 AB DE") or leaves out ("2611 2233ab", "+45 26 11 22 33x"),
+      letters before it ("tlf26112233") and an extension after it ("26112233 ext 5");
+    - the digits with or without their own country code (+45, 0045, 45) and up to three of
+      _SEP between two of them, also where the phone question refuses the separator
+      ("26_11_22_33", "26,11,22,33"), unless letters are glued after the last digit.
+
+    Not someone else's number that ends in the same digits: one written with another country
+    code ("+46 26112233", "0046 26112233", "+49 30 26112233", "+1 2611 2233"), an amount
+    ("26.112.233 kr", "kr. 26.112.233"), and not a word the phone question refuses
+    ("26112233xyz": three letters are keypad digits, so it has eleven digits)."""
+
+    def __init__(self, phone: str) -> None:
+        self.phone = phone
+        try:
+            number = phonenumbers.parse(phone, "DK")
+            national = phonenumbers.national_significant_number(number)
+            self.country = str(number.country_code)
+        except phonenumbers.NumberParseException:
+            national, self.country = re.sub(r"\D", "", phone), ""
+        self.tail = national[-_TAIL:]
+        digits = _SEP.join(national)
+        prefix = (rf"(?:(?:\+|00)?{_SEP}{_SEP.join(self.country)}{_SEP})?"
+                  if self.country else "")
+        self.pattern = re.compile(rf"(?<!\d){prefix}{digits}(?!\d)(?![^\W\d_])")
+
+    def __call__(self, text: str) -> bool:
+        return bool(self.spans(text, first=True))
+
+    def _someone_elses(self, text: str, start: int, end: int) -> bool:
+        """Whether the number written at ``text[start:end]`` is another country's (a country
+        code before it) or an amount."""
+        before = text[max(0, start - 40):start]
+        code = _COUNTRY_BEFORE.search(before)
+        if code is not None and re.sub(r"\D", "", code[1]) != self.country:
             return True
-        return False
+        digits_end = 1 + max((i for i in range(start, end) if text[i].isdigit()),
+                             default=end - 1)
+        return bool(_AMOUNT_BEFORE.search(before) or _AMOUNT_AFTER.match(text, digits_end))
 
-    return found
+    def spans(self, text: str, *, first: bool = False) -> list[tuple[int, int]]:
+        """Where ``text`` writes the number, in order, overlaps joined; with ``first``, at
+        most the first found."""
+        found: list[tuple[int, int]] = []
+        pos = 0
+        while (m := self.pattern.search(text, pos)) is not None:
+            pos = m.start() + 1  # a number refused may hold the start of one that is not
+            if not self._someone_elses(text, m.start(), m.end()):
+                found.append(m.span())
+                if first:
+                    return found
+        found += self._read_as_asked(text, first=first)
+        return _joined(text, found)
+
+    def _read_as_asked(self, text: str, *, first: bool) -> list[tuple[int, int]]:
+        """The stretches of ``text`` the phone question takes as the number."""
+        if self.tail not in _NOT_DIGITS.sub("", text) and \
+                self.tail not in _NOT_DIGITS.sub("", text.translate(_KEYPAD)):
+            return []  # no writing of the number can be here: the common case, quickly
+        ends = [m.start() for m in _WORD_END.finditer(text)]
+        found: list[tuple[int, int]] = []
+        for start in (m.start() for m in _START.finditer(text)):
+            if found and start < found[-1][1]:
+                continue  # inside the number just found
+            for end in ends[bisect.bisect_right(ends, start):]:
+                if end - start > PHONE_CHARS:
+                    break
+                if e164(text[start:end]) == self.phone and \
+                        not self._someone_elses(text, start, end):
+                    found.append((start, end))
+                    if first:
+                        return found
+                    break
+        return found
+
+
+def _joined(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` in order, without the spaces at their ends, overlaps joined."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        start += len(text[start:end]) - len(text[start:end].lstrip())
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(end, out[-1][1]))
+        else:
+            out.append((start, end))
+    return out
+
+
+def number_finder(phone: str) -> Callable[[str], bool]:
+    """Whether a text (made plain with _plain) writes ``phone``: :class:`NumberFinder`."""
+    return NumberFinder(phone)
 
 
 @functools.cache
