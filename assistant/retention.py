@@ -220,11 +220,6 @@ def _joined(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-def number_finder(phone: str) -> Callable[[str], bool]:
-    """Whether a text (made plain with _plain) writes ``phone``: :class:`NumberFinder`."""
-    return NumberFinder(phone)
-
-
 @functools.cache
 def _digits() -> dict[int, str]:
     """For str.translate: every other script's decimal digit as its ASCII digit."""
@@ -245,6 +240,31 @@ def _mentions(found: Callable[[str], bool], *texts: str | None) -> bool:
     return any(text and found(_plain(text)) for text in texts)
 
 
+PHONE_MASKS = {"da": "[telefonnummer fjernet]", "en": "[phone number removed]",
+               "uk": "[номер телефону видалено]"}
+"""What stands for a phone number an erasure took out of someone else's words (a callback
+request's note or name), in the request's language. Fixed here, not translated in i18n/:
+masks are stored."""
+
+
+def _masked(finder: NumberFinder, text: str | None, lang: str, length: int) -> str | None:
+    """``text`` with every writing of the number (:class:`NumberFinder`) masked, cut to the
+    column's ``length``. Text without it comes back as it was; text with it comes back as
+    the finder read it (:func:`_plain`: NFKC, no format characters)."""
+    if not text:
+        return text
+    spans = finder.spans(_plain(text))
+    if not spans:
+        return text
+    plain = text if text.isascii() else plain_text(text)  # _plain's, before the digits
+    mask = PHONE_MASKS.get(lang, PHONE_MASKS["da"])
+    out, last = [], 0
+    for start, end in spans:
+        out += [plain[last:start], mask]
+        last = end
+    return "".join([*out, plain[last:]])[:length]
+
+
 @dataclass
 class Held:
     """What is held about one number: what an access request shows and an erasure takes."""
@@ -261,6 +281,10 @@ class Held:
     they may be someone else's (a mistyped number, a friend's number)."""
     mention_turns: dict[str, int] = field(default_factory=dict)
     """Per conversation, how many of its turns write the number."""
+    mentioning_callbacks: list[CallbackRequest] = field(default_factory=list)
+    """Someone else's requests for staff (from another number, or none) whose note or name
+    writes the number: they are not the number's holder's, so an erasure masks the number
+    in them and keeps the rest."""
     resume_codes: list[ResumeCode] = field(default_factory=list)
     sms_replies: list[SmsMessage] = field(default_factory=list)
     sms_contact: SmsContact | None = None
@@ -291,9 +315,16 @@ def _tied(states: dict[str, str], phone: str) -> set[str]:
 
 def _held(db: DB, phone: str) -> Held:
     """Everything held about ``phone``, found the same way for export and erase."""
-    held, mentions = Held(), number_finder(phone)
+    held, mentions = Held(), NumberFinder(phone)
     held.bookings = list(db.exec(select(Booking).where(Booking.phone == phone)))
-    held.callbacks = list(db.exec(select(CallbackRequest).where(CallbackRequest.phone == phone)))
+    held.callbacks = list(db.exec(select(CallbackRequest).where(CallbackRequest.phone == phone)
+                                  .order_by(CallbackRequest.created_at)))
+    own = {request.id for request in held.callbacks}
+    held.mentioning_callbacks = [
+        request for request in db.exec(select(CallbackRequest).where(
+            CallbackRequest.note.is_not(None) | CallbackRequest.name.is_not(None))  # type: ignore[union-attr]
+            .order_by(CallbackRequest.created_at))
+        if request.id not in own and _mentions(mentions, request.note, request.name)]
     held.outbox = list(db.exec(select(Outbox).where(Outbox.phone == phone)))
     key = sms_session_key(phone)
     held.sms_session = db.exec(select(Session).where(Session.key == key)).first()
@@ -355,15 +386,22 @@ def _reply_text(reply: str, lang: str) -> str:
 
 
 MENTIONS_NOTE = (
-    "The conversations under \"mentions\" are not tied to this phone number: it was only "
-    "written in them, perhaps by someone else (a mistyped number, or a friend's number), so "
-    "they may be someone else's. Their text is not part of this export. A deletion "
-    "(privacy delete) takes them too.")
+    "The conversations and requests for staff under \"mentions\" are not tied to this phone "
+    "number: it was only written in them, perhaps by someone else (a mistyped number, or a "
+    "friend's number), so they may be someone else's. Their text is not part of this export. "
+    "A deletion (privacy delete) takes the conversations too, and takes the number out of "
+    "the requests.")
 MENTIONS_REVIEW_NOTE = (
-    "The conversations under \"mentions\" are not tied to this phone number: it was only "
-    "written in them, perhaps by someone else (a mistyped number, or a friend's number), so "
-    "they may be someone else's. Their text is here for staff to review only: it is not part "
-    "of the export to hand out. A deletion (privacy delete) takes them too.")
+    "The conversations and requests for staff under \"mentions\" are not tied to this phone "
+    "number: it was only written in them, perhaps by someone else (a mistyped number, or a "
+    "friend's number), so they may be someone else's. Their text is here for staff to "
+    "review only: it is not part of the export to hand out. A deletion (privacy delete) "
+    "takes the conversations too, and takes the number out of the requests.")
+
+
+def _channel(place: str | None) -> str | None:
+    """A request's place as a channel: "kiosk" for "kiosk:<name>", "web", "sms", "text"."""
+    return place.split(":", 1)[0] if place else None
 
 
 def export(engine: Engine, phone: str, staff: str, *,
@@ -372,8 +410,10 @@ def export(engine: Engine, phone: str, staff: str, *,
     :func:`erase` would take. The number's own conversations (:func:`_tied`) are given in
     full; the others in which it was only written ("mentions") by their channel, start and
     how many of their turns write the number, and not their text, which may be someone
-    else's (GDPR art. 15(4)). ``with_mentions`` adds their turns for staff to review before
-    anything is handed out; the audit log says so (``privacy_export_mentions``)."""
+    else's (GDPR art. 15(4)); so are someone else's callback requests whose note or name
+    writes the number, by their channel and time. ``with_mentions`` adds their turns (and
+    the requests' name and note) for staff to review before anything is handed out; the
+    audit log says so (``privacy_export_mentions``)."""
     with DB(engine) as db:
         held = _held(db, phone)
         data = {
@@ -382,7 +422,8 @@ def export(engine: Engine, phone: str, staff: str, *,
                           "start": _at(b.start), "status": b.status, "name": b.name,
                           "channel": b.channel} for b in held.bookings],
             "callbacks": [{"created": _at(c.created_at), "topic": c.topic,
-                           "name": c.name, "status": c.status} for c in held.callbacks],
+                           "name": c.name, "note": c.note, "status": c.status}
+                          for c in held.callbacks],
             "sms": [{"kind": o.kind, "due": _at(o.due_at), "text": o.body,
                      "sent": _at(o.sent_at) if o.sent_at else None}
                     for o in held.outbox],
@@ -393,10 +434,15 @@ def export(engine: Engine, phone: str, staff: str, *,
             "sms_stopped": held.sms_contact.stopped if held.sms_contact else None,
             "conversations": [{"channel": s.channel, "started": _at(s.created_at),
                                "turns": _turns(db, s)} for s in held.conversations],
-            "mentions": [{"channel": s.channel, "started": _at(s.created_at),
-                          "turns_with_number": held.mention_turns.get(s.id, 0),
-                          **({"turns": _turns(db, s)} if with_mentions else {})}
-                         for s in held.mentioned],
+            "mentions": [
+                *({"what": "conversation", "channel": s.channel, "started": _at(s.created_at),
+                   "turns_with_number": held.mention_turns.get(s.id, 0),
+                   **({"turns": _turns(db, s)} if with_mentions else {})}
+                  for s in held.mentioned),
+                *({"what": "callback request", "channel": _channel(c.place),
+                   "created": _at(c.created_at),
+                   **({"name": c.name, "note": c.note} if with_mentions else {})}
+                  for c in held.mentioning_callbacks)],
             "note": MENTIONS_REVIEW_NOTE if with_mentions else MENTIONS_NOTE,
             "resume_codes": [{"expires": _at(r.expires_at)} for r in held.resume_codes],
         }
@@ -412,10 +458,12 @@ def erase(engine: Engine, phone: str, staff: str) -> dict[str, int]:
     """Erase what we hold about ``phone`` (what :func:`export` shows): future bookings are
     cancelled and freed, past ones anonymised; callbacks, queued SMS, the SMS conversation,
     the replies kept for gateway retries and every conversation in which the number was
-    written in any form are deleted. On SQLite the erased rows' bytes are overwritten and the
-    write-ahead log is emptied, so no copy of them is left in the database's files."""
-    counts = {"bookings": 0, "callbacks": 0, "sms": 0, "turns": 0, "conversations": 0,
-              "resume_codes": 0, "sms_replies": 0}
+    written in any form are deleted; in someone else's callback request whose note or name
+    writes the number, the number is masked (:data:`PHONE_MASKS`). On SQLite the erased
+    rows' bytes are overwritten and the write-ahead log is emptied, so no copy of them is left
+    in the database's files."""
+    counts = {"bookings": 0, "callbacks": 0, "callbacks_masked": 0, "sms": 0, "turns": 0,
+              "conversations": 0, "resume_codes": 0, "sms_replies": 0}
     sqlite = engine.dialect.name == "sqlite"
     with DB(engine) as db:
         if sqlite:  # deleted rows are overwritten with zeros, not left in free space
@@ -430,6 +478,12 @@ def erase(engine: Engine, phone: str, staff: str) -> dict[str, int]:
         counts["callbacks"], counts["sms"] = len(held.callbacks), len(held.outbox)
         for row in [*held.callbacks, *held.resume_codes, *held.sms_replies]:
             db.delete(row)
+        finder, columns = NumberFinder(phone), CallbackRequest.__table__.c  # type: ignore[attr-defined]
+        for request in held.mentioning_callbacks:  # someone else's: the number goes, not it
+            request.note = _masked(finder, request.note, request.lang, columns.note.type.length)
+            request.name = _masked(finder, request.name, request.lang, columns.name.type.length)
+            db.add(request)
+        counts["callbacks_masked"] = len(held.mentioning_callbacks)
         # by id: releasing a booking above already took its reminder, a row of these
         if held.outbox:
             db.exec(delete(Outbox).where(col(Outbox.id).in_([o.id for o in held.outbox])))
