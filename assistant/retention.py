@@ -3,6 +3,7 @@ export and erase what we hold about a phone number. Every request is audited."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import re
@@ -39,6 +40,7 @@ from assistant.store.models import (
     Turn,
     utcnow,
 )
+from assistant.validators import PHONE_CHARS, e164
 
 ANONYMOUS = "(anonymised)"
 
@@ -108,41 +110,114 @@ _AMOUNT_AFTER = re.compile(r"\s*(?:kr\b|dkk\b|,-)", re.IGNORECASE)
 """An amount: "kr. 26.112.233", "26.112.233 kr", "26.112.233,-"."""
 
 
-def number_finder(phone: str) -> Callable[[str], bool]:
-    """Whether a text (made plain with _plain: full-width, Arabic-Indic and other digits
-    as ASCII, no soft hyphens) mentions ``phone`` (E.164) as citizens type it and replies
-    show it: with or without its own country code (+45, 0045, 45), the digits in any
-    grouping, separated as _SEP says: +4526112233, 2611-2233, 26.11.22.33, +45 2611 2233,
-    26_11_22_33. Not someone else's number
-    that ends in the same digits: one written with another country code ("+46 26112233",
-    "0046 26112233", "+49 30 26112233", "+1 2611 2233"), an amount ("26.112.233 kr",
-    "kr. 26.112.233"), or digits with letters glued after them ("26112233xyz", which the
-    phone question refuses too; letters before them, "tlf26112233", it takes, and so are
-    they found)."""
-    try:
-        number = phonenumbers.parse(phone, "DK")
-        national = phonenumbers.national_significant_number(number)
-        country = str(number.country_code)
-    except phonenumbers.NumberParseException:
-        national, country = re.sub(r"\D", "", phone), ""
-    digits = _SEP.join(national)
-    prefix = (rf"(?:(?:\+|00)?{_SEP}{_SEP.join(country)}{_SEP})?" if country else "")
-    pattern = re.compile(rf"(?<!\d){prefix}{digits}(?!\d)(?![^\W\d_])")
+_KEYPAD = str.maketrans({letter: digit for digit, letters in (
+    ("2", "abc"), ("3", "def"), ("4", "ghi"), ("5", "jkl"), ("6", "mno"), ("7", "pqrs"),
+    ("8", "tuv"), ("9", "wxyz")) for lower in letters for letter in (lower, lower.upper())})
+"""Letters as the phone question reads them when a number has three or more (libphonenumber,
+as on a phone's keypad: "2611ABDE" is 26112233); with fewer it leaves them out."""
+_NOT_DIGITS = re.compile(r"[^0-9]+")
+_START = re.compile(r"(?<![0-9])[+0-9]")
+"""Where a number may begin: a "+" or a digit that follows no digit."""
+_WORD_END = re.compile(r"(?<=[^\W_])(?![^\W_])")
+"""Where a written word ends (a letter or digit, then none): a number ends at one."""
+_TAIL = 6
+"""How many of a number's last digits every writing of it holds, in a row, as digits or as
+keypad letters (a country's own prefixes change only its start)."""
 
-    def found(text: str) -> bool:
-        pos = 0
-        while (m := pattern.search(text, pos)) is not None:
-            pos = m.start() + 1
-            before = text[max(0, m.start() - 40):m.start()]
-            code = _COUNTRY_BEFORE.search(before)
-            if code is not None and re.sub(r"\D", "", code[1]) != country:
-                continue  # another country's number
-            if _AMOUNT_BEFORE.search(before) or _AMOUNT_AFTER.match(text, m.end()):
-                continue
+
+class NumberFinder:
+    """Where a text (made plain with _plain: full-width, Arabic-Indic and other digits as
+    ASCII, no soft hyphens) writes ``phone`` (E.164) as citizens type it and replies show
+    it. Two readings, and what either finds is the number:
+
+    - every stretch of the text the phone question (validators.e164, libphonenumber) takes
+      as the number: from a "+" or a digit to the end of a word, at most 30 characters,
+      with any of its separators ("26--//--11 22 33"), letters it reads as keypad digits
+      ("2611ABDE", "26 11 AB DE") or leaves out ("2611 2233ab", "+45 26 11 22 33x"),
+      letters before it ("tlf26112233") and an extension after it ("26112233 ext 5");
+    - the digits with or without their own country code (+45, 0045, 45) and up to three of
+      _SEP between two of them, also where the phone question refuses the separator
+      ("26_11_22_33", "26,11,22,33"), unless letters are glued after the last digit.
+
+    Not someone else's number that ends in the same digits: one written with another country
+    code ("+46 26112233", "0046 26112233", "+49 30 26112233", "+1 2611 2233"), an amount
+    ("26.112.233 kr", "kr. 26.112.233"), and not a word the phone question refuses
+    ("26112233xyz": three letters are keypad digits, so it has eleven digits)."""
+
+    def __init__(self, phone: str) -> None:
+        self.phone = phone
+        try:
+            number = phonenumbers.parse(phone, "DK")
+            national = phonenumbers.national_significant_number(number)
+            self.country = str(number.country_code)
+        except phonenumbers.NumberParseException:
+            national, self.country = re.sub(r"\D", "", phone), ""
+        self.tail = national[-_TAIL:]
+        digits = _SEP.join(national)
+        prefix = (rf"(?:(?:\+|00)?{_SEP}{_SEP.join(self.country)}{_SEP})?"
+                  if self.country else "")
+        self.pattern = re.compile(rf"(?<!\d){prefix}{digits}(?!\d)(?![^\W\d_])")
+
+    def __call__(self, text: str) -> bool:
+        return bool(self.spans(text, first=True))
+
+    def _someone_elses(self, text: str, start: int, end: int) -> bool:
+        """Whether the number written at ``text[start:end]`` is another country's (a country
+        code before it) or an amount."""
+        before = text[max(0, start - 40):start]
+        code = _COUNTRY_BEFORE.search(before)
+        if code is not None and re.sub(r"\D", "", code[1]) != self.country:
             return True
-        return False
+        digits_end = 1 + max((i for i in range(start, end) if text[i].isdigit()),
+                             default=end - 1)
+        return bool(_AMOUNT_BEFORE.search(before) or _AMOUNT_AFTER.match(text, digits_end))
 
-    return found
+    def spans(self, text: str, *, first: bool = False) -> list[tuple[int, int]]:
+        """Where ``text`` writes the number, in order, overlaps joined; with ``first``, at
+        most the first found."""
+        found: list[tuple[int, int]] = []
+        pos = 0
+        while (m := self.pattern.search(text, pos)) is not None:
+            pos = m.start() + 1  # a number refused may hold the start of one that is not
+            if not self._someone_elses(text, m.start(), m.end()):
+                found.append(m.span())
+                if first:
+                    return found
+        found += self._read_as_asked(text, first=first)
+        return _joined(text, found)
+
+    def _read_as_asked(self, text: str, *, first: bool) -> list[tuple[int, int]]:
+        """The stretches of ``text`` the phone question takes as the number."""
+        if self.tail not in _NOT_DIGITS.sub("", text) and \
+                self.tail not in _NOT_DIGITS.sub("", text.translate(_KEYPAD)):
+            return []  # no writing of the number can be here: the common case, quickly
+        ends = [m.start() for m in _WORD_END.finditer(text)]
+        found: list[tuple[int, int]] = []
+        for start in (m.start() for m in _START.finditer(text)):
+            if found and start < found[-1][1]:
+                continue  # inside the number just found
+            for end in ends[bisect.bisect_right(ends, start):]:
+                if end - start > PHONE_CHARS:
+                    break
+                if e164(text[start:end]) == self.phone and \
+                        not self._someone_elses(text, start, end):
+                    found.append((start, end))
+                    if first:
+                        return found
+                    break
+        return found
+
+
+def _joined(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` in order, without the spaces at their ends, overlaps joined."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        start += len(text[start:end]) - len(text[start:end].lstrip())
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(end, out[-1][1]))
+        else:
+            out.append((start, end))
+    return out
 
 
 @functools.cache
@@ -165,6 +240,31 @@ def _mentions(found: Callable[[str], bool], *texts: str | None) -> bool:
     return any(text and found(_plain(text)) for text in texts)
 
 
+PHONE_MASKS = {"da": "[telefonnummer fjernet]", "en": "[phone number removed]",
+               "uk": "[номер телефону видалено]"}
+"""What stands for a phone number an erasure took out of someone else's words (a callback
+request's note or name), in the request's language. Fixed here, not translated in i18n/:
+masks are stored."""
+
+
+def _masked(finder: NumberFinder, text: str | None, lang: str, length: int) -> str | None:
+    """``text`` with every writing of the number (:class:`NumberFinder`) masked, cut to the
+    column's ``length``. Text without it comes back as it was; text with it comes back as
+    the finder read it (:func:`_plain`: NFKC, no format characters)."""
+    if not text:
+        return text
+    spans = finder.spans(_plain(text))
+    if not spans:
+        return text
+    plain = text if text.isascii() else plain_text(text)  # _plain's, before the digits
+    mask = PHONE_MASKS.get(lang, PHONE_MASKS["da"])
+    out, last = [], 0
+    for start, end in spans:
+        out += [plain[last:start], mask]
+        last = end
+    return "".join([*out, plain[last:]])[:length]
+
+
 @dataclass
 class Held:
     """What is held about one number: what an access request shows and an erasure takes."""
@@ -181,6 +281,10 @@ class Held:
     they may be someone else's (a mistyped number, a friend's number)."""
     mention_turns: dict[str, int] = field(default_factory=dict)
     """Per conversation, how many of its turns write the number."""
+    mentioning_callbacks: list[CallbackRequest] = field(default_factory=list)
+    """Someone else's requests for staff (from another number, or none) whose note or name
+    writes the number: they are not the number's holder's, so an erasure masks the number
+    in them and keeps the rest."""
     resume_codes: list[ResumeCode] = field(default_factory=list)
     sms_replies: list[SmsMessage] = field(default_factory=list)
     sms_contact: SmsContact | None = None
@@ -211,9 +315,16 @@ def _tied(states: dict[str, str], phone: str) -> set[str]:
 
 def _held(db: DB, phone: str) -> Held:
     """Everything held about ``phone``, found the same way for export and erase."""
-    held, mentions = Held(), number_finder(phone)
+    held, mentions = Held(), NumberFinder(phone)
     held.bookings = list(db.exec(select(Booking).where(Booking.phone == phone)))
-    held.callbacks = list(db.exec(select(CallbackRequest).where(CallbackRequest.phone == phone)))
+    held.callbacks = list(db.exec(select(CallbackRequest).where(CallbackRequest.phone == phone)
+                                  .order_by(CallbackRequest.created_at)))
+    own = {request.id for request in held.callbacks}
+    held.mentioning_callbacks = [
+        request for request in db.exec(select(CallbackRequest).where(
+            CallbackRequest.note.is_not(None) | CallbackRequest.name.is_not(None))  # type: ignore[union-attr]
+            .order_by(CallbackRequest.created_at))
+        if request.id not in own and _mentions(mentions, request.note, request.name)]
     held.outbox = list(db.exec(select(Outbox).where(Outbox.phone == phone)))
     key = sms_session_key(phone)
     held.sms_session = db.exec(select(Session).where(Session.key == key)).first()
@@ -275,15 +386,22 @@ def _reply_text(reply: str, lang: str) -> str:
 
 
 MENTIONS_NOTE = (
-    "The conversations under \"mentions\" are not tied to this phone number: it was only "
-    "written in them, perhaps by someone else (a mistyped number, or a friend's number), so "
-    "they may be someone else's. Their text is not part of this export. A deletion "
-    "(privacy delete) takes them too.")
+    "The conversations and requests for staff under \"mentions\" are not tied to this phone "
+    "number: it was only written in them, perhaps by someone else (a mistyped number, or a "
+    "friend's number), so they may be someone else's. Their text is not part of this export. "
+    "A deletion (privacy delete) takes the conversations too, and takes the number out of "
+    "the requests.")
 MENTIONS_REVIEW_NOTE = (
-    "The conversations under \"mentions\" are not tied to this phone number: it was only "
-    "written in them, perhaps by someone else (a mistyped number, or a friend's number), so "
-    "they may be someone else's. Their text is here for staff to review only: it is not part "
-    "of the export to hand out. A deletion (privacy delete) takes them too.")
+    "The conversations and requests for staff under \"mentions\" are not tied to this phone "
+    "number: it was only written in them, perhaps by someone else (a mistyped number, or a "
+    "friend's number), so they may be someone else's. Their text is here for staff to "
+    "review only: it is not part of the export to hand out. A deletion (privacy delete) "
+    "takes the conversations too, and takes the number out of the requests.")
+
+
+def _channel(place: str | None) -> str | None:
+    """A request's place as a channel: "kiosk" for "kiosk:<name>", "web", "sms", "text"."""
+    return place.split(":", 1)[0] if place else None
 
 
 def export(engine: Engine, phone: str, staff: str, *,
@@ -292,8 +410,10 @@ def export(engine: Engine, phone: str, staff: str, *,
     :func:`erase` would take. The number's own conversations (:func:`_tied`) are given in
     full; the others in which it was only written ("mentions") by their channel, start and
     how many of their turns write the number, and not their text, which may be someone
-    else's (GDPR art. 15(4)). ``with_mentions`` adds their turns for staff to review before
-    anything is handed out; the audit log says so (``privacy_export_mentions``)."""
+    else's (GDPR art. 15(4)); so are someone else's callback requests whose note or name
+    writes the number, by their channel and time. ``with_mentions`` adds their turns (and
+    the requests' name and note) for staff to review before anything is handed out; the
+    audit log says so (``privacy_export_mentions``)."""
     with DB(engine) as db:
         held = _held(db, phone)
         data = {
@@ -302,7 +422,8 @@ def export(engine: Engine, phone: str, staff: str, *,
                           "start": _at(b.start), "status": b.status, "name": b.name,
                           "channel": b.channel} for b in held.bookings],
             "callbacks": [{"created": _at(c.created_at), "topic": c.topic,
-                           "name": c.name, "status": c.status} for c in held.callbacks],
+                           "name": c.name, "note": c.note, "status": c.status}
+                          for c in held.callbacks],
             "sms": [{"kind": o.kind, "due": _at(o.due_at), "text": o.body,
                      "sent": _at(o.sent_at) if o.sent_at else None}
                     for o in held.outbox],
@@ -313,10 +434,15 @@ def export(engine: Engine, phone: str, staff: str, *,
             "sms_stopped": held.sms_contact.stopped if held.sms_contact else None,
             "conversations": [{"channel": s.channel, "started": _at(s.created_at),
                                "turns": _turns(db, s)} for s in held.conversations],
-            "mentions": [{"channel": s.channel, "started": _at(s.created_at),
-                          "turns_with_number": held.mention_turns.get(s.id, 0),
-                          **({"turns": _turns(db, s)} if with_mentions else {})}
-                         for s in held.mentioned],
+            "mentions": [
+                *({"what": "conversation", "channel": s.channel, "started": _at(s.created_at),
+                   "turns_with_number": held.mention_turns.get(s.id, 0),
+                   **({"turns": _turns(db, s)} if with_mentions else {})}
+                  for s in held.mentioned),
+                *({"what": "callback request", "channel": _channel(c.place),
+                   "created": _at(c.created_at),
+                   **({"name": c.name, "note": c.note} if with_mentions else {})}
+                  for c in held.mentioning_callbacks)],
             "note": MENTIONS_REVIEW_NOTE if with_mentions else MENTIONS_NOTE,
             "resume_codes": [{"expires": _at(r.expires_at)} for r in held.resume_codes],
         }
@@ -332,10 +458,12 @@ def erase(engine: Engine, phone: str, staff: str) -> dict[str, int]:
     """Erase what we hold about ``phone`` (what :func:`export` shows): future bookings are
     cancelled and freed, past ones anonymised; callbacks, queued SMS, the SMS conversation,
     the replies kept for gateway retries and every conversation in which the number was
-    written in any form are deleted. On SQLite the erased rows' bytes are overwritten and the
-    write-ahead log is emptied, so no copy of them is left in the database's files."""
-    counts = {"bookings": 0, "callbacks": 0, "sms": 0, "turns": 0, "conversations": 0,
-              "resume_codes": 0, "sms_replies": 0}
+    written in any form are deleted; in someone else's callback request whose note or name
+    writes the number, the number is masked (:data:`PHONE_MASKS`). On SQLite the erased
+    rows' bytes are overwritten and the write-ahead log is emptied, so no copy of them is left
+    in the database's files."""
+    counts = {"bookings": 0, "callbacks": 0, "callbacks_masked": 0, "sms": 0, "turns": 0,
+              "conversations": 0, "resume_codes": 0, "sms_replies": 0}
     sqlite = engine.dialect.name == "sqlite"
     with DB(engine) as db:
         if sqlite:  # deleted rows are overwritten with zeros, not left in free space
@@ -350,6 +478,12 @@ def erase(engine: Engine, phone: str, staff: str) -> dict[str, int]:
         counts["callbacks"], counts["sms"] = len(held.callbacks), len(held.outbox)
         for row in [*held.callbacks, *held.resume_codes, *held.sms_replies]:
             db.delete(row)
+        finder, columns = NumberFinder(phone), CallbackRequest.__table__.c  # type: ignore[attr-defined]
+        for request in held.mentioning_callbacks:  # someone else's: the number goes, not it
+            request.note = _masked(finder, request.note, request.lang, columns.note.type.length)
+            request.name = _masked(finder, request.name, request.lang, columns.name.type.length)
+            db.add(request)
+        counts["callbacks_masked"] = len(held.mentioning_callbacks)
         # by id: releasing a booking above already took its reminder, a row of these
         if held.outbox:
             db.exec(delete(Outbox).where(col(Outbox.id).in_([o.id for o in held.outbox])))

@@ -158,7 +158,9 @@ def _counted(counts: Mapping[str, object]) -> Text:
     """What a purge or an erasure counted, in words: "Conversations: 2, SMS: 1"."""
     names = {"sessions": tr("Conversations"), "conversations": tr("Conversations"),
              "turns": tr("Messages in conversations"), "bookings": tr("Bookings"),
-             "callbacks": tr("Requests for staff"), "sms": tr("SMS"),
+             "callbacks": tr("Requests for staff"),
+             "callbacks_masked": tr("Someone else's requests with the number masked"),
+             "sms": tr("SMS"),
              "sms_replies": tr("SMS replies kept for resending"),
              "sms_pending": tr("SMS replies waiting for MORE"),
              "resume_codes": tr("Codes for saved answers"),

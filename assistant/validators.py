@@ -140,11 +140,15 @@ def _phone_error() -> Text:
               "its country code, like +380 for Ukraine.")
 
 
+PHONE_CHARS = 30
+"""The longest answer the phone question reads as a number (:func:`e164`)."""
+
+
 def e164(raw: str) -> str | None:
     """A Danish number (with or without +45), or a foreign one with + (or 00) and its country
     code, as E.164 (+4522334455); None when it is not a valid number."""
     text = unicodedata.normalize("NFKC", raw).strip()
-    if len(text) > 30:
+    if len(text) > PHONE_CHARS:
         return None
     try:
         number = phonenumbers.parse(text, "DK")

@@ -344,8 +344,9 @@ def test_someone_elses_conversation_that_only_mentions_the_number_is_not_handed_
     assert [c["channel"] for c in exported["conversations"]] == ["web"]
     assert "Anna Jensen" in json.dumps(exported["conversations"], ensure_ascii=False)
     [mention] = exported["mentions"]  # its channel, start and turns with the number: no text
-    assert sorted(mention) == ["channel", "started", "turns_with_number"]
+    assert sorted(mention) == ["channel", "started", "turns_with_number", "what"]
     assert mention["channel"] == "web" and mention["turns_with_number"] == 2
+    assert mention["what"] == "conversation"
     everything = json.dumps(exported, ensure_ascii=False)
     assert "Bo Hansen" not in everything and "dagpenge" not in everything
     assert "someone else" in exported["note"] and "delete" in exported["note"]
@@ -702,8 +703,8 @@ def test_privacy_scan_finds_the_forms_a_tester_found(
 OTHER_PEOPLES_NUMBERS = ["+49 30 26112233", "+46 26112233", "0046 26112233", "+1 2611 2233",
                          "(+46) 26 11 22 33", "26.112.233 kr", "kr. 26.112.233", "26112233xyz"]
 """Text that ends in the same 8 digits as +45 26 11 22 33 but is not that number: another
-country's numbers, amounts, digits with letters glued after them (the phone question
-refuses "26112233xyz" too)."""
+country's numbers, amounts, and a word the phone question refuses ("26112233xyz": it reads
+the three letters as keypad digits, eleven digits in all)."""
 
 
 def test_other_peoples_numbers_that_end_in_the_same_digits_are_not_erased(store,
@@ -757,3 +758,114 @@ def test_every_writing_the_phone_question_takes_is_found_and_erased(store, conte
     assert erase(store.engine, "+4526112266", "AB")["conversations"] == len(forms)
     with DB(store.engine) as db:
         assert [s.key for s in db.exec(select(Session))] == ["kiosk:other"]
+
+
+TAKEN_AS_ASKED = ["2611ABDE", "26 11 AB DE", "2611 2233ab", "+45 26 11 22 33x",
+                  "26--//--11 22 33"]
+"""Writings of +45 26 11 22 33 the phone question takes (validators.e164) that an outside
+tester found missed: letters read as keypad digits, letters glued after the number (which
+the phone question leaves out), more separators between the digits than three."""
+NOT_TAKEN_AS_ASKED = ["2611ABDG", "26 11 AB DG", "2611 2234ab", "+46 26 11 22 33x",
+                      "26--//--11 22 34", "(+46) 26 11 AB DE", "26.112.233kr"]
+"""The same writings of other numbers (2611ABDG is 26112234), another country's, an amount."""
+
+
+def test_what_the_phone_question_takes_as_the_number_is_found_and_erased(db_url: str,
+                                                                           content) -> None:
+    """A tester asked to be called back at "2611ABDE" (the phone question took it as
+    +45 26 11 22 33), went on to the menu, and neither `privacy export --phone 26112233` nor
+    `privacy delete` found the conversation. Every writing the phone question takes as the
+    number is found now, asked for or written in a sentence; the same writings of other
+    numbers are not; and a conversation still at the question is found by the number its
+    state holds, the turn that wrote it counted."""
+    from assistant.validators import e164
+
+    assert {e164(form) for form in TAKEN_AS_ASKED} == {"+4526112233"}
+    engine = make_engine(db_url)
+    seed_demo(engine)
+    store = SessionStore(engine)
+    for i, form in enumerate(TAKEN_AS_ASKED):
+        asked, _ = Conversation.open(content, store, f"text:asked{i}", "text", "en",
+                                     now=lambda: NOW)
+        for text in ["call me back", "Secret Person", form, "menu"]:
+            asked.handle(text)
+        said, _ = Conversation.open(content, store, f"web:said{i}", "web", "da",
+                                    now=lambda: NOW)
+        said.handle(f"Anna Jensen, mit nummer er {form} tak")
+    waiting, _ = Conversation.open(content, store, "text:waiting", "text", "en",
+                                   now=lambda: NOW)
+    for text in ["call me back", "Secret Person", "2611ABDE"]:  # still at the next question
+        waiting.handle(text)
+    for i, form in enumerate(NOT_TAKEN_AS_ASKED):
+        other, _ = Conversation.open(content, store, f"kiosk:other{i}", "kiosk", "da",
+                                     now=lambda: NOW)
+        other.handle(f"Bo Hansen {form}")
+    exported = export(engine, "+4526112233", "AB", with_mentions=True)
+    found = _found(exported)
+    assert len(found) == 2 * len(TAKEN_AS_ASKED) + 1
+    assert "Bo Hansen" not in json.dumps(found, ensure_ascii=False)
+    assert all(m["turns_with_number"] == 1 for m in exported["mentions"])
+    counts = erase(engine, "+4526112233", "AB")
+    assert counts["conversations"] == len(found)
+    with DB(engine) as db:
+        kept = sorted(s.key for s in db.exec(select(Session)))
+    assert kept == sorted(f"kiosk:other{i}" for i in range(len(NOT_TAKEN_AS_ASKED)))
+    assert _found(export(engine, "+4526112233", "AB")) == []
+    engine.dispose()
+
+
+def test_a_callback_notes_are_exported_and_a_number_in_someone_elses_is_masked(
+        db_url: str, content) -> None:
+    """A callback request's note (the citizen's own words) was in no export though the
+    erasure took it; and Anna's request, whose note asked staff to call her son's number,
+    was untouched by an erasure for his number. Now the note is in her export; his export
+    lists her request under "mentions" (what it is and when, no text); and his erasure
+    masks his number in her note (and in a name that wrote it) and keeps her request."""
+    from assistant.staffwords import audit_detail
+    from assistant.store.models import CallbackRequest
+
+    engine = make_engine(db_url)
+    seed_demo(engine)
+    store = SessionStore(engine)
+    anna, _ = Conversation.open(content, store, "text:anna", "text", "en", now=lambda: NOW)
+    for text in ["call me back", "Anna Jensen", "22334455",
+                 "4: please also call my son on 26 11 22 33", "1"]:
+        anna.handle(text)
+    bo, _ = Conversation.open(content, store, "text:bo", "text", "en", now=lambda: NOW)
+    for text in ["call me back", "Bo Jensen", "26112233", "4: my rent for December", "1"]:
+        bo.handle(text)
+    with DB(engine) as db:  # an older request whose name wrote his number
+        db.add(CallbackRequest(kind="callback", topic="other", lang="da", phone="+4560708090",
+                               name="Carl Hansen (søn 2611ABDE)", note="ring efter kl. 14",
+                               place="kiosk:lobby", created_at=NOW))
+        db.commit()
+    [hers] = export(engine, "+4522334455", "AB")["callbacks"]
+    assert hers["note"] == "please also call my son on 26 11 22 33"
+    exported = export(engine, "+4526112233", "AB")
+    assert [c["note"] for c in exported["callbacks"]] == ["my rent for December"]
+    requests = [m for m in exported["mentions"] if m["what"] == "callback request"]
+    assert [sorted(m) for m in requests] == [["channel", "created", "what"]] * 2
+    assert [m["channel"] for m in requests] == ["kiosk", "kiosk"]
+    everything = json.dumps(exported, ensure_ascii=False)
+    assert "Anna" not in everything and "my son" not in everything and "Carl" not in everything
+    assert "requests" in exported["note"]
+    reviewed = export(engine, "+4526112233", "AB", with_mentions=True)
+    assert sorted(m["note"] for m in reviewed["mentions"] if "note" in m) == [
+        "please also call my son on 26 11 22 33", "ring efter kl. 14"]
+    counts = erase(engine, "+4526112233", "AB")
+    assert counts["callbacks"] == 1 and counts["callbacks_masked"] == 2
+    with DB(engine) as db:
+        kept = {r.phone: (r.name, r.note) for r in db.exec(select(CallbackRequest))}
+        params = db.exec(select(AuditEntry.params).where(
+            AuditEntry.action == "privacy_delete")).one()
+    assert kept == {"+4522334455": ("Anna Jensen",
+                                    "please also call my son on [phone number removed]"),
+                    "+4560708090": ("Carl Hansen (søn [telefonnummer fjernet])",
+                                    "ring efter kl. 14")}
+    assert "Someone else's requests with the number masked: 2" in audit_detail(
+        "privacy_delete", params, "")["en"]
+    again = export(engine, "+4526112233", "AB")
+    assert again["callbacks"] == [] and again["mentions"] == []
+    [hers] = export(engine, "+4522334455", "AB")["callbacks"]
+    assert hers["note"] == "please also call my son on [phone number removed]"
+    engine.dispose()
