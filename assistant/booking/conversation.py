@@ -271,7 +271,10 @@ def offer_slots(req: SlotRequest, convo: Conversation) -> list[Output]:
         until = service.bookable_until()
         if first > until:  # the first times again
             lead = [Say(tr("Times can be booked up to {last}, so not on {day}.",
-                           last=date_name(until), day=date_name(first)), "error"), prompt]
+                           last=date_name(until), day=date_name(first)) if first == last
+                        else tr("Times can be booked up to {last}, so not from {first} to "
+                                "{end}.", last=date_name(until), first=day_and_month(first),
+                                end=day_and_month(last)), "error"), prompt]
             if convo.state.flow is not None:
                 convo.state.flow["days"] = convo.state.flow["at"] = None
         else:
