@@ -604,35 +604,29 @@ def test_a_day_chosen_from_the_days_offered_shows_its_times(flows) -> None:
 MONDAY = dt.date(2026, 11, 23)
 
 
-@pytest.mark.parametrize(("said", "question"), [
-    ("next Tuesday", "Do you mean Tuesday, 24 November 2026 or Tuesday, 1 December 2026?"),
-    ("next tuesday at 2pm", "Do you mean Tuesday, 24 November 2026 or Tuesday, 1 December 2026?"),
-    ("næste tirsdag", "Mener du tirsdag den 24. november 2026 eller tirsdag den 1. december "
-                      "2026?"),
-    ("på næste tirsdag tak", "Mener du tirsdag den 24. november 2026 eller tirsdag den 1. "
-                             "december 2026?"),
-    ("наступного вівторка", "Ви маєте на увазі вівторок, 24 листопада 2026\u202fр. чи вівторок, "
-                            "1 грудня 2026\u202fр.?"),
-    ("у наступну середу", "Ви маєте на увазі середу, 25 листопада 2026\u202fр. чи середу, "
-                          "2 грудня 2026\u202fр.?"),
-    ("next Sunday", "Do you mean Sunday, 29 November 2026 or Sunday, 6 December 2026?"),
+TUESDAYS = ("2026-11-24", "2026-12-01")
+
+
+@pytest.mark.parametrize(("said", "days"), [
+    ("next Tuesday", TUESDAYS), ("next tuesday at 2pm", TUESDAYS), ("næste tirsdag", TUESDAYS),
+    ("på næste tirsdag tak", TUESDAYS), ("наступного вівторка", TUESDAYS),
+    ("у наступну середу", ("2026-11-25", "2026-12-02")),
+    ("next Sunday", ("2026-11-29", "2026-12-06")),
 ])
-def test_next_weekday_within_six_days_asks_which_date(flows, said: str, question: str) -> None:
+def test_next_weekday_within_six_days_asks_which_date(flows, said: str,
+                                                      days: tuple[str, str]) -> None:
     """Found by testers: "next Tuesday" typed on a Monday took tomorrow's time shown, without
     asking. Within the coming six days "next Tuesday" may be tomorrow or the Tuesday after:
-    the reply asks which, and a number shows that day's times."""
+    the conversation is asked for both days' free times (it asks which of the days that have
+    any is meant, "Do you mean ...?": test_booking.py), and no time is picked."""
     book = flows["book"]
     turn = walk(book, ["1", "1"])
     turn.state.offers = dict(PICK_BY_WORDS)  # Tuesday 24 November at 14.00 among them
     turn = engine.answer(book, turn.state, said, MONDAY)
-    assert "slot" not in turn.state.answers and slot_request(turn.outputs) is None
-    lang = "da" if "næste" in said else "uk" if "наступн" in said else "en"
-    assert question in reply_text(turn.outputs, lang), reply_text(turn.outputs, lang)
-    [days] = [o for o in turn.outputs if isinstance(o, Choices)]
-    assert [c.key for c in days.options] == ["1", "2"]
-    turn = engine.answer(book, turn.state, "2", MONDAY)
-    second = days.options[1].value.removeprefix(engine.DAY_KEY)
-    assert slot_request(turn.outputs).days == (second, second)
+    request = slot_request(turn.outputs)
+    assert "slot" not in turn.state.answers and request is not None, reply_text(turn.outputs)
+    assert (request.which, request.days) == (days, None)
+    assert turn.state.offers == {}  # the conversation offers the days, or a day's times
 
 
 @pytest.mark.parametrize(("said", "day"), [

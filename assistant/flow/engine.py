@@ -205,13 +205,12 @@ def answer(flow: Flow, state: FlowState, raw: str, today: dt.date,
         state.days, state.at = [first.isoformat(), last.isoformat()], parsed.at
         state.after, state.tries, state.offers = None, 0, {}
         return Turn(state, _ask(flow, step, state))
-    if step.kind == "slot" and parsed.which:  # "next Tuesday" on a Monday: which Tuesday?
-        state.offers = {str(n): DAY_KEY + day.isoformat()
-                        for n, day in enumerate(parsed.which, 1)}
-        state.tries = 0
-        first, second = (date_name(day) for day in parsed.which)
-        return Turn(state, [Say(tr("Do you mean {first} or {second}?", first=first,
-                                   second=second), "prompt"), days_offered(state.offers)])
+    if step.kind == "slot" and parsed.which:
+        # "next Tuesday" on a Monday: which Tuesday? The conversation asks, of the days that
+        # have free times (it knows them; a closed day is not offered)
+        state.offers, state.tries, state.after, state.days, state.at = {}, 0, None, None, None
+        return Turn(state, [SlotRequest(flow.id, step.id, dict(state.answers),
+                                        which=tuple(day.isoformat() for day in parsed.which))])
     if step.validate == "integer" and raw != typed and parsed.error is None:
         parsed = _Parsed(parsed.value, read=True)  # "thirty five": said back as read
     if parsed.error is not None and step.kind == "choice" and replies.says_not_known(typed):
