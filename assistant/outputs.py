@@ -111,6 +111,9 @@ class SlotRequest:
     typed at the times."""
     at: str | None = None
     """With ``days``: a time of day typed with the day ("14:00"): the times near it first."""
+    which: tuple[str, ...] = ()
+    """The days a reply may mean ("next Tuesday" on a Monday: tomorrow, or the Tuesday
+    after; ISO dates): asked which, of those that have free times."""
 
 
 @dataclass(frozen=True)

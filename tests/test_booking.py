@@ -27,7 +27,7 @@ from assistant.booking.service import (
     SlotTaken,
 )
 from assistant.conversation import Conversation
-from assistant.i18n import TZ
+from assistant.i18n import TZ, format_when, tr
 from assistant.outputs import Choices, Say
 from assistant.store.db import make_engine
 from assistant.store.demo import seed_demo
@@ -112,6 +112,82 @@ def test_later_times_is_offered_only_while_there_are_more(content, store) -> Non
     assert said.startswith("There are no later free times. These are the first free times.\n"
                            "Choose a time."), said
     assert "1. Wednesday, 23 December 2026 at " in said and "6. Later times" in said
+
+
+MONDAY = dt.datetime(2026, 11, 23, 13, 0, tzinfo=dt.UTC)  # Monday 14.00 in Copenhagen
+WHICH_DAY = {
+    "en": ("next Tuesday", "Do you mean Tuesday, 24 November 2026 or Tuesday, 1 December 2026?\n"
+           "1. Tuesday, 24 November 2026\n2. Tuesday, 1 December 2026"),
+    "da": ("næste tirsdag", "Mener du tirsdag den 24. november 2026 eller tirsdag den 1. "
+           "december 2026?\n1. tirsdag den 24. november 2026\n2. tirsdag den 1. december 2026"),
+    "uk": ("наступного вівторка", "Ви маєте на увазі вівторок, 24 листопада 2026\u202fр. чи "
+           "вівторок, 1 грудня 2026\u202fр.?\n1. вівторок, 24 листопада 2026\u202fр.\n"
+           "2. вівторок, 1 грудня 2026\u202fр."),
+}
+NO_SUNDAY = {
+    "en": ("next Sunday", "There is no free time on Sunday, 29 November 2026 or Sunday, 6 "
+           "December 2026.\nChoose a day with free times, or write another date.\n1. Friday, "
+           "27 November 2026\n2. Monday, 30 November 2026\n3. Friday, 4 December 2026\n"
+           "4. Monday, 7 December 2026", "Do you mean"),
+    "da": ("næste søndag", "Der er ingen ledig tid hverken søndag den 29. november 2026 eller "
+           "søndag den 6. december 2026.\nVælg en dag med ledige tider, eller skriv en anden "
+           "dato.\n1. fredag den 27. november 2026\n2. mandag den 30. november 2026\n"
+           "3. fredag den 4. december 2026\n4. mandag den 7. december 2026", "Mener du"),
+    "uk": ("наступної неділі", "Ні на неділю, 29 листопада 2026\u202fр., ні на неділю, 6 "
+           "грудня 2026\u202fр. немає вільного часу.\nОберіть день із вільним часом або "
+           "напишіть іншу дату.\n1. пʼятниця, 27 листопада 2026\u202fр.\n2. понеділок, 30 "
+           "листопада 2026\u202fр.\n3. пʼятниця, 4 грудня 2026\u202fр.\n4. понеділок, 7 "
+           "грудня 2026\u202fр.", "Ви маєте на увазі"),
+}
+ONE_CLOSED = {
+    "en": ("There is no free time on Tuesday, 24 November 2026.", "Choose a time.",
+           "Free times on Tuesday, 1 December 2026:\n1. Tuesday, 1 December 2026 at 09:00"),
+    "da": ("Der er ingen ledig tid tirsdag den 24. november 2026.", "Vælg en tid.",
+           "Ledige tider tirsdag den 1. december 2026:\n1. tirsdag den 1. december 2026 kl. "
+           "09.00"),
+    "uk": ("На вівторок, 24 листопада 2026\u202fр. немає вільного часу.", "Оберіть час.",
+           "Вільний час на вівторок, 1 грудня 2026\u202fр.:\n1. вівторок, 1 грудня "
+           "2026\u202fр. о 09:00"),
+}
+
+
+@pytest.mark.parametrize("lang", ["da", "en", "uk"])
+def test_next_weekday_asks_which_only_of_days_with_free_times(content, store, lang) -> None:
+    """Found by a tester: "next Sunday" asked "Do you mean Sunday, 13 December 2026 or Sunday,
+    20 December 2026?" although the jobcenter is closed on Sundays. Days with free times are
+    asked about as before; when neither has any (no opening hours, a holiday, a closed day),
+    that is said and the nearest days that have times are offered, as for a date typed."""
+    convo, _ = Conversation.open(content, store, f"which-{lang}", "text", lang,
+                                 now=lambda: MONDAY)
+    for raw in ["1", "1", "1"]:
+        convo.handle(raw)
+    said, question = WHICH_DAY[lang]
+    assert question in reply_text(convo.handle(said), lang)
+    said, none, asked = NO_SUNDAY[lang]
+    reply = reply_text(convo.handle(said), lang)
+    assert none in reply and asked not in reply, reply
+    assert "Free times on Monday, 30 November 2026:" in reply_text(convo.handle("2"))
+
+
+@pytest.mark.parametrize("lang", ["da", "en", "uk"])
+def test_next_weekday_with_one_day_closed_shows_the_other_days_times(content, store,
+                                                                     lang) -> None:
+    """"next Tuesday" on a Monday, with tomorrow a closed day: no choice of a day with no
+    time; tomorrow is said to have none, and the Tuesday after's free times are shown."""
+    with DB(store.engine) as db:
+        db.add(ClosedDay(day=dt.date(2026, 11, 24), reason="Staff training"))
+        db.commit()
+    convo, _ = Conversation.open(content, store, f"closed-{lang}", "text", lang,
+                                 now=lambda: MONDAY)
+    for raw in ["1", "1", "1"]:
+        convo.handle(raw)
+    reply = reply_text(convo.handle(WHICH_DAY[lang][0]), lang)
+    none, choose, times = ONE_CLOSED[lang]
+    assert reply.startswith(f"{none}\n{choose}") and times in reply, reply
+    assert WHICH_DAY[lang][1].split("?")[0] not in reply
+    said = reply_text(convo.handle("1"), lang)  # the first of those times
+    assert said.startswith(tr("I understood: {answer}", answer=format_when(dt.datetime(
+        2026, 12, 1, 8, 0, tzinfo=dt.UTC)))[lang]), said
 
 
 def test_interpreter_is_held_when_no_staff_speaks_the_language(tmp_path) -> None:

@@ -266,12 +266,18 @@ def offer_slots(req: SlotRequest, convo: Conversation) -> list[Output]:
 
     prompt = Say(convo.content.flows[req.flow_id].step(req.step_id).text, "prompt")
     lead: list[Output] = []
+    if req.which:
+        return _offer_which(convo, req, [dt.date.fromisoformat(day) for day in req.which],
+                            free, prompt)
     if req.days:
         first, last = (dt.date.fromisoformat(day) for day in req.days)
         until = service.bookable_until()
         if first > until:  # the first times again
             lead = [Say(tr("Times can be booked up to {last}, so not on {day}.",
-                           last=date_name(until), day=date_name(first)), "error"), prompt]
+                           last=date_name(until), day=date_name(first)) if first == last
+                        else tr("Times can be booked up to {last}, so not from {first} to "
+                                "{end}.", last=date_name(until), first=day_and_month(first),
+                                end=day_and_month(last)), "error"), prompt]
             if convo.state.flow is not None:
                 convo.state.flow["days"] = convo.state.flow["at"] = None
         else:
@@ -290,7 +296,7 @@ def _offer_days(convo: Conversation, req: SlotRequest, first: dt.date, last: dt.
                 free: Callable[..., list[FreeTime]]) -> list[Output]:
     """The free times on the days typed (a date, a weekday, next week), from the time typed
     with them; when they have none, the nearest days that have times, to choose from."""
-    start = dt.datetime.combine(first, dt.time(), TZ)
+    start = _midnight(first)
     times: list[FreeTime] = []
     if req.at:  # "15. december kl 14": from an hour before it
         near = dt.datetime.combine(first, dt.time.fromisoformat(req.at), TZ) - NEAR
@@ -303,9 +309,29 @@ def _offer_days(convo: Conversation, req: SlotRequest, first: dt.date, last: dt.
                     tr("Free times from {first} to {last}:", first=day_and_month(first),
                        last=day_and_month(last)), "info"),
                 _listed(convo, shown, len(times) > len(shown))]
+    return _offer_nearest(convo, req, _nearest(first, last, free), Say(
+        tr("There is no free time on {day}.", day=date_name(first)) if first == last
+        else tr("There is no free time from {first} to {last}.", first=day_and_month(first),
+                last=day_and_month(last)), "notice"))
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    """The start of a Danish day."""
+    return dt.datetime.combine(day, dt.time(), TZ)
+
+
+def _nearest(first: dt.date, last: dt.date,
+             free: Callable[..., list[FreeTime]]) -> list[dt.date]:
+    """The nearest days before ``first`` and after ``last`` that have free times."""
     before = free(limit=MAX_TIMES, until=first - dt.timedelta(days=1))
-    after = free(limit=1, since=start + dt.timedelta(days=(last - first).days + 1))
-    nearest = [local(t.start).date() for t in (before[-1:] + after)]
+    after = free(limit=1, since=_midnight(last + dt.timedelta(days=1)))
+    return [local(t.start).date() for t in (before[-1:] + after)]
+
+
+def _offer_nearest(convo: Conversation, req: SlotRequest, nearest: list[dt.date],
+                   none: Say) -> list[Output]:
+    """The days asked for have no free time (``none`` says so): the ``nearest`` days that
+    have, to choose by number; with none at all, what can be done instead."""
     if not nearest:
         return _no_free_time(convo, req.flow_id)
     if convo.state.flow is not None:
@@ -314,11 +340,38 @@ def _offer_days(convo: Conversation, req: SlotRequest, first: dt.date, last: dt.
         days = engine.days_offered(convo.state.flow["offers"])
     else:
         days = None
-    return [Say(tr("There is no free time on {day}.", day=date_name(first)) if first == last
-                else tr("There is no free time from {first} to {last}.",
-                        first=day_and_month(first), last=day_and_month(last)), "notice"),
-            Say(tr("Choose a day with free times, or write another date."), "prompt"),
+    return [none, Say(tr("Choose a day with free times, or write another date."), "prompt"),
             *([days] if days is not None else [])]
+
+
+def _offer_which(convo: Conversation, req: SlotRequest, days: list[dt.date],
+                 free: Callable[..., list[FreeTime]], prompt: Say) -> list[Output]:
+    """A reply that may mean either of two days ("next Tuesday" on a Monday: tomorrow, or
+    the Tuesday after): asked which, when both have free times. When only one has, its free
+    times, with the other said to have none; when neither has (a Sunday, a closed day, a
+    weekday the jobcenter has no hours on, all booked), that is said, and the nearest days
+    that have times are offered: never a choice of days with no time to book."""
+    having = [day for day in days if free(limit=1, since=_midnight(day), until=day)]
+    flow = convo.state.flow
+    if having == days:
+        offers = {str(n): DAY_KEY + day.isoformat() for n, day in enumerate(days, 1)}
+        if flow is not None:
+            flow["offers"] = offers
+        first, second = (date_name(day) for day in days)
+        return [Say(tr("Do you mean {first} or {second}?", first=first, second=second),
+                    "prompt"), *([engine.days_offered(offers)] if flow is not None else [])]
+    closed = [day for day in days if day not in having]
+    if having:  # its times, as if it was typed
+        day = having[0]
+        if flow is not None:
+            flow["days"], flow["at"] = [day.isoformat(), day.isoformat()], None
+        return [Say(tr("There is no free time on {day}.", day=date_name(closed[0])), "notice"),
+                prompt, *_offer_days(convo, req, day, day, free)]
+    nearest = sorted({near for day in days for near in _nearest(day, day, free)} - set(days))
+    first, second = (date_name(day) for day in days)
+    return _offer_nearest(convo, req, nearest, Say(tr(
+        "There is no free time on {first} or {second}.", first=first, second=second),
+        "notice"))
 
 
 def _now_held(booking: Booking, place: str | None) -> Text:

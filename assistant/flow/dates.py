@@ -62,6 +62,22 @@ _RELATIVE = (
     ("учора", -1),
 )
 """Days named from today, the longer phrases first ("i overmorgen" is not "i morgen")."""
+_AHEAD = frozenset({"in", "om", "через"})
+"""Words before a span of time from today: "in two weeks", "om 3 dage", "через тиждень"."""
+_FROM_NOW = (("from", "now"), ("from", "today"), ("fra", "nu"), ("fra", "i", "dag"),
+             ("fra", "idag"))
+"""Words after a span of time from today: "two weeks from now", "14 dage fra i dag"."""
+_DAY_UNITS = frozenset({"day", "days", "dag", "dage", "dages", "день", "дні", "днів", "дня"})
+_WEEK_UNITS = frozenset({"week", "weeks", "uge", "uger", "uges", "ugers", "тиждень", "тижні",
+                         "тижнів", "тижня"})
+_ONE = {"a": 1, "an": 1}
+"""Articles that count one of a span ("in a week"; "en uge", "one week" are numbers)."""
+_WEEK_WORDS = frozenset({"week", "uge", "тиждень"})
+"""Words before a week's number: "week 52", "uge 52", "тиждень 52"."""
+_NUMBER_WORDS = frozenset({"nr", "no", "number", "nummer", "номер"})
+"""Words between a week and its number: "uge nr. 52", "week number 1"."""
+MAX_AHEAD_DAYS = 3660
+"""A span of time further ahead than this (about ten years) is not read as a day."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +88,11 @@ class Dates:
     """A date the reply names that no calendar has, as said back ("31. februar")."""
     dotted: frozenset[tuple[int, int]] = frozenset()
     """Days and months written with a dot ("15.12") read as dates: not times of day."""
+    weeks: frozenset[dt.date] = frozenset()
+    """The weeks a reply names, by their Mondays: weeks ahead ("in two weeks", "om 3 uger",
+    "через тиждень") or a week's number ("week 52", "uge 52", "тиждень 52")."""
+    no_week: int | None = None
+    """A week's number that no year has ("week 60"), as written."""
 
 
 def _year(written: str | None, today: dt.date) -> int | None:
@@ -146,12 +167,102 @@ def dates_in(raw: str, today: dt.date, clocks: Collection[tuple[int, int]] = ())
             take(int(m[2]), int(m[3]), None)
             dotted.add((int(m[2]), int(m[3])))
     text = _DOTTED.sub(lambda m: " " if _dotted_is_date(m, clocks) else m[0], text)
-    said = " " + " ".join(replies.words(text)) + " "
+    words = replies.words(text)
+    spans = _spans(words)  # first: "14 dage fra i dag" is not today
+    said = " " + " ".join(w for k, w in enumerate(words) if k not in spans.used) + " "
     for phrase, ahead in _RELATIVE:
         if f" {phrase} " in said:
             found.add(today + dt.timedelta(days=ahead))
             said = said.replace(f" {phrase} ", " ")
-    return Dates(frozenset(found), impossible, frozenset(dotted))
+    weeks: set[dt.date] = set()
+    no_week: int | None = None
+    for unit, count in spans.ahead:
+        if unit == "day":
+            found.add(today + dt.timedelta(days=count))
+        else:
+            weeks.add(_monday(today + dt.timedelta(weeks=count)))
+    for number in spans.numbered:
+        monday = _numbered_week(number, today)
+        if monday is None:
+            no_week = no_week or number
+        else:
+            weeks.add(monday)
+    return Dates(frozenset(found), impossible, frozenset(dotted), frozenset(weeks), no_week)
+
+
+@dataclass(frozen=True)
+class _Spans:
+    ahead: tuple[tuple[str, int], ...] = ()
+    """Spans of time from today: ("day", 3) for "in 3 days", ("week", 2) for "om to uger"."""
+    numbered: tuple[int, ...] = ()
+    """Weeks by their number: 52 for "week 52"."""
+    used: frozenset[int] = frozenset()
+    """The places of the words that name them."""
+
+
+def _spans(said: list[str]) -> _Spans:
+    """The spans of time from today and the weeks' numbers that ``said`` (a reply's words)
+    names: "in two weeks", "om 3 dage", "через два тижні", "через тиждень", "a week from now",
+    "week 52", "uge nr 52"."""
+    ahead: list[tuple[str, int]] = []
+    numbered: list[int] = []
+    used: set[int] = set()
+    for at, word in enumerate(said):
+        if word in _WEEK_WORDS:  # "week 52", "uge nr. 52"
+            then = at + 2 if at + 1 < len(said) and said[at + 1] in _NUMBER_WORDS else at + 1
+            if then < len(said) and said[then].isdigit() and len(said[then]) <= 2 and \
+                    not (at and said[at - 1].isdigit()):
+                numbered.append(int(said[then]))
+                used.update(range(at, then + 1))
+                continue
+        if word == "через" and at + 1 < len(said) and said[at + 1] in _WEEK_UNITS:
+            ahead.append(("week", 1))  # "через тиждень": in a week
+            used.update((at, at + 1))
+            continue
+        counted = _ONE.get(word)
+        number = (counted, at + 1) if counted else replies.number_at(said, at)
+        if number is None:
+            continue
+        count, end = number
+        unit = said[end] if end < len(said) else ""
+        kind = "day" if unit in _DAY_UNITS else "week" if unit in _WEEK_UNITS else None
+        before = 1 if at and said[at - 1] in _AHEAD else 0
+        tail = next((len(words) for words in _FROM_NOW
+                     if tuple(said[end + 1:end + 1 + len(words)]) == words), 0)
+        if kind is None or not (before or tail):
+            continue
+        used.update(range(at - before, end + 1 + tail))
+        if count * (7 if kind == "week" else 1) <= MAX_AHEAD_DAYS:
+            ahead.append((kind, count))
+    return _Spans(tuple(ahead), tuple(numbered), frozenset(used))
+
+
+def _monday(day: dt.date) -> dt.date:
+    """The Monday of the week ``day`` is in."""
+    return day - dt.timedelta(days=day.weekday())
+
+
+def _numbered_week(number: int, today: dt.date) -> dt.date | None:
+    """The Monday of the (ISO) week ``number``: this year's, or the next year's that has one
+    when it has passed; None when no year has it ("week 60")."""
+    year = today.isocalendar().year
+    for ahead in range(7):  # week 53 is in some years only
+        try:
+            monday = dt.date.fromisocalendar(year + ahead, number, 1)
+        except ValueError:
+            if not 1 <= number <= 53:
+                return None
+            continue
+        if monday + dt.timedelta(days=6) >= today:
+            return monday
+    return None
+
+
+def names_a_span(raw: str) -> bool:
+    """Whether ``raw`` names a span of time from today ("in two weeks", "om 3 dage") or a
+    week by its number ("week 1"): its number is not an option's."""
+    spans = _spans(replies.words(raw))
+    return bool(spans.ahead or spans.numbered)
 
 
 def names_a_date(raw: str) -> bool:

@@ -17,7 +17,7 @@ from typing import Any
 
 from assistant.flow import replies
 from assistant.flow.conditions import evaluate
-from assistant.flow.dates import dates_in, names_a_date
+from assistant.flow.dates import dates_in, names_a_date, names_a_span
 from assistant.flow.model import ASKING_KINDS, Flow, Option, Request, Step
 from assistant.i18n import (
     at_clock,
@@ -205,13 +205,12 @@ def answer(flow: Flow, state: FlowState, raw: str, today: dt.date,
         state.days, state.at = [first.isoformat(), last.isoformat()], parsed.at
         state.after, state.tries, state.offers = None, 0, {}
         return Turn(state, _ask(flow, step, state))
-    if step.kind == "slot" and parsed.which:  # "next Tuesday" on a Monday: which Tuesday?
-        state.offers = {str(n): DAY_KEY + day.isoformat()
-                        for n, day in enumerate(parsed.which, 1)}
-        state.tries = 0
-        first, second = (date_name(day) for day in parsed.which)
-        return Turn(state, [Say(tr("Do you mean {first} or {second}?", first=first,
-                                   second=second), "prompt"), days_offered(state.offers)])
+    if step.kind == "slot" and parsed.which:
+        # "next Tuesday" on a Monday: which Tuesday? The conversation asks, of the days that
+        # have free times (it knows them; a closed day is not offered)
+        state.offers, state.tries, state.after, state.days, state.at = {}, 0, None, None, None
+        return Turn(state, [SlotRequest(flow.id, step.id, dict(state.answers),
+                                        which=tuple(day.isoformat() for day in parsed.which))])
     if step.validate == "integer" and raw != typed and parsed.error is None:
         parsed = _Parsed(parsed.value, read=True)  # "thirty five": said back as read
     if parsed.error is not None and step.kind == "choice" and replies.says_not_known(typed):
@@ -525,8 +524,9 @@ def _as_number(step: Step, state: FlowState, raw: str, lang: str | None) -> str:
         return raw
     number = replies.whole_number(raw)
     if step.kind == "slot" and (_TIME.search(raw) or _HOUR.search(raw) or _weekdays(raw)
-                                or names_a_date(raw)):
-        return raw  # a time of day ("12.12", "kl 14"), a day ("tirsdag", "8/12"): no number
+                                or names_a_date(raw) or names_a_span(raw)):
+        return raw  # a time of day ("12.12", "kl 14"), a day ("tirsdag", "8/12", "in two
+        # weeks", "uge 52"): no number
     if number is None and step.kind == "slot" and _fold(raw) not in offers:
         number = replies.chosen_number(raw, lang)
     return raw if number is None else str(number)
@@ -692,34 +692,42 @@ def _weekday_after(today: dt.date, weekday: int) -> dt.date:
 
 @dataclass
 class _Named:
-    """The days a reply at the times names: dates (a weekday is the date it stands for), the
-    next week, or one of two days ("next Tuesday" within the coming six days); ``weekday``:
-    the day was named by its weekday alone ("onsdag"), and is said back so."""
+    """The days a reply at the times names: dates (a weekday is the date it stands for), a
+    week (the next one, one some weeks ahead, or one by its number), or one of two days
+    ("next Tuesday" within the coming six days); ``weekday``: the day was named by its
+    weekday alone ("onsdag"), and is said back so."""
 
     dates: set[dt.date]
     weekday: int | None = None
     week: tuple[dt.date, dt.date] | None = None
     which: tuple[dt.date, ...] = ()
+    weeks: bool = False
+    """More than one week named ("next week or in three weeks"): not read."""
 
 
 def _named_days(said: list[str], weekdays: set[int], dates: set[dt.date],
-                today: dt.date) -> _Named:
+                today: dt.date, weeks: Iterable[dt.date] = ()) -> _Named:
     """The days ``said`` (the reply's words) names. A plain weekday is the next such day
-    (today, on that weekday); "next week" is Monday to Sunday of the coming week, a weekday
-    in it ("tirsdag i næste uge") that day; "next Tuesday" in 7 days or more is that day, a
-    sooner one may be either, so both are asked about ("næste tirsdag" on a Monday: tomorrow,
-    or the Tuesday after?). Two weekdays are two dates (not read); a date with a weekday is
-    the date."""
+    (today, on that weekday); "next week" is Monday to Sunday of the coming week, as is a
+    week ``weeks`` names by its Monday ("in two weeks", "uge 52"; from today, in this week),
+    a weekday in it ("tirsdag i næste uge") that day; "next Tuesday" in 7 days or more is
+    that day, a sooner one may be either, so both are asked about ("næste tirsdag" on a
+    Monday: tomorrow, or the Tuesday after?). Two weekdays are two dates (not read), as are
+    two weeks; a date with a weekday or a week is the date."""
     pairs = list(itertools.pairwise(said))
-    next_week = any(word in NEXT and then in WEEK for word, then in pairs)
+    mondays = set(weeks)
+    if any(word in NEXT and then in WEEK for word, then in pairs):
+        mondays.add(today + dt.timedelta(days=7 - today.weekday()))
     after_next = {WEEKDAYS[then] for word, then in pairs if word in NEXT and then in WEEKDAYS}
     weekday = next(iter(weekdays)) if len(weekdays) == 1 else None
-    if next_week and not dates:
-        monday = today + dt.timedelta(days=7 - today.weekday())
+    if mondays and not dates:
+        if len(mondays) > 1:  # "next week or in three weeks": two weeks, not read
+            return _Named(set(), weeks=True)
+        monday = next(iter(mondays))
         if weekday is not None:  # "tirsdag i næste uge", "вівторок наступного тижня"
             return _Named({monday + dt.timedelta(days=weekday)})
         if not weekdays:
-            return _Named(set(), week=(monday, monday + dt.timedelta(days=6)))
+            return _Named(set(), week=(max(monday, today), monday + dt.timedelta(days=6)))
     if after_next and weekday is not None and not dates:
         first = _weekday_after(today, weekday)
         if (first - today).days <= 6:
@@ -734,31 +742,36 @@ def _named_days(said: list[str], weekdays: set[int], dates: set[dt.date],
 def _slot_by_time(raw: str, offers: Mapping[str, str], today: dt.date) -> _Parsed:
     """A time picked by what it is, not its number: a time typed as shown ("kl 10.30",
     "10:30"), a whole hour ("kl 14", "at 14", "о 14", "2 pm"), a weekday ("tirsdag", "on
-    Tuesday", "у вівторок"), a date ("den 8. december", "8/12", "15.12", "i morgen") or a day
-    and a time ("tirsdag kl 14"). The offered time that fits, when exactly one does; when
-    several do, only they are shown again, to choose by number; never a time that was not
-    offered, nor one on another day than the one named: a date that does not exist ("31.
-    februar") or has passed ("i går") is said to be so, not read by its hour alone. A day
-    (or "next week") with no time shown on it is a day to show the free times of; "next
-    Tuesday" that may be tomorrow or the Tuesday after is asked about."""
+    Tuesday", "у вівторок"), a date ("den 8. december", "8/12", "15.12", "i morgen", "in 3
+    days") or a day and a time ("tirsdag kl 14"). The offered time that fits, when exactly
+    one does; when several do, only they are shown again, to choose by number; never a time
+    that was not offered, nor one on another day than the one named: a date that does not
+    exist ("31. februar") or has passed ("i går") is said to be so, not read by its hour
+    alone. A day with no time shown on it, or a week ("next week", "in two weeks", "uge
+    52"), is one to show the free times of; "next Tuesday" that may be tomorrow or the
+    Tuesday after is asked about."""
     shown = [value for key, value in offers.items() if key != MORE_KEY and "|" in value]
     dates = dates_in(raw, today, {_clock(value) for value in shown})
     times = {(int(h), int(m)) for h, m in _TIME.findall(raw)} - dates.dotted
     if dates.impossible is not None:
         return _Parsed(error=tr("The date {date} does not exist. Please choose one of the "
                                 "numbers shown.", date=dates.impossible))
-    if (past := sorted(d for d in dates.days if d < today)):
-        named = {lang: format_day(past[0], lang) for lang in LANGS}
-        return _Parsed(error=tr("That day has already passed ({date}). Please choose one of "
-                                "the numbers shown.", date=named))
+    if dates.no_week is not None:
+        return _Parsed(error=tr("There is no week {week}. Please choose one of the numbers "
+                                "shown.", week=dates.no_week))
     said_words = replies.words(raw)
     hours = _hours(raw)
-    named = _named_days(said_words, _weekdays(raw), set(dates.days), today)
+    named = _named_days(said_words, _weekdays(raw), set(dates.days), today, dates.weeks)
+    if (past := sorted(d for d in dates.days | named.dates if d < today)):
+        # "i går", "tirsdag i uge 48" on its Wednesday
+        return _Parsed(error=tr("That day has already passed ({date}). Please choose one of "
+                                "the numbers shown.",
+                                date={lang: format_day(past[0], lang) for lang in LANGS}))
     on = named.dates
     clocks = len(times) + len(hours)  # one time, one hour or none, with one day or none
     negated = any(w in replies.NEGATIONS or w in ("can't", "cannot")
                   for w in said_words)  # "ikke tirsdag", "not on Tuesday"
-    if clocks > 1 or len(on) > 1 or negated or \
+    if clocks > 1 or len(on) > 1 or negated or named.weeks or \
             not (clocks or on or named.week or named.which):
         return _Parsed(error=tr("Please choose one of the numbers shown."), unread=True)
     if named.which:

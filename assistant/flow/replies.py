@@ -95,8 +95,9 @@ def is_request(text: str, verbs: frozenset[str], objects: frozenset[str],
 
 
 UNITS = frozenset("""
-år året måned måneder uge uger dag dage year years old month months week weeks day days
-рік роки років місяць місяці місяців тиждень тижні тижнів день дні днів
+år året måned måneder uge uger uges ugers dag dage dages year years old month months week
+weeks day days рік роки років місяць місяці місяців тиждень тижні тижнів тижня день дні днів
+дня
 """.split())
 """Words of age and time: a number said with one is an amount ("jeg er 2 år"), never an
 option's number."""
@@ -247,10 +248,55 @@ def numbers_in(text: str, lang: str | None) -> list[int]:
     return [n for n, _, _ in _numbers(words(text), [lang] if lang in LANGS else [])]
 
 
+def number_at(tokens: Sequence[str], at: int) -> tuple[int, int] | None:
+    """The number that starts at ``tokens[at]`` and where it ends (the token after it): digits,
+    or the longest run of words that is a number in any of the three languages ("to", "two",
+    "два", "fourteen"); for a number between words that say what it counts ("om to uger",
+    "in two weeks", "через два тижні"), where "to" can only be a number."""
+    if at >= len(tokens):
+        return None
+    if tokens[at].isdigit():
+        return int(tokens[at]), at + 1
+    tables = [_number_table(lang) for lang in LANGS]
+    for size in range(min(max(len(k) for t in tables for k in t), len(tokens) - at), 0, -1):
+        run = tuple(tokens[at:at + size])
+        value = next((t[run] for t in tables if run in t), None)
+        if value is not None:
+            return value, at + size
+    return None
+
+
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+            "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10}
+"""Ordinal words that choose an option ("the second one")."""
+_ORDINAL_ENDINGS = frozenset({"st", "nd", "rd", "th", "й", "ий", "ій", "го"})
+"""What follows the digits of an ordinal as :func:`words` splits it: "2nd", "2-й"."""
+_ONE_CHOSEN = frozenset({"one", "ones"})
+"""After an ordinal: the option it counts ("the 2nd one"), not a number."""
+
+
+def _without_ordinals(tokens: list[str]) -> list[str]:
+    """``tokens`` with an ordinal as its number ("the 2nd one", "the second one": the, 2):
+    an ending after digits and "one" after an ordinal are left out."""
+    out: list[str] = []
+    ordinal = False
+    for token in tokens:
+        if ordinal and (token in _ORDINAL_ENDINGS or token in _ONE_CHOSEN):
+            ordinal = token in _ORDINAL_ENDINGS
+            continue
+        ordinal = token.isdigit() or token in ORDINALS
+        out.append(str(ORDINALS[token]) if token in ORDINALS else token)
+    return out
+
+
 def chosen_number(text: str, lang: str | None) -> int | None:
-    """The one number a reply chooses ("nummer 2", "I'll take 3", "варіант 1"): a reply of
-    that number and words of choosing only, not one about something else ("jeg har 2 børn")."""
-    tokens = words(text)
+    """The one number a reply chooses ("nummer 2", "I'll take 3", "варіант 1", "the 2nd
+    one"): a reply of that number and words of choosing only, not one about something else
+    ("jeg har 2 børn"), nor a span of time or a week ("in two weeks", "week 1", "om 3
+    dage"): a number said with a unit of time is an amount, never an option's number."""
+    tokens = _without_ordinals(words(text))
+    if any(t in UNITS for t in tokens):
+        return None
     numbers = _numbers(tokens, [lang] if lang in LANGS else [])
     in_numbers = {k for _, first, after in numbers for k in range(first, after)}
     if len({n for n, _, _ in numbers}) != 1 or any(
