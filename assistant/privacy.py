@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from itertools import accumulate
 from typing import NamedTuple
 
 MAX_INPUT_CHARS = 500
@@ -32,49 +33,92 @@ def has_cpr_mask(text: str) -> bool:
     return any(mask in text for mask in CPR_MASKS.values())
 
 
-# A CPR number is a date and four digits: DDMMYY-XXXX. People write it in many ways: with
-# spaces, dots, slashes, dashes of any kind, underscores, commas, colons, semicolons, a "+"
-# or brackets (or a mix) between any of the parts ("01 01 90 1234", "0101 90 1234",
-# "01.01.90-1234", "010190/1234", "010190_1234", "010190:1234", "(010190) 1234"), with a
-# four-digit year ("01011990-1234"), with the day and month unpadded when a separator
-# follows them ("1.1.90-1234", "3/12-1985 1234"), with the month's name in Danish, English
-# or Ukrainian ("1. januar 1990 1234", "01 jan 90 1234", "1 січня 1990 1234"), with the
-# serial in two pairs ("010190-12 34", "01.01.90.12.34", "010190 12-34") or spaced
-# ("010190-1 2 3 4"), with every digit spaced ("0 1 0 1 9 0 1 2 3 4") or the ten digits
-# grouped any way by single spaces ("01019 01234"; not a Ukrainian number written at home,
-# "050 123 45 67"), and with full-width digits (NFKC makes
-# them ASCII first) or invisible characters (a soft hyphen, a zero-width space, a braille
-# blank, a Hangul filler, a variation selector: removed first, see plain_text). Not inside a
-# longer run of digits. A date with separators, a space and then a time ("24.11.2026
-# 10.30", "1. marts 2026 09:15") is a meeting's time, not a CPR number.
+# A CPR number is a date and four digits: DDMMYY-XXXX. People write it in many ways; the
+# detector takes the shapes, not a list of the ways seen:
+# - any run of spaces, punctuation and symbols between the parts: dots, slashes, dashes of
+#   every kind (- ‐ – — ― ⸺ ⸻ −; NFKC makes the full-width ones "-"), underscores, commas,
+#   "*", "~", "#", "=", "|", brackets (or a mix, as many as written: "01 01 90 1234",
+#   "01.01.90-1234", "010190/1234", "010190 | 1234", "01 01 90 - - 1234", "(010190) 1234"),
+#   and before the serial also a colon, ";" or "+" ("010190:1234"); a colon never inside
+#   the date ("2026-12-07 10:43+0000" holds no "07 10:43+0000");
+# - a four-digit year ("01011990-1234"); the day and month unpadded when a separator
+#   follows them ("1.1.90-1234", "3/12-1985 1234");
+# - the month's name in Danish, English or Ukrainian, full, short (with a dot or not) or
+#   as a date says it, in any order: day month year ("1. januar 1990 1234", "1 січ. 1990
+#   1234", "1st of January 1990 1234", "1-го січня 1990 1234"), month day year ("January
+#   1, 1990 1234", "Jan 1st '90 1234") or year month day ("1990 jan 1 1234");
+# - the serial in two pairs ("010190-12 34", "01.01.90.12.34") or spaced ("010190-1 2 3 4");
+# - every digit apart, by any separators ("0 1 0 1 9 0 1 2 3 4", "0 1 0 1 9 0 - 1 2 3 4"),
+#   or the ten digits grouped any way by single spaces ("01019 01234"; not a Ukrainian
+#   number written at home, "050 123 45 67");
+# - full-width digits (NFKC makes them ASCII first) or invisible characters inside (a soft
+#   hyphen, a zero-width space, a braille blank, a Hangul filler, a variation selector:
+#   removed first, see plain_text).
+# Not inside a longer run of digits. A date with separators, a space and then a time
+# ("24.11.2026 10.30", "1. marts 2026 09:15", "24.11.2026 10.30-11.30") is a meeting's time,
+# not a CPR number, and so is a time with its seconds ("7.12 07:33:01").
+#
+# No pattern backtracks far: a run of separators never holds a digit or a letter, so it is
+# read one way only, and a month's name, a day or a year is a few characters
+# (test_privacy.py::test_hostile_input_is_read_in_linear_time).
 _START = r"(?<!\d)(?<!\d[.:])"
 """Not inside a longer number: "1.12 10.30-11.30" holds no date "12.10.30", "1.234 567 890"
 no "23.4.56"."""
-_SEP = r"[\s./\-_,\u2010-\u2015\u2212]{0,3}"
-_SERIAL_SEP = r"[\s./\-_,:;+()\u2010-\u2015\u2212]{0,3}"
-"""Before the serial also a colon, semicolon, "+" or bracket ("010190:1234", "(010190) 1234"),
-never inside the date ("2026-12-07 10:43+0000" holds no "07 10:43+0000")."""
-_PAIR_SEP = r"[\s./\-_,:\u2010-\u2015\u2212]"
-_SERIAL = (rf"(\d{{4}}(?!\d)|(?<!\d)\d\d{_PAIR_SEP}\d\d(?!{_PAIR_SEP}?\d)"
-           r"|\d(?: ?\d){3}(?! ?\d))")
-_CPR = re.compile(rf"{_START}(\d{{1,2}})({_SEP})(\d{{1,2}})({_SEP})(\d{{4}}|\d{{2}})"
-                  rf"({_SERIAL_SEP})" + _SERIAL)
+_LETTER = r"[^\W\d_]"
+_SEPARATOR = r"(?:[^\w:]|_)"
+"""Between the parts of the date: anything but a letter, a digit or a colon."""
+_GAP = _SEPARATOR + "*"
+_SERIAL_GAP = r"[\W_]*"
+"""Before the serial: any run of anything but letters and digits ("010190:1234")."""
+_ONE = r"[\W_]"
+_SERIAL = (rf"(?P<serial>\d{{4}}(?!\d)|(?<!\d)\d\d{_ONE}\d\d(?!{_ONE}?\d)"
+           r"|(?<!\d)\d(?: ?\d){3}(?! ?\d))")
+"""Four digits, two pairs ("12 34", "12.34", "12-34") or spaced ("1 2 3 4"); a pair or a
+spaced serial never glued to the year ("24.11.2026 10.30-11.30" holds no "24.11.20 26 10")."""
+_CPR = re.compile(rf"{_START}(?P<day>\d{{1,2}})(?P<s1>{_GAP})(?P<month>\d{{1,2}})(?P<s2>{_GAP})"
+                  rf"(?P<year>\d{{4}}|\d{{2}})(?P<before>{_SERIAL_GAP})" + _SERIAL)
 _MONTHS = {
-    1: "januar january jan січня", 2: "februar february feb лютого",
-    3: "marts march mar березня", 4: "april apr квітня", 5: "maj may травня",
-    6: "juni june jun червня", 7: "juli july jul липня", 8: "august aug серпня",
-    9: "september sept sep вересня", 10: "oktober october okt oct жовтня",
-    11: "november nov листопада", 12: "december dec грудня",
+    1: "januar january jan січня січень січ",
+    2: "februar february febr feb лютого лютий лют",
+    3: "marts march mar березня березень берез бер",
+    4: "april apr квітня квітень квіт кві",
+    5: "maj may травня травень трав тра",
+    6: "juni june jun червня червень черв чер",
+    7: "juli july jul липня липень лип",
+    8: "august aug серпня серпень серп сер",
+    9: "september sept sep вересня вересень верес вер",
+    10: "oktober october okt oct жовтня жовтень жовт жов",
+    11: "november nov листопада листопад листоп лист лис",
+    12: "december dec грудня грудень груд гру",
 }
+"""Each month's names in da, en and uk: full, short (CLDR's and the usual three letters), and
+in Ukrainian as a date says it ("1 січня") and as it stands alone ("січень")."""
 _MONTH_OF = {name: month for month, names in _MONTHS.items() for name in names.split()}
-_NAMED = re.compile(
-    rf"{_START}(\d{{1,2}})(\.?[\s\-/]{{0,3}})"
-    rf"({'|'.join(sorted(_MONTH_OF, key=len, reverse=True))})(?![^\W\d_])"
-    rf"(\.?[\s\-/,]{{0,3}})(\d{{4}}|\d{{2}})({_SERIAL_SEP})" + _SERIAL,
-    re.IGNORECASE)
-"""A date with its month's name: "1. januar 1990 1234", "01 jan 90 1234"."""
-_SPACED = re.compile(r"(?<!\d)\d(?: \d){9}(?:(?: \d){2})?(?! ?\d)")
-"""Every digit apart: "0 1 0 1 9 0 1 2 3 4" (ten digits, or twelve with a four-digit year)."""
+_MONTH = (rf"(?<!{_LETTER})(?P<name>"
+          + "|".join(re.escape(name).replace("і", "[іi]")  # a Latin i typed for the і
+                     for name in sorted(_MONTH_OF, key=len, reverse=True))
+          + rf")(?!{_LETTER})")
+_ORDINAL = (rf"(?:(?:st|nd|rd|th|ste|den|dje|de|te|ende|-?(?:го|ого|ге|ше|тє|те|е))"
+            rf"(?!{_LETTER}))?")
+"""After the day: "1st", "2nd", "1ste", "2den", "1-го", "1-ше" (a dot, "1.", is a separator)."""
+_YEAR = r"(?P<year>\d{4}|\d{2})"
+_TAIL = rf"(?P<before>{_SERIAL_GAP}){_SERIAL}"
+_NAMED = [re.compile(pattern, re.IGNORECASE) for pattern in (
+    rf"{_START}(?P<day>\d{{1,2}}){_ORDINAL}{_GAP}(?:of(?!{_LETTER}){_GAP})?{_MONTH}{_GAP}"
+    rf"{_YEAR}{_TAIL}",
+    rf"{_MONTH}{_GAP}(?:the(?!{_LETTER}){_GAP})?(?P<day>\d{{1,2}})(?!\d){_ORDINAL}{_GAP}"
+    rf"{_YEAR}{_TAIL}",
+    rf"{_START}{_YEAR}{_GAP}{_MONTH}{_GAP}(?:the(?!{_LETTER}){_GAP})?(?P<day>\d{{1,2}})(?!\d)"
+    rf"{_ORDINAL}{_TAIL}")]
+"""A date with its month's name, day first ("1. januar 1990 1234", "1st of January 1990
+1234"), month first ("January 1, 1990 1234") or year first ("1990 jan 1 1234")."""
+_APART = _SEPARATOR + r"+\d(?!\d)"
+_SPACED = [re.compile(
+    rf"{_START}(?P<date>\d(?!\d)(?:{_APART}){{{digits - 1}}})(?P<before>{_SERIAL_GAP})"
+    rf"(?P<serial>\d{{4}}(?!\d)|(?<!\d)\d\d{_ONE}\d\d(?!{_ONE}?\d)"
+    rf"|(?<!\d)\d(?!\d)(?:{_APART}){{3}}(?!{_ONE}?\d))") for digits in (6, 8)]
+"""Every digit of the date apart, by any separators, and the serial so or whole: "0 1 0 1 9 0
+1 2 3 4", "0 1 0 1 9 0 - 1 2 3 4", "0-1-0-1-9-0-1234" (with a two- or a four-digit year)."""
 _GROUPED = re.compile(rf"{_START}(?<!\d[/\-])\d+(?: \d+)+(?![.,:/\-]\d)")
 """Digits grouped by single spaces: a CPR number when the whole run is ten digits (twelve
 with a four-digit year) however they are grouped ("01019 01234"), unless it is a Ukrainian
@@ -121,8 +165,9 @@ def _international_numbers(text: str) -> list[tuple[int, int]]:
         raw = m[0]
         ends = [i + 1 for i, c in enumerate(raw)
                 if c.isdigit() and (i + 1 == len(raw) or not raw[i + 1].isdigit())]
+        digits_to = list(accumulate((c.isdigit() for c in raw), initial=0))  # not quadratic
         for end in reversed(ends):
-            digits = sum(c.isdigit() for c in raw[:end])
+            digits = digits_to[end]
             if not 7 <= digits <= 17:
                 continue
             number = "+" + raw[2:end] if raw.startswith("00") else raw[:end]
@@ -153,34 +198,51 @@ def _ukrainian_number(grouped: str) -> bool:
 
 
 def _a_time(date_has_separators: bool, before: str, serial: str) -> bool:
-    """Whether the four digits after a date are its time ("24.11.2026 10.30"): a date
-    written with separators, then a space (and a comma), then hours and minutes with "." or ":"."""
-    return (date_has_separators and before.strip(" ,") == "" and " " in before
-            and _TIME.fullmatch(serial) is not None)
+    """Whether what follows a date is its time, not a serial: after a date written with
+    separators, a space (and a comma), then hours and minutes with "." or ":" ("24.11.2026
+    10.30", "1. marts 2026, 09:15"); or hours, minutes and seconds ("Dec 7 07:33:01",
+    "7.12 07:33:01": no 7.12.07 and 33:01). Not after other separators: "01.01.90 - 12.34"
+    may be a CPR number, so "24.11.2026 - 10.30" is masked too."""
+    return ((date_has_separators and before.strip(" ,") == "" and " " in before
+             and _TIME.fullmatch(serial) is not None)
+            or (":" in before and ":" in serial))
+
+
+def _month_number(name: str) -> int:
+    """The number of the month called ``name`` (as :data:`_MONTHS` spells it, in any case, or
+    with a Latin "i" typed for the Ukrainian "і")."""
+    name = name.casefold()
+    if name not in _MONTH_OF:
+        name = name.replace("i", "і")
+    return _MONTH_OF[name]
 
 
 def _candidates(text: str) -> list[tuple[int, int, str, str, str]]:
-    """Every place that could be a CPR number: (start, end, day, month, year)."""
+    """Every place that could be a CPR number: (start, end, day, month, year), the longest
+    first of those that start at one place."""
     found = []
     pos = 0
     while (m := _CPR.search(text, pos)) is not None:
         # an unpadded day or month needs a separator after it ("1.1.90", never "1190")
-        if ((len(m[1]) == 2 or m[2]) and (len(m[3]) == 2 or m[4])
-                and not _a_time(bool(m[2] and m[4]), m[6], m[7])):
-            found.append((m.start(), m.end(), m[1], m[3], m[5]))
+        if ((len(m["day"]) == 2 or m["s1"]) and (len(m["month"]) == 2 or m["s2"])
+                and not _a_time(bool(m["s1"] and m["s2"]), m["before"], m["serial"])):
+            found.append((m.start(), m.end(), m["day"], m["month"], m["year"]))
         pos = m.start() + 1
-    for m in _NAMED.finditer(text):
-        if not _a_time(True, m[6], m[7]):
-            found.append((m.start(), m.end(), m[1], f"{_MONTH_OF[m[3].casefold()]:02d}", m[5]))
-    for m in _SPACED.finditer(text):
-        digits = m[0].replace(" ", "")
-        found.append((m.start(), m.end(), digits[:2], digits[2:4], digits[4:-4]))
+    for pattern in _NAMED:
+        for m in pattern.finditer(text):
+            if not _a_time(True, m["before"], m["serial"]):
+                found.append((m.start(), m.end(), m["day"],
+                              f"{_month_number(m['name']):02d}", m["year"]))
+    for pattern in _SPACED:
+        for m in pattern.finditer(text):
+            digits = "".join(c for c in m["date"] if c.isdigit())
+            found.append((m.start(), m.end(), digits[:2], digits[2:4], digits[4:]))
     for m in _GROUPED.finditer(text):
         digits = m[0].replace(" ", "")
         if (len(digits) in (10, 12) and _real_date(digits[:2], digits[2:4], digits[4:-4])
                 and not _ukrainian_number(m[0])):
             found.append((m.start(), m.end(), digits[:2], digits[2:4], digits[4:-4]))
-    return sorted(found)
+    return sorted(found, key=lambda c: (c[0], -c[1]))
 
 
 def _cpr_spans(text: str) -> list[tuple[int, int]]:

@@ -632,7 +632,14 @@ NOT_A_CPR_NUMBER = [
     "Din tid er 24.11.2026 10.30", "mødet er 24.11.26 10.30", "1. marts 2026 09:15",
     "Tuesday 24 November 2026, 09.00", "den 1.12 10.30-11.30", "1.234 567 890,50 kr",
     "050 123 45 67", "050 123 4567", "+380 50 123 45 67", "2026-12-07 10:43+0000",
-    "1.12.2026-2.12.2026", "sag 1.1.2026-12", "kode K7M2QX, tlf 26112233 kl. 10.30"]
+    "1.12.2026-2.12.2026", "sag 1.1.2026-12", "kode K7M2QX, tlf 26112233 kl. 10.30",
+    # with the wider separators and month names: a meeting's date with its time or its
+    # hours, phone numbers and year ranges with other separators, a month and a year
+    "1. januar 2027 kl 10", "Din tid er 24.11.2026 10.30-11.30", "1. marts 2026 09:15-10:00",
+    "24.11.2026 10:30–11:00", "November 24, 2026 10:30", "24. nov. 2026, 10.30",
+    "ring 26-11-22-33", "ring 26 | 11 | 22 | 33", "i 2011–2012", "1990 — 1995",
+    "jul 2026", "May 2026, 1234 people", "kr. 1.234,50", "1.1.2026: 1.234 kr",
+    "sendt 7.12 07:33:01", "Mon Dec 7 07:33:01 UTC 2026"]
 """What a jobcenter writes every day and must reach the citizen as written: Danish phone
 numbers, a date alone, amounts, times, a booking code, year ranges, a meeting's date and time,
 a Ukrainian number written the Ukrainian way."""
@@ -699,6 +706,162 @@ def test_privacy_scan_finds_the_forms_a_tester_found(
                                          "\u2800".join("010190-1234")],
                         "tlf 26 11 22 33, 24.11.2026 10.30")
 
+
+
+CPR_IN_MORE_SHAPES = [
+    # the month first, a day with an ordinal, a year first
+    "January 1 1990 1234", "1st January 1990 1234", "January 1st, 1990 - 1234",
+    "1st of January 1990 1234", "Jan. 1 '90 1234", "1990 January 1 1234", "1ste maj 1990 1234",
+    # the months' short Ukrainian names, and short Danish and English ones with or without a
+    # dot; the Ukrainian genitive and nominative (see also
+    # test_every_month_name_in_danish_english_and_ukrainian_is_read_in_any_order)
+    "1 січ 1990 1234", "1 січ. 1990 1234", "1-го січня 1990 1234", "1 листопад 90 1234",
+    "3 верес. 85-1234", "1 jan. 1990 1234", "1 Sept. 1990 1234", "3 okt 85 1234",
+    # other separators between the date and the serial, and inside the date
+    "010190*1234", "010190~1234", "010190#1234", "010190=1234", "010190 | 1234",
+    "010190⸺1234", "010190⸻1234", "010190–1234", "010190—1234", "010190‒1234", "010190―1234",
+    "010190−1234", "010190－1234", "010190﹣1234", "01*01*90*1234", "01·01·90·1234",
+    # more separators in a row
+    "01 01 90 - - 1234", "01//01//1990 -- 1234",
+    # every digit apart
+    "0 1 0 1 9 0 - 1 2 3 4", "0-1-0-1-9-0-1-2-3-4", "0 1 0 1 1 9 9 0 - 1234",
+    "0 1 0 1 9 0 1234"]
+"""CPR numbers a security tester found stored, echoed and shown to staff in clear after
+CPR_FOUND_BY_A_TESTER: the month first or by a short name, an ordinal day, separators other
+than those listed (any dash, "*", "~", "#", "=", "|"), more of them in a row, every digit
+apart with a dash before the serial."""
+SENTENCES = [("uk", "мій номер {}", "мій номер [CPR видалено]"),
+             ("da", "mit cpr nummer er {} tak", "mit cpr nummer er [CPR fjernet] tak"),
+             ("en", "my CPR number is {}, thanks", "my CPR number is [CPR removed], thanks")]
+"""The sentence each form is sent in, in each language, and what the citizen's line is kept
+as."""
+
+
+@pytest.mark.parametrize("written", CPR_IN_MORE_SHAPES)
+def test_cpr_numbers_in_more_shapes_are_masked_where_the_citizen_and_staff_read_them(
+        store, content, monkeypatch: pytest.MonkeyPatch, written: str) -> None:
+    """Sent to the web API in a Ukrainian, Danish and English sentence: the reply says the
+    line as kept with the number masked (the citizen's own line on the page), the reply asks
+    not to write it, the stored turn and the page's history hold the mask, and the staff
+    transcript shows the mask, never the number."""
+    from starlette.testclient import TestClient
+
+    from assistant.channels.web import make_app
+    from assistant.staffdesk import StaffDesk
+
+    monkeypatch.setenv("ASSISTANT_PUBLIC_URL", "https://kiosk.example.dk")
+    client = TestClient(make_app(content, store), base_url="https://kiosk.example.dk")
+    digits = "".join(c for c in written if c.isdigit())
+    for lang, sentence, kept in SENTENCES:
+        token = client.post("/api/sessions", json={"lang": lang}).json()["session"]
+        data = client.post(f"/api/sessions/{token}/messages",
+                           json={"text": sentence.format(written)}).json()
+        assert data["said"] == kept, (lang, data["said"])
+        assert "CPR" in json.dumps(data["reply"], ensure_ascii=False)
+        history = client.get(f"/api/sessions/{token}/history").json()["turns"]
+        assert history[-1]["said"] == kept
+    desk = StaffDesk(content, store, now=lambda: NOW)
+    with DB(store.engine) as db:
+        stored = sorted(t.input for t in db.exec(select(Turn)))
+        sessions = [s.id for s in db.exec(select(Session))]
+    assert stored == sorted(kept for _, _, kept in SENTENCES)
+    shown = [line.text for session in sessions for line in desk.transcript(session)
+             if line.who == "citizen"]
+    assert sorted(shown) == stored
+    assert not any(digits in "".join(c for c in line if c.isdigit()) for line in shown)
+
+
+def test_every_month_name_in_danish_english_and_ukrainian_is_read_in_any_order() -> None:
+    """Each month's name as Danish, English and Ukrainian dates write it (CLDR's, through
+    Babel: full and short, as a date says it and as it stands alone, with a dot or not), in
+    capitals too, and the usual three letters: a birth date written with it day first, month
+    first or year first, with an ordinal or not, is masked."""
+    from babel.dates import get_month_names
+
+    from assistant.privacy import redact_cpr
+
+    names = {name for locale in ("da", "en", "en_GB", "uk") for width in ("wide", "abbreviated")
+             for context in ("format", "stand-alone")
+             for name in get_month_names(width, context, locale).values()}
+    names |= {name.rstrip(".") for name in names} | {name.upper() for name in names}
+    names |= {"кві", "тра", "чер", "сер", "жов", "лис", "гру", "берез", "верес", "листоп",
+              "сiчня", "квiтня"}  # the three letters, and a Latin "i" typed for the "і"
+    shapes = ["1 {} 1990 1234", "01. {} 90-1234", "1st of {} 1990 1234", "1-го {} 1990 1234",
+              "{} 1 1990 1234", "{} 1st, '90 - 1234", "1990 {} 1 1234", "1990-{}-01 1234"]
+    missed = [shape.format(name) for name in sorted(names) for shape in shapes
+              if redact_cpr(f"cpr {shape.format(name)} tak") != "cpr [CPR fjernet] tak"]
+    assert len(names) > 90 and missed == []
+
+
+def test_privacy_scan_finds_cpr_numbers_in_more_shapes(
+        db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """`privacy scan` reads with the same detector: rows stored with the new shapes are found
+    and masked; a phone number, a meeting's date with its hours and a date with its time
+    beside them are not."""
+    _scanned_and_masked(db_url, capsys, CPR_IN_MORE_SHAPES,
+                        "tlf 26 11 22 33, 24.11.2026 10.30-11.30, 1. januar 2027 kl 10")
+
+
+def _repeated(start: str, again: str) -> str:
+    """``start``, then ``again`` again and again: 4,000 characters, the most looked at."""
+    return (start + again * 4000)[:4000]
+
+
+HOSTILE = {
+    "digits": _repeated("", "1"), "digits apart": _repeated("", "1 "),
+    "pairs apart": _repeated("", "11 "), "dashes": _repeated("1", "⸺"),
+    "separators": _repeated("", "1 -*|~"), "a date again and again": _repeated("", "01.01.90 "),
+    "numbers again and again": _repeated("", "010190-1234 "),
+    "digits apart again and again": _repeated("", "0 1 0 1 9 0 - 1 2 3 4 "),
+    "month names": _repeated("", "1 jan "), "months first": _repeated("", "January 1st, "),
+    "ordinals": _repeated("", "1st "), "years": _repeated("", "1990 "),
+    "phone numbers": _repeated("", "+45 26 11 "), "a long phone number": _repeated("+", "1 "),
+    "what may start one": _repeated("00", "1-"),
+}
+"""Messages shaped against each pattern: long runs of digits or separators, candidates again
+and again, month names, what may start a phone number (a "+" or "00" with digits apart to
+the end)."""
+
+
+def _lines_run(text: str) -> int:
+    """How many lines of assistant/privacy.py masking ``text`` runs."""
+    import assistant.privacy as privacy
+
+    lines = 0
+
+    def trace(frame, event: str, arg) -> object:
+        nonlocal lines
+        if frame.f_code.co_filename != privacy.__file__:
+            return None
+        lines += event == "line"
+        return trace
+
+    before = sys.gettrace()
+    sys.settrace(trace)
+    try:
+        privacy.redact_cpr(f"010190-1234 {text}")
+    finally:
+        sys.settrace(before)
+    return lines
+
+
+@pytest.mark.parametrize("shape", HOSTILE)
+def test_hostile_input_is_read_in_linear_time(shape: str) -> None:
+    """Every pattern reads a hostile 4,000-character message (the most looked at) and ends:
+    each run of separators is read one way only (no catastrophic backtracking), so this
+    test finishes in pytest's normal run. What the detector does around the patterns grows
+    with the text, not faster: twice as long runs twice the lines, not four times (the
+    phone numbers' digits were counted again for each group: a long "+1 1 1 ..." took
+    seconds)."""
+    from assistant.privacy import MAX_LINE_CHARS, has_cpr, read_input, redact_cpr
+
+    text = HOSTILE[shape]
+    assert len(text) == MAX_LINE_CHARS
+    read = read_input(text, "da")
+    assert len(read.text) <= 500 and read.cut
+    assert has_cpr(text) == (redact_cpr(text) != text)
+    half = _lines_run(text[:MAX_LINE_CHARS // 2])
+    assert _lines_run(text) <= 2.2 * half, (half, _lines_run(text))
 
 OTHER_PEOPLES_NUMBERS = ["+49 30 26112233", "+46 26112233", "0046 26112233", "+1 2611 2233",
                          "(+46) 26 11 22 33", "26.112.233 kr", "kr. 26.112.233", "26112233xyz"]
