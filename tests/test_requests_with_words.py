@@ -45,8 +45,22 @@ CALL_ME_WITH_WORDS = [
 ]
 
 
+CALL_ME_AFTER_THANKS = [
+    ("en", "great. can someone call me back about my benefits please"),
+    ("en", "ok thanks, could somebody call me back about my job"),
+    ("da", "tak for hjaelpen, kan i ringe mig op om mine dagpenge i morgen?"),
+    ("da", "super, kan nogen ringe mig op om min uddannelse?"), ("da", "kan nogen ringe mig op"),
+    ("uk", "чи може хтось мені передзвонити"),
+    ("uk", "добре, чи може хтось мені передзвонити щодо допомоги?"),
+    ("uk", "дякую, передзвоніть мені щодо роботи"),
+]
+"""After an answer ("great.", "tak for hjælpen,", "добре,"), and asked of anyone ("someone",
+"nogen", "хтось"): they were searched ("great. can someone call me back about my benefits
+please" a list of repatriation entries, "чи може хтось мені передзвонити" "I do not know")."""
+
+
 @pytest.mark.parametrize("channel", ["web", "kiosk", "sms"])
-@pytest.mark.parametrize(("lang", "text"), CALL_ME_WITH_WORDS)
+@pytest.mark.parametrize(("lang", "text"), CALL_ME_WITH_WORDS + CALL_ME_AFTER_THANKS)
 def test_a_request_for_a_call_with_more_words_starts_the_callback(
         content, channel: str, lang: str, text: str) -> None:
     """It was a knowledge search: "Det ved jeg desværre ikke" and the menu, or a list of
@@ -65,6 +79,11 @@ def test_a_request_for_a_call_with_more_words_starts_the_callback(
      "angående min dagpenge"),
     ("uk", "передзвоніть мені щодо допомоги", "other", "щодо допомоги"),
     ("da", "ring mig op om min uddannelse", "education", "om min uddannelse"),
+    ("en", "great. can someone call me back about my benefits please", "benefits",
+     "about my benefits"),
+    ("da", "tak for hjaelpen, kan i ringe mig op om mine dagpenge i morgen?", "other",
+     "om mine dagpenge i morgen"),
+    ("uk", "добре, чи може хтось мені передзвонити щодо допомоги?", "other", "щодо допомоги"),
 ])
 def test_what_a_call_is_about_is_its_topic_in_the_citizens_words(
         content, store, lang: str, text: str, topic: str, note: str) -> None:
@@ -113,6 +132,8 @@ def test_a_request_to_book_with_a_cpr_number_books_after_the_notice(
     ("en", "can I call the jobcenter?"), ("en", "call me Anna"),
     ("da", "hvornår ringer I mig op?"), ("en", "I don't want you to call me back"),
     ("uk", "як записатися на зустріч?"),
+    ("en", "ok, can I call the jobcenter?"), ("da", "tak, hvornår ringer I mig op?"),
+    ("en", "thanks, call me Anna"), ("uk", "дякую, коли ви мені передзвоните?"),
 ])
 def test_a_question_that_mentions_a_meeting_or_a_call_is_no_request(content, lang: str,
                                                                      text: str) -> None:
