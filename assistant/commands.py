@@ -299,7 +299,27 @@ def match_command(text: str) -> str | None:
             return None if _NEGATIONS.intersection(normalise_command(clause).split()) else found
     if _leaves(text):
         return LEAVE
+    if (rest := _after_no(text)) and match_command(rest) == LEAVE:
+        return LEAVE  # "nej glem det", "no, forget it", "ні, забудьте"
     return None
+
+
+_NO_FIRST = frozenset("""
+nej nope nah næ ok okay tak no thanks oh ah ні ой добре гаразд дякую
+""".split())
+"""Words said before the words that leave a guide ("nej glem det", "no, forget it", "ні,
+забудьте", "ok never mind"): the message leaves as those words do. (Not the Ukrainian "не":
+"не забудьте" is "do not forget".)"""
+
+
+def _after_no(text: str) -> str:
+    """``text`` without the words of _NO_FIRST it opens with (and the commas after them), or
+    "" when it opens with none."""
+    rest = unicodedata.normalize("NFC", text).strip()
+    while (said := re.match(r"([^\W\d_]+)[\s,.!;:–—-]*", rest)) and \
+            said.group(1).casefold() in _NO_FIRST:
+        rest = rest[said.end():]
+    return rest if rest != text.strip() else ""
 
 
 def _leaves(text: str) -> bool:

@@ -219,3 +219,33 @@ def test_a_question_about_moving_or_cancelling_a_meeting_asks_the_knowledge_base
     convo = Conversation(content, State(lang=lang, channel="web"))
     convo.handle(text)
     assert convo.state.flow is None and convo.searched is not None
+
+
+STAFF_STOPPED = {"da": 'Vi stopper "Tal med en medarbejder".',
+                 "en": 'We stop "Talk to staff".', "uk": "Зупиняємо «Поговорити з працівником»."}
+
+
+@pytest.mark.parametrize("channel", ["web", "kiosk", "sms"])
+@pytest.mark.parametrize(("lang", "text"), [
+    ("da", "nej glem det"), ("da", "nej tak, jeg fortryder"), ("en", "no forget it"),
+    ("en", "ok never mind"), ("en", "No, never mind."), ("uk", "ні, забудьте"),
+    ("uk", "ні, я передумала"),
+])
+def test_no_before_a_word_that_leaves_leaves_the_guide(content, channel: str, lang: str,
+                                                       text: str) -> None:
+    """At the callback's name question "nej glem det" was taken as the name ("Navn: nej glem
+    det"); "no" before "forget it" leaves the guide as "forget it" alone does."""
+    convo = Conversation(content, State(lang=lang, channel=channel))
+    convo.handle("staff")
+    assert NAME_QUESTION[lang] in "\n".join(lines(convo.handle("2"), lang))
+    said = lines(convo.handle(text), lang)
+    assert said[0].startswith(STAFF_STOPPED[lang]) and convo.state.flow is None, said
+
+
+@pytest.mark.parametrize(("lang", "name"), [("da", "Nej Nielsen"), ("uk", "Ніна Коваленко")])
+def test_a_name_that_opens_like_no_is_a_name(content, lang: str, name: str) -> None:
+    convo = Conversation(content, State(lang=lang, channel="web"))
+    convo.handle("staff")
+    convo.handle("2")
+    convo.handle(name)
+    assert convo.state.flow is not None and name in convo.state.flow["answers"].values()
