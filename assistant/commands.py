@@ -118,6 +118,7 @@ _WORDS[CALLBACK] = (
     "kan I ringe til mig", "call me back", "call me", "please call me back",
     "can you call me back", "can someone call me back", "зателефонуйте мені",
     "передзвоніть мені", "зателефонуйте мені пізніше", "можете мені зателефонувати",
+    "передзвонити мені", "мені передзвонити", "можете мені передзвонити",
 )
 
 _WORDS[GREETING] = (
@@ -218,19 +219,25 @@ _POLITE = tuple(sorted((tuple(normalise_command(phrase).split()) for phrase in (
     # Danish
     "venligst", "gerne", "lige", "bare", "tak", "nu", "jeg vil gerne", "vil gerne", "jeg vil",
     "jeg vil bare", "jeg ville gerne", "jeg vil meget gerne", "kan du", "kan i", "vil du",
-    "vil i", "kunne du", "kunne i", "må jeg", "hurtigst muligt",
+    "vil i", "kunne du", "kunne i", "må jeg", "hurtigst muligt", "kan nogen", "kunne nogen",
+    "vil nogen", "ville nogen",
     # English
     "please", "pls", "plz", "kindly", "just", "now", "thanks", "thank you", "could you",
-    "would you", "can you", "will you", "could someone", "can someone", "i would like to",
+    "would you", "can you", "will you", "could someone", "can someone", "will someone",
+    "would someone", "can somebody", "could somebody", "i would like to",
     "i'd like to", "i want to", "i wanna", "if possible", "as soon as possible",
     # Ukrainian
     "будь ласка", "будь-ласка", "прошу", "дякую", "зараз", "можете", "ви можете",
     "чи можете", "чи можете ви", "чи не могли б ви", "чи не могли би ви", "могли б ви",
     "можна", "я хочу", "хочу", "я б хотів", "я б хотіла", "я хотів би", "я хотіла б",
+    "чи може хтось", "може хтось", "хтось може", "чи міг би хтось", "нехай хтось",
+    "хай хтось",
 )), key=len, reverse=True))
 """Polite and filler words said around a request ("ring venligst til mig", "Could you please
-call me back?", "Зателефонуйте мені, будь ласка", "vil gerne snakke med en person"): a
-command is read without them, in its words and in what is typed alike."""
+call me back?", "Зателефонуйте мені, будь ласка", "vil gerne snakke med en person"), and the
+one asked to do it when that is anyone ("kan nogen ringe mig op", "can someone call me back",
+"чи може хтось мені передзвонити"): a command is read without them, in its words and in what
+is typed alike."""
 
 
 def _without_polite(folded: str) -> str:
@@ -292,7 +299,27 @@ def match_command(text: str) -> str | None:
             return None if _NEGATIONS.intersection(normalise_command(clause).split()) else found
     if _leaves(text):
         return LEAVE
+    if (rest := _after_no(text)) and match_command(rest) == LEAVE:
+        return LEAVE  # "nej glem det", "no, forget it", "ні, забудьте"
     return None
+
+
+_NO_FIRST = frozenset("""
+nej nope nah næ ok okay tak no thanks oh ah ні ой добре гаразд дякую
+""".split())
+"""Words said before the words that leave a guide ("nej glem det", "no, forget it", "ні,
+забудьте", "ok never mind"): the message leaves as those words do. (Not the Ukrainian "не":
+"не забудьте" is "do not forget".)"""
+
+
+def _after_no(text: str) -> str:
+    """``text`` without the words of _NO_FIRST it opens with (and the commas after them), or
+    "" when it opens with none."""
+    rest = unicodedata.normalize("NFC", text).strip()
+    while (said := re.match(r"([^\W\d_]+)[\s,.!;:–—-]*", rest)) and \
+            said.group(1).casefold() in _NO_FIRST:
+        rest = rest[said.end():]
+    return rest if rest != text.strip() else ""
 
 
 def _leaves(text: str) -> bool:
@@ -359,6 +386,17 @@ _CALLBACK_OPENINGS = sorted({tuple(_without_polite(normalise_command(w)).split()
 mig op", "call me back", "передзвоніть мені"), longest first."""
 _GREETINGS = sorted({tuple(normalise_command(w).split()) for w in _WORDS[GREETING]},
                     key=len, reverse=True)
+_LEAD_IN = frozenset("""
+tak tusind mange for hjælpen hjaelpen hjælp hjaelp ok okay okej super fint godt perfekt fedt
+dejligt ja jo nå naa hmm altså
+thanks thank you so much very for your the help ok okay great super cool fine good nice
+perfect alright right yes yeah well hmm awesome
+дякую спасибі дуже велике вам за допомогу добре гаразд чудово супер ок окей так ну
+""".split())
+"""Words of thanks and acknowledgement a request may open with, after an answer ("great.",
+"tak for hjælpen,", "добре,"): "great. can someone call me back about my benefits" asks for
+a call as the words after them do."""
+_MAX_LEAD_IN = 8
 _ABOUT = tuple(tuple(phrase.split()) for phrase in (
     "om", "angående", "angaaende", "ang", "vedrørende", "vedroerende", "vedr", "omkring",
     "about", "regarding", "concerning", "re",
@@ -403,10 +441,24 @@ def _plain(words: list[str], start: int) -> list[int]:
     return kept
 
 
+def _lead_in(words: list[str]) -> int:
+    """Where ``words`` go on after a greeting and words of thanks or acknowledgement (_LEAD_IN)
+    they open with ("hej", "tak for hjælpen", "ok great"), at most _MAX_LEAD_IN of them."""
+    at = 0
+    while at < min(len(words), _MAX_LEAD_IN):
+        greeting = next((g for g in _GREETINGS if tuple(words[at:at + len(g)]) == g), None)
+        if greeting is None and words[at] not in _LEAD_IN:
+            break
+        at += len(greeting) if greeting is not None else 1
+    return at
+
+
 def callback_request(text: str) -> str | None:
-    """``text`` opens with a request for a call, polite words and a greeting aside, and says
-    more: "call me back about my benefits", "kan I ringe mig op i morgen?", "ring mig op
-    angående min dagpenge", "передзвоніть мені щодо допомоги". What it says the call is
+    """``text`` opens with a request for a call, polite words and a greeting or thanks aside,
+    and says more: "call me back about my benefits", "kan I ringe mig op i morgen?", "ring mig
+    op angående min dagpenge", "передзвоніть мені щодо допомоги", "great. can someone call me
+    back about my benefits please", "tak for hjælpen, kan I ringe mig op om mine dagpenge?".
+    What it says the call is
     about, as written from the word that opens it ("about my benefits", "angående min
     dagpenge"), or "" when it says none ("i morgen"); None when ``text`` is no such request
     (a question for information, "can I call the jobcenter?", "call me Anna")."""
@@ -414,7 +466,9 @@ def callback_request(text: str) -> str | None:
         return None
     tokens, said = _tokens(without_cpr(text))
     words = [w for w, _ in said]
-    start = next((len(g) for g in _GREETINGS if tuple(words[:len(g)]) == g), 0)
+    start = _lead_in(words)
+    if start and start < len(words) and words[start] in _WHAT_OPENINGS:
+        return None  # "tak, hvornår ringer I mig op?": a question after the thanks
     kept = _plain(words, start)
     plain = [words[k] for k in kept]
     opening = next((o for o in _CALLBACK_OPENINGS if tuple(plain[:len(o)]) == o), None)

@@ -149,7 +149,9 @@ def requested(flows: Iterable[Flow], text: str) -> tuple[Flow, Request] | None:
     flows in the menu first: they act on what an earlier one made, so their words are the
     narrower ones ("make a change to my meeting" changes a booking, it does not make one).
     A weak request ("I'm here for my meeting" checks in) after every other one: "can I book a
-    meeting here" books."""
+    meeting here" books. Last, a longer message that asks in its own words for what a
+    request with ``own`` words does, with other words around it ("hmm actually friday doesnt
+    suit me anymore, can i move the meeting to later, like the 16th?" moves a meeting)."""
     flows = sorted(flows, key=lambda f: f.order, reverse=True)
     for typos in (False, True):
         for weak in (False, True):  # a weak request's words may ask for another flow too
@@ -159,6 +161,11 @@ def requested(flows: Iterable[Flow], text: str) -> tuple[Flow, Request] | None:
                             text, request.verbs, request.objects, typos=typos,
                             alone=request.alone):
                         return flow, request
+    for flow in flows:
+        for request in flow.requests:
+            if request.own and replies.asks_with_words(text, request.verbs, request.objects,
+                                                       request.own):
+                return flow, request
     return None
 
 

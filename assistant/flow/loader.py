@@ -399,9 +399,9 @@ def _requests(ctx: _Ctx, data: Node, flow: Flow) -> tuple[Request, ...]:
     found: list[Request] = []
     for item in raw:
         if not isinstance(item, Node) or set(item) - {"answer", "verbs", "objects", "alone",
-                                                      "weak"}:
+                                                      "weak", "own"}:
             raise ctx.fail(item if isinstance(item, Node) else data,
-                           "a request is {answer, verbs, objects, alone, weak}", "requests")
+                           "a request is {answer, verbs, objects, alone, weak, own}", "requests")
         if not isinstance(item.get("weak", False), bool):
             raise ctx.fail(item, "requests: 'weak' must be true or false", "weak")
         answers = item.get("answer", {})
@@ -416,7 +416,8 @@ def _requests(ctx: _Ctx, data: Node, flow: Flow) -> tuple[Request, ...]:
         found.append(Request({str(k): str(v) for k, v in answers.items()},
                              _words(ctx, item, "verbs"), _words(ctx, item, "objects"),
                              _words(ctx, item, "alone") if "alone" in item else frozenset(),
-                             bool(item.get("weak", False))))
+                             bool(item.get("weak", False)),
+                             _words(ctx, item, "own") if "own" in item else frozenset()))
     return tuple(found)
 
 

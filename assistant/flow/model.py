@@ -94,6 +94,11 @@ class Request:
     weak: bool = False
     """Tried after the other flows' requests: its verb may be said in a request for another
     flow too ("I'm here for my meeting" checks in, "can I book a meeting here" books)."""
+    own: frozenset[str] = frozenset()
+    """Words that make an object one's own ("my", "the", "mit", "мою", and "mødet", "tiden"):
+    a verb followed by such an object ("move the meeting", "flytte mit møde", "перенести мою
+    зустріч") asks for the flow in a longer message too, with other words around it
+    (:func:`assistant.flow.replies.asks_with_words`)."""
 
 
 @dataclass(frozen=True)

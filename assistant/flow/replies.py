@@ -83,15 +83,24 @@ def is_request(text: str, verbs: frozenset[str], objects: frozenset[str],
     tokens = words(text)
     if not tokens or len(tokens) > MAX_REQUEST_WORDS or tokens[0] in QUESTION_WORDS:
         return False
+    if _asks_about_elsewhere(text, tokens):
+        return False
     said = [t for t in tokens if t not in STOPWORDS]
     if len(said) == 1 and said[0] in alone:  # one word is too little to read with a slip
         return True  # ("jeg har booket" is no "booke")
     if not typos:
-        return bool(verbs.intersection(tokens)) and bool(objects.intersection(tokens))
-    as_verb = {k for k, t in enumerate(said) if _near(t, verbs)}
-    as_object = {k for k, t in enumerate(said) if _near(t, objects)}
-    # two words: one slip may make a word look like both ("mode" is "møde" and "move")
-    return any(v != o for v in as_verb for o in as_object)
+        found = bool(verbs.intersection(tokens)) and bool(objects.intersection(tokens))
+    else:
+        as_verb = {k for k, t in enumerate(said) if _near(t, verbs)}
+        as_object = {k for k, t in enumerate(said) if _near(t, objects)}
+        # two words: one slip may make a word look like both ("mode" is "møde" and "move")
+        found = any(v != o for v in as_verb for o in as_object)
+    if not found:
+        return False
+    # "I'm sick, what happens if I cancel my meeting?": asked about, in the verb's clause
+    clauses = _clauses(text)
+    return not all(_asked_how(tokens, clauses, k) for k, t in enumerate(tokens)
+                   if (t in verbs if not typos else t not in STOPWORDS and _near(t, verbs)))
 
 
 UNITS = frozenset("""
@@ -126,6 +135,101 @@ not never except without
 """.split())
 """Words that turn or narrow what follows: a reply holding one is read only when the option
 it names holds that word too ("Faglært, men jeg har ikke brugt uddannelsen")."""
+ELSEWHERE = frozenset({"jobnet"})
+"""Where a citizen does things on their own (Jobnet): a question that names it ("kan jeg
+flytte et møde på Jobnet?", "can I book a meeting on Jobnet?") asks how it is done there, for
+the knowledge base (its entry on booking one's own meetings on Jobnet), not to do it here."""
+_YES_NO_OPENINGS = frozenset("""
+kan kunne må maa skal er har can could may is are do does чи можна
+""".split())
+
+
+def _asks_about_elsewhere(text: str, tokens: Sequence[str]) -> bool:
+    """``text`` is a question (a question mark at its end, or a yes-or-no opening) that names
+    a place of ELSEWHERE."""
+    question = text.rstrip().endswith("?") or tokens[0] in _YES_NO_OPENINGS
+    return question and bool(ELSEWHERE.intersection(tokens))
+
+
+MAX_WORDS_AROUND = 40
+"""A request said with other words around it (:func:`asks_with_words`) is read in a message
+of at most this many words: a longer one is a story, for staff or the knowledge base."""
+OBJECT_AFTER_VERB = 4
+"""In :func:`asks_with_words`, the object is at most this many words after the verb ("move
+my 10 o'clock meeting", "скасуйте, будь ласка, мій запис")."""
+NOT_WANTED = NEGATIONS | frozenset("""
+don't dont doesn't doesnt didn't didnt won't wont
+""".split())
+_BEFORE_THE_VERB = 3
+"""A negation this many words or fewer before the verb, in its clause, says the thing is not
+wanted ("I don't want to cancel my meeting", "jeg vil ikke flytte mit møde")."""
+_OTHERS_BETWEEN = 1
+"""At most this many words other than small words, numbers and ``own`` words between the verb
+and the object: "move my 10 o'clock meeting", "cancel my next appointment" ("ændre mit CV
+inden mødet" changes no meeting)."""
+_CLAUSE_END = re.compile(r"[,.;:!?]")
+HOW_WORDS = QUESTION_WORDS - {"чи"}
+"""Question words that ask how, what or whether if: all but the Ukrainian "чи", which opens a
+yes-or-no question as "can" does ("чи можу я перенести мою зустріч?" asks to move it)."""
+
+
+def _clauses(text: str) -> list[int]:
+    """The clause each of ``text``'s :func:`words` is in: a comma, a full stop, a question
+    mark or the like ends one."""
+    folded = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
+    clause, clauses, at = 0, [], 0
+    for match in _WORD.finditer(folded):
+        clause += bool(_CLAUSE_END.search(folded, at, match.start()))
+        clauses.append(clause)
+        at = match.end()
+    return clauses
+
+
+def _asked_how(tokens: Sequence[str], clauses: Sequence[int], at: int) -> bool:
+    """A word of HOW_WORDS comes before the word at ``at`` in its clause ("I'm sick, what
+    happens if I cancel my meeting?", "jeg vil vide, hvordan jeg flytter min tid")."""
+    return any(_asks_how(tokens, k) for k in range(at) if clauses[k] == clauses[at])
+
+
+def _asks_how(tokens: Sequence[str], at: int) -> bool:
+    """The word at ``at`` is one of HOW_WORDS, and no "if possible" ("hvis muligt")."""
+    return tokens[at] in HOW_WORDS and tokens[at + 1:at + 2] not in (["muligt"], ["possible"],
+                                                                     ["можливо"])
+
+
+def asks_with_words(text: str, verbs: frozenset[str], objects: frozenset[str],
+                    own: frozenset[str]) -> bool:
+    """``text``, a message of other words too, asks to do something to one's own thing: a
+    verb of ``verbs`` followed, within OBJECT_AFTER_VERB words, by an object of ``objects``
+    that a word of ``own`` makes one's own ("my meeting", "the meeting", "mit møde", "mødet",
+    "мою зустріч"): "hmm actually friday doesnt suit me anymore, can i move the meeting to
+    later, like the 16th?". Not when the clause of the verb asks how or says if ("how can I
+    move my meeting", "hvad sker der, hvis jeg aflyser mit møde"), nor when a negation comes
+    just before the verb ("I don't want to cancel my meeting"), nor in a question that opens
+    with a question word ("what happens if I cancel my meeting") or names Jobnet."""
+    tokens = words(text)
+    if not tokens or len(tokens) > MAX_WORDS_AROUND or _asks_how(tokens, 0):
+        return False
+    if _asks_about_elsewhere(text, tokens):
+        return False
+    clauses = _clauses(text)
+    for v, token in enumerate(tokens):
+        if token not in verbs or _asked_how(tokens, clauses, v):
+            continue
+        before = [t for k, t in enumerate(tokens[:v]) if clauses[k] == clauses[v]]
+        if NOT_WANTED.intersection(before[-_BEFORE_THE_VERB:]):
+            continue
+        after = tokens[v + 1:v + 1 + OBJECT_AFTER_VERB]
+        for o, thing in enumerate(after):
+            between = after[:o]
+            others = [t for t in between if t not in own and t not in STOPWORDS
+                      and not t.isdigit()]
+            if thing in objects and (thing in own or own.intersection(between)) and \
+                    len(others) <= _OTHERS_BETWEEN:
+                return True
+    return False
+
+
 _WEAK_NUMBERS = frozenset({"en", "et", "one", "один", "одна", "одне", "одну"})
 """Number words that are also articles or pronouns ("en jobsamtale", "the one at 11"): a
 number only in a reply that holds other numbers too ("en og tre")."""
