@@ -45,10 +45,10 @@ mean "send my choices" at a step of several."""
 
 _WORDS[LEAVE] = (
     "stop", "stop det", "annuller", "annullér", "annuller det", "afbryd", "aflys", "fortryd",
-    "fortryder", "jeg fortryder", "jeg har fortrudt", "glem det", "ikke alligevel",
+    "fortryder", "jeg fortryder", "jeg har fortrudt", "glem det", "glem det hele", "ikke alligevel",
     "jeg vil ikke alligevel", "det vil jeg ikke alligevel",
     "cancel", "cancel it", "cancel that", "quit", "exit", "abort", "never mind", "nevermind",
-    "forget it", "changed my mind", "i changed my mind", "i've changed my mind",
+    "forget it", "forget about it", "changed my mind", "i changed my mind", "i've changed my mind",
     "i have changed my mind", "not anymore",
     "стоп", "зупинити", "зупиніть", "скасувати", "скасуйте", "відмінити", "вийти", "вихід",
     "передумав", "передумала", "я передумав", "я передумала", "забудьте",
@@ -119,6 +119,7 @@ _WORDS[CALLBACK] = (
     "can you call me back", "can someone call me back", "зателефонуйте мені",
     "передзвоніть мені", "зателефонуйте мені пізніше", "можете мені зателефонувати",
     "передзвонити мені", "мені передзвонити", "можете мені передзвонити",
+    "ring me back", "ring me", "phone me", "phone me back", "ring til mig igen",
 )
 
 _WORDS[GREETING] = (

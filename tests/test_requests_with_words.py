@@ -44,6 +44,7 @@ CALL_ME_WITH_WORDS = [
     ("da", "Hej, ring venligst til mig om mit møde"), ("da", "ring mig op om en time"),
     ("en", "call me back about my benefits"), ("en", "Can you call me back tomorrow?"),
     ("en", "call me tomorrow about my job please"),
+    ("en", "could somebody ring me back"), ("en", "thanks, please phone me about my sick pay"),
     ("uk", "передзвоніть мені щодо допомоги"),
     ("uk", "Зателефонуйте мені, будь ласка, з приводу роботи"),
 ]
@@ -228,6 +229,7 @@ STAFF_STOPPED = {"da": 'Vi stopper "Tal med en medarbejder".',
 @pytest.mark.parametrize("channel", ["web", "kiosk", "sms"])
 @pytest.mark.parametrize(("lang", "text"), [
     ("da", "nej glem det"), ("da", "nej tak, jeg fortryder"), ("en", "no forget it"),
+    ("en", "forget about it"), ("da", "glem det hele"),
     ("en", "ok never mind"), ("en", "No, never mind."), ("uk", "ні, забудьте"),
     ("uk", "ні, я передумала"),
 ])

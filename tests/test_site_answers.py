@@ -102,6 +102,8 @@ def test_a_question_about_meetings_by_phone_is_not_a_phone_number_question(conte
 @pytest.mark.parametrize(("question", "lang"), [
     ("hvad er telefonnummeret til 3F a-kasse?", "da"),
     ("telefonnummer til akassen", "da"),
+    ("hvad er telefonnummeret til min a-kasse?", "da"),
+    ("what is the phone number of my a-kasse", "en"),
     ("hvornar har laegen abent", "da"),
     ("what is the address of the language centre?", "en"),
     ("номер телефону каси по безробіттю", "uk"),

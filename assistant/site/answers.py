@@ -44,7 +44,7 @@ _PATTERNS = {
     ],
 }
 _OTHERS = [
-    r"\ba-?kasse", r"arbejdsl[oø]shedskasse", r"\bunemployment (insurance )?fund",
+    r"\ba[ -]?kasse", r"arbejdsl[oø]shedskasse", r"\bunemployment (insurance )?fund",
     r"\b3f\b", r"fagforening", r"\bunion\b", r"sprogcent", r"sprogskole",
     r"\blanguage (centre|center|school)", r"borgerservice", r"\bcitizen service",
     r"udl[æe]ndingestyrelsen", r"\bimmigration service", r"\bskat(te)?(styrelsen)?\b",
