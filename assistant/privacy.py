@@ -101,7 +101,10 @@ _MONTH = (rf"(?<!{_LETTER})(?P<name>"
 _ORDINAL = (rf"(?:(?:st|nd|rd|th|ste|den|dje|de|te|ende|-?(?:го|ого|ге|ше|тє|те|е))"
             rf"(?!{_LETTER}))?")
 """After the day: "1st", "2nd", "1ste", "2den", "1-го", "1-ше" (a dot, "1.", is a separator)."""
-_YEAR = r"(?P<year>\d{4}|\d{2})"
+_YEAR = (r"(?P<year>\d{4}|\d{2})"
+         rf"(?:{_GAP}(?:р|рік|року|år|year)(?!{_LETTER}))?")
+"""The year, and a word for "year" written after it ("1990 р.", "1990 року"): the usual
+Ukrainian way to write a date."""
 _TAIL = rf"(?P<before>{_SERIAL_GAP}){_SERIAL}"
 _NAMED = [re.compile(pattern, re.IGNORECASE) for pattern in (
     rf"{_START}(?P<day>\d{{1,2}}){_ORDINAL}{_GAP}(?:of(?!{_LETTER}){_GAP})?{_MONTH}{_GAP}"

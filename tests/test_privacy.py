@@ -627,6 +627,7 @@ INVISIBLE = ["\u2800", "\u3164", "\u115f", "\u034f", "\ufe0f"]
 """Characters that show as nothing but are not format characters (category Cf): a braille
 blank, Hangul fillers, a combining grapheme joiner, a variation selector."""
 NOT_A_CPR_NUMBER = [
+    "зустріч 15 грудня 2026 р. о 10.30", "1 січня 2027 року о 10:30",
     "ring 26 11 22 33", "+45 26112233", "+45 26 11 22 33", "født 01.01.1990", "kr. 12.345,00",
     "kl. 10.30", "kl. 10:30-12:00", "din kode er K7M2QX", "2023-2024", "i 2011-2012",
     "Din tid er 24.11.2026 10.30", "mødet er 24.11.26 10.30", "1. marts 2026 09:15",
@@ -716,6 +717,7 @@ CPR_IN_MORE_SHAPES = [
     # dot; the Ukrainian genitive and nominative (see also
     # test_every_month_name_in_danish_english_and_ukrainian_is_read_in_any_order)
     "1 січ 1990 1234", "1 січ. 1990 1234", "1-го січня 1990 1234", "1 листопад 90 1234",
+    "01 січня 1990 р. 1234", "1 січня 1990 року 1234", "1 січ. 1990р. 1234",
     "3 верес. 85-1234", "1 jan. 1990 1234", "1 Sept. 1990 1234", "3 okt 85 1234",
     # other separators between the date and the serial, and inside the date
     "010190*1234", "010190~1234", "010190#1234", "010190=1234", "010190 | 1234",
