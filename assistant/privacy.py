@@ -115,6 +115,10 @@ _NAMED = [re.compile(pattern, re.IGNORECASE) for pattern in (
     rf"{_ORDINAL}{_TAIL}")]
 """A date with its month's name, day first ("1. januar 1990 1234", "1st of January 1990
 1234"), month first ("January 1, 1990 1234") or year first ("1990 jan 1 1234")."""
+_YEAR_FIRST = re.compile(
+    rf"{_START}(?P<year>\d{{4}})(?P<s1>{_SEPARATOR}+)(?P<month>\d{{1,2}})(?P<s2>{_SEPARATOR}+)"
+    rf"(?P<day>\d{{1,2}})(?!\d){_TAIL}")
+"""A date written year first, with separators ("1990-01-01 1234", "1990/1/1-1234")."""
 _APART = _SEPARATOR + r"+\d(?!\d)"
 _SPACED = [re.compile(
     rf"{_START}(?P<date>\d(?!\d)(?:{_APART}){{{digits - 1}}})(?P<before>{_SERIAL_GAP})"
@@ -236,6 +240,9 @@ def _candidates(text: str) -> list[tuple[int, int, str, str, str]]:
             if not _a_time(True, m["before"], m["serial"]):
                 found.append((m.start(), m.end(), m["day"],
                               f"{_month_number(m['name']):02d}", m["year"]))
+    for m in _YEAR_FIRST.finditer(text):
+        if not _a_time(True, m["before"], m["serial"]):
+            found.append((m.start(), m.end(), m["day"], m["month"], m["year"]))
     for pattern in _SPACED:
         for m in pattern.finditer(text):
             digits = "".join(c for c in m["date"] if c.isdigit())
