@@ -15,3 +15,8 @@ def reply_text(outputs: list[Output], lang: str = "en") -> str:
         elif isinstance(out, Choices):
             lines.extend(f"{c.key}. {pick(c.label, lang)}" for c in out.options)
     return "\n".join(lines)
+
+
+def said_text(outputs: list[Output], lang: str) -> str:
+    """A reply's sentences only (no options), in ``lang``, a line each."""
+    return "\n".join(pick(out.text, lang) for out in outputs if isinstance(out, Say))

@@ -12,10 +12,11 @@ import pytest
 
 from assistant.channels.sms import sms_turn
 from assistant.conversation import Conversation, State
-from assistant.outputs import Choices, Say
+from assistant.outputs import Choices
 from assistant.store.sessions import SessionStore
 
 from .conftest import NOW
+from .replies import said_text
 
 LEAVING = [
     ("da", "stop"), ("da", "Stop!"), ("da", "annuller"), ("da", "fortryd"), ("da", "glem det"),
@@ -33,10 +34,6 @@ NOT_KNOWN = {"da": "Det ved jeg desværre ikke", "en": "I do not know the answer
              "uk": "я не знаю відповіді"}
 
 
-def texts(outputs: list, lang: str) -> str:
-    return "\n".join(out.text[lang] for out in outputs if isinstance(out, Say))
-
-
 @pytest.mark.parametrize("channel", ["web", "kiosk"])
 @pytest.mark.parametrize(("lang", "said"), LEAVING)
 def test_words_for_leaving_a_guide_leave_it_for_the_menu(content, channel: str, lang: str,
@@ -45,8 +42,8 @@ def test_words_for_leaving_a_guide_leave_it_for_the_menu(content, channel: str, 
     convo.handle("1")  # "Book a meeting", at its first question
     assert convo.state.flow is not None
     reply = convo.handle(said)
-    assert STOPPED[lang] in texts(reply, lang)
-    assert MENU[lang] in texts(reply, lang) and isinstance(reply[-1], Choices)
+    assert STOPPED[lang] in said_text(reply, lang)
+    assert MENU[lang] in said_text(reply, lang) and isinstance(reply[-1], Choices)
     assert convo.state.flow is None
     assert convo.state.paused is None  # not offered to go on with: the citizen said no
     assert convo.state.awaiting == "menu"
@@ -57,8 +54,8 @@ def test_words_for_leaving_a_guide_leave_it_for_the_menu(content, channel: str, 
 def test_a_word_for_leaving_at_the_menu_shows_the_menu(content, lang: str, said: str) -> None:
     convo = Conversation(content, State(lang=lang, channel="web"))
     reply = convo.handle(said)
-    assert NOT_KNOWN[lang] not in texts(reply, lang)
-    assert MENU[lang] in texts(reply, lang) and isinstance(reply[-1], Choices)
+    assert NOT_KNOWN[lang] not in said_text(reply, lang)
+    assert MENU[lang] in said_text(reply, lang) and isinstance(reply[-1], Choices)
 
 
 @pytest.mark.parametrize(("lang", "said"), [("da", "aflys"), ("en", "cancel"),
@@ -78,7 +75,7 @@ def test_choose_a_number_in_a_guide_says_how_to_go_back_or_leave(content, lang: 
                                                                  menu: str) -> None:
     convo = Conversation(content, State(lang=lang, channel="web"))
     convo.handle("1")
-    said = texts(convo.handle("xyz"), lang)
+    said = said_text(convo.handle("xyz"), lang)
     assert back in said and menu in said
 
 

@@ -12,10 +12,11 @@ import pytest
 
 from assistant.channels.sms import sms_turn
 from assistant.conversation import Conversation, State
-from assistant.outputs import Choices, Say
+from assistant.outputs import Choices
 from assistant.store.sessions import SessionStore
 
 from .conftest import NOW
+from .replies import said_text
 
 STAFF_TITLE = {"da": "Tal med en medarbejder", "en": "Talk to staff",
                "uk": "Поговорити з працівником"}
@@ -24,10 +25,6 @@ MANAGE_TITLE = {"da": "Flyt eller aflys et møde", "en": "Change or cancel a boo
                 "uk": "Змінити або скасувати зустріч"}
 CODE_QUESTION = {"da": "Skriv din bookingkode.", "en": "Write your booking code.",
                  "uk": "Напишіть код бронювання."}
-
-
-def said(outputs: list, lang: str) -> str:
-    return "\n".join(o.text[lang] for o in outputs if isinstance(o, Say))
 
 
 CALL_ME = [
@@ -45,7 +42,7 @@ CALL_ME = [
 def test_a_polite_call_me_back_goes_to_the_callback(content, channel: str, lang: str,
                                                     text: str) -> None:
     convo = Conversation(content, State(lang=lang, channel=channel))
-    shown = said(convo.handle(text), lang)
+    shown = said_text(convo.handle(text), lang)
     assert STAFF_TITLE[lang] in shown and NAME_QUESTION[lang] in shown
 
 
@@ -70,7 +67,7 @@ def test_a_polite_request_for_a_person_reaches_staff(content, lang: str, text: s
                                             ("uk", "не телефонуйте мені")])
 def test_a_request_said_not_to_be_wanted_is_none(content, lang: str, text: str) -> None:
     reply = Conversation(content, State(lang=lang, channel="web")).handle(text)
-    assert STAFF_TITLE[lang] not in said(reply, lang)
+    assert STAFF_TITLE[lang] not in said_text(reply, lang)
 
 
 @pytest.mark.parametrize(("lang", "text", "what"), [
@@ -83,7 +80,7 @@ def test_a_request_said_not_to_be_wanted_is_none(content, lang: str, text: str) 
 def test_a_verb_of_moving_or_cancelling_alone_starts_the_change_or_cancel_guide(
         content, channel: str, lang: str, text: str, what: str) -> None:
     convo = Conversation(content, State(lang=lang, channel=channel))
-    shown = said(convo.handle(text), lang)
+    shown = said_text(convo.handle(text), lang)
     assert MANAGE_TITLE[lang] in shown and CODE_QUESTION[lang] in shown
     assert convo.state.flow is not None and convo.state.flow["answers"]["what"] == what
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from assistant.conversation import Conversation, State
-from assistant.outputs import Say
+
+from .replies import said_text
 
 ASKED = [("da", "tjek ind"), ("da", "jeg skal tjekke ind"), ("en", "check in"),
          ("en", "I'm here for my meeting"), ("uk", "відмітитися"),
@@ -18,14 +19,10 @@ AT_THE_KIOSK = {"da": "ved skærmen i jobcentret", "en": "at the kiosk in the jo
                 "uk": "на кіоску в центрі зайнятості"}
 
 
-def said(outputs: list, lang: str) -> str:
-    return "\n".join(o.text[lang] for o in outputs if isinstance(o, Say))
-
-
 @pytest.mark.parametrize(("lang", "text"), ASKED)
 def test_check_in_asked_for_in_own_words_starts_it_at_the_kiosk(content, lang: str,
                                                                 text: str) -> None:
-    shown = said(Conversation(content, State(lang=lang, channel="kiosk")).handle(text), lang)
+    shown = said_text(Conversation(content, State(lang=lang, channel="kiosk")).handle(text), lang)
     assert CODE_QUESTION[lang] in shown
 
 
@@ -34,6 +31,6 @@ def test_check_in_asked_for_in_own_words_starts_it_at_the_kiosk(content, lang: s
 def test_check_in_asked_for_on_the_web_or_by_sms_is_told_to_be_at_the_kiosk(
         content, channel: str, lang: str, text: str) -> None:
     convo = Conversation(content, State(lang=lang, channel=channel))
-    shown = said(convo.handle(text), lang)
+    shown = said_text(convo.handle(text), lang)
     assert AT_THE_KIOSK[lang] in shown and CODE_QUESTION[lang] not in shown
     assert convo.state.flow is None
