@@ -15,6 +15,7 @@ from assistant.outputs import Say
 from assistant.privacy import clean_input, redact_cpr
 
 from .conftest import NOW
+from .pilot import settle
 
 CPR_FORMS = ["010190-1234", "01 01 90 1234", "24 11 88 2345", "01011990-1234", "010190/1234",
              "0101 90 1234", "０１０１９０－１２３４", "01.01.90 - 1234", "24/11/1988 2345",
@@ -225,13 +226,13 @@ def test_the_kiosk_survives_hostile_input(content, store, inputs, lang) -> None:
     async def drive() -> None:
         app = KioskApp(content, store, lang=lang)
         async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.pause()
+            await settle(pilot)
             for raw in inputs:
                 screen = app.screen
                 assert isinstance(screen, ConversationScreen)
                 screen.query_one(Input).value = raw[:500]
                 await pilot.press("enter")
-                await pilot.pause()
+                await settle(pilot)  # the turn's worker done
             assert isinstance(app.screen, ConversationScreen)
 
     asyncio.run(drive())
@@ -248,11 +249,11 @@ def test_the_kiosk_stores_no_cpr_number_however_it_is_written(content, store) ->
     async def drive() -> None:
         app = KioskApp(content, store, lang="en")
         async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.pause()
+            await settle(pilot)
             for cpr in CPR_FORMS:
                 app.screen.query_one(Input).value = f"my cpr is {cpr}"
                 await pilot.press("enter")
-                await pilot.pause()
+                await settle(pilot)  # the turn's worker done
 
     asyncio.run(drive())
     stored = _stored_text(store.engine)
